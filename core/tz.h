@@ -1,0 +1,69 @@
+/*
+ * tz: IANA time zones, read from the system's zoneinfo through glibc.
+ *
+ * The conversions switch the process's TZ (setenv + tzset) and cache the
+ * last zone, so a run of conversions in one zone reads its file once.
+ * That global switch is safe because chorus is single-threaded (one loop);
+ * nothing else in the program reads local time (logs are in UTC).
+ *
+ * Zone names are validated against the zoneinfo directory ($TZDIR or
+ * /usr/share/zoneinfo): the name must be a relative path of letters,
+ * digits, '_', '-', '+' and '/', without "..", naming a TZif file.  glibc
+ * silently treats an unknown zone as UTC, so nothing may convert with a
+ * zone that did not pass tz_valid().
+ */
+#ifndef CHORUS_TZ_H
+#define CHORUS_TZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "status.h"
+
+struct local_time {
+    int  year;        /* e.g. 2026 */
+    int  month;       /* 1..12 */
+    int  day;         /* 1..31 */
+    int  hour;        /* 0..23 */
+    int  minute;      /* 0..59 */
+    int  second;      /* 0..60 */
+    int  wday;        /* 0 = Monday .. 6 = Sunday (ISO order) */
+    int  utc_offset;  /* seconds east of UTC at that instant */
+    bool dst;
+    char abbrev[16];  /* "CET", "EDT", "IST", "+0530"... */
+};
+
+/* How a local wall time was mapped to an instant. */
+enum tz_fit {
+    TZ_FIT_EXACT,     /* the wall time exists once */
+    TZ_FIT_GAP,       /* it does not exist (spring forward); see below */
+    TZ_FIT_OVERLAP,   /* it exists twice (fall back); the earlier is used */
+};
+
+bool tz_valid(const char *zone);
+
+/* Break utc_ms into wall time in zone.  CH_INVALID for an invalid zone. */
+enum ch_status tz_to_local(const char *zone, int64_t utc_ms,
+                           struct local_time *out);
+
+/*
+ * Map a wall time in zone to UTC.  Fields are normalised first (day 32 is
+ * the 1st of the next month, minute 60 the next hour), so callers may do
+ * calendar arithmetic by adding to fields.
+ * In a gap the result is the wall time moved forward by the gap's length
+ * (02:30 on a night that jumps 02:00->03:00 gives 03:30), which keeps
+ * scheduled local times in order; *fit says TZ_FIT_GAP so user-facing
+ * parsers can refuse the input instead.  In an overlap the earlier of the
+ * two instants is returned.  fit may be NULL.
+ */
+enum ch_status tz_from_local(const char *zone, int year, int month, int day,
+                             int hour, int minute, int second,
+                             int64_t *utc_ms, enum tz_fit *fit);
+
+/* Names of the zone's transition around an instant, for messages:
+ * writes e.g. "clocks jump from 02:00 to 03:00" (used in gap errors). */
+void tz_describe_gap(const char *zone, int year, int month, int day,
+                     int hour, int minute, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * when: the dates, times and durations people type, read in their zone.
+ *
+ * Accepted <when> forms (spec §4), case-insensitive:
+ *   2026-12-01            a date; its time of day is the caller's default
+ *   2026-12-01T18:00      2026-12-01 18:00 (one argument when quoted)
+ *   fri 17:00   fri       the next such weekday (today if still ahead);
+ *                         mon..sun and monday..sunday
+ *   today 17:00, tomorrow, tomorrow 9:30
+ *   +2d  +4h  +30m  +1w  +1d12h   relative to now
+ *   17:00                 today at 17:00, or tomorrow if already past
+ * Times are HH:MM (24 h), H:MM, or with am/pm ("5pm", "5:30pm").
+ * A trailing "Z" or "UTC" on an ISO form reads it in UTC instead.
+ * A wall time that does not exist in the zone (a spring-forward gap) is
+ * refused with a message that names the gap.
+ */
+#ifndef CHORUS_WHEN_H
+#define CHORUS_WHEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+struct when_options {
+    const char *zone;              /* the reader's IANA zone */
+    int64_t     now_ms;            /* the current instant */
+    int         date_only_minute;  /* minute of day for a bare date, e.g. 18*60 */
+};
+
+struct when_result {
+    int64_t utc_ms;
+    bool    date_only;   /* the text named a day but no time */
+};
+
+/* CH_INVALID with a user-facing message in err for anything unreadable. */
+enum ch_status when_parse(const char *text, const struct when_options *opt,
+                          struct when_result *out, struct ch_error *err);
+
+/* Durations in config and commands: "90m", "24h", "2d", "1w", "1d12h",
+ * "45s"; a bare number is refused (units are required). */
+bool when_duration_parse(const char *text, int64_t *ms);
+/* "2d 4h", "45m", "0m": largest units first, at most two of them. */
+void when_duration_format(int64_t ms, char *out, size_t outlen);
+
+/* "HH:MM" (24 h) to minutes after midnight; false if malformed. */
+bool when_clock_parse(const char *text, int *minute_of_day);
+
+enum when_style {
+    WHEN_LONG,    /* "Fri 4 Dec 18:00 CET" */
+    WHEN_SHORT,   /* "4 Dec 18:00" */
+    WHEN_DATE,    /* "Fri 4 Dec" */
+    WHEN_ISO,     /* "2026-12-04 18:00" */
+};
+/* Format utc_ms in zone; an invalid zone formats in UTC. */
+void when_format(int64_t utc_ms, const char *zone, enum when_style style,
+                 char *out, size_t outlen);
+
+/* The instant the local day containing utc_ms starts in zone. */
+int64_t when_local_midnight(const char *zone, int64_t utc_ms);
+
+/*
+ * The first instant >= after_ms whose local wall time in zone is
+ * minute_of_day on a weekday in weekday_mask (bit 0 = Monday .. bit 6 =
+ * Sunday).  Wall times in a gap move forward (see tz_from_local).
+ * Returns INT64_MAX if the mask is empty.
+ */
+int64_t when_next_local(const char *zone, int64_t after_ms,
+                        unsigned weekday_mask, int minute_of_day);
+
+#endif
