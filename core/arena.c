@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
@@ -81,7 +82,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 char *
 arena_strdup(struct arena *a, const char *s)
 {
-    return s ? arena_strndup(a, s, SIZE_MAX) : NULL;
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
 char *
