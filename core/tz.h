@@ -66,4 +66,17 @@ enum ch_status tz_from_local(const char *zone, int year, int month, int day,
 void tz_describe_gap(const char *zone, int year, int month, int day,
                      int hour, int minute, char *out, size_t outlen);
 
+/*
+ * Proleptic Gregorian calendar arithmetic, independent of any zone, for
+ * modules that step through dates.  Day 0 is 1970-01-01.  Months and days
+ * out of range are normalised as in tz_from_local (month 13 is January of
+ * the next year, day 0 the last day of the previous month).
+ */
+int64_t tz_days_from_civil(int year, int month, int day);
+void    tz_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* 28..31; 0 for a month outside 1..12. */
+int     tz_days_in_month(int year, int month);
+/* 0 = Monday .. 6 = Sunday, as in struct local_time. */
+int     tz_weekday_of_days(int64_t days);
+
 #endif

@@ -57,14 +57,17 @@ enum when_style {
 void when_format(int64_t utc_ms, const char *zone, enum when_style style,
                  char *out, size_t outlen);
 
-/* The instant the local day containing utc_ms starts in zone. */
+/* The instant the local day containing utc_ms starts in zone (the first
+ * instant of that date, even when midnight is skipped); an invalid zone
+ * reads as UTC. */
 int64_t when_local_midnight(const char *zone, int64_t utc_ms);
 
 /*
  * The first instant >= after_ms whose local wall time in zone is
  * minute_of_day on a weekday in weekday_mask (bit 0 = Monday .. bit 6 =
- * Sunday).  Wall times in a gap move forward (see tz_from_local).
- * Returns INT64_MAX if the mask is empty.
+ * Sunday).  Wall times in a gap move forward (see tz_from_local); in an
+ * overlap only the earlier instant counts, so a day never yields two.
+ * Returns INT64_MAX if the mask is empty (or the zone is invalid).
  */
 int64_t when_next_local(const char *zone, int64_t after_ms,
                         unsigned weekday_mask, int minute_of_day);
