@@ -68,6 +68,15 @@ arena_alloc(struct arena *a, size_t size)
     return p;
 }
 
+void *
+arena_grow(struct arena *a, void *old, size_t old_size, size_t new_size)
+{
+    void *p = arena_alloc(a, new_size);
+    if (old && old_size)
+        memcpy(p, old, old_size < new_size ? old_size : new_size);
+    return p;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {

@@ -20,6 +20,9 @@ struct arena *arena_new(void);
 void          arena_free(struct arena *a);
 void          arena_reset(struct arena *a);
 void         *arena_alloc(struct arena *a, size_t size);   /* zeroed */
+/* Grow an arena array: a new zeroed block with the old contents copied. */
+void         *arena_grow(struct arena *a, void *old, size_t old_size,
+                         size_t new_size);
 char         *arena_strdup(struct arena *a, const char *s); /* NULL -> NULL */
 char         *arena_strndup(struct arena *a, const char *s, size_t n);
 char         *arena_printf(struct arena *a, const char *fmt, ...)

@@ -1,0 +1,191 @@
+/*
+ * model: the domain as the core sees it (spec §3).
+ *
+ * Structs are filled by core/store_*.c.  Their strings belong to the arena
+ * of the event being handled (see arena.h) and die with it; ids are the
+ * database's INTEGER PRIMARY KEYs.  Enumerations carry name tables so the
+ * database and messages use the same words as the product spec.
+ */
+#ifndef CHORUS_MODEL_H
+#define CHORUS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Roles form a bit set: a caller's roles in one campaign, plus admin. */
+enum {
+    ROLE_CREATOR = 1u << 0,
+    ROLE_COORDINATOR = 1u << 1,
+    ROLE_AGENCY = 1u << 2,
+    ROLE_BRAND = 1u << 3,
+    ROLE_ADMIN = 1u << 4,     /* workspace admin, from the configuration */
+    ROLE_ANY_PARTICIPANT = ROLE_CREATOR | ROLE_COORDINATOR | ROLE_AGENCY |
+                           ROLE_BRAND,
+};
+
+/* The name of one role bit ("coordinator"), or NULL. */
+const char *role_name(unsigned role);
+/* One campaign role by name ("brand", "agency", "coordinator", "creator"). */
+bool        role_parse(const char *name, unsigned *role);
+/* "coordinator, agency or admin" */
+void        role_describe(unsigned mask, char *out, size_t outlen);
+
+enum campaign_state {
+    CAMPAIGN_DRAFT,
+    CAMPAIGN_ACTIVE,
+    CAMPAIGN_WRAPPED,
+    CAMPAIGN_CLOSED,
+};
+extern const char *const campaign_state_names[];
+
+enum deliverable_state {
+    DELIV_PLANNED,
+    DELIV_SUBMITTED,
+    DELIV_CHANGES_REQUESTED,
+    DELIV_APPROVED,
+    DELIV_PUBLISHED,
+    DELIV_REJECTED,
+    DELIV_MISSED,
+    DELIV_CANCELLED,
+};
+extern const char *const deliverable_state_names[];
+/* Open: still owes work or a decision (planned .. submitted). */
+bool deliverable_state_open(enum deliverable_state s);
+
+/* Who is to act on a submitted deliverable (spec §6, two-stage review). */
+enum review_stage {
+    STAGE_NONE,
+    STAGE_REVIEW,   /* coordinator / agency review */
+    STAGE_BRAND,    /* brand final approval */
+};
+extern const char *const review_stage_names[];
+
+enum review_mode {
+    REVIEW_TWO_STAGE,
+    REVIEW_BRAND_ONLY,
+};
+extern const char *const review_mode_names[];
+
+enum escalation_state {
+    ESC_OPEN,
+    ESC_ACKNOWLEDGED,
+    ESC_RESOLVED,
+};
+extern const char *const escalation_state_names[];
+
+/* Index of name in a NULL-terminated table, or -1. */
+int name_index(const char *const *table, const char *name);
+
+struct person {
+    int64_t     id;
+    char       *name;
+    char       *tz;          /* NULL: the workspace default applies */
+    char       *tz_source;
+    int         work_start;  /* minutes after local midnight */
+    int         work_end;
+    unsigned    work_days;   /* bit 0 = Monday */
+    char       *preferred_platform;
+};
+
+struct brand {
+    int64_t id;
+    char   *name;
+    char   *category;
+    char   *exclusive;
+};
+
+struct campaign {
+    int64_t             id;
+    char               *slug;
+    char               *title;
+    int64_t             brand_id;
+    char               *brand;
+    char               *brand_category;
+    int64_t             agency_id;   /* 0: none */
+    char               *agency;
+    enum campaign_state state;
+    int64_t             starts_at;   /* INT64_MIN: not set */
+    int64_t             ends_at;
+    int                 need;        /* 0: not set */
+    enum review_mode    review_mode;
+    int                 brief_version;
+    int64_t             kicked_off_at;  /* INT64_MIN: not kicked off */
+    int64_t             created_at;
+};
+
+struct participant {
+    int64_t  person_id;
+    char    *name;
+    unsigned role;    /* one ROLE_* bit */
+    char    *tier;    /* "core", "flex" or NULL */
+};
+
+/* The standard brief (spec §3.2): fields in template order. */
+enum brief_field {
+    BRIEF_STORY,
+    BRIEF_AUDIENCE,
+    BRIEF_CORE_MESSAGE,
+    BRIEF_VISUAL_STYLE,
+    BRIEF_MUST_INCLUDE,
+    BRIEF_MUST_AVOID,
+    BRIEF_FLEXIBLE,
+    BRIEF_DISCLOSURE,
+    BRIEF_SUCCESS_METRICS,
+    BRIEF_TIMELINE_NOTES,
+    BRIEF_NFIELDS
+};
+
+struct brief_field_info {
+    const char *name;
+    bool        is_list;
+    bool        required;   /* must be filled before kickoff */
+    const char *label;
+};
+extern const struct brief_field_info brief_fields[BRIEF_NFIELDS];
+int brief_field_index(const char *name);
+
+struct brief {
+    int     version;
+    char   *field[BRIEF_NFIELDS];   /* list fields: items joined by '\n' */
+    int64_t locked_at;              /* INT64_MIN: not locked */
+};
+
+struct deliverable {
+    int64_t                id;
+    int64_t                campaign_id;
+    char                  *slug;       /* the campaign's */
+    int                    number;     /* the N of slug#N */
+    int64_t                creator_id;
+    char                  *creator;
+    char                  *title;
+    char                  *platform;
+    int64_t                draft_due;
+    int64_t                publish_at;
+    enum deliverable_state state;
+    enum review_stage      stage;
+    int64_t                fee_cents;  /* INT64_MIN: no fee */
+    char                  *currency;
+    int                    rounds;     /* times changes were requested */
+};
+
+struct escalation {
+    int64_t               id;
+    int64_t               campaign_id;
+    int64_t               deliverable_id;   /* 0: the campaign itself */
+    char                 *reason;
+    int64_t               opened_by;        /* 0: chorus */
+    int64_t               opened_at;
+    int                   level;            /* index into the ladder */
+    int64_t               level_since;
+    int                   cycle;
+    enum escalation_state state;
+    int64_t               acked_by;
+    char                 *ack_note;
+    char                 *resolution;
+};
+
+/* Platforms a deliverable can be published on. */
+extern const char *const content_platforms[];
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * records: domain-level reads and writes over the store.  This is the only
+ * interface the rest of the core uses to reach the database; the SQL sits
+ * behind it in core/store_*.c.
+ *
+ * Conventions: getters return CH_OK or CH_NOT_FOUND and fill a struct whose
+ * strings come from the arena; list getters return an arena array and a
+ * count; writers return CH_OK, CH_CONFLICT (a constraint) or CH_INTERNAL.
+ * Optional integers use INT64_MIN for "none"; optional ids use 0.
+ */
+#ifndef CHORUS_RECORDS_H
+#define CHORUS_RECORDS_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "status.h"
+
+struct arena;
+struct store;
+
+/* --- people and identities ---------------------------------------------- */
+enum ch_status rec_person_get(struct store *, struct arena *, int64_t id,
+                              struct person *);
+enum ch_status rec_person_by_identity(struct store *, struct arena *,
+                                      const char *platform,
+                                      const char *user_id, struct person *);
+/* People whose name or any platform handle equals name (case-insensitive). */
+enum ch_status rec_people_by_name(struct store *, struct arena *,
+                                  const char *name, struct person **out,
+                                  size_t *n);
+enum ch_status rec_person_create(struct store *, const char *name, int64_t now,
+                                 int64_t *id);
+enum ch_status rec_identity_add(struct store *, const char *platform,
+                                const char *user_id, int64_t person_id,
+                                const char *handle);
+/* The person's user id on platform, or NULL. */
+char          *rec_identity_of(struct store *, struct arena *,
+                               int64_t person_id, const char *platform);
+enum ch_status rec_person_set_name(struct store *, int64_t id,
+                                   const char *name);
+enum ch_status rec_person_set_tz(struct store *, int64_t id, const char *tz,
+                                 const char *source);
+enum ch_status rec_person_set_preferred(struct store *, int64_t id,
+                                        const char *platform);
+
+/* --- brands and agencies ---------------------------------------------- */
+enum ch_status rec_brand_by_name(struct store *, struct arena *,
+                                 const char *name, struct brand *);
+/* Insert, or update category and exclusivity of an existing brand. */
+enum ch_status rec_brand_put(struct store *, const char *name,
+                             const char *category, const char *exclusive,
+                             int64_t now, int64_t *id);
+enum ch_status rec_agency_get_or_create(struct store *, const char *name,
+                                        int64_t now, int64_t *id,
+                                        bool *created);
+
+/* --- campaigns ------------------------------------------------------------ */
+enum ch_status rec_campaign_by_slug(struct store *, struct arena *,
+                                    const char *slug, struct campaign *);
+enum ch_status rec_campaign_get(struct store *, struct arena *, int64_t id,
+                                struct campaign *);
+enum ch_status rec_campaign_by_channel(struct store *, struct arena *,
+                                       const char *platform,
+                                       const char *channel_id,
+                                       struct campaign *);
+/* All campaign slugs (for "did you mean"). */
+enum ch_status rec_campaign_slugs(struct store *, struct arena *,
+                                  char ***slugs, size_t *n);
+/* Campaigns person takes part in (all campaigns when person_id is 0),
+ * not closed, newest first. */
+enum ch_status rec_campaigns_for(struct store *, struct arena *,
+                                 int64_t person_id, struct campaign **out,
+                                 size_t *n);
+enum ch_status rec_campaign_insert(struct store *, const struct campaign *,
+                                   int64_t created_by, int64_t *id);
+enum ch_status rec_campaign_kickoff(struct store *, int64_t id, int64_t now);
+
+/* --- briefs ----------------------------------------------------------- */
+enum ch_status rec_brief_get(struct store *, struct arena *,
+                             int64_t campaign_id, int version,
+                             struct brief *);
+/* Write brief as a new version and make it current. */
+enum ch_status rec_brief_put(struct store *, int64_t campaign_id,
+                             const struct brief *, const char *changed_field,
+                             int64_t changed_by, int64_t now, bool locked);
+enum ch_status rec_brief_lock(struct store *, int64_t campaign_id,
+                              int version, int64_t now);
+
+/* --- participants --------------------------------------------------------- */
+/* The person's role in the campaign (0 when not a current participant). */
+unsigned       rec_role_in(struct store *, int64_t campaign_id,
+                           int64_t person_id, char **tier,
+                           struct arena *);
+/* Union of the person's roles across all campaigns. */
+unsigned       rec_roles_anywhere(struct store *, int64_t person_id);
+enum ch_status rec_participant_put(struct store *, int64_t campaign_id,
+                                   int64_t person_id, unsigned role,
+                                   const char *tier, int64_t now);
+enum ch_status rec_participant_remove(struct store *, int64_t campaign_id,
+                                      int64_t person_id, int64_t now);
+/* Current participants whose role is in role_mask, by role then name. */
+enum ch_status rec_participants(struct store *, struct arena *,
+                                int64_t campaign_id, unsigned role_mask,
+                                struct participant **out, size_t *n);
+
+/* --- deliverables, submissions, reviews ---------------------------------- */
+enum ch_status rec_deliverable_insert(struct store *, struct deliverable *,
+                                      int64_t now);   /* sets id, number */
+enum ch_status rec_deliverable_get(struct store *, struct arena *,
+                                   int64_t campaign_id, int number,
+                                   struct deliverable *);
+enum ch_status rec_deliverable_by_id(struct store *, struct arena *,
+                                     int64_t id, struct deliverable *);
+/* Writes state, stage, rounds, draft_due and publish_at. */
+enum ch_status rec_deliverable_update(struct store *,
+                                      const struct deliverable *,
+                                      int64_t now);
+enum ch_status rec_deliverables(struct store *, struct arena *,
+                                int64_t campaign_id, int64_t creator_id,
+                                struct deliverable **out, size_t *n);
+enum ch_status rec_submission_insert(struct store *, int64_t deliverable_id,
+                                     int round, const char *link,
+                                     const char *body, int64_t by,
+                                     int64_t now, int64_t *id);
+/* The latest submission: id, round, link, time. */
+enum ch_status rec_submission_latest(struct store *, struct arena *,
+                                     int64_t deliverable_id, int64_t *id,
+                                     int *round, char **link,
+                                     int64_t *at);
+struct review_record {
+    int64_t           deliverable_id;
+    int64_t           submission_id;
+    int64_t           reviewer_id;
+    enum review_stage stage;
+    const char       *decision;     /* "approve", "changes", "reject" */
+    bool              visible, message, engagement;
+    const char       *reason;
+};
+enum ch_status rec_review_insert(struct store *, const struct review_record *,
+                                 int64_t now);
+
+/* --- escalations ------------------------------------------------------ */
+enum ch_status rec_escalation_insert(struct store *, struct escalation *);
+enum ch_status rec_escalation_get(struct store *, struct arena *, int64_t id,
+                                  struct escalation *);
+enum ch_status rec_escalation_ack(struct store *, int64_t id, int64_t by,
+                                  const char *note, int64_t now);
+enum ch_status rec_escalation_resolve(struct store *, int64_t id, int64_t by,
+                                      const char *note, int64_t now);
+enum ch_status rec_escalations_open(struct store *, struct arena *,
+                                    int64_t campaign_id,
+                                    struct escalation **out, size_t *n);
+
+/* --- audit ------------------------------------------------------------ */
+struct audit_line {
+    int64_t at;
+    char   *actor;      /* the actor's name, or their platform reference */
+    char   *subject;
+    char   *action;
+    char   *detail;
+};
+enum ch_status rec_audit_add(struct store *, int64_t at, int64_t actor_id,
+                             const char *actor_ref, int64_t campaign_id,
+                             const char *subject, const char *action,
+                             const char *detail);
+/* The last `limit` lines for a campaign (subject NULL) or for one subject,
+ * oldest first; *total is how many exist. */
+enum ch_status rec_audit_list(struct store *, struct arena *,
+                              int64_t campaign_id, const char *subject,
+                              int limit, struct audit_line **out, size_t *n,
+                              int64_t *total);
+
+/* --- inbound dedupe --------------------------------------------------- */
+/* CH_OK when (platform, event_id) is new and now recorded; CH_DUPLICATE. */
+enum ch_status rec_inbound_mark(struct store *, const char *platform,
+                                const char *event_id, int64_t now);
+
+#endif

@@ -1,0 +1,288 @@
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Prepared statements keyed by the address of their SQL literal.  Open
+ * addressing; the table only grows, to a few hundred entries at most. */
+struct stmt_slot {
+    const char   *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct store {
+    sqlite3          *db;
+    struct stmt_slot *slots;
+    size_t            nslots;
+    size_t            used;
+    bool              in_txn;
+};
+
+enum ch_status store_migrate(struct store *st, struct ch_error *err);
+
+struct sqlite3 *
+store_db(struct store *st)
+{
+    return st->db;
+}
+
+enum ch_status
+store_check(struct store *st, int rc, const char *what)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return CH_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        log_warn("store", "%s: database busy", what);
+        return CH_BUSY;
+    case SQLITE_CONSTRAINT:
+        log_debug("store", "%s: %s", what, sqlite3_errmsg(st->db));
+        return CH_CONFLICT;
+    default:
+        log_error("store", "%s: %s (%d)", what, sqlite3_errmsg(st->db), rc);
+        return CH_INTERNAL;
+    }
+}
+
+static size_t
+slot_index(const char *sql, size_t nslots)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 7) & (nslots - 1);
+}
+
+static void
+grow_slots(struct store *st)
+{
+    size_t n = st->nslots ? st->nslots * 2 : 256;
+    struct stmt_slot *slots = xcalloc(n, sizeof(*slots));
+    for (size_t i = 0; i < st->nslots; i++) {
+        if (st->slots[i].sql == NULL)
+            continue;
+        size_t j = slot_index(st->slots[i].sql, n);
+        while (slots[j].sql)
+            j = (j + 1) & (n - 1);
+        slots[j] = st->slots[i];
+    }
+    free(st->slots);
+    st->slots = slots;
+    st->nslots = n;
+}
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+    if (st->used * 2 >= st->nslots)
+        grow_slots(st);
+    size_t i = slot_index(sql, st->nslots);
+    while (st->slots[i].sql && st->slots[i].sql != sql)
+        i = (i + 1) & (st->nslots - 1);
+    if (st->slots[i].sql) {
+        sqlite3_stmt *s = st->slots[i].stmt;
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
+    }
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &s, NULL);
+    if (rc != SQLITE_OK) {
+        /* Our SQL is fixed text: failing to prepare it is a bug. */
+        log_error("store", "prepare failed: %s: %s", sqlite3_errmsg(st->db),
+                  sql);
+        abort();
+    }
+    st->slots[i].sql = sql;
+    st->slots[i].stmt = s;
+    st->used++;
+    return s;
+}
+
+enum ch_status
+store_exec(struct store *st, sqlite3_stmt *stmt)
+{
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        ;
+    enum ch_status status = store_check(st, rc, sqlite3_sql(stmt));
+    sqlite3_reset(stmt);
+    return status;
+}
+
+int64_t
+store_last_id(struct store *st)
+{
+    return sqlite3_last_insert_rowid(st->db);
+}
+
+int
+store_changes(struct store *st)
+{
+    return sqlite3_changes(st->db);
+}
+
+char *
+store_col_text(struct arena *a, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    if (t == NULL)
+        return NULL;
+    return arena_strndup(a, (const char *)t,
+                         (size_t)sqlite3_column_bytes(s, col));
+}
+
+int64_t
+store_col_int(sqlite3_stmt *s, int col, int64_t if_null)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return if_null;
+    return sqlite3_column_int64(s, col);
+}
+
+void
+store_bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, idx);
+}
+
+void
+store_bind_int(sqlite3_stmt *s, int idx, int64_t v)
+{
+    if (v == INT64_MIN)
+        sqlite3_bind_null(s, idx);
+    else
+        sqlite3_bind_int64(s, idx, v);
+}
+
+static enum ch_status
+exec_plain(struct store *st, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("store", "%s: %s", sql, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return rc == SQLITE_BUSY ? CH_BUSY : CH_INTERNAL;
+    }
+    return CH_OK;
+}
+
+enum ch_status
+store_begin(struct store *st)
+{
+    if (st->in_txn) {
+        log_error("store", "nested transaction");
+        return CH_INTERNAL;
+    }
+    /* IMMEDIATE takes the write lock up front, so a command never fails
+     * half-way with SQLITE_BUSY on its first write. */
+    enum ch_status s = exec_plain(st, "BEGIN IMMEDIATE");
+    if (s == CH_OK)
+        st->in_txn = true;
+    return s;
+}
+
+enum ch_status
+store_commit(struct store *st)
+{
+    enum ch_status s = exec_plain(st, "COMMIT");
+    if (s == CH_OK)
+        st->in_txn = false;
+    else
+        store_rollback(st);
+    return s;
+}
+
+void
+store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        exec_plain(st, "ROLLBACK");
+    st->in_txn = false;
+}
+
+bool
+store_in_txn(struct store *st)
+{
+    return st->in_txn;
+}
+
+int
+store_version(struct store *st)
+{
+    sqlite3_stmt *s = store_stmt(st, "PRAGMA user_version");
+    int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_reset(s);
+    return v;
+}
+
+enum ch_status
+store_open(const char *path, struct store **out, struct ch_error *err)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    int rc = sqlite3_open_v2(path, &st->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                 SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        ch_fail(err, CH_IO, "cannot open database %s: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        store_close(st);
+        return CH_IO;
+    }
+    sqlite3_extended_result_codes(st->db, 0);
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL lets a backup (sqlite3 .backup, litestream) read while we write;
+     * NORMAL sync in WAL mode is durable across a process crash, and only
+     * a power loss may drop the last commits. */
+    const char *setup = "PRAGMA journal_mode=WAL;"
+                        "PRAGMA synchronous=NORMAL;"
+                        "PRAGMA foreign_keys=ON;";
+    if (strcmp(path, ":memory:") == 0)
+        setup = "PRAGMA foreign_keys=ON;";
+    char *msg = NULL;
+    rc = sqlite3_exec(st->db, setup, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        ch_fail(err, rc == SQLITE_NOTADB ? CH_INVALID : CH_IO,
+                "cannot use database %s: %s", path,
+                msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        store_close(st);
+        return err ? err->status : CH_IO;
+    }
+    enum ch_status s = store_migrate(st, err);
+    if (s != CH_OK) {
+        store_close(st);
+        return s;
+    }
+    *out = st;
+    return CH_OK;
+}
+
+void
+store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < st->nslots; i++)
+        if (st->slots[i].stmt)
+            sqlite3_finalize(st->slots[i].stmt);
+    free(st->slots);
+    if (st->db)
+        sqlite3_close(st->db);
+    free(st);
+}

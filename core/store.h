@@ -1,0 +1,65 @@
+/*
+ * store: the SQLite database every fact lives in.
+ *
+ * Opening configures WAL, foreign keys and a busy timeout, then migrates
+ * the schema forward by PRAGMA user_version (store_schema.c).  All SQL in
+ * chorus lives in core/store*.c; the rest of the core calls domain-level
+ * functions (store_campaign_by_slug(), store_outbox_put(), ...).
+ *
+ * Statements are prepared once and cached by the address of their SQL text
+ * (always a string literal), with bound parameters only: no SQL is ever
+ * built from input.  Transactions: one per inbound event or scheduler tick
+ * (store_begin / store_commit / store_rollback); nesting is a bug.
+ * Times are UTC milliseconds since the epoch in INTEGER columns.
+ */
+#ifndef CHORUS_STORE_H
+#define CHORUS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+
+struct store;
+struct sqlite3_stmt;
+struct arena;
+
+/* Newest schema version this build knows. */
+extern const int store_schema_version;
+
+/* Ownership: the caller frees the store with store_close().  A database
+ * whose schema is newer than this build is refused (CH_CONFLICT). */
+enum ch_status store_open(const char *path, struct store **out,
+                          struct ch_error *err);
+void           store_close(struct store *st);
+int            store_version(struct store *st);
+
+enum ch_status store_begin(struct store *st);
+enum ch_status store_commit(struct store *st);
+void           store_rollback(struct store *st);
+bool           store_in_txn(struct store *st);
+
+/* --- for core/store_*.c only ------------------------------------------ */
+
+/* A cached, reset statement for sql (a string literal). */
+struct sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+/* Execute a cached statement to completion; CH_OK, CH_CONFLICT for a
+ * constraint violation, CH_BUSY, or CH_INTERNAL (logged). */
+enum ch_status       store_exec(struct store *st, struct sqlite3_stmt *stmt);
+int64_t              store_last_id(struct store *st);
+int                  store_changes(struct store *st);
+/* Column helpers: text columns are copied into the arena (NULL stays NULL). */
+char                *store_col_text(struct arena *a, struct sqlite3_stmt *s,
+                                    int col);
+int64_t              store_col_int(struct sqlite3_stmt *s, int col,
+                                   int64_t if_null);
+/* Bind helpers: text NULL binds SQL NULL; int64 INT64_MIN binds NULL. */
+void                 store_bind_text(struct sqlite3_stmt *s, int idx,
+                                     const char *text);
+void                 store_bind_int(struct sqlite3_stmt *s, int idx,
+                                    int64_t v);
+/* Log and translate a SQLite result code. */
+enum ch_status       store_check(struct store *st, int rc, const char *what);
+struct sqlite3      *store_db(struct store *st);
+
+#endif

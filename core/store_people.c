@@ -1,0 +1,222 @@
+/* SQL for people, identities, brands and agencies. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "arena.h"
+#include "records.h"
+#include "store.h"
+
+#define PERSON_COLS                                                       \
+    "p.id, p.name, p.tz, p.tz_source, p.work_start, p.work_end, "         \
+    "p.work_days, p.preferred_platform"
+
+static void
+read_person(struct arena *a, sqlite3_stmt *s, struct person *p)
+{
+    p->id = sqlite3_column_int64(s, 0);
+    p->name = store_col_text(a, s, 1);
+    p->tz = store_col_text(a, s, 2);
+    p->tz_source = store_col_text(a, s, 3);
+    p->work_start = sqlite3_column_int(s, 4);
+    p->work_end = sqlite3_column_int(s, 5);
+    p->work_days = (unsigned)sqlite3_column_int(s, 6);
+    p->preferred_platform = store_col_text(a, s, 7);
+}
+
+static enum ch_status
+one_person(struct store *st, struct arena *a, sqlite3_stmt *s,
+           struct person *p)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        read_person(a, s, p);
+        sqlite3_reset(s);
+        return CH_OK;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? CH_NOT_FOUND : store_check(st, rc, "person");
+}
+
+enum ch_status
+rec_person_get(struct store *st, struct arena *a, int64_t id, struct person *p)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT " PERSON_COLS
+                                     " FROM people p WHERE p.id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    return one_person(st, a, s, p);
+}
+
+enum ch_status
+rec_person_by_identity(struct store *st, struct arena *a, const char *platform,
+                       const char *user_id, struct person *p)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT " PERSON_COLS " FROM identities i"
+            " JOIN people p ON p.id = i.person_id"
+            " WHERE i.platform = ? AND i.user_id = ?");
+    store_bind_text(s, 1, platform);
+    store_bind_text(s, 2, user_id);
+    return one_person(st, a, s, p);
+}
+
+enum ch_status
+rec_people_by_name(struct store *st, struct arena *a, const char *name,
+                   struct person **out, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT " PERSON_COLS " FROM people p WHERE p.id IN ("
+            " SELECT id FROM people WHERE name = ?1 COLLATE NOCASE"
+            " UNION SELECT person_id FROM identities"
+            "   WHERE handle = ?1 COLLATE NOCASE) ORDER BY p.id LIMIT 16");
+    store_bind_text(s, 1, name);
+    struct person *list = arena_alloc(a, 16 * sizeof(*list));
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_person(a, s, &list[count++]);
+    sqlite3_reset(s);
+    *out = list;
+    *n = count;
+    return store_check(st, rc, "people by name");
+}
+
+enum ch_status
+rec_person_create(struct store *st, const char *name, int64_t now, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO people (name, created_at) VALUES (?, ?)");
+    store_bind_text(s, 1, name);
+    sqlite3_bind_int64(s, 2, now);
+    enum ch_status r = store_exec(st, s);
+    if (r == CH_OK)
+        *id = store_last_id(st);
+    return r;
+}
+
+enum ch_status
+rec_identity_add(struct store *st, const char *platform, const char *user_id,
+                 int64_t person_id, const char *handle)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO identities (platform, user_id, person_id, handle)"
+            " VALUES (?, ?, ?, ?)");
+    store_bind_text(s, 1, platform);
+    store_bind_text(s, 2, user_id);
+    sqlite3_bind_int64(s, 3, person_id);
+    store_bind_text(s, 4, handle);
+    return store_exec(st, s);
+}
+
+char *
+rec_identity_of(struct store *st, struct arena *a, int64_t person_id,
+                const char *platform)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT user_id FROM identities WHERE person_id = ?"
+            " AND platform = ? LIMIT 1");
+    sqlite3_bind_int64(s, 1, person_id);
+    store_bind_text(s, 2, platform);
+    char *id = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        id = store_col_text(a, s, 0);
+    sqlite3_reset(s);
+    return id;
+}
+
+enum ch_status
+rec_person_set_name(struct store *st, int64_t id, const char *name)
+{
+    sqlite3_stmt *s = store_stmt(st, "UPDATE people SET name = ? WHERE id = ?");
+    store_bind_text(s, 1, name);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_person_set_tz(struct store *st, int64_t id, const char *tz,
+                  const char *source)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE people SET tz = ?, tz_source = ? WHERE id = ?");
+    store_bind_text(s, 1, tz);
+    store_bind_text(s, 2, source);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_person_set_preferred(struct store *st, int64_t id, const char *platform)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE people SET preferred_platform = ? WHERE id = ?");
+    store_bind_text(s, 1, platform);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_brand_by_name(struct store *st, struct arena *a, const char *name,
+                  struct brand *b)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id, name, category, exclusive FROM brands WHERE name = ?");
+    store_bind_text(s, 1, name);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        b->id = sqlite3_column_int64(s, 0);
+        b->name = store_col_text(a, s, 1);
+        b->category = store_col_text(a, s, 2);
+        b->exclusive = store_col_text(a, s, 3);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "brand");
+}
+
+enum ch_status
+rec_brand_put(struct store *st, const char *name, const char *category,
+              const char *exclusive, int64_t now, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO brands (name, category, exclusive, created_at)"
+            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET"
+            " category = COALESCE(?2, category),"
+            " exclusive = COALESCE(?3, exclusive)"
+            " RETURNING id");
+    store_bind_text(s, 1, name);
+    store_bind_text(s, 2, category);
+    store_bind_text(s, 3, exclusive);
+    sqlite3_bind_int64(s, 4, now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && id)
+        *id = sqlite3_column_int64(s, 0);
+    enum ch_status r = rc == SQLITE_ROW ? CH_OK : store_check(st, rc, "brand");
+    sqlite3_reset(s);
+    return r;
+}
+
+enum ch_status
+rec_agency_get_or_create(struct store *st, const char *name, int64_t now,
+                         int64_t *id, bool *created)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT id FROM agencies WHERE name = ?");
+    store_bind_text(s, 1, name);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        *created = false;
+        sqlite3_reset(s);
+        return CH_OK;
+    }
+    sqlite3_reset(s);
+    s = store_stmt(st, "INSERT INTO agencies (name, created_at) VALUES (?, ?)");
+    store_bind_text(s, 1, name);
+    sqlite3_bind_int64(s, 2, now);
+    enum ch_status r = store_exec(st, s);
+    if (r == CH_OK) {
+        *id = store_last_id(st);
+        *created = true;
+    }
+    return r;
+}

@@ -1,0 +1,273 @@
+/*
+ * The schema, as a list of migrations.  Migration N takes a database at
+ * user_version N-1 to N inside one transaction; an empty database runs
+ * them all.  Never edit a migration that has shipped: add the next one.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "store.h"
+
+static const char *const migrations[] = {
+    /* 1: the foundation (issue 3). */
+    "CREATE TABLE people ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  tz TEXT,"                          /* IANA zone; NULL: workspace default */
+    "  tz_source TEXT CHECK (tz_source IN ('platform','self','coordinator')),"
+    "  work_start INTEGER NOT NULL DEFAULT 540,"   /* minutes after midnight */
+    "  work_end INTEGER NOT NULL DEFAULT 1080,"
+    "  work_days INTEGER NOT NULL DEFAULT 31,"     /* bit 0 = Monday */
+    "  preferred_platform TEXT,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX people_name ON people(name COLLATE NOCASE);"
+
+    "CREATE TABLE identities ("
+    "  platform TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  handle TEXT,"
+    "  PRIMARY KEY (platform, user_id)) WITHOUT ROWID;"
+    "CREATE INDEX identities_person ON identities(person_id);"
+    "CREATE INDEX identities_handle ON identities(handle COLLATE NOCASE);"
+
+    "CREATE TABLE brands ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  category TEXT,"
+    "  exclusive TEXT,"                   /* categories excluded, ';'-separated */
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE agencies ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE campaigns ("
+    "  id INTEGER PRIMARY KEY,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  title TEXT,"
+    "  brand_id INTEGER NOT NULL REFERENCES brands(id),"
+    "  agency_id INTEGER REFERENCES agencies(id),"
+    "  state TEXT NOT NULL DEFAULT 'draft'"
+    "    CHECK (state IN ('draft','active','wrapped','closed')),"
+    "  starts_at INTEGER,"
+    "  ends_at INTEGER,"
+    "  need INTEGER CHECK (need IS NULL OR need > 0),"
+    "  review_mode TEXT NOT NULL DEFAULT 'two_stage'"
+    "    CHECK (review_mode IN ('two_stage','brand_only')),"
+    "  brief_version INTEGER NOT NULL DEFAULT 1,"
+    "  kicked_off_at INTEGER,"
+    "  created_by INTEGER REFERENCES people(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX campaigns_brand ON campaigns(brand_id);"
+
+    /* Every change to a brief is a new row; campaigns.brief_version names
+     * the current one.  List fields hold items separated by newlines. */
+    "CREATE TABLE brief_versions ("
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  version INTEGER NOT NULL,"
+    "  story TEXT, audience TEXT, core_message TEXT, visual_style TEXT,"
+    "  must_include TEXT, must_avoid TEXT, flexible TEXT, disclosure TEXT,"
+    "  success_metrics TEXT, timeline_notes TEXT,"
+    "  changed_field TEXT,"
+    "  changed_by INTEGER REFERENCES people(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  locked_at INTEGER,"
+    "  PRIMARY KEY (campaign_id, version));"
+
+    "CREATE TABLE participants ("
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  role TEXT NOT NULL"
+    "    CHECK (role IN ('brand','agency','coordinator','creator')),"
+    "  tier TEXT CHECK (tier IN ('core','flex')),"
+    "  added_at INTEGER NOT NULL,"
+    "  removed_at INTEGER,"
+    "  PRIMARY KEY (campaign_id, person_id));"
+    "CREATE INDEX participants_person ON participants(person_id);"
+
+    "CREATE TABLE deliverables ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  number INTEGER NOT NULL,"
+    "  creator_id INTEGER NOT NULL REFERENCES people(id),"
+    "  title TEXT NOT NULL,"
+    "  platform TEXT,"
+    "  draft_due INTEGER NOT NULL,"
+    "  publish_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'planned'"
+    "    CHECK (state IN ('planned','submitted','changes_requested',"
+    "      'approved','published','rejected','missed','cancelled')),"
+    "  review_stage TEXT CHECK (review_stage IN ('review','brand')),"
+    "  fee_cents INTEGER,"
+    "  currency TEXT,"
+    "  rounds INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (campaign_id, number));"
+    "CREATE INDEX deliverables_creator ON deliverables(creator_id);"
+
+    "CREATE TABLE submissions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  deliverable_id INTEGER NOT NULL REFERENCES deliverables(id),"
+    "  round INTEGER NOT NULL,"
+    "  link TEXT NOT NULL,"
+    "  body TEXT,"
+    "  submitted_by INTEGER NOT NULL REFERENCES people(id),"
+    "  submitted_at INTEGER NOT NULL,"
+    "  UNIQUE (deliverable_id, round));"
+
+    /* The rubric: 1 pass, 0 fail, per point. */
+    "CREATE TABLE reviews ("
+    "  id INTEGER PRIMARY KEY,"
+    "  deliverable_id INTEGER NOT NULL REFERENCES deliverables(id),"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  reviewer_id INTEGER NOT NULL REFERENCES people(id),"
+    "  stage TEXT NOT NULL CHECK (stage IN ('review','brand')),"
+    "  decision TEXT NOT NULL CHECK (decision IN ('approve','changes','reject')),"
+    "  visible INTEGER NOT NULL CHECK (visible IN (0,1)),"
+    "  message INTEGER NOT NULL CHECK (message IN (0,1)),"
+    "  engagement INTEGER NOT NULL CHECK (engagement IN (0,1)),"
+    "  reason TEXT,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX reviews_deliverable ON reviews(deliverable_id);"
+
+    "CREATE TABLE escalations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  deliverable_id INTEGER REFERENCES deliverables(id),"
+    "  reason TEXT NOT NULL,"
+    "  opened_by INTEGER REFERENCES people(id),"   /* NULL: chorus itself */
+    "  opened_at INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL DEFAULT 0,"
+    "  level_since INTEGER NOT NULL,"
+    "  cycle INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'open'"
+    "    CHECK (state IN ('open','acknowledged','resolved')),"
+    "  acked_by INTEGER REFERENCES people(id),"
+    "  acked_at INTEGER,"
+    "  ack_note TEXT,"
+    "  resolved_by INTEGER REFERENCES people(id),"
+    "  resolved_at INTEGER,"
+    "  resolution TEXT);"
+    "CREATE INDEX escalations_campaign ON escalations(campaign_id, state);"
+
+    /* Append-only: the triggers refuse any change to a written line. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor_id INTEGER REFERENCES people(id),"
+    "  actor_ref TEXT,"                    /* platform:user id, or 'chorus' */
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  subject TEXT,"
+    "  action TEXT NOT NULL,"
+    "  detail TEXT);"
+    "CREATE INDEX audit_campaign ON audit(campaign_id, id);"
+    "CREATE INDEX audit_subject ON audit(subject, id);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+
+    /* Inbound events by platform id, so a redelivery is not applied twice. */
+    "CREATE TABLE inbound ("
+    "  platform TEXT NOT NULL,"
+    "  event_id TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (platform, event_id)) WITHOUT ROWID;"
+
+    /* Everything the core says, written in the transaction that caused it
+     * and drained by the adapters (spec §9). */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('reply','post','dm','update',"
+    "    'create_channel','invite','pin','topic','lookup')),"
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  channel_ref TEXT,"
+    "  user_ref TEXT,"
+    "  ref_id INTEGER REFERENCES outbox(id),"
+    "  text TEXT,"
+    "  buttons TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state IN ('pending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  not_before INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  platform_ref TEXT,"
+    "  last_error TEXT);"
+    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = 'pending';"
+
+    /* A campaign's channel on each platform; channel_id is NULL until the
+     * adapter has created it. */
+    "CREATE TABLE channels ("
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  platform TEXT NOT NULL,"
+    "  channel_id TEXT,"
+    "  name TEXT NOT NULL,"
+    "  brief_msg INTEGER REFERENCES outbox(id),"
+    "  status_msg INTEGER REFERENCES outbox(id),"
+    "  PRIMARY KEY (campaign_id, platform));"
+    "CREATE UNIQUE INDEX channels_by_id ON channels(platform, channel_id);"
+
+    /* The scheduler's jobs: one index on due time; the loop arms one timer
+     * for the earliest. */
+    "CREATE TABLE jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  due_at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  deliverable_id INTEGER REFERENCES deliverables(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  escalation_id INTEGER REFERENCES escalations(id),"
+    "  arg TEXT,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX jobs_due ON jobs(due_at, id);",
+};
+
+const int store_schema_version =
+    (int)(sizeof(migrations) / sizeof(migrations[0]));
+
+enum ch_status store_migrate(struct store *st, struct ch_error *err);
+
+enum ch_status
+store_migrate(struct store *st, struct ch_error *err)
+{
+    int have = store_version(st);
+    if (have < 0)
+        return ch_fail(err, CH_IO, "cannot read the schema version");
+    if (have > store_schema_version)
+        return ch_fail(err, CH_CONFLICT,
+                       "the database has schema version %d, newer than this "
+                       "chorus knows (%d): use a newer chorus",
+                       have, store_schema_version);
+    for (int v = have + 1; v <= store_schema_version; v++) {
+        enum ch_status s = store_begin(st);
+        if (s != CH_OK)
+            return ch_fail(err, s, "cannot start migration to version %d", v);
+        char *msg = NULL;
+        int rc = sqlite3_exec(store_db(st), migrations[v - 1], NULL, NULL,
+                              &msg);
+        if (rc == SQLITE_OK) {
+            char pragma[64];
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v);
+            rc = sqlite3_exec(store_db(st), pragma, NULL, NULL, &msg);
+        }
+        if (rc != SQLITE_OK) {
+            ch_fail(err, CH_INTERNAL, "schema migration to version %d failed: %s",
+                    v, msg ? msg : "unknown error");
+            sqlite3_free(msg);
+            store_rollback(st);
+            return CH_INTERNAL;
+        }
+        s = store_commit(st);
+        if (s != CH_OK)
+            return ch_fail(err, s, "cannot commit migration to version %d", v);
+        log_info("store", "schema migrated to version %d", v);
+    }
+    return CH_OK;
+}
