@@ -1,0 +1,59 @@
+/*
+ * settings: what the configuration tells the core.  Filled by bot/config.c,
+ * read by the core.  Borrowed: the core keeps the pointer it was given
+ * until core_set_settings() hands it another, so the owner (the daemon's
+ * config) must outlive that.  settings_defaults() gives the embedded
+ * default used when no configuration file is named.
+ */
+#ifndef CHORUS_SETTINGS_H
+#define CHORUS_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "perm.h"
+
+struct brand_setting {
+    const char *name;
+    const char *category;     /* NULL: none */
+    const char *exclusive;    /* excluded categories, ';'-separated */
+};
+
+#define SETTINGS_MAX_NUDGES 8
+
+struct core_settings {
+    const char          *default_tz;      /* IANA zone for people without one */
+    int                  work_start;      /* minutes after local midnight */
+    int                  work_end;
+    unsigned             work_days;       /* bit 0 = Monday */
+    /* Workspace admins: "name" (a console speaker or any known name) or
+     * "platform:user_id" (slack:U123, discord:1100...). */
+    const char *const   *admins;
+    size_t               nadmins;
+    const struct brand_setting *brands;
+    size_t               nbrands;
+    struct perm_table    perms;
+    enum review_mode     review_mode;     /* for new campaigns */
+    const char          *currency;        /* for fees without one */
+    int64_t              lead_time_ms;    /* warn when a draft is due sooner */
+    int                  revision_limit;  /* alert above this many rounds */
+    int64_t              approval_latency_ms;
+    /* Schedules (spec §5). */
+    int64_t              nudge_before_ms[SETTINGS_MAX_NUDGES];
+    size_t               n_nudge_before;
+    int64_t              nudge_after_ms[SETTINGS_MAX_NUDGES];
+    size_t               n_nudge_after;
+    int                  nudge_daily_cap;
+    int64_t              approval_guard_ms;
+    int64_t              fix_window_ms;
+    int64_t              question_target_ms;
+    /* Escalation ladder timeouts: coordinator, agency, brand, admins. */
+    int64_t              ladder_ms[4];
+    int                  ladder_repeats;
+};
+
+/* The embedded defaults (spec values), with no admins and no brands. */
+void settings_defaults(struct core_settings *s);
+
+#endif
