@@ -148,6 +148,8 @@ enum ch_status rec_escalation_ack(struct store *, int64_t id, int64_t by,
                                   const char *note, int64_t now);
 enum ch_status rec_escalation_resolve(struct store *, int64_t id, int64_t by,
                                       const char *note, int64_t now);
+enum ch_status rec_escalation_set_level(struct store *, int64_t id, int level,
+                                       int cycle, int64_t now);
 enum ch_status rec_escalations_open(struct store *, struct arena *,
                                     int64_t campaign_id,
                                     struct escalation **out, size_t *n);
@@ -175,5 +177,75 @@ enum ch_status rec_audit_list(struct store *, struct arena *,
 /* CH_OK when (platform, event_id) is new and now recorded; CH_DUPLICATE. */
 enum ch_status rec_inbound_mark(struct store *, const char *platform,
                                 const char *event_id, int64_t now);
+
+/* --- outbox ---------------------------------------------------------- */
+struct outbox_row {
+    int64_t     id;
+    const char *platform;
+    const char *kind;          /* out_kind_names[] */
+    int64_t     campaign_id;   /* 0: none */
+    int64_t     person_id;     /* 0: none */
+    const char *channel_ref;   /* platform channel (replies) */
+    const char *user_ref;      /* platform user */
+    int64_t     ref_id;        /* outbox row this updates or pins; 0: none */
+    const char *text;
+    const char *buttons;       /* serialized, see outbox.c */
+    int         attempts;
+    const char *platform_ref;  /* once sent */
+    /* joined for delivery: */
+    const char *ref_platform_ref;   /* platform_ref of ref_id, if sent */
+    const char *ref_state;
+};
+enum ch_status rec_outbox_insert(struct store *, const struct outbox_row *,
+                                 int64_t now, int64_t *id);
+/* Pending rows of a platform due at now, oldest first, ids > after_id. */
+enum ch_status rec_outbox_pending(struct store *, struct arena *,
+                                  const char *platform, int64_t now,
+                                  int64_t after_id, int limit,
+                                  struct outbox_row **out, size_t *n);
+enum ch_status rec_outbox_get(struct store *, struct arena *, int64_t id,
+                              struct outbox_row *);
+/* The sent row with this platform reference (a pressed button's message). */
+enum ch_status rec_outbox_by_platform_ref(struct store *, struct arena *,
+                                          const char *platform,
+                                          const char *platform_ref,
+                                          struct outbox_row *);
+enum ch_status rec_outbox_sent(struct store *, int64_t id,
+                               const char *platform_ref, int64_t now);
+enum ch_status rec_outbox_retry(struct store *, int64_t id,
+                                int64_t not_before, const char *error);
+enum ch_status rec_outbox_failed(struct store *, int64_t id,
+                                 const char *error);
+/* A pending update of ref_id, to fold a newer text into (0: none). */
+int64_t        rec_outbox_pending_update(struct store *, int64_t ref_id);
+enum ch_status rec_outbox_set_text(struct store *, int64_t id,
+                                   const char *text);
+/* Earliest not_before in the future among pending rows; INT64_MAX. */
+int64_t        rec_outbox_next_retry(struct store *, int64_t now);
+
+/* --- campaign channels ----------------------------------------------- */
+struct channel_row {
+    int64_t campaign_id;
+    char   *platform;
+    char   *channel_id;    /* NULL until created */
+    char   *name;
+    int64_t brief_msg;     /* outbox ids; 0: none */
+    int64_t status_msg;
+};
+enum ch_status rec_channel_get(struct store *, struct arena *,
+                               int64_t campaign_id, const char *platform,
+                               struct channel_row *);
+enum ch_status rec_channel_insert(struct store *, int64_t campaign_id,
+                                  const char *platform, const char *name);
+enum ch_status rec_channel_set_id(struct store *, int64_t campaign_id,
+                                  const char *platform,
+                                  const char *channel_id);
+enum ch_status rec_channel_set_msgs(struct store *, int64_t campaign_id,
+                                    const char *platform, int64_t brief_msg,
+                                    int64_t status_msg);
+/* Campaigns (not closed) without a channel row on platform. */
+enum ch_status rec_campaigns_without_channel(struct store *, struct arena *,
+                                             const char *platform,
+                                             int64_t **ids, size_t *n);
 
 #endif

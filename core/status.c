@@ -15,6 +15,7 @@ static const char *const status_names[CH_STATUS_LAST] = {
     [CH_REMOTE_5XX] = "platform error",
     [CH_IO] = "input/output error",
     [CH_INTERNAL] = "internal error",
+    [CH_UNSUPPORTED] = "not supported by the platform",
 };
 
 const char *

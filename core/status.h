@@ -24,6 +24,7 @@ enum ch_status {
     CH_REMOTE_5XX = 8,  /* the platform failed; retry with backoff */
     CH_IO = 9,          /* local I/O or network failure */
     CH_INTERNAL = 10,   /* a bug or an invariant broken */
+    CH_UNSUPPORTED = 11,/* the platform cannot do this; nothing to do */
     CH_STATUS_LAST
 };
 

@@ -201,6 +201,8 @@ static const char *const migrations[] = {
     "  platform_ref TEXT,"
     "  last_error TEXT);"
     "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = 'pending';"
+    "CREATE INDEX outbox_platform_ref ON outbox(platform, platform_ref)"
+    "  WHERE platform_ref IS NOT NULL;"
 
     /* A campaign's channel on each platform; channel_id is NULL until the
      * adapter has created it. */

@@ -311,6 +311,20 @@ rec_escalation_resolve(struct store *st, int64_t id, int64_t by,
 }
 
 enum ch_status
+rec_escalation_set_level(struct store *st, int64_t id, int level, int cycle,
+                         int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE escalations SET level = ?, cycle = ?, level_since = ?"
+            " WHERE id = ? AND state = 'open'");
+    sqlite3_bind_int(s, 1, level);
+    sqlite3_bind_int(s, 2, cycle);
+    sqlite3_bind_int64(s, 3, now);
+    sqlite3_bind_int64(s, 4, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
 rec_escalations_open(struct store *st, struct arena *a, int64_t campaign_id,
                      struct escalation **out, size_t *n)
 {

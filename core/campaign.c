@@ -1,0 +1,200 @@
+/* Campaign views shared by commands and the pinned status message. */
+#include <string.h>
+
+#include "core_internal.h"
+#include "when.h"
+
+const char *
+deliv_ref(struct ctx *c, const struct deliverable *d)
+{
+    return arena_printf(c->a, "%s#%d", d->slug, d->number);
+}
+
+enum ch_status
+brief_current(struct ctx *c, const struct campaign *cp, struct brief *b)
+{
+    return rec_brief_get(c->st, c->a, cp->id, cp->brief_version, b);
+}
+
+/* A time for a reader, or a marker each platform renders (channels). */
+static const char *
+when_for(struct ctx *c, const struct person *reader, int64_t t)
+{
+    return reader ? time_for(c, reader, t) : mark_time(c, t);
+}
+
+static const char *
+state_words(const struct deliverable *d)
+{
+    switch (d->state) {
+    case DELIV_SUBMITTED:
+        return d->stage == STAGE_BRAND ? "awaiting brand approval"
+                                       : "submitted, awaiting review";
+    case DELIV_CHANGES_REQUESTED:
+        return "changes requested";
+    default:
+        return deliverable_state_names[d->state];
+    }
+}
+
+static bool
+on_track(const struct deliverable *d, int64_t now)
+{
+    if (d->state == DELIV_REJECTED || d->state == DELIV_MISSED ||
+        d->state == DELIV_CANCELLED)
+        return false;
+    return !(d->state == DELIV_PLANNED && d->draft_due < now);
+}
+
+void
+campaign_status_text(struct ctx *c, const struct campaign *cp,
+                     const struct person *reader, struct buf *out)
+{
+    struct deliverable *ds;
+    size_t nd;
+    rec_deliverables(c->st, c->a, cp->id, 0, &ds, &nd);
+    int tracking = 0;
+    for (size_t i = 0; i < nd; i++)
+        tracking += on_track(&ds[i], c->now);
+
+    buf_printf(out, "%s", cp->slug);
+    if (cp->title)
+        buf_printf(out, " — %s", cp->title);
+    buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
+               cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
+               campaign_state_names[cp->state]);
+    if (cp->need)
+        buf_printf(out, " · %d of %d needed pieces on track", tracking,
+                   cp->need);
+    else
+        buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
+    if (cp->starts_at != INT64_MIN || cp->ends_at != INT64_MIN) {
+        char from[40] = "…", to[40] = "…";
+        const char *zone = reader ? person_zone(c, reader) : "UTC";
+        if (cp->starts_at != INT64_MIN)
+            when_format(cp->starts_at, zone, WHEN_DATE, from, sizeof(from));
+        if (cp->ends_at != INT64_MIN)
+            when_format(cp->ends_at, zone, WHEN_DATE, to, sizeof(to));
+        buf_printf(out, "\nWindow: %s – %s", from, to);
+    }
+
+    struct participant *ps;
+    size_t np;
+    rec_participants(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    struct buf team = BUF_INIT;
+    for (size_t i = 0; i < np; i++)
+        if (ps[i].role != ROLE_CREATOR)
+            buf_printf(&team, "%s%s (%s)", team.len ? ", " : "",
+                       mark_person(c, ps[i].person_id), role_name(ps[i].role));
+    if (team.len)
+        buf_printf(out, "\nTeam: %s", buf_cstr(&team));
+    buf_free(&team);
+
+    for (size_t i = 0; i < np; i++) {
+        if (ps[i].role != ROLE_CREATOR)
+            continue;
+        buf_printf(out, "\n%s (creator%s%s)", mark_person(c, ps[i].person_id),
+                   ps[i].tier ? ", " : "", ps[i].tier ? ps[i].tier : "");
+        bool any = false;
+        for (size_t j = 0; j < nd; j++) {
+            const struct deliverable *d = &ds[j];
+            if (d->creator_id != ps[i].person_id)
+                continue;
+            any = true;
+            buf_printf(out, "\n  #%d %s%s%s · %s", d->number, d->title,
+                       d->platform ? " · " : "",
+                       d->platform ? d->platform : "", state_words(d));
+            if (d->rounds)
+                buf_printf(out, " (revisions: %d)", d->rounds);
+            buf_printf(out, " · draft %s · publish %s",
+                       when_for(c, reader, d->draft_due),
+                       when_for(c, reader, d->publish_at));
+        }
+        if (!any)
+            buf_printf(out, "\n  no deliverables yet");
+    }
+    /* Deliverables whose creator has left the campaign stay visible. */
+    for (size_t j = 0; j < nd; j++) {
+        bool listed = false;
+        for (size_t i = 0; i < np && !listed; i++)
+            listed = ps[i].role == ROLE_CREATOR &&
+                     ps[i].person_id == ds[j].creator_id;
+        if (!listed)
+            buf_printf(out, "\n  #%d %s · %s (%s left the campaign)",
+                       ds[j].number, ds[j].title, state_words(&ds[j]),
+                       ds[j].creator);
+    }
+
+    struct escalation *es;
+    size_t ne;
+    rec_escalations_open(c->st, c->a, cp->id, &es, &ne);
+    if (ne == 0) {
+        buf_adds(out, "\nOpen escalations: none");
+        return;
+    }
+    buf_adds(out, "\nOpen escalations:");
+    for (size_t i = 0; i < ne; i++) {
+        const char *subject = cp->slug;
+        if (es[i].deliverable_id) {
+            struct deliverable d;
+            if (rec_deliverable_by_id(c->st, c->a, es[i].deliverable_id, &d) ==
+                CH_OK)
+                subject = deliv_ref(c, &d);
+        }
+        buf_printf(out, "\n  E%lld %s · %s · %s", (long long)es[i].id,
+                   subject, escalation_state_names[es[i].state],
+                   es[i].reason);
+    }
+}
+
+void
+campaign_refresh_status(struct ctx *c, const struct campaign *cp)
+{
+    /* Re-read: the caller's copy may predate this unit of work's changes. */
+    struct campaign fresh;
+    if (rec_campaign_get(c->st, c->a, cp->id, &fresh) != CH_OK)
+        return;
+    for (size_t i = 0; i < c->core->nadapters; i++) {
+        const char *platform = adapter_name(c->core->adapters[i]);
+        struct channel_row ch;
+        if (rec_channel_get(c->st, c->a, cp->id, platform, &ch) != CH_OK ||
+            ch.status_msg == 0)
+            continue;
+        struct buf text = BUF_INIT;
+        buf_adds(&text, "Status: ");
+        campaign_status_text(c, &fresh, NULL, &text);
+        queue_update(c, platform, ch.status_msg,
+                     arena_strdup(c->a, buf_cstr(&text)));
+        buf_free(&text);
+    }
+}
+
+void
+brief_render(struct ctx *c, const struct campaign *cp, const struct brief *b,
+             struct buf *out)
+{
+    (void)c;
+    buf_printf(out, "Brief for %s, version %d", cp->slug, b->version);
+    if (cp->kicked_off_at != INT64_MIN)
+        buf_adds(out, " (locked since kickoff: changes need the brand)");
+    else
+        buf_adds(out, " (draft: coordinators may edit until kickoff)");
+    for (int i = 0; i < BRIEF_NFIELDS; i++) {
+        const char *v = b->field[i];
+        if (!brief_fields[i].is_list) {
+            buf_printf(out, "\n%s: %s", brief_fields[i].label,
+                       v && *v ? v : "—");
+            continue;
+        }
+        buf_printf(out, "\n%s:", brief_fields[i].label);
+        if (!v || !*v) {
+            buf_adds(out, " —");
+            continue;
+        }
+        for (const char *p = v; *p;) {
+            size_t n = strcspn(p, "\n");
+            buf_printf(out, "\n  • %.*s", (int)n, p);
+            p += n + (p[n] == '\n');
+        }
+    }
+}

@@ -1,0 +1,226 @@
+/*
+ * approve, changes, reject: the two-stage review of spec §6.  A
+ * submission waits first for the coordinator/agency review, then for the
+ * brand's final approval (or only for the brand in a brand-only
+ * campaign).  The brand may decide at either stage; reviewers may not
+ * decide for the brand.
+ */
+#include <string.h>
+
+#include "commands.h"
+#include "core_internal.h"
+
+struct review_target {
+    struct deliverable       d;
+    const struct campaign   *cp;
+    const char              *ref;
+    int64_t                  submission_id;
+    int                      round;
+    bool                     as_brand;   /* acting with the final say */
+};
+
+static enum ch_status
+load_target(struct ctx *c, const char *verb, struct review_target *t)
+{
+    const struct arg *ra = arg_get(c, "ref");
+    t->d = *ra->deliv;
+    t->cp = ra->campaign;
+    t->ref = deliv_ref(c, &t->d);
+    if (t->d.state != DELIV_SUBMITTED)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s has no submission waiting for review (it is %s)",
+                       t->ref, deliverable_state_names[t->d.state]);
+    if (rec_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
+                              &t->round, NULL, NULL) != CH_OK)
+        return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);
+    const struct perm_table *pt = &c->set->perms;
+    bool reviewer = perm_allows(pt, ACT_REVIEW, c->cmd->roles);
+    bool brand = perm_allows(pt, ACT_FINAL_APPROVAL, c->cmd->roles);
+    if (t->d.stage == STAGE_BRAND && !brand) {
+        char who[96];
+        command_roles_needed(c, ACTS(ACT_FINAL_APPROVAL), who, sizeof(who));
+        return ch_fail(&c->err, CH_DENIED,
+                       "%s passed review and waits for the brand's final "
+                       "approval: only the role %s may %s it now", t->ref,
+                       who, verb);
+    }
+    /* The brand has the last word at either stage. */
+    t->as_brand = brand && (t->d.stage == STAGE_BRAND || !reviewer);
+    return CH_OK;
+}
+
+static enum ch_status
+record(struct ctx *c, const struct review_target *t, const char *decision,
+       unsigned failed, const char *reason)
+{
+    struct review_record r = {
+        .deliverable_id = t->d.id,
+        .submission_id = t->submission_id,
+        .reviewer_id = c->caller.id,
+        .stage = t->as_brand ? STAGE_BRAND : STAGE_REVIEW,
+        .decision = decision,
+        .visible = !(failed & 1),
+        .message = !(failed & 2),
+        .engagement = !(failed & 4),
+        .reason = reason,
+    };
+    enum ch_status s = rec_review_insert(c->st, &r, c->now);
+    if (s == CH_OK)
+        s = rec_deliverable_update(c->st, &t->d, c->now);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "could not record the review of %s",
+                       t->ref);
+    return CH_OK;
+}
+
+static const char *
+brand_buttons(struct ctx *c, const char *ref)
+{
+    struct out_button b[] = {
+        { .label = "Approve", .style = "primary",
+          .command = arena_printf(c->a, "approve %s", ref) },
+        { .label = "Request changes", .prompt = "What needs to change?",
+          .command = arena_printf(c->a, "changes %s", ref) },
+    };
+    return buttons_encode(c, b, 2);
+}
+
+enum ch_status
+cmd_approve(struct ctx *c)
+{
+    struct review_target t;
+    enum ch_status s = load_target(c, "approve", &t);
+    if (s != CH_OK)
+        return s;
+    const char *note = arg_text(c, "note");
+    const char *with = note ? arena_printf(c->a, ": %s", note) : "";
+    if (!t.as_brand) {
+        /* Stage one passed: on to the brand. */
+        t.d.stage = STAGE_BRAND;
+        if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
+            return s;
+        audit(c, t.d.campaign_id, t.ref, "review.approve",
+              "round %d passed review%s", t.round, with);
+        dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
+                 brand_buttons(c, t.ref),
+                 "%s \"%s\" passed review by %s and needs your final "
+                 "approval%s", t.ref, t.d.title, mark_person(c, c->caller.id),
+                 with);
+        dm(c, t.d.creator_id, NULL,
+           "%s passed review by %s and went to the brand for final "
+           "approval%s", t.ref, mark_person(c, c->caller.id), with);
+        post(c, t.d.campaign_id, NULL,
+             "%s passed review (%s); waiting for the brand's final approval.",
+             t.ref, mark_person(c, c->caller.id));
+        campaign_refresh_status(c, t.cp);
+        reply(c, "%s passed review and went to the brand for final approval.",
+              t.ref);
+        return CH_OK;
+    }
+    bool skipped = t.d.stage == STAGE_REVIEW;
+    t.d.state = DELIV_APPROVED;
+    t.d.stage = STAGE_NONE;
+    if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
+        return s;
+    audit(c, t.d.campaign_id, t.ref, "review.final_approve",
+          "round %d approved by the brand%s%s", t.round,
+          skipped ? " (before coordinator review)" : "", with);
+    dm(c, t.d.creator_id, NULL,
+       "%s \"%s\" is approved by %s. Publish it as planned%s", t.ref,
+       t.d.title, mark_person(c, c->caller.id), with);
+    post(c, t.d.campaign_id, NULL, "%s is approved by the brand (%s).",
+         t.ref, mark_person(c, c->caller.id));
+    campaign_refresh_status(c, t.cp);
+    reply(c, "%s is approved (final).%s", t.ref,
+          skipped ? " It skipped coordinator review." : "");
+    return CH_OK;
+}
+
+static const char *
+rubric_words(struct ctx *c, unsigned failed)
+{
+    static const char *const names[] = {
+        "product clearly visible", "message understood",
+        "engagement potential",
+    };
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < 3; i++)
+        if (failed & (1u << i))
+            buf_printf(&b, "%s%s", b.len ? "; " : "", names[i]);
+    const char *s = arena_strdup(c->a, buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+enum ch_status
+cmd_changes(struct ctx *c)
+{
+    struct review_target t;
+    enum ch_status s = load_target(c, "request changes to", &t);
+    if (s != CH_OK)
+        return s;
+    const char *reason = arg_text(c, "reason");
+    const struct arg *fail = arg_get(c, "fail");
+    unsigned failed = fail ? (unsigned)fail->num : 0;
+    t.d.state = DELIV_CHANGES_REQUESTED;
+    t.d.stage = STAGE_NONE;
+    t.d.rounds++;
+    if ((s = record(c, &t, "changes", failed, reason)) != CH_OK)
+        return s;
+    const char *failing = failed ? arena_printf(c->a, " Failed: %s.",
+                                                rubric_words(c, failed))
+                                 : "";
+    audit(c, t.d.campaign_id, t.ref, "review.changes",
+          "round %d, revision %d: %s%s", t.round, t.d.rounds, reason, failing);
+    dm(c, t.d.creator_id, NULL,
+       "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit with "
+       "submit %s <link>.", mark_person(c, c->caller.id), t.ref, t.d.title,
+       t.d.rounds, reason, failing, t.ref);
+    post(c, t.d.campaign_id, NULL, "%s: changes requested by %s (revision %d).",
+         t.ref, mark_person(c, c->caller.id), t.d.rounds);
+    if (t.d.rounds > c->set->revision_limit)
+        dm_roles(c, t.d.campaign_id, ROLE_COORDINATOR, 0, NULL,
+                 "%s is at revision %d (limit %d): the brief of %s is "
+                 "probably unclear on this point. Latest reason: %s", t.ref,
+                 t.d.rounds, c->set->revision_limit, t.cp->slug, reason);
+    campaign_refresh_status(c, t.cp);
+    reply(c, "Changes requested on %s (revision %d); %s was told.", t.ref,
+          t.d.rounds, mark_person(c, t.d.creator_id));
+    return CH_OK;
+}
+
+enum ch_status
+cmd_reject(struct ctx *c)
+{
+    struct review_target t;
+    enum ch_status s = load_target(c, "reject", &t);
+    if (s != CH_OK)
+        return s;
+    const char *reason = arg_text(c, "reason");
+    t.d.state = DELIV_REJECTED;
+    t.d.stage = STAGE_NONE;
+    if ((s = record(c, &t, "reject", 7, reason)) != CH_OK)
+        return s;
+    audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s", t.round,
+          reason);
+    dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s",
+       mark_person(c, c->caller.id), t.ref, t.d.title, reason);
+    post(c, t.d.campaign_id, NULL, "%s was rejected by %s.", t.ref,
+         mark_person(c, c->caller.id));
+    campaign_refresh_status(c, t.cp);
+    reply(c, "Rejected %s.", t.ref);
+    /* A lost piece: say who could cover it (spec §1, creator tiers). */
+    struct participant *ps;
+    size_t n;
+    rec_participants(c->st, c->a, t.d.campaign_id, ROLE_CREATOR, &ps, &n);
+    struct buf flex = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&
+            ps[i].person_id != t.d.creator_id)
+            buf_printf(&flex, "%s%s", flex.len ? ", " : "",
+                       mark_person(c, ps[i].person_id));
+    if (flex.len)
+        reply(c, "Flex creators who could cover it: %s.", buf_cstr(&flex));
+    buf_free(&flex);
+    return CH_OK;
+}

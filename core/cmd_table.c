@@ -1,0 +1,123 @@
+/*
+ * THE command table (spec §4): one entry per form, sorted by name.
+ * Nothing else lives here.  Help, parsing, permissions and platform
+ * registration all come from these entries; a unit test checks that the
+ * table compiles, is sorted, and that every example parses.
+ */
+#include "commands.h"
+
+const struct cmd_spec cmd_table[] = {
+    { .name = "ack", .pattern = "E<N> [<note...>]",
+      .summary = "acknowledge an escalation: it stops climbing the ladder",
+      .example = "ack E4 on it, calling the creator now",
+      .actions = ACTS(ACT_HANDLE_ESCALATION), .run = cmd_ack },
+    { .name = "add",
+      .pattern = "<slug> <person> role:<brand|agency|coordinator|creator> "
+                 "[tier:<core|flex>] [tz:<zone>]",
+      .summary = "add someone to a campaign with a role",
+      .example = "add spring-launch @bob role:creator tier:core "
+                 "tz:Europe/Berlin",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_add },
+    { .name = "approve", .pattern = "<ref> [<note...>]",
+      .summary = "approve a submission at your stage (review, or the "
+                 "brand's final approval)",
+      .example = "approve spring-launch#3 great hook, ship it",
+      .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
+      .run = cmd_approve },
+    { .name = "audit", .pattern = "<slug|ref|E<N>>",
+      .summary = "show the audit log of a campaign, deliverable or "
+                 "escalation",
+      .example = "audit spring-launch#3",
+      .actions = ACTS(ACT_AUDIT), .run = cmd_audit },
+    { .name = "brief", .pattern = "<slug>",
+      .summary = "show a campaign's brief",
+      .example = "brief spring-launch",
+      .actions = ACTS(ACT_VIEW), .run = cmd_brief_show },
+    { .name = "brief", .pattern = "<slug> add <field> <item...>",
+      .summary = "add an item to a list field of the brief",
+      .example = "brief spring-launch add must_avoid competitor names",
+      .actions = ACTS(ACT_MANAGE) | ACTS(ACT_BRIEF_LOCKED),
+      .run = cmd_brief_add },
+    { .name = "brief", .pattern = "<slug> set <field> <text...>",
+      .summary = "set a brief field (list fields take items separated "
+                 "by ;)",
+      .example = "brief spring-launch set audience urban runners, 18-30",
+      .actions = ACTS(ACT_MANAGE) | ACTS(ACT_BRIEF_LOCKED),
+      .run = cmd_brief_set },
+    { .name = "changes",
+      .pattern = "<ref> [fail:<visible,message,engagement>] <reason...>",
+      .summary = "request changes to a submission, with a reason",
+      .example = "changes spring-launch#3 fail:visible the can is not "
+                 "visible in the first 3 seconds",
+      .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
+      .run = cmd_changes },
+    { .name = "deliverable", .pattern = "<ref> cancel <reason...>",
+      .summary = "cancel a deliverable",
+      .example = "deliverable spring-launch#2 cancel budget moved to TV",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_deliverable_cancel },
+    { .name = "deliverable",
+      .pattern = "<ref> move [draft:<when>] [publish:<when>]",
+      .summary = "move a deliverable's draft or publish time",
+      .example = "deliverable spring-launch#2 move draft:\"fri 17:00\"",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_deliverable_move },
+    { .name = "deliverable",
+      .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
+                 "draft:<when> publish:<when> [fee:<amount>]",
+      .summary = "add a deliverable for a creator; answers with its #N",
+      .example = "deliverable spring-launch @bob \"Unboxing reel\" "
+                 "on:tiktok draft:+7d publish:+14d fee:500",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_deliverable_new },
+    { .name = "escalate", .pattern = "<ref|slug> <reason...>",
+      .summary = "escalate a problem; answers with its E<N>",
+      .example = "escalate spring-launch#3 creator silent for 3 days",
+      .actions = ACTS(ACT_ESCALATE), .run = cmd_escalate },
+    { .name = "help", .pattern = "[<command>]",
+      .summary = "list what you can do, or show one command",
+      .example = "help deliverable",
+      .actions = ACTS(ACT_HELP), .run = cmd_help },
+    { .name = "kickoff", .pattern = "<slug>",
+      .summary = "lock the brief, post and pin it, tell every participant",
+      .example = "kickoff spring-launch",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_kickoff },
+    { .name = "new",
+      .pattern = "<slug:new> brand:<name> [agency:<name>] "
+                 "[title:\"<title>\"] [from:<when:start>] [to:<when:end>] "
+                 "[need:<n>]",
+      .summary = "create a campaign (you become its coordinator)",
+      .example = "new spring-launch brand:Fizz agency:Loud "
+                 "title:\"Spring Launch\" from:+1d to:+30d need:5",
+      .actions = ACTS(ACT_CREATE), .run = cmd_new },
+    { .name = "reject", .pattern = "<ref> <reason...>",
+      .summary = "reject a submission for good, with a reason",
+      .example = "reject spring-launch#3 off-brief: competitor product shown",
+      .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
+      .run = cmd_reject },
+    { .name = "remove", .pattern = "<slug> <person>",
+      .summary = "remove someone from a campaign",
+      .example = "remove spring-launch @bob",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_remove },
+    { .name = "resolve", .pattern = "E<N> <note...>",
+      .summary = "close an escalation with a note",
+      .example = "resolve E4 new draft date agreed with the creator",
+      .actions = ACTS(ACT_HANDLE_ESCALATION), .run = cmd_resolve },
+    { .name = "status", .pattern = "[<slug>]",
+      .summary = "deliverables, dates and escalations of a campaign, or "
+                 "your campaigns",
+      .example = "status spring-launch",
+      .actions = ACTS(ACT_VIEW) | ACTS(ACT_HELP), .run = cmd_status },
+    { .name = "submit", .pattern = "<ref> <link> [<caption...>]",
+      .summary = "submit a draft for review (a link, then caption or script)",
+      .example = "submit spring-launch#3 https://drive.example.com/reel-v2 "
+                 "Morning run, cold can, big smile #ad",
+      .actions = ACTS(ACT_SUBMIT), .run = cmd_submit },
+    { .name = "tz", .pattern = "<person> <zone>",
+      .summary = "set someone else's time zone",
+      .example = "tz @bob America/New_York",
+      .actions = ACTS(ACT_FOR_OTHERS), .run = cmd_tz_other },
+    { .name = "tz", .pattern = "<zone>",
+      .summary = "set your time zone (IANA name)",
+      .example = "tz Europe/Berlin",
+      .actions = ACTS(ACT_SELF), .run = cmd_tz_self },
+};
+
+const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);

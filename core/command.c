@@ -1,0 +1,1379 @@
+/*
+ * command: the grammar engine (see command.h for the pipeline and the
+ * pattern syntax).
+ */
+#include "command.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core_internal.h"
+#include "log.h"
+#include "strutil.h"
+#include "tz.h"
+#include "when.h"
+
+#define MAX_FORMS  96
+#define MAX_TOKENS 64
+#define MAX_SLUG   40
+#define MAX_TEXT   200     /* a title, a name */
+#define MAX_REST   4000    /* a reason, a brief field */
+
+static struct cmd_form forms[MAX_FORMS];
+static size_t nforms;
+static bool compiled;
+
+/* --- pattern compilation ----------------------------------------------- */
+
+static const struct {
+    const char   *name;
+    enum arg_type type;
+} type_names[] = {
+    { "slug", T_CAMPAIGN },      { "slug:new", T_NEW_SLUG },
+    { "ref", T_REF },            { "ref|slug", T_SUBJECT },
+    { "slug|ref|E<N>", T_ANY_SUBJECT },
+    { "person", T_PERSON },      { "creator", T_PERSON },
+    { "when", T_WHEN },          { "when:start", T_WHEN_START },
+    { "when:end", T_WHEN_END },  { "zone", T_ZONE },
+    { "field", T_FIELD },        { "n", T_INT },
+    { "amount", T_AMOUNT },      { "platform", T_PLATFORM },
+    { "link", T_LINK },          { "name", T_TEXT },
+    { "title", T_TEXT },         { "command", T_WORD },
+    { "visible,message,engagement", T_RUBRIC },
+    { "duration", T_DURATION },  { "HH:MM", T_CLOCK },
+    { "days", T_DAYS },          { "id", T_WORD },
+    { "from", T_WHEN_START },    { "to", T_WHEN_END },
+};
+
+static bool
+elem_type(const char *inner, struct cmd_elem *e)
+{
+    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+        if (strcmp(inner, type_names[i].name) == 0) {
+            e->type = type_names[i].type;
+            return true;
+        }
+    }
+    if (strchr(inner, '|')) {
+        e->type = T_CHOICE;
+        e->choices = inner;
+        return true;
+    }
+    return false;
+}
+
+/* Display form: annotations dropped ("<slug:new>" shows as "<slug>"). */
+static void
+set_display(struct cmd_elem *e, const char *tok)
+{
+    static const char *const notes[] = { ":new>", ":start>", ":end>" };
+    size_t o = 0;
+    for (const char *p = tok; *p && o + 1 < sizeof(e->display);) {
+        size_t skip = 0;
+        for (size_t i = 0; i < 3 && !skip; i++)
+            if (strncmp(p, notes[i], strlen(notes[i])) == 0)
+                skip = strlen(notes[i]) - 1;   /* keep the '>' */
+        p += skip;
+        e->display[o++] = *p++;
+    }
+    e->display[o] = '\0';
+}
+
+/* Compiled names live as long as the program: a static pool, no malloc. */
+static char name_pool[8192];
+static size_t name_pool_used;
+
+static const char *
+pool_dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (name_pool_used + n > sizeof(name_pool))
+        return NULL;
+    char *p = name_pool + name_pool_used;
+    memcpy(p, s, n);
+    name_pool_used += n;
+    return p;
+}
+
+static bool
+compile_elem(const char *tok, struct cmd_elem *e, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof(*e));
+    set_display(e, tok);
+    char buf[96];
+    size_t len = strlen(tok);
+    if (len >= sizeof(buf)) {
+        snprintf(err, errlen, "pattern token too long: %s", tok);
+        return false;
+    }
+    memcpy(buf, tok, len + 1);
+    char *t = buf;
+    e->required = true;
+    if (t[0] == '[') {
+        if (t[len - 1] != ']') {
+            snprintf(err, errlen, "unbalanced [ in %s", tok);
+            return false;
+        }
+        e->required = false;
+        t[len - 1] = '\0';
+        t++;
+    }
+    if (strcmp(t, "E<N>") == 0 || strcmp(t, "Q<N>") == 0) {
+        e->kind = E_POS;
+        e->name = t[0] == 'E' ? "escalation" : "question";
+        e->type = t[0] == 'E' ? T_ESCALATION : T_QUESTION;
+        return true;
+    }
+    char *colon = strchr(t, ':');
+    char *lt = strchr(t, '<');
+    if (lt == NULL) {
+        e->kind = E_LIT;
+        e->name = pool_dup(t);
+        return e->name != NULL;
+    }
+    char *key = NULL;
+    if (colon && colon < lt) {        /* key:<...> */
+        *colon = '\0';
+        key = t;
+        t = colon + 1;
+        e->kind = E_OPT;
+    } else {
+        e->kind = E_POS;
+    }
+    if (*t == '"')
+        t++;
+    size_t tl = strlen(t);
+    if (tl && t[tl - 1] == '"')
+        t[--tl] = '\0';
+    if (t[0] != '<' || tl < 3 || t[tl - 1] != '>') {
+        snprintf(err, errlen, "bad pattern token %s", tok);
+        return false;
+    }
+    t[tl - 1] = '\0';
+    t++;
+    tl = strlen(t);
+    if (tl > 3 && strcmp(t + tl - 3, "...") == 0) {
+        t[tl - 3] = '\0';
+        e->kind = E_REST;
+        e->type = T_REST;
+        e->name = pool_dup(t);
+        return e->name != NULL;
+    }
+    if (!elem_type(t, e) && !(key && elem_type(key, e))) {
+        snprintf(err, errlen, "unknown placeholder <%s> in %s", t, tok);
+        return false;
+    }
+    if (e->type == T_CHOICE)
+        e->choices = pool_dup(e->choices);
+    /* The name of a typed positional is its type word ("slug" for
+     * "<slug:new>"). */
+    if (!key)
+        t[strcspn(t, ":")] = '\0';
+    e->name = pool_dup(key ? key : t);
+    return e->name != NULL;
+}
+
+static bool
+compile_form(const struct cmd_spec *spec, struct cmd_form *f, char *err,
+             size_t errlen)
+{
+    f->spec = spec;
+    f->nelems = 0;
+    const char *p = spec->pattern;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *start = p;
+        /* A token ends at a space outside <...>. */
+        int depth = 0;
+        while (*p && (*p != ' ' || depth > 0)) {
+            if (*p == '<')
+                depth++;
+            else if (*p == '>')
+                depth--;
+            p++;
+        }
+        char tok[96];
+        size_t n = (size_t)(p - start);
+        if (n >= sizeof(tok) || f->nelems == CMD_MAX_ELEMS) {
+            snprintf(err, errlen, "%s: pattern too long", spec->name);
+            return false;
+        }
+        memcpy(tok, start, n);
+        tok[n] = '\0';
+        if (!compile_elem(tok, &f->elems[f->nelems], err, errlen))
+            return false;
+        f->nelems++;
+    }
+    /* Free text must come last. */
+    for (size_t i = 0; i + 1 < f->nelems; i++) {
+        if (f->elems[i].kind == E_REST) {
+            snprintf(err, errlen, "%s: free text must end the pattern",
+                     spec->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+command_compile(char *err, size_t errlen)
+{
+    if (compiled)
+        return true;
+    if (cmd_table_len > MAX_FORMS) {
+        snprintf(err, errlen, "too many command forms");
+        return false;
+    }
+    for (size_t i = 0; i < cmd_table_len; i++) {
+        const struct cmd_spec *s = &cmd_table[i];
+        if (i > 0 && strcmp(cmd_table[i - 1].name, s->name) > 0) {
+            snprintf(err, errlen, "command table not sorted at %s", s->name);
+            return false;
+        }
+        if (!s->summary || !s->example || !s->run || !s->actions) {
+            snprintf(err, errlen, "%s: incomplete entry", s->name);
+            return false;
+        }
+        if (!compile_form(s, &forms[i], err, errlen))
+            return false;
+    }
+    nforms = cmd_table_len;
+    compiled = true;
+    return true;
+}
+
+const struct cmd_form *
+command_forms(size_t *n)
+{
+    char err[128];
+    if (!command_compile(err, sizeof(err))) {
+        log_error("command", "%s", err);
+        abort();
+    }
+    *n = nforms;
+    return forms;
+}
+
+/* --- tokenizing -------------------------------------------------------- */
+
+struct token {
+    const char *raw;      /* start in the line */
+    size_t      rawlen;
+    char       *text;     /* unquoted */
+    char       *key;      /* key of key:value, lowercased, or NULL */
+    char       *value;    /* the value part when key is set */
+    bool        quoted;   /* the whole token was one quoted string */
+};
+
+/* Length of an opening or closing quote at p: " or a curly quote. */
+static size_t
+quote_len(const char *p)
+{
+    if (*p == '"')
+        return 1;
+    if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d))
+        return 3;
+    return 0;
+}
+
+static enum ch_status
+tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
+{
+    size_t n = 0;
+    const char *p = line;
+    struct buf text = BUF_INIT;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p)
+            break;
+        if (n == MAX_TOKENS) {
+            buf_free(&text);
+            return ch_fail(&c->err, CH_INVALID,
+                           "too many words: a command takes at most %d "
+                           "(put long text at the end, or in quotes)",
+                           MAX_TOKENS);
+        }
+        struct token *t = &toks[n];
+        memset(t, 0, sizeof(*t));
+        t->raw = p;
+        buf_reset(&text);
+        bool any_quote = false, started_quoted = quote_len(p) > 0;
+        size_t keylen = 0;
+        /* key:value: letters and '_' up to a ':' before any quote. */
+        while (islower((unsigned char)p[keylen]) || p[keylen] == '_')
+            keylen++;
+        bool has_key = keylen > 0 && p[keylen] == ':';
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            size_t q = quote_len(p);
+            if (q) {
+                any_quote = true;
+                p += q;
+                while (*p && !quote_len(p)) {
+                    if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                        p++;
+                    buf_addc(&text, *p++);
+                }
+                if (!*p) {
+                    buf_free(&text);
+                    return ch_fail(&c->err, CH_INVALID,
+                                   "missing closing quote after %.*s",
+                                   (int)(p - t->raw > 40 ? 40 : p - t->raw),
+                                   t->raw);
+                }
+                p += quote_len(p);
+                continue;
+            }
+            buf_addc(&text, *p++);
+        }
+        t->rawlen = (size_t)(p - t->raw);
+        t->text = arena_strdup(c->a, buf_cstr(&text));
+        t->quoted = started_quoted && any_quote;
+        if (has_key && !started_quoted) {
+            t->key = arena_strndup(c->a, t->raw, keylen);
+            t->value = t->text + keylen + 1;
+        }
+        n++;
+    }
+    buf_free(&text);
+    *ntok = n;
+    return CH_OK;
+}
+
+/* --- finding the command and its form ------------------------------------ */
+
+static const char *
+unique_names[MAX_FORMS];
+
+static size_t
+command_names(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nforms; i++)
+        if (n == 0 || strcmp(unique_names[n - 1], forms[i].spec->name) != 0)
+            unique_names[n++] = forms[i].spec->name;
+    return n;
+}
+
+static enum ch_status
+find_command(struct ctx *c, const char *word, const char **name)
+{
+    size_t n = command_names();
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(unique_names[i], word) == 0) {
+            *name = unique_names[i];
+            return CH_OK;
+        }
+    }
+    const char *match[MAX_FORMS];
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++)
+        if (str_starts_with_ci(unique_names[i], word))
+            match[nm++] = unique_names[i];
+    if (nm == 1) {
+        *name = match[0];
+        return CH_OK;
+    }
+    if (nm > 1) {
+        struct buf b = BUF_INIT;
+        for (size_t i = 0; i < nm; i++)
+            buf_printf(&b, "%s%s", i ? ", " : "", match[i]);
+        ch_fail(&c->err, CH_INVALID, "ambiguous command \"%s\": could be %s",
+                word, buf_cstr(&b));
+        buf_free(&b);
+        return CH_INVALID;
+    }
+    const char *guess = str_suggest(word, unique_names, n);
+    if (guess)
+        return ch_fail(&c->err, CH_INVALID,
+                       "unknown command \"%.40s\" (did you mean %s?). "
+                       "Type help for the list.", word, guess);
+    return ch_fail(&c->err, CH_INVALID,
+                   "unknown command \"%.40s\". Type help for the list.", word);
+}
+
+static bool
+form_has_option(const struct cmd_form *f, const char *key)
+{
+    for (size_t i = 0; i < f->nelems; i++)
+        if (f->elems[i].kind == E_OPT && strcmp(f->elems[i].name, key) == 0)
+            return true;
+    return false;
+}
+
+/* Score a form against the tokens: -1 when a literal does not match;
+ * otherwise more literals matched score higher, and a form whose count of
+ * positional words fits what was typed beats one that does not (so
+ * "tz Europe/Berlin" and "tz @bob Europe/Berlin" find their forms). */
+static int
+form_score(const struct cmd_form *f, const struct token *toks, size_t ntok)
+{
+    int literals = 0;
+    size_t ti = 1, minpos = 0, maxpos = 0;
+    bool has_rest = false;
+    for (size_t i = 0; i < f->nelems; i++) {
+        const struct cmd_elem *e = &f->elems[i];
+        if (e->kind == E_OPT)
+            continue;
+        if (e->kind == E_REST) {
+            has_rest = true;
+            minpos += e->required;
+            continue;
+        }
+        maxpos++;
+        minpos += e->required;
+        if (e->kind == E_LIT) {
+            if (ti >= ntok || strcasecmp(toks[ti].text, e->name) != 0)
+                return -1;
+            literals++;
+        } else if (!e->required) {
+            continue;   /* optional positional: position unknown */
+        }
+        ti++;
+    }
+    size_t words = 0;
+    for (size_t i = 1; i < ntok; i++)
+        if (!(toks[i].key && form_has_option(f, toks[i].key)))
+            words++;
+    bool fits = words >= minpos && (has_rest || words <= maxpos);
+    return literals * 2 + (fits ? 1 : 0);
+}
+
+void
+command_usage(const char *name, struct buf *out)
+{
+    size_t n;
+    const struct cmd_form *fs = command_forms(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(fs[i].spec->name, name) != 0)
+            continue;
+        buf_printf(out, "%susage: /campaign %s", out->len ? "\n" : "", name);
+        for (size_t j = 0; j < fs[i].nelems; j++)
+            buf_printf(out, " %s", fs[i].elems[j].display);
+    }
+}
+
+static enum ch_status
+usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum ch_status
+usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "usage: /campaign %s", f->spec->name);
+    for (size_t j = 0; j < f->nelems; j++)
+        buf_printf(&b, " %s", f->elems[j].display);
+    ch_fail(&c->err, CH_INVALID, "%s\n%s", what, buf_cstr(&b));
+    buf_free(&b);
+    return CH_INVALID;
+}
+
+/* --- converting values ---------------------------------------------------- */
+
+static enum ch_status
+campaign_from_slug(struct ctx *c, const char *word, struct campaign **out)
+{
+    struct campaign *cp = arena_alloc(c->a, sizeof(*cp));
+    /* <#C123> or <#C123|name>: a channel mention. */
+    if (word[0] == '<' && word[1] == '#' && c->ev) {
+        char *id = arena_strdup(c->a, word + 2);
+        id[strcspn(id, "|>")] = '\0';
+        if (rec_campaign_by_channel(c->st, c->a, c->ev->platform, id, cp) ==
+            CH_OK) {
+            *out = cp;
+            return CH_OK;
+        }
+        return ch_fail(&c->err, CH_NOT_FOUND,
+                       "that channel is not a campaign channel");
+    }
+    char *slug = arena_strdup(c->a, word);
+    if (slug[0] == '#')
+        slug++;
+    for (char *p = slug; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    enum ch_status s = rec_campaign_by_slug(c->st, c->a, slug, cp);
+    if (s == CH_OK) {
+        *out = cp;
+        return CH_OK;
+    }
+    if (s != CH_NOT_FOUND)
+        return ch_fail(&c->err, s, "cannot read campaigns right now");
+    char **slugs;
+    size_t n;
+    rec_campaign_slugs(c->st, c->a, &slugs, &n);
+    const char *guess = str_suggest(slug, (const char *const *)slugs, n);
+    if (guess)
+        return ch_fail(&c->err, CH_NOT_FOUND,
+                       "unknown campaign \"%.60s\" (did you mean %s?)", word,
+                       guess);
+    return ch_fail(&c->err, CH_NOT_FOUND, "unknown campaign \"%.60s\"%s",
+                   word, n ? "" : " (there are no campaigns yet: create one "
+                                  "with new)");
+}
+
+static enum ch_status
+convert_new_slug(struct ctx *c, const char *word, struct arg *a)
+{
+    size_t len = strlen(word);
+    bool ok = len >= 2 && len <= MAX_SLUG && islower((unsigned char)word[0]) &&
+              str_all_in(word, "-") && word[len - 1] != '-';
+    for (const char *p = word; ok && *p; p++)
+        if (isupper((unsigned char)*p))
+            ok = false;
+    if (!ok) {
+        char lower[64] = "";
+        bool fixable = len <= MAX_SLUG && len >= 2;
+        for (size_t i = 0; fixable && i < len; i++) {
+            char ch = (char)tolower((unsigned char)word[i]);
+            if (ch == ' ' || ch == '_')
+                ch = '-';
+            if (!isalnum((unsigned char)ch) && ch != '-')
+                fixable = false;
+            lower[i] = ch;
+            lower[i + 1] = '\0';
+        }
+        fixable = fixable && isalpha((unsigned char)lower[0]);
+        return ch_fail(&c->err, CH_INVALID,
+                       "\"%.60s\" is not a valid slug: use 2-%d lowercase "
+                       "letters, digits and hyphens, starting with a letter%s%s%s",
+                       word, MAX_SLUG, fixable ? " (e.g. " : "",
+                       fixable ? lower : "", fixable ? ")" : "");
+    }
+    struct campaign cp;
+    if (rec_campaign_by_slug(c->st, c->a, word, &cp) == CH_OK)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "a campaign called %s already exists (brand %s)",
+                       word, cp.brand);
+    a->text = word;
+    return CH_OK;
+}
+
+static enum ch_status
+convert_ref(struct ctx *c, const char *word, struct arg *a)
+{
+    const char *hash = strrchr(word, '#');
+    if (hash == NULL || hash[1] == '\0')
+        return ch_fail(&c->err, CH_INVALID,
+                       "\"%.60s\" is not a deliverable reference (use "
+                       "spring-launch#3, or #3 in the campaign's channel)",
+                       word);
+    char *end;
+    long n = strtol(hash + 1, &end, 10);
+    if (*end || n < 1 || n > 1000000)
+        return ch_fail(&c->err, CH_INVALID,
+                       "\"%.60s\" is not a deliverable reference (the part "
+                       "after # is a number, e.g. spring-launch#3)", word);
+    struct campaign *cp;
+    if (hash == word) {
+        if (!c->in_channel)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s needs its campaign here: write it as "
+                           "<campaign>#%ld (e.g. spring-launch#%ld), or type "
+                           "the command in the campaign's channel",
+                           word, n, n);
+        cp = &c->here;
+    } else {
+        char *slug = arena_strndup(c->a, word, (size_t)(hash - word));
+        enum ch_status s = campaign_from_slug(c, slug, &cp);
+        if (s != CH_OK)
+            return s;
+    }
+    struct deliverable *d = arena_alloc(c->a, sizeof(*d));
+    enum ch_status s = rec_deliverable_get(c->st, c->a, cp->id, (int)n, d);
+    if (s == CH_NOT_FOUND)
+        return ch_fail(&c->err, CH_NOT_FOUND,
+                       "%s has no deliverable #%ld", cp->slug, n);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "cannot read deliverables right now");
+    a->deliv = d;
+    a->campaign = cp;
+    return CH_OK;
+}
+
+static enum ch_status
+convert_escalation(struct ctx *c, const char *word, struct arg *a)
+{
+    const char *p = word;
+    if (*p == 'E' || *p == 'e')
+        p++;
+    char *end;
+    long n = strtol(p, &end, 10);
+    if (p == word || *end || n < 1)
+        return ch_fail(&c->err, CH_INVALID,
+                       "\"%.40s\" is not an escalation id (they look like E4)",
+                       word);
+    struct escalation *e = arena_alloc(c->a, sizeof(*e));
+    if (rec_escalation_get(c->st, c->a, n, e) != CH_OK)
+        return ch_fail(&c->err, CH_NOT_FOUND, "there is no escalation E%ld", n);
+    struct campaign *cp = arena_alloc(c->a, sizeof(*cp));
+    if (rec_campaign_get(c->st, c->a, e->campaign_id, cp) != CH_OK)
+        return ch_fail(&c->err, CH_INTERNAL, "escalation E%ld has no campaign",
+                       n);
+    a->esc = e;
+    a->campaign = cp;
+    return CH_OK;
+}
+
+static enum ch_status
+convert_person(struct ctx *c, const char *word, struct arg *a)
+{
+    struct person *p = arena_alloc(c->a, sizeof(*p));
+    const char *platform = c->ev ? c->ev->platform : "console";
+    if (word[0] == '<' && word[1] == '@') {
+        /* <@U123>, <@!123> (Discord nickname form), <@U123|name> */
+        const char *id = word + 2 + (word[2] == '!');
+        size_t idlen = strcspn(id, "|>");
+        if (idlen == 0 || id[idlen] == '\0')
+            return ch_fail(&c->err, CH_INVALID, "\"%.60s\" is not a mention",
+                           word);
+        char *uid = arena_strndup(c->a, id, idlen);
+        char *hint = NULL;
+        if (id[idlen] == '|') {
+            hint = arena_strdup(c->a, id + idlen + 1);
+            hint[strcspn(hint, ">")] = '\0';
+        }
+        enum ch_status s = person_for_identity(c, platform, uid, hint, p);
+        if (s != CH_OK)
+            return ch_fail(&c->err, s, "cannot look up that person now");
+        a->person = p;
+        return CH_OK;
+    }
+    const char *name = word[0] == '@' ? word + 1 : word;
+    if (!*name || strlen(name) > 80)
+        return ch_fail(&c->err, CH_INVALID, "\"%.60s\" is not a person", word);
+    struct person *found;
+    size_t n;
+    if (rec_people_by_name(c->st, c->a, name, &found, &n) == CH_OK && n >= 1) {
+        if (n > 1) {
+            struct buf b = BUF_INIT;
+            for (size_t i = 0; i < n && i < 5; i++)
+                buf_printf(&b, "%s%s (#%lld)", i ? ", " : "", found[i].name,
+                           (long long)found[i].id);
+            ch_fail(&c->err, CH_INVALID,
+                    "\"%s\" could be several people: %s; mention the one "
+                    "you mean", name, buf_cstr(&b));
+            buf_free(&b);
+            return CH_INVALID;
+        }
+        *p = found[0];
+        a->person = p;
+        return CH_OK;
+    }
+    /* Unknown by name: ask the platform's directory (the console knows
+     * everyone by name; Slack and Discord need a mention). */
+    for (size_t i = 0; i < c->core->nadapters; i++) {
+        struct adapter *ad = c->core->adapters[i];
+        if (strcmp(adapter_name(ad), platform) != 0)
+            continue;
+        struct buf uid = BUF_INIT;
+        if (adapter_find_user(ad, name, &uid) == CH_OK) {
+            enum ch_status s = person_for_identity(c, platform, buf_cstr(&uid),
+                                                   name, p);
+            buf_free(&uid);
+            if (s != CH_OK)
+                return ch_fail(&c->err, s, "cannot add that person now");
+            a->person = p;
+            return CH_OK;
+        }
+        buf_free(&uid);
+    }
+    return ch_fail(&c->err, CH_NOT_FOUND,
+                   "unknown person \"%.60s\": mention them (@%.60s) so chorus "
+                   "can find them", name, name);
+}
+
+static enum ch_status
+convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
+             struct arg *a)
+{
+    struct when_options opt = {
+        .zone = c->caller_zone,
+        .now_ms = c->now,
+        .date_only_minute = e->type == T_WHEN_START ? 0
+                            : e->type == T_WHEN_END ? 23 * 60 + 59
+                                                    : 18 * 60,
+    };
+    struct when_result r;
+    struct ch_error err;
+    if (when_parse(word, &opt, &r, &err) != CH_OK)
+        return ch_fail(&c->err, CH_INVALID, "%s%s%s", e->kind == E_OPT ? e->name : "",
+                       e->kind == E_OPT ? ": " : "", err.user);
+    if (e->type == T_WHEN_END && r.date_only)
+        r.utc_ms += 59 * MS_PER_SEC + 999;
+    int64_t floor = c->now;
+    if (e->type == T_WHEN_START)
+        floor = when_local_midnight(c->caller_zone, c->now);
+    if (r.utc_ms < floor)
+        return ch_fail(&c->err, CH_INVALID,
+                       "%s%s%s is in the past (it is now %s)",
+                       e->kind == E_OPT ? e->name : "",
+                       e->kind == E_OPT ? ":" : "", word,
+                       time_for_caller(c, c->now));
+    a->num = r.utc_ms;
+    a->date_only = r.date_only;
+    return CH_OK;
+}
+
+static enum ch_status
+convert_amount(struct ctx *c, const char *word, struct arg *a)
+{
+    /* 500, 500.5, 500.50, 1,500.00, EUR500, 500EUR, $500, €500 */
+    char cur[4] = "";
+    const char *p = word;
+    if (strncmp(p, "$", 1) == 0) {
+        memcpy(cur, "USD", 4);
+        p += 1;
+    } else if (strncmp(p, "\xe2\x82\xac", 3) == 0) {
+        memcpy(cur, "EUR", 4);
+        p += 3;
+    } else if (strncmp(p, "\xc2\xa3", 2) == 0) {
+        memcpy(cur, "GBP", 4);
+        p += 2;
+    } else if (isupper((unsigned char)p[0]) && isupper((unsigned char)p[1]) &&
+               isupper((unsigned char)p[2])) {
+        memcpy(cur, p, 3);
+        p += 3;
+    }
+    int64_t units = 0;
+    int digits = 0;
+    for (; isdigit((unsigned char)*p) || *p == ','; p++) {
+        if (*p == ',')
+            continue;
+        if (units > INT64_C(100000000000))
+            return ch_fail(&c->err, CH_INVALID, "fee %s is too large", word);
+        units = units * 10 + (*p - '0');
+        digits++;
+    }
+    int64_t cents = units * 100;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)p[0]))
+            digits = 0;
+        int frac = 0, nf = 0;
+        while (isdigit((unsigned char)*p) && nf < 3) {
+            frac = frac * 10 + (*p++ - '0');
+            nf++;
+        }
+        if (nf == 1)
+            frac *= 10;
+        if (nf == 3)
+            digits = 0;   /* more than cents: refuse */
+        cents += frac;
+    }
+    if (!cur[0] && isupper((unsigned char)p[0]) &&
+        isupper((unsigned char)p[1]) && isupper((unsigned char)p[2])) {
+        memcpy(cur, p, 3);
+        p += 3;
+    }
+    if (digits == 0 || *p)
+        return ch_fail(&c->err, CH_INVALID,
+                       "fee \"%.40s\" is not an amount (e.g. 500, 499.99, "
+                       "500EUR)", word);
+    a->num = cents;
+    a->text = cur[0] ? arena_strdup(c->a, cur) : NULL;
+    return CH_OK;
+}
+
+static enum ch_status
+convert_choice(struct ctx *c, const struct cmd_elem *e, const char *word,
+               struct arg *a)
+{
+    const char *p = e->choices;
+    while (*p) {
+        size_t n = strcspn(p, "|");
+        if (strlen(word) == n && strncasecmp(p, word, n) == 0) {
+            a->text = arena_strndup(c->a, p, n);
+            return CH_OK;
+        }
+        p += n + (p[n] == '|');
+    }
+    char list[128];
+    snprintf(list, sizeof(list), "%s", e->choices);
+    for (char *q = list; *q; q++)
+        if (*q == '|')
+            *q = '/';
+    return ch_fail(&c->err, CH_INVALID, "%s must be one of %s, not \"%.40s\"",
+                   e->name, list, word);
+}
+
+static enum ch_status
+convert_days(struct ctx *c, const char *word, struct arg *a)
+{
+    static const char *const days[] = { "mon", "tue", "wed", "thu", "fri",
+                                        "sat", "sun" };
+    unsigned mask = 0;
+    const char *p = word;
+    while (*p) {
+        int d1 = -1, d2 = -1;
+        for (int i = 0; i < 7; i++)
+            if (strncasecmp(p, days[i], 3) == 0)
+                d1 = i;
+        if (d1 < 0)
+            break;
+        p += 3;
+        if (*p == '-') {
+            for (int i = 0; i < 7; i++)
+                if (strncasecmp(p + 1, days[i], 3) == 0)
+                    d2 = i;
+            if (d2 < 0)
+                break;
+            p += 4;
+        } else {
+            d2 = d1;
+        }
+        for (int i = d1;; i = (i + 1) % 7) {
+            mask |= 1u << i;
+            if (i == d2)
+                break;
+        }
+        if (*p == ',')
+            p++;
+        else if (*p)
+            break;
+    }
+    if (*p || mask == 0)
+        return ch_fail(&c->err, CH_INVALID,
+                       "\"%.40s\" is not a list of days (e.g. mon,thu or "
+                       "mon-fri)", word);
+    a->num = mask;
+    return CH_OK;
+}
+
+static enum ch_status
+convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
+{
+    const char *w = a->raw;
+    a->text = w;
+    switch (e->type) {
+    case T_WORD:
+        return CH_OK;
+    case T_TEXT:
+        if (utf8_length(w) > MAX_TEXT)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s is too long (%zu characters; at most %d)",
+                           e->name, utf8_length(w), MAX_TEXT);
+        if (!*w)
+            return ch_fail(&c->err, CH_INVALID, "%s may not be empty",
+                           e->name);
+        return CH_OK;
+    case T_REST:
+        if (utf8_length(w) > MAX_REST)
+            return ch_fail(&c->err, CH_INVALID,
+                           "the %s is too long (%zu characters; at most %d)",
+                           e->name, utf8_length(w), MAX_REST);
+        return CH_OK;
+    case T_CAMPAIGN:
+        return campaign_from_slug(c, w, &a->campaign);
+    case T_NEW_SLUG:
+        return convert_new_slug(c, w, a);
+    case T_REF:
+        return convert_ref(c, w, a);
+    case T_SUBJECT:
+    case T_ANY_SUBJECT:
+        if (strchr(w, '#') && w[0] != '<')
+            return convert_ref(c, w, a);
+        if (e->type == T_ANY_SUBJECT && (w[0] == 'E' || w[0] == 'e') &&
+            isdigit((unsigned char)w[1]))
+            return convert_escalation(c, w, a);
+        return campaign_from_slug(c, w, &a->campaign);
+    case T_ESCALATION:
+        return convert_escalation(c, w, a);
+    case T_QUESTION: {
+        const char *p = (w[0] == 'Q' || w[0] == 'q') ? w + 1 : w;
+        char *end;
+        long n = strtol(p, &end, 10);
+        if (p == w || *end || n < 1)
+            return ch_fail(&c->err, CH_INVALID,
+                           "\"%.40s\" is not a question id (they look like "
+                           "Q7)", w);
+        a->num = n;
+        return CH_OK;
+    }
+    case T_PERSON:
+        return convert_person(c, w, a);
+    case T_WHEN:
+    case T_WHEN_START:
+    case T_WHEN_END:
+        return convert_when(c, e, w, a);
+    case T_ZONE:
+        if (!tz_valid(w))
+            return ch_fail(&c->err, CH_INVALID,
+                           "unknown time zone \"%.60s\" (use an IANA name "
+                           "such as Europe/Berlin, America/New_York or "
+                           "Asia/Kolkata)", w);
+        return CH_OK;
+    case T_FIELD: {
+        int f = brief_field_index(w);
+        if (f < 0) {
+            const char *names[BRIEF_NFIELDS];
+            for (int i = 0; i < BRIEF_NFIELDS; i++)
+                names[i] = brief_fields[i].name;
+            const char *guess = str_suggest(w, names, BRIEF_NFIELDS);
+            struct buf b = BUF_INIT;
+            for (int i = 0; i < BRIEF_NFIELDS; i++)
+                buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+            ch_fail(&c->err, CH_INVALID,
+                    "unknown brief field \"%.40s\"%s%s%s; fields: %s", w,
+                    guess ? " (did you mean " : "", guess ? guess : "",
+                    guess ? "?)" : "", buf_cstr(&b));
+            buf_free(&b);
+            return CH_INVALID;
+        }
+        a->num = f;
+        return CH_OK;
+    }
+    case T_INT: {
+        char *end;
+        long long n = strtoll(w, &end, 10);
+        if (*end || end == w || n < 1 || n > 10000)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s must be a whole number from 1 to 10000, not "
+                           "\"%.40s\"", e->name, w);
+        a->num = n;
+        return CH_OK;
+    }
+    case T_AMOUNT:
+        return convert_amount(c, w, a);
+    case T_CHOICE:
+        return convert_choice(c, e, w, a);
+    case T_PLATFORM: {
+        char lower[32];
+        snprintf(lower, sizeof(lower), "%s", w);
+        for (char *p = lower; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        int i = name_index(content_platforms, lower);
+        if (i < 0) {
+            size_t n = 0;
+            while (content_platforms[n])
+                n++;
+            const char *guess = str_suggest(lower, content_platforms, n);
+            return ch_fail(&c->err, CH_INVALID,
+                           "unknown platform \"%.40s\"%s%s%s (instagram, "
+                           "tiktok, youtube, twitch, x, ..., other)", w,
+                           guess ? " (did you mean " : "",
+                           guess ? guess : "", guess ? "?)" : "");
+        }
+        a->text = content_platforms[i];
+        return CH_OK;
+    }
+    case T_LINK: {
+        const char *host = str_starts_with_ci(w, "https://") ? w + 8
+                           : str_starts_with_ci(w, "http://") ? w + 7
+                                                              : NULL;
+        /* Slack wraps links as <https://...> or <https://...|label>. */
+        if (w[0] == '<') {
+            char *inner = arena_strdup(c->a, w + 1);
+            inner[strcspn(inner, "|>")] = '\0';
+            a->raw = inner;
+            return convert(c, e, a);
+        }
+        if (host == NULL || !*host || *host == '/' || strlen(w) > 2000)
+            return ch_fail(&c->err, CH_INVALID,
+                           "\"%.60s\" is not a link (give the http:// or "
+                           "https:// address of the draft)", w);
+        return CH_OK;
+    }
+    case T_RUBRIC: {
+        static const char *const points[] = { "visible", "message",
+                                              "engagement" };
+        unsigned mask = 0;
+        const char *p = w;
+        while (*p) {
+            size_t n = strcspn(p, ",");
+            int found = -1;
+            for (int i = 0; i < 3; i++)
+                if (strlen(points[i]) == n && strncasecmp(p, points[i], n) == 0)
+                    found = i;
+            if (found < 0)
+                return ch_fail(&c->err, CH_INVALID,
+                               "fail: takes visible, message and/or "
+                               "engagement (comma-separated), not "
+                               "\"%.*s\"", (int)(n > 40 ? 40 : n), p);
+            mask |= 1u << found;
+            p += n + (p[n] == ',');
+        }
+        a->num = mask;
+        return CH_OK;
+    }
+    case T_DURATION:
+        if (!when_duration_parse(w, &a->num) || a->num <= 0)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s: \"%.40s\" is not a duration (e.g. 8h, 90m, "
+                           "2d)", e->name, w);
+        return CH_OK;
+    case T_CLOCK: {
+        int m;
+        if (!when_clock_parse(w, &m))
+            return ch_fail(&c->err, CH_INVALID,
+                           "\"%.40s\" is not a time of day (use HH:MM, e.g. "
+                           "10:00)", w);
+        a->num = m;
+        return CH_OK;
+    }
+    case T_DAYS:
+        return convert_days(c, w, a);
+    }
+    return CH_INTERNAL;
+}
+
+/* --- binding ---------------------------------------------------------- */
+
+static const char *
+rest_of_line(struct ctx *c, const struct token *t, const char *line)
+{
+    (void)line;
+    /* A lone quoted rest ("too dark") is its contents; otherwise the text
+     * is kept exactly as typed. */
+    size_t len = strlen(t->raw);
+    while (len && (t->raw[len - 1] == ' ' || t->raw[len - 1] == '\n' ||
+                   t->raw[len - 1] == '\r' || t->raw[len - 1] == '\t'))
+        len--;
+    if (t->quoted && t->rawlen == len)
+        return t->text;
+    return arena_strndup(c->a, t->raw, len);
+}
+
+static enum ch_status
+bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
+     const char *line, struct cmd_parsed *out)
+{
+    size_t pos[CMD_MAX_ELEMS], npos = 0;
+    ssize_t rest = -1;
+    for (size_t i = 0; i < f->nelems; i++) {
+        out->args[i].elem = &f->elems[i];
+        if (f->elems[i].kind == E_POS || f->elems[i].kind == E_LIT)
+            pos[npos++] = i;
+        else if (f->elems[i].kind == E_REST)
+            rest = (ssize_t)i;
+    }
+    size_t next_pos = 0;
+    for (size_t ti = 1; ti < ntok; ti++) {
+        struct token *t = &toks[ti];
+        if (t->key && form_has_option(f, t->key)) {
+            for (size_t i = 0; i < f->nelems; i++) {
+                struct arg *a = &out->args[i];
+                if (f->elems[i].kind != E_OPT ||
+                    strcmp(f->elems[i].name, t->key) != 0)
+                    continue;
+                if (a->present)
+                    return usage_error(c, f, "%s: is given twice", t->key);
+                a->present = true;
+                a->raw = t->value;
+            }
+            continue;
+        }
+        /* Skip optional positionals that this token cannot fill. */
+        while (next_pos < npos) {
+            const struct cmd_elem *e = &f->elems[pos[next_pos]];
+            if (e->kind == E_POS && !e->required && rest >= 0) {
+                struct arg probe = { .elem = e, .raw = t->text };
+                struct ch_error saved = c->err;
+                enum ch_status s = convert(c, e, &probe);
+                c->err = saved;
+                if (s != CH_OK) {
+                    next_pos++;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (next_pos < npos) {
+            struct arg *a = &out->args[pos[next_pos++]];
+            a->present = true;
+            a->raw = t->text;
+            continue;
+        }
+        if (rest >= 0) {
+            struct arg *a = &out->args[rest];
+            a->present = true;
+            a->raw = rest_of_line(c, t, line);
+            break;
+        }
+        if (t->key) {
+            const char *opts[CMD_MAX_ELEMS];
+            size_t no = 0;
+            for (size_t i = 0; i < f->nelems; i++)
+                if (f->elems[i].kind == E_OPT)
+                    opts[no++] = f->elems[i].name;
+            const char *guess = str_suggest(t->key, opts, no);
+            if (guess)
+                return usage_error(c, f, "unknown option %s: (did you mean "
+                                   "%s:?)", t->key, guess);
+            if (no)
+                return usage_error(c, f, "unknown option %s:", t->key);
+        }
+        return usage_error(c, f, "unexpected \"%.60s\"", t->text);
+    }
+    for (size_t i = 0; i < f->nelems; i++) {
+        const struct cmd_elem *e = &f->elems[i];
+        if (!e->required || out->args[i].present || e->kind == E_LIT)
+            continue;
+        if (e->kind == E_REST)
+            return usage_error(c, f, "a %s is required", e->name);
+        if (e->kind == E_OPT)
+            return usage_error(c, f, "missing %s", e->display);
+        return usage_error(c, f, "missing %s", e->display);
+    }
+    /* Convert in pattern order so the first problem is reported. */
+    for (size_t i = 0; i < f->nelems; i++) {
+        struct arg *a = &out->args[i];
+        const struct cmd_elem *e = &f->elems[i];
+        if (!a->present || e->kind == E_LIT)
+            continue;
+        if (e->kind == E_REST && a->raw[0] == '\0' && e->required)
+            return usage_error(c, f, "a %s is required", e->name);
+        enum ch_status s = convert(c, e, a);
+        if (s != CH_OK)
+            return s;
+        if (out->campaign == NULL && a->campaign)
+            out->campaign = a->campaign;
+    }
+    if (out->campaign == NULL && c->in_channel)
+        out->campaign = &c->here;
+    return CH_OK;
+}
+
+/* --- permission ------------------------------------------------------- */
+
+void
+command_roles_needed(const struct ctx *c, unsigned actions, char *out,
+                     size_t outlen)
+{
+    unsigned roles = 0;
+    for (int a = 0; a < ACT_COUNT; a++)
+        if (actions & ACTS(a))
+            roles |= c->set->perms.roles[a];
+    if (roles & ROLE_ANYONE)
+        snprintf(out, outlen, "anyone");
+    else
+        role_describe(roles, out, outlen);
+}
+
+static unsigned
+caller_roles(struct ctx *c, const struct campaign *cp)
+{
+    unsigned roles = c->caller_admin ? ROLE_ADMIN : 0;
+    if (!c->has_caller)
+        return roles;
+    if (cp)
+        return roles | rec_role_in(c->st, cp->id, c->caller.id, NULL, c->a);
+    return roles | rec_roles_anywhere(c->st, c->caller.id);
+}
+
+static enum ch_status
+check_permission(struct ctx *c, const struct cmd_form *f,
+                 struct cmd_parsed *p)
+{
+    p->roles = caller_roles(c, p->campaign);
+    unsigned actions = f->spec->actions;
+    for (int a = 0; a < ACT_COUNT; a++)
+        if ((actions & ACTS(a)) && perm_allows(&c->set->perms, a, p->roles))
+            return CH_OK;
+    /* Relations the table cannot express. */
+    const struct arg *ref = NULL;
+    for (size_t i = 0; i < f->nelems; i++)
+        if (p->args[i].deliv)
+            ref = &p->args[i];
+    if ((actions & ACTS(ACT_SUBMIT)) && ref && c->has_caller &&
+        ref->deliv->creator_id == c->caller.id)
+        return CH_OK;
+    if (actions & ACTS(ACT_HANDLE_ESCALATION))
+        return CH_OK;   /* the ladder decides: see cmd_escalate.c */
+    char need[128];
+    command_roles_needed(c, actions, need, sizeof(need));
+    if (actions & ACTS(ACT_SUBMIT))
+        return ch_fail(&c->err, CH_DENIED,
+                       "only the deliverable's creator, or a %s, may %s it",
+                       need, f->spec->name);
+    if (p->campaign && !(p->roles & ~ROLE_ADMIN) && !c->caller_admin)
+        return ch_fail(&c->err, CH_DENIED,
+                       "%s needs the role %s in %s; you are not part of %s",
+                       f->spec->name, need, p->campaign->slug,
+                       p->campaign->slug);
+    if (p->campaign) {
+        char have[64];
+        role_describe(p->roles, have, sizeof(have));
+        return ch_fail(&c->err, CH_DENIED,
+                       "%s needs the role %s in %s; you are %s there",
+                       f->spec->name, need, p->campaign->slug, have);
+    }
+    return ch_fail(&c->err, CH_DENIED, "%s needs the role %s",
+                   f->spec->name, need);
+}
+
+/* --- running ---------------------------------------------------------- */
+
+enum ch_status
+command_run(struct ctx *c, const char *line)
+{
+    char err[160];
+    if (!command_compile(err, sizeof(err)))
+        return ch_fail(&c->err, CH_INTERNAL, "command table: %s", err);
+    struct token *toks = arena_alloc(c->a, MAX_TOKENS * sizeof(*toks));
+    size_t ntok;
+    enum ch_status s = tokenize(c, line, toks, &ntok);
+    if (s != CH_OK)
+        return s;
+    if (ntok == 0)
+        return ch_fail(&c->err, CH_INVALID,
+                       "no command given. Type help for the list.");
+    /* "/campaign approve ..." typed in full on the console. */
+    size_t skip = 0;
+    if (strcasecmp(toks[0].text, "/campaign") == 0 ||
+        strcasecmp(toks[0].text, "campaign") == 0) {
+        skip = 1;
+        if (ntok == 1)
+            return ch_fail(&c->err, CH_INVALID,
+                           "no command given. Type help for the list.");
+    }
+    toks += skip;
+    ntok -= skip;
+    const char *name;
+    s = find_command(c, toks[0].text, &name);
+    if (s != CH_OK)
+        return s;
+
+    const struct cmd_form *best = NULL;
+    int best_score = -1;
+    for (size_t i = 0; i < nforms; i++) {
+        if (strcmp(forms[i].spec->name, name) != 0)
+            continue;
+        int sc = form_score(&forms[i], toks, ntok);
+        if (sc > best_score) {
+            best = &forms[i];
+            best_score = sc;
+        }
+    }
+    if (best == NULL) {
+        struct buf b = BUF_INIT;
+        command_usage(name, &b);
+        ch_fail(&c->err, CH_INVALID, "%s: that form is not known\n%s", name,
+                buf_cstr(&b));
+        buf_free(&b);
+        return CH_INVALID;
+    }
+    struct cmd_parsed *p = arena_alloc(c->a, sizeof(*p));
+    p->form = best;
+    c->cmd = p;
+    s = bind(c, best, toks, ntok, line, p);
+    if (s != CH_OK)
+        return s;
+    s = check_permission(c, best, p);
+    if (s != CH_OK)
+        return s;
+    return best->spec->run(c);
+}
+
+const struct arg *
+arg_get(const struct ctx *c, const char *name)
+{
+    const struct cmd_parsed *p = c->cmd;
+    if (p == NULL)
+        return NULL;
+    for (size_t i = 0; i < p->form->nelems; i++)
+        if (p->args[i].present && strcmp(p->form->elems[i].name, name) == 0)
+            return &p->args[i];
+    return NULL;
+}
+
+const char *
+arg_text(const struct ctx *c, const char *name)
+{
+    const struct arg *a = arg_get(c, name);
+    return a ? a->text : NULL;
+}
+
+/* --- help --------------------------------------------------------------- */
+
+static bool
+may_use(struct ctx *c, const char *name, unsigned roles)
+{
+    for (size_t i = 0; i < nforms; i++) {
+        if (strcmp(forms[i].spec->name, name) != 0)
+            continue;
+        for (int a = 0; a < ACT_COUNT; a++)
+            if ((forms[i].spec->actions & ACTS(a)) &&
+                perm_allows(&c->set->perms, a, roles))
+                return true;
+        /* Creators may submit their own work. */
+        if ((forms[i].spec->actions & ACTS(ACT_SUBMIT)) &&
+            (roles & ROLE_CREATOR))
+            return true;
+        if (forms[i].spec->actions & ACTS(ACT_HANDLE_ESCALATION) &&
+            (roles & ~ROLE_CREATOR))
+            return true;
+    }
+    return false;
+}
+
+void
+command_help(struct ctx *c, const char *topic)
+{
+    size_t n;
+    command_forms(&n);
+    if (topic) {
+        const char *name;
+        char word[48];
+        snprintf(word, sizeof(word), "%s", topic);
+        if (find_command(c, word, &name) != CH_OK) {
+            reply(c, "%s", c->err.user);
+            c->err.user[0] = '\0';
+            return;
+        }
+        const struct cmd_spec *first = NULL;
+        for (size_t i = 0; i < nforms; i++) {
+            const struct cmd_form *f = &forms[i];
+            if (strcmp(f->spec->name, name) != 0)
+                continue;
+            if (!first)
+                reply(c, "%s — %s", name, f->spec->summary);
+            else if (strcmp(first->summary, f->spec->summary) != 0)
+                reply(c, "  %s", f->spec->summary);
+            first = f->spec;
+            struct buf u = BUF_INIT;
+            for (size_t j = 0; j < f->nelems; j++)
+                buf_printf(&u, " %s", f->elems[j].display);
+            char need[128];
+            command_roles_needed(c, f->spec->actions, need, sizeof(need));
+            reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
+            reply(c, "  example: /campaign %s", f->spec->example);
+            reply(c, "  who:     %s%s", need,
+                  (f->spec->actions & ACTS(ACT_SUBMIT))
+                      ? " (and the deliverable's creator)"
+                  : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
+                      ? " (and whoever it is addressed to, or above)"
+                      : "");
+            buf_free(&u);
+        }
+        return;
+    }
+    unsigned roles = c->in_channel ? caller_roles(c, &c->here)
+                                   : caller_roles(c, NULL);
+    size_t nn = command_names();
+    reply(c, "Commands you can use%s (type help <command> for details):",
+          c->in_channel ? " here" : "");
+    for (size_t i = 0; i < nn; i++) {
+        if (!may_use(c, unique_names[i], roles))
+            continue;
+        for (size_t j = 0; j < nforms; j++) {
+            if (strcmp(forms[j].spec->name, unique_names[i]) == 0) {
+                reply(c, "  %-11s %s", unique_names[i], forms[j].spec->summary);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/*
+ * command: the grammar of spec §4, driven by one table (cmd_table.c).
+ *
+ * Each table entry is one form of a command: its name, a pattern written
+ * in the product grammar, a summary, an example and the permission
+ * actions it needs.  The patterns are compiled once; from them come the
+ * parser, argument checks, permission checks, `help`, and the platforms'
+ * command registration.  Pipeline for a line:
+ *   tokenize -> find the command (exact or unique prefix) -> pick the form
+ *   -> bind tokens to pattern elements -> convert and resolve each value
+ *   (campaigns, deliverables, people, times in the caller's zone) ->
+ *   check permission -> run the handler.
+ * Pattern syntax (see cmd_table.c for every form):
+ *   word            a literal ("set", "move")
+ *   <name>          a required positional; "<title>" shows quotes
+ *   [<name>]        optional positional
+ *   key:<name>      a required option; [key:<name>] an optional one
+ *   <name...>       the free text that ends the line; [<name...>] optional
+ *   E<N> Q<N>       an escalation or question reference
+ *   <a|b|c>         one of the listed words
+ *   <name:note>     a typed variant (slug:new, when:start, when:end)
+ * The element name decides the type (slug, ref, person, creator, when,
+ * zone, field, n, amount, platform, link, ...).
+ */
+#ifndef CHORUS_COMMAND_H
+#define CHORUS_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "perm.h"
+#include "status.h"
+
+struct ctx;
+struct buf;
+
+enum arg_type {
+    T_WORD,         /* any single token */
+    T_TEXT,         /* a single (quoted) value: a title, a brand name */
+    T_REST,         /* the rest of the line */
+    T_CAMPAIGN,     /* an existing campaign slug (or #channel mention) */
+    T_NEW_SLUG,     /* a slug not yet taken */
+    T_REF,          /* slug#N, or #N in the campaign's channel */
+    T_SUBJECT,      /* a ref or a slug */
+    T_ANY_SUBJECT,  /* a ref, a slug, or E<N> */
+    T_ESCALATION,   /* E<N> */
+    T_QUESTION,     /* Q<N> */
+    T_PERSON,
+    T_WHEN,         /* a due time: a bare date means 18:00; future only */
+    T_WHEN_START,   /* a bare date means 00:00; today or later */
+    T_WHEN_END,     /* a bare date means the end of that day */
+    T_ZONE,
+    T_FIELD,        /* a brief field */
+    T_INT,
+    T_AMOUNT,       /* money: 500, 500.50, 500EUR, EUR500 */
+    T_CHOICE,
+    T_PLATFORM,     /* a content platform (instagram, tiktok...) */
+    T_LINK,
+    T_RUBRIC,       /* visible,message,engagement */
+    T_DURATION,
+    T_CLOCK,        /* HH:MM */
+    T_DAYS,         /* mon,thu or mon-fri */
+};
+
+enum elem_kind { E_LIT, E_POS, E_OPT, E_REST };
+
+struct cmd_elem {
+    enum elem_kind kind;
+    bool           required;
+    const char    *name;      /* placeholder or option key */
+    enum arg_type  type;
+    const char    *choices;   /* T_CHOICE: "a|b|c" */
+    char           display[64];
+};
+
+typedef enum ch_status cmd_fn(struct ctx *c);
+
+#define ACTS(a) (1u << (a))
+
+struct cmd_spec {
+    const char *name;
+    const char *pattern;    /* after the name */
+    const char *summary;
+    const char *example;    /* after "/campaign " */
+    unsigned    actions;    /* ACTS(...): the caller needs any of these */
+    cmd_fn     *run;
+};
+
+extern const struct cmd_spec cmd_table[];
+extern const size_t cmd_table_len;
+
+#define CMD_MAX_ELEMS 12
+
+struct cmd_form {
+    const struct cmd_spec *spec;
+    struct cmd_elem        elems[CMD_MAX_ELEMS];
+    size_t                 nelems;
+};
+
+/* A bound and converted argument. */
+struct arg {
+    const struct cmd_elem *elem;
+    bool                   present;
+    const char            *raw;
+    const char            *text;      /* normalised string value */
+    int64_t                num;       /* int, time, cents, mask, field */
+    bool                   date_only;
+    struct campaign       *campaign;
+    struct deliverable    *deliv;
+    struct person         *person;
+    struct escalation     *esc;
+};
+
+struct cmd_parsed {
+    const struct cmd_form *form;
+    struct arg             args[CMD_MAX_ELEMS];
+    struct campaign       *campaign;  /* the campaign it acts on, if any */
+    unsigned               roles;     /* the caller's roles there */
+};
+
+/* Compile the table; false (with a message) for a broken table. */
+bool command_compile(char *err, size_t errlen);
+/* Compiled forms, for help and platform registration. */
+const struct cmd_form *command_forms(size_t *n);
+
+/* Parse, check and run one command line as ctx's caller.  The reply (or
+ * the error, in c->err) is left in the ctx. */
+enum ch_status command_run(struct ctx *c, const char *line);
+
+/* The argument bound to element `name`, or NULL when absent. */
+const struct arg *arg_get(const struct ctx *c, const char *name);
+const char       *arg_text(const struct ctx *c, const char *name);
+
+/* "usage: /campaign approve <ref> [<note...>]" lines for a command name. */
+void command_usage(const char *name, struct buf *out);
+/* Help: the list, or one command in detail. */
+void command_help(struct ctx *c, const char *topic);
+/* The roles allowed for a spec's actions, for messages. */
+void command_roles_needed(const struct ctx *c, unsigned actions, char *out,
+                          size_t outlen);
+
+#endif

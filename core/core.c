@@ -1,0 +1,699 @@
+/* The core's entry points: events in, jobs, and delivery out. */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "core_internal.h"
+#include "log.h"
+#include "schedule.h"
+#include "strutil.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+#define MAX_COMMAND_BYTES (16 * 1024)
+#define FLUSH_BATCH 64
+#define MAX_JOBS_PER_TICK 1000
+
+/* --- lifecycle ---------------------------------------------------------- */
+
+static void sync_brands(struct core *core);
+
+enum ch_status
+core_new(const char *db_path, const struct core_settings *s,
+         const struct clock *clock, struct core **out, struct ch_error *err)
+{
+    char cerr[160];
+    if (!command_compile(cerr, sizeof(cerr)))
+        return ch_fail(err, CH_INTERNAL, "command table: %s", cerr);
+    struct store *st;
+    enum ch_status r = store_open(db_path, &st, err);
+    if (r != CH_OK)
+        return r;
+    struct core *core = xcalloc(1, sizeof(*core));
+    core->store = st;
+    core->settings = s;
+    core->clock = *clock;
+    core->arena = arena_new();
+    core->flush_arena = arena_new();
+    core->done_arena = arena_new();
+    sync_brands(core);
+    *out = core;
+    return CH_OK;
+}
+
+void
+core_free(struct core *core)
+{
+    if (core == NULL)
+        return;
+    store_close(core->store);
+    arena_free(core->arena);
+    arena_free(core->flush_arena);
+    arena_free(core->done_arena);
+    idset_free(&core->handed);
+    free(core);
+}
+
+struct store *
+core_store(struct core *core)
+{
+    return core->store;
+}
+
+int64_t
+core_now(const struct core *core)
+{
+    return clock_now(&core->clock);
+}
+
+const struct core_settings *
+core_settings(const struct core *core)
+{
+    return core->settings;
+}
+
+/* Brands declared in the configuration: category and exclusivity. */
+static void
+sync_brands(struct core *core)
+{
+    const struct core_settings *s = core->settings;
+    if (s->nbrands == 0)
+        return;
+    if (store_begin(core->store) != CH_OK)
+        return;
+    int64_t now = core_now(core);
+    for (size_t i = 0; i < s->nbrands; i++)
+        rec_brand_put(core->store, s->brands[i].name, s->brands[i].category,
+                      s->brands[i].exclusive, now, NULL);
+    store_commit(core->store);
+}
+
+void
+core_set_settings(struct core *core, const struct core_settings *s)
+{
+    core->settings = s;
+    sync_brands(core);
+}
+
+/* --- platforms ---------------------------------------------------------- */
+
+/* Give every campaign a channel on a newly attached platform, with its
+ * people invited and, once kicked off, its brief and status pinned. */
+static void
+reconcile_channels(struct core *core, struct adapter *a)
+{
+    struct ctx c;
+    ctx_init(&c, core, NULL);
+    const char *platform = adapter_name(a);
+    if (store_begin(c.st) != CH_OK) {
+        ctx_release(&c);
+        return;
+    }
+    int64_t *ids;
+    size_t n;
+    rec_campaigns_without_channel(c.st, c.a, platform, &ids, &n);
+    for (size_t i = 0; i < n; i++) {
+        struct campaign cp;
+        if (rec_campaign_get(c.st, c.a, ids[i], &cp) != CH_OK)
+            continue;
+        struct pending *p;
+        queue_simple(&c, OUT_CREATE_CHANNEL, cp.id, 0, NULL);
+        c.out_tail->platform = platform;
+        struct participant *ps;
+        size_t np;
+        rec_participants(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps, &np);
+        for (size_t j = 0; j < np; j++) {
+            queue_simple(&c, OUT_INVITE, cp.id, ps[j].person_id, NULL);
+            c.out_tail->platform = platform;
+        }
+        if (cp.state == CAMPAIGN_DRAFT)
+            continue;
+        struct brief b;
+        if (brief_current(&c, &cp, &b) == CH_OK) {
+            struct buf text = BUF_INIT;
+            brief_render(&c, &cp, &b, &text);
+            p = post(&c, cp.id, NULL, "%s", buf_cstr(&text));
+            p->platform = platform;
+            p->pin = true;
+            p->mark = MARK_BRIEF;
+            buf_reset(&text);
+            campaign_status_text(&c, &cp, NULL, &text);
+            p = post(&c, cp.id, NULL, "Status: %s", buf_cstr(&text));
+            p->platform = platform;
+            p->pin = true;
+            p->mark = MARK_STATUS;
+            buf_free(&text);
+        }
+    }
+    if (ctx_write_outbox(&c, NULL) == CH_OK)
+        store_commit(c.st);
+    else
+        store_rollback(c.st);
+    if (n)
+        log_info("core", "%s: %zu campaign channel%s to create", platform, n,
+                 n == 1 ? "" : "s");
+    ctx_release(&c);
+}
+
+void
+core_attach(struct core *core, struct adapter *a)
+{
+    if (core->nadapters == CORE_MAX_ADAPTERS) {
+        log_error("core", "too many adapters");
+        return;
+    }
+    core->adapters[core->nadapters++] = a;
+    reconcile_channels(core, a);
+}
+
+void
+core_detach(struct core *core, struct adapter *a)
+{
+    for (size_t i = 0; i < core->nadapters; i++) {
+        if (core->adapters[i] == a) {
+            memmove(&core->adapters[i], &core->adapters[i + 1],
+                    (core->nadapters - i - 1) * sizeof(a));
+            core->nadapters--;
+            return;
+        }
+    }
+}
+
+/* --- inbound ------------------------------------------------------------ */
+
+/* Refuse what no command should contain before anything is parsed. */
+static enum ch_status
+check_text(const char *text, struct ch_error *err)
+{
+    size_t len = strlen(text);
+    if (len > MAX_COMMAND_BYTES)
+        return ch_fail(err, CH_INVALID,
+                       "that message is %zu bytes long; the limit is %d",
+                       len, MAX_COMMAND_BYTES);
+    long bad = utf8_invalid_at(text, len);
+    if (bad >= 0)
+        return ch_fail(err, CH_INVALID,
+                       "that message is not valid UTF-8 (at byte %ld)", bad);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+            *p == 0x7f)
+            return ch_fail(err, CH_INVALID,
+                           "that message contains a control character "
+                           "(byte %ld)", (long)(p - (const unsigned char *)text));
+    return CH_OK;
+}
+
+static void
+apply_user_info(struct ctx *c, const struct core_event *ev)
+{
+    struct person p;
+    if (rec_person_by_identity(c->st, c->a, ev->platform, ev->user_id, &p) !=
+        CH_OK)
+        return;
+    /* A name the person was given by a mention placeholder gives way to
+     * the platform's; a zone they or a coordinator chose is kept. */
+    if (ev->user_name && *ev->user_name && strcmp(p.name, ev->user_name) != 0)
+        rec_person_set_name(c->st, p.id, ev->user_name);
+    if (ev->tz && *ev->tz && tz_valid(ev->tz) &&
+        (p.tz_source == NULL || strcmp(p.tz_source, "platform") == 0) &&
+        (p.tz == NULL || strcmp(p.tz, ev->tz) != 0)) {
+        rec_person_set_tz(c->st, p.id, ev->tz, "platform");
+        audit(c, 0, NULL, "person.tz", "%s: %s (from %s)", p.name, ev->tz,
+              ev->platform);
+    }
+}
+
+static void
+set_caller(struct ctx *c, const struct core_event *ev)
+{
+    c->actor_ref = arena_printf(c->a, "%s:%s", ev->platform, ev->user_id);
+    c->caller_admin = is_admin(c, ev->platform, ev->user_id);
+    if (ev->channel_id && rec_campaign_by_channel(c->st, c->a, ev->platform,
+                                                  ev->channel_id,
+                                                  &c->here) == CH_OK)
+        c->in_channel = true;
+}
+
+/* The refusal path: nothing but the dedupe mark, an audit line and the
+ * reply survive a refused command (spec §3.4). */
+static enum ch_status
+refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
+       int64_t *reply_id)
+{
+    store_rollback(c->st);
+    struct ch_error err = c->err;
+    if (err.user[0] == '\0')
+        ch_fail(&err, why, "that did not work (%s)", ch_strerror(why));
+    int64_t campaign_id = c->cmd && c->cmd->campaign ? c->cmd->campaign->id
+                          : c->in_channel            ? c->here.id
+                                                     : 0;
+    c->out_head = c->out_tail = NULL;
+    buf_reset(&c->reply);
+    c->has_caller = rec_person_by_identity(c->st, c->a, ev->platform,
+                                           ev->user_id, &c->caller) == CH_OK;
+    /* A campaign created in the rolled-back transaction is gone too. */
+    struct campaign check;
+    if (campaign_id &&
+        rec_campaign_get(c->st, c->a, campaign_id, &check) != CH_OK)
+        campaign_id = 0;
+    enum ch_status s = store_begin(c->st);
+    if (s != CH_OK)
+        return s;
+    if (ev->event_id)
+        rec_inbound_mark(c->st, ev->platform, ev->event_id, c->now);
+    char text[200];
+    snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
+    audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
+    reply(c, "%s", err.user);
+    s = ctx_write_outbox(c, reply_id);
+    if (s == CH_OK)
+        s = store_commit(c->st);
+    else
+        store_rollback(c->st);
+    return s;
+}
+
+/* A pressed button's message shows who acted and loses its buttons. */
+static void
+mark_button_message(struct ctx *c, const struct core_event *ev)
+{
+    struct outbox_row row;
+    if (rec_outbox_by_platform_ref(c->st, c->a, ev->platform,
+                                   ev->via_message, &row) != CH_OK)
+        return;
+    char verb[24];
+    snprintf(verb, sizeof(verb), "%s", ev->text);
+    verb[strcspn(verb, " ")] = '\0';
+    queue_update(c, ev->platform, row.id,
+                 arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
+                              mark_person(c, c->caller.id)));
+}
+
+enum ch_status
+core_handle_event(struct core *core, const struct core_event *ev,
+                  struct core_result *res)
+{
+    struct core_result dummy;
+    if (res == NULL)
+        res = &dummy;
+    memset(res, 0, sizeof(*res));
+    if (ev->platform == NULL || ev->user_id == NULL || !*ev->user_id) {
+        log_warn("core", "event without platform or user ignored");
+        return res->status = CH_INVALID;
+    }
+    struct ctx c;
+    ctx_init(&c, core, ev);
+    const char *text = ev->text ? ev->text : "";
+    enum ch_status s = store_begin(c.st);
+    if (s != CH_OK) {
+        ctx_release(&c);
+        return res->status = s;
+    }
+    if (ev->event_id) {
+        s = rec_inbound_mark(c.st, ev->platform, ev->event_id, c.now);
+        if (s != CH_OK) {
+            store_rollback(c.st);
+            if (s == CH_DUPLICATE)
+                log_info("core", "event %s:%s already applied; ignored",
+                         ev->platform, ev->event_id);
+            ctx_release(&c);
+            return res->status = s;
+        }
+    }
+    set_caller(&c, ev);
+    if (ev->kind == CORE_EV_USER_INFO) {
+        apply_user_info(&c, ev);
+        s = store_commit(c.st);
+        ctx_release(&c);
+        return res->status = s;
+    }
+
+    s = check_text(text, &c.err);
+    if (s == CH_OK)
+        s = person_for_identity(&c, ev->platform, ev->user_id, ev->user_name,
+                                &c.caller);
+    if (s == CH_OK) {
+        c.has_caller = true;
+        c.caller_zone = person_zone(&c, &c.caller);
+        if (c.caller.preferred_platform == NULL ||
+            strcmp(c.caller.preferred_platform, ev->platform) != 0)
+            rec_person_set_preferred(c.st, c.caller.id, ev->platform);
+        s = command_run(&c, text);
+    }
+    if (s == CH_OK && ev->via_message)
+        mark_button_message(&c, ev);
+    if (s == CH_OK)
+        s = ctx_write_outbox(&c, &res->reply_id);
+    if (s == CH_OK)
+        s = store_commit(c.st);
+    const char *verb = c.cmd ? c.cmd->form->spec->name : "-";
+    if (s == CH_OK) {
+        log_info("core", "%s %s: %s ok", ev->platform, c.actor_ref, verb);
+    } else {
+        log_info("core", "%s %s: %s refused (%s): %s", ev->platform,
+                 c.actor_ref, verb, ch_strerror(s), c.err.user);
+        enum ch_status r = refuse(&c, ev, s, &res->reply_id);
+        if (r != CH_OK)
+            log_error("core", "could not record a refusal: %s",
+                      ch_strerror(r));
+    }
+    ctx_release(&c);
+    return res->status = s;
+}
+
+/* --- jobs --------------------------------------------------------------- */
+
+int
+core_tick(struct core *core)
+{
+    int ran = 0;
+    while (ran < MAX_JOBS_PER_TICK) {
+        struct ctx c;
+        ctx_init(&c, core, NULL);
+        if (store_begin(c.st) != CH_OK) {
+            ctx_release(&c);
+            break;
+        }
+        struct job j;
+        enum ch_status s = rec_job_next(c.st, c.a, c.now, &j);
+        if (s != CH_OK) {
+            store_rollback(c.st);
+            ctx_release(&c);
+            break;
+        }
+        /* Deleting the job and applying its effect commit together:
+         * exactly one effect whatever instant a crash comes at. */
+        s = rec_job_delete(c.st, j.id);
+        if (s == CH_OK)
+            s = schedule_run(&c, &j);
+        if (s == CH_OK)
+            s = ctx_write_outbox(&c, NULL);
+        if (s == CH_OK)
+            s = store_commit(c.st);
+        if (s != CH_OK) {
+            store_rollback(c.st);
+            log_error("schedule", "job %lld (%s) failed: %s; retrying in a "
+                      "minute", (long long)j.id, j.kind, ch_strerror(s));
+            rec_job_postpone(c.st, j.id, c.now + MS_PER_MIN);
+            ctx_release(&c);
+            break;
+        }
+        ran++;
+        ctx_release(&c);
+    }
+    return ran;
+}
+
+int64_t
+core_next_due(struct core *core)
+{
+    int64_t jobs = rec_jobs_next_due(core->store);
+    int64_t retry = rec_outbox_next_retry(core->store, core_now(core));
+    return jobs < retry ? jobs : retry;
+}
+
+/* --- delivery ----------------------------------------------------------- */
+
+/* Resolve the markers of notify.c for one platform. */
+static void
+render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
+       struct buf *out)
+{
+    const char *platform = adapter_name(a);
+    for (const char *p = in; p && *p;) {
+        if (*p != '\001') {
+            size_t n = strcspn(p, "\001");
+            buf_add(out, p, n);
+            p += n;
+            continue;
+        }
+        char kind = p[1];
+        char *end;
+        long long id = strtoll(p + 2, &end, 10);
+        if (*end != '\002') {   /* not ours: drop the stray byte */
+            p++;
+            continue;
+        }
+        p = end + 1;
+        if (kind == 'p') {
+            struct person who;
+            if (rec_person_get(core->store, ar, id, &who) != CH_OK) {
+                buf_adds(out, "someone");
+                continue;
+            }
+            adapter_render_person(a, rec_identity_of(core->store, ar, id,
+                                                     platform),
+                                  who.name, out);
+        } else if (kind == 'c') {
+            struct campaign cp;
+            struct channel_row ch;
+            if (rec_campaign_get(core->store, ar, id, &cp) != CH_OK)
+                continue;
+            bool have = rec_channel_get(core->store, ar, id, platform, &ch) ==
+                        CH_OK;
+            adapter_render_channel(a, have ? ch.channel_id : NULL, cp.slug,
+                                   out);
+        } else if (kind == 't') {
+            adapter_render_time(a, id, out);
+        }
+    }
+}
+
+static size_t
+decode_buttons(struct arena *ar, const char *enc, struct out_button *b)
+{
+    size_t n = 0;
+    for (const char *p = enc; p && *p && n < OUT_MAX_BUTTONS;) {
+        size_t len = strcspn(p, "\n");
+        char *line = arena_strndup(ar, p, len);
+        p += len + (p[len] == '\n');
+        char *f[4] = { line, NULL, NULL, NULL };
+        for (int i = 1; i < 4; i++) {
+            char *tab = f[i - 1] ? strchr(f[i - 1], '\t') : NULL;
+            if (tab) {
+                *tab = '\0';
+                f[i] = tab + 1;
+            }
+        }
+        if (!f[1])
+            continue;
+        b[n].label = f[0];
+        b[n].command = f[1];
+        b[n].style = f[2] && *f[2] ? f[2] : NULL;
+        b[n].prompt = f[3] && *f[3] ? f[3] : NULL;
+        n++;
+    }
+    return n;
+}
+
+enum hold { SEND, HOLD, DROP };
+
+/* Fill msg from row; HOLD when what it needs does not exist yet (the
+ * campaign's channel, the message it edits). */
+static enum hold
+prepare(struct core *core, struct adapter *a, struct arena *ar,
+        const struct outbox_row *row, struct out_msg *msg,
+        struct out_button *buttons)
+{
+    const char *platform = adapter_name(a);
+    int kind = name_index(out_kind_names, row->kind);
+    if (kind < 0)
+        return DROP;
+    memset(msg, 0, sizeof(*msg));
+    msg->id = row->id;
+    msg->kind = (enum out_kind)kind;
+    msg->user = row->user_ref;
+    msg->channel = row->channel_ref;
+    if (row->campaign_id) {
+        struct campaign cp;
+        struct channel_row ch;
+        if (rec_campaign_get(core->store, ar, row->campaign_id, &cp) == CH_OK)
+            msg->campaign = cp.slug;
+        if (rec_channel_get(core->store, ar, row->campaign_id, platform,
+                            &ch) != CH_OK)
+            return msg->kind == OUT_CREATE_CHANNEL ? DROP : HOLD;
+        if (msg->kind == OUT_CREATE_CHANNEL) {
+            if (ch.channel_id)
+                return DROP;   /* already there */
+            msg->channel_name = ch.name;
+            msg->private_channel = 1;
+        } else if (ch.channel_id == NULL) {
+            return HOLD;
+        } else {
+            msg->channel = ch.channel_id;
+        }
+    }
+    if (msg->kind == OUT_UPDATE || msg->kind == OUT_PIN) {
+        if (row->ref_state && strcmp(row->ref_state, "failed") == 0)
+            return DROP;
+        if (row->ref_platform_ref == NULL)
+            return HOLD;
+        msg->ref = row->ref_platform_ref;
+        if (msg->channel == NULL && row->ref_id) {
+            struct outbox_row ref;
+            if (rec_outbox_get(core->store, ar, row->ref_id, &ref) == CH_OK) {
+                msg->user = ref.user_ref;
+                msg->channel = ref.channel_ref;
+                if (ref.campaign_id) {
+                    struct channel_row ch;
+                    if (rec_channel_get(core->store, ar, ref.campaign_id,
+                                        platform, &ch) == CH_OK)
+                        msg->channel = ch.channel_id;
+                }
+            }
+        }
+    }
+    if (row->text) {
+        struct buf text = BUF_INIT;
+        render(core, a, ar, row->text, &text);
+        msg->text = arena_strdup(ar, buf_cstr(&text));
+        buf_free(&text);
+    }
+    msg->nbuttons = decode_buttons(ar, row->buttons, buttons);
+    msg->buttons = msg->nbuttons ? buttons : NULL;
+    return SEND;
+}
+
+static void
+mark_outcome(struct core *core, int64_t id, const char *state_error,
+             bool failed)
+{
+    if (failed)
+        rec_outbox_failed(core->store, id, state_error);
+    else
+        rec_outbox_sent(core->store, id, NULL, core_now(core));
+}
+
+/* Hand one platform its pending rows; false when the adapter is busy. */
+static bool
+flush_adapter(struct core *core, struct adapter *a)
+{
+    struct arena *ar = core->flush_arena;
+    for (int pass = 0; pass < 8; pass++) {
+        arena_reset(ar);
+        struct outbox_row *rows;
+        size_t n;
+        if (rec_outbox_pending(core->store, ar, adapter_name(a),
+                               core_now(core), 0, FLUSH_BATCH, &rows, &n) !=
+            CH_OK)
+            return true;
+        bool progress = false;
+        int64_t held[FLUSH_BATCH];
+        size_t nheld = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct outbox_row *row = &rows[i];
+            if (idset_has(&core->handed, row->id))
+                continue;
+            /* Keep a campaign's messages in order behind a held one. */
+            bool behind = false;
+            for (size_t h = 0; h < nheld && row->campaign_id; h++)
+                behind |= held[h] == row->campaign_id;
+            if (behind)
+                continue;
+            struct out_msg msg;
+            struct out_button buttons[OUT_MAX_BUTTONS];
+            enum hold hd = prepare(core, a, ar, row, &msg, buttons);
+            if (hd == HOLD) {
+                if (row->campaign_id && nheld < FLUSH_BATCH)
+                    held[nheld++] = row->campaign_id;
+                continue;
+            }
+            if (hd == DROP) {
+                mark_outcome(core, row->id, "nothing to deliver", false);
+                progress = true;
+                continue;
+            }
+            idset_add(&core->handed, row->id);
+            enum ch_status s = adapter_deliver(a, &msg);
+            if (s == CH_OK) {
+                progress = true;
+                continue;
+            }
+            idset_del(&core->handed, row->id);
+            if (s == CH_BUSY)
+                return false;
+            if (s == CH_UNSUPPORTED) {
+                mark_outcome(core, row->id, NULL, false);
+                progress = true;
+                continue;
+            }
+            log_warn("core", "%s refused outbox %lld (%s): %s",
+                     adapter_name(a), (long long)row->id, row->kind,
+                     ch_strerror(s));
+            mark_outcome(core, row->id, ch_strerror(s), true);
+            progress = true;
+        }
+        if (!progress)
+            break;
+    }
+    return true;
+}
+
+void
+core_flush(struct core *core)
+{
+    for (size_t i = 0; i < core->nadapters; i++)
+        flush_adapter(core, core->adapters[i]);
+}
+
+static int64_t
+backoff_ms(int attempts)
+{
+    int64_t d = MS_PER_SEC;
+    for (int i = 0; i < attempts && d < 5 * MS_PER_MIN; i++)
+        d *= 2;
+    return d < 5 * MS_PER_MIN ? d : 5 * MS_PER_MIN;
+}
+
+void
+core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
+               const char *platform_ref, int64_t retry_after_ms,
+               const char *error)
+{
+    idset_del(&core->handed, msg_id);
+    struct arena *ar = core->done_arena;
+    struct outbox_row row;
+    if (rec_outbox_get(core->store, ar, msg_id, &row) != CH_OK) {
+        arena_reset(ar);
+        return;
+    }
+    bool own_txn = !store_in_txn(core->store) &&
+                   store_begin(core->store) == CH_OK;
+    int64_t now = core_now(core);
+    switch (status) {
+    case CH_OK:
+    case CH_DUPLICATE:
+    case CH_UNSUPPORTED:
+        rec_outbox_sent(core->store, msg_id, platform_ref, now);
+        if (strcmp(row.kind, "create_channel") == 0 && platform_ref)
+            rec_channel_set_id(core->store, row.campaign_id, row.platform,
+                               platform_ref);
+        break;
+    case CH_BUSY:
+    case CH_REMOTE_5XX:
+    case CH_IO: {
+        int64_t wait = backoff_ms(row.attempts);
+        if (retry_after_ms > wait)
+            wait = retry_after_ms;
+        rec_outbox_retry(core->store, msg_id, now + wait, error);
+        log_info("core", "outbox %lld (%s on %s) retry in %lld ms: %s",
+                 (long long)msg_id, row.kind, row.platform, (long long)wait,
+                 error ? error : ch_strerror(status));
+        break;
+    }
+    default:
+        rec_outbox_failed(core->store, msg_id, error ? error
+                                                     : ch_strerror(status));
+        log_warn("core", "outbox %lld (%s on %s) failed for good: %s",
+                 (long long)msg_id, row.kind, row.platform,
+                 error ? error : ch_strerror(status));
+        break;
+    }
+    if (own_txn && store_commit(core->store) != CH_OK)
+        log_error("core", "could not record delivery of outbox %lld",
+                  (long long)msg_id);
+    arena_reset(ar);
+}

@@ -1,0 +1,65 @@
+/*
+ * core: the platform-independent heart of chorus.
+ *
+ * Everything the bot knows lives in the store; everything it decides
+ * happens in one transaction per inbound event or per fired job, and
+ * everything it says goes through the outbox in that same transaction.
+ * The core never blocks and never knows which platform it talks to: it
+ * is driven by three calls from the daemon's loop:
+ *   core_handle_event()  an adapter's inbound event
+ *   core_tick()          run the jobs that are due, retry the outbox
+ *   core_flush()         hand pending outbox rows to the adapters
+ * and it tells the loop when it next needs a tick (core_next_due()), so
+ * the loop arms exactly one timer.
+ *
+ * Ownership: core_new() opens the database; core_free() closes it.
+ * Settings and adapters are borrowed (see core_set_settings, core_attach).
+ * Single-threaded: every call from the loop's thread.
+ */
+#ifndef CHORUS_CORE_H
+#define CHORUS_CORE_H
+
+#include <stdint.h>
+
+#include "adapter.h"
+#include "clock.h"
+#include "event.h"
+#include "settings.h"
+#include "status.h"
+
+struct core;
+struct store;
+
+enum ch_status core_new(const char *db_path, const struct core_settings *s,
+                        const struct clock *clock, struct core **out,
+                        struct ch_error *err);
+void           core_free(struct core *core);
+/* Borrowed until replaced: the caller keeps s alive. */
+void           core_set_settings(struct core *core,
+                                 const struct core_settings *s);
+const struct core_settings *core_settings(const struct core *core);
+
+/* Platforms: attaching makes sure every campaign has a channel there. */
+void           core_attach(struct core *core, struct adapter *a);
+void           core_detach(struct core *core, struct adapter *a);
+
+/* The one inbound entry point.  res may be NULL. */
+enum ch_status core_handle_event(struct core *core,
+                                 const struct core_event *ev,
+                                 struct core_result *res);
+/* Report the outcome of an adapter delivery (see adapter.h).
+ * platform_ref: the platform's id of what was created (message, channel);
+ * retry_after_ms: > 0 when the platform asked us to wait. */
+void           core_delivered(struct core *core, int64_t msg_id,
+                              enum ch_status status, const char *platform_ref,
+                              int64_t retry_after_ms, const char *error);
+void           core_flush(struct core *core);
+/* Run due jobs; returns how many ran. */
+int            core_tick(struct core *core);
+/* The next instant (core clock, UTC ms) a tick is needed; INT64_MAX. */
+int64_t        core_next_due(struct core *core);
+int64_t        core_now(const struct core *core);
+/* For tests and the demo seeding. */
+struct store  *core_store(struct core *core);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * core_internal: what the core's modules share and nobody else sees.
+ *
+ * struct ctx is the state of one unit of work (an inbound event or a fired
+ * job): the open transaction, the arena every string of it comes from, the
+ * caller, and the messages it will send.  Messages are queued in memory
+ * and written to the outbox by ctx_commit(), in the same transaction,
+ * reply first, so what a user reads arrives in the order it was decided.
+ */
+#ifndef CHORUS_CORE_INTERNAL_H
+#define CHORUS_CORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adapter.h"
+#include "arena.h"
+#include "buf.h"
+#include "core.h"
+#include "model.h"
+#include "records.h"
+#include "settings.h"
+#include "store.h"
+
+#define CORE_MAX_ADAPTERS 8
+
+/* Ids handed to an adapter and not yet reported back (open addressing). */
+struct idset {
+    int64_t *slots;
+    size_t   nslots;
+    size_t   used;
+};
+void idset_add(struct idset *s, int64_t id);
+void idset_del(struct idset *s, int64_t id);
+bool idset_has(const struct idset *s, int64_t id);
+void idset_free(struct idset *s);
+
+struct core {
+    struct store               *store;
+    const struct core_settings *settings;
+    struct clock                clock;
+    struct adapter             *adapters[CORE_MAX_ADAPTERS];
+    size_t                      nadapters;
+    struct idset                handed;
+    struct arena               *arena;        /* per event or job */
+    struct arena               *flush_arena;  /* core_flush */
+    struct arena               *done_arena;   /* core_delivered */
+};
+
+/* A message decided during the unit of work, written out at commit. */
+struct pending {
+    struct pending *next;
+    enum out_kind   kind;
+    int64_t         campaign_id;
+    int64_t         person_id;
+    const char     *platform;      /* UPDATE: the row's platform; campaign
+                                      kinds: only this platform (NULL: all) */
+    int64_t         ref_id;        /* UPDATE: the row to replace */
+    const char     *text;
+    const char     *buttons;       /* serialized */
+    bool            pin;           /* POST: pin it as well */
+    int             mark;          /* POST: MARK_BRIEF or MARK_STATUS */
+};
+enum { MARK_NONE, MARK_BRIEF, MARK_STATUS };
+
+struct ctx {
+    struct core              *core;
+    struct store             *st;
+    struct arena             *a;
+    const struct core_settings *set;
+    int64_t                   now;
+    const struct core_event  *ev;          /* NULL for a job */
+    /* The caller (commands only). */
+    struct person             caller;
+    bool                      has_caller;
+    bool                      caller_admin;
+    const char               *actor_ref;   /* "platform:user" or "chorus" */
+    const char               *caller_zone; /* caller.tz or the default */
+    /* The campaign whose channel the event came from, if any. */
+    struct campaign           here;
+    bool                      in_channel;
+    /* Output. */
+    struct pending           *out_head, *out_tail;
+    struct buf                reply;
+    struct ch_error           err;
+    /* The parsed command (command.c). */
+    struct cmd_parsed        *cmd;
+};
+
+void ctx_init(struct ctx *c, struct core *core, const struct core_event *ev);
+void ctx_release(struct ctx *c);
+/* Write queued messages to the outbox (inside the open transaction). */
+enum ch_status ctx_write_outbox(struct ctx *c, int64_t *reply_id);
+
+/* Zone to show times to a person in. */
+const char *person_zone(const struct ctx *c, const struct person *p);
+
+/* --- saying things (notify.c) ----------------------------------------- */
+/* Text markers resolved per platform when the message is delivered. */
+const char *mark_person(struct ctx *c, int64_t person_id);
+const char *mark_channel(struct ctx *c, int64_t campaign_id);
+const char *mark_time(struct ctx *c, int64_t utc_ms);
+/* A time in a person's own zone, for DMs and replies. */
+const char *time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
+const char *time_for_caller(struct ctx *c, int64_t utc_ms);
+/* Serialize buttons for the outbox. */
+const char *buttons_encode(struct ctx *c, const struct out_button *b,
+                           size_t n);
+
+void reply(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct pending *post(struct ctx *c, int64_t campaign_id, const char *buttons,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void dm(struct ctx *c, int64_t person_id, const char *buttons,
+        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* DM every current participant whose role is in role_mask, except skip. */
+void dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
+              int64_t skip, const char *buttons, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
+                  int64_t person_id, const char *text);
+/* Replace the text of every platform's copy of a message row. */
+void queue_update(struct ctx *c, const char *platform, int64_t ref_id,
+                  const char *text);
+
+/* Audit line for the unit of work's campaign (0: none). */
+void audit(struct ctx *c, int64_t campaign_id, const char *subject,
+           const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* --- people (people.c) -------------------------------------------------- */
+/* Find or create the person behind a platform identity. */
+enum ch_status person_for_identity(struct ctx *c, const char *platform,
+                                   const char *user_id, const char *name_hint,
+                                   struct person *out);
+bool is_admin(const struct ctx *c, const char *platform, const char *user_id);
+
+/* --- campaigns (campaign.c) --------------------------------------------- */
+/* "spring-launch#3" */
+const char *deliv_ref(struct ctx *c, const struct deliverable *d);
+/* Rebuild the pinned status message and queue its update. */
+void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);
+/* The status text of a campaign for a reader (NULL: channel, markers). */
+void        campaign_status_text(struct ctx *c, const struct campaign *cp,
+                                 const struct person *reader, struct buf *out);
+void        brief_render(struct ctx *c, const struct campaign *cp,
+                         const struct brief *b, struct buf *out);
+/* Load the current brief of a campaign. */
+enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
+                             struct brief *b);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * notify: how the core says things.  Handlers queue messages on the ctx;
+ * ctx_write_outbox() turns each into outbox rows, one per platform that
+ * should carry it, inside the unit of work's transaction.
+ *
+ * Text may carry markers that only the delivering platform can render: a
+ * person (\x01p<id>\x02), a campaign channel (\x01c<id>\x02) and an instant
+ * (\x01t<ms>\x02; Slack and Discord show it in each reader's own zone).
+ * User input never contains \x01 (core.c refuses control characters).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "log.h"
+#include "when.h"
+
+void
+ctx_init(struct ctx *c, struct core *core, const struct core_event *ev)
+{
+    memset(c, 0, sizeof(*c));
+    c->core = core;
+    c->st = core->store;
+    c->a = core->arena;
+    c->set = core->settings;
+    c->now = clock_now(&core->clock);
+    c->ev = ev;
+    c->actor_ref = "chorus";
+    c->caller_zone = core->settings->default_tz;
+    buf_init(&c->reply, 64 * 1024);
+}
+
+void
+ctx_release(struct ctx *c)
+{
+    buf_free(&c->reply);
+    arena_reset(c->a);
+}
+
+const char *
+person_zone(const struct ctx *c, const struct person *p)
+{
+    return p && p->tz ? p->tz : c->set->default_tz;
+}
+
+const char *
+mark_person(struct ctx *c, int64_t person_id)
+{
+    return arena_printf(c->a, "\001p%lld\002", (long long)person_id);
+}
+
+const char *
+mark_channel(struct ctx *c, int64_t campaign_id)
+{
+    return arena_printf(c->a, "\001c%lld\002", (long long)campaign_id);
+}
+
+const char *
+mark_time(struct ctx *c, int64_t utc_ms)
+{
+    return arena_printf(c->a, "\001t%lld\002", (long long)utc_ms);
+}
+
+const char *
+time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
+{
+    char text[64];
+    when_format(utc_ms, person_zone(c, p), WHEN_LONG, text, sizeof(text));
+    return arena_strdup(c->a, text);
+}
+
+const char *
+time_for_caller(struct ctx *c, int64_t utc_ms)
+{
+    char text[64];
+    when_format(utc_ms, c->caller_zone, WHEN_LONG, text, sizeof(text));
+    return arena_strdup(c->a, text);
+}
+
+const char *
+buttons_encode(struct ctx *c, const struct out_button *b, size_t n)
+{
+    /* One button per line: label \t command \t style \t prompt. */
+    struct buf out = BUF_INIT;
+    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++)
+        buf_printf(&out, "%s\t%s\t%s\t%s\n", b[i].label, b[i].command,
+                   b[i].style ? b[i].style : "",
+                   b[i].prompt ? b[i].prompt : "");
+    const char *s = arena_strdup(c->a, buf_cstr(&out));
+    buf_free(&out);
+    return s;
+}
+
+static struct pending *
+queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
+      int64_t person_id, const char *buttons, const char *text)
+{
+    struct pending *p = arena_alloc(c->a, sizeof(*p));
+    p->kind = kind;
+    p->campaign_id = campaign_id;
+    p->person_id = person_id;
+    p->buttons = buttons && *buttons ? buttons : NULL;
+    p->text = text;
+    if (c->out_tail)
+        c->out_tail->next = p;
+    else
+        c->out_head = p;
+    c->out_tail = p;
+    return p;
+}
+
+void
+reply(struct ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (c->reply.len)
+        buf_addc(&c->reply, '\n');
+    buf_vprintf(&c->reply, fmt, ap);
+    va_end(ap);
+}
+
+struct pending *
+post(struct ctx *c, int64_t campaign_id, const char *buttons,
+     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    return queue(c, OUT_POST, campaign_id, 0, buttons, text);
+}
+
+void
+dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
+   ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    queue(c, OUT_DM, 0, person_id, buttons, text);
+}
+
+void
+dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
+         const char *buttons, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    struct participant *ps;
+    size_t n;
+    if (rec_participants(c->st, c->a, campaign_id, role_mask, &ps, &n) != CH_OK)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].person_id != skip)
+            queue(c, OUT_DM, 0, ps[i].person_id, buttons, text);
+}
+
+void
+queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
+             int64_t person_id, const char *text)
+{
+    queue(c, kind, campaign_id, person_id, NULL, text);
+}
+
+void
+queue_update(struct ctx *c, const char *platform, int64_t ref_id,
+             const char *text)
+{
+    struct pending *p = queue(c, OUT_UPDATE, 0, 0, NULL, text);
+    p->platform = platform;
+    p->ref_id = ref_id;
+}
+
+void
+audit(struct ctx *c, int64_t campaign_id, const char *subject,
+      const char *action, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *detail = arena_vprintf(c->a, fmt, ap);
+    va_end(ap);
+    enum ch_status s = rec_audit_add(c->st, c->now,
+                                     c->has_caller ? c->caller.id : 0,
+                                     c->actor_ref, campaign_id, subject,
+                                     action, detail);
+    if (s != CH_OK)
+        log_error("core", "audit line lost: %s %s", action, detail);
+}
+
+/* --- writing the queue to the outbox -------------------------------------- */
+
+static enum ch_status
+insert_row(struct ctx *c, struct outbox_row *r, int64_t *id)
+{
+    return rec_outbox_insert(c->st, r, c->now, id);
+}
+
+static const char *
+dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
+{
+    struct core *core = c->core;
+    struct person p;
+    if (rec_person_get(c->st, c->a, person_id, &p) != CH_OK)
+        return NULL;
+    /* Where they last spoke to us first, then any platform we run on. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < core->nadapters; i++) {
+            const char *name = adapter_name(core->adapters[i]);
+            if (pass == 0 && (p.preferred_platform == NULL ||
+                              strcmp(p.preferred_platform, name) != 0))
+                continue;
+            char *uid = rec_identity_of(c->st, c->a, person_id, name);
+            if (uid) {
+                *user_ref = uid;
+                return name;
+            }
+        }
+    }
+    return NULL;
+}
+
+static enum ch_status
+write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
+{
+    struct core *core = c->core;
+    struct outbox_row r = {
+        .kind = out_kind_names[p->kind],
+        .campaign_id = p->campaign_id,
+        .person_id = p->person_id,
+        .text = p->text,
+        .buttons = p->buttons,
+    };
+    enum ch_status s = CH_OK;
+
+    switch (p->kind) {
+    case OUT_REPLY:
+        r.platform = c->ev->platform;
+        r.channel_ref = c->ev->channel_id;
+        r.user_ref = c->ev->user_id;
+        return insert_row(c, &r, reply_id);
+    case OUT_DM: {
+        char *uid = NULL;
+        r.platform = dm_platform(c, p->person_id, &uid);
+        if (r.platform == NULL) {
+            log_info("core", "person %lld has no identity on a running "
+                     "platform; direct message not sent",
+                     (long long)p->person_id);
+            return CH_OK;
+        }
+        r.user_ref = uid;
+        return insert_row(c, &r, NULL);
+    }
+    case OUT_UPDATE: {
+        int64_t pending = rec_outbox_pending_update(c->st, p->ref_id);
+        if (pending)   /* one pending edit per message: keep the newest */
+            return rec_outbox_set_text(c->st, pending, p->text);
+        r.platform = p->platform;
+        r.ref_id = p->ref_id;
+        return insert_row(c, &r, NULL);
+    }
+    case OUT_LOOKUP:
+        r.platform = c->ev ? c->ev->platform : NULL;
+        r.user_ref = p->text;   /* the platform user id to look up */
+        r.text = NULL;
+        return r.platform ? insert_row(c, &r, NULL) : CH_OK;
+    default:
+        break;
+    }
+
+    /* Campaign-wide kinds: one row per platform we run on. */
+    struct campaign cp;
+    if (rec_campaign_get(c->st, c->a, p->campaign_id, &cp) != CH_OK)
+        return CH_INTERNAL;
+    for (size_t i = 0; i < core->nadapters && s == CH_OK; i++) {
+        const char *name = adapter_name(core->adapters[i]);
+        if (p->platform && strcmp(p->platform, name) != 0)
+            continue;
+        r.platform = name;
+        r.user_ref = NULL;
+        if (p->kind == OUT_CREATE_CHANNEL) {
+            struct channel_row have;
+            if (rec_channel_get(c->st, c->a, p->campaign_id, name, &have) ==
+                CH_OK)
+                continue;
+            s = rec_channel_insert(c->st, p->campaign_id, name, cp.slug);
+            if (s == CH_OK)
+                s = insert_row(c, &r, NULL);
+            continue;
+        }
+        struct channel_row ch;
+        if (rec_channel_get(c->st, c->a, p->campaign_id, name, &ch) != CH_OK)
+            continue;   /* no channel here (yet): core_attach adds one */
+        if (p->kind == OUT_INVITE) {
+            r.user_ref = rec_identity_of(c->st, c->a, p->person_id, name);
+            if (r.user_ref == NULL)
+                continue;
+        }
+        int64_t id = 0;
+        s = insert_row(c, &r, &id);
+        if (s == CH_OK && p->kind == OUT_POST && p->pin) {
+            struct outbox_row pin = {
+                .platform = name, .kind = out_kind_names[OUT_PIN],
+                .campaign_id = p->campaign_id, .ref_id = id,
+            };
+            s = insert_row(c, &pin, NULL);
+        }
+        if (s == CH_OK && p->mark != MARK_NONE)
+            s = rec_channel_set_msgs(c->st, p->campaign_id, name,
+                                     p->mark == MARK_BRIEF ? id : 0,
+                                     p->mark == MARK_STATUS ? id : 0);
+    }
+    return s;
+}
+
+enum ch_status
+ctx_write_outbox(struct ctx *c, int64_t *reply_id)
+{
+    if (reply_id)
+        *reply_id = 0;
+    if (c->reply.len && c->ev) {
+        struct pending r = {
+            .kind = OUT_REPLY,
+            .person_id = c->has_caller ? c->caller.id : 0,
+            .text = buf_cstr(&c->reply),
+        };
+        enum ch_status s = write_one(c, &r, reply_id);
+        if (s != CH_OK)
+            return s;
+    }
+    for (struct pending *p = c->out_head; p; p = p->next) {
+        enum ch_status s = write_one(c, p, NULL);
+        if (s != CH_OK)
+            return s;
+    }
+    return CH_OK;
+}

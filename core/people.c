@@ -1,0 +1,47 @@
+/* People and their platform identities. */
+#include <string.h>
+
+#include "core_internal.h"
+#include "strutil.h"
+
+enum ch_status
+person_for_identity(struct ctx *c, const char *platform, const char *user_id,
+                    const char *name_hint, struct person *out)
+{
+    enum ch_status s = rec_person_by_identity(c->st, c->a, platform, user_id,
+                                              out);
+    if (s != CH_NOT_FOUND)
+        return s;
+    /* First sight: the person is known by their display name until the
+     * platform tells us more (an OUT_LOOKUP brings name and zone). */
+    const char *name = name_hint && *name_hint ? name_hint : user_id;
+    int64_t id;
+    s = rec_person_create(c->st, name, c->now, &id);
+    if (s == CH_OK)
+        s = rec_identity_add(c->st, platform, user_id, id, name);
+    if (s != CH_OK)
+        return s;
+    if (strcmp(platform, "console") != 0 && c->ev &&
+        strcmp(c->ev->platform, platform) == 0)
+        queue_simple(c, OUT_LOOKUP, 0, id, arena_strdup(c->a, user_id));
+    return rec_person_get(c->st, c->a, id, out);
+}
+
+bool
+is_admin(const struct ctx *c, const char *platform, const char *user_id)
+{
+    const struct core_settings *s = c->set;
+    size_t plen = strlen(platform);
+    for (size_t i = 0; i < s->nadmins; i++) {
+        const char *a = s->admins[i];
+        if (strncmp(a, platform, plen) == 0 && a[plen] == ':' &&
+            strcmp(a + plen + 1, user_id) == 0)
+            return true;
+        /* A bare name matches console speakers only: on Slack or Discord
+         * anyone can choose a display name, so admins there are ids. */
+        if (strchr(a, ':') == NULL && strcmp(platform, "console") == 0 &&
+            strcmp(a, user_id) == 0)
+            return true;
+    }
+    return false;
+}

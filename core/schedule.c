@@ -1,0 +1,49 @@
+/* The job kinds: name -> effect.  A job whose subject has moved on (an
+ * escalation acknowledged, a deliverable approved) finds that out when it
+ * fires and does nothing: cancelling is an optimisation, not a duty. */
+#include <string.h>
+
+#include "core_internal.h"
+#include "escalation.h"
+#include "log.h"
+#include "schedule.h"
+
+typedef enum ch_status job_fn(struct ctx *c, const struct job *j);
+
+static const struct {
+    const char *kind;
+    job_fn     *run;
+} job_kinds[] = {
+    { "escalation.step", escalation_step },
+};
+
+enum ch_status
+schedule_run(struct ctx *c, const struct job *j)
+{
+    for (size_t i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
+        if (strcmp(job_kinds[i].kind, j->kind) == 0)
+            return job_kinds[i].run(c, j);
+    /* A kind from a newer build: keep nothing we cannot run. */
+    log_warn("schedule", "job %lld has unknown kind %s; dropped",
+             (long long)j->id, j->kind);
+    return CH_OK;
+}
+
+enum ch_status
+job_add(struct ctx *c, const struct job *j)
+{
+    return rec_job_insert(c->st, j, c->now, NULL);
+}
+
+enum ch_status
+jobs_cancel_deliverable(struct ctx *c, const char *kind,
+                        int64_t deliverable_id)
+{
+    return rec_jobs_delete(c->st, kind, deliverable_id, 0);
+}
+
+enum ch_status
+jobs_cancel_escalation(struct ctx *c, int64_t escalation_id)
+{
+    return rec_jobs_delete(c->st, NULL, 0, escalation_id);
+}

@@ -1,0 +1,55 @@
+/*
+ * schedule: jobs that fire at a time (nudges, guards, ladder steps...).
+ *
+ * Jobs live in the store with an index on due time, so the loop arms one
+ * timer for core_next_due() and a tick costs O(log n) per fired job, not a
+ * scan.  Firing is exactly-once: core_tick() deletes the job and applies
+ * its effect (state, audit, outbox rows) in one transaction, so a crash
+ * before the commit leaves the job due and a crash after it leaves it
+ * done.  Kinds are looked up in a table (schedule.c) by name.
+ */
+#ifndef CHORUS_SCHEDULE_H
+#define CHORUS_SCHEDULE_H
+
+#include <stdint.h>
+
+#include "status.h"
+
+struct ctx;
+struct store;
+struct arena;
+
+struct job {
+    int64_t     id;
+    int64_t     due_at;
+    const char *kind;
+    int64_t     campaign_id;     /* 0: none */
+    int64_t     deliverable_id;
+    int64_t     person_id;
+    int64_t     escalation_id;
+    const char *arg;
+};
+
+enum ch_status job_add(struct ctx *c, const struct job *j);
+/* Delete jobs of a kind (NULL: any) for a deliverable / escalation. */
+enum ch_status jobs_cancel_deliverable(struct ctx *c, const char *kind,
+                                       int64_t deliverable_id);
+enum ch_status jobs_cancel_escalation(struct ctx *c, int64_t escalation_id);
+
+/* records */
+enum ch_status rec_job_insert(struct store *, const struct job *, int64_t now,
+                              int64_t *id);
+/* The earliest job due at or before now (CH_NOT_FOUND when none). */
+enum ch_status rec_job_next(struct store *, struct arena *, int64_t now,
+                            struct job *);
+enum ch_status rec_job_delete(struct store *, int64_t id);
+enum ch_status rec_job_postpone(struct store *, int64_t id, int64_t due_at);
+enum ch_status rec_jobs_delete(struct store *, const char *kind,
+                               int64_t deliverable_id, int64_t escalation_id);
+int64_t        rec_jobs_next_due(struct store *);
+int64_t        rec_jobs_count(struct store *);
+
+/* Run one job's effect inside the open transaction. */
+enum ch_status schedule_run(struct ctx *c, const struct job *j);
+
+#endif

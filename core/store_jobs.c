@@ -1,0 +1,103 @@
+/* SQL for scheduled jobs. */
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "schedule.h"
+#include "store.h"
+
+enum ch_status
+rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO jobs (due_at, kind, campaign_id, deliverable_id,"
+            " person_id, escalation_id, arg, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_bind_int64(s, 1, j->due_at);
+    store_bind_text(s, 2, j->kind);
+    store_bind_int(s, 3, j->campaign_id ? j->campaign_id : INT64_MIN);
+    store_bind_int(s, 4, j->deliverable_id ? j->deliverable_id : INT64_MIN);
+    store_bind_int(s, 5, j->person_id ? j->person_id : INT64_MIN);
+    store_bind_int(s, 6, j->escalation_id ? j->escalation_id : INT64_MIN);
+    store_bind_text(s, 7, j->arg);
+    sqlite3_bind_int64(s, 8, now);
+    enum ch_status r = store_exec(st, s);
+    if (r == CH_OK && id)
+        *id = store_last_id(st);
+    return r;
+}
+
+enum ch_status
+rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id, due_at, kind, campaign_id, deliverable_id, person_id,"
+            " escalation_id, arg FROM jobs WHERE due_at <= ?"
+            " ORDER BY due_at, id LIMIT 1");
+    sqlite3_bind_int64(s, 1, now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        j->id = sqlite3_column_int64(s, 0);
+        j->due_at = sqlite3_column_int64(s, 1);
+        j->kind = store_col_text(a, s, 2);
+        j->campaign_id = store_col_int(s, 3, 0);
+        j->deliverable_id = store_col_int(s, 4, 0);
+        j->person_id = store_col_int(s, 5, 0);
+        j->escalation_id = store_col_int(s, 6, 0);
+        j->arg = store_col_text(a, s, 7);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "next job");
+}
+
+enum ch_status
+rec_job_delete(struct store *st, int64_t id)
+{
+    sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_job_postpone(struct store *st, int64_t id, int64_t due_at)
+{
+    sqlite3_stmt *s = store_stmt(st, "UPDATE jobs SET due_at = ? WHERE id = ?");
+    sqlite3_bind_int64(s, 1, due_at);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_jobs_delete(struct store *st, const char *kind, int64_t deliverable_id,
+                int64_t escalation_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "DELETE FROM jobs WHERE (?1 IS NULL OR kind = ?1)"
+            " AND (?2 = 0 OR deliverable_id = ?2)"
+            " AND (?3 = 0 OR escalation_id = ?3)");
+    store_bind_text(s, 1, kind);
+    sqlite3_bind_int64(s, 2, deliverable_id);
+    sqlite3_bind_int64(s, 3, escalation_id);
+    return store_exec(st, s);
+}
+
+int64_t
+rec_jobs_next_due(struct store *st)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT MIN(due_at) FROM jobs");
+    int64_t t = INT64_MAX;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t = store_col_int(s, 0, INT64_MAX);
+    sqlite3_reset(s);
+    return t;
+}
+
+int64_t
+rec_jobs_count(struct store *st)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM jobs");
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return n;
+}

@@ -1,0 +1,279 @@
+/* SQL for the outbox and campaign channels. */
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "records.h"
+#include "store.h"
+
+#define OUTBOX_COLS                                                        \
+    "o.id, o.platform, o.kind, o.campaign_id, o.person_id, o.channel_ref, " \
+    "o.user_ref, o.ref_id, o.text, o.buttons, o.attempts, o.platform_ref, " \
+    "r.platform_ref, r.state"
+#define OUTBOX_FROM " FROM outbox o LEFT JOIN outbox r ON r.id = o.ref_id"
+
+static void
+read_row(struct arena *a, sqlite3_stmt *s, struct outbox_row *r)
+{
+    r->id = sqlite3_column_int64(s, 0);
+    r->platform = store_col_text(a, s, 1);
+    r->kind = store_col_text(a, s, 2);
+    r->campaign_id = store_col_int(s, 3, 0);
+    r->person_id = store_col_int(s, 4, 0);
+    r->channel_ref = store_col_text(a, s, 5);
+    r->user_ref = store_col_text(a, s, 6);
+    r->ref_id = store_col_int(s, 7, 0);
+    r->text = store_col_text(a, s, 8);
+    r->buttons = store_col_text(a, s, 9);
+    r->attempts = sqlite3_column_int(s, 10);
+    r->platform_ref = store_col_text(a, s, 11);
+    r->ref_platform_ref = store_col_text(a, s, 12);
+    r->ref_state = store_col_text(a, s, 13);
+}
+
+enum ch_status
+rec_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
+                  int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO outbox (platform, kind, campaign_id, person_id,"
+            " channel_ref, user_ref, ref_id, text, buttons, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    store_bind_text(s, 1, r->platform);
+    store_bind_text(s, 2, r->kind);
+    store_bind_int(s, 3, r->campaign_id ? r->campaign_id : INT64_MIN);
+    store_bind_int(s, 4, r->person_id ? r->person_id : INT64_MIN);
+    store_bind_text(s, 5, r->channel_ref);
+    store_bind_text(s, 6, r->user_ref);
+    store_bind_int(s, 7, r->ref_id ? r->ref_id : INT64_MIN);
+    store_bind_text(s, 8, r->text);
+    store_bind_text(s, 9, r->buttons);
+    sqlite3_bind_int64(s, 10, now);
+    enum ch_status st2 = store_exec(st, s);
+    if (st2 == CH_OK && id)
+        *id = store_last_id(st);
+    return st2;
+}
+
+enum ch_status
+rec_outbox_pending(struct store *st, struct arena *a, const char *platform,
+                   int64_t now, int64_t after_id, int limit,
+                   struct outbox_row **out, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT " OUTBOX_COLS OUTBOX_FROM
+            " WHERE o.platform = ? AND o.state = 'pending' AND o.id > ?"
+            " AND o.not_before <= ? ORDER BY o.id LIMIT ?");
+    store_bind_text(s, 1, platform);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int64(s, 3, now);
+    sqlite3_bind_int(s, 4, limit);
+    struct outbox_row *list = arena_alloc(a, (size_t)limit * sizeof(*list));
+    size_t count = 0;
+    int rc;
+    while (count < (size_t)limit && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_row(a, s, &list[count++]);
+    if (count == (size_t)limit)
+        rc = SQLITE_DONE;
+    sqlite3_reset(s);
+    *out = list;
+    *n = count;
+    return store_check(st, rc, "outbox pending");
+}
+
+enum ch_status
+rec_outbox_get(struct store *st, struct arena *a, int64_t id,
+               struct outbox_row *r)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT " OUTBOX_COLS OUTBOX_FROM
+                                     " WHERE o.id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read_row(a, s, r);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "outbox row");
+}
+
+enum ch_status
+rec_outbox_by_platform_ref(struct store *st, struct arena *a,
+                           const char *platform, const char *platform_ref,
+                           struct outbox_row *r)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT " OUTBOX_COLS OUTBOX_FROM
+            " WHERE o.platform = ? AND o.platform_ref = ?"
+            " AND o.kind IN ('post','dm','reply') ORDER BY o.id DESC LIMIT 1");
+    store_bind_text(s, 1, platform);
+    store_bind_text(s, 2, platform_ref);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read_row(a, s, r);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "outbox by ref");
+}
+
+enum ch_status
+rec_outbox_sent(struct store *st, int64_t id, const char *platform_ref,
+                int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?,"
+            " attempts = attempts + 1, last_error = NULL"
+            " WHERE id = ? AND state = 'pending'");
+    sqlite3_bind_int64(s, 1, now);
+    store_bind_text(s, 2, platform_ref);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_outbox_retry(struct store *st, int64_t id, int64_t not_before,
+                 const char *error)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET attempts = attempts + 1, not_before = ?,"
+            " last_error = ? WHERE id = ? AND state = 'pending'");
+    sqlite3_bind_int64(s, 1, not_before);
+    store_bind_text(s, 2, error);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_outbox_failed(struct store *st, int64_t id, const char *error)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
+            " last_error = ? WHERE id = ? AND state = 'pending'");
+    store_bind_text(s, 1, error);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+int64_t
+rec_outbox_pending_update(struct store *st, int64_t ref_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id FROM outbox WHERE ref_id = ? AND kind = 'update'"
+            " AND state = 'pending' AND attempts = 0"
+            " ORDER BY id DESC LIMIT 1");
+    sqlite3_bind_int64(s, 1, ref_id);
+    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return id;
+}
+
+enum ch_status
+rec_outbox_set_text(struct store *st, int64_t id, const char *text)
+{
+    sqlite3_stmt *s = store_stmt(st, "UPDATE outbox SET text = ? WHERE id = ?");
+    store_bind_text(s, 1, text);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+int64_t
+rec_outbox_next_retry(struct store *st, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT MIN(not_before) FROM outbox"
+            " WHERE state = 'pending' AND not_before > ?");
+    sqlite3_bind_int64(s, 1, now);
+    int64_t t = INT64_MAX;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t = store_col_int(s, 0, INT64_MAX);
+    sqlite3_reset(s);
+    return t;
+}
+
+enum ch_status
+rec_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
+                const char *platform, struct channel_row *c)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT campaign_id, platform, channel_id, name, brief_msg,"
+            " status_msg FROM channels WHERE campaign_id = ? AND platform = ?");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    store_bind_text(s, 2, platform);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        c->campaign_id = sqlite3_column_int64(s, 0);
+        c->platform = store_col_text(a, s, 1);
+        c->channel_id = store_col_text(a, s, 2);
+        c->name = store_col_text(a, s, 3);
+        c->brief_msg = store_col_int(s, 4, 0);
+        c->status_msg = store_col_int(s, 5, 0);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "channel");
+}
+
+enum ch_status
+rec_channel_insert(struct store *st, int64_t campaign_id, const char *platform,
+                   const char *name)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO channels (campaign_id, platform, name)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    store_bind_text(s, 2, platform);
+    store_bind_text(s, 3, name);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_channel_set_id(struct store *st, int64_t campaign_id, const char *platform,
+                   const char *channel_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE channels SET channel_id = ?"
+            " WHERE campaign_id = ? AND platform = ?");
+    store_bind_text(s, 1, channel_id);
+    sqlite3_bind_int64(s, 2, campaign_id);
+    store_bind_text(s, 3, platform);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_channel_set_msgs(struct store *st, int64_t campaign_id,
+                     const char *platform, int64_t brief_msg,
+                     int64_t status_msg)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE channels SET"
+            " brief_msg = COALESCE(?, brief_msg),"
+            " status_msg = COALESCE(?, status_msg)"
+            " WHERE campaign_id = ? AND platform = ?");
+    store_bind_int(s, 1, brief_msg ? brief_msg : INT64_MIN);
+    store_bind_int(s, 2, status_msg ? status_msg : INT64_MIN);
+    sqlite3_bind_int64(s, 3, campaign_id);
+    store_bind_text(s, 4, platform);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_campaigns_without_channel(struct store *st, struct arena *a,
+                              const char *platform, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id FROM campaigns c WHERE c.state != 'closed' AND NOT"
+            " EXISTS (SELECT 1 FROM channels ch WHERE ch.campaign_id = c.id"
+            " AND ch.platform = ?) ORDER BY id LIMIT 1000");
+    store_bind_text(s, 1, platform);
+    int64_t *list = arena_alloc(a, 1000 * sizeof(*list));
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        list[count++] = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    *ids = list;
+    *n = count;
+    return store_check(st, rc, "campaigns without channel");
+}

@@ -1,0 +1,28 @@
+/*
+ * strutil: small string helpers shared by the command grammar and the
+ * configuration parser.
+ */
+#ifndef CHORUS_STRUTIL_H
+#define CHORUS_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Levenshtein distance, case-insensitive, capped at cap+1 for speed. */
+int         str_distance(const char *a, const char *b, int cap);
+/* The candidate closest to word within a distance that scales with its
+ * length (1 for short words, up to 3), or NULL: "did you mean ...?". */
+const char *str_suggest(const char *word, const char *const *candidates,
+                        size_t n);
+/* Offset of the first invalid UTF-8 byte, or -1 if s[0..len) is valid.
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
+long        utf8_invalid_at(const char *s, size_t len);
+/* Number of code points (s must be valid UTF-8). */
+size_t      utf8_length(const char *s);
+/* True for ASCII letters, digits and the characters in extra. */
+bool        str_all_in(const char *s, const char *extra);
+bool        str_starts_with(const char *s, const char *prefix);
+/* Case-insensitive ASCII prefix test. */
+bool        str_starts_with_ci(const char *s, const char *prefix);
+
+#endif
