@@ -42,6 +42,7 @@ struct loop {
     bool               keep_open;
     bool               defer_open;
     bool               stopping;
+    bool               running;     /* inside uv_run: no nesting */
 };
 
 struct loop_timer {
@@ -125,7 +126,9 @@ loop_new(void)
 int
 loop_run(struct loop *loop)
 {
+    loop->running = true;
     uv_run(&loop->uv, UV_RUN_DEFAULT);
+    loop->running = false;
     if (loop->nhandles != 0) {
         /* Inactive handles (a stopped timer, a paused watch) do not hold
          * uv_run, so they can still be open here: that is a leak. */
@@ -134,6 +137,19 @@ loop_run(struct loop *loop)
         return -1;
     }
     return 0;
+}
+
+int
+loop_run_once(struct loop *loop, bool wait)
+{
+    int rc;
+
+    if (loop->running)
+        return -1;      /* libuv forbids running a loop from its callback */
+    loop->running = true;
+    rc = uv_run(&loop->uv, wait ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+    loop->running = false;
+    return rc != 0;
 }
 
 void

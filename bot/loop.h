@@ -15,6 +15,7 @@
 #ifndef CHORUS_LOOP_H
 #define CHORUS_LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct loop;
@@ -36,6 +37,12 @@ typedef void loop_defer_fn(void *arg);
 struct loop *loop_new(void);
 /* Runs until loop_stop() and all handles are closed.  0 on a clean exit. */
 int          loop_run(struct loop *loop);
+/* One iteration, for test drivers that run the loop in steps (the
+ * simulators' wait helpers): wait true blocks until something happens
+ * (arm a timer to bound it), false only polls.  Returns -1 when called
+ * from inside the loop (loop_run or loop_run_once already running), else
+ * 0 once nothing keeps the loop alive any more, 1 otherwise. */
+int          loop_run_once(struct loop *loop, bool wait);
 /* Ask loop_run to return once the remaining handles have closed. */
 void         loop_stop(struct loop *loop);
 void         loop_free(struct loop *loop);

@@ -1,8 +1,93 @@
+/* chorus: campaign coordination in Slack and Discord. */
 #include <stdio.h>
+#include <string.h>
+
+#include "bot/config.h"
+#include "bot/daemon.h"
+#include "bot/version.h"
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: chorus <command> [options]\n"
+            "\n"
+            "  console [--config FILE] [--db PATH] [--now TIME] [--empty]\n"
+            "      chat with chorus on this terminal (or pipe a script in);\n"
+            "      with no configuration it uses its embedded default and a\n"
+            "      demo workspace.  --now starts a simulated clock (lines\n"
+            "      \"~ +3h\" move it); --empty skips the demo workspace.\n"
+            "  run [--config FILE] [--db PATH]\n"
+            "      run the daemon on Slack and/or Discord\n"
+            "  check-config FILE\n"
+            "      validate a configuration file and its secrets\n"
+            "  help-config\n"
+            "      list every configuration directive\n"
+            "  version\n"
+            "\n"
+            "Options: -v / --verbose logs at debug level.\n");
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-    puts("chorus: under construction");
-    return 0;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("chorus %s\n", chorus_version);
+        return 0;
+    }
+    if (!strcmp(cmd, "help-config")) {
+        config_directive_help(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "check-config")) {
+        if (argc != 3) {
+            fprintf(stderr, "usage: chorus check-config FILE\n");
+            return 2;
+        }
+        return daemon_check_config(argv[2]);
+    }
+    struct daemon_options opt = { 0 };
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char **value = !strcmp(a, "--config") ? &opt.config_path
+                             : !strcmp(a, "--db")   ? &opt.db_path
+                             : !strcmp(a, "--now")  ? &opt.now
+                                                    : NULL;
+        if (value) {
+            if (i + 1 == argc) {
+                fprintf(stderr, "chorus: %s needs a value\n", a);
+                return 2;
+            }
+            *value = argv[++i];
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            opt.verbose = true;
+        } else if (!strcmp(a, "--empty")) {
+            opt.empty = true;
+        } else {
+            fprintf(stderr, "chorus: unknown option %s\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!strcmp(cmd, "console"))
+        return daemon_console(&opt);
+    if (!strcmp(cmd, "run")) {
+        if (opt.now || opt.empty) {
+            fprintf(stderr, "chorus: --now and --empty are for console\n");
+            return 2;
+        }
+        return daemon_run(&opt);
+    }
+    fprintf(stderr, "chorus: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return 2;
 }

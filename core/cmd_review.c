@@ -167,9 +167,11 @@ cmd_changes(struct ctx *c)
     t.d.rounds++;
     if ((s = record(c, &t, "changes", failed, reason)) != CH_OK)
         return s;
-    const char *failing = failed ? arena_printf(c->a, " Failed: %s.",
+    size_t rl = strlen(reason);
+    const char *stop = rl && strchr(".!?", reason[rl - 1]) ? "" : ".";
+    const char *failing = failed ? arena_printf(c->a, "%s Failed: %s.", stop,
                                                 rubric_words(c, failed))
-                                 : "";
+                                 : stop;
     audit(c, t.d.campaign_id, t.ref, "review.changes",
           "round %d, revision %d: %s%s", t.round, t.d.rounds, reason, failing);
     dm(c, t.d.creator_id, NULL,

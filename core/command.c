@@ -1299,6 +1299,29 @@ arg_text(const struct ctx *c, const char *name)
 
 /* --- help --------------------------------------------------------------- */
 
+/* The form that says what a command is for: the one with the fewest
+ * literal words, then the fewest required elements ("deliverable <slug>
+ * <creator> ..." rather than "deliverable <ref> cancel ..."). */
+static const struct cmd_form *
+primary_form(const char *name)
+{
+    const struct cmd_form *best = NULL;
+    int best_cost = 1 << 30;
+    for (size_t i = 0; i < nforms; i++) {
+        if (strcmp(forms[i].spec->name, name) != 0)
+            continue;
+        int cost = 0;
+        for (size_t j = 0; j < forms[i].nelems; j++)
+            cost += forms[i].elems[j].kind == E_LIT ? 100
+                    : forms[i].elems[j].required;
+        if (cost < best_cost) {
+            best = &forms[i];
+            best_cost = cost;
+        }
+    }
+    return best;
+}
+
 static bool
 may_use(struct ctx *c, const char *name, unsigned roles)
 {
@@ -1369,11 +1392,7 @@ command_help(struct ctx *c, const char *topic)
     for (size_t i = 0; i < nn; i++) {
         if (!may_use(c, unique_names[i], roles))
             continue;
-        for (size_t j = 0; j < nforms; j++) {
-            if (strcmp(forms[j].spec->name, unique_names[i]) == 0) {
-                reply(c, "  %-11s %s", unique_names[i], forms[j].spec->summary);
-                break;
-            }
-        }
+        const struct cmd_form *basic = primary_form(unique_names[i]);
+        reply(c, "  %-11s %s", unique_names[i], basic->spec->summary);
     }
 }

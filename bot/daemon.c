@@ -1,0 +1,392 @@
+/* The daemon: configuration, loop, core and adapters wired together. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "adapters/console/console.h"
+#include "bot/config.h"
+#include "bot/loop.h"
+#include "bot/seed.h"
+#include "core/arena.h"
+#include "core/core.h"
+#include "core/log.h"
+#include "core/records.h"
+#include "core/store.h"
+#include "core/when.h"
+#include "core/xmalloc.h"
+
+/* The longest the timer sleeps, so a wall-clock jump (suspend, NTP step)
+ * is noticed within a minute. */
+#define MAX_SLEEP_MS (60 * 1000)
+
+struct daemon {
+    struct loop        *loop;
+    struct config      *cfg;
+    const char         *config_path;
+    char               *db_path;
+    struct core        *core;
+    struct clock        clock;
+    struct sim_clock    sim;
+    bool                simulated;
+    struct loop_timer  *tick;
+    struct loop_signal *sig_term;
+    struct loop_signal *sig_int;
+    struct loop_signal *sig_hup;
+    struct console     *console;
+    bool                stopping;
+    bool                verbose;
+    bool                console_mode;
+    int                 exit_code;
+};
+
+/* --- the one timer -------------------------------------------------------- */
+
+static void
+arm(struct daemon *d)
+{
+    if (d->stopping || d->simulated || d->tick == NULL)
+        return;
+    int64_t due = core_next_due(d->core);
+    if (due == INT64_MAX) {
+        loop_timer_arm(d->tick, MAX_SLEEP_MS);
+        return;
+    }
+    int64_t delay = due - clock_now(&d->clock);
+    if (delay < 0)
+        delay = 0;
+    loop_timer_arm(d->tick, delay < MAX_SLEEP_MS ? delay : MAX_SLEEP_MS);
+}
+
+static void
+on_tick(void *arg)
+{
+    struct daemon *d = arg;
+    core_tick(d->core);
+    core_flush(d->core);
+    arm(d);
+}
+
+/* --- shutdown and reload ---------------------------------------------------- */
+
+static void
+begin_shutdown(struct daemon *d, const char *why)
+{
+    if (d->stopping)
+        return;
+    d->stopping = true;
+    log_info("daemon", "stopping: %s", why);
+    if (d->console)
+        console_stop(d->console);
+    /* Hand out what is still pending; the console delivers at once.
+     * Rows a platform did not accept stay in the outbox for next time. */
+    core_flush(d->core);
+    loop_timer_free(d->tick);
+    d->tick = NULL;
+    loop_signal_free(d->sig_term);
+    loop_signal_free(d->sig_int);
+    loop_signal_free(d->sig_hup);
+    d->sig_term = d->sig_int = d->sig_hup = NULL;
+    loop_stop(d->loop);
+}
+
+static void
+on_stop_signal(void *arg, int signum)
+{
+    struct daemon *d = arg;
+    begin_shutdown(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void
+apply_log_level(struct daemon *d)
+{
+    enum log_level level = d->cfg->log_level;
+    if (d->console_mode && level < LOG_WARN)
+        level = LOG_WARN;     /* the terminal is for the conversation */
+    if (d->verbose)
+        level = LOG_DEBUG;
+    log_set_level(level);
+}
+
+static void
+on_reload(void *arg, int signum)
+{
+    struct daemon *d = arg;
+    (void)signum;
+    if (d->config_path == NULL) {
+        log_info("daemon", "SIGHUP: no configuration file to reload");
+        return;
+    }
+    struct config *fresh = NULL;
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+    if (config_load(d->config_path, &fresh, &errs) != CH_OK) {
+        for (size_t i = 0; i < errs.n; i++)
+            log_error("config", "%s", errs.v[i].text);
+        log_error("daemon", "reload refused: %s has %zu error%s; keeping "
+                  "the running configuration", d->config_path, errs.n,
+                  errs.n == 1 ? "" : "s");
+        config_errors_free(&errs);
+        return;
+    }
+    struct config_errors restart = CONFIG_ERRORS_INIT;
+    config_restart_needed(d->cfg, fresh, &restart);
+    for (size_t i = 0; i < restart.n; i++)
+        log_warn("config", "%s (kept the running value)", restart.v[i].text);
+    config_errors_free(&restart);
+    core_set_settings(d->core, &fresh->core);
+    struct config *old = d->cfg;
+    d->cfg = fresh;
+    apply_log_level(d);
+    config_free(old);
+    log_info("daemon", "configuration reloaded from %s", d->config_path);
+    arm(d);
+}
+
+/* --- start-up ------------------------------------------------------------- */
+
+static int
+mkdir_parents(const char *path)
+{
+    char *copy = xstrdup(path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+            free(copy);
+            return -1;
+        }
+        *p = '/';
+    }
+    free(copy);
+    return 0;
+}
+
+static char *
+default_db_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    if (state && state[0] == '/')
+        return xasprintf("%s/chorus/chorus.db", state);
+    const char *home = getenv("HOME");
+    if (home && *home)
+        return xasprintf("%s/.local/state/chorus/chorus.db", home);
+    return xstrdup("chorus.db");
+}
+
+static int
+load_config(struct daemon *d, const char *path)
+{
+    d->config_path = path;
+    if (path == NULL) {
+        d->cfg = config_new_default();
+        return 0;
+    }
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+    if (config_load(path, &d->cfg, &errs) != CH_OK) {
+        config_errors_print(&errs, stderr);
+        config_errors_free(&errs);
+        return -1;
+    }
+    return 0;
+}
+
+static bool
+database_is_new(struct core *core)
+{
+    size_t n = 0;
+    char **slugs;
+    struct arena *a = arena_new();
+    rec_campaign_slugs(core_store(core), a, &slugs, &n);
+    arena_free(a);
+    return n == 0;
+}
+
+static int
+open_core(struct daemon *d, const char *db_override)
+{
+    d->db_path = db_override ? xstrdup(db_override)
+                 : d->cfg->database ? xstrdup(d->cfg->database)
+                                    : default_db_path();
+    if (strcmp(d->db_path, ":memory:") != 0 && mkdir_parents(d->db_path)) {
+        fprintf(stderr, "chorus: cannot create the folder for %s: %s\n",
+                d->db_path, strerror(errno));
+        return -1;
+    }
+    struct ch_error err = { 0 };
+    if (core_new(d->db_path, &d->cfg->core, &d->clock, &d->core, &err) !=
+        CH_OK) {
+        fprintf(stderr, "chorus: %s\n", err.user);
+        return -1;
+    }
+    log_info("daemon", "database %s", d->db_path);
+    return 0;
+}
+
+static int
+setup_loop(struct daemon *d)
+{
+    d->loop = loop_new();
+    if (d->loop == NULL)
+        return -1;
+    d->tick = loop_timer_new(d->loop, on_tick, d);
+    d->sig_term = loop_signal_new(d->loop, SIGTERM, on_stop_signal, d);
+    d->sig_int = loop_signal_new(d->loop, SIGINT, on_stop_signal, d);
+    d->sig_hup = loop_signal_new(d->loop, SIGHUP, on_reload, d);
+    return 0;
+}
+
+static void
+teardown(struct daemon *d)
+{
+    console_free(d->console);
+    core_free(d->core);
+    if (d->loop)
+        loop_free(d->loop);
+    config_free(d->cfg);
+    free(d->db_path);
+}
+
+/* --- chorus console ------------------------------------------------------- */
+
+static void
+console_after_line(void *arg)
+{
+    arm(arg);
+}
+
+static void
+console_eof(void *arg)
+{
+    begin_shutdown(arg, "end of input");
+}
+
+static void
+seed_demo(struct daemon *d)
+{
+    console_set_quiet(d->console, true);
+    for (size_t i = 0; demo_workspace_lines[i]; i++)
+        console_line(d->console, demo_workspace_lines[i]);
+    console_set_quiet(d->console, false);
+    log_info("daemon", "demo workspace created");
+}
+
+int
+daemon_console(const struct daemon_options *opt)
+{
+    struct daemon d = { .verbose = opt->verbose, .console_mode = true };
+    if (load_config(&d, opt->config_path) != 0)
+        return 1;
+    apply_log_level(&d);
+    if (opt->now) {
+        struct when_options wo = { .zone = "UTC",
+                                   .now_ms = clock_realtime_ms(),
+                                   .date_only_minute = 0 };
+        struct when_result r;
+        struct ch_error err;
+        if (when_parse(opt->now, &wo, &r, &err) != CH_OK) {
+            fprintf(stderr, "chorus: --now: %s\n", err.user);
+            config_free(d.cfg);
+            return 2;
+        }
+        d.sim.now_ms = r.utc_ms;
+        d.simulated = true;
+        d.clock = clock_simulated(&d.sim);
+    } else {
+        d.clock = clock_system();
+    }
+    if (open_core(&d, opt->db_path) != 0 || setup_loop(&d) != 0) {
+        teardown(&d);
+        return 1;
+    }
+    bool interactive = isatty(STDIN_FILENO);
+    struct console_options co = {
+        .echo = !interactive,
+        .sim = d.simulated ? &d.sim : NULL,
+        .after_line = console_after_line,
+        .at_eof = console_eof,
+        .arg = &d,
+    };
+    d.console = console_new(d.core, &co);
+    bool fresh = database_is_new(d.core);
+    core_attach(d.core, console_adapter(d.console));
+    if (fresh && d.cfg->demo_workspace && !opt->empty)
+        seed_demo(&d);
+    if (interactive) {
+        if (fresh && d.cfg->demo_workspace && !opt->empty)
+            puts(demo_workspace_intro);
+        else
+            printf("chorus console (database %s). Type admin: /campaign "
+                   "help. Ctrl-D quits.\n", d.db_path);
+        fflush(stdout);
+    }
+    core_flush(d.core);
+    if (console_start(d.console, d.loop) != 0) {
+        fprintf(stderr, "chorus: cannot read standard input\n");
+        begin_shutdown(&d, "no input");
+        d.exit_code = 1;
+    }
+    arm(&d);
+    if (loop_run(d.loop) != 0)
+        log_warn("daemon", "the loop ended with handles still open");
+    core_detach(d.core, console_adapter(d.console));
+    int rc = d.exit_code;
+    teardown(&d);
+    return rc;
+}
+
+/* --- chorus run ------------------------------------------------------------ */
+
+int
+daemon_run(const struct daemon_options *opt)
+{
+    struct daemon d = { .verbose = opt->verbose };
+    if (load_config(&d, opt->config_path) != 0)
+        return 1;
+    apply_log_level(&d);
+    bool slack = d.cfg->slack.enabled ||
+                 (getenv("SLACK_APP_TOKEN") && getenv("SLACK_BOT_TOKEN"));
+    bool discord = d.cfg->discord.enabled || getenv("DISCORD_TOKEN");
+    if (!slack && !discord) {
+        fprintf(stderr,
+                "chorus: no platform to run: enable slack or discord in the "
+                "configuration, or set SLACK_APP_TOKEN and SLACK_BOT_TOKEN, "
+                "or DISCORD_TOKEN.\nTo try chorus on a terminal, run: chorus "
+                "console\n");
+        config_free(d.cfg);
+        return 2;
+    }
+    fprintf(stderr, "chorus: the Slack and Discord adapters are not built "
+            "into this version yet\n");
+    config_free(d.cfg);
+    return 2;
+}
+
+/* --- chorus check-config --------------------------------------------------- */
+
+int
+daemon_check_config(const char *path)
+{
+    struct config *cfg = NULL;
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+    if (config_load(path, &cfg, &errs) != CH_OK) {
+        config_errors_print(&errs, stdout);
+        config_errors_free(&errs);
+        return 1;
+    }
+    config_check_secrets(cfg, &errs);
+    config_free(cfg);
+    if (errs.n) {
+        config_errors_print(&errs, stdout);
+        config_errors_free(&errs);
+        return 1;
+    }
+    puts("configuration OK");
+    return 0;
+}
