@@ -78,6 +78,9 @@ cmd_ack(struct ctx *c)
     const struct arg *ea = arg_get(c, "escalation");
     struct escalation *e = ea->esc;
     const struct campaign *cp = ea->campaign;
+    enum ch_status s = check_handler(c, e, cp, "acknowledge");
+    if (s != CH_OK)
+        return s;
     if (e->state == ESC_RESOLVED)
         return ch_fail(&c->err, CH_CONFLICT, "E%lld is already resolved",
                        (long long)e->id);
@@ -88,9 +91,6 @@ cmd_ack(struct ctx *c)
                        "E%lld was already acknowledged%s%s", (long long)e->id,
                        known ? " by " : "", known ? by.name : "");
     }
-    enum ch_status s = check_handler(c, e, cp, "acknowledge");
-    if (s != CH_OK)
-        return s;
     const char *note = arg_text(c, "note");
     s = rec_escalation_ack(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
@@ -120,12 +120,12 @@ cmd_resolve(struct ctx *c)
     const struct arg *ea = arg_get(c, "escalation");
     struct escalation *e = ea->esc;
     const struct campaign *cp = ea->campaign;
-    if (e->state == ESC_RESOLVED)
-        return ch_fail(&c->err, CH_CONFLICT, "E%lld is already resolved: %s",
-                       (long long)e->id, e->resolution ? e->resolution : "");
     enum ch_status s = check_handler(c, e, cp, "resolve");
     if (s != CH_OK)
         return s;
+    if (e->state == ESC_RESOLVED)
+        return ch_fail(&c->err, CH_CONFLICT, "E%lld is already resolved: %s",
+                       (long long)e->id, e->resolution ? e->resolution : "");
     const char *note = arg_text(c, "note");
     s = rec_escalation_resolve(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
