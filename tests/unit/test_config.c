@@ -250,9 +250,9 @@ test_empty_file(void **state)
 static char *
 example_path(void)
 {
-    const char *data = getenv("CHORUS_TEST_DATA");
-    if (data != NULL)
-        return xasprintf("%s/../../config/chorus.conf.example", data);
+    const char *src = getenv("CHORUS_SOURCE_DIR");
+    if (src != NULL)
+        return xasprintf("%s/config/chorus.conf.example", src);
     /* __FILE__ is tests/unit/test_config.c under the source tree. */
     const char *slash = strrchr(__FILE__, '/');
     return xasprintf("%.*s/../../config/chorus.conf.example",
