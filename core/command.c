@@ -1224,7 +1224,7 @@ command_run(struct ctx *c, const char *line)
     if (!command_compile(err, sizeof(err)))
         return ch_fail(&c->err, CH_INTERNAL, "command table: %s", err);
     struct token *toks = arena_alloc(c->a, MAX_TOKENS * sizeof(*toks));
-    size_t ntok;
+    size_t ntok = 0;
     enum ch_status s = tokenize(c, line, toks, &ntok);
     if (s != CH_OK)
         return s;
