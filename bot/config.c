@@ -26,6 +26,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/holidays.h"
 #include "core/model.h"
 #include "core/perm.h"
 #include "core/strutil.h"
@@ -785,6 +786,12 @@ apply_holidays(struct parse *p, struct config *c, const struct value *v)
         free(path);
         return false;
     }
+    struct ch_error err = { 0 };
+    if (holidays_check_file(path, NULL, &err) != CH_OK) {
+        perr(p, "%s", err.user);
+        free(path);
+        return false;
+    }
     c->holidays = xrealloc(c->holidays, c->nholidays + 1,
                            sizeof(*c->holidays));
     c->holidays[c->nholidays++] = (struct config_holiday){
@@ -1371,6 +1378,22 @@ link_core(struct config *c)
     c->core.currency = c->own_currency;
     c->core.admins = (const char *const *)c->own_admins;
     c->core.brands = c->own_brands;
+    free(c->own_holidays);
+    free(c->own_regions);
+    c->own_holidays = xcalloc(c->nholidays + 1, sizeof(*c->own_holidays));
+    for (size_t i = 0; i < c->nholidays; i++)
+        c->own_holidays[i] = (struct holiday_source){
+            .who = c->holidays[i].who, .path = c->holidays[i].path,
+        };
+    c->own_regions = xcalloc(c->nregions + 1, sizeof(*c->own_regions));
+    for (size_t i = 0; i < c->nregions; i++)
+        c->own_regions[i] = (struct region_setting){
+            .person = c->regions[i].person, .region = c->regions[i].region,
+        };
+    c->core.holidays = c->own_holidays;
+    c->core.nholidays = c->nholidays;
+    c->core.regions = c->own_regions;
+    c->core.nregions = c->nregions;
 }
 
 static void
@@ -1528,6 +1551,8 @@ config_free(struct config *c)
         free(c->holidays[i].path);
     }
     free(c->holidays);
+    free(c->own_holidays);
+    free(c->own_regions);
     for (size_t i = 0; i < c->nregions; i++) {
         free(c->regions[i].person);
         free(c->regions[i].region);

@@ -125,6 +125,8 @@ struct config {
     char                  *own_currency;
     char                 **own_admins;
     struct brand_setting  *own_brands;
+    struct holiday_source *own_holidays;
+    struct region_setting *own_regions;
     int                    line_of[CONFIG_DIRECTIVES_MAX];
 };
 

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "core_internal.h"
+#include "nudge.h"
 
 struct review_target {
     struct deliverable       d;
@@ -70,6 +71,7 @@ record(struct ctx *c, const struct review_target *t, const char *decision,
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the review of %s",
                        t->ref);
+    plan_deliverable(c, &t->d);
     return CH_OK;
 }
 
@@ -167,6 +169,11 @@ cmd_changes(struct ctx *c)
     t.d.rounds++;
     if ((s = record(c, &t, "changes", failed, reason)) != CH_OK)
         return s;
+    plan_fix_window(c, &t.d);
+    struct schedule sched;
+    schedule_for(c, t.d.campaign_id, &sched);
+    struct person creator;
+    rec_person_get(c->st, c->a, t.d.creator_id, &creator);
     size_t rl = strlen(reason);
     const char *stop = rl && strchr(".!?", reason[rl - 1]) ? "" : ".";
     const char *failing = failed ? arena_printf(c->a, "%s Failed: %s.", stop,
@@ -175,9 +182,10 @@ cmd_changes(struct ctx *c)
     audit(c, t.d.campaign_id, t.ref, "review.changes",
           "round %d, revision %d: %s%s", t.round, t.d.rounds, reason, failing);
     dm(c, t.d.creator_id, NULL,
-       "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit with "
-       "submit %s <link>.", mark_person(c, c->caller.id), t.ref, t.d.title,
-       t.d.rounds, reason, failing, t.ref);
+       "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit by "
+       "%s with: submit %s <link>", mark_person(c, c->caller.id), t.ref,
+       t.d.title, t.d.rounds, reason, failing,
+       time_for(c, &creator, c->now + sched.fix), t.ref);
     post(c, t.d.campaign_id, NULL, "%s: changes requested by %s (revision %d).",
          t.ref, mark_person(c, c->caller.id), t.d.rounds);
     if (t.d.rounds > c->set->revision_limit)

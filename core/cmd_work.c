@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "core_internal.h"
+#include "nudge.h"
 #include "when.h"
 
 static const char *
@@ -71,11 +72,13 @@ cmd_deliverable_new(struct ctx *c)
           d.platform ? d.platform : "", time_for_caller(c, d.draft_due),
           time_for_caller(c, d.publish_at), fee ? ", fee " : "",
           fee ? money(c, d.fee_cents, d.currency) : "");
+    struct schedule sched;
+    schedule_for(c, cp->id, &sched);
     int64_t lead = d.draft_due - c->now;
-    if (lead < c->set->lead_time_ms)
+    if (lead < sched.lead)
         reply(c, "Warning: the draft is due in %s, less than the %s lead time "
               "(rushed briefs make rushed content).", duration_text(c, lead),
-              duration_text(c, c->set->lead_time_ms));
+              duration_text(c, sched.lead));
     if (cp->ends_at != INT64_MIN && d.publish_at > cp->ends_at)
         reply(c, "Warning: it publishes after the campaign ends (%s).",
               time_for_caller(c, cp->ends_at));
@@ -91,6 +94,7 @@ cmd_deliverable_new(struct ctx *c)
     post(c, cp->id, NULL, "New deliverable %s \"%s\" for %s: draft due %s, "
          "publish %s.", ref, d.title, mark_person(c, creator->id),
          mark_time(c, d.draft_due), mark_time(c, d.publish_at));
+    plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
     return CH_OK;
 }
@@ -141,6 +145,7 @@ cmd_deliverable_move(struct ctx *c)
        time_for(c, &creator, d.draft_due), time_for(c, &creator, d.publish_at));
     post(c, d.campaign_id, NULL, "%s moved: draft due %s, publish %s.", ref,
          mark_time(c, d.draft_due), mark_time(c, d.publish_at));
+    plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
     reply(c, "Moved %s: draft due %s, publish %s.", ref,
           time_for_caller(c, d.draft_due), time_for_caller(c, d.publish_at));
@@ -167,6 +172,7 @@ cmd_deliverable_cancel(struct ctx *c)
        mark_person(c, c->caller.id), ref, d.title, reason);
     post(c, d.campaign_id, NULL, "%s \"%s\" was cancelled: %s", ref, d.title,
          reason);
+    plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
     reply(c, "Cancelled %s.", ref);
     return CH_OK;
@@ -240,6 +246,7 @@ cmd_submit(struct ctx *c)
              link, caption ? "\n" : "", caption ? caption : "");
     post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s: %s",
          mark_person(c, c->caller.id), ref, d.title, round, late, link);
+    plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
     reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round, late,
           who);

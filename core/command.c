@@ -13,6 +13,7 @@
 
 #include "core_internal.h"
 #include "log.h"
+#include "nudge.h"
 #include "strutil.h"
 #include "tz.h"
 #include "when.h"
@@ -46,6 +47,7 @@ static const struct {
     { "visible,message,engagement", T_RUBRIC },
     { "duration", T_DURATION },  { "HH:MM", T_CLOCK },
     { "days", T_DAYS },          { "id", T_WORD },
+    { "hours", T_HOURS },        { "durations", T_DURATIONS },
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
 };
 
@@ -901,6 +903,46 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
                            "\"%.40s\" is not a question id (they look like "
                            "Q7)", w);
         a->num = n;
+        a->question = arena_alloc(c->a, sizeof(*a->question));
+        if (rec_question_get(c->st, c->a, n, a->question) != CH_OK)
+            return ch_fail(&c->err, CH_NOT_FOUND, "there is no question Q%ld",
+                           n);
+        a->campaign = arena_alloc(c->a, sizeof(*a->campaign));
+        if (rec_campaign_get(c->st, c->a, a->question->campaign_id,
+                             a->campaign) != CH_OK)
+            return ch_fail(&c->err, CH_INTERNAL, "Q%ld has no campaign", n);
+        return CH_OK;
+    }
+    case T_HOURS: {
+        const char *dash = strchr(w, '-');
+        int from, to;
+        char first[16];
+        size_t fl = dash ? (size_t)(dash - w) : 0;
+        if (!dash || fl >= sizeof(first))
+            return ch_fail(&c->err, CH_INVALID,
+                           "\"%.40s\" is not a span of hours (e.g. "
+                           "09:00-18:00)", w);
+        memcpy(first, w, fl);
+        first[fl] = '\0';
+        if (!when_clock_parse(first, &from) || !when_clock_parse(dash + 1, &to))
+            return ch_fail(&c->err, CH_INVALID,
+                           "\"%.40s\" is not a span of hours (e.g. "
+                           "09:00-18:00)", w);
+        if (to <= from)
+            return ch_fail(&c->err, CH_INVALID,
+                           "working hours must end after they start (%s)", w);
+        a->num = from * 10000 + to;
+        return CH_OK;
+    }
+    case T_DURATIONS: {
+        int64_t v[SETTINGS_MAX_NUDGES];
+        size_t n;
+        if (strcmp(w, "none") != 0 &&
+            !durations_parse(w, v, SETTINGS_MAX_NUDGES, &n))
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s: \"%.60s\" is not a list of durations (e.g. "
+                           "48h,4h, at most %d, or none)", e->name, w,
+                           SETTINGS_MAX_NUDGES);
         return CH_OK;
     }
     case T_PERSON:

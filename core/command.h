@@ -35,6 +35,7 @@
 
 struct ctx;
 struct buf;
+struct question;
 
 enum arg_type {
     T_WORD,         /* any single token */
@@ -62,6 +63,8 @@ enum arg_type {
     T_DURATION,
     T_CLOCK,        /* HH:MM */
     T_DAYS,         /* mon,thu or mon-fri */
+    T_HOURS,        /* 09:00-18:00 */
+    T_DURATIONS,    /* 48h,4h or none */
 };
 
 enum elem_kind { E_LIT, E_POS, E_OPT, E_REST };
@@ -111,6 +114,7 @@ struct arg {
     struct deliverable    *deliv;
     struct person         *person;
     struct escalation     *esc;
+    struct question       *question;
 };
 
 struct cmd_parsed {

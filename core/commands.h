@@ -11,6 +11,7 @@ cmd_fn cmd_ack, cmd_add, cmd_approve, cmd_audit, cmd_brief_show,
     cmd_brief_set, cmd_brief_add, cmd_changes, cmd_deliverable_new,
     cmd_deliverable_move, cmd_deliverable_cancel, cmd_escalate, cmd_help,
     cmd_kickoff, cmd_new, cmd_reject, cmd_remove, cmd_resolve, cmd_status,
-    cmd_submit, cmd_tz_self, cmd_tz_other;
+    cmd_submit, cmd_tz_self, cmd_tz_other, cmd_ooo, cmd_back, cmd_hours,
+    cmd_ask, cmd_answer, cmd_settings, cmd_published;
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "core_internal.h"
+#include "holidays.h"
 #include "log.h"
 #include "schedule.h"
 #include "strutil.h"
@@ -39,6 +40,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->arena = arena_new();
     core->flush_arena = arena_new();
     core->done_arena = arena_new();
+    core->hol = holidays_load(s);
     sync_brands(core);
     *out = core;
     return CH_OK;
@@ -53,6 +55,7 @@ core_free(struct core *core)
     arena_free(core->arena);
     arena_free(core->flush_arena);
     arena_free(core->done_arena);
+    holidays_free(core->hol);
     idset_free(&core->handed);
     free(core);
 }
@@ -95,6 +98,8 @@ void
 core_set_settings(struct core *core, const struct core_settings *s)
 {
     core->settings = s;
+    holidays_free(core->hol);
+    core->hol = holidays_load(s);
     sync_brands(core);
 }
 

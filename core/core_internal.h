@@ -45,6 +45,7 @@ struct core {
     struct arena               *arena;        /* per event or job */
     struct arena               *flush_arena;  /* core_flush */
     struct arena               *done_arena;   /* core_delivered */
+    struct holidays            *hol;          /* from the settings */
 };
 
 /* A message decided during the unit of work, written out at commit. */

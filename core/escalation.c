@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "escalation.h"
+#include "avail.h"
 #include "log.h"
 #include "when.h"
 
@@ -95,11 +96,45 @@ level_staffed(struct ctx *c, int64_t campaign_id, int level)
            n > 0;
 }
 
+/* Someone at the level, whose working hours the timeout counts. */
+static bool
+level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
+{
+    unsigned role = escalation_level_role(level);
+    if (role == ROLE_ADMIN) {
+        for (size_t i = 0; i < c->set->nadmins; i++) {
+            const char *ref = c->set->admins[i];
+            const char *colon = strchr(ref, ':');
+            enum ch_status s = colon
+                ? rec_person_by_identity(
+                      c->st, c->a,
+                      arena_strndup(c->a, ref, (size_t)(colon - ref)),
+                      colon + 1, p)
+                : rec_person_by_identity(c->st, c->a, "console", ref, p);
+            if (s == CH_OK)
+                return true;
+        }
+        return false;
+    }
+    struct participant *ps;
+    size_t n;
+    if (rec_participants(c->st, c->a, campaign_id, role, &ps, &n) != CH_OK ||
+        n == 0)
+        return false;
+    return rec_person_get(c->st, c->a, ps[0].person_id, p) == CH_OK;
+}
+
 void
 escalation_schedule(struct ctx *c, const struct escalation *e)
 {
+    /* Timeouts count the working hours of the person addressed (spec
+     * §6): four hours at 17:00 on a Friday run out on Monday. */
+    int64_t due = e->level_since + c->set->ladder_ms[e->level];
+    struct person p;
+    if (level_person(c, e->campaign_id, e->level, &p))
+        due = avail_add(c, &p, e->level_since, c->set->ladder_ms[e->level]);
     struct job j = {
-        .due_at = e->level_since + c->set->ladder_ms[e->level],
+        .due_at = due,
         .kind = "escalation.step",
         .campaign_id = e->campaign_id,
         .escalation_id = e->id,

@@ -85,6 +85,7 @@ struct person {
     int         work_start;  /* minutes after local midnight */
     int         work_end;
     unsigned    work_days;   /* bit 0 = Monday */
+    bool        hours_set;   /* false: the workspace's working hours */
     char       *preferred_platform;
 };
 

@@ -19,6 +19,9 @@ const struct perm_table perm_defaults = {
         [ACT_VIEW] = ROLE_ANY_PARTICIPANT | ROLE_ADMIN,
         [ACT_AUDIT] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND | ROLE_ADMIN,
         [ACT_HELP] = ROLE_ANYONE,
+        [ACT_ASK] = ROLE_ANY_PARTICIPANT | ROLE_ADMIN,
+        [ACT_ANSWER] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND |
+                       ROLE_ADMIN,
     },
 };
 
@@ -36,6 +39,8 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_VIEW] = "view",
     [ACT_AUDIT] = "audit",
     [ACT_HELP] = "help",
+    [ACT_ASK] = "ask",
+    [ACT_ANSWER] = "answer",
 };
 
 const char *

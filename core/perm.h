@@ -28,6 +28,8 @@ enum action {
     ACT_VIEW,             /* status, brief */
     ACT_AUDIT,
     ACT_HELP,
+    ACT_ASK,              /* ask a tracked question */
+    ACT_ANSWER,           /* answer one */
     ACT_COUNT
 };
 

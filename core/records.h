@@ -43,6 +43,26 @@ enum ch_status rec_person_set_tz(struct store *, int64_t id, const char *tz,
                                  const char *source);
 enum ch_status rec_person_set_preferred(struct store *, int64_t id,
                                         const char *platform);
+enum ch_status rec_person_set_hours(struct store *, int64_t id, int start,
+                                    int end, unsigned days);
+
+/* --- time off ----------------------------------------------------------- */
+enum ch_status rec_time_off_add(struct store *, int64_t person_id,
+                                int64_t from, int64_t to, const char *note,
+                                int64_t set_by, int64_t now, int64_t *id);
+/* The end of the time off covering t (0: none). */
+int64_t        rec_time_off_covering(struct store *, int64_t person_id,
+                                     int64_t t);
+/* The start of the next time off after t (INT64_MAX: none). */
+int64_t        rec_time_off_next_start(struct store *, int64_t person_id,
+                                       int64_t t);
+/* End the time off running at now; *ended says how many were cut. */
+enum ch_status rec_time_off_end(struct store *, int64_t person_id,
+                                int64_t now, int *ended);
+enum ch_status rec_time_off_list(struct store *, struct arena *,
+                                 int64_t person_id, int64_t after,
+                                 int64_t **from, int64_t **to, char ***notes,
+                                 size_t *n);
 
 /* --- brands and agencies ---------------------------------------------- */
 enum ch_status rec_brand_by_name(struct store *, struct arena *,
@@ -116,6 +136,8 @@ enum ch_status rec_deliverable_by_id(struct store *, struct arena *,
 enum ch_status rec_deliverable_update(struct store *,
                                       const struct deliverable *,
                                       int64_t now);
+enum ch_status rec_deliverable_published(struct store *, int64_t id,
+                                         const char *link, int64_t now);
 enum ch_status rec_deliverables(struct store *, struct arena *,
                                 int64_t campaign_id, int64_t creator_id,
                                 struct deliverable **out, size_t *n);

@@ -6,6 +6,7 @@
 #include "core_internal.h"
 #include "escalation.h"
 #include "log.h"
+#include "nudge.h"
 #include "schedule.h"
 
 typedef enum ch_status job_fn(struct ctx *c, const struct job *j);
@@ -15,6 +16,10 @@ static const struct {
     job_fn     *run;
 } job_kinds[] = {
     { "escalation.step", escalation_step },
+    { "fix_window", job_fix_window },
+    { "guard", job_guard },
+    { "nudge", job_nudge },
+    { "question", job_question },
 };
 
 enum ch_status
@@ -39,11 +44,17 @@ enum ch_status
 jobs_cancel_deliverable(struct ctx *c, const char *kind,
                         int64_t deliverable_id)
 {
-    return rec_jobs_delete(c->st, kind, deliverable_id, 0);
+    return rec_jobs_delete_deliverable(c->st, kind, deliverable_id);
 }
 
 enum ch_status
 jobs_cancel_escalation(struct ctx *c, int64_t escalation_id)
 {
-    return rec_jobs_delete(c->st, NULL, 0, escalation_id);
+    return rec_jobs_delete_escalation(c->st, escalation_id);
+}
+
+enum ch_status
+jobs_cancel_question(struct ctx *c, int64_t question_id)
+{
+    return rec_jobs_delete_question(c->st, question_id);
 }

@@ -27,6 +27,8 @@ struct job {
     int64_t     deliverable_id;
     int64_t     person_id;
     int64_t     escalation_id;
+    int64_t     question_id;
+    int64_t     rank;            /* urgency among due jobs: lower first */
     const char *arg;
 };
 
@@ -35,6 +37,7 @@ enum ch_status job_add(struct ctx *c, const struct job *j);
 enum ch_status jobs_cancel_deliverable(struct ctx *c, const char *kind,
                                        int64_t deliverable_id);
 enum ch_status jobs_cancel_escalation(struct ctx *c, int64_t escalation_id);
+enum ch_status jobs_cancel_question(struct ctx *c, int64_t question_id);
 
 /* records */
 enum ch_status rec_job_insert(struct store *, const struct job *, int64_t now,
@@ -44,8 +47,16 @@ enum ch_status rec_job_next(struct store *, struct arena *, int64_t now,
                             struct job *);
 enum ch_status rec_job_delete(struct store *, int64_t id);
 enum ch_status rec_job_postpone(struct store *, int64_t id, int64_t due_at);
-enum ch_status rec_jobs_delete(struct store *, const char *kind,
-                               int64_t deliverable_id, int64_t escalation_id);
+/* Delete a deliverable's jobs of one kind (NULL: all kinds). */
+enum ch_status rec_jobs_delete_deliverable(struct store *, const char *kind,
+                                           int64_t deliverable_id);
+enum ch_status rec_jobs_delete_escalation(struct store *,
+                                          int64_t escalation_id);
+enum ch_status rec_jobs_delete_question(struct store *, int64_t question_id);
+/* Due jobs of a kind for a person that outrank (rank, id). */
+int64_t        rec_jobs_more_urgent(struct store *, const char *kind,
+                                    int64_t person_id, int64_t now,
+                                    int64_t rank, int64_t id);
 int64_t        rec_jobs_next_due(struct store *);
 int64_t        rec_jobs_count(struct store *);
 

@@ -20,6 +20,18 @@ struct brand_setting {
     const char *exclusive;    /* excluded categories, ';'-separated */
 };
 
+/* holidays <who> <file.ics>: who is a region, a person's name, or "*". */
+struct holiday_source {
+    const char *who;
+    const char *path;
+};
+
+/* region <person> <region> */
+struct region_setting {
+    const char *person;
+    const char *region;
+};
+
 #define SETTINGS_MAX_NUDGES 8
 
 struct core_settings {
@@ -51,6 +63,11 @@ struct core_settings {
     /* Escalation ladder timeouts: coordinator, agency, brand, admins. */
     int64_t              ladder_ms[4];
     int                  ladder_repeats;
+    /* Holiday calendars (loaded by the core, see holidays.h). */
+    const struct holiday_source *holidays;
+    size_t               nholidays;
+    const struct region_setting *regions;
+    size_t               nregions;
 };
 
 /* The embedded defaults (spec values), with no admins and no brands. */

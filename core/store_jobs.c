@@ -10,8 +10,8 @@ rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO jobs (due_at, kind, campaign_id, deliverable_id,"
-            " person_id, escalation_id, arg, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            " person_id, escalation_id, arg, created_at, question_id, rank)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_bind_int64(s, 1, j->due_at);
     store_bind_text(s, 2, j->kind);
     store_bind_int(s, 3, j->campaign_id ? j->campaign_id : INT64_MIN);
@@ -20,6 +20,8 @@ rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
     store_bind_int(s, 6, j->escalation_id ? j->escalation_id : INT64_MIN);
     store_bind_text(s, 7, j->arg);
     sqlite3_bind_int64(s, 8, now);
+    store_bind_int(s, 9, j->question_id ? j->question_id : INT64_MIN);
+    sqlite3_bind_int64(s, 10, j->rank);
     enum ch_status r = store_exec(st, s);
     if (r == CH_OK && id)
         *id = store_last_id(st);
@@ -31,7 +33,7 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, due_at, kind, campaign_id, deliverable_id, person_id,"
-            " escalation_id, arg FROM jobs WHERE due_at <= ?"
+            " escalation_id, arg, question_id, rank FROM jobs WHERE due_at <= ?"
             " ORDER BY due_at, id LIMIT 1");
     sqlite3_bind_int64(s, 1, now);
     int rc = sqlite3_step(s);
@@ -44,6 +46,8 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
         j->person_id = store_col_int(s, 5, 0);
         j->escalation_id = store_col_int(s, 6, 0);
         j->arg = store_col_text(a, s, 7);
+        j->question_id = store_col_int(s, 8, 0);
+        j->rank = store_col_int(s, 9, 0);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW    ? CH_OK
@@ -69,17 +73,49 @@ rec_job_postpone(struct store *st, int64_t id, int64_t due_at)
 }
 
 enum ch_status
-rec_jobs_delete(struct store *st, const char *kind, int64_t deliverable_id,
-                int64_t escalation_id)
+rec_jobs_delete_deliverable(struct store *st, const char *kind,
+                            int64_t deliverable_id)
+{
+    /* Equality on deliverable_id first, so the partial index serves it. */
+    sqlite3_stmt *s = store_stmt(
+        st, "DELETE FROM jobs WHERE deliverable_id = ?1"
+            " AND (?2 IS NULL OR kind = ?2)");
+    sqlite3_bind_int64(s, 1, deliverable_id);
+    store_bind_text(s, 2, kind);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_jobs_delete_escalation(struct store *st, int64_t escalation_id)
+{
+    sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE escalation_id = ?");
+    sqlite3_bind_int64(s, 1, escalation_id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+rec_jobs_delete_question(struct store *st, int64_t question_id)
+{
+    sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE question_id = ?");
+    sqlite3_bind_int64(s, 1, question_id);
+    return store_exec(st, s);
+}
+
+int64_t
+rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
+                     int64_t now, int64_t rank, int64_t id)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "DELETE FROM jobs WHERE (?1 IS NULL OR kind = ?1)"
-            " AND (?2 = 0 OR deliverable_id = ?2)"
-            " AND (?3 = 0 OR escalation_id = ?3)");
-    store_bind_text(s, 1, kind);
-    sqlite3_bind_int64(s, 2, deliverable_id);
-    sqlite3_bind_int64(s, 3, escalation_id);
-    return store_exec(st, s);
+        st, "SELECT count(*) FROM jobs WHERE person_id = ?1 AND due_at <= ?2"
+            " AND kind = ?3 AND (rank < ?4 OR (rank = ?4 AND id < ?5))");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, now);
+    store_bind_text(s, 3, kind);
+    sqlite3_bind_int64(s, 4, rank);
+    sqlite3_bind_int64(s, 5, id);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return n;
 }
 
 int64_t

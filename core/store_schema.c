@@ -229,6 +229,70 @@ static const char *const migrations[] = {
     "  arg TEXT,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX jobs_due ON jobs(due_at, id);",
+
+    /* 2: time (issue 6): time off, nudges sent, tracked questions,
+     * per-campaign schedule settings, publishing. */
+    "CREATE TABLE time_off ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  starts_at INTEGER NOT NULL,"
+    "  ends_at INTEGER NOT NULL,"
+    "  note TEXT,"
+    "  set_by INTEGER REFERENCES people(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  CHECK (ends_at > starts_at));"
+    "CREATE INDEX time_off_person ON time_off(person_id, ends_at);"
+
+    /* One row per nudge sent: the daily cap counts them by the person's
+     * local day, and the metrics read them. */
+    "CREATE TABLE nudges ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  deliverable_id INTEGER REFERENCES deliverables(id),"
+    "  question_id INTEGER,"
+    "  kind TEXT NOT NULL,"
+    "  offset_ms INTEGER NOT NULL DEFAULT 0,"
+    "  due_at INTEGER NOT NULL,"
+    "  sent_at INTEGER NOT NULL,"
+    "  local_day TEXT NOT NULL);"
+    "CREATE INDEX nudges_person_day ON nudges(person_id, local_day);"
+    "CREATE INDEX nudges_deliverable ON nudges(deliverable_id);"
+
+    "CREATE TABLE questions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  asked_by INTEGER NOT NULL REFERENCES people(id),"
+    "  text TEXT NOT NULL,"
+    "  asked_at INTEGER NOT NULL,"
+    "  answered_by INTEGER REFERENCES people(id),"
+    "  answered_at INTEGER,"
+    "  answer TEXT,"
+    "  reminded_at INTEGER);"
+    "CREATE INDEX questions_campaign ON questions(campaign_id, answered_at);"
+
+    /* NULL: the workspace default from the configuration. */
+    "CREATE TABLE campaign_settings ("
+    "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
+    "  nudge_before TEXT,"
+    "  nudge_after TEXT,"
+    "  nudge_daily_cap INTEGER,"
+    "  approval_guard INTEGER,"
+    "  fix_window INTEGER,"
+    "  question_target INTEGER,"
+    "  lead_time INTEGER);"
+
+    "ALTER TABLE deliverables ADD COLUMN published_at INTEGER;"
+    "ALTER TABLE deliverables ADD COLUMN live_link TEXT;"
+    "ALTER TABLE jobs ADD COLUMN question_id INTEGER;"
+    "ALTER TABLE jobs ADD COLUMN rank INTEGER;"       /* urgency: lower first */
+    "ALTER TABLE people ADD COLUMN hours_set INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX jobs_person ON jobs(person_id, due_at)"
+    "  WHERE person_id IS NOT NULL;"
+    "CREATE INDEX jobs_deliverable ON jobs(deliverable_id)"
+    "  WHERE deliverable_id IS NOT NULL;"
+    "CREATE INDEX jobs_escalation ON jobs(escalation_id)"
+    "  WHERE escalation_id IS NOT NULL;",
 };
 
 const int store_schema_version =

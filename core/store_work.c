@@ -122,6 +122,19 @@ rec_deliverable_update(struct store *st, const struct deliverable *d,
 }
 
 enum ch_status
+rec_deliverable_published(struct store *st, int64_t id, const char *link,
+                          int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE deliverables SET published_at = ?, live_link = ?"
+            " WHERE id = ?");
+    sqlite3_bind_int64(s, 1, now);
+    store_bind_text(s, 2, link);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
 rec_deliverables(struct store *st, struct arena *a, int64_t campaign_id,
                  int64_t creator_id, struct deliverable **out, size_t *n)
 {

@@ -1,0 +1,125 @@
+/* Working hours, time off and holidays combined. */
+#include "avail.h"
+
+#include <stdio.h>
+
+#include "clock.h"
+#include "core_internal.h"
+#include "holidays.h"
+#include "tz.h"
+
+/* Enough for years of weekends and holidays; a bound, not a rule. */
+#define MAX_STEPS 2000
+
+struct hours {
+    int      start, end;   /* minutes after local midnight */
+    unsigned days;         /* bit 0 = Monday */
+};
+
+static struct hours
+hours_of(const struct ctx *c, const struct person *p)
+{
+    if (p->hours_set && p->work_end > p->work_start && p->work_days)
+        return (struct hours){ p->work_start, p->work_end, p->work_days };
+    return (struct hours){ c->set->work_start, c->set->work_end,
+                           c->set->work_days };
+}
+
+static int64_t
+at_local(const char *zone, int y, int m, int d, int minute)
+{
+    int64_t t = 0;
+    tz_from_local(zone, y, m, d, minute / 60, minute % 60, 0, &t, NULL);
+    return t;
+}
+
+/* One step: t itself when available, else the next instant worth trying
+ * (the start of hours, the end of time off or of a holiday). */
+static int64_t
+step(struct ctx *c, const struct person *p, int64_t t, const char **why)
+{
+    const char *zone = person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    struct local_time lt;
+    if (tz_to_local(zone, t, &lt) != CH_OK) {
+        *why = NULL;
+        return t;
+    }
+    int minute = lt.hour * 60 + lt.minute;
+    if (!(h.days & (1u << lt.wday)) || minute >= h.end) {
+        *why = "outside working hours";
+        return at_local(zone, lt.year, lt.month, lt.day + 1, h.start);
+    }
+    if (minute < h.start) {
+        *why = "outside working hours";
+        return at_local(zone, lt.year, lt.month, lt.day, h.start);
+    }
+    int64_t off_end = rec_time_off_covering(c->st, p->id, t);
+    if (off_end) {
+        *why = "time off";
+        return off_end;
+    }
+    int64_t until;
+    const char *name;
+    if (holidays_off(c->core->hol, p->name, zone, t, &until, &name)) {
+        *why = name;
+        return until;
+    }
+    *why = NULL;
+    return t;
+}
+
+const char *
+avail_why_not(struct ctx *c, const struct person *p, int64_t t)
+{
+    const char *why;
+    step(c, p, t, &why);
+    return why;
+}
+
+int64_t
+avail_next(struct ctx *c, const struct person *p, int64_t t)
+{
+    for (int i = 0; i < MAX_STEPS; i++) {
+        const char *why;
+        int64_t next = step(c, p, t, &why);
+        if (why == NULL)
+            return t;
+        t = next > t ? next : t + MS_PER_MIN;
+    }
+    return t;
+}
+
+int64_t
+avail_add(struct ctx *c, const struct person *p, int64_t start,
+          int64_t working)
+{
+    const char *zone = person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    int64_t t = avail_next(c, p, start);
+    for (int i = 0; i < MAX_STEPS && working > 0; i++) {
+        struct local_time lt;
+        if (tz_to_local(zone, t, &lt) != CH_OK)
+            return t + working;
+        int64_t end = at_local(zone, lt.year, lt.month, lt.day, h.end);
+        int64_t off = rec_time_off_next_start(c->st, p->id, t);
+        if (off < end)
+            end = off;
+        if (end <= t)
+            end = t + MS_PER_MIN;
+        if (working <= end - t)
+            return t + working;
+        working -= end - t;
+        t = avail_next(c, p, end);
+    }
+    return t;
+}
+
+const char *
+avail_local_day(struct ctx *c, const struct person *p, int64_t t)
+{
+    struct local_time lt;
+    if (tz_to_local(person_zone(c, p), t, &lt) != CH_OK)
+        return "?";
+    return arena_printf(c->a, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+}

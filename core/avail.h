@@ -1,0 +1,27 @@
+/*
+ * avail: when a person can be reached — their working hours in their own
+ * zone, their time off, and the holidays of their calendars.  Nudges,
+ * reminders and ladder timeouts go through here so nothing lands at
+ * night, on a weekend, on a holiday or during time off (spec §5, §6).
+ */
+#ifndef CHORUS_AVAIL_H
+#define CHORUS_AVAIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ctx;
+struct person;
+
+/* Why a person is unavailable at t, or NULL when they are available:
+ * "outside working hours", "time off", or the holiday's name. */
+const char *avail_why_not(struct ctx *c, const struct person *p, int64_t t);
+/* The first instant >= t at which the person is available. */
+int64_t     avail_next(struct ctx *c, const struct person *p, int64_t t);
+/* start plus `working` milliseconds of the person's working time. */
+int64_t     avail_add(struct ctx *c, const struct person *p, int64_t start,
+                      int64_t working);
+/* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
+const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
+
+#endif

@@ -1,0 +1,346 @@
+/* Holiday calendars: .ics files read with libical. */
+#include "holidays.h"
+
+#include <errno.h>
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "settings.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+#define MAX_ICS_BYTES ((size_t)4 << 20)
+#define MAX_OCCURRENCES 2000   /* per event, for a runaway RRULE */
+
+/*
+ * One stretch of time off.  Local entries (all-day events, floating
+ * times) are civil minutes since 1970-01-01 in the reader's own zone;
+ * absolute ones are UTC milliseconds.
+ */
+struct hol_entry {
+    bool    local;
+    int64_t from;
+    int64_t to;
+    char   *name;
+};
+
+struct hol_cal {
+    char             *who;
+    struct hol_entry *v;
+    size_t            n, alloc;
+};
+
+struct holidays {
+    struct hol_cal *cals;
+    size_t          ncals;
+    /* who follows which region */
+    char          **region_person;
+    char          **region_name;
+    size_t          nregions;
+};
+
+static void
+add_entry(struct hol_cal *c, bool local, int64_t from, int64_t to,
+          const char *name)
+{
+    if (to <= from)
+        return;
+    if (c->n == c->alloc) {
+        c->alloc = c->alloc ? c->alloc * 2 : 32;
+        c->v = xrealloc(c->v, c->alloc, sizeof(*c->v));
+    }
+    c->v[c->n++] = (struct hol_entry){
+        .local = local, .from = from, .to = to,
+        .name = xstrdup(name && *name ? name : "holiday"),
+    };
+}
+
+static int64_t
+civil_minutes(struct icaltimetype t)
+{
+    return tz_days_from_civil(t.year, t.month, t.day) * 1440 +
+           (t.is_date ? 0 : t.hour * 60 + t.minute);
+}
+
+static bool
+is_floating(struct icaltimetype t)
+{
+    return t.is_date || (!icaltime_is_utc(t) && t.zone == NULL);
+}
+
+static bool
+excluded(icalcomponent *ev, struct icaltimetype t)
+{
+    for (icalproperty *p = icalcomponent_get_first_property(
+             ev, ICAL_EXDATE_PROPERTY);
+         p; p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+        struct icaltimetype x = icalproperty_get_exdate(p);
+        if (t.is_date || x.is_date ? icaltime_compare_date_only(t, x) == 0
+                                   : icaltime_compare(t, x) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void
+add_occurrence(struct hol_cal *c, struct icaltimetype start,
+               struct icaltimetype end, const char *name)
+{
+    if (is_floating(start)) {
+        int64_t from = civil_minutes(start);
+        int64_t to = civil_minutes(end);
+        if (start.is_date && to <= from)
+            to = from + 1440;    /* DTEND missing: a one-day event */
+        add_entry(c, true, from, to, name);
+        return;
+    }
+    int64_t from = (int64_t)icaltime_as_timet_with_zone(start, start.zone) *
+                   1000;
+    int64_t to = (int64_t)icaltime_as_timet_with_zone(end, end.zone) * 1000;
+    add_entry(c, false, from, to, name);
+}
+
+/* The first X-LIC-ERROR libical attached anywhere in comp. */
+static const char *
+first_error(icalcomponent *comp)
+{
+    icalproperty *p = icalcomponent_get_first_property(comp,
+                                                       ICAL_XLICERROR_PROPERTY);
+    if (p)
+        return icalproperty_get_xlicerror(p);
+    for (icalcomponent *c = icalcomponent_get_first_component(
+             comp, ICAL_ANY_COMPONENT);
+         c; c = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+        const char *e = first_error(c);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+static enum ch_status
+parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
+            const char *path)
+{
+    struct icaltimetype start = icalcomponent_get_dtstart(ev);
+    if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
+        return ch_fail(err, CH_INVALID, "%s: an event has no valid DTSTART",
+                       path);
+    struct icaltimetype end = icalcomponent_get_dtend(ev);
+    if (icaltime_is_null_time(end))
+        end = start;
+    const char *name = icalcomponent_get_summary(ev);
+    icalproperty *rp = icalcomponent_get_first_property(ev,
+                                                        ICAL_RRULE_PROPERTY);
+    if (rp == NULL) {
+        add_occurrence(c, start, end, name);
+        return CH_OK;
+    }
+    struct icalrecurrencetype rule = icalproperty_get_rrule(rp);
+    if (rule.freq == ICAL_NO_RECURRENCE)
+        return ch_fail(err, CH_INVALID, "%s: event \"%s\" has a bad RRULE",
+                       path, name ? name : "");
+    icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+    if (it == NULL)
+        return ch_fail(err, CH_INVALID,
+                       "%s: event \"%s\" has an RRULE libical cannot expand",
+                       path, name ? name : "");
+    struct icaldurationtype span = icaltime_subtract(end, start);
+    int count = 0;
+    for (struct icaltimetype t = icalrecur_iterator_next(it);
+         !icaltime_is_null_time(t) && t.year <= HOLIDAYS_HORIZON_YEAR &&
+         count < MAX_OCCURRENCES;
+         t = icalrecur_iterator_next(it), count++) {
+        if (excluded(ev, t))
+            continue;
+        struct icaltimetype e = icaltime_add(t, span);
+        if (t.is_date && icaltime_compare_date_only(e, t) <= 0)
+            icaltime_adjust(&e, 1, 0, 0, 0);
+        add_occurrence(c, t, e, name);
+    }
+    icalrecur_iterator_free(it);
+    return CH_OK;
+}
+
+static enum ch_status
+read_file(const char *path, char **out, struct ch_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return ch_fail(err, CH_IO, "%s: cannot read: %s", path,
+                       strerror(errno));
+    char *text = xmalloc(MAX_ICS_BYTES + 1);
+    size_t n = fread(text, 1, MAX_ICS_BYTES + 1, fp);
+    fclose(fp);
+    if (n > MAX_ICS_BYTES) {
+        free(text);
+        return ch_fail(err, CH_INVALID, "%s: larger than %zu bytes", path,
+                       MAX_ICS_BYTES);
+    }
+    text[n] = '\0';
+    *out = text;
+    return CH_OK;
+}
+
+static enum ch_status
+parse_file(const char *path, struct hol_cal *c, struct ch_error *err)
+{
+    char *text;
+    enum ch_status s = read_file(path, &text, err);
+    if (s != CH_OK)
+        return s;
+    if (strstr(text, "BEGIN:VCALENDAR") == NULL) {
+        free(text);
+        return ch_fail(err, CH_INVALID,
+                       "%s: not an iCalendar file (no BEGIN:VCALENDAR)", path);
+    }
+    icalcomponent *cal = icalparser_parse_string(text);
+    free(text);
+    if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
+        if (cal)
+            icalcomponent_free(cal);
+        return ch_fail(err, CH_INVALID,
+                       "%s: not a valid iCalendar file (libical could not "
+                       "parse a VCALENDAR)", path);
+    }
+    const char *why = first_error(cal);
+    if (why) {
+        ch_fail(err, CH_INVALID, "%s: malformed iCalendar: %s", path, why);
+        icalcomponent_free(cal);
+        return CH_INVALID;
+    }
+    s = CH_OK;
+    for (icalcomponent *ev = icalcomponent_get_first_component(
+             cal, ICAL_VEVENT_COMPONENT);
+         ev && s == CH_OK;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+        s = parse_event(ev, c, err, path);
+    icalcomponent_free(cal);
+    return s;
+}
+
+static void
+free_cal(struct hol_cal *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].name);
+    free(c->v);
+    free(c->who);
+}
+
+enum ch_status
+holidays_check_file(const char *path, int *events, struct ch_error *err)
+{
+    struct hol_cal c = { 0 };
+    enum ch_status s = parse_file(path, &c, err);
+    if (events)
+        *events = (int)c.n;
+    free_cal(&c);
+    return s;
+}
+
+struct holidays *
+holidays_load(const struct core_settings *s)
+{
+    struct holidays *h = xcalloc(1, sizeof(*h));
+    h->cals = xcalloc(s->nholidays ? s->nholidays : 1, sizeof(*h->cals));
+    for (size_t i = 0; i < s->nholidays; i++) {
+        struct hol_cal *c = &h->cals[h->ncals];
+        struct ch_error err = { 0 };
+        if (parse_file(s->holidays[i].path, c, &err) != CH_OK) {
+            log_error("holidays", "%s (calendar skipped)", err.user);
+            free_cal(c);
+            memset(c, 0, sizeof(*c));
+            continue;
+        }
+        c->who = xstrdup(s->holidays[i].who);
+        h->ncals++;
+        log_info("holidays", "%s: %zu days or events for %s",
+                 s->holidays[i].path, c->n, c->who);
+    }
+    h->nregions = s->nregions;
+    h->region_person = xcalloc(s->nregions ? s->nregions : 1, sizeof(char *));
+    h->region_name = xcalloc(s->nregions ? s->nregions : 1, sizeof(char *));
+    for (size_t i = 0; i < s->nregions; i++) {
+        h->region_person[i] = xstrdup(s->regions[i].person);
+        h->region_name[i] = xstrdup(s->regions[i].region);
+    }
+    return h;
+}
+
+void
+holidays_free(struct holidays *h)
+{
+    if (h == NULL)
+        return;
+    for (size_t i = 0; i < h->ncals; i++)
+        free_cal(&h->cals[i]);
+    free(h->cals);
+    for (size_t i = 0; i < h->nregions; i++) {
+        free(h->region_person[i]);
+        free(h->region_name[i]);
+    }
+    free(h->region_person);
+    free(h->region_name);
+    free(h);
+}
+
+static bool
+applies(const struct holidays *h, const struct hol_cal *c,
+        const char *person)
+{
+    if (strcmp(c->who, "*") == 0 || strcasecmp(c->who, person) == 0)
+        return true;
+    for (size_t i = 0; i < h->nregions; i++)
+        if (strcasecmp(h->region_person[i], person) == 0 &&
+            strcasecmp(h->region_name[i], c->who) == 0)
+            return true;
+    return false;
+}
+
+bool
+holidays_off(const struct holidays *h, const char *person, const char *zone,
+             int64_t t, int64_t *until, const char **name)
+{
+    if (h == NULL || h->ncals == 0 || person == NULL)
+        return false;
+    struct local_time lt;
+    if (tz_to_local(zone, t, &lt) != CH_OK)
+        return false;
+    int64_t local = tz_days_from_civil(lt.year, lt.month, lt.day) * 1440 +
+                    lt.hour * 60 + lt.minute;
+    for (size_t i = 0; i < h->ncals; i++) {
+        const struct hol_cal *c = &h->cals[i];
+        if (!applies(h, c, person))
+            continue;
+        for (size_t j = 0; j < c->n; j++) {
+            const struct hol_entry *e = &c->v[j];
+            bool in = e->local ? (local >= e->from && local < e->to)
+                               : (t >= e->from && t < e->to);
+            if (!in)
+                continue;
+            if (name)
+                *name = e->name;
+            if (until) {
+                if (!e->local) {
+                    *until = e->to;
+                } else {
+                    int64_t days = e->to / 1440, mins = e->to % 1440;
+                    int y, m, d;
+                    tz_civil_from_days(days, &y, &m, &d);
+                    int64_t u;
+                    if (tz_from_local(zone, y, m, d, (int)(mins / 60),
+                                      (int)(mins % 60), 0, &u, NULL) != CH_OK)
+                        u = t + 60 * 1000;
+                    *until = u > t ? u : t + 60 * 1000;
+                }
+            }
+            return true;
+        }
+    }
+    return false;
+}

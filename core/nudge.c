@@ -1,0 +1,461 @@
+/* Deadline nudges, the approval guard, fix windows, question reminders. */
+#include "nudge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avail.h"
+#include "core_internal.h"
+#include "escalation.h"
+#include "log.h"
+#include "schedule.h"
+#include "when.h"
+
+/* --- the schedule of a campaign ----------------------------------------- */
+
+bool
+durations_parse(const char *text, int64_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    if (text == NULL)
+        return false;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, ",");
+        char item[32];
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (len == 0 || len >= sizeof(item) || *n == max)
+            return false;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (!when_duration_parse(item, &out[*n]) || out[*n] < 0)
+            return false;
+        (*n)++;
+        p += strcspn(p, ",");
+        if (*p == ',')
+            p++;
+    }
+    return *n > 0;
+}
+
+const char *
+durations_text(struct ctx *c, const int64_t *v, size_t n)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        char one[32];
+        when_duration_format(v[i], one, sizeof(one));
+        buf_printf(&b, "%s%s", i ? ", " : "", one);
+    }
+    const char *s = arena_strdup(c->a, n ? buf_cstr(&b) : "none");
+    buf_free(&b);
+    return s;
+}
+
+void
+schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
+{
+    const struct core_settings *s = c->set;
+    memset(out, 0, sizeof(*out));
+    memcpy(out->before, s->nudge_before_ms, sizeof(out->before));
+    out->nbefore = s->n_nudge_before;
+    memcpy(out->after, s->nudge_after_ms, sizeof(out->after));
+    out->nafter = s->n_nudge_after;
+    out->cap = s->nudge_daily_cap;
+    out->guard = s->approval_guard_ms;
+    out->fix = s->fix_window_ms;
+    out->response = s->question_target_ms;
+    out->lead = s->lead_time_ms;
+    struct schedule_row r;
+    if (campaign_id == 0 ||
+        rec_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
+        return;
+    /* "none" stores as an empty list: no nudges on that side. */
+    if (r.before)
+        durations_parse(r.before, out->before, SETTINGS_MAX_NUDGES,
+                        &out->nbefore);
+    if (r.after)
+        durations_parse(r.after, out->after, SETTINGS_MAX_NUDGES,
+                        &out->nafter);
+    if (r.cap)
+        out->cap = r.cap;
+    if (r.guard != INT64_MIN)
+        out->guard = r.guard;
+    if (r.fix != INT64_MIN)
+        out->fix = r.fix;
+    if (r.response != INT64_MIN)
+        out->response = r.response;
+    if (r.lead != INT64_MIN)
+        out->lead = r.lead;
+}
+
+/* --- planning ------------------------------------------------------------ */
+
+static void
+add_job(struct ctx *c, const char *kind, int64_t due, const struct deliverable *d,
+        int64_t person, int64_t rank, const char *arg)
+{
+    struct job j = {
+        .due_at = due, .kind = kind, .campaign_id = d->campaign_id,
+        .deliverable_id = d->id, .person_id = person, .rank = rank,
+        .arg = arg,
+    };
+    if (job_add(c, &j) != CH_OK)
+        log_error("nudge", "could not schedule %s for deliverable %lld", kind,
+                  (long long)d->id);
+}
+
+/* Nudges around one deadline: before, at, and after it. */
+static void
+plan_phase(struct ctx *c, const struct deliverable *d, const char *phase,
+           int64_t target, const struct schedule *s)
+{
+    for (size_t i = 0; i < s->nbefore; i++)
+        if (target - s->before[i] > c->now)
+            add_job(c, "nudge", target - s->before[i], d, d->creator_id,
+                    target, arena_printf(c->a, "%s:%lld", phase,
+                                         (long long)-s->before[i]));
+    if (target > c->now)
+        add_job(c, "nudge", target, d, d->creator_id, target,
+                arena_printf(c->a, "%s:0", phase));
+    for (size_t i = 0; i < s->nafter; i++)
+        if (target + s->after[i] > c->now)
+            add_job(c, "nudge", target + s->after[i], d, d->creator_id,
+                    target, arena_printf(c->a, "%s:%lld", phase,
+                                         (long long)s->after[i]));
+}
+
+void
+plan_deliverable(struct ctx *c, const struct deliverable *d)
+{
+    jobs_cancel_deliverable(c, "nudge", d->id);
+    jobs_cancel_deliverable(c, "guard", d->id);
+    if (d->state != DELIV_CHANGES_REQUESTED)
+        jobs_cancel_deliverable(c, "fix_window", d->id);
+    struct schedule s;
+    schedule_for(c, d->campaign_id, &s);
+    if (d->state == DELIV_PLANNED)
+        plan_phase(c, d, "draft", d->draft_due, &s);
+    if (d->state == DELIV_APPROVED)
+        plan_phase(c, d, "publish", d->publish_at, &s);
+    bool needs_approval = d->state == DELIV_PLANNED ||
+                          d->state == DELIV_SUBMITTED ||
+                          d->state == DELIV_CHANGES_REQUESTED;
+    if (needs_approval && d->publish_at > c->now) {
+        int64_t at = d->publish_at - s.guard;
+        add_job(c, "guard", at > c->now ? at : c->now, d, 0, d->publish_at,
+                NULL);
+    }
+}
+
+void
+plan_fix_window(struct ctx *c, const struct deliverable *d)
+{
+    jobs_cancel_deliverable(c, "fix_window", d->id);
+    struct schedule s;
+    schedule_for(c, d->campaign_id, &s);
+    add_job(c, "fix_window", c->now + s.fix, d, d->creator_id, 0,
+            arena_printf(c->a, "%d", d->rounds));
+}
+
+void
+plan_question(struct ctx *c, const struct question *q)
+{
+    struct schedule s;
+    schedule_for(c, q->campaign_id, &s);
+    struct job j = {
+        .due_at = q->asked_at + s.response, .kind = "question",
+        .campaign_id = q->campaign_id, .question_id = q->id,
+    };
+    if (job_add(c, &j) != CH_OK)
+        log_error("nudge", "could not schedule the reminder of Q%lld",
+                  (long long)q->id);
+}
+
+/* --- firing -------------------------------------------------------------- */
+
+/* Put a fired job back for later, unchanged but for its due time. */
+static enum ch_status
+postpone(struct ctx *c, const struct job *j, int64_t due)
+{
+    struct job again = *j;
+    again.due_at = due > c->now ? due : c->now + MS_PER_MIN;
+    return job_add(c, &again);
+}
+
+static const char *
+in_words(struct ctx *c, int64_t ms)
+{
+    char text[32];
+    when_duration_format(ms < 0 ? -ms : ms, text, sizeof(text));
+    return arena_strdup(c->a, text);
+}
+
+static const char *
+brief_pointer(struct ctx *c, const struct campaign *cp)
+{
+    return arena_printf(c->a, "The brief is pinned in %s (or: brief %s).",
+                        mark_channel(c, cp->id), cp->slug);
+}
+
+static void
+send_deadline_nudge(struct ctx *c, const struct deliverable *d,
+                    const struct campaign *cp, const struct person *p,
+                    bool draft, int64_t target)
+{
+    const char *ref = deliv_ref(c, d);
+    const char *when = time_for(c, p, target);
+    const char *what = draft ? "the draft of" : "publishing";
+    const char *next = draft
+        ? arena_printf(c->a, "Submit it with: submit %s <link>", ref)
+        : arena_printf(c->a, "Once it is live: published %s <link>", ref);
+    int64_t left = target - c->now;
+    if (left > 0)
+        dm(c, p->id, NULL, "Reminder: %s %s \"%s\" is due in %s (%s). %s "
+           "%s", what, ref, d->title, in_words(c, left), when,
+           brief_pointer(c, cp), next);
+    else if (left > -15 * MS_PER_MIN)
+        dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
+           d->title, when, brief_pointer(c, cp), next);
+    else
+        dm(c, p->id, NULL, "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
+           "If something is in the way, tell your coordinator or use "
+           "escalate %s <reason>.", what, ref, d->title, in_words(c, left),
+           when, next, ref);
+}
+
+enum ch_status
+job_nudge(struct ctx *c, const struct job *j)
+{
+    struct deliverable d;
+    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK)
+        return CH_OK;
+    const char *arg = j->arg ? j->arg : "";
+    bool draft = strncmp(arg, "draft:", 6) == 0;
+    int64_t offset = strtoll(strchr(arg, ':') ? strchr(arg, ':') + 1 : "0",
+                             NULL, 10);
+    /* Done means done: no nudge for what no longer needs doing. */
+    if ((draft && d.state != DELIV_PLANNED) ||
+        (!draft && d.state != DELIV_APPROVED))
+        return CH_OK;
+    int64_t target = draft ? d.draft_due : d.publish_at;
+    struct person p;
+    struct campaign cp;
+    if (rec_person_get(c->st, c->a, d.creator_id, &p) != CH_OK ||
+        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+        return CH_OK;
+
+    /* Never at night, on a weekend, on a holiday or during time off. */
+    if (avail_why_not(c, &p, c->now))
+        return postpone(c, j, avail_next(c, &p, c->now));
+    /* The daily cap: the most urgent due nudges go first, the rest wait
+     * for the person's next working day. */
+    struct schedule s;
+    schedule_for(c, d.campaign_id, &s);
+    const char *day = avail_local_day(c, &p, c->now);
+    int sent = rec_nudges_on_day(c->st, p.id, day);
+    int64_t ahead = rec_jobs_more_urgent(c->st, "nudge", p.id, c->now,
+                                         j->rank, j->id);
+    if (sent + ahead >= s.cap) {
+        int64_t tomorrow = when_local_midnight(person_zone(c, &p), c->now) +
+                           26 * MS_PER_HOUR;   /* past any DST change */
+        tomorrow = when_local_midnight(person_zone(c, &p), tomorrow);
+        return postpone(c, j, avail_next(c, &p, tomorrow));
+    }
+
+    send_deadline_nudge(c, &d, &cp, &p, draft, target);
+    struct nudge_record n = {
+        .person_id = p.id, .campaign_id = d.campaign_id,
+        .deliverable_id = d.id, .kind = draft ? "draft" : "publish",
+        .offset_ms = offset, .due_at = j->due_at, .sent_at = c->now,
+        .local_day = day,
+    };
+    enum ch_status st = rec_nudge_add(c->st, &n);
+    if (st != CH_OK)
+        return st;
+
+    /* After the last nudge, what is still overdue escalates. */
+    int64_t last = 0;
+    for (size_t i = 0; i < s.nafter; i++)
+        if (s.after[i] > last)
+            last = s.after[i];
+    if (offset == last && c->now >= target) {
+        const char *ref = deliv_ref(c, &d);
+        audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
+              draft ? "draft" : "publishing", in_words(c, c->now - target));
+        return escalation_open_auto(
+            c, &cp, d.id,
+            arena_printf(c->a, "%s of %s is overdue by %s after the last "
+                         "reminder", draft ? "the draft" : "publishing", ref,
+                         in_words(c, c->now - target)),
+            NULL);
+    }
+    return CH_OK;
+}
+
+enum ch_status
+job_guard(struct ctx *c, const struct job *j)
+{
+    struct deliverable d;
+    struct campaign cp;
+    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
+        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+        return CH_OK;
+    if (!(d.state == DELIV_PLANNED || d.state == DELIV_SUBMITTED ||
+          d.state == DELIV_CHANGES_REQUESTED))
+        return CH_OK;
+    const char *ref = deliv_ref(c, &d);
+    const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
+        ? "it waits for your final approval"
+        : d.state == DELIV_SUBMITTED ? "it is still in coordinator review"
+        : d.state == DELIV_CHANGES_REQUESTED ? "changes are still being made"
+                                             : "no draft has been submitted";
+    const char *left = in_words(c, d.publish_at - c->now);
+    const char *buttons = NULL;
+    if (d.state == DELIV_SUBMITTED) {
+        struct out_button b = {
+            .label = "Approve", .style = "primary",
+            .command = arena_printf(c->a, "approve %s", ref),
+        };
+        buttons = buttons_encode(c, &b, 1);
+    }
+    struct participant *brand;
+    size_t nb;
+    rec_participants(c->st, c->a, cp.id, ROLE_BRAND, &brand, &nb);
+    for (size_t i = 0; i < nb; i++) {
+        struct person p;
+        if (rec_person_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
+            continue;
+        dm(c, p.id, buttons,
+           "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
+           "approval: %s. Silence is not approval: approve it, ask for "
+           "changes, or move the publish date.", ref, d.title, left,
+           time_for(c, &p, d.publish_at), where);
+    }
+    audit(c, cp.id, ref, "guard.alert",
+          "no final brand approval %s before publishing (%s)", left, where);
+    return escalation_open_auto(
+        c, &cp, d.id,
+        arena_printf(c->a, "no final brand approval %s before %s publishes "
+                     "(%s)", left, ref, where),
+        NULL);
+}
+
+enum ch_status
+job_fix_window(struct ctx *c, const struct job *j)
+{
+    struct deliverable d;
+    struct campaign cp;
+    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
+        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+        return CH_OK;
+    /* Only the window opened by this round of changes can lapse. */
+    if (d.state != DELIV_CHANGES_REQUESTED ||
+        (j->arg && strtol(j->arg, NULL, 10) != d.rounds))
+        return CH_OK;
+    struct schedule s;
+    schedule_for(c, d.campaign_id, &s);
+    const char *ref = deliv_ref(c, &d);
+    const char *window = in_words(c, s.fix);
+    d.state = DELIV_MISSED;
+    d.stage = STAGE_NONE;
+    enum ch_status st = rec_deliverable_update(c->st, &d, c->now);
+    if (st != CH_OK)
+        return st;
+    plan_deliverable(c, &d);
+    audit(c, cp.id, ref, "deliverable.missed",
+          "no resubmission within the %s fix window", window);
+
+    struct participant *ps;
+    size_t n;
+    rec_participants(c->st, c->a, cp.id, ROLE_CREATOR, &ps, &n);
+    struct buf flex = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&
+            ps[i].person_id != d.creator_id)
+            buf_printf(&flex, "%s%s", flex.len ? ", " : "",
+                       mark_person(c, ps[i].person_id));
+    const char *cover = flex.len
+        ? arena_printf(c->a, " Flex creators who could cover it: %s.",
+                       buf_cstr(&flex))
+        : " There is no flex creator in the campaign to cover it.";
+    buf_free(&flex);
+    dm_roles(c, cp.id, ROLE_COORDINATOR, 0, NULL,
+             "%s \"%s\" by %s is missed: no resubmission within the %s fix "
+             "window.%s", ref, d.title, mark_person(c, d.creator_id), window,
+             cover);
+    dm(c, d.creator_id, NULL,
+       "%s \"%s\" is marked missed: the %s fix window after the change "
+       "request has passed. Talk to your coordinator.", ref, d.title, window);
+    post(c, cp.id, NULL, "%s is missed: the fix window lapsed.", ref);
+    campaign_refresh_status(c, &cp);
+    return CH_OK;
+}
+
+static void
+remind_person(struct ctx *c, const struct question *q,
+              const struct campaign *cp, const struct person *p)
+{
+    const char *waited = in_words(c, c->now - q->asked_at);
+    dm(c, p->id, NULL,
+       "Q%lld from %s in %s has waited %s for an answer: \"%s\". Answer "
+       "with: answer Q%lld <text>", (long long)q->id,
+       mark_person(c, q->asked_by), cp->slug, waited, q->text,
+       (long long)q->id);
+    struct nudge_record n = {
+        .person_id = p->id, .campaign_id = cp->id, .question_id = q->id,
+        .kind = "question", .due_at = c->now, .sent_at = c->now,
+        .local_day = avail_local_day(c, p, c->now),
+    };
+    rec_nudge_add(c->st, &n);
+}
+
+enum ch_status
+job_question(struct ctx *c, const struct job *j)
+{
+    struct question q;
+    struct campaign cp;
+    if (rec_question_get(c->st, c->a, j->question_id, &q) != CH_OK ||
+        q.answered_by || rec_campaign_get(c->st, c->a, q.campaign_id, &cp) !=
+                             CH_OK)
+        return CH_OK;
+    if (j->person_id) {
+        /* A reminder that waited for this coordinator's working hours. */
+        struct person p;
+        if (rec_person_get(c->st, c->a, j->person_id, &p) != CH_OK)
+            return CH_OK;
+        if (avail_why_not(c, &p, c->now))
+            return postpone(c, j, avail_next(c, &p, c->now));
+        remind_person(c, &q, &cp, &p);
+        return CH_OK;
+    }
+    if (q.reminded_at != INT64_MIN)
+        return CH_OK;     /* once */
+    rec_question_reminded(c->st, q.id, c->now);
+    audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
+          "question.reminder", "unanswered after %s",
+          in_words(c, c->now - q.asked_at));
+    struct participant *ps;
+    size_t n;
+    rec_participants(c->st, c->a, cp.id, ROLE_COORDINATOR, &ps, &n);
+    for (size_t i = 0; i < n; i++) {
+        struct person p;
+        if (rec_person_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
+            continue;
+        if (avail_why_not(c, &p, c->now)) {
+            struct job later = {
+                .due_at = avail_next(c, &p, c->now), .kind = "question",
+                .campaign_id = cp.id, .question_id = q.id,
+                .person_id = p.id,
+            };
+            job_add(c, &later);
+            continue;
+        }
+        remind_person(c, &q, &cp, &p);
+    }
+    return CH_OK;
+}

@@ -1,0 +1,112 @@
+/*
+ * nudge: the schedules of spec §5 that hang off deliverables and
+ * questions.
+ *
+ *  - deadline nudges to the creator before, at and after the draft time
+ *    (while the draft is owed) and the publish time (once approved);
+ *    deferred to the creator's next working moment, capped per local day
+ *    with the most urgent first; the last one escalates what is overdue;
+ *  - the approval guard at publish - guard: no final brand approval means
+ *    an alert to the brand and an escalation (silence is never approval);
+ *  - the fix window after changes are requested: lapsing makes the
+ *    deliverable missed and suggests flex creators as cover;
+ *  - a question unanswered past the response target reminds the
+ *    coordinators once.
+ * plan_deliverable() rebuilds a deliverable's jobs from its state, so a
+ * handler that changes a deliverable only has to call it.
+ */
+#ifndef CHORUS_NUDGE_H
+#define CHORUS_NUDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "settings.h"
+#include "status.h"
+
+struct ctx;
+struct job;
+struct store;
+struct arena;
+
+/* A campaign's schedule: the workspace defaults with its overrides. */
+struct schedule {
+    int64_t before[SETTINGS_MAX_NUDGES];
+    size_t  nbefore;
+    int64_t after[SETTINGS_MAX_NUDGES];
+    size_t  nafter;
+    int     cap;
+    int64_t guard;
+    int64_t fix;
+    int64_t response;
+    int64_t lead;
+};
+
+/* The overrides as stored (NULL / 0 / INT64_MIN: use the default). */
+struct schedule_row {
+    char   *before;
+    char   *after;
+    int     cap;
+    int64_t guard;
+    int64_t fix;
+    int64_t response;
+    int64_t lead;
+};
+
+struct nudge_record {
+    int64_t     person_id;
+    int64_t     campaign_id;
+    int64_t     deliverable_id;
+    int64_t     question_id;
+    const char *kind;         /* "draft", "publish", "question" */
+    int64_t     offset_ms;    /* relative to the deadline */
+    int64_t     due_at;       /* when it was meant for */
+    int64_t     sent_at;
+    const char *local_day;    /* the reader's day, YYYY-MM-DD */
+};
+
+struct question {
+    int64_t id;
+    int64_t campaign_id;
+    int64_t asked_by;
+    char   *text;
+    int64_t asked_at;
+    int64_t answered_by;     /* 0: unanswered */
+    int64_t answered_at;     /* INT64_MIN: unanswered */
+    char   *answer;
+    int64_t reminded_at;     /* INT64_MIN: not yet */
+};
+
+void schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
+/* "48h,4h" -> offsets; false on a malformed list or too many. */
+bool durations_parse(const char *text, int64_t *out, size_t max, size_t *n);
+/* "48h, 4h" */
+const char *durations_text(struct ctx *c, const int64_t *v, size_t n);
+
+void plan_deliverable(struct ctx *c, const struct deliverable *d);
+void plan_fix_window(struct ctx *c, const struct deliverable *d);
+void plan_question(struct ctx *c, const struct question *q);
+
+enum ch_status job_nudge(struct ctx *c, const struct job *j);
+enum ch_status job_guard(struct ctx *c, const struct job *j);
+enum ch_status job_fix_window(struct ctx *c, const struct job *j);
+enum ch_status job_question(struct ctx *c, const struct job *j);
+
+/* records (store_time.c) */
+enum ch_status rec_nudge_add(struct store *, const struct nudge_record *);
+int            rec_nudges_on_day(struct store *, int64_t person_id,
+                                 const char *local_day);
+enum ch_status rec_schedule_row(struct store *, struct arena *,
+                                int64_t campaign_id, struct schedule_row *);
+enum ch_status rec_schedule_put(struct store *, int64_t campaign_id,
+                                const struct schedule_row *);
+enum ch_status rec_question_insert(struct store *, struct question *);
+enum ch_status rec_question_get(struct store *, struct arena *, int64_t id,
+                                struct question *);
+enum ch_status rec_question_answer(struct store *, int64_t id, int64_t by,
+                                   const char *answer, int64_t now);
+enum ch_status rec_question_reminded(struct store *, int64_t id, int64_t now);
+
+#endif
