@@ -226,6 +226,17 @@ open_core(struct daemon *d, const char *db_override)
         return -1;
     }
     log_info("daemon", "database %s", d->db_path);
+    /* Crash tests only: CHORUS_FAULT=<point>[:<after>] (see core.h). */
+    const char *fault = getenv("CHORUS_FAULT");
+    if (fault && *fault) {
+        char point[32];
+        snprintf(point, sizeof(point), "%s", fault);
+        char *colon = strchr(point, ':');
+        int after = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
+        if (colon)
+            *colon = '\0';
+        core_set_fault(d->core, point, after);
+    }
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The core's entry points: events in, jobs, and delivery out. */
 #include "core.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,25 @@ core_set_settings(struct core *core, const struct core_settings *s)
     holidays_free(core->hol);
     core->hol = holidays_load(s);
     sync_brands(core);
+}
+
+void
+core_set_fault(struct core *core, const char *point, int after)
+{
+    snprintf(core->fault, sizeof(core->fault), "%s", point ? point : "");
+    core->fault_after = after;
+}
+
+/* Die here, as a power cut or kill -9 would, when a test asks to. */
+static void
+fault_point(struct core *core, const char *point)
+{
+    if (core->fault[0] == '\0' || strcmp(core->fault, point) != 0)
+        return;
+    if (core->fault_after-- > 0)
+        return;
+    log_warn("core", "fault injection: SIGKILL at %s", point);
+    raise(SIGKILL);
 }
 
 /* --- platforms ---------------------------------------------------------- */
@@ -352,8 +372,10 @@ core_handle_event(struct core *core, const struct core_event *ev,
         mark_button_message(&c, ev);
     if (s == CH_OK)
         s = ctx_write_outbox(&c, &res->reply_id);
-    if (s == CH_OK)
+    if (s == CH_OK) {
+        fault_point(core, "event-before-commit");
         s = store_commit(c.st);
+    }
     const char *verb = c.cmd ? c.cmd->form->spec->name : "-";
     if (s == CH_OK) {
         log_info("core", "%s %s: %s ok", ev->platform, c.actor_ref, verb);
@@ -396,8 +418,12 @@ core_tick(struct core *core)
             s = schedule_run(&c, &j);
         if (s == CH_OK)
             s = ctx_write_outbox(&c, NULL);
-        if (s == CH_OK)
+        if (s == CH_OK) {
+            fault_point(core, "job-before-commit");
             s = store_commit(c.st);
+        }
+        if (s == CH_OK)
+            fault_point(core, "job-after-commit");
         if (s != CH_OK) {
             store_rollback(c.st);
             log_error("schedule", "job %lld (%s) failed: %s; retrying in a "

@@ -59,6 +59,16 @@ int            core_tick(struct core *core);
 /* The next instant (core clock, UTC ms) a tick is needed; INT64_MAX. */
 int64_t        core_next_due(struct core *core);
 int64_t        core_now(const struct core *core);
+/*
+ * Crash testing: kill the process with SIGKILL at a named point, once the
+ * point has been passed `after` times (0: the first time).  Points:
+ *   "job-before-commit"  a job's effect is computed, not yet committed
+ *   "job-after-commit"   committed, not yet handed to an adapter
+ *   "event-before-commit" an event's changes computed, not committed
+ * Set by the daemon from CHORUS_FAULT=<point>[:<after>]; NULL clears.
+ */
+void           core_set_fault(struct core *core, const char *point,
+                              int after);
 /* For tests and the demo seeding. */
 struct store  *core_store(struct core *core);
 

@@ -46,6 +46,8 @@ struct core {
     struct arena               *flush_arena;  /* core_flush */
     struct arena               *done_arena;   /* core_delivered */
     struct holidays            *hol;          /* from the settings */
+    char                        fault[32];    /* see core_set_fault */
+    int                         fault_after;
 };
 
 /* A message decided during the unit of work, written out at commit. */
