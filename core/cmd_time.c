@@ -44,7 +44,7 @@ possessive(struct ctx *c, const struct person *who)
 enum ch_status
 cmd_ooo(struct ctx *c)
 {
-    struct person *who;
+    struct person *who = NULL;
     enum ch_status s = subject_person(c, &who);
     if (s != CH_OK)
         return s;
@@ -81,7 +81,7 @@ cmd_ooo(struct ctx *c)
 enum ch_status
 cmd_back(struct ctx *c)
 {
-    struct person *who;
+    struct person *who = NULL;
     enum ch_status s = subject_person(c, &who);
     if (s != CH_OK)
         return s;
@@ -119,7 +119,7 @@ days_text(struct ctx *c, unsigned mask)
 enum ch_status
 cmd_hours(struct ctx *c)
 {
-    struct person *who;
+    struct person *who = NULL;
     enum ch_status s = subject_person(c, &who);
     if (s != CH_OK)
         return s;
@@ -170,7 +170,7 @@ question_campaign(struct ctx *c, const struct campaign **out)
 enum ch_status
 cmd_ask(struct ctx *c)
 {
-    const struct campaign *cp;
+    const struct campaign *cp = NULL;
     enum ch_status s = question_campaign(c, &cp);
     if (s != CH_OK)
         return s;

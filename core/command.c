@@ -286,6 +286,21 @@ quote_len(const char *p)
     return 0;
 }
 
+/* A platform's reference to a person, a channel or a link (<@U1|Carol
+ * Jones>, <#C1|general>, <https://x.example|the draft>) is one word,
+ * spaces and quotes in its label included.  Its closing '>', or NULL. */
+static const char *
+platform_ref_end(const char *p)
+{
+    if (p[0] != '<' ||
+        !(p[1] == '@' || p[1] == '#' || strncasecmp(p + 1, "http", 4) == 0))
+        return NULL;
+    for (const char *q = p + 1; *q && *q != '\n' && *q != '<'; q++)
+        if (*q == '>')
+            return q;
+    return NULL;
+}
+
 static enum ch_status
 tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
 {
@@ -314,6 +329,11 @@ tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
         while (islower((unsigned char)p[keylen]) || p[keylen] == '_')
             keylen++;
         bool has_key = keylen > 0 && p[keylen] == ':';
+        const char *ref_end = platform_ref_end(p);
+        if (ref_end) {
+            buf_add(&text, p, (size_t)(ref_end + 1 - p));
+            p = ref_end + 1;
+        }
         while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
             size_t q = quote_len(p);
             if (q) {
@@ -548,7 +568,9 @@ convert_new_slug(struct ctx *c, const char *word, struct arg *a)
             lower[i] = ch;
             lower[i + 1] = '\0';
         }
-        fixable = fixable && isalpha((unsigned char)lower[0]);
+        /* Suggest only what would itself be valid. */
+        fixable = fixable && isalpha((unsigned char)lower[0]) &&
+                  lower[len - 1] != '-';
         return ch_fail(&c->err, CH_INVALID,
                        "\"%.60s\" is not a valid slug: use 2-%d lowercase "
                        "letters, digits and hyphens, starting with a letter%s%s%s",

@@ -413,7 +413,7 @@ core_tick(struct core *core)
         }
         /* Deleting the job and applying its effect commit together:
          * exactly one effect whatever instant a crash comes at. */
-        s = rec_job_delete(c.st, j.id);
+        s = rec_job_delete(c.st, j.due_at, j.id);
         if (s == CH_OK)
             s = schedule_run(&c, &j);
         if (s == CH_OK)
@@ -428,7 +428,7 @@ core_tick(struct core *core)
             store_rollback(c.st);
             log_error("schedule", "job %lld (%s) failed: %s; retrying in a "
                       "minute", (long long)j.id, j.kind, ch_strerror(s));
-            rec_job_postpone(c.st, j.id, c.now + MS_PER_MIN);
+            rec_job_postpone(c.st, j.due_at, j.id, c.now + MS_PER_MIN);
             ctx_release(&c);
             break;
         }

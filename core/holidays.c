@@ -189,7 +189,7 @@ read_file(const char *path, char **out, struct ch_error *err)
 static enum ch_status
 parse_file(const char *path, struct hol_cal *c, struct ch_error *err)
 {
-    char *text;
+    char *text = NULL;
     enum ch_status s = read_file(path, &text, err);
     if (s != CH_OK)
         return s;

@@ -1,8 +1,8 @@
 /*
  * schedule: jobs that fire at a time (nudges, guards, ladder steps...).
  *
- * Jobs live in the store with an index on due time, so the loop arms one
- * timer for core_next_due() and a tick costs O(log n) per fired job, not a
+ * Jobs live in the store ordered by due time, so the loop arms one timer
+ * for core_next_due() and a tick costs O(log n) per fired job, not a
  * scan.  Firing is exactly-once: core_tick() deletes the job and applies
  * its effect (state, audit, outbox rows) in one transaction, so a crash
  * before the commit leaves the job due and a crash after it leaves it
@@ -45,8 +45,9 @@ enum ch_status rec_job_insert(struct store *, const struct job *, int64_t now,
 /* The earliest job due at or before now (CH_NOT_FOUND when none). */
 enum ch_status rec_job_next(struct store *, struct arena *, int64_t now,
                             struct job *);
-enum ch_status rec_job_delete(struct store *, int64_t id);
-enum ch_status rec_job_postpone(struct store *, int64_t id, int64_t due_at);
+enum ch_status rec_job_delete(struct store *, int64_t due_at, int64_t id);
+enum ch_status rec_job_postpone(struct store *, int64_t old_due, int64_t id,
+                                int64_t due_at);
 /* Delete a deliverable's jobs of one kind (NULL: all kinds). */
 enum ch_status rec_jobs_delete_deliverable(struct store *, const char *kind,
                                            int64_t deliverable_id);

@@ -9,9 +9,18 @@ enum ch_status
 rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
+        st, "UPDATE counters SET value = value + 1 WHERE name = 'job'"
+            " RETURNING value");
+    int rc = sqlite3_step(s);
+    int64_t new_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (new_id == 0)
+        return store_check(st, rc == SQLITE_ROW ? SQLITE_ERROR : rc,
+                           "job id");
+    s = store_stmt(
         st, "INSERT INTO jobs (due_at, kind, campaign_id, deliverable_id,"
-            " person_id, escalation_id, arg, created_at, question_id, rank)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " person_id, escalation_id, arg, created_at, question_id, rank,"
+            " id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_bind_int64(s, 1, j->due_at);
     store_bind_text(s, 2, j->kind);
     store_bind_int(s, 3, j->campaign_id ? j->campaign_id : INT64_MIN);
@@ -22,9 +31,10 @@ rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
     sqlite3_bind_int64(s, 8, now);
     store_bind_int(s, 9, j->question_id ? j->question_id : INT64_MIN);
     sqlite3_bind_int64(s, 10, j->rank);
+    sqlite3_bind_int64(s, 11, new_id);
     enum ch_status r = store_exec(st, s);
     if (r == CH_OK && id)
-        *id = store_last_id(st);
+        *id = new_id;
     return r;
 }
 
@@ -34,7 +44,7 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, due_at, kind, campaign_id, deliverable_id, person_id,"
             " escalation_id, arg, question_id, rank FROM jobs WHERE due_at <= ?"
-            " ORDER BY due_at, id LIMIT 1");
+            " ORDER BY due_at, id LIMIT 1");   /* the first row */
     sqlite3_bind_int64(s, 1, now);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -56,19 +66,24 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
 }
 
 enum ch_status
-rec_job_delete(struct store *st, int64_t id)
+rec_job_delete(struct store *st, int64_t due_at, int64_t id)
 {
-    sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE id = ?");
-    sqlite3_bind_int64(s, 1, id);
+    sqlite3_stmt *s = store_stmt(
+        st, "DELETE FROM jobs WHERE due_at = ? AND id = ?");
+    sqlite3_bind_int64(s, 1, due_at);
+    sqlite3_bind_int64(s, 2, id);
     return store_exec(st, s);
 }
 
 enum ch_status
-rec_job_postpone(struct store *st, int64_t id, int64_t due_at)
+rec_job_postpone(struct store *st, int64_t old_due, int64_t id,
+                 int64_t due_at)
 {
-    sqlite3_stmt *s = store_stmt(st, "UPDATE jobs SET due_at = ? WHERE id = ?");
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE jobs SET due_at = ? WHERE due_at = ? AND id = ?");
     sqlite3_bind_int64(s, 1, due_at);
-    sqlite3_bind_int64(s, 2, id);
+    sqlite3_bind_int64(s, 2, old_due);
+    sqlite3_bind_int64(s, 3, id);
     return store_exec(st, s);
 }
 
@@ -121,7 +136,8 @@ rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
 int64_t
 rec_jobs_next_due(struct store *st)
 {
-    sqlite3_stmt *s = store_stmt(st, "SELECT MIN(due_at) FROM jobs");
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT due_at FROM jobs ORDER BY due_at LIMIT 1");
     int64_t t = INT64_MAX;
     if (sqlite3_step(s) == SQLITE_ROW)
         t = store_col_int(s, 0, INT64_MAX);

@@ -216,19 +216,36 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (campaign_id, platform));"
     "CREATE UNIQUE INDEX channels_by_id ON channels(platform, channel_id);"
 
-    /* The scheduler's jobs: one index on due time; the loop arms one timer
-     * for the earliest. */
+    /* The scheduler's jobs, stored in due-time order (the primary key is
+     * (due_at, id) and there is no rowid): the loop arms one timer for
+     * the first row, and firing takes rows from the front of the B-tree,
+     * so a fired job touches the same few pages however many are
+     * pending.  Ids come from the counters table. */
     "CREATE TABLE jobs ("
-    "  id INTEGER PRIMARY KEY,"
     "  due_at INTEGER NOT NULL,"
+    "  id INTEGER NOT NULL,"
     "  kind TEXT NOT NULL,"
     "  campaign_id INTEGER REFERENCES campaigns(id),"
     "  deliverable_id INTEGER REFERENCES deliverables(id),"
     "  person_id INTEGER REFERENCES people(id),"
     "  escalation_id INTEGER REFERENCES escalations(id),"
+    "  question_id INTEGER,"
+    "  rank INTEGER NOT NULL DEFAULT 0,"   /* urgency among due jobs */
     "  arg TEXT,"
-    "  created_at INTEGER NOT NULL);"
-    "CREATE INDEX jobs_due ON jobs(due_at, id);",
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (due_at, id)) WITHOUT ROWID;"
+    "CREATE INDEX jobs_person ON jobs(person_id, due_at)"
+    "  WHERE person_id IS NOT NULL;"
+    "CREATE INDEX jobs_deliverable ON jobs(deliverable_id)"
+    "  WHERE deliverable_id IS NOT NULL;"
+    "CREATE INDEX jobs_escalation ON jobs(escalation_id)"
+    "  WHERE escalation_id IS NOT NULL;"
+    "CREATE INDEX jobs_question ON jobs(question_id)"
+    "  WHERE question_id IS NOT NULL;"
+    "CREATE TABLE counters ("
+    "  name TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO counters VALUES ('job', 0);",
 
     /* 2: time (issue 6): time off, nudges sent, tracked questions,
      * per-campaign schedule settings, publishing. */
@@ -284,15 +301,7 @@ static const char *const migrations[] = {
 
     "ALTER TABLE deliverables ADD COLUMN published_at INTEGER;"
     "ALTER TABLE deliverables ADD COLUMN live_link TEXT;"
-    "ALTER TABLE jobs ADD COLUMN question_id INTEGER;"
-    "ALTER TABLE jobs ADD COLUMN rank INTEGER;"       /* urgency: lower first */
-    "ALTER TABLE people ADD COLUMN hours_set INTEGER NOT NULL DEFAULT 0;"
-    "CREATE INDEX jobs_person ON jobs(person_id, due_at)"
-    "  WHERE person_id IS NOT NULL;"
-    "CREATE INDEX jobs_deliverable ON jobs(deliverable_id)"
-    "  WHERE deliverable_id IS NOT NULL;"
-    "CREATE INDEX jobs_escalation ON jobs(escalation_id)"
-    "  WHERE escalation_id IS NOT NULL;",
+    "ALTER TABLE people ADD COLUMN hours_set INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int store_schema_version =
