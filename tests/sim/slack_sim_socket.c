@@ -1,0 +1,871 @@
+/*
+ * slack_sim_socket: Socket Mode as Slack runs it (slack-protocol.md
+ * section 1, checklist in section 7).
+ *
+ *  - tickets from apps.connections.open are single-use and expire;
+ *  - a new socket gets hello (num_connections, approximate_connection_time,
+ *    app_id), or, past max_sockets, a too_many_websockets disconnect and a
+ *    close;
+ *  - the server pings every ping_ms; lws answers the client's pings;
+ *  - envelopes go round robin to open sockets, or wait for one; an events_api
+ *    envelope not acked within ack_ms is sent again as a new envelope
+ *    (new envelope_id, same event_id, retry_attempt + 1, retry_reason
+ *    "timeout"), preferring another socket, up to max_retries times;
+ *    an interaction not acked in time is marked timed out (the user would
+ *    see operation_timeout);
+ *  - disconnects: warning, then refresh_requested after warning_ms, then a
+ *    close after refresh_close_ms; link_disabled and too_many_websockets
+ *    close at once.
+ *
+ * Timing: one loop timer, armed for the earliest due item over sockets and
+ * deliveries (pings, refreshes, closes, ack deadlines).  The scan is O(n)
+ * per change; n is a handful of sockets and the envelopes of one test.
+ */
+#include "slack_sim_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bot/loop.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+static void tick(void *arg);
+
+/* ---- tickets ---- */
+
+void
+ssim_ticket_new(struct slack_sim *sim, char out[40])
+{
+    struct ssim_ticket *t = xcalloc(1, sizeof(*t));
+
+    ssim_uuid(sim, t->id);
+    t->created = ssim_now(sim);
+    ssim_vec_push(&sim->tickets, t);
+    memcpy(out, t->id, sizeof(t->id));
+}
+
+const char *
+ssim_ticket_take(struct slack_sim *sim, const char *ticket)
+{
+    for (size_t i = 0; i < sim->tickets.n; i++) {
+        struct ssim_ticket *t = sim->tickets.v[i];
+
+        if (strcmp(t->id, ticket) != 0)
+            continue;
+        if (t->used)
+            return "used_ticket";
+        if (ssim_now(sim) - t->created > sim->ticket_ms)
+            return "expired_ticket";
+        t->used = true;
+        return NULL;
+    }
+    return "invalid_ticket";
+}
+
+/* ---- sending ---- */
+
+static void
+send_json(struct ssim_sock *s, cJSON *j)
+{
+    char *text = cJSON_PrintUnformatted(j);
+
+    if (text)
+        ssim_sock_queue(s, false, text, strlen(text));
+    free(text);
+    cJSON_Delete(j);
+}
+
+static void
+host_name(const struct ssim_sock *s, char *b, size_t n)
+{
+    snprintf(b, n, "applink-sim-%d", s->rec->id);
+}
+
+static void
+send_disconnect(struct slack_sim *sim, struct ssim_sock *s,
+                const char *reason)
+{
+    cJSON *j = cJSON_CreateObject(), *o;
+    char host[32];
+
+    host_name(s, host, sizeof(host));
+    cJSON_AddStringToObject(j, "type", "disconnect");
+    cJSON_AddStringToObject(j, "reason", reason);
+    if (strcmp(reason, "too_many_websockets") == 0) {
+        /* The SDK fixture's shape (section 1.3). */
+        cJSON_AddNumberToObject(j, "num_connections",
+                                (double)slack_sim_open_count(sim));
+    }
+    o = cJSON_AddObjectToObject(j, "debug_info");
+    cJSON_AddStringToObject(o, "host", host);
+    if (strcmp(reason, "too_many_websockets") == 0) {
+        o = cJSON_AddObjectToObject(j, "connection_info");
+        cJSON_AddStringToObject(o, "app_id", sim->id.app_id);
+    }
+    send_json(s, j);
+    free(s->rec->last_disconnect);
+    s->rec->last_disconnect = xstrdup(reason);
+    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+                 "[socket %d: disconnect %s]", s->rec->id, reason);
+}
+
+static void
+request_close(struct ssim_sock *s, int code, const char *reason)
+{
+    if (s->close_pending || s->close_sent)
+        return;
+    s->close_pending = true;
+    s->deliverable = false;
+    s->close_code = code;
+    snprintf(s->close_reason, sizeof(s->close_reason), "%s", reason);
+    ssim_sock_wake(s);
+}
+
+/* Warning first, refresh_requested later: what Slack does every few
+ * hours and what FAULT_WARNING scripts. */
+static void
+start_refresh(struct slack_sim *sim, struct ssim_sock *s)
+{
+    send_disconnect(sim, s, "warning");
+    s->refresh_at = ssim_now(sim) + sim->warning_ms;
+}
+
+static void
+send_refresh(struct slack_sim *sim, struct ssim_sock *s)
+{
+    send_disconnect(sim, s, "refresh_requested");
+    s->deliverable = false;
+    s->refresh_at = 0;
+    s->close_at = ssim_now(sim) + sim->refresh_close_ms;
+}
+
+/* ---- deliveries ---- */
+
+static struct ssim_sock *
+pick_socket(struct slack_sim *sim, int avoid)
+{
+    struct ssim_sock *cand[64];
+    size_t n = 0, i;
+
+    for (struct ssim_sock *s = sim->socks; s && n < 64; s = s->next)
+        if (s->wsi && s->deliverable)
+            cand[n++] = s;
+    if (n == 0)
+        return NULL;
+    i = sim->rr++ % n;
+    /* "each payload may be sent to any of the connections": a retry goes
+     * elsewhere when it can, so a zombie socket does not eat it twice. */
+    if (n > 1 && cand[i]->rec->id == avoid)
+        i = (i + 1) % n;
+    return cand[i];
+}
+
+static void
+send_env(struct slack_sim *sim, struct ssim_sock *s, struct ssim_env *e)
+{
+    char *text = cJSON_PrintUnformatted(e->pub.json);
+
+    ssim_sock_queue(s, false, text, strlen(text));
+    free(text);
+    e->queued = false;
+    e->pub.sent_at_ms = ssim_now(sim);
+    e->pub.conn_id = s->rec->id;
+    e->d->last_conn = s->rec->id;
+    e->d->deadline = e->pub.sent_at_ms + sim->ack_ms;
+}
+
+static struct ssim_env *
+attempt(struct slack_sim *sim, struct ssim_delivery *d,
+        const char *retry_reason)
+{
+    struct ssim_env *e = xcalloc(1, sizeof(*e));
+    struct ssim_sock *s;
+    cJSON *j = cJSON_CreateObject();
+    char id[40];
+
+    ssim_uuid(sim, id);
+    e->d = d;
+    e->pub.seq = ++sim->seq;
+    e->pub.envelope_id = xstrdup(id);
+    e->pub.type = d->type;
+    e->pub.event_id = d->event_id ? xstrdup(d->event_id) : NULL;
+    e->pub.attempt = d->attempts++;
+    cJSON_AddStringToObject(j, "envelope_id", id);
+    cJSON_AddItemToObject(j, "payload", cJSON_Duplicate(d->payload, 1));
+    cJSON_AddStringToObject(j, "type", d->type);
+    cJSON_AddBoolToObject(j, "accepts_response_payload",
+                          d->accepts_response_payload);
+    if (d->retries) {
+        /* Only events_api envelopes carry the retry fields (1.4). */
+        cJSON_AddNumberToObject(j, "retry_attempt", e->pub.attempt);
+        cJSON_AddStringToObject(j, "retry_reason", retry_reason);
+    }
+    e->pub.json = j;
+    d->last = &e->pub;
+    d->deadline = 0;
+    ssim_vec_push(&sim->envs, e);
+    s = pick_socket(sim, d->last_conn);
+    if (s)
+        send_env(sim, s, e);
+    else
+        e->queued = true;
+    return e;
+}
+
+struct ssim_env *
+ssim_deliver(struct slack_sim *sim, const char *type, cJSON *payload,
+             bool accepts, const char *event_id, const char *label,
+             const char *user, const char *channel)
+{
+    struct ssim_delivery *d = xcalloc(1, sizeof(*d));
+    struct ssim_env *e;
+
+    d->type = type;
+    d->payload = payload;
+    d->accepts_response_payload = accepts;
+    d->retries = strcmp(type, "events_api") == 0;
+    d->event_id = event_id ? xstrdup(event_id) : NULL;
+    d->label = xstrdup(label ? label : type);
+    d->user = user ? xstrdup(user) : NULL;
+    d->channel = channel ? xstrdup(channel) : NULL;
+    ssim_vec_push(&sim->deliveries, d);
+    e = attempt(sim, d, "");
+    ssim_schedule(sim);
+    return e;
+}
+
+static struct ssim_env *
+env_find(const struct slack_sim *sim, const char *envelope_id)
+{
+    for (size_t i = 0; i < sim->envs.n; i++) {
+        struct ssim_env *e = sim->envs.v[i];
+
+        if (strcmp(e->pub.envelope_id, envelope_id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+int
+slack_sim_redeliver(struct slack_sim *sim, const char *envelope_id)
+{
+    struct ssim_env *e = env_find(sim, envelope_id);
+
+    sim->err[0] = '\0';
+    if (!e) {
+        ssim_err(sim, "redeliver: unknown envelope %s", envelope_id);
+        return -1;
+    }
+    /* A fresh attempt that must be acked again, whatever came before. */
+    e->d->acked = false;
+    e->d->finished = false;
+    attempt(sim, e->d, "timeout");
+    ssim_schedule(sim);
+    return 0;
+}
+
+/* ---- sockets ---- */
+
+static void
+flush_queued(struct slack_sim *sim, struct ssim_sock *s)
+{
+    for (size_t i = 0; i < sim->envs.n; i++) {
+        struct ssim_env *e = sim->envs.v[i];
+
+        if (e->queued && !e->d->finished)
+            send_env(sim, s, e);
+    }
+}
+
+static void
+started_text(char *b, size_t n)
+{
+    struct timespec t;
+    struct tm tm;
+
+    clock_gettime(CLOCK_REALTIME, &t);
+    gmtime_r(&t.tv_sec, &tm);
+    snprintf(b, n, "%04d-%02d-%02d %02d:%02d:%02d.%03d",
+             (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+             tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+             tm.tm_sec % 100, (int)(t.tv_nsec / 1000000) % 1000);
+}
+
+static void
+send_hello(struct slack_sim *sim, struct ssim_sock *s, int n)
+{
+    cJSON *j = cJSON_CreateObject(), *o;
+    char host[32], started[64];
+    int lifetime_s;
+
+    if (s->rec->debug_reconnects)
+        lifetime_s = sim->debug_lifetime_ms ? sim->debug_lifetime_ms / 1000
+                                            : 360;
+    else if (sim->lifetime_ms)
+        lifetime_s = sim->lifetime_ms / 1000;
+    else
+        lifetime_s = 18060;     /* the SDK fixture; "every few hours" */
+    host_name(s, host, sizeof(host));
+    started_text(started, sizeof(started));
+    cJSON_AddStringToObject(j, "type", "hello");
+    cJSON_AddNumberToObject(j, "num_connections", n);
+    o = cJSON_AddObjectToObject(j, "debug_info");
+    cJSON_AddStringToObject(o, "host", host);
+    cJSON_AddStringToObject(o, "started", started);
+    cJSON_AddNumberToObject(o, "build_number", 54);
+    cJSON_AddNumberToObject(o, "approximate_connection_time", lifetime_s);
+    o = cJSON_AddObjectToObject(j, "connection_info");
+    cJSON_AddStringToObject(o, "app_id", sim->id.app_id);
+    send_json(s, j);
+}
+
+struct ssim_sock *
+ssim_sock_open(struct slack_sim *sim, struct lws *wsi, bool debug)
+{
+    struct ssim_sock *s = xcalloc(1, sizeof(*s)), **tail;
+    struct slack_sim_conn *rec = xcalloc(1, sizeof(*rec));
+    int64_t now = ssim_now(sim);
+    size_t n;
+
+    s->sim = sim;
+    s->wsi = wsi;
+    s->qtail = &s->qhead;
+    buf_init(&s->rx, SSIM_MAX_WS_IN);
+    s->rec = rec;
+    rec->id = ++sim->n_conn;
+    rec->opened_at_ms = now;
+    rec->open = true;
+    rec->debug_reconnects = debug;
+    rec->close_code = -1;
+    ssim_vec_push(&sim->conns, rec);
+    for (tail = &sim->socks; *tail; tail = &(*tail)->next)
+        ;
+    *tail = s;
+
+    n = slack_sim_open_count(sim);
+    if ((int)n > sim->max_sockets) {
+        /* Section 1.7: at most 10 per app; the extra one is told why. */
+        rec->refused = true;
+        rec->refused_reason = "too_many_websockets";
+        send_disconnect(sim, s, "too_many_websockets");
+        request_close(s, 1000, "too_many_websockets");
+        return s;
+    }
+    rec->num_connections = (int)n;
+    send_hello(sim, s, (int)n);
+    s->deliverable = true;
+    if (sim->ping_ms)
+        s->next_ping_at = now + sim->ping_ms;
+    if (debug && sim->debug_lifetime_ms)
+        s->lifetime_at = now + sim->debug_lifetime_ms;
+    else if (!debug && sim->lifetime_ms)
+        s->lifetime_at = now + sim->lifetime_ms;
+    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+                 "[socket %d connected, %zu open%s]", rec->id, n,
+                 debug ? ", debug_reconnects" : "");
+    flush_queued(sim, s);
+    ssim_schedule(sim);
+    return s;
+}
+
+static void
+ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
+          const cJSON *payload)
+{
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(payload, "text");
+    const cJSON *blocks = cJSON_GetObjectItemCaseSensitive(payload,
+                                                            "blocks");
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(payload,
+                                                        "response_type");
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(payload,
+                                                        "response_action");
+    struct slack_sim_channel *ch = ssim_chan(sim, d->channel);
+    const char *t = cJSON_IsString(text) ? text->valuestring : NULL;
+
+    if (cJSON_IsString(ra)) {
+        /* view_submission: errors / update / push / clear. */
+        ssim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name,
+                     NULL, NULL, "modal response_action %s",
+                     ra->valuestring);
+        return;
+    }
+    if (!t && !cJSON_IsArray(blocks))
+        return;
+    if (!cJSON_IsArray(blocks))
+        blocks = NULL;
+    if (ch && cJSON_IsString(rt) &&
+        strcmp(rt->valuestring, "in_channel") == 0) {
+        ssim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
+                     blocks, NULL, NULL);
+        ssim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
+                     blocks, NULL);
+        return;
+    }
+    /* The HTTP slash-command default: only the invoker sees it. */
+    ssim_ephemeral_add(sim, d->channel, d->user, t, blocks, "ack");
+    ssim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
+                 blocks, "(only @%s sees) ",
+                 ssim_user_label(sim, d->user));
+}
+
+void
+ssim_sock_text(struct ssim_sock *s, const char *msg, size_t len)
+{
+    struct slack_sim *sim = s->sim;
+    struct slack_sim_ack *a;
+    struct ssim_env *e;
+    const cJSON *id, *payload;
+    cJSON *j;
+    int64_t now = ssim_now(sim);
+
+    s->rec->frames_in++;
+    j = cJSON_ParseWithLength(msg, len);
+    id = cJSON_GetObjectItemCaseSensitive(j, "envelope_id");
+    if (!cJSON_IsObject(j) || !cJSON_IsString(id)) {
+        s->rec->bad_frames++;
+        log_info(SSIM_MOD, "socket %d: frame is not an ack (%zu bytes)",
+                 s->rec->id, len);
+        cJSON_Delete(j);
+        return;
+    }
+    payload = cJSON_GetObjectItemCaseSensitive(j, "payload");
+    a = xcalloc(1, sizeof(*a));
+    a->seq = ++sim->seq;
+    a->at_ms = now;
+    a->envelope_id = xstrdup(id->valuestring);
+    a->conn_id = s->rec->id;
+    if (payload && !cJSON_IsNull(payload))
+        a->payload = cJSON_Duplicate(payload, 1);
+    e = env_find(sim, id->valuestring);
+    if (!e) {
+        log_info(SSIM_MOD, "socket %d: ack for unknown envelope %s",
+                 s->rec->id, id->valuestring);
+    } else {
+        a->type = e->pub.type;
+        a->duplicate = e->pub.acked;
+        a->late = e->pub.sent_at_ms == 0 ||
+                  now > e->pub.sent_at_ms + sim->ack_ms;
+        e->pub.acked = true;
+        if (!e->d->acked && !a->duplicate) {
+            e->d->acked = true;
+            e->d->finished = true;
+            if (a->payload && !e->pub.timed_out)
+                ack_reply(sim, e->d, a->payload);
+        }
+    }
+    ssim_vec_push(&sim->acks, a);
+    cJSON_Delete(j);
+    ssim_schedule(sim);
+}
+
+void
+ssim_sock_pong(struct ssim_sock *s)
+{
+    s->rec->pongs_received++;
+}
+
+void
+ssim_sock_peer_close(struct ssim_sock *s, int code)
+{
+    s->rec->peer_closed = true;
+    s->rec->close_code = code;
+    s->deliverable = false;
+}
+
+static void
+sock_unlink(struct slack_sim *sim, struct ssim_sock *s)
+{
+    for (struct ssim_sock **pp = &sim->socks; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            return;
+        }
+}
+
+void
+ssim_sock_gone(struct ssim_sock *s)
+{
+    struct slack_sim *sim = s->sim;
+    struct slack_sim_conn *rec = s->rec;
+
+    rec->open = false;
+    rec->closed_at_ms = ssim_now(sim);
+    s->wsi = NULL;
+    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+                 "[socket %d closed, code %d%s]", rec->id, rec->close_code,
+                 rec->peer_closed ? " from the client" : "");
+    sock_unlink(sim, s);
+    ssim_sock_free(s);
+    ssim_schedule(sim);
+}
+
+void
+ssim_sockets_free(struct slack_sim *sim)
+{
+    while (sim->socks) {
+        struct ssim_sock *s = sim->socks;
+
+        sim->socks = s->next;
+        if (s->rec->open) {
+            s->rec->open = false;
+            s->rec->closed_at_ms = ssim_now(sim);
+        }
+        ssim_sock_free(s);
+    }
+    loop_timer_free(sim->timer);
+    sim->timer = NULL;
+}
+
+/* ---- the timer ---- */
+
+static void
+due_min(int64_t *min, int64_t t)
+{
+    if (t && (!*min || t < *min))
+        *min = t;
+}
+
+void
+ssim_schedule(struct slack_sim *sim)
+{
+    int64_t due = 0;
+
+    if (sim->in_tick)
+        return;         /* tick() reschedules when it is done */
+    for (struct ssim_sock *s = sim->socks; s; s = s->next) {
+        if (!s->wsi)
+            continue;
+        due_min(&due, s->next_ping_at);
+        due_min(&due, s->refresh_at);
+        due_min(&due, s->close_at);
+        due_min(&due, s->lifetime_at);
+    }
+    for (size_t i = 0; i < sim->deliveries.n; i++) {
+        struct ssim_delivery *d = sim->deliveries.v[i];
+
+        if (!d->finished)
+            due_min(&due, d->deadline);
+    }
+    if (!sim->timer)
+        sim->timer = loop_timer_new(sim->loop, tick, sim);
+    if (due)
+        loop_timer_arm(sim->timer, due - ssim_now(sim));
+    else
+        loop_timer_stop(sim->timer);
+}
+
+static void
+tick_socket(struct slack_sim *sim, struct ssim_sock *s, int64_t now)
+{
+    if (s->next_ping_at && now >= s->next_ping_at) {
+        char payload[48];
+        int n = snprintf(payload, sizeof(payload), "Ping from %s-%d",
+                         "applink-sim", s->rec->id);
+
+        s->next_ping_at = now + sim->ping_ms;
+        if (!s->no_pings && !s->zombie && !s->close_sent) {
+            ssim_sock_queue(s, true, payload, (size_t)n);
+            s->rec->pings_sent++;
+        }
+    }
+    if (s->lifetime_at && now >= s->lifetime_at) {
+        s->lifetime_at = 0;
+        start_refresh(sim, s);
+    }
+    if (s->refresh_at && now >= s->refresh_at)
+        send_refresh(sim, s);
+    if (s->close_at && now >= s->close_at) {
+        s->close_at = 0;
+        request_close(s, 1000, "refresh_requested");
+    }
+}
+
+static void
+tick_delivery(struct slack_sim *sim, struct ssim_delivery *d)
+{
+    struct slack_sim_envelope *last = d->last;
+
+    d->deadline = 0;
+    if (d->retries) {
+        if (d->attempts <= sim->max_retries) {
+            attempt(sim, d, "timeout");
+            return;
+        }
+        d->finished = true;
+        ssim_observe(sim, SLACK_SIM_OBS_TIMEOUT, ssim_chan(sim, d->channel),
+                     NULL, NULL, NULL, "(%s: never acked after %d "
+                     "attempts; Slack gives up)", d->label, d->attempts);
+        return;
+    }
+    d->finished = true;
+    last->timed_out = true;
+    ssim_observe(sim, SLACK_SIM_OBS_TIMEOUT, ssim_chan(sim, d->channel),
+                 NULL, NULL, NULL, "(%s: not acked in %d ms; @%s sees "
+                 "\"operation_timeout\")", d->label, sim->ack_ms,
+                 ssim_user_label(sim, d->user));
+}
+
+static void
+tick(void *arg)
+{
+    struct slack_sim *sim = arg;
+    int64_t now = ssim_now(sim);
+
+    sim->in_tick = true;
+    for (struct ssim_sock *s = sim->socks; s; s = s->next)
+        if (s->wsi)
+            tick_socket(sim, s, now);
+    /* attempt() may append deliveries' envelopes, never deliveries, so
+     * the count is stable while we walk. */
+    for (size_t i = 0; i < sim->deliveries.n; i++) {
+        struct ssim_delivery *d = sim->deliveries.v[i];
+
+        if (!d->finished && d->deadline && now >= d->deadline)
+            tick_delivery(sim, d);
+    }
+    sim->in_tick = false;
+    ssim_schedule(sim);
+}
+
+/* ---- faults ---- */
+
+static void
+fault_warning(struct slack_sim *sim, struct ssim_sock *s,
+              const struct slack_sim_fault_args *a)
+{
+    (void)a;
+    start_refresh(sim, s);
+}
+
+static void
+fault_refresh(struct slack_sim *sim, struct ssim_sock *s,
+              const struct slack_sim_fault_args *a)
+{
+    (void)a;
+    send_refresh(sim, s);
+}
+
+static void
+fault_link_disabled(struct slack_sim *sim, struct ssim_sock *s,
+                    const struct slack_sim_fault_args *a)
+{
+    (void)a;
+    send_disconnect(sim, s, "link_disabled");
+    request_close(s, 1000, "link_disabled");
+}
+
+static void
+fault_too_many(struct slack_sim *sim, struct ssim_sock *s,
+               const struct slack_sim_fault_args *a)
+{
+    (void)a;
+    send_disconnect(sim, s, "too_many_websockets");
+    request_close(s, 1000, "too_many_websockets");
+}
+
+static void
+fault_close(struct slack_sim *sim, struct ssim_sock *s,
+            const struct slack_sim_fault_args *a)
+{
+    (void)sim;
+    request_close(s, a->code ? a->code : 1011, "");
+}
+
+static void
+fault_drop(struct slack_sim *sim, struct ssim_sock *s,
+           const struct slack_sim_fault_args *a)
+{
+    (void)sim;
+    (void)a;
+    s->drop = true;
+    s->deliverable = false;
+    ssim_sock_wake(s);
+}
+
+static void
+fault_zombie(struct slack_sim *sim, struct ssim_sock *s,
+             const struct slack_sim_fault_args *a)
+{
+    (void)sim;
+    (void)a;
+    s->zombie = true;
+    ssim_sock_wake(s);
+}
+
+static void
+fault_stop_pings(struct slack_sim *sim, struct ssim_sock *s,
+                 const struct slack_sim_fault_args *a)
+{
+    (void)sim;
+    (void)a;
+    s->no_pings = true;
+}
+
+static void
+fault_malformed(struct slack_sim *sim, struct ssim_sock *s,
+                const struct slack_sim_fault_args *a)
+{
+    static const char bad[] = "{\"type\":\"events_api\",\"envelope_id\":"
+                              "\"7c1e\",\"payload\":{\"event\":";
+
+    (void)sim;
+    (void)a;
+    ssim_sock_queue(s, false, bad, sizeof(bad) - 1);
+}
+
+static void
+fault_unknown_type(struct slack_sim *sim, struct ssim_sock *s,
+                   const struct slack_sim_fault_args *a)
+{
+    cJSON *j = cJSON_CreateObject();
+    char id[40];
+
+    (void)a;
+    ssim_uuid(sim, id);
+    cJSON_AddStringToObject(j, "envelope_id", id);
+    cJSON_AddStringToObject(j, "type", "quantum_entanglement");
+    cJSON_AddObjectToObject(j, "payload");
+    cJSON_AddBoolToObject(j, "accepts_response_payload", 0);
+    send_json(s, j);
+}
+
+static void
+fault_missing_fields(struct slack_sim *sim, struct ssim_sock *s,
+                     const struct slack_sim_fault_args *a)
+{
+    cJSON *j = cJSON_CreateObject(), *p;
+
+    (void)a;
+    cJSON_AddStringToObject(j, "type", "events_api");
+    cJSON_AddBoolToObject(j, "accepts_response_payload", 0);
+    p = cJSON_AddObjectToObject(j, "payload");
+    cJSON_AddStringToObject(p, "type", "event_callback");
+    cJSON_AddStringToObject(p, "team_id", sim->id.team_id);
+    send_json(s, j);
+}
+
+static void
+fault_oversized(struct slack_sim *sim, struct ssim_sock *s,
+                const struct slack_sim_fault_args *a)
+{
+    size_t want = a->bytes ? a->bytes : (size_t)2 << 20;
+    struct buf b;
+    char id[40];
+
+    ssim_uuid(sim, id);
+    buf_init(&b, want + 512);
+    buf_printf(&b, "{\"envelope_id\":\"%s\",\"type\":\"events_api\","
+               "\"accepts_response_payload\":false,\"retry_attempt\":0,"
+               "\"retry_reason\":\"\",\"payload\":{\"type\":"
+               "\"event_callback\",\"event\":{\"type\":\"message\","
+               "\"text\":\"", id);
+    while (b.len + 4 < want && !b.overflow)
+        buf_addc(&b, 'x');
+    buf_adds(&b, "\"}}}");
+    ssim_sock_queue(s, false, b.data, b.len);
+    buf_free(&b);
+}
+
+typedef void fault_fn(struct slack_sim *, struct ssim_sock *,
+                      const struct slack_sim_fault_args *);
+
+static const struct {
+    const char *name;
+    fault_fn   *fn;
+} faults[SLACK_SIM_FAULT_COUNT_] = {
+    [SLACK_SIM_FAULT_WARNING] = { .name = "warning", .fn = fault_warning },
+    [SLACK_SIM_FAULT_REFRESH] = { .name = "refresh_requested",
+                                  .fn = fault_refresh },
+    [SLACK_SIM_FAULT_LINK_DISABLED] = { .name = "link_disabled",
+                                        .fn = fault_link_disabled },
+    [SLACK_SIM_FAULT_TOO_MANY] = { .name = "too_many_websockets",
+                                   .fn = fault_too_many },
+    [SLACK_SIM_FAULT_CLOSE] = { .name = "close", .fn = fault_close },
+    [SLACK_SIM_FAULT_DROP] = { .name = "drop", .fn = fault_drop },
+    [SLACK_SIM_FAULT_ZOMBIE] = { .name = "zombie", .fn = fault_zombie },
+    [SLACK_SIM_FAULT_STOP_PINGS] = { .name = "stop_pings",
+                                     .fn = fault_stop_pings },
+    [SLACK_SIM_FAULT_MALFORMED] = { .name = "malformed",
+                                    .fn = fault_malformed },
+    [SLACK_SIM_FAULT_UNKNOWN_TYPE] = { .name = "unknown_type",
+                                       .fn = fault_unknown_type },
+    [SLACK_SIM_FAULT_MISSING_FIELDS] = { .name = "missing_fields",
+                                         .fn = fault_missing_fields },
+    [SLACK_SIM_FAULT_OVERSIZED] = { .name = "oversized",
+                                    .fn = fault_oversized },
+};
+
+const char *
+slack_sim_fault_name(enum slack_sim_fault f)
+{
+    if ((int)f < 0 || f >= SLACK_SIM_FAULT_COUNT_)
+        return "?";
+    return faults[f].name;
+}
+
+int
+slack_sim_fault_from_name(const char *name)
+{
+    for (int i = 0; i < SLACK_SIM_FAULT_COUNT_; i++)
+        if (strcmp(faults[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static bool
+targets(const struct ssim_sock *s, int conn_id)
+{
+    if (!s->wsi || s->close_sent)
+        return false;
+    return conn_id == 0 ? !s->rec->refused : s->rec->id == conn_id;
+}
+
+int
+slack_sim_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
+                 const struct slack_sim_fault_args *args)
+{
+    struct slack_sim_fault_args none = { 0 };
+    int hit = 0;
+
+    sim->err[0] = '\0';
+    if ((int)f < 0 || f >= SLACK_SIM_FAULT_COUNT_) {
+        ssim_err(sim, "unknown fault %d", (int)f);
+        return -1;
+    }
+    for (struct ssim_sock *s = sim->socks; s; s = s->next)
+        if (targets(s, conn_id)) {
+            log_info(SSIM_MOD, "socket %d: fault %s", s->rec->id,
+                     faults[f].name);
+            faults[f].fn(sim, s, args ? args : &none);
+            hit++;
+        }
+    ssim_schedule(sim);
+    if (!hit) {
+        ssim_err(sim, "fault %s: no open socket %d", faults[f].name,
+                 conn_id);
+        return -1;
+    }
+    return 0;
+}
+
+int
+slack_sim_send_raw(struct slack_sim *sim, int conn_id, const char *text,
+                   size_t len)
+{
+    int hit = 0;
+
+    sim->err[0] = '\0';
+    for (struct ssim_sock *s = sim->socks; s; s = s->next)
+        if (targets(s, conn_id)) {
+            ssim_sock_queue(s, false, text, len);
+            hit++;
+        }
+    if (!hit) {
+        ssim_err(sim, "send: no open socket %d", conn_id);
+        return -1;
+    }
+    return 0;
+}
