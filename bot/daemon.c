@@ -10,9 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adapters/common/http.h"
+#include "adapters/common/ws.h"
 #include "adapters/console/console.h"
 #include "bot/config.h"
 #include "bot/loop.h"
+#include "bot/platform.h"
 #include "bot/seed.h"
 #include "core/arena.h"
 #include "core/core.h"
@@ -25,6 +28,15 @@
 /* The longest the timer sleeps, so a wall-clock jump (suspend, NTP step)
  * is noticed within a minute. */
 #define MAX_SLEEP_MS (60 * 1000)
+/* How long platforms may take to finish in-flight work on SIGTERM. */
+#define DRAIN_MS (10 * 1000)
+
+/* Every platform chorus can run on; `chorus run` starts the wanted ones. */
+static const struct platform_ops *const platforms[] = {
+    NULL,
+};
+
+#define MAX_PLATFORMS 4
 
 struct daemon {
     struct loop        *loop;
@@ -40,6 +52,16 @@ struct daemon {
     struct loop_signal *sig_int;
     struct loop_signal *sig_hup;
     struct console     *console;
+    struct ws_ctx      *ws;
+    struct http        *http;
+    struct platform_env env;
+    const struct platform_ops *pops[MAX_PLATFORMS];
+    struct adapter     *padapters[MAX_PLATFORMS];
+    size_t              nplatforms;
+    size_t              stopping_platforms;
+    struct loop_timer  *drain_timer;
+    bool                kick_pending;
+    bool                finished;
     bool                stopping;
     bool                verbose;
     bool                console_mode;
@@ -75,6 +97,41 @@ on_tick(void *arg)
 
 /* --- shutdown and reload ---------------------------------------------------- */
 
+/* The last step of a shutdown: close the transport, let the loop end. */
+static void
+finish_shutdown(struct daemon *d)
+{
+    if (d->finished)
+        return;
+    d->finished = true;
+    loop_timer_free(d->drain_timer);
+    d->drain_timer = NULL;
+    if (d->http) {
+        http_free(d->http);     /* frees loop handles: before loop_stop */
+        d->http = NULL;
+    }
+    if (d->ws)
+        ws_ctx_shutdown(d->ws); /* stage 1; stage 2 after loop_run */
+    loop_stop(d->loop);
+}
+
+static void
+platform_stopped(void *arg)
+{
+    struct daemon *d = arg;
+    if (d->stopping_platforms > 0 && --d->stopping_platforms == 0)
+        finish_shutdown(d);
+}
+
+static void
+on_drain_deadline(void *arg)
+{
+    struct daemon *d = arg;
+    log_warn("daemon", "platforms did not finish within %d s; closing",
+             DRAIN_MS / 1000);
+    finish_shutdown(d);
+}
+
 static void
 begin_shutdown(struct daemon *d, const char *why)
 {
@@ -93,7 +150,16 @@ begin_shutdown(struct daemon *d, const char *why)
     loop_signal_free(d->sig_int);
     loop_signal_free(d->sig_hup);
     d->sig_term = d->sig_int = d->sig_hup = NULL;
-    loop_stop(d->loop);
+    if (d->nplatforms == 0) {
+        finish_shutdown(d);
+        return;
+    }
+    d->stopping_platforms = d->nplatforms;
+    d->drain_timer = loop_timer_new(d->loop, on_drain_deadline, d);
+    loop_timer_arm(d->drain_timer, DRAIN_MS + 1000);
+    int64_t deadline = loop_now_ms(d->loop) + DRAIN_MS;
+    for (size_t i = 0; i < d->nplatforms; i++)
+        d->pops[i]->stop(d->padapters[i], deadline, platform_stopped, d);
 }
 
 static void
@@ -256,6 +322,14 @@ setup_loop(struct daemon *d)
 static void
 teardown(struct daemon *d)
 {
+    for (size_t i = 0; i < d->nplatforms; i++) {
+        core_detach(d->core, d->padapters[i]);
+        d->pops[i]->free(d->padapters[i]);
+    }
+    if (d->http)
+        http_free(d->http);
+    if (d->ws)
+        ws_ctx_free(d->ws);
     console_free(d->console);
     core_free(d->core);
     if (d->loop)
@@ -354,6 +428,38 @@ daemon_console(const struct daemon_options *opt)
 
 /* --- chorus run ------------------------------------------------------------ */
 
+static void
+on_kick(void *arg)
+{
+    struct daemon *d = arg;
+    d->kick_pending = false;
+    if (d->finished)
+        return;
+    core_flush(d->core);
+    arm(d);
+}
+
+/* A platform handed the core an event: flush and re-arm, once per loop
+ * iteration however many events arrived. */
+static void
+kick(void *arg)
+{
+    struct daemon *d = arg;
+    if (d->kick_pending)
+        return;
+    d->kick_pending = true;
+    loop_defer(d->loop, on_kick, d);
+}
+
+static void
+platform_fatal(void *arg, const char *platform, const char *why)
+{
+    struct daemon *d = arg;
+    log_error("daemon", "%s: %s", platform, why);
+    d->exit_code = 1;
+    begin_shutdown(d, "a platform cannot continue");
+}
+
 int
 daemon_run(const struct daemon_options *opt)
 {
@@ -361,10 +467,12 @@ daemon_run(const struct daemon_options *opt)
     if (load_config(&d, opt->config_path) != 0)
         return 1;
     apply_log_level(&d);
-    bool slack = d.cfg->slack.enabled ||
-                 (getenv("SLACK_APP_TOKEN") && getenv("SLACK_BOT_TOKEN"));
-    bool discord = d.cfg->discord.enabled || getenv("DISCORD_TOKEN");
-    if (!slack && !discord) {
+    const struct platform_ops *wanted[MAX_PLATFORMS];
+    size_t nwanted = 0;
+    for (size_t i = 0; platforms[i] && nwanted < MAX_PLATFORMS; i++)
+        if (platforms[i]->wanted(d.cfg))
+            wanted[nwanted++] = platforms[i];
+    if (nwanted == 0) {
         fprintf(stderr,
                 "chorus: no platform to run: enable slack or discord in the "
                 "configuration, or set SLACK_APP_TOKEN and SLACK_BOT_TOKEN, "
@@ -373,10 +481,47 @@ daemon_run(const struct daemon_options *opt)
         config_free(d.cfg);
         return 2;
     }
-    fprintf(stderr, "chorus: the Slack and Discord adapters are not built "
-            "into this version yet\n");
-    config_free(d.cfg);
-    return 2;
+    d.clock = clock_system();
+    if (open_core(&d, opt->db_path) != 0 || setup_loop(&d) != 0) {
+        teardown(&d);
+        return 1;
+    }
+    d.ws = ws_ctx_new(d.loop, NULL);
+    d.http = http_new(d.loop, NULL);
+    if (d.ws == NULL || d.http == NULL) {
+        fprintf(stderr, "chorus: cannot set up the network transport\n");
+        d.exit_code = 1;
+        begin_shutdown(&d, "start-up failed");
+    }
+    d.env = (struct platform_env){
+        .loop = d.loop, .ws = d.ws, .http = d.http, .core = d.core,
+        .cfg = d.cfg, .kick = kick, .fatal = platform_fatal, .arg = &d,
+    };
+    for (size_t i = 0; i < nwanted && !d.stopping; i++) {
+        struct ch_error err = { 0 };
+        struct adapter *a = wanted[i]->create(&d.env, &err);
+        if (a == NULL) {
+            fprintf(stderr, "chorus: %s: %s\n", wanted[i]->name, err.user);
+            d.exit_code = 1;
+            begin_shutdown(&d, "start-up failed");
+            break;
+        }
+        d.pops[d.nplatforms] = wanted[i];
+        d.padapters[d.nplatforms++] = a;
+        core_attach(d.core, a);
+        if (wanted[i]->start(a) != 0) {
+            fprintf(stderr, "chorus: %s: cannot start\n", wanted[i]->name);
+            d.exit_code = 1;
+            begin_shutdown(&d, "start-up failed");
+        }
+    }
+    arm(&d);
+    if (loop_run(d.loop) != 0)
+        log_warn("daemon", "the loop ended with handles still open");
+    int rc = d.exit_code;
+    teardown(&d);
+    log_info("daemon", "stopped");
+    return rc;
 }
 
 /* --- chorus check-config --------------------------------------------------- */
