@@ -1635,6 +1635,12 @@ secret_finish(char *value, size_t len, const char *what, char **out,
         st = ch_fail(err, CH_INVALID, "%s is empty", what);
     else if (strlen(value) != len || strpbrk(value, "\r\n") != NULL)
         st = ch_fail(err, CH_INVALID, "%s holds more than one line", what);
+    /* The log redacts secrets of 6 characters and more; a shorter one is
+     * no real token, and could not be kept out of the logs. */
+    else if (len < 8)
+        st = ch_fail(err, CH_INVALID,
+                     "%s is %zu characters long, too short for a token", what,
+                     len);
     if (st != CH_OK) {
         config_secret_free(value);
         return st;

@@ -10,13 +10,14 @@
 #include "xmalloc.h"
 
 #define LOG_LINE_MAX 4096
-#define LOG_MAX_SECRETS 16
 
 static enum log_level current_level = LOG_INFO;
 static log_sink_fn *sink_fn;
 static void *sink_arg;
-static char *secrets[LOG_MAX_SECRETS];
-static size_t nsecrets;
+/* Grows as needed: every token ever loaded stays redacted, including the
+ * ones a reload replaced. */
+static char **secrets;
+static size_t nsecrets, secrets_alloc;
 
 static const char *const level_names[] = {
     [LOG_DEBUG] = "debug",
@@ -66,12 +67,17 @@ log_set_sink(log_sink_fn *fn, void *arg)
 void
 log_add_secret(const char *secret)
 {
-    /* Very short values would redact ordinary words; they are not tokens. */
-    if (secret == NULL || strlen(secret) < 6 || nsecrets == LOG_MAX_SECRETS)
+    /* Very short values would redact ordinary words; they are not tokens
+     * (config_secret_load refuses them). */
+    if (secret == NULL || strlen(secret) < 6)
         return;
     for (size_t i = 0; i < nsecrets; i++)
         if (strcmp(secrets[i], secret) == 0)
             return;
+    if (nsecrets == secrets_alloc) {
+        secrets_alloc = secrets_alloc ? secrets_alloc * 2 : 8;
+        secrets = xrealloc(secrets, secrets_alloc, sizeof(*secrets));
+    }
     secrets[nsecrets++] = xstrdup(secret);
 }
 
@@ -80,7 +86,9 @@ log_clear_secrets(void)
 {
     for (size_t i = 0; i < nsecrets; i++)
         free(secrets[i]);
-    nsecrets = 0;
+    free(secrets);
+    secrets = NULL;
+    nsecrets = secrets_alloc = 0;
 }
 
 /* Length of a Slack-token-shaped run at s (xoxb-…, xapp-…), else 0. */

@@ -1035,6 +1035,12 @@ test_secret_env(void **state)
     assert_string_equal(err.user, "environment variable CHORUS_TEST_TOKEN "
                         "is not set");
 
+    setenv("CHORUS_TEST_TOKEN", "short", 1);
+    assert_int_equal(config_secret_load(NULL, "env:CHORUS_TEST_TOKEN",
+                                        &secret, &err), CH_INVALID);
+    assert_non_null(strstr(err.user, "too short for a token"));
+    assert_null(strstr(err.user, "short,"));   /* the value is not echoed */
+
     setenv("CHORUS_TEST_TOKEN", "", 1);
     assert_int_equal(config_secret_load(NULL, "env:CHORUS_TEST_TOKEN",
                                         &secret, &err), CH_INVALID);
