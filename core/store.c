@@ -120,6 +120,41 @@ store_exec(struct store *st, sqlite3_stmt *stmt)
     return status;
 }
 
+enum ch_status
+store_row(struct store *st, struct arena *a, sqlite3_stmt *s,
+          store_read_fn *read, void *row, const char *what)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        read(a, s, row);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, what);
+}
+
+enum ch_status
+store_rows(struct store *st, struct arena *a, sqlite3_stmt *s,
+           store_read_fn *read, size_t elem_size, void **out, size_t *n,
+           const char *what)
+{
+    size_t cap = 16, count = 0;
+    char *list = arena_alloc(a, cap * elem_size);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (count == cap) {
+            list = arena_grow(a, list, cap * elem_size, 2 * cap * elem_size);
+            cap *= 2;
+        }
+        read(a, s, list + count * elem_size);
+        count++;
+    }
+    sqlite3_reset(s);
+    *out = list;
+    *n = count;
+    return store_check(st, rc, what);
+}
+
 int64_t
 store_last_id(struct store *st)
 {

@@ -58,6 +58,20 @@ void                 store_bind_text(struct sqlite3_stmt *s, int idx,
                                      const char *text);
 void                 store_bind_int(struct sqlite3_stmt *s, int idx,
                                     int64_t v);
+/* Fill one struct from the current row of a statement. */
+typedef void store_read_fn(struct arena *a, struct sqlite3_stmt *s,
+                           void *row);
+/* Step a bound statement once: CH_OK with *row filled, CH_NOT_FOUND, or
+ * an error.  The statement is reset either way. */
+enum ch_status       store_row(struct store *st, struct arena *a,
+                               struct sqlite3_stmt *s, store_read_fn *read,
+                               void *row, const char *what);
+/* Step a bound statement to the end, reading every row into an arena
+ * array of elements of elem_size bytes.  *out and *n are always set. */
+enum ch_status       store_rows(struct store *st, struct arena *a,
+                                struct sqlite3_stmt *s, store_read_fn *read,
+                                size_t elem_size, void **out, size_t *n,
+                                const char *what);
 /* Log and translate a SQLite result code. */
 enum ch_status       store_check(struct store *st, int rc, const char *what);
 struct sqlite3      *store_db(struct store *st);

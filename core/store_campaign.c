@@ -15,8 +15,9 @@
     " LEFT JOIN agencies a ON a.id = c.agency_id"
 
 static void
-read_campaign(struct arena *a, sqlite3_stmt *s, struct campaign *c)
+read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct campaign *c = row;
     c->id = sqlite3_column_int64(s, 0);
     c->slug = store_col_text(a, s, 1);
     c->title = store_col_text(a, s, 2);
@@ -39,19 +40,6 @@ read_campaign(struct arena *a, sqlite3_stmt *s, struct campaign *c)
     c->created_at = sqlite3_column_int64(s, 15);
 }
 
-static enum ch_status
-one_campaign(struct store *st, struct arena *a, sqlite3_stmt *s,
-             struct campaign *c)
-{
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_campaign(a, s, c);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "campaign");
-}
-
 enum ch_status
 rec_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
                      struct campaign *c)
@@ -59,7 +47,7 @@ rec_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
                                      " WHERE c.slug = ?");
     store_bind_text(s, 1, slug);
-    return one_campaign(st, a, s, c);
+    return store_row(st, a, s, read_campaign, c, "campaign");
 }
 
 enum ch_status
@@ -69,7 +57,7 @@ rec_campaign_get(struct store *st, struct arena *a, int64_t id,
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
                                      " WHERE c.id = ?");
     sqlite3_bind_int64(s, 1, id);
-    return one_campaign(st, a, s, c);
+    return store_row(st, a, s, read_campaign, c, "campaign");
 }
 
 enum ch_status
@@ -83,7 +71,7 @@ rec_campaign_by_channel(struct store *st, struct arena *a,
             " WHERE ch.platform = ? AND ch.channel_id = ?");
     store_bind_text(s, 1, platform);
     store_bind_text(s, 2, channel_id);
-    return one_campaign(st, a, s, c);
+    return store_row(st, a, s, read_campaign, c, "campaign");
 }
 
 enum ch_status
@@ -113,15 +101,8 @@ rec_campaigns_for(struct store *st, struct arena *a, int64_t person_id,
             "  WHERE person_id = ?1 AND removed_at IS NULL))"
             " ORDER BY c.id DESC LIMIT 100");
     sqlite3_bind_int64(s, 1, person_id);
-    struct campaign *list = arena_alloc(a, 100 * sizeof(*list));
-    size_t count = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_campaign(a, s, &list[count++]);
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "campaigns");
+    return store_rows(st, a, s, read_campaign, sizeof(**out), (void **)out, n,
+                      "campaigns");
 }
 
 enum ch_status
@@ -161,6 +142,16 @@ rec_campaign_kickoff(struct store *st, int64_t id, int64_t now)
     return r == CH_OK && store_changes(st) == 0 ? CH_CONFLICT : r;
 }
 
+static void
+read_brief(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct brief *b = row;
+    b->version = sqlite3_column_int(s, 0);
+    for (int i = 0; i < BRIEF_NFIELDS; i++)
+        b->field[i] = store_col_text(a, s, 1 + i);
+    b->locked_at = store_col_int(s, 1 + BRIEF_NFIELDS, INT64_MIN);
+}
+
 enum ch_status
 rec_brief_get(struct store *st, struct arena *a, int64_t campaign_id,
               int version, struct brief *b)
@@ -172,17 +163,7 @@ rec_brief_get(struct store *st, struct arena *a, int64_t campaign_id,
             " WHERE campaign_id = ? AND version = ?");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int(s, 2, version);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        b->version = sqlite3_column_int(s, 0);
-        for (int i = 0; i < BRIEF_NFIELDS; i++)
-            b->field[i] = store_col_text(a, s, 1 + i);
-        b->locked_at = store_col_int(s, 1 + BRIEF_NFIELDS, INT64_MIN);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "brief");
+    return store_row(st, a, s, read_brief, b, "brief");
 }
 
 enum ch_status

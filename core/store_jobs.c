@@ -38,6 +38,22 @@ rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
     return r;
 }
 
+static void
+read_job(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct job *j = row;
+    j->id = sqlite3_column_int64(s, 0);
+    j->due_at = sqlite3_column_int64(s, 1);
+    j->kind = store_col_text(a, s, 2);
+    j->campaign_id = store_col_int(s, 3, 0);
+    j->deliverable_id = store_col_int(s, 4, 0);
+    j->person_id = store_col_int(s, 5, 0);
+    j->escalation_id = store_col_int(s, 6, 0);
+    j->arg = store_col_text(a, s, 7);
+    j->question_id = store_col_int(s, 8, 0);
+    j->rank = store_col_int(s, 9, 0);
+}
+
 enum ch_status
 rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
 {
@@ -46,23 +62,7 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
             " escalation_id, arg, question_id, rank FROM jobs WHERE due_at <= ?"
             " ORDER BY due_at, id LIMIT 1");   /* the first row */
     sqlite3_bind_int64(s, 1, now);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        j->id = sqlite3_column_int64(s, 0);
-        j->due_at = sqlite3_column_int64(s, 1);
-        j->kind = store_col_text(a, s, 2);
-        j->campaign_id = store_col_int(s, 3, 0);
-        j->deliverable_id = store_col_int(s, 4, 0);
-        j->person_id = store_col_int(s, 5, 0);
-        j->escalation_id = store_col_int(s, 6, 0);
-        j->arg = store_col_text(a, s, 7);
-        j->question_id = store_col_int(s, 8, 0);
-        j->rank = store_col_int(s, 9, 0);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "next job");
+    return store_row(st, a, s, read_job, j, "next job");
 }
 
 enum ch_status

@@ -13,8 +13,9 @@
 #define OUTBOX_FROM " FROM outbox o LEFT JOIN outbox r ON r.id = o.ref_id"
 
 static void
-read_row(struct arena *a, sqlite3_stmt *s, struct outbox_row *r)
+read_row(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct outbox_row *r = row;
     r->id = sqlite3_column_int64(s, 0);
     r->platform = store_col_text(a, s, 1);
     r->kind = store_col_text(a, s, 2);
@@ -68,17 +69,8 @@ rec_outbox_pending(struct store *st, struct arena *a, const char *platform,
     sqlite3_bind_int64(s, 2, after_id);
     sqlite3_bind_int64(s, 3, now);
     sqlite3_bind_int(s, 4, limit);
-    struct outbox_row *list = arena_alloc(a, (size_t)limit * sizeof(*list));
-    size_t count = 0;
-    int rc;
-    while (count < (size_t)limit && (rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_row(a, s, &list[count++]);
-    if (count == (size_t)limit)
-        rc = SQLITE_DONE;
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "outbox pending");
+    return store_rows(st, a, s, read_row, sizeof(**out), (void **)out, n,
+                      "outbox pending");
 }
 
 enum ch_status
@@ -88,13 +80,7 @@ rec_outbox_get(struct store *st, struct arena *a, int64_t id,
     sqlite3_stmt *s = store_stmt(st, "SELECT " OUTBOX_COLS OUTBOX_FROM
                                      " WHERE o.id = ?");
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_row(a, s, r);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "outbox row");
+    return store_row(st, a, s, read_row, r, "outbox row");
 }
 
 enum ch_status
@@ -108,13 +94,7 @@ rec_outbox_by_platform_ref(struct store *st, struct arena *a,
             " AND o.kind IN ('post','dm','reply') ORDER BY o.id DESC LIMIT 1");
     store_bind_text(s, 1, platform);
     store_bind_text(s, 2, platform_ref);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_row(a, s, r);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "outbox by ref");
+    return store_row(st, a, s, read_row, r, "outbox by ref");
 }
 
 enum ch_status
@@ -191,6 +171,18 @@ rec_outbox_next_retry(struct store *st, int64_t now)
     return t;
 }
 
+static void
+read_channel(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct channel_row *c = row;
+    c->campaign_id = sqlite3_column_int64(s, 0);
+    c->platform = store_col_text(a, s, 1);
+    c->channel_id = store_col_text(a, s, 2);
+    c->name = store_col_text(a, s, 3);
+    c->brief_msg = store_col_int(s, 4, 0);
+    c->status_msg = store_col_int(s, 5, 0);
+}
+
 enum ch_status
 rec_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
                 const char *platform, struct channel_row *c)
@@ -200,19 +192,7 @@ rec_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
             " status_msg FROM channels WHERE campaign_id = ? AND platform = ?");
     sqlite3_bind_int64(s, 1, campaign_id);
     store_bind_text(s, 2, platform);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        c->campaign_id = sqlite3_column_int64(s, 0);
-        c->platform = store_col_text(a, s, 1);
-        c->channel_id = store_col_text(a, s, 2);
-        c->name = store_col_text(a, s, 3);
-        c->brief_msg = store_col_int(s, 4, 0);
-        c->status_msg = store_col_int(s, 5, 0);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "channel");
+    return store_row(st, a, s, read_channel, c, "channel");
 }
 
 enum ch_status

@@ -11,8 +11,9 @@
     "p.work_days, p.preferred_platform, p.hours_set"
 
 static void
-read_person(struct arena *a, sqlite3_stmt *s, struct person *p)
+read_person(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct person *p = row;
     p->id = sqlite3_column_int64(s, 0);
     p->name = store_col_text(a, s, 1);
     p->tz = store_col_text(a, s, 2);
@@ -24,27 +25,13 @@ read_person(struct arena *a, sqlite3_stmt *s, struct person *p)
     p->hours_set = sqlite3_column_int(s, 8) != 0;
 }
 
-static enum ch_status
-one_person(struct store *st, struct arena *a, sqlite3_stmt *s,
-           struct person *p)
-{
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_person(a, s, p);
-        sqlite3_reset(s);
-        return CH_OK;
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? CH_NOT_FOUND : store_check(st, rc, "person");
-}
-
 enum ch_status
 rec_person_get(struct store *st, struct arena *a, int64_t id, struct person *p)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " PERSON_COLS
                                      " FROM people p WHERE p.id = ?");
     sqlite3_bind_int64(s, 1, id);
-    return one_person(st, a, s, p);
+    return store_row(st, a, s, read_person, p, "person");
 }
 
 enum ch_status
@@ -57,7 +44,7 @@ rec_person_by_identity(struct store *st, struct arena *a, const char *platform,
             " WHERE i.platform = ? AND i.user_id = ?");
     store_bind_text(s, 1, platform);
     store_bind_text(s, 2, user_id);
-    return one_person(st, a, s, p);
+    return store_row(st, a, s, read_person, p, "person");
 }
 
 enum ch_status
@@ -70,15 +57,8 @@ rec_people_by_name(struct store *st, struct arena *a, const char *name,
             " UNION SELECT person_id FROM identities"
             "   WHERE handle = ?1 COLLATE NOCASE) ORDER BY p.id LIMIT 16");
     store_bind_text(s, 1, name);
-    struct person *list = arena_alloc(a, 16 * sizeof(*list));
-    size_t count = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        read_person(a, s, &list[count++]);
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "people by name");
+    return store_rows(st, a, s, read_person, sizeof(**out), (void **)out, n,
+                      "people by name");
 }
 
 enum ch_status
@@ -261,6 +241,16 @@ rec_person_set_preferred(struct store *st, int64_t id, const char *platform)
     return store_exec(st, s);
 }
 
+static void
+read_brand(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct brand *b = row;
+    b->id = sqlite3_column_int64(s, 0);
+    b->name = store_col_text(a, s, 1);
+    b->category = store_col_text(a, s, 2);
+    b->exclusive = store_col_text(a, s, 3);
+}
+
 enum ch_status
 rec_brand_by_name(struct store *st, struct arena *a, const char *name,
                   struct brand *b)
@@ -268,17 +258,7 @@ rec_brand_by_name(struct store *st, struct arena *a, const char *name,
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, name, category, exclusive FROM brands WHERE name = ?");
     store_bind_text(s, 1, name);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        b->id = sqlite3_column_int64(s, 0);
-        b->name = store_col_text(a, s, 1);
-        b->category = store_col_text(a, s, 2);
-        b->exclusive = store_col_text(a, s, 3);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "brand");
+    return store_row(st, a, s, read_brand, b, "brand");
 }
 
 enum ch_status

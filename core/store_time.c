@@ -90,8 +90,9 @@ rec_schedule_put(struct store *st, int64_t campaign_id,
                "answered_at, answer, reminded_at"
 
 static void
-read_question(struct arena *a, sqlite3_stmt *s, struct question *q)
+read_question(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct question *q = row;
     q->id = sqlite3_column_int64(s, 0);
     q->campaign_id = sqlite3_column_int64(s, 1);
     q->asked_by = sqlite3_column_int64(s, 2);
@@ -126,13 +127,7 @@ rec_question_get(struct store *st, struct arena *a, int64_t id,
     sqlite3_stmt *s = store_stmt(st, "SELECT " Q_COLS
                                      " FROM questions WHERE id = ?");
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_question(a, s, q);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "question");
+    return store_row(st, a, s, read_question, q, "question");
 }
 
 enum ch_status

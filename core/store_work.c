@@ -15,8 +15,9 @@
     " JOIN people p ON p.id = d.creator_id"
 
 static void
-read_deliverable(struct arena *a, sqlite3_stmt *s, struct deliverable *d)
+read_deliverable(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct deliverable *d = row;
     d->id = sqlite3_column_int64(s, 0);
     d->campaign_id = sqlite3_column_int64(s, 1);
     d->slug = store_col_text(a, s, 2);
@@ -36,19 +37,6 @@ read_deliverable(struct arena *a, sqlite3_stmt *s, struct deliverable *d)
     d->fee_cents = store_col_int(s, 12, INT64_MIN);
     d->currency = store_col_text(a, s, 13);
     d->rounds = sqlite3_column_int(s, 14);
-}
-
-static enum ch_status
-one_deliverable(struct store *st, struct arena *a, sqlite3_stmt *s,
-                struct deliverable *d)
-{
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_deliverable(a, s, d);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "deliverable");
 }
 
 enum ch_status
@@ -90,7 +78,7 @@ rec_deliverable_get(struct store *st, struct arena *a, int64_t campaign_id,
                                      " WHERE d.campaign_id = ? AND d.number = ?");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int(s, 2, number);
-    return one_deliverable(st, a, s, d);
+    return store_row(st, a, s, read_deliverable, d, "deliverable");
 }
 
 enum ch_status
@@ -100,7 +88,7 @@ rec_deliverable_by_id(struct store *st, struct arena *a, int64_t id,
     sqlite3_stmt *s = store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
                                      " WHERE d.id = ?");
     sqlite3_bind_int64(s, 1, id);
-    return one_deliverable(st, a, s, d);
+    return store_row(st, a, s, read_deliverable, d, "deliverable");
 }
 
 enum ch_status
@@ -145,21 +133,8 @@ rec_deliverables(struct store *st, struct arena *a, int64_t campaign_id,
             " ORDER BY d.campaign_id, p.name COLLATE NOCASE, d.number");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int64(s, 2, creator_id);
-    size_t cap = 16, count = 0;
-    struct deliverable *list = arena_alloc(a, cap * sizeof(*list));
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (count == cap) {
-            list = arena_grow(a, list, cap * sizeof(*list),
-                              2 * cap * sizeof(*list));
-            cap *= 2;
-        }
-        read_deliverable(a, s, &list[count++]);
-    }
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "deliverables");
+    return store_rows(st, a, s, read_deliverable, sizeof(**out), (void **)out,
+                      n, "deliverables");
 }
 
 enum ch_status
@@ -235,8 +210,9 @@ rec_review_insert(struct store *st, const struct review_record *r, int64_t now)
     "level_since, cycle, state, acked_by, ack_note, resolution"
 
 static void
-read_escalation(struct arena *a, sqlite3_stmt *s, struct escalation *e)
+read_escalation(struct arena *a, sqlite3_stmt *s, void *row)
 {
+    struct escalation *e = row;
     e->id = sqlite3_column_int64(s, 0);
     e->campaign_id = sqlite3_column_int64(s, 1);
     e->deliverable_id = store_col_int(s, 2, 0);
@@ -283,13 +259,7 @@ rec_escalation_get(struct store *st, struct arena *a, int64_t id,
     sqlite3_stmt *s = store_stmt(st, "SELECT " ESC_COLS
                                      " FROM escalations WHERE id = ?");
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        read_escalation(a, s, e);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "escalation");
+    return store_row(st, a, s, read_escalation, e, "escalation");
 }
 
 enum ch_status
@@ -345,19 +315,6 @@ rec_escalations_open(struct store *st, struct arena *a, int64_t campaign_id,
         st, "SELECT " ESC_COLS " FROM escalations"
             " WHERE campaign_id = ? AND state != 'resolved' ORDER BY id");
     sqlite3_bind_int64(s, 1, campaign_id);
-    size_t cap = 8, count = 0;
-    struct escalation *list = arena_alloc(a, cap * sizeof(*list));
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (count == cap) {
-            list = arena_grow(a, list, cap * sizeof(*list),
-                              2 * cap * sizeof(*list));
-            cap *= 2;
-        }
-        read_escalation(a, s, &list[count++]);
-    }
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "escalations");
+    return store_rows(st, a, s, read_escalation, sizeof(**out), (void **)out,
+                      n, "escalations");
 }
