@@ -1,5 +1,6 @@
 /* new, brief, kickoff, add, remove. */
 #include <string.h>
+#include <strings.h>
 
 #include "commands.h"
 #include "core_internal.h"
@@ -141,6 +142,20 @@ split_items(struct ctx *c, const char *text, struct buf *out)
     return CH_OK;
 }
 
+/* Is the item (len bytes) already in a '\n'-separated list?  Case
+ * does not make it a different requirement. */
+static bool
+list_has(const char *list, const char *item, size_t len)
+{
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n == len && strncasecmp(p, item, len) == 0)
+            return true;
+        p += n + (p[n] == '\n');
+    }
+    return false;
+}
+
 static enum ch_status
 brief_change(struct ctx *c, bool append)
 {
@@ -164,24 +179,36 @@ brief_change(struct ctx *c, bool append)
                        cp->slug);
     const char *old = b.field[field] ? b.field[field] : "";
     struct buf value = BUF_INIT;
-    if (fi->is_list) {
-        if (append && *old)
-            buf_adds(&value, old);
+    if (fi->is_list && append) {
+        /* Only items not listed yet: the same one twice is a typo, not a
+         * second requirement. */
+        struct buf fresh = BUF_INIT;
+        s = split_items(c, text, &fresh);
+        buf_adds(&value, old);
+        for (const char *q = buf_cstr(&fresh); s == CH_OK && *q;) {
+            size_t len = strcspn(q, "\n");
+            if (!list_has(old, q, len))
+                buf_printf(&value, "%s%.*s", value.len ? "\n" : "",
+                           (int)len, q);
+            q += len + (q[len] == '\n');
+        }
+        if (s == CH_OK && fresh.len == 0)
+            s = ch_fail(&c->err, CH_INVALID, "give at least one item");
+        buf_free(&fresh);
+    } else if (fi->is_list) {
         s = split_items(c, text, &value);
         if (s == CH_OK && value.len == 0)
             s = ch_fail(&c->err, CH_INVALID, "give at least one item");
-        if (s == CH_OK && append) {
-            /* The same item twice is a typo, not a requirement. */
-            size_t n = 0;
-            for (const char *p = buf_cstr(&value); *p; p++)
-                n += *p == '\n';
-            if (n + 1 > MAX_LIST_ITEMS)
-                s = ch_fail(&c->err, CH_INVALID,
-                            "%s already has %d items", fi->name,
-                            MAX_LIST_ITEMS);
-        }
     } else {
         buf_adds(&value, text);
+    }
+    if (s == CH_OK && fi->is_list) {
+        size_t n = 1;
+        for (const char *q = buf_cstr(&value); *q; q++)
+            n += *q == '\n';
+        if (n > MAX_LIST_ITEMS)
+            s = ch_fail(&c->err, CH_INVALID, "%s may hold at most %d items",
+                        fi->name, MAX_LIST_ITEMS);
     }
     if (s != CH_OK) {
         buf_free(&value);

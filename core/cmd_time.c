@@ -85,8 +85,22 @@ cmd_back(struct ctx *c)
     enum ch_status s = subject_person(c, &who);
     if (s != CH_OK)
         return s;
+    /* Reminders that waited for this time off were put back to the first
+     * moment the person is free again, and re-queued while it ran: they
+     * resume now (and still meet working hours and the daily cap). */
+    int64_t resume = avail_next(c, who, c->now);
+    int64_t *from, *to, since = INT64_MAX;
+    char **notes;
+    size_t nranges = 0;
+    rec_time_off_list(c->st, c->a, who->id, c->now, &from, &to, &notes,
+                      &nranges);
+    for (size_t i = 0; i < nranges; i++)
+        if (from[i] < c->now && from[i] < since)
+            since = from[i];
     int ended = 0;
     s = rec_time_off_end(c->st, who->id, c->now, &ended);
+    if (s == CH_OK && ended && since != INT64_MAX)
+        s = rec_jobs_resume(c->st, who->id, since, resume, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not end the time off");
     if (!ended) {

@@ -1257,12 +1257,20 @@ check_permission(struct ctx *c, const struct cmd_form *f,
         return CH_OK;
     if (actions & ACTS(ACT_HANDLE_ESCALATION))
         return CH_OK;   /* the ladder decides: see cmd_escalate.c */
+    /* "tz <yourself> <zone>" is setting your own. */
+    if (actions & ACTS(ACT_FOR_OTHERS)) {
+        for (size_t i = 0; i < f->nelems; i++)
+            if (p->args[i].person && c->has_caller &&
+                p->args[i].person->id == c->caller.id &&
+                perm_allows(&c->set->perms, ACT_SELF, p->roles))
+                return CH_OK;
+    }
     char need[128];
     command_roles_needed(c, actions, need, sizeof(need));
     if (actions & ACTS(ACT_SUBMIT))
         return ch_fail(&c->err, CH_DENIED,
-                       "only the deliverable's creator, or a %s, may %s it",
-                       need, f->spec->name);
+                       "%s: only the deliverable's creator, or a %s, may do "
+                       "this", f->spec->name, need);
     if (p->campaign && !(p->roles & ~ROLE_ADMIN) && !c->caller_admin)
         return ch_fail(&c->err, CH_DENIED,
                        "%s needs the role %s in %s; you are not part of %s",

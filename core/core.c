@@ -140,6 +140,15 @@ reconcile_channels(struct core *core, struct adapter *a)
     int64_t *ids;
     size_t n;
     rec_campaigns_without_channel(c.st, c.a, platform, &ids, &n);
+    /* A channel whose creation failed for good is asked for again at
+     * start: the messages held for it were kept, not lost. */
+    int64_t *retry;
+    size_t nretry;
+    rec_channels_unresolved(c.st, c.a, platform, &retry, &nretry);
+    for (size_t i = 0; i < nretry; i++) {
+        queue_simple(&c, OUT_CREATE_CHANNEL, retry[i], 0, NULL);
+        c.out_tail->platform = platform;
+    }
     for (size_t i = 0; i < n; i++) {
         struct campaign cp;
         if (rec_campaign_get(c.st, c.a, ids[i], &cp) != CH_OK)
@@ -240,8 +249,10 @@ apply_user_info(struct ctx *c, const struct core_event *ev)
         return;
     /* A name the person was given by a mention placeholder gives way to
      * the platform's; a zone they or a coordinator chose is kept. */
-    if (ev->user_name && *ev->user_name && strcmp(p.name, ev->user_name) != 0)
-        rec_person_set_name(c->st, p.id, ev->user_name);
+    char name[256];
+    str_clean_name(ev->user_name ? ev->user_name : "", name, sizeof(name), 80);
+    if (name[0] && strcmp(p.name, name) != 0)
+        rec_person_set_name(c->st, p.id, name);
     if (ev->tz && *ev->tz && tz_valid(ev->tz) &&
         (p.tz_source == NULL || strcmp(p.tz_source, "platform") == 0) &&
         (p.tz == NULL || strcmp(p.tz, ev->tz) != 0)) {
@@ -260,6 +271,38 @@ set_caller(struct ctx *c, const struct core_event *ev)
                                                   ev->channel_id,
                                                   &c->here) == CH_OK)
         c->in_channel = true;
+}
+
+/* The refused text for its audit line, which `audit` shows in chat: cut
+ * between characters, with stray bytes and control characters as '?'
+ * (the text may have been refused for holding them, and \x01 would read
+ * as one of notify.c's markers) and line breaks as spaces. */
+static void
+refused_excerpt(const char *text, char *out, size_t outlen)
+{
+    size_t o = 0, len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = (unsigned char)text[i];
+        size_t n = 1;
+        if (ch >= 0x80) {
+            n = (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3
+                : (ch & 0xf8) == 0xf0 ? 4 : 1;
+            if (n > len - i || utf8_invalid_at(text + i, n) >= 0)
+                n = 0;   /* a stray byte */
+        }
+        if (o + (n ? n : 1) >= outlen)
+            break;
+        if (n == 0 || ch == 0x7f || (ch < 0x20 && !strchr("\t\n\r", ch))) {
+            out[o++] = '?';
+        } else if (ch < 0x20) {
+            out[o++] = ' ';
+        } else {
+            memcpy(out + o, text + i, n);
+            o += n;
+        }
+        i += n ? n : 1;
+    }
+    out[o] = '\0';
 }
 
 /* The refusal path: nothing but the dedupe mark, an audit line and the
@@ -290,7 +333,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     if (ev->event_id)
         rec_inbound_mark(c->st, ev->platform, ev->event_id, c->now);
     char text[200];
-    snprintf(text, sizeof(text), "%s", ev->text ? ev->text : "");
+    refused_excerpt(ev->text ? ev->text : "", text, sizeof(text));
     audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
     reply(c, "%s", err.user);
     s = ctx_write_outbox(c, reply_id);
@@ -598,65 +641,77 @@ mark_outcome(struct core *core, int64_t id, const char *state_error,
         rec_outbox_sent(core->store, id, NULL, core_now(core));
 }
 
+/* Rows to look at per flush: held rows are stepped over, so a campaign
+ * whose channel is missing cannot stand in front of everyone else. */
+#define FLUSH_SCAN_MAX (FLUSH_BATCH * 32)
+
 /* Hand one platform its pending rows; false when the adapter is busy. */
 static bool
 flush_adapter(struct core *core, struct adapter *a)
 {
     struct arena *ar = core->flush_arena;
     for (int pass = 0; pass < 8; pass++) {
-        arena_reset(ar);
-        struct outbox_row *rows;
-        size_t n;
-        if (rec_outbox_pending(core->store, ar, adapter_name(a),
-                               core_now(core), 0, FLUSH_BATCH, &rows, &n) !=
-            CH_OK)
-            return true;
         bool progress = false;
-        int64_t held[FLUSH_BATCH];
-        size_t nheld = 0;
-        for (size_t i = 0; i < n; i++) {
-            const struct outbox_row *row = &rows[i];
-            if (idset_has(&core->handed, row->id))
-                continue;
-            /* Keep a campaign's messages in order behind a held one. */
-            bool behind = false;
-            for (size_t h = 0; h < nheld && row->campaign_id; h++)
-                behind |= held[h] == row->campaign_id;
-            if (behind)
-                continue;
-            struct out_msg msg;
-            struct out_button buttons[OUT_MAX_BUTTONS];
-            enum hold hd = prepare(core, a, ar, row, &msg, buttons);
-            if (hd == HOLD) {
-                if (row->campaign_id && nheld < FLUSH_BATCH)
-                    held[nheld++] = row->campaign_id;
-                continue;
-            }
-            if (hd == DROP) {
-                mark_outcome(core, row->id, "nothing to deliver", false);
+        /* Campaigns with a held row: their later rows wait behind it, so
+         * a channel shows its messages in order. */
+        struct idset held = { 0 };
+        int64_t after = 0;
+        size_t scanned = 0;
+        while (scanned < FLUSH_SCAN_MAX) {
+            arena_reset(ar);
+            struct outbox_row *rows;
+            size_t n;
+            if (rec_outbox_pending(core->store, ar, adapter_name(a),
+                                   core_now(core), after, FLUSH_BATCH, &rows,
+                                   &n) != CH_OK || n == 0)
+                break;
+            scanned += n;
+            after = rows[n - 1].id;
+            for (size_t i = 0; i < n; i++) {
+                const struct outbox_row *row = &rows[i];
+                if (idset_has(&core->handed, row->id) ||
+                    (row->campaign_id && idset_has(&held, row->campaign_id)))
+                    continue;
+                struct out_msg msg;
+                struct out_button buttons[OUT_MAX_BUTTONS];
+                enum hold hd = prepare(core, a, ar, row, &msg, buttons);
+                if (hd == HOLD) {
+                    idset_add(&held, row->campaign_id);
+                    continue;
+                }
+                if (hd == DROP) {
+                    mark_outcome(core, row->id, "nothing to deliver", false);
+                    progress = true;
+                    continue;
+                }
+                idset_add(&core->handed, row->id);
+                enum ch_status s = adapter_deliver(a, &msg);
+                if (s == CH_OK) {
+                    progress = true;
+                    continue;
+                }
+                idset_del(&core->handed, row->id);
+                if (s == CH_BUSY) {
+                    idset_free(&held);
+                    return false;
+                }
+                if (s == CH_UNSUPPORTED) {
+                    mark_outcome(core, row->id, NULL, false);
+                    progress = true;
+                    continue;
+                }
+                log_warn("core", "%s refused outbox %lld (%s): %s",
+                         adapter_name(a), (long long)row->id, row->kind,
+                         ch_strerror(s));
+                mark_outcome(core, row->id, ch_strerror(s), true);
                 progress = true;
-                continue;
             }
-            idset_add(&core->handed, row->id);
-            enum ch_status s = adapter_deliver(a, &msg);
-            if (s == CH_OK) {
-                progress = true;
-                continue;
-            }
-            idset_del(&core->handed, row->id);
-            if (s == CH_BUSY)
-                return false;
-            if (s == CH_UNSUPPORTED) {
-                mark_outcome(core, row->id, NULL, false);
-                progress = true;
-                continue;
-            }
-            log_warn("core", "%s refused outbox %lld (%s): %s",
-                     adapter_name(a), (long long)row->id, row->kind,
-                     ch_strerror(s));
-            mark_outcome(core, row->id, ch_strerror(s), true);
-            progress = true;
+            if (n < FLUSH_BATCH)
+                break;
         }
+        idset_free(&held);
+        /* A synchronous platform (the console) may have created a channel
+         * this pass: go round again for the rows that waited for it. */
         if (!progress)
             break;
     }
@@ -716,6 +771,12 @@ core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
         break;
     }
     default:
+        if (strcmp(row.kind, "create_channel") == 0)
+            log_error("core", "%s: the channel of campaign %lld could not be "
+                      "created (%s); its messages wait until chorus starts "
+                      "again with the cause fixed", row.platform,
+                      (long long)row.campaign_id,
+                      error ? error : ch_strerror(status));
         rec_outbox_failed(core->store, msg_id, error ? error
                                                      : ch_strerror(status));
         log_warn("core", "outbox %lld (%s on %s) failed for good: %s",

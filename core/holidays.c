@@ -122,10 +122,37 @@ first_error(icalcomponent *comp)
     return NULL;
 }
 
+/* libical takes 20261345 or T256100 as they come; the calendar does not
+ * have such days or times, and normalising them would move the holiday. */
+static bool
+civil_valid(struct icaltimetype t)
+{
+    if (t.month < 1 || t.month > 12 || t.day < 1 ||
+        t.day > icaltime_days_in_month(t.month, t.year))
+        return false;
+    return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 &&
+                         t.minute < 60 && t.second >= 0 && t.second <= 60);
+}
+
+/* The TZID of a DTSTART/DTEND libical could not resolve (neither a
+ * VTIMEZONE in the file nor a zone it knows), or NULL: such a time
+ * would otherwise be read silently as floating. */
+static const char *
+unknown_tzid(icalcomponent *ev, icalproperty_kind kind, struct icaltimetype t)
+{
+    icalproperty *p = icalcomponent_get_first_property(ev, kind);
+    if (p == NULL || t.zone != NULL || icaltime_is_utc(t))
+        return NULL;
+    icalparameter *tz = icalproperty_get_first_parameter(p,
+                                                         ICAL_TZID_PARAMETER);
+    return tz ? icalparameter_get_tzid(tz) : NULL;
+}
+
 static enum ch_status
 parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
             const char *path)
 {
+    const char *name = icalcomponent_get_summary(ev);
     struct icaltimetype start = icalcomponent_get_dtstart(ev);
     if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
         return ch_fail(err, CH_INVALID, "%s: an event has no valid DTSTART",
@@ -133,7 +160,23 @@ parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
     struct icaltimetype end = icalcomponent_get_dtend(ev);
     if (icaltime_is_null_time(end))
         end = start;
-    const char *name = icalcomponent_get_summary(ev);
+    if (!civil_valid(start) || !civil_valid(end))
+        return ch_fail(err, CH_INVALID,
+                       "%s: event \"%s\" has a date or time that does not "
+                       "exist (%04d-%02d-%02d %02d:%02d)", path,
+                       name ? name : "",
+                       civil_valid(start) ? end.year : start.year,
+                       civil_valid(start) ? end.month : start.month,
+                       civil_valid(start) ? end.day : start.day,
+                       civil_valid(start) ? end.hour : start.hour,
+                       civil_valid(start) ? end.minute : start.minute);
+    const char *tzid = unknown_tzid(ev, ICAL_DTSTART_PROPERTY, start);
+    if (tzid == NULL)
+        tzid = unknown_tzid(ev, ICAL_DTEND_PROPERTY, end);
+    if (tzid)
+        return ch_fail(err, CH_INVALID,
+                       "%s: event \"%s\" uses the unknown time zone \"%s\"",
+                       path, name ? name : "", tzid);
     icalproperty *rp = icalcomponent_get_first_property(ev,
                                                         ICAL_RRULE_PROPERTY);
     if (rp == NULL) {

@@ -14,6 +14,7 @@
 
 #include "core_internal.h"
 #include "log.h"
+#include "strutil.h"
 #include "when.h"
 
 void
@@ -194,6 +195,31 @@ audit(struct ctx *c, int64_t campaign_id, const char *subject,
 
 /* --- writing the queue to the outbox -------------------------------------- */
 
+/* Text for the outbox is valid UTF-8 whatever went into it: words quoted
+ * from input are cut to a byte length ("%.60s"), which can split a
+ * character, and platforms refuse such text.  The stray bytes go. */
+static const char *
+valid_utf8(struct ctx *c, const char *text)
+{
+    if (text == NULL)
+        return NULL;
+    size_t len = strlen(text);
+    long bad = utf8_invalid_at(text, len);
+    if (bad < 0)
+        return text;
+    struct buf b = BUF_INIT;
+    size_t i = 0;
+    while (bad >= 0) {
+        buf_add(&b, text + i, (size_t)bad);
+        i += (size_t)bad + 1;
+        bad = utf8_invalid_at(text + i, len - i);
+    }
+    buf_add(&b, text + i, len - i);
+    const char *out = arena_strdup(c->a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
 static enum ch_status
 insert_row(struct ctx *c, struct outbox_row *r, int64_t *id)
 {
@@ -232,7 +258,7 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
         .kind = out_kind_names[p->kind],
         .campaign_id = p->campaign_id,
         .person_id = p->person_id,
-        .text = p->text,
+        .text = valid_utf8(c, p->text),
         .buttons = p->buttons,
     };
     enum ch_status s = CH_OK;
@@ -258,7 +284,7 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
     case OUT_UPDATE: {
         int64_t pending = rec_outbox_pending_update(c->st, p->ref_id);
         if (pending)   /* one pending edit per message: keep the newest */
-            return rec_outbox_set_text(c->st, pending, p->text);
+            return rec_outbox_set_text(c->st, pending, r.text);
         r.platform = p->platform;
         r.ref_id = p->ref_id;
         return insert_row(c, &r, NULL);
@@ -285,7 +311,8 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
         if (p->kind == OUT_CREATE_CHANNEL) {
             struct channel_row have;
             if (rec_channel_get(c->st, c->a, p->campaign_id, name, &have) ==
-                CH_OK)
+                    CH_OK &&
+                have.channel_id)
                 continue;
             s = rec_channel_insert(c->st, p->campaign_id, name, cp.slug);
             if (s == CH_OK)

@@ -309,6 +309,14 @@ job_guard(struct ctx *c, const struct job *j)
           d.state == DELIV_CHANGES_REQUESTED))
         return CH_OK;
     const char *ref = deliv_ref(c, &d);
+    /* One alert per publish time: a submission or a review after the
+     * guard has spoken re-plans the deliverable, and must not sound it
+     * (and open an escalation) again. */
+    struct schedule s;
+    schedule_for(c, d.campaign_id, &s);
+    if (rec_audit_count_since(c->st, ref, "guard.alert",
+                              d.publish_at - s.guard) > 0)
+        return CH_OK;
     const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
         ? "it waits for your final approval"
         : d.state == DELIV_SUBMITTED ? "it is still in coordinator review"

@@ -14,7 +14,9 @@ person_for_identity(struct ctx *c, const char *platform, const char *user_id,
         return s;
     /* First sight: the person is known by their display name until the
      * platform tells us more (an OUT_LOOKUP brings name and zone). */
-    const char *name = name_hint && *name_hint ? name_hint : user_id;
+    char clean[256];
+    str_clean_name(name_hint ? name_hint : "", clean, sizeof(clean), 80);
+    const char *name = clean[0] ? clean : user_id;
     int64_t id;
     s = rec_person_create(c->st, name, c->now, &id);
     if (s == CH_OK)

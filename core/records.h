@@ -188,6 +188,9 @@ enum ch_status rec_audit_add(struct store *, int64_t at, int64_t actor_id,
                              const char *actor_ref, int64_t campaign_id,
                              const char *subject, const char *action,
                              const char *detail);
+/* How many lines of `action` on `subject` were written at or after since. */
+int64_t        rec_audit_count_since(struct store *, const char *subject,
+                                     const char *action, int64_t since);
 /* The last `limit` lines for a campaign (subject NULL) or for one subject,
  * oldest first; *total is how many exist. */
 enum ch_status rec_audit_list(struct store *, struct arena *,
@@ -265,6 +268,11 @@ enum ch_status rec_channel_set_id(struct store *, int64_t campaign_id,
 enum ch_status rec_channel_set_msgs(struct store *, int64_t campaign_id,
                                     const char *platform, int64_t brief_msg,
                                     int64_t status_msg);
+/* Campaigns with a channel row on platform that has no channel id and no
+ * pending request to create it (the request failed for good). */
+enum ch_status rec_channels_unresolved(struct store *, struct arena *,
+                                       const char *platform, int64_t **ids,
+                                       size_t *n);
 /* Campaigns (not closed) without a channel row on platform. */
 enum ch_status rec_campaigns_without_channel(struct store *, struct arena *,
                                              const char *platform,

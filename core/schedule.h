@@ -58,6 +58,10 @@ enum ch_status rec_jobs_delete_question(struct store *, int64_t question_id);
 int64_t        rec_jobs_more_urgent(struct store *, const char *kind,
                                     int64_t person_id, int64_t now,
                                     int64_t rank, int64_t id);
+/* A person's nudge and question jobs that were put back to due_at while
+ * they were away (re-queued at or after since) come due at now. */
+enum ch_status rec_jobs_resume(struct store *, int64_t person_id,
+                               int64_t since, int64_t due_at, int64_t now);
 int64_t        rec_jobs_next_due(struct store *);
 int64_t        rec_jobs_count(struct store *);
 

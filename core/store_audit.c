@@ -23,6 +23,21 @@ rec_audit_add(struct store *st, int64_t at, int64_t actor_id,
     return store_exec(st, s);
 }
 
+int64_t
+rec_audit_count_since(struct store *st, const char *subject,
+                      const char *action, int64_t since)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT count(*) FROM audit WHERE subject = ? AND action = ?"
+            " AND at >= ?");
+    store_bind_text(s, 1, subject);
+    store_bind_text(s, 2, action);
+    sqlite3_bind_int64(s, 3, since);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return n;
+}
+
 enum ch_status
 rec_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
                const char *subject, int limit, struct audit_line **out,

@@ -133,6 +133,21 @@ rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
     return n;
 }
 
+enum ch_status
+rec_jobs_resume(struct store *st, int64_t person_id, int64_t since,
+                int64_t due_at, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE jobs SET due_at = ?4 WHERE person_id = ?1"
+            " AND due_at = ?3 AND created_at >= ?2"
+            " AND kind IN ('nudge', 'question')");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, since);
+    sqlite3_bind_int64(s, 3, due_at);
+    sqlite3_bind_int64(s, 4, now);
+    return store_exec(st, s);
+}
+
 int64_t
 rec_jobs_next_due(struct store *st)
 {

@@ -13,6 +13,13 @@
 #define OUTBOX_FROM " FROM outbox o LEFT JOIN outbox r ON r.id = o.ref_id"
 
 static void
+read_id(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    (void)a;
+    *(int64_t *)row = sqlite3_column_int64(s, 0);
+}
+
+static void
 read_row(struct arena *a, sqlite3_stmt *s, void *row)
 {
     struct outbox_row *r = row;
@@ -247,13 +254,23 @@ rec_campaigns_without_channel(struct store *st, struct arena *a,
             " EXISTS (SELECT 1 FROM channels ch WHERE ch.campaign_id = c.id"
             " AND ch.platform = ?) ORDER BY id LIMIT 1000");
     store_bind_text(s, 1, platform);
-    int64_t *list = arena_alloc(a, 1000 * sizeof(*list));
-    size_t count = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        list[count++] = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    *ids = list;
-    *n = count;
-    return store_check(st, rc, "campaigns without channel");
+    return store_rows(st, a, s, read_id, sizeof(**ids), (void **)ids, n,
+                      "campaigns without channel");
+}
+
+enum ch_status
+rec_channels_unresolved(struct store *st, struct arena *a,
+                        const char *platform, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT ch.campaign_id FROM channels ch"
+            " JOIN campaigns c ON c.id = ch.campaign_id"
+            " WHERE ch.platform = ?1 AND ch.channel_id IS NULL"
+            " AND c.state != 'closed' AND NOT EXISTS (SELECT 1 FROM outbox o"
+            "  WHERE o.platform = ?1 AND o.kind = 'create_channel'"
+            "  AND o.campaign_id = ch.campaign_id AND o.state = 'pending')"
+            " ORDER BY ch.campaign_id LIMIT 1000");
+    store_bind_text(s, 1, platform);
+    return store_rows(st, a, s, read_id, sizeof(**ids), (void **)ids, n,
+                      "unresolved channels");
 }

@@ -129,3 +129,37 @@ str_starts_with_ci(const char *s, const char *prefix)
 {
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
+
+void
+str_clean_name(const char *in, char *out, size_t outlen, size_t max_chars)
+{
+    size_t o = 0, chars = 0, len = strlen(in);
+    bool space = false;
+    if (outlen == 0)
+        return;
+    for (size_t i = 0; i < len && chars < max_chars;) {
+        unsigned char ch = (unsigned char)in[i];
+        size_t n = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2
+                   : (ch & 0xf0) == 0xe0 ? 3 : (ch & 0xf8) == 0xf0 ? 4 : 0;
+        if (n == 0 || n > len - i || utf8_invalid_at(in + i, n) >= 0) {
+            i++;            /* a stray byte */
+            continue;
+        }
+        if (n == 1 && (ch < 0x20 || ch == 0x7f || ch == ' ')) {
+            space = o > 0;  /* runs of blanks and controls become one space */
+            i++;
+            continue;
+        }
+        if (o + n + (space ? 1 : 0) >= outlen)
+            break;
+        if (space) {
+            out[o++] = ' ';
+            space = false;
+        }
+        memcpy(out + o, in + i, n);
+        o += n;
+        i += n;
+        chars++;
+    }
+    out[o] = '\0';
+}

@@ -22,6 +22,11 @@ size_t      utf8_length(const char *s);
 /* True for ASCII letters, digits and the characters in extra. */
 bool        str_all_in(const char *s, const char *extra);
 bool        str_starts_with(const char *s, const char *prefix);
+/* A display name from a platform, made safe to store and show: invalid
+ * UTF-8 and control characters dropped, spaces collapsed and trimmed, at
+ * most max_chars characters.  Writes "" when nothing is left. */
+void        str_clean_name(const char *in, char *out, size_t outlen,
+                           size_t max_chars);
 /* Case-insensitive ASCII prefix test. */
 bool        str_starts_with_ci(const char *s, const char *prefix);
 

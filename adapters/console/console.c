@@ -358,7 +358,9 @@ normalize_mentions(const char *text, struct buf *out)
         if (*q == '@' && (q == text || q[-1] == ' ') &&
             isalnum((unsigned char)q[1])) {
             size_t n = 1;
-            while (isalnum((unsigned char)q[n]) || strchr("_.-", q[n]))
+            /* q[n] first: strchr() also finds the terminating NUL. */
+            while (isalnum((unsigned char)q[n]) ||
+                   (q[n] && strchr("_.-", q[n])))
                 n++;
             /* A trailing '.' ends the sentence, not the name. */
             while (n > 1 && q[n - 1] == '.')

@@ -22,6 +22,8 @@ huge=$(head -c 1200000 /dev/zero | tr '\0' 'y')
     echo "admin: /campaign brief bobby set audience '; DELETE FROM people; --"
     echo "admin: $huge"
     echo "admin: /campaign status bobby"
+    # a mention at the very end of a line (it once read past the end)
+    printf 'bob: thanks @carol'
 } >"$tmp/in"
 
 # shellcheck disable=SC2086
@@ -54,7 +56,9 @@ q() { sqlite3 -batch "$tmp/db" "$1"; }
 [ "$(q "SELECT count(*) FROM people")" -ge 1 ] || fail "people table emptied"
 [ "$(q "SELECT story IS NULL FROM brief_versions b JOIN campaigns c ON c.id = b.campaign_id AND b.version = c.brief_version WHERE c.slug = 'safe'")" = 1 ] ||
     fail "a refused brief change was applied"
-[ "$(q "SELECT count(*) FROM audit WHERE action = 'refused'")" = 3 ] ||
-    fail "expected 3 refusals in the audit log, got $(q "SELECT count(*) FROM audit WHERE action = 'refused'")"
+grep -q 'unknown command "thanks"' "$tmp/out" ||
+    fail "no reply to the DM that ended in a mention"
+[ "$(q "SELECT count(*) FROM audit WHERE action = 'refused'")" = 4 ] ||
+    fail "expected 4 refusals in the audit log, got $(q "SELECT count(*) FROM audit WHERE action = 'refused'")"
 [ $failed -eq 0 ] && echo "ok   bad input"
 exit $failed

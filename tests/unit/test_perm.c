@@ -1,0 +1,554 @@
+/*
+ * test_perm: who may do what (spec §3.4, perm.c and the relations in
+ * command.c, cmd_review.c, cmd_escalate.c), with the defaults and with
+ * `permit` overrides.
+ *
+ * The matrix: for each command line and each of seven people, allowed or
+ * not.  A refusal must be CH_DENIED, name the role that is needed, and
+ * change nothing but one audit line and the reply; an allowed command
+ * must succeed.  The expected rows are written from the spec's table,
+ * not read from perm.c.
+ */
+#include "core_fixture.h"
+
+#include "core/command.h"
+#include "core/perm.h"
+
+/* The people of the matrix world. */
+enum who {
+    BOB,      /* creator of #1..#3 */
+    DAVE,     /* another creator (flex) */
+    CAROL,    /* coordinator */
+    ALICE,    /* agency */
+    BRENDA,   /* brand */
+    ADMIN,    /* workspace admin, not in the campaign */
+    NINA,     /* nobody: not in any campaign */
+    NWHO
+};
+static const char *const names[NWHO] = {
+    "bob", "dave", "carol", "alice", "brenda", "admin", "nina",
+};
+
+#define W(x) (1u << (x))
+#define MANAGERS (W(CAROL) | W(ALICE) | W(ADMIN))
+#define REVIEWERS (W(CAROL) | W(ALICE) | W(BRENDA))
+#define HANDLERS (W(CAROL) | W(ALICE) | W(BRENDA) | W(ADMIN))
+#define MEMBERS (W(BOB) | W(DAVE) | W(CAROL) | W(ALICE) | W(BRENDA))
+#define EVERYONE ((1u << NWHO) - 1)
+
+enum world { ACTIVE, DRAFT };
+
+/*
+ * ACTIVE: spring-launch kicked off with alice as agency; bob's #1 waits
+ * for review, #2 is planned, #3 is approved by the brand; E1 (on #2) is
+ * with the coordinators; bob asked Q1.
+ * DRAFT: the same people, brief complete, not kicked off.
+ */
+static void
+build(struct fx *fx, enum world w)
+{
+    if (w == DRAFT) {
+        fx_world(fx, FX_WORLD_BRIEF | FX_WORLD_AGENCY);
+        return;
+    }
+    fx_world(fx, FX_WORLD_DELIVS | FX_WORLD_AGENCY);
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
+    fx_ok(fx, "bob", NULL, "submit spring-launch#3 https://x.example/3");
+    fx_ok(fx, "carol", NULL, "approve spring-launch#3");
+    fx_ok(fx, "brenda", NULL, "approve spring-launch#3");
+    fx_ok(fx, "carol", NULL, "escalate spring-launch#2 stuck on product");
+    fx_ok(fx, "bob", NULL, "ask spring-launch which can colour?");
+}
+
+struct row {
+    const char *line;
+    enum world  world;
+    unsigned    allowed;   /* W(who) bits */
+    const char *need;      /* in every refusal */
+    bool        alone;     /* each permitted caller needs a fresh world: a
+                              second one would find the work done */
+};
+
+#define DENY_MANAGE(cmd) cmd " needs the role coordinator, agency or admin"
+#define DENY_REVIEW(cmd) cmd " needs the role coordinator, agency or brand"
+#define DENY_MEMBER(cmd)                                                   \
+    cmd " needs the role coordinator, agency, brand, creator or admin"
+#define DENY_OTHERS                                                        \
+    "setting this for someone else needs the role coordinator, agency or " \
+    "admin"
+#define DENY_SUBMIT                                                        \
+    "only the deliverable's creator, or a coordinator, agency or admin"
+
+static const struct row matrix[] = {
+    { .line = "new fresh-one brand:Fizz", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("new"), .alone = true },
+    { .line = "add spring-launch erin role:creator", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("add") " in spring-launch" },
+    { .line = "remove spring-launch dave", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("remove"), .alone = true },
+    { .line = "deliverable spring-launch dave \"Story\" draft:+7d "
+              "publish:+14d", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("deliverable") },
+    { .line = "deliverable spring-launch#2 move draft:+8d", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("deliverable") },
+    { .line = "deliverable spring-launch#2 cancel budget moved",
+      .world = ACTIVE, .allowed = MANAGERS,
+      .need = DENY_MANAGE("deliverable"), .alone = true },
+    { .line = "kickoff spring-launch", .world = DRAFT, .allowed = MANAGERS,
+      .need = DENY_MANAGE("kickoff"), .alone = true },
+    /* Before kickoff the managers edit the brief; the brand may not. */
+    { .line = "brief spring-launch set story A new story", .world = DRAFT,
+      .allowed = MANAGERS, .need = "needs the role coordinator, agency" },
+    { .line = "brief spring-launch add must_include the logo",
+      .world = DRAFT, .allowed = MANAGERS,
+      .need = "needs the role coordinator, agency" },
+    /* After it only the brand (the wording is test_brief's). */
+    { .line = "brief spring-launch set story A new story", .world = ACTIVE,
+      .allowed = W(BRENDA), .need = "brand" },
+    { .line = "brief spring-launch", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN),
+      .need = DENY_MEMBER("brief") " in spring-launch; you are not part of "
+              "spring-launch" },
+    /* Submitting: the deliverable's own creator, or a manager. */
+    { .line = "submit spring-launch#2 https://x.example/2", .world = ACTIVE,
+      .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT },
+    { .line = "approve spring-launch#1", .world = ACTIVE,
+      .allowed = REVIEWERS, .need = DENY_REVIEW("approve"), .alone = true },
+    { .line = "changes spring-launch#1 the can is hidden", .world = ACTIVE,
+      .allowed = REVIEWERS, .need = DENY_REVIEW("changes"), .alone = true },
+    { .line = "reject spring-launch#1 off brief", .world = ACTIVE,
+      .allowed = REVIEWERS, .need = DENY_REVIEW("reject"), .alone = true },
+    { .line = "escalate spring-launch#2 still stuck", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("escalate") },
+    /* E1 is with the coordinators: they or anyone above may handle it. */
+    { .line = "ack E1 on it", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "E1 is with the coordinators of spring-launch: to acknowledge "
+              "it you need the role coordinator, agency, brand or admin",
+      .alone = true },
+    { .line = "resolve E1 product arrived", .world = ACTIVE,
+      .allowed = HANDLERS,
+      .need = "to resolve it you need the role coordinator, agency, brand "
+              "or admin", .alone = true },
+    { .line = "status spring-launch", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN),
+      .need = "you are not part of spring-launch: seeing it needs the role "
+              "coordinator, agency, brand, creator or admin" },
+    { .line = "audit spring-launch", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "audit needs the role coordinator, agency, brand or admin" },
+    { .line = "help", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "status", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "tz Europe/Berlin", .world = ACTIVE, .allowed = EVERYONE,
+      .need = "" },
+    { .line = "tz erin Europe/Berlin", .world = ACTIVE, .allowed = MANAGERS,
+      .need = DENY_MANAGE("tz") },
+    { .line = "ask spring-launch can we film indoors?", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("ask") },
+    { .line = "answer Q1 the red one", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "answer needs the role coordinator, agency, brand or admin",
+      .alone = true },
+    { .line = "ooo 2026-12-24 2027-01-02 holiday", .world = ACTIVE,
+      .allowed = EVERYONE, .need = "" },
+    { .line = "ooo 2026-12-24 2027-01-02 for:erin", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_OTHERS },
+    { .line = "back", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "back erin", .world = ACTIVE, .allowed = MANAGERS,
+      .need = DENY_OTHERS },
+    { .line = "hours 10:00-19:00 days:mon-thu", .world = ACTIVE,
+      .allowed = EVERYONE, .need = "" },
+    { .line = "hours 10:00-19:00 for:erin", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_OTHERS },
+    { .line = "settings spring-launch", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("settings") },
+    { .line = "settings spring-launch cap:2", .world = ACTIVE,
+      .allowed = MANAGERS, .need = "needs the role coordinator, agency" },
+    { .line = "published spring-launch#3 https://tiktok.example/v/1",
+      .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
+      .alone = true },
+};
+
+static void
+expect_allowed(struct fx *fx, enum who w, const struct row *r)
+{
+    enum ch_status s = fx_run(fx, names[w], NULL, r->line);
+    if (s != CH_OK)
+        fail_msg("%s: \"%s\" gave %s: \"%s\" (want allowed)", names[w],
+                 r->line, ch_strerror(s), fx->reply);
+}
+
+static void
+close_clean(struct fx *fx)
+{
+    assert_int_equal(fx_close(fx), 0);
+}
+
+static void
+run_row(const struct row *r)
+{
+    /* Refusals change nothing, so they share one world... */
+    struct fx *fx = fx_open();
+    build(fx, r->world);
+    for (int w = 0; w < NWHO; w++) {
+        if (r->allowed & W(w))
+            continue;
+        struct fx_counts before;
+        fx_counts(fx, &before);
+        enum ch_status s = fx_run(fx, names[w], NULL, r->line);
+        if (s != CH_DENIED || strstr(fx->reply, r->need) == NULL)
+            fail_msg("%s: \"%s\" gave %s: \"%s\"\n  want refused with "
+                     "\"%s\"", names[w], r->line, ch_strerror(s), fx->reply,
+                     r->need);
+        fx_assert_refused_cleanly(fx, &before);
+    }
+    /* ...and so do the permitted callers, one after the other, unless
+     * the first one's work would stand in the next one's way. */
+    bool first = true;
+    for (int w = 0; w < NWHO; w++) {
+        if (!(r->allowed & W(w)))
+            continue;
+        if (r->alone && !first) {
+            close_clean(fx);
+            fx = fx_open();
+            build(fx, r->world);
+        }
+        expect_allowed(fx, (enum who)w, r);
+        first = false;
+    }
+    close_clean(fx);
+}
+
+static void
+matrix_of_defaults(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
+        run_row(&matrix[i]);
+}
+
+/* Every command of the table has a row, so a new one cannot slip in
+ * without a decision about who may use it. */
+static void
+matrix_covers_every_command(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < cmd_table_len; i++) {
+        const char *name = cmd_table[i].name;
+        size_t len = strlen(name);
+        bool found = false;
+        for (size_t r = 0; r < sizeof(matrix) / sizeof(matrix[0]); r++)
+            found |= strncmp(matrix[r].line, name, len) == 0 &&
+                     (matrix[r].line[len] == ' ' ||
+                      matrix[r].line[len] == '\0');
+        if (!found)
+            fail_msg("no permission row for command %s", name);
+    }
+}
+
+/* --- relations the table cannot express ------------------------------- */
+
+static void
+submit_own_deliverable_only(void **state)
+{
+    struct fx *fx = *state;
+    build(fx, ACTIVE);
+    struct fx_counts before;
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_DENIED, "only the deliverable's creator, or a "
+             "coordinator, agency or admin, may do this", "dave", NULL,
+             "submit spring-launch#2 https://x.example/mine");
+    fx_assert_refused_cleanly(fx, &before);
+    fx_ok(fx, "bob", NULL, "submit spring-launch#2 https://x.example/2 v1");
+    fx_reply_has(fx, "Submitted spring-launch#2 (round 1). It waits for "
+                     "review.");
+    /* A coordinator may submit on the creator's behalf. */
+    fx_ok(fx, "carol", NULL, "changes spring-launch#2 brighter please");
+    fx_ok(fx, "carol", NULL, "submit spring-launch#2 https://x.example/2b");
+    fx_reply_has(fx, "Submitted spring-launch#2 (round 2)");
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM submissions s JOIN "
+                                "people p ON p.id = s.submitted_by WHERE "
+                                "s.deliverable_id = 2 AND p.name = "
+                                "'carol' AND s.round = 2"), 1);
+    /* dave's own work is his to submit. */
+    fx_ok(fx, "carol", NULL, "deliverable spring-launch dave \"Dave's\" "
+                             "draft:+7d publish:+14d");
+    fx_ok(fx, "dave", NULL, "submit spring-launch#4 https://x.example/d");
+    fx_fails(fx, CH_DENIED, "may do this", "bob", NULL,
+             "submit spring-launch#4 https://x.example/not-mine");
+}
+
+static void
+two_stage_review(void **state)
+{
+    struct fx *fx = *state;
+    build(fx, ACTIVE);
+    /* Stage one: the coordinator passes it to the brand. */
+    size_t mark = fx_mark(fx);
+    fx_ok(fx, "carol", NULL, "approve spring-launch#1 good hook");
+    fx_reply_has(fx, "spring-launch#1 passed review and went to the brand "
+                     "for final approval.");
+    assert_string_equal(fx_str(fx, "SELECT state || '/' || review_stage FROM "
+                                   "deliverables WHERE number = 1"),
+                        "submitted/brand");
+    assert_string_equal(fx_str(fx, "SELECT stage || ' ' || decision || ' ' "
+                                   "|| reason FROM reviews ORDER BY id DESC "
+                                   "LIMIT 1"), "review approve good hook");
+    struct fake_msg *m = fx_find(fx, mark, OUT_DM, "brenda",
+                                 "needs your final approval");
+    assert_non_null(m);
+    assert_int_equal(m->nbuttons, 2);
+    assert_string_equal(m->button_command[0], "approve spring-launch#1");
+    /* The coordinator cannot give the final approval... */
+    struct fx_counts before;
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_DENIED, "spring-launch#1 passed review and waits for the "
+             "brand's final approval: only the role brand may approve it "
+             "now", "carol", NULL, "approve spring-launch#1");
+    fx_assert_refused_cleanly(fx, &before);
+    /* ...nor can the agency ask for changes at that stage. */
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_DENIED, "only the role brand may request changes to it "
+             "now", "alice", NULL, "changes spring-launch#1 too dark");
+    fx_assert_refused_cleanly(fx, &before);
+    /* The brand can. */
+    fx_ok(fx, "brenda", NULL, "approve spring-launch#1");
+    fx_reply_has(fx, "spring-launch#1 is approved (final).");
+    assert_null(strstr(fx->reply, "skipped"));
+    assert_string_equal(fx_str(fx, "SELECT state FROM deliverables WHERE "
+                                   "number = 1"), "approved");
+    assert_true(fx_int(fx, "SELECT review_stage IS NULL FROM deliverables "
+                           "WHERE number = 1") == 1);
+    assert_string_equal(fx_str(fx, "SELECT stage || ' ' || decision FROM "
+                                   "reviews ORDER BY id DESC LIMIT 1"),
+                        "brand approve");
+    /* Approving it again is a state error, not a permission one. */
+    fx_fails(fx, CH_CONFLICT, "spring-launch#1 has no submission waiting for "
+             "review (it is approved)", "brenda", NULL,
+             "approve spring-launch#1");
+}
+
+static void
+brand_may_approve_at_review_stage(void **state)
+{
+    struct fx *fx = *state;
+    build(fx, ACTIVE);
+    fx_ok(fx, "brenda", NULL, "approve spring-launch#1 love it");
+    fx_reply_has(fx, "spring-launch#1 is approved (final). It skipped "
+                     "coordinator review.");
+    assert_string_equal(fx_str(fx, "SELECT state FROM deliverables WHERE "
+                                   "number = 1"), "approved");
+    assert_string_equal(fx_str(fx, "SELECT stage FROM reviews ORDER BY id "
+                                   "DESC LIMIT 1"), "brand");
+    const char *detail = fx_str(fx, "SELECT detail FROM audit WHERE action = "
+                                    "'review.final_approve' ORDER BY id DESC "
+                                    "LIMIT 1");
+    assert_non_null(detail);
+    assert_non_null(strstr(detail, "(before coordinator review)"));
+}
+
+static void
+changes_and_reject_need_a_reason(void **state)
+{
+    struct fx *fx = *state;
+    build(fx, ACTIVE);
+    struct fx_counts before;
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_INVALID, "a reason is required", "carol", NULL,
+             "changes spring-launch#1");
+    fx_assert_refused_cleanly(fx, &before);
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_INVALID, "a reason is required", "carol", NULL,
+             "changes spring-launch#1 fail:visible");
+    fx_assert_refused_cleanly(fx, &before);
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_INVALID, "a reason is required", "brenda", NULL,
+             "reject spring-launch#1");
+    fx_assert_refused_cleanly(fx, &before);
+
+    fx_ok(fx, "carol", NULL, "changes spring-launch#1 fail:visible the can "
+                             "is hidden");
+    fx_reply_has(fx, "Changes requested on spring-launch#1 (revision 1)");
+    assert_string_equal(fx_str(fx, "SELECT state || ' ' || rounds FROM "
+                                   "deliverables WHERE number = 1"),
+                        "changes_requested 1");
+    assert_string_equal(fx_str(fx, "SELECT decision || ' ' || visible || "
+                                   "message || engagement || ' ' || reason "
+                                   "FROM reviews ORDER BY id DESC LIMIT 1"),
+                        "changes 011 the can is hidden");
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1b");
+    fx_ok(fx, "brenda", NULL, "reject spring-launch#1 off brief");
+    assert_string_equal(fx_str(fx, "SELECT state FROM deliverables WHERE "
+                                   "number = 1"), "rejected");
+    assert_string_equal(fx_str(fx, "SELECT stage || ' ' || decision || ' ' "
+                                   "|| reason FROM reviews ORDER BY id DESC "
+                                   "LIMIT 1"), "brand reject off brief");
+    /* dave is the flex creator who could cover. */
+    fx_reply_has(fx, "Flex creators who could cover it: @dave.");
+}
+
+static void
+brand_only_review(void **state)
+{
+    (void)state;
+    struct fx *fx = fx_create();
+    fx->set.review_mode = REVIEW_BRAND_ONLY;
+    fx_start(fx);
+    fx_world(fx, FX_WORLD_DELIVS);
+    assert_string_equal(fx_str(fx, "SELECT review_mode FROM campaigns"),
+                        "brand_only");
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
+    fx_reply_has(fx, "It waits for brand approval.");
+    assert_string_equal(fx_str(fx, "SELECT review_stage FROM deliverables "
+                                   "WHERE number = 1"), "brand");
+    fx_fails(fx, CH_DENIED, "only the role brand may approve it now",
+             "carol", NULL, "approve spring-launch#1");
+    fx_ok(fx, "brenda", NULL, "approve spring-launch#1");
+    fx_reply_has(fx, "spring-launch#1 is approved (final).");
+    assert_int_equal(fx_close(fx), 0);
+}
+
+static void
+escalation_handled_at_its_level_or_above(void **state)
+{
+    struct fx *fx = *state;
+    build(fx, ACTIVE);
+    /* Move E1 up to the brand by hand: the climb itself is test_core's. */
+    assert_int_equal(sqlite3_exec(fx_db(fx), "UPDATE escalations SET level "
+                                             "= 2 WHERE id = 1", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    static const char *const below[] = { "carol", "alice", "bob" };
+    for (size_t i = 0; i < 3; i++) {
+        struct fx_counts before;
+        fx_counts(fx, &before);
+        fx_fails(fx, CH_DENIED, "E1 is with the brand of spring-launch: to "
+                 "acknowledge it you need the role brand or admin", below[i],
+                 NULL, "ack E1");
+        fx_assert_refused_cleanly(fx, &before);
+        fx_counts(fx, &before);
+        fx_fails(fx, CH_DENIED, "to resolve it you need the role brand or "
+                 "admin", below[i], NULL, "resolve E1 done");
+        fx_assert_refused_cleanly(fx, &before);
+    }
+    fx_ok(fx, "brenda", NULL, "ack E1 looking");
+    fx_reply_has(fx, "Acknowledged E1; it stops climbing.");
+    assert_string_equal(fx_str(fx, "SELECT state || ' ' || ack_note FROM "
+                                   "escalations WHERE id = 1"),
+                        "acknowledged looking");
+    /* The admins are the top: they may close it. */
+    fx_ok(fx, "admin", NULL, "resolve E1 sorted with the brand");
+    assert_string_equal(fx_str(fx, "SELECT state || ' ' || resolution FROM "
+                                   "escalations WHERE id = 1"),
+                        "resolved sorted with the brand");
+    /* A creator cannot even see that it is already resolved. */
+    fx_fails(fx, CH_DENIED, "you need the role", "bob", NULL, "ack E1");
+}
+
+/* --- permit overrides ----------------------------------------------------- */
+
+static void
+action_names_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        enum action a;
+    } want[] = {
+        { "create", ACT_CREATE },
+        { "manage", ACT_MANAGE },
+        { "brief_after_kickoff", ACT_BRIEF_LOCKED },
+        { "submit", ACT_SUBMIT },
+        { "review", ACT_REVIEW },
+        { "final_approval", ACT_FINAL_APPROVAL },
+        { "escalate", ACT_ESCALATE },
+        { "handle_escalation", ACT_HANDLE_ESCALATION },
+        { "self", ACT_SELF },
+        { "for_others", ACT_FOR_OTHERS },
+        { "view", ACT_VIEW },
+        { "audit", ACT_AUDIT },
+        { "help", ACT_HELP },
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        enum action a;
+        assert_true(action_parse(want[i].name, &a));
+        assert_int_equal(a, want[i].a);
+        assert_string_equal(action_name(want[i].a), want[i].name);
+    }
+    for (int i = 0; i < ACT_COUNT; i++) {
+        enum action a;
+        assert_true(action_parse(action_name((enum action)i), &a));
+        assert_int_equal(a, i);
+    }
+    enum action a;
+    assert_false(action_parse("approve", &a));
+    assert_false(action_parse("", &a));
+    assert_string_equal(action_name(ACT_COUNT), "?");
+    /* perm_allows: a bit in common, or anyone. */
+    struct perm_table t = { .roles = { [ACT_AUDIT] = ROLE_BRAND,
+                                       [ACT_HELP] = ROLE_ANYONE } };
+    assert_true(perm_allows(&t, ACT_AUDIT, ROLE_BRAND | ROLE_CREATOR));
+    assert_false(perm_allows(&t, ACT_AUDIT, ROLE_COORDINATOR | ROLE_ADMIN));
+    assert_true(perm_allows(&t, ACT_HELP, 0));
+    assert_false(perm_allows(&t, ACT_CREATE, ROLE_ANY_PARTICIPANT |
+                                             ROLE_ADMIN));
+    assert_false(perm_allows(&t, ACT_COUNT, ROLE_ANYONE));
+}
+
+static void
+permit_overrides(void **state)
+{
+    (void)state;
+    struct fx *fx = fx_create();
+    /* permit create creator; permit review coordinator;
+     * permit handle_escalation creator,admin; permit audit anyone. */
+    fx->set.perms.roles[ACT_CREATE] = ROLE_CREATOR;
+    fx->set.perms.roles[ACT_REVIEW] = ROLE_COORDINATOR;
+    fx->set.perms.roles[ACT_HANDLE_ESCALATION] = ROLE_CREATOR | ROLE_ADMIN;
+    fx->set.perms.roles[ACT_AUDIT] = ROLE_ANYONE;
+    fx_start(fx);
+    /* The admin may no longer create: admin is not in the new list. */
+    fx_fails(fx, CH_DENIED, "new needs the role creator", "admin", NULL,
+             "new spring-launch brand:Fizz");
+    fx->set.perms.roles[ACT_CREATE] |= ROLE_ADMIN;
+    fx_world(fx, FX_WORLD_DELIVS | FX_WORLD_AGENCY);
+    fx_ok(fx, "bob", NULL, "new bobs-own brand:Fizz");
+    fx_reply_has(fx, "You are its coordinator.");
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
+    struct fx_counts before;
+    fx_counts(fx, &before);
+    fx_fails(fx, CH_DENIED, "approve needs the role coordinator or brand in "
+             "spring-launch; you are agency there", "alice", NULL,
+             "approve spring-launch#1");
+    fx_assert_refused_cleanly(fx, &before);
+    fx_ok(fx, "carol", NULL, "approve spring-launch#1");
+    fx_ok(fx, "dave", NULL, "escalate spring-launch help");
+    fx_ok(fx, "dave", NULL, "ack E1 I will sort it");
+    fx_ok(fx, "nina", NULL, "audit spring-launch");
+    fx_reply_has(fx, "Audit log of spring-launch");
+    /* Settings can change while running: the next event sees them. */
+    struct core_settings next = fx->set;
+    next.perms.roles[ACT_AUDIT] = ROLE_BRAND;
+    core_set_settings(fx->core, &next);
+    fx_fails(fx, CH_DENIED, "audit needs the role brand", "carol", NULL,
+             "audit spring-launch");
+    fx_ok(fx, "brenda", NULL, "audit spring-launch");
+    core_set_settings(fx->core, &fx->set);
+    assert_int_equal(fx_close(fx), 0);
+}
+
+int
+main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matrix_covers_every_command),
+        cmocka_unit_test(matrix_of_defaults),
+        T(submit_own_deliverable_only),
+        T(two_stage_review),
+        T(brand_may_approve_at_review_stage),
+        T(changes_and_reject_need_a_reason),
+        cmocka_unit_test(brand_only_review),
+        T(escalation_handled_at_its_level_or_above),
+        cmocka_unit_test(action_names_round_trip),
+        cmocka_unit_test(permit_overrides),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
