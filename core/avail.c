@@ -115,6 +115,18 @@ avail_add(struct ctx *c, const struct person *p, int64_t start,
     return t;
 }
 
+int64_t
+avail_day_end(struct ctx *c, const struct person *p, int64_t t)
+{
+    const char *zone = person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    struct local_time lt;
+    if (tz_to_local(zone, t, &lt) != CH_OK || !(h.days & (1u << lt.wday)))
+        return t;
+    int64_t end = at_local(zone, lt.year, lt.month, lt.day, h.end);
+    return end > t ? end : t;
+}
+
 const char *
 avail_local_day(struct ctx *c, const struct person *p, int64_t t)
 {

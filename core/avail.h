@@ -21,6 +21,9 @@ int64_t     avail_next(struct ctx *c, const struct person *p, int64_t t);
 /* start plus `working` milliseconds of the person's working time. */
 int64_t     avail_add(struct ctx *c, const struct person *p, int64_t start,
                       int64_t working);
+/* The end of the person's working hours on t's local day (t itself
+ * when that day is not a working day). */
+int64_t     avail_day_end(struct ctx *c, const struct person *p, int64_t t);
 /* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
 const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
 

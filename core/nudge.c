@@ -249,16 +249,25 @@ job_nudge(struct ctx *c, const struct job *j)
         rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
         return CH_OK;
 
+    /* Two reminders for one deadline at once say the same thing: the
+     * later one (closer to the deadline) speaks, and an earlier one never
+     * comes after it. */
+    if (rec_nudge_superseded(c->st, d.id, draft ? "draft" : "publish", offset,
+                             target, c->now))
+        return CH_OK;
     /* Never at night, on a weekend, on a holiday or during time off. */
     if (avail_why_not(c, &p, c->now))
         return postpone(c, j, avail_next(c, &p, c->now));
-    /* The daily cap: the most urgent due nudges go first, the rest wait
-     * for the person's next working day. */
+    /* The daily cap: the most urgent nudges of the person's working day
+     * win.  Slots stay free for more urgent ones still to come today, so
+     * a routine reminder at 09:00 cannot push a last call past its
+     * deadline; the others wait for the next working day. */
     struct schedule s;
     schedule_for(c, d.campaign_id, &s);
     const char *day = avail_local_day(c, &p, c->now);
     int sent = rec_nudges_on_day(c->st, p.id, day);
-    int64_t ahead = rec_jobs_more_urgent(c->st, "nudge", p.id, c->now,
+    int64_t ahead = rec_jobs_more_urgent(c->st, "nudge", p.id,
+                                         avail_day_end(c, &p, c->now),
                                          j->rank, j->id);
     if (sent + ahead >= s.cap) {
         int64_t tomorrow = when_local_midnight(person_zone(c, &p), c->now) +
@@ -271,7 +280,7 @@ job_nudge(struct ctx *c, const struct job *j)
     struct nudge_record n = {
         .person_id = p.id, .campaign_id = d.campaign_id,
         .deliverable_id = d.id, .kind = draft ? "draft" : "publish",
-        .offset_ms = offset, .due_at = j->due_at, .sent_at = c->now,
+        .offset_ms = offset, .due_at = target + offset, .sent_at = c->now,
         .local_day = day,
     };
     enum ch_status st = rec_nudge_add(c->st, &n);

@@ -98,6 +98,11 @@ enum ch_status job_question(struct ctx *c, const struct job *j);
 enum ch_status rec_nudge_add(struct store *, const struct nudge_record *);
 int            rec_nudges_on_day(struct store *, int64_t person_id,
                                  const char *local_day);
+/* Is there, for the same deliverable and deadline, a later reminder
+ * (larger offset) that is due by now or was already sent? */
+bool           rec_nudge_superseded(struct store *, int64_t deliverable_id,
+                                    const char *phase, int64_t offset,
+                                    int64_t target, int64_t now);
 enum ch_status rec_schedule_row(struct store *, struct arena *,
                                 int64_t campaign_id, struct schedule_row *);
 enum ch_status rec_schedule_put(struct store *, int64_t campaign_id,

@@ -54,9 +54,9 @@ enum ch_status rec_jobs_delete_deliverable(struct store *, const char *kind,
 enum ch_status rec_jobs_delete_escalation(struct store *,
                                           int64_t escalation_id);
 enum ch_status rec_jobs_delete_question(struct store *, int64_t question_id);
-/* Due jobs of a kind for a person that outrank (rank, id). */
+/* Jobs of a kind for a person, due by `until`, that outrank (rank, id). */
 int64_t        rec_jobs_more_urgent(struct store *, const char *kind,
-                                    int64_t person_id, int64_t now,
+                                    int64_t person_id, int64_t until,
                                     int64_t rank, int64_t id);
 /* A person's nudge and question jobs that were put back to due_at while
  * they were away (re-queued at or after since) come due at now. */

@@ -36,6 +36,30 @@ rec_nudges_on_day(struct store *st, int64_t person_id, const char *local_day)
     return n;
 }
 
+bool
+rec_nudge_superseded(struct store *st, int64_t deliverable_id,
+                     const char *phase, int64_t offset, int64_t target,
+                     int64_t now)
+{
+    /* Sent rows count only for this deadline (due_at - offset_ms is the
+     * deadline they were about): a moved deliverable starts afresh. */
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT EXISTS (SELECT 1 FROM nudges WHERE deliverable_id = ?1"
+            "  AND kind = ?2 AND offset_ms > ?3 AND due_at - offset_ms = ?4)"
+            " OR EXISTS (SELECT 1 FROM jobs WHERE deliverable_id = ?1"
+            "  AND kind = 'nudge' AND due_at <= ?5"
+            "  AND substr(arg, 1, length(?2) + 1) = ?2 || ':'"
+            "  AND CAST(substr(arg, length(?2) + 2) AS INTEGER) > ?3)");
+    sqlite3_bind_int64(s, 1, deliverable_id);
+    store_bind_text(s, 2, phase);
+    sqlite3_bind_int64(s, 3, offset);
+    sqlite3_bind_int64(s, 4, target);
+    sqlite3_bind_int64(s, 5, now);
+    bool yes = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return yes;
+}
+
 enum ch_status
 rec_schedule_row(struct store *st, struct arena *a, int64_t campaign_id,
                  struct schedule_row *r)
