@@ -207,9 +207,11 @@ cmd_reject(struct ctx *c)
     if (s != CH_OK)
         return s;
     const char *reason = arg_text(c, "reason");
+    const struct arg *fail = arg_get(c, "fail");
     t.d.state = DELIV_REJECTED;
     t.d.stage = STAGE_NONE;
-    if ((s = record(c, &t, "reject", 7, reason)) != CH_OK)
+    if ((s = record(c, &t, "reject", fail ? (unsigned)fail->num : 7,
+                    reason)) != CH_OK)
         return s;
     audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s", t.round,
           reason);

@@ -113,8 +113,10 @@ const struct cmd_spec cmd_table[] = {
       .summary = "record that approved content is live",
       .example = "published spring-launch#3 https://tiktok.com/@bob/video/1",
       .actions = ACTS(ACT_SUBMIT), .run = cmd_published },
-    { .name = "reject", .pattern = "<ref> <reason...>",
-      .summary = "reject a submission for good, with a reason",
+    { .name = "reject",
+      .pattern = "<ref> [fail:<visible,message,engagement>] <reason...>",
+      .summary = "reject a submission for good, with a reason (without "
+                 "fail: all three points fail)",
       .example = "reject spring-launch#3 off-brief: competitor product shown",
       .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
       .run = cmd_reject },
