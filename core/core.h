@@ -54,6 +54,8 @@ void           core_delivered(struct core *core, int64_t msg_id,
                               enum ch_status status, const char *platform_ref,
                               int64_t retry_after_ms, const char *error);
 void           core_flush(struct core *core);
+/* Outbox rows not yet delivered (pending or being retried). */
+int64_t        core_outbox_backlog(struct core *core);
 /* Run due jobs; returns how many ran. */
 int            core_tick(struct core *core);
 /* The next instant (core clock, UTC ms) a tick is needed; INT64_MAX. */

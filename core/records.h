@@ -245,6 +245,8 @@ enum ch_status rec_outbox_failed(struct store *, int64_t id,
 int64_t        rec_outbox_pending_update(struct store *, int64_t ref_id);
 enum ch_status rec_outbox_set_text(struct store *, int64_t id,
                                    const char *text);
+/* How many rows wait for delivery, on every platform. */
+int64_t        rec_outbox_backlog(struct store *);
 /* Earliest not_before in the future among pending rows; INT64_MAX. */
 int64_t        rec_outbox_next_retry(struct store *, int64_t now);
 

@@ -156,6 +156,17 @@ store_rows(struct store *st, struct arena *a, sqlite3_stmt *s,
 }
 
 int64_t
+store_scalar(struct store *st, sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        log_error("store", "query failed: %s", sqlite3_errmsg(st->db));
+    sqlite3_reset(stmt);
+    return v;
+}
+
+int64_t
 store_last_id(struct store *st)
 {
     return sqlite3_last_insert_rowid(st->db);

@@ -46,6 +46,8 @@ struct sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 /* Execute a cached statement to completion; CH_OK, CH_CONFLICT for a
  * constraint violation, CH_BUSY, or CH_INTERNAL (logged). */
 enum ch_status       store_exec(struct store *st, struct sqlite3_stmt *stmt);
+/* The first column of a one-row query (a count, an id); 0 when no row. */
+int64_t              store_scalar(struct store *st, struct sqlite3_stmt *stmt);
 int64_t              store_last_id(struct store *st);
 int                  store_changes(struct store *st);
 /* Column helpers: text columns are copied into the arena (NULL stays NULL). */

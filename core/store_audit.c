@@ -33,9 +33,7 @@ rec_audit_count_since(struct store *st, const char *subject,
     store_bind_text(s, 1, subject);
     store_bind_text(s, 2, action);
     sqlite3_bind_int64(s, 3, since);
-    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return n;
+    return store_scalar(st, s);
 }
 
 enum ch_status
@@ -48,8 +46,7 @@ rec_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
             " AND (?2 IS NULL OR subject = ?2)");
     sqlite3_bind_int64(s, 1, campaign_id);
     store_bind_text(s, 2, subject);
-    *total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
+    *total = store_scalar(st, s);
 
     s = store_stmt(
         st, "SELECT * FROM (SELECT a.id, a.at, COALESCE(p.name, a.actor_ref,"

@@ -128,9 +128,7 @@ rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
     store_bind_text(s, 3, kind);
     sqlite3_bind_int64(s, 4, rank);
     sqlite3_bind_int64(s, 5, id);
-    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return n;
+    return store_scalar(st, s);
 }
 
 enum ch_status
@@ -164,7 +162,5 @@ int64_t
 rec_jobs_count(struct store *st)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM jobs");
-    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return n;
+    return store_scalar(st, s);
 }

@@ -80,6 +80,14 @@ rec_outbox_pending(struct store *st, struct arena *a, const char *platform,
                       "outbox pending");
 }
 
+int64_t
+rec_outbox_backlog(struct store *st)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT count(*) FROM outbox WHERE state = 'pending'");
+    return store_scalar(st, s);
+}
+
 enum ch_status
 rec_outbox_get(struct store *st, struct arena *a, int64_t id,
                struct outbox_row *r)
@@ -150,9 +158,7 @@ rec_outbox_pending_update(struct store *st, int64_t ref_id)
             " AND state = 'pending' AND attempts = 0"
             " ORDER BY id DESC LIMIT 1");
     sqlite3_bind_int64(s, 1, ref_id);
-    int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return id;
+    return store_scalar(st, s);
 }
 
 enum ch_status
