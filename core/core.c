@@ -200,6 +200,7 @@ core_attach(struct core *core, struct adapter *a)
         return;
     }
     core->adapters[core->nadapters++] = a;
+    memset(core->flush_from, 0, sizeof(core->flush_from));
     reconcile_channels(core, a);
 }
 
@@ -211,6 +212,7 @@ core_detach(struct core *core, struct adapter *a)
             memmove(&core->adapters[i], &core->adapters[i + 1],
                     (core->nadapters - i - 1) * sizeof(a));
             core->nadapters--;
+            memset(core->flush_from, 0, sizeof(core->flush_from));
             return;
         }
     }
@@ -440,6 +442,9 @@ int
 core_tick(struct core *core)
 {
     int ran = 0;
+    /* Rows whose retry time has come lie below the flush cursors: the
+     * flush after a tick looks at every pending row again. */
+    memset(core->flush_from, 0, sizeof(core->flush_from));
     while (ran < MAX_JOBS_PER_TICK) {
         struct ctx c;
         ctx_init(&c, core, NULL);
@@ -645,17 +650,31 @@ mark_outcome(struct core *core, int64_t id, const char *state_error,
  * whose channel is missing cannot stand in front of everyone else. */
 #define FLUSH_SCAN_MAX (FLUSH_BATCH * 32)
 
-/* Hand one platform its pending rows; false when the adapter is busy. */
+/*
+ * Hand one platform its pending rows; false when the adapter is busy.
+ *
+ * The scan starts at the adapter's cursor, flush_from: rows below it are
+ * handed (in flight), or were given back for a retry later (core_tick
+ * resets the cursors, so they are looked at again when due).  The cursor
+ * moves past a row only while every row before it is handed or done, so a
+ * held row, or one the adapter was too busy to take, is looked at again
+ * by the next flush.  Without it every flush re-read every row still in
+ * flight: a platform pacing its posts (Slack, ~1 per second per channel)
+ * made each flush cost O(rows in flight).
+ */
 static bool
-flush_adapter(struct core *core, struct adapter *a)
+flush_adapter(struct core *core, size_t ai)
 {
+    struct adapter *a = core->adapters[ai];
     struct arena *ar = core->flush_arena;
     for (int pass = 0; pass < 8; pass++) {
         bool progress = false;
         /* Campaigns with a held row: their later rows wait behind it, so
          * a channel shows its messages in order. */
         struct idset held = { 0 };
-        int64_t after = 0;
+        int64_t after = core->flush_from[ai] > 0 ? core->flush_from[ai] - 1
+                                                 : 0;
+        bool advance = true;
         size_t scanned = 0;
         while (scanned < FLUSH_SCAN_MAX) {
             arena_reset(ar);
@@ -669,16 +688,25 @@ flush_adapter(struct core *core, struct adapter *a)
             after = rows[n - 1].id;
             for (size_t i = 0; i < n; i++) {
                 const struct outbox_row *row = &rows[i];
-                if (idset_has(&core->handed, row->id) ||
-                    (row->campaign_id && idset_has(&held, row->campaign_id)))
+                if (idset_has(&core->handed, row->id)) {
+                    if (advance)
+                        core->flush_from[ai] = row->id + 1;
                     continue;
+                }
+                if (row->campaign_id && idset_has(&held, row->campaign_id)) {
+                    advance = false;
+                    continue;
+                }
                 struct out_msg msg;
                 struct out_button buttons[OUT_MAX_BUTTONS];
                 enum hold hd = prepare(core, a, ar, row, &msg, buttons);
                 if (hd == HOLD) {
                     idset_add(&held, row->campaign_id);
+                    advance = false;
                     continue;
                 }
+                if (advance)     /* handed, marked or refused below */
+                    core->flush_from[ai] = row->id + 1;
                 if (hd == DROP) {
                     mark_outcome(core, row->id, "nothing to deliver", false);
                     progress = true;
@@ -692,6 +720,9 @@ flush_adapter(struct core *core, struct adapter *a)
                 }
                 idset_del(&core->handed, row->id);
                 if (s == CH_BUSY) {
+                    /* Offered again from here next time. */
+                    if (core->flush_from[ai] > row->id)
+                        core->flush_from[ai] = row->id;
                     idset_free(&held);
                     return false;
                 }
@@ -718,11 +749,17 @@ flush_adapter(struct core *core, struct adapter *a)
     return true;
 }
 
+int64_t
+core_outbox_backlog(struct core *core)
+{
+    return rec_outbox_backlog(core->store);
+}
+
 void
 core_flush(struct core *core)
 {
     for (size_t i = 0; i < core->nadapters; i++)
-        flush_adapter(core, core->adapters[i]);
+        flush_adapter(core, i);
 }
 
 static int64_t
@@ -765,6 +802,7 @@ core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
         if (retry_after_ms > wait)
             wait = retry_after_ms;
         rec_outbox_retry(core->store, msg_id, now + wait, error);
+        /* Due again later: the tick then makes the flush rescan. */
         log_info("core", "outbox %lld (%s on %s) retry in %lld ms: %s",
                  (long long)msg_id, row.kind, row.platform, (long long)wait,
                  error ? error : ch_strerror(status));

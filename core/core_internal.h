@@ -42,6 +42,9 @@ struct core {
     struct adapter             *adapters[CORE_MAX_ADAPTERS];
     size_t                      nadapters;
     struct idset                handed;
+    /* Per adapter: every pending row below this id is handed to it or
+     * waits for its retry time, so a flush starts here (core.c). */
+    int64_t                     flush_from[CORE_MAX_ADAPTERS];
     struct arena               *arena;        /* per event or job */
     struct arena               *flush_arena;  /* core_flush */
     struct arena               *done_arena;   /* core_delivered */
