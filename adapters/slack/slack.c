@@ -1,0 +1,453 @@
+/*
+ * slack: the adapter's face to the core (core/adapter.h) and to the
+ * daemon (bot/platform.h): the ops table, rendering, lifecycle.
+ *
+ * Every delivery op is asynchronous (slack_api.c) except the one reply
+ * that rides on a slash command's ack: while slack_events.c flushes the
+ * outbox right after the command, the reply op recognises that row
+ * (cap.want) and hands its text back instead of calling the Web API.
+ *
+ * stop() is polite: no envelope is taken any more (Slack sends unacked
+ * events again), no new request starts (what is queued stays pending in
+ * the outbox), requests in flight finish until the deadline, every socket
+ * closes with a close frame; then done().
+ */
+#include "slack_int.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/common/http.h"
+#include "bot/config.h"
+#include "bot/loop.h"
+#include "core/core.h"
+#include "core/log.h"
+#include "core/when.h"
+#include "core/xmalloc.h"
+
+#define ACK_TEXT_MAX 39000
+#define DEFAULT_API_URL "https://slack.com/api"
+
+static const struct slack_timing default_timing = {
+    .ping_ms = 5000,
+    .stale_ms = 20000,
+    .hello_ms = 10000,
+    .reconnect_base_ms = 1000,
+    .reconnect_max_ms = 60000,
+    .link_disabled_ms = 2 * 60 * 1000,
+    .link_disabled_max_ms = 30 * 60 * 1000,
+    .retry_base_ms = 1000,
+    .retry_max_ms = 60000,
+};
+
+/* ---- shared helpers ---- */
+
+void
+slack_kick(struct slack *sk)
+{
+    if (!sk->finished)
+        sk->env.kick(sk->env.arg);
+}
+
+void
+slack_fatal(struct slack *sk, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+
+    if (sk->failed)
+        return;
+    sk->failed = true;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    log_error(SLACK_MOD, "cannot go on: %s", why);
+    api_hold(sk);
+    sk->env.fatal(sk->env.arg, "slack", why);
+}
+
+void
+slack_thread_note(struct slack *sk, int64_t reply_id, const char *channel,
+                  const char *ts)
+{
+    struct slack_thread *t = &sk->threads[sk->nthread++ % SLACK_THREADS];
+
+    t->reply_id = reply_id;
+    snprintf(t->channel, sizeof(t->channel), "%s", channel);
+    snprintf(t->ts, sizeof(t->ts), "%s", ts);
+}
+
+const struct slack_thread *
+slack_thread_find(struct slack *sk, int64_t reply_id)
+{
+    for (size_t i = 0; i < SLACK_THREADS; i++)
+        if (sk->threads[i].reply_id == reply_id && reply_id)
+            return &sk->threads[i];
+    return NULL;
+}
+
+/* ---- adapter ops ---- */
+
+static enum ch_status
+op_reply(struct adapter *a, const struct out_msg *m)
+{
+    struct slack *sk = slack_of(a);
+
+    if (sk->cap.want && m->id == sk->cap.want && !sk->cap.got) {
+        buf_reset(&sk->cap.text);
+        slack_text(m->text, ACK_TEXT_MAX, &sk->cap.text);
+        cJSON_Delete(sk->cap.blocks);
+        sk->cap.blocks = slack_blocks(buf_cstr(&sk->cap.text), m->buttons,
+                                      m->nbuttons);
+        sk->cap.got = true;
+        return CH_OK;   /* core_delivered() follows the ack */
+    }
+    return slack_api_deliver(sk, m);
+}
+
+static enum ch_status
+op_deliver(struct adapter *a, const struct out_msg *m)
+{
+    return slack_api_deliver(slack_of(a), m);
+}
+
+static enum ch_status
+op_find_user(struct adapter *a, const char *name, struct buf *out)
+{
+    (void)a;
+    (void)name;
+    (void)out;
+    return CH_NOT_FOUND;    /* on Slack people are mentioned: <@U…> */
+}
+
+static bool
+slack_id(const char *s)
+{
+    if (!s || !*s || strlen(s) >= SLACK_ID_MAX)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+static void
+render_person(struct adapter *a, const char *user_id, const char *name,
+              struct buf *out)
+{
+    (void)a;
+    if (!slack_id(user_id)) {
+        buf_printf(out, "@%s", name ? name : "someone");
+        return;
+    }
+    buf_printf(out, "%c<@%s>%c", SLACK_RAW_OPEN, user_id, SLACK_RAW_CLOSE);
+}
+
+static void
+render_channel(struct adapter *a, const char *channel_id, const char *slug,
+               struct buf *out)
+{
+    (void)a;
+    if (!slack_id(channel_id)) {
+        buf_printf(out, "#%s", slug ? slug : "");
+        return;
+    }
+    buf_printf(out, "%c<#%s>%c", SLACK_RAW_OPEN, channel_id,
+               SLACK_RAW_CLOSE);
+}
+
+/* Slack shows <!date^...> in each reader's own zone; the fallback (old
+ * clients, notifications) is UTC. */
+static void
+render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
+{
+    char fallback[64];
+    int64_t secs = utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000);
+
+    (void)a;
+    when_format(utc_ms, "UTC", WHEN_LONG, fallback, sizeof(fallback));
+    for (char *p = fallback; *p; p++)
+        if (*p == '|' || *p == '>' || *p == '<' || *p == '&')
+            *p = ' ';
+    buf_printf(out, "%c<!date^%" PRId64 "^{date_short_pretty} {time}|%s>%c",
+               SLACK_RAW_OPEN, secs, fallback, SLACK_RAW_CLOSE);
+}
+
+static const struct adapter_ops slack_ops = {
+    .version = ADAPTER_OPS_V1,
+    .name = "slack",
+    .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_EPHEMERAL | ADAPTER_CAP_PIN |
+            ADAPTER_CAP_LOCAL_TIME,
+    .reply = op_reply,
+    .post = op_deliver,
+    .dm = op_deliver,
+    .update = op_deliver,
+    .create_channel = op_deliver,
+    .invite = op_deliver,
+    .pin = op_deliver,
+    .set_topic = op_deliver,
+    .lookup_user = op_deliver,
+    .find_user = op_find_user,
+    .render_person = render_person,
+    .render_channel = render_channel,
+    .render_time = render_time,
+};
+
+/* ---- platform ---- */
+
+static const char *
+ref_or(const char *ref, const char *def)
+{
+    return ref && *ref ? ref : def;
+}
+
+static bool
+env_ref_set(const char *ref)
+{
+    const char *v;
+
+    if (strncmp(ref, "env:", 4) != 0)
+        return false;
+    v = getenv(ref + 4);
+    return v && *v;
+}
+
+static bool
+slack_wanted(const struct config *cfg)
+{
+    return cfg->slack.enabled ||
+           (env_ref_set(ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN")) &&
+            env_ref_set(ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN")));
+}
+
+static void
+wipe(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
+static void
+slack_free(struct adapter *a)
+{
+    struct slack *sk;
+
+    if (!a)
+        return;
+    sk = slack_of(a);
+    api_free_all(sk);
+    slack_socket_free_all(sk);
+    loop_timer_free(sk->stop_timer);
+    config_secret_free(sk->app_token);
+    config_secret_free(sk->bot_token);
+    wipe(sk->auth_app);
+    wipe(sk->auth_bot);
+    buf_free(&sk->cap.text);
+    cJSON_Delete(sk->cap.blocks);
+    free(sk);
+}
+
+/* For tests: CHORUS_SLACK_PING_MS shortens the liveness clock. */
+static void
+timing_from_env(struct slack_timing *t)
+{
+    const char *v = getenv("CHORUS_SLACK_PING_MS");
+    char *end;
+    long long ms;
+
+    if (!v || !*v)
+        return;
+    ms = strtoll(v, &end, 10);
+    if (*end || ms < 10 || ms > 600000) {
+        log_warn(SLACK_MOD, "CHORUS_SLACK_PING_MS=%s ignored (10..600000)",
+                 v);
+        return;
+    }
+    t->ping_ms = ms;
+    t->stale_ms = 4 * ms;
+    t->hello_ms = 2 * ms > 2000 ? 2 * ms : 2000;
+    t->reconnect_base_ms = ms < t->reconnect_base_ms ? ms
+                                                     : t->reconnect_base_ms;
+}
+
+static bool
+load_token(const struct config *cfg, const char *ref, const char *what,
+           const char *prefix, char **out, struct ch_error *err)
+{
+    struct ch_error e = { 0 };
+    enum ch_status st = config_secret_load(cfg, ref, out, &e);
+
+    if (st != CH_OK) {
+        ch_fail(err, st, "the %s (%s): %s", what, ref, e.user);
+        return false;
+    }
+    if (strncmp(*out, prefix, strlen(prefix)) != 0)
+        log_warn(SLACK_MOD, "the %s from %s does not start with \"%s\"; "
+                 "Slack will probably refuse it", what, ref, prefix);
+    return true;
+}
+
+static struct adapter *
+slack_create(const struct platform_env *env, struct ch_error *err)
+{
+    const struct config *cfg = env->cfg;
+    const char *app_ref = ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN");
+    const char *bot_ref = ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN");
+    const char *url = getenv("SLACK_API_URL");
+    char *app = NULL, *bot = NULL;
+    struct slack *sk;
+    size_t n;
+
+    if (!url || !*url)
+        url = ref_or(cfg->slack.api_url, DEFAULT_API_URL);
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+        ch_fail(err, CH_INVALID, "the Slack API URL must start with "
+                "https:// (or http:// for a local simulator)");
+        return NULL;
+    }
+    if (strlen(url) >= sizeof(sk->api_url)) {
+        ch_fail(err, CH_INVALID, "the Slack API URL is too long");
+        return NULL;
+    }
+    if (!load_token(cfg, app_ref, "app-level token", "xapp-", &app, err))
+        return NULL;
+    if (!load_token(cfg, bot_ref, "bot token", "xoxb-", &bot, err)) {
+        config_secret_free(app);
+        return NULL;
+    }
+    sk = xcalloc(1, sizeof(*sk));
+    sk->base.ops = &slack_ops;
+    sk->env = *env;
+    sk->t = default_timing;
+    timing_from_env(&sk->t);
+    sk->app_token = app;
+    sk->bot_token = bot;
+    sk->auth_app = xasprintf("Authorization: Bearer %s", app);
+    sk->auth_bot = xasprintf("Authorization: Bearer %s", bot);
+    snprintf(sk->api_url, sizeof(sk->api_url), "%s", url);
+    n = strlen(sk->api_url);
+    while (n && sk->api_url[n - 1] == '/')
+        sk->api_url[--n] = '\0';
+    sk->rng = jitter_seed();
+    backoff_init(&sk->reconnect, sk->t.reconnect_base_ms,
+                 sk->t.reconnect_max_ms, jitter_seed());
+    sk->free_tail = &sk->free_head;
+    buf_init(&sk->cap.text, 256 * 1024);
+    return &sk->base;
+}
+
+static void on_reconnect_timer(void *arg);
+
+static int
+slack_start(struct adapter *a)
+{
+    struct slack *sk = slack_of(a);
+
+    if (sk->started)
+        return 0;
+    sk->started = true;
+    sk->reconnect_timer = loop_timer_new(sk->env.loop, on_reconnect_timer,
+                                         sk);
+    log_info(SLACK_MOD, "starting: Web API at %s", sk->api_url);
+    slack_api_start(sk);
+    return 0;
+}
+
+static void
+on_reconnect_timer(void *arg)
+{
+    struct slack *sk = arg;
+
+    sk->reconnect_armed = false;
+    slack_socket_open(sk, "reconnect");
+}
+
+static void
+call_done(void *arg)
+{
+    struct slack *sk = arg;
+
+    if (sk->done) {
+        void (*done)(void *) = sk->done;
+
+        sk->done = NULL;
+        done(sk->done_arg);
+    }
+}
+
+/* Everything is closed or given up: release the loop handles, tell the
+ * daemon (from the loop, never from inside an lws or curl callback). */
+static void
+finish_stop(struct slack *sk)
+{
+    if (sk->finished)
+        return;
+    sk->finished = true;
+    api_cancel_all(sk);
+    slack_socket_free_all(sk);
+    loop_timer_free(sk->api_timer);
+    sk->api_timer = NULL;
+    loop_timer_free(sk->stop_timer);
+    sk->stop_timer = NULL;
+    log_info(SLACK_MOD, "stopped");
+    loop_defer(sk->env.loop, call_done, sk);
+}
+
+void
+slack_stop_progress(struct slack *sk)
+{
+    if (!sk->stopping || sk->finished)
+        return;
+    if (api_inflight(sk) == 0 && slack_socket_count(sk) == 0)
+        finish_stop(sk);
+}
+
+static void
+on_stop_deadline(void *arg)
+{
+    struct slack *sk = arg;
+
+    log_warn(SLACK_MOD, "stop: %zu request%s and %zu socket%s still busy "
+             "at the deadline; dropping them (the outbox keeps what was "
+             "not confirmed)", api_inflight(sk),
+             api_inflight(sk) == 1 ? "" : "s", slack_socket_count(sk),
+             slack_socket_count(sk) == 1 ? "" : "s");
+    finish_stop(sk);
+}
+
+static void
+slack_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
+           void *arg)
+{
+    struct slack *sk = slack_of(a);
+    int64_t now = loop_now_ms(sk->env.loop);
+
+    sk->done = done;
+    sk->done_arg = arg;
+    if (sk->stopping)
+        return;
+    sk->stopping = true;
+    sk->deadline = deadline_ms;
+    log_info(SLACK_MOD, "stopping: %zu request%s in flight, %zu socket%s",
+             api_inflight(sk), api_inflight(sk) == 1 ? "" : "s",
+             slack_socket_count(sk), slack_socket_count(sk) == 1 ? "" : "s");
+    api_hold(sk);
+    slack_socket_close_all(sk);
+    sk->stop_timer = loop_timer_new(sk->env.loop, on_stop_deadline, sk);
+    loop_timer_arm(sk->stop_timer, deadline_ms > now ? deadline_ms - now : 0);
+    slack_stop_progress(sk);
+}
+
+const struct platform_ops slack_platform = {
+    .name = "slack",
+    .wanted = slack_wanted,
+    .create = slack_create,
+    .start = slack_start,
+    .stop = slack_stop,
+    .free = slack_free,
+};

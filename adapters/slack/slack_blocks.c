@@ -1,0 +1,352 @@
+/*
+ * slack_blocks: what chorus's messages look like on Slack.
+ *
+ * Text: the core writes plain text; Slack reads "&", "<" and ">" as markup,
+ * so they are escaped, except inside the raw spans the render_* ops wrote
+ * (<@U…>, <#C…>, <!date^…>).  Buttons: a Block Kit actions block whose
+ * buttons carry the command they run (slack-protocol.md section 5.1 for
+ * every limit used here).  A button that asks for text first opens a
+ * modal; its private_metadata carries the command, the message the button
+ * was on and where it was pressed, so the submission needs no state here.
+ */
+#include "slack_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+
+#define SECTION_MAX_CHARS 3000   /* a section's text */
+#define BUTTON_TEXT_MAX   75
+#define BUTTON_VALUE_MAX  2000
+#define MAX_SECTIONS      45     /* 50 blocks in all */
+#define MODAL_TITLE_MAX   24
+#define MODAL_LABEL_MAX   2000
+#define CHANNEL_NAME_MAX  80
+
+#define ACTION_RUN "chorus.run."
+#define ACTION_ASK "chorus.ask."
+
+static bool
+utf8_lead(unsigned char c)
+{
+    return (c & 0xc0) != 0x80;
+}
+
+/* Bytes that need attention in slack_text(): markup, raw-span markers,
+ * control bytes.  Everything else is copied in runs. */
+static bool
+special(unsigned char c)
+{
+    return c == '&' || c == '<' || c == '>' || c < 0x20 || c == 0x7f;
+}
+
+void
+slack_text(const char *in, size_t max_chars, struct buf *out)
+{
+    const unsigned char *p = (const unsigned char *)(in ? in : "");
+    bool raw = false;
+    size_t chars = 0;
+
+    for (;;) {
+        const unsigned char *run = p;
+        unsigned char c;
+
+        /* Plain bytes go in runs, up to the limit (counted in
+         * characters; a raw span is never cut). */
+        while (*p && !special(*p) &&
+               (raw || !utf8_lead(*p) || chars < max_chars)) {
+            chars += utf8_lead(*p);
+            p++;
+        }
+        buf_add(out, run, (size_t)(p - run));
+        c = *p;
+        if (c == '\0')
+            return;
+        p++;
+        if (c == SLACK_RAW_OPEN || c == SLACK_RAW_CLOSE) {
+            raw = c == SLACK_RAW_OPEN;
+            continue;
+        }
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            continue;
+        if (!raw && chars >= max_chars) {
+            buf_adds(out, " …");
+            return;
+        }
+        chars++;
+        if (raw || !special(c) || c == '\n' || c == '\t')
+            buf_addc(out, (char)c);
+        else
+            buf_adds(out, c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;");
+    }
+}
+
+void
+slack_text_in(const char *in, struct buf *out)
+{
+    static const struct {
+        const char *entity;
+        char        ch;
+    } entities[] = {
+        { .entity = "&lt;", .ch = '<' },
+        { .entity = "&gt;", .ch = '>' },
+        { .entity = "&amp;", .ch = '&' },
+    };
+
+    for (const char *p = in ? in : ""; *p;) {
+        bool done = false;
+
+        if (*p == '&') {
+            for (size_t i = 0; i < sizeof(entities) / sizeof(*entities);
+                 i++) {
+                size_t n = strlen(entities[i].entity);
+
+                if (strncmp(p, entities[i].entity, n) != 0)
+                    continue;
+                /* A typed "<@U…>" stays text: mentions are Slack's. */
+                if (entities[i].ch == '<' && strchr("@#!", p[n]) &&
+                    p[n] != '\0')
+                    break;
+                buf_addc(out, entities[i].ch);
+                p += n;
+                done = true;
+                break;
+            }
+        }
+        if (!done)
+            buf_addc(out, *p++);
+    }
+}
+
+/* Bytes of s that hold at most max characters. */
+static size_t
+chars_prefix(const char *s, size_t max)
+{
+    size_t chars = 0, i = 0;
+
+    for (; s[i]; i++) {
+        if (utf8_lead((unsigned char)s[i])) {
+            if (chars == max)
+                break;
+            chars++;
+        }
+    }
+    return i;
+}
+
+static cJSON *
+plain(const char *text, size_t max)
+{
+    cJSON *t = cJSON_CreateObject();
+    char *cut = xstrndup(text && *text ? text : " ",
+                         chars_prefix(text && *text ? text : " ", max));
+
+    cJSON_AddStringToObject(t, "type", "plain_text");
+    cJSON_AddStringToObject(t, "text", cut);
+    free(cut);
+    return t;
+}
+
+/* Where to end a section that starts at s: at most SECTION_MAX_CHARS
+ * characters, at the last line break (else space) before that, never
+ * inside an entity or a <...> token. */
+static size_t
+section_end(const char *s)
+{
+    size_t lim = chars_prefix(s, SECTION_MAX_CHARS);
+    size_t nl = 0, sp = 0;
+
+    if (s[lim] == '\0')
+        return lim;
+    for (size_t i = 0; i < lim; i++) {
+        if (s[i] == '\n')
+            nl = i + 1;
+        else if (s[i] == ' ')
+            sp = i + 1;
+    }
+    if (nl > lim / 2)
+        return nl;
+    if (sp > lim / 2)
+        return sp;
+    return lim;
+}
+
+cJSON *
+slack_blocks(const char *text, const struct out_button *b, size_t n)
+{
+    cJSON *blocks, *actions, *els;
+    int sections = 0;
+
+    if (n == 0)
+        return NULL;
+    blocks = cJSON_CreateArray();
+    for (const char *p = text ? text : ""; *p && sections < MAX_SECTIONS;
+         sections++) {
+        size_t len = section_end(p);
+        char *part = xstrndup(p, len);
+        cJSON *sec = cJSON_CreateObject(), *t = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(sec, "type", "section");
+        cJSON_AddStringToObject(t, "type", "mrkdwn");
+        cJSON_AddStringToObject(t, "text", part);
+        cJSON_AddItemToObject(sec, "text", t);
+        cJSON_AddItemToArray(blocks, sec);
+        free(part);
+        p += len;
+    }
+    actions = cJSON_CreateObject();
+    cJSON_AddStringToObject(actions, "type", "actions");
+    cJSON_AddStringToObject(actions, "block_id", "chorus.actions");
+    els = cJSON_AddArrayToObject(actions, "elements");
+    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++) {
+        cJSON *e = cJSON_CreateObject();
+        char id[32];
+        char *value;
+
+        if (b[i].prompt) {
+            cJSON *v = cJSON_CreateObject();
+
+            cJSON_AddStringToObject(v, "c", b[i].command);
+            cJSON_AddStringToObject(v, "p", b[i].prompt);
+            value = cJSON_PrintUnformatted(v);
+            cJSON_Delete(v);
+        } else {
+            value = xstrdup(b[i].command ? b[i].command : "");
+        }
+        if (strlen(value) > BUTTON_VALUE_MAX) {
+            /* A command this long is not a button the core makes. */
+            free(value);
+            cJSON_Delete(e);
+            continue;
+        }
+        snprintf(id, sizeof(id), "%s%zu", b[i].prompt ? ACTION_ASK
+                                                      : ACTION_RUN, i);
+        cJSON_AddStringToObject(e, "type", "button");
+        cJSON_AddStringToObject(e, "action_id", id);
+        cJSON_AddItemToObject(e, "text", plain(b[i].label, BUTTON_TEXT_MAX));
+        cJSON_AddStringToObject(e, "value", value);
+        if (b[i].style && (strcmp(b[i].style, "primary") == 0 ||
+                           strcmp(b[i].style, "danger") == 0))
+            cJSON_AddStringToObject(e, "style", b[i].style);
+        cJSON_AddItemToArray(els, e);
+        free(value);
+    }
+    if (cJSON_GetArraySize(els) > 0)
+        cJSON_AddItemToArray(blocks, actions);
+    else
+        cJSON_Delete(actions);
+    return blocks;
+}
+
+bool
+slack_button_parse(const char *action_id, const char *value, char **command,
+                   char **prompt)
+{
+    *command = *prompt = NULL;
+    if (!action_id || !value)
+        return false;
+    if (strncmp(action_id, ACTION_RUN, strlen(ACTION_RUN)) == 0) {
+        if (!*value)
+            return false;
+        *command = xstrdup(value);
+        return true;
+    }
+    if (strncmp(action_id, ACTION_ASK, strlen(ACTION_ASK)) == 0) {
+        cJSON *v = cJSON_Parse(value);
+        const char *c = sj_str(v, "c"), *p = sj_str(v, "p");
+        bool ok = c && *c && p;
+
+        if (ok) {
+            *command = xstrdup(c);
+            *prompt = xstrdup(p);
+        }
+        cJSON_Delete(v);
+        return ok;
+    }
+    return false;
+}
+
+cJSON *
+slack_modal(const char *label, const char *prompt, const char *command,
+            const char *via, const char *channel)
+{
+    cJSON *view = cJSON_CreateObject(), *meta = cJSON_CreateObject();
+    cJSON *blocks, *input, *el;
+    char *md;
+
+    cJSON_AddStringToObject(meta, "c", command);
+    if (via)
+        cJSON_AddStringToObject(meta, "v", via);
+    if (channel)
+        cJSON_AddStringToObject(meta, "ch", channel);
+    md = cJSON_PrintUnformatted(meta);
+    cJSON_Delete(meta);
+    cJSON_AddStringToObject(view, "type", "modal");
+    cJSON_AddStringToObject(view, "callback_id", SLACK_MODAL_CALLBACK);
+    cJSON_AddItemToObject(view, "title", plain(label, MODAL_TITLE_MAX));
+    cJSON_AddItemToObject(view, "submit", plain("Send", MODAL_TITLE_MAX));
+    cJSON_AddItemToObject(view, "close", plain("Cancel", MODAL_TITLE_MAX));
+    cJSON_AddStringToObject(view, "private_metadata", md ? md : "{}");
+    free(md);
+    blocks = cJSON_AddArrayToObject(view, "blocks");
+    input = cJSON_CreateObject();
+    cJSON_AddStringToObject(input, "type", "input");
+    cJSON_AddStringToObject(input, "block_id", SLACK_MODAL_BLOCK);
+    cJSON_AddItemToObject(input, "label", plain(prompt, MODAL_LABEL_MAX));
+    el = cJSON_AddObjectToObject(input, "element");
+    cJSON_AddStringToObject(el, "type", "plain_text_input");
+    cJSON_AddStringToObject(el, "action_id", SLACK_MODAL_ACTION);
+    cJSON_AddBoolToObject(el, "multiline", 1);
+    cJSON_AddNumberToObject(el, "max_length", 3000);
+    cJSON_AddItemToArray(blocks, input);
+    return view;
+}
+
+void
+slack_channel_name(const char *want, int suffix, char *out, size_t outlen)
+{
+    char base[CHANNEL_NAME_MAX + 1], tail[16] = "";
+    size_t n = 0, max;
+
+    if (suffix > 1)
+        snprintf(tail, sizeof(tail), "-%d", suffix);
+    max = CHANNEL_NAME_MAX - strlen(tail);
+    /* Lowercase letters, digits, '-' and '_'; anything else becomes one
+     * '-', and no name starts or ends with one. */
+    for (const unsigned char *p = (const unsigned char *)(want ? want : "");
+         *p && n < max; p++) {
+        char c = (char)*p;
+
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            c = '-';
+        if (c == '-' && (n == 0 || base[n - 1] == '-'))
+            continue;
+        base[n++] = c;
+    }
+    while (n && base[n - 1] == '-')
+        n--;
+    base[n] = '\0';
+    if (n == 0)
+        snprintf(base, sizeof(base), "campaign");
+    snprintf(out, outlen, "%s%s", base, tail);
+}
+
+bool
+slack_ref_split(const char *ref, char *channel, size_t clen, char *ts,
+                size_t tlen)
+{
+    const char *colon = ref ? strchr(ref, ':') : NULL;
+
+    if (!colon || colon == ref || !colon[1] ||
+        (size_t)(colon - ref) >= clen || strlen(colon + 1) >= tlen)
+        return false;
+    memcpy(channel, ref, (size_t)(colon - ref));
+    channel[colon - ref] = '\0';
+    snprintf(ts, tlen, "%s", colon + 1);
+    return true;
+}

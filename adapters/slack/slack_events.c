@@ -1,0 +1,662 @@
+/*
+ * slack_events: Socket Mode frames -> acks and core events
+ * (slack-protocol.md sections 1.2-1.6 and 2).
+ *
+ * Two tables decide everything: the envelope type (hello, disconnect,
+ * events_api, slash_commands, interactive) and, inside, the event or
+ * interaction type.  Every envelope is acknowledged at once:
+ *  - events and interactions: the ack is queued first, then the core
+ *    works (one SQLite transaction); the frame leaves when this callback
+ *    returns, so it is on the wire within the same loop pass;
+ *  - slash commands: the core's reply is the ack's payload, so the core
+ *    runs first (same pass), the outbox is flushed at once, and the reply
+ *    row is caught on its way out (slack.c) and put in the ack.  A reply
+ *    that cannot ride on the ack goes out as chat.postEphemeral later:
+ *    it is in the outbox either way.
+ * Dedupe ids for the core's inbound table: payload.event_id for events
+ * (a redelivery, retry_attempt >= 1, or the same event on two sockets
+ * during a refresh is refused there), the trigger_id for slash commands
+ * and interactions (unique per human action), else the envelope_id.
+ *
+ * Input from the network is judged, never trusted: a frame that is not
+ * JSON, an unknown type, a missing field, an event from a bot (ourselves
+ * included) is logged once with what was wrong and dropped; an envelope
+ * that can be acked is acked so Slack does not send it again, and a
+ * person waiting for an answer (a slash command) is told.
+ */
+#include "slack_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot/loop.h"
+#include "core/core.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+/* ---- JSON paths ---- */
+
+const cJSON *
+sj_get(const cJSON *o, const char *path)
+{
+    char key[64];
+
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        char *end;
+        long idx;
+
+        if (n >= sizeof(key))
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        idx = strtol(key, &end, 10);
+        if (cJSON_IsArray(o) && *end == '\0' && end != key)
+            o = cJSON_GetArrayItem(o, (int)idx);
+        else if (cJSON_IsObject(o))
+            o = cJSON_GetObjectItemCaseSensitive(o, key);
+        else
+            return NULL;
+        path += n;
+        if (*path == '.')
+            path++;
+    }
+    return o;
+}
+
+const char *
+sj_str(const cJSON *o, const char *path)
+{
+    const cJSON *v = sj_get(o, path);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *
+nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* A channel for the core: DMs are no place (event.h). */
+static const char *
+place(const char *channel)
+{
+    return channel && *channel && channel[0] != 'D' ? channel : NULL;
+}
+
+/* ---- acks ---- */
+
+/* s as a JSON string (quoted, escaped) appended to b. */
+static void
+json_str(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s, *run;
+
+    buf_addc(b, '"');
+    while (*p) {
+        for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+            ;
+        buf_add(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
+        buf_addc(b, '\\');
+        switch (*p) {
+        case '"':
+        case '\\':
+            buf_addc(b, (char)*p);
+            break;
+        case '\n':
+            buf_addc(b, 'n');
+            break;
+        case '\t':
+            buf_addc(b, 't');
+            break;
+        default:
+            buf_adds(b, "u00");
+            buf_addc(b, hex[*p >> 4]);
+            buf_addc(b, hex[*p & 15]);
+            break;
+        }
+        p++;
+    }
+    buf_addc(b, '"');
+}
+
+/*
+ * Queue an ack on s (or on another open socket); false when none took
+ * it.  text: an answer for the person (Slack text), with blocks for its
+ * buttons (taken); extra: any other payload (taken; a modal's errors).
+ */
+static bool
+ack_full(struct slack_sock *s, const char *envelope_id, const char *text,
+         cJSON *blocks, cJSON *extra)
+{
+    struct buf b;
+    bool ok;
+
+    buf_init(&b, 512 * 1024);
+    buf_adds(&b, "{\"envelope_id\":");
+    json_str(&b, envelope_id);
+    if (text) {
+        buf_adds(&b, ",\"payload\":{\"response_type\":\"ephemeral\","
+                     "\"text\":");
+        json_str(&b, text);
+        if (blocks) {
+            char *bl = cJSON_PrintUnformatted(blocks);
+
+            buf_adds(&b, ",\"blocks\":");
+            buf_adds(&b, bl ? bl : "[]");
+            free(bl);
+        }
+        buf_addc(&b, '}');
+    } else if (extra) {
+        char *ex = cJSON_PrintUnformatted(extra);
+
+        buf_adds(&b, ",\"payload\":");
+        buf_adds(&b, ex ? ex : "{}");
+        free(ex);
+    }
+    buf_addc(&b, '}');
+    cJSON_Delete(blocks);
+    cJSON_Delete(extra);
+    ok = !b.overflow && slack_sock_send(s, b.data, b.len) == 0;
+    if (!ok)
+        log_warn(SLACK_MOD, "socket %u: could not send the ack of %s",
+                 slack_sock_id(s), envelope_id);
+    buf_free(&b);
+    return ok;
+}
+
+static bool
+ack(struct slack_sock *s, const char *envelope_id)
+{
+    return ack_full(s, envelope_id, NULL, NULL, NULL);
+}
+
+/* The core's answer to an inbound event, for the log. */
+static void
+after_core(struct slack *sk, enum ch_status st, const char *what,
+           const char *id)
+{
+    switch (st) {
+    case CH_BUSY:
+    case CH_IO:
+    case CH_INTERNAL:
+        log_error(SLACK_MOD, "%s %s: the core could not take it (%s)", what,
+                  id ? id : "", ch_strerror(st));
+        break;
+    default:
+        break;   /* applied, refused with a reply, or a duplicate */
+    }
+    slack_kick(sk);
+}
+
+/* ---- events_api ---- */
+
+typedef void event_fn(struct slack_sock *s, const cJSON *event,
+                      const char *event_id);
+
+static void
+text_in(const char *in, struct buf *out)
+{
+    buf_init(out, 64 * 1024);
+    slack_text_in(in, out);
+}
+
+/* message.im: a person wrote to chorus directly. */
+static void
+on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const char *user = sj_str(ev, "user");
+    const char *channel = sj_str(ev, "channel");
+    const char *ctype = sj_str(ev, "channel_type");
+    struct buf text;
+
+    if (!ctype || strcmp(ctype, "im") != 0) {
+        log_debug(SLACK_MOD, "event %s: a %s message; only direct "
+                  "messages are read", event_id, ctype ? ctype : "?");
+        return;
+    }
+    if (channel && channel[0] == 'D' && strlen(channel) < SLACK_ID_MAX) {
+        struct lane *l = api_lane(sk, user);   /* where to answer */
+
+        if (!l->dm[0])
+            snprintf(l->dm, sizeof(l->dm), "%s", channel);
+    }
+    text_in(sj_str(ev, "text"), &text);
+    struct core_event ce = {
+        .kind = CORE_EV_DM,
+        .platform = "slack",
+        .event_id = event_id,
+        .user_id = user,
+        .text = buf_cstr(&text),
+    };
+    after_core(sk, core_handle_event(sk->env.core, &ce, NULL), "event",
+               event_id);
+    buf_free(&text);
+}
+
+/* app_mention: "@chorus status spring-launch" in a channel. */
+static void
+on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const char *channel = sj_str(ev, "channel");
+    const char *ts = sj_str(ev, "thread_ts");
+    const char *p = sj_str(ev, "text");
+    struct core_result res;
+    struct buf text;
+    char self[SLACK_ID_MAX + 4];
+
+    if (!nonempty(channel)) {
+        log_warn(SLACK_MOD, "event %s: app_mention without a channel: "
+                 "ignored", event_id);
+        return;
+    }
+    if (!ts)
+        ts = sj_str(ev, "ts");
+    /* Drop the leading mention of ourselves: the rest is the command. */
+    p = p ? p : "";
+    while (*p == ' ')
+        p++;
+    snprintf(self, sizeof(self), "<@%s", sk->self_user);
+    if (strncmp(p, self, strlen(self)) == 0 &&
+        (p[strlen(self)] == '>' || p[strlen(self)] == '|')) {
+        p = strchr(p, '>');
+        p = p ? p + 1 : "";
+    }
+    while (*p == ' ')
+        p++;
+    text_in(p, &text);
+    struct core_event ce = {
+        .kind = CORE_EV_MESSAGE,
+        .platform = "slack",
+        .event_id = event_id,
+        .user_id = sj_str(ev, "user"),
+        .channel_id = place(channel),
+        .text = buf_cstr(&text),
+    };
+    enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
+    if (res.reply_id && ts)
+        slack_thread_note(sk, res.reply_id, channel, ts);
+    after_core(sk, st, "event", event_id);
+    buf_free(&text);
+}
+
+static const struct {
+    const char *type;
+    event_fn   *fn;
+} event_table[] = {
+    { .type = "app_mention", .fn = on_mention },
+    { .type = "message", .fn = on_message },
+};
+
+static void
+on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const cJSON *payload = sj_get(j, "payload");
+    const cJSON *ev = sj_get(payload, "event");
+    const cJSON *retry = sj_get(j, "retry_attempt");
+    const char *event_id = nonempty(sj_str(payload, "event_id"));
+    const char *type = sj_str(ev, "type");
+    const char *user = sj_str(ev, "user");
+
+    ack(s, envelope_id);
+    if (!cJSON_IsObject(ev) || !type) {
+        log_warn(SLACK_MOD, "socket %u: events_api envelope %s has no "
+                 "event (or no event type): ignored", slack_sock_id(s),
+                 envelope_id);
+        return;
+    }
+    if (!event_id) {
+        log_warn(SLACK_MOD, "socket %u: %s event in envelope %s has no "
+                 "event_id, so a redelivery could not be told apart: "
+                 "ignored", slack_sock_id(s), type, envelope_id);
+        return;
+    }
+    if (cJSON_IsNumber(retry) && retry->valueint > 0)
+        log_info(SLACK_MOD, "event %s delivered again (retry_attempt %d, "
+                 "%s)", event_id, retry->valueint,
+                 sj_str(j, "retry_reason") ? sj_str(j, "retry_reason")
+                                           : "no reason");
+    /* Ourselves, other bots, edits, joins: not people talking to us. */
+    if (sj_str(ev, "bot_id") || sj_str(ev, "subtype") ||
+        (user && strcmp(user, sk->self_user) == 0)) {
+        log_debug(SLACK_MOD, "event %s: %s from a bot or with a subtype: "
+                  "ignored", event_id, type);
+        return;
+    }
+    if (!nonempty(user)) {
+        log_warn(SLACK_MOD, "event %s: %s without a user: ignored",
+                 event_id, type);
+        return;
+    }
+    for (size_t i = 0; i < sizeof(event_table) / sizeof(*event_table); i++)
+        if (strcmp(event_table[i].type, type) == 0) {
+            event_table[i].fn(s, ev, event_id);
+            return;
+        }
+    log_debug(SLACK_MOD, "event %s: type %s is not one chorus reads",
+              event_id, type);
+}
+
+/* ---- slash commands ---- */
+
+static void
+on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const cJSON *p = sj_get(j, "payload");
+    const char *user = nonempty(sj_str(p, "user_id"));
+    const char *trigger = nonempty(sj_str(p, "trigger_id"));
+    const char *command = sj_str(p, "command");
+    struct core_result res;
+    struct buf text;
+    const char *answer = NULL;
+
+    if (!user || !cJSON_IsString(sj_get(p, "text"))) {
+        log_warn(SLACK_MOD, "socket %u: slash command %s without %s: "
+                 "answered with an error", slack_sock_id(s), envelope_id,
+                 user ? "text" : "user_id");
+        ack_full(s, envelope_id, "chorus could not read that command (Slack "
+                 "sent it incomplete). Please try again.", NULL, NULL);
+        return;
+    }
+    if (command && strcmp(command, "/campaign") != 0)
+        log_debug(SLACK_MOD, "slash command %s read as /campaign", command);
+    text_in(sj_str(p, "text"), &text);
+    struct core_event ce = {
+        .kind = CORE_EV_COMMAND,
+        .platform = "slack",
+        .event_id = trigger ? trigger : envelope_id,
+        .user_id = user,
+        .user_name = nonempty(sj_str(p, "user_name")),
+        .channel_id = place(sj_str(p, "channel_id")),
+        .text = buf_cstr(&text),
+    };
+    enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
+    buf_free(&text);
+
+    /* Catch the reply on its way out: it becomes the ack's payload. */
+    if (res.reply_id) {
+        sk->cap.want = res.reply_id;
+        sk->cap.got = false;
+        core_flush(sk->env.core);
+        sk->cap.want = 0;
+    }
+    if (res.reply_id && sk->cap.got)
+        answer = buf_cstr(&sk->cap.text);
+    else if (st == CH_BUSY || st == CH_IO || st == CH_INTERNAL)
+        answer = "chorus could not take that command just now. Please try "
+                 "again in a moment.";
+    bool sent = ack_full(s, envelope_id, answer,
+                         res.reply_id && sk->cap.got ? sk->cap.blocks : NULL,
+                         NULL);
+    if (res.reply_id && sk->cap.got)
+        sk->cap.blocks = NULL;          /* taken by ack_full */
+    /* Too big for one frame?  Ack without it; the reply goes later as
+     * an ephemeral message (sent stays false). */
+    if (!sent && answer)
+        ack(s, envelope_id);
+    if (res.reply_id && sk->cap.got) {
+        /* Sent with the ack; if the ack could not go, the reply goes as
+         * an ephemeral message instead (the row is offered again). */
+        if (sent)
+            core_delivered(sk->env.core, res.reply_id, CH_OK, NULL, 0,
+                           NULL);
+        else
+            core_delivered(sk->env.core, res.reply_id, CH_BUSY, NULL, 0,
+                           "the ack could not be sent");
+    }
+    sk->cap.got = false;
+    buf_reset(&sk->cap.text);
+    cJSON_Delete(sk->cap.blocks);
+    sk->cap.blocks = NULL;
+    after_core(sk, st, "slash command", ce.event_id);
+}
+
+/* ---- interactions ---- */
+
+typedef void interaction_fn(struct slack_sock *s, const cJSON *p,
+                            const char *envelope_id);
+
+static bool
+modal_done(struct slack *sk, struct api_req *r, const struct api_result *res)
+{
+    (void)sk;
+    if (res->outcome != API_OK && res->outcome != API_CANCELLED)
+        log_warn(SLACK_MOD, "views.open for %s failed (%s): the button's "
+                 "question was not shown", r->user,
+                 res->error ? res->error : "?");
+    return false;
+}
+
+static void
+command_event(struct slack *sk, const char *kind, const char *id,
+              const char *user, const char *name, const char *channel,
+              const char *text, const char *via)
+{
+    struct core_event ce = {
+        .kind = CORE_EV_COMMAND,
+        .platform = "slack",
+        .event_id = id,
+        .user_id = user,
+        .user_name = name,
+        .channel_id = place(channel),
+        .text = text,
+        .via_message = via,
+    };
+
+    after_core(sk, core_handle_event(sk->env.core, &ce, NULL), kind, id);
+}
+
+/* block_actions: one of our buttons was pressed. */
+static void
+on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const cJSON *act = sj_get(p, "actions.0");
+    const char *user = nonempty(sj_str(p, "user.id"));
+    const char *trigger = nonempty(sj_str(p, "trigger_id"));
+    const char *channel = nonempty(sj_str(p, "container.channel_id"));
+    const char *msg_ts = nonempty(sj_str(p, "container.message_ts"));
+    const char *action_id = sj_str(act, "action_id");
+    char via[SLACK_REF_MAX] = "";
+    char *command, *prompt;
+
+    ack(s, envelope_id);
+    if (!channel)
+        channel = nonempty(sj_str(p, "channel.id"));
+    if (!user || !cJSON_IsObject(act)) {
+        log_warn(SLACK_MOD, "socket %u: block_actions %s without %s: "
+                 "ignored", slack_sock_id(s), envelope_id,
+                 user ? "an action" : "a user");
+        return;
+    }
+    if (!slack_button_parse(action_id, sj_str(act, "value"), &command,
+                            &prompt)) {
+        log_info(SLACK_MOD, "button %s pressed by %s is not one of "
+                 "chorus's commands: ignored", action_id ? action_id : "?",
+                 user);
+        return;
+    }
+    if (channel && msg_ts)
+        snprintf(via, sizeof(via), "%s:%s", channel, msg_ts);
+    if (prompt) {
+        /* Ask first: the submission carries the command on. */
+        struct api_req *r = api_new(sk, SM_VIEWS_OPEN, modal_done);
+
+        snprintf(r->user, sizeof(r->user), "%s", user);
+        cJSON_AddStringToObject(r->args, "trigger_id", trigger ? trigger
+                                                               : "");
+        cJSON_AddItemToObject(r->args, "view",
+                              slack_modal(sj_str(act, "text.text"), prompt,
+                                          command, via[0] ? via : NULL,
+                                          channel));
+        api_submit(sk, r, NULL);
+    } else {
+        command_event(sk, "button", trigger ? trigger : envelope_id, user,
+                      nonempty(sj_str(p, "user.username")), channel,
+                      command, via[0] ? via : NULL);
+    }
+    free(command);
+    free(prompt);
+}
+
+/* view_submission: the answer to a button's question. */
+static void
+on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
+{
+    struct slack *sk = slack_sock_owner(s);
+    const char *user = nonempty(sj_str(p, "user.id"));
+    const char *cb = sj_str(p, "view.callback_id");
+    const char *trigger = nonempty(sj_str(p, "trigger_id"));
+    const cJSON *values = sj_get(p, "view.state.values");
+    const cJSON *blk = cJSON_GetObjectItemCaseSensitive(values,
+                                                        SLACK_MODAL_BLOCK);
+    const char *answer = sj_str(cJSON_GetObjectItemCaseSensitive(
+                                    blk, SLACK_MODAL_ACTION), "value");
+    cJSON *md = NULL;
+    const char *command;
+
+    if (!cb || strcmp(cb, SLACK_MODAL_CALLBACK) != 0) {
+        ack(s, envelope_id);
+        log_info(SLACK_MOD, "view_submission of a view that is not "
+                 "chorus's (%s): ignored", cb ? cb : "no callback_id");
+        return;
+    }
+    md = cJSON_Parse(sj_str(p, "view.private_metadata")
+                         ? sj_str(p, "view.private_metadata") : "");
+    command = nonempty(sj_str(md, "c"));
+    if (!user || !command) {
+        ack(s, envelope_id);
+        log_warn(SLACK_MOD, "socket %u: view_submission %s without %s: "
+                 "ignored", slack_sock_id(s), envelope_id,
+                 user ? "its command" : "a user");
+        cJSON_Delete(md);
+        return;
+    }
+    if (!answer || !*answer) {
+        /* The modal stays open and says what is missing. */
+        cJSON *ra = cJSON_CreateObject();
+        cJSON *errs = cJSON_AddObjectToObject(ra, "errors");
+
+        cJSON_AddStringToObject(ra, "response_action", "errors");
+        cJSON_AddStringToObject(errs, SLACK_MODAL_BLOCK,
+                                "Please write something.");
+        ack_full(s, envelope_id, NULL, NULL, ra);
+        cJSON_Delete(md);
+        return;
+    }
+    ack(s, envelope_id);
+    char *line = xasprintf("%s %s", command, answer);
+    command_event(sk, "modal", trigger ? trigger : envelope_id, user,
+                  nonempty(sj_str(p, "user.username")), sj_str(md, "ch"),
+                  line, nonempty(sj_str(md, "v")));
+    free(line);
+    cJSON_Delete(md);
+}
+
+static const struct {
+    const char     *type;
+    interaction_fn *fn;
+} interaction_table[] = {
+    { .type = "block_actions", .fn = on_actions },
+    { .type = "view_submission", .fn = on_submission },
+};
+
+static void
+on_interactive(struct slack_sock *s, const cJSON *j, const char *envelope_id)
+{
+    const cJSON *p = sj_get(j, "payload");
+    const char *type = sj_str(p, "type");
+
+    for (size_t i = 0;
+         type && i < sizeof(interaction_table) / sizeof(*interaction_table);
+         i++)
+        if (strcmp(interaction_table[i].type, type) == 0) {
+            interaction_table[i].fn(s, p, envelope_id);
+            return;
+        }
+    ack(s, envelope_id);
+    log_info(SLACK_MOD, "interaction %s of type %s: acked, not one chorus "
+             "reads", envelope_id, type ? type : "(none)");
+}
+
+/* ---- control messages ---- */
+
+static void
+on_hello(struct slack_sock *s, const cJSON *j, const char *envelope_id)
+{
+    (void)envelope_id;
+    slack_sock_hello(s, j);
+}
+
+static void
+on_disconnect(struct slack_sock *s, const cJSON *j, const char *envelope_id)
+{
+    (void)envelope_id;
+    slack_sock_disconnect(s, j);
+}
+
+/* ---- the envelope table ---- */
+
+typedef void envelope_fn(struct slack_sock *s, const cJSON *j,
+                         const char *envelope_id);
+
+static const struct {
+    const char  *type;
+    envelope_fn *fn;
+    bool         envelope;   /* carries work: needs an envelope_id */
+} envelope_table[] = {
+    { .type = "disconnect", .fn = on_disconnect, .envelope = false },
+    { .type = "events_api", .fn = on_events_api, .envelope = true },
+    { .type = "hello", .fn = on_hello, .envelope = false },
+    { .type = "interactive", .fn = on_interactive, .envelope = true },
+    { .type = "slash_commands", .fn = on_slash, .envelope = true },
+};
+
+void
+slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
+{
+    struct slack *sk = slack_sock_owner(s);
+    cJSON *j = cJSON_ParseWithLength(msg, len);
+    const char *type = sj_str(j, "type");
+    const char *eid = nonempty(sj_str(j, "envelope_id"));
+
+    if (!cJSON_IsObject(j)) {
+        log_warn(SLACK_MOD, "socket %u: a %zu-byte frame that is not a JSON "
+                 "object: ignored (starts \"%.40s\")", slack_sock_id(s),
+                 len, msg);
+        cJSON_Delete(j);
+        return;
+    }
+    for (size_t i = 0;
+         type && i < sizeof(envelope_table) / sizeof(*envelope_table); i++) {
+        if (strcmp(envelope_table[i].type, type) != 0)
+            continue;
+        if (envelope_table[i].envelope && !eid)
+            log_warn(SLACK_MOD, "socket %u: %s envelope without an "
+                     "envelope_id: ignored (it cannot be acked)",
+                     slack_sock_id(s), type);
+        else if (envelope_table[i].envelope && (sk->stopping || sk->failed))
+            log_info(SLACK_MOD, "socket %u: %s %s not taken: stopping "
+                     "(Slack sends it again elsewhere)", slack_sock_id(s),
+                     type, eid);
+        else
+            envelope_table[i].fn(s, j, eid);
+        cJSON_Delete(j);
+        return;
+    }
+    if (eid && !sk->stopping)
+        ack(s, eid);
+    log_warn(SLACK_MOD, "socket %u: frame of unknown type \"%s\"%s: "
+             "ignored", slack_sock_id(s), type ? type : "(none)",
+             eid ? " (acked)" : "");
+    cJSON_Delete(j);
+}

@@ -1,0 +1,322 @@
+/*
+ * slack_int: what the files of adapters/slack share; nobody else.
+ *
+ * One struct slack per process (the daemon runs one Slack workspace).  It
+ * embeds struct adapter first, so the core's adapter pointer is the slack
+ * pointer.  Everything runs on the daemon's one loop; nothing blocks.
+ *
+ * Ownership:
+ *  - struct slack owns its tokens (wiped on free), its sockets, its API
+ *    requests and lanes, and its loop timers; slack_free() releases all
+ *    of them, also when stop() never ran (the loop has ended then).
+ *  - a struct slack_sock is freed by slack_socket.c only, never inside one
+ *    of its own ws callbacks' callers' loops (it is unlinked first).
+ *  - a struct api_req belongs to the API layer from api_submit() until its
+ *    done() returned false (then it is freed); done() may keep it by
+ *    returning true after changing its arguments (it is sent again).
+ *  - cJSON and strings handed to the core are borrowed for one call.
+ */
+#ifndef CHORUS_SLACK_INT_H
+#define CHORUS_SLACK_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "adapters/common/backoff.h"
+#include "adapters/common/ratewin.h"
+#include "bot/platform.h"
+#include "core/adapter.h"
+#include "core/buf.h"
+
+#include "slack.h"
+
+#define SLACK_MOD "slack"
+
+struct http_call;
+struct loop_timer;
+struct ws_conn;
+struct slack;
+struct slack_sock;
+struct api_req;
+struct lane;
+
+/* Slack ids are short ("C0123ABCDEF", "U0123ABC"); refs are "C…:ts". */
+#define SLACK_ID_MAX  32
+#define SLACK_REF_MAX 64
+
+/*
+ * Raw spans in message text: what the render_* ops write (mentions, dates)
+ * is wrapped in these two bytes so that slack_text() escapes everything
+ * else (&, <, >) and nothing of them.  The core refuses control bytes in
+ * user input, so they cannot come from a person.
+ */
+#define SLACK_RAW_OPEN  '\001'
+#define SLACK_RAW_CLOSE '\002'
+
+/* Timings; defaults in slack.c.  CHORUS_SLACK_PING_MS (tests) sets the
+ * ping interval, and the stale and hello limits follow it. */
+struct slack_timing {
+    int64_t ping_ms;             /* client ping every */
+    int64_t stale_ms;            /* no pong for this long: stale */
+    int64_t hello_ms;            /* socket open, no hello: give up */
+    int64_t reconnect_base_ms;   /* backoff before the first reconnect */
+    int64_t reconnect_max_ms;
+    int64_t link_disabled_ms;    /* link_disabled: first wait */
+    int64_t link_disabled_max_ms;
+    int64_t retry_base_ms;       /* Web API: 5xx, network, bad body */
+    int64_t retry_max_ms;
+};
+
+/* ---- the Web API (slack_api.c) ---- */
+
+/* The methods chorus calls; the table in slack_api.c says how. */
+enum slack_method {
+    SM_APPS_CONNECTIONS_OPEN,
+    SM_AUTH_TEST,
+    SM_CHAT_POST_EPHEMERAL,
+    SM_CHAT_POST_MESSAGE,
+    SM_CHAT_UPDATE,
+    SM_CONVERSATIONS_CREATE,
+    SM_CONVERSATIONS_INVITE,
+    SM_CONVERSATIONS_OPEN,
+    SM_CONVERSATIONS_SET_TOPIC,
+    SM_PINS_ADD,
+    SM_USERS_INFO,
+    SM_VIEWS_OPEN,
+    SM_COUNT
+};
+
+const char *slack_method_name(enum slack_method m);
+
+/* What a request's handler is told once the API layer is done with it:
+ * transient failures (network, 5xx, 429, bodies that are not JSON,
+ * internal_error...) are retried below and never reach a handler, and a
+ * dead token is fatal for the whole adapter. */
+enum api_outcome {
+    API_OK,         /* {"ok":true,...}: body */
+    API_ERROR,      /* {"ok":false,"error":...}: error */
+    API_HTTP,       /* an unexpected status (a 4xx but 429): error */
+    API_CANCELLED,  /* stopped before an answer; nothing is reported */
+};
+
+struct api_result {
+    enum api_outcome outcome;
+    const cJSON     *body;     /* borrowed; NULL unless API_OK/API_ERROR */
+    const char      *error;    /* "channel_not_found", "HTTP 404" */
+    long             status;   /* HTTP status */
+};
+
+/* true: the handler changed r (args, lane) and wants it sent again. */
+typedef bool api_done_fn(struct slack *sk, struct api_req *r,
+                         const struct api_result *res);
+
+struct api_req {
+    struct api_req    *next;
+    struct slack      *sk;
+    enum slack_method  m;
+    struct lane       *lane;       /* NULL: not ordered (the free queue) */
+    cJSON             *args;       /* owned: the method's arguments */
+    api_done_fn       *done;
+    int64_t            outbox_id;  /* 0: not an outbox row */
+    enum out_kind      kind;
+    int                attempts;   /* transient failures so far */
+    int64_t            not_before; /* loop ms */
+    int64_t            queued_ms;
+    struct http_call  *call;       /* while in flight */
+    bool               warned;     /* a transient failure was logged */
+    bool               needs_dm;   /* channel: the lane's DM (opened
+                                      with conversations.open first) */
+    int                suffix;     /* conversations.create: name_taken */
+    char               want[96];   /* conversations.create: the name */
+    char               user[SLACK_ID_MAX];   /* target user, if any */
+    void              *ctx;        /* the handler's (a socket) */
+};
+
+/* A FIFO of calls for one conversation, one in flight at a time, so a
+ * channel shows its messages in the order the core wrote them; it also
+ * paces chat.postMessage there (about 1 per second, a burst of 3). */
+struct lane {
+    struct lane    *next;
+    char            key[SLACK_ID_MAX];   /* channel id, or a user id (DM) */
+    char            dm[SLACK_ID_MAX];    /* user lanes: the DM's id */
+    char            dm_error[48];        /* conversations.open failed */
+    struct api_req *head, **tail;
+    size_t          n;
+    bool            busy;                /* head in flight */
+    struct ratewin  pace;
+};
+
+struct api_req *api_new(struct slack *sk, enum slack_method m,
+                        api_done_fn *done);
+void            api_free(struct api_req *r);
+/* The lane of a channel id or (DM) user id, created on first use. */
+struct lane    *api_lane(struct slack *sk, const char *key);
+/* Queue r (on lane, or unordered when lane is NULL) and send what can
+ * go. */
+void            api_submit(struct slack *sk, struct api_req *r,
+                           struct lane *lane);
+void            api_pump(struct slack *sk);
+/* Requests queued or in flight, and in flight only. */
+size_t          api_queued(const struct slack *sk);
+size_t          api_inflight(const struct slack *sk);
+/* stop(): never start another request (queued ones stay in the outbox). */
+void            api_hold(struct slack *sk);
+/* Cancel everything (in flight and queued); handlers get API_CANCELLED. */
+void            api_cancel_all(struct slack *sk);
+void            api_free_all(struct slack *sk);
+
+/* auth.test, then the first socket. */
+void            slack_api_start(struct slack *sk);
+/* Outbox rows -> Web API calls (every kind but the captured reply). */
+enum ch_status  slack_api_deliver(struct slack *sk, const struct out_msg *m);
+
+/* ---- sockets (slack_socket.c) ---- */
+
+void slack_socket_open(struct slack *sk, const char *why);
+/* stop(): close every socket politely (1000) and take no envelope. */
+void slack_socket_close_all(struct slack *sk);
+void slack_socket_free_all(struct slack *sk);
+size_t slack_socket_count(const struct slack *sk);
+/* From slack_events.c. */
+void slack_sock_hello(struct slack_sock *s, const cJSON *j);
+void slack_sock_disconnect(struct slack_sock *s, const cJSON *j);
+/* Send an ack (or any text frame) on s; -1 when s cannot take it. */
+int  slack_sock_send(struct slack_sock *s, const char *text, size_t len);
+unsigned slack_sock_id(const struct slack_sock *s);
+struct slack *slack_sock_owner(const struct slack_sock *s);
+
+/* ---- envelopes (slack_events.c) ---- */
+
+void slack_events_frame(struct slack_sock *s, const char *msg, size_t len);
+/* A JSON value by dotted path ("event.user", "actions.0.value"). */
+const cJSON *sj_get(const cJSON *o, const char *path);
+/* Its string, or NULL when absent or not a string. */
+const char  *sj_str(const cJSON *o, const char *path);
+
+/* ---- text and blocks (slack_blocks.c) ---- */
+
+/* Core text -> Slack text: &, < and > escaped outside raw spans, raw
+ * span markers dropped, cut to max_chars characters (with a mark). */
+void   slack_text(const char *in, size_t max_chars, struct buf *out);
+/* Inbound text: Slack's &lt; &gt; &amp; back to characters, except a
+ * typed "<@", "<#" or "<!" (kept escaped: only Slack makes mentions). */
+void   slack_text_in(const char *in, struct buf *out);
+/* Blocks for a message: its text in sections and a button row.  NULL
+ * when there are no buttons (text alone is enough). */
+cJSON *slack_blocks(const char *text, const struct out_button *b,
+                    size_t n);
+/* A button press: action_id and value -> the command, and the prompt for
+ * a button that asks first (NULL otherwise).  Both allocated; false for
+ * a button that is not ours. */
+bool   slack_button_parse(const char *action_id, const char *value,
+                          char **command, char **prompt);
+/* The modal for a button with a prompt.  Owned by the caller. */
+cJSON *slack_modal(const char *label, const char *prompt,
+                   const char *command, const char *via,
+                   const char *channel);
+#define SLACK_MODAL_CALLBACK "chorus.ask"
+#define SLACK_MODAL_BLOCK    "chorus.text"
+#define SLACK_MODAL_ACTION   "text"
+/* A channel name within Slack's rules from what the core wants; suffix
+ * > 1 appends "-N" (name_taken). */
+void   slack_channel_name(const char *want, int suffix, char *out,
+                          size_t outlen);
+/* "C123:1700000000.000100" -> channel and ts; false if malformed. */
+bool   slack_ref_split(const char *ref, char *channel, size_t clen,
+                       char *ts, size_t tlen);
+
+/* ---- the adapter (slack.c) ---- */
+
+/* The slash command whose reply rides on its ack (slack_events.c sets
+ * want, the reply op fills the rest during the core_flush() it runs). */
+struct slack_capture {
+    int64_t     want;      /* the reply's outbox id; 0: none */
+    bool        got;
+    struct buf  text;      /* Slack text */
+    cJSON      *blocks;    /* NULL: none */
+};
+
+/* Where the reply to an app_mention goes: a thread under the mention. */
+#define SLACK_THREADS 64
+struct slack_thread {
+    int64_t reply_id;
+    char    channel[SLACK_ID_MAX];
+    char    ts[SLACK_ID_MAX];
+};
+
+struct slack {
+    struct adapter       base;          /* first */
+    struct platform_env  env;
+    struct slack_timing  t;
+    char                *app_token;     /* owned, wiped on free */
+    char                *bot_token;
+    char                *auth_app;      /* "Authorization: Bearer ..." */
+    char                *auth_bot;
+    char                 api_url[512];  /* no trailing '/' */
+    uint64_t             rng;
+
+    /* Who we are (auth.test). */
+    bool                 authed;
+    char                 self_user[SLACK_ID_MAX];
+    char                 self_bot[SLACK_ID_MAX];
+    char                 team[128];
+
+    /* Sockets (slack_socket.c). */
+    struct slack_sock   *socks;
+    unsigned             sock_seq;
+    struct backoff       reconnect;
+    struct loop_timer   *reconnect_timer;
+    bool                 reconnect_armed;
+    int64_t              link_disabled_wait;   /* 0: not disabled */
+
+    /* Web API (slack_api.c). */
+    struct lane         *lanes;
+    struct api_req      *free_head, **free_tail;
+    size_t               nqueued;       /* every request not yet done */
+    size_t               ninflight;
+    int64_t              blocked_until[SM_COUNT];  /* 429, per method */
+    struct loop_timer   *api_timer;
+    int64_t              api_timer_at;
+    bool                 api_held;
+    bool                 pumping;
+    bool                 pump_again;
+    bool                 owe_kick;      /* said CH_BUSY: kick when room */
+
+    struct slack_capture cap;
+    struct slack_thread  threads[SLACK_THREADS];
+    size_t               nthread;
+
+    /* Lifecycle. */
+    bool                 started;
+    bool                 stopping;
+    bool                 finished;
+    bool                 failed;        /* fatal() was called */
+    void               (*done)(void *arg);
+    void                *done_arg;
+    int64_t              deadline;
+    struct loop_timer   *stop_timer;
+};
+
+static inline struct slack *
+slack_of(struct adapter *a)
+{
+    return (struct slack *)a;
+}
+
+/* Ask the daemon to flush the outbox and re-arm its timer. */
+void slack_kick(struct slack *sk);
+/* The adapter cannot go on (a dead token): log why, tell the daemon. */
+void slack_fatal(struct slack *sk, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* stop(): called whenever a socket or a request ended. */
+void slack_stop_progress(struct slack *sk);
+/* Remember that the reply reply_id answers a mention at (channel, ts). */
+void slack_thread_note(struct slack *sk, int64_t reply_id,
+                       const char *channel, const char *ts);
+const struct slack_thread *slack_thread_find(struct slack *sk,
+                                             int64_t reply_id);
+
+#endif
