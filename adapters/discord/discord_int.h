@@ -1,0 +1,281 @@
+/*
+ * discord_int: what the Discord adapter's files share (see discord.h for
+ * the module map).  Not for use outside adapters/discord.
+ *
+ * Threading: everything runs on the daemon's loop thread.
+ * Ownership: struct discord owns its REST client, its gateway, every job
+ * and interaction record; the platform env, the config and the core are
+ * borrowed from the daemon.
+ */
+#ifndef CHORUS_DISCORD_INT_H
+#define CHORUS_DISCORD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "adapters/common/backoff.h"
+#include "adapters/common/http.h"
+#include "bot/platform.h"
+#include "core/adapter.h"
+#include "core/buf.h"
+#include "core/event.h"
+
+#define DC_ID_LEN 24          /* a snowflake is at most 20 digits */
+#define DC_REF_LEN 48         /* "channel_id:message_id" */
+#define DC_CONTENT_MAX 2000   /* message content, in bytes here (code
+                                 points on Discord: bytes are safe) */
+#define DC_TOPIC_MAX 1024
+#define DC_CUSTOM_ID_MAX 100
+
+/* Intents (discord-protocol.md section 1.11). */
+#define DC_INTENT_GUILDS          (1L << 0)
+#define DC_INTENT_GUILD_MESSAGES  (1L << 9)
+#define DC_INTENT_DIRECT_MESSAGES (1L << 12)
+#define DC_INTENT_MESSAGE_CONTENT (1L << 15)
+
+/* Permission bits (permissions.mdx). */
+#define DC_PERM_MANAGE_CHANNELS   (UINT64_C(1) << 4)
+#define DC_PERM_VIEW_CHANNEL      (UINT64_C(1) << 10)
+#define DC_PERM_SEND_MESSAGES     (UINT64_C(1) << 11)
+#define DC_PERM_MANAGE_MESSAGES   (UINT64_C(1) << 13)
+#define DC_PERM_READ_HISTORY      (UINT64_C(1) << 16)
+#define DC_PERM_MANAGE_ROLES      (UINT64_C(1) << 28)
+
+struct discord;
+struct rest;
+struct rest_req;
+struct gateway;
+struct loop_timer;
+
+/* ---- small JSON helpers (discord_events.c) ---- */
+
+/* Field of an object, or NULL. */
+const cJSON *dc_field(const cJSON *o, const char *name);
+/* String field, or NULL when absent or not a string. */
+const char  *dc_str(const cJSON *o, const char *name);
+/* A snowflake field into out (string or number); false if absent/bad. */
+bool         dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
+/* Integer field, or def. */
+long         dc_int(const cJSON *o, const char *name, long def);
+bool         dc_is_snowflake(const char *s);
+
+/* ---- REST (discord_rest.c) ---- */
+
+enum rest_flags {
+    REST_NO_AUTH = 1u << 0,  /* interaction callbacks and webhooks: the
+                                token in the URL is the credential */
+    REST_BURST = 1u << 1,    /* no bucket queue and no global limit
+                                (interaction endpoints); 429 still waits */
+};
+
+struct rest_result {
+    long            status;   /* HTTP status; 0 on a transport failure */
+    enum ch_status  ch;       /* CH_OK, CH_REMOTE_4XX, CH_REMOTE_5XX,
+                                 CH_IO, or CH_BUSY (halted: the token was
+                                 refused; the work stays in the outbox) */
+    int             code;     /* Discord's JSON error code, 0 if none */
+    const char     *error;    /* one line for logs and the outbox, or NULL */
+    const cJSON    *json;     /* the parsed body, NULL for 204/non-JSON */
+};
+
+/* Ownership: r and everything in it are borrowed for the call. */
+typedef void rest_done_fn(void *arg, const struct rest_result *r);
+
+struct rest_options {
+    struct loop *loop;
+    struct http *http;
+    const char  *base;        /* ".../api/v10", copied */
+    const char  *token;       /* bot token, copied and wiped on free */
+    /* A 401 on a request made with the bot token: the client halts (every
+     * later request finishes with CH_BUSY) and says so once. */
+    void       (*unauthorized)(void *arg, const char *why);
+    void        *arg;
+};
+
+struct rest *rest_new(const struct rest_options *o);
+/* Cancels everything in flight or queued; no callback runs. */
+void         rest_free(struct rest *r);
+/*
+ * Queue a request.  path starts with '/', is relative to the base and may
+ * carry a query.  body is JSON text or NULL (copied); audit_reason goes in
+ * X-Audit-Log-Reason (copied, NULL for none).  done(arg, result) is called
+ * exactly once, from the loop, after rest_send() returned, unless the
+ * client is freed first.  429s are waited out and retried without limit;
+ * 5xx and transport failures are retried 3 times with backoff.
+ */
+void         rest_send(struct rest *r, enum http_method m, const char *path,
+                       const char *body, unsigned flags,
+                       const char *audit_reason, rest_done_fn *done,
+                       void *arg);
+/* Requests queued, waiting or in flight. */
+size_t       rest_pending(const struct rest *r);
+/* Requests on the wire. */
+size_t       rest_inflight(const struct rest *r);
+bool         rest_halted(const struct rest *r);
+
+/* ---- gateway (discord_gateway.c) ---- */
+
+struct gateway *gw_new(struct discord *d);
+void            gw_free(struct gateway *gw);
+/* Fetch /gateway/bot and connect. */
+void            gw_start(struct gateway *gw);
+/* Close with 1000 (see discord.c for why), then done(arg) once. */
+void            gw_stop(struct gateway *gw, void (*done)(void *arg),
+                        void *arg);
+bool            gw_is_ready(const struct gateway *gw);
+
+/* ---- dispatch (discord_events.c) ---- */
+
+/* One gateway dispatch (op 0) with event name t and payload d. */
+void dc_dispatch(struct discord *d, const char *t, const cJSON *data);
+/* Users seen in events, for find_user ("add spring-launch bob"). */
+void dc_users_note(struct discord *d, const cJSON *user, const char *nick);
+enum ch_status dc_users_find(struct discord *d, const char *name,
+                             struct buf *out);
+
+/* ---- commands (discord_commands.c) ---- */
+
+/* The bulk-overwrite body: [{"name":"campaign",...}], generated from the
+ * core's command table.  Ownership: the caller frees the string. */
+char          *dc_commands_json(void);
+/*
+ * The command line of a chat-input interaction's data ("approve
+ * spring-launch#3 looks good").  CH_OK: the line is in out; otherwise out
+ * holds a message for the user (unknown subcommand, missing option) and
+ * nothing reaches the core.  *defer_first is set for commands whose work
+ * fans out (see discord_commands.c).
+ */
+enum ch_status dc_command_line(const cJSON *data, struct buf *out,
+                               bool *defer_first);
+/* A value as one word of a command line: quoted and escaped when it has
+ * spaces or quotes. */
+void           dc_append_word(struct buf *out, const char *value);
+
+/* ---- the adapter (discord.c) ---- */
+
+enum dc_logged {          /* "logged once" flags for bad input */
+    DC_LOG_MALFORMED = 1u << 0,
+    DC_LOG_UNKNOWN_OP = 1u << 1,
+    DC_LOG_OVERSIZE = 1u << 2,
+    DC_LOG_INTERACTION = 1u << 3,
+    DC_LOG_NO_GUILD = 1u << 4,
+    DC_LOG_COMPONENT = 1u << 5,
+    DC_LOG_INVALID_REQ = 1u << 6,
+    DC_LOG_UNKNOWN_OPTION = 1u << 7,
+};
+
+struct dc_user {
+    char id[DC_ID_LEN];
+    char username[40];
+    char global_name[64];
+};
+
+#define DC_USERS 256
+#define DC_DM_CACHE 128
+#define DC_EVENT_NAMES 32
+
+struct dc_dm {
+    char user[DC_ID_LEN];
+    char channel[DC_ID_LEN];
+};
+
+/* A button whose command and prompt do not fit in a custom_id. */
+#define DC_BUTTONS 128
+struct dc_button {
+    unsigned key;
+    char    *command;
+    char    *prompt;
+};
+
+struct job;
+struct ix;
+struct inbound;
+
+struct discord {
+    struct adapter       base;          /* first: the core's view */
+    struct platform_env  env;
+    const struct config *cfg;
+    char                *token;
+    char                *api_base;      /* ".../api/v10" */
+    char                 app_id[DC_ID_LEN];
+    char                 guild_id[DC_ID_LEN];
+    bool                 guild_configured;
+    char                 bot_id[DC_ID_LEN];
+    long                 intents;
+    struct rest         *rest;
+    struct gateway      *gw;
+    uint64_t             rng;
+
+    /* The guild, as GUILD_CREATE showed it. */
+    bool                 guild_seen;
+    char                 category_id[DC_ID_LEN];   /* "campaigns" */
+    bool                 category_creating;
+    char                 ready_guilds[4][DC_ID_LEN];
+    size_t               nready_guilds;
+
+    /* Outbound work in progress, and interactions being answered. */
+    struct job          *jobs;
+    size_t               njobs;
+    struct ix           *ix_head, *ix_tail;
+    size_t               nix;
+    struct ix           *collect;       /* answered from this flush */
+    struct loop_timer   *defer_timer;
+    struct loop_timer   *kick_timer;    /* batches flushes after deliveries */
+    bool                 kick_armed;
+    int64_t              defer_due;     /* when it fires; 0: not armed */
+    struct inbound      *retry_head, **retry_tail;
+    size_t               nretry;
+    struct loop_timer   *retry_timer;
+    struct backoff       retry_backoff;
+
+    /* Caches. */
+    struct dc_dm         dms[DC_DM_CACHE];
+    size_t               dm_next;
+    struct dc_user       users[DC_USERS];
+    size_t               nusers, user_next;
+    struct dc_button     buttons[DC_BUTTONS];
+    size_t               button_next;
+    unsigned             button_key;
+
+    /* Lifecycle. */
+    bool                 started;
+    bool                 stopping;
+    bool                 fatal;
+    bool                 commands_done;
+    void               (*stop_done)(void *arg);
+    void                *stop_arg;
+    struct loop_timer   *stop_timer;
+    int64_t              stop_deadline;
+    bool                 gw_closed;
+
+    /* Logged-once bookkeeping for bad input. */
+    unsigned             logged;
+    char                 seen_events[DC_EVENT_NAMES][32];
+    size_t               nseen_events;
+};
+
+/* Loop time. */
+int64_t dc_now(const struct discord *d);
+/* The platform cannot go on: log why once and tell the daemon. */
+void    dc_fatal(struct discord *d, const char *why);
+/* Log at warn the first time a kind of bad input shows up, at debug
+ * after that. */
+void    dc_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Called by the gateway. */
+void dc_on_ready(struct discord *d, const cJSON *data);
+void dc_on_resumed(struct discord *d);
+/* Inbound, from discord_events.c. */
+void dc_handle_interaction(struct discord *d, const cJSON *data);
+void dc_handle_message(struct discord *d, const cJSON *data);
+void dc_guild_seen(struct discord *d, const char *guild_id,
+                   const cJSON *channels);
+void dc_channel_seen(struct discord *d, const cJSON *channel, bool gone);
+/* Remember a user's DM channel. */
+void dc_dm_note(struct discord *d, const char *user, const char *channel);
+
+#endif
