@@ -580,14 +580,21 @@ apply_admin(struct parse *p, struct config *c, const struct value *v)
     const char *s = v->argv[0];
     if (!check_admin(p, s))
         return false;
+    config_add_admin(c, s);
+    return true;
+}
+
+void
+config_add_admin(struct config *c, const char *who)
+{
     /* Naming someone twice changes nothing, so it is not worth an error. */
     for (size_t i = 0; i < c->core.nadmins; i++)
-        if (strcmp(c->own_admins[i], s) == 0)
-            return true;
+        if (strcmp(c->own_admins[i], who) == 0)
+            return;
     c->own_admins = xrealloc(c->own_admins, c->core.nadmins + 1,
                              sizeof(*c->own_admins));
-    c->own_admins[c->core.nadmins++] = xstrdup(s);
-    return true;
+    c->own_admins[c->core.nadmins++] = xstrdup(who);
+    c->core.admins = (const char *const *)c->own_admins;
 }
 
 /* "a; b;c" -> "a;b;c"; NULL (after an error) for an empty category. */

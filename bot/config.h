@@ -150,6 +150,10 @@ struct config *config_new_default(void);
 enum ch_status config_load(const char *path, struct config **out,
                            struct config_errors *errs);
 
+/* Add a workspace admin ("name" or "platform:id") to a loaded config;
+ * for programs that build their configuration (chorus demo). */
+void config_add_admin(struct config *cfg, const char *who);
+
 /* config_free(NULL) is a no-op. */
 void config_free(struct config *cfg);
 

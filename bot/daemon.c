@@ -13,6 +13,8 @@
 #include "adapters/common/http.h"
 #include "adapters/common/ws.h"
 #include "adapters/console/console.h"
+#include "adapters/discord/discord.h"
+#include "adapters/slack/slack.h"
 #include "bot/config.h"
 #include "bot/loop.h"
 #include "bot/platform.h"
@@ -33,6 +35,8 @@
 
 /* Every platform chorus can run on; `chorus run` starts the wanted ones. */
 static const struct platform_ops *const platforms[] = {
+    &discord_platform,
+    &slack_platform,
     NULL,
 };
 
@@ -62,6 +66,7 @@ struct daemon {
     struct loop_timer  *drain_timer;
     bool                kick_pending;
     bool                finished;
+    const struct daemon_hooks *hooks;
     bool                stopping;
     bool                verbose;
     bool                console_mode;
@@ -104,6 +109,8 @@ finish_shutdown(struct daemon *d)
     if (d->finished)
         return;
     d->finished = true;
+    if (d->hooks && d->hooks->closing)
+        d->hooks->closing(d->hooks->arg);
     loop_timer_free(d->drain_timer);
     d->drain_timer = NULL;
     if (d->http) {
@@ -143,7 +150,8 @@ begin_shutdown(struct daemon *d, const char *why)
         console_stop(d->console);
     /* Hand out what is still pending; the console delivers at once.
      * Rows a platform did not accept stay in the outbox for next time. */
-    core_flush(d->core);
+    if (d->core)
+        core_flush(d->core);
     loop_timer_free(d->tick);
     d->tick = NULL;
     loop_signal_free(d->sig_term);
@@ -460,13 +468,44 @@ platform_fatal(void *arg, const char *platform, const char *why)
     begin_shutdown(d, "a platform cannot continue");
 }
 
+void
+daemon_stop(struct daemon *d, const char *why)
+{
+    begin_shutdown(d, why);
+}
+
 int
 daemon_run(const struct daemon_options *opt)
 {
-    struct daemon d = { .verbose = opt->verbose };
+    return daemon_run_with(opt, NULL);
+}
+
+int
+daemon_run_with(const struct daemon_options *opt,
+                const struct daemon_hooks *hooks)
+{
+    struct daemon d = { .verbose = opt->verbose, .hooks = hooks };
     if (load_config(&d, opt->config_path) != 0)
         return 1;
     apply_log_level(&d);
+    d.clock = clock_system();
+    if (hooks && hooks->prepare) {
+        if (setup_loop(&d) != 0) {
+            teardown(&d);
+            return 1;
+        }
+        d.ws = ws_ctx_new(d.loop, NULL);
+        if (d.ws == NULL ||
+            hooks->prepare(hooks->arg, d.loop, d.ws, d.cfg) != 0) {
+            fprintf(stderr, "chorus: cannot prepare the run\n");
+            d.exit_code = 1;
+            d.hooks = NULL;
+            begin_shutdown(&d, "start-up failed");
+            loop_run(d.loop);
+            teardown(&d);
+            return 1;
+        }
+    }
     const struct platform_ops *wanted[MAX_PLATFORMS];
     size_t nwanted = 0;
     for (size_t i = 0; platforms[i] && nwanted < MAX_PLATFORMS; i++)
@@ -478,15 +517,20 @@ daemon_run(const struct daemon_options *opt)
                 "configuration, or set SLACK_APP_TOKEN and SLACK_BOT_TOKEN, "
                 "or DISCORD_TOKEN.\nTo try chorus on a terminal, run: chorus "
                 "console\n");
-        config_free(d.cfg);
+        if (d.loop) {           /* a hook prepared things: take them down */
+            begin_shutdown(&d, "nothing to run");
+            loop_run(d.loop);
+        }
+        teardown(&d);
         return 2;
     }
-    d.clock = clock_system();
-    if (open_core(&d, opt->db_path) != 0 || setup_loop(&d) != 0) {
+    if (open_core(&d, opt->db_path) != 0 ||
+        (d.loop == NULL && setup_loop(&d) != 0)) {
         teardown(&d);
         return 1;
     }
-    d.ws = ws_ctx_new(d.loop, NULL);
+    if (d.ws == NULL)
+        d.ws = ws_ctx_new(d.loop, NULL);
     d.http = http_new(d.loop, NULL);
     if (d.ws == NULL || d.http == NULL) {
         fprintf(stderr, "chorus: cannot set up the network transport\n");
@@ -515,6 +559,8 @@ daemon_run(const struct daemon_options *opt)
             begin_shutdown(&d, "start-up failed");
         }
     }
+    if (!d.stopping && hooks && hooks->started)
+        hooks->started(hooks->arg, &d, d.core);
     arm(&d);
     if (loop_run(d.loop) != 0)
         log_warn("daemon", "the loop ended with handles still open");

@@ -20,9 +20,36 @@ struct daemon_options {
     bool        empty;         /* console: no demo workspace */
 };
 
+struct config;
+struct loop;
+struct ws_ctx;
+struct core;
+
+/*
+ * Hooks for programs built on `chorus run` (chorus demo): prepare runs
+ * once the loop and transport exist and before any platform is built (it
+ * may start simulators and adjust the configuration and environment);
+ * started runs once the platforms are started; closing runs when the
+ * daemon stops, before the transport is torn down (free what uses it).
+ * The daemon's own stop is requested with daemon_stop().
+ */
+struct daemon;
+struct daemon_hooks {
+    int  (*prepare)(void *arg, struct loop *loop, struct ws_ctx *ws,
+                    struct config *cfg);
+    void (*started)(void *arg, struct daemon *d, struct core *core);
+    void (*closing)(void *arg);
+    void  *arg;
+};
+
 /* Each returns the process exit status. */
-int daemon_console(const struct daemon_options *opt);
-int daemon_run(const struct daemon_options *opt);
-int daemon_check_config(const char *path);
+int  daemon_console(const struct daemon_options *opt);
+int  daemon_run(const struct daemon_options *opt);
+int  daemon_run_with(const struct daemon_options *opt,
+                     const struct daemon_hooks *hooks);
+void daemon_stop(struct daemon *d, const char *why);
+int  daemon_check_config(const char *path);
+/* chorus demo (bot/demo.c) */
+int  daemon_demo(const struct daemon_options *opt);
 
 #endif
