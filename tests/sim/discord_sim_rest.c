@@ -1518,6 +1518,78 @@ r_channel_patch(struct rest_ctx *x)
     reply_json(x, 200, dsim_channel_json(sim, ch));
 }
 
+/* Edit Channel Permissions (channel.mdx): PUT one overwrite, addressed by
+ * its role or member id; 204.  Needs MANAGE_ROLES in the channel. */
+static void
+r_permission_put(struct rest_ctx *x)
+{
+    struct discord_sim *sim = x->sim;
+    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_ROLES);
+    cJSON *errors, *list, *one, *parsed = NULL, *kept, *o;
+    struct discord_sim_event ev = {
+        .kind = DISCORD_SIM_EV_CHANNEL_EDIT,
+        .by_bot = true,
+        .user_id = sim->app_id,
+        .user_name = sim->bot_name,
+        .content = "changed permissions",
+    };
+    char label[128];
+
+    if (!ch)
+        return;
+    if (ch->type == DISCORD_SIM_CHANNEL_DM) {
+        fail(x, 400, 50024, "Cannot execute action on this channel type");
+        return;
+    }
+    if (!cJSON_IsObject(x->body)) {
+        fail(x, 400, 50109, "The request body contains invalid JSON.");
+        return;
+    }
+    one = cJSON_Duplicate(x->body, true);
+    cJSON_DeleteItemFromObjectCaseSensitive(one, "id");
+    cJSON_AddStringToObject(one, "id", x->p[1]);
+    list = cJSON_CreateArray();
+    cJSON_AddItemToArray(list, one);
+    errors = cJSON_CreateObject();
+    if (!parse_overwrites(x, list, &parsed, errors)) {
+        cJSON_Delete(errors);
+        cJSON_Delete(list);
+        cJSON_Delete(parsed);
+        return;
+    }
+    cJSON_Delete(list);
+    if (fail_form(x, errors)) {
+        cJSON_Delete(parsed);
+        return;
+    }
+    /* Replace this target's overwrite, keep the others. */
+    kept = cJSON_CreateArray();
+    cJSON_ArrayForEach(o, ch->overwrites)
+        if (!ids_equal(str_field(o, "id"), x->p[1]))
+            cJSON_AddItemToArray(kept, cJSON_Duplicate(o, true));
+    cJSON_AddItemToArray(kept, cJSON_DetachItemFromArray(parsed, 0));
+    cJSON_Delete(parsed);
+    cJSON_Delete(ch->overwrites);
+    ch->overwrites = kept;
+    {
+        struct dsim_target to = { .guild_id = sim->guild_id };
+        cJSON *d = dsim_channel_json(sim, ch);
+
+        dsim_dispatch(sim, "CHANNEL_UPDATE", d, &to);
+        cJSON_Delete(d);
+    }
+    snprintf(label, sizeof(label), "#%s", ch->name);
+    ev.channel_id = ch->id;
+    ev.channel_name = label;
+    {
+        struct dsim_user *u = dsim_user(sim, x->p[1]);
+
+        ev.detail = u ? u->username : x->p[1];
+    }
+    dsim_observe(sim, &ev);
+    reply_json(x, 204, NULL);
+}
+
 static void
 r_dm_open(struct rest_ctx *x)
 {
@@ -1749,6 +1821,8 @@ static const struct route routes[] = {
       .bucket = "channel-get" },
     { .method = "PATCH", .pattern = "/channels/{id}", .fn = r_channel_patch,
       .bucket = "channel-patch", .limit = 5, .window_ms = 15000 },
+    { .method = "PUT", .pattern = "/channels/{id}/permissions/{id}",
+      .fn = r_permission_put, .bucket = "channel-permissions" },
     { .method = "POST", .pattern = "/channels/{id}/messages",
       .fn = r_message_create, .bucket = "message-create" },
     { .method = "GET", .pattern = "/channels/{id}/messages/{id}",

@@ -48,6 +48,8 @@ struct srv_pss {
     unsigned char     *resp;         /* LWS_PRE + body */
     size_t             resp_len, resp_off;
     bool               resp_ready;
+    unsigned char     *hdr;          /* LWS_PRE + headers, until sent */
+    size_t             hdr_len;
     /* websocket */
     struct dsim_conn  *conn;
 };
@@ -87,6 +89,9 @@ pss_http_clear(struct srv_pss *p)
     p->resp = NULL;
     p->resp_len = p->resp_off = 0;
     p->resp_ready = false;
+    free(p->hdr);
+    p->hdr = NULL;
+    p->hdr_len = 0;
     p->body_too_big = false;
 }
 
@@ -159,13 +164,26 @@ add_header(struct lws *wsi, const char *name, const char *value,
                                        (int)strlen(value), p, end);
 }
 
+/*
+ * The headers are built here but written from WRITEABLE, like the body: a
+ * client that reuses the connection sends its next request as soon as it
+ * has the whole response, and for a 204 that is the headers alone.  Were
+ * they written here, the next request could arrive before the transaction
+ * is completed (in WRITEABLE), and lws would read it as more body of this
+ * one: answered again, leaking the first answer's buffer.
+ */
 static int
 send_response(struct lws *wsi, struct srv_pss *p, struct dsim_resp *rs)
 {
-    unsigned char hdr[LWS_PRE + 4096];
+    unsigned char *hdr = xmalloc(LWS_PRE + 4096);
     unsigned char *start = hdr + LWS_PRE, *h = start;
-    unsigned char *end = hdr + sizeof(hdr) - 1;
+    unsigned char *end = hdr + LWS_PRE + 4096 - 1;
     char len[24];
+
+    free(p->hdr);
+    p->hdr = hdr;
+    free(p->resp);
+    p->resp = NULL;
 
     if (lws_add_http_header_status(wsi, (unsigned)rs->status, &h, end))
         return -1;
@@ -178,8 +196,7 @@ send_response(struct lws *wsi, struct srv_pss *p, struct dsim_resp *rs)
     for (int i = 0; i < rs->nhdrs; i++)
         if (add_header(wsi, rs->hdrs[i].name, rs->hdrs[i].value, &h, end))
             return -1;
-    if (lws_finalize_write_http_header(wsi, start, &h, end))
-        return -1;
+    p->hdr_len = (size_t)(h - start);
     p->resp_len = rs->status == 204 ? 0 : rs->body.len;
     p->resp_off = 0;
     p->resp = xmalloc(LWS_PRE + p->resp_len + 1);
@@ -294,6 +311,20 @@ on_http_writeable(struct lws *wsi, struct srv_pss *p)
 
     if (!p->resp_ready)
         return 0;
+    if (p->hdr) {
+        unsigned char *start = p->hdr + LWS_PRE, *h = start + p->hdr_len;
+        unsigned char *end = p->hdr + LWS_PRE + 4096 - 1;
+
+        if (lws_finalize_write_http_header(wsi, start, &h, end))
+            return -1;
+        free(p->hdr);
+        p->hdr = NULL;
+        if (p->resp_len > 0) {
+            /* One write per WRITEABLE: the body next time. */
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+    }
     n = p->resp_len - p->resp_off;
     if (n > HTTP_CHUNK)
         n = HTTP_CHUNK;
