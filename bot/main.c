@@ -19,6 +19,9 @@ usage(FILE *fp)
             "      \"~ +3h\" move it); --empty skips the demo workspace.\n"
             "  run [--config FILE] [--db PATH]\n"
             "      run the daemon on Slack and/or Discord\n"
+            "  demo\n"
+            "      the daemon against local Slack and Discord simulators,\n"
+            "      with a short scripted campaign (no token needed)\n"
             "  check-config FILE\n"
             "      validate a configuration file and its secrets\n"
             "  help-config\n"
@@ -80,6 +83,8 @@ main(int argc, char **argv)
     }
     if (!strcmp(cmd, "console"))
         return daemon_console(&opt);
+    if (!strcmp(cmd, "demo"))
+        return daemon_demo(&opt);
     if (!strcmp(cmd, "run")) {
         if (opt.now || opt.empty) {
             fprintf(stderr, "chorus: --now and --empty are for console\n");
