@@ -123,8 +123,8 @@ op_find_user(struct adapter *a, const char *name, struct buf *out)
     return CH_NOT_FOUND;    /* on Slack people are mentioned: <@U…> */
 }
 
-static bool
-slack_id(const char *s)
+bool
+slack_is_id(const char *s)
 {
     if (!s || !*s || strlen(s) >= SLACK_ID_MAX)
         return false;
@@ -139,7 +139,7 @@ render_person(struct adapter *a, const char *user_id, const char *name,
               struct buf *out)
 {
     (void)a;
-    if (!slack_id(user_id)) {
+    if (!slack_is_id(user_id)) {
         buf_printf(out, "@%s", name ? name : "someone");
         return;
     }
@@ -151,7 +151,7 @@ render_channel(struct adapter *a, const char *channel_id, const char *slug,
                struct buf *out)
 {
     (void)a;
-    if (!slack_id(channel_id)) {
+    if (!slack_is_id(channel_id)) {
         buf_printf(out, "#%s", slug ? slug : "");
         return;
     }

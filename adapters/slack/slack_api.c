@@ -939,21 +939,10 @@ refuse(const struct out_msg *m, const char *why)
     return CH_INVALID;
 }
 
-static bool
-id_ok(const char *s)
-{
-    if (!s || !*s || strlen(s) >= SLACK_ID_MAX)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
 static enum ch_status
 deliver_dm(struct slack *sk, const struct out_msg *m)
 {
-    if (!id_ok(m->user))
+    if (!slack_is_id(m->user))
         return refuse(m, "no Slack user to write to");
     struct api_req *r = row_req(sk, m, SM_CHAT_POST_MESSAGE);
     add_text(r, m, false);
@@ -976,7 +965,7 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
         api_submit(sk, r, api_lane(sk, t->channel));
         return CH_OK;
     }
-    if (id_ok(m->channel) && !is_dm_channel(m->channel) && id_ok(m->user)) {
+    if (slack_is_id(m->channel) && !is_dm_channel(m->channel) && slack_is_id(m->user)) {
         struct api_req *r = row_req(sk, m, SM_CHAT_POST_EPHEMERAL);
 
         add_text(r, m, false);
@@ -991,7 +980,7 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
 static enum ch_status
 deliver_post(struct slack *sk, const struct out_msg *m)
 {
-    if (!id_ok(m->channel))
+    if (!slack_is_id(m->channel))
         return refuse(m, "no channel");
     struct api_req *r = row_req(sk, m, SM_CHAT_POST_MESSAGE);
     add_text(r, m, false);
@@ -1005,7 +994,7 @@ deliver_post(struct slack *sk, const struct out_msg *m)
 static struct lane *
 ref_lane(struct slack *sk, const struct out_msg *m, const char *channel)
 {
-    if (is_dm_channel(channel) && id_ok(m->user))
+    if (is_dm_channel(channel) && slack_is_id(m->user))
         return api_lane(sk, m->user);
     return api_lane(sk, channel);
 }
@@ -1016,7 +1005,7 @@ deliver_update(struct slack *sk, const struct out_msg *m)
     char ch[SLACK_ID_MAX], ts[SLACK_ID_MAX];
 
     if (!slack_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
-        !id_ok(ch))
+        !slack_is_id(ch))
         return refuse(m, "not a Slack message reference");
     struct api_req *r = row_req(sk, m, SM_CHAT_UPDATE);
     add_text(r, m, true);
@@ -1032,7 +1021,7 @@ deliver_pin(struct slack *sk, const struct out_msg *m)
     char ch[SLACK_ID_MAX], ts[SLACK_ID_MAX];
 
     if (!slack_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
-        !id_ok(ch))
+        !slack_is_id(ch))
         return refuse(m, "not a Slack message reference");
     struct api_req *r = row_req(sk, m, SM_PINS_ADD);
     cJSON_AddStringToObject(r->args, "channel", ch);
@@ -1062,7 +1051,7 @@ deliver_create(struct slack *sk, const struct out_msg *m)
 static enum ch_status
 deliver_invite(struct slack *sk, const struct out_msg *m)
 {
-    if (!id_ok(m->channel) || !id_ok(m->user))
+    if (!slack_is_id(m->channel) || !slack_is_id(m->user))
         return refuse(m, "no channel or user");
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_INVITE);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
@@ -1076,7 +1065,7 @@ deliver_topic(struct slack *sk, const struct out_msg *m)
 {
     struct buf b = BUF_INIT;
 
-    if (!id_ok(m->channel))
+    if (!slack_is_id(m->channel))
         return refuse(m, "no channel");
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_SET_TOPIC);
     slack_text(m->text, TOPIC_MAX, &b);
@@ -1090,7 +1079,7 @@ deliver_topic(struct slack *sk, const struct out_msg *m)
 static enum ch_status
 deliver_lookup(struct slack *sk, const struct out_msg *m)
 {
-    if (!id_ok(m->user))
+    if (!slack_is_id(m->user))
         return refuse(m, "not a Slack user id");
     struct api_req *r = api_new(sk, SM_USERS_INFO, lookup_done);
     r->outbox_id = m->id;

@@ -45,6 +45,10 @@ struct lane;
 
 /* Slack ids are short ("C0123ABCDEF", "U0123ABC"); refs are "C…:ts". */
 #define SLACK_ID_MAX  32
+
+/* A Slack id as the API uses them (U…, C…, D…): upper-case letters and
+ * digits, shorter than SLACK_ID_MAX. */
+bool slack_is_id(const char *s);
 #define SLACK_REF_MAX 64
 
 /*
