@@ -26,6 +26,9 @@ struct arena;
 
 /* Newest schema version this build knows. */
 extern const int store_schema_version;
+/* The SQL of one migration (1..store_schema_version), for tests; NULL
+ * for any other version. */
+const char *store_migration_sql(int version);
 
 /* Ownership: the caller frees the store with store_close().  A database
  * whose schema is newer than this build is refused (CH_CONFLICT). */

@@ -307,6 +307,14 @@ static const char *const migrations[] = {
 const int store_schema_version =
     (int)(sizeof(migrations) / sizeof(migrations[0]));
 
+const char *
+store_migration_sql(int version)
+{
+    if (version < 1 || version > store_schema_version)
+        return NULL;
+    return migrations[version - 1];
+}
+
 enum ch_status store_migrate(struct store *st, struct ch_error *err);
 
 enum ch_status

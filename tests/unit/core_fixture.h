@@ -25,7 +25,7 @@
  * including every recorded message, and returns how many error lines were
  * logged and bad texts delivered (0 when all is well).  Expected values
  * in the tests are written by hand; nothing here computes them from the
- * code under test.  fx_known_bug() marks a test that shows an unfixed bug.
+ * code under test.
  */
 #ifndef CHORUS_TEST_CORE_FIXTURE_H
 #define CHORUS_TEST_CORE_FIXTURE_H
@@ -459,20 +459,6 @@ fx_teardown(void **state)
     if (problems)
         fprintf(stderr, "  %d problem(s): see the lines above\n", problems);
     return problems ? -1 : 0;
-}
-
-/*
- * A test that shows a known, unfixed bug says so first: it fails like any
- * other test, unless CHORUS_SKIP_KNOWN_BUGS is set, when it is skipped
- * with a line naming the bug.
- */
-FX_STATIC void
-fx_known_bug(const char *what)
-{
-    if (getenv("CHORUS_SKIP_KNOWN_BUGS") == NULL)
-        return;
-    fprintf(stderr, "  KNOWN BUG skipped: %s\n", what);
-    skip();
 }
 
 /* --- time ---------------------------------------------------------------- */
