@@ -16,7 +16,6 @@
 #include "xmalloc.h"
 
 #define MAX_COMMAND_BYTES (16 * 1024)
-#define FLUSH_BATCH 64
 #define MAX_JOBS_PER_TICK 1000
 
 /* --- lifecycle ---------------------------------------------------------- */
@@ -42,6 +41,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->flush_arena = arena_new();
     core->done_arena = arena_new();
     core->hol = holidays_load(s);
+    core->due_changes = -1;
     sync_brands(core);
     *out = core;
     return CH_OK;
@@ -52,6 +52,8 @@ core_free(struct core *core)
 {
     if (core == NULL)
         return;
+    outcomes_record_now(core);      /* what adapters reported last */
+    outcomes_free(core);
     store_close(core->store);
     arena_free(core->arena);
     arena_free(core->flush_arena);
@@ -86,13 +88,13 @@ sync_brands(struct core *core)
     const struct core_settings *s = core->settings;
     if (s->nbrands == 0)
         return;
-    if (store_begin(core->store) != CH_OK)
+    if (core_begin(core) != CH_OK)
         return;
     int64_t now = core_now(core);
     for (size_t i = 0; i < s->nbrands; i++)
         rec_brand_put(core->store, s->brands[i].name, s->brands[i].category,
                       s->brands[i].exclusive, now, NULL);
-    store_commit(core->store);
+    core_commit(core);
 }
 
 void
@@ -133,7 +135,7 @@ reconcile_channels(struct core *core, struct adapter *a)
     struct ctx c;
     ctx_init(&c, core, NULL);
     const char *platform = adapter_name(a);
-    if (store_begin(c.st) != CH_OK) {
+    if (core_begin(c.core) != CH_OK) {
         ctx_release(&c);
         return;
     }
@@ -183,7 +185,7 @@ reconcile_channels(struct core *core, struct adapter *a)
         }
     }
     if (ctx_write_outbox(&c, NULL) == CH_OK)
-        store_commit(c.st);
+        core_commit(c.core);
     else
         store_rollback(c.st);
     if (n)
@@ -200,7 +202,7 @@ core_attach(struct core *core, struct adapter *a)
         return;
     }
     core->adapters[core->nadapters++] = a;
-    memset(core->flush_from, 0, sizeof(core->flush_from));
+    flush_rescan(core);
     reconcile_channels(core, a);
 }
 
@@ -212,7 +214,7 @@ core_detach(struct core *core, struct adapter *a)
             memmove(&core->adapters[i], &core->adapters[i + 1],
                     (core->nadapters - i - 1) * sizeof(a));
             core->nadapters--;
-            memset(core->flush_from, 0, sizeof(core->flush_from));
+            flush_rescan(core);
             return;
         }
     }
@@ -329,7 +331,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     if (campaign_id &&
         rec_campaign_get(c->st, c->a, campaign_id, &check) != CH_OK)
         campaign_id = 0;
-    enum ch_status s = store_begin(c->st);
+    enum ch_status s = core_begin(c->core);
     if (s != CH_OK)
         return s;
     if (ev->event_id)
@@ -340,7 +342,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     reply(c, "%s", err.user);
     s = ctx_write_outbox(c, reply_id);
     if (s == CH_OK)
-        s = store_commit(c->st);
+        s = core_commit(c->core);
     else
         store_rollback(c->st);
     return s;
@@ -377,7 +379,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
     struct ctx c;
     ctx_init(&c, core, ev);
     const char *text = ev->text ? ev->text : "";
-    enum ch_status s = store_begin(c.st);
+    enum ch_status s = core_begin(c.core);
     if (s != CH_OK) {
         ctx_release(&c);
         return res->status = s;
@@ -396,7 +398,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
     set_caller(&c, ev);
     if (ev->kind == CORE_EV_USER_INFO) {
         apply_user_info(&c, ev);
-        s = store_commit(c.st);
+        s = core_commit(c.core);
         ctx_release(&c);
         return res->status = s;
     }
@@ -419,7 +421,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         s = ctx_write_outbox(&c, &res->reply_id);
     if (s == CH_OK) {
         fault_point(core, "event-before-commit");
-        s = store_commit(c.st);
+        s = core_commit(c.core);
     }
     const char *verb = c.cmd ? c.cmd->form->spec->name : "-";
     if (s == CH_OK) {
@@ -444,11 +446,11 @@ core_tick(struct core *core)
     int ran = 0;
     /* Rows whose retry time has come lie below the flush cursors: the
      * flush after a tick looks at every pending row again. */
-    memset(core->flush_from, 0, sizeof(core->flush_from));
+    flush_rescan(core);
     while (ran < MAX_JOBS_PER_TICK) {
         struct ctx c;
         ctx_init(&c, core, NULL);
-        if (store_begin(c.st) != CH_OK) {
+        if (core_begin(c.core) != CH_OK) {
             ctx_release(&c);
             break;
         }
@@ -468,7 +470,7 @@ core_tick(struct core *core)
             s = ctx_write_outbox(&c, NULL);
         if (s == CH_OK) {
             fault_point(core, "job-before-commit");
-            s = store_commit(c.st);
+            s = core_commit(c.core);
         }
         if (s == CH_OK)
             fault_point(core, "job-after-commit");
@@ -484,346 +486,4 @@ core_tick(struct core *core)
         ctx_release(&c);
     }
     return ran;
-}
-
-int64_t
-core_next_due(struct core *core)
-{
-    int64_t jobs = rec_jobs_next_due(core->store);
-    int64_t retry = rec_outbox_next_retry(core->store, core_now(core));
-    return jobs < retry ? jobs : retry;
-}
-
-/* --- delivery ----------------------------------------------------------- */
-
-/* Resolve the markers of notify.c for one platform. */
-static void
-render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
-       struct buf *out)
-{
-    const char *platform = adapter_name(a);
-    for (const char *p = in; p && *p;) {
-        if (*p != '\001') {
-            size_t n = strcspn(p, "\001");
-            buf_add(out, p, n);
-            p += n;
-            continue;
-        }
-        char kind = p[1];
-        char *end;
-        long long id = strtoll(p + 2, &end, 10);
-        if (*end != '\002') {   /* not ours: drop the stray byte */
-            p++;
-            continue;
-        }
-        p = end + 1;
-        if (kind == 'p') {
-            struct person who;
-            if (rec_person_get(core->store, ar, id, &who) != CH_OK) {
-                buf_adds(out, "someone");
-                continue;
-            }
-            adapter_render_person(a, rec_identity_of(core->store, ar, id,
-                                                     platform),
-                                  who.name, out);
-        } else if (kind == 'c') {
-            struct campaign cp;
-            struct channel_row ch;
-            if (rec_campaign_get(core->store, ar, id, &cp) != CH_OK)
-                continue;
-            bool have = rec_channel_get(core->store, ar, id, platform, &ch) ==
-                        CH_OK;
-            adapter_render_channel(a, have ? ch.channel_id : NULL, cp.slug,
-                                   out);
-        } else if (kind == 't') {
-            adapter_render_time(a, id, out);
-        }
-    }
-}
-
-static size_t
-decode_buttons(struct arena *ar, const char *enc, struct out_button *b)
-{
-    size_t n = 0;
-    for (const char *p = enc; p && *p && n < OUT_MAX_BUTTONS;) {
-        size_t len = strcspn(p, "\n");
-        char *line = arena_strndup(ar, p, len);
-        p += len + (p[len] == '\n');
-        char *f[4] = { line, NULL, NULL, NULL };
-        for (int i = 1; i < 4; i++) {
-            char *tab = f[i - 1] ? strchr(f[i - 1], '\t') : NULL;
-            if (tab) {
-                *tab = '\0';
-                f[i] = tab + 1;
-            }
-        }
-        if (!f[1])
-            continue;
-        b[n].label = f[0];
-        b[n].command = f[1];
-        b[n].style = f[2] && *f[2] ? f[2] : NULL;
-        b[n].prompt = f[3] && *f[3] ? f[3] : NULL;
-        n++;
-    }
-    return n;
-}
-
-enum hold { SEND, HOLD, DROP };
-
-/* Fill msg from row; HOLD when what it needs does not exist yet (the
- * campaign's channel, the message it edits). */
-static enum hold
-prepare(struct core *core, struct adapter *a, struct arena *ar,
-        const struct outbox_row *row, struct out_msg *msg,
-        struct out_button *buttons)
-{
-    const char *platform = adapter_name(a);
-    int kind = name_index(out_kind_names, row->kind);
-    if (kind < 0)
-        return DROP;
-    memset(msg, 0, sizeof(*msg));
-    msg->id = row->id;
-    msg->kind = (enum out_kind)kind;
-    msg->user = row->user_ref;
-    msg->channel = row->channel_ref;
-    if (row->campaign_id) {
-        struct campaign cp;
-        struct channel_row ch;
-        if (rec_campaign_get(core->store, ar, row->campaign_id, &cp) == CH_OK)
-            msg->campaign = cp.slug;
-        if (rec_channel_get(core->store, ar, row->campaign_id, platform,
-                            &ch) != CH_OK)
-            return msg->kind == OUT_CREATE_CHANNEL ? DROP : HOLD;
-        if (msg->kind == OUT_CREATE_CHANNEL) {
-            if (ch.channel_id)
-                return DROP;   /* already there */
-            msg->channel_name = ch.name;
-            msg->private_channel = 1;
-        } else if (ch.channel_id == NULL) {
-            return HOLD;
-        } else {
-            msg->channel = ch.channel_id;
-        }
-    }
-    if (msg->kind == OUT_UPDATE || msg->kind == OUT_PIN) {
-        if (row->ref_state && strcmp(row->ref_state, "failed") == 0)
-            return DROP;
-        if (row->ref_platform_ref == NULL)
-            return HOLD;
-        msg->ref = row->ref_platform_ref;
-        if (msg->channel == NULL && row->ref_id) {
-            struct outbox_row ref;
-            if (rec_outbox_get(core->store, ar, row->ref_id, &ref) == CH_OK) {
-                msg->user = ref.user_ref;
-                msg->channel = ref.channel_ref;
-                if (ref.campaign_id) {
-                    struct channel_row ch;
-                    if (rec_channel_get(core->store, ar, ref.campaign_id,
-                                        platform, &ch) == CH_OK)
-                        msg->channel = ch.channel_id;
-                }
-            }
-        }
-    }
-    if (row->text) {
-        struct buf text = BUF_INIT;
-        render(core, a, ar, row->text, &text);
-        msg->text = arena_strdup(ar, buf_cstr(&text));
-        buf_free(&text);
-    }
-    msg->nbuttons = decode_buttons(ar, row->buttons, buttons);
-    msg->buttons = msg->nbuttons ? buttons : NULL;
-    return SEND;
-}
-
-static void
-mark_outcome(struct core *core, int64_t id, const char *state_error,
-             bool failed)
-{
-    if (failed)
-        rec_outbox_failed(core->store, id, state_error);
-    else
-        rec_outbox_sent(core->store, id, NULL, core_now(core));
-}
-
-/* Rows to look at per flush: held rows are stepped over, so a campaign
- * whose channel is missing cannot stand in front of everyone else. */
-#define FLUSH_SCAN_MAX (FLUSH_BATCH * 32)
-
-/*
- * Hand one platform its pending rows; false when the adapter is busy.
- *
- * The scan starts at the adapter's cursor, flush_from: rows below it are
- * handed (in flight), or were given back for a retry later (core_tick
- * resets the cursors, so they are looked at again when due).  The cursor
- * moves past a row only while every row before it is handed or done, so a
- * held row, or one the adapter was too busy to take, is looked at again
- * by the next flush.  Without it every flush re-read every row still in
- * flight: a platform pacing its posts (Slack, ~1 per second per channel)
- * made each flush cost O(rows in flight).
- */
-static bool
-flush_adapter(struct core *core, size_t ai)
-{
-    struct adapter *a = core->adapters[ai];
-    struct arena *ar = core->flush_arena;
-    for (int pass = 0; pass < 8; pass++) {
-        bool progress = false;
-        /* Campaigns with a held row: their later rows wait behind it, so
-         * a channel shows its messages in order. */
-        struct idset held = { 0 };
-        int64_t after = core->flush_from[ai] > 0 ? core->flush_from[ai] - 1
-                                                 : 0;
-        bool advance = true;
-        size_t scanned = 0;
-        while (scanned < FLUSH_SCAN_MAX) {
-            arena_reset(ar);
-            struct outbox_row *rows;
-            size_t n;
-            if (rec_outbox_pending(core->store, ar, adapter_name(a),
-                                   core_now(core), after, FLUSH_BATCH, &rows,
-                                   &n) != CH_OK || n == 0)
-                break;
-            scanned += n;
-            after = rows[n - 1].id;
-            for (size_t i = 0; i < n; i++) {
-                const struct outbox_row *row = &rows[i];
-                if (idset_has(&core->handed, row->id)) {
-                    if (advance)
-                        core->flush_from[ai] = row->id + 1;
-                    continue;
-                }
-                if (row->campaign_id && idset_has(&held, row->campaign_id)) {
-                    advance = false;
-                    continue;
-                }
-                struct out_msg msg;
-                struct out_button buttons[OUT_MAX_BUTTONS];
-                enum hold hd = prepare(core, a, ar, row, &msg, buttons);
-                if (hd == HOLD) {
-                    idset_add(&held, row->campaign_id);
-                    advance = false;
-                    continue;
-                }
-                if (advance)     /* handed, marked or refused below */
-                    core->flush_from[ai] = row->id + 1;
-                if (hd == DROP) {
-                    mark_outcome(core, row->id, "nothing to deliver", false);
-                    progress = true;
-                    continue;
-                }
-                idset_add(&core->handed, row->id);
-                enum ch_status s = adapter_deliver(a, &msg);
-                if (s == CH_OK) {
-                    progress = true;
-                    continue;
-                }
-                idset_del(&core->handed, row->id);
-                if (s == CH_BUSY) {
-                    /* Offered again from here next time. */
-                    if (core->flush_from[ai] > row->id)
-                        core->flush_from[ai] = row->id;
-                    idset_free(&held);
-                    return false;
-                }
-                if (s == CH_UNSUPPORTED) {
-                    mark_outcome(core, row->id, NULL, false);
-                    progress = true;
-                    continue;
-                }
-                log_warn("core", "%s refused outbox %lld (%s): %s",
-                         adapter_name(a), (long long)row->id, row->kind,
-                         ch_strerror(s));
-                mark_outcome(core, row->id, ch_strerror(s), true);
-                progress = true;
-            }
-            if (n < FLUSH_BATCH)
-                break;
-        }
-        idset_free(&held);
-        /* A synchronous platform (the console) may have created a channel
-         * this pass: go round again for the rows that waited for it. */
-        if (!progress)
-            break;
-    }
-    return true;
-}
-
-int64_t
-core_outbox_backlog(struct core *core)
-{
-    return rec_outbox_backlog(core->store);
-}
-
-void
-core_flush(struct core *core)
-{
-    for (size_t i = 0; i < core->nadapters; i++)
-        flush_adapter(core, i);
-}
-
-static int64_t
-backoff_ms(int attempts)
-{
-    int64_t d = MS_PER_SEC;
-    for (int i = 0; i < attempts && d < 5 * MS_PER_MIN; i++)
-        d *= 2;
-    return d < 5 * MS_PER_MIN ? d : 5 * MS_PER_MIN;
-}
-
-void
-core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
-               const char *platform_ref, int64_t retry_after_ms,
-               const char *error)
-{
-    idset_del(&core->handed, msg_id);
-    struct arena *ar = core->done_arena;
-    struct outbox_row row;
-    if (rec_outbox_get(core->store, ar, msg_id, &row) != CH_OK) {
-        arena_reset(ar);
-        return;
-    }
-    bool own_txn = !store_in_txn(core->store) &&
-                   store_begin(core->store) == CH_OK;
-    int64_t now = core_now(core);
-    switch (status) {
-    case CH_OK:
-    case CH_DUPLICATE:
-    case CH_UNSUPPORTED:
-        rec_outbox_sent(core->store, msg_id, platform_ref, now);
-        if (strcmp(row.kind, "create_channel") == 0 && platform_ref)
-            rec_channel_set_id(core->store, row.campaign_id, row.platform,
-                               platform_ref);
-        break;
-    case CH_BUSY:
-    case CH_REMOTE_5XX:
-    case CH_IO: {
-        int64_t wait = backoff_ms(row.attempts);
-        if (retry_after_ms > wait)
-            wait = retry_after_ms;
-        rec_outbox_retry(core->store, msg_id, now + wait, error);
-        /* Due again later: the tick then makes the flush rescan. */
-        log_info("core", "outbox %lld (%s on %s) retry in %lld ms: %s",
-                 (long long)msg_id, row.kind, row.platform, (long long)wait,
-                 error ? error : ch_strerror(status));
-        break;
-    }
-    default:
-        if (strcmp(row.kind, "create_channel") == 0)
-            log_error("core", "%s: the channel of campaign %lld could not be "
-                      "created (%s); its messages wait until chorus starts "
-                      "again with the cause fixed", row.platform,
-                      (long long)row.campaign_id,
-                      error ? error : ch_strerror(status));
-        rec_outbox_failed(core->store, msg_id, error ? error
-                                                     : ch_strerror(status));
-        log_warn("core", "outbox %lld (%s on %s) failed for good: %s",
-                 (long long)msg_id, row.kind, row.platform,
-                 error ? error : ch_strerror(status));
-        break;
-    }
-    if (own_txn && store_commit(core->store) != CH_OK)
-        log_error("core", "could not record delivery of outbox %lld",
-                  (long long)msg_id);
-    arena_reset(ar);
 }

@@ -35,6 +35,8 @@ void idset_del(struct idset *s, int64_t id);
 bool idset_has(const struct idset *s, int64_t id);
 void idset_free(struct idset *s);
 
+struct report;
+
 struct core {
     struct store               *store;
     const struct core_settings *settings;
@@ -47,7 +49,18 @@ struct core {
     int64_t                     flush_from[CORE_MAX_ADAPTERS];
     struct arena               *arena;        /* per event or job */
     struct arena               *flush_arena;  /* core_flush */
-    struct arena               *done_arena;   /* core_delivered */
+    struct arena               *done_arena;   /* recording outcomes */
+    /* Outcomes from core_delivered(), recorded by the next flush. */
+    struct report              *reports;
+    size_t                      nreports, reports_cap;
+    size_t                      recorded;   /* in the open transaction */
+    /* The last flush handed everything it could, and nothing has been
+     * written since (store_total_changes()): the next has nothing to do. */
+    bool                        flush_clean;
+    int64_t                     flushed_changes;
+    /* core_next_due()'s answer, good while store_total_changes() is unchanged. */
+    int64_t                     due_at;
+    int64_t                     due_changes;
     struct holidays            *hol;          /* from the settings */
     char                        fault[32];    /* see core_set_fault */
     int                         fault_after;
@@ -155,5 +168,17 @@ void        brief_render(struct ctx *c, const struct campaign *cp,
 /* Load the current brief of a campaign. */
 enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
                              struct brief *b);
+
+/* delivery.c.  Every write transaction of the core: core_begin() records
+ * the outcomes queued since the last one, core_commit() forgets them
+ * once committed (after a rollback they stay queued). */
+enum ch_status core_begin(struct core *core);
+enum ch_status core_commit(struct core *core);
+/* Outcomes queued by core_delivered(). */
+void outcomes_record_now(struct core *core);
+void outcomes_free(struct core *core);
+/* Look at every pending row again at the next flush (retries come due,
+ * adapters come and go). */
+void flush_rescan(struct core *core);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "checkpointer.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -22,7 +23,11 @@ struct store {
     size_t            nslots;
     size_t            used;
     bool              in_txn;
+    struct checkpointer *ckpt;   /* NULL: SQLite's automatic checkpoint */
 };
+
+/* SQLite's own automatic checkpoint threshold, in WAL pages. */
+#define CHECKPOINT_PAGES 1000
 
 enum ch_status store_migrate(struct store *st, struct ch_error *err);
 
@@ -227,19 +232,31 @@ exec_plain(struct store *st, const char *sql)
     return CH_OK;
 }
 
-enum ch_status
-store_begin(struct store *st)
+static enum ch_status
+begin(struct store *st, const char *sql)
 {
     if (st->in_txn) {
         log_error("store", "nested transaction");
         return CH_INTERNAL;
     }
-    /* IMMEDIATE takes the write lock up front, so a command never fails
-     * half-way with SQLITE_BUSY on its first write. */
-    enum ch_status s = exec_plain(st, "BEGIN IMMEDIATE");
+    enum ch_status s = exec_plain(st, sql);
     if (s == CH_OK)
         st->in_txn = true;
     return s;
+}
+
+enum ch_status
+store_begin(struct store *st)
+{
+    /* IMMEDIATE takes the write lock up front, so a command never fails
+     * half-way with SQLITE_BUSY on its first write. */
+    return begin(st, "BEGIN IMMEDIATE");
+}
+
+enum ch_status
+store_begin_read(struct store *st)
+{
+    return begin(st, "BEGIN");
 }
 
 enum ch_status
@@ -259,6 +276,30 @@ store_rollback(struct store *st)
     if (!sqlite3_get_autocommit(st->db))
         exec_plain(st, "ROLLBACK");
     st->in_txn = false;
+}
+
+/* After each commit (sqlite3_wal_hook): a big WAL goes to the thread. */
+static int
+wal_grew(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    struct store *st = arg;
+    if (pages >= CHECKPOINT_PAGES)
+        checkpointer_poke(st->ckpt);
+    return SQLITE_OK;
+}
+
+unsigned long
+store_checkpoints(struct store *st)
+{
+    return st->ckpt ? checkpointer_runs(st->ckpt) : 0;
+}
+
+int64_t
+store_total_changes(struct store *st)
+{
+    return sqlite3_total_changes64(st->db);
 }
 
 bool
@@ -315,6 +356,11 @@ store_open(const char *path, struct store **out, struct ch_error *err)
         store_close(st);
         return s;
     }
+    if (strcmp(path, ":memory:") != 0) {
+        st->ckpt = checkpointer_start(path);
+        if (st->ckpt)   /* replaces the automatic checkpoint */
+            sqlite3_wal_hook(st->db, wal_grew, st);
+    }
     *out = st;
     return CH_OK;
 }
@@ -324,6 +370,7 @@ store_close(struct store *st)
 {
     if (st == NULL)
         return;
+    checkpointer_stop(st->ckpt);    /* then the close checkpoints the rest */
     for (size_t i = 0; i < st->nslots; i++)
         if (st->slots[i].stmt)
             sqlite3_finalize(st->slots[i].stmt);

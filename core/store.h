@@ -8,8 +8,9 @@
  *
  * Statements are prepared once and cached by the address of their SQL text
  * (always a string literal), with bound parameters only: no SQL is ever
- * built from input.  Transactions: one per inbound event or scheduler tick
- * (store_begin / store_commit / store_rollback); nesting is a bug.
+ * built from input.  Transactions: one per inbound event, scheduler job or
+ * outbox flush (store_begin / store_commit / store_rollback); nesting is
+ * a bug.
  * Times are UTC milliseconds since the epoch in INTEGER columns.
  */
 #ifndef CHORUS_STORE_H
@@ -38,9 +39,17 @@ void           store_close(struct store *st);
 int            store_version(struct store *st);
 
 enum ch_status store_begin(struct store *st);
+/* A transaction that only reads: one snapshot and one set of locks for
+ * many statements, without taking the write lock. */
+enum ch_status store_begin_read(struct store *st);
 enum ch_status store_commit(struct store *st);
 void           store_rollback(struct store *st);
 bool           store_in_txn(struct store *st);
+/* Rows this connection has changed since it opened: a cheap "has
+ * anything been written since" for caches. */
+int64_t        store_total_changes(struct store *st);
+/* WAL checkpoints run on the store's checkpoint thread so far (tests). */
+unsigned long  store_checkpoints(struct store *st);
 
 /* --- for core/store_*.c only ------------------------------------------ */
 

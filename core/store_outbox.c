@@ -174,8 +174,8 @@ int64_t
 rec_outbox_next_retry(struct store *st, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "SELECT MIN(not_before) FROM outbox"
-            " WHERE state = 'pending' AND not_before > ?");
+        st, "SELECT MIN(not_before) FROM outbox"   /* index outbox_retry */
+            " WHERE state = 'pending' AND not_before > 0 AND not_before > ?");
     sqlite3_bind_int64(s, 1, now);
     int64_t t = INT64_MAX;
     if (sqlite3_step(s) == SQLITE_ROW)

@@ -1,0 +1,538 @@
+/*
+ * Delivery: outbox rows out to the adapters, their outcomes back in.
+ *
+ * A flush works in passes.  Each pass reads and renders the rows the
+ * adapters can be handed in one transaction (one snapshot and one set of
+ * locks, not one implicit transaction per statement), commits, and only
+ * then hands them out: no adapter code runs inside a transaction.
+ *
+ * Outcomes (core_delivered()) are queued, not written at once: the next
+ * transaction the core opens for any reason records them (core_begin()),
+ * so under load they ride along with the commands' own commits instead
+ * of costing a commit each.  When nothing else comes, core_next_due()
+ * asks for a tick OUTCOME_DELAY_MS after the oldest one.  Until recorded
+ * a row stays "handed", so it is not offered twice.  A crash before the
+ * record leaves the row pending and it is delivered again on restart,
+ * as after a crash between the platform's answer and any commit: chat
+ * messages are delivered at least once, and that window is at most
+ * OUTCOME_DELAY_MS wide.
+ */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "log.h"
+#include "schedule.h"
+#include "xmalloc.h"
+
+#define FLUSH_BATCH      64    /* rows per query */
+#define PASS_SCAN_MAX    512   /* rows a pass looks at */
+#define PASS_HANDOUT_MAX 128   /* rows a pass renders and hands out */
+#define FLUSH_PASSES     16
+#define OUTCOME_DELAY_MS 20
+
+struct report {
+    int64_t        id;
+    int64_t        at;        /* when it was reported */
+    enum ch_status status;
+    int64_t        retry_after_ms;
+    char          *ref;       /* owned */
+    char          *error;     /* owned */
+};
+
+/* Resolve the markers of notify.c for one platform. */
+static void
+render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
+       struct buf *out)
+{
+    const char *platform = adapter_name(a);
+    for (const char *p = in; p && *p;) {
+        if (*p != '\001') {
+            size_t n = strcspn(p, "\001");
+            buf_add(out, p, n);
+            p += n;
+            continue;
+        }
+        char kind = p[1];
+        char *end;
+        long long id = strtoll(p + 2, &end, 10);
+        if (*end != '\002') {   /* not ours: drop the stray byte */
+            p++;
+            continue;
+        }
+        p = end + 1;
+        if (kind == 'p') {
+            struct person who;
+            if (rec_person_get(core->store, ar, id, &who) != CH_OK) {
+                buf_adds(out, "someone");
+                continue;
+            }
+            adapter_render_person(a, rec_identity_of(core->store, ar, id,
+                                                     platform),
+                                  who.name, out);
+        } else if (kind == 'c') {
+            struct campaign cp;
+            struct channel_row ch;
+            if (rec_campaign_get(core->store, ar, id, &cp) != CH_OK)
+                continue;
+            bool have = rec_channel_get(core->store, ar, id, platform, &ch) ==
+                        CH_OK;
+            adapter_render_channel(a, have ? ch.channel_id : NULL, cp.slug,
+                                   out);
+        } else if (kind == 't') {
+            adapter_render_time(a, id, out);
+        }
+    }
+}
+
+static size_t
+decode_buttons(struct arena *ar, const char *enc, struct out_button *b)
+{
+    size_t n = 0;
+    for (const char *p = enc; p && *p && n < OUT_MAX_BUTTONS;) {
+        size_t len = strcspn(p, "\n");
+        char *line = arena_strndup(ar, p, len);
+        p += len + (p[len] == '\n');
+        char *f[4] = { line, NULL, NULL, NULL };
+        for (int i = 1; i < 4; i++) {
+            char *tab = f[i - 1] ? strchr(f[i - 1], '\t') : NULL;
+            if (tab) {
+                *tab = '\0';
+                f[i] = tab + 1;
+            }
+        }
+        if (!f[1])
+            continue;
+        b[n].label = f[0];
+        b[n].command = f[1];
+        b[n].style = f[2] && *f[2] ? f[2] : NULL;
+        b[n].prompt = f[3] && *f[3] ? f[3] : NULL;
+        n++;
+    }
+    return n;
+}
+
+enum hold { SEND, HOLD, DROP };
+
+/* Fill msg from row; HOLD when what it needs does not exist yet (the
+ * campaign's channel, the message it edits). */
+static enum hold
+prepare(struct core *core, struct adapter *a, struct arena *ar,
+        const struct outbox_row *row, struct out_msg *msg,
+        struct out_button *buttons)
+{
+    const char *platform = adapter_name(a);
+    int kind = name_index(out_kind_names, row->kind);
+    if (kind < 0)
+        return DROP;
+    memset(msg, 0, sizeof(*msg));
+    msg->id = row->id;
+    msg->kind = (enum out_kind)kind;
+    msg->user = row->user_ref;
+    msg->channel = row->channel_ref;
+    if (row->campaign_id) {
+        struct campaign cp;
+        struct channel_row ch;
+        if (rec_campaign_get(core->store, ar, row->campaign_id, &cp) == CH_OK)
+            msg->campaign = cp.slug;
+        if (rec_channel_get(core->store, ar, row->campaign_id, platform,
+                            &ch) != CH_OK)
+            return msg->kind == OUT_CREATE_CHANNEL ? DROP : HOLD;
+        if (msg->kind == OUT_CREATE_CHANNEL) {
+            if (ch.channel_id)
+                return DROP;   /* already there */
+            msg->channel_name = ch.name;
+            msg->private_channel = 1;
+        } else if (ch.channel_id == NULL) {
+            return HOLD;
+        } else {
+            msg->channel = ch.channel_id;
+        }
+    }
+    if (msg->kind == OUT_UPDATE || msg->kind == OUT_PIN) {
+        if (row->ref_state && strcmp(row->ref_state, "failed") == 0)
+            return DROP;
+        if (row->ref_platform_ref == NULL)
+            return HOLD;
+        msg->ref = row->ref_platform_ref;
+        if (msg->channel == NULL && row->ref_id) {
+            struct outbox_row ref;
+            if (rec_outbox_get(core->store, ar, row->ref_id, &ref) == CH_OK) {
+                msg->user = ref.user_ref;
+                msg->channel = ref.channel_ref;
+                if (ref.campaign_id) {
+                    struct channel_row ch;
+                    if (rec_channel_get(core->store, ar, ref.campaign_id,
+                                        platform, &ch) == CH_OK)
+                        msg->channel = ch.channel_id;
+                }
+            }
+        }
+    }
+    if (row->text) {
+        struct buf text = BUF_INIT;
+        render(core, a, ar, row->text, &text);
+        msg->text = arena_strdup(ar, buf_cstr(&text));
+        buf_free(&text);
+    }
+    msg->nbuttons = decode_buttons(ar, row->buttons, buttons);
+    msg->buttons = msg->nbuttons ? buttons : NULL;
+    return SEND;
+}
+
+/* --- outcomes ------------------------------------------------------------ */
+
+static void
+queue_report(struct core *core, int64_t id, enum ch_status status,
+             const char *ref, int64_t retry_after_ms, const char *error)
+{
+    if (core->nreports == core->reports_cap) {
+        core->reports_cap = core->reports_cap ? core->reports_cap * 2 : 32;
+        core->reports = xrealloc(core->reports, core->reports_cap,
+                                 sizeof(*core->reports));
+    }
+    core->reports[core->nreports++] = (struct report){
+        .id = id,
+        .at = core_now(core),
+        .status = status,
+        .retry_after_ms = retry_after_ms,
+        .ref = ref ? xstrdup(ref) : NULL,
+        .error = error ? xstrdup(error) : NULL,
+    };
+    idset_add(&core->handed, id);   /* not offered again until recorded */
+}
+
+void
+core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
+               const char *platform_ref, int64_t retry_after_ms,
+               const char *error)
+{
+    queue_report(core, msg_id, status, platform_ref, retry_after_ms, error);
+}
+
+static int64_t
+backoff_ms(int attempts)
+{
+    int64_t d = MS_PER_SEC;
+    for (int i = 0; i < attempts && d < 5 * MS_PER_MIN; i++)
+        d *= 2;
+    return d < 5 * MS_PER_MIN ? d : 5 * MS_PER_MIN;
+}
+
+static void
+record_one(struct core *core, const struct report *r)
+{
+    struct arena *ar = core->done_arena;
+    struct outbox_row row;
+    if (rec_outbox_get(core->store, ar, r->id, &row) != CH_OK) {
+        arena_reset(ar);
+        return;
+    }
+    const char *why = r->error ? r->error : ch_strerror(r->status);
+    switch (r->status) {
+    case CH_OK:
+    case CH_DUPLICATE:
+    case CH_UNSUPPORTED:
+        rec_outbox_sent(core->store, r->id, r->ref, r->at);
+        if (strcmp(row.kind, "create_channel") == 0 && r->ref)
+            rec_channel_set_id(core->store, row.campaign_id, row.platform,
+                               r->ref);
+        break;
+    case CH_BUSY:
+    case CH_REMOTE_5XX:
+    case CH_IO: {
+        int64_t wait = backoff_ms(row.attempts);
+        if (r->retry_after_ms > wait)
+            wait = r->retry_after_ms;
+        rec_outbox_retry(core->store, r->id, r->at + wait, r->error);
+        /* Due again later: the tick then makes the flush rescan. */
+        log_info("core", "outbox %lld (%s on %s) retry in %lld ms: %s",
+                 (long long)r->id, row.kind, row.platform, (long long)wait,
+                 why);
+        break;
+    }
+    default:
+        if (strcmp(row.kind, "create_channel") == 0)
+            log_error("core", "%s: the channel of campaign %lld could not be "
+                      "created (%s); its messages wait until chorus starts "
+                      "again with the cause fixed", row.platform,
+                      (long long)row.campaign_id, why);
+        rec_outbox_failed(core->store, r->id, why);
+        log_warn("core", "outbox %lld (%s on %s) failed for good: %s",
+                 (long long)r->id, row.kind, row.platform, why);
+        break;
+    }
+    arena_reset(ar);
+}
+
+/* The first n outcomes are committed: forget them and free their rows
+ * for the next offer (a retry, when it is due). */
+static void
+drop_reports(struct core *core, size_t n)
+{
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        idset_del(&core->handed, core->reports[i].id);
+        free(core->reports[i].ref);
+        free(core->reports[i].error);
+    }
+    memmove(core->reports, core->reports + n,
+            (core->nreports - n) * sizeof(*core->reports));
+    core->nreports -= n;
+}
+
+enum ch_status
+core_begin(struct core *core)
+{
+    enum ch_status s = store_begin(core->store);
+    if (s != CH_OK)
+        return s;
+    for (size_t i = 0; i < core->nreports; i++)
+        record_one(core, &core->reports[i]);
+    core->recorded = core->nreports;
+    return CH_OK;
+}
+
+enum ch_status
+core_commit(struct core *core)
+{
+    enum ch_status s = store_commit(core->store);
+    if (s == CH_OK)
+        drop_reports(core, core->recorded);
+    core->recorded = 0;     /* rolled back: they stay queued */
+    return s;
+}
+
+/* Record what is queued now, in a transaction of its own. */
+void
+outcomes_record_now(struct core *core)
+{
+    if (core->nreports > 0 && core_begin(core) == CH_OK)
+        core_commit(core);
+}
+
+void
+outcomes_free(struct core *core)
+{
+    drop_reports(core, core->nreports);
+    free(core->reports);
+    core->reports = NULL;
+    core->reports_cap = 0;
+}
+
+static bool
+outcomes_overdue(struct core *core)
+{
+    return core->nreports > 0 &&
+           core->reports[0].at + OUTCOME_DELAY_MS <= core_now(core);
+}
+
+/* --- the flush ----------------------------------------------------------- */
+
+/* A row read, rendered and marked handed, to give its adapter after the
+ * pass's commit. */
+struct handout {
+    size_t            adapter;
+    struct out_msg    msg;
+    struct out_button buttons[OUT_MAX_BUTTONS];
+};
+
+struct pass {
+    struct handout *h;
+    size_t          n;
+    bool            complete;   /* every pending row was looked at */
+    bool            held;       /* a row waits for another's outcome */
+};
+
+/*
+ * Read adapter ai's pending rows into the pass, inside its transaction.
+ *
+ * The scan starts at the adapter's cursor, flush_from: rows below it are
+ * handed (in flight), or were given back for a retry later (core_tick
+ * resets the cursors, so they are looked at again when due).  The cursor
+ * moves past a row only while every row before it is handed or done, so a
+ * held row, or one the adapter was too busy to take, is looked at again
+ * by the next flush.  Without it every flush re-read every row still in
+ * flight: a platform pacing its posts (Slack, ~1 per second per channel)
+ * made each flush cost O(rows in flight).
+ */
+static void
+collect(struct core *core, size_t ai, struct pass *p)
+{
+    struct adapter *a = core->adapters[ai];
+    struct arena *ar = core->flush_arena;
+    /* Campaigns with a held row: their later rows wait behind it, so a
+     * channel shows its messages in order. */
+    struct idset held = { 0 };
+    int64_t after = core->flush_from[ai] > 0 ? core->flush_from[ai] - 1 : 0;
+    bool advance = true;
+    size_t scanned = 0;
+    for (;;) {
+        if (scanned >= PASS_SCAN_MAX || p->n >= PASS_HANDOUT_MAX) {
+            p->complete = false;
+            break;
+        }
+        struct outbox_row *rows;
+        size_t n;
+        if (rec_outbox_pending(core->store, ar, adapter_name(a),
+                               core_now(core), after, FLUSH_BATCH, &rows,
+                               &n) != CH_OK || n == 0)
+            break;
+        scanned += n;
+        after = rows[n - 1].id;
+        for (size_t i = 0; i < n && p->n < PASS_HANDOUT_MAX; i++) {
+            const struct outbox_row *row = &rows[i];
+            after = row->id;
+            if (idset_has(&core->handed, row->id)) {
+                if (advance)
+                    core->flush_from[ai] = row->id + 1;
+                continue;
+            }
+            if (row->campaign_id && idset_has(&held, row->campaign_id)) {
+                advance = false;
+                continue;
+            }
+            struct handout *h = &p->h[p->n];
+            enum hold hd = prepare(core, a, ar, row, &h->msg, h->buttons);
+            if (hd == HOLD) {
+                idset_add(&held, row->campaign_id);
+                advance = false;
+                p->held = true;
+                continue;
+            }
+            if (advance)     /* handed below, or its outcome queued */
+                core->flush_from[ai] = row->id + 1;
+            if (hd == DROP) {
+                queue_report(core, row->id, CH_OK, NULL, 0, NULL);
+                continue;
+            }
+            h->adapter = ai;
+            idset_add(&core->handed, row->id);
+            p->n++;
+        }
+        if (n < FLUSH_BATCH)
+            break;
+    }
+    idset_free(&held);
+}
+
+/* Give each collected row its adapter; false when one was too busy. */
+static bool
+hand_out(struct core *core, struct pass *p)
+{
+    bool busy[CORE_MAX_ADAPTERS] = { false };
+    bool all_taken = true;
+    for (size_t i = 0; i < p->n; i++) {
+        struct handout *h = &p->h[i];
+        size_t ai = h->adapter;
+        int64_t id = h->msg.id;
+        if (busy[ai]) {     /* the cursor went back to an earlier row */
+            idset_del(&core->handed, id);
+            continue;
+        }
+        enum ch_status s = adapter_deliver(core->adapters[ai], &h->msg);
+        if (s == CH_OK)
+            continue;
+        idset_del(&core->handed, id);
+        if (s == CH_BUSY) {
+            /* Offered again from here next time. */
+            if (core->flush_from[ai] > id)
+                core->flush_from[ai] = id;
+            busy[ai] = true;
+            all_taken = false;
+            continue;
+        }
+        queue_report(core, id, s, NULL, 0, NULL);
+    }
+    return all_taken;
+}
+
+int64_t
+core_outbox_backlog(struct core *core)
+{
+    outcomes_record_now(core);
+    return rec_outbox_backlog(core->store);
+}
+
+static int64_t
+next_due(struct core *core)
+{
+    int64_t jobs = rec_jobs_next_due(core->store);
+    int64_t retry = rec_outbox_next_retry(core->store, core_now(core));
+    return jobs < retry ? jobs : retry;
+}
+
+/* Jobs and retries: good until the next change to the database (a
+ * command, a job, an outcome may add either).  Queued outcomes want a
+ * tick to record them when no transaction comes first. */
+int64_t
+core_next_due(struct core *core)
+{
+    if (core->due_changes != store_total_changes(core->store)) {
+        core->due_at = next_due(core);
+        core->due_changes = store_total_changes(core->store);
+    }
+    int64_t due = core->due_at;
+    if (core->nreports > 0 &&
+        core->reports[0].at + OUTCOME_DELAY_MS < due)
+        due = core->reports[0].at + OUTCOME_DELAY_MS;
+    return due;
+}
+
+void
+flush_rescan(struct core *core)
+{
+    memset(core->flush_from, 0, sizeof(core->flush_from));
+    core->flush_clean = false;
+}
+
+/* One pass; false when the flush is done. */
+static bool
+flush_pass(struct core *core)
+{
+    /* A read-only transaction unless there are outcomes to record. */
+    enum ch_status s = core->nreports ? core_begin(core)
+                                      : store_begin_read(core->store);
+    if (s != CH_OK)
+        return false;   /* logged; the next kick or tick tries again */
+    struct arena *ar = core->flush_arena;
+    arena_reset(ar);
+    struct pass p = { .complete = true };
+    p.h = arena_alloc(ar, PASS_HANDOUT_MAX * sizeof(*p.h));
+    for (size_t i = 0; i < core->nadapters; i++)
+        collect(core, i, &p);
+    int64_t due = next_due(core);
+    int64_t changes = store_total_changes(core->store);
+    if (core_commit(core) != CH_OK) {
+        for (size_t i = 0; i < p.n; i++)
+            idset_del(&core->handed, p.h[i].msg.id);
+        core->flush_clean = false;
+        return false;
+    }
+    core->due_at = due;
+    core->due_changes = changes;
+    size_t queued = core->nreports;   /* DROP rows: no hurry */
+    bool taken = hand_out(core, &p);
+    core->flush_clean = taken && p.complete && !p.held;
+    core->flushed_changes = changes;
+    /* Go on while there is more to look at, or when outcomes came back
+     * during the hand-out (a synchronous platform, a refusal): the next
+     * pass records them, and the rows held for them (a channel just
+     * created) go out. */
+    return taken && (!p.complete || core->nreports > queued);
+}
+
+void
+core_flush(struct core *core)
+{
+    /* The loop flushes after every event and every kick; most find
+     * nothing new, and cost nothing. */
+    if (core->flush_clean && !outcomes_overdue(core) &&
+        core->flushed_changes == store_total_changes(core->store))
+        return;
+    for (int pass = 0; pass < FLUSH_PASSES && flush_pass(core); pass++)
+        ;
+}
