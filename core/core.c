@@ -54,6 +54,8 @@ core_free(struct core *core)
         return;
     outcomes_record_now(core);      /* what adapters reported last */
     outcomes_free(core);
+    free(core->handouts);
+    free(core->early);
     store_close(core->store);
     arena_free(core->arena);
     arena_free(core->flush_arena);
@@ -421,6 +423,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         s = ctx_write_outbox(&c, &res->reply_id);
     if (s == CH_OK) {
         fault_point(core, "event-before-commit");
+        flush_collect_early(core);
         s = core_commit(c.core);
     }
     const char *verb = c.cmd ? c.cmd->form->spec->name : "-";

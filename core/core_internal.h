@@ -36,6 +36,8 @@ bool idset_has(const struct idset *s, int64_t id);
 void idset_free(struct idset *s);
 
 struct report;
+struct handout;
+struct pass;
 
 struct core {
     struct store               *store;
@@ -54,6 +56,11 @@ struct core {
     struct report              *reports;
     size_t                      nreports, reports_cap;
     size_t                      recorded;   /* in the open transaction */
+    struct handout             *handouts;   /* one flush pass's rows */
+    /* A pass read by an event's transaction (flush_collect_early()). */
+    struct pass                *early;
+    enum { EARLY_NONE, EARLY_COLLECTED, EARLY_READY } early_state;
+    int64_t                     early_changes;
     /* The last flush handed everything it could, and nothing has been
      * written since (store_total_changes()): the next has nothing to do. */
     bool                        flush_clean;
@@ -177,6 +184,9 @@ enum ch_status core_commit(struct core *core);
 /* Outcomes queued by core_delivered(). */
 void outcomes_record_now(struct core *core);
 void outcomes_free(struct core *core);
+/* Inside an event's transaction, just before its commit: read what the
+ * flush after it will hand out. */
+void flush_collect_early(struct core *core);
 /* Look at every pending row again at the next flush (retries come due,
  * adapters come and go). */
 void flush_rescan(struct core *core);

@@ -296,6 +296,8 @@ core_begin(struct core *core)
     return CH_OK;
 }
 
+static void early_committed(struct core *core, bool ok);
+
 enum ch_status
 core_commit(struct core *core)
 {
@@ -303,6 +305,7 @@ core_commit(struct core *core)
     if (s == CH_OK)
         drop_reports(core, core->recorded);
     core->recorded = 0;     /* rolled back: they stay queued */
+    early_committed(core, s == CH_OK);
     return s;
 }
 
@@ -489,7 +492,51 @@ flush_rescan(struct core *core)
     core->flush_clean = false;
 }
 
-/* One pass; false when the flush is done. */
+/* Give collected rows back (a commit failed, or they went stale): the
+ * cursors go back so the next pass reads them again. */
+static void
+unhand(struct core *core, struct pass *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        int64_t id = p->h[i].msg.id;
+        idset_del(&core->handed, id);
+        if (core->flush_from[p->h[i].adapter] > id)
+            core->flush_from[p->h[i].adapter] = id;
+    }
+    p->n = 0;
+    core->flush_clean = false;
+}
+
+/* Read and render every adapter's rows, inside the caller's transaction. */
+static void
+collect_all(struct core *core, struct pass *p)
+{
+    arena_reset(core->flush_arena);
+    if (core->handouts == NULL)
+        core->handouts = xcalloc(PASS_HANDOUT_MAX, sizeof(struct handout));
+    *p = (struct pass){ .h = core->handouts, .complete = true };
+    for (size_t i = 0; i < core->nadapters; i++)
+        collect(core, i, p);
+    core->due_at = next_due(core);  /* good once committed (due_changes) */
+}
+
+/* After the commit that read them: hand the rows out.  True when another
+ * pass is wanted: there is more to look at, or outcomes came back during
+ * the hand-out (a synchronous platform, a refusal), which the next pass
+ * records, releasing the rows held for them (a channel just created). */
+static bool
+hand_out_pass(struct core *core, struct pass *p, int64_t changes)
+{
+    core->due_changes = changes;
+    size_t queued = core->nreports;   /* DROP rows: no hurry */
+    bool taken = hand_out(core, p);
+    p->n = 0;
+    core->flush_clean = taken && p->complete && !p->held;
+    core->flushed_changes = changes;
+    return taken && (!p->complete || core->nreports > queued);
+}
+
+/* One pass in a transaction of its own; false when the flush is done. */
 static bool
 flush_pass(struct core *core)
 {
@@ -498,41 +545,67 @@ flush_pass(struct core *core)
                                       : store_begin_read(core->store);
     if (s != CH_OK)
         return false;   /* logged; the next kick or tick tries again */
-    struct arena *ar = core->flush_arena;
-    arena_reset(ar);
-    struct pass p = { .complete = true };
-    p.h = arena_alloc(ar, PASS_HANDOUT_MAX * sizeof(*p.h));
-    for (size_t i = 0; i < core->nadapters; i++)
-        collect(core, i, &p);
-    int64_t due = next_due(core);
+    struct pass p;
+    collect_all(core, &p);
     int64_t changes = store_total_changes(core->store);
     if (core_commit(core) != CH_OK) {
-        for (size_t i = 0; i < p.n; i++)
-            idset_del(&core->handed, p.h[i].msg.id);
-        core->flush_clean = false;
+        unhand(core, &p);
         return false;
     }
-    core->due_at = due;
-    core->due_changes = changes;
-    size_t queued = core->nreports;   /* DROP rows: no hurry */
-    bool taken = hand_out(core, &p);
-    core->flush_clean = taken && p.complete && !p.held;
-    core->flushed_changes = changes;
-    /* Go on while there is more to look at, or when outcomes came back
-     * during the hand-out (a synchronous platform, a refusal): the next
-     * pass records them, and the rows held for them (a channel just
-     * created) go out. */
-    return taken && (!p.complete || core->nreports > queued);
+    return hand_out_pass(core, &p, changes);
+}
+
+/*
+ * An event's transaction reads what there is to hand out before it
+ * commits (the lock is held anyway), so the flush that follows the
+ * event needs no transaction of its own.  The pass waits in core->early
+ * until that flush, and is dropped if anything was written in between.
+ */
+void
+flush_collect_early(struct core *core)
+{
+    if (core->early == NULL)
+        core->early = xcalloc(1, sizeof(*core->early));
+    if (core->early_state != EARLY_NONE)
+        unhand(core, core->early);
+    collect_all(core, core->early);
+    core->early_state = EARLY_COLLECTED;
+}
+
+static void
+early_committed(struct core *core, bool ok)
+{
+    if (core->early_state != EARLY_COLLECTED)
+        return;
+    if (ok) {
+        core->early_state = EARLY_READY;
+        core->early_changes = store_total_changes(core->store);
+    } else {
+        unhand(core, core->early);
+        core->early_state = EARLY_NONE;
+    }
 }
 
 void
 core_flush(struct core *core)
 {
-    /* The loop flushes after every event and every kick; most find
-     * nothing new, and cost nothing. */
-    if (core->flush_clean && !outcomes_overdue(core) &&
-        core->flushed_changes == store_total_changes(core->store))
-        return;
-    for (int pass = 0; pass < FLUSH_PASSES && flush_pass(core); pass++)
-        ;
+    bool more;
+    if (core->early_state == EARLY_READY &&
+        core->early_changes == store_total_changes(core->store)) {
+        core->early_state = EARLY_NONE;
+        more = hand_out_pass(core, core->early, core->early_changes);
+    } else {
+        if (core->early_state != EARLY_NONE) {
+            unhand(core, core->early);
+            core->early_state = EARLY_NONE;
+        }
+        /* The loop flushes after every event and every kick; most find
+         * nothing new, and cost nothing. */
+        if (core->flush_clean && !outcomes_overdue(core) &&
+            core->flushed_changes == store_total_changes(core->store))
+            return;
+        more = true;
+    }
+    for (int pass = 0; more && pass < FLUSH_PASSES; pass++)
+        more = flush_pass(core);
 }

@@ -24,6 +24,7 @@ struct store {
     size_t            used;
     bool              in_txn;
     struct checkpointer *ckpt;   /* NULL: SQLite's automatic checkpoint */
+    int               poked_at;     /* WAL pages at the last poke */
 };
 
 /* SQLite's own automatic checkpoint threshold, in WAL pages. */
@@ -219,14 +220,17 @@ store_bind_int(sqlite3_stmt *s, int idx, int64_t v)
         sqlite3_bind_int64(s, idx, v);
 }
 
+/* BEGIN, COMMIT, ROLLBACK: prepared once like every statement, since they
+ * run several times per command. */
 static enum ch_status
-exec_plain(struct store *st, const char *sql)
+exec_txn(struct store *st, const char *sql)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        log_error("store", "%s: %s", sql, msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
+    sqlite3_stmt *s = store_stmt(st, sql);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (s)
+        sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        log_error("store", "%s: %s", sql, sqlite3_errmsg(st->db));
         return rc == SQLITE_BUSY ? CH_BUSY : CH_INTERNAL;
     }
     return CH_OK;
@@ -239,7 +243,7 @@ begin(struct store *st, const char *sql)
         log_error("store", "nested transaction");
         return CH_INTERNAL;
     }
-    enum ch_status s = exec_plain(st, sql);
+    enum ch_status s = exec_txn(st, sql);
     if (s == CH_OK)
         st->in_txn = true;
     return s;
@@ -262,7 +266,7 @@ store_begin_read(struct store *st)
 enum ch_status
 store_commit(struct store *st)
 {
-    enum ch_status s = exec_plain(st, "COMMIT");
+    enum ch_status s = exec_txn(st, "COMMIT");
     if (s == CH_OK)
         st->in_txn = false;
     else
@@ -274,7 +278,7 @@ void
 store_rollback(struct store *st)
 {
     if (!sqlite3_get_autocommit(st->db))
-        exec_plain(st, "ROLLBACK");
+        exec_txn(st, "ROLLBACK");
     st->in_txn = false;
 }
 
@@ -285,8 +289,15 @@ wal_grew(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     struct store *st = arg;
-    if (pages >= CHECKPOINT_PAGES)
+    /* Once per quarter threshold of growth, not after every commit while
+     * a checkpoint runs; a smaller WAL means it was reset. */
+    if (pages < st->poked_at)
+        st->poked_at = 0;
+    if (pages >= CHECKPOINT_PAGES &&
+        pages >= st->poked_at + CHECKPOINT_PAGES / 4) {
+        st->poked_at = pages;
         checkpointer_poke(st->ckpt);
+    }
     return SQLITE_OK;
 }
 
