@@ -64,23 +64,18 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
         }
         p = end + 1;
         if (kind == 'p') {
-            struct person who;
-            if (rec_person_get(core->store, ar, id, &who) != CH_OK) {
+            char *name, *user_id;
+            if (rec_person_mention(core->store, ar, id, platform, &name,
+                                   &user_id) != CH_OK) {
                 buf_adds(out, "someone");
                 continue;
             }
-            adapter_render_person(a, rec_identity_of(core->store, ar, id,
-                                                     platform),
-                                  who.name, out);
+            adapter_render_person(a, user_id, name, out);
         } else if (kind == 'c') {
-            struct campaign cp;
-            struct channel_row ch;
-            if (rec_campaign_get(core->store, ar, id, &cp) != CH_OK)
-                continue;
-            bool have = rec_channel_get(core->store, ar, id, platform, &ch) ==
-                        CH_OK;
-            adapter_render_channel(a, have ? ch.channel_id : NULL, cp.slug,
-                                   out);
+            struct campaign_place cp;
+            if (rec_campaign_place(core->store, ar, id, platform, &cp) ==
+                CH_OK)
+                adapter_render_channel(a, cp.channel_id, cp.slug, out);
         } else if (kind == 't') {
             adapter_render_time(a, id, out);
         }
@@ -133,22 +128,21 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     msg->user = row->user_ref;
     msg->channel = row->channel_ref;
     if (row->campaign_id) {
-        struct campaign cp;
-        struct channel_row ch;
-        if (rec_campaign_get(core->store, ar, row->campaign_id, &cp) == CH_OK)
+        struct campaign_place cp = { 0 };
+        if (rec_campaign_place(core->store, ar, row->campaign_id, platform,
+                               &cp) == CH_OK)
             msg->campaign = cp.slug;
-        if (rec_channel_get(core->store, ar, row->campaign_id, platform,
-                            &ch) != CH_OK)
+        if (!cp.has_channel)
             return msg->kind == OUT_CREATE_CHANNEL ? DROP : HOLD;
         if (msg->kind == OUT_CREATE_CHANNEL) {
-            if (ch.channel_id)
+            if (cp.channel_id)
                 return DROP;   /* already there */
-            msg->channel_name = ch.name;
+            msg->channel_name = cp.channel_name;
             msg->private_channel = 1;
-        } else if (ch.channel_id == NULL) {
+        } else if (cp.channel_id == NULL) {
             return HOLD;
         } else {
-            msg->channel = ch.channel_id;
+            msg->channel = cp.channel_id;
         }
     }
     if (msg->kind == OUT_UPDATE || msg->kind == OUT_PIN) {

@@ -37,6 +37,11 @@ enum ch_status rec_identity_add(struct store *, const char *platform,
 /* The person's user id on platform, or NULL. */
 char          *rec_identity_of(struct store *, struct arena *,
                                int64_t person_id, const char *platform);
+/* What a mention of a person needs, in one lookup: their name and their
+ * user id on platform (NULL when they have none there). */
+enum ch_status rec_person_mention(struct store *, struct arena *,
+                                  int64_t person_id, const char *platform,
+                                  char **name, char **user_id);
 enum ch_status rec_person_set_name(struct store *, int64_t id,
                                    const char *name);
 enum ch_status rec_person_set_tz(struct store *, int64_t id, const char *tz,
@@ -262,6 +267,16 @@ struct channel_row {
 enum ch_status rec_channel_get(struct store *, struct arena *,
                                int64_t campaign_id, const char *platform,
                                struct channel_row *);
+/* Where a campaign's messages go on platform, in one lookup. */
+struct campaign_place {
+    char *slug;
+    bool  has_channel;     /* a channel row exists (created or asked for) */
+    char *channel_id;      /* NULL until created */
+    char *channel_name;
+};
+enum ch_status rec_campaign_place(struct store *, struct arena *,
+                                  int64_t campaign_id, const char *platform,
+                                  struct campaign_place *);
 enum ch_status rec_channel_insert(struct store *, int64_t campaign_id,
                                   const char *platform, const char *name);
 enum ch_status rec_channel_set_id(struct store *, int64_t campaign_id,

@@ -105,6 +105,27 @@ rec_identity_of(struct store *st, struct arena *a, int64_t person_id,
 }
 
 enum ch_status
+rec_person_mention(struct store *st, struct arena *a, int64_t person_id,
+                   const char *platform, char **name, char **user_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT p.name, (SELECT user_id FROM identities"
+            "  WHERE person_id = p.id AND platform = ?2 LIMIT 1)"
+            " FROM people p WHERE p.id = ?1");
+    sqlite3_bind_int64(s, 1, person_id);
+    store_bind_text(s, 2, platform);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *name = store_col_text(a, s, 0);
+        *user_id = store_col_text(a, s, 1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "person mention");
+}
+
+enum ch_status
 rec_person_set_name(struct store *st, int64_t id, const char *name)
 {
     sqlite3_stmt *s = store_stmt(st, "UPDATE people SET name = ? WHERE id = ?");

@@ -840,6 +840,18 @@ people_and_identities(void **state)
                      CH_NOT_FOUND);
     assert_string_equal(rec_identity_of(st, a, carol, "slack"), "U1");
     assert_null(rec_identity_of(st, a, carol, "console"));
+    /* A mention: the name, and the user id on that platform if any. */
+    char *name = NULL, *uid = NULL;
+    assert_int_equal(rec_person_mention(st, a, carol, "slack", &name, &uid),
+                     CH_OK);
+    assert_string_equal(name, "Carol Jones");
+    assert_string_equal(uid, "U1");
+    assert_int_equal(rec_person_mention(st, a, carol, "console", &name,
+                                        &uid), CH_OK);
+    assert_string_equal(name, "Carol Jones");
+    assert_null(uid);
+    assert_int_equal(rec_person_mention(st, a, 777, "slack", &name, &uid),
+                     CH_NOT_FOUND);
 
     /* By name, case-insensitively, or by any platform handle. */
     struct person *found;
@@ -1631,6 +1643,21 @@ channels_round_trip(void **state)
     assert_int_equal(rec_channel_get(st, a, b.campaign, "fake", &ch), CH_OK);
     assert_string_equal(ch.name, "spring-launch");
     assert_null(ch.channel_id);
+    /* The campaign's place: slug and channel, asked for, not created. */
+    struct campaign_place place;
+    assert_int_equal(rec_campaign_place(st, a, b.campaign, "fake", &place),
+                     CH_OK);
+    assert_string_equal(place.slug, "spring-launch");
+    assert_true(place.has_channel);
+    assert_null(place.channel_id);
+    assert_string_equal(place.channel_name, "spring-launch");
+    assert_int_equal(rec_campaign_place(st, a, b.campaign, "slack", &place),
+                     CH_OK);
+    assert_string_equal(place.slug, "spring-launch");
+    assert_false(place.has_channel);
+    assert_null(place.channel_name);
+    assert_int_equal(rec_campaign_place(st, a, 999, "fake", &place),
+                     CH_NOT_FOUND);
     assert_int_equal(ch.brief_msg, 0);
     assert_int_equal(ch.status_msg, 0);
     assert_int_equal(rec_channel_get(st, a, b.campaign, "slack", &ch),
@@ -1646,6 +1673,9 @@ channels_round_trip(void **state)
     assert_int_equal(rec_campaign_by_channel(st, a, "fake", "C42", &cp),
                      CH_NOT_FOUND);
     assert_int_equal(rec_channel_set_id(st, b.campaign, "fake", "C42"), CH_OK);
+    assert_int_equal(rec_campaign_place(st, a, b.campaign, "fake", &place),
+                     CH_OK);
+    assert_string_equal(place.channel_id, "C42");
     assert_int_equal(rec_campaign_by_channel(st, a, "fake", "C42", &cp),
                      CH_OK);
     assert_string_equal(cp.slug, "spring-launch");
