@@ -21,6 +21,12 @@
 /* The zone TZ currently names; only ever a name that passed tz_valid(). */
 static char current_zone[TZ_NAME_MAX + 1];
 
+/* Zones already found valid, so switching between a team's zones does
+ * not open each file once more before glibc reads it (round robin). */
+#define KNOWN_ZONES 32
+static char known_zones[KNOWN_ZONES][TZ_NAME_MAX + 1];
+static unsigned next_known;
+
 static int64_t
 floor_div(int64_t a, int64_t b)
 {
@@ -164,8 +170,15 @@ zone_select(const char *zone)
         return false;
     if (current_zone[0] != '\0' && strcmp(current_zone, zone) == 0)
         return true;
-    if (!tz_valid(zone))
-        return false;
+    bool known = false;
+    for (unsigned i = 0; i < KNOWN_ZONES && !known; i++)
+        known = strcmp(known_zones[i], zone) == 0;
+    if (!known) {
+        if (!tz_valid(zone))
+            return false;
+        snprintf(known_zones[next_known++ % KNOWN_ZONES],
+                 sizeof(known_zones[0]), "%s", zone);
+    }
 
     char env[TZ_NAME_MAX + 2];
     snprintf(env, sizeof(env), ":%s", zone);
