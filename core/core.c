@@ -42,6 +42,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->done_arena = arena_new();
     core->hol = holidays_load(s);
     core->due_changes = -1;
+    core->rescan_at = INT64_MAX;
     sync_brands(core);
     *out = core;
     return CH_OK;
@@ -447,10 +448,11 @@ int
 core_tick(struct core *core)
 {
     int ran = 0;
-    /* Rows whose retry time has come lie below the flush cursors: the
-     * flush after a tick looks at every pending row again. */
-    flush_rescan(core);
-    while (ran < MAX_JOBS_PER_TICK) {
+    flush_rescan_if_due(core);
+    /* Most ticks are for a retry or an outcome to record, not a job:
+     * those take no transaction here. */
+    while (ran < MAX_JOBS_PER_TICK &&
+           rec_jobs_next_due(core->store) <= core_now(core)) {
         struct ctx c;
         ctx_init(&c, core, NULL);
         if (core_begin(c.core) != CH_OK) {
@@ -460,7 +462,7 @@ core_tick(struct core *core)
         struct job j;
         enum ch_status s = rec_job_next(c.st, c.a, c.now, &j);
         if (s != CH_OK) {
-            store_rollback(c.st);
+            core_commit(c.core);    /* the outcomes it recorded */
             ctx_release(&c);
             break;
         }

@@ -65,6 +65,10 @@ struct core {
      * written since (store_total_changes()): the next has nothing to do. */
     bool                        flush_clean;
     int64_t                     flushed_changes;
+    /* The earliest retry time seen since the last full rescan, and when
+     * that was (flush_rescan_if_due()). */
+    int64_t                     rescan_at;
+    int64_t                     rescanned_at;
     /* core_next_due()'s answer, good while store_total_changes() is unchanged. */
     int64_t                     due_at;
     int64_t                     due_changes;
@@ -190,5 +194,7 @@ void flush_collect_early(struct core *core);
 /* Look at every pending row again at the next flush (retries come due,
  * adapters come and go). */
 void flush_rescan(struct core *core);
+/* The same, when a retry has come due (for core_tick). */
+void flush_rescan_if_due(struct core *core);
 
 #endif

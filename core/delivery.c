@@ -32,6 +32,7 @@
 #define PASS_HANDOUT_MAX 128   /* rows a pass renders and hands out */
 #define FLUSH_PASSES     16
 #define OUTCOME_DELAY_MS 20
+#define RESCAN_EVERY_MS  (60 * MS_PER_SEC)
 
 struct report {
     int64_t        id;
@@ -220,20 +221,23 @@ record_one(struct core *core, const struct report *r)
 {
     struct arena *ar = core->done_arena;
     struct outbox_row row;
+    if (r->status == CH_OK || r->status == CH_DUPLICATE ||
+        r->status == CH_UNSUPPORTED) {
+        /* The common case: one statement, no read first. */
+        if (rec_outbox_sent(core->store, ar, r->id, r->ref, r->at, &row) ==
+                CH_OK &&
+            strcmp(row.kind, "create_channel") == 0 && r->ref)
+            rec_channel_set_id(core->store, row.campaign_id, row.platform,
+                               r->ref);
+        arena_reset(ar);
+        return;
+    }
     if (rec_outbox_get(core->store, ar, r->id, &row) != CH_OK) {
         arena_reset(ar);
         return;
     }
     const char *why = r->error ? r->error : ch_strerror(r->status);
     switch (r->status) {
-    case CH_OK:
-    case CH_DUPLICATE:
-    case CH_UNSUPPORTED:
-        rec_outbox_sent(core->store, r->id, r->ref, r->at);
-        if (strcmp(row.kind, "create_channel") == 0 && r->ref)
-            rec_channel_set_id(core->store, row.campaign_id, row.platform,
-                               r->ref);
-        break;
     case CH_BUSY:
     case CH_REMOTE_5XX:
     case CH_IO: {
@@ -459,6 +463,8 @@ next_due(struct core *core)
 {
     int64_t jobs = rec_jobs_next_due(core->store);
     int64_t retry = rec_outbox_next_retry(core->store, core_now(core));
+    if (retry < core->rescan_at)
+        core->rescan_at = retry;
     return jobs < retry ? jobs : retry;
 }
 
@@ -484,6 +490,24 @@ flush_rescan(struct core *core)
 {
     memset(core->flush_from, 0, sizeof(core->flush_from));
     core->flush_clean = false;
+    core->rescan_at = INT64_MAX;
+    core->rescanned_at = core_now(core);
+}
+
+/*
+ * Rows whose retry time has come lie below the flush cursors: rescan
+ * from the first pending row when one has (rescan_at is the earliest
+ * retry time seen since the last rescan; each is seen while still in the
+ * future, since core_next_due() runs after every flush), and once a
+ * minute whatever happened.  Not on every tick: a rescan reads every row
+ * in flight, and a platform pacing its posts can have hundreds.
+ */
+void
+flush_rescan_if_due(struct core *core)
+{
+    int64_t now = core_now(core);
+    if (core->rescan_at <= now || now - core->rescanned_at >= RESCAN_EVERY_MS)
+        flush_rescan(core);
 }
 
 /* Give collected rows back (a commit failed, or they went stale): the

@@ -1,6 +1,7 @@
 /* SQL for the outbox and campaign channels. */
 #include <sqlite3.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "records.h"
@@ -112,18 +113,29 @@ rec_outbox_by_platform_ref(struct store *st, struct arena *a,
     return store_row(st, a, s, read_row, r, "outbox by ref");
 }
 
+static void
+read_sent(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct outbox_row *r = row;
+    memset(r, 0, sizeof(*r));
+    r->platform = store_col_text(a, s, 0);
+    r->kind = store_col_text(a, s, 1);
+    r->campaign_id = store_col_int(s, 2, 0);
+}
+
 enum ch_status
-rec_outbox_sent(struct store *st, int64_t id, const char *platform_ref,
-                int64_t now)
+rec_outbox_sent(struct store *st, struct arena *a, int64_t id,
+                const char *platform_ref, int64_t now, struct outbox_row *was)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?,"
             " attempts = attempts + 1, last_error = NULL"
-            " WHERE id = ? AND state = 'pending'");
+            " WHERE id = ? AND state = 'pending'"
+            " RETURNING platform, kind, campaign_id");
     sqlite3_bind_int64(s, 1, now);
     store_bind_text(s, 2, platform_ref);
     sqlite3_bind_int64(s, 3, id);
-    return store_exec(st, s);
+    return store_row(st, a, s, read_sent, was, "outbox sent");
 }
 
 enum ch_status

@@ -1485,7 +1485,15 @@ outbox_lifecycle(void **state)
     assert_int_equal(rows[0].id, p_id);
 
     /* Sent: gone from pending, found by its platform reference. */
-    assert_int_equal(rec_outbox_sent(st, p_id, "fake-m1", T0 + 1), CH_OK);
+    struct outbox_row was;
+    assert_int_equal(rec_outbox_sent(st, a, p_id, "fake-m1", T0 + 1, &was),
+                     CH_OK);
+    assert_string_equal(was.platform, "fake");
+    assert_string_equal(was.kind, "post");
+    assert_int_equal(was.campaign_id, b.campaign);
+    /* Sent is final: a second report finds nothing pending. */
+    assert_int_equal(rec_outbox_sent(st, a, p_id, "fake-m2", T0 + 2, &was),
+                     CH_NOT_FOUND);
     struct outbox_row r;
     assert_int_equal(rec_outbox_get(st, a, p_id, &r), CH_OK);
     assert_string_equal(r.platform_ref, "fake-m1");
