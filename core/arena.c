@@ -7,6 +7,17 @@
 
 #include "xmalloc.h"
 
+/* Under AddressSanitizer a kept block is poisoned until handed out again,
+ * so a pointer used after arena_reset() is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n)   ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 /* Blocks are chained; a request larger than a block gets a block of its own. */
 struct arena_block {
     struct arena_block *next;
@@ -27,16 +38,27 @@ arena_new(void)
     return xcalloc(1, sizeof(struct arena));
 }
 
+/* Keep one standard block for the next use: an arena is reset once per
+ * event or flush, and giving its block back each time made malloc trim
+ * and grow the heap over and over. */
 void
 arena_reset(struct arena *a)
 {
+    struct arena_block *keep = NULL;
     struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;
-        free(b);
+        if (keep == NULL && b->size == ARENA_BLOCK_SIZE) {
+            keep = b;
+            keep->used = 0;
+            keep->next = NULL;
+            POISON(keep->data, keep->size);
+        } else {
+            free(b);
+        }
         b = next;
     }
-    a->head = NULL;
+    a->head = keep;
 }
 
 void
@@ -45,6 +67,9 @@ arena_free(struct arena *a)
     if (a == NULL)
         return;
     arena_reset(a);
+    if (a->head)
+        UNPOISON(a->head->data, a->head->size);
+    free(a->head);
     free(a);
 }
 
@@ -64,6 +89,7 @@ arena_alloc(struct arena *a, size_t size)
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
+    UNPOISON(p, size);
     memset(p, 0, size);
     return p;
 }

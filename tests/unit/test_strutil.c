@@ -1,12 +1,15 @@
-/* test_strutil: suggestions, UTF-8 checks and display-name cleaning. */
+/* test_strutil: suggestions, UTF-8 checks, display-name cleaning, and the
+ * arena every string of a unit of work lives in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/strutil.h"
 
 static void
@@ -56,6 +59,36 @@ clean_names(void **state)
     assert_string_equal(tiny, "\xc3\xa9\xc3\xa9");
 }
 
+/* Reset keeps a block for the next use: what comes out of it is zeroed
+ * again, and blocks beyond the first (a large request, a long unit of
+ * work) still work across resets. */
+static void
+arena_reuse(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    for (int round = 0; round < 3; round++) {
+        unsigned char *p = arena_alloc(a, 64);
+        for (size_t i = 0; i < 64; i++)
+            assert_int_equal(p[i], 0);
+        memset(p, 0xab, 64);
+        char *big = arena_alloc(a, 100 * 1024);    /* a block of its own */
+        memset(big, 'x', 100 * 1024);
+        char *many[200];
+        for (int i = 0; i < 200; i++)              /* past the first block */
+            many[i] = arena_printf(a, "line %d of round %d", i, round);
+        char want[32];
+        snprintf(want, sizeof(want), "line 199 of round %d", round);
+        assert_string_equal(many[199], want);
+        assert_string_equal(many[0], round == 0   ? "line 0 of round 0"
+                                     : round == 1 ? "line 0 of round 1"
+                                                  : "line 0 of round 2");
+        assert_int_equal(big[100 * 1024 - 1], 'x');
+        arena_reset(a);
+    }
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -63,6 +96,7 @@ main(void)
         cmocka_unit_test(distance_and_suggestions),
         cmocka_unit_test(utf8_validation),
         cmocka_unit_test(clean_names),
+        cmocka_unit_test(arena_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
