@@ -220,6 +220,16 @@ rec_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
     return store_row(st, a, s, read_channel, c, "channel");
 }
 
+static void
+read_place(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct campaign_place *p = row;
+    p->slug = store_col_text(a, s, 0);
+    p->has_channel = sqlite3_column_int(s, 1) != 0;
+    p->channel_id = store_col_text(a, s, 2);
+    p->channel_name = store_col_text(a, s, 3);
+}
+
 enum ch_status
 rec_campaign_place(struct store *st, struct arena *a, int64_t campaign_id,
                    const char *platform, struct campaign_place *out)
@@ -230,17 +240,7 @@ rec_campaign_place(struct store *st, struct arena *a, int64_t campaign_id,
             " ON ch.campaign_id = c.id AND ch.platform = ?2 WHERE c.id = ?1");
     sqlite3_bind_int64(s, 1, campaign_id);
     store_bind_text(s, 2, platform);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->slug = store_col_text(a, s, 0);
-        out->has_channel = sqlite3_column_int(s, 1) != 0;
-        out->channel_id = store_col_text(a, s, 2);
-        out->channel_name = store_col_text(a, s, 3);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "campaign place");
+    return store_row(st, a, s, read_place, out, "campaign place");
 }
 
 enum ch_status

@@ -104,6 +104,19 @@ rec_identity_of(struct store *st, struct arena *a, int64_t person_id,
     return id;
 }
 
+struct mention {
+    char *name;
+    char *user_id;
+};
+
+static void
+read_mention(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct mention *m = row;
+    m->name = store_col_text(a, s, 0);
+    m->user_id = store_col_text(a, s, 1);
+}
+
 enum ch_status
 rec_person_mention(struct store *st, struct arena *a, int64_t person_id,
                    const char *platform, char **name, char **user_id)
@@ -114,15 +127,11 @@ rec_person_mention(struct store *st, struct arena *a, int64_t person_id,
             " FROM people p WHERE p.id = ?1");
     sqlite3_bind_int64(s, 1, person_id);
     store_bind_text(s, 2, platform);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *name = store_col_text(a, s, 0);
-        *user_id = store_col_text(a, s, 1);
-    }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW    ? CH_OK
-           : rc == SQLITE_DONE ? CH_NOT_FOUND
-                               : store_check(st, rc, "person mention");
+    struct mention m = { 0 };
+    enum ch_status r = store_row(st, a, s, read_mention, &m, "mention");
+    *name = m.name;
+    *user_id = m.user_id;
+    return r;
 }
 
 enum ch_status
