@@ -521,6 +521,26 @@ missing(const struct sub *s, const char *opt, struct buf *out)
     command_usage(s->form->spec->name, out);
 }
 
+/* One element's value, written the way the command grammar reads it. */
+static void
+append_value(struct buf *out, const struct cmd_form *f,
+             const struct cmd_elem *el, const char *value)
+{
+    if (el->kind == E_POS) {
+        dc_append_word(out, value);
+    } else if (el->kind == E_OPT) {
+        struct buf word = BUF_INIT;
+        dc_append_word(&word, value);
+        buf_printf(out, " %s:%s", el->name, buf_cstr(&word));
+        buf_free(&word);
+    } else if (form_has_key(f, value)) {
+        dc_append_word(out, value);     /* free text that reads as an option */
+    } else {
+        buf_addc(out, ' ');             /* free text, as typed */
+        buf_adds(out, value);
+    }
+}
+
 enum ch_status
 dc_command_line(const cJSON *data, struct buf *out, bool *defer)
 {
@@ -555,59 +575,27 @@ dc_command_line(const cJSON *data, struct buf *out, bool *defer)
         *defer |= strcmp(*d, f->spec->name) == 0;
     buf_adds(out, f->spec->name);
     struct buf v = BUF_INIT;
-    /* Positionals and literals in pattern order. */
-    for (size_t e = 0; e < f->nelems; e++) {
-        const struct cmd_elem *el = &f->elems[e];
-        if (el->kind == E_LIT) {
-            dc_append_word(out, el->name);
-            continue;
-        }
-        if (el->kind != E_POS)
-            continue;
-        buf_reset(&v);
-        if (option_value(data, opts, s->opt[e], &v)) {
-            dc_append_word(out, buf_cstr(&v));
-        } else if (el->required) {
-            missing(s, s->opt[e], out);
-            buf_free(&v);
-            return CH_INVALID;
-        }
-    }
-    /* Then key:value options. */
-    for (size_t e = 0; e < f->nelems; e++) {
-        const struct cmd_elem *el = &f->elems[e];
-        if (el->kind != E_OPT)
-            continue;
-        buf_reset(&v);
-        if (option_value(data, opts, s->opt[e], &v)) {
-            struct buf word = BUF_INIT;
-            dc_append_word(&word, buf_cstr(&v));
-            buf_printf(out, " %s:%s", el->name, buf_cstr(&word));
-            buf_free(&word);
-        } else if (el->required) {
-            missing(s, s->opt[e], out);
-            buf_free(&v);
-            return CH_INVALID;
-        }
-    }
-    /* The free text last, as typed (quoted only where it would read as an
-     * option). */
-    for (size_t e = 0; e < f->nelems; e++) {
-        const struct cmd_elem *el = &f->elems[e];
-        if (el->kind != E_REST)
-            continue;
-        buf_reset(&v);
-        if (option_value(data, opts, s->opt[e], &v) && v.len) {
-            if (form_has_key(f, buf_cstr(&v))) {
-                dc_append_word(out, buf_cstr(&v));
-            } else {
-                buf_addc(out, ' ');
-                buf_adds(out, buf_cstr(&v));
+    /* As the grammar reads them: positionals and literals in pattern
+     * order, then key:value options, then the free text. */
+    static const enum elem_kind phases[] = { E_POS, E_OPT, E_REST };
+    for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
+        for (size_t e = 0; e < f->nelems; e++) {
+            const struct cmd_elem *el = &f->elems[e];
+            if (el->kind == E_LIT && phases[ph] == E_POS) {
+                dc_append_word(out, el->name);
+                continue;
             }
-        } else if (el->required) {
-            missing(s, s->opt[e], out);
-            buf_free(&v);
-            return CH_INVALID;
+            if (el->kind != phases[ph])
+                continue;
+            buf_reset(&v);
+            if (option_value(data, opts, s->opt[e], &v) &&
+                (el->kind != E_REST || v.len)) {
+                append_value(out, f, el, buf_cstr(&v));
+            } else if (el->required) {
+                missing(s, s->opt[e], out);
+                buf_free(&v);
+                return CH_INVALID;
+            }
         }
     }
     buf_free(&v);
