@@ -42,6 +42,7 @@
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "discord_sim.h"
+#include "proc.h"
 #include "slack_sim.h"
 
 #define TOTAL        2000
@@ -76,75 +77,6 @@ now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static long
-proc_kib(pid_t pid, const char *key)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *fp = fopen(path, "r");
-    long kib = -1;
-    size_t klen = strlen(key);
-    while (fp && fgets(line, sizeof(line), fp)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            kib = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    if (fp)
-        fclose(fp);
-    return kib;
-}
-
-/* Proportional set size: shared library pages divided among the
- * processes that map them. */
-static long
-pss_kib(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-    FILE *fp = fopen(path, "r");
-    long kib = -1;
-    while (fp && fgets(line, sizeof(line), fp))
-        if (strncmp(line, "Pss:", 4) == 0) {
-            kib = strtol(line + 4, NULL, 10);
-            break;
-        }
-    if (fp)
-        fclose(fp);
-    return kib;
-}
-
-/* utime + stime of pid, in seconds. */
-static double
-proc_cpu_s(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-    fclose(fp);
-    buf[n] = '\0';
-    /* Fields after the ")" of the command name: state is field 3;
-     * utime is 14, stime 15. */
-    char *p = strrchr(buf, ')');
-    if (!p)
-        return -1;
-    p++;
-    unsigned long long ut = 0, st = 0;
-    for (int field = 3; field <= 15 && p; field++) {
-        while (*p == ' ')
-            p++;
-        if (field == 14)
-            ut = strtoull(p, NULL, 10);
-        if (field == 15)
-            st = strtoull(p, NULL, 10);
-        p = strchr(p, ' ');
-    }
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 /* ---- the simulators and the daemon ---- */
@@ -443,11 +375,11 @@ run_load(struct bench *b, bool reconnects)
 {
     struct result r = { 0 };
     struct sample *s = xcalloc(TOTAL, sizeof(*s));
-    r.idle_kib = proc_kib(b->pid, "VmRSS");
-    r.idle_anon_kib = proc_kib(b->pid, "RssAnon");
-    r.idle_file_kib = proc_kib(b->pid, "RssFile");
-    r.idle_pss_kib = pss_kib(b->pid);
-    double cpu0 = proc_cpu_s(b->pid);
+    r.idle_kib = proc_status_kib(b->pid, "VmRSS");
+    r.idle_anon_kib = proc_status_kib(b->pid, "RssAnon");
+    r.idle_file_kib = proc_status_kib(b->pid, "RssFile");
+    r.idle_pss_kib = proc_pss_kib(b->pid);
+    double cpu0 = proc_cpu_seconds(b->pid);
     int64_t start = now_us(), next_op7 = start + 4000000;
     int sent = 0, first_open = 0;
     while (sent < TOTAL || first_open < TOTAL) {
@@ -475,9 +407,9 @@ run_load(struct bench *b, bool reconnects)
         }
     }
     run_ms(b, 1000);    /* let the posts drain before measuring CPU */
-    double cpu1 = proc_cpu_s(b->pid);
-    r.peak_kib = proc_kib(b->pid, "VmHWM");
-    r.end_anon_kib = proc_kib(b->pid, "RssAnon");
+    double cpu1 = proc_cpu_seconds(b->pid);
+    r.peak_kib = proc_status_kib(b->pid, "VmHWM");
+    r.end_anon_kib = proc_status_kib(b->pid, "RssAnon");
     int64_t *lat = xcalloc(TOTAL, sizeof(*lat));
     int nl = 0;
     for (int i = 0; i < TOTAL; i++) {

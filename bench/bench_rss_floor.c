@@ -13,6 +13,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libical/ical.h>
 
@@ -20,24 +21,16 @@
 #include "adapters/common/ws.h"
 #include "bot/loop.h"
 #include "core/store.h"
+#include "proc.h"
 
 static void
 print_status(const char *when)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long rss = 0, anon = 0, file = 0;
-
-    if (!f)
-        return;
-    while (fgets(line, sizeof(line), f)) {
-        sscanf(line, "VmRSS: %ld", &rss);
-        sscanf(line, "RssAnon: %ld", &anon);
-        sscanf(line, "RssFile: %ld", &file);
-    }
-    fclose(f);
+    pid_t self = getpid();
     printf("%-34s VmRSS %5.1f MB  (anonymous %4.1f MB, mapped files "
-           "%4.1f MB)\n", when, rss / 1024.0, anon / 1024.0, file / 1024.0);
+           "%4.1f MB)\n", when, proc_status_kib(self, "VmRSS") / 1024.0,
+           proc_status_kib(self, "RssAnon") / 1024.0,
+           proc_status_kib(self, "RssFile") / 1024.0);
 }
 
 int

@@ -48,6 +48,7 @@
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "slack_sim.h"
+#include "proc.h"
 
 #define CAMPAIGNS   10
 #define CREATORS    5        /* per campaign */
@@ -101,58 +102,6 @@ die(const char *what)
 }
 
 /* ---- the daemon's numbers from /proc ---- */
-
-static long
-status_kib(pid_t pid, const char *key)
-{
-    char path[64], line[256];
-    long kib = -1;
-    size_t klen = strlen(key);
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    f = fopen(path, "r");
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            kib = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    if (f)
-        fclose(f);
-    return kib;
-}
-
-/* utime + stime, in seconds. */
-static double
-cpu_seconds(pid_t pid)
-{
-    char path[64], buf[2048];
-    FILE *f;
-    size_t n;
-    char *p;
-    unsigned long long ut = 0, st = 0;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    f = fopen(path, "r");
-    if (!f)
-        return -1;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* Fields after the command name (which may hold spaces). */
-    p = strrchr(buf, ')');
-    if (!p)
-        return -1;
-    p += 2;
-    for (int field = 3; field < 14 && p; field++) {
-        p = strchr(p, ' ');
-        if (p)
-            p++;
-    }
-    if (!p || sscanf(p, "%llu %llu", &ut, &st) != 2)
-        return -1;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
 
 /* ---- the simulator side ---- */
 
@@ -585,7 +534,7 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
         die("the workspace was not set up (see the daemon's log)");
     wait_drained(b, 120000);
     slack_sim_run_for(b->sim, 1000);
-    r->idle_kib = status_kib(b->pid, "VmRSS");
+    r->idle_kib = proc_status_kib(b->pid, "VmRSS");
 
     /* The timed run. */
     b->cmds = xcalloc(n, sizeof(*b->cmds));
@@ -597,7 +546,7 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
     b->timing = true;
     long long inbound0 = db_int(b, "SELECT count(*) FROM inbound");
     pid_t prof = profile_start(b->pid);
-    double cpu0 = cpu_seconds(b->pid);
+    double cpu0 = proc_cpu_seconds(b->pid);
     int64_t t0 = now_us(), interval = 1000000 / rate;
     int64_t next_refresh = refresh_ms ? t0 + refresh_ms * 1000 : 0;
 
@@ -625,12 +574,12 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
     }
     struct until all = { .b = b };
     slack_sim_wait(b->sim, until_pred, &all, 10000);
-    r->cpu_until_answers = cpu_seconds(b->pid) - cpu0;
+    r->cpu_until_answers = proc_cpu_seconds(b->pid) - cpu0;
     r->seconds = (double)(now_us() - t0) / 1e6;
     profile_stop(prof);
     wait_drained(b, 180000);
-    double cpu1 = cpu_seconds(b->pid);
-    r->peak_kib = status_kib(b->pid, "VmHWM");
+    double cpu1 = proc_cpu_seconds(b->pid);
+    r->peak_kib = proc_status_kib(b->pid, "VmHWM");
     b->timing = false;
 
     /* Latencies, and what was lost: no answer, or not applied once. */
