@@ -25,6 +25,10 @@
 
 #define HTTP_MAX_HEADER_BYTES  ((size_t)64 << 10)
 #define HTTP_CONNECT_TIMEOUT_MS 10000L
+/* Easy handles kept for reuse (curl_easy_reset keeps their buffers), so a
+ * request does not allocate and free ~100 KB, which made malloc trim and
+ * regrow the heap on every request. */
+#define HTTP_SPARE_EASY 8
 
 struct http_sock {
     struct http_sock  *next, *prev;
@@ -65,6 +69,8 @@ struct http {
     long               timeout_ms;
     size_t             max_body;
     bool               insecure;
+    CURL              *spare[HTTP_SPARE_EASY];
+    size_t             nspare;
     int                depth;       /* > 0 while delivering completions */
     bool               closing;     /* http_free() called during delivery */
 };
@@ -255,10 +261,26 @@ call_unlink(struct http_call *c)
     h->ncalls--;
 }
 
+static CURL *
+easy_take(struct http *h)
+{
+    return h->nspare > 0 ? h->spare[--h->nspare] : curl_easy_init();
+}
+
+static void
+easy_give_back(struct http *h, CURL *easy)
+{
+    if (!h->closing && h->nspare < HTTP_SPARE_EASY) {
+        curl_easy_reset(easy);
+        h->spare[h->nspare++] = easy;
+    } else
+        curl_easy_cleanup(easy);
+}
+
 static void
 call_free(struct http_call *c)
 {
-    curl_easy_cleanup(c->easy);
+    easy_give_back(c->http, c->easy);
     curl_slist_free_all(c->hdrs_out);
     buf_free(&c->body);
     buf_free(&c->hdrs_in);
@@ -409,6 +431,8 @@ teardown(struct http *h)
         call_unlink(c);
         call_free(c);
     }
+    while (h->nspare > 0)
+        curl_easy_cleanup(h->spare[--h->nspare]);
     curl_multi_cleanup(h->multi);
     while (h->socks)
         sock_unlink_free(h, h->socks);
@@ -472,7 +496,7 @@ http_request(struct http *h, const struct http_request *rq,
     c->method = rq->method;
     buf_init(&c->body, h->max_body);
     buf_init(&c->hdrs_in, HTTP_MAX_HEADER_BYTES);
-    c->easy = curl_easy_init();
+    c->easy = easy_take(h);
     if (!c->easy) {
         curl_slist_free_all(sl);
         free(c);
