@@ -13,12 +13,14 @@
  * sim stops acknowledging heartbeats) against the heartbeat interval.
  *
  *   build-rel/bench/bench_discord [path/to/chorus] [--slack] [--reply-only]
+ *                                 [--only plain]
  *
  * --reply-only makes every interaction "help" (a reply and nothing else,
  * still through the core: dedupe, outbox row, delivery), the work the
  * discord.js figures below were measured with.
  * --slack also runs the Slack simulator and gives the daemon Slack tokens,
  * so idle and peak memory are measured with both adapters connected.
+ * --only plain runs the quiet-gateway run alone (for comparing builds).
  * Targets (issue 5): none late or lost with or without reconnects,
  * callback p99 under 10 ms, a silent connection detected within two
  * heartbeat intervals, idle RSS under 10 MB and peak under 20 MB with both
@@ -528,11 +530,15 @@ int
 main(int argc, char **argv)
 {
     struct bench b = { .bin = "./chorus" };
+    bool only_plain = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--slack") == 0)
             b.with_slack = true;
         else if (strcmp(argv[i], "--reply-only") == 0)
             b.reply_only = true;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+                 strcmp(argv[i + 1], "plain") == 0)
+            only_plain = true, i++;
         else
             b.bin = argv[i];
     }
@@ -540,6 +546,8 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int bad = 0;
     bad |= one_run(&b, false);
+    if (only_plain)
+        return bad ? 1 : 0;
     bad |= one_run(&b, true);
     bad |= zombie_run(&b, 5000);
     return bad ? 1 : 0;
