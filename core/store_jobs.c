@@ -8,9 +8,13 @@
 enum ch_status
 rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
 {
+    /* Not RETURNING: that builds an ephemeral table on every run. */
     sqlite3_stmt *s = store_stmt(
-        st, "UPDATE counters SET value = value + 1 WHERE name = 'job'"
-            " RETURNING value");
+        st, "UPDATE counters SET value = value + 1 WHERE name = 'job'");
+    enum ch_status r = store_exec(st, s);
+    if (r != CH_OK)
+        return r;
+    s = store_stmt(st, "SELECT value FROM counters WHERE name = 'job'");
     int rc = sqlite3_step(s);
     int64_t new_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
@@ -32,7 +36,7 @@ rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
     store_bind_int(s, 9, j->question_id ? j->question_id : INT64_MIN);
     sqlite3_bind_int64(s, 10, j->rank);
     sqlite3_bind_int64(s, 11, new_id);
-    enum ch_status r = store_exec(st, s);
+    r = store_exec(st, s);
     if (r == CH_OK && id)
         *id = new_id;
     return r;
