@@ -1,6 +1,7 @@
-/* Holiday calendars: .ics files read with libical. */
+/* Holiday calendars: .ics files read with libical (loaded on first use). */
 #include "holidays.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <libical/ical.h>
 #include <stdio.h>
@@ -15,6 +16,74 @@
 
 #define MAX_ICS_BYTES ((size_t)4 << 20)
 #define MAX_OCCURRENCES 2000   /* per event, for a runaway RRULE */
+
+/*
+ * libical, and ICU beneath it (some 3 MB resident), is loaded the first
+ * time a calendar is read, so a deployment without holiday calendars never
+ * maps it.  Every libical function this file calls is in this list.
+ */
+#define ICAL_SONAME "libical.so.3"
+#if ICAL_MAJOR_VERSION != 3
+#error "ICAL_SONAME names libical 3; update it with the headers"
+#endif
+#define ICAL_FUNCTIONS(X) \
+    X(icalcomponent_free) \
+    X(icalcomponent_get_dtend) \
+    X(icalcomponent_get_dtstart) \
+    X(icalcomponent_get_first_component) \
+    X(icalcomponent_get_first_property) \
+    X(icalcomponent_get_next_component) \
+    X(icalcomponent_get_next_property) \
+    X(icalcomponent_get_summary) \
+    X(icalcomponent_isa) \
+    X(icalparameter_get_tzid) \
+    X(icalparser_parse_string) \
+    X(icalproperty_get_exdate) \
+    X(icalproperty_get_first_parameter) \
+    X(icalproperty_get_rrule) \
+    X(icalproperty_get_xlicerror) \
+    X(icalrecur_iterator_free) \
+    X(icalrecur_iterator_new) \
+    X(icalrecur_iterator_next) \
+    X(icaltime_add) \
+    X(icaltime_adjust) \
+    X(icaltime_as_timet_with_zone) \
+    X(icaltime_compare) \
+    X(icaltime_compare_date_only) \
+    X(icaltime_days_in_month) \
+    X(icaltime_is_null_time) \
+    X(icaltime_is_utc) \
+    X(icaltime_is_valid_time) \
+    X(icaltime_subtract)
+
+static struct {
+    void *handle;
+#define X(f) __typeof__(&f) f;
+    ICAL_FUNCTIONS(X)
+#undef X
+} ical;
+
+static enum ch_status
+ical_open(struct ch_error *err)
+{
+    if (ical.handle)
+        return CH_OK;
+    void *h = dlopen(ICAL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL)
+        return ch_fail(err, CH_IO, "holiday calendars need libical "
+                       "(Debian package libical3): %s", dlerror());
+    /* POSIX's way to store dlsym's result in a function pointer. */
+#define X(f)                                                              \
+    if ((*(void **)&ical.f = dlsym(h, #f)) == NULL) {                     \
+        dlclose(h);                                                       \
+        return ch_fail(err, CH_IO, "%s has no %s: a libical too old",    \
+                       ICAL_SONAME, #f);                                  \
+    }
+    ICAL_FUNCTIONS(X)
+#undef X
+    ical.handle = h;
+    return CH_OK;
+}
 
 /*
  * One stretch of time off.  Local entries (all-day events, floating
@@ -69,18 +138,18 @@ civil_minutes(struct icaltimetype t)
 static bool
 is_floating(struct icaltimetype t)
 {
-    return t.is_date || (!icaltime_is_utc(t) && t.zone == NULL);
+    return t.is_date || (!ical.icaltime_is_utc(t) && t.zone == NULL);
 }
 
 static bool
 excluded(icalcomponent *ev, struct icaltimetype t)
 {
-    for (icalproperty *p = icalcomponent_get_first_property(
+    for (icalproperty *p = ical.icalcomponent_get_first_property(
              ev, ICAL_EXDATE_PROPERTY);
-         p; p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
-        struct icaltimetype x = icalproperty_get_exdate(p);
-        if (t.is_date || x.is_date ? icaltime_compare_date_only(t, x) == 0
-                                   : icaltime_compare(t, x) == 0)
+         p; p = ical.icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+        struct icaltimetype x = ical.icalproperty_get_exdate(p);
+        if (t.is_date || x.is_date ? ical.icaltime_compare_date_only(t, x) == 0
+                                   : ical.icaltime_compare(t, x) == 0)
             return true;
     }
     return false;
@@ -98,9 +167,9 @@ add_occurrence(struct hol_cal *c, struct icaltimetype start,
         add_entry(c, true, from, to, name);
         return;
     }
-    int64_t from = (int64_t)icaltime_as_timet_with_zone(start, start.zone) *
+    int64_t from = (int64_t)ical.icaltime_as_timet_with_zone(start, start.zone) *
                    1000;
-    int64_t to = (int64_t)icaltime_as_timet_with_zone(end, end.zone) * 1000;
+    int64_t to = (int64_t)ical.icaltime_as_timet_with_zone(end, end.zone) * 1000;
     add_entry(c, false, from, to, name);
 }
 
@@ -108,13 +177,13 @@ add_occurrence(struct hol_cal *c, struct icaltimetype start,
 static const char *
 first_error(icalcomponent *comp)
 {
-    icalproperty *p = icalcomponent_get_first_property(comp,
+    icalproperty *p = ical.icalcomponent_get_first_property(comp,
                                                        ICAL_XLICERROR_PROPERTY);
     if (p)
-        return icalproperty_get_xlicerror(p);
-    for (icalcomponent *c = icalcomponent_get_first_component(
+        return ical.icalproperty_get_xlicerror(p);
+    for (icalcomponent *c = ical.icalcomponent_get_first_component(
              comp, ICAL_ANY_COMPONENT);
-         c; c = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+         c; c = ical.icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
         const char *e = first_error(c);
         if (e)
             return e;
@@ -128,7 +197,7 @@ static bool
 civil_valid(struct icaltimetype t)
 {
     if (t.month < 1 || t.month > 12 || t.day < 1 ||
-        t.day > icaltime_days_in_month(t.month, t.year))
+        t.day > ical.icaltime_days_in_month(t.month, t.year))
         return false;
     return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 &&
                          t.minute < 60 && t.second >= 0 && t.second <= 60);
@@ -140,25 +209,25 @@ civil_valid(struct icaltimetype t)
 static const char *
 unknown_tzid(icalcomponent *ev, icalproperty_kind kind, struct icaltimetype t)
 {
-    icalproperty *p = icalcomponent_get_first_property(ev, kind);
-    if (p == NULL || t.zone != NULL || icaltime_is_utc(t))
+    icalproperty *p = ical.icalcomponent_get_first_property(ev, kind);
+    if (p == NULL || t.zone != NULL || ical.icaltime_is_utc(t))
         return NULL;
-    icalparameter *tz = icalproperty_get_first_parameter(p,
+    icalparameter *tz = ical.icalproperty_get_first_parameter(p,
                                                          ICAL_TZID_PARAMETER);
-    return tz ? icalparameter_get_tzid(tz) : NULL;
+    return tz ? ical.icalparameter_get_tzid(tz) : NULL;
 }
 
 static enum ch_status
 parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
             const char *path)
 {
-    const char *name = icalcomponent_get_summary(ev);
-    struct icaltimetype start = icalcomponent_get_dtstart(ev);
-    if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
+    const char *name = ical.icalcomponent_get_summary(ev);
+    struct icaltimetype start = ical.icalcomponent_get_dtstart(ev);
+    if (ical.icaltime_is_null_time(start) || !ical.icaltime_is_valid_time(start))
         return ch_fail(err, CH_INVALID, "%s: an event has no valid DTSTART",
                        path);
-    struct icaltimetype end = icalcomponent_get_dtend(ev);
-    if (icaltime_is_null_time(end))
+    struct icaltimetype end = ical.icalcomponent_get_dtend(ev);
+    if (ical.icaltime_is_null_time(end))
         end = start;
     if (!civil_valid(start) || !civil_valid(end))
         return ch_fail(err, CH_INVALID,
@@ -177,35 +246,35 @@ parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
         return ch_fail(err, CH_INVALID,
                        "%s: event \"%s\" uses the unknown time zone \"%s\"",
                        path, name ? name : "", tzid);
-    icalproperty *rp = icalcomponent_get_first_property(ev,
+    icalproperty *rp = ical.icalcomponent_get_first_property(ev,
                                                         ICAL_RRULE_PROPERTY);
     if (rp == NULL) {
         add_occurrence(c, start, end, name);
         return CH_OK;
     }
-    struct icalrecurrencetype rule = icalproperty_get_rrule(rp);
+    struct icalrecurrencetype rule = ical.icalproperty_get_rrule(rp);
     if (rule.freq == ICAL_NO_RECURRENCE)
         return ch_fail(err, CH_INVALID, "%s: event \"%s\" has a bad RRULE",
                        path, name ? name : "");
-    icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+    icalrecur_iterator *it = ical.icalrecur_iterator_new(rule, start);
     if (it == NULL)
         return ch_fail(err, CH_INVALID,
                        "%s: event \"%s\" has an RRULE libical cannot expand",
                        path, name ? name : "");
-    struct icaldurationtype span = icaltime_subtract(end, start);
+    struct icaldurationtype span = ical.icaltime_subtract(end, start);
     int count = 0;
-    for (struct icaltimetype t = icalrecur_iterator_next(it);
-         !icaltime_is_null_time(t) && t.year <= HOLIDAYS_HORIZON_YEAR &&
+    for (struct icaltimetype t = ical.icalrecur_iterator_next(it);
+         !ical.icaltime_is_null_time(t) && t.year <= HOLIDAYS_HORIZON_YEAR &&
          count < MAX_OCCURRENCES;
-         t = icalrecur_iterator_next(it), count++) {
+         t = ical.icalrecur_iterator_next(it), count++) {
         if (excluded(ev, t))
             continue;
-        struct icaltimetype e = icaltime_add(t, span);
-        if (t.is_date && icaltime_compare_date_only(e, t) <= 0)
-            icaltime_adjust(&e, 1, 0, 0, 0);
+        struct icaltimetype e = ical.icaltime_add(t, span);
+        if (t.is_date && ical.icaltime_compare_date_only(e, t) <= 0)
+            ical.icaltime_adjust(&e, 1, 0, 0, 0);
         add_occurrence(c, t, e, name);
     }
-    icalrecur_iterator_free(it);
+    ical.icalrecur_iterator_free(it);
     return CH_OK;
 }
 
@@ -241,11 +310,16 @@ parse_file(const char *path, struct hol_cal *c, struct ch_error *err)
         return ch_fail(err, CH_INVALID,
                        "%s: not an iCalendar file (no BEGIN:VCALENDAR)", path);
     }
-    icalcomponent *cal = icalparser_parse_string(text);
+    s = ical_open(err);
+    if (s != CH_OK) {
+        free(text);
+        return s;
+    }
+    icalcomponent *cal = ical.icalparser_parse_string(text);
     free(text);
-    if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
+    if (cal == NULL || ical.icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
         if (cal)
-            icalcomponent_free(cal);
+            ical.icalcomponent_free(cal);
         return ch_fail(err, CH_INVALID,
                        "%s: not a valid iCalendar file (libical could not "
                        "parse a VCALENDAR)", path);
@@ -253,16 +327,16 @@ parse_file(const char *path, struct hol_cal *c, struct ch_error *err)
     const char *why = first_error(cal);
     if (why) {
         ch_fail(err, CH_INVALID, "%s: malformed iCalendar: %s", path, why);
-        icalcomponent_free(cal);
+        ical.icalcomponent_free(cal);
         return CH_INVALID;
     }
     s = CH_OK;
-    for (icalcomponent *ev = icalcomponent_get_first_component(
+    for (icalcomponent *ev = ical.icalcomponent_get_first_component(
              cal, ICAL_VEVENT_COMPONENT);
          ev && s == CH_OK;
-         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+         ev = ical.icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
         s = parse_event(ev, c, err, path);
-    icalcomponent_free(cal);
+    ical.icalcomponent_free(cal);
     return s;
 }
 

@@ -17,6 +17,7 @@
  */
 #include "core_fixture.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -1138,6 +1139,29 @@ bad_calendar_in_config(void **state)
     config_free(cfg);
 }
 
+/* libical (and ICU beneath it) is mapped only once a calendar is read:
+ * a deployment without holiday calendars never pays for it.  Runs first,
+ * before any other test reads a calendar. */
+static void
+libical_loaded_on_first_calendar(void **state)
+{
+    (void)state;
+    assert_null(dlopen("libical.so.3", RTLD_NOW | RTLD_NOLOAD));
+    char ics[PATH_MAX];
+    write_tmp("first.ics",
+              "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+              "BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261225\r\n"
+              "SUMMARY:Christmas\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+              ics);
+    int events = 0;
+    struct ch_error err = { 0 };
+    assert_int_equal(holidays_check_file(ics, &events, &err), CH_OK);
+    assert_int_equal(events, 1);
+    void *h = dlopen("libical.so.3", RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(h);
+    dlclose(h);     /* drops only the reference NOLOAD took */
+}
+
 /* ---- the escalation ladder in working hours ------------------------------ */
 
 /*
@@ -1252,6 +1276,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(libical_loaded_on_first_calendar),
         cmocka_unit_test(four_week_campaign),
         cmocka_unit_test(approval_guard),
         cmocka_unit_test(fix_window),
