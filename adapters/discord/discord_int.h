@@ -278,4 +278,146 @@ void dc_channel_seen(struct discord *d, const cJSON *channel, bool gone);
 /* Remember a user's DM channel. */
 void dc_dm_note(struct discord *d, const char *user, const char *channel);
 
+/* ---- between discord.c, discord_jobs.c and discord_interactions.c ---- */
+
+#define MAX_PARTS        10      /* a longer text is cut */
+#define MAX_JOBS         4000    /* then deliveries wait (CH_BUSY) */
+#define MAX_INBOUND      2000    /* events waiting for a busy database */
+#define MAX_IX           4096    /* interactions being answered */
+#define DEFER_AFTER_MS   1500    /* unanswered by then: defer */
+#define DEFER_FIRST_MAX_MS 250   /* a deferred-first command waits at most
+                                    this for its deferral to leave */
+#define IX_KEEP_MS       (15 * 60 * 1000)  /* the follow-up window */
+#define KICK_BATCH_MS    5       /* deliveries reported per outbox flush */
+#define MODAL_TEXT_MAX   4000
+#define CATEGORY_NAME    "campaigns"
+#define DEFAULT_API      "https://discord.com/api"
+
+#define BOT_ALLOW                                                        \
+    (DC_PERM_VIEW_CHANNEL | DC_PERM_SEND_MESSAGES | DC_PERM_READ_HISTORY | \
+     DC_PERM_MANAGE_MESSAGES)
+#define MEMBER_ALLOW                                                     \
+    (DC_PERM_VIEW_CHANNEL | DC_PERM_SEND_MESSAGES | DC_PERM_READ_HISTORY)
+
+enum cb_state { CB_NONE, CB_SENDING, CB_DONE, CB_GONE };
+
+/* A message ready to send: its parts and the buttons of the last one. */
+struct body {
+    int64_t  id;            /* outbox id; 0 when none */
+    char   **parts;
+    size_t   nparts;
+    char    *components;    /* JSON array text, or NULL */
+};
+
+struct ix {
+    struct ix     *next, *prev;
+    struct discord *d;
+    char           id[DC_ID_LEN];
+    char          *token;
+    int            type;            /* 2 command, 3 component, 5 modal */
+    char           channel[DC_ID_LEN];
+    char           user[DC_ID_LEN];
+    char           via[DC_REF_LEN]; /* the message a button was on */
+    bool           dm;
+    int64_t        received;
+    int64_t        reply_id;        /* the core's reply row, 0 if none */
+    bool           expect_reply;
+    bool           defer_first;
+    enum cb_state  cb;
+    int            cb_type;
+    int64_t        cb_delivers;     /* outbox id reported by the callback */
+    bool           cb_ref_is_via;   /* type 7: the reference is via */
+    struct job    *cb_rest;         /* parts after the first, for later */
+    struct job    *waiting;         /* follow-ups waiting for the callback */
+    struct body    col_reply;       /* collected during the flush */
+    struct body    col_update;
+    bool           collected_reply, collected_update;
+    bool           busy;            /* a callback is in flight */
+    int            refs;            /* jobs and queued events using it */
+};
+
+enum job_kind {
+    J_MESSAGE,          /* post, DM, plain reply */
+    J_FOLLOWUP,         /* interaction reply parts over the webhook */
+    J_UPDATE,
+    J_CREATE_CHANNEL,
+    J_CATEGORY,
+    J_INVITE,
+    J_PIN,
+    J_TOPIC,
+};
+
+struct job {
+    struct job    *next, *prev;
+    struct discord *d;
+    enum job_kind  kind;
+    int64_t        msg_id;          /* outbox id; 0 for our own work */
+    char           channel[DC_ID_LEN];
+    char           user[DC_ID_LEN];
+    char           target[DC_ID_LEN];   /* message to edit or pin */
+    struct body    body;
+    size_t         part;            /* next part to send */
+    char           first_ref[DC_REF_LEN];
+    char           last_ref[DC_REF_LEN];
+    char           mention[DC_ID_LEN];  /* "<@user> " before part one */
+    char          *name;            /* channel to create */
+    char          *text;            /* topic */
+    struct ix     *ix;              /* J_FOLLOWUP */
+    struct job    *wnext;           /* in ix->waiting */
+    bool           parked;          /* waits for the guild or category */
+    bool           fallback;        /* a follow-up turned into a DM */
+};
+
+struct inbound {
+    struct inbound *next;
+    struct core_event ev;
+    char           *strs[8];        /* owned copies behind ev */
+    struct ix      *ix;
+    int64_t         hold_until;     /* deferred first: until the deferral
+                                       left, or this time */
+};
+
+/* discord.c */
+void dc_kick(struct discord *d);
+void dc_delivered(struct discord *d, int64_t id, enum ch_status s,
+                  const char *ref, const char *err);
+const char *dc_dm_channel(struct discord *d, const char *user);
+bool dc_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN]);
+
+/* discord_jobs.c */
+void dc_split_text(const char *text, const char *prefix, struct body *b);
+void dc_body_free(struct body *b);
+void dc_button_forget(struct dc_button *b);
+/* The button's custom_id (a key in d->buttons when the command is long). */
+void dc_button_id(struct discord *d, const struct out_button *b,
+                  char out[120]);
+void dc_body_from(struct discord *d, const struct out_msg *m,
+                  const char *prefix, struct body *b);
+/* Part i of b as a message object (buttons on the last part). */
+cJSON *dc_message_json(const struct body *b, size_t i, bool ephemeral,
+                       bool edit);
+char  *dc_print_free(cJSON *o);
+struct job *dc_job_new(struct discord *d, enum job_kind kind,
+                       int64_t msg_id);
+void dc_job_free(struct job *j);
+/* Run the job's next REST call, or finish it. */
+void dc_job_step(struct job *j);
+void dc_fallback_to_dm(struct job *j, const char *why);
+void dc_channel_name(const char *in, char out[101]);
+/* Start the jobs that waited for the guild or the category. */
+void dc_resume_parked(struct discord *d);
+
+/* discord_interactions.c */
+struct ix *dc_ix_by_reply(struct discord *d, int64_t reply_id);
+void dc_ix_free(struct ix *ix);
+void dc_ix_settle(struct ix *ix);
+void dc_ix_waiting_add(struct ix *ix, struct job *j);
+/* Answer ix with b (the core's reply to it). */
+void dc_ix_reply(struct ix *ix, struct body *b);
+void dc_inbound_free(struct inbound *in);
+/* Hand queued inbound events to the core, in order. */
+void dc_inbound_run(struct discord *d);
+void dc_on_defer_timer(void *arg);
+void dc_on_retry_timer(void *arg);
+
 #endif

@@ -1,0 +1,821 @@
+/*
+ * discord_interactions: answering interactions within their 3-second
+ * window, and the queue that hands inbound events to the core in order
+ * (see discord.c for the design).
+ */
+#include "discord.h"
+#include "discord_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot/loop.h"
+#include "core/core.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+/* ---- interactions -------------------------------------------------------- */
+
+static struct ix *
+ix_find(struct discord *d, const char *id)
+{
+    for (struct ix *ix = d->ix_tail; ix; ix = ix->prev)
+        if (strcmp(ix->id, id) == 0)
+            return ix;
+    return NULL;
+}
+
+struct ix *
+dc_ix_by_reply(struct discord *d, int64_t reply_id)
+{
+    for (struct ix *ix = d->ix_tail; ix; ix = ix->prev)
+        if (ix->reply_id == reply_id && reply_id)
+            return ix;
+    return NULL;
+}
+
+static void
+ix_unlink(struct ix *ix)
+{
+    struct discord *d = ix->d;
+    if (ix->prev)
+        ix->prev->next = ix->next;
+    else
+        d->ix_head = ix->next;
+    if (ix->next)
+        ix->next->prev = ix->prev;
+    else
+        d->ix_tail = ix->prev;
+    d->nix--;
+}
+
+void
+dc_ix_free(struct ix *ix)
+{
+    struct discord *d = ix->d;
+    struct job *w = ix->waiting;
+    ix->waiting = NULL;
+    ix_unlink(ix);
+    /* Only a forced free (expiry, the cap) leaves users behind. */
+    for (struct job *j = d->jobs; ix->refs > 0 && j; j = j->next)
+        if (j->ix == ix) {
+            j->ix = NULL;
+            ix->refs--;
+        }
+    for (struct inbound *in = d->retry_head; ix->refs > 0 && in;
+         in = in->next)
+        if (in->ix == ix) {
+            in->ix = NULL;
+            ix->refs--;
+        }
+    if (d->collect == ix)
+        d->collect = NULL;
+    dc_body_free(&ix->col_reply);
+    dc_body_free(&ix->col_update);
+    if (ix->token) {
+        memset(ix->token, 0, strlen(ix->token));
+        free(ix->token);
+    }
+    free(ix);
+    /* Follow-ups that can no longer use the webhook go by DM. */
+    while (w) {
+        struct job *next = w->wnext;
+        w->wnext = NULL;
+        if (d->rest && !d->stopping)
+            dc_fallback_to_dm(w, "the interaction expired");
+        w = next;
+    }
+}
+
+/* Free an interaction nothing more is expected of. */
+void
+dc_ix_settle(struct ix *ix)
+{
+    if (ix->busy || ix->waiting || ix->refs > 0 || ix->cb == CB_NONE ||
+        ix->cb == CB_SENDING || ix->expect_reply)
+        return;
+    dc_ix_free(ix);
+}
+
+void
+dc_ix_waiting_add(struct ix *ix, struct job *j)
+{
+    j->wnext = NULL;
+    struct job **pp = &ix->waiting;
+    while (*pp)
+        pp = &(*pp)->wnext;
+    *pp = j;
+}
+
+static void
+ix_release_waiting(struct ix *ix)
+{
+    struct job *j = ix->waiting;
+    ix->waiting = NULL;
+    while (j) {
+        struct job *next = j->wnext;
+        j->wnext = NULL;
+        dc_job_step(j);
+        j = next;
+    }
+}
+
+/* A follow-up job carrying body (taken) for interaction ix. */
+static struct job *
+followup_job(struct ix *ix, struct body *b, size_t first_part)
+{
+    struct job *j = dc_job_new(ix->d, J_FOLLOWUP, b->id);
+    j->ix = ix;
+    ix->refs++;
+    j->body = *b;
+    memset(b, 0, sizeof(*b));
+    j->part = first_part;
+    snprintf(j->user, sizeof(j->user), "%s", ix->user);
+    return j;
+}
+
+static void inbound_wake(struct discord *d);
+
+static void
+on_callback(void *arg, const struct rest_result *r)
+{
+    struct ix *ix = arg;
+    struct discord *d = ix->d;
+    ix->busy = false;
+    int64_t id = ix->cb_delivers;
+    ix->cb_delivers = 0;
+    struct job *rest = ix->cb_rest;
+    ix->cb_rest = NULL;
+    struct body resend = ix->col_reply;
+    bool had_resend = ix->collected_reply;
+    memset(&ix->col_reply, 0, sizeof(ix->col_reply));
+    ix->collected_reply = false;
+    /* 40060: acknowledged already (a retry of a callback that got
+     * through): as good as done. */
+    bool ok = r->ch == CH_OK || (r->status == 400 && r->code == 40060);
+    if (ok) {
+        ix->cb = CB_DONE;
+        char ref[DC_REF_LEN] = "";
+        const cJSON *msg = dc_field(dc_field(r->json, "resource"), "message");
+        char mid[DC_ID_LEN];
+        if (ix->cb_ref_is_via)
+            snprintf(ref, sizeof(ref), "%s", ix->via);
+        else if (dc_id(msg, "id", mid))
+            snprintf(ref, sizeof(ref), "%s:%s", ix->channel, mid);
+        if (rest) {
+            /* More parts follow; that job reports the whole reply. */
+            snprintf(rest->first_ref, sizeof(rest->first_ref), "%s", ref);
+            snprintf(rest->last_ref, sizeof(rest->last_ref), "%s", ref);
+            dc_job_step(rest);
+        } else if (id) {
+            if (id == ix->reply_id)
+                ix->expect_reply = false;
+            dc_delivered(d, id, CH_OK, ref[0] ? ref : NULL, NULL);
+        }
+    } else {
+        ix->cb = CB_GONE;
+        log_info("discord", "interaction %s: callback type %d refused: %s",
+                 ix->id, ix->cb_type, r->error ? r->error : "?");
+        if (rest) {
+            /* Nothing was shown: the whole reply goes by DM. */
+            rest->part = 0;
+            rest->first_ref[0] = rest->last_ref[0] = '\0';
+            dc_fallback_to_dm(rest, "the callback was refused");
+        } else if (had_resend && resend.nparts) {
+            struct job *j = followup_job(ix, &resend, 0);
+            dc_fallback_to_dm(j, "the interaction window is gone");
+        } else if (id) {
+            /* An edit that could not ride the callback: the outbox
+             * offers it again, as a plain edit. */
+            dc_delivered(d, id, CH_BUSY, NULL, "interaction callback refused");
+        }
+    }
+    dc_body_free(&resend);
+    ix_release_waiting(ix);
+    inbound_wake(d);
+    dc_ix_settle(ix);
+}
+
+/* Send callback type with data (taken), reporting outbox row `delivers`
+ * when it succeeds. */
+static void
+ix_callback(struct ix *ix, int type, cJSON *data, int64_t delivers,
+            bool ref_is_via)
+{
+    struct discord *d = ix->d;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "type", type);
+    if (data)
+        cJSON_AddItemToObject(o, "data", data);
+    char *body = dc_print_free(o);
+    char path[512];
+    snprintf(path, sizeof(path), "/interactions/%s/%s/callback%s", ix->id,
+             ix->token, type == 4 ? "?with_response=true" : "");
+    ix->cb = CB_SENDING;
+    ix->cb_type = type;
+    ix->cb_delivers = delivers;
+    ix->cb_ref_is_via = ref_is_via;
+    ix->busy = true;
+    rest_send(d->rest, HTTP_POST, path, body, REST_NO_AUTH | REST_BURST,
+              NULL, on_callback, ix);
+    free(body);
+}
+
+static void
+ix_defer(struct ix *ix)
+{
+    if (ix->cb != CB_NONE || ix->d->rest == NULL)
+        return;
+    if (ix->type == 3) {
+        ix_callback(ix, 6, NULL, 0, false);
+        return;
+    }
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddNumberToObject(data, "flags", 64);
+    ix_callback(ix, 5, data, 0, false);
+}
+
+/* Answer ix with a reply body (taken). */
+void
+dc_ix_reply(struct ix *ix, struct body *b)
+{
+    if (ix->cb == CB_NONE) {
+        cJSON *data = dc_message_json(b, 0, true, false);
+        struct job *rest = NULL;
+        if (b->nparts > 1) {
+            /* The buttons ride the last part, a follow-up. */
+            cJSON_DeleteItemFromObject(data, "components");
+            rest = followup_job(ix, b, 1);
+            rest->first_ref[0] = '\0';
+        }
+        int64_t id = b->id;
+        if (rest == NULL) {
+            ix->col_reply = *b;    /* kept to resend if the window is gone */
+            memset(b, 0, sizeof(*b));
+            ix->collected_reply = true;
+        }
+        ix_callback(ix, 4, data, rest ? 0 : id, false);
+        ix->cb_rest = rest;
+        return;
+    }
+    struct job *j = followup_job(ix, b, 0);
+    dc_job_step(j);
+}
+
+static void reply_now(struct ix *ix, const char *text);
+
+/* Answer the interaction from what the flush collected. */
+static void
+ix_answer(struct ix *ix)
+{
+    struct discord *d = ix->d;
+    bool clicked = ix->via[0] && (ix->type == 3 || ix->type == 5);
+    if (ix->collected_update && clicked && ix->cb == CB_NONE) {
+        struct body *u = &ix->col_update;
+        struct body one = *u;
+        one.nparts = 1;
+        cJSON *data = dc_message_json(&one, 0, false, true);
+        cJSON_DeleteItemFromObject(data, "allowed_mentions");
+        ix_callback(ix, 7, data, u->id, true);
+        dc_body_free(u);
+        ix->collected_update = false;
+        if (ix->collected_reply) {
+            ix->collected_reply = false;
+            struct job *j = followup_job(ix, &ix->col_reply, 0);
+            dc_job_step(j);      /* waits for the callback */
+        }
+        return;
+    }
+    if (ix->collected_update) {
+        ix->collected_update = false;
+        struct job *j = dc_job_new(d, J_UPDATE, ix->col_update.id);
+        dc_split_ref(ix->via, j->channel, j->target);
+        j->body = ix->col_update;
+        memset(&ix->col_update, 0, sizeof(ix->col_update));
+        dc_job_step(j);
+    }
+    if (ix->collected_reply) {
+        ix->collected_reply = false;
+        struct body b = ix->col_reply;
+        memset(&ix->col_reply, 0, sizeof(ix->col_reply));
+        dc_ix_reply(ix, &b);
+        dc_body_free(&b);
+        return;
+    }
+    /* The core had nothing to say: acknowledge, so nothing hangs. */
+    if (ix->cb == CB_NONE && !ix->expect_reply) {
+        if (ix->type == 3)
+            ix_callback(ix, 6, NULL, 0, false);
+        else
+            reply_now(ix, "Done.");
+    }
+}
+
+void
+dc_on_defer_timer(void *arg)
+{
+    struct discord *d = arg;
+    int64_t now = dc_now(d);
+    int64_t next = INT64_MAX;
+    for (struct ix *ix = d->ix_head, *nx; ix; ix = nx) {
+        nx = ix->next;
+        if (ix->cb == CB_NONE) {
+            if (now - ix->received >= DEFER_AFTER_MS)
+                ix_defer(ix);
+            else if (ix->received + DEFER_AFTER_MS < next)
+                next = ix->received + DEFER_AFTER_MS;
+        } else if (now - ix->received > IX_KEEP_MS && !ix->busy) {
+            /* The token is dead: nothing can use this any more. */
+            dc_ix_free(ix);
+        }
+    }
+    if (next == INT64_MAX && d->nix)
+        next = now + 60000;
+    d->defer_due = next == INT64_MAX ? 0 : next;
+    if (d->defer_due)
+        loop_timer_arm(d->defer_timer, next - now);
+}
+
+static struct ix *
+ix_new(struct discord *d, const char *id, const char *token, int type)
+{
+    if (d->nix >= MAX_IX) {
+        /* The oldest settled-or-not record goes; a late reply to it is
+         * sent as a direct message. */
+        struct ix *old = d->ix_head;
+        while (old && old->busy)
+            old = old->next;
+        if (old)
+            dc_ix_free(old);
+    }
+    struct ix *ix = xcalloc(1, sizeof(*ix));
+    ix->d = d;
+    snprintf(ix->id, sizeof(ix->id), "%s", id);
+    ix->token = xstrdup(token);
+    ix->type = type;
+    ix->received = dc_now(d);
+    ix->prev = d->ix_tail;
+    if (d->ix_tail)
+        d->ix_tail->next = ix;
+    else
+        d->ix_head = ix;
+    d->ix_tail = ix;
+    d->nix++;
+    int64_t due = ix->received + DEFER_AFTER_MS;
+    if (d->defer_due == 0 || due < d->defer_due) {
+        d->defer_due = due;
+        loop_timer_arm(d->defer_timer, DEFER_AFTER_MS);
+    }
+    return ix;
+}
+
+/* ---- inbound: to the core, in order -------------------------------------- */
+
+void
+dc_inbound_free(struct inbound *in)
+{
+    if (in->ix)
+        in->ix->refs--;
+    for (size_t i = 0; i < sizeof(in->strs) / sizeof(in->strs[0]); i++)
+        free(in->strs[i]);
+    free(in);
+}
+
+static const char *
+keep(struct inbound *in, size_t slot, const char *s)
+{
+    in->strs[slot] = s ? xstrdup(s) : NULL;
+    return in->strs[slot];
+}
+
+static void
+inbound_wake(struct discord *d)
+{
+    if (d->retry_head)
+        loop_timer_arm(d->retry_timer, 0);
+}
+
+/* Hand one event to the core; false when the database was busy. */
+static bool
+deliver_event(struct discord *d, struct inbound *in)
+{
+    struct core_result res;
+    struct ix *ix = in->ix;
+    enum ch_status s = core_handle_event(d->env.core, &in->ev, &res);
+    if (s == CH_BUSY && res.reply_id == 0) {
+        if (ix)
+            ix_defer(ix);
+        return false;
+    }
+    if (s == CH_DUPLICATE) {
+        log_debug("discord", "event %s already applied", in->ev.event_id);
+        if (ix) {
+            ix->expect_reply = false;
+            if (ix->cb == CB_NONE)
+                ix->cb = CB_DONE;   /* answered when it first came */
+            dc_ix_settle(ix);
+        }
+        dc_kick(d);
+        return true;
+    }
+    if (ix) {
+        ix->reply_id = res.reply_id;
+        ix->expect_reply = res.reply_id != 0;
+        d->collect = ix;
+    }
+    core_flush(d->env.core);
+    if (ix && d->collect == ix) {
+        d->collect = NULL;
+        ix_answer(ix);
+        dc_ix_settle(ix);
+    }
+    dc_kick(d);
+    return true;
+}
+
+void
+dc_inbound_run(struct discord *d)
+{
+    int64_t now = dc_now(d);
+    while (d->retry_head && !d->stopping) {
+        struct inbound *in = d->retry_head;
+        if (in->ix && in->ix->cb == CB_SENDING && now < in->hold_until) {
+            loop_timer_arm(d->retry_timer, in->hold_until - now);
+            return;
+        }
+        if (!deliver_event(d, in)) {
+            int64_t wait = backoff_next(&d->retry_backoff);
+            log_warn("discord", "the database is busy; %zu event%s wait "
+                     "(retry in %lld ms)", d->nretry,
+                     d->nretry == 1 ? "" : "s", (long long)wait);
+            loop_timer_arm(d->retry_timer, wait);
+            return;
+        }
+        backoff_reset(&d->retry_backoff);
+        d->retry_head = in->next;
+        if (d->retry_head == NULL)
+            d->retry_tail = &d->retry_head;
+        d->nretry--;
+        struct ix *ix = in->ix;
+        dc_inbound_free(in);
+        if (ix)
+            dc_ix_settle(ix);
+    }
+}
+
+void
+dc_on_retry_timer(void *arg)
+{
+    dc_inbound_run(arg);
+}
+
+/* Take an event (its strings are copied) and run it now, or after the
+ * ones already waiting. */
+static void
+inbound_submit(struct discord *d, const struct core_event *ev, struct ix *ix,
+               int64_t hold_ms)
+{
+    if (d->nretry >= MAX_INBOUND) {
+        log_error("discord", "%zu events wait for the database; dropping "
+                  "%s", d->nretry, ev->event_id ? ev->event_id : "one");
+        return;
+    }
+    struct inbound *in = xcalloc(1, sizeof(*in));
+    in->ev.kind = ev->kind;
+    in->ev.platform = "discord";
+    in->ev.event_id = keep(in, 0, ev->event_id);
+    in->ev.user_id = keep(in, 1, ev->user_id);
+    in->ev.user_name = keep(in, 2, ev->user_name);
+    in->ev.channel_id = keep(in, 3, ev->channel_id);
+    in->ev.text = keep(in, 4, ev->text);
+    in->ev.via_message = keep(in, 5, ev->via_message);
+    in->ix = ix;
+    if (ix)
+        ix->refs++;
+    in->hold_until = dc_now(d) + hold_ms;
+    *d->retry_tail = in;
+    d->retry_tail = &in->next;
+    d->nretry++;
+    dc_inbound_run(d);
+}
+
+/* ---- inbound: interactions ----------------------------------------------- */
+
+static void
+reply_now(struct ix *ix, const char *text)
+{
+    struct body b = { 0 };
+    dc_split_text(text, NULL, &b);
+    dc_ix_reply(ix, &b);
+    dc_body_free(&b);
+}
+
+/* Who acted, in a guild (member.user) or a DM (user). */
+static const cJSON *
+actor(const cJSON *x, const char **nick)
+{
+    const cJSON *member = dc_field(x, "member");
+    *nick = dc_str(member, "nick");
+    const cJSON *u = dc_field(member, "user");
+    return u ? u : dc_field(x, "user");
+}
+
+static const char *
+display_name(const cJSON *user, const char *nick)
+{
+    if (nick && *nick)
+        return nick;
+    const char *g = dc_str(user, "global_name");
+    return g && *g ? g : dc_str(user, "username");
+}
+
+/* The command (and prompt) behind a button's or a modal's custom_id. */
+static bool
+decode_button(struct discord *d, const char *cid, bool modal,
+              char **command, char **prompt)
+{
+    *command = *prompt = NULL;
+    if (modal) {
+        if (cid[0] != 'm')
+            return false;
+        cid++;      /* "m|cmd" reads as "|cmd", "mk|n" as "k|n" */
+        if (cid[0] == '|' && cid[1]) {
+            *command = xstrdup(cid + 1);
+            return true;
+        }
+    }
+    if (!modal && strncmp(cid, "c|", 2) == 0 && cid[2]) {
+        *command = xstrdup(cid + 2);
+        return true;
+    }
+    if (!modal && strncmp(cid, "p|", 2) == 0) {
+        const char *bar = strchr(cid + 2, '|');
+        if (bar == NULL || bar == cid + 2)
+            return false;
+        *command = xstrndup(cid + 2, (size_t)(bar - cid - 2));
+        *prompt = xstrdup(bar + 1);
+        return true;
+    }
+    if (strncmp(cid, "k|", 2) == 0) {
+        char *end;
+        unsigned long key = strtoul(cid + 2, &end, 10);
+        for (size_t i = 0; *end == '\0' && i < DC_BUTTONS; i++) {
+            if (d->buttons[i].command && d->buttons[i].key == key) {
+                *command = xstrdup(d->buttons[i].command);
+                if (d->buttons[i].prompt)
+                    *prompt = xstrdup(d->buttons[i].prompt);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void
+open_modal(struct ix *ix, const char *command, const char *prompt)
+{
+    struct discord *d = ix->d;
+    char cid[128], label[46];
+    int n = snprintf(cid, sizeof(cid), "m|%s", command);
+    if (n < 0 || n > DC_CUSTOM_ID_MAX) {
+        struct out_button b = { .command = command, .prompt = prompt };
+        char id[120];
+        dc_button_id(d, &b, id);
+        snprintf(cid, sizeof(cid), "m%.100s", id);   /* "mk|<key>" */
+    }
+    /* Titles and labels hold at most 45 characters. */
+    size_t cut = strlen(prompt) > 45 ? 45 : strlen(prompt);
+    while (cut > 0 && ((unsigned char)prompt[cut] & 0xc0) == 0x80)
+        cut--;
+    snprintf(label, sizeof(label), "%.*s", (int)cut, prompt);
+    cJSON *data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, "custom_id", cid);
+    cJSON_AddStringToObject(data, "title", label[0] ? label : "chorus");
+    cJSON *rows = cJSON_AddArrayToObject(data, "components");
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddNumberToObject(row, "type", 1);
+    cJSON *kids = cJSON_AddArrayToObject(row, "components");
+    cJSON *input = cJSON_CreateObject();
+    cJSON_AddNumberToObject(input, "type", 4);
+    cJSON_AddStringToObject(input, "custom_id", "text");
+    cJSON_AddStringToObject(input, "label", label[0] ? label : "Text");
+    cJSON_AddNumberToObject(input, "style", 2);
+    cJSON_AddTrueToObject(input, "required");
+    cJSON_AddNumberToObject(input, "max_length", MODAL_TEXT_MAX);
+    cJSON_AddItemToArray(kids, input);
+    cJSON_AddItemToArray(rows, row);
+    ix_callback(ix, 9, data, 0, false);
+}
+
+/* The text typed into a modal: the "text" input, else the first one. */
+static const char *
+modal_text(const cJSON *data)
+{
+    const char *first = NULL;
+    const cJSON *row, *c;
+    cJSON_ArrayForEach(row, dc_field(data, "components")) {
+        cJSON_ArrayForEach(c, dc_field(row, "components")) {
+            const char *v = dc_str(c, "value");
+            const char *id = dc_str(c, "custom_id");
+            if (v && id && strcmp(id, "text") == 0)
+                return v;
+            if (v && !first)
+                first = v;
+        }
+    }
+    return first;
+}
+
+void
+dc_handle_interaction(struct discord *d, const cJSON *x)
+{
+    char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
+    const char *token = dc_str(x, "token");
+    long type = dc_int(x, "type", 0);
+    const char *nick;
+    const cJSON *user = actor(x, &nick);
+    if (!dc_id(x, "id", id) || !token || !*token || strlen(token) > 1000 ||
+        !dc_id(user, "id", uid)) {
+        dc_log_once(d, DC_LOG_INTERACTION, "interaction without id, token "
+                    "or user dropped");
+        return;
+    }
+    if (d->stopping || d->rest == NULL)
+        return;
+    if (ix_find(d, id)) {
+        log_debug("discord", "interaction %s seen again (replay)", id);
+        return;
+    }
+    if (type != 2 && type != 3 && type != 5) {
+        dc_log_once(d, DC_LOG_INTERACTION, "interaction type %ld ignored",
+                    type);
+        return;
+    }
+    if (cJSON_IsTrue(dc_field(user, "bot")))
+        return;
+    dc_id(x, "channel_id", channel);
+    struct ix *ix = ix_new(d, id, token, (int)type);
+    snprintf(ix->channel, sizeof(ix->channel), "%s", channel);
+    snprintf(ix->user, sizeof(ix->user), "%s", uid);
+    ix->dm = dc_field(x, "guild_id") == NULL;
+    dc_users_note(d, user, nick);
+    if (ix->dm && channel[0])
+        dc_dm_note(d, uid, channel);
+    const cJSON *msg = dc_field(x, "message");
+    char mch[DC_ID_LEN], mid[DC_ID_LEN];
+    if (dc_id(msg, "id", mid)) {
+        if (!dc_id(msg, "channel_id", mch))
+            snprintf(mch, sizeof(mch), "%s", channel);
+        snprintf(ix->via, sizeof(ix->via), "%s:%s", mch, mid);
+    }
+    const cJSON *data = dc_field(x, "data");
+    struct buf line = BUF_INIT;
+    buf_init(&line, 16 * 1024);
+    bool defer_first = false;
+    if (type == 2) {
+        if (dc_command_line(data, &line, &defer_first) != CH_OK) {
+            reply_now(ix, buf_cstr(&line));
+            buf_free(&line);
+            return;
+        }
+    } else {
+        const char *cid = dc_str(data, "custom_id");
+        char *command = NULL, *prompt = NULL;
+        if (!cid || !decode_button(d, cid, type == 5, &command, &prompt)) {
+            dc_log_once(d, DC_LOG_COMPONENT, "component %.40s not known "
+                        "(from before a restart?)", cid ? cid : "?");
+            reply_now(ix, "That button is no longer known to chorus (it "
+                          "restarted since); type the command instead.");
+            buf_free(&line);
+            return;
+        }
+        if (type == 3 && prompt) {
+            open_modal(ix, command, prompt);
+            free(command);
+            free(prompt);
+            buf_free(&line);
+            return;
+        }
+        buf_adds(&line, command);
+        const char *text = type == 5 ? modal_text(data) : NULL;
+        if (text && *text) {
+            buf_addc(&line, ' ');
+            buf_adds(&line, text);
+        }
+        free(command);
+        free(prompt);
+    }
+    struct core_event ev = {
+        .kind = CORE_EV_COMMAND,
+        .platform = "discord",
+        .event_id = id,
+        .user_id = uid,
+        .user_name = display_name(user, nick),
+        .channel_id = ix->dm ? NULL : channel,
+        .text = buf_cstr(&line),
+        .via_message = ix->via[0] && type != 2 ? ix->via : NULL,
+    };
+    int64_t hold = 0;
+    if (defer_first) {
+        ix->defer_first = true;
+        ix_defer(ix);
+        hold = DEFER_FIRST_MAX_MS;
+    }
+    inbound_submit(d, &ev, ix, hold);
+    buf_free(&line);
+}
+
+/* ---- inbound: messages --------------------------------------------------- */
+
+/* Text with the bot's own mentions taken out (<@id> and <@!id>). */
+static void
+strip_bot_mention(const char *content, const char *bot, struct buf *out)
+{
+    char m1[DC_ID_LEN + 4], m2[DC_ID_LEN + 5];
+    snprintf(m1, sizeof(m1), "<@%s>", bot);
+    snprintf(m2, sizeof(m2), "<@!%s>", bot);
+    for (const char *p = content; *p;) {
+        if (strncmp(p, m1, strlen(m1)) == 0) {
+            p += strlen(m1);
+            continue;
+        }
+        if (strncmp(p, m2, strlen(m2)) == 0) {
+            p += strlen(m2);
+            continue;
+        }
+        buf_addc(out, *p++);
+    }
+    /* Trim. */
+    size_t s = 0;
+    while (s < out->len && (out->data[s] == ' ' || out->data[s] == '\n'))
+        s++;
+    if (s) {
+        memmove(out->data, out->data + s, out->len - s + 1);
+        out->len -= s;
+    }
+    buf_rtrim(out);
+}
+
+void
+dc_handle_message(struct discord *d, const cJSON *x)
+{
+    char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
+    const cJSON *author = dc_field(x, "author");
+    if (!dc_id(x, "id", id) || !dc_id(x, "channel_id", channel) ||
+        !dc_id(author, "id", uid)) {
+        dc_log_once(d, DC_LOG_MALFORMED, "MESSAGE_CREATE without id, "
+                    "channel or author dropped");
+        return;
+    }
+    /* Our own messages, other bots', webhooks', system messages. */
+    if ((d->bot_id[0] && strcmp(uid, d->bot_id) == 0) ||
+        cJSON_IsTrue(dc_field(author, "bot")) || dc_field(x, "webhook_id"))
+        return;
+    long mtype = dc_int(x, "type", 0);
+    if (mtype != 0 && mtype != 19)
+        return;
+    if (d->stopping)
+        return;
+    const char *content = dc_str(x, "content");
+    bool dm = dc_field(x, "guild_id") == NULL;
+    const char *nick = dc_str(dc_field(x, "member"), "nick");
+    dc_users_note(d, author, nick);
+    struct buf text = BUF_INIT;
+    buf_init(&text, 16 * 1024);
+    if (dm) {
+        dc_dm_note(d, uid, channel);
+        buf_adds(&text, content ? content : "");
+        buf_rtrim(&text);
+    } else {
+        /* A guild message counts only when it mentions the bot. */
+        bool mentioned = false;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, dc_field(x, "mentions")) {
+            char mid[DC_ID_LEN];
+            if (dc_id(m, "id", mid) && strcmp(mid, d->bot_id) == 0)
+                mentioned = true;
+        }
+        if (!mentioned || !d->bot_id[0] || !content) {
+            buf_free(&text);
+            return;
+        }
+        strip_bot_mention(content, d->bot_id, &text);
+    }
+    if (text.len == 0) {
+        buf_free(&text);
+        return;     /* an attachment, a sticker: nothing to read */
+    }
+    struct core_event ev = {
+        .kind = dm ? CORE_EV_DM : CORE_EV_MESSAGE,
+        .platform = "discord",
+        .event_id = id,
+        .user_id = uid,
+        .user_name = display_name(author, nick),
+        .channel_id = dm ? NULL : channel,
+        .text = buf_cstr(&text),
+    };
+    inbound_submit(d, &ev, NULL, 0);
+    buf_free(&text);
+}
+

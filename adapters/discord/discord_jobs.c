@@ -1,0 +1,636 @@
+/*
+ * discord_jobs: outbound deliveries as jobs, each one or more REST calls in
+ * sequence (see discord.c for the design), and the message bodies they
+ * send: text cut into parts, buttons as components.
+ */
+#include "discord.h"
+#include "discord_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bot/loop.h"
+#include "core/core.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+
+/* ---- bodies: text parts and buttons -------------------------------------- */
+
+/* Split text into parts of at most DC_CONTENT_MAX bytes, at a line break
+ * when there is one, else at a space, else at a UTF-8 boundary. */
+void
+dc_split_text(const char *text, const char *prefix, struct body *b)
+{
+    struct buf all = BUF_INIT;
+    buf_printf(&all, "%s%s", prefix ? prefix : "", text ? text : "");
+    const char *p = buf_cstr(&all);
+    if (*p == '\0')
+        p = "-";
+    b->parts = xcalloc(MAX_PARTS, sizeof(*b->parts));
+    while (*p && b->nparts < MAX_PARTS) {
+        size_t len = strlen(p);
+        if (len <= DC_CONTENT_MAX) {
+            b->parts[b->nparts++] = xstrdup(p);
+            break;
+        }
+        if (b->nparts == MAX_PARTS - 1) {
+            /* The last part says the rest was cut. */
+            size_t keep = DC_CONTENT_MAX - 20;
+            while (keep > 0 && ((unsigned char)p[keep] & 0xc0) == 0x80)
+                keep--;
+            b->parts[b->nparts++] = xasprintf("%.*s\n... (cut)", (int)keep,
+                                              p);
+            break;
+        }
+        size_t cut = DC_CONTENT_MAX;
+        size_t nl = cut;
+        while (nl > DC_CONTENT_MAX / 2 && p[nl] != '\n')
+            nl--;
+        if (p[nl] == '\n') {
+            cut = nl;
+        } else {
+            size_t sp = cut;
+            while (sp > DC_CONTENT_MAX / 2 && p[sp] != ' ')
+                sp--;
+            if (p[sp] == ' ')
+                cut = sp;
+            while (cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80)
+                cut--;
+        }
+        b->parts[b->nparts++] = xstrndup(p, cut);
+        p += cut;
+        while (*p == '\n' || *p == ' ')
+            p++;
+    }
+    buf_free(&all);
+}
+
+void
+dc_body_free(struct body *b)
+{
+    for (size_t i = 0; i < b->nparts; i++)
+        free(b->parts[i]);
+    free(b->parts);
+    free(b->components);
+    memset(b, 0, sizeof(*b));
+}
+
+void
+dc_button_forget(struct dc_button *b)
+{
+    free(b->command);
+    free(b->prompt);
+    memset(b, 0, sizeof(*b));
+}
+
+/* The custom_id of a button (see the comment at the top). */
+void
+dc_button_id(struct discord *d, const struct out_button *b, char out[120])
+{
+    bool bar = strchr(b->command, '|') || (b->prompt && strchr(b->prompt, '|'));
+    int n = b->prompt
+                ? snprintf(out, 120, "p|%s|%s", b->command, b->prompt)
+                : snprintf(out, 120, "c|%s", b->command);
+    if (!bar && n > 0 && n <= DC_CUSTOM_ID_MAX)
+        return;
+    struct dc_button *e = &d->buttons[d->button_next];
+    d->button_next = (d->button_next + 1) % DC_BUTTONS;
+    dc_button_forget(e);
+    e->key = ++d->button_key;
+    e->command = xstrdup(b->command);
+    e->prompt = b->prompt ? xstrdup(b->prompt) : NULL;
+    snprintf(out, 120, "k|%u", e->key);
+}
+
+static char *
+components_json(struct discord *d, const struct out_button *bs, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    cJSON *rows = cJSON_CreateArray();
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddNumberToObject(row, "type", 1);
+    cJSON *kids = cJSON_AddArrayToObject(row, "components");
+    for (size_t i = 0; i < n && i < 5; i++) {
+        cJSON *b = cJSON_CreateObject();
+        char id[120], label[81];
+        dc_button_id(d, &bs[i], id);
+        snprintf(label, sizeof(label), "%s", bs[i].label ? bs[i].label : "OK");
+        cJSON_AddNumberToObject(b, "type", 2);
+        int style = 2;
+        if (bs[i].style && strcmp(bs[i].style, "primary") == 0)
+            style = 1;
+        else if (bs[i].style && strcmp(bs[i].style, "danger") == 0)
+            style = 4;
+        cJSON_AddNumberToObject(b, "style", style);
+        cJSON_AddStringToObject(b, "label", label);
+        cJSON_AddStringToObject(b, "custom_id", id);
+        cJSON_AddItemToArray(kids, b);
+    }
+    cJSON_AddItemToArray(rows, row);
+    char *text = cJSON_PrintUnformatted(rows);
+    cJSON_Delete(rows);
+    return text;
+}
+
+void
+dc_body_from(struct discord *d, const struct out_msg *m, const char *prefix,
+          struct body *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->id = m->id;
+    dc_split_text(m->text, prefix, b);
+    b->components = components_json(d, m->buttons, m->nbuttons);
+}
+
+/* {"content":..., "components":..., ...} for part i of b. */
+cJSON *
+dc_message_json(const struct body *b, size_t i, bool ephemeral, bool edit)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "content", b->parts[i]);
+    bool last = i + 1 == b->nparts;
+    if (last && b->components)
+        cJSON_AddItemToObject(o, "components",
+                              cJSON_Parse(b->components));
+    else if (edit)
+        cJSON_AddArrayToObject(o, "components");   /* drop old buttons */
+    if (ephemeral)
+        cJSON_AddNumberToObject(o, "flags", 64);
+    /* Mentions ping people, never @everyone or roles. */
+    cJSON *am = cJSON_AddObjectToObject(o, "allowed_mentions");
+    cJSON *parse = cJSON_AddArrayToObject(am, "parse");
+    cJSON_AddItemToArray(parse, cJSON_CreateString("users"));
+    return o;
+}
+
+char *
+dc_print_free(cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+/* ---- jobs ---------------------------------------------------------------- */
+
+struct job *
+dc_job_new(struct discord *d, enum job_kind kind, int64_t msg_id)
+{
+    struct job *j = xcalloc(1, sizeof(*j));
+    j->d = d;
+    j->kind = kind;
+    j->msg_id = msg_id;
+    j->next = d->jobs;
+    if (d->jobs)
+        d->jobs->prev = j;
+    d->jobs = j;
+    d->njobs++;
+    return j;
+}
+
+void
+dc_job_free(struct job *j)
+{
+    struct discord *d = j->d;
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        d->jobs = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    d->njobs--;
+    if (j->ix)
+        j->ix->refs--;
+    dc_body_free(&j->body);
+    free(j->name);
+    free(j->text);
+    free(j);
+}
+
+static void
+job_done(struct job *j, enum ch_status s, const char *ref, const char *err)
+{
+    struct discord *d = j->d;
+    struct ix *ix = j->ix;
+    int64_t id = j->msg_id;
+    char refcopy[DC_REF_LEN] = "";
+    if (ref)
+        snprintf(refcopy, sizeof(refcopy), "%s", ref);
+    dc_job_free(j);
+    dc_delivered(d, id, s, ref ? refcopy : NULL, err);
+    if (ix) {
+        if (ix->reply_id == id)
+            ix->expect_reply = false;
+        dc_ix_settle(ix);
+    }
+}
+
+/* Finish a message job: the reference of the part with the buttons, or
+ * of the first part. */
+static void
+message_finished(struct job *j)
+{
+    const char *ref = j->body.components && j->last_ref[0] ? j->last_ref
+                                                           : j->first_ref;
+    job_done(j, CH_OK, ref[0] ? ref : NULL, NULL);
+}
+
+static void
+note_part(struct job *j, const char *channel, const cJSON *msg)
+{
+    char id[DC_ID_LEN], ch[DC_ID_LEN];
+    if (!dc_id(msg, "id", id))
+        return;
+    if (!dc_id(msg, "channel_id", ch))
+        snprintf(ch, sizeof(ch), "%s", channel);
+    char ref[DC_REF_LEN];
+    snprintf(ref, sizeof(ref), "%s:%s", ch, id);
+    if (j->part == 0)
+        snprintf(j->first_ref, sizeof(j->first_ref), "%s", ref);
+    snprintf(j->last_ref, sizeof(j->last_ref), "%s", ref);
+}
+
+static void
+job_failed(struct job *j, const struct rest_result *r)
+{
+    /* Parts already out: report what is there rather than repeat it. */
+    if (j->part > 0 && r->ch == CH_REMOTE_4XX) {
+        log_warn("discord", "part %zu of %zu not sent: %s", j->part + 1,
+                 j->body.nparts, r->error);
+        message_finished(j);
+        return;
+    }
+    if (r->ch == CH_REMOTE_4XX)
+        log_warn("discord", "outbox %lld not delivered: %s",
+                 (long long)j->msg_id, r->error ? r->error : "refused");
+    job_done(j, r->ch, NULL, r->error);
+}
+
+static void
+on_message_part(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    if (r->ch != CH_OK) {
+        job_failed(j, r);
+        return;
+    }
+    note_part(j, j->channel, r->json);
+    j->part++;
+    if (j->part >= j->body.nparts)
+        message_finished(j);
+    else
+        dc_job_step(j);
+}
+
+static void
+on_dm_open(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    char ch[DC_ID_LEN];
+    if (r->ch != CH_OK || !dc_id(r->json, "id", ch)) {
+        if (r->ch == CH_OK)
+            job_done(j, CH_REMOTE_5XX, NULL, "DM channel without an id");
+        else
+            job_failed(j, r);
+        return;
+    }
+    dc_dm_note(j->d, j->user, ch);
+    snprintf(j->channel, sizeof(j->channel), "%s", ch);
+    dc_job_step(j);
+}
+
+static void
+send_part(struct job *j)
+{
+    struct discord *d = j->d;
+    cJSON *o = dc_message_json(&j->body, j->part, false, false);
+    char *body = dc_print_free(o);
+    char path[96];
+    snprintf(path, sizeof(path), "/channels/%s/messages", j->channel);
+    rest_send(d->rest, HTTP_POST, path, body, 0, NULL, on_message_part, j);
+    free(body);
+}
+
+/* ---- follow-ups over the interaction webhook ----------------------------- */
+
+void
+dc_fallback_to_dm(struct job *j, const char *why)
+{
+    log_info("discord", "interaction %s: %s; the reply goes by direct "
+             "message", j->ix ? j->ix->id : "?", why);
+    j->kind = J_MESSAGE;
+    j->fallback = true;
+    j->channel[0] = '\0';
+    dc_job_step(j);
+}
+
+static void
+on_followup(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    if (r->ch == CH_OK) {
+        const cJSON *msg = r->json;
+        note_part(j, j->ix ? j->ix->channel : "", msg);
+        j->part++;
+        if (j->part >= j->body.nparts)
+            message_finished(j);
+        else
+            dc_job_step(j);
+        return;
+    }
+    if (r->ch == CH_REMOTE_4XX) {
+        /* Expired token, unknown webhook: the user still gets it. */
+        dc_fallback_to_dm(j, r->error ? r->error : "follow-up refused");
+        return;
+    }
+    job_failed(j, r);
+}
+
+static void
+send_followup(struct job *j)
+{
+    struct discord *d = j->d;
+    struct ix *ix = j->ix;
+    if (ix == NULL || ix->cb == CB_GONE) {
+        dc_fallback_to_dm(j, "the interaction is gone");
+        return;
+    }
+    if (ix->cb != CB_DONE) {
+        dc_ix_waiting_add(ix, j);
+        return;
+    }
+    char path[512];
+    cJSON *o;
+    enum http_method m = HTTP_POST;
+    /* After a deferral (type 5) the first part fills "thinking...". */
+    if (j->part == 0 && ix->cb_type == 5) {
+        o = dc_message_json(&j->body, j->part, false, true);
+        snprintf(path, sizeof(path), "/webhooks/%s/%s/messages/@original",
+                 d->app_id, ix->token);
+        m = HTTP_PATCH;
+    } else {
+        o = dc_message_json(&j->body, j->part, true, false);
+        snprintf(path, sizeof(path), "/webhooks/%s/%s?wait=true", d->app_id,
+                 ix->token);
+    }
+    char *body = dc_print_free(o);
+    rest_send(d->rest, m, path, body, REST_NO_AUTH | REST_BURST, NULL,
+              on_followup, j);
+    free(body);
+}
+
+/* ---- channels ------------------------------------------------------------ */
+
+static void
+on_category(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    struct discord *d = j->d;
+    d->category_creating = false;
+    char id[DC_ID_LEN];
+    if (r->ch == CH_OK && dc_id(r->json, "id", id)) {
+        snprintf(d->category_id, sizeof(d->category_id), "%s", id);
+        log_info("discord", "created the \"%s\" category", CATEGORY_NAME);
+    } else {
+        /* Channels then go to the top level rather than nowhere. */
+        log_warn("discord", "cannot create the \"%s\" category (%s); "
+                 "campaign channels go to the top of the server",
+                 CATEGORY_NAME, r->error ? r->error : "no id");
+        snprintf(d->category_id, sizeof(d->category_id), "-");
+    }
+    dc_job_free(j);
+    dc_resume_parked(d);
+}
+
+static void
+on_channel_created(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    char id[DC_ID_LEN];
+    if (r->ch != CH_OK) {
+        job_failed(j, r);
+        return;
+    }
+    if (!dc_id(r->json, "id", id)) {
+        job_done(j, CH_REMOTE_5XX, NULL, "created channel without an id");
+        return;
+    }
+    log_info("discord", "created channel #%s (%s)", j->name, id);
+    job_done(j, CH_OK, id, NULL);
+}
+
+/* A channel name within Discord's rules: lowercase letters, digits, '-'
+ * and '_', 1-100 characters. */
+void
+dc_channel_name(const char *in, char out[101])
+{
+    size_t o = 0;
+    bool dash = false;
+    for (const char *p = in ? in : ""; *p && o < 100; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+            out[o++] = c;
+            dash = false;
+        } else if (o > 0 && !dash) {
+            out[o++] = '-';
+            dash = true;
+        }
+    }
+    while (o > 0 && out[o - 1] == '-')
+        o--;
+    out[o] = '\0';
+    if (o == 0)
+        snprintf(out, 101, "campaign");
+}
+
+static void
+create_channel_step(struct job *j)
+{
+    struct discord *d = j->d;
+    if (!d->guild_id[0] || !d->guild_seen || !d->bot_id[0]) {
+        j->parked = true;
+        if (d->guild_seen && !d->guild_id[0])
+            dc_log_once(d, DC_LOG_NO_GUILD, "cannot create campaign "
+                        "channels: chorus is in no server (invite it with "
+                        "the URL in the README)");
+        return;
+    }
+    if (!d->category_id[0]) {
+        j->parked = true;
+        if (!d->category_creating) {
+            d->category_creating = true;
+            struct job *c = dc_job_new(d, J_CATEGORY, 0);
+            dc_job_step(c);
+        }
+        return;
+    }
+    j->parked = false;
+    char name[101];
+    dc_channel_name(j->name, name);
+    free(j->name);
+    j->name = xstrdup(name);
+    char allow_bot[24], allow_none[4] = "0", deny[24];
+    snprintf(allow_bot, sizeof(allow_bot), "%llu",
+             (unsigned long long)BOT_ALLOW);
+    snprintf(deny, sizeof(deny), "%llu",
+             (unsigned long long)DC_PERM_VIEW_CHANNEL);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddNumberToObject(o, "type", 0);
+    if (strcmp(d->category_id, "-") != 0)
+        cJSON_AddStringToObject(o, "parent_id", d->category_id);
+    cJSON *ows = cJSON_AddArrayToObject(o, "permission_overwrites");
+    cJSON *everyone = cJSON_CreateObject();
+    cJSON_AddStringToObject(everyone, "id", d->guild_id);
+    cJSON_AddNumberToObject(everyone, "type", 0);
+    cJSON_AddStringToObject(everyone, "allow", allow_none);
+    cJSON_AddStringToObject(everyone, "deny", deny);
+    cJSON_AddItemToArray(ows, everyone);
+    cJSON *bot = cJSON_CreateObject();
+    cJSON_AddStringToObject(bot, "id", d->bot_id);
+    cJSON_AddNumberToObject(bot, "type", 1);
+    cJSON_AddStringToObject(bot, "allow", allow_bot);
+    cJSON_AddStringToObject(bot, "deny", allow_none);
+    cJSON_AddItemToArray(ows, bot);
+    char *body = dc_print_free(o);
+    char path[64];
+    snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
+    rest_send(d->rest, HTTP_POST, path, body, 0, "chorus: campaign channel",
+              on_channel_created, j);
+    free(body);
+}
+
+void
+dc_resume_parked(struct discord *d)
+{
+    /* Collect first: a step may add or finish jobs. */
+    size_t n = 0;
+    for (struct job *j = d->jobs; j; j = j->next)
+        n += j->parked;
+    if (n == 0)
+        return;
+    struct job **v = xcalloc(n, sizeof(*v));
+    size_t k = 0;
+    for (struct job *j = d->jobs; j && k < n; j = j->next)
+        if (j->parked)
+            v[k++] = j;
+    for (size_t i = 0; i < k; i++) {
+        v[i]->parked = false;
+        dc_job_step(v[i]);
+    }
+    free(v);
+}
+
+/* ---- one REST step of a job ---------------------------------------------- */
+
+static void
+on_simple(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    if (r->ch != CH_OK) {
+        job_failed(j, r);
+        return;
+    }
+    const char *ref = NULL;
+    char buf[DC_REF_LEN];
+    if (j->kind == J_UPDATE) {
+        snprintf(buf, sizeof(buf), "%s:%s", j->channel, j->target);
+        ref = buf;
+    } else if (j->kind == J_INVITE) {
+        ref = j->user;
+    }
+    job_done(j, CH_OK, ref, NULL);
+}
+
+void
+dc_job_step(struct job *j)
+{
+    struct discord *d = j->d;
+    char path[160];
+    char *body = NULL;
+    if (d->rest == NULL)
+        return;         /* stopping: the outbox keeps the row */
+    switch (j->kind) {
+    case J_MESSAGE:
+        if (!j->channel[0]) {
+            const char *dm = dc_dm_channel(d, j->user);
+            if (dm) {
+                snprintf(j->channel, sizeof(j->channel), "%s", dm);
+            } else {
+                cJSON *o = cJSON_CreateObject();
+                cJSON_AddStringToObject(o, "recipient_id", j->user);
+                body = dc_print_free(o);
+                rest_send(d->rest, HTTP_POST, "/users/@me/channels", body, 0,
+                          NULL, on_dm_open, j);
+                free(body);
+                return;
+            }
+        }
+        send_part(j);
+        return;
+    case J_FOLLOWUP:
+        send_followup(j);
+        return;
+    case J_UPDATE: {
+        struct body one = j->body;
+        one.nparts = 1;     /* an edit keeps to one message */
+        cJSON *o = dc_message_json(&one, 0, false, true);
+        body = dc_print_free(o);
+        snprintf(path, sizeof(path), "/channels/%s/messages/%s", j->channel,
+                 j->target);
+        rest_send(d->rest, HTTP_PATCH, path, body, 0, NULL, on_simple, j);
+        free(body);
+        return;
+    }
+    case J_CREATE_CHANNEL:
+        create_channel_step(j);
+        return;
+    case J_CATEGORY: {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", CATEGORY_NAME);
+        cJSON_AddNumberToObject(o, "type", 4);
+        body = dc_print_free(o);
+        snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
+        rest_send(d->rest, HTTP_POST, path, body, 0,
+                  "chorus: category for campaign channels", on_category, j);
+        free(body);
+        return;
+    }
+    case J_INVITE: {
+        char allow[24];
+        snprintf(allow, sizeof(allow), "%llu",
+                 (unsigned long long)MEMBER_ALLOW);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "type", 1);
+        cJSON_AddStringToObject(o, "allow", allow);
+        cJSON_AddStringToObject(o, "deny", "0");
+        body = dc_print_free(o);
+        snprintf(path, sizeof(path), "/channels/%s/permissions/%s",
+                 j->channel, j->user);
+        rest_send(d->rest, HTTP_PUT, path, body, 0, NULL, on_simple, j);
+        free(body);
+        return;
+    }
+    case J_PIN:
+        /* Pinning takes no body; "{}" keeps the request from being a
+         * bodiless PUT, which some HTTP servers (the simulator's lws)
+         * can answer twice on a reused connection. */
+        snprintf(path, sizeof(path), "/channels/%s/pins/%s", j->channel,
+                 j->target);
+        rest_send(d->rest, HTTP_PUT, path, "{}", 0, NULL, on_simple, j);
+        return;
+    case J_TOPIC: {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "topic", j->text ? j->text : "");
+        body = dc_print_free(o);
+        snprintf(path, sizeof(path), "/channels/%s", j->channel);
+        rest_send(d->rest, HTTP_PATCH, path, body, 0, NULL, on_simple, j);
+        free(body);
+        return;
+    }
+    }
+}
+
