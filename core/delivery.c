@@ -223,7 +223,7 @@ record_one(struct core *core, const struct report *r)
     struct outbox_row row;
     if (r->status == CH_OK || r->status == CH_DUPLICATE ||
         r->status == CH_UNSUPPORTED) {
-        /* The common case: one statement, no read first. */
+        /* The common case: marked sent without reading the row first. */
         if (rec_outbox_sent(core->store, ar, r->id, r->ref, r->at, &row) ==
                 CH_OK &&
             strcmp(row.kind, "create_channel") == 0 && r->ref)
@@ -324,11 +324,12 @@ outcomes_free(struct core *core)
     core->reports_cap = 0;
 }
 
-static bool
-outcomes_overdue(struct core *core)
+/* When the oldest queued outcome must be recorded; INT64_MAX for none. */
+static int64_t
+outcomes_due_at(const struct core *core)
 {
-    return core->nreports > 0 &&
-           core->reports[0].at + OUTCOME_DELAY_MS <= core_now(core);
+    return core->nreports > 0 ? core->reports[0].at + OUTCOME_DELAY_MS
+                              : INT64_MAX;
 }
 
 /* --- the flush ----------------------------------------------------------- */
@@ -478,11 +479,8 @@ core_next_due(struct core *core)
         core->due_at = next_due(core);
         core->due_changes = store_total_changes(core->store);
     }
-    int64_t due = core->due_at;
-    if (core->nreports > 0 &&
-        core->reports[0].at + OUTCOME_DELAY_MS < due)
-        due = core->reports[0].at + OUTCOME_DELAY_MS;
-    return due;
+    int64_t outcomes = outcomes_due_at(core);
+    return outcomes < core->due_at ? outcomes : core->due_at;
 }
 
 void
@@ -573,6 +571,15 @@ flush_pass(struct core *core)
     return hand_out_pass(core, &p, changes);
 }
 
+/* Give back a pass read early that will not be handed out. */
+static void
+early_drop(struct core *core)
+{
+    if (core->early_state != EARLY_NONE)
+        unhand(core, core->early);
+    core->early_state = EARLY_NONE;
+}
+
 /*
  * An event's transaction reads what there is to hand out before it
  * commits (the lock is held anyway), so the flush that follows the
@@ -584,8 +591,7 @@ flush_collect_early(struct core *core)
 {
     if (core->early == NULL)
         core->early = xcalloc(1, sizeof(*core->early));
-    if (core->early_state != EARLY_NONE)
-        unhand(core, core->early);
+    early_drop(core);
     collect_all(core, core->early);
     core->early_state = EARLY_COLLECTED;
 }
@@ -599,8 +605,7 @@ early_committed(struct core *core, bool ok)
         core->early_state = EARLY_READY;
         core->early_changes = store_total_changes(core->store);
     } else {
-        unhand(core, core->early);
-        core->early_state = EARLY_NONE;
+        early_drop(core);
     }
 }
 
@@ -613,13 +618,10 @@ core_flush(struct core *core)
         core->early_state = EARLY_NONE;
         more = hand_out_pass(core, core->early, core->early_changes);
     } else {
-        if (core->early_state != EARLY_NONE) {
-            unhand(core, core->early);
-            core->early_state = EARLY_NONE;
-        }
+        early_drop(core);
         /* The loop flushes after every event and every kick; most find
          * nothing new, and cost nothing. */
-        if (core->flush_clean && !outcomes_overdue(core) &&
+        if (core->flush_clean && outcomes_due_at(core) > core_now(core) &&
             core->flushed_changes == store_total_changes(core->store))
             return;
         more = true;
