@@ -18,9 +18,10 @@
 #define MAX_OCCURRENCES 2000   /* per event, for a runaway RRULE */
 
 /*
- * libical, and ICU beneath it (some 3 MB resident), is loaded the first
- * time a calendar is read, so a deployment without holiday calendars never
- * maps it.  Every libical function this file calls is in this list.
+ * libical, and ICU beneath it (5.7 MB resident once loaded), is loaded
+ * the first time a calendar is read, so a deployment without holiday
+ * calendars never maps it.  Every libical function this file calls is in
+ * this list.
  */
 #define ICAL_SONAME "libical.so.3"
 #if ICAL_MAJOR_VERSION != 3
