@@ -308,6 +308,62 @@ static const char *const migrations[] = {
      * time are in it, so sending a message costs no extra index work. */
     "CREATE INDEX outbox_retry ON outbox(not_before)"
     "  WHERE state = 'pending' AND not_before > 0;",
+
+    /* v4: the CHECKs of the two tables written for every message (outbox)
+     * and every time-zone change (people) as OR chains.  SQLite evaluates
+     * "x IN (three or more constants)" by building a scratch B-tree on
+     * every INSERT or UPDATE that touches x; an OR chain is a few
+     * comparisons.  A new table with the same columns in the same order,
+     * the rows copied with their ids, the old one dropped: SQLite's
+     * documented way to change a constraint (store_migrate turns foreign
+     * keys off around it and checks them before committing). */
+    "CREATE TABLE people_v4 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  tz TEXT,"
+    "  tz_source TEXT CHECK (tz_source = 'platform' OR tz_source = 'self'"
+    "    OR tz_source = 'coordinator'),"
+    "  work_start INTEGER NOT NULL DEFAULT 540,"
+    "  work_end INTEGER NOT NULL DEFAULT 1080,"
+    "  work_days INTEGER NOT NULL DEFAULT 31,"
+    "  preferred_platform TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  hours_set INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO people_v4 SELECT * FROM people;"
+    "DROP TABLE people;"
+    "ALTER TABLE people_v4 RENAME TO people;"
+    "CREATE INDEX people_name ON people(name COLLATE NOCASE);"
+
+    "CREATE TABLE outbox_v4 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind = 'reply' OR kind = 'post'"
+    "    OR kind = 'dm' OR kind = 'update' OR kind = 'create_channel'"
+    "    OR kind = 'invite' OR kind = 'pin' OR kind = 'topic'"
+    "    OR kind = 'lookup'),"
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  channel_ref TEXT,"
+    "  user_ref TEXT,"
+    "  ref_id INTEGER REFERENCES outbox(id),"
+    "  text TEXT,"
+    "  buttons TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state = 'pending' OR state = 'sent' OR state = 'failed'),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  not_before INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  platform_ref TEXT,"
+    "  last_error TEXT);"
+    "INSERT INTO outbox_v4 SELECT * FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_v4 RENAME TO outbox;"
+    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = 'pending';"
+    "CREATE INDEX outbox_platform_ref ON outbox(platform, platform_ref)"
+    "  WHERE platform_ref IS NOT NULL;"
+    "CREATE INDEX outbox_retry ON outbox(not_before)"
+    "  WHERE state = 'pending' AND not_before > 0;",
 };
 
 const int store_schema_version =
@@ -319,6 +375,62 @@ store_migration_sql(int version)
     if (version < 1 || version > store_schema_version)
         return NULL;
     return migrations[version - 1];
+}
+
+/* Whether a row breaks a foreign key; what says which, for the error. */
+static bool
+foreign_keys_broken(struct store *st, char *what, size_t size)
+{
+    sqlite3_stmt *s = NULL;
+    bool broken = false;
+    if (sqlite3_prepare_v2(store_db(st), "PRAGMA foreign_key_check", -1, &s,
+                           NULL) != SQLITE_OK) {
+        snprintf(what, size, "cannot check foreign keys: %s",
+                 sqlite3_errmsg(store_db(st)));
+        return true;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        broken = true;
+        snprintf(what, size, "%s row %lld refers to a missing %s row",
+                 (const char *)sqlite3_column_text(s, 0),
+                 (long long)sqlite3_column_int64(s, 1),
+                 (const char *)sqlite3_column_text(s, 2));
+    }
+    sqlite3_finalize(s);
+    return broken;
+}
+
+static enum ch_status
+migrate_from(struct store *st, int have, struct ch_error *err)
+{
+    for (int v = have + 1; v <= store_schema_version; v++) {
+        enum ch_status s = store_begin(st);
+        if (s != CH_OK)
+            return ch_fail(err, s, "cannot start migration to version %d", v);
+        char *msg = NULL;
+        int rc = sqlite3_exec(store_db(st), migrations[v - 1], NULL, NULL,
+                              &msg);
+        if (rc == SQLITE_OK) {
+            char pragma[64];
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v);
+            rc = sqlite3_exec(store_db(st), pragma, NULL, NULL, &msg);
+        }
+        char broken[256];
+        if (rc == SQLITE_OK && foreign_keys_broken(st, broken, sizeof(broken)))
+            msg = sqlite3_mprintf("%s", broken);
+        if (msg || rc != SQLITE_OK) {
+            ch_fail(err, CH_INTERNAL, "schema migration to version %d failed: %s",
+                    v, msg ? msg : "unknown error");
+            sqlite3_free(msg);
+            store_rollback(st);
+            return CH_INTERNAL;
+        }
+        s = store_commit(st);
+        if (s != CH_OK)
+            return ch_fail(err, s, "cannot commit migration to version %d", v);
+        log_info("store", "schema migrated to version %d", v);
+    }
+    return CH_OK;
 }
 
 enum ch_status store_migrate(struct store *st, struct ch_error *err);
@@ -334,29 +446,12 @@ store_migrate(struct store *st, struct ch_error *err)
                        "the database has schema version %d, newer than this "
                        "chorus knows (%d): use a newer chorus",
                        have, store_schema_version);
-    for (int v = have + 1; v <= store_schema_version; v++) {
-        enum ch_status s = store_begin(st);
-        if (s != CH_OK)
-            return ch_fail(err, s, "cannot start migration to version %d", v);
-        char *msg = NULL;
-        int rc = sqlite3_exec(store_db(st), migrations[v - 1], NULL, NULL,
-                              &msg);
-        if (rc == SQLITE_OK) {
-            char pragma[64];
-            snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v);
-            rc = sqlite3_exec(store_db(st), pragma, NULL, NULL, &msg);
-        }
-        if (rc != SQLITE_OK) {
-            ch_fail(err, CH_INTERNAL, "schema migration to version %d failed: %s",
-                    v, msg ? msg : "unknown error");
-            sqlite3_free(msg);
-            store_rollback(st);
-            return CH_INTERNAL;
-        }
-        s = store_commit(st);
-        if (s != CH_OK)
-            return ch_fail(err, s, "cannot commit migration to version %d", v);
-        log_info("store", "schema migrated to version %d", v);
-    }
-    return CH_OK;
+    /* A migration may rebuild a table others refer to; foreign keys are
+     * checked as a whole before each commit instead (PRAGMA foreign_keys
+     * cannot change inside a transaction). */
+    if (have < store_schema_version)
+        sqlite3_exec(store_db(st), "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+    enum ch_status s = migrate_from(st, have, err);
+    sqlite3_exec(store_db(st), "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    return s;
 }

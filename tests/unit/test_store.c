@@ -505,6 +505,55 @@ v1_snapshot_is_migration_1(void **state)
     assert_int_equal(i, V1_NSTMTS);
 }
 
+/* The writes made for every message and every time-zone change run
+ * without a scratch B-tree (an "IN (a, b, c)" CHECK builds one per
+ * statement), and the constraints written without IN still refuse what
+ * they refused. */
+static const char *const hot_writes[] = {
+    "INSERT INTO outbox (platform, kind, created_at) VALUES ('slack', 'dm', 0)",
+    "UPDATE outbox SET state = 'sent', sent_at = 1, platform_ref = 'x',"
+    " attempts = attempts + 1 WHERE id = 1",
+    "UPDATE people SET tz = 'UTC', tz_source = 'self' WHERE id = 1",
+};
+
+static void
+assert_hot_writes_lean(sqlite3 *db)
+{
+    for (size_t i = 0; i < sizeof(hot_writes) / sizeof(hot_writes[0]); i++) {
+        char *sql = sqlite3_mprintf("EXPLAIN %s", hot_writes[i]);
+        sqlite3_stmt *s = NULL;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        while (sqlite3_step(s) == SQLITE_ROW)
+            if (strcmp((const char *)sqlite3_column_text(s, 1),
+                       "OpenEphemeral") == 0)
+                fail_msg("builds a scratch table: %s", hot_writes[i]);
+        sqlite3_finalize(s);
+        sqlite3_free(sql);
+    }
+    static const char *const refused[] = {
+        "INSERT INTO outbox (platform, kind, created_at) VALUES ('slack', 'fax', 0)",
+        "UPDATE outbox SET state = 'lost' WHERE id = 1",
+        "UPDATE people SET tz_source = 'guess' WHERE id = 1",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        if (sqlite3_exec(db, refused[i], NULL, NULL, NULL) != SQLITE_CONSTRAINT)
+            fail_msg("not refused: %s", refused[i]);
+}
+
+static void
+hot_writes_build_no_scratch_table(void **state)
+{
+    struct t *t = *state;
+    struct store *st = memory_store(t);
+    struct base b;
+    make_base(st, &b);
+    assert_int_equal(q_int(store_db(st), "SELECT count(*) FROM people WHERE "
+                                         "id = 1", NULL), 1);
+    exec_ok(store_db(st), "INSERT INTO outbox (id, platform, kind, created_at)"
+                          " VALUES (1, 'slack', 'dm', 0)");
+    assert_hot_writes_lean(store_db(st));
+}
+
 /* Rows as version 1 wrote them (plain SQL: the records of a newer build
  * may write columns version 1 did not have). */
 static const char v1_rows[] =
@@ -673,6 +722,7 @@ migrate_v1_keeps_data(void **state)
                                       NULL), SQLITE_OK);
     assert_int_equal(rec_participant_put(st, 99, 1, ROLE_CREATOR, NULL, T0),
                      CH_CONFLICT);
+    assert_hot_writes_lean(sdb);
 }
 
 /* Tables, indexes and triggers by name, and each table's columns and
@@ -747,6 +797,33 @@ migrated_v1_schema_matches_fresh(void **state)
     }
     buf_free(&a);
     buf_free(&b);
+}
+
+/* A row that breaks a foreign key (written with the checks off, by hand)
+ * stops the migration with the row named, and the database keeps its
+ * version: each migration checks the keys before it commits. */
+static void
+migration_refuses_broken_foreign_keys(void **state)
+{
+    struct t *t = *state;
+    make_v1_database(t->path);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+    exec_ok(db, "INSERT INTO outbox (id, platform, kind, campaign_id,"
+                " created_at) VALUES (7, 'slack', 'dm', 99, 0)");
+    sqlite3_close(db);
+
+    struct ch_error err = { .status = CH_OK };
+    struct store *st = NULL;
+    assert_int_equal(store_open(t->path, &st, &err), CH_INTERNAL);
+    assert_null(st);
+    const char *want = "outbox row 7 refers to a missing campaigns row";
+    if (strstr(err.user, want) == NULL)
+        fail_msg("error \"%s\" lacks \"%s\"", err.user, want);
+    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+    assert_int_equal(q_int(db, "PRAGMA user_version", NULL), 1);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM outbox", NULL), 1);
+    sqlite3_close(db);
 }
 
 /* --- integrity ------------------------------------------------------------ */
@@ -1965,6 +2042,8 @@ main(void)
         T(v1_snapshot_is_migration_1),
         T(migrate_v1_keeps_data),
         T(migrated_v1_schema_matches_fresh),
+        T(hot_writes_build_no_scratch_table),
+        T(migration_refuses_broken_foreign_keys),
         T(audit_is_append_only),
         T(foreign_keys_enforced),
         T(people_and_identities),
