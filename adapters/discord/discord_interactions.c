@@ -208,10 +208,16 @@ ix_callback(struct ix *ix, int type, cJSON *data, int64_t delivers,
     cJSON_AddNumberToObject(o, "type", type);
     if (data)
         cJSON_AddItemToObject(o, "data", data);
+    /* The message id comes back only when asked for, and is needed only
+     * to find the message again: one with buttons (a click marks it),
+     * or the first part of a reply that follow-ups complete.  Asking
+     * for it on every reply would have Discord render each message back. */
+    bool want_message = type == 4 && (ix->cb_rest != NULL ||
+                                      cJSON_GetObjectItem(data, "components"));
     char *body = dc_print_free(o);
     char path[512];
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback%s", ix->id,
-             ix->token, type == 4 ? "?with_response=true" : "");
+             ix->token, want_message ? "?with_response=true" : "");
     ix->cb = CB_SENDING;
     ix->cb_type = type;
     ix->cb_delivers = delivers;
@@ -255,8 +261,8 @@ dc_ix_reply(struct ix *ix, struct body *b)
             memset(b, 0, sizeof(*b));
             ix->collected_reply = true;
         }
-        ix_callback(ix, 4, data, rest ? 0 : id, false);
         ix->cb_rest = rest;
+        ix_callback(ix, 4, data, rest ? 0 : id, false);
         return;
     }
     struct job *j = followup_job(ix, b, 0);
