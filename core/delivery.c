@@ -43,12 +43,53 @@ struct report {
     char          *error;     /* owned */
 };
 
+/* A marker of notify.c at p ("\001" kind id "\002"): its kind and id, and
+ * where the text goes on; 0 when p holds none (a stray byte). */
+static char
+marker_at(const char *p, long long *id, const char **next)
+{
+    if (p[0] != '\001' || p[1] == '\0')
+        return 0;
+    char *end;
+    *id = strtoll(p + 2, &end, 10);
+    if (*end != '\002')
+        return 0;
+    *next = end + 1;
+    return p[1];
+}
+
+/* Everyone the text mentions, looked up in one query: a status message
+ * names every participant. */
+static void
+mentions_load(struct core *core, struct arena *ar, const char *platform,
+              const char *in, struct person_mention **out, size_t *n)
+{
+    struct buf ids = BUF_INIT;
+    buf_addc(&ids, '[');
+    for (const char *p = in ? strchr(in, '\001') : NULL; p;
+         p = strchr(p + 1, '\001')) {
+        long long id;
+        const char *next;
+        if (marker_at(p, &id, &next) == 'p')
+            buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", id);
+    }
+    buf_addc(&ids, ']');
+    *n = 0;
+    if (ids.len > 2 && rec_person_mentions(core->store, ar, buf_cstr(&ids),
+                                           platform, out, n) != CH_OK)
+        *n = 0;
+    buf_free(&ids);
+}
+
 /* Resolve the markers of notify.c for one platform. */
 static void
 render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
        struct buf *out)
 {
     const char *platform = adapter_name(a);
+    struct person_mention *people = NULL;
+    size_t npeople;
+    mentions_load(core, ar, platform, in, &people, &npeople);
     for (const char *p = in; p && *p;) {
         if (*p != '\001') {
             size_t n = strcspn(p, "\001");
@@ -56,22 +97,23 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
             p += n;
             continue;
         }
-        char kind = p[1];
-        char *end;
-        long long id = strtoll(p + 2, &end, 10);
-        if (*end != '\002') {   /* not ours: drop the stray byte */
+        long long id;
+        const char *next;
+        char kind = marker_at(p, &id, &next);
+        if (kind == 0) {        /* not ours: drop the stray byte */
             p++;
             continue;
         }
-        p = end + 1;
+        p = next;
         if (kind == 'p') {
-            char *name, *user_id;
-            if (rec_person_mention(core->store, ar, id, platform, &name,
-                                   &user_id) != CH_OK) {
+            const struct person_mention *m = NULL;
+            for (size_t i = 0; i < npeople && !m; i++)
+                if (people[i].id == id)
+                    m = &people[i];
+            if (m)
+                adapter_render_person(a, m->user_id, m->name, out);
+            else
                 buf_adds(out, "someone");
-                continue;
-            }
-            adapter_render_person(a, user_id, name, out);
         } else if (kind == 'c') {
             struct campaign_place cp;
             if (rec_campaign_place(core->store, ar, id, platform, &cp) ==

@@ -37,11 +37,18 @@ enum ch_status rec_identity_add(struct store *, const char *platform,
 /* The person's user id on platform, or NULL. */
 char          *rec_identity_of(struct store *, struct arena *,
                                int64_t person_id, const char *platform);
-/* What a mention of a person needs, in one lookup: their name and their
- * user id on platform (NULL when they have none there). */
-enum ch_status rec_person_mention(struct store *, struct arena *,
-                                  int64_t person_id, const char *platform,
-                                  char **name, char **user_id);
+/* What a mention of a person needs: their name and their user id on a
+ * platform (NULL when they have none there). */
+struct person_mention {
+    int64_t id;
+    char   *name;
+    char   *user_id;
+};
+/* The mentions of the people in ids (a JSON array of person ids), in one
+ * query; ids of people that do not exist are left out. */
+enum ch_status rec_person_mentions(struct store *, struct arena *,
+                                   const char *ids_json, const char *platform,
+                                   struct person_mention **out, size_t *n);
 enum ch_status rec_person_set_name(struct store *, int64_t id,
                                    const char *name);
 enum ch_status rec_person_set_tz(struct store *, int64_t id, const char *tz,

@@ -104,34 +104,28 @@ rec_identity_of(struct store *st, struct arena *a, int64_t person_id,
     return id;
 }
 
-struct mention {
-    char *name;
-    char *user_id;
-};
-
 static void
 read_mention(struct arena *a, sqlite3_stmt *s, void *row)
 {
-    struct mention *m = row;
-    m->name = store_col_text(a, s, 0);
-    m->user_id = store_col_text(a, s, 1);
+    struct person_mention *m = row;
+    m->id = sqlite3_column_int64(s, 0);
+    m->name = store_col_text(a, s, 1);
+    m->user_id = store_col_text(a, s, 2);
 }
 
 enum ch_status
-rec_person_mention(struct store *st, struct arena *a, int64_t person_id,
-                   const char *platform, char **name, char **user_id)
+rec_person_mentions(struct store *st, struct arena *a, const char *ids_json,
+                    const char *platform, struct person_mention **out,
+                    size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "SELECT p.name, (SELECT user_id FROM identities"
+        st, "SELECT p.id, p.name, (SELECT user_id FROM identities"
             "  WHERE person_id = p.id AND platform = ?2 LIMIT 1)"
-            " FROM people p WHERE p.id = ?1");
-    sqlite3_bind_int64(s, 1, person_id);
+            " FROM json_each(?1) j JOIN people p ON p.id = j.value");
+    store_bind_text(s, 1, ids_json);
     store_bind_text(s, 2, platform);
-    struct mention m = { 0 };
-    enum ch_status r = store_row(st, a, s, read_mention, &m, "mention");
-    *name = m.name;
-    *user_id = m.user_id;
-    return r;
+    return store_rows(st, a, s, read_mention, sizeof(**out), (void **)out, n,
+                      "mentions");
 }
 
 enum ch_status

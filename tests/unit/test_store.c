@@ -917,18 +917,27 @@ people_and_identities(void **state)
                      CH_NOT_FOUND);
     assert_string_equal(rec_identity_of(st, a, carol, "slack"), "U1");
     assert_null(rec_identity_of(st, a, carol, "console"));
-    /* A mention: the name, and the user id on that platform if any. */
-    char *name = NULL, *uid = NULL;
-    assert_int_equal(rec_person_mention(st, a, carol, "slack", &name, &uid),
+    /* Mentions: the name, and the user id on that platform if any; a
+     * person who does not exist is left out. */
+    struct person_mention *m;
+    size_t nm;
+    char ids[64];
+    snprintf(ids, sizeof(ids), "[%lld,777,%lld]", (long long)carol,
+             (long long)carol);
+    assert_int_equal(rec_person_mentions(st, a, ids, "slack", &m, &nm), CH_OK);
+    assert_int_equal(nm, 2);
+    assert_int_equal(m[0].id, carol);
+    assert_string_equal(m[0].name, "Carol Jones");
+    assert_string_equal(m[0].user_id, "U1");
+    assert_int_equal(m[1].id, carol);
+    assert_int_equal(rec_person_mentions(st, a, ids, "console", &m, &nm),
                      CH_OK);
-    assert_string_equal(name, "Carol Jones");
-    assert_string_equal(uid, "U1");
-    assert_int_equal(rec_person_mention(st, a, carol, "console", &name,
-                                        &uid), CH_OK);
-    assert_string_equal(name, "Carol Jones");
-    assert_null(uid);
-    assert_int_equal(rec_person_mention(st, a, 777, "slack", &name, &uid),
-                     CH_NOT_FOUND);
+    assert_int_equal(nm, 2);
+    assert_string_equal(m[0].name, "Carol Jones");
+    assert_null(m[0].user_id);
+    assert_int_equal(rec_person_mentions(st, a, "[777]", "slack", &m, &nm),
+                     CH_OK);
+    assert_int_equal(nm, 0);
 
     /* By name, case-insensitively, or by any platform handle. */
     struct person *found;
