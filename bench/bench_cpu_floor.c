@@ -257,17 +257,21 @@ wakeups_per_1000(int n)
 int
 main(int argc, char **argv)
 {
-    int n = 2000;
-    if (argc == 3 && strcmp(argv[1], "--commands") == 0)
-        n = atoi(argv[2]);
-    if (n < 1) {
+    long n = 2000;
+    char *end = NULL;
+    bool ok = argc == 1;
+    if (argc == 3 && strcmp(argv[1], "--commands") == 0) {
+        n = strtol(argv[2], &end, 10);
+        ok = *end == '\0' && n >= 1 && n <= 1000000;
+    }
+    if (!ok) {
         fprintf(stderr, "usage: bench_cpu_floor [--commands N]\n");
         return 2;
     }
-    double store = storage_per_1000(n);
-    double http = http_per_1000(n, false);
-    double http_paced = http_per_1000(n, true);
-    double wakes = wakeups_per_1000(n);
+    double store = storage_per_1000((int)n);
+    double http = http_per_1000((int)n, false);
+    double http_paced = http_per_1000((int)n, true);
+    double wakes = wakeups_per_1000((int)n);
     if (store < 0 || http < 0 || http_paced < 0)
         return 1;
     printf("CPU seconds per 1000 (the daemon's target: 0.3 per 1000 "
