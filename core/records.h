@@ -45,7 +45,7 @@ struct person_mention {
     char   *user_id;
 };
 /* The mentions of the people in ids (a JSON array of person ids), in one
- * query; ids of people that do not exist are left out. */
+ * query, each person once; ids of people that do not exist are left out. */
 enum ch_status rec_person_mentions(struct store *, struct arena *,
                                    const char *ids_json, const char *platform,
                                    struct person_mention **out, size_t *n);

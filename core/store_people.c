@@ -121,7 +121,7 @@ rec_person_mentions(struct store *st, struct arena *a, const char *ids_json,
     sqlite3_stmt *s = store_stmt(
         st, "SELECT p.id, p.name, (SELECT user_id FROM identities"
             "  WHERE person_id = p.id AND platform = ?2 LIMIT 1)"
-            " FROM json_each(?1) j JOIN people p ON p.id = j.value");
+            " FROM people p WHERE p.id IN (SELECT value FROM json_each(?1))");
     store_bind_text(s, 1, ids_json);
     store_bind_text(s, 2, platform);
     return store_rows(st, a, s, read_mention, sizeof(**out), (void **)out, n,
