@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -30,11 +31,17 @@
  * regrow the heap on every request. */
 #define HTTP_SPARE_EASY 8
 
+/* A socket curl told us to watch.  When curl stops watching it (an idle
+ * kept-alive connection), its watch is paused and kept, parked, until the
+ * socket is closed (close_socket): the next request on the connection
+ * resumes it instead of setting up a new watch, which costs libuv four
+ * epoll_ctl calls per request. */
 struct http_sock {
     struct http_sock  *next, *prev;
     struct http       *http;
     struct loop_watch *watch;
     curl_socket_t      fd;
+    bool               parked;
 };
 
 enum call_state {
@@ -139,6 +146,18 @@ sock_unlink_free(struct http *h, struct http_sock *hs)
 }
 
 static int
+close_socket(void *arg, curl_socket_t s)
+{
+    struct http *h = arg;
+    for (struct http_sock *hs = h->socks; hs; hs = hs->next)
+        if (hs->fd == s) {
+            sock_unlink_free(h, hs);
+            break;
+        }
+    return close(s);
+}
+
+static int
 sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
     struct http *h = userp;
@@ -148,10 +167,19 @@ sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
     (void)easy;
     if (what == CURL_POLL_REMOVE) {
         if (hs) {
-            sock_unlink_free(h, hs);
+            loop_watch_set(hs->watch, 0);
+            hs->parked = true;
             curl_multi_assign(h->multi, s, NULL);
         }
         return 0;
+    }
+    if (!hs) {
+        for (hs = h->socks; hs && !(hs->parked && hs->fd == s); hs = hs->next)
+            ;
+        if (hs) {
+            hs->parked = false;
+            curl_multi_assign(h->multi, s, hs);
+        }
     }
     if (!hs) {
         hs = xcalloc(1, sizeof(*hs));
@@ -522,6 +550,8 @@ http_request(struct http *h, const struct http_request *rq,
     curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(c->easy, CURLOPT_HEADERFUNCTION, header_cb);
     curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, c);
+    curl_easy_setopt(c->easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+    curl_easy_setopt(c->easy, CURLOPT_CLOSESOCKETDATA, h);
     if (h->ca_file)
         curl_easy_setopt(c->easy, CURLOPT_CAINFO, h->ca_file);
     if (h->insecure) {

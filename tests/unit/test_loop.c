@@ -92,6 +92,7 @@ struct srv_pss {
     bool              close_pending;
     bool              close_sent;
     size_t            big_total, big_sent;
+    bool              close_after;    /* /bye: close the TCP once answered */
 };
 
 /* What the server saw, for the assertions. */
@@ -133,6 +134,7 @@ srv_clear(struct srv_pss *p)
     free(p->resp);
     p->resp = NULL;
     buf_free(&p->body_in);
+    p->close_after = false;
 }
 
 struct srv_hdr {
@@ -180,6 +182,9 @@ srv_respond(struct lws *wsi, struct srv_pss *p)
     } else if (strcmp(p->path, "/big") == 0) {
         for (int i = 0; i < 8192; i++)
             buf_addc(&body, 'b');
+    } else if (strcmp(p->path, "/bye") == 0) {
+        buf_adds(&body, "bye");
+        p->close_after = true;
     } else {
         status = 404;
         buf_adds(&body, "not found");
@@ -322,7 +327,7 @@ srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         free(p->resp);
         p->resp = NULL;
         buf_free(&p->body_in);
-        if (lws_http_transaction_completed(wsi))
+        if (p->close_after || lws_http_transaction_completed(wsi))
             return -1;
         return 0;
     case LWS_CALLBACK_CLOSED_HTTP:
@@ -1362,6 +1367,76 @@ test_http(void **state)
     assert_int_equal(ht.cancelled_called, 0);
 }
 
+/* Requests one at a time with a pause between them, so each finds its
+ * kept-alive connection idle (http.c parks the idle socket's watch and
+ * resumes it), and twice the server closes the connection after
+ * answering without saying so: the next request finds it dead, curl
+ * closes it (the parked watch goes with it) and connects again, maybe on
+ * the same descriptor number. */
+static const char *const idle_paths[] = {
+    "/data?i=1", "/data?i=2", "/bye", "/data?i=3", "/data?i=4", "/bye",
+    "/data?i=5",
+};
+#define IDLE_STEPS (sizeof(idle_paths) / sizeof(idle_paths[0]))
+
+struct idle {
+    struct env        *e;
+    struct loop_timer *pause;
+    size_t             step;
+    size_t             ok;
+};
+
+static void idle_send(void *arg);
+
+static void
+idle_done(void *arg, const struct http_response *res)
+{
+    struct idle *t = arg;
+    const char *path = idle_paths[t->step];
+    char want[32];
+    if (strcmp(path, "/bye") == 0)
+        snprintf(want, sizeof(want), "bye");
+    else
+        snprintf(want, sizeof(want), "data:%s", strchr(path, '=') + 1);
+    if (res->error == HTTP_ERR_NONE && res->status == 200 &&
+        strcmp(res->body, want) == 0)
+        t->ok++;
+    else
+        print_error("step %zu (%s): status %ld, error %d, body \"%s\"\n",
+                    t->step, path, res->status, (int)res->error, res->body);
+    if (++t->step < IDLE_STEPS) {
+        loop_timer_arm(t->pause, 30);
+        return;
+    }
+    loop_timer_free(t->pause);
+    env_done(t->e);
+}
+
+static void
+idle_send(void *arg)
+{
+    struct idle *t = arg;
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", t->e->port,
+             idle_paths[t->step]);
+    struct http_request rq = { .method = HTTP_GET, .url = url };
+    assert_non_null(http_request(t->e->http, &rq, idle_done, t));
+}
+
+static void
+test_http_idle_connections(void **state)
+{
+    struct env e;
+    (void)state;
+    env_init(&e, false);
+    struct idle t = { .e = &e };
+    t.pause = loop_timer_new(e.loop, idle_send, &t);
+    idle_send(&t);
+    env_run(&e);
+    assert_int_equal(t.ok, IDLE_STEPS);
+    assert_int_equal(srv.http_requests, (int)IDLE_STEPS);
+}
+
 /* http_free() from inside a completion callback drops the rest quietly. */
 struct hf {
     struct env        *e;
@@ -1485,6 +1560,7 @@ main(void)
         cmocka_unit_test(test_ws_close_timeout),
         cmocka_unit_test(test_ws_free_outside_callback),
         cmocka_unit_test(test_http),
+        cmocka_unit_test(test_http_idle_connections),
         cmocka_unit_test(test_http_free_in_callback),
         cmocka_unit_test(test_http_form),
         cmocka_unit_test(test_tls),
