@@ -117,7 +117,7 @@ on_watch(void *arg, int fd, unsigned events)
         flags |= CURL_CSELECT_OUT;
     if (events & LOOP_ERROR)
         flags |= CURL_CSELECT_ERR;
-    /* hs may be freed inside (CURL_POLL_REMOVE); h may not. */
+    /* hs may be freed inside (curl closing the socket); h may not. */
     curl_multi_socket_action(h->multi, fd, flags, &running);
     check_done(h);
 }
@@ -452,8 +452,8 @@ teardown(struct http *h)
     struct http_call *c;
 
     /* pitfall 6: remove, then clean up each easy handle; the multi last.
-     * curl_multi_cleanup() reports CURL_POLL_REMOVE for the connections it
-     * still caches, which closes their watches. */
+     * curl_multi_cleanup() closes the connections it still caches, which
+     * frees their watches (close_socket); any left are freed after it. */
     while ((c = h->calls)) {
         curl_multi_remove_handle(h->multi, c->easy);
         call_unlink(c);
