@@ -34,14 +34,13 @@
 /* A socket curl told us to watch.  When curl stops watching it (an idle
  * kept-alive connection), its watch is paused and kept, parked, until the
  * socket is closed (close_socket): the next request on the connection
- * resumes it instead of setting up a new watch, which costs libuv four
- * epoll_ctl calls per request. */
+ * resumes it instead of setting up a new watch, which costs libuv an
+ * ioctl and a few epoll_ctl calls per request. */
 struct http_sock {
     struct http_sock  *next, *prev;
     struct http       *http;
     struct loop_watch *watch;
     curl_socket_t      fd;
-    bool               parked;
 };
 
 enum call_state {
@@ -145,15 +144,22 @@ sock_unlink_free(struct http *h, struct http_sock *hs)
     free(hs);
 }
 
+static struct http_sock *
+sock_by_fd(struct http *h, curl_socket_t s)
+{
+    struct http_sock *hs = h->socks;
+    while (hs && hs->fd != s)
+        hs = hs->next;
+    return hs;
+}
+
 static int
 close_socket(void *arg, curl_socket_t s)
 {
     struct http *h = arg;
-    for (struct http_sock *hs = h->socks; hs; hs = hs->next)
-        if (hs->fd == s) {
-            sock_unlink_free(h, hs);
-            break;
-        }
+    struct http_sock *hs = sock_by_fd(h, s);
+    if (hs)
+        sock_unlink_free(h, hs);
     return close(s);
 }
 
@@ -167,33 +173,27 @@ sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
     (void)easy;
     if (what == CURL_POLL_REMOVE) {
         if (hs) {
-            loop_watch_set(hs->watch, 0);
-            hs->parked = true;
+            loop_watch_set(hs->watch, 0);     /* parked */
             curl_multi_assign(h->multi, s, NULL);
         }
         return 0;
     }
     if (!hs) {
-        for (hs = h->socks; hs && !(hs->parked && hs->fd == s); hs = hs->next)
-            ;
-        if (hs) {
-            hs->parked = false;
-            curl_multi_assign(h->multi, s, hs);
+        hs = sock_by_fd(h, s);      /* parked since curl last watched it */
+        if (!hs) {
+            hs = xcalloc(1, sizeof(*hs));
+            hs->http = h;
+            hs->fd = s;
+            hs->watch = loop_watch_new(h->loop, (int)s, on_watch, hs);
+            if (!hs->watch) {
+                free(hs);
+                return -1;
+            }
+            hs->next = h->socks;
+            if (h->socks)
+                h->socks->prev = hs;
+            h->socks = hs;
         }
-    }
-    if (!hs) {
-        hs = xcalloc(1, sizeof(*hs));
-        hs->http = h;
-        hs->fd = s;
-        hs->watch = loop_watch_new(h->loop, (int)s, on_watch, hs);
-        if (!hs->watch) {
-            free(hs);
-            return -1;
-        }
-        hs->next = h->socks;
-        if (h->socks)
-            h->socks->prev = hs;
-        h->socks = hs;
         curl_multi_assign(h->multi, s, hs);
     }
     if (what & CURL_POLL_IN)
