@@ -265,10 +265,12 @@ record_one(struct core *core, const struct report *r)
     struct outbox_row row;
     if (r->status == CH_OK || r->status == CH_DUPLICATE ||
         r->status == CH_UNSUPPORTED) {
-        /* The common case: marked sent without reading the row first. */
-        if (rec_outbox_sent(core->store, ar, r->id, r->ref, r->at, &row) ==
-                CH_OK &&
-            strcmp(row.kind, "create_channel") == 0 && r->ref)
+        /* The common case: marked sent without reading the row first; read
+         * back only with a platform reference, which a created channel
+         * has (its id). */
+        if (rec_outbox_sent(core->store, ar, r->id, r->ref, r->at,
+                            r->ref ? &row : NULL) == CH_OK &&
+            r->ref && strcmp(row.kind, "create_channel") == 0)
             rec_channel_set_id(core->store, row.campaign_id, row.platform,
                                r->ref);
         arena_reset(ar);

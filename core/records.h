@@ -247,8 +247,8 @@ enum ch_status rec_outbox_by_platform_ref(struct store *, struct arena *,
                                           const char *platform,
                                           const char *platform_ref,
                                           struct outbox_row *);
-/* Mark a pending row sent; *was gets its platform, kind and campaign (in
- * a.).  CH_NOT_FOUND when no such row is pending. */
+/* Mark a pending row sent; *was (unless NULL) gets its platform, kind and
+ * campaign (in a.).  CH_NOT_FOUND when no such row is pending. */
 enum ch_status rec_outbox_sent(struct store *, struct arena *, int64_t id,
                                const char *platform_ref, int64_t now,
                                struct outbox_row *was);

@@ -142,6 +142,8 @@ rec_outbox_sent(struct store *st, struct arena *a, int64_t id,
         return r;
     if (store_changes(st) == 0)
         return CH_NOT_FOUND;
+    if (was == NULL)
+        return CH_OK;
     s = store_stmt(st, "SELECT platform, kind, campaign_id FROM outbox"
                        " WHERE id = ?");
     sqlite3_bind_int64(s, 1, id);
