@@ -587,13 +587,19 @@ apply_admin(struct parse *p, struct config *c, const struct value *v)
 void
 config_add_admin(struct config *c, const char *who)
 {
+    /* A bare name is a console speaker: on Slack or Discord anyone can
+     * choose a display name, so admins there are ids.  The core reads
+     * every admin as platform:id. */
+    char *ref = strchr(who, ':') ? xstrdup(who) : xasprintf("console:%s", who);
     /* Naming someone twice changes nothing, so it is not worth an error. */
     for (size_t i = 0; i < c->core.nadmins; i++)
-        if (strcmp(c->own_admins[i], who) == 0)
+        if (strcmp(c->own_admins[i], ref) == 0) {
+            free(ref);
             return;
+        }
     c->own_admins = xrealloc(c->own_admins, c->core.nadmins + 1,
                              sizeof(*c->own_admins));
-    c->own_admins[c->core.nadmins++] = xstrdup(who);
+    c->own_admins[c->core.nadmins++] = ref;
     c->core.admins = (const char *const *)c->own_admins;
 }
 
@@ -1445,9 +1451,7 @@ config_new_default(void)
 {
     struct config *c = config_base();
     c->demo_workspace = true;
-    c->own_admins = xcalloc(1, sizeof(*c->own_admins));
-    c->own_admins[0] = xstrdup("admin");
-    c->core.nadmins = 1;
+    config_add_admin(c, "admin");
     link_core(c);
     return c;
 }

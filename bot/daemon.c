@@ -13,11 +13,9 @@
 #include "adapters/common/http.h"
 #include "adapters/common/ws.h"
 #include "adapters/console/console.h"
-#include "adapters/discord/discord.h"
-#include "adapters/slack/slack.h"
 #include "bot/config.h"
 #include "bot/loop.h"
-#include "bot/platform.h"
+#include "bot/platforms.h"
 #include "bot/seed.h"
 #include "core/arena.h"
 #include "core/core.h"
@@ -32,13 +30,6 @@
 #define MAX_SLEEP_MS (60 * 1000)
 /* How long platforms may take to finish in-flight work on SIGTERM. */
 #define DRAIN_MS (10 * 1000)
-
-/* Every platform chorus can run on; `chorus run` starts the wanted ones. */
-static const struct platform_ops *const platforms[] = {
-    &discord_platform,
-    &slack_platform,
-    NULL,
-};
 
 #define MAX_PLATFORMS 4
 
@@ -55,11 +46,10 @@ struct daemon {
     struct loop_signal *sig_term;
     struct loop_signal *sig_int;
     struct loop_signal *sig_hup;
-    struct console     *console;
+    struct adapter     *console;
     struct ws_ctx      *ws;
     struct http        *http;
-    struct platform_env env;
-    const struct platform_ops *pops[MAX_PLATFORMS];
+    struct adapter_env  env;
     struct adapter     *padapters[MAX_PLATFORMS];
     size_t              nplatforms;
     size_t              stopping_platforms;
@@ -139,6 +129,13 @@ on_drain_deadline(void *arg)
     finish_shutdown(d);
 }
 
+/* The console has nothing in flight: it stops at once. */
+static void
+console_stopped(void *arg)
+{
+    (void)arg;
+}
+
 static void
 begin_shutdown(struct daemon *d, const char *why)
 {
@@ -147,7 +144,7 @@ begin_shutdown(struct daemon *d, const char *why)
     d->stopping = true;
     log_info("daemon", "stopping: %s", why);
     if (d->console)
-        console_stop(d->console);
+        adapter_stop(d->console, 0, console_stopped, d);
     /* Hand out what is still pending; the console delivers at once.
      * Rows a platform did not accept stay in the outbox for next time. */
     if (d->core)
@@ -167,7 +164,7 @@ begin_shutdown(struct daemon *d, const char *why)
     loop_timer_arm(d->drain_timer, DRAIN_MS + 1000);
     int64_t deadline = loop_now_ms(d->loop) + DRAIN_MS;
     for (size_t i = 0; i < d->nplatforms; i++)
-        d->pops[i]->stop(d->padapters[i], deadline, platform_stopped, d);
+        adapter_stop(d->padapters[i], deadline, platform_stopped, d);
 }
 
 static void
@@ -332,13 +329,16 @@ teardown(struct daemon *d)
 {
     for (size_t i = 0; i < d->nplatforms; i++) {
         core_detach(d->core, d->padapters[i]);
-        d->pops[i]->free(d->padapters[i]);
+        adapter_free(d->padapters[i]);
     }
     if (d->http)
         http_free(d->http);
     if (d->ws)
         ws_ctx_free(d->ws);
-    console_free(d->console);
+    if (d->console) {
+        core_detach(d->core, d->console);
+        adapter_free(d->console);
+    }
     core_free(d->core);
     if (d->loop)
         loop_free(d->loop);
@@ -348,16 +348,42 @@ teardown(struct daemon *d)
 
 /* --- chorus console ------------------------------------------------------- */
 
+/* After each line: hand out what it said (synchronously, so the
+ * transcript reads in order) and re-arm the timer. */
 static void
 console_after_line(void *arg)
 {
-    arm(arg);
+    struct daemon *d = arg;
+    core_flush(d->core);
+    arm(d);
 }
 
 static void
 console_eof(void *arg)
 {
     begin_shutdown(arg, "end of input");
+}
+
+/* `~`: run everything due up to target, each job at its own time. */
+static void
+console_advance(void *arg, int64_t target)
+{
+    struct daemon *d = arg;
+    struct sim_clock *sim = &d->sim;
+    for (int guard = 0; guard < 1000000; guard++) {
+        int64_t next = core_next_due(d->core);
+        if (next > target)
+            break;
+        if (next > sim->now_ms)
+            sim->now_ms = next;
+        int ran = core_tick(d->core);
+        core_flush(d->core);
+        if (ran == 0 && core_next_due(d->core) <= sim->now_ms)
+            break;   /* nothing runnable now: a stuck retry; move on */
+    }
+    sim->now_ms = target;
+    core_tick(d->core);
+    core_flush(d->core);
 }
 
 static void
@@ -404,11 +430,18 @@ daemon_console(const struct daemon_options *opt)
         .sim = d.simulated ? &d.sim : NULL,
         .after_line = console_after_line,
         .at_eof = console_eof,
+        .advance = console_advance,
         .arg = &d,
     };
-    d.console = console_new(d.core, &co);
+    d.env = (struct adapter_env){ .loop = d.loop, .core = d.core, .arg = &d };
+    d.console = console_new(&co, &d.env);
     bool fresh = database_is_new(d.core);
-    core_attach(d.core, console_adapter(d.console));
+    struct ch_error err = { 0 };
+    if (core_attach(d.core, d.console, &err) != CH_OK) {
+        fprintf(stderr, "chorus: console: %s\n", err.user);
+        teardown(&d);
+        return 1;
+    }
     if (fresh && d.cfg->demo_workspace && !opt->empty)
         seed_demo(&d);
     if (interactive) {
@@ -420,7 +453,7 @@ daemon_console(const struct daemon_options *opt)
         fflush(stdout);
     }
     core_flush(d.core);
-    if (console_start(d.console, d.loop) != 0) {
+    if (adapter_start(d.console) != 0) {
         fprintf(stderr, "chorus: cannot read standard input\n");
         begin_shutdown(&d, "no input");
         d.exit_code = 1;
@@ -428,7 +461,6 @@ daemon_console(const struct daemon_options *opt)
     arm(&d);
     if (loop_run(d.loop) != 0)
         log_warn("daemon", "the loop ended with handles still open");
-    core_detach(d.core, console_adapter(d.console));
     int rc = d.exit_code;
     teardown(&d);
     return rc;
@@ -506,11 +538,11 @@ daemon_run_with(const struct daemon_options *opt,
             return 1;
         }
     }
-    const struct platform_ops *wanted[MAX_PLATFORMS];
+    size_t wanted[MAX_PLATFORMS];
     size_t nwanted = 0;
-    for (size_t i = 0; platforms[i] && nwanted < MAX_PLATFORMS; i++)
-        if (platforms[i]->wanted(d.cfg))
-            wanted[nwanted++] = platforms[i];
+    for (size_t i = 0; platforms_name(i) && nwanted < MAX_PLATFORMS; i++)
+        if (platforms_wanted(i, d.cfg))
+            wanted[nwanted++] = i;
     if (nwanted == 0) {
         fprintf(stderr,
                 "chorus: no platform to run: enable slack or discord in the "
@@ -537,24 +569,29 @@ daemon_run_with(const struct daemon_options *opt,
         d.exit_code = 1;
         begin_shutdown(&d, "start-up failed");
     }
-    d.env = (struct platform_env){
+    d.env = (struct adapter_env){
         .loop = d.loop, .ws = d.ws, .http = d.http, .core = d.core,
-        .cfg = d.cfg, .kick = kick, .fatal = platform_fatal, .arg = &d,
+        .kick = kick, .fatal = platform_fatal, .arg = &d,
     };
     for (size_t i = 0; i < nwanted && !d.stopping; i++) {
+        const char *name = platforms_name(wanted[i]);
         struct ch_error err = { 0 };
-        struct adapter *a = wanted[i]->create(&d.env, &err);
+        struct adapter *a = platforms_new(wanted[i], d.cfg, &d.env, &err);
         if (a == NULL) {
-            fprintf(stderr, "chorus: %s: %s\n", wanted[i]->name, err.user);
+            fprintf(stderr, "chorus: %s: %s\n", name, err.user);
             d.exit_code = 1;
             begin_shutdown(&d, "start-up failed");
             break;
         }
-        d.pops[d.nplatforms] = wanted[i];
         d.padapters[d.nplatforms++] = a;
-        core_attach(d.core, a);
-        if (wanted[i]->start(a) != 0) {
-            fprintf(stderr, "chorus: %s: cannot start\n", wanted[i]->name);
+        if (core_attach(d.core, a, &err) != CH_OK) {
+            fprintf(stderr, "chorus: %s: %s\n", name, err.user);
+            d.exit_code = 1;
+            begin_shutdown(&d, "start-up failed");
+            break;
+        }
+        if (adapter_start(a) != 0) {
+            fprintf(stderr, "chorus: %s: cannot start\n", name);
             d.exit_code = 1;
             begin_shutdown(&d, "start-up failed");
         }

@@ -1,10 +1,11 @@
+/* The wrappers around struct adapter_ops: defaults for empty slots. */
 #include "adapter.h"
 
 #include "buf.h"
 #include "log.h"
 #include "when.h"
 
-const char *const out_kind_names[] = {
+const char *const adapter_kind_names[] = {
     [OUT_REPLY] = "reply",
     [OUT_POST] = "post",
     [OUT_DM] = "dm",
@@ -17,47 +18,41 @@ const char *const out_kind_names[] = {
     NULL,
 };
 
+enum ch_status
+adapter_check(const struct adapter *a, struct ch_error *err)
+{
+    const struct adapter_ops *o = a ? a->ops : NULL;
+    if (o == NULL || o->name == NULL || !*o->name)
+        return ch_fail(err, CH_INVALID, "an adapter without a name");
+    if (o->version != ADAPTER_OPS_VERSION)
+        return ch_fail(err, CH_INVALID, "adapter %s has interface version "
+                       "%u; this build needs %u", o->name, o->version,
+                       ADAPTER_OPS_VERSION);
+    if (o->deliver == NULL)
+        return ch_fail(err, CH_INVALID, "adapter %s cannot deliver", o->name);
+    return CH_OK;
+}
+
 const char *
 adapter_name(const struct adapter *a)
 {
     return a->ops->name;
 }
 
-typedef enum ch_status deliver_fn(struct adapter *, const struct out_msg *);
+unsigned
+adapter_caps(const struct adapter *a)
+{
+    return a->ops->caps;
+}
 
 enum ch_status
 adapter_deliver(struct adapter *a, const struct out_msg *m)
 {
-    const struct adapter_ops *o = a->ops;
-    deliver_fn *fn = NULL;
-    switch (m->kind) {
-    case OUT_REPLY: fn = o->reply ? o->reply : o->dm; break;
-    case OUT_POST: fn = o->post; break;
-    case OUT_DM: fn = o->dm; break;
-    case OUT_UPDATE: fn = o->update; break;
-    case OUT_CREATE_CHANNEL: fn = o->create_channel; break;
-    case OUT_INVITE: fn = o->invite; break;
-    case OUT_PIN: fn = o->pin; break;
-    case OUT_TOPIC: fn = o->set_topic; break;
-    case OUT_LOOKUP: fn = o->lookup_user; break;
-    case OUT_KIND_COUNT: break;
-    }
-    if (fn)
-        return fn(a, m);
-    /* A platform without pins, topics, edits or lookups loses nothing the
-     * core depends on: the core treats these as done. */
-    switch (m->kind) {
-    case OUT_UPDATE:
-    case OUT_PIN:
-    case OUT_TOPIC:
-    case OUT_LOOKUP:
-    case OUT_INVITE:
-        log_debug("adapter", "%s: %s not supported, skipped", o->name,
-                  out_kind_names[m->kind]);
-        return CH_UNSUPPORTED;
-    default:
-        return CH_INTERNAL;
-    }
+    enum ch_status s = a->ops->deliver(a, m);
+    if (s == CH_UNSUPPORTED)
+        log_debug("adapter", "%s: %s not supported, skipped", a->ops->name,
+                  adapter_kind_names[m->kind]);
+    return s;
 }
 
 enum ch_status
@@ -98,4 +93,27 @@ adapter_render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
     char text[64];
     when_format(utc_ms, "UTC", WHEN_LONG, text, sizeof(text));
     buf_adds(out, text);
+}
+
+int
+adapter_start(struct adapter *a)
+{
+    return a->ops->start ? a->ops->start(a) : 0;
+}
+
+void
+adapter_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
+             void *arg)
+{
+    if (a->ops->stop)
+        a->ops->stop(a, deadline_ms, done, arg);
+    else
+        done(arg);
+}
+
+void
+adapter_free(struct adapter *a)
+{
+    if (a && a->ops->free)
+        a->ops->free(a);
 }

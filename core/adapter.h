@@ -1,30 +1,45 @@
 /*
- * adapter: the one interface between the core and a chat platform.
+ * adapter: the one interface between chorus and a chat platform.
  *
- * Outbound, the core calls an adapter through this small table of
- * function pointers, always via the adapter_*() wrappers below, never
- * a->ops->x directly: a slot left NULL gets a default there (a platform
- * without pins or topics just skips them), so core code never tests for
- * NULL.  Every message the core sends was first written to the outbox
- * table; the core hands each pending row to its platform's adapter with
- * one of these calls and the adapter reports the outcome later with
- * core_delivered() (see core.h).  Delivery calls are asynchronous:
- *   CH_OK        accepted; core_delivered() follows exactly once
- *   CH_BUSY      not now (not connected, queue full): offered again later
- *   CH_UNSUPPORTED  the platform has no such thing (pins, topics): the
- *                row is marked sent, nothing is lost
- *   other        refused for good; the row is marked failed
+ * Every platform (console, Slack, Discord) is one struct adapter whose
+ * first member points at one const struct adapter_ops.  The core checks
+ * the table's version at core_attach() and calls it only through the
+ * adapter_*() wrappers below, never a->ops->x: a slot left NULL gets a
+ * default there, so no caller tests for NULL.
+ *
+ * Outbound.  Everything the core says was first written to the outbox
+ * table.  The core hands each pending row to its platform with
+ * adapter_deliver(); the message kind says what it is.  Delivery is
+ * asynchronous and the adapter reports the outcome with core_delivered()
+ * (core.h), exactly once per CH_OK:
+ *   CH_OK           accepted; core_delivered() follows
+ *   CH_BUSY         not now (not connected, stopping): offered again later
+ *   CH_UNSUPPORTED  the platform has no such thing (pins, topics): the row
+ *                   is marked sent, nothing is lost
+ *   other           refused for good; the row is marked failed
+ * The reply to an event is handed back by core_handle_event() itself
+ * (struct core_result), rendered for the event's platform, so a platform
+ * that must answer in-band (Slack's ack, Discord's interaction callback)
+ * never waits for, or intercepts, a flush.
+ *
  * Inbound, an adapter turns platform events into struct core_event and
- * calls core_handle_event() (the one entry point).
+ * calls core_handle_event(), the one entry point.
  *
  * Campaign channels are a core concept: the core names them by campaign
  * (slug) and the adapter maps them to platform channels, reporting the
  * platform id it created through core_delivered().
  *
+ * Lifecycle, one rule for every platform: the platform's own *_new()
+ * creates it from a small options struct (which it copies: nothing of
+ * the caller's is kept), start() begins, stop() finishes politely and
+ * then calls done(), free() releases.  free() without stop() is allowed
+ * once the loop has ended (the daemon's teardown after a failed start).
+ *
  * Ownership: the adapter owns itself; the core borrows it from
  * core_attach() until core_detach().  struct out_msg and everything it
  * points to are borrowed for the duration of the call only.
- * Versioning: fields are only ever appended to adapter_ops.
+ * Versioning: fields are only ever appended to adapter_ops, and a new
+ * field raises ADAPTER_OPS_VERSION.
  */
 #ifndef CHORUS_ADAPTER_H
 #define CHORUS_ADAPTER_H
@@ -49,7 +64,7 @@ enum out_kind {
     OUT_LOOKUP,          /* look up a user's profile (name, time zone) */
     OUT_KIND_COUNT
 };
-extern const char *const out_kind_names[];
+extern const char *const adapter_kind_names[];
 
 /* A button is a pre-filled command: pressing it runs `command` as the
  * presser, through the same parser and permission checks as typed text.
@@ -81,33 +96,27 @@ struct out_msg {
     int                      private_channel; /* OUT_CREATE_CHANNEL */
 };
 
-/* Capabilities, for the core's wording (e.g. "press Approve or type ..."). */
+/* What a platform can do, for the core's choices and wording. */
 enum {
     ADAPTER_CAP_BUTTONS = 1u << 0,
     ADAPTER_CAP_EPHEMERAL = 1u << 1,
     ADAPTER_CAP_PIN = 1u << 2,
     ADAPTER_CAP_LOCAL_TIME = 1u << 3,  /* renders times in each reader's zone */
+    ADAPTER_CAP_PROFILES = 1u << 4,    /* OUT_LOOKUP finds name and zone */
 };
 
-#define ADAPTER_OPS_V1 1
+#define ADAPTER_OPS_VERSION 2
 
 struct adapter_ops {
-    unsigned    version;     /* ADAPTER_OPS_V1 */
-    const char *name;        /* the platform: "slack", "discord", "console" */
+    unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */
+    const char *name;        /* the platform, as events and outbox rows name it */
     unsigned    caps;
-    enum ch_status (*reply)(struct adapter *, const struct out_msg *);
-    enum ch_status (*post)(struct adapter *, const struct out_msg *);
-    enum ch_status (*dm)(struct adapter *, const struct out_msg *);
-    enum ch_status (*update)(struct adapter *, const struct out_msg *);
-    enum ch_status (*create_channel)(struct adapter *, const struct out_msg *);
-    enum ch_status (*invite)(struct adapter *, const struct out_msg *);
-    enum ch_status (*pin)(struct adapter *, const struct out_msg *);
-    enum ch_status (*set_topic)(struct adapter *, const struct out_msg *);
-    enum ch_status (*lookup_user)(struct adapter *, const struct out_msg *);
+    /* Hand over one outbox row (see the top of this file). */
+    enum ch_status (*deliver)(struct adapter *, const struct out_msg *);
     /*
      * Synchronous directory lookup of a name someone typed ("bob"):
-     * write the platform user id to out and return CH_OK, or CH_NOT_FOUND.
-     * The console treats every name as a console identity.
+     * write the platform user id to out and return CH_OK, or CH_NOT_FOUND
+     * (the default: people are mentioned, not named).
      */
     enum ch_status (*find_user)(struct adapter *, const char *name,
                                 struct buf *out);
@@ -118,6 +127,14 @@ struct adapter_ops {
     void (*render_channel)(struct adapter *, const char *channel_id,
                            const char *slug, struct buf *out);
     void (*render_time)(struct adapter *, int64_t utc_ms, struct buf *out);
+    /* Lifecycle (see the top of this file).  start: 0, or -1 when the
+     * platform cannot run.  stop: take no more events, give deliveries in
+     * flight until deadline_ms (loop time), close, then call done(arg)
+     * once, from the loop. */
+    int  (*start)(struct adapter *);
+    void (*stop)(struct adapter *, int64_t deadline_ms,
+                 void (*done)(void *arg), void *arg);
+    void (*free)(struct adapter *);
 };
 
 /* Every adapter struct embeds this header first (container_of style). */
@@ -125,7 +142,11 @@ struct adapter {
     const struct adapter_ops *ops;
 };
 
-/* The wrappers the core calls; NULL slots get the defaults. */
+/* Is the table one this build can call?  CH_OK, or CH_INVALID with the
+ * reason in err. */
+enum ch_status adapter_check(const struct adapter *a, struct ch_error *err);
+
+/* The wrappers; NULL slots get the defaults. */
 enum ch_status adapter_deliver(struct adapter *a, const struct out_msg *m);
 enum ch_status adapter_find_user(struct adapter *a, const char *name,
                                  struct buf *out);
@@ -135,5 +156,12 @@ void adapter_render_channel(struct adapter *a, const char *channel_id,
                             const char *slug, struct buf *out);
 void adapter_render_time(struct adapter *a, int64_t utc_ms, struct buf *out);
 const char *adapter_name(const struct adapter *a);
+unsigned    adapter_caps(const struct adapter *a);
+int  adapter_start(struct adapter *a);
+/* done(arg) is called at once for a platform without a stop slot. */
+void adapter_stop(struct adapter *a, int64_t deadline_ms,
+                  void (*done)(void *arg), void *arg);
+/* NULL is a no-op. */
+void adapter_free(struct adapter *a);
 
 #endif

@@ -656,7 +656,10 @@ static enum ch_status
 convert_person(struct ctx *c, const char *word, struct arg *a)
 {
     struct person *p = arena_alloc(c->a, sizeof(*p));
-    const char *platform = c->ev ? c->ev->platform : "console";
+    if (c->ev == NULL)
+        return ch_fail(&c->err, CH_INTERNAL, "no platform to find %.60s on",
+                       word);
+    const char *platform = c->ev->platform;
     if (word[0] == '<' && word[1] == '@') {
         /* <@U123>, <@!123> (Discord nickname form), <@U123|name> */
         const char *id = word + 2 + (word[2] == '!');
@@ -697,12 +700,10 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
         a->person = p;
         return CH_OK;
     }
-    /* Unknown by name: ask the platform's directory (the console knows
-     * everyone by name; Slack and Discord need a mention). */
-    for (size_t i = 0; i < c->core->nadapters; i++) {
-        struct adapter *ad = c->core->adapters[i];
-        if (strcmp(adapter_name(ad), platform) != 0)
-            continue;
+    /* Unknown by name: ask the platform's directory (a terminal knows
+     * everyone by name; chat platforms want a mention). */
+    struct adapter *ad = core_adapter(c->core, platform);
+    if (ad) {
         struct buf uid = BUF_INIT;
         if (adapter_find_user(ad, name, &uid) == CH_OK) {
             enum ch_status s = person_for_identity(c, platform, buf_cstr(&uid),
@@ -1303,7 +1304,7 @@ command_run(struct ctx *c, const char *line)
     if (ntok == 0)
         return ch_fail(&c->err, CH_INVALID,
                        "no command given. Type help for the list.");
-    /* "/campaign approve ..." typed in full on the console. */
+    /* "/campaign approve ..." typed in full (a mention, the console). */
     size_t skip = 0;
     if (strcasecmp(toks[0].text, "/campaign") == 0 ||
         strcasecmp(toks[0].text, "campaign") == 0) {

@@ -197,16 +197,32 @@ reconcile_channels(struct core *core, struct adapter *a)
     ctx_release(&c);
 }
 
-void
-core_attach(struct core *core, struct adapter *a)
+enum ch_status
+core_attach(struct core *core, struct adapter *a, struct ch_error *err)
 {
-    if (core->nadapters == CORE_MAX_ADAPTERS) {
-        log_error("core", "too many adapters");
-        return;
-    }
+    enum ch_status s = adapter_check(a, err);
+    if (s != CH_OK)
+        return s;
+    if (core->nadapters == CORE_MAX_ADAPTERS)
+        return ch_fail(err, CH_INVALID, "more than %d platforms",
+                       CORE_MAX_ADAPTERS);
+    for (size_t i = 0; i < core->nadapters; i++)
+        if (strcmp(adapter_name(core->adapters[i]), adapter_name(a)) == 0)
+            return ch_fail(err, CH_INVALID, "platform %s is attached twice",
+                           adapter_name(a));
     core->adapters[core->nadapters++] = a;
     flush_rescan(core);
     reconcile_channels(core, a);
+    return CH_OK;
+}
+
+struct adapter *
+core_adapter(struct core *core, const char *platform)
+{
+    for (size_t i = 0; platform && i < core->nadapters; i++)
+        if (strcmp(adapter_name(core->adapters[i]), platform) == 0)
+            return core->adapters[i];
+    return NULL;
 }
 
 void

@@ -39,8 +39,10 @@ void           core_set_settings(struct core *core,
                                  const struct core_settings *s);
 const struct core_settings *core_settings(const struct core *core);
 
-/* Platforms: attaching makes sure every campaign has a channel there. */
-void           core_attach(struct core *core, struct adapter *a);
+/* Platforms: attaching checks the adapter's interface version
+ * (adapter_check()) and makes sure every campaign has a channel there. */
+enum ch_status core_attach(struct core *core, struct adapter *a,
+                           struct ch_error *err);
 void           core_detach(struct core *core, struct adapter *a);
 
 /* The one inbound entry point.  res may be NULL. */

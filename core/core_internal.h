@@ -165,6 +165,10 @@ enum ch_status person_for_identity(struct ctx *c, const char *platform,
                                    const char *user_id, const char *name_hint,
                                    struct person *out);
 bool is_admin(const struct ctx *c, const char *platform, const char *user_id);
+/* The person behind an admin of the settings ("platform:user_id"), if
+ * they have spoken to chorus. */
+enum ch_status person_of_admin(struct ctx *c, const char *ref,
+                               struct person *out);
 
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */
@@ -179,6 +183,9 @@ void        brief_render(struct ctx *c, const struct campaign *cp,
 /* Load the current brief of a campaign. */
 enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
                              struct brief *b);
+
+/* The attached adapter of a platform, or NULL (core.c). */
+struct adapter *core_adapter(struct core *core, const char *platform);
 
 /* delivery.c.  Every write transaction of the core: core_begin() records
  * the outcomes queued since the last one, core_commit() forgets them

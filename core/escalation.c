@@ -69,16 +69,8 @@ escalation_notify_level(struct ctx *c, const struct escalation *e,
     /* Admins come from the configuration, not from the campaign. */
     const struct core_settings *s = c->set;
     for (size_t i = 0; i < s->nadmins; i++) {
-        const char *ref = s->admins[i];
-        const char *colon = strchr(ref, ':');
         struct person p;
-        enum ch_status st = colon
-            ? rec_person_by_identity(c->st, c->a,
-                                     arena_strndup(c->a, ref,
-                                                   (size_t)(colon - ref)),
-                                     colon + 1, &p)
-            : rec_person_by_identity(c->st, c->a, "console", ref, &p);
-        if (st == CH_OK)
+        if (person_of_admin(c, s->admins[i], &p) == CH_OK)
             dm(c, p.id, button, "%s", text);
     }
 }
@@ -102,18 +94,9 @@ level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
 {
     unsigned role = escalation_level_role(level);
     if (role == ROLE_ADMIN) {
-        for (size_t i = 0; i < c->set->nadmins; i++) {
-            const char *ref = c->set->admins[i];
-            const char *colon = strchr(ref, ':');
-            enum ch_status s = colon
-                ? rec_person_by_identity(
-                      c->st, c->a,
-                      arena_strndup(c->a, ref, (size_t)(colon - ref)),
-                      colon + 1, p)
-                : rec_person_by_identity(c->st, c->a, "console", ref, p);
-            if (s == CH_OK)
+        for (size_t i = 0; i < c->set->nadmins; i++)
+            if (person_of_admin(c, c->set->admins[i], p) == CH_OK)
                 return true;
-        }
         return false;
     }
     struct participant *ps;

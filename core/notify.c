@@ -255,7 +255,7 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
 {
     struct core *core = c->core;
     struct outbox_row r = {
-        .kind = out_kind_names[p->kind],
+        .kind = adapter_kind_names[p->kind],
         .campaign_id = p->campaign_id,
         .person_id = p->person_id,
         .text = valid_utf8(c, p->text),
@@ -331,7 +331,7 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
         s = insert_row(c, &r, &id);
         if (s == CH_OK && p->kind == OUT_POST && p->pin) {
             struct outbox_row pin = {
-                .platform = name, .kind = out_kind_names[OUT_PIN],
+                .platform = name, .kind = adapter_kind_names[OUT_PIN],
                 .campaign_id = p->campaign_id, .ref_id = id,
             };
             s = insert_row(c, &pin, NULL);

@@ -4,6 +4,15 @@
 #include "core_internal.h"
 #include "strutil.h"
 
+/* Can the platform look up a profile (name, zone)?  One not attached now
+ * is asked anyway: the row waits for it in the outbox. */
+static bool
+has_profiles(struct core *core, const char *platform)
+{
+    struct adapter *a = core_adapter(core, platform);
+    return a == NULL || (adapter_caps(a) & ADAPTER_CAP_PROFILES);
+}
+
 enum ch_status
 person_for_identity(struct ctx *c, const char *platform, const char *user_id,
                     const char *name_hint, struct person *out)
@@ -23,8 +32,8 @@ person_for_identity(struct ctx *c, const char *platform, const char *user_id,
         s = rec_identity_add(c->st, platform, user_id, id, name);
     if (s != CH_OK)
         return s;
-    if (strcmp(platform, "console") != 0 && c->ev &&
-        strcmp(c->ev->platform, platform) == 0)
+    if (c->ev && strcmp(c->ev->platform, platform) == 0 &&
+        has_profiles(c->core, platform))
         queue_simple(c, OUT_LOOKUP, 0, id, arena_strdup(c->a, user_id));
     return rec_person_get(c->st, c->a, id, out);
 }
@@ -39,11 +48,18 @@ is_admin(const struct ctx *c, const char *platform, const char *user_id)
         if (strncmp(a, platform, plen) == 0 && a[plen] == ':' &&
             strcmp(a + plen + 1, user_id) == 0)
             return true;
-        /* A bare name matches console speakers only: on Slack or Discord
-         * anyone can choose a display name, so admins there are ids. */
-        if (strchr(a, ':') == NULL && strcmp(platform, "console") == 0 &&
-            strcmp(a, user_id) == 0)
-            return true;
     }
     return false;
+}
+
+enum ch_status
+person_of_admin(struct ctx *c, const char *ref, struct person *out)
+{
+    const char *colon = strchr(ref, ':');
+    if (colon == NULL)
+        return CH_NOT_FOUND;
+    return rec_person_by_identity(c->st, c->a,
+                                  arena_strndup(c->a, ref,
+                                                (size_t)(colon - ref)),
+                                  colon + 1, out);
 }

@@ -219,7 +219,7 @@ enum ch_status rec_inbound_mark(struct store *, const char *platform,
 struct outbox_row {
     int64_t     id;
     const char *platform;
-    const char *kind;          /* out_kind_names[] */
+    const char *kind;          /* adapter_kind_names[] */
     int64_t     campaign_id;   /* 0: none */
     int64_t     person_id;     /* 0: none */
     const char *channel_ref;   /* platform channel (replies) */

@@ -39,8 +39,8 @@ struct core_settings {
     int                  work_start;      /* minutes after local midnight */
     int                  work_end;
     unsigned             work_days;       /* bit 0 = Monday */
-    /* Workspace admins: "name" (a console speaker or any known name) or
-     * "platform:user_id" (slack:U123, discord:1100...). */
+    /* Workspace admins as "platform:user_id" (slack:U123,
+     * discord:1100..., console:admin). */
     const char *const   *admins;
     size_t               nadmins;
     const struct brand_setting *brands;

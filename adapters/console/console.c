@@ -29,10 +29,9 @@ struct remembered {
 
 struct console {
     struct adapter          base;     /* first: container_of by cast */
-    struct core            *core;
+    struct adapter_env      env;
     struct console_options  opt;
     FILE                   *out;
-    struct loop            *loop;
     struct loop_watch      *watch;
     struct buf              pending;  /* input not yet ended by '\n' */
     bool                    skipping; /* inside an over-long line */
@@ -134,7 +133,7 @@ done(struct console *con, const struct out_msg *m, const char *ref)
         remember(con, ref, m->text);
     }
     fflush(con->out);
-    core_delivered(con->core, m->id, CH_OK, ref, 0, NULL);
+    core_delivered(con->env.core, m->id, CH_OK, ref, 0, NULL);
     return CH_OK;
 }
 
@@ -267,22 +266,30 @@ con_render_channel(struct adapter *a, const char *channel_id,
     buf_adds(out, channel_id);
 }
 
-static const struct adapter_ops console_ops = {
-    .version = ADAPTER_OPS_V1,
-    .name = "console",
-    .caps = ADAPTER_CAP_PIN,
-    .reply = con_message,
-    .post = con_message,
-    .dm = con_message,
-    .update = con_update,
-    .create_channel = con_create_channel,
-    .invite = con_invite,
-    .pin = con_pin,
-    .set_topic = con_topic,
-    .find_user = con_find_user,
-    .render_person = con_render_person,
-    .render_channel = con_render_channel,
-};
+static enum ch_status
+con_deliver(struct adapter *a, const struct out_msg *m)
+{
+    switch (m->kind) {
+    case OUT_REPLY:
+    case OUT_POST:
+    case OUT_DM:
+        return con_message(a, m);
+    case OUT_UPDATE:
+        return con_update(a, m);
+    case OUT_CREATE_CHANNEL:
+        return con_create_channel(a, m);
+    case OUT_INVITE:
+        return con_invite(a, m);
+    case OUT_PIN:
+        return con_pin(a, m);
+    case OUT_TOPIC:
+        return con_topic(a, m);
+    case OUT_LOOKUP:        /* a terminal has no profiles */
+    case OUT_KIND_COUNT:
+        break;
+    }
+    return CH_UNSUPPORTED;
+}
 
 /* --- input -------------------------------------------------------------- */
 
@@ -309,7 +316,7 @@ static void
 advance_clock(struct console *con, const char *arg)
 {
     struct sim_clock *sim = con->opt.sim;
-    if (sim == NULL) {
+    if (sim == NULL || con->opt.advance == NULL) {
         say(con, "the clock is real; start with --now <time> to move it");
         return;
     }
@@ -333,20 +340,7 @@ advance_clock(struct console *con, const char *arg)
         say(con, "the clock only moves forward");
         return;
     }
-    for (int guard = 0; guard < 1000000; guard++) {
-        int64_t next = core_next_due(con->core);
-        if (next > target)
-            break;
-        if (next > sim->now_ms)
-            sim->now_ms = next;
-        int ran = core_tick(con->core);
-        core_flush(con->core);
-        if (ran == 0 && core_next_due(con->core) <= sim->now_ms)
-            break;   /* nothing runnable now: a stuck retry; move on */
-    }
-    sim->now_ms = target;
-    core_tick(con->core);
-    core_flush(con->core);
+    con->opt.advance(con->opt.arg, target);
 }
 
 /* "@bob" becomes <@bob>, the mention form the core reads on every
@@ -373,8 +367,8 @@ normalize_mentions(const char *text, struct buf *out)
     }
 }
 
-void
-console_line(struct console *con, const char *line)
+static void
+take_line(struct console *con, const char *line)
 {
     if (con->opt.echo) {
         fprintf(con->out, "> %s\n", line);
@@ -460,8 +454,7 @@ console_line(struct console *con, const char *line)
     }
     normalize_mentions(text, &norm);
     ev.text = buf_cstr(&norm);
-    core_handle_event(con->core, &ev, NULL);
-    core_flush(con->core);
+    core_handle_event(con->env.core, &ev, NULL);
     buf_free(&norm);
 out:
     fflush(con->out);
@@ -491,7 +484,7 @@ take_input(struct console *con, const char *data, size_t n)
         buf_rtrim(&con->pending);   /* also drops a \r from CRLF files */
         char *line = xstrdup(buf_cstr(&con->pending));
         buf_reset(&con->pending);
-        console_line(con, line);
+        take_line(con, line);
         free(line);
         if (con->stopped)
             return;
@@ -504,7 +497,7 @@ finish_input(struct console *con)
     if (con->pending.len && !con->skipping) {
         char *line = xstrdup(buf_cstr(&con->pending));
         buf_reset(&con->pending);
-        console_line(con, line);
+        take_line(con, line);
         free(line);
     }
     con->eof = true;
@@ -542,7 +535,7 @@ read_file_step(void *arg)
     char chunk[65536];
     ssize_t n = read(STDIN_FILENO, chunk, sizeof(chunk));
     if (n < 0 && errno == EINTR) {
-        loop_defer(con->loop, read_file_step, con);
+        loop_defer(con->env.loop, read_file_step, con);
         return;
     }
     if (n <= 0) {
@@ -551,13 +544,14 @@ read_file_step(void *arg)
     }
     take_input(con, chunk, (size_t)n);
     if (!con->stopped)
-        loop_defer(con->loop, read_file_step, con);
+        loop_defer(con->env.loop, read_file_step, con);
 }
 
-int
-console_start(struct console *con, struct loop *loop)
+static int
+con_start(struct adapter *a)
 {
-    con->loop = loop;
+    struct console *con = from_adapter(a);
+    struct loop *loop = con->env.loop;
     struct stat st;
     if (fstat(STDIN_FILENO, &st) != 0)
         return -1;
@@ -572,47 +566,64 @@ console_start(struct console *con, struct loop *loop)
     return 0;
 }
 
-void
-console_stop(struct console *con)
+/* Nothing is in flight on a terminal: stop reading, done at once. */
+static void
+con_stop(struct adapter *a, int64_t deadline_ms, void (*stopped)(void *arg),
+         void *arg)
 {
+    struct console *con = from_adapter(a);
+    (void)deadline_ms;
     con->stopped = true;
     if (con->watch) {
         loop_watch_free(con->watch);
         con->watch = NULL;
     }
+    stopped(arg);
 }
 
-struct console *
-console_new(struct core *core, const struct console_options *opt)
+static void
+con_free(struct adapter *a)
 {
-    struct console *con = xcalloc(1, sizeof(*con));
-    con->base.ops = &console_ops;
-    con->core = core;
-    con->opt = *opt;
-    con->out = opt->out ? opt->out : stdout;
-    buf_init(&con->pending, LINE_MAX_BYTES);
-    return con;
-}
-
-void
-console_free(struct console *con)
-{
-    if (con == NULL)
-        return;
+    struct console *con = from_adapter(a);
     if (con->watch)
         loop_watch_free(con->watch);
     buf_free(&con->pending);
     free(con);
 }
 
+static const struct adapter_ops console_ops = {
+    .version = ADAPTER_OPS_VERSION,
+    .name = "console",
+    .caps = ADAPTER_CAP_PIN,
+    .deliver = con_deliver,
+    .find_user = con_find_user,
+    .render_person = con_render_person,
+    .render_channel = con_render_channel,
+    .start = con_start,
+    .stop = con_stop,
+    .free = con_free,
+};
+
 struct adapter *
-console_adapter(struct console *con)
+console_new(const struct console_options *opt, const struct adapter_env *env)
 {
+    struct console *con = xcalloc(1, sizeof(*con));
+    con->base.ops = &console_ops;
+    con->env = *env;
+    con->opt = *opt;
+    con->out = opt->out ? opt->out : stdout;
+    buf_init(&con->pending, LINE_MAX_BYTES);
     return &con->base;
 }
 
 void
-console_set_quiet(struct console *con, bool quiet)
+console_line(struct adapter *a, const char *text)
 {
-    con->quiet = quiet;
+    take_line(from_adapter(a), text);
+}
+
+void
+console_set_quiet(struct adapter *a, bool quiet)
+{
+    from_adapter(a)->quiet = quiet;
 }

@@ -21,44 +21,42 @@
  * is echoed as "> line" so the output reads as a transcript.
  *
  * Delivery is synchronous: every outbox row handed over is printed and
- * reported done before the call returns.
- * Ownership: console_new() / console_free(); the core and loop are
- * borrowed and must outlive the console.
+ * reported done before the call returns.  The console drives nothing:
+ * after each line it calls after_line (the daemon flushes and re-arms its
+ * timer), and `~` asks the daemon to run the clock forward (advance).
+ * Ownership: console_new() copies the options; the environment (loop,
+ * core) is borrowed and must outlive the console.
  */
 #ifndef CHORUS_CONSOLE_H
 #define CHORUS_CONSOLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "adapters/common/adapter_env.h"
+#include "core/adapter.h"
 #include "core/clock.h"
-
-struct console;
-struct core;
-struct loop;
-struct adapter;
 
 struct console_options {
     FILE             *out;     /* NULL: stdout */
     bool              echo;    /* echo input lines as "> line" */
     struct sim_clock *sim;     /* non-NULL: the clock `~` moves */
-    /* Called after each input line is handled (the daemon flushes and
-     * re-arms its timer), and at end of input. */
+    /* Called after each input line is handled and at end of input. */
     void            (*after_line)(void *arg);
     void            (*at_eof)(void *arg);
+    /* `~`: run everything due up to target_ms (simulated clock only). */
+    void            (*advance)(void *arg, int64_t target_ms);
     void             *arg;
 };
 
-struct console *console_new(struct core *core,
-                            const struct console_options *opt);
-void            console_free(struct console *con);
-struct adapter *console_adapter(struct console *con);
-/* Read standard input on the loop until end of input. */
-int             console_start(struct console *con, struct loop *loop);
-void            console_stop(struct console *con);
-/* Handle one input line (without its newline). */
-void            console_line(struct console *con, const char *line);
+/* The console adapter; start() reads standard input on env->loop until
+ * end of input. */
+struct adapter *console_new(const struct console_options *opt,
+                            const struct adapter_env *env);
+/* Handle one input line (without its newline), as if typed. */
+void            console_line(struct adapter *a, const char *line);
 /* Print nothing while true (the demo workspace is seeded quietly). */
-void            console_set_quiet(struct console *con, bool quiet);
+void            console_set_quiet(struct adapter *a, bool quiet);
 
 #endif

@@ -57,7 +57,6 @@
 #include <strings.h>
 
 #include "adapters/common/ratewin.h"
-#include "bot/config.h"
 #include "bot/loop.h"
 #include "core/core.h"
 #include "core/log.h"
@@ -494,34 +493,33 @@ op_render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
     buf_printf(out, "<t:%lld:f>", (long long)s);
 }
 
-static const struct adapter_ops discord_ops = {
-    .version = ADAPTER_OPS_V1,
-    .name = "discord",
-    .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_EPHEMERAL | ADAPTER_CAP_PIN |
-            ADAPTER_CAP_LOCAL_TIME,
-    .reply = op_message,
-    .post = op_message,
-    .dm = op_message,
-    .update = op_update,
-    .create_channel = op_create_channel,
-    .invite = op_invite,
-    .pin = op_pin,
-    .set_topic = op_topic,
-    .lookup_user = NULL,     /* Discord has no time zone to look up */
-    .find_user = op_find_user,
-    .render_person = op_render_person,
-    .render_channel = op_render_channel,
-    .render_time = op_render_time,
-};
-
-/* ---- platform ------------------------------------------------------------ */
-
-static bool
-dc_wanted(const struct config *cfg)
+/* The one delivery op: each kind to its job. */
+static enum ch_status
+op_deliver(struct adapter *a, const struct out_msg *m)
 {
-    const char *t = getenv("DISCORD_TOKEN");
-    return cfg->discord.enabled || (t && *t);
+    switch (m->kind) {
+    case OUT_REPLY:
+    case OUT_POST:
+    case OUT_DM:
+        return op_message(a, m);
+    case OUT_UPDATE:
+        return op_update(a, m);
+    case OUT_CREATE_CHANNEL:
+        return op_create_channel(a, m);
+    case OUT_INVITE:
+        return op_invite(a, m);
+    case OUT_PIN:
+        return op_pin(a, m);
+    case OUT_TOPIC:
+        return op_topic(a, m);
+    case OUT_LOOKUP:        /* Discord has no time zone to look up */
+    case OUT_KIND_COUNT:
+        break;
+    }
+    return CH_UNSUPPORTED;
 }
+
+/* ---- lifecycle ----------------------------------------------------------- */
 
 /* The REST base with its version: ".../api" -> ".../api/v10". */
 static char *
@@ -541,45 +539,44 @@ api_base(const char *url)
     return xasprintf("%.*s%s", (int)len, url, versioned ? "" : "/v10");
 }
 
-static struct adapter *
-dc_create(const struct platform_env *env, struct ch_error *err)
+static const struct adapter_ops discord_ops;
+
+struct adapter *
+discord_new(const struct discord_options *opt, const struct adapter_env *env,
+            struct ch_error *err)
 {
-    const struct config *cfg = env->cfg;
-    const char *ref = cfg->discord.token ? cfg->discord.token
-                                         : "env:DISCORD_TOKEN";
-    char *token = NULL;
-    struct ch_error serr = { 0 };
-    if (config_secret_load(cfg, ref, &token, &serr) != CH_OK) {
-        ch_fail(err, serr.status ? serr.status : CH_INVALID,
-                "the bot token: %s", serr.user);
+    if (opt->token == NULL || !*opt->token) {
+        ch_fail(err, CH_INVALID, "no bot token");
+        return NULL;
+    }
+    const char *url = opt->api_url && *opt->api_url ? opt->api_url
+                                                    : DEFAULT_API;
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+        ch_fail(err, CH_INVALID, "the Discord API URL must start with "
+                "https:// (or http:// for a local simulator)");
         return NULL;
     }
     struct discord *d = xcalloc(1, sizeof(*d));
     d->base.ops = &discord_ops;
     d->env = *env;
-    d->cfg = cfg;
-    d->token = token;
-    const char *url = getenv("DISCORD_API_URL");
-    if (!url || !*url)
-        url = cfg->discord.api_url ? cfg->discord.api_url : DEFAULT_API;
+    d->token = xstrdup(opt->token);
     d->api_base = api_base(url);
-    if (cfg->discord.guild) {
-        snprintf(d->guild_id, sizeof(d->guild_id), "%s", cfg->discord.guild);
+    if (opt->guild && *opt->guild) {
+        snprintf(d->guild_id, sizeof(d->guild_id), "%s", opt->guild);
         d->guild_configured = true;
     }
-    if (cfg->discord.application_id)
-        snprintf(d->app_id, sizeof(d->app_id), "%s",
-                 cfg->discord.application_id);
+    if (opt->application_id && *opt->application_id)
+        snprintf(d->app_id, sizeof(d->app_id), "%s", opt->application_id);
     d->intents = DC_INTENT_GUILDS | DC_INTENT_GUILD_MESSAGES |
                  DC_INTENT_DIRECT_MESSAGES;
-    if (cfg->discord.message_content)
+    if (opt->message_content)
         d->intents |= DC_INTENT_MESSAGE_CONTENT;
     d->rng = jitter_seed();
     backoff_init(&d->retry_backoff, 200, 5000, d->rng);
     d->retry_tail = &d->retry_head;
     struct rest_options ro = {
         .loop = env->loop, .http = env->http, .base = d->api_base,
-        .token = token, .unauthorized = on_unauthorized, .arg = d,
+        .token = d->token, .unauthorized = on_unauthorized, .arg = d,
     };
     d->rest = rest_new(&ro);
     d->gw = gw_new(d);
@@ -684,15 +681,24 @@ dc_free(struct adapter *a)
     loop_timer_free(d->retry_timer);
     loop_timer_free(d->stop_timer);
     loop_timer_free(d->kick_timer);
-    config_secret_free(d->token);
+    if (d->token) {
+        explicit_bzero(d->token, strlen(d->token));
+        free(d->token);
+    }
     free(d->api_base);
     free(d);
 }
 
-const struct platform_ops discord_platform = {
+static const struct adapter_ops discord_ops = {
+    .version = ADAPTER_OPS_VERSION,
     .name = "discord",
-    .wanted = dc_wanted,
-    .create = dc_create,
+    .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_EPHEMERAL | ADAPTER_CAP_PIN |
+            ADAPTER_CAP_LOCAL_TIME,
+    .deliver = op_deliver,
+    .find_user = op_find_user,
+    .render_person = op_render_person,
+    .render_channel = op_render_channel,
+    .render_time = op_render_time,
     .start = dc_start,
     .stop = dc_stop,
     .free = dc_free,

@@ -1,10 +1,10 @@
 /*
  * discord: the Discord adapter (Gateway v10 over libwebsockets, REST v10
- * over libcurl), as a platform of the daemon (bot/platform.h).
+ * over libcurl).
  *
  * Module map (c-style.md section 4):
  *   discord.c           adapter ops (core/adapter.h), interactions and
- *                       their 3-second window, lifecycle, platform_ops
+ *                       their 3-second window, lifecycle
  *   discord_gateway.c   Hello, heartbeats and zombie detection,
  *                       Identify/Resume, the close-code table, the send
  *                       limit, reconnect backoff
@@ -14,12 +14,30 @@
  *   discord_commands.c  the `campaign` command generated from the core's
  *                       command table; interaction options -> command line
  * Shared transport: adapters/common (ws, http, backoff, ratewin).
+ *
+ * The bot token comes from the daemon (bot/platforms.c), which loads it;
+ * discord_new() copies it and wipes its copy on free.
  */
 #ifndef CHORUS_DISCORD_H
 #define CHORUS_DISCORD_H
 
-#include "bot/platform.h"
+#include <stdbool.h>
 
-extern const struct platform_ops discord_platform;
+#include "adapters/common/adapter_env.h"
+#include "core/adapter.h"
+
+struct discord_options {
+    const char *token;            /* the bot token itself */
+    const char *api_url;          /* NULL: https://discord.com/api */
+    const char *guild;            /* snowflake: commands show there at once;
+                                     NULL: global commands */
+    const char *application_id;   /* NULL: read from the API at start */
+    bool        message_content;  /* the privileged MESSAGE_CONTENT intent */
+};
+
+/* A Discord adapter (not yet started), or NULL with the reason in err. */
+struct adapter *discord_new(const struct discord_options *opt,
+                            const struct adapter_env *env,
+                            struct ch_error *err);
 
 #endif

@@ -18,10 +18,11 @@
 
 #include "adapters/common/backoff.h"
 #include "adapters/common/http.h"
-#include "bot/platform.h"
 #include "core/adapter.h"
 #include "core/buf.h"
 #include "core/event.h"
+
+#include "discord.h"
 
 #define DC_ID_LEN 24          /* a snowflake is at most 20 digits */
 #define DC_REF_LEN 48         /* "channel_id:message_id" */
@@ -196,8 +197,7 @@ struct inbound;
 
 struct discord {
     struct adapter       base;          /* first: the core's view */
-    struct platform_env  env;
-    const struct config *cfg;
+    struct adapter_env   env;
     char                *token;
     char                *api_base;      /* ".../api/v10" */
     char                 app_id[DC_ID_LEN];

@@ -1,6 +1,6 @@
 /*
- * slack: the adapter's face to the core (core/adapter.h) and to the
- * daemon (bot/platform.h): the ops table, rendering, lifecycle.
+ * slack: the adapter's face to the core and the daemon (core/adapter.h):
+ * the ops table, rendering, lifecycle.
  *
  * Every delivery op is asynchronous (slack_api.c) except the one reply
  * that rides on a slash command's ack: while slack_events.c flushes the
@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "adapters/common/http.h"
-#include "bot/config.h"
 #include "bot/loop.h"
 #include "core/core.h"
 #include "core/log.h"
@@ -92,11 +91,12 @@ slack_thread_find(struct slack *sk, int64_t reply_id)
 /* ---- adapter ops ---- */
 
 static enum ch_status
-op_reply(struct adapter *a, const struct out_msg *m)
+op_deliver(struct adapter *a, const struct out_msg *m)
 {
     struct slack *sk = slack_of(a);
 
-    if (sk->cap.want && m->id == sk->cap.want && !sk->cap.got) {
+    if (m->kind == OUT_REPLY && sk->cap.want && m->id == sk->cap.want &&
+        !sk->cap.got) {
         buf_reset(&sk->cap.text);
         slack_text(m->text, ACK_TEXT_MAX, &sk->cap.text);
         cJSON_Delete(sk->cap.blocks);
@@ -106,12 +106,6 @@ op_reply(struct adapter *a, const struct out_msg *m)
         return CH_OK;   /* core_delivered() follows the ack */
     }
     return slack_api_deliver(sk, m);
-}
-
-static enum ch_status
-op_deliver(struct adapter *a, const struct out_msg *m)
-{
-    return slack_api_deliver(slack_of(a), m);
 }
 
 static enum ch_status
@@ -176,52 +170,7 @@ render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
                SLACK_RAW_OPEN, secs, fallback, SLACK_RAW_CLOSE);
 }
 
-static const struct adapter_ops slack_ops = {
-    .version = ADAPTER_OPS_V1,
-    .name = "slack",
-    .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_EPHEMERAL | ADAPTER_CAP_PIN |
-            ADAPTER_CAP_LOCAL_TIME,
-    .reply = op_reply,
-    .post = op_deliver,
-    .dm = op_deliver,
-    .update = op_deliver,
-    .create_channel = op_deliver,
-    .invite = op_deliver,
-    .pin = op_deliver,
-    .set_topic = op_deliver,
-    .lookup_user = op_deliver,
-    .find_user = op_find_user,
-    .render_person = render_person,
-    .render_channel = render_channel,
-    .render_time = render_time,
-};
-
-/* ---- platform ---- */
-
-static const char *
-ref_or(const char *ref, const char *def)
-{
-    return ref && *ref ? ref : def;
-}
-
-static bool
-env_ref_set(const char *ref)
-{
-    const char *v;
-
-    if (strncmp(ref, "env:", 4) != 0)
-        return false;
-    v = getenv(ref + 4);
-    return v && *v;
-}
-
-static bool
-slack_wanted(const struct config *cfg)
-{
-    return cfg->slack.enabled ||
-           (env_ref_set(ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN")) &&
-            env_ref_set(ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN")));
-}
+/* ---- lifecycle ---- */
 
 static void
 wipe(char *s)
@@ -240,11 +189,13 @@ slack_free(struct adapter *a)
     if (!a)
         return;
     sk = slack_of(a);
-    api_free_all(sk);
+    /* Sockets first: one still opening points at its
+     * apps.connections.open request, which api_free_all() frees. */
     slack_socket_free_all(sk);
+    api_free_all(sk);
     loop_timer_free(sk->stop_timer);
-    config_secret_free(sk->app_token);
-    config_secret_free(sk->bot_token);
+    wipe(sk->app_token);
+    wipe(sk->bot_token);
     wipe(sk->auth_app);
     wipe(sk->auth_bot);
     buf_free(&sk->cap.text);
@@ -252,22 +203,10 @@ slack_free(struct adapter *a)
     free(sk);
 }
 
-/* For tests: CHORUS_SLACK_PING_MS shortens the liveness clock. */
+/* The liveness clock follows the ping interval (tests shorten it). */
 static void
-timing_from_env(struct slack_timing *t)
+timing_for_ping(struct slack_timing *t, int64_t ms)
 {
-    const char *v = getenv("CHORUS_SLACK_PING_MS");
-    char *end;
-    long long ms;
-
-    if (!v || !*v)
-        return;
-    ms = strtoll(v, &end, 10);
-    if (*end || ms < 10 || ms > 600000) {
-        log_warn(SLACK_MOD, "CHORUS_SLACK_PING_MS=%s ignored (10..600000)",
-                 v);
-        return;
-    }
     t->ping_ms = ms;
     t->stale_ms = 4 * ms;
     t->hello_ms = 2 * ms > 2000 ? 2 * ms : 2000;
@@ -276,35 +215,30 @@ timing_from_env(struct slack_timing *t)
 }
 
 static bool
-load_token(const struct config *cfg, const char *ref, const char *what,
-           const char *prefix, char **out, struct ch_error *err)
+check_token(const char *token, const char *what, const char *prefix,
+            struct ch_error *err)
 {
-    struct ch_error e = { 0 };
-    enum ch_status st = config_secret_load(cfg, ref, out, &e);
-
-    if (st != CH_OK) {
-        ch_fail(err, st, "the %s (%s): %s", what, ref, e.user);
+    if (token == NULL || !*token) {
+        ch_fail(err, CH_INVALID, "no %s", what);
         return false;
     }
-    if (strncmp(*out, prefix, strlen(prefix)) != 0)
-        log_warn(SLACK_MOD, "the %s from %s does not start with \"%s\"; "
-                 "Slack will probably refuse it", what, ref, prefix);
+    if (strncmp(token, prefix, strlen(prefix)) != 0)
+        log_warn(SLACK_MOD, "the %s does not start with \"%s\"; Slack will "
+                 "probably refuse it", what, prefix);
     return true;
 }
 
-static struct adapter *
-slack_create(const struct platform_env *env, struct ch_error *err)
+static const struct adapter_ops slack_ops;
+
+struct adapter *
+slack_new(const struct slack_options *opt, const struct adapter_env *env,
+          struct ch_error *err)
 {
-    const struct config *cfg = env->cfg;
-    const char *app_ref = ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN");
-    const char *bot_ref = ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN");
-    const char *url = getenv("SLACK_API_URL");
-    char *app = NULL, *bot = NULL;
+    const char *url = opt->api_url && *opt->api_url ? opt->api_url
+                                                    : DEFAULT_API_URL;
     struct slack *sk;
     size_t n;
 
-    if (!url || !*url)
-        url = ref_or(cfg->slack.api_url, DEFAULT_API_URL);
     if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
         ch_fail(err, CH_INVALID, "the Slack API URL must start with "
                 "https:// (or http:// for a local simulator)");
@@ -314,21 +248,24 @@ slack_create(const struct platform_env *env, struct ch_error *err)
         ch_fail(err, CH_INVALID, "the Slack API URL is too long");
         return NULL;
     }
-    if (!load_token(cfg, app_ref, "app-level token", "xapp-", &app, err))
-        return NULL;
-    if (!load_token(cfg, bot_ref, "bot token", "xoxb-", &bot, err)) {
-        config_secret_free(app);
+    if (opt->ping_ms && (opt->ping_ms < 10 || opt->ping_ms > 600000)) {
+        ch_fail(err, CH_INVALID, "the Slack ping interval must be 10 to "
+                "600000 ms");
         return NULL;
     }
+    if (!check_token(opt->app_token, "app-level token", "xapp-", err) ||
+        !check_token(opt->bot_token, "bot token", "xoxb-", err))
+        return NULL;
     sk = xcalloc(1, sizeof(*sk));
     sk->base.ops = &slack_ops;
     sk->env = *env;
     sk->t = default_timing;
-    timing_from_env(&sk->t);
-    sk->app_token = app;
-    sk->bot_token = bot;
-    sk->auth_app = xasprintf("Authorization: Bearer %s", app);
-    sk->auth_bot = xasprintf("Authorization: Bearer %s", bot);
+    if (opt->ping_ms)
+        timing_for_ping(&sk->t, opt->ping_ms);
+    sk->app_token = xstrdup(opt->app_token);
+    sk->bot_token = xstrdup(opt->bot_token);
+    sk->auth_app = xasprintf("Authorization: Bearer %s", sk->app_token);
+    sk->auth_bot = xasprintf("Authorization: Bearer %s", sk->bot_token);
     snprintf(sk->api_url, sizeof(sk->api_url), "%s", url);
     n = strlen(sk->api_url);
     while (n && sk->api_url[n - 1] == '/')
@@ -443,10 +380,16 @@ slack_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
     slack_stop_progress(sk);
 }
 
-const struct platform_ops slack_platform = {
+static const struct adapter_ops slack_ops = {
+    .version = ADAPTER_OPS_VERSION,
     .name = "slack",
-    .wanted = slack_wanted,
-    .create = slack_create,
+    .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_EPHEMERAL | ADAPTER_CAP_PIN |
+            ADAPTER_CAP_LOCAL_TIME | ADAPTER_CAP_PROFILES,
+    .deliver = op_deliver,
+    .find_user = op_find_user,
+    .render_person = render_person,
+    .render_channel = render_channel,
+    .render_time = render_time,
     .start = slack_start,
     .stop = slack_stop,
     .free = slack_free,

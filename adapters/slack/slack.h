@@ -1,6 +1,6 @@
 /*
  * slack: the Slack adapter (Socket Mode over libwebsockets, the Web API
- * over libcurl), as a platform of the daemon (bot/platform.h).
+ * over libcurl).
  *
  * Module map (c-style.md section 4):
  *   slack.c          adapter ops (core/adapter.h), rendering of people,
@@ -22,16 +22,29 @@
  * Shared transport: adapters/common (ws, http, backoff, ratewin).
  *
  * Tokens: the app-level token (xapp-, scope connections:write) opens
- * sockets; the bot token (xoxb-) makes every Web API call.  Both come
- * from config_secret_load() (default env:SLACK_APP_TOKEN and
- * env:SLACK_BOT_TOKEN); the API base is SLACK_API_URL, else the
- * configuration's slack_api_url.  No token is ever logged.
+ * sockets; the bot token (xoxb-) makes every Web API call.  The daemon
+ * loads both (bot/platforms.c) and passes them in; slack_new() copies
+ * them and wipes its copies on free.  No token is ever logged.
  */
 #ifndef CHORUS_SLACK_H
 #define CHORUS_SLACK_H
 
-#include "bot/platform.h"
+#include <stdint.h>
 
-extern const struct platform_ops slack_platform;
+#include "adapters/common/adapter_env.h"
+#include "core/adapter.h"
+
+struct slack_options {
+    const char *app_token;   /* the secret itself, xapp-... */
+    const char *bot_token;   /* xoxb-... */
+    const char *api_url;     /* NULL: https://slack.com/api */
+    int64_t     ping_ms;     /* 0: the default (5 s); tests shorten it and
+                                the liveness limits follow */
+};
+
+/* A Slack adapter (not yet started), or NULL with the reason in err. */
+struct adapter *slack_new(const struct slack_options *opt,
+                          const struct adapter_env *env,
+                          struct ch_error *err);
 
 #endif

@@ -842,12 +842,12 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
     if (res->error && strcmp(res->error, "user_not_found") == 0 && who)
         log_warn(SLACK_MOD, "outbox %lld (%s): Slack has no user %s "
                  "(user_not_found)", (long long)r->outbox_id,
-                 r->kind < OUT_KIND_COUNT ? out_kind_names[r->kind] : "?",
+                 r->kind < OUT_KIND_COUNT ? adapter_kind_names[r->kind] : "?",
                  who);
     else
         log_warn(SLACK_MOD, "outbox %lld (%s): %s failed: %s",
                  (long long)r->outbox_id,
-                 r->kind < OUT_KIND_COUNT ? out_kind_names[r->kind] : "?",
+                 r->kind < OUT_KIND_COUNT ? adapter_kind_names[r->kind] : "?",
                  methods[r->m].name, res->error ? res->error : "?");
     delivered(sk, r, CH_REMOTE_4XX, NULL, res->error);
     return false;
@@ -935,7 +935,7 @@ static enum ch_status
 refuse(const struct out_msg *m, const char *why)
 {
     log_warn(SLACK_MOD, "outbox %lld (%s): %s; not sent", (long long)m->id,
-             out_kind_names[m->kind], why);
+             adapter_kind_names[m->kind], why);
     return CH_INVALID;
 }
 

@@ -27,7 +27,6 @@
 
 #include "adapters/common/backoff.h"
 #include "adapters/common/ratewin.h"
-#include "bot/platform.h"
 #include "core/adapter.h"
 #include "core/buf.h"
 
@@ -253,7 +252,7 @@ struct slack_thread {
 
 struct slack {
     struct adapter       base;          /* first */
-    struct platform_env  env;
+    struct adapter_env   env;
     struct slack_timing  t;
     char                *app_token;     /* owned, wiped on free */
     char                *bot_token;

@@ -225,7 +225,7 @@ fake_deliver(struct adapter *a, const struct out_msg *m)
     if (!fake_text_ok(m->text)) {
         f->bad_text++;
         fprintf(stderr, "  [fake] bad text in %s %lld: %s\n",
-                out_kind_names[m->kind], (long long)m->id, m->text);
+                adapter_kind_names[m->kind], (long long)m->id, m->text);
     }
     if (f->mode == FAKE_BUSY) {
         f->busy++;
@@ -298,22 +298,22 @@ fake_init(struct fake_adapter *f, struct core *core, const char *name)
     memset(f, 0, sizeof(*f));
     snprintf(f->name, sizeof(f->name), "%s", name);
     f->ops = (struct adapter_ops){
-        .version = ADAPTER_OPS_V1,
+        .version = ADAPTER_OPS_VERSION,
         .name = f->name,
-        .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_PIN,
-        .reply = fake_deliver,
-        .post = fake_deliver,
-        .dm = fake_deliver,
-        .update = fake_deliver,
-        .create_channel = fake_deliver,
-        .invite = fake_deliver,
-        .pin = fake_deliver,
-        .set_topic = fake_deliver,
-        .lookup_user = fake_deliver,
+        .caps = ADAPTER_CAP_BUTTONS | ADAPTER_CAP_PIN | ADAPTER_CAP_PROFILES,
+        .deliver = fake_deliver,
         .find_user = fake_find_user,
     };
     f->base.ops = &f->ops;
     f->core = core;
+}
+
+FX_STATIC void
+fx_attach(struct core *core, struct adapter *a)
+{
+    struct ch_error err = { .status = CH_OK };
+    if (core_attach(core, a, &err) != CH_OK)
+        fail_msg("core_attach: %s", err.user);
 }
 
 FX_STATIC void
@@ -398,7 +398,7 @@ fx_start(struct fx *fx)
     if (s != CH_OK)
         fail_msg("core_new: %s", err.user);
     fake_init(&fx->fake, fx->core, "fake");
-    core_attach(fx->core, &fx->fake.base);
+    fx_attach(fx->core, &fx->fake.base);
     core_flush(fx->core);
 }
 
@@ -415,7 +415,7 @@ FX_STATIC struct fake_adapter *
 fx_attach_fake2(struct fx *fx)
 {
     fake_init(&fx->fake2, fx->core, "fake2");
-    core_attach(fx->core, &fx->fake2.base);
+    fx_attach(fx->core, &fx->fake2.base);
     fx->fake2_attached = true;
     core_flush(fx->core);
     return &fx->fake2;
@@ -644,7 +644,7 @@ fx_dump(struct fake_adapter *f, size_t mark)
     for (size_t i = mark; i < f->n; i++)
         fprintf(stderr, "  %s %lld %s ch=%s user=%s ref=%s: %s\n",
                 f->name, (long long)f->msgs[i].id,
-                out_kind_names[f->msgs[i].kind],
+                adapter_kind_names[f->msgs[i].kind],
                 f->msgs[i].channel ? f->msgs[i].channel : "-",
                 f->msgs[i].user ? f->msgs[i].user : "-",
                 f->msgs[i].ref ? f->msgs[i].ref : "-",

@@ -221,7 +221,7 @@ test_embedded_default(void **state)
     assert_adapter_defaults(cfg);
     assert_true(cfg->demo_workspace);
     assert_int_equal(cfg->core.nadmins, 1);
-    assert_string_equal(cfg->core.admins[0], "admin");
+    assert_string_equal(cfg->core.admins[0], "console:admin");
     assert_null(cfg->file);
     /* The strings the core sees belong to the config, not to settings.c. */
     assert_ptr_equal(cfg->core.default_tz, cfg->own_default_tz);
@@ -420,7 +420,7 @@ test_all_directives_valid(void **state)
     assert_int_equal(s->work_end, 17 * 60);
     assert_int_equal(s->work_days, 0x4f);   /* sun, mon..thu */
     assert_int_equal(s->nadmins, 4);        /* alice only once */
-    assert_string_equal(s->admins[0], "alice");
+    assert_string_equal(s->admins[0], "console:alice");
     assert_string_equal(s->admins[1], "slack:U024BE7LH");
     assert_string_equal(s->admins[2], "discord:1100123456789012345");
     assert_string_equal(s->admins[3], "console:bob");

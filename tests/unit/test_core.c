@@ -494,7 +494,7 @@ second_platform_gets_channels(void **state)
     /* Attaching again creates nothing twice. */
     size_t n2 = f2->n;
     core_detach(fx->core, &f2->base);
-    core_attach(fx->core, &f2->base);
+    fx_attach(fx->core, &f2->base);
     core_flush(fx->core);
     assert_int_equal(f2->n, n2);
     /* From now on campaign posts go to both platforms. */

@@ -85,7 +85,7 @@ fail_fills_error(void **state)
 
 /* The outbox stores kinds by name: each has one, and they differ. */
 static void
-out_kind_names_complete(void **state)
+adapter_kind_names_complete(void **state)
 {
     (void)state;
     static const char *const want[OUT_KIND_COUNT] = {
@@ -95,17 +95,17 @@ out_kind_names_complete(void **state)
         [OUT_LOOKUP] = "lookup",
     };
     for (int i = 0; i < OUT_KIND_COUNT; i++) {
-        assert_non_null(out_kind_names[i]);
+        assert_non_null(adapter_kind_names[i]);
         assert_non_null(want[i]);
-        assert_string_equal(out_kind_names[i], want[i]);
+        assert_string_equal(adapter_kind_names[i], want[i]);
         for (int j = 0; j < i; j++)
-            assert_string_not_equal(out_kind_names[i], out_kind_names[j]);
+            assert_string_not_equal(adapter_kind_names[i], adapter_kind_names[j]);
     }
     /* NULL-terminated, for name_index(). */
-    assert_null(out_kind_names[OUT_KIND_COUNT]);
-    assert_int_equal(name_index(out_kind_names, "create_channel"),
+    assert_null(adapter_kind_names[OUT_KIND_COUNT]);
+    assert_int_equal(name_index(adapter_kind_names, "create_channel"),
                      OUT_CREATE_CHANNEL);
-    assert_int_equal(name_index(out_kind_names, "carrier pigeon"), -1);
+    assert_int_equal(name_index(adapter_kind_names, "carrier pigeon"), -1);
 }
 
 static void
@@ -174,7 +174,7 @@ main(void)
         cmocka_unit_test(status_values_stable),
         cmocka_unit_test(status_out_of_range),
         cmocka_unit_test(fail_fills_error),
-        cmocka_unit_test(out_kind_names_complete),
+        cmocka_unit_test(adapter_kind_names_complete),
         cmocka_unit_test(role_describe_lists),
         cmocka_unit_test(role_parse_names),
     };

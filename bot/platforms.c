@@ -1,0 +1,165 @@
+/* The network platforms and their options from the configuration. */
+#include "platforms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/discord/discord.h"
+#include "adapters/slack/slack.h"
+#include "bot/config.h"
+#include "core/log.h"
+
+static const char *
+ref_or(const char *ref, const char *def)
+{
+    return ref && *ref ? ref : def;
+}
+
+/* An "env:NAME" reference whose variable is set. */
+static bool
+env_ref_set(const char *ref)
+{
+    if (strncmp(ref, "env:", 4) != 0)
+        return false;
+    const char *v = getenv(ref + 4);
+    return v && *v;
+}
+
+/* The environment wins over the file (a simulator, a test). */
+static const char *
+env_or(const char *name, const char *value)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : value;
+}
+
+static bool
+load_secret(const struct config *cfg, const char *ref, const char *what,
+            char **out, struct ch_error *err)
+{
+    struct ch_error e = { 0 };
+    enum ch_status st = config_secret_load(cfg, ref, out, &e);
+    if (st != CH_OK) {
+        ch_fail(err, st, "the %s (%s): %s", what, ref, e.user);
+        return false;
+    }
+    return true;
+}
+
+/* A test knob in milliseconds; 0 when unset, -1 when malformed. */
+static long long
+env_ms(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 0;
+    char *end;
+    long long ms = strtoll(v, &end, 10);
+    if (*end || ms <= 0) {
+        log_warn("daemon", "%s=%s ignored: not a number of milliseconds",
+                 name, v);
+        return 0;
+    }
+    return ms;
+}
+
+/* --- Slack ---------------------------------------------------------------- */
+
+static bool
+slack_wanted(const struct config *cfg)
+{
+    return cfg->slack.enabled ||
+           (env_ref_set(ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN")) &&
+            env_ref_set(ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN")));
+}
+
+static struct adapter *
+slack_create(const struct config *cfg, const struct adapter_env *env,
+             struct ch_error *err)
+{
+    char *app = NULL, *bot = NULL;
+    struct adapter *a = NULL;
+    if (load_secret(cfg, ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN"),
+                    "app-level token", &app, err) &&
+        load_secret(cfg, ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN"),
+                    "bot token", &bot, err)) {
+        struct slack_options o = {
+            .app_token = app,
+            .bot_token = bot,
+            .api_url = env_or("SLACK_API_URL", cfg->slack.api_url),
+            .ping_ms = env_ms("CHORUS_SLACK_PING_MS"),
+        };
+        a = slack_new(&o, env, err);
+    }
+    config_secret_free(app);
+    config_secret_free(bot);
+    return a;
+}
+
+/* --- Discord -------------------------------------------------------------- */
+
+static bool
+discord_wanted(const struct config *cfg)
+{
+    const char *t = getenv("DISCORD_TOKEN");
+    return cfg->discord.enabled || (t && *t);
+}
+
+static struct adapter *
+discord_create(const struct config *cfg, const struct adapter_env *env,
+               struct ch_error *err)
+{
+    char *token = NULL;
+    if (!load_secret(cfg, ref_or(cfg->discord.token, "env:DISCORD_TOKEN"),
+                     "bot token", &token, err))
+        return NULL;
+    struct discord_options o = {
+        .token = token,
+        .api_url = env_or("DISCORD_API_URL", cfg->discord.api_url),
+        .guild = cfg->discord.guild,
+        .application_id = cfg->discord.application_id,
+        .message_content = cfg->discord.message_content,
+    };
+    struct adapter *a = discord_new(&o, env, err);
+    config_secret_free(token);
+    return a;
+}
+
+/* --- the table ------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    bool      (*wanted)(const struct config *cfg);
+    struct adapter *(*create)(const struct config *cfg,
+                              const struct adapter_env *env,
+                              struct ch_error *err);
+} platforms[] = {
+    { .name = "discord", .wanted = discord_wanted, .create = discord_create },
+    { .name = "slack", .wanted = slack_wanted, .create = slack_create },
+};
+
+#define NPLATFORMS (sizeof(platforms) / sizeof(platforms[0]))
+
+const char *
+platforms_name(size_t i)
+{
+    return i < NPLATFORMS ? platforms[i].name : NULL;
+}
+
+bool
+platforms_wanted(size_t i, const struct config *cfg)
+{
+    return i < NPLATFORMS && platforms[i].wanted(cfg);
+}
+
+struct adapter *
+platforms_new(size_t i, const struct config *cfg,
+              const struct adapter_env *env, struct ch_error *err)
+{
+    if (i >= NPLATFORMS) {
+        ch_fail(err, CH_INVALID, "no such platform");
+        return NULL;
+    }
+    return platforms[i].create(cfg, env, err);
+}
