@@ -30,11 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/common/http.h"
-#include "bot/loop.h"
-#include "core/arena.h"
-#include "core/records.h"
-#include "core/store.h"
+#include "http.h"
+#include "loop.h"
+#include "arena.h"
+#include "records.h"
+#include "store.h"
 
 static double
 cpu_seconds(clockid_t clock)

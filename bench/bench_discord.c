@@ -39,10 +39,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 #include "discord_sim.h"
 #include "proc.h"
 #include "slack_sim.h"

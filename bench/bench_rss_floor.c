@@ -18,12 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "adapters/common/http.h"
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/holidays.h"
-#include "core/status.h"
-#include "core/store.h"
+#include "http.h"
+#include "ws.h"
+#include "loop.h"
+#include "holidays.h"
+#include "status.h"
+#include "store.h"
 #include "proc.h"
 
 static void

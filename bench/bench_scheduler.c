@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/core.h"
-#include "core/log.h"
-#include "core/records.h"
-#include "core/schedule.h"
-#include "core/store.h"
+#include "core.h"
+#include "log.h"
+#include "records.h"
+#include "schedule.h"
+#include "store.h"
 
 #define FIRED 5000
 

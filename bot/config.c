@@ -24,15 +24,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "core/clock.h"
-#include "core/holidays.h"
-#include "core/model.h"
-#include "core/perm.h"
-#include "core/strutil.h"
-#include "core/tz.h"
-#include "core/when.h"
-#include "core/xmalloc.h"
+#include "buf.h"
+#include "clock.h"
+#include "holidays.h"
+#include "model.h"
+#include "perm.h"
+#include "strutil.h"
+#include "tz.h"
+#include "when.h"
+#include "xmalloc.h"
 
 #define SECRET_MAX (64 * 1024)   /* no token is anywhere near this */
 #define NO_FILE "(built-in)"     /* the file name of the embedded default */

@@ -38,9 +38,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "core/log.h"
-#include "core/settings.h"
-#include "core/status.h"
+#include "log.h"
+#include "settings.h"
+#include "status.h"
 
 #define CONFIG_LINE_MAX 4096          /* bytes, without the newline */
 #define CONFIG_FILE_MAX (1024 * 1024) /* a bigger file is refused */

@@ -10,20 +10,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "adapters/common/http.h"
-#include "adapters/common/ws.h"
-#include "adapters/console/console.h"
-#include "bot/config.h"
-#include "bot/loop.h"
-#include "bot/platforms.h"
-#include "bot/seed.h"
-#include "core/arena.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/records.h"
-#include "core/store.h"
-#include "core/when.h"
-#include "core/xmalloc.h"
+#include "http.h"
+#include "ws.h"
+#include "console.h"
+#include "config.h"
+#include "loop.h"
+#include "platforms.h"
+#include "seed.h"
+#include "arena.h"
+#include "core.h"
+#include "log.h"
+#include "records.h"
+#include "store.h"
+#include "when.h"
+#include "xmalloc.h"
 
 /* The longest the timer sleeps, so a wall-clock jump (suspend, NTP step)
  * is noticed within a minute. */

@@ -15,15 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "bot/config.h"
-#include "bot/daemon.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/when.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "config.h"
+#include "daemon.h"
+#include "loop.h"
+#include "buf.h"
+#include "core.h"
+#include "log.h"
+#include "when.h"
+#include "xmalloc.h"
 #include "discord_sim.h"
 #include "slack_sim.h"
 

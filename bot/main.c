@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bot/config.h"
-#include "bot/daemon.h"
-#include "bot/version.h"
+#include "config.h"
+#include "daemon.h"
+#include "version.h"
 
 static void
 usage(FILE *fp)

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/discord/discord.h"
-#include "adapters/slack/slack.h"
-#include "bot/config.h"
-#include "core/log.h"
+#include "discord.h"
+#include "slack.h"
+#include "config.h"
+#include "log.h"
 
 static const char *
 ref_or(const char *ref, const char *def)

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "adapters/common/adapter_env.h"
-#include "core/status.h"
+#include "adapter_env.h"
+#include "status.h"
 
 struct adapter;
 struct config;

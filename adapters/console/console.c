@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bot/loop.h"
-#include "core/adapter.h"
-#include "core/buf.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/when.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "adapter.h"
+#include "buf.h"
+#include "core.h"
+#include "log.h"
+#include "when.h"
+#include "xmalloc.h"
 
 #define LINE_MAX_BYTES ((size_t)1 << 20)
 #define REMEMBERED 256

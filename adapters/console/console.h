@@ -34,9 +34,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "adapters/common/adapter_env.h"
-#include "core/adapter.h"
-#include "core/clock.h"
+#include "adapter_env.h"
+#include "adapter.h"
+#include "clock.h"
 
 struct console_options {
     FILE             *out;     /* NULL: stdout */

@@ -56,11 +56,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "adapters/common/ratewin.h"
-#include "bot/loop.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ratewin.h"
+#include "loop.h"
+#include "core.h"
+#include "log.h"
+#include "xmalloc.h"
 
 static struct discord *
 from_adapter(struct adapter *a)

@@ -13,7 +13,7 @@
  *                       headers, the global limit, 429, retries
  *   discord_commands.c  the `campaign` command generated from the core's
  *                       command table; interaction options -> command line
- * Shared transport: adapters/common (ws, http, backoff, ratewin).
+ * Shared transport: adapters/runtime (ws, http, backoff, ratewin).
  *
  * The bot token comes from the daemon (bot/platforms.c), which loads it;
  * discord_new() copies it and wipes its copy on free.
@@ -23,8 +23,8 @@
 
 #include <stdbool.h>
 
-#include "adapters/common/adapter_env.h"
-#include "core/adapter.h"
+#include "adapter_env.h"
+#include "adapter.h"
 
 struct discord_options {
     const char *token;            /* the bot token itself */

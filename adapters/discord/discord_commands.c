@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/command.h"
-#include "core/log.h"
-#include "core/model.h"
+#include "command.h"
+#include "log.h"
+#include "model.h"
 
 #define NAME_MAX_LEN 32
 #define DESC_MAX_LEN 100

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/log.h"
+#include "log.h"
 
 /* ---- JSON readers -------------------------------------------------------- */
 

@@ -43,11 +43,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ratewin.h"
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ratewin.h"
+#include "ws.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define HELLO_TIMEOUT_MS      20000
 #define READY_TIMEOUT_MS      15000

@@ -16,11 +16,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "adapters/common/backoff.h"
-#include "adapters/common/http.h"
-#include "core/adapter.h"
-#include "core/buf.h"
-#include "core/event.h"
+#include "backoff.h"
+#include "http.h"
+#include "adapter.h"
+#include "buf.h"
+#include "event.h"
 
 #include "discord.h"
 

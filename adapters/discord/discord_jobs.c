@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/loop.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "core.h"
+#include "log.h"
+#include "xmalloc.h"
 
 /* ---- bodies: text parts and buttons -------------------------------------- */
 

@@ -42,11 +42,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "adapters/common/ratewin.h"
-#include "bot/loop.h"
-#include "bot/version.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ratewin.h"
+#include "loop.h"
+#include "version.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define OFFSET_MS         50      /* added to every reset, as discord.js */
 #define RETRIES           3       /* for 5xx and transport failures */

@@ -20,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/http.h"
-#include "bot/loop.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/when.h"
-#include "core/xmalloc.h"
+#include "http.h"
+#include "loop.h"
+#include "core.h"
+#include "log.h"
+#include "when.h"
+#include "xmalloc.h"
 
 #define ACK_TEXT_MAX 39000
 #define DEFAULT_API_URL "https://slack.com/api"

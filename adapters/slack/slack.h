@@ -19,7 +19,7 @@
  *   slack_blocks.c   message text (escaping, Slack's own mention and date
  *                    syntax), Block Kit buttons, the modal for a button
  *                    that asks for text
- * Shared transport: adapters/common (ws, http, backoff, ratewin).
+ * Shared transport: adapters/runtime (ws, http, backoff, ratewin).
  *
  * Tokens: the app-level token (xapp-, scope connections:write) opens
  * sockets; the bot token (xoxb-) makes every Web API call.  The daemon
@@ -31,8 +31,8 @@
 
 #include <stdint.h>
 
-#include "adapters/common/adapter_env.h"
-#include "core/adapter.h"
+#include "adapter_env.h"
+#include "adapter.h"
 
 struct slack_options {
     const char *app_token;   /* the secret itself, xapp-... */

@@ -32,11 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/http.h"
-#include "bot/loop.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "http.h"
+#include "loop.h"
+#include "core.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define MAX_QUEUED      2000   /* then CH_BUSY: the rest waits in the
                                   outbox, not in memory */

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xmalloc.h"
+#include "xmalloc.h"
 
 #define SECTION_MAX_CHARS 3000   /* a section's text */
 #define BUTTON_TEXT_MAX   75

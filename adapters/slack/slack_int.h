@@ -25,10 +25,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "adapters/common/backoff.h"
-#include "adapters/common/ratewin.h"
-#include "core/adapter.h"
-#include "core/buf.h"
+#include "backoff.h"
+#include "ratewin.h"
+#include "adapter.h"
+#include "buf.h"
 
 #include "slack.h"
 

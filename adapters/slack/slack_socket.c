@@ -30,10 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define MAX_FRAME_IN     ((size_t)1 << 20)  /* Slack frames are far less */
 #define MAX_FRAME_OUT    ((size_t)256 << 10)

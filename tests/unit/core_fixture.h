@@ -43,14 +43,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/adapter.h"
-#include "core/buf.h"
-#include "core/clock.h"
-#include "core/core.h"
-#include "core/log.h"
-#include "core/settings.h"
-#include "core/store.h"
-#include "core/strutil.h"
+#include "adapter.h"
+#include "buf.h"
+#include "clock.h"
+#include "core.h"
+#include "log.h"
+#include "settings.h"
+#include "store.h"
+#include "strutil.h"
 
 #define FX_STATIC static __attribute__((unused))
 

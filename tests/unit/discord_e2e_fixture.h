@@ -37,12 +37,12 @@
 #include <sqlite3.h>
 #include <valgrind/valgrind.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
-#include "sim/discord_sim.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
+#include "discord_sim.h"
 
 #define E2E_WAIT_MS   20000     /* for things that must happen */
 #define E2E_QUIET_MS  400       /* for things that must not */

@@ -1,7 +1,7 @@
 /*
  * slack_e2e_fixture: the real daemon against the Slack simulator.
  *
- * The test process runs the simulator (tests/sim/slack_sim.h) on its own
+ * The test process runs the simulator (adapters/sim/slack_sim.h) on its own
  * loop and lws context and starts the real chorus binary as a child:
  * `chorus run --config <tmp>/chorus.conf --db <tmp>/chorus.db` with
  * SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_API_URL pointing at the
@@ -45,12 +45,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
-#include "sim/slack_sim.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
+#include "slack_sim.h"
 
 #define E2E_STATIC static __attribute__((unused))
 #define E2E_WAIT_MS 15000       /* upper bound; passing steps take ms */

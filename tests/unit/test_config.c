@@ -20,13 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bot/config.h"
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/model.h"
-#include "core/perm.h"
-#include "core/settings.h"
-#include "core/xmalloc.h"
+#include "config.h"
+#include "clock.h"
+#include "log.h"
+#include "model.h"
+#include "perm.h"
+#include "settings.h"
+#include "xmalloc.h"
 
 static char tmpdir[PATH_MAX];
 

@@ -12,7 +12,7 @@
  */
 #include "core_fixture.h"
 
-#include "core/records.h"
+#include "records.h"
 
 static int64_t
 outbox_max(struct fx *fx)

@@ -8,7 +8,7 @@
  */
 #include "discord_e2e_fixture.h"
 
-#include "core/command.h"
+#include "command.h"
 
 /* ---- helpers ---- */
 

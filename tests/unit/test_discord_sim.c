@@ -1,6 +1,6 @@
 /*
- * test_discord_sim: the Discord simulator (tests/sim/discord_sim*), driven
- * by raw clients from adapters/common (ws.h, http.h) in the same process
+ * test_discord_sim: the Discord simulator (adapters/sim/discord_sim*), driven
+ * by raw clients from adapters/runtime (ws.h, http.h) in the same process
  * and on the same loop, as a test of the real daemon will drive it.
  *
  * Each test builds an environment (loop, ws context, sim on an ephemeral
@@ -20,13 +20,13 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "adapters/common/http.h"
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
-#include "sim/discord_sim.h"
+#include "http.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
+#include "discord_sim.h"
 
 #define WAIT_MS   10000     /* for things that must happen */
 #define QUIET_MS  300       /* for things that must not */

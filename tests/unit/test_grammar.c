@@ -11,8 +11,8 @@
  */
 #include "core_fixture.h"
 
-#include "core/command.h"
-#include "core/core_internal.h"
+#include "command.h"
+#include "core_internal.h"
 
 /* A refusal: status, words in the reply, and nothing else changed. */
 #define refused(fx, st, want, user, channel, ...)                          \

@@ -1,5 +1,5 @@
 /*
- * test_loop: bot/loop.c, adapters/common/http.c and ws.c together, in one
+ * test_loop: adapters/runtime/loop.c, adapters/runtime/http.c and ws.c together, in one
  * process and one thread, as the daemon will run them.
  *
  * Each test builds an environment (loop, ws context, an lws server vhost
@@ -37,12 +37,12 @@
 
 #include <cmocka.h>
 
-#include "adapters/common/http.h"
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "http.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
 
 /* Generous: valgrind slows lws and TLS a lot; a passing run takes far less. */
 #define WATCHDOG_MS 30000

@@ -11,8 +11,8 @@
  */
 #include "core_fixture.h"
 
-#include "core/command.h"
-#include "core/perm.h"
+#include "command.h"
+#include "perm.h"
 
 /* The people of the matrix world. */
 enum who {

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bot/config.h"
-#include "core/holidays.h"
+#include "config.h"
+#include "holidays.h"
 
 /* ---- a private temporary directory -------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * test_slack_sim: the Slack simulator (tests/sim/slack_sim*.c), driven by
+ * test_slack_sim: the Slack simulator (adapters/sim/slack_sim*.c), driven by
  * a raw client made of ws.h + http.h in the same process and loop, as the
  * reference's section 7 checklist asks: tokens, hello, one-time tickets,
  * acks and redelivery, every fault, rate limits, channel rules, users'
@@ -22,14 +22,14 @@
 
 #include <cmocka.h>
 
-#include "adapters/common/http.h"
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/tz.h"
-#include "core/xmalloc.h"
-#include "sim/slack_sim.h"
+#include "http.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "tz.h"
+#include "xmalloc.h"
+#include "slack_sim.h"
 
 #define WAIT_MS  10000      /* upper bound; passing steps take far less */
 #define MAX_MSGS 64

@@ -11,9 +11,9 @@
 
 #include <string.h>
 
-#include "core/adapter.h"
-#include "core/model.h"
-#include "core/status.h"
+#include "adapter.h"
+#include "model.h"
+#include "status.h"
 
 /* Every status below CH_STATUS_LAST has its own, real name. */
 static void

@@ -30,14 +30,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/arena.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/model.h"
-#include "core/nudge.h"
-#include "core/records.h"
-#include "core/schedule.h"
-#include "core/store.h"
+#include "arena.h"
+#include "buf.h"
+#include "log.h"
+#include "model.h"
+#include "nudge.h"
+#include "records.h"
+#include "schedule.h"
+#include "store.h"
 
 #define T0 INT64_C(1796112000000)   /* 2026-12-01T08:00:00Z */
 #define HOUR INT64_C(3600000)

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/arena.h"
-#include "core/strutil.h"
+#include "arena.h"
+#include "strutil.h"
 
 static void
 distance_and_suggestions(void **state)

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/log.h"
+#include "ws.h"
+#include "loop.h"
+#include "log.h"
 
 struct app {
     struct loop        *loop;

@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "loop.h"
+#include "clock.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define DISCORD_EPOCH_MS INT64_C(1420070400000)
 

@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "clock.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define MAX_PARAMS 4
 

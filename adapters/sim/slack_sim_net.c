@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define SSIM_MAX_BODY      ((size_t)8 << 20)
 #define SSIM_HTTP_CHUNK    4096

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 
 /* Intent bits that exist in v10 (gateway.mdx); any other bit is 4013. */
 #define KNOWN_INTENTS                                                   \

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "core/xmalloc.h"
+#include "buf.h"
+#include "xmalloc.h"
 
 static void
 out_clear(struct slack_sim_push *out)

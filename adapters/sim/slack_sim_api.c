@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "log.h"
+#include "xmalloc.h"
 
 enum api_auth {
     AUTH_BOT,       /* xoxb- in Authorization, or token= in a form body */

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "core/xmalloc.h"
+#include "xmalloc.h"
 
 void
 ratewin_init(struct ratewin *w, size_t limit, int64_t window_ms)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xmalloc.h"
+#include "xmalloc.h"
 
 struct ctl {
     struct discord_sim    *sim;

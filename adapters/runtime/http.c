@@ -19,10 +19,10 @@
 
 #include <curl/curl.h>
 
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define HTTP_MAX_HEADER_BYTES  ((size_t)64 << 10)
 #define HTTP_CONNECT_TIMEOUT_MS 10000L

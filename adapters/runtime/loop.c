@@ -23,8 +23,8 @@
 
 #include <uv.h>
 
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "log.h"
+#include "xmalloc.h"
 
 struct defer_item {
     struct defer_item *next;

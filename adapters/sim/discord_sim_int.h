@@ -3,7 +3,7 @@
  * observer), discord_sim_server.c (the lws protocol: HTTP framing and the
  * websocket plumbing), discord_sim_gateway.c (sessions, payloads, faults),
  * discord_sim_rest.c (routes, buckets, handlers) and discord_sim_control.c
- * (the /_sim/ routes).  Not for use outside tests/sim/discord_sim*.
+ * (the /_sim/ routes).  Not for use outside adapters/sim/discord_sim*.
  */
 #ifndef CHORUS_DISCORD_SIM_INT_H
 #define CHORUS_DISCORD_SIM_INT_H
@@ -14,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/buf.h"
+#include "buf.h"
 #include "discord_sim.h"
 
 struct lws;

@@ -28,10 +28,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
 
 #define WS_DEFAULT_MAX_QUEUE  ((size_t)4 << 20)
 #define WS_DEFAULT_CA_FILE    "/etc/ssl/certs/ca-certificates.crt"

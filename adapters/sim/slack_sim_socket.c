@@ -28,9 +28,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 
 static void tick(void *arg);
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/buf.h"
-#include "core/log.h"
+#include "ws.h"
+#include "loop.h"
+#include "buf.h"
+#include "log.h"
 #include "discord_sim.h"
 
 struct app {

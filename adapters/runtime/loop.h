@@ -5,7 +5,7 @@
  * libwebsockets runs on it as a foreign loop (ws.c asks loop_native() for
  * the uv_loop_t), libcurl's multi socket API runs on its fd watches and a
  * timer (http.c), and the daemon keeps exactly one timer armed for the
- * core's next due job.  Only adapters/common may call loop_native().
+ * core's next due job.  Only adapters/runtime may call loop_native().
  *
  * Ownership: every handle from loop_*_new() is released with its _free(),
  * which is asynchronous underneath (uv_close) but safe to call from inside
@@ -46,7 +46,7 @@ int          loop_run_once(struct loop *loop, bool wait);
 /* Ask loop_run to return once the remaining handles have closed. */
 void         loop_stop(struct loop *loop);
 void         loop_free(struct loop *loop);
-/* uv_loop_t *, for libwebsockets' foreign-loop option.  adapters/common only. */
+/* uv_loop_t *, for libwebsockets' foreign-loop option.  adapters/runtime only. */
 void        *loop_native(struct loop *loop);
 /* Monotonic milliseconds as the loop sees them (updated before reading). */
 int64_t      loop_now_ms(struct loop *loop);

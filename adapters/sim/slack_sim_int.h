@@ -23,7 +23,7 @@
 
 #include "slack_sim.h"
 
-#include "core/buf.h"
+#include "buf.h"
 
 struct lws;
 struct lws_vhost;

@@ -23,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/common/ws.h"
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/xmalloc.h"
+#include "ws.h"
+#include "loop.h"
+#include "log.h"
+#include "xmalloc.h"
 #include "discord_sim_int.h"
 
 #define DSIM_PROTOCOL   "discord-sim"

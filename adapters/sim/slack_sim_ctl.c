@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xmalloc.h"
+#include "xmalloc.h"
 
 typedef void ctl_fn(struct slack_sim *sim, const cJSON *in,
                     const struct ssim_req *rq, cJSON *out);

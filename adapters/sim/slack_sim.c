@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bot/loop.h"
-#include "core/log.h"
-#include "core/tz.h"
-#include "core/xmalloc.h"
+#include "loop.h"
+#include "log.h"
+#include "tz.h"
+#include "xmalloc.h"
 
 /* ---- small helpers ---- */
 
