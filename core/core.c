@@ -40,6 +40,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->arena = arena_new();
     core->flush_arena = arena_new();
     core->done_arena = arena_new();
+    core->inband_arena = arena_new();
     core->hol = holidays_load(s);
     core->due_changes = -1;
     core->rescan_at = INT64_MAX;
@@ -57,10 +58,12 @@ core_free(struct core *core)
     outcomes_free(core);
     free(core->handouts);
     free(core->early);
+    free(core->inband);
     store_close(core->store);
     arena_free(core->arena);
     arena_free(core->flush_arena);
     arena_free(core->done_arena);
+    arena_free(core->inband_arena);
     holidays_free(core->hol);
     idset_free(&core->handed);
     free(core);
@@ -328,11 +331,27 @@ refused_excerpt(const char *text, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* Commit an event's transaction, its in-band answer held back for the
+ * caller when there is one to hand it to. */
+static enum ch_status
+commit_event(struct ctx *c, const struct core_event *ev,
+             struct core_result *res, bool inband)
+{
+    if (inband)
+        inband_collect(c->core, ev->platform, res->reply_id,
+                       c->button_update ? c->button_update->id : 0, res);
+    flush_collect_early(c->core);
+    enum ch_status s = core_commit(c->core);
+    if (s != CH_OK && inband)
+        inband_drop(c->core, res);
+    return s;
+}
+
 /* The refusal path: nothing but the dedupe mark, an audit line and the
  * reply survive a refused command (spec §3.4). */
 static enum ch_status
 refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
-       int64_t *reply_id)
+       struct core_result *res, bool inband)
 {
     store_rollback(c->st);
     struct ch_error err = c->err;
@@ -342,6 +361,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
                           : c->in_channel            ? c->here.id
                                                      : 0;
     c->out_head = c->out_tail = NULL;
+    c->button_update = NULL;
     buf_reset(&c->reply);
     c->has_caller = rec_person_by_identity(c->st, c->a, ev->platform,
                                            ev->user_id, &c->caller) == CH_OK;
@@ -359,12 +379,12 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     refused_excerpt(ev->text ? ev->text : "", text, sizeof(text));
     audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
     reply(c, "%s", err.user);
-    s = ctx_write_outbox(c, reply_id);
-    if (s == CH_OK)
-        s = core_commit(c->core);
-    else
+    s = ctx_write_outbox(c, &res->reply_id);
+    if (s != CH_OK) {
         store_rollback(c->st);
-    return s;
+        return s;
+    }
+    return commit_event(c, ev, res, inband);
 }
 
 /* A pressed button's message shows who acted and loses its buttons. */
@@ -378,9 +398,10 @@ mark_button_message(struct ctx *c, const struct core_event *ev)
     char verb[24];
     snprintf(verb, sizeof(verb), "%s", ev->text);
     verb[strcspn(verb, " ")] = '\0';
-    queue_update(c, ev->platform, row.id,
-                 arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
-                              mark_person(c, c->caller.id)));
+    c->button_update = queue_update(
+        c, ev->platform, row.id,
+        arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
+                     mark_person(c, c->caller.id)));
 }
 
 enum ch_status
@@ -388,6 +409,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
                   struct core_result *res)
 {
     struct core_result dummy;
+    bool inband = res != NULL;   /* else the flush answers */
     if (res == NULL)
         res = &dummy;
     memset(res, 0, sizeof(*res));
@@ -440,8 +462,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         s = ctx_write_outbox(&c, &res->reply_id);
     if (s == CH_OK) {
         fault_point(core, "event-before-commit");
-        flush_collect_early(core);
-        s = core_commit(c.core);
+        s = commit_event(&c, ev, res, inband);
     }
     const char *verb = c.cmd ? c.cmd->form->spec->name : "-";
     if (s == CH_OK) {
@@ -449,7 +470,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
     } else {
         log_info("core", "%s %s: %s refused (%s): %s", ev->platform,
                  c.actor_ref, verb, ch_strerror(s), c.err.user);
-        enum ch_status r = refuse(&c, ev, s, &res->reply_id);
+        enum ch_status r = refuse(&c, ev, s, res, inband);
         if (r != CH_OK)
             log_error("core", "could not record a refusal: %s",
                       ch_strerror(r));

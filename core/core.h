@@ -45,10 +45,16 @@ enum ch_status core_attach(struct core *core, struct adapter *a,
                            struct ch_error *err);
 void           core_detach(struct core *core, struct adapter *a);
 
-/* The one inbound entry point.  res may be NULL. */
+/* The one inbound entry point.  res may be NULL only for an event that
+ * is not answered in-band (the core then hands the reply to the flush);
+ * see struct core_result (event.h). */
 enum ch_status core_handle_event(struct core *core,
                                  const struct core_event *ev,
                                  struct core_result *res);
+/* Hand res's in-band messages to their platform's deliver(), as a flush
+ * would, for an adapter that does not carry them itself. */
+void           core_deliver_result(struct core *core,
+                                   const struct core_result *res);
 /* Report the outcome of an adapter delivery (see adapter.h).
  * platform_ref: the platform's id of what was created (message, channel);
  * retry_after_ms: > 0 when the platform asked us to wait. */

@@ -57,6 +57,10 @@ struct core {
     size_t                      nreports, reports_cap;
     size_t                      recorded;   /* in the open transaction */
     struct handout             *handouts;   /* one flush pass's rows */
+    /* An event's in-band reply and button edit (struct core_result). */
+    struct handout             *inband;
+    struct adapter             *inband_adapter;
+    struct arena               *inband_arena;
     /* A pass read by an event's transaction (flush_collect_early()). */
     struct pass                *early;
     enum { EARLY_NONE, EARLY_COLLECTED, EARLY_READY } early_state;
@@ -64,6 +68,9 @@ struct core {
     /* The last flush handed everything it could, and nothing has been
      * written since (store_total_changes()): the next has nothing to do. */
     bool                        flush_clean;
+    /* Outcomes came back outside a flush (core_deliver_result()): the
+     * next flush records them. */
+    bool                        record_soon;
     int64_t                     flushed_changes;
     /* The earliest retry time seen since the last full rescan, and when
      * that was (flush_rescan_if_due()). */
@@ -90,6 +97,8 @@ struct pending {
     const char     *buttons;       /* serialized */
     bool            pin;           /* POST: pin it as well */
     int             mark;          /* POST: MARK_BRIEF or MARK_STATUS */
+    int64_t         id;            /* set by ctx_write_outbox: the row
+                                      (of the last platform) it became */
 };
 enum { MARK_NONE, MARK_BRIEF, MARK_STATUS };
 
@@ -115,6 +124,8 @@ struct ctx {
     struct ch_error           err;
     /* The parsed command (command.c). */
     struct cmd_parsed        *cmd;
+    /* The edit of the pressed button's message, answered in-band. */
+    struct pending           *button_update;
 };
 
 void ctx_init(struct ctx *c, struct core *core, const struct core_event *ev);
@@ -150,9 +161,9 @@ void dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
     __attribute__((format(printf, 6, 7)));
 void queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
                   int64_t person_id, const char *text);
-/* Replace the text of every platform's copy of a message row. */
-void queue_update(struct ctx *c, const char *platform, int64_t ref_id,
-                  const char *text);
+/* Replace the text of a message row on its platform. */
+struct pending *queue_update(struct ctx *c, const char *platform,
+                             int64_t ref_id, const char *text);
 
 /* Audit line for the unit of work's campaign (0: none). */
 void audit(struct ctx *c, int64_t campaign_id, const char *subject,
@@ -198,6 +209,12 @@ void outcomes_free(struct core *core);
 /* Inside an event's transaction, just before its commit: read what the
  * flush after it will hand out. */
 void flush_collect_early(struct core *core);
+/* Inside an event's transaction: hold back and render its in-band rows
+ * for the event's platform (struct core_result); give them back when the
+ * transaction does not commit. */
+void inband_collect(struct core *core, const char *platform, int64_t reply_id,
+                    int64_t update_id, struct core_result *res);
+void inband_drop(struct core *core, struct core_result *res);
 /* Look at every pending row again at the next flush (retries come due,
  * adapters come and go). */
 void flush_rescan(struct core *core);

@@ -219,6 +219,97 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     return SEND;
 }
 
+/* --- in-band: an event's own answer ---------------------------------------- */
+
+/* A row read, rendered and marked handed, to give its adapter after the
+ * pass's commit. */
+struct handout {
+    size_t            adapter;
+    struct out_msg    msg;
+    struct out_button buttons[OUT_MAX_BUTTONS];
+};
+
+static bool hold_inband(struct core *core, struct adapter *a, int64_t id,
+                        struct handout *h);
+
+/*
+ * Inside the event's transaction, after its rows are written: render the
+ * reply and the button message's edit for the event's platform and mark
+ * them handed, so no flush offers them (struct core_result).  A row that
+ * cannot go yet (its channel does not exist) is left to the flush.
+ */
+void
+inband_collect(struct core *core, const char *platform, int64_t reply_id,
+               int64_t update_id, struct core_result *res)
+{
+    struct adapter *a = core_adapter(core, platform);
+    res->reply = res->update = NULL;
+    if (a == NULL)
+        return;
+    arena_reset(core->inband_arena);
+    if (core->inband == NULL)
+        core->inband = xcalloc(2, sizeof(*core->inband));
+    core->inband_adapter = a;
+    if (hold_inband(core, a, reply_id, &core->inband[0]))
+        res->reply = &core->inband[0].msg;
+    if (hold_inband(core, a, update_id, &core->inband[1]))
+        res->update = &core->inband[1].msg;
+}
+
+static bool
+hold_inband(struct core *core, struct adapter *a, int64_t id,
+            struct handout *h)
+{
+    struct outbox_row row;
+    if (id == 0 || idset_has(&core->handed, id) ||
+        rec_outbox_get(core->store, core->inband_arena, id, &row) != CH_OK ||
+        prepare(core, a, core->inband_arena, &row, &h->msg, h->buttons) !=
+            SEND)
+        return false;
+    idset_add(&core->handed, id);
+    return true;
+}
+
+/* The event's transaction did not commit: nothing was said. */
+void
+inband_drop(struct core *core, struct core_result *res)
+{
+    if (res->reply)
+        idset_del(&core->handed, res->reply->id);
+    if (res->update)
+        idset_del(&core->handed, res->update->id);
+    res->reply = res->update = NULL;
+}
+
+static void queue_report(struct core *core, int64_t id, enum ch_status status,
+                         const char *ref, int64_t retry_after_ms,
+                         const char *error);
+
+static void give_back(struct core *core, size_t ai, int64_t id);
+
+void
+core_deliver_result(struct core *core, const struct core_result *res)
+{
+    const struct out_msg *m[2] = { res->reply, res->update };
+    size_t queued = core->nreports;
+    size_t ai = 0;
+    while (ai < core->nadapters && core->adapters[ai] != core->inband_adapter)
+        ai++;
+    for (size_t i = 0; i < 2; i++) {
+        if (m[i] == NULL)
+            continue;
+        enum ch_status s = adapter_deliver(core->inband_adapter, m[i]);
+        if (s == CH_BUSY && ai < core->nadapters)
+            give_back(core, ai, m[i]->id);   /* the flush offers it again */
+        else if (s != CH_OK)
+            queue_report(core, m[i]->id, s, NULL, 0, NULL);
+    }
+    /* A platform that reported at once (a terminal, a refusal): the next
+     * flush records it, as a flush's own hand-out would. */
+    if (core->nreports > queued)
+        core->record_soon = true;
+}
+
 /* --- outcomes ------------------------------------------------------------ */
 
 static void
@@ -378,14 +469,6 @@ outcomes_due_at(const struct core *core)
 
 /* --- the flush ----------------------------------------------------------- */
 
-/* A row read, rendered and marked handed, to give its adapter after the
- * pass's commit. */
-struct handout {
-    size_t            adapter;
-    struct out_msg    msg;
-    struct out_button buttons[OUT_MAX_BUTTONS];
-};
-
 struct pass {
     struct handout *h;
     size_t          n;
@@ -465,6 +548,16 @@ collect(struct core *core, size_t ai, struct pass *p)
     idset_free(&held);
 }
 
+/* A row the adapter was too busy to take: offered again from here. */
+static void
+give_back(struct core *core, size_t ai, int64_t id)
+{
+    idset_del(&core->handed, id);
+    if (core->flush_from[ai] > id)
+        core->flush_from[ai] = id;
+    core->flush_clean = false;
+}
+
 /* Give each collected row its adapter; false when one was too busy. */
 static bool
 hand_out(struct core *core, struct pass *p)
@@ -484,9 +577,7 @@ hand_out(struct core *core, struct pass *p)
             continue;
         idset_del(&core->handed, id);
         if (s == CH_BUSY) {
-            /* Offered again from here next time. */
-            if (core->flush_from[ai] > id)
-                core->flush_from[ai] = id;
+            give_back(core, ai, id);
             busy[ai] = true;
             all_taken = false;
             continue;
@@ -665,9 +756,14 @@ core_flush(struct core *core)
         early_drop(core);
         /* The loop flushes after every event and every kick; most find
          * nothing new, and cost nothing. */
-        if (core->flush_clean && outcomes_due_at(core) > core_now(core) &&
+        if (core->flush_clean && !core->record_soon &&
+            outcomes_due_at(core) > core_now(core) &&
             core->flushed_changes == store_total_changes(core->store))
             return;
+        more = true;
+    }
+    if (core->record_soon) {
+        core->record_soon = false;
         more = true;
     }
     for (int pass = 0; more && pass < FLUSH_PASSES; pass++)

@@ -34,9 +34,27 @@ struct core_event {
     const char *tz;           /* CORE_EV_USER_INFO: their IANA zone */
 };
 
+struct out_msg;
+
+/*
+ * What core_handle_event() hands back.  The reply to the event, and the
+ * edit of the message whose button was pressed (via_message), come back
+ * in-band: already written to the outbox in the event's transaction,
+ * rendered for the event's platform, and held out of every flush, so a
+ * platform that must answer inside its own event handling (Slack's ack,
+ * Discord's interaction callback) never waits behind the outbox.  For
+ * each one that is not NULL the adapter calls core_delivered() exactly
+ * once: CH_OK when it carried it, CH_BUSY to hand it back to the outbox
+ * (it is then delivered like any other row).  An adapter with no in-band
+ * path of its own passes them on with core_deliver_result().
+ * The messages are the core's, valid until its next call other than
+ * core_delivered().
+ */
 struct core_result {
-    int     status;           /* enum ch_status of the command */
-    int64_t reply_id;         /* outbox id of the reply, 0 if none */
+    int                   status;    /* enum ch_status of the command */
+    int64_t               reply_id;  /* outbox id of the reply, 0 if none */
+    const struct out_msg *reply;     /* in-band reply, or NULL */
+    const struct out_msg *update;    /* in-band edit of via_message, or NULL */
 };
 
 #endif

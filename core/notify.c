@@ -168,13 +168,14 @@ queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
     queue(c, kind, campaign_id, person_id, NULL, text);
 }
 
-void
+struct pending *
 queue_update(struct ctx *c, const char *platform, int64_t ref_id,
              const char *text)
 {
     struct pending *p = queue(c, OUT_UPDATE, 0, 0, NULL, text);
     p->platform = platform;
     p->ref_id = ref_id;
+    return p;
 }
 
 void
@@ -251,7 +252,7 @@ dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
 }
 
 static enum ch_status
-write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
+write_one(struct ctx *c, struct pending *p)
 {
     struct core *core = c->core;
     struct outbox_row r = {
@@ -268,7 +269,7 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
         r.platform = c->ev->platform;
         r.channel_ref = c->ev->channel_id;
         r.user_ref = c->ev->user_id;
-        return insert_row(c, &r, reply_id);
+        return insert_row(c, &r, &p->id);
     case OUT_DM: {
         char *uid = NULL;
         r.platform = dm_platform(c, p->person_id, &uid);
@@ -279,15 +280,17 @@ write_one(struct ctx *c, const struct pending *p, int64_t *reply_id)
             return CH_OK;
         }
         r.user_ref = uid;
-        return insert_row(c, &r, NULL);
+        return insert_row(c, &r, &p->id);
     }
     case OUT_UPDATE: {
         int64_t pending = rec_outbox_pending_update(c->st, p->ref_id);
-        if (pending)   /* one pending edit per message: keep the newest */
+        if (pending) { /* one pending edit per message: keep the newest */
+            p->id = pending;
             return rec_outbox_set_text(c->st, pending, r.text);
+        }
         r.platform = p->platform;
         r.ref_id = p->ref_id;
-        return insert_row(c, &r, NULL);
+        return insert_row(c, &r, &p->id);
     }
     case OUT_LOOKUP:
         r.platform = c->ev ? c->ev->platform : NULL;
@@ -355,12 +358,14 @@ ctx_write_outbox(struct ctx *c, int64_t *reply_id)
             .person_id = c->has_caller ? c->caller.id : 0,
             .text = buf_cstr(&c->reply),
         };
-        enum ch_status s = write_one(c, &r, reply_id);
+        enum ch_status s = write_one(c, &r);
         if (s != CH_OK)
             return s;
+        if (reply_id)
+            *reply_id = r.id;
     }
     for (struct pending *p = c->out_head; p; p = p->next) {
-        enum ch_status s = write_one(c, p, NULL);
+        enum ch_status s = write_one(c, p);
         if (s != CH_OK)
             return s;
     }

@@ -454,7 +454,9 @@ take_line(struct console *con, const char *line)
     }
     normalize_mentions(text, &norm);
     ev.text = buf_cstr(&norm);
-    core_handle_event(con->env.core, &ev, NULL);
+    struct core_result res;
+    core_handle_event(con->env.core, &ev, &res);
+    core_deliver_result(con->env.core, &res);   /* printed at once */
     buf_free(&norm);
 out:
     fflush(con->out);

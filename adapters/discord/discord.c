@@ -9,11 +9,10 @@
  * the last part, whose reference is then the one reported.
  *
  * Interactions and the 3-second window.  An interaction is handed to the
- * core at once (core_handle_event) and the outbox is flushed right away
- * (core_flush) while the adapter "collects": the reply to this
- * interaction (msg->id == the core's reply_id) and, for a button or a
- * modal from a button, the core's edit of the clicked message.  Then one
- * callback answers it:
+ * core at once (core_handle_event), which hands back its answer in-band
+ * (struct core_result): the reply, and for a button or a modal from a
+ * button, the core's edit of the clicked message.  Then one callback
+ * answers it:
  *   an edit of the clicked message    type 7 UPDATE_MESSAGE (the reply
  *                                     follows as an ephemeral follow-up)
  *   a reply                           type 4, ephemeral
@@ -335,17 +334,10 @@ op_message(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    /* A reply to an interaction answers it. */
+    /* A reply to an interaction that comes back from the outbox (it was
+     * handed back, or the event waited for the database) answers it. */
     if (m->kind == OUT_REPLY) {
-        struct ix *ix = d->collect && d->collect->reply_id == m->id
-                            ? d->collect
-                            : dc_ix_by_reply(d, m->id);
-        if (ix && ix == d->collect) {
-            dc_body_free(&ix->col_reply);
-            dc_body_from(d, m, NULL, &ix->col_reply);
-            ix->collected_reply = true;
-            return CH_OK;
-        }
+        struct ix *ix = dc_ix_by_reply(d, m->id);
         if (ix) {
             struct body b;
             dc_body_from(d, m, NULL, &b);
@@ -379,12 +371,6 @@ op_update(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    if (d->collect && d->collect->via[0] && m->ref &&
-        strcmp(m->ref, d->collect->via) == 0 && !d->collect->collected_update) {
-        dc_body_from(d, m, NULL, &d->collect->col_update);
-        d->collect->collected_update = true;
-        return CH_OK;
-    }
     struct job *j = dc_job_new(d, J_UPDATE, m->id);
     if (!dc_split_ref(m->ref, j->channel, j->target)) {
         dc_job_free(j);

@@ -221,7 +221,6 @@ struct discord {
     size_t               njobs;
     struct ix           *ix_head, *ix_tail;
     size_t               nix;
-    struct ix           *collect;       /* answered from this flush */
     struct loop_timer   *defer_timer;
     struct loop_timer   *kick_timer;    /* batches flushes after deliveries */
     bool                 kick_armed;
@@ -329,7 +328,7 @@ struct ix {
     bool           cb_ref_is_via;   /* type 7: the reference is via */
     struct job    *cb_rest;         /* parts after the first, for later */
     struct job    *waiting;         /* follow-ups waiting for the callback */
-    struct body    col_reply;       /* collected during the flush */
+    struct body    col_reply;       /* the core's in-band answer */
     struct body    col_update;
     bool           collected_reply, collected_update;
     bool           busy;            /* a callback is in flight */

@@ -69,8 +69,6 @@ dc_ix_free(struct ix *ix)
             in->ix = NULL;
             ix->refs--;
         }
-    if (d->collect == ix)
-        d->collect = NULL;
     dc_body_free(&ix->col_reply);
     dc_body_free(&ix->col_update);
     if (ix->token) {
@@ -271,7 +269,7 @@ dc_ix_reply(struct ix *ix, struct body *b)
 
 static void reply_now(struct ix *ix, const char *text);
 
-/* Answer the interaction from what the flush collected. */
+/* Answer the interaction from the core's in-band answer. */
 static void
 ix_answer(struct ix *ix)
 {
@@ -428,14 +426,23 @@ deliver_event(struct discord *d, struct inbound *in)
     if (ix) {
         ix->reply_id = res.reply_id;
         ix->expect_reply = res.reply_id != 0;
-        d->collect = ix;
-    }
-    core_flush(d->env.core);
-    if (ix && d->collect == ix) {
-        d->collect = NULL;
+        /* The core's answer, handed back with the event, answers the
+         * interaction: the reply, and the edit of the clicked message. */
+        if (res.reply) {
+            dc_body_from(d, res.reply, NULL, &ix->col_reply);
+            ix->collected_reply = true;
+            res.reply = NULL;
+        }
+        if (res.update && ix->via[0] && res.update->ref &&
+            strcmp(res.update->ref, ix->via) == 0) {
+            dc_body_from(d, res.update, NULL, &ix->col_update);
+            ix->collected_update = true;
+            res.update = NULL;
+        }
         ix_answer(ix);
         dc_ix_settle(ix);
     }
+    core_deliver_result(d->env.core, &res);   /* a message's, as jobs */
     dc_kick(d);
     return true;
 }

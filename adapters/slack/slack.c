@@ -2,10 +2,9 @@
  * slack: the adapter's face to the core and the daemon (core/adapter.h):
  * the ops table, rendering, lifecycle.
  *
- * Every delivery op is asynchronous (slack_api.c) except the one reply
- * that rides on a slash command's ack: while slack_events.c flushes the
- * outbox right after the command, the reply op recognises that row
- * (cap.want) and hands its text back instead of calling the Web API.
+ * Every delivery is asynchronous (slack_api.c).  A slash command's reply
+ * never comes through here: the core hands it back with the command
+ * (struct core_result) and slack_events.c puts it on the ack.
  *
  * stop() is polite: no envelope is taken any more (Slack sends unacked
  * events again), no new request starts (what is queued stays pending in
@@ -27,7 +26,6 @@
 #include "when.h"
 #include "xmalloc.h"
 
-#define ACK_TEXT_MAX 39000
 #define DEFAULT_API_URL "https://slack.com/api"
 
 static const struct slack_timing default_timing = {
@@ -93,19 +91,7 @@ slack_thread_find(struct slack *sk, int64_t reply_id)
 static enum ch_status
 op_deliver(struct adapter *a, const struct out_msg *m)
 {
-    struct slack *sk = slack_of(a);
-
-    if (m->kind == OUT_REPLY && sk->cap.want && m->id == sk->cap.want &&
-        !sk->cap.got) {
-        buf_reset(&sk->cap.text);
-        slack_text(m->text, ACK_TEXT_MAX, &sk->cap.text);
-        cJSON_Delete(sk->cap.blocks);
-        sk->cap.blocks = slack_blocks(buf_cstr(&sk->cap.text), m->buttons,
-                                      m->nbuttons);
-        sk->cap.got = true;
-        return CH_OK;   /* core_delivered() follows the ack */
-    }
-    return slack_api_deliver(sk, m);
+    return slack_api_deliver(slack_of(a), m);
 }
 
 static enum ch_status
@@ -198,8 +184,6 @@ slack_free(struct adapter *a)
     wipe(sk->bot_token);
     wipe(sk->auth_app);
     wipe(sk->auth_bot);
-    buf_free(&sk->cap.text);
-    cJSON_Delete(sk->cap.blocks);
     free(sk);
 }
 
@@ -274,7 +258,6 @@ slack_new(const struct slack_options *opt, const struct adapter_env *env,
     backoff_init(&sk->reconnect, sk->t.reconnect_base_ms,
                  sk->t.reconnect_max_ms, jitter_seed());
     sk->free_tail = &sk->free_head;
-    buf_init(&sk->cap.text, 256 * 1024);
     return &sk->base;
 }
 

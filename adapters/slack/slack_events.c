@@ -9,10 +9,12 @@
  *    works (one SQLite transaction); the frame leaves when this callback
  *    returns, so it is on the wire within the same loop pass;
  *  - slash commands: the core's reply is the ack's payload, so the core
- *    runs first (same pass), the outbox is flushed at once, and the reply
- *    row is caught on its way out (slack.c) and put in the ack.  A reply
- *    that cannot ride on the ack goes out as chat.postEphemeral later:
- *    it is in the outbox either way.
+ *    runs first (same pass) and hands the reply back with the command
+ *    (struct core_result), whatever the outbox holds.  A reply that
+ *    cannot ride on the ack goes out as chat.postEphemeral later: it is
+ *    in the outbox either way.
+ *  - every other answer the core hands back (a DM's, a mention's, a
+ *    button's) goes to the Web API at once, ahead of the outbox.
  * Dedupe ids for the core's inbound table: payload.event_id for events
  * (a redelivery, retry_attempt >= 1, or the same event on two sockets
  * during a refresh is refused there), the trigger_id for slash commands
@@ -235,8 +237,10 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
         .user_id = user,
         .text = buf_cstr(&text),
     };
-    after_core(sk, core_handle_event(sk->env.core, &ce, NULL), "event",
-               event_id);
+    struct core_result res;
+    enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
+    core_deliver_result(sk->env.core, &res);
+    after_core(sk, st, "event", event_id);
     buf_free(&text);
 }
 
@@ -283,6 +287,7 @@ on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
     enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
     if (res.reply_id && ts)
         slack_thread_note(sk, res.reply_id, channel, ts);
+    core_deliver_result(sk->env.core, &res);    /* in the thread */
     after_core(sk, st, "event", event_id);
     buf_free(&text);
 }
@@ -382,41 +387,31 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
     buf_free(&text);
 
-    /* Catch the reply on its way out: it becomes the ack's payload. */
-    if (res.reply_id) {
-        sk->cap.want = res.reply_id;
-        sk->cap.got = false;
-        core_flush(sk->env.core);
-        sk->cap.want = 0;
-    }
-    if (res.reply_id && sk->cap.got)
-        answer = buf_cstr(&sk->cap.text);
-    else if (st == CH_BUSY || st == CH_IO || st == CH_INTERNAL)
+    /* The reply rides on the ack. */
+    struct buf reply = BUF_INIT;
+    cJSON *blocks = NULL;
+    if (res.reply) {
+        buf_init(&reply, 256 * 1024);
+        slack_text(res.reply->text, SLACK_ACK_TEXT_MAX, &reply);
+        blocks = slack_blocks(buf_cstr(&reply), res.reply->buttons,
+                              res.reply->nbuttons);
+        answer = buf_cstr(&reply);
+    } else if (st == CH_BUSY || st == CH_IO || st == CH_INTERNAL) {
         answer = "chorus could not take that command just now. Please try "
                  "again in a moment.";
-    bool sent = ack_full(s, envelope_id, answer,
-                         res.reply_id && sk->cap.got ? sk->cap.blocks : NULL,
-                         NULL);
-    if (res.reply_id && sk->cap.got)
-        sk->cap.blocks = NULL;          /* taken by ack_full */
+    }
+    bool sent = ack_full(s, envelope_id, answer, blocks, NULL);
     /* Too big for one frame?  Ack without it; the reply goes later as
-     * an ephemeral message (sent stays false). */
+     * an ephemeral message. */
     if (!sent && answer)
         ack(s, envelope_id);
-    if (res.reply_id && sk->cap.got) {
-        /* Sent with the ack; if the ack could not go, the reply goes as
-         * an ephemeral message instead (the row is offered again). */
-        if (sent)
-            core_delivered(sk->env.core, res.reply_id, CH_OK, NULL, 0,
-                           NULL);
-        else
-            core_delivered(sk->env.core, res.reply_id, CH_BUSY, NULL, 0,
-                           "the ack could not be sent");
+    if (res.reply) {
+        core_delivered(sk->env.core, res.reply->id, sent ? CH_OK : CH_BUSY,
+                       NULL, 0, sent ? NULL : "the ack could not be sent");
+        res.reply = NULL;
     }
-    sk->cap.got = false;
-    buf_reset(&sk->cap.text);
-    cJSON_Delete(sk->cap.blocks);
-    sk->cap.blocks = NULL;
+    core_deliver_result(sk->env.core, &res);
+    buf_free(&reply);
     after_core(sk, st, "slash command", ce.event_id);
 }
 
@@ -451,8 +446,11 @@ command_event(struct slack *sk, const char *kind, const char *id,
         .text = text,
         .via_message = via,
     };
+    struct core_result res;
+    enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
 
-    after_core(sk, core_handle_event(sk->env.core, &ce, NULL), kind, id);
+    core_deliver_result(sk->env.core, &res);
+    after_core(sk, st, kind, id);
 }
 
 /* block_actions: one of our buttons was pressed. */

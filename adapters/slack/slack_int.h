@@ -173,7 +173,7 @@ void            api_free_all(struct slack *sk);
 
 /* auth.test, then the first socket. */
 void            slack_api_start(struct slack *sk);
-/* Outbox rows -> Web API calls (every kind but the captured reply). */
+/* Outbox rows -> Web API calls. */
 enum ch_status  slack_api_deliver(struct slack *sk, const struct out_msg *m);
 
 /* ---- sockets (slack_socket.c) ---- */
@@ -233,14 +233,8 @@ bool   slack_ref_split(const char *ref, char *channel, size_t clen,
 
 /* ---- the adapter (slack.c) ---- */
 
-/* The slash command whose reply rides on its ack (slack_events.c sets
- * want, the reply op fills the rest during the core_flush() it runs). */
-struct slack_capture {
-    int64_t     want;      /* the reply's outbox id; 0: none */
-    bool        got;
-    struct buf  text;      /* Slack text */
-    cJSON      *blocks;    /* NULL: none */
-};
+/* The longest reply an ack carries (a longer one is cut, with a mark). */
+#define SLACK_ACK_TEXT_MAX 39000
 
 /* Where the reply to an app_mention goes: a thread under the mention. */
 #define SLACK_THREADS 64
@@ -288,7 +282,6 @@ struct slack {
     bool                 pump_again;
     bool                 owe_kick;      /* said CH_BUSY: kick when room */
 
-    struct slack_capture cap;
     struct slack_thread  threads[SLACK_THREADS];
     size_t               nthread;
 

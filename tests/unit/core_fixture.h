@@ -515,6 +515,8 @@ fx_event(struct fx *fx, enum core_event_kind kind, const char *user,
     };
     snprintf(fx->last_cmd, sizeof(fx->last_cmd), "%s", text ? text : "");
     enum ch_status s = core_handle_event(fx->core, &ev, &fx->res);
+    /* The in-band answer goes to the fake as a platform would carry it. */
+    core_deliver_result(fx->core, &fx->res);
     core_flush(fx->core);
     fx->reply = "";
     if (fx->res.reply_id) {

@@ -410,6 +410,85 @@ held_rows_do_not_block_the_rest(void **state)
 
 /* A pressed button runs its command as the presser and marks the message
  * it was on. */
+/* The reply and a pressed button's edit come back with the event,
+ * rendered for its platform, whatever the outbox holds; the flush leaves
+ * them alone until the platform says what became of them. */
+static void
+answer_comes_back_in_band(void **state)
+{
+    struct fx *fx = *state;
+    fx_world(fx, FX_WORLD_DELIVS);
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
+    size_t mark = fx_mark(fx);
+    fx_ok(fx, "carol", NULL, "approve spring-launch#1");
+    struct fake_msg *m = fx_find(fx, mark, OUT_DM, "brenda",
+                                 "needs your final approval");
+    assert_non_null(m);
+    char *ref = fx_strdup(m->answer);
+
+    fx->fake.mode = FAKE_BUSY;              /* nothing leaves the outbox */
+    struct core_event ev = {
+        .kind = CORE_EV_COMMAND, .platform = "fake", .event_id = "ib-1",
+        .user_id = "brenda", .user_name = "brenda",
+        .text = "approve spring-launch#1", .via_message = ref,
+    };
+    struct core_result res;
+    assert_int_equal(core_handle_event(fx->core, &ev, &res), CH_OK);
+    assert_non_null(res.reply);
+    assert_int_equal(res.reply->id, res.reply_id);
+    assert_int_equal(res.reply->kind, OUT_REPLY);
+    assert_string_equal(res.reply->user, "brenda");
+    assert_non_null(strstr(res.reply->text, "approved"));
+    assert_non_null(res.update);
+    assert_int_equal(res.update->kind, OUT_UPDATE);
+    assert_string_equal(res.update->ref, ref);
+    assert_non_null(strstr(res.update->text, "→ approve by @brenda"));
+    int64_t reply_id = res.reply->id, update_id = res.update->id;
+
+    /* Held: the flush offers the channel's rows, never these two. */
+    mark = fx_mark(fx);
+    fx->fake.mode = FAKE_OK;
+    core_flush(fx->core);
+    for (size_t i = mark; i < fx->fake.n; i++) {
+        assert_int_not_equal(fx->fake.msgs[i].id, reply_id);
+        assert_int_not_equal(fx->fake.msgs[i].id, update_id);
+    }
+    /* The platform carried the reply and handed the edit back. */
+    core_delivered(fx->core, reply_id, CH_OK, "carried-1", 0, NULL);
+    core_delivered(fx->core, update_id, CH_BUSY, NULL, 0, "not now");
+    fx_advance(fx, MS_PER_SEC);             /* recorded: a retry is due */
+    fx_at(fx, core_next_due(fx->core));
+    char sql[160];
+    snprintf(sql, sizeof(sql), "SELECT state || ' ' || platform_ref FROM "
+             "outbox WHERE id = %lld", (long long)reply_id);
+    assert_string_equal(fx_str(fx, sql), "sent carried-1");
+    struct fake_msg *u = NULL;
+    for (size_t i = mark; i < fx->fake.n; i++)
+        if (fx->fake.msgs[i].id == update_id)
+            u = &fx->fake.msgs[i];
+    assert_non_null(u);                     /* then delivered as a row */
+    assert_int_equal(fx_count(fx, mark, OUT_REPLY, "brenda", NULL), 0);
+    free(ref);
+}
+
+/* A transaction that does not commit answers nothing in-band, and a
+ * caller that passes no result gets its reply through the flush. */
+static void
+no_result_means_the_flush_answers(void **state)
+{
+    struct fx *fx = *state;
+    fx_ok(fx, "admin", NULL, "status");
+    size_t mark = fx_mark(fx);
+    struct core_event ev = {
+        .kind = CORE_EV_COMMAND, .platform = "fake", .event_id = "ib-2",
+        .user_id = "admin", .user_name = "admin", .text = "help",
+    };
+    assert_int_equal(core_handle_event(fx->core, &ev, NULL), CH_OK);
+    core_flush(fx->core);
+    assert_non_null(fx_find(fx, mark, OUT_REPLY, "admin",
+                            "Commands you can use"));
+}
+
 static void
 button_press_updates_the_message(void **state)
 {
@@ -691,6 +770,8 @@ main(void)
         T(backoff_is_capped),
         T(failed_rows_are_not_retried),
         T(held_rows_do_not_block_the_rest),
+        T(answer_comes_back_in_band),
+        T(no_result_means_the_flush_answers),
         T(button_press_updates_the_message),
         T(second_platform_gets_channels),
         T(ladder_climbs_in_working_hours),
