@@ -23,7 +23,18 @@
  * command until every answer is in and the outbox is empty.  The second
  * run is the same with a refresh_requested disconnect every 4 seconds.
  *
+ * --mix backlog is the run that shows whether an answer ever waits behind
+ * the outbox: every command is a state-changing `ask`, which posts in its
+ * campaign's channel and DMs the coordinator, so at 50 commands a second
+ * the ten channels (paced at about one post a second each) build a backlog
+ * that grows by about 40 posts a second (3 000 commands at 50/s unless
+ * --commands or --rate say otherwise).  It prints how many acks carried
+ * their answer and how long answers took, then the backlog left in the
+ * outbox when the last answer arrived (it does not wait for the posts to
+ * drain: that takes minutes, by design).
+ *
  *   bench_slack [--commands N] [--rate R] [--only plain|refresh]
+ *               [--mix standard|backlog]
  *
  * Build it Release (cmake -DCMAKE_BUILD_TYPE=Release): the daemon it runs
  * is the chorus binary of the same build.
@@ -82,7 +93,9 @@ struct bench {
     size_t            ack_cursor;     /* cmds before this are acked */
     size_t            eph_seen;
     size_t            answered;
+    size_t            on_ack;         /* answered by the ack's payload */
     bool              timing;
+    bool              backlog;        /* --mix backlog */
 };
 
 static int64_t
@@ -124,6 +137,7 @@ record_answers(struct bench *b)
             if (a->payload && cJSON_GetObjectItem(a->payload, "text")) {
                 c->reply_us = t;
                 b->answered++;
+                b->on_ack++;
             }
             break;
         }
@@ -349,6 +363,18 @@ setup_workspace(struct bench *b)
     }
 }
 
+/* --mix backlog: every command a question that posts in its channel. */
+static int
+mix_backlog(size_t i, char *text, size_t len)
+{
+    int c = (int)(i % CAMPAIGNS);
+    int k = (int)(i / CAMPAIGNS % CREATORS);
+
+    snprintf(text, len, "ask camp-%d is the jingle cleared for use? (%zu)",
+             c, i);
+    return creator(c, k);
+}
+
 /* The i-th command of the mix: who sends it and what. */
 static int
 mix(size_t i, char *text, size_t len)
@@ -444,6 +470,8 @@ profile_stop(pid_t pid)
 struct result {
     double ack_p50, ack_p99, reply_p50, reply_p99;
     size_t lost;
+    size_t on_ack;            /* answers that rode on their ack */
+    long long backlog;        /* outbox rows pending at the last answer */
     long   idle_kib, peak_kib;
     double cpu_per_1000;
     double cpu_until_answers;
@@ -543,6 +571,7 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
     b->eph_seen = slack_sim_ephemeral_count(b->sim);
     b->ack_cursor = 0;
     b->answered = 0;
+    b->on_ack = 0;
     b->timing = true;
     long long inbound0 = db_int(b, "SELECT count(*) FROM inbound");
     pid_t prof = profile_start(b->pid);
@@ -564,7 +593,8 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
             r->refreshes++;
             next_refresh += refresh_ms * 1000;
         }
-        b->cmds[i].user = mix(i, text, sizeof(text));
+        b->cmds[i].user = b->backlog ? mix_backlog(i, text, sizeof(text))
+                                     : mix(i, text, sizeof(text));
         b->cmds[i].sent_us = now_us();
         if (slack_sim_push_command(b->sim, b->user_id[b->cmds[i].user],
                                    "general", "/campaign", text, &p) != 0)
@@ -573,11 +603,15 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
                  "%s", p.envelope_id);
     }
     struct until all = { .b = b };
-    slack_sim_wait(b->sim, until_pred, &all, 10000);
+    slack_sim_wait(b->sim, until_pred, &all, b->backlog ? 60000 : 10000);
     r->cpu_until_answers = proc_cpu_seconds(b->pid) - cpu0;
     r->seconds = (double)(now_us() - t0) / 1e6;
+    r->on_ack = b->on_ack;
+    r->backlog = db_int(b, "SELECT count(*) FROM outbox WHERE state = "
+                           "'pending'");
     profile_stop(prof);
-    wait_drained(b, 180000);
+    if (!b->backlog)
+        wait_drained(b, 180000);
     double cpu1 = proc_cpu_seconds(b->pid);
     r->peak_kib = proc_status_kib(b->pid, "VmHWM");
     b->timing = false;
@@ -647,6 +681,8 @@ print(const char *name, size_t n, int rate, const struct result *r)
     printf("  reply latency  p50 %7.3f ms   p99 %7.3f ms\n", r->reply_p50,
            r->reply_p99);
     printf("  commands lost  %zu\n", r->lost);
+    printf("  answers on the ack  %zu of %zu; outbox backlog at the last "
+           "answer: %lld rows\n", r->on_ack, n, r->backlog);
     printf("  daemon memory  idle %.1f MB   peak %.1f MB (VmRSS, VmHWM)\n",
            (double)r->idle_kib / 1024.0, (double)r->peak_kib / 1024.0);
     printf("  daemon CPU     %.3f s per 1000 commands (%.3f s until the "
@@ -664,18 +700,36 @@ main(int argc, char **argv)
     int rate = 200;
     const char *only = NULL;
     const char *env = getenv("CHORUS_BIN");
+    bool sized = false;
 
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--commands"))
+        if (!strcmp(argv[i], "--commands")) {
             n = (size_t)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--rate"))
+            sized = true;
+        } else if (!strcmp(argv[i], "--rate")) {
             rate = (int)strtol(argv[i + 1], NULL, 10);
+            sized = true;
+        }
         else if (!strcmp(argv[i], "--only"))
             only = argv[i + 1];
+        else if (!strcmp(argv[i], "--mix")) {
+            if (strcmp(argv[i + 1], "backlog") && strcmp(argv[i + 1],
+                                                         "standard"))
+                die("--mix is standard or backlog");
+            b.backlog = !strcmp(argv[i + 1], "backlog");
+        }
+    }
+    if (b.backlog && !only)
+        only = "plain";
+    /* The backlog run's defaults: a minute at 50/s, long enough for the
+     * paced posts to pile up past what the adapter keeps in memory. */
+    if (b.backlog && !sized) {
+        n = 3000;
+        rate = 50;
     }
     if (n == 0 || rate <= 0 || rate > 100000)
         die("usage: bench_slack [--commands N] [--rate R] "
-            "[--only plain|refresh]");
+            "[--only plain|refresh] [--mix standard|backlog]");
     if (env && *env) {
         snprintf(b.bin, sizeof(b.bin), "%s", env);
     } else {
@@ -695,7 +749,8 @@ main(int argc, char **argv)
     printf("bench_slack: daemon %s\n", b.bin);
     if (!only || !strcmp(only, "plain")) {
         run(&b, n, rate, 0, &r);
-        print("plain", n, rate, &r);
+        print(b.backlog ? "backlog (every command posts)" : "plain", n, rate,
+              &r);
     }
     if (!only || !strcmp(only, "refresh")) {
         run(&b, n, rate, 4000, &r);
