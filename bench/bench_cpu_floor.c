@@ -77,10 +77,10 @@ storage_per_1000(int n)
         };
         struct outbox_row was;
         if (store_begin(st) != CH_OK ||
-            (prev && rec_outbox_sent(st, a, prev, "1700000000.0001", now,
+            (prev && store_outbox_sent(st, a, prev, "1700000000.0001", now,
                                      &was) != CH_OK) ||
-            rec_inbound_mark(st, "slack", event_id, now) != CH_OK ||
-            rec_outbox_insert(st, &r, now, &prev) != CH_OK ||
+            store_inbound_mark(st, "slack", event_id, now) != CH_OK ||
+            store_outbox_insert(st, &r, now, &prev) != CH_OK ||
             store_commit(st) != CH_OK) {
             fprintf(stderr, "bench_cpu_floor: storage failed at %d\n", i);
             return -1;

@@ -92,14 +92,14 @@ run(const char *dir, long n, struct result *r)
     struct escalation e = { .reason = "bench", .opened_at = sim.now_ms,
                             .level_since = sim.now_ms };
     store_begin(st);
-    rec_brand_put(st, "Bench", NULL, NULL, sim.now_ms, &brand);
+    store_brand_put(st, "Bench", NULL, NULL, sim.now_ms, &brand);
     struct campaign cp = { .slug = "bench", .brand_id = brand,
                            .starts_at = INT64_MIN, .ends_at = INT64_MIN,
                            .created_at = sim.now_ms };
-    rec_campaign_insert(st, &cp, 0, &campaign);
+    store_campaign_insert(st, &cp, 0, &campaign);
     e.campaign_id = campaign;
-    rec_escalation_insert(st, &e);
-    rec_escalation_resolve(st, e.id, 0, "bench", sim.now_ms);
+    store_escalation_insert(st, &e);
+    store_escalation_resolve(st, e.id, 0, "bench", sim.now_ms);
     store_commit(st);
 
     long rss_before = rss_kib();
@@ -115,7 +115,7 @@ run(const char *dir, long n, struct result *r)
                 .kind = "escalation.step", .campaign_id = campaign,
                 .escalation_id = e.id,
             };
-            rec_job_insert(st, &j, sim.now_ms, NULL);
+            store_jobs_insert(st, &j, sim.now_ms, NULL);
         }
         store_commit(st);
     }

@@ -274,7 +274,7 @@ database_is_new(struct core *core)
     size_t n = 0;
     char **slugs;
     struct arena *a = arena_new();
-    rec_campaign_slugs(core_store(core), a, &slugs, &n);
+    store_campaign_slugs(core_store(core), a, &slugs, &n);
     arena_free(a);
     return n == 0;
 }

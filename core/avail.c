@@ -54,7 +54,7 @@ step(struct ctx *c, const struct person *p, int64_t t, const char **why)
         *why = "outside working hours";
         return at_local(zone, lt.year, lt.month, lt.day, h.start);
     }
-    int64_t off_end = rec_time_off_covering(c->st, p->id, t);
+    int64_t off_end = store_timeoff_covering(c->st, p->id, t);
     if (off_end) {
         *why = "time off";
         return off_end;
@@ -102,7 +102,7 @@ avail_add(struct ctx *c, const struct person *p, int64_t start,
         if (tz_to_local(zone, t, &lt) != CH_OK)
             return t + working;
         int64_t end = at_local(zone, lt.year, lt.month, lt.day, h.end);
-        int64_t off = rec_time_off_next_start(c->st, p->id, t);
+        int64_t off = store_timeoff_next_start(c->st, p->id, t);
         if (off < end)
             end = off;
         if (end <= t)

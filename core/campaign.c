@@ -13,7 +13,7 @@ deliv_ref(struct ctx *c, const struct deliverable *d)
 enum ch_status
 brief_current(struct ctx *c, const struct campaign *cp, struct brief *b)
 {
-    return rec_brief_get(c->st, c->a, cp->id, cp->brief_version, b);
+    return store_brief_get(c->st, c->a, cp->id, cp->brief_version, b);
 }
 
 /* A time for a reader, or a marker each platform renders (channels). */
@@ -52,7 +52,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
 {
     struct deliverable *ds;
     size_t nd;
-    rec_deliverables(c->st, c->a, cp->id, 0, &ds, &nd);
+    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
     int tracking = 0;
     for (size_t i = 0; i < nd; i++)
         tracking += on_track(&ds[i], c->now);
@@ -80,7 +80,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
 
     struct participant *ps;
     size_t np;
-    rec_participants(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     struct buf team = BUF_INIT;
     for (size_t i = 0; i < np; i++)
         if (ps[i].role != ROLE_CREATOR)
@@ -127,7 +127,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
 
     struct escalation *es;
     size_t ne;
-    rec_escalations_open(c->st, c->a, cp->id, &es, &ne);
+    store_escalation_list_open(c->st, c->a, cp->id, &es, &ne);
     if (ne == 0) {
         buf_adds(out, "\nOpen escalations: none");
         return;
@@ -137,7 +137,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         const char *subject = cp->slug;
         if (es[i].deliverable_id) {
             struct deliverable d;
-            if (rec_deliverable_by_id(c->st, c->a, es[i].deliverable_id, &d) ==
+            if (store_deliverable_by_id(c->st, c->a, es[i].deliverable_id, &d) ==
                 CH_OK)
                 subject = deliv_ref(c, &d);
         }
@@ -152,12 +152,12 @@ campaign_refresh_status(struct ctx *c, const struct campaign *cp)
 {
     /* Re-read: the caller's copy may predate this unit of work's changes. */
     struct campaign fresh;
-    if (rec_campaign_get(c->st, c->a, cp->id, &fresh) != CH_OK)
+    if (store_campaign_get(c->st, c->a, cp->id, &fresh) != CH_OK)
         return;
     for (size_t i = 0; i < c->core->nadapters; i++) {
         const char *platform = adapter_name(c->core->adapters[i]);
         struct channel_row ch;
-        if (rec_channel_get(c->st, c->a, cp->id, platform, &ch) != CH_OK ||
+        if (store_channel_get(c->st, c->a, cp->id, platform, &ch) != CH_OK ||
             ch.status_msg == 0)
             continue;
         struct buf text = BUF_INIT;

@@ -34,27 +34,27 @@ cmd_new(struct ctx *c)
                        "to: %s is not after from: %s", to->raw, from->raw);
 
     struct brand b;
-    bool new_brand = rec_brand_by_name(c->st, c->a, brand_name, &b) != CH_OK;
-    enum ch_status s = new_brand ? rec_brand_put(c->st, brand_name, NULL, NULL,
+    bool new_brand = store_brand_by_name(c->st, c->a, brand_name, &b) != CH_OK;
+    enum ch_status s = new_brand ? store_brand_put(c->st, brand_name, NULL, NULL,
                                                  c->now, &cp.brand_id)
                                  : CH_OK;
     if (!new_brand)
         cp.brand_id = b.id;
     bool new_agency = false;
     if (s == CH_OK && agency_name)
-        s = rec_agency_get_or_create(c->st, agency_name, c->now, &cp.agency_id,
+        s = store_agency_get_or_create(c->st, agency_name, c->now, &cp.agency_id,
                                      &new_agency);
     int64_t id = 0;
     if (s == CH_OK)
-        s = rec_campaign_insert(c->st, &cp, c->caller.id, &id);
+        s = store_campaign_insert(c->st, &cp, c->caller.id, &id);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not create %s", slug);
 
     struct brief br = { .version = 1 };
     br.field[BRIEF_DISCLOSURE] = "#ad";
-    s = rec_brief_put(c->st, id, &br, NULL, c->caller.id, c->now, false);
+    s = store_brief_put(c->st, id, &br, NULL, c->caller.id, c->now, false);
     if (s == CH_OK)
-        s = rec_participant_put(c->st, id, c->caller.id, ROLE_COORDINATOR,
+        s = store_participant_put(c->st, id, c->caller.id, ROLE_COORDINATOR,
                                 NULL, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not create %s", slug);
@@ -225,7 +225,7 @@ brief_change(struct ctx *c, bool append)
     bool locked = cp->kicked_off_at != INT64_MIN;
     b.version++;
     b.field[field] = (char *)now_value;
-    s = rec_brief_put(c->st, cp->id, &b, fi->name, c->caller.id, c->now,
+    s = store_brief_put(c->st, cp->id, &b, fi->name, c->caller.id, c->now,
                       locked);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save the brief");
@@ -243,13 +243,13 @@ brief_change(struct ctx *c, bool append)
                  "The brief of %s changed (version %d, by %s). %s",
                  cp->slug, b.version, mark_person(c, c->caller.id), what);
         struct campaign fresh;
-        if (rec_campaign_get(c->st, c->a, cp->id, &fresh) == CH_OK) {
+        if (store_campaign_get(c->st, c->a, cp->id, &fresh) == CH_OK) {
             struct buf text2 = BUF_INIT;
             brief_render(c, &fresh, &b, &text2);
             for (size_t i = 0; i < c->core->nadapters; i++) {
                 const char *pf = adapter_name(c->core->adapters[i]);
                 struct channel_row ch;
-                if (rec_channel_get(c->st, c->a, cp->id, pf, &ch) == CH_OK &&
+                if (store_channel_get(c->st, c->a, cp->id, pf, &ch) == CH_OK &&
                     ch.brief_msg)
                     queue_update(c, pf, ch.brief_msg,
                                  arena_strdup(c->a, buf_cstr(&text2)));
@@ -303,13 +303,13 @@ cmd_kickoff(struct ctx *c)
     }
     buf_free(&missing);
 
-    enum ch_status s = rec_campaign_kickoff(c->st, cp->id, c->now);
+    enum ch_status s = store_campaign_kickoff(c->st, cp->id, c->now);
     if (s == CH_OK)
-        s = rec_brief_lock(c->st, cp->id, b.version, c->now);
+        s = store_brief_lock(c->st, cp->id, b.version, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not kick off %s", cp->slug);
     struct campaign live;
-    if (rec_campaign_get(c->st, c->a, cp->id, &live) != CH_OK)
+    if (store_campaign_get(c->st, c->a, cp->id, &live) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s vanished", cp->slug);
 
     struct buf text = BUF_INIT;
@@ -330,7 +330,7 @@ cmd_kickoff(struct ctx *c)
 
     struct participant *ps;
     size_t np;
-    rec_participants(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     bool has_brand = false;
     for (size_t i = 0; i < np; i++) {
         has_brand |= ps[i].role == ROLE_BRAND;
@@ -355,7 +355,7 @@ last_coordinator(struct ctx *c, int64_t campaign_id, int64_t person_id)
 {
     struct participant *ps;
     size_t n;
-    rec_participants(c->st, c->a, campaign_id, ROLE_COORDINATOR, &ps, &n);
+    store_participant_list(c->st, c->a, campaign_id, ROLE_COORDINATOR, &ps, &n);
     return n == 1 && ps[0].person_id == person_id;
 }
 
@@ -378,7 +378,7 @@ cmd_add(struct ctx *c)
         tier = "core";
 
     char *old_tier = NULL;
-    unsigned old = rec_role_in(c->st, cp->id, who->id, &old_tier, c->a);
+    unsigned old = store_participant_role_in(c->st, cp->id, who->id, &old_tier, c->a);
     if (old && old != role && old == ROLE_COORDINATOR &&
         last_coordinator(c, cp->id, who->id))
         return ch_fail(&c->err, CH_CONFLICT,
@@ -387,7 +387,7 @@ cmd_add(struct ctx *c)
     bool same = old == role && ((!tier && !old_tier) ||
                                 (tier && old_tier && !strcmp(tier, old_tier)));
     if (tz) {
-        enum ch_status s = rec_person_set_tz(c->st, who->id, tz,
+        enum ch_status s = store_people_set_tz(c->st, who->id, tz,
                                              who->id == c->caller.id
                                                  ? "self" : "coordinator");
         if (s != CH_OK)
@@ -401,7 +401,7 @@ cmd_add(struct ctx *c)
             audit(c, cp->id, cp->slug, "person.tz", "%s: %s", who->name, tz);
         return CH_OK;
     }
-    enum ch_status s = rec_participant_put(c->st, cp->id, who->id, role, tier,
+    enum ch_status s = store_participant_put(c->st, cp->id, who->id, role, tier,
                                            c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add %s", who->name);
@@ -429,7 +429,7 @@ cmd_remove(struct ctx *c)
 {
     const struct campaign *cp = arg_get(c, "slug")->campaign;
     struct person *who = arg_get(c, "person")->person;
-    unsigned role = rec_role_in(c->st, cp->id, who->id, NULL, c->a);
+    unsigned role = store_participant_role_in(c->st, cp->id, who->id, NULL, c->a);
     if (!role)
         return ch_fail(&c->err, CH_NOT_FOUND, "%s is not part of %s",
                        who->name, cp->slug);
@@ -437,12 +437,12 @@ cmd_remove(struct ctx *c)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s is the only coordinator of %s: add another "
                        "coordinator first", who->name, cp->slug);
-    enum ch_status s = rec_participant_remove(c->st, cp->id, who->id, c->now);
+    enum ch_status s = store_participant_remove(c->st, cp->id, who->id, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not remove %s", who->name);
     struct deliverable *ds;
     size_t nd;
-    rec_deliverables(c->st, c->a, cp->id, who->id, &ds, &nd);
+    store_deliverable_list(c->st, c->a, cp->id, who->id, &ds, &nd);
     struct buf open = BUF_INIT;
     for (size_t i = 0; i < nd; i++)
         if (deliverable_state_open(ds[i].state))

@@ -52,7 +52,7 @@ cmd_escalate(struct ctx *c)
         .level = 0,
         .level_since = c->now,
     };
-    enum ch_status s = rec_escalation_insert(c->st, &e);
+    enum ch_status s = store_escalation_insert(c->st, &e);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not open the escalation");
     const char *what = escalation_subject(c, &e, cp);
@@ -86,13 +86,13 @@ cmd_ack(struct ctx *c)
                        (long long)e->id);
     if (e->state == ESC_ACKNOWLEDGED) {
         struct person by;
-        bool known = rec_person_get(c->st, c->a, e->acked_by, &by) == CH_OK;
+        bool known = store_people_get(c->st, c->a, e->acked_by, &by) == CH_OK;
         return ch_fail(&c->err, CH_CONFLICT,
                        "E%lld was already acknowledged%s%s", (long long)e->id,
                        known ? " by " : "", known ? by.name : "");
     }
     const char *note = arg_text(c, "note");
-    s = rec_escalation_ack(c->st, e->id, c->caller.id, note, c->now);
+    s = store_escalation_ack(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not acknowledge E%lld",
                        (long long)e->id);
@@ -127,7 +127,7 @@ cmd_resolve(struct ctx *c)
         return ch_fail(&c->err, CH_CONFLICT, "E%lld is already resolved: %s",
                        (long long)e->id, e->resolution ? e->resolution : "");
     const char *note = arg_text(c, "note");
-    s = rec_escalation_resolve(c->st, e->id, c->caller.id, note, c->now);
+    s = store_escalation_resolve(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not resolve E%lld",
                        (long long)e->id);

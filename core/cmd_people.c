@@ -17,7 +17,7 @@ enum ch_status
 cmd_tz_self(struct ctx *c)
 {
     const char *zone = arg_text(c, "zone");
-    enum ch_status s = rec_person_set_tz(c->st, c->caller.id, zone, "self");
+    enum ch_status s = store_people_set_tz(c->st, c->caller.id, zone, "self");
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save your time zone");
     audit(c, 0, NULL, "person.tz", "%s: %s (self)", c->caller.name, zone);
@@ -32,7 +32,7 @@ cmd_tz_other(struct ctx *c)
     struct person *who = arg_get(c, "person")->person;
     const char *zone = arg_text(c, "zone");
     bool self = who->id == c->caller.id;
-    enum ch_status s = rec_person_set_tz(c->st, who->id, zone,
+    enum ch_status s = store_people_set_tz(c->st, who->id, zone,
                                          self ? "self" : "coordinator");
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save the time zone");

@@ -11,7 +11,7 @@
 static enum ch_status
 need_view(struct ctx *c, const struct campaign *cp)
 {
-    unsigned roles = rec_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
+    unsigned roles = store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
                      (c->caller_admin ? ROLE_ADMIN : 0);
     if (perm_allows(&c->set->perms, ACT_VIEW, roles))
         return CH_OK;
@@ -37,7 +37,7 @@ cmd_status(struct ctx *c)
     }
     struct campaign *list;
     size_t n;
-    rec_campaigns_for(c->st, c->a, c->caller_admin ? 0 : c->caller.id, &list,
+    store_campaign_list_for(c->st, c->a, c->caller_admin ? 0 : c->caller.id, &list,
                       &n);
     if (n == 0) {
         reply(c, "You are not part of any campaign yet.");
@@ -48,7 +48,7 @@ cmd_status(struct ctx *c)
     for (size_t i = 0; i < n; i++) {
         struct deliverable *ds;
         size_t nd;
-        rec_deliverables(c->st, c->a, list[i].id, 0, &ds, &nd);
+        store_deliverable_list(c->st, c->a, list[i].id, 0, &ds, &nd);
         size_t open = 0, done = 0;
         for (size_t j = 0; j < nd; j++) {
             open += deliverable_state_open(ds[j].state);
@@ -57,7 +57,7 @@ cmd_status(struct ctx *c)
         }
         struct escalation *es;
         size_t ne;
-        rec_escalations_open(c->st, c->a, list[i].id, &es, &ne);
+        store_escalation_list_open(c->st, c->a, list[i].id, &es, &ne);
         reply(c, "  %s (%s) · %s · %zu open, %zu approved%s%s", list[i].slug,
               list[i].brand, campaign_state_names[list[i].state], open, done,
               ne ? " · open escalations: " : "",
@@ -79,7 +79,7 @@ cmd_audit(struct ctx *c)
     struct audit_line *lines;
     size_t n;
     int64_t total;
-    if (rec_audit_list(c->st, c->a, cp->id, subject, AUDIT_LINES, &lines, &n,
+    if (store_audit_list(c->st, c->a, cp->id, subject, AUDIT_LINES, &lines, &n,
                        &total) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "cannot read the audit log");
     reply(c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,

@@ -31,7 +31,7 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s has no submission waiting for review (it is %s)",
                        t->ref, deliverable_state_names[t->d.state]);
-    if (rec_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
+    if (store_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
                               &t->round, NULL, NULL) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);
     const struct perm_table *pt = &c->set->perms;
@@ -65,9 +65,9 @@ record(struct ctx *c, const struct review_target *t, const char *decision,
         .engagement = !(failed & 4),
         .reason = reason,
     };
-    enum ch_status s = rec_review_insert(c->st, &r, c->now);
+    enum ch_status s = store_submission_review_insert(c->st, &r, c->now);
     if (s == CH_OK)
-        s = rec_deliverable_update(c->st, &t->d, c->now);
+        s = store_deliverable_update(c->st, &t->d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the review of %s",
                        t->ref);
@@ -173,7 +173,7 @@ cmd_changes(struct ctx *c)
     struct schedule sched;
     schedule_for(c, t.d.campaign_id, &sched);
     struct person creator;
-    rec_person_get(c->st, c->a, t.d.creator_id, &creator);
+    store_people_get(c->st, c->a, t.d.creator_id, &creator);
     size_t rl = strlen(reason);
     const char *stop = rl && strchr(".!?", reason[rl - 1]) ? "" : ".";
     const char *failing = failed ? arena_printf(c->a, "%s Failed: %s.", stop,
@@ -224,7 +224,7 @@ cmd_reject(struct ctx *c)
     /* A lost piece: say who could cover it (spec §1, creator tiers). */
     struct participant *ps;
     size_t n;
-    rec_participants(c->st, c->a, t.d.campaign_id, ROLE_CREATOR, &ps, &n);
+    store_participant_list(c->st, c->a, t.d.campaign_id, ROLE_CREATOR, &ps, &n);
     struct buf flex = BUF_INIT;
     for (size_t i = 0; i < n; i++)
         if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&

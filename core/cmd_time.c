@@ -21,7 +21,7 @@ subject_person(struct ctx *c, struct person **who)
         *who = &c->caller;
         return CH_OK;
     }
-    unsigned roles = rec_roles_anywhere(c->st, c->caller.id) |
+    unsigned roles = store_participant_roles_anywhere(c->st, c->caller.id) |
                      (c->caller_admin ? ROLE_ADMIN : 0);
     if (!perm_allows(&c->set->perms, ACT_FOR_OTHERS, roles)) {
         char need[96];
@@ -59,7 +59,7 @@ cmd_ooo(struct ctx *c)
     if (to->num - from->num > 366 * MS_PER_DAY)
         return ch_fail(&c->err, CH_INVALID,
                        "ooo: at most a year at a time");
-    s = rec_time_off_add(c->st, who->id, from->num, to->num, note,
+    s = store_timeoff_add(c->st, who->id, from->num, to->num, note,
                          c->caller.id, c->now, NULL);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the time off");
@@ -92,15 +92,15 @@ cmd_back(struct ctx *c)
     int64_t *from, *to, since = INT64_MAX;
     char **notes;
     size_t nranges = 0;
-    rec_time_off_list(c->st, c->a, who->id, c->now, &from, &to, &notes,
+    store_timeoff_list(c->st, c->a, who->id, c->now, &from, &to, &notes,
                       &nranges);
     for (size_t i = 0; i < nranges; i++)
         if (from[i] < c->now && from[i] < since)
             since = from[i];
     int ended = 0;
-    s = rec_time_off_end(c->st, who->id, c->now, &ended);
+    s = store_timeoff_end(c->st, who->id, c->now, &ended);
     if (s == CH_OK && ended && since != INT64_MAX)
-        s = rec_jobs_resume(c->st, who->id, since, resume, c->now);
+        s = store_jobs_resume(c->st, who->id, since, resume, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not end the time off");
     if (!ended) {
@@ -142,7 +142,7 @@ cmd_hours(struct ctx *c)
     const struct arg *days = arg_get(c, "days");
     unsigned mask = days ? (unsigned)days->num
                   : who->hours_set ? who->work_days : c->set->work_days;
-    s = rec_person_set_hours(c->st, who->id, from, to, mask);
+    s = store_people_set_hours(c->st, who->id, from, to, mask);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save the working hours");
     const char *text = arena_printf(c->a, "%02d:%02d-%02d:%02d %s", from / 60,
@@ -171,7 +171,7 @@ question_campaign(struct ctx *c, const struct campaign **out)
     }
     struct campaign *list;
     size_t n;
-    rec_campaigns_for(c->st, c->a, c->caller.id, &list, &n);
+    store_campaign_list_for(c->st, c->a, c->caller.id, &list, &n);
     if (n == 1) {
         *out = &list[0];
         return CH_OK;
@@ -188,7 +188,7 @@ cmd_ask(struct ctx *c)
     enum ch_status s = question_campaign(c, &cp);
     if (s != CH_OK)
         return s;
-    unsigned roles = rec_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
+    unsigned roles = store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
                      (c->caller_admin ? ROLE_ADMIN : 0);
     if (!perm_allows(&c->set->perms, ACT_ASK, roles))
         return ch_fail(&c->err, CH_DENIED,
@@ -198,7 +198,7 @@ cmd_ask(struct ctx *c)
         .campaign_id = cp->id, .asked_by = c->caller.id,
         .text = (char *)arg_text(c, "question"), .asked_at = c->now,
     };
-    s = rec_question_insert(c->st, &q);
+    s = store_question_insert(c->st, &q);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the question");
     plan_question(c, &q);
@@ -227,12 +227,12 @@ cmd_answer(struct ctx *c)
     const struct campaign *cp = qa->campaign;
     if (q->answered_by) {
         struct person by;
-        rec_person_get(c->st, c->a, q->answered_by, &by);
+        store_people_get(c->st, c->a, q->answered_by, &by);
         return ch_fail(&c->err, CH_CONFLICT, "Q%lld was already answered by "
                        "%s: %s", (long long)q->id, by.name, q->answer);
     }
     const char *text = arg_text(c, "text");
-    enum ch_status s = rec_question_answer(c->st, q->id, c->caller.id, text,
+    enum ch_status s = store_question_answer(c->st, q->id, c->caller.id, text,
                                            c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the answer");
@@ -277,7 +277,7 @@ cmd_settings(struct ctx *c)
     }
     if (changing) {
         struct schedule_row r;
-        rec_schedule_row(c->st, c->a, cp->id, &r);
+        store_schedule_row(c->st, c->a, cp->id, &r);
         const struct arg *a;
         if ((a = arg_get(c, "nudge_before")))
             r.before = strcmp(a->text, "none") ? (char *)a->text : "";
@@ -293,13 +293,13 @@ cmd_settings(struct ctx *c)
             r.response = a->num;
         if ((a = arg_get(c, "lead_time")))
             r.lead = a->num;
-        enum ch_status s = rec_schedule_put(c->st, cp->id, &r);
+        enum ch_status s = store_schedule_put(c->st, cp->id, &r);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
         /* Re-plan what is already scheduled under the old settings. */
         struct deliverable *ds;
         size_t nd;
-        rec_deliverables(c->st, c->a, cp->id, 0, &ds, &nd);
+        store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
         for (size_t i = 0; i < nd; i++)
             plan_deliverable(c, &ds[i]);
     }
@@ -336,9 +336,9 @@ cmd_published(struct ctx *c)
                        "it is already out)", ref,
                        deliverable_state_names[d.state], ref);
     d.state = DELIV_PUBLISHED;
-    enum ch_status s = rec_deliverable_update(c->st, &d, c->now);
+    enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s == CH_OK)
-        s = rec_deliverable_published(c->st, d.id, link, c->now);
+        s = store_deliverable_published(c->st, d.id, link, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the publication");
     plan_deliverable(c, &d);

@@ -33,7 +33,7 @@ cmd_deliverable_new(struct ctx *c)
     if (cp->state == CAMPAIGN_WRAPPED || cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: no new deliverables",
                        cp->slug, campaign_state_names[cp->state]);
-    if (rec_role_in(c->st, cp->id, creator->id, NULL, c->a) != ROLE_CREATOR)
+    if (store_participant_role_in(c->st, cp->id, creator->id, NULL, c->a) != ROLE_CREATOR)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s is not a creator in %s: add them first (add %s "
                        "%s role:creator)", creator->name, cp->slug, cp->slug,
@@ -56,7 +56,7 @@ cmd_deliverable_new(struct ctx *c)
         .currency = fee ? (char *)(fee->text ? fee->text : c->set->currency)
                         : NULL,
     };
-    enum ch_status s = rec_deliverable_insert(c->st, &d, c->now);
+    enum ch_status s = store_deliverable_insert(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add the deliverable");
     const char *ref = deliv_ref(c, &d);
@@ -131,11 +131,11 @@ cmd_deliverable_move(struct ctx *c)
                        "publish must be after the draft is due (draft %s, "
                        "publish %s)", time_for_caller(c, d.draft_due),
                        time_for_caller(c, d.publish_at));
-    enum ch_status s = rec_deliverable_update(c->st, &d, c->now);
+    enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not move %s", ref);
     struct person creator;
-    rec_person_get(c->st, c->a, d.creator_id, &creator);
+    store_people_get(c->st, c->a, d.creator_id, &creator);
     audit(c, d.campaign_id, ref, "deliverable.move",
           "draft %s -> %s, publish %s -> %s", time_for(c, NULL, old_draft),
           time_for(c, NULL, d.draft_due), time_for(c, NULL, old_publish),
@@ -164,7 +164,7 @@ cmd_deliverable_cancel(struct ctx *c)
                        deliverable_state_names[d.state]);
     d.state = DELIV_CANCELLED;
     d.stage = STAGE_NONE;
-    enum ch_status s = rec_deliverable_update(c->st, &d, c->now);
+    enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not cancel %s", ref);
     audit(c, d.campaign_id, ref, "deliverable.cancel", "%s", reason);
@@ -215,15 +215,15 @@ cmd_submit(struct ctx *c)
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: nothing to submit",
                        ref, deliverable_state_names[d.state]);
     int round = 0;
-    rec_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
+    store_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
     round++;
-    enum ch_status s = rec_submission_insert(c->st, d.id, round, link, caption,
+    enum ch_status s = store_submission_insert(c->st, d.id, round, link, caption,
                                              c->caller.id, c->now, NULL);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the submission");
     d.state = DELIV_SUBMITTED;
     d.stage = cp->review_mode == REVIEW_BRAND_ONLY ? STAGE_BRAND : STAGE_REVIEW;
-    s = rec_deliverable_update(c->st, &d, c->now);
+    s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not update %s", ref);
 

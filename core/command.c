@@ -514,7 +514,7 @@ campaign_from_slug(struct ctx *c, const char *word, struct campaign **out)
     if (word[0] == '<' && word[1] == '#' && c->ev) {
         char *id = arena_strdup(c->a, word + 2);
         id[strcspn(id, "|>")] = '\0';
-        if (rec_campaign_by_channel(c->st, c->a, c->ev->platform, id, cp) ==
+        if (store_campaign_by_channel(c->st, c->a, c->ev->platform, id, cp) ==
             CH_OK) {
             *out = cp;
             return CH_OK;
@@ -527,7 +527,7 @@ campaign_from_slug(struct ctx *c, const char *word, struct campaign **out)
         slug++;
     for (char *p = slug; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    enum ch_status s = rec_campaign_by_slug(c->st, c->a, slug, cp);
+    enum ch_status s = store_campaign_by_slug(c->st, c->a, slug, cp);
     if (s == CH_OK) {
         *out = cp;
         return CH_OK;
@@ -536,7 +536,7 @@ campaign_from_slug(struct ctx *c, const char *word, struct campaign **out)
         return ch_fail(&c->err, s, "cannot read campaigns right now");
     char **slugs;
     size_t n;
-    rec_campaign_slugs(c->st, c->a, &slugs, &n);
+    store_campaign_slugs(c->st, c->a, &slugs, &n);
     const char *guess = str_suggest(slug, (const char *const *)slugs, n);
     if (guess)
         return ch_fail(&c->err, CH_NOT_FOUND,
@@ -578,7 +578,7 @@ convert_new_slug(struct ctx *c, const char *word, struct arg *a)
                        fixable ? lower : "", fixable ? ")" : "");
     }
     struct campaign cp;
-    if (rec_campaign_by_slug(c->st, c->a, word, &cp) == CH_OK)
+    if (store_campaign_by_slug(c->st, c->a, word, &cp) == CH_OK)
         return ch_fail(&c->err, CH_CONFLICT,
                        "a campaign called %s already exists (brand %s)",
                        word, cp.brand);
@@ -617,7 +617,7 @@ convert_ref(struct ctx *c, const char *word, struct arg *a)
             return s;
     }
     struct deliverable *d = arena_alloc(c->a, sizeof(*d));
-    enum ch_status s = rec_deliverable_get(c->st, c->a, cp->id, (int)n, d);
+    enum ch_status s = store_deliverable_get(c->st, c->a, cp->id, (int)n, d);
     if (s == CH_NOT_FOUND)
         return ch_fail(&c->err, CH_NOT_FOUND,
                        "%s has no deliverable #%ld", cp->slug, n);
@@ -641,10 +641,10 @@ convert_escalation(struct ctx *c, const char *word, struct arg *a)
                        "\"%.40s\" is not an escalation id (they look like E4)",
                        word);
     struct escalation *e = arena_alloc(c->a, sizeof(*e));
-    if (rec_escalation_get(c->st, c->a, n, e) != CH_OK)
+    if (store_escalation_get(c->st, c->a, n, e) != CH_OK)
         return ch_fail(&c->err, CH_NOT_FOUND, "there is no escalation E%ld", n);
     struct campaign *cp = arena_alloc(c->a, sizeof(*cp));
-    if (rec_campaign_get(c->st, c->a, e->campaign_id, cp) != CH_OK)
+    if (store_campaign_get(c->st, c->a, e->campaign_id, cp) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "escalation E%ld has no campaign",
                        n);
     a->esc = e;
@@ -684,7 +684,7 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
         return ch_fail(&c->err, CH_INVALID, "\"%.60s\" is not a person", word);
     struct person *found;
     size_t n;
-    if (rec_people_by_name(c->st, c->a, name, &found, &n) == CH_OK && n >= 1) {
+    if (store_people_by_name(c->st, c->a, name, &found, &n) == CH_OK && n >= 1) {
         if (n > 1) {
             struct buf b = BUF_INIT;
             for (size_t i = 0; i < n && i < 5; i++)
@@ -927,11 +927,11 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
                            "Q7)", w);
         a->num = n;
         a->question = arena_alloc(c->a, sizeof(*a->question));
-        if (rec_question_get(c->st, c->a, n, a->question) != CH_OK)
+        if (store_question_get(c->st, c->a, n, a->question) != CH_OK)
             return ch_fail(&c->err, CH_NOT_FOUND, "there is no question Q%ld",
                            n);
         a->campaign = arena_alloc(c->a, sizeof(*a->campaign));
-        if (rec_campaign_get(c->st, c->a, a->question->campaign_id,
+        if (store_campaign_get(c->st, c->a, a->question->campaign_id,
                              a->campaign) != CH_OK)
             return ch_fail(&c->err, CH_INTERNAL, "Q%ld has no campaign", n);
         return CH_OK;
@@ -1235,8 +1235,8 @@ caller_roles(struct ctx *c, const struct campaign *cp)
     if (!c->has_caller)
         return roles;
     if (cp)
-        return roles | rec_role_in(c->st, cp->id, c->caller.id, NULL, c->a);
-    return roles | rec_roles_anywhere(c->st, c->caller.id);
+        return roles | store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a);
+    return roles | store_participant_roles_anywhere(c->st, c->caller.id);
 }
 
 static enum ch_status

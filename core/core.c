@@ -98,7 +98,7 @@ sync_brands(struct core *core)
         return;
     int64_t now = core_now(core);
     for (size_t i = 0; i < s->nbrands; i++)
-        rec_brand_put(core->store, s->brands[i].name, s->brands[i].category,
+        store_brand_put(core->store, s->brands[i].name, s->brands[i].category,
                       s->brands[i].exclusive, now, NULL);
     core_commit(core);
 }
@@ -147,26 +147,26 @@ reconcile_channels(struct core *core, struct adapter *a)
     }
     int64_t *ids;
     size_t n;
-    rec_campaigns_without_channel(c.st, c.a, platform, &ids, &n);
+    store_channel_missing(c.st, c.a, platform, &ids, &n);
     /* A channel whose creation failed for good is asked for again at
      * start: the messages held for it were kept, not lost. */
     int64_t *retry;
     size_t nretry;
-    rec_channels_unresolved(c.st, c.a, platform, &retry, &nretry);
+    store_channel_unresolved(c.st, c.a, platform, &retry, &nretry);
     for (size_t i = 0; i < nretry; i++) {
         queue_simple(&c, OUT_CREATE_CHANNEL, retry[i], 0, NULL);
         c.out_tail->platform = platform;
     }
     for (size_t i = 0; i < n; i++) {
         struct campaign cp;
-        if (rec_campaign_get(c.st, c.a, ids[i], &cp) != CH_OK)
+        if (store_campaign_get(c.st, c.a, ids[i], &cp) != CH_OK)
             continue;
         struct pending *p;
         queue_simple(&c, OUT_CREATE_CHANNEL, cp.id, 0, NULL);
         c.out_tail->platform = platform;
         struct participant *ps;
         size_t np;
-        rec_participants(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps, &np);
+        store_participant_list(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps, &np);
         for (size_t j = 0; j < np; j++) {
             queue_simple(&c, OUT_INVITE, cp.id, ps[j].person_id, NULL);
             c.out_tail->platform = platform;
@@ -270,7 +270,7 @@ static void
 apply_user_info(struct ctx *c, const struct core_event *ev)
 {
     struct person p;
-    if (rec_person_by_identity(c->st, c->a, ev->platform, ev->user_id, &p) !=
+    if (store_people_by_identity(c->st, c->a, ev->platform, ev->user_id, &p) !=
         CH_OK)
         return;
     /* A name the person was given by a mention placeholder gives way to
@@ -278,11 +278,11 @@ apply_user_info(struct ctx *c, const struct core_event *ev)
     char name[256];
     str_clean_name(ev->user_name ? ev->user_name : "", name, sizeof(name), 80);
     if (name[0] && strcmp(p.name, name) != 0)
-        rec_person_set_name(c->st, p.id, name);
+        store_people_set_name(c->st, p.id, name);
     if (ev->tz && *ev->tz && tz_valid(ev->tz) &&
         (p.tz_source == NULL || strcmp(p.tz_source, "platform") == 0) &&
         (p.tz == NULL || strcmp(p.tz, ev->tz) != 0)) {
-        rec_person_set_tz(c->st, p.id, ev->tz, "platform");
+        store_people_set_tz(c->st, p.id, ev->tz, "platform");
         audit(c, 0, NULL, "person.tz", "%s: %s (from %s)", p.name, ev->tz,
               ev->platform);
     }
@@ -293,7 +293,7 @@ set_caller(struct ctx *c, const struct core_event *ev)
 {
     c->actor_ref = arena_printf(c->a, "%s:%s", ev->platform, ev->user_id);
     c->caller_admin = is_admin(c, ev->platform, ev->user_id);
-    if (ev->channel_id && rec_campaign_by_channel(c->st, c->a, ev->platform,
+    if (ev->channel_id && store_campaign_by_channel(c->st, c->a, ev->platform,
                                                   ev->channel_id,
                                                   &c->here) == CH_OK)
         c->in_channel = true;
@@ -363,18 +363,18 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     c->out_head = c->out_tail = NULL;
     c->button_update = NULL;
     buf_reset(&c->reply);
-    c->has_caller = rec_person_by_identity(c->st, c->a, ev->platform,
+    c->has_caller = store_people_by_identity(c->st, c->a, ev->platform,
                                            ev->user_id, &c->caller) == CH_OK;
     /* A campaign created in the rolled-back transaction is gone too. */
     struct campaign check;
     if (campaign_id &&
-        rec_campaign_get(c->st, c->a, campaign_id, &check) != CH_OK)
+        store_campaign_get(c->st, c->a, campaign_id, &check) != CH_OK)
         campaign_id = 0;
     enum ch_status s = core_begin(c->core);
     if (s != CH_OK)
         return s;
     if (ev->event_id)
-        rec_inbound_mark(c->st, ev->platform, ev->event_id, c->now);
+        store_inbound_mark(c->st, ev->platform, ev->event_id, c->now);
     char text[200];
     refused_excerpt(ev->text ? ev->text : "", text, sizeof(text));
     audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
@@ -392,7 +392,7 @@ static void
 mark_button_message(struct ctx *c, const struct core_event *ev)
 {
     struct outbox_row row;
-    if (rec_outbox_by_platform_ref(c->st, c->a, ev->platform,
+    if (store_outbox_by_platform_ref(c->st, c->a, ev->platform,
                                    ev->via_message, &row) != CH_OK)
         return;
     char verb[24];
@@ -426,7 +426,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         return res->status = s;
     }
     if (ev->event_id) {
-        s = rec_inbound_mark(c.st, ev->platform, ev->event_id, c.now);
+        s = store_inbound_mark(c.st, ev->platform, ev->event_id, c.now);
         if (s != CH_OK) {
             store_rollback(c.st);
             if (s == CH_DUPLICATE)
@@ -453,7 +453,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         c.caller_zone = person_zone(&c, &c.caller);
         if (c.caller.preferred_platform == NULL ||
             strcmp(c.caller.preferred_platform, ev->platform) != 0)
-            rec_person_set_preferred(c.st, c.caller.id, ev->platform);
+            store_people_set_preferred(c.st, c.caller.id, ev->platform);
         s = command_run(&c, text);
     }
     if (s == CH_OK && ev->via_message)
@@ -489,7 +489,7 @@ core_tick(struct core *core)
     /* Most ticks are for a retry or an outcome to record, not a job:
      * those take no transaction here. */
     while (ran < MAX_JOBS_PER_TICK &&
-           rec_jobs_next_due(core->store) <= core_now(core)) {
+           store_jobs_next_due(core->store) <= core_now(core)) {
         struct ctx c;
         ctx_init(&c, core, NULL);
         if (core_begin(c.core) != CH_OK) {
@@ -497,7 +497,7 @@ core_tick(struct core *core)
             break;
         }
         struct job j;
-        enum ch_status s = rec_job_next(c.st, c.a, c.now, &j);
+        enum ch_status s = store_jobs_next(c.st, c.a, c.now, &j);
         if (s != CH_OK) {
             core_commit(c.core);    /* the outcomes it recorded */
             ctx_release(&c);
@@ -505,7 +505,7 @@ core_tick(struct core *core)
         }
         /* Deleting the job and applying its effect commit together:
          * exactly one effect whatever instant a crash comes at. */
-        s = rec_job_delete(c.st, j.due_at, j.id);
+        s = store_jobs_delete(c.st, j.due_at, j.id);
         if (s == CH_OK)
             s = schedule_run(&c, &j);
         if (s == CH_OK)
@@ -520,7 +520,7 @@ core_tick(struct core *core)
             store_rollback(c.st);
             log_error("schedule", "job %lld (%s) failed: %s; retrying in a "
                       "minute", (long long)j.id, j.kind, ch_strerror(s));
-            rec_job_postpone(c.st, j.due_at, j.id, c.now + MS_PER_MIN);
+            store_jobs_postpone(c.st, j.due_at, j.id, c.now + MS_PER_MIN);
             ctx_release(&c);
             break;
         }

@@ -75,7 +75,7 @@ mentions_load(struct core *core, struct arena *ar, const char *platform,
     }
     buf_addc(&ids, ']');
     *n = 0;
-    if (ids.len > 2 && rec_person_mentions(core->store, ar, buf_cstr(&ids),
+    if (ids.len > 2 && store_people_mentions(core->store, ar, buf_cstr(&ids),
                                            platform, out, n) != CH_OK)
         *n = 0;
     buf_free(&ids);
@@ -116,7 +116,7 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
                 buf_adds(out, "someone");
         } else if (kind == 'c') {
             struct campaign_place cp;
-            if (rec_campaign_place(core->store, ar, id, platform, &cp) ==
+            if (store_channel_place(core->store, ar, id, platform, &cp) ==
                 CH_OK)
                 adapter_render_channel(a, cp.channel_id, cp.slug, out);
         } else if (kind == 't') {
@@ -172,7 +172,7 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     msg->channel = row->channel_ref;
     if (row->campaign_id) {
         struct campaign_place cp = { 0 };
-        if (rec_campaign_place(core->store, ar, row->campaign_id, platform,
+        if (store_channel_place(core->store, ar, row->campaign_id, platform,
                                &cp) == CH_OK)
             msg->campaign = cp.slug;
         if (!cp.has_channel)
@@ -196,12 +196,12 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
         msg->ref = row->ref_platform_ref;
         if (msg->channel == NULL && row->ref_id) {
             struct outbox_row ref;
-            if (rec_outbox_get(core->store, ar, row->ref_id, &ref) == CH_OK) {
+            if (store_outbox_get(core->store, ar, row->ref_id, &ref) == CH_OK) {
                 msg->user = ref.user_ref;
                 msg->channel = ref.channel_ref;
                 if (ref.campaign_id) {
                     struct channel_row ch;
-                    if (rec_channel_get(core->store, ar, ref.campaign_id,
+                    if (store_channel_get(core->store, ar, ref.campaign_id,
                                         platform, &ch) == CH_OK)
                         msg->channel = ch.channel_id;
                 }
@@ -262,7 +262,7 @@ hold_inband(struct core *core, struct adapter *a, int64_t id,
 {
     struct outbox_row row;
     if (id == 0 || idset_has(&core->handed, id) ||
-        rec_outbox_get(core->store, core->inband_arena, id, &row) != CH_OK ||
+        store_outbox_get(core->store, core->inband_arena, id, &row) != CH_OK ||
         prepare(core, a, core->inband_arena, &row, &h->msg, h->buttons) !=
             SEND)
         return false;
@@ -359,15 +359,15 @@ record_one(struct core *core, const struct report *r)
         /* The common case: marked sent without reading the row first; read
          * back only with a platform reference, which a created channel
          * has (its id). */
-        if (rec_outbox_sent(core->store, ar, r->id, r->ref, r->at,
+        if (store_outbox_sent(core->store, ar, r->id, r->ref, r->at,
                             r->ref ? &row : NULL) == CH_OK &&
             r->ref && strcmp(row.kind, "create_channel") == 0)
-            rec_channel_set_id(core->store, row.campaign_id, row.platform,
+            store_channel_set_id(core->store, row.campaign_id, row.platform,
                                r->ref);
         arena_reset(ar);
         return;
     }
-    if (rec_outbox_get(core->store, ar, r->id, &row) != CH_OK) {
+    if (store_outbox_get(core->store, ar, r->id, &row) != CH_OK) {
         arena_reset(ar);
         return;
     }
@@ -379,7 +379,7 @@ record_one(struct core *core, const struct report *r)
         int64_t wait = backoff_ms(row.attempts);
         if (r->retry_after_ms > wait)
             wait = r->retry_after_ms;
-        rec_outbox_retry(core->store, r->id, r->at + wait, r->error);
+        store_outbox_retry(core->store, r->id, r->at + wait, r->error);
         /* Due again later: the tick then makes the flush rescan. */
         log_info("core", "outbox %lld (%s on %s) retry in %lld ms: %s",
                  (long long)r->id, row.kind, row.platform, (long long)wait,
@@ -392,7 +392,7 @@ record_one(struct core *core, const struct report *r)
                       "created (%s); its messages wait until chorus starts "
                       "again with the cause fixed", row.platform,
                       (long long)row.campaign_id, why);
-        rec_outbox_failed(core->store, r->id, why);
+        store_outbox_failed(core->store, r->id, why);
         log_warn("core", "outbox %lld (%s on %s) failed for good: %s",
                  (long long)r->id, row.kind, row.platform, why);
         break;
@@ -506,7 +506,7 @@ collect(struct core *core, size_t ai, struct pass *p)
         }
         struct outbox_row *rows;
         size_t n;
-        if (rec_outbox_pending(core->store, ar, adapter_name(a),
+        if (store_outbox_pending(core->store, ar, adapter_name(a),
                                core_now(core), after, FLUSH_BATCH, &rows,
                                &n) != CH_OK || n == 0)
             break;
@@ -591,14 +591,14 @@ int64_t
 core_outbox_backlog(struct core *core)
 {
     outcomes_record_now(core);
-    return rec_outbox_backlog(core->store);
+    return store_outbox_backlog(core->store);
 }
 
 static int64_t
 next_due(struct core *core)
 {
-    int64_t jobs = rec_jobs_next_due(core->store);
-    int64_t retry = rec_outbox_next_retry(core->store, core_now(core));
+    int64_t jobs = store_jobs_next_due(core->store);
+    int64_t retry = store_outbox_next_retry(core->store, core_now(core));
     if (retry < core->rescan_at)
         core->rescan_at = retry;
     return jobs < retry ? jobs : retry;

@@ -33,7 +33,7 @@ escalation_subject(struct ctx *c, const struct escalation *e,
 {
     if (e->deliverable_id) {
         struct deliverable d;
-        if (rec_deliverable_by_id(c->st, c->a, e->deliverable_id, &d) == CH_OK)
+        if (store_deliverable_by_id(c->st, c->a, e->deliverable_id, &d) == CH_OK)
             return deliv_ref(c, &d);
     }
     return cp->slug;
@@ -84,7 +84,7 @@ level_staffed(struct ctx *c, int64_t campaign_id, int level)
         return c->set->nadmins > 0;
     struct participant *ps;
     size_t n;
-    return rec_participants(c->st, c->a, campaign_id, role, &ps, &n) == CH_OK &&
+    return store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) == CH_OK &&
            n > 0;
 }
 
@@ -101,10 +101,10 @@ level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
     }
     struct participant *ps;
     size_t n;
-    if (rec_participants(c->st, c->a, campaign_id, role, &ps, &n) != CH_OK ||
+    if (store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) != CH_OK ||
         n == 0)
         return false;
-    return rec_person_get(c->st, c->a, ps[0].person_id, p) == CH_OK;
+    return store_people_get(c->st, c->a, ps[0].person_id, p) == CH_OK;
 }
 
 void
@@ -144,7 +144,7 @@ escalation_open_auto(struct ctx *c, const struct campaign *cp,
         .opened_at = c->now,
         .level_since = c->now,
     };
-    enum ch_status s = rec_escalation_insert(c->st, &e);
+    enum ch_status s = store_escalation_insert(c->st, &e);
     if (s != CH_OK)
         return s;
     char esc_id[24];
@@ -165,11 +165,11 @@ enum ch_status
 escalation_step(struct ctx *c, const struct job *j)
 {
     struct escalation e;
-    if (rec_escalation_get(c->st, c->a, j->escalation_id, &e) != CH_OK ||
+    if (store_escalation_get(c->st, c->a, j->escalation_id, &e) != CH_OK ||
         e.state != ESC_OPEN)
         return CH_OK;   /* acknowledged or resolved meanwhile */
     struct campaign cp;
-    if (rec_campaign_get(c->st, c->a, e.campaign_id, &cp) != CH_OK)
+    if (store_campaign_get(c->st, c->a, e.campaign_id, &cp) != CH_OK)
         return CH_OK;
     int from = e.level;
     int level = e.level;
@@ -197,7 +197,7 @@ escalation_step(struct ctx *c, const struct job *j)
              "up.", esc_id, cycle, esc_id);
         return CH_OK;
     }
-    enum ch_status s = rec_escalation_set_level(c->st, e.id, level, cycle,
+    enum ch_status s = store_escalation_set_level(c->st, e.id, level, cycle,
                                                 c->now);
     if (s != CH_OK)
         return s;

@@ -154,7 +154,7 @@ dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
     va_end(ap);
     struct participant *ps;
     size_t n;
-    if (rec_participants(c->st, c->a, campaign_id, role_mask, &ps, &n) != CH_OK)
+    if (store_participant_list(c->st, c->a, campaign_id, role_mask, &ps, &n) != CH_OK)
         return;
     for (size_t i = 0; i < n; i++)
         if (ps[i].person_id != skip)
@@ -186,7 +186,7 @@ audit(struct ctx *c, int64_t campaign_id, const char *subject,
     va_start(ap, fmt);
     char *detail = arena_vprintf(c->a, fmt, ap);
     va_end(ap);
-    enum ch_status s = rec_audit_add(c->st, c->now,
+    enum ch_status s = store_audit_add(c->st, c->now,
                                      c->has_caller ? c->caller.id : 0,
                                      c->actor_ref, campaign_id, subject,
                                      action, detail);
@@ -224,7 +224,7 @@ valid_utf8(struct ctx *c, const char *text)
 static enum ch_status
 insert_row(struct ctx *c, struct outbox_row *r, int64_t *id)
 {
-    return rec_outbox_insert(c->st, r, c->now, id);
+    return store_outbox_insert(c->st, r, c->now, id);
 }
 
 static const char *
@@ -232,7 +232,7 @@ dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
 {
     struct core *core = c->core;
     struct person p;
-    if (rec_person_get(c->st, c->a, person_id, &p) != CH_OK)
+    if (store_people_get(c->st, c->a, person_id, &p) != CH_OK)
         return NULL;
     /* Where they last spoke to us first, then any platform we run on. */
     for (int pass = 0; pass < 2; pass++) {
@@ -241,7 +241,7 @@ dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
             if (pass == 0 && (p.preferred_platform == NULL ||
                               strcmp(p.preferred_platform, name) != 0))
                 continue;
-            char *uid = rec_identity_of(c->st, c->a, person_id, name);
+            char *uid = store_people_identity_of(c->st, c->a, person_id, name);
             if (uid) {
                 *user_ref = uid;
                 return name;
@@ -283,10 +283,10 @@ write_one(struct ctx *c, struct pending *p)
         return insert_row(c, &r, &p->id);
     }
     case OUT_UPDATE: {
-        int64_t pending = rec_outbox_pending_update(c->st, p->ref_id);
+        int64_t pending = store_outbox_pending_update(c->st, p->ref_id);
         if (pending) { /* one pending edit per message: keep the newest */
             p->id = pending;
-            return rec_outbox_set_text(c->st, pending, r.text);
+            return store_outbox_set_text(c->st, pending, r.text);
         }
         r.platform = p->platform;
         r.ref_id = p->ref_id;
@@ -303,7 +303,7 @@ write_one(struct ctx *c, struct pending *p)
 
     /* Campaign-wide kinds: one row per platform we run on. */
     struct campaign cp;
-    if (rec_campaign_get(c->st, c->a, p->campaign_id, &cp) != CH_OK)
+    if (store_campaign_get(c->st, c->a, p->campaign_id, &cp) != CH_OK)
         return CH_INTERNAL;
     for (size_t i = 0; i < core->nadapters && s == CH_OK; i++) {
         const char *name = adapter_name(core->adapters[i]);
@@ -313,20 +313,20 @@ write_one(struct ctx *c, struct pending *p)
         r.user_ref = NULL;
         if (p->kind == OUT_CREATE_CHANNEL) {
             struct channel_row have;
-            if (rec_channel_get(c->st, c->a, p->campaign_id, name, &have) ==
+            if (store_channel_get(c->st, c->a, p->campaign_id, name, &have) ==
                     CH_OK &&
                 have.channel_id)
                 continue;
-            s = rec_channel_insert(c->st, p->campaign_id, name, cp.slug);
+            s = store_channel_insert(c->st, p->campaign_id, name, cp.slug);
             if (s == CH_OK)
                 s = insert_row(c, &r, NULL);
             continue;
         }
         struct channel_row ch;
-        if (rec_channel_get(c->st, c->a, p->campaign_id, name, &ch) != CH_OK)
+        if (store_channel_get(c->st, c->a, p->campaign_id, name, &ch) != CH_OK)
             continue;   /* no channel here (yet): core_attach adds one */
         if (p->kind == OUT_INVITE) {
-            r.user_ref = rec_identity_of(c->st, c->a, p->person_id, name);
+            r.user_ref = store_people_identity_of(c->st, c->a, p->person_id, name);
             if (r.user_ref == NULL)
                 continue;
         }
@@ -340,7 +340,7 @@ write_one(struct ctx *c, struct pending *p)
             s = insert_row(c, &pin, NULL);
         }
         if (s == CH_OK && p->mark != MARK_NONE)
-            s = rec_channel_set_msgs(c->st, p->campaign_id, name,
+            s = store_channel_set_msgs(c->st, p->campaign_id, name,
                                      p->mark == MARK_BRIEF ? id : 0,
                                      p->mark == MARK_STATUS ? id : 0);
     }

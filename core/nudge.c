@@ -72,7 +72,7 @@ schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
     out->lead = s->lead_time_ms;
     struct schedule_row r;
     if (campaign_id == 0 ||
-        rec_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
+        store_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
         return;
     /* "none" stores as an empty list: no nudges on that side. */
     if (r.before)
@@ -232,7 +232,7 @@ enum ch_status
 job_nudge(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
-    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK)
+    if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK)
         return CH_OK;
     const char *arg = j->arg ? j->arg : "";
     bool draft = strncmp(arg, "draft:", 6) == 0;
@@ -245,14 +245,14 @@ job_nudge(struct ctx *c, const struct job *j)
     int64_t target = draft ? d.draft_due : d.publish_at;
     struct person p;
     struct campaign cp;
-    if (rec_person_get(c->st, c->a, d.creator_id, &p) != CH_OK ||
-        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+    if (store_people_get(c->st, c->a, d.creator_id, &p) != CH_OK ||
+        store_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
         return CH_OK;
 
     /* Two reminders for one deadline at once say the same thing: the
      * later one (closer to the deadline) speaks, and an earlier one never
      * comes after it. */
-    if (rec_nudge_superseded(c->st, d.id, draft ? "draft" : "publish", offset,
+    if (store_nudge_superseded(c->st, d.id, draft ? "draft" : "publish", offset,
                              target, c->now))
         return CH_OK;
     /* Never at night, on a weekend, on a holiday or during time off. */
@@ -265,8 +265,8 @@ job_nudge(struct ctx *c, const struct job *j)
     struct schedule s;
     schedule_for(c, d.campaign_id, &s);
     const char *day = avail_local_day(c, &p, c->now);
-    int sent = rec_nudges_on_day(c->st, p.id, day);
-    int64_t ahead = rec_jobs_more_urgent(c->st, "nudge", p.id,
+    int sent = store_nudge_count_on_day(c->st, p.id, day);
+    int64_t ahead = store_jobs_more_urgent(c->st, "nudge", p.id,
                                          avail_day_end(c, &p, c->now),
                                          j->rank, j->id);
     if (sent + ahead >= s.cap) {
@@ -283,7 +283,7 @@ job_nudge(struct ctx *c, const struct job *j)
         .offset_ms = offset, .due_at = target + offset, .sent_at = c->now,
         .local_day = day,
     };
-    enum ch_status st = rec_nudge_add(c->st, &n);
+    enum ch_status st = store_nudge_add(c->st, &n);
     if (st != CH_OK)
         return st;
 
@@ -311,8 +311,8 @@ job_guard(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
     struct campaign cp;
-    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
-        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+    if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
+        store_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
         return CH_OK;
     if (!(d.state == DELIV_PLANNED || d.state == DELIV_SUBMITTED ||
           d.state == DELIV_CHANGES_REQUESTED))
@@ -323,7 +323,7 @@ job_guard(struct ctx *c, const struct job *j)
      * (and open an escalation) again. */
     struct schedule s;
     schedule_for(c, d.campaign_id, &s);
-    if (rec_audit_count_since(c->st, ref, "guard.alert",
+    if (store_audit_count_since(c->st, ref, "guard.alert",
                               d.publish_at - s.guard) > 0)
         return CH_OK;
     const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
@@ -342,10 +342,10 @@ job_guard(struct ctx *c, const struct job *j)
     }
     struct participant *brand;
     size_t nb;
-    rec_participants(c->st, c->a, cp.id, ROLE_BRAND, &brand, &nb);
+    store_participant_list(c->st, c->a, cp.id, ROLE_BRAND, &brand, &nb);
     for (size_t i = 0; i < nb; i++) {
         struct person p;
-        if (rec_person_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
+        if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
         dm(c, p.id, buttons,
            "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
@@ -367,8 +367,8 @@ job_fix_window(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
     struct campaign cp;
-    if (rec_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
-        rec_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+    if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
+        store_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
         return CH_OK;
     /* Only the window opened by this round of changes can lapse. */
     if (d.state != DELIV_CHANGES_REQUESTED ||
@@ -380,7 +380,7 @@ job_fix_window(struct ctx *c, const struct job *j)
     const char *window = in_words(c, s.fix);
     d.state = DELIV_MISSED;
     d.stage = STAGE_NONE;
-    enum ch_status st = rec_deliverable_update(c->st, &d, c->now);
+    enum ch_status st = store_deliverable_update(c->st, &d, c->now);
     if (st != CH_OK)
         return st;
     plan_deliverable(c, &d);
@@ -389,7 +389,7 @@ job_fix_window(struct ctx *c, const struct job *j)
 
     struct participant *ps;
     size_t n;
-    rec_participants(c->st, c->a, cp.id, ROLE_CREATOR, &ps, &n);
+    store_participant_list(c->st, c->a, cp.id, ROLE_CREATOR, &ps, &n);
     struct buf flex = BUF_INIT;
     for (size_t i = 0; i < n; i++)
         if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&
@@ -428,7 +428,7 @@ remind_person(struct ctx *c, const struct question *q,
         .kind = "question", .due_at = c->now, .sent_at = c->now,
         .local_day = avail_local_day(c, p, c->now),
     };
-    rec_nudge_add(c->st, &n);
+    store_nudge_add(c->st, &n);
 }
 
 enum ch_status
@@ -436,14 +436,14 @@ job_question(struct ctx *c, const struct job *j)
 {
     struct question q;
     struct campaign cp;
-    if (rec_question_get(c->st, c->a, j->question_id, &q) != CH_OK ||
-        q.answered_by || rec_campaign_get(c->st, c->a, q.campaign_id, &cp) !=
+    if (store_question_get(c->st, c->a, j->question_id, &q) != CH_OK ||
+        q.answered_by || store_campaign_get(c->st, c->a, q.campaign_id, &cp) !=
                              CH_OK)
         return CH_OK;
     if (j->person_id) {
         /* A reminder that waited for this coordinator's working hours. */
         struct person p;
-        if (rec_person_get(c->st, c->a, j->person_id, &p) != CH_OK)
+        if (store_people_get(c->st, c->a, j->person_id, &p) != CH_OK)
             return CH_OK;
         if (avail_why_not(c, &p, c->now))
             return postpone(c, j, avail_next(c, &p, c->now));
@@ -452,16 +452,16 @@ job_question(struct ctx *c, const struct job *j)
     }
     if (q.reminded_at != INT64_MIN)
         return CH_OK;     /* once */
-    rec_question_reminded(c->st, q.id, c->now);
+    store_question_reminded(c->st, q.id, c->now);
     audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
           "question.reminder", "unanswered after %s",
           in_words(c, c->now - q.asked_at));
     struct participant *ps;
     size_t n;
-    rec_participants(c->st, c->a, cp.id, ROLE_COORDINATOR, &ps, &n);
+    store_participant_list(c->st, c->a, cp.id, ROLE_COORDINATOR, &ps, &n);
     for (size_t i = 0; i < n; i++) {
         struct person p;
-        if (rec_person_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
+        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
             continue;
         if (avail_why_not(c, &p, c->now)) {
             struct job later = {

@@ -95,23 +95,23 @@ enum ch_status job_fix_window(struct ctx *c, const struct job *j);
 enum ch_status job_question(struct ctx *c, const struct job *j);
 
 /* records (store_time.c) */
-enum ch_status rec_nudge_add(struct store *, const struct nudge_record *);
-int            rec_nudges_on_day(struct store *, int64_t person_id,
+enum ch_status store_nudge_add(struct store *, const struct nudge_record *);
+int            store_nudge_count_on_day(struct store *, int64_t person_id,
                                  const char *local_day);
 /* Is there, for the same deliverable and deadline, a later reminder
  * (larger offset) that is due by now or was already sent? */
-bool           rec_nudge_superseded(struct store *, int64_t deliverable_id,
+bool           store_nudge_superseded(struct store *, int64_t deliverable_id,
                                     const char *phase, int64_t offset,
                                     int64_t target, int64_t now);
-enum ch_status rec_schedule_row(struct store *, struct arena *,
+enum ch_status store_schedule_row(struct store *, struct arena *,
                                 int64_t campaign_id, struct schedule_row *);
-enum ch_status rec_schedule_put(struct store *, int64_t campaign_id,
+enum ch_status store_schedule_put(struct store *, int64_t campaign_id,
                                 const struct schedule_row *);
-enum ch_status rec_question_insert(struct store *, struct question *);
-enum ch_status rec_question_get(struct store *, struct arena *, int64_t id,
+enum ch_status store_question_insert(struct store *, struct question *);
+enum ch_status store_question_get(struct store *, struct arena *, int64_t id,
                                 struct question *);
-enum ch_status rec_question_answer(struct store *, int64_t id, int64_t by,
+enum ch_status store_question_answer(struct store *, int64_t id, int64_t by,
                                    const char *answer, int64_t now);
-enum ch_status rec_question_reminded(struct store *, int64_t id, int64_t now);
+enum ch_status store_question_reminded(struct store *, int64_t id, int64_t now);
 
 #endif

@@ -17,7 +17,7 @@ enum ch_status
 person_for_identity(struct ctx *c, const char *platform, const char *user_id,
                     const char *name_hint, struct person *out)
 {
-    enum ch_status s = rec_person_by_identity(c->st, c->a, platform, user_id,
+    enum ch_status s = store_people_by_identity(c->st, c->a, platform, user_id,
                                               out);
     if (s != CH_NOT_FOUND)
         return s;
@@ -27,15 +27,15 @@ person_for_identity(struct ctx *c, const char *platform, const char *user_id,
     str_clean_name(name_hint ? name_hint : "", clean, sizeof(clean), 80);
     const char *name = clean[0] ? clean : user_id;
     int64_t id;
-    s = rec_person_create(c->st, name, c->now, &id);
+    s = store_people_create(c->st, name, c->now, &id);
     if (s == CH_OK)
-        s = rec_identity_add(c->st, platform, user_id, id, name);
+        s = store_people_identity_add(c->st, platform, user_id, id, name);
     if (s != CH_OK)
         return s;
     if (c->ev && strcmp(c->ev->platform, platform) == 0 &&
         has_profiles(c->core, platform))
         queue_simple(c, OUT_LOOKUP, 0, id, arena_strdup(c->a, user_id));
-    return rec_person_get(c->st, c->a, id, out);
+    return store_people_get(c->st, c->a, id, out);
 }
 
 bool
@@ -58,7 +58,7 @@ person_of_admin(struct ctx *c, const char *ref, struct person *out)
     const char *colon = strchr(ref, ':');
     if (colon == NULL)
         return CH_NOT_FOUND;
-    return rec_person_by_identity(c->st, c->a,
+    return store_people_by_identity(c->st, c->a,
                                   arena_strndup(c->a, ref,
                                                 (size_t)(colon - ref)),
                                   colon + 1, out);

@@ -37,24 +37,24 @@ schedule_run(struct ctx *c, const struct job *j)
 enum ch_status
 job_add(struct ctx *c, const struct job *j)
 {
-    return rec_job_insert(c->st, j, c->now, NULL);
+    return store_jobs_insert(c->st, j, c->now, NULL);
 }
 
 enum ch_status
 jobs_cancel_deliverable(struct ctx *c, const char *kind,
                         int64_t deliverable_id)
 {
-    return rec_jobs_delete_deliverable(c->st, kind, deliverable_id);
+    return store_jobs_delete_deliverable(c->st, kind, deliverable_id);
 }
 
 enum ch_status
 jobs_cancel_escalation(struct ctx *c, int64_t escalation_id)
 {
-    return rec_jobs_delete_escalation(c->st, escalation_id);
+    return store_jobs_delete_escalation(c->st, escalation_id);
 }
 
 enum ch_status
 jobs_cancel_question(struct ctx *c, int64_t question_id)
 {
-    return rec_jobs_delete_question(c->st, question_id);
+    return store_jobs_delete_question(c->st, question_id);
 }

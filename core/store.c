@@ -30,7 +30,7 @@ struct store {
 /* SQLite's own automatic checkpoint threshold, in WAL pages. */
 #define CHECKPOINT_PAGES 1000
 
-enum ch_status store_migrate(struct store *st, struct ch_error *err);
+enum ch_status store_schema_migrate(struct store *st, struct ch_error *err);
 
 struct sqlite3 *
 store_db(struct store *st)
@@ -362,7 +362,7 @@ store_open(const char *path, struct store **out, struct ch_error *err)
         store_close(st);
         return err ? err->status : CH_IO;
     }
-    enum ch_status s = store_migrate(st, err);
+    enum ch_status s = store_schema_migrate(st, err);
     if (s != CH_OK) {
         store_close(st);
         return s;
@@ -389,4 +389,11 @@ store_close(struct store *st)
     if (st->db)
         sqlite3_close(st->db);
     free(st);
+}
+
+void
+store_read_id(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    (void)a;
+    *(int64_t *)row = sqlite3_column_int64(s, 0);
 }

@@ -4,7 +4,9 @@
  * Opening configures WAL, foreign keys and a busy timeout, then migrates
  * the schema forward by PRAGMA user_version (store_schema.c).  All SQL in
  * chorus lives in core/store*.c; the rest of the core calls domain-level
- * functions (store_campaign_by_slug(), store_outbox_put(), ...).
+ * functions, declared in records.h and named after their file
+ * (store_campaign_by_slug() in store_campaign.c, store_outbox_insert()
+ * in store_outbox.c, ...).
  *
  * Statements are prepared once and cached by the address of their SQL text
  * (always a string literal), with bound parameters only: no SQL is ever
@@ -29,7 +31,7 @@ struct arena;
 extern const int store_schema_version;
 /* The SQL of one migration (1..store_schema_version), for tests; NULL
  * for any other version. */
-const char *store_migration_sql(int version);
+const char *store_schema_sql(int version);
 
 /* Ownership: the caller frees the store with store_close().  A database
  * whose schema is newer than this build is refused (CH_CONFLICT). */
@@ -75,6 +77,9 @@ void                 store_bind_int(struct sqlite3_stmt *s, int idx,
 /* Fill one struct from the current row of a statement. */
 typedef void store_read_fn(struct arena *a, struct sqlite3_stmt *s,
                            void *row);
+/* A store_read_fn for a one-column list of ids (int64_t elements). */
+void                 store_read_id(struct arena *a, struct sqlite3_stmt *s,
+                                   void *row);
 /* Step a bound statement once: CH_OK with *row filled, CH_NOT_FOUND, or
  * an error.  The statement is reset either way. */
 enum ch_status       store_row(struct store *st, struct arena *a,

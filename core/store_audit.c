@@ -1,4 +1,4 @@
-/* SQL for the audit log and inbound-event dedupe. */
+/* SQL for the audit log. */
 #include <sqlite3.h>
 
 #include "arena.h"
@@ -6,7 +6,7 @@
 #include "store.h"
 
 enum ch_status
-rec_audit_add(struct store *st, int64_t at, int64_t actor_id,
+store_audit_add(struct store *st, int64_t at, int64_t actor_id,
               const char *actor_ref, int64_t campaign_id, const char *subject,
               const char *action, const char *detail)
 {
@@ -24,7 +24,7 @@ rec_audit_add(struct store *st, int64_t at, int64_t actor_id,
 }
 
 int64_t
-rec_audit_count_since(struct store *st, const char *subject,
+store_audit_count_since(struct store *st, const char *subject,
                       const char *action, int64_t since)
 {
     sqlite3_stmt *s = store_stmt(
@@ -37,7 +37,7 @@ rec_audit_count_since(struct store *st, const char *subject,
 }
 
 enum ch_status
-rec_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
+store_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
                const char *subject, int limit, struct audit_line **out,
                size_t *n, int64_t *total)
 {
@@ -72,20 +72,4 @@ rec_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
     *out = list;
     *n = count;
     return store_check(st, rc == SQLITE_ROW ? SQLITE_DONE : rc, "audit");
-}
-
-enum ch_status
-rec_inbound_mark(struct store *st, const char *platform, const char *event_id,
-                 int64_t now)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "INSERT INTO inbound (platform, event_id, received_at)"
-            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-    store_bind_text(s, 1, platform);
-    store_bind_text(s, 2, event_id);
-    sqlite3_bind_int64(s, 3, now);
-    enum ch_status r = store_exec(st, s);
-    if (r != CH_OK)
-        return r;
-    return store_changes(st) == 1 ? CH_OK : CH_DUPLICATE;
 }

@@ -1,4 +1,4 @@
-/* SQL for campaigns, briefs and participants. */
+/* SQL for campaigns. */
 #include <sqlite3.h>
 #include <string.h>
 
@@ -41,7 +41,7 @@ read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-rec_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
+store_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
                      struct campaign *c)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
@@ -51,7 +51,7 @@ rec_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
 }
 
 enum ch_status
-rec_campaign_get(struct store *st, struct arena *a, int64_t id,
+store_campaign_get(struct store *st, struct arena *a, int64_t id,
                  struct campaign *c)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
@@ -61,7 +61,7 @@ rec_campaign_get(struct store *st, struct arena *a, int64_t id,
 }
 
 enum ch_status
-rec_campaign_by_channel(struct store *st, struct arena *a,
+store_campaign_by_channel(struct store *st, struct arena *a,
                         const char *platform, const char *channel_id,
                         struct campaign *c)
 {
@@ -75,7 +75,7 @@ rec_campaign_by_channel(struct store *st, struct arena *a,
 }
 
 enum ch_status
-rec_campaign_slugs(struct store *st, struct arena *a, char ***slugs, size_t *n)
+store_campaign_slugs(struct store *st, struct arena *a, char ***slugs, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT slug FROM campaigns ORDER BY id DESC LIMIT 500");
@@ -91,7 +91,7 @@ rec_campaign_slugs(struct store *st, struct arena *a, char ***slugs, size_t *n)
 }
 
 enum ch_status
-rec_campaigns_for(struct store *st, struct arena *a, int64_t person_id,
+store_campaign_list_for(struct store *st, struct arena *a, int64_t person_id,
                   struct campaign **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
@@ -106,7 +106,7 @@ rec_campaigns_for(struct store *st, struct arena *a, int64_t person_id,
 }
 
 enum ch_status
-rec_campaign_insert(struct store *st, const struct campaign *c,
+store_campaign_insert(struct store *st, const struct campaign *c,
                     int64_t created_by, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
@@ -131,7 +131,7 @@ rec_campaign_insert(struct store *st, const struct campaign *c,
 }
 
 enum ch_status
-rec_campaign_kickoff(struct store *st, int64_t id, int64_t now)
+store_campaign_kickoff(struct store *st, int64_t id, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE campaigns SET state = 'active', kicked_off_at = ?"
@@ -140,178 +140,4 @@ rec_campaign_kickoff(struct store *st, int64_t id, int64_t now)
     sqlite3_bind_int64(s, 2, id);
     enum ch_status r = store_exec(st, s);
     return r == CH_OK && store_changes(st) == 0 ? CH_CONFLICT : r;
-}
-
-static void
-read_brief(struct arena *a, sqlite3_stmt *s, void *row)
-{
-    struct brief *b = row;
-    b->version = sqlite3_column_int(s, 0);
-    for (int i = 0; i < BRIEF_NFIELDS; i++)
-        b->field[i] = store_col_text(a, s, 1 + i);
-    b->locked_at = store_col_int(s, 1 + BRIEF_NFIELDS, INT64_MIN);
-}
-
-enum ch_status
-rec_brief_get(struct store *st, struct arena *a, int64_t campaign_id,
-              int version, struct brief *b)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT version, story, audience, core_message, visual_style,"
-            " must_include, must_avoid, flexible, disclosure, success_metrics,"
-            " timeline_notes, locked_at FROM brief_versions"
-            " WHERE campaign_id = ? AND version = ?");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    sqlite3_bind_int(s, 2, version);
-    return store_row(st, a, s, read_brief, b, "brief");
-}
-
-enum ch_status
-rec_brief_put(struct store *st, int64_t campaign_id, const struct brief *b,
-              const char *changed_field, int64_t changed_by, int64_t now,
-              bool locked)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "INSERT INTO brief_versions (campaign_id, version, story,"
-            " audience, core_message, visual_style, must_include, must_avoid,"
-            " flexible, disclosure, success_metrics, timeline_notes,"
-            " changed_field, changed_by, created_at, locked_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    sqlite3_bind_int(s, 2, b->version);
-    for (int i = 0; i < BRIEF_NFIELDS; i++)
-        store_bind_text(s, 3 + i, b->field[i]);
-    store_bind_text(s, 13, changed_field);
-    store_bind_int(s, 14, changed_by ? changed_by : INT64_MIN);
-    sqlite3_bind_int64(s, 15, now);
-    store_bind_int(s, 16, locked ? now : INT64_MIN);
-    enum ch_status r = store_exec(st, s);
-    if (r != CH_OK)
-        return r;
-    s = store_stmt(st, "UPDATE campaigns SET brief_version = ? WHERE id = ?");
-    sqlite3_bind_int(s, 1, b->version);
-    sqlite3_bind_int64(s, 2, campaign_id);
-    return store_exec(st, s);
-}
-
-enum ch_status
-rec_brief_lock(struct store *st, int64_t campaign_id, int version, int64_t now)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "UPDATE brief_versions SET locked_at = ?"
-            " WHERE campaign_id = ? AND version = ? AND locked_at IS NULL");
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, campaign_id);
-    sqlite3_bind_int(s, 3, version);
-    return store_exec(st, s);
-}
-
-unsigned
-rec_role_in(struct store *st, int64_t campaign_id, int64_t person_id,
-            char **tier, struct arena *a)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT role, tier FROM participants WHERE campaign_id = ?"
-            " AND person_id = ? AND removed_at IS NULL");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    sqlite3_bind_int64(s, 2, person_id);
-    unsigned role = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        role_parse((const char *)sqlite3_column_text(s, 0), &role);
-        if (tier)
-            *tier = store_col_text(a, s, 1);
-    } else if (tier) {
-        *tier = NULL;
-    }
-    sqlite3_reset(s);
-    return role;
-}
-
-unsigned
-rec_roles_anywhere(struct store *st, int64_t person_id)
-{
-    /* Not DISTINCT: that builds a scratch B-tree per run, and the mask
-     * takes a role twice as well as once. */
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT role FROM participants p"
-            " JOIN campaigns c ON c.id = p.campaign_id"
-            " WHERE p.person_id = ? AND p.removed_at IS NULL"
-            " AND c.state != 'closed'");
-    sqlite3_bind_int64(s, 1, person_id);
-    unsigned mask = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        unsigned r = 0;
-        if (role_parse((const char *)sqlite3_column_text(s, 0), &r))
-            mask |= r;
-    }
-    sqlite3_reset(s);
-    return mask;
-}
-
-enum ch_status
-rec_participant_put(struct store *st, int64_t campaign_id, int64_t person_id,
-                    unsigned role, const char *tier, int64_t now)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "INSERT INTO participants (campaign_id, person_id, role, tier,"
-            " added_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-            " ON CONFLICT (campaign_id, person_id) DO UPDATE SET"
-            " role = ?3, tier = ?4, removed_at = NULL,"
-            " added_at = CASE WHEN removed_at IS NULL THEN added_at ELSE ?5 END");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    sqlite3_bind_int64(s, 2, person_id);
-    store_bind_text(s, 3, role_name(role));
-    store_bind_text(s, 4, tier);
-    sqlite3_bind_int64(s, 5, now);
-    return store_exec(st, s);
-}
-
-enum ch_status
-rec_participant_remove(struct store *st, int64_t campaign_id,
-                       int64_t person_id, int64_t now)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "UPDATE participants SET removed_at = ? WHERE campaign_id = ?"
-            " AND person_id = ? AND removed_at IS NULL");
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, campaign_id);
-    sqlite3_bind_int64(s, 3, person_id);
-    enum ch_status r = store_exec(st, s);
-    return r == CH_OK && store_changes(st) == 0 ? CH_NOT_FOUND : r;
-}
-
-enum ch_status
-rec_participants(struct store *st, struct arena *a, int64_t campaign_id,
-                 unsigned role_mask, struct participant **out, size_t *n)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT p.person_id, pe.name, p.role, p.tier FROM participants p"
-            " JOIN people pe ON pe.id = p.person_id"
-            " WHERE p.campaign_id = ? AND p.removed_at IS NULL"
-            " ORDER BY CASE p.role WHEN 'brand' THEN 0 WHEN 'agency' THEN 1"
-            "  WHEN 'coordinator' THEN 2 ELSE 3 END, pe.name COLLATE NOCASE");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    size_t cap = 16, count = 0;
-    struct participant *list = arena_alloc(a, cap * sizeof(*list));
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        unsigned role = 0;
-        role_parse((const char *)sqlite3_column_text(s, 2), &role);
-        if (!(role & role_mask))
-            continue;
-        if (count == cap) {
-            list = arena_grow(a, list, cap * sizeof(*list),
-                              2 * cap * sizeof(*list));
-            cap *= 2;
-        }
-        struct participant *p = &list[count++];
-        p->person_id = sqlite3_column_int64(s, 0);
-        p->name = store_col_text(a, s, 1);
-        p->role = role;
-        p->tier = store_col_text(a, s, 3);
-    }
-    sqlite3_reset(s);
-    *out = list;
-    *n = count;
-    return store_check(st, rc, "participants");
 }

@@ -6,7 +6,7 @@
 #include "store.h"
 
 enum ch_status
-rec_job_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
+store_jobs_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
 {
     /* Not RETURNING: that builds an ephemeral table on every run. */
     sqlite3_stmt *s = store_stmt(
@@ -59,7 +59,7 @@ read_job(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
+store_jobs_next(struct store *st, struct arena *a, int64_t now, struct job *j)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, due_at, kind, campaign_id, deliverable_id, person_id,"
@@ -70,7 +70,7 @@ rec_job_next(struct store *st, struct arena *a, int64_t now, struct job *j)
 }
 
 enum ch_status
-rec_job_delete(struct store *st, int64_t due_at, int64_t id)
+store_jobs_delete(struct store *st, int64_t due_at, int64_t id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "DELETE FROM jobs WHERE due_at = ? AND id = ?");
@@ -80,7 +80,7 @@ rec_job_delete(struct store *st, int64_t due_at, int64_t id)
 }
 
 enum ch_status
-rec_job_postpone(struct store *st, int64_t old_due, int64_t id,
+store_jobs_postpone(struct store *st, int64_t old_due, int64_t id,
                  int64_t due_at)
 {
     sqlite3_stmt *s = store_stmt(
@@ -92,7 +92,7 @@ rec_job_postpone(struct store *st, int64_t old_due, int64_t id,
 }
 
 enum ch_status
-rec_jobs_delete_deliverable(struct store *st, const char *kind,
+store_jobs_delete_deliverable(struct store *st, const char *kind,
                             int64_t deliverable_id)
 {
     /* Equality on deliverable_id first, so the partial index serves it. */
@@ -105,7 +105,7 @@ rec_jobs_delete_deliverable(struct store *st, const char *kind,
 }
 
 enum ch_status
-rec_jobs_delete_escalation(struct store *st, int64_t escalation_id)
+store_jobs_delete_escalation(struct store *st, int64_t escalation_id)
 {
     sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE escalation_id = ?");
     sqlite3_bind_int64(s, 1, escalation_id);
@@ -113,7 +113,7 @@ rec_jobs_delete_escalation(struct store *st, int64_t escalation_id)
 }
 
 enum ch_status
-rec_jobs_delete_question(struct store *st, int64_t question_id)
+store_jobs_delete_question(struct store *st, int64_t question_id)
 {
     sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE question_id = ?");
     sqlite3_bind_int64(s, 1, question_id);
@@ -121,7 +121,7 @@ rec_jobs_delete_question(struct store *st, int64_t question_id)
 }
 
 int64_t
-rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
+store_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
                      int64_t now, int64_t rank, int64_t id)
 {
     sqlite3_stmt *s = store_stmt(
@@ -136,7 +136,7 @@ rec_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
 }
 
 enum ch_status
-rec_jobs_resume(struct store *st, int64_t person_id, int64_t since,
+store_jobs_resume(struct store *st, int64_t person_id, int64_t since,
                 int64_t due_at, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
@@ -151,7 +151,7 @@ rec_jobs_resume(struct store *st, int64_t person_id, int64_t since,
 }
 
 int64_t
-rec_jobs_next_due(struct store *st)
+store_jobs_next_due(struct store *st)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT due_at FROM jobs ORDER BY due_at LIMIT 1");
@@ -163,7 +163,7 @@ rec_jobs_next_due(struct store *st)
 }
 
 int64_t
-rec_jobs_count(struct store *st)
+store_jobs_count(struct store *st)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM jobs");
     return store_scalar(st, s);

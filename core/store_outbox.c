@@ -1,4 +1,4 @@
-/* SQL for the outbox and campaign channels. */
+/* SQL for the outbox. */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,13 +12,6 @@
     "o.user_ref, o.ref_id, o.text, o.buttons, o.attempts, o.platform_ref, " \
     "r.platform_ref, r.state"
 #define OUTBOX_FROM " FROM outbox o LEFT JOIN outbox r ON r.id = o.ref_id"
-
-static void
-read_id(struct arena *a, sqlite3_stmt *s, void *row)
-{
-    (void)a;
-    *(int64_t *)row = sqlite3_column_int64(s, 0);
-}
 
 static void
 read_row(struct arena *a, sqlite3_stmt *s, void *row)
@@ -41,7 +34,7 @@ read_row(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-rec_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
+store_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
                   int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
@@ -65,7 +58,7 @@ rec_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
 }
 
 enum ch_status
-rec_outbox_pending(struct store *st, struct arena *a, const char *platform,
+store_outbox_pending(struct store *st, struct arena *a, const char *platform,
                    int64_t now, int64_t after_id, int limit,
                    struct outbox_row **out, size_t *n)
 {
@@ -82,7 +75,7 @@ rec_outbox_pending(struct store *st, struct arena *a, const char *platform,
 }
 
 int64_t
-rec_outbox_backlog(struct store *st)
+store_outbox_backlog(struct store *st)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT count(*) FROM outbox WHERE state = 'pending'");
@@ -90,7 +83,7 @@ rec_outbox_backlog(struct store *st)
 }
 
 enum ch_status
-rec_outbox_get(struct store *st, struct arena *a, int64_t id,
+store_outbox_get(struct store *st, struct arena *a, int64_t id,
                struct outbox_row *r)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " OUTBOX_COLS OUTBOX_FROM
@@ -100,7 +93,7 @@ rec_outbox_get(struct store *st, struct arena *a, int64_t id,
 }
 
 enum ch_status
-rec_outbox_by_platform_ref(struct store *st, struct arena *a,
+store_outbox_by_platform_ref(struct store *st, struct arena *a,
                            const char *platform, const char *platform_ref,
                            struct outbox_row *r)
 {
@@ -127,7 +120,7 @@ read_sent(struct arena *a, sqlite3_stmt *s, void *row)
  * table (its own pager and page cache) on every run, which cost more than
  * the command itself in the Discord benchmark's profile. */
 enum ch_status
-rec_outbox_sent(struct store *st, struct arena *a, int64_t id,
+store_outbox_sent(struct store *st, struct arena *a, int64_t id,
                 const char *platform_ref, int64_t now, struct outbox_row *was)
 {
     sqlite3_stmt *s = store_stmt(
@@ -151,7 +144,7 @@ rec_outbox_sent(struct store *st, struct arena *a, int64_t id,
 }
 
 enum ch_status
-rec_outbox_retry(struct store *st, int64_t id, int64_t not_before,
+store_outbox_retry(struct store *st, int64_t id, int64_t not_before,
                  const char *error)
 {
     sqlite3_stmt *s = store_stmt(
@@ -164,7 +157,7 @@ rec_outbox_retry(struct store *st, int64_t id, int64_t not_before,
 }
 
 enum ch_status
-rec_outbox_failed(struct store *st, int64_t id, const char *error)
+store_outbox_failed(struct store *st, int64_t id, const char *error)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
@@ -175,7 +168,7 @@ rec_outbox_failed(struct store *st, int64_t id, const char *error)
 }
 
 int64_t
-rec_outbox_pending_update(struct store *st, int64_t ref_id)
+store_outbox_pending_update(struct store *st, int64_t ref_id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id FROM outbox WHERE ref_id = ? AND kind = 'update'"
@@ -186,7 +179,7 @@ rec_outbox_pending_update(struct store *st, int64_t ref_id)
 }
 
 enum ch_status
-rec_outbox_set_text(struct store *st, int64_t id, const char *text)
+store_outbox_set_text(struct store *st, int64_t id, const char *text)
 {
     sqlite3_stmt *s = store_stmt(st, "UPDATE outbox SET text = ? WHERE id = ?");
     store_bind_text(s, 1, text);
@@ -195,7 +188,7 @@ rec_outbox_set_text(struct store *st, int64_t id, const char *text)
 }
 
 int64_t
-rec_outbox_next_retry(struct store *st, int64_t now)
+store_outbox_next_retry(struct store *st, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT MIN(not_before) FROM outbox"   /* index outbox_retry */
@@ -206,124 +199,4 @@ rec_outbox_next_retry(struct store *st, int64_t now)
         t = store_col_int(s, 0, INT64_MAX);
     sqlite3_reset(s);
     return t;
-}
-
-static void
-read_channel(struct arena *a, sqlite3_stmt *s, void *row)
-{
-    struct channel_row *c = row;
-    c->campaign_id = sqlite3_column_int64(s, 0);
-    c->platform = store_col_text(a, s, 1);
-    c->channel_id = store_col_text(a, s, 2);
-    c->name = store_col_text(a, s, 3);
-    c->brief_msg = store_col_int(s, 4, 0);
-    c->status_msg = store_col_int(s, 5, 0);
-}
-
-enum ch_status
-rec_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
-                const char *platform, struct channel_row *c)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT campaign_id, platform, channel_id, name, brief_msg,"
-            " status_msg FROM channels WHERE campaign_id = ? AND platform = ?");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    store_bind_text(s, 2, platform);
-    return store_row(st, a, s, read_channel, c, "channel");
-}
-
-static void
-read_place(struct arena *a, sqlite3_stmt *s, void *row)
-{
-    struct campaign_place *p = row;
-    p->slug = store_col_text(a, s, 0);
-    p->has_channel = sqlite3_column_int(s, 1) != 0;
-    p->channel_id = store_col_text(a, s, 2);
-    p->channel_name = store_col_text(a, s, 3);
-}
-
-enum ch_status
-rec_campaign_place(struct store *st, struct arena *a, int64_t campaign_id,
-                   const char *platform, struct campaign_place *out)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT c.slug, ch.campaign_id IS NOT NULL, ch.channel_id,"
-            " ch.name FROM campaigns c LEFT JOIN channels ch"
-            " ON ch.campaign_id = c.id AND ch.platform = ?2 WHERE c.id = ?1");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    store_bind_text(s, 2, platform);
-    return store_row(st, a, s, read_place, out, "campaign place");
-}
-
-enum ch_status
-rec_channel_insert(struct store *st, int64_t campaign_id, const char *platform,
-                   const char *name)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "INSERT INTO channels (campaign_id, platform, name)"
-            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-    sqlite3_bind_int64(s, 1, campaign_id);
-    store_bind_text(s, 2, platform);
-    store_bind_text(s, 3, name);
-    return store_exec(st, s);
-}
-
-enum ch_status
-rec_channel_set_id(struct store *st, int64_t campaign_id, const char *platform,
-                   const char *channel_id)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "UPDATE channels SET channel_id = ?"
-            " WHERE campaign_id = ? AND platform = ?");
-    store_bind_text(s, 1, channel_id);
-    sqlite3_bind_int64(s, 2, campaign_id);
-    store_bind_text(s, 3, platform);
-    return store_exec(st, s);
-}
-
-enum ch_status
-rec_channel_set_msgs(struct store *st, int64_t campaign_id,
-                     const char *platform, int64_t brief_msg,
-                     int64_t status_msg)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "UPDATE channels SET"
-            " brief_msg = COALESCE(?, brief_msg),"
-            " status_msg = COALESCE(?, status_msg)"
-            " WHERE campaign_id = ? AND platform = ?");
-    store_bind_int(s, 1, brief_msg ? brief_msg : INT64_MIN);
-    store_bind_int(s, 2, status_msg ? status_msg : INT64_MIN);
-    sqlite3_bind_int64(s, 3, campaign_id);
-    store_bind_text(s, 4, platform);
-    return store_exec(st, s);
-}
-
-enum ch_status
-rec_campaigns_without_channel(struct store *st, struct arena *a,
-                              const char *platform, int64_t **ids, size_t *n)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT id FROM campaigns c WHERE c.state != 'closed' AND NOT"
-            " EXISTS (SELECT 1 FROM channels ch WHERE ch.campaign_id = c.id"
-            " AND ch.platform = ?) ORDER BY id LIMIT 1000");
-    store_bind_text(s, 1, platform);
-    return store_rows(st, a, s, read_id, sizeof(**ids), (void **)ids, n,
-                      "campaigns without channel");
-}
-
-enum ch_status
-rec_channels_unresolved(struct store *st, struct arena *a,
-                        const char *platform, int64_t **ids, size_t *n)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT ch.campaign_id FROM channels ch"
-            " JOIN campaigns c ON c.id = ch.campaign_id"
-            " WHERE ch.platform = ?1 AND ch.channel_id IS NULL"
-            " AND c.state != 'closed' AND NOT EXISTS (SELECT 1 FROM outbox o"
-            "  WHERE o.platform = ?1 AND o.kind = 'create_channel'"
-            "  AND o.campaign_id = ch.campaign_id AND o.state = 'pending')"
-            " ORDER BY ch.campaign_id LIMIT 1000");
-    store_bind_text(s, 1, platform);
-    return store_rows(st, a, s, read_id, sizeof(**ids), (void **)ids, n,
-                      "unresolved channels");
 }

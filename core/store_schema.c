@@ -315,7 +315,7 @@ static const char *const migrations[] = {
      * every INSERT or UPDATE that touches x; an OR chain is a few
      * comparisons.  A new table with the same columns in the same order,
      * the rows copied with their ids, the old one dropped: SQLite's
-     * documented way to change a constraint (store_migrate turns foreign
+     * documented way to change a constraint (store_schema_migrate turns foreign
      * keys off around it and checks them before committing). */
     "CREATE TABLE people_v4 ("
     "  id INTEGER PRIMARY KEY,"
@@ -370,7 +370,7 @@ const int store_schema_version =
     (int)(sizeof(migrations) / sizeof(migrations[0]));
 
 const char *
-store_migration_sql(int version)
+store_schema_sql(int version)
 {
     if (version < 1 || version > store_schema_version)
         return NULL;
@@ -433,10 +433,10 @@ migrate_from(struct store *st, int have, struct ch_error *err)
     return CH_OK;
 }
 
-enum ch_status store_migrate(struct store *st, struct ch_error *err);
+enum ch_status store_schema_migrate(struct store *st, struct ch_error *err);
 
 enum ch_status
-store_migrate(struct store *st, struct ch_error *err)
+store_schema_migrate(struct store *st, struct ch_error *err)
 {
     int have = store_version(st);
     if (have < 0)

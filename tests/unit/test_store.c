@@ -335,17 +335,17 @@ struct base {
 static void
 make_base(struct store *st, struct base *b)
 {
-    assert_int_equal(rec_person_create(st, "carol", T0, &b->carol), CH_OK);
-    assert_int_equal(rec_person_create(st, "bob", T0, &b->bob), CH_OK);
-    assert_int_equal(rec_person_create(st, "brenda", T0, &b->brenda), CH_OK);
-    assert_int_equal(rec_brand_put(st, "Fizz", "energy drinks", NULL, T0,
+    assert_int_equal(store_people_create(st, "carol", T0, &b->carol), CH_OK);
+    assert_int_equal(store_people_create(st, "bob", T0, &b->bob), CH_OK);
+    assert_int_equal(store_people_create(st, "brenda", T0, &b->brenda), CH_OK);
+    assert_int_equal(store_brand_put(st, "Fizz", "energy drinks", NULL, T0,
                                    &b->brand), CH_OK);
     struct campaign cp = {
         .slug = "spring-launch", .title = "Spring Launch",
         .brand_id = b->brand, .starts_at = INT64_MIN, .ends_at = INT64_MIN,
         .created_at = T0,
     };
-    assert_int_equal(rec_campaign_insert(st, &cp, b->carol, &b->campaign),
+    assert_int_equal(store_campaign_insert(st, &cp, b->carol, &b->campaign),
                      CH_OK);
 }
 
@@ -391,8 +391,8 @@ reopen_is_idempotent(void **state)
     int64_t objects = q_int(store_db(st), "SELECT count(*) FROM "
                                           "sqlite_master", NULL);
     int64_t id;
-    assert_int_equal(rec_person_create(st, "carol", T0, &id), CH_OK);
-    assert_int_equal(rec_identity_add(st, "slack", "U1", id, "carol"), CH_OK);
+    assert_int_equal(store_people_create(st, "carol", T0, &id), CH_OK);
+    assert_int_equal(store_people_identity_add(st, "slack", "U1", id, "carol"), CH_OK);
     store_close(st);
 
     t->st = open_store(t->path);
@@ -402,7 +402,7 @@ reopen_is_idempotent(void **state)
                      objects);
     assert_int_equal(q_int(db, "SELECT count(*) FROM people", NULL), 1);
     struct person p;
-    assert_int_equal(rec_person_by_identity(t->st, t->a, "slack", "U1", &p),
+    assert_int_equal(store_people_by_identity(t->st, t->a, "slack", "U1", &p),
                      CH_OK);
     assert_int_equal(p.id, id);
     assert_string_equal(p.name, "carol");
@@ -482,7 +482,7 @@ v1_snapshot_is_migration_1(void **state)
     (void)state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, store_migration_sql(1), NULL, NULL,
+    assert_int_equal(sqlite3_exec(db, store_schema_sql(1), NULL, NULL,
                                   NULL),
                      SQLITE_OK);
     sqlite3_stmt *s = NULL;
@@ -625,7 +625,7 @@ migrate_v1_keeps_data(void **state)
     struct arena *a = t->a;
 
     struct person p;
-    assert_int_equal(rec_person_by_identity(st, a, "discord", "1100", &p),
+    assert_int_equal(store_people_by_identity(st, a, "discord", "1100", &p),
                      CH_OK);
     assert_int_equal(p.id, 1);
     assert_string_equal(p.name, "carol");
@@ -636,7 +636,7 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(p.work_days, 31);
 
     struct campaign cp;
-    assert_int_equal(rec_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
+    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
     assert_string_equal(cp.title, "Spring Launch");
     assert_string_equal(cp.brand, "Fizz");
     assert_string_equal(cp.brand_category, "energy drinks");
@@ -649,18 +649,18 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(cp.kicked_off_at, INT64_C(1796115600000));
 
     struct brief b;
-    assert_int_equal(rec_brief_get(st, a, 1, 2, &b), CH_OK);
+    assert_int_equal(store_brief_get(st, a, 1, 2, &b), CH_OK);
     assert_string_equal(b.field[BRIEF_STORY], "Cold mornings");
     assert_string_equal(b.field[BRIEF_MUST_INCLUDE], "can in hand\nlogo");
     assert_int_equal(b.locked_at, INT64_C(1796115600000));
 
     char *tier = NULL;
-    assert_int_equal(rec_role_in(st, 1, 2, &tier, a), ROLE_CREATOR);
+    assert_int_equal(store_participant_role_in(st, 1, 2, &tier, a), ROLE_CREATOR);
     assert_string_equal(tier, "flex");
-    assert_int_equal(rec_role_in(st, 1, 3, NULL, a), ROLE_BRAND);
+    assert_int_equal(store_participant_role_in(st, 1, 3, NULL, a), ROLE_BRAND);
 
     struct deliverable d;
-    assert_int_equal(rec_deliverable_get(st, a, 1, 1, &d), CH_OK);
+    assert_int_equal(store_deliverable_get(st, a, 1, 1, &d), CH_OK);
     assert_string_equal(d.title, "Reel");
     assert_string_equal(d.creator, "bob");
     assert_int_equal(d.state, DELIV_SUBMITTED);
@@ -672,14 +672,14 @@ migrate_v1_keeps_data(void **state)
     int64_t sub;
     int round;
     char *link;
-    assert_int_equal(rec_submission_latest(st, a, 1, &sub, &round, &link,
+    assert_int_equal(store_submission_latest(st, a, 1, &sub, &round, &link,
                                            NULL), CH_OK);
     assert_int_equal(sub, 2);
     assert_int_equal(round, 2);
     assert_string_equal(link, "https://x.example/2");
 
     struct escalation e;
-    assert_int_equal(rec_escalation_get(st, a, 1, &e), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, 1, &e), CH_OK);
     assert_int_equal(e.level, 2);
     assert_int_equal(e.deliverable_id, 1);
     assert_string_equal(e.reason, "silent");
@@ -687,40 +687,40 @@ migrate_v1_keeps_data(void **state)
     struct audit_line *lines;
     size_t n;
     int64_t total;
-    assert_int_equal(rec_audit_list(st, a, 1, NULL, 10, &lines, &n, &total),
+    assert_int_equal(store_audit_list(st, a, 1, NULL, 10, &lines, &n, &total),
                      CH_OK);
     assert_int_equal(total, 2);
     assert_int_equal(n, 2);
     assert_string_equal(lines[0].actor, "carol");
     assert_string_equal(lines[1].actor, "chorus");
 
-    assert_int_equal(rec_inbound_mark(st, "slack", "Ev1", T0), CH_DUPLICATE);
+    assert_int_equal(store_inbound_mark(st, "slack", "Ev1", T0), CH_DUPLICATE);
 
     struct outbox_row row;
-    assert_int_equal(rec_outbox_get(st, a, 1, &row), CH_OK);
+    assert_int_equal(store_outbox_get(st, a, 1, &row), CH_OK);
     assert_string_equal(row.platform_ref, "1700000000.000100");
     struct outbox_row *rows;
-    assert_int_equal(rec_outbox_pending(st, a, "slack", T0, 0, 10, &rows, &n),
+    assert_int_equal(store_outbox_pending(st, a, "slack", T0, 0, 10, &rows, &n),
                      CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, 2);
 
     struct channel_row ch;
-    assert_int_equal(rec_channel_get(st, a, 1, "slack", &ch), CH_OK);
+    assert_int_equal(store_channel_get(st, a, 1, "slack", &ch), CH_OK);
     assert_string_equal(ch.channel_id, "C1");
     assert_int_equal(ch.brief_msg, 1);
-    assert_int_equal(rec_jobs_next_due(st), INT64_C(1796227200000));
+    assert_int_equal(store_jobs_next_due(st), INT64_C(1796227200000));
     /* Job ids go on from where version 1 left them. */
     struct job j = { .due_at = INT64_C(1796300000000), .kind = "nudge" };
     int64_t job_id = 0;
-    assert_int_equal(rec_job_insert(st, &j, T0, &job_id), CH_OK);
+    assert_int_equal(store_jobs_insert(st, &j, T0, &job_id), CH_OK);
     assert_int_equal(job_id, 2);
 
     /* Still append-only and still enforcing foreign keys. */
     sqlite3 *sdb = store_db(st);
     assert_int_not_equal(sqlite3_exec(sdb, "DELETE FROM audit", NULL, NULL,
                                       NULL), SQLITE_OK);
-    assert_int_equal(rec_participant_put(st, 99, 1, ROLE_CREATOR, NULL, T0),
+    assert_int_equal(store_participant_put(st, 99, 1, ROLE_CREATOR, NULL, T0),
                      CH_CONFLICT);
     assert_hot_writes_lean(sdb);
 }
@@ -835,7 +835,7 @@ audit_is_append_only(void **state)
     struct store *st = memory_store(t);
     struct base b;
     make_base(st, &b);
-    assert_int_equal(rec_audit_add(st, T0, b.carol, "fake:carol", b.campaign,
+    assert_int_equal(store_audit_add(st, T0, b.carol, "fake:carol", b.campaign,
                                    "spring-launch", "campaign.create", "x"),
                      CH_OK);
     sqlite3 *db = store_db(st);
@@ -863,18 +863,18 @@ foreign_keys_enforced(void **state)
     struct base b;
     make_base(st, &b);
     /* A participant of a campaign that does not exist. */
-    assert_int_equal(rec_participant_put(st, 999, b.bob, ROLE_CREATOR, NULL,
+    assert_int_equal(store_participant_put(st, 999, b.bob, ROLE_CREATOR, NULL,
                                          T0), CH_CONFLICT);
     /* ...or a person that does not. */
-    assert_int_equal(rec_participant_put(st, b.campaign, 999, ROLE_CREATOR,
+    assert_int_equal(store_participant_put(st, b.campaign, 999, ROLE_CREATOR,
                                          NULL, T0), CH_CONFLICT);
-    assert_int_equal(rec_identity_add(st, "slack", "U9", 999, NULL),
+    assert_int_equal(store_people_identity_add(st, "slack", "U9", 999, NULL),
                      CH_CONFLICT);
     struct campaign cp = { .slug = "orphan", .brand_id = 999,
                            .starts_at = INT64_MIN, .ends_at = INT64_MIN,
                            .created_at = T0 };
     int64_t id;
-    assert_int_equal(rec_campaign_insert(st, &cp, b.carol, &id), CH_CONFLICT);
+    assert_int_equal(store_campaign_insert(st, &cp, b.carol, &id), CH_CONFLICT);
     assert_int_equal(q_int(store_db(st), "SELECT count(*) FROM participants",
                            NULL), 0);
 }
@@ -888,19 +888,19 @@ people_and_identities(void **state)
     struct store *st = memory_store(t);
     struct arena *a = t->a;
     int64_t carol, other;
-    assert_int_equal(rec_person_create(st, "Carol Jones", T0, &carol), CH_OK);
-    assert_int_equal(rec_person_create(st, "carol jones", T0, &other), CH_OK);
+    assert_int_equal(store_people_create(st, "Carol Jones", T0, &carol), CH_OK);
+    assert_int_equal(store_people_create(st, "carol jones", T0, &other), CH_OK);
     assert_true(carol > 0 && other > carol);
-    assert_int_equal(rec_identity_add(st, "slack", "U1", carol, "carolj"),
+    assert_int_equal(store_people_identity_add(st, "slack", "U1", carol, "carolj"),
                      CH_OK);
-    assert_int_equal(rec_identity_add(st, "discord", "1100", carol, "cj"),
+    assert_int_equal(store_people_identity_add(st, "discord", "1100", carol, "cj"),
                      CH_OK);
     /* One platform id belongs to one person. */
-    assert_int_equal(rec_identity_add(st, "slack", "U1", other, NULL),
+    assert_int_equal(store_people_identity_add(st, "slack", "U1", other, NULL),
                      CH_CONFLICT);
 
     struct person p;
-    assert_int_equal(rec_person_get(st, a, carol, &p), CH_OK);
+    assert_int_equal(store_people_get(st, a, carol, &p), CH_OK);
     assert_string_equal(p.name, "Carol Jones");
     assert_null(p.tz);
     assert_null(p.tz_source);
@@ -908,15 +908,15 @@ people_and_identities(void **state)
     assert_int_equal(p.work_start, 9 * 60);
     assert_int_equal(p.work_end, 18 * 60);
     assert_int_equal(p.work_days, 0x1f);
-    assert_int_equal(rec_person_get(st, a, 777, &p), CH_NOT_FOUND);
+    assert_int_equal(store_people_get(st, a, 777, &p), CH_NOT_FOUND);
 
-    assert_int_equal(rec_person_by_identity(st, a, "discord", "1100", &p),
+    assert_int_equal(store_people_by_identity(st, a, "discord", "1100", &p),
                      CH_OK);
     assert_int_equal(p.id, carol);
-    assert_int_equal(rec_person_by_identity(st, a, "discord", "U1", &p),
+    assert_int_equal(store_people_by_identity(st, a, "discord", "U1", &p),
                      CH_NOT_FOUND);
-    assert_string_equal(rec_identity_of(st, a, carol, "slack"), "U1");
-    assert_null(rec_identity_of(st, a, carol, "console"));
+    assert_string_equal(store_people_identity_of(st, a, carol, "slack"), "U1");
+    assert_null(store_people_identity_of(st, a, carol, "console"));
     /* Mentions: the name, and the user id on that platform if any, each
      * person once; a person who does not exist is left out. */
     struct person_mention *m;
@@ -924,45 +924,45 @@ people_and_identities(void **state)
     char ids[64];
     snprintf(ids, sizeof(ids), "[%lld,777,%lld]", (long long)carol,
              (long long)carol);
-    assert_int_equal(rec_person_mentions(st, a, ids, "slack", &m, &nm), CH_OK);
+    assert_int_equal(store_people_mentions(st, a, ids, "slack", &m, &nm), CH_OK);
     assert_int_equal(nm, 1);
     assert_int_equal(m[0].id, carol);
     assert_string_equal(m[0].name, "Carol Jones");
     assert_string_equal(m[0].user_id, "U1");
-    assert_int_equal(rec_person_mentions(st, a, ids, "console", &m, &nm),
+    assert_int_equal(store_people_mentions(st, a, ids, "console", &m, &nm),
                      CH_OK);
     assert_int_equal(nm, 1);
     assert_string_equal(m[0].name, "Carol Jones");
     assert_null(m[0].user_id);
-    assert_int_equal(rec_person_mentions(st, a, "[777]", "slack", &m, &nm),
+    assert_int_equal(store_people_mentions(st, a, "[777]", "slack", &m, &nm),
                      CH_OK);
     assert_int_equal(nm, 0);
 
     /* By name, case-insensitively, or by any platform handle. */
     struct person *found;
     size_t n;
-    assert_int_equal(rec_people_by_name(st, a, "CAROL JONES", &found, &n),
+    assert_int_equal(store_people_by_name(st, a, "CAROL JONES", &found, &n),
                      CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(found[0].id, carol);
     assert_int_equal(found[1].id, other);
-    assert_int_equal(rec_people_by_name(st, a, "CJ", &found, &n), CH_OK);
+    assert_int_equal(store_people_by_name(st, a, "CJ", &found, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(found[0].id, carol);
-    assert_int_equal(rec_people_by_name(st, a, "nobody", &found, &n), CH_OK);
+    assert_int_equal(store_people_by_name(st, a, "nobody", &found, &n), CH_OK);
     assert_int_equal(n, 0);
 
-    assert_int_equal(rec_person_set_name(st, carol, "Carol J."), CH_OK);
-    assert_int_equal(rec_person_set_tz(st, carol, "Asia/Kolkata", "self"),
+    assert_int_equal(store_people_set_name(st, carol, "Carol J."), CH_OK);
+    assert_int_equal(store_people_set_tz(st, carol, "Asia/Kolkata", "self"),
                      CH_OK);
-    assert_int_equal(rec_person_set_preferred(st, carol, "discord"), CH_OK);
-    assert_int_equal(rec_person_get(st, a, carol, &p), CH_OK);
+    assert_int_equal(store_people_set_preferred(st, carol, "discord"), CH_OK);
+    assert_int_equal(store_people_get(st, a, carol, &p), CH_OK);
     assert_string_equal(p.name, "Carol J.");
     assert_string_equal(p.tz, "Asia/Kolkata");
     assert_string_equal(p.tz_source, "self");
     assert_string_equal(p.preferred_platform, "discord");
     /* The schema allows only the three sources. */
-    assert_int_equal(rec_person_set_tz(st, carol, "UTC", "guess"),
+    assert_int_equal(store_people_set_tz(st, carol, "UTC", "guess"),
                      CH_CONFLICT);
 }
 
@@ -973,31 +973,31 @@ brands_and_agencies(void **state)
     struct store *st = memory_store(t);
     struct arena *a = t->a;
     int64_t id1 = 0, id2 = 0;
-    assert_int_equal(rec_brand_put(st, "Fizz", NULL, NULL, T0, &id1), CH_OK);
+    assert_int_equal(store_brand_put(st, "Fizz", NULL, NULL, T0, &id1), CH_OK);
     assert_true(id1 > 0);
     struct brand b;
-    assert_int_equal(rec_brand_by_name(st, a, "fizz", &b), CH_OK);
+    assert_int_equal(store_brand_by_name(st, a, "fizz", &b), CH_OK);
     assert_int_equal(b.id, id1);
     assert_string_equal(b.name, "Fizz");
     assert_null(b.category);
     /* Putting it again updates it in place; NULL keeps what was there. */
-    assert_int_equal(rec_brand_put(st, "FIZZ", "energy drinks", "sodas", T0,
+    assert_int_equal(store_brand_put(st, "FIZZ", "energy drinks", "sodas", T0,
                                    &id2), CH_OK);
     assert_int_equal(id2, id1);
-    assert_int_equal(rec_brand_put(st, "Fizz", NULL, NULL, T0, NULL), CH_OK);
-    assert_int_equal(rec_brand_by_name(st, a, "Fizz", &b), CH_OK);
+    assert_int_equal(store_brand_put(st, "Fizz", NULL, NULL, T0, NULL), CH_OK);
+    assert_int_equal(store_brand_by_name(st, a, "Fizz", &b), CH_OK);
     assert_string_equal(b.category, "energy drinks");
     assert_string_equal(b.exclusive, "sodas");
-    assert_int_equal(rec_brand_by_name(st, a, "Pop", &b), CH_NOT_FOUND);
+    assert_int_equal(store_brand_by_name(st, a, "Pop", &b), CH_NOT_FOUND);
     assert_int_equal(q_int(store_db(st), "SELECT count(*) FROM brands", NULL),
                      1);
 
     int64_t ag1 = 0, ag2 = 0;
     bool created = false;
-    assert_int_equal(rec_agency_get_or_create(st, "Loud", T0, &ag1, &created),
+    assert_int_equal(store_agency_get_or_create(st, "Loud", T0, &ag1, &created),
                      CH_OK);
     assert_true(created);
-    assert_int_equal(rec_agency_get_or_create(st, "loud", T0, &ag2, &created),
+    assert_int_equal(store_agency_get_or_create(st, "loud", T0, &ag2, &created),
                      CH_OK);
     assert_false(created);
     assert_int_equal(ag2, ag1);
@@ -1013,7 +1013,7 @@ campaigns_round_trip(void **state)
     make_base(st, &b);
     int64_t agency;
     bool created;
-    assert_int_equal(rec_agency_get_or_create(st, "Loud", T0, &agency,
+    assert_int_equal(store_agency_get_or_create(st, "Loud", T0, &agency,
                                               &created), CH_OK);
     struct campaign in = {
         .slug = "summer", .title = NULL, .brand_id = b.brand,
@@ -1022,14 +1022,14 @@ campaigns_round_trip(void **state)
         .review_mode = REVIEW_BRAND_ONLY, .created_at = T0 + 1,
     };
     int64_t id;
-    assert_int_equal(rec_campaign_insert(st, &in, b.carol, &id), CH_OK);
+    assert_int_equal(store_campaign_insert(st, &in, b.carol, &id), CH_OK);
     assert_true(id != b.campaign);
     int64_t dup;
-    assert_int_equal(rec_campaign_insert(st, &in, b.carol, &dup),
+    assert_int_equal(store_campaign_insert(st, &in, b.carol, &dup),
                      CH_CONFLICT);
 
     struct campaign cp;
-    assert_int_equal(rec_campaign_get(st, a, id, &cp), CH_OK);
+    assert_int_equal(store_campaign_get(st, a, id, &cp), CH_OK);
     assert_string_equal(cp.slug, "summer");
     assert_null(cp.title);
     assert_int_equal(cp.brand_id, b.brand);
@@ -1047,7 +1047,7 @@ campaigns_round_trip(void **state)
     assert_int_equal(cp.created_at, T0 + 1);
 
     /* The other one: no agency, no window, no need. */
-    assert_int_equal(rec_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
+    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
     assert_int_equal(cp.id, b.campaign);
     assert_string_equal(cp.title, "Spring Launch");
     assert_int_equal(cp.agency_id, 0);
@@ -1055,41 +1055,41 @@ campaigns_round_trip(void **state)
     assert_true(cp.starts_at == INT64_MIN);
     assert_int_equal(cp.need, 0);
     assert_int_equal(cp.review_mode, REVIEW_TWO_STAGE);
-    assert_int_equal(rec_campaign_by_slug(st, a, "Spring-Launch", &cp),
+    assert_int_equal(store_campaign_by_slug(st, a, "Spring-Launch", &cp),
                      CH_NOT_FOUND);
 
     char **slugs;
     size_t n;
-    assert_int_equal(rec_campaign_slugs(st, a, &slugs, &n), CH_OK);
+    assert_int_equal(store_campaign_slugs(st, a, &slugs, &n), CH_OK);
     assert_int_equal(n, 2);
     assert_string_equal(slugs[0], "summer");          /* newest first */
     assert_string_equal(slugs[1], "spring-launch");
 
-    assert_int_equal(rec_campaign_kickoff(st, id, T0 + HOUR), CH_OK);
-    assert_int_equal(rec_campaign_get(st, a, id, &cp), CH_OK);
+    assert_int_equal(store_campaign_kickoff(st, id, T0 + HOUR), CH_OK);
+    assert_int_equal(store_campaign_get(st, a, id, &cp), CH_OK);
     assert_int_equal(cp.state, CAMPAIGN_ACTIVE);
     assert_int_equal(cp.kicked_off_at, T0 + HOUR);
     /* Only a draft kicks off. */
-    assert_int_equal(rec_campaign_kickoff(st, id, T0 + 2 * HOUR),
+    assert_int_equal(store_campaign_kickoff(st, id, T0 + 2 * HOUR),
                      CH_CONFLICT);
-    assert_int_equal(rec_campaign_get(st, a, id, &cp), CH_OK);
+    assert_int_equal(store_campaign_get(st, a, id, &cp), CH_OK);
     assert_int_equal(cp.kicked_off_at, T0 + HOUR);
 
     /* Campaigns of a person: where they take part, not closed. */
-    assert_int_equal(rec_participant_put(st, id, b.bob, ROLE_CREATOR, "core",
+    assert_int_equal(store_participant_put(st, id, b.bob, ROLE_CREATOR, "core",
                                          T0), CH_OK);
     struct campaign *list;
-    assert_int_equal(rec_campaigns_for(st, a, b.bob, &list, &n), CH_OK);
+    assert_int_equal(store_campaign_list_for(st, a, b.bob, &list, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_string_equal(list[0].slug, "summer");
-    assert_int_equal(rec_campaigns_for(st, a, 0, &list, &n), CH_OK);
+    assert_int_equal(store_campaign_list_for(st, a, 0, &list, &n), CH_OK);
     assert_int_equal(n, 2);
     assert_string_equal(list[0].slug, "summer");
     exec_ok(store_db(st), "UPDATE campaigns SET state = 'closed' "
                           "WHERE slug = 'summer'");
-    assert_int_equal(rec_campaigns_for(st, a, b.bob, &list, &n), CH_OK);
+    assert_int_equal(store_campaign_list_for(st, a, b.bob, &list, &n), CH_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(rec_campaigns_for(st, a, 0, &list, &n), CH_OK);
+    assert_int_equal(store_campaign_list_for(st, a, 0, &list, &n), CH_OK);
     assert_int_equal(n, 1);
 }
 
@@ -1103,37 +1103,37 @@ briefs_round_trip(void **state)
     make_base(st, &b);
     struct brief v1 = { .version = 1 };
     v1.field[BRIEF_DISCLOSURE] = "#ad";
-    assert_int_equal(rec_brief_put(st, b.campaign, &v1, NULL, b.carol, T0,
+    assert_int_equal(store_brief_put(st, b.campaign, &v1, NULL, b.carol, T0,
                                    false), CH_OK);
     struct brief v2 = v1;
     v2.version = 2;
     v2.field[BRIEF_STORY] = "Mornings";
     v2.field[BRIEF_MUST_AVOID] = "rivals\nsugar";
-    assert_int_equal(rec_brief_put(st, b.campaign, &v2, "story", b.carol,
+    assert_int_equal(store_brief_put(st, b.campaign, &v2, "story", b.carol,
                                    T0 + 1, false), CH_OK);
     /* A version is written once. */
-    assert_int_equal(rec_brief_put(st, b.campaign, &v2, "story", b.carol,
+    assert_int_equal(store_brief_put(st, b.campaign, &v2, "story", b.carol,
                                    T0 + 2, false), CH_CONFLICT);
 
     struct campaign cp;
-    assert_int_equal(rec_campaign_get(st, a, b.campaign, &cp), CH_OK);
+    assert_int_equal(store_campaign_get(st, a, b.campaign, &cp), CH_OK);
     assert_int_equal(cp.brief_version, 2);
     struct brief got;
-    assert_int_equal(rec_brief_get(st, a, b.campaign, 1, &got), CH_OK);
+    assert_int_equal(store_brief_get(st, a, b.campaign, 1, &got), CH_OK);
     assert_int_equal(got.version, 1);
     assert_null(got.field[BRIEF_STORY]);
     assert_string_equal(got.field[BRIEF_DISCLOSURE], "#ad");
     assert_true(got.locked_at == INT64_MIN);
-    assert_int_equal(rec_brief_get(st, a, b.campaign, 2, &got), CH_OK);
+    assert_int_equal(store_brief_get(st, a, b.campaign, 2, &got), CH_OK);
     assert_string_equal(got.field[BRIEF_STORY], "Mornings");
     assert_string_equal(got.field[BRIEF_MUST_AVOID], "rivals\nsugar");
     assert_null(got.field[BRIEF_AUDIENCE]);
-    assert_int_equal(rec_brief_get(st, a, b.campaign, 3, &got), CH_NOT_FOUND);
+    assert_int_equal(store_brief_get(st, a, b.campaign, 3, &got), CH_NOT_FOUND);
 
-    assert_int_equal(rec_brief_lock(st, b.campaign, 2, T0 + 5), CH_OK);
+    assert_int_equal(store_brief_lock(st, b.campaign, 2, T0 + 5), CH_OK);
     /* Locking again keeps the first time. */
-    assert_int_equal(rec_brief_lock(st, b.campaign, 2, T0 + 9), CH_OK);
-    assert_int_equal(rec_brief_get(st, a, b.campaign, 2, &got), CH_OK);
+    assert_int_equal(store_brief_lock(st, b.campaign, 2, T0 + 9), CH_OK);
+    assert_int_equal(store_brief_get(st, a, b.campaign, 2, &got), CH_OK);
     assert_int_equal(got.locked_at, T0 + 5);
     assert_string_equal(q_text(store_db(st), "SELECT changed_field FROM "
                                              "brief_versions WHERE version "
@@ -1142,9 +1142,9 @@ briefs_round_trip(void **state)
     /* A version written after kickoff is locked when written. */
     struct brief v3 = v2;
     v3.version = 3;
-    assert_int_equal(rec_brief_put(st, b.campaign, &v3, "story", b.brenda,
+    assert_int_equal(store_brief_put(st, b.campaign, &v3, "story", b.brenda,
                                    T0 + 7, true), CH_OK);
-    assert_int_equal(rec_brief_get(st, a, b.campaign, 3, &got), CH_OK);
+    assert_int_equal(store_brief_get(st, a, b.campaign, 3, &got), CH_OK);
     assert_int_equal(got.locked_at, T0 + 7);
 }
 
@@ -1157,32 +1157,32 @@ participants_round_trip(void **state)
     struct base b;
     make_base(st, &b);
     int64_t alice, zed;
-    assert_int_equal(rec_person_create(st, "alice", T0, &alice), CH_OK);
-    assert_int_equal(rec_person_create(st, "Aaron", T0, &zed), CH_OK);
-    assert_int_equal(rec_participant_put(st, b.campaign, b.carol,
+    assert_int_equal(store_people_create(st, "alice", T0, &alice), CH_OK);
+    assert_int_equal(store_people_create(st, "Aaron", T0, &zed), CH_OK);
+    assert_int_equal(store_participant_put(st, b.campaign, b.carol,
                                          ROLE_COORDINATOR, NULL, T0), CH_OK);
-    assert_int_equal(rec_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
+    assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
                                          "core", T0), CH_OK);
-    assert_int_equal(rec_participant_put(st, b.campaign, zed, ROLE_CREATOR,
+    assert_int_equal(store_participant_put(st, b.campaign, zed, ROLE_CREATOR,
                                          "flex", T0), CH_OK);
-    assert_int_equal(rec_participant_put(st, b.campaign, b.brenda, ROLE_BRAND,
+    assert_int_equal(store_participant_put(st, b.campaign, b.brenda, ROLE_BRAND,
                                          NULL, T0), CH_OK);
-    assert_int_equal(rec_participant_put(st, b.campaign, alice, ROLE_AGENCY,
+    assert_int_equal(store_participant_put(st, b.campaign, alice, ROLE_AGENCY,
                                          NULL, T0), CH_OK);
 
     char *tier = (char *)"unset";
-    assert_int_equal(rec_role_in(st, b.campaign, b.bob, &tier, a),
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_CREATOR);
     assert_string_equal(tier, "core");
-    assert_int_equal(rec_role_in(st, b.campaign, b.carol, &tier, a),
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.carol, &tier, a),
                      ROLE_COORDINATOR);
     assert_null(tier);
-    assert_int_equal(rec_role_in(st, b.campaign + 1, b.carol, NULL, a), 0);
+    assert_int_equal(store_participant_role_in(st, b.campaign + 1, b.carol, NULL, a), 0);
 
     /* Brand, agency, coordinator, then creators by name. */
     struct participant *ps;
     size_t n;
-    assert_int_equal(rec_participants(st, a, b.campaign, ROLE_ANY_PARTICIPANT,
+    assert_int_equal(store_participant_list(st, a, b.campaign, ROLE_ANY_PARTICIPANT,
                                       &ps, &n), CH_OK);
     assert_int_equal(n, 5);
     assert_string_equal(ps[0].name, "brenda");
@@ -1192,7 +1192,7 @@ participants_round_trip(void **state)
     assert_string_equal(ps[3].name, "Aaron");
     assert_string_equal(ps[3].tier, "flex");
     assert_string_equal(ps[4].name, "bob");
-    assert_int_equal(rec_participants(st, a, b.campaign,
+    assert_int_equal(store_participant_list(st, a, b.campaign,
                                       ROLE_BRAND | ROLE_COORDINATOR, &ps, &n),
                      CH_OK);
     assert_int_equal(n, 2);
@@ -1204,42 +1204,42 @@ participants_round_trip(void **state)
                             .starts_at = INT64_MIN, .ends_at = INT64_MIN,
                             .created_at = T0 };
     int64_t c2;
-    assert_int_equal(rec_campaign_insert(st, &cp2, b.carol, &c2), CH_OK);
-    assert_int_equal(rec_participant_put(st, c2, b.bob, ROLE_AGENCY, NULL,
+    assert_int_equal(store_campaign_insert(st, &cp2, b.carol, &c2), CH_OK);
+    assert_int_equal(store_participant_put(st, c2, b.bob, ROLE_AGENCY, NULL,
                                          T0), CH_OK);
-    assert_int_equal(rec_roles_anywhere(st, b.bob),
+    assert_int_equal(store_participant_roles_anywhere(st, b.bob),
                      ROLE_CREATOR | ROLE_AGENCY);
-    assert_int_equal(rec_roles_anywhere(st, 999), 0);
+    assert_int_equal(store_participant_roles_anywhere(st, 999), 0);
 
     /* A new role replaces the old one. */
-    assert_int_equal(rec_participant_put(st, b.campaign, b.bob,
+    assert_int_equal(store_participant_put(st, b.campaign, b.bob,
                                          ROLE_COORDINATOR, NULL, T0 + 1),
                      CH_OK);
-    assert_int_equal(rec_role_in(st, b.campaign, b.bob, &tier, a),
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_COORDINATOR);
     assert_null(tier);
 
     /* Removal keeps the row, stamped; a second removal finds nothing. */
-    assert_int_equal(rec_participant_remove(st, b.campaign, b.bob, T0 + 2),
+    assert_int_equal(store_participant_remove(st, b.campaign, b.bob, T0 + 2),
                      CH_OK);
-    assert_int_equal(rec_role_in(st, b.campaign, b.bob, NULL, a), 0);
-    assert_int_equal(rec_participant_remove(st, b.campaign, b.bob, T0 + 3),
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, NULL, a), 0);
+    assert_int_equal(store_participant_remove(st, b.campaign, b.bob, T0 + 3),
                      CH_NOT_FOUND);
     assert_int_equal(q_int(store_db(st), "SELECT removed_at FROM "
                                          "participants WHERE person_id = 2 "
                                          "AND campaign_id = 1", NULL),
                      T0 + 2);
-    assert_int_equal(rec_roles_anywhere(st, b.bob), ROLE_AGENCY);
+    assert_int_equal(store_participant_roles_anywhere(st, b.bob), ROLE_AGENCY);
     /* Coming back clears the removal and restarts added_at. */
-    assert_int_equal(rec_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
+    assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
                                          "flex", T0 + 4), CH_OK);
-    assert_int_equal(rec_role_in(st, b.campaign, b.bob, &tier, a),
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_CREATOR);
     assert_string_equal(tier, "flex");
     assert_int_equal(q_int(store_db(st), "SELECT added_at FROM participants "
                                          "WHERE person_id = 2 AND "
                                          "campaign_id = 1", NULL), T0 + 4);
-    assert_int_equal(rec_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
+    assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
                                          "gold", T0), CH_CONFLICT);
 }
 
@@ -1255,7 +1255,7 @@ deliverables_round_trip(void **state)
                             .starts_at = INT64_MIN, .ends_at = INT64_MIN,
                             .created_at = T0 };
     int64_t c2;
-    assert_int_equal(rec_campaign_insert(st, &cp2, b.carol, &c2), CH_OK);
+    assert_int_equal(store_campaign_insert(st, &cp2, b.carol, &c2), CH_OK);
 
     struct deliverable d1 = {
         .campaign_id = b.campaign, .creator_id = b.bob, .title = "Reel",
@@ -1272,9 +1272,9 @@ deliverables_round_trip(void **state)
         .draft_due = T0 + HOUR, .publish_at = T0 + 2 * HOUR,
         .fee_cents = INT64_MIN,
     };
-    assert_int_equal(rec_deliverable_insert(st, &d1, T0), CH_OK);
-    assert_int_equal(rec_deliverable_insert(st, &d2, T0), CH_OK);
-    assert_int_equal(rec_deliverable_insert(st, &d3, T0), CH_OK);
+    assert_int_equal(store_deliverable_insert(st, &d1, T0), CH_OK);
+    assert_int_equal(store_deliverable_insert(st, &d2, T0), CH_OK);
+    assert_int_equal(store_deliverable_insert(st, &d3, T0), CH_OK);
     /* Numbers count per campaign. */
     assert_int_equal(d1.number, 1);
     assert_int_equal(d2.number, 2);
@@ -1282,7 +1282,7 @@ deliverables_round_trip(void **state)
     assert_true(d1.id > 0 && d2.id > d1.id && d3.id > d2.id);
 
     struct deliverable got;
-    assert_int_equal(rec_deliverable_get(st, a, b.campaign, 1, &got), CH_OK);
+    assert_int_equal(store_deliverable_get(st, a, b.campaign, 1, &got), CH_OK);
     assert_int_equal(got.id, d1.id);
     assert_string_equal(got.slug, "spring-launch");
     assert_string_equal(got.creator, "bob");
@@ -1295,12 +1295,12 @@ deliverables_round_trip(void **state)
     assert_int_equal(got.fee_cents, 50000);
     assert_string_equal(got.currency, "EUR");
     assert_int_equal(got.rounds, 0);
-    assert_int_equal(rec_deliverable_by_id(st, a, d2.id, &got), CH_OK);
+    assert_int_equal(store_deliverable_by_id(st, a, d2.id, &got), CH_OK);
     assert_int_equal(got.number, 2);
     assert_null(got.platform);
     assert_true(got.fee_cents == INT64_MIN);
     assert_null(got.currency);
-    assert_int_equal(rec_deliverable_get(st, a, b.campaign, 3, &got),
+    assert_int_equal(store_deliverable_get(st, a, b.campaign, 3, &got),
                      CH_NOT_FOUND);
 
     got = d1;
@@ -1309,8 +1309,8 @@ deliverables_round_trip(void **state)
     got.rounds = 2;
     got.draft_due = T0 + 3 * HOUR;
     got.publish_at = T0 + 4 * HOUR;
-    assert_int_equal(rec_deliverable_update(st, &got, T0 + 9), CH_OK);
-    assert_int_equal(rec_deliverable_by_id(st, a, d1.id, &got), CH_OK);
+    assert_int_equal(store_deliverable_update(st, &got, T0 + 9), CH_OK);
+    assert_int_equal(store_deliverable_by_id(st, a, d1.id, &got), CH_OK);
     assert_int_equal(got.state, DELIV_SUBMITTED);
     assert_int_equal(got.stage, STAGE_BRAND);
     assert_int_equal(got.rounds, 2);
@@ -1325,33 +1325,33 @@ deliverables_round_trip(void **state)
 
     struct deliverable *list;
     size_t n;
-    assert_int_equal(rec_deliverables(st, a, b.campaign, 0, &list, &n),
+    assert_int_equal(store_deliverable_list(st, a, b.campaign, 0, &list, &n),
                      CH_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(rec_deliverables(st, a, 0, b.bob, &list, &n), CH_OK);
+    assert_int_equal(store_deliverable_list(st, a, 0, b.bob, &list, &n), CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(list[0].campaign_id, b.campaign);
     assert_int_equal(list[1].campaign_id, c2);
-    assert_int_equal(rec_deliverables(st, a, c2, b.carol, &list, &n), CH_OK);
+    assert_int_equal(store_deliverable_list(st, a, c2, b.carol, &list, &n), CH_OK);
     assert_int_equal(n, 0);
 
     /* Submissions: rounds, the latest, one row per round. */
     int64_t s1, s2;
     int round = -1;
-    assert_int_equal(rec_submission_latest(st, a, d1.id, NULL, &round, NULL,
+    assert_int_equal(store_submission_latest(st, a, d1.id, NULL, &round, NULL,
                                            NULL), CH_NOT_FOUND);
     assert_int_equal(round, 0);
-    assert_int_equal(rec_submission_insert(st, d1.id, 1, "https://x/1",
+    assert_int_equal(store_submission_insert(st, d1.id, 1, "https://x/1",
                                            "caption", b.bob, T0 + 1, &s1),
                      CH_OK);
-    assert_int_equal(rec_submission_insert(st, d1.id, 2, "https://x/2", NULL,
+    assert_int_equal(store_submission_insert(st, d1.id, 2, "https://x/2", NULL,
                                            b.carol, T0 + 2, &s2), CH_OK);
-    assert_int_equal(rec_submission_insert(st, d1.id, 2, "https://x/3", NULL,
+    assert_int_equal(store_submission_insert(st, d1.id, 2, "https://x/3", NULL,
                                            b.bob, T0 + 3, NULL), CH_CONFLICT);
     int64_t sid;
     char *link;
     int64_t at;
-    assert_int_equal(rec_submission_latest(st, a, d1.id, &sid, &round, &link,
+    assert_int_equal(store_submission_latest(st, a, d1.id, &sid, &round, &link,
                                            &at), CH_OK);
     assert_int_equal(sid, s2);
     assert_int_equal(round, 2);
@@ -1363,14 +1363,14 @@ deliverables_round_trip(void **state)
         .stage = STAGE_REVIEW, .decision = "changes", .visible = false,
         .message = true, .engagement = false, .reason = "too dark",
     };
-    assert_int_equal(rec_review_insert(st, &r, T0 + 5), CH_OK);
+    assert_int_equal(store_submission_review_insert(st, &r, T0 + 5), CH_OK);
     sqlite3 *db = store_db(st);
     assert_string_equal(q_text(db, "SELECT stage || ' ' || decision || ' ' "
                                    "|| visible || message || engagement || "
                                    "' ' || reason FROM reviews", NULL),
                         "review changes 010 too dark");
     r.decision = "maybe";
-    assert_int_equal(rec_review_insert(st, &r, T0 + 6), CH_CONFLICT);
+    assert_int_equal(store_submission_review_insert(st, &r, T0 + 6), CH_CONFLICT);
 }
 
 static void
@@ -1389,63 +1389,63 @@ escalations_round_trip(void **state)
         .campaign_id = b.campaign, .reason = "guard", .opened_at = T0 + 1,
         .level_since = T0 + 1,
     };
-    assert_int_equal(rec_escalation_insert(st, &e1), CH_OK);
-    assert_int_equal(rec_escalation_insert(st, &e2), CH_OK);
+    assert_int_equal(store_escalation_insert(st, &e1), CH_OK);
+    assert_int_equal(store_escalation_insert(st, &e2), CH_OK);
     assert_int_equal(e1.id, 1);
     assert_int_equal(e2.id, 2);
 
     struct escalation got;
-    assert_int_equal(rec_escalation_get(st, a, e1.id, &got), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_string_equal(got.reason, "silent for 3 days");
     assert_int_equal(got.opened_by, b.carol);
     assert_int_equal(got.deliverable_id, 0);
     assert_int_equal(got.level, 0);
     assert_int_equal(got.cycle, 0);
     assert_int_equal(got.state, ESC_OPEN);
-    assert_int_equal(rec_escalation_get(st, a, e2.id, &got), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e2.id, &got), CH_OK);
     assert_int_equal(got.opened_by, 0);   /* chorus itself */
-    assert_int_equal(rec_escalation_get(st, a, 3, &got), CH_NOT_FOUND);
+    assert_int_equal(store_escalation_get(st, a, 3, &got), CH_NOT_FOUND);
 
-    assert_int_equal(rec_escalation_set_level(st, e1.id, 2, 1, T0 + HOUR),
+    assert_int_equal(store_escalation_set_level(st, e1.id, 2, 1, T0 + HOUR),
                      CH_OK);
-    assert_int_equal(rec_escalation_get(st, a, e1.id, &got), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.level, 2);
     assert_int_equal(got.cycle, 1);
     assert_int_equal(got.level_since, T0 + HOUR);
 
-    assert_int_equal(rec_escalation_ack(st, e1.id, b.brenda, "on it",
+    assert_int_equal(store_escalation_ack(st, e1.id, b.brenda, "on it",
                                         T0 + 2 * HOUR), CH_OK);
-    assert_int_equal(rec_escalation_ack(st, e1.id, b.carol, NULL,
+    assert_int_equal(store_escalation_ack(st, e1.id, b.carol, NULL,
                                         T0 + 3 * HOUR), CH_CONFLICT);
-    assert_int_equal(rec_escalation_get(st, a, e1.id, &got), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.state, ESC_ACKNOWLEDGED);
     assert_int_equal(got.acked_by, b.brenda);
     assert_string_equal(got.ack_note, "on it");
     /* An acknowledged escalation no longer climbs. */
-    assert_int_equal(rec_escalation_set_level(st, e1.id, 3, 1, T0), CH_OK);
-    assert_int_equal(rec_escalation_get(st, a, e1.id, &got), CH_OK);
+    assert_int_equal(store_escalation_set_level(st, e1.id, 3, 1, T0), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.level, 2);
 
     struct escalation *open;
     size_t n;
-    assert_int_equal(rec_escalations_open(st, a, b.campaign, &open, &n),
+    assert_int_equal(store_escalation_list_open(st, a, b.campaign, &open, &n),
                      CH_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(rec_escalation_resolve(st, e1.id, b.brenda, "done",
+    assert_int_equal(store_escalation_resolve(st, e1.id, b.brenda, "done",
                                             T0 + 4 * HOUR), CH_OK);
-    assert_int_equal(rec_escalation_resolve(st, e1.id, b.brenda, "again",
+    assert_int_equal(store_escalation_resolve(st, e1.id, b.brenda, "again",
                                             T0 + 5 * HOUR), CH_CONFLICT);
-    assert_int_equal(rec_escalation_get(st, a, e1.id, &got), CH_OK);
+    assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.state, ESC_RESOLVED);
     assert_string_equal(got.resolution, "done");
-    assert_int_equal(rec_escalations_open(st, a, b.campaign, &open, &n),
+    assert_int_equal(store_escalation_list_open(st, a, b.campaign, &open, &n),
                      CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(open[0].id, e2.id);
     /* Resolving straight from open works too. */
-    assert_int_equal(rec_escalation_resolve(st, e2.id, b.carol, "fixed",
+    assert_int_equal(store_escalation_resolve(st, e2.id, b.carol, "fixed",
                                             T0), CH_OK);
-    assert_int_equal(rec_escalations_open(st, a, b.campaign, &open, &n),
+    assert_int_equal(store_escalation_list_open(st, a, b.campaign, &open, &n),
                      CH_OK);
     assert_int_equal(n, 0);
 }
@@ -1461,17 +1461,17 @@ audit_list_order_limit_total(void **state)
     static const char *const subjects[] = { "spring-launch", "spring-launch#1",
                                             "E1" };
     for (int i = 0; i < 7; i++)
-        assert_int_equal(rec_audit_add(st, T0 + i, i == 6 ? 0 : b.carol,
+        assert_int_equal(store_audit_add(st, T0 + i, i == 6 ? 0 : b.carol,
                                        i == 6 ? NULL : "fake:carol",
                                        b.campaign, subjects[i % 3], "act",
                                        i == 5 ? NULL : "d"), CH_OK);
     /* A line for another campaign and one for none. */
-    assert_int_equal(rec_audit_add(st, T0, 0, "fake:zed", 0, NULL, "person.tz",
+    assert_int_equal(store_audit_add(st, T0, 0, "fake:zed", 0, NULL, "person.tz",
                                    "x"), CH_OK);
     struct audit_line *l;
     size_t n;
     int64_t total;
-    assert_int_equal(rec_audit_list(st, a, b.campaign, NULL, 3, &l, &n,
+    assert_int_equal(store_audit_list(st, a, b.campaign, NULL, 3, &l, &n,
                                     &total), CH_OK);
     assert_int_equal(total, 7);
     assert_int_equal(n, 3);
@@ -1484,7 +1484,7 @@ audit_list_order_limit_total(void **state)
     assert_string_equal(l[2].actor, "chorus");  /* no actor at all */
     assert_string_equal(l[0].subject, "spring-launch#1");
 
-    assert_int_equal(rec_audit_list(st, a, b.campaign, "spring-launch#1", 30,
+    assert_int_equal(store_audit_list(st, a, b.campaign, "spring-launch#1", 30,
                                     &l, &n, &total), CH_OK);
     assert_int_equal(total, 2);
     assert_int_equal(n, 2);
@@ -1493,9 +1493,9 @@ audit_list_order_limit_total(void **state)
 
     /* The actor's platform reference when the person is unknown. */
     int64_t none = 0;
-    assert_int_equal(rec_audit_add(st, T0 + 9, none, "slack:U9", b.campaign,
+    assert_int_equal(store_audit_add(st, T0 + 9, none, "slack:U9", b.campaign,
                                    "E1", "act", "d"), CH_OK);
-    assert_int_equal(rec_audit_list(st, a, b.campaign, "E1", 1, &l, &n,
+    assert_int_equal(store_audit_list(st, a, b.campaign, "E1", 1, &l, &n,
                                     &total), CH_OK);
     assert_int_equal(total, 3);
     assert_int_equal(n, 1);
@@ -1507,12 +1507,12 @@ inbound_dedupe(void **state)
 {
     struct t *t = *state;
     struct store *st = memory_store(t);
-    assert_int_equal(rec_inbound_mark(st, "slack", "Ev1", T0), CH_OK);
-    assert_int_equal(rec_inbound_mark(st, "slack", "Ev1", T0 + 1),
+    assert_int_equal(store_inbound_mark(st, "slack", "Ev1", T0), CH_OK);
+    assert_int_equal(store_inbound_mark(st, "slack", "Ev1", T0 + 1),
                      CH_DUPLICATE);
     /* Ids are per platform. */
-    assert_int_equal(rec_inbound_mark(st, "discord", "Ev1", T0), CH_OK);
-    assert_int_equal(rec_inbound_mark(st, "slack", "Ev2", T0), CH_OK);
+    assert_int_equal(store_inbound_mark(st, "discord", "Ev1", T0), CH_OK);
+    assert_int_equal(store_inbound_mark(st, "slack", "Ev2", T0), CH_OK);
     assert_int_equal(q_int(store_db(st), "SELECT received_at FROM inbound "
                                          "WHERE platform = 'slack' AND "
                                          "event_id = 'Ev1'", NULL), T0);
@@ -1540,15 +1540,15 @@ outbox_lifecycle(void **state)
         .user_ref = "U1", .text = "elsewhere",
     };
     int64_t p_id, d_id, o_id;
-    assert_int_equal(rec_outbox_insert(st, &post, T0, &p_id), CH_OK);
-    assert_int_equal(rec_outbox_insert(st, &dm, T0, &d_id), CH_OK);
-    assert_int_equal(rec_outbox_insert(st, &other, T0, &o_id), CH_OK);
+    assert_int_equal(store_outbox_insert(st, &post, T0, &p_id), CH_OK);
+    assert_int_equal(store_outbox_insert(st, &dm, T0, &d_id), CH_OK);
+    assert_int_equal(store_outbox_insert(st, &other, T0, &o_id), CH_OK);
     struct outbox_row bad = { .platform = "fake", .kind = "smoke" };
-    assert_int_equal(rec_outbox_insert(st, &bad, T0, NULL), CH_CONFLICT);
+    assert_int_equal(store_outbox_insert(st, &bad, T0, NULL), CH_CONFLICT);
 
     struct outbox_row *rows;
     size_t n;
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0, 0, 10, &rows, &n),
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0, 0, 10, &rows, &n),
                      CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].id, p_id);
@@ -1560,38 +1560,38 @@ outbox_lifecycle(void **state)
     assert_int_equal(rows[1].person_id, b.bob);
     assert_int_equal(rows[1].attempts, 0);
     /* after_id and limit. */
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0, p_id, 10, &rows,
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0, p_id, 10, &rows,
                                         &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0, 0, 1, &rows, &n),
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0, 0, 1, &rows, &n),
                      CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, p_id);
 
     /* Sent: gone from pending, found by its platform reference. */
     struct outbox_row was;
-    assert_int_equal(rec_outbox_sent(st, a, p_id, "fake-m1", T0 + 1, &was),
+    assert_int_equal(store_outbox_sent(st, a, p_id, "fake-m1", T0 + 1, &was),
                      CH_OK);
     assert_string_equal(was.platform, "fake");
     assert_string_equal(was.kind, "post");
     assert_int_equal(was.campaign_id, b.campaign);
     /* Sent is final: a second report finds nothing pending. */
-    assert_int_equal(rec_outbox_sent(st, a, p_id, "fake-m2", T0 + 2, &was),
+    assert_int_equal(store_outbox_sent(st, a, p_id, "fake-m2", T0 + 2, &was),
                      CH_NOT_FOUND);
     struct outbox_row r;
-    assert_int_equal(rec_outbox_get(st, a, p_id, &r), CH_OK);
+    assert_int_equal(store_outbox_get(st, a, p_id, &r), CH_OK);
     assert_string_equal(r.platform_ref, "fake-m1");
     assert_int_equal(r.attempts, 1);
     assert_string_equal(q_text(db, "SELECT state FROM outbox WHERE id = 1",
                                NULL), "sent");
-    assert_int_equal(rec_outbox_by_platform_ref(st, a, "fake", "fake-m1", &r),
+    assert_int_equal(store_outbox_by_platform_ref(st, a, "fake", "fake-m1", &r),
                      CH_OK);
     assert_int_equal(r.id, p_id);
-    assert_int_equal(rec_outbox_by_platform_ref(st, a, "slack", "fake-m1",
+    assert_int_equal(store_outbox_by_platform_ref(st, a, "slack", "fake-m1",
                                                 &r), CH_NOT_FOUND);
     /* A sent row is final: neither retried nor failed afterwards. */
-    assert_int_equal(rec_outbox_failed(st, p_id, "late"), CH_OK);
+    assert_int_equal(store_outbox_failed(st, p_id, "late"), CH_OK);
     assert_string_equal(q_text(db, "SELECT state FROM outbox WHERE id = 1",
                                NULL), "sent");
 
@@ -1600,48 +1600,48 @@ outbox_lifecycle(void **state)
                               .campaign_id = b.campaign, .ref_id = p_id,
                               .text = "v2" };
     int64_t u_id;
-    assert_int_equal(rec_outbox_insert(st, &upd, T0, &u_id), CH_OK);
-    assert_int_equal(rec_outbox_pending_update(st, p_id), u_id);
-    assert_int_equal(rec_outbox_pending_update(st, d_id), 0);
-    assert_int_equal(rec_outbox_set_text(st, u_id, "v3"), CH_OK);
-    assert_int_equal(rec_outbox_get(st, a, u_id, &r), CH_OK);
+    assert_int_equal(store_outbox_insert(st, &upd, T0, &u_id), CH_OK);
+    assert_int_equal(store_outbox_pending_update(st, p_id), u_id);
+    assert_int_equal(store_outbox_pending_update(st, d_id), 0);
+    assert_int_equal(store_outbox_set_text(st, u_id, "v3"), CH_OK);
+    assert_int_equal(store_outbox_get(st, a, u_id, &r), CH_OK);
     assert_string_equal(r.text, "v3");
     assert_int_equal(r.ref_id, p_id);
     assert_string_equal(r.ref_platform_ref, "fake-m1");
     assert_string_equal(r.ref_state, "sent");
 
     /* Retry: attempts counted, not due before not_before. */
-    assert_int_equal(rec_outbox_next_retry(st, T0), INT64_MAX);
-    assert_int_equal(rec_outbox_retry(st, u_id, T0 + 5000, "503"), CH_OK);
-    assert_int_equal(rec_outbox_get(st, a, u_id, &r), CH_OK);
+    assert_int_equal(store_outbox_next_retry(st, T0), INT64_MAX);
+    assert_int_equal(store_outbox_retry(st, u_id, T0 + 5000, "503"), CH_OK);
+    assert_int_equal(store_outbox_get(st, a, u_id, &r), CH_OK);
     assert_int_equal(r.attempts, 1);
     assert_string_equal(q_text(db, "SELECT last_error FROM outbox WHERE "
                                    "kind = 'update'", NULL), "503");
     /* Tried once: a newer text becomes a new row, not a silent edit. */
-    assert_int_equal(rec_outbox_pending_update(st, p_id), 0);
-    assert_int_equal(rec_outbox_next_retry(st, T0), T0 + 5000);
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0 + 4999, 0, 10,
+    assert_int_equal(store_outbox_pending_update(st, p_id), 0);
+    assert_int_equal(store_outbox_next_retry(st, T0), T0 + 5000);
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 4999, 0, 10,
                                         &rows, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0 + 5000, 0, 10,
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 5000, 0, 10,
                                         &rows, &n), CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[1].id, u_id);
 
     /* Failed: final, never pending again, no retry time. */
-    assert_int_equal(rec_outbox_failed(st, u_id, "400"), CH_OK);
-    assert_int_equal(rec_outbox_next_retry(st, T0), INT64_MAX);
-    assert_int_equal(rec_outbox_pending(st, a, "fake", T0 + 99999, 0, 10,
+    assert_int_equal(store_outbox_failed(st, u_id, "400"), CH_OK);
+    assert_int_equal(store_outbox_next_retry(st, T0), INT64_MAX);
+    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 99999, 0, 10,
                                         &rows, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
-    assert_int_equal(rec_outbox_get(st, a, u_id, &r), CH_OK);
+    assert_int_equal(store_outbox_get(st, a, u_id, &r), CH_OK);
     assert_int_equal(r.attempts, 2);
     assert_string_equal(q_text(db, "SELECT state || ' ' || last_error FROM "
                                    "outbox WHERE kind = 'update'", NULL),
                         "failed 400");
-    assert_int_equal(rec_outbox_get(st, a, 999, &r), CH_NOT_FOUND);
+    assert_int_equal(store_outbox_get(st, a, 999, &r), CH_NOT_FOUND);
 }
 
 /* SQLite VM instructions, in units of 100, a call of fn costs: a query
@@ -1668,7 +1668,7 @@ static int64_t
 next_retry_at_t0(struct store *st, struct arena *a)
 {
     (void)a;
-    return rec_outbox_next_retry(st, T0);
+    return store_outbox_next_retry(st, T0);
 }
 
 static int64_t
@@ -1677,7 +1677,7 @@ first_pending_page(struct store *st, struct arena *a)
     arena_reset(a);
     struct outbox_row *rows;
     size_t n = 0;
-    rec_outbox_pending(st, a, "fake", T0, 0, 8, &rows, &n);
+    store_outbox_pending(st, a, "fake", T0, 0, 8, &rows, &n);
     return (int64_t)n;
 }
 
@@ -1693,9 +1693,9 @@ outbox_queries_do_not_grow_with_backlog(void **state)
     int64_t small_retry = 0, small_page = 0;
     for (int i = 1; i <= 20000; i++) {
         int64_t id;
-        assert_int_equal(rec_outbox_insert(st, &row, T0, &id), CH_OK);
+        assert_int_equal(store_outbox_insert(st, &row, T0, &id), CH_OK);
         if (i % 10 == 0)    /* some wait for a retry later */
-            assert_int_equal(rec_outbox_retry(st, id, T0 + i, "429"), CH_OK);
+            assert_int_equal(store_outbox_retry(st, id, T0 + i, "429"), CH_OK);
         if (i == 20) {
             small_retry = ops_of(st, t->a, next_retry_at_t0);
             small_page = ops_of(st, t->a, first_pending_page);
@@ -1722,75 +1722,75 @@ channels_round_trip(void **state)
     make_base(st, &b);
     int64_t *ids;
     size_t n;
-    assert_int_equal(rec_campaigns_without_channel(st, a, "fake", &ids, &n),
+    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n),
                      CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(ids[0], b.campaign);
 
-    assert_int_equal(rec_channel_insert(st, b.campaign, "fake",
+    assert_int_equal(store_channel_insert(st, b.campaign, "fake",
                                         "spring-launch"), CH_OK);
     /* A second insert keeps the first row. */
-    assert_int_equal(rec_channel_insert(st, b.campaign, "fake", "other"),
+    assert_int_equal(store_channel_insert(st, b.campaign, "fake", "other"),
                      CH_OK);
     struct channel_row ch;
-    assert_int_equal(rec_channel_get(st, a, b.campaign, "fake", &ch), CH_OK);
+    assert_int_equal(store_channel_get(st, a, b.campaign, "fake", &ch), CH_OK);
     assert_string_equal(ch.name, "spring-launch");
     assert_null(ch.channel_id);
     /* The campaign's place: slug and channel, asked for, not created. */
     struct campaign_place place;
-    assert_int_equal(rec_campaign_place(st, a, b.campaign, "fake", &place),
+    assert_int_equal(store_channel_place(st, a, b.campaign, "fake", &place),
                      CH_OK);
     assert_string_equal(place.slug, "spring-launch");
     assert_true(place.has_channel);
     assert_null(place.channel_id);
     assert_string_equal(place.channel_name, "spring-launch");
-    assert_int_equal(rec_campaign_place(st, a, b.campaign, "slack", &place),
+    assert_int_equal(store_channel_place(st, a, b.campaign, "slack", &place),
                      CH_OK);
     assert_string_equal(place.slug, "spring-launch");
     assert_false(place.has_channel);
     assert_null(place.channel_name);
-    assert_int_equal(rec_campaign_place(st, a, 999, "fake", &place),
+    assert_int_equal(store_channel_place(st, a, 999, "fake", &place),
                      CH_NOT_FOUND);
     assert_int_equal(ch.brief_msg, 0);
     assert_int_equal(ch.status_msg, 0);
-    assert_int_equal(rec_channel_get(st, a, b.campaign, "slack", &ch),
+    assert_int_equal(store_channel_get(st, a, b.campaign, "slack", &ch),
                      CH_NOT_FOUND);
-    assert_int_equal(rec_campaigns_without_channel(st, a, "fake", &ids, &n),
+    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n),
                      CH_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(rec_campaigns_without_channel(st, a, "slack", &ids, &n),
+    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n),
                      CH_OK);
     assert_int_equal(n, 1);
 
     struct campaign cp;
-    assert_int_equal(rec_campaign_by_channel(st, a, "fake", "C42", &cp),
+    assert_int_equal(store_campaign_by_channel(st, a, "fake", "C42", &cp),
                      CH_NOT_FOUND);
-    assert_int_equal(rec_channel_set_id(st, b.campaign, "fake", "C42"), CH_OK);
-    assert_int_equal(rec_campaign_place(st, a, b.campaign, "fake", &place),
+    assert_int_equal(store_channel_set_id(st, b.campaign, "fake", "C42"), CH_OK);
+    assert_int_equal(store_channel_place(st, a, b.campaign, "fake", &place),
                      CH_OK);
     assert_string_equal(place.channel_id, "C42");
-    assert_int_equal(rec_campaign_by_channel(st, a, "fake", "C42", &cp),
+    assert_int_equal(store_campaign_by_channel(st, a, "fake", "C42", &cp),
                      CH_OK);
     assert_string_equal(cp.slug, "spring-launch");
-    assert_int_equal(rec_campaign_by_channel(st, a, "slack", "C42", &cp),
+    assert_int_equal(store_campaign_by_channel(st, a, "slack", "C42", &cp),
                      CH_NOT_FOUND);
 
     struct outbox_row o = { .platform = "fake", .kind = "post",
                             .campaign_id = b.campaign, .text = "x" };
     int64_t m1, m2;
-    assert_int_equal(rec_outbox_insert(st, &o, T0, &m1), CH_OK);
-    assert_int_equal(rec_outbox_insert(st, &o, T0, &m2), CH_OK);
-    assert_int_equal(rec_channel_set_msgs(st, b.campaign, "fake", m1, 0),
+    assert_int_equal(store_outbox_insert(st, &o, T0, &m1), CH_OK);
+    assert_int_equal(store_outbox_insert(st, &o, T0, &m2), CH_OK);
+    assert_int_equal(store_channel_set_msgs(st, b.campaign, "fake", m1, 0),
                      CH_OK);
-    assert_int_equal(rec_channel_set_msgs(st, b.campaign, "fake", 0, m2),
+    assert_int_equal(store_channel_set_msgs(st, b.campaign, "fake", 0, m2),
                      CH_OK);
-    assert_int_equal(rec_channel_get(st, a, b.campaign, "fake", &ch), CH_OK);
+    assert_int_equal(store_channel_get(st, a, b.campaign, "fake", &ch), CH_OK);
     assert_string_equal(ch.channel_id, "C42");
     assert_int_equal(ch.brief_msg, m1);
     assert_int_equal(ch.status_msg, m2);
     /* Closed campaigns get no channel on a new platform. */
     exec_ok(store_db(st), "UPDATE campaigns SET state = 'closed'");
-    assert_int_equal(rec_campaigns_without_channel(st, a, "slack", &ids, &n),
+    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n),
                      CH_OK);
     assert_int_equal(n, 0);
 }
@@ -1805,39 +1805,39 @@ jobs_round_trip(void **state)
     make_base(st, &b);
     struct escalation e = { .campaign_id = b.campaign, .reason = "r",
                             .opened_at = T0, .level_since = T0 };
-    assert_int_equal(rec_escalation_insert(st, &e), CH_OK);
-    assert_int_equal(rec_jobs_next_due(st), INT64_MAX);
+    assert_int_equal(store_escalation_insert(st, &e), CH_OK);
+    assert_int_equal(store_jobs_next_due(st), INT64_MAX);
     struct job j1 = { .due_at = T0 + 2 * HOUR, .kind = "escalation.step",
                       .campaign_id = b.campaign, .escalation_id = e.id };
     struct job j2 = { .due_at = T0 + HOUR, .kind = "other", .arg = "x" };
     struct job j3 = { .due_at = T0 + HOUR, .kind = "third" };
     int64_t id1, id2, id3;
-    assert_int_equal(rec_job_insert(st, &j1, T0, &id1), CH_OK);
-    assert_int_equal(rec_job_insert(st, &j2, T0, &id2), CH_OK);
-    assert_int_equal(rec_job_insert(st, &j3, T0, &id3), CH_OK);
-    assert_int_equal(rec_jobs_count(st), 3);
-    assert_int_equal(rec_jobs_next_due(st), T0 + HOUR);
+    assert_int_equal(store_jobs_insert(st, &j1, T0, &id1), CH_OK);
+    assert_int_equal(store_jobs_insert(st, &j2, T0, &id2), CH_OK);
+    assert_int_equal(store_jobs_insert(st, &j3, T0, &id3), CH_OK);
+    assert_int_equal(store_jobs_count(st), 3);
+    assert_int_equal(store_jobs_next_due(st), T0 + HOUR);
 
     struct job got;
-    assert_int_equal(rec_job_next(st, a, T0 + HOUR - 1, &got), CH_NOT_FOUND);
+    assert_int_equal(store_jobs_next(st, a, T0 + HOUR - 1, &got), CH_NOT_FOUND);
     /* Earliest first; equal times by id. */
-    assert_int_equal(rec_job_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
+    assert_int_equal(store_jobs_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
     assert_int_equal(got.id, id2);
     assert_string_equal(got.kind, "other");
     assert_string_equal(got.arg, "x");
     assert_int_equal(got.campaign_id, 0);
-    assert_int_equal(rec_job_delete(st, got.due_at, id2), CH_OK);
-    assert_int_equal(rec_job_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
+    assert_int_equal(store_jobs_delete(st, got.due_at, id2), CH_OK);
+    assert_int_equal(store_jobs_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
     assert_int_equal(got.id, id3);
-    assert_int_equal(rec_job_postpone(st, got.due_at, id3, T0 + 5 * HOUR),
+    assert_int_equal(store_jobs_postpone(st, got.due_at, id3, T0 + 5 * HOUR),
                      CH_OK);
-    assert_int_equal(rec_job_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
+    assert_int_equal(store_jobs_next(st, a, T0 + 3 * HOUR, &got), CH_OK);
     assert_int_equal(got.id, id1);
     assert_int_equal(got.escalation_id, e.id);
     assert_int_equal(got.campaign_id, b.campaign);
-    assert_int_equal(rec_jobs_delete_escalation(st, e.id), CH_OK);
-    assert_int_equal(rec_jobs_count(st), 1);
-    assert_int_equal(rec_jobs_next_due(st), T0 + 5 * HOUR);
+    assert_int_equal(store_jobs_delete_escalation(st, e.id), CH_OK);
+    assert_int_equal(store_jobs_count(st), 1);
+    assert_int_equal(store_jobs_next_due(st), T0 + 5 * HOUR);
 }
 
 static void
@@ -1849,11 +1849,11 @@ hours_and_time_off(void **state)
     struct base b;
     make_base(st, &b);
     struct person p;
-    assert_int_equal(rec_person_get(st, a, b.bob, &p), CH_OK);
+    assert_int_equal(store_people_get(st, a, b.bob, &p), CH_OK);
     assert_false(p.hours_set);
-    assert_int_equal(rec_person_set_hours(st, b.bob, 10 * 60, 19 * 60, 0x0f),
+    assert_int_equal(store_people_set_hours(st, b.bob, 10 * 60, 19 * 60, 0x0f),
                      CH_OK);
-    assert_int_equal(rec_person_get(st, a, b.bob, &p), CH_OK);
+    assert_int_equal(store_people_get(st, a, b.bob, &p), CH_OK);
     assert_true(p.hours_set);
     assert_int_equal(p.work_start, 600);
     assert_int_equal(p.work_end, 1140);
@@ -1862,39 +1862,39 @@ hours_and_time_off(void **state)
     int64_t day = 24 * HOUR;
     int64_t id1, id2;
     /* Two stretches: days 1-3 and 2-5 (overlapping), one for carol. */
-    assert_int_equal(rec_time_off_add(st, b.bob, T0 + day, T0 + 3 * day,
+    assert_int_equal(store_timeoff_add(st, b.bob, T0 + day, T0 + 3 * day,
                                       "trip", b.bob, T0, &id1), CH_OK);
-    assert_int_equal(rec_time_off_add(st, b.bob, T0 + 2 * day, T0 + 5 * day,
+    assert_int_equal(store_timeoff_add(st, b.bob, T0 + 2 * day, T0 + 5 * day,
                                       NULL, b.carol, T0, &id2), CH_OK);
-    assert_int_equal(rec_time_off_add(st, b.carol, T0, T0 + 9 * day, NULL, 0,
+    assert_int_equal(store_timeoff_add(st, b.carol, T0, T0 + 9 * day, NULL, 0,
                                       T0, NULL), CH_OK);
     assert_true(id2 > id1);
     /* An end before the start is refused by the schema. */
-    assert_int_equal(rec_time_off_add(st, b.bob, T0 + day, T0, NULL, 0, T0,
+    assert_int_equal(store_timeoff_add(st, b.bob, T0 + day, T0, NULL, 0, T0,
                                       NULL), CH_CONFLICT);
     /* Covering: 0 outside, else the latest end of what covers t. */
-    assert_int_equal(rec_time_off_covering(st, b.bob, T0), 0);
-    assert_int_equal(rec_time_off_covering(st, b.bob, T0 + day), T0 + 3 * day);
-    assert_int_equal(rec_time_off_covering(st, b.bob, T0 + 2 * day),
+    assert_int_equal(store_timeoff_covering(st, b.bob, T0), 0);
+    assert_int_equal(store_timeoff_covering(st, b.bob, T0 + day), T0 + 3 * day);
+    assert_int_equal(store_timeoff_covering(st, b.bob, T0 + 2 * day),
                      T0 + 5 * day);
-    assert_int_equal(rec_time_off_covering(st, b.bob, T0 + 5 * day), 0);
-    assert_int_equal(rec_time_off_next_start(st, b.bob, T0), T0 + day);
-    assert_int_equal(rec_time_off_next_start(st, b.bob, T0 + day),
+    assert_int_equal(store_timeoff_covering(st, b.bob, T0 + 5 * day), 0);
+    assert_int_equal(store_timeoff_next_start(st, b.bob, T0), T0 + day);
+    assert_int_equal(store_timeoff_next_start(st, b.bob, T0 + day),
                      T0 + 2 * day);
-    assert_int_equal(rec_time_off_next_start(st, b.bob, T0 + 2 * day),
+    assert_int_equal(store_timeoff_next_start(st, b.bob, T0 + 2 * day),
                      INT64_MAX);
 
     int64_t *from, *to;
     char **notes;
     size_t n;
-    assert_int_equal(rec_time_off_list(st, a, b.bob, T0, &from, &to, &notes,
+    assert_int_equal(store_timeoff_list(st, a, b.bob, T0, &from, &to, &notes,
                                        &n), CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(from[0], T0 + day);
     assert_int_equal(to[0], T0 + 3 * day);
     assert_string_equal(notes[0], "trip");
     assert_null(notes[1]);
-    assert_int_equal(rec_time_off_list(st, a, b.bob, T0 + 4 * day, &from, &to,
+    assert_int_equal(store_timeoff_list(st, a, b.bob, T0 + 4 * day, &from, &to,
                                        &notes, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(from[0], T0 + 2 * day);
@@ -1902,14 +1902,14 @@ hours_and_time_off(void **state)
     /* Back at day 2.5: both running stretches end then. */
     int ended = -1;
     int64_t back = T0 + 2 * day + 12 * HOUR;
-    assert_int_equal(rec_time_off_end(st, b.bob, back, &ended), CH_OK);
+    assert_int_equal(store_timeoff_end(st, b.bob, back, &ended), CH_OK);
     assert_int_equal(ended, 2);
-    assert_int_equal(rec_time_off_covering(st, b.bob, back), 0);
-    assert_int_equal(rec_time_off_covering(st, b.bob, back - 1), back);
+    assert_int_equal(store_timeoff_covering(st, b.bob, back), 0);
+    assert_int_equal(store_timeoff_covering(st, b.bob, back - 1), back);
     /* One not yet begun is kept. */
-    assert_int_equal(rec_time_off_end(st, b.carol, T0 - 1, &ended), CH_OK);
+    assert_int_equal(store_timeoff_end(st, b.carol, T0 - 1, &ended), CH_OK);
     assert_int_equal(ended, 0);
-    assert_int_equal(rec_time_off_covering(st, b.carol, T0), T0 + 9 * day);
+    assert_int_equal(store_timeoff_covering(st, b.carol, T0), T0 + 9 * day);
 }
 
 static void
@@ -1922,23 +1922,23 @@ questions_settings_nudges(void **state)
     make_base(st, &b);
     struct question q = { .campaign_id = b.campaign, .asked_by = b.bob,
                           .text = "blue can?", .asked_at = T0 };
-    assert_int_equal(rec_question_insert(st, &q), CH_OK);
+    assert_int_equal(store_question_insert(st, &q), CH_OK);
     assert_int_equal(q.id, 1);
     struct question got;
-    assert_int_equal(rec_question_get(st, a, 1, &got), CH_OK);
+    assert_int_equal(store_question_get(st, a, 1, &got), CH_OK);
     assert_string_equal(got.text, "blue can?");
     assert_int_equal(got.asked_by, b.bob);
     assert_int_equal(got.answered_by, 0);
     assert_true(got.answered_at == INT64_MIN);
     assert_true(got.reminded_at == INT64_MIN);
-    assert_int_equal(rec_question_get(st, a, 2, &got), CH_NOT_FOUND);
-    assert_int_equal(rec_question_reminded(st, 1, T0 + 1), CH_OK);
-    assert_int_equal(rec_question_reminded(st, 1, T0 + 2), CH_OK);
-    assert_int_equal(rec_question_answer(st, 1, b.carol, "yes", T0 + 3),
+    assert_int_equal(store_question_get(st, a, 2, &got), CH_NOT_FOUND);
+    assert_int_equal(store_question_reminded(st, 1, T0 + 1), CH_OK);
+    assert_int_equal(store_question_reminded(st, 1, T0 + 2), CH_OK);
+    assert_int_equal(store_question_answer(st, 1, b.carol, "yes", T0 + 3),
                      CH_OK);
-    assert_int_equal(rec_question_answer(st, 1, b.brenda, "no", T0 + 4),
+    assert_int_equal(store_question_answer(st, 1, b.brenda, "no", T0 + 4),
                      CH_CONFLICT);
-    assert_int_equal(rec_question_get(st, a, 1, &got), CH_OK);
+    assert_int_equal(store_question_get(st, a, 1, &got), CH_OK);
     assert_int_equal(got.reminded_at, T0 + 1);   /* the first reminder */
     assert_int_equal(got.answered_by, b.carol);
     assert_int_equal(got.answered_at, T0 + 3);
@@ -1946,7 +1946,7 @@ questions_settings_nudges(void **state)
 
     /* Campaign settings: nothing stored means every default. */
     struct schedule_row r;
-    assert_int_equal(rec_schedule_row(st, a, b.campaign, &r), CH_OK);
+    assert_int_equal(store_schedule_row(st, a, b.campaign, &r), CH_OK);
     assert_null(r.before);
     assert_null(r.after);
     assert_int_equal(r.cap, 0);
@@ -1955,12 +1955,12 @@ questions_settings_nudges(void **state)
     r.before = "72h,24h";
     r.cap = 2;
     r.fix = 12 * HOUR;
-    assert_int_equal(rec_schedule_put(st, b.campaign, &r), CH_OK);
+    assert_int_equal(store_schedule_put(st, b.campaign, &r), CH_OK);
     r.after = "";
     r.lead = HOUR;
-    assert_int_equal(rec_schedule_put(st, b.campaign, &r), CH_OK);
+    assert_int_equal(store_schedule_put(st, b.campaign, &r), CH_OK);
     struct schedule_row back;
-    assert_int_equal(rec_schedule_row(st, a, b.campaign, &back), CH_OK);
+    assert_int_equal(store_schedule_row(st, a, b.campaign, &back), CH_OK);
     assert_string_equal(back.before, "72h,24h");
     assert_string_equal(back.after, "");
     assert_int_equal(back.cap, 2);
@@ -1975,15 +1975,15 @@ questions_settings_nudges(void **state)
                                .kind = "draft", .offset_ms = -4 * HOUR,
                                .due_at = T0, .sent_at = T0,
                                .local_day = "2026-12-01" };
-    assert_int_equal(rec_nudge_add(st, &nr), CH_OK);
-    assert_int_equal(rec_nudge_add(st, &nr), CH_OK);
+    assert_int_equal(store_nudge_add(st, &nr), CH_OK);
+    assert_int_equal(store_nudge_add(st, &nr), CH_OK);
     nr.local_day = "2026-12-02";
-    assert_int_equal(rec_nudge_add(st, &nr), CH_OK);
+    assert_int_equal(store_nudge_add(st, &nr), CH_OK);
     nr.person_id = b.carol;
-    assert_int_equal(rec_nudge_add(st, &nr), CH_OK);
-    assert_int_equal(rec_nudges_on_day(st, b.bob, "2026-12-01"), 2);
-    assert_int_equal(rec_nudges_on_day(st, b.bob, "2026-12-02"), 1);
-    assert_int_equal(rec_nudges_on_day(st, b.bob, "2026-12-03"), 0);
+    assert_int_equal(store_nudge_add(st, &nr), CH_OK);
+    assert_int_equal(store_nudge_count_on_day(st, b.bob, "2026-12-01"), 2);
+    assert_int_equal(store_nudge_count_on_day(st, b.bob, "2026-12-02"), 1);
+    assert_int_equal(store_nudge_count_on_day(st, b.bob, "2026-12-03"), 0);
 }
 
 /* A commit that leaves the WAL over its threshold is checkpointed by the
@@ -2022,13 +2022,13 @@ transactions(void **state)
     assert_int_equal(store_begin(st), CH_OK);
     assert_true(store_in_txn(st));
     int64_t id;
-    assert_int_equal(rec_person_create(st, "ghost", T0, &id), CH_OK);
+    assert_int_equal(store_people_create(st, "ghost", T0, &id), CH_OK);
     store_rollback(st);
     assert_false(store_in_txn(st));
     assert_int_equal(q_int(store_db(st), "SELECT count(*) FROM people",
                            NULL), 0);
     assert_int_equal(store_begin(st), CH_OK);
-    assert_int_equal(rec_person_create(st, "kept", T0, &id), CH_OK);
+    assert_int_equal(store_people_create(st, "kept", T0, &id), CH_OK);
     /* Nesting is a bug the store refuses. */
     assert_int_equal(store_begin(st), CH_INTERNAL);
     assert_int_equal(store_commit(st), CH_OK);

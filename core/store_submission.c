@@ -1,0 +1,75 @@
+/* SQL for submissions and their reviews. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "arena.h"
+#include "records.h"
+#include "store.h"
+
+enum ch_status
+store_submission_insert(struct store *st, int64_t deliverable_id, int round,
+                      const char *link, const char *body, int64_t by,
+                      int64_t now, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO submissions (deliverable_id, round, link, body,"
+            " submitted_by, submitted_at) VALUES (?, ?, ?, ?, ?, ?)");
+    sqlite3_bind_int64(s, 1, deliverable_id);
+    sqlite3_bind_int(s, 2, round);
+    store_bind_text(s, 3, link);
+    store_bind_text(s, 4, body);
+    sqlite3_bind_int64(s, 5, by);
+    sqlite3_bind_int64(s, 6, now);
+    enum ch_status r = store_exec(st, s);
+    if (r == CH_OK && id)
+        *id = store_last_id(st);
+    return r;
+}
+
+enum ch_status
+store_submission_latest(struct store *st, struct arena *a,
+                      int64_t deliverable_id, int64_t *id, int *round,
+                      char **link, int64_t *at)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id, round, link, submitted_at FROM submissions"
+            " WHERE deliverable_id = ? ORDER BY round DESC LIMIT 1");
+    sqlite3_bind_int64(s, 1, deliverable_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        if (id)
+            *id = sqlite3_column_int64(s, 0);
+        if (round)
+            *round = sqlite3_column_int(s, 1);
+        if (link)
+            *link = store_col_text(a, s, 2);
+        if (at)
+            *at = sqlite3_column_int64(s, 3);
+    } else if (round) {
+        *round = 0;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW    ? CH_OK
+           : rc == SQLITE_DONE ? CH_NOT_FOUND
+                               : store_check(st, rc, "submission");
+}
+
+enum ch_status
+store_submission_review_insert(struct store *st, const struct review_record *r, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO reviews (deliverable_id, submission_id, reviewer_id,"
+            " stage, decision, visible, message, engagement, reason,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_bind_int64(s, 1, r->deliverable_id);
+    sqlite3_bind_int64(s, 2, r->submission_id);
+    sqlite3_bind_int64(s, 3, r->reviewer_id);
+    store_bind_text(s, 4, review_stage_names[r->stage]);
+    store_bind_text(s, 5, r->decision);
+    sqlite3_bind_int(s, 6, r->visible);
+    sqlite3_bind_int(s, 7, r->message);
+    sqlite3_bind_int(s, 8, r->engagement);
+    store_bind_text(s, 9, r->reason);
+    sqlite3_bind_int64(s, 10, now);
+    return store_exec(st, s);
+}
