@@ -138,7 +138,7 @@ enum ch_status store_participant_list(struct store *, struct arena *,
                                 int64_t campaign_id, unsigned role_mask,
                                 struct participant **out, size_t *n);
 
-/* --- deliverables: store_deliverable.c; submissions, reviews: store_submission.c */
+/* --- deliverables: store_deliverable.c; submissions: store_submission.c */
 enum ch_status store_deliverable_insert(struct store *, struct deliverable *,
                                       int64_t now);   /* sets id, number */
 enum ch_status store_deliverable_get(struct store *, struct arena *,
