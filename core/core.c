@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "core_internal.h"
+#include "delivery.h"
 #include "holidays.h"
 #include "log.h"
 #include "schedule.h"
@@ -54,8 +55,8 @@ core_free(struct core *core)
 {
     if (core == NULL)
         return;
-    outcomes_record_now(core);      /* what adapters reported last */
-    outcomes_free(core);
+    delivery_outcomes_record(core);      /* what adapters reported last */
+    delivery_outcomes_free(core);
     free(core->handouts);
     free(core->early);
     free(core->inband);
@@ -94,13 +95,13 @@ sync_brands(struct core *core)
     const struct core_settings *s = core->settings;
     if (s->nbrands == 0)
         return;
-    if (core_begin(core) != CH_OK)
+    if (delivery_begin(core) != CH_OK)
         return;
     int64_t now = core_now(core);
     for (size_t i = 0; i < s->nbrands; i++)
         store_brand_put(core->store, s->brands[i].name, s->brands[i].category,
                       s->brands[i].exclusive, now, NULL);
-    core_commit(core);
+    delivery_commit(core);
 }
 
 void
@@ -141,7 +142,7 @@ reconcile_channels(struct core *core, struct adapter *a)
     struct ctx c;
     ctx_init(&c, core, NULL);
     const char *platform = adapter_name(a);
-    if (core_begin(c.core) != CH_OK) {
+    if (delivery_begin(c.core) != CH_OK) {
         ctx_release(&c);
         return;
     }
@@ -191,7 +192,7 @@ reconcile_channels(struct core *core, struct adapter *a)
         }
     }
     if (ctx_write_outbox(&c, NULL) == CH_OK)
-        core_commit(c.core);
+        delivery_commit(c.core);
     else
         store_rollback(c.st);
     if (n)
@@ -214,7 +215,7 @@ core_attach(struct core *core, struct adapter *a, struct ch_error *err)
             return ch_fail(err, CH_INVALID, "platform %s is attached twice",
                            adapter_name(a));
     core->adapters[core->nadapters++] = a;
-    flush_rescan(core);
+    delivery_rescan(core);
     reconcile_channels(core, a);
     return CH_OK;
 }
@@ -236,7 +237,7 @@ core_detach(struct core *core, struct adapter *a)
             memmove(&core->adapters[i], &core->adapters[i + 1],
                     (core->nadapters - i - 1) * sizeof(a));
             core->nadapters--;
-            flush_rescan(core);
+            delivery_rescan(core);
             return;
         }
     }
@@ -338,12 +339,12 @@ commit_event(struct ctx *c, const struct core_event *ev,
              struct core_result *res, bool inband)
 {
     if (inband)
-        inband_collect(c->core, ev->platform, res->reply_id,
+        delivery_inband_collect(c->core, ev->platform, res->reply_id,
                        c->button_update ? c->button_update->id : 0, res);
-    flush_collect_early(c->core);
-    enum ch_status s = core_commit(c->core);
+    delivery_collect_early(c->core);
+    enum ch_status s = delivery_commit(c->core);
     if (s != CH_OK && inband)
-        inband_drop(c->core, res);
+        delivery_inband_drop(c->core, res);
     return s;
 }
 
@@ -370,7 +371,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     if (campaign_id &&
         store_campaign_get(c->st, c->a, campaign_id, &check) != CH_OK)
         campaign_id = 0;
-    enum ch_status s = core_begin(c->core);
+    enum ch_status s = delivery_begin(c->core);
     if (s != CH_OK)
         return s;
     if (ev->event_id)
@@ -420,7 +421,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
     struct ctx c;
     ctx_init(&c, core, ev);
     const char *text = ev->text ? ev->text : "";
-    enum ch_status s = core_begin(c.core);
+    enum ch_status s = delivery_begin(c.core);
     if (s != CH_OK) {
         ctx_release(&c);
         return res->status = s;
@@ -439,7 +440,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
     set_caller(&c, ev);
     if (ev->kind == CORE_EV_USER_INFO) {
         apply_user_info(&c, ev);
-        s = core_commit(c.core);
+        s = delivery_commit(c.core);
         ctx_release(&c);
         return res->status = s;
     }
@@ -485,21 +486,21 @@ int
 core_tick(struct core *core)
 {
     int ran = 0;
-    flush_rescan_if_due(core);
+    delivery_rescan_if_due(core);
     /* Most ticks are for a retry or an outcome to record, not a job:
      * those take no transaction here. */
     while (ran < MAX_JOBS_PER_TICK &&
            store_jobs_next_due(core->store) <= core_now(core)) {
         struct ctx c;
         ctx_init(&c, core, NULL);
-        if (core_begin(c.core) != CH_OK) {
+        if (delivery_begin(c.core) != CH_OK) {
             ctx_release(&c);
             break;
         }
         struct job j;
         enum ch_status s = store_jobs_next(c.st, c.a, c.now, &j);
         if (s != CH_OK) {
-            core_commit(c.core);    /* the outcomes it recorded */
+            delivery_commit(c.core);    /* the outcomes it recorded */
             ctx_release(&c);
             break;
         }
@@ -512,7 +513,7 @@ core_tick(struct core *core)
             s = ctx_write_outbox(&c, NULL);
         if (s == CH_OK) {
             fault_point(core, "job-before-commit");
-            s = core_commit(c.core);
+            s = delivery_commit(c.core);
         }
         if (s == CH_OK)
             fault_point(core, "job-after-commit");
@@ -528,4 +529,39 @@ core_tick(struct core *core)
         ctx_release(&c);
     }
     return ran;
+}
+
+/* --- delivery (delivery.c) --------------------------------------------- */
+
+void
+core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
+               const char *platform_ref, int64_t retry_after_ms,
+               const char *error)
+{
+    delivery_report(core, msg_id, status, platform_ref, retry_after_ms,
+                    error);
+}
+
+void
+core_deliver_result(struct core *core, const struct core_result *res)
+{
+    delivery_inband_deliver(core, res);
+}
+
+void
+core_flush(struct core *core)
+{
+    delivery_flush(core);
+}
+
+int64_t
+core_outbox_backlog(struct core *core)
+{
+    return delivery_backlog(core);
+}
+
+int64_t
+core_next_due(struct core *core)
+{
+    return delivery_next_due(core);
 }

@@ -61,7 +61,7 @@ struct core {
     struct handout             *inband;
     struct adapter             *inband_adapter;
     struct arena               *inband_arena;
-    /* A pass read by an event's transaction (flush_collect_early()). */
+    /* A pass read by an event's transaction (delivery_collect_early()). */
     struct pass                *early;
     enum { EARLY_NONE, EARLY_COLLECTED, EARLY_READY } early_state;
     int64_t                     early_changes;
@@ -73,7 +73,7 @@ struct core {
     bool                        record_soon;
     int64_t                     flushed_changes;
     /* The earliest retry time seen since the last full rescan, and when
-     * that was (flush_rescan_if_due()). */
+     * that was (delivery_rescan_if_due()). */
     int64_t                     rescan_at;
     int64_t                     rescanned_at;
     /* core_next_due()'s answer, good while store_total_changes() is unchanged. */
@@ -197,28 +197,5 @@ enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
 
 /* The attached adapter of a platform, or NULL (core.c). */
 struct adapter *core_adapter(struct core *core, const char *platform);
-
-/* delivery.c.  Every write transaction of the core: core_begin() records
- * the outcomes queued since the last one, core_commit() forgets them
- * once committed (after a rollback they stay queued). */
-enum ch_status core_begin(struct core *core);
-enum ch_status core_commit(struct core *core);
-/* Outcomes queued by core_delivered(). */
-void outcomes_record_now(struct core *core);
-void outcomes_free(struct core *core);
-/* Inside an event's transaction, just before its commit: read what the
- * flush after it will hand out. */
-void flush_collect_early(struct core *core);
-/* Inside an event's transaction: hold back and render its in-band rows
- * for the event's platform (struct core_result); give them back when the
- * transaction does not commit. */
-void inband_collect(struct core *core, const char *platform, int64_t reply_id,
-                    int64_t update_id, struct core_result *res);
-void inband_drop(struct core *core, struct core_result *res);
-/* Look at every pending row again at the next flush (retries come due,
- * adapters come and go). */
-void flush_rescan(struct core *core);
-/* The same, when a retry has come due (for core_tick). */
-void flush_rescan_if_due(struct core *core);
 
 #endif

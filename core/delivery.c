@@ -7,7 +7,7 @@
  * then hands them out: no adapter code runs inside a transaction.
  *
  * Outcomes (core_delivered()) are queued, not written at once: the next
- * transaction the core opens for any reason records them (core_begin()),
+ * transaction the core opens for any reason records them (delivery_begin()),
  * so under load they ride along with the commands' own commits instead
  * of costing a commit each.  When nothing else comes, core_next_due()
  * asks for a tick OUTCOME_DELAY_MS after the oldest one.  Until recorded
@@ -17,7 +17,7 @@
  * messages are delivered at least once, and that window is at most
  * OUTCOME_DELAY_MS wide.
  */
-#include "core.h"
+#include "delivery.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +239,7 @@ static bool hold_inband(struct core *core, struct adapter *a, int64_t id,
  * cannot go yet (its channel does not exist) is left to the flush.
  */
 void
-inband_collect(struct core *core, const char *platform, int64_t reply_id,
+delivery_inband_collect(struct core *core, const char *platform, int64_t reply_id,
                int64_t update_id, struct core_result *res)
 {
     struct adapter *a = core_adapter(core, platform);
@@ -272,7 +272,7 @@ hold_inband(struct core *core, struct adapter *a, int64_t id,
 
 /* The event's transaction did not commit: nothing was said. */
 void
-inband_drop(struct core *core, struct core_result *res)
+delivery_inband_drop(struct core *core, struct core_result *res)
 {
     if (res->reply)
         idset_del(&core->handed, res->reply->id);
@@ -288,7 +288,7 @@ static void queue_report(struct core *core, int64_t id, enum ch_status status,
 static void give_back(struct core *core, size_t ai, int64_t id);
 
 void
-core_deliver_result(struct core *core, const struct core_result *res)
+delivery_inband_deliver(struct core *core, const struct core_result *res)
 {
     const struct out_msg *m[2] = { res->reply, res->update };
     size_t queued = core->nreports;
@@ -333,9 +333,9 @@ queue_report(struct core *core, int64_t id, enum ch_status status,
 }
 
 void
-core_delivered(struct core *core, int64_t msg_id, enum ch_status status,
-               const char *platform_ref, int64_t retry_after_ms,
-               const char *error)
+delivery_report(struct core *core, int64_t msg_id, enum ch_status status,
+                const char *platform_ref, int64_t retry_after_ms,
+                const char *error)
 {
     queue_report(core, msg_id, status, platform_ref, retry_after_ms, error);
 }
@@ -418,7 +418,7 @@ drop_reports(struct core *core, size_t n)
 }
 
 enum ch_status
-core_begin(struct core *core)
+delivery_begin(struct core *core)
 {
     enum ch_status s = store_begin(core->store);
     if (s != CH_OK)
@@ -432,7 +432,7 @@ core_begin(struct core *core)
 static void early_committed(struct core *core, bool ok);
 
 enum ch_status
-core_commit(struct core *core)
+delivery_commit(struct core *core)
 {
     enum ch_status s = store_commit(core->store);
     if (s == CH_OK)
@@ -444,14 +444,14 @@ core_commit(struct core *core)
 
 /* Record what is queued now, in a transaction of its own. */
 void
-outcomes_record_now(struct core *core)
+delivery_outcomes_record(struct core *core)
 {
-    if (core->nreports > 0 && core_begin(core) == CH_OK)
-        core_commit(core);
+    if (core->nreports > 0 && delivery_begin(core) == CH_OK)
+        delivery_commit(core);
 }
 
 void
-outcomes_free(struct core *core)
+delivery_outcomes_free(struct core *core)
 {
     drop_reports(core, core->nreports);
     free(core->reports);
@@ -588,9 +588,9 @@ hand_out(struct core *core, struct pass *p)
 }
 
 int64_t
-core_outbox_backlog(struct core *core)
+delivery_backlog(struct core *core)
 {
-    outcomes_record_now(core);
+    delivery_outcomes_record(core);
     return store_outbox_backlog(core->store);
 }
 
@@ -608,7 +608,7 @@ next_due(struct core *core)
  * command, a job, an outcome may add either).  Queued outcomes want a
  * tick to record them when no transaction comes first. */
 int64_t
-core_next_due(struct core *core)
+delivery_next_due(struct core *core)
 {
     if (core->due_changes != store_total_changes(core->store)) {
         core->due_at = next_due(core);
@@ -619,7 +619,7 @@ core_next_due(struct core *core)
 }
 
 void
-flush_rescan(struct core *core)
+delivery_rescan(struct core *core)
 {
     memset(core->flush_from, 0, sizeof(core->flush_from));
     core->flush_clean = false;
@@ -636,11 +636,11 @@ flush_rescan(struct core *core)
  * in flight, and a platform pacing its posts can have hundreds.
  */
 void
-flush_rescan_if_due(struct core *core)
+delivery_rescan_if_due(struct core *core)
 {
     int64_t now = core_now(core);
     if (core->rescan_at <= now || now - core->rescanned_at >= RESCAN_EVERY_MS)
-        flush_rescan(core);
+        delivery_rescan(core);
 }
 
 /* Give collected rows back (a commit failed, or they went stale): the
@@ -692,14 +692,14 @@ static bool
 flush_pass(struct core *core)
 {
     /* A read-only transaction unless there are outcomes to record. */
-    enum ch_status s = core->nreports ? core_begin(core)
+    enum ch_status s = core->nreports ? delivery_begin(core)
                                       : store_begin_read(core->store);
     if (s != CH_OK)
         return false;   /* logged; the next kick or tick tries again */
     struct pass p;
     collect_all(core, &p);
     int64_t changes = store_total_changes(core->store);
-    if (core_commit(core) != CH_OK) {
+    if (delivery_commit(core) != CH_OK) {
         unhand(core, &p);
         return false;
     }
@@ -722,7 +722,7 @@ early_drop(struct core *core)
  * until that flush, and is dropped if anything was written in between.
  */
 void
-flush_collect_early(struct core *core)
+delivery_collect_early(struct core *core)
 {
     if (core->early == NULL)
         core->early = xcalloc(1, sizeof(*core->early));
@@ -745,7 +745,7 @@ early_committed(struct core *core, bool ok)
 }
 
 void
-core_flush(struct core *core)
+delivery_flush(struct core *core)
 {
     bool more;
     if (core->early_state == EARLY_READY &&

@@ -1,0 +1,50 @@
+/*
+ * delivery: outbox rows out to the adapters, their outcomes back in
+ * (the design is at the top of delivery.c).  The core's own half of
+ * core.h's entry points -- core_flush(), core_delivered(),
+ * core_next_due() ... are thin calls into here -- plus what core.c needs
+ * around its transactions.  Core-internal: nothing outside core/ includes
+ * this.
+ */
+#ifndef CHORUS_DELIVERY_H
+#define CHORUS_DELIVERY_H
+
+#include <stdint.h>
+
+#include "core.h"
+
+/* Every write transaction of the core: delivery_begin() records the
+ * outcomes queued since the last one, delivery_commit() forgets them once
+ * committed (after a rollback they stay queued). */
+enum ch_status delivery_begin(struct core *core);
+enum ch_status delivery_commit(struct core *core);
+/* Record the queued outcomes now, in a transaction of their own. */
+void           delivery_outcomes_record(struct core *core);
+void           delivery_outcomes_free(struct core *core);
+
+/* Inside an event's transaction, just before its commit: read what the
+ * flush after it will hand out. */
+void delivery_collect_early(struct core *core);
+/* Inside an event's transaction: hold back and render its in-band rows
+ * for the event's platform (struct core_result); give them back when the
+ * transaction does not commit. */
+void delivery_inband_collect(struct core *core, const char *platform,
+                             int64_t reply_id, int64_t update_id,
+                             struct core_result *res);
+void delivery_inband_drop(struct core *core, struct core_result *res);
+/* Look at every pending row again at the next flush (retries come due,
+ * adapters come and go); the same when a retry has come due. */
+void delivery_rescan(struct core *core);
+void delivery_rescan_if_due(struct core *core);
+
+/* What core.h promises (see there). */
+void    delivery_report(struct core *core, int64_t msg_id,
+                        enum ch_status status, const char *platform_ref,
+                        int64_t retry_after_ms, const char *error);
+void    delivery_inband_deliver(struct core *core,
+                                const struct core_result *res);
+void    delivery_flush(struct core *core);
+int64_t delivery_backlog(struct core *core);
+int64_t delivery_next_due(struct core *core);
+
+#endif
