@@ -390,8 +390,8 @@ static void
 seed_demo(struct daemon *d)
 {
     console_set_quiet(d->console, true);
-    for (size_t i = 0; demo_workspace_lines[i]; i++)
-        console_line(d->console, demo_workspace_lines[i]);
+    for (size_t i = 0; seed_lines[i]; i++)
+        console_line(d->console, seed_lines[i]);
     console_set_quiet(d->console, false);
     log_info("daemon", "demo workspace created");
 }
@@ -446,7 +446,7 @@ daemon_console(const struct daemon_options *opt)
         seed_demo(&d);
     if (interactive) {
         if (fresh && d.cfg->demo_workspace && !opt->empty)
-            puts(demo_workspace_intro);
+            puts(seed_intro);
         else
             printf("chorus console (database %s). Type admin: /campaign "
                    "help. Ctrl-D quits.\n", d.db_path);

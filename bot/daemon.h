@@ -49,7 +49,5 @@ int  daemon_run_with(const struct daemon_options *opt,
                      const struct daemon_hooks *hooks);
 void daemon_stop(struct daemon *d, const char *why);
 int  daemon_check_config(const char *path);
-/* chorus demo (bot/demo.c) */
-int  daemon_demo(const struct daemon_options *opt);
 
 #endif

@@ -18,6 +18,7 @@
 #include "ws.h"
 #include "config.h"
 #include "daemon.h"
+#include "demo.h"
 #include "loop.h"
 #include "buf.h"
 #include "core.h"
@@ -549,7 +550,7 @@ closing(void *arg)
 }
 
 int
-daemon_demo(const struct daemon_options *opt)
+demo_run(const struct daemon_options *opt)
 {
     struct demo dm = {.verbose = opt->verbose};
     struct daemon_options o = *opt;

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "demo.h"
 #include "version.h"
 
 static void
@@ -90,7 +91,7 @@ main(int argc, char **argv)
     if (!strcmp(cmd, "console"))
         return daemon_console(&opt);
     if (!strcmp(cmd, "demo"))
-        return daemon_demo(&opt);
+        return demo_run(&opt);
     if (!strcmp(cmd, "run")) {
         if (opt.now || opt.empty) {
             fprintf(stderr, "chorus: --now and --empty are for console\n");

@@ -2,7 +2,7 @@
 
 #include <stddef.h>
 
-const char *const demo_workspace_lines[] = {
+const char *const seed_lines[] = {
     "admin: /campaign new holiday-glow brand:Glowly agency:Northlight "
     "title:\"Holiday Glow\" to:+30d need:2",
     "admin: /campaign add holiday-glow carol role:coordinator "
@@ -34,7 +34,7 @@ const char *const demo_workspace_lines[] = {
     NULL,
 };
 
-const char demo_workspace_intro[] =
+const char seed_intro[] =
     "chorus console: a demo workspace is loaded.\n"
     "  campaign holiday-glow (brand Glowly), coordinator carol, brand lead "
     "brenda,\n"

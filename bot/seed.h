@@ -4,7 +4,7 @@
 #ifndef CHORUS_SEED_H
 #define CHORUS_SEED_H
 
-extern const char *const demo_workspace_lines[];
-extern const char demo_workspace_intro[];
+extern const char *const seed_lines[];
+extern const char seed_intro[];
 
 #endif
