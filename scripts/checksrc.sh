@@ -77,5 +77,35 @@ if [ -n "$banned" ]; then
     status=1
 fi
 
+# --- 4. names lead to files ---------------------------------------------------
+# Every symbol a library object exports starts with its file's name
+# ("store_brief_get" in store_brief.c) or is that name.  The families
+# below are named after what they export instead: xmalloc.c's x*()
+# wrappers, status.c's ch_* status functions.
+if [ -n "$build" ]; then
+    libs=$(find "$build" -name 'libchorus_*.a' 2>/dev/null)
+    if [ -z "$libs" ]; then
+        echo "checksrc: no libraries under $build (build first)"
+        status=1
+    else
+        # nm -A: "lib.a:file.c.o: addr T name"
+        names=$(nm -A --defined-only -g $libs 2>/dev/null | awk '
+            NF == 3 {
+                n = split($1, part, ":"); stem = part[n - 1]
+                sub(/\.c\.o$/, "", stem)
+                s = $3
+                if (s == stem || index(s, stem "_") == 1) next
+                if (stem == "xmalloc" && s ~ /^x/) next
+                if (stem == "status" && s ~ /^ch_/) next
+                printf "checksrc: %s.c exports %s\n", stem, s
+            }')
+        if [ -n "$names" ]; then
+            echo "$names"
+            echo "checksrc: exported names must start with their file's name"
+            status=1
+        fi
+    fi
+fi
+
 [ $status -eq 0 ] && echo "checksrc: ok"
 exit $status
