@@ -4,7 +4,7 @@
  * struct ctx is the state of one unit of work (an inbound event or a fired
  * job): the open transaction, the arena every string of it comes from, the
  * caller, and the messages it will send.  Messages are queued in memory
- * and written to the outbox by ctx_commit(), in the same transaction,
+ * and written to the outbox by ctx_write_outbox(), in the same transaction,
  * reply first, so what a user reads arrives in the order it was decided.
  */
 #ifndef CHORUS_CORE_INTERNAL_H
