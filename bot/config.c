@@ -31,6 +31,7 @@
 #include "perm.h"
 #include "strutil.h"
 #include "tz.h"
+#include "utf8.h"
 #include "when.h"
 #include "xmalloc.h"
 

@@ -16,6 +16,7 @@
 #include "nudge.h"
 #include "strutil.h"
 #include "tz.h"
+#include "utf8.h"
 #include "when.h"
 
 #define MAX_FORMS  96
