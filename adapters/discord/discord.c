@@ -60,6 +60,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static struct discord *
@@ -450,12 +451,8 @@ op_topic(struct adapter *a, const struct out_msg *m)
         return CH_INVALID;
     struct job *j = dc_job_new(d, J_TOPIC, m->id);
     snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
-    size_t len = m->text ? strlen(m->text) : 0;
-    if (len > DC_TOPIC_MAX) {
-        len = DC_TOPIC_MAX;
-        while (len > 0 && ((unsigned char)m->text[len] & 0xc0) == 0x80)
-            len--;
-    }
+    size_t len = m->text ? utf8_cut(m->text, strlen(m->text), DC_TOPIC_MAX)
+                         : 0;
     j->text = xstrndup(m->text ? m->text : "", len);
     dc_job_step(j);
     return CH_OK;

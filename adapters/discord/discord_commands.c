@@ -33,6 +33,7 @@
 #include "command.h"
 #include "log.h"
 #include "model.h"
+#include "utf8.h"
 
 #define NAME_MAX_LEN 32
 #define DESC_MAX_LEN 100
@@ -252,8 +253,7 @@ add_description(cJSON *o, const char *text)
     size_t cut = DESC_MAX_LEN - 3;
     while (cut > 20 && text[cut] != ' ')
         cut--;
-    while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-        cut--;
+    cut = utf8_cut(text, len, cut);
     snprintf(d, sizeof(d), "%.*s...", (int)cut, text);
     cJSON_AddStringToObject(o, "description", d);
 }
@@ -541,14 +541,23 @@ append_value(struct buf *out, const struct cmd_form *f,
     }
 }
 
+/* How much of a name Discord sent fits in a reply: at most max bytes,
+ * not ending inside a character (the reply goes back to Discord). */
+static int
+fit(const char *s, size_t max)
+{
+    return (int)utf8_cut(s, strlen(s), max);
+}
+
 enum ch_status
 dc_command_line(const cJSON *data, struct buf *out, bool *defer)
 {
     *defer = false;
     const char *cmd = dc_str(data, "name");
     if (!cmd || strcmp(cmd, "campaign") != 0) {
-        buf_printf(out, "Unknown command /%.40s: chorus answers /campaign.",
-                   cmd ? cmd : "?");
+        cmd = cmd ? cmd : "?";
+        buf_printf(out, "Unknown command /%.*s: chorus answers /campaign.",
+                   fit(cmd, 40), cmd);
         return CH_INVALID;
     }
     const cJSON *top = cJSON_GetArrayItem(dc_field(data, "options"), 0);
@@ -564,10 +573,11 @@ dc_command_line(const cJSON *data, struct buf *out, bool *defer)
     }
     const struct sub *s = name ? sub_find(group, name) : NULL;
     if (s == NULL) {
-        buf_printf(out, "Unknown subcommand /campaign%s%.32s %.32s (the "
+        const char *g = group ? group : "", *n = name ? name : "";
+        buf_printf(out, "Unknown subcommand /campaign%s%.*s %.*s (the "
                    "command list may still be updating; try /campaign "
-                   "help).", group ? " " : "", group ? group : "",
-                   name ? name : "");
+                   "help).", group ? " " : "", fit(g, 32), g, fit(n, 32),
+                   n);
         return CH_INVALID;
     }
     const struct cmd_form *f = s->form;

@@ -13,6 +13,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* ---- interactions -------------------------------------------------------- */
@@ -591,9 +592,7 @@ open_modal(struct ix *ix, const char *command, const char *prompt)
         snprintf(cid, sizeof(cid), "m%.100s", id);   /* "mk|<key>" */
     }
     /* Titles and labels hold at most 45 characters. */
-    size_t cut = strlen(prompt) > 45 ? 45 : strlen(prompt);
-    while (cut > 0 && ((unsigned char)prompt[cut] & 0xc0) == 0x80)
-        cut--;
+    size_t cut = utf8_cut(prompt, strlen(prompt), 45);
     snprintf(label, sizeof(label), "%.*s", (int)cut, prompt);
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "custom_id", cid);

@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MAX_PARAMS 4
@@ -176,7 +177,7 @@ dsim_normalise_channel_name(const char *name)
 static bool
 command_name_ok(const char *s, bool chat_input)
 {
-    size_t n = dsim_utf8_len(s);
+    size_t n = utf8_length(s);
 
     if (n < 1 || n > 32)
         return false;
@@ -248,7 +249,7 @@ validate_components(const cJSON *rows, cJSON *errors)
                     form_error(errors, path,
                                "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED",
                                "A custom id is required");
-                if (label && dsim_utf8_len(label) > 80)
+                if (label && utf8_length(label) > 80)
                     form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                                "label: Must be 80 or fewer in length.");
             } else if (is_select(t)) {
@@ -266,7 +267,7 @@ validate_components(const cJSON *rows, cJSON *errors)
             if (cid) {
                 const cJSON *s;
 
-                if (dsim_utf8_len(cid) < 1 || dsim_utf8_len(cid) > 100)
+                if (utf8_length(cid) < 1 || utf8_length(cid) > 100)
                     form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                                "custom_id: Must be between 1 and 100 in "
                                "length.");
@@ -299,7 +300,7 @@ validate_message(const cJSON *b, bool edit, cJSON *errors)
         if (!cJSON_IsString(content))
             form_error(errors, "content", "BASE_TYPE_STRING",
                        "Must be a string.");
-        else if (dsim_utf8_len(content->valuestring) > 2000)
+        else if (utf8_length(content->valuestring) > 2000)
             form_error(errors, "content", "BASE_TYPE_MAX_LENGTH",
                        "Must be 2000 or fewer in length.");
     }
@@ -465,7 +466,7 @@ validate_option(const cJSON *o, const char *path, int depth, cJSON *errors)
         form_error(errors, sub, "APPLICATION_COMMAND_INVALID_NAME",
                    "Command name is invalid");
     }
-    if (!desc || dsim_utf8_len(desc) < 1 || dsim_utf8_len(desc) > 100) {
+    if (!desc || utf8_length(desc) < 1 || utf8_length(desc) > 100) {
         snprintf(sub, sizeof(sub), "%.100s.description", path);
         form_error(errors, sub, "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
@@ -570,8 +571,8 @@ validate_command(const cJSON *c, int i, cJSON *errors)
                    "Command name is invalid");
     }
     snprintf(path, sizeof(path), "%d.description", i);
-    if (t == 1 && (!desc || dsim_utf8_len(desc) < 1 ||
-                   dsim_utf8_len(desc) > 100))
+    if (t == 1 && (!desc || utf8_length(desc) < 1 ||
+                   utf8_length(desc) > 100))
         form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
     else if (t != 1 && desc && desc[0])
@@ -764,10 +765,10 @@ validate_modal(const cJSON *d, cJSON *errors)
     const char *title = str_field(d, "title");
     const cJSON *rows = field(d, "components");
 
-    if (!cid || dsim_utf8_len(cid) < 1 || dsim_utf8_len(cid) > 100)
+    if (!cid || utf8_length(cid) < 1 || utf8_length(cid) > 100)
         form_error(errors, "data.custom_id", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
-    if (!title || dsim_utf8_len(title) < 1 || dsim_utf8_len(title) > 45)
+    if (!title || utf8_length(title) < 1 || utf8_length(title) > 45)
         form_error(errors, "data.title", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 45 in length.");
     if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) < 1 ||
@@ -1432,8 +1433,8 @@ r_channel_patch(struct rest_ctx *x)
     pos = field(x->body, "position");
     errors = cJSON_CreateObject();
     if (name) {
-        if (!cJSON_IsString(name) || dsim_utf8_len(name->valuestring) < 1 ||
-            dsim_utf8_len(name->valuestring) > 100)
+        if (!cJSON_IsString(name) || utf8_length(name->valuestring) < 1 ||
+            utf8_length(name->valuestring) > 100)
             form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                        "Must be between 1 and 100 in length.");
         else if (ch->type == DISCORD_SIM_CHANNEL_TEXT &&
@@ -1446,7 +1447,7 @@ r_channel_patch(struct rest_ctx *x)
     }
     if (topic && !cJSON_IsNull(topic) &&
         (!cJSON_IsString(topic) ||
-         dsim_utf8_len(topic->valuestring) > 1024))
+         utf8_length(topic->valuestring) > 1024))
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent && !cJSON_IsNull(parent)) {
@@ -1694,7 +1695,7 @@ r_channel_create(struct rest_ctx *x)
     ows = field(b, "permission_overwrites");
     parent_id = str_field(b, "parent_id");
     t = cJSON_IsNumber(type) ? type->valueint : 0;
-    if (!name || dsim_utf8_len(name) < 1 || dsim_utf8_len(name) > 100)
+    if (!name || utf8_length(name) < 1 || utf8_length(name) > 100)
         form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
     else if (t == DISCORD_SIM_CHANNEL_TEXT &&
@@ -1706,7 +1707,7 @@ r_channel_create(struct rest_ctx *x)
                    "discord-sim supports type 0 (text) and 4 (category).");
     if (topic && !cJSON_IsNull(topic) &&
         (!cJSON_IsString(topic) ||
-         dsim_utf8_len(topic->valuestring) > 1024))
+         utf8_length(topic->valuestring) > 1024))
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent_id) {
