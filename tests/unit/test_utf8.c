@@ -24,13 +24,15 @@ validation(void **state)
     assert_int_equal(utf8_invalid_at("", 0), -1);
     assert_int_equal(utf8_invalid_at(E3 E4, 7), -1);
     assert_int_equal(utf8_invalid_at("ok \xff", 4), 3);
-    assert_int_equal(utf8_invalid_at("\xc0\xaf", 2), 0);          /* overlong */
-    assert_int_equal(utf8_invalid_at("\xe0\x80\xaf", 3), 0);      /* overlong */
-    assert_int_equal(utf8_invalid_at("x\xed\xa0\x80", 4), 1);     /* surrogate */
-    assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
-    assert_int_equal(utf8_invalid_at("\xf4\x8f\xbf\xbf", 4), -1); /* U+10FFFF */
-    assert_int_equal(utf8_invalid_at("ab\xe2\x82", 4), 2);        /* truncated */
-    assert_int_equal(utf8_invalid_at("a\x80", 2), 1);             /* stray */
+    /* Overlong forms, a surrogate, past U+10FFFF and U+10FFFF itself. */
+    assert_int_equal(utf8_invalid_at("\xc0\xaf", 2), 0);
+    assert_int_equal(utf8_invalid_at("\xe0\x80\xaf", 3), 0);
+    assert_int_equal(utf8_invalid_at("x\xed\xa0\x80", 4), 1);
+    assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(utf8_invalid_at("\xf4\x8f\xbf\xbf", 4), -1);
+    /* Truncated, and a stray continuation byte. */
+    assert_int_equal(utf8_invalid_at("ab\xe2\x82", 4), 2);
+    assert_int_equal(utf8_invalid_at("a\x80", 2), 1);
     assert_int_equal(utf8_invalid_at("\xf8\x88\x80\x80\x80", 5), 0);
     /* The length given bounds the check, not a NUL. */
     assert_int_equal(utf8_invalid_at("a\0b", 3), -1);
