@@ -243,7 +243,7 @@ slack_button_parse(const char *action_id, const char *value, char **command,
     }
     if (strncmp(action_id, ACTION_ASK, strlen(ACTION_ASK)) == 0) {
         cJSON *v = cJSON_Parse(value);
-        const char *c = sj_str(v, "c"), *p = sj_str(v, "p");
+        const char *c = json_string(v, "c"), *p = json_string(v, "p");
         bool ok = c && *c && p;
 
         if (ok) {
