@@ -17,10 +17,12 @@
  *   hours       clock-clock, ending after it starts (no span crosses
  *               midnight)
  *   zone        an IANA zone name the system's zoneinfo holds (tz_valid)
- * Before this module the grammar took days only as mon..sun and the
- * configuration took "48h, 4h" only as two words; both now take the
- * union above.  Bounds are the caller's (min_ms, max): the configuration
- * and the grammar kept the ones they had.
+ * The file and the chat take the same forms, the union of what each
+ * took before they shared this module (chat now takes monday..sunday and
+ * blanks after a comma in days, the file "48h, 4h" as one quoted word).
+ * Bounds are each caller's (min_ms, max), as they were: the grammar takes
+ * nudge offsets from 0m and other durations from 1s, the configuration
+ * from 1m (lead_time from 0m).
  *
  * Errors: CH_INVALID with a message that quotes the value as written (at
  * most VALUE_QUOTE_MAX bytes of it, cut between characters) and says what
