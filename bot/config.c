@@ -30,8 +30,8 @@
 #include "model.h"
 #include "perm.h"
 #include "strutil.h"
-#include "tz.h"
-#include "when.h"
+#include "utf8.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define SECRET_MAX (64 * 1024)   /* no token is anywhere near this */
@@ -268,10 +268,9 @@ join_list(struct parse *p, char **argv, size_t argc)
         }
         buf_adds(&b, argv[i]);
     }
-    const char *s = buf_cstr(&b);
-    if (s[0] == ',' || s[0] == '\0' || s[strlen(s) - 1] == ',' ||
-        strstr(s, ",,") != NULL) {
-        perr(p, "value \"%s\" has an empty item in its list", s);
+    struct ch_error err;
+    if (value_list(buf_cstr(&b), &err) != CH_OK) {
+        perr(p, "%s", err.user);
         buf_free(&b);
         return NULL;
     }
@@ -329,22 +328,24 @@ parse_int(const char *s, long long min, long long max, long long *out)
     return true;
 }
 
+/* A value module verdict (value.h) as this line's error. */
+static bool
+checked(struct parse *p, enum ch_status st, const struct ch_error *err)
+{
+    if (st == CH_OK)
+        return true;
+    return perr(p, "%s", err->user);
+}
+
 static bool
 parse_duration(struct parse *p, const char *s, long long min, int64_t *out)
 {
-    int64_t ms;
-    if (!when_duration_parse(s, &ms))
-        return perr(p, "value \"%s\" is not a duration (e.g. 24h, 90m)", s);
-    if (ms < min) {
-        char least[32];
-        when_duration_format(min, least, sizeof(least));
-        return perr(p, "value \"%s\" is too short (at least %s)", s, least);
-    }
-    *out = ms;
-    return true;
+    struct ch_error err;
+    return checked(p, value_duration(s, min, out, &err), &err);
 }
 
-/* A comma-separated list of positive durations, at most max of them. */
+/* A comma-separated list of durations of a minute or more, at most max
+ * of them. */
 static bool
 parse_durations(struct parse *p, const struct value *v, int64_t *out,
                 size_t max, size_t *n)
@@ -352,19 +353,10 @@ parse_durations(struct parse *p, const struct value *v, int64_t *out,
     char *list = join_list(p, v->argv, v->argc);
     if (list == NULL)
         return false;
-    bool ok = true;
-    size_t count = 0;
-    char *rest = list;
-    for (char *item; ok && (item = next_item(&rest)) != NULL;) {
-        if (count == max) {
-            ok = perr(p, "at most %zu durations", max);
-            break;
-        }
-        ok = parse_duration(p, item, MS_PER_MIN, &out[count]);
-        count++;
-    }
+    struct ch_error err;
+    bool ok = checked(p, value_durations(list, MS_PER_MIN, max, out, n,
+                                         &err), &err);
     free(list);
-    *n = count;
     return ok;
 }
 
@@ -373,10 +365,8 @@ parse_durations(struct parse *p, const struct value *v, int64_t *out,
 static bool
 check_tz(struct parse *p, char *value)
 {
-    if (tz_valid(value))
-        return true;
-    return perr(p, "value \"%s\" is not a time zone (an IANA name, e.g. "
-                "Europe/Berlin)", value);
+    struct ch_error err;
+    return checked(p, value_zone(value, &err), &err);
 }
 
 static bool
@@ -463,41 +453,9 @@ apply_review_mode(struct parse *p, struct config *c, const struct value *v)
 static bool
 apply_working_hours(struct parse *p, struct config *c, const struct value *v)
 {
-    const char *s = v->argv[0];
-    const char *dash = strchr(s, '-');
-    char from[8], to[8];
-    int start, end;
-
-    if (dash == NULL || (size_t)(dash - s) >= sizeof(from) ||
-        strlen(dash + 1) >= sizeof(to))
-        goto bad;
-    memcpy(from, s, (size_t)(dash - s));
-    from[dash - s] = '\0';
-    memcpy(to, dash + 1, strlen(dash + 1) + 1);
-    if (!when_clock_parse(from, &start) || !when_clock_parse(to, &end))
-        goto bad;
-    if (start >= end)
-        return perr(p, "value \"%s\" does not start before it ends "
-                    "(working hours cannot cross midnight)", s);
-    c->core.work_start = start;
-    c->core.work_end = end;
-    return true;
-bad:
-    return perr(p, "value \"%s\" is not HH:MM-HH:MM (e.g. 09:00-18:00)", s);
-}
-
-static int
-day_index(const char *s)
-{
-    static const char *const days[] = {
-        "monday", "tuesday", "wednesday", "thursday", "friday",
-        "saturday", "sunday",
-    };
-    for (int i = 0; i < 7; i++)
-        if (strcasecmp(s, days[i]) == 0 ||
-            (strlen(s) == 3 && strncasecmp(s, days[i], 3) == 0))
-            return i;
-    return -1;
+    struct ch_error err;
+    return checked(p, value_hours(v->argv[0], &c->core.work_start,
+                                  &c->core.work_end, &err), &err);
 }
 
 static bool
@@ -506,33 +464,9 @@ apply_working_days(struct parse *p, struct config *c, const struct value *v)
     char *list = join_list(p, v->argv, v->argc);
     if (list == NULL)
         return false;
-    unsigned mask = 0;
-    bool ok = true;
-    char *rest = list;
-    for (char *item; ok && (item = next_item(&rest)) != NULL;) {
-        char *dash = strchr(item, '-');
-        if (dash != NULL)
-            *dash = '\0';
-        int a = day_index(item);
-        int b = dash ? day_index(dash + 1) : a;
-        if (dash != NULL)
-            *dash = '-';
-        if (a < 0 || b < 0) {
-            ok = perr(p, "value \"%s\" is not a day or a range of days "
-                      "(mon..sun, e.g. mon-fri, mon,wed,fri, sun-thu)",
-                      item);
-            break;
-        }
-        /* A range may wrap past Sunday: sun-thu. */
-        for (int d = a;; d = (d + 1) % 7) {
-            mask |= 1u << d;
-            if (d == b)
-                break;
-        }
-    }
+    struct ch_error err;
+    bool ok = checked(p, value_days(list, &c->core.work_days, &err), &err);
     free(list);
-    if (ok)
-        c->core.work_days = mask;
     return ok;
 }
 

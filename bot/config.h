@@ -59,8 +59,8 @@ struct config_error {
     char *key;      /* the directive concerned, or NULL */
     char *message;  /* the reason alone */
     char *text;     /* the full line as printed, e.g.
-                       chorus.conf:14: key "lead_time": value "2x" is not
-                       a duration (e.g. 24h, 90m) */
+                       chorus.conf:14: key "lead_time": "2x" is not a
+                       duration (e.g. 90m, 24h, 2d or 1d12h) */
 };
 
 /* A list of errors in the order found.  Start with CONFIG_ERRORS_INIT. */

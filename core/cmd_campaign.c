@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "core_internal.h"
-#include "strutil.h"
+#include "utf8.h"
 #include "when.h"
 
 #define MAX_LIST_ITEMS 30

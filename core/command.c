@@ -15,7 +15,8 @@
 #include "log.h"
 #include "nudge.h"
 #include "strutil.h"
-#include "tz.h"
+#include "utf8.h"
+#include "value.h"
 #include "when.h"
 
 #define MAX_FORMS  96
@@ -835,53 +836,27 @@ convert_choice(struct ctx *c, const struct cmd_elem *e, const char *word,
                    e->name, list, word);
 }
 
+/* A value parser's verdict (value.h).  A value given as an option is
+ * refused under the option's name, as the configuration names its key:
+ * "days: ..." when "hours 09:00-17:00 days:mon-fry" is refused. */
 static enum ch_status
-convert_days(struct ctx *c, const char *word, struct arg *a)
+checked_value(struct ctx *c, const struct cmd_elem *e, enum ch_status st,
+              const struct ch_error *err)
 {
-    static const char *const days[] = { "mon", "tue", "wed", "thu", "fri",
-                                        "sat", "sun" };
-    unsigned mask = 0;
-    const char *p = word;
-    while (*p) {
-        int d1 = -1, d2 = -1;
-        for (int i = 0; i < 7; i++)
-            if (strncasecmp(p, days[i], 3) == 0)
-                d1 = i;
-        if (d1 < 0)
-            break;
-        p += 3;
-        if (*p == '-') {
-            for (int i = 0; i < 7; i++)
-                if (strncasecmp(p + 1, days[i], 3) == 0)
-                    d2 = i;
-            if (d2 < 0)
-                break;
-            p += 4;
-        } else {
-            d2 = d1;
-        }
-        for (int i = d1;; i = (i + 1) % 7) {
-            mask |= 1u << i;
-            if (i == d2)
-                break;
-        }
-        if (*p == ',')
-            p++;
-        else if (*p)
-            break;
-    }
-    if (*p || mask == 0)
-        return ch_fail(&c->err, CH_INVALID,
-                       "\"%.40s\" is not a list of days (e.g. mon,thu or "
-                       "mon-fri)", word);
-    a->num = mask;
-    return CH_OK;
+    if (st == CH_OK)
+        return CH_OK;
+    if (e->kind == E_OPT)
+        return ch_fail(&c->err, st, "%s: %s", e->name, err->user);
+    c->err = *err;
+    return st;
 }
 
 static enum ch_status
 convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
 {
     const char *w = a->raw;
+    struct ch_error err;
+    enum ch_status st;
     a->text = w;
     switch (e->type) {
     case T_WORD:
@@ -937,36 +912,20 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
         return CH_OK;
     }
     case T_HOURS: {
-        const char *dash = strchr(w, '-');
         int from, to;
-        char first[16];
-        size_t fl = dash ? (size_t)(dash - w) : 0;
-        if (!dash || fl >= sizeof(first))
-            return ch_fail(&c->err, CH_INVALID,
-                           "\"%.40s\" is not a span of hours (e.g. "
-                           "09:00-18:00)", w);
-        memcpy(first, w, fl);
-        first[fl] = '\0';
-        if (!when_clock_parse(first, &from) || !when_clock_parse(dash + 1, &to))
-            return ch_fail(&c->err, CH_INVALID,
-                           "\"%.40s\" is not a span of hours (e.g. "
-                           "09:00-18:00)", w);
-        if (to <= from)
-            return ch_fail(&c->err, CH_INVALID,
-                           "working hours must end after they start (%s)", w);
-        a->num = from * 10000 + to;
-        return CH_OK;
+        st = value_hours(w, &from, &to, &err);
+        if (st == CH_OK)
+            a->num = from * 10000 + to;
+        return checked_value(c, e, st, &err);
     }
     case T_DURATIONS: {
+        /* Only checked here: the text is what is stored. */
         int64_t v[SETTINGS_MAX_NUDGES];
         size_t n;
-        if (strcmp(w, "none") != 0 &&
-            !durations_parse(w, v, SETTINGS_MAX_NUDGES, &n))
-            return ch_fail(&c->err, CH_INVALID,
-                           "%s: \"%.60s\" is not a list of durations (e.g. "
-                           "48h,4h, at most %d, or none)", e->name, w,
-                           SETTINGS_MAX_NUDGES);
-        return CH_OK;
+        if (strcmp(w, "none") == 0)
+            return CH_OK;
+        st = value_durations(w, 0, SETTINGS_MAX_NUDGES, v, &n, &err);
+        return checked_value(c, e, st, &err);
     }
     case T_PERSON:
         return convert_person(c, w, a);
@@ -975,12 +934,7 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
     case T_WHEN_END:
         return convert_when(c, e, w, a);
     case T_ZONE:
-        if (!tz_valid(w))
-            return ch_fail(&c->err, CH_INVALID,
-                           "unknown time zone \"%.60s\" (use an IANA name "
-                           "such as Europe/Berlin, America/New_York or "
-                           "Asia/Kolkata)", w);
-        return CH_OK;
+        return checked_value(c, e, value_zone(w, &err), &err);
     case T_FIELD: {
         int f = brief_field_index(w);
         if (f < 0) {
@@ -1075,22 +1029,23 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
         return CH_OK;
     }
     case T_DURATION:
-        if (!when_duration_parse(w, &a->num) || a->num <= 0)
-            return ch_fail(&c->err, CH_INVALID,
-                           "%s: \"%.40s\" is not a duration (e.g. 8h, 90m, "
-                           "2d)", e->name, w);
-        return CH_OK;
+        /* More than zero: durations are whole seconds at least. */
+        st = value_duration(w, MS_PER_SEC, &a->num, &err);
+        return checked_value(c, e, st, &err);
     case T_CLOCK: {
         int m;
-        if (!when_clock_parse(w, &m))
-            return ch_fail(&c->err, CH_INVALID,
-                           "\"%.40s\" is not a time of day (use HH:MM, e.g. "
-                           "10:00)", w);
-        a->num = m;
-        return CH_OK;
+        st = value_clock(w, &m, &err);
+        if (st == CH_OK)
+            a->num = m;
+        return checked_value(c, e, st, &err);
     }
-    case T_DAYS:
-        return convert_days(c, w, a);
+    case T_DAYS: {
+        unsigned mask;
+        st = value_days(w, &mask, &err);
+        if (st == CH_OK)
+            a->num = mask;
+        return checked_value(c, e, st, &err);
+    }
     }
     return CH_INTERNAL;
 }

@@ -14,6 +14,7 @@
 #include "schedule.h"
 #include "strutil.h"
 #include "tz.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MAX_COMMAND_BYTES (16 * 1024)
@@ -310,13 +311,7 @@ refused_excerpt(const char *text, char *out, size_t outlen)
     size_t o = 0, len = strlen(text);
     for (size_t i = 0; i < len;) {
         unsigned char ch = (unsigned char)text[i];
-        size_t n = 1;
-        if (ch >= 0x80) {
-            n = (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3
-                : (ch & 0xf8) == 0xf0 ? 4 : 1;
-            if (n > len - i || utf8_invalid_at(text + i, n) >= 0)
-                n = 0;   /* a stray byte */
-        }
+        size_t n = utf8_char_len(text + i, len - i);   /* 0: a stray byte */
         if (o + (n ? n : 1) >= outlen)
             break;
         if (n == 0 || ch == 0x7f || (ch < 0x20 && !strchr("\t\n\r", ch))) {

@@ -14,7 +14,7 @@
 
 #include "core_internal.h"
 #include "log.h"
-#include "strutil.h"
+#include "utf8.h"
 #include "when.h"
 
 void

@@ -10,37 +10,10 @@
 #include "escalation.h"
 #include "log.h"
 #include "schedule.h"
+#include "value.h"
 #include "when.h"
 
 /* --- the schedule of a campaign ----------------------------------------- */
-
-bool
-durations_parse(const char *text, int64_t *out, size_t max, size_t *n)
-{
-    *n = 0;
-    if (text == NULL)
-        return false;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        size_t len = strcspn(p, ",");
-        char item[32];
-        while (len && p[len - 1] == ' ')
-            len--;
-        if (len == 0 || len >= sizeof(item) || *n == max)
-            return false;
-        memcpy(item, p, len);
-        item[len] = '\0';
-        if (!when_duration_parse(item, &out[*n]) || out[*n] < 0)
-            return false;
-        (*n)++;
-        p += strcspn(p, ",");
-        if (*p == ',')
-            p++;
-    }
-    return *n > 0;
-}
 
 const char *
 durations_text(struct ctx *c, const int64_t *v, size_t n)
@@ -74,13 +47,14 @@ schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
     if (campaign_id == 0 ||
         store_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
         return;
-    /* "none" stores as an empty list: no nudges on that side. */
+    /* The grammar checked what is stored, with the same parser; "none"
+     * stores as "", which parses as no nudges on that side. */
     if (r.before)
-        durations_parse(r.before, out->before, SETTINGS_MAX_NUDGES,
-                        &out->nbefore);
+        value_durations(r.before, 0, SETTINGS_MAX_NUDGES, out->before,
+                        &out->nbefore, NULL);
     if (r.after)
-        durations_parse(r.after, out->after, SETTINGS_MAX_NUDGES,
-                        &out->nafter);
+        value_durations(r.after, 0, SETTINGS_MAX_NUDGES, out->after,
+                        &out->nafter, NULL);
     if (r.cap)
         out->cap = r.cap;
     if (r.guard != INT64_MIN)

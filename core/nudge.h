@@ -80,8 +80,6 @@ struct question {
 };
 
 void schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
-/* "48h,4h" -> offsets; false on a malformed list or too many. */
-bool durations_parse(const char *text, int64_t *out, size_t max, size_t *n);
 /* "48h, 4h" */
 const char *durations_text(struct ctx *c, const int64_t *v, size_t n);
 

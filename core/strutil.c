@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
+
 int
 str_distance(const char *a, const char *b, int cap)
 {
@@ -59,56 +61,6 @@ str_suggest(const char *word, const char *const *candidates, size_t n)
     return best;
 }
 
-long
-utf8_invalid_at(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t need;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            need = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            need = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return (long)i;
-        }
-        if (len - i <= need)    /* truncated sequence */
-            return (long)i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        static const unsigned min_cp[4] = { 0, 0x80, 0x800, 0x10000 };
-        if (cp < min_cp[need] || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return (long)i;
-        i += need + 1;
-    }
-    return -1;
-}
-
-size_t
-utf8_length(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 bool
 str_all_in(const char *s, const char *extra)
 {
@@ -139,9 +91,8 @@ str_clean_name(const char *in, char *out, size_t outlen, size_t max_chars)
         return;
     for (size_t i = 0; i < len && chars < max_chars;) {
         unsigned char ch = (unsigned char)in[i];
-        size_t n = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2
-                   : (ch & 0xf0) == 0xe0 ? 3 : (ch & 0xf8) == 0xf0 ? 4 : 0;
-        if (n == 0 || n > len - i || utf8_invalid_at(in + i, n) >= 0) {
+        size_t n = utf8_char_len(in + i, len - i);
+        if (n == 0) {
             i++;            /* a stray byte */
             continue;
         }

@@ -14,11 +14,6 @@ int         str_distance(const char *a, const char *b, int cap);
  * length (1 for short words, up to 3), or NULL: "did you mean ...?". */
 const char *str_suggest(const char *word, const char *const *candidates,
                         size_t n);
-/* Offset of the first invalid UTF-8 byte, or -1 if s[0..len) is valid.
- * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
-long        utf8_invalid_at(const char *s, size_t len);
-/* Number of code points (s must be valid UTF-8). */
-size_t      utf8_length(const char *s);
 /* True for ASCII letters, digits and the characters in extra. */
 bool        str_all_in(const char *s, const char *extra);
 bool        str_starts_with(const char *s, const char *prefix);

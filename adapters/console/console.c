@@ -14,6 +14,7 @@
 #include "core.h"
 #include "log.h"
 #include "when.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define LINE_MAX_BYTES ((size_t)1 << 20)
@@ -83,10 +84,7 @@ snippet_of(const char *text, char *out, size_t outlen)
 {
     size_t n = strcspn(text ? text : "", "\n");
     if (n > SNIPPET) {
-        /* Cut on a UTF-8 boundary. */
-        n = SNIPPET;
-        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-            n--;
+        n = utf8_cut(text, n, SNIPPET);
         snprintf(out, outlen, "%.*s…", (int)n, text);
     } else {
         snprintf(out, outlen, "%.*s", (int)n, text ? text : "");

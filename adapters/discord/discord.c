@@ -59,6 +59,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static struct discord *
@@ -167,8 +168,8 @@ dc_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN])
 static bool
 is_category_named(const cJSON *ch)
 {
-    const char *name = dc_str(ch, "name");
-    return dc_int(ch, "type", -1) == 4 && name &&
+    const char *name = json_string(ch, "name");
+    return json_int(ch, "type", 0, JSON_INT_MAX, -1) == 4 && name &&
            strcasecmp(name, CATEGORY_NAME) == 0;
 }
 
@@ -221,13 +222,13 @@ void
 dc_on_ready(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN];
-    if (dc_id(dc_field(x, "user"), "id", id))
+    if (dc_id(json_get(x, "user"), "id", id))
         snprintf(d->bot_id, sizeof(d->bot_id), "%s", id);
-    if (!d->app_id[0] && dc_id(dc_field(x, "application"), "id", id))
+    if (!d->app_id[0] && dc_id(json_get(x, "application"), "id", id))
         snprintf(d->app_id, sizeof(d->app_id), "%s", id);
     d->nready_guilds = 0;
     const cJSON *g;
-    cJSON_ArrayForEach(g, dc_field(x, "guilds")) {
+    cJSON_ArrayForEach(g, json_get(x, "guilds")) {
         if (d->nready_guilds < 4 &&
             dc_id(g, "id", d->ready_guilds[d->nready_guilds]))
             d->nready_guilds++;
@@ -436,12 +437,8 @@ op_topic(struct adapter *a, const struct out_msg *m)
         return CH_INVALID;
     struct job *j = dc_job_new(d, J_TOPIC, m->id);
     snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
-    size_t len = m->text ? strlen(m->text) : 0;
-    if (len > DC_TOPIC_MAX) {
-        len = DC_TOPIC_MAX;
-        while (len > 0 && ((unsigned char)m->text[len] & 0xc0) == 0x80)
-            len--;
-    }
+    size_t len = m->text ? utf8_cut(m->text, strlen(m->text), DC_TOPIC_MAX)
+                         : 0;
     j->text = xstrndup(m->text ? m->text : "", len);
     dc_job_step(j);
     return CH_OK;

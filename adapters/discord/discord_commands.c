@@ -33,6 +33,7 @@
 #include "command.h"
 #include "log.h"
 #include "model.h"
+#include "utf8.h"
 
 #define NAME_MAX_LEN 32
 #define DESC_MAX_LEN 100
@@ -252,8 +253,7 @@ add_description(cJSON *o, const char *text)
     size_t cut = DESC_MAX_LEN - 3;
     while (cut > 20 && text[cut] != ' ')
         cut--;
-    while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-        cut--;
+    cut = utf8_cut(text, len, cut);
     snprintf(d, sizeof(d), "%.*s...", (int)cut, text);
     cJSON_AddStringToObject(o, "description", d);
 }
@@ -450,14 +450,14 @@ sub_find(const char *group, const char *name)
 static void
 user_value(const cJSON *data, const char *id, struct buf *v)
 {
-    const cJSON *resolved = dc_field(data, "resolved");
-    const cJSON *member = dc_field(dc_field(resolved, "members"), id);
-    const cJSON *user = dc_field(dc_field(resolved, "users"), id);
-    const char *name = dc_str(member, "nick");
+    const cJSON *resolved = json_get(data, "resolved");
+    const cJSON *member = json_get(json_get(resolved, "members"), id);
+    const cJSON *user = json_get(json_get(resolved, "users"), id);
+    const char *name = json_string(member, "nick");
     if (!name)
-        name = dc_str(user, "global_name");
+        name = json_string(user, "global_name");
     if (!name)
-        name = dc_str(user, "username");
+        name = json_string(user, "username");
     buf_printf(v, "<@%s", id);
     if (name && *name) {
         buf_addc(v, '|');
@@ -476,11 +476,11 @@ option_value(const cJSON *data, const cJSON *opts, const char *name,
 {
     const cJSON *o;
     cJSON_ArrayForEach(o, opts) {
-        const char *n = dc_str(o, "name");
+        const char *n = json_string(o, "name");
         if (!n || strcmp(n, name) != 0)
             continue;
-        const cJSON *val = dc_field(o, "value");
-        long type = dc_int(o, "type", OPT_STRING);
+        const cJSON *val = json_get(o, "value");
+        long type = json_int(o, "type", 0, JSON_INT_MAX, OPT_STRING);
         if (cJSON_IsString(val)) {
             if (type == OPT_USER && dc_is_snowflake(val->valuestring))
                 user_value(data, val->valuestring, v);
@@ -541,33 +541,43 @@ append_value(struct buf *out, const struct cmd_form *f,
     }
 }
 
+/* How much of a name Discord sent fits in a reply: at most max bytes,
+ * not ending inside a character (the reply goes back to Discord). */
+static int
+fit(const char *s, size_t max)
+{
+    return (int)utf8_cut(s, strlen(s), max);
+}
+
 enum ch_status
 dc_command_line(const cJSON *data, struct buf *out, bool *defer)
 {
     *defer = false;
-    const char *cmd = dc_str(data, "name");
+    const char *cmd = json_string(data, "name");
     if (!cmd || strcmp(cmd, "campaign") != 0) {
-        buf_printf(out, "Unknown command /%.40s: chorus answers /campaign.",
-                   cmd ? cmd : "?");
+        cmd = cmd ? cmd : "?";
+        buf_printf(out, "Unknown command /%.*s: chorus answers /campaign.",
+                   fit(cmd, 40), cmd);
         return CH_INVALID;
     }
-    const cJSON *top = cJSON_GetArrayItem(dc_field(data, "options"), 0);
-    const char *group = NULL, *name = dc_str(top, "name");
-    const cJSON *opts = dc_field(top, "options");
-    if (dc_int(top, "type", 0) == OPT_GROUP) {
+    const cJSON *top = cJSON_GetArrayItem(json_get(data, "options"), 0);
+    const char *group = NULL, *name = json_string(top, "name");
+    const cJSON *opts = json_get(top, "options");
+    if (json_int(top, "type", 0, JSON_INT_MAX, 0) == OPT_GROUP) {
         group = name;
         const cJSON *sub = cJSON_GetArrayItem(opts, 0);
-        name = dc_str(sub, "name");
-        opts = dc_field(sub, "options");
-    } else if (dc_int(top, "type", 0) != OPT_SUB) {
+        name = json_string(sub, "name");
+        opts = json_get(sub, "options");
+    } else if (json_int(top, "type", 0, JSON_INT_MAX, 0) != OPT_SUB) {
         name = NULL;
     }
     const struct sub *s = name ? sub_find(group, name) : NULL;
     if (s == NULL) {
-        buf_printf(out, "Unknown subcommand /campaign%s%.32s %.32s (the "
+        const char *g = group ? group : "", *n = name ? name : "";
+        buf_printf(out, "Unknown subcommand /campaign%s%.*s %.*s (the "
                    "command list may still be updating; try /campaign "
-                   "help).", group ? " " : "", group ? group : "",
-                   name ? name : "");
+                   "help).", group ? " " : "", fit(g, 32), g, fit(n, 32),
+                   n);
         return CH_INVALID;
     }
     const struct cmd_form *f = s->form;

@@ -16,21 +16,7 @@
 
 #include "log.h"
 
-/* ---- JSON readers -------------------------------------------------------- */
-
-const cJSON *
-dc_field(const cJSON *o, const char *name)
-{
-    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, name)
-                             : NULL;
-}
-
-const char *
-dc_str(const cJSON *o, const char *name)
-{
-    const cJSON *f = dc_field(o, name);
-    return cJSON_IsString(f) ? f->valuestring : NULL;
-}
+/* ---- snowflakes ---------------------------------------------------------- */
 
 bool
 dc_is_snowflake(const char *s)
@@ -47,28 +33,10 @@ dc_is_snowflake(const char *s)
 bool
 dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN])
 {
-    const cJSON *f = dc_field(o, name);
-    if (cJSON_IsString(f) && dc_is_snowflake(f->valuestring)) {
-        snprintf(out, DC_ID_LEN, "%s", f->valuestring);
+    if (json_id(o, name, out, DC_ID_LEN) && dc_is_snowflake(out))
         return true;
-    }
-    if (cJSON_IsNumber(f) && f->valuedouble >= 0 &&
-        f->valuedouble < 9007199254740992.0) {
-        snprintf(out, DC_ID_LEN, "%.0f", f->valuedouble);
-        return true;
-    }
     out[0] = '\0';
     return false;
-}
-
-long
-dc_int(const cJSON *o, const char *name, long def)
-{
-    const cJSON *f = dc_field(o, name);
-    if (!cJSON_IsNumber(f) || f->valuedouble != f->valuedouble ||
-        f->valuedouble > 9.0e15 || f->valuedouble < -9.0e15)
-        return def;
-    return (long)f->valuedouble;
 }
 
 /* ---- users seen, for find_user ------------------------------------------- */
@@ -79,8 +47,8 @@ dc_users_note(struct discord *d, const cJSON *user, const char *nick)
     char id[DC_ID_LEN];
     if (!dc_id(user, "id", id))
         return;
-    const char *uname = dc_str(user, "username");
-    const char *gname = nick ? nick : dc_str(user, "global_name");
+    const char *uname = json_string(user, "username");
+    const char *gname = nick ? nick : json_string(user, "global_name");
     struct dc_user *u = NULL;
     for (size_t i = 0; i < d->nusers; i++)
         if (strcmp(d->users[i].id, id) == 0)
@@ -143,12 +111,12 @@ ev_guild_create(struct discord *d, const cJSON *x)
         dc_log_once(d, DC_LOG_MALFORMED, "GUILD_CREATE without an id");
         return;
     }
-    if (cJSON_IsTrue(dc_field(x, "unavailable")))
+    if (cJSON_IsTrue(json_get(x, "unavailable")))
         return;
     const cJSON *m;
-    cJSON_ArrayForEach(m, dc_field(x, "members"))
-        dc_users_note(d, dc_field(m, "user"), dc_str(m, "nick"));
-    dc_guild_seen(d, id, dc_field(x, "channels"));
+    cJSON_ArrayForEach(m, json_get(x, "members"))
+        dc_users_note(d, json_get(m, "user"), json_string(m, "nick"));
+    dc_guild_seen(d, id, json_get(x, "channels"));
 }
 
 static void
@@ -158,7 +126,7 @@ ev_guild_delete(struct discord *d, const cJSON *x)
     char id[DC_ID_LEN];
     if (!dc_id(x, "id", id))
         return;
-    if (cJSON_IsTrue(dc_field(x, "unavailable")))
+    if (cJSON_IsTrue(json_get(x, "unavailable")))
         log_warn("discord", "server %s is unavailable (a Discord outage); "
                  "it comes back with GUILD_CREATE", id);
     else

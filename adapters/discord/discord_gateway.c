@@ -459,22 +459,21 @@ on_close(void *arg, int code, const char *reason)
 static void
 op_dispatch(struct gateway *gw, const cJSON *root, const cJSON *data)
 {
-    const cJSON *s = dc_field(root, "s");
-    const char *t = dc_str(root, "t");
-    if (cJSON_IsNumber(s) && s->valuedouble >= 0 &&
-        s->valuedouble < 9.0e15)
-        gw->seq = (long)s->valuedouble;
+    /* -1 (no sequence) when absent, null or not a sequence number. */
+    long seq = json_int(root, "s", 0, JSON_INT_MAX, -1);
+    const char *t = json_string(root, "t");
+    if (seq >= 0)
+        gw->seq = seq;
     if (t == NULL) {
         dc_log_once(gw->d, DC_LOG_MALFORMED, "gateway dispatch without an "
                     "event name dropped");
         return;
     }
     if (strcmp(t, "READY") == 0) {
-        const char *sid = dc_str(data, "session_id");
-        const char *rurl = dc_str(data, "resume_gateway_url");
+        const char *sid = json_string(data, "session_id");
+        const char *rurl = json_string(data, "resume_gateway_url");
         clear_session(gw);
-        if (cJSON_IsNumber(s))
-            gw->seq = (long)s->valuedouble;
+        gw->seq = seq;
         if (sid && *sid && strlen(sid) < 256)
             gw->session_id = xstrdup(sid);
         if (rurl && strlen(rurl) < 1024 &&
@@ -541,7 +540,8 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
         dc_log_once(gw->d, DC_LOG_MALFORMED, "unexpected Hello ignored");
         return;
     }
-    long interval = dc_int(data, "heartbeat_interval", -1);
+    long interval = json_int(data, "heartbeat_interval", JSON_INT_MIN,
+                             JSON_INT_MAX, -1);
     if (interval <= 0 || interval > MAX_HEARTBEAT_MS) {
         dc_log_once(gw->d, DC_LOG_MALFORMED, "Hello with heartbeat_interval "
                     "%ld; using %d ms", interval, DEFAULT_HEARTBEAT_MS);
@@ -598,7 +598,7 @@ on_text(void *arg, const char *msg, size_t len)
         gw->state == GW_STOPPED)
         return;
     cJSON *root = cJSON_ParseWithLength(msg, len);
-    const cJSON *op = dc_field(root, "op");
+    const cJSON *op = json_get(root, "op");
     if (!cJSON_IsNumber(op)) {
         dc_log_once(gw->d, DC_LOG_MALFORMED, "gateway payload of %zu bytes "
                     "dropped: %s", len, root ? "no numeric \"op\""
@@ -609,7 +609,7 @@ on_text(void *arg, const char *msg, size_t len)
     int code = op->valueint;
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         if (ops[i].op == code) {
-            ops[i].fn(gw, root, dc_field(root, "d"));
+            ops[i].fn(gw, root, json_get(root, "d"));
             cJSON_Delete(root);
             return;
         }
@@ -736,7 +736,7 @@ on_gateway_bot(void *arg, const struct rest_result *r)
         return;
     if (r->ch == CH_BUSY)
         return;     /* the token was refused: the adapter is stopping */
-    const char *url = dc_str(r->json, "url");
+    const char *url = json_string(r->json, "url");
     if (r->ch != CH_OK || url == NULL ||
         (strncmp(url, "ws://", 5) != 0 && strncmp(url, "wss://", 6) != 0)) {
         int64_t delay = failure_delay(gw);
@@ -749,16 +749,18 @@ on_gateway_bot(void *arg, const struct rest_result *r)
     }
     free(gw->url);
     gw->url = xstrdup(url);
-    const cJSON *limit = dc_field(r->json, "session_start_limit");
-    long remaining = dc_int(limit, "remaining", 1);
-    long reset_after = dc_int(limit, "reset_after", 0);
+    const cJSON *limit = json_get(r->json, "session_start_limit");
+    long remaining = json_int(limit, "remaining", JSON_INT_MIN, JSON_INT_MAX,
+                              1);
+    long reset_after = json_int(limit, "reset_after", 0, JSON_INT_MAX, 0);
     if (remaining <= 0) {
         int64_t wait = reset_after > 0 && reset_after < MAX_START_WAIT_MS
                            ? reset_after
                            : MAX_START_WAIT_MS;
         log_error("discord", "gateway: Discord's daily session start limit "
-                  "(%ld) is used up; waiting %lld s for it to reset",
-                  dc_int(limit, "total", 1000), (long long)(wait / 1000));
+                  "(%lld) is used up; waiting %lld s for it to reset",
+                  json_int(limit, "total", JSON_INT_MIN, JSON_INT_MAX, 1000),
+                  (long long)(wait / 1000));
         gw->state = GW_WAIT;
         arm(gw, TR_RECONNECT, wait);
         return;

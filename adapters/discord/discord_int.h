@@ -18,6 +18,7 @@
 
 #include "backoff.h"
 #include "http.h"
+#include "json.h"
 #include "adapter.h"
 #include "buf.h"
 #include "event.h"
@@ -51,16 +52,10 @@ struct rest_req;
 struct gateway;
 struct loop_timer;
 
-/* ---- small JSON helpers (discord_events.c) ---- */
+/* ---- snowflakes (discord_events.c); other fields: json.h ---- */
 
-/* Field of an object, or NULL. */
-const cJSON *dc_field(const cJSON *o, const char *name);
-/* String field, or NULL when absent or not a string. */
-const char  *dc_str(const cJSON *o, const char *name);
 /* A snowflake field into out (string or number); false if absent/bad. */
 bool         dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
-/* Integer field, or def. */
-long         dc_int(const cJSON *o, const char *name, long def);
 bool         dc_is_snowflake(const char *s);
 
 /* ---- REST (discord_rest.c) ---- */

@@ -13,6 +13,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* ---- interactions -------------------------------------------------------- */
@@ -155,7 +156,7 @@ on_callback(void *arg, const struct rest_result *r)
     if (ok) {
         ix->cb = CB_DONE;
         char ref[DC_REF_LEN] = "";
-        const cJSON *msg = dc_field(dc_field(r->json, "resource"), "message");
+        const cJSON *msg = json_get(json_get(r->json, "resource"), "message");
         char mid[DC_ID_LEN];
         if (ix->cb_ref_is_via)
             snprintf(ref, sizeof(ref), "%s", ix->via);
@@ -528,10 +529,10 @@ reply_now(struct ix *ix, const char *text)
 static const cJSON *
 actor(const cJSON *x, const char **nick)
 {
-    const cJSON *member = dc_field(x, "member");
-    *nick = dc_str(member, "nick");
-    const cJSON *u = dc_field(member, "user");
-    return u ? u : dc_field(x, "user");
+    const cJSON *member = json_get(x, "member");
+    *nick = json_string(member, "nick");
+    const cJSON *u = json_get(member, "user");
+    return u ? u : json_get(x, "user");
 }
 
 static const char *
@@ -539,8 +540,8 @@ display_name(const cJSON *user, const char *nick)
 {
     if (nick && *nick)
         return nick;
-    const char *g = dc_str(user, "global_name");
-    return g && *g ? g : dc_str(user, "username");
+    const char *g = json_string(user, "global_name");
+    return g && *g ? g : json_string(user, "username");
 }
 
 /* The command (and prompt) behind a button's or a modal's custom_id. */
@@ -598,9 +599,7 @@ open_modal(struct ix *ix, const char *command, const char *prompt)
         snprintf(cid, sizeof(cid), "m%.100s", id);   /* "mk|<key>" */
     }
     /* Titles and labels hold at most 45 characters. */
-    size_t cut = strlen(prompt) > 45 ? 45 : strlen(prompt);
-    while (cut > 0 && ((unsigned char)prompt[cut] & 0xc0) == 0x80)
-        cut--;
+    size_t cut = utf8_cut(prompt, strlen(prompt), 45);
     snprintf(label, sizeof(label), "%.*s", (int)cut, prompt);
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "custom_id", cid);
@@ -627,10 +626,10 @@ modal_text(const cJSON *data)
 {
     const char *first = NULL;
     const cJSON *row, *c;
-    cJSON_ArrayForEach(row, dc_field(data, "components")) {
-        cJSON_ArrayForEach(c, dc_field(row, "components")) {
-            const char *v = dc_str(c, "value");
-            const char *id = dc_str(c, "custom_id");
+    cJSON_ArrayForEach(row, json_get(data, "components")) {
+        cJSON_ArrayForEach(c, json_get(row, "components")) {
+            const char *v = json_string(c, "value");
+            const char *id = json_string(c, "custom_id");
             if (v && id && strcmp(id, "text") == 0)
                 return v;
             if (v && !first)
@@ -644,8 +643,8 @@ void
 dc_handle_interaction(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
-    const char *token = dc_str(x, "token");
-    long type = dc_int(x, "type", 0);
+    const char *token = json_string(x, "token");
+    long type = json_int(x, "type", JSON_INT_MIN, JSON_INT_MAX, 0);
     const char *nick;
     const cJSON *user = actor(x, &nick);
     if (!dc_id(x, "id", id) || !token || !*token || strlen(token) > 1000 ||
@@ -665,24 +664,24 @@ dc_handle_interaction(struct discord *d, const cJSON *x)
                     type);
         return;
     }
-    if (cJSON_IsTrue(dc_field(user, "bot")))
+    if (cJSON_IsTrue(json_get(user, "bot")))
         return;
     dc_id(x, "channel_id", channel);
     struct ix *ix = ix_new(d, id, token, (int)type);
     snprintf(ix->channel, sizeof(ix->channel), "%s", channel);
     snprintf(ix->user, sizeof(ix->user), "%s", uid);
-    ix->dm = dc_field(x, "guild_id") == NULL;
+    ix->dm = json_get(x, "guild_id") == NULL;
     dc_users_note(d, user, nick);
     if (ix->dm && channel[0])
         dc_dm_note(d, uid, channel);
-    const cJSON *msg = dc_field(x, "message");
+    const cJSON *msg = json_get(x, "message");
     char mch[DC_ID_LEN], mid[DC_ID_LEN];
     if (dc_id(msg, "id", mid)) {
         if (!dc_id(msg, "channel_id", mch))
             snprintf(mch, sizeof(mch), "%s", channel);
         snprintf(ix->via, sizeof(ix->via), "%s:%s", mch, mid);
     }
-    const cJSON *data = dc_field(x, "data");
+    const cJSON *data = json_get(x, "data");
     struct buf line = BUF_INIT;
     buf_init(&line, 16 * 1024);
     bool defer_first = false;
@@ -693,7 +692,7 @@ dc_handle_interaction(struct discord *d, const cJSON *x)
             return;
         }
     } else {
-        const char *cid = dc_str(data, "custom_id");
+        const char *cid = json_string(data, "custom_id");
         char *command = NULL, *prompt = NULL;
         if (!cid || !decode_button(d, cid, type == 5, &command, &prompt)) {
             dc_log_once(d, DC_LOG_COMPONENT, "component %.40s not known "
@@ -774,7 +773,7 @@ void
 dc_handle_message(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
-    const cJSON *author = dc_field(x, "author");
+    const cJSON *author = json_get(x, "author");
     if (!dc_id(x, "id", id) || !dc_id(x, "channel_id", channel) ||
         !dc_id(author, "id", uid)) {
         dc_log_once(d, DC_LOG_MALFORMED, "MESSAGE_CREATE without id, "
@@ -783,16 +782,16 @@ dc_handle_message(struct discord *d, const cJSON *x)
     }
     /* Our own messages, other bots', webhooks', system messages. */
     if ((d->bot_id[0] && strcmp(uid, d->bot_id) == 0) ||
-        cJSON_IsTrue(dc_field(author, "bot")) || dc_field(x, "webhook_id"))
+        cJSON_IsTrue(json_get(author, "bot")) || json_get(x, "webhook_id"))
         return;
-    long mtype = dc_int(x, "type", 0);
+    long mtype = json_int(x, "type", JSON_INT_MIN, JSON_INT_MAX, 0);
     if (mtype != 0 && mtype != 19)
         return;
     if (d->stopping)
         return;
-    const char *content = dc_str(x, "content");
-    bool dm = dc_field(x, "guild_id") == NULL;
-    const char *nick = dc_str(dc_field(x, "member"), "nick");
+    const char *content = json_string(x, "content");
+    bool dm = json_get(x, "guild_id") == NULL;
+    const char *nick = json_string(json_get(x, "member"), "nick");
     dc_users_note(d, author, nick);
     struct buf text = BUF_INIT;
     buf_init(&text, 16 * 1024);
@@ -804,7 +803,7 @@ dc_handle_message(struct discord *d, const cJSON *x)
         /* A guild message counts only when it mentions the bot. */
         bool mentioned = false;
         const cJSON *m;
-        cJSON_ArrayForEach(m, dc_field(x, "mentions")) {
+        cJSON_ArrayForEach(m, json_get(x, "mentions")) {
             char mid[DC_ID_LEN];
             if (dc_id(m, "id", mid) && strcmp(mid, d->bot_id) == 0)
                 mentioned = true;

@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* ---- bodies: text parts and buttons -------------------------------------- */
@@ -37,28 +38,12 @@ dc_split_text(const char *text, const char *prefix, struct body *b)
         }
         if (b->nparts == MAX_PARTS - 1) {
             /* The last part says the rest was cut. */
-            size_t keep = DC_CONTENT_MAX - 20;
-            while (keep > 0 && ((unsigned char)p[keep] & 0xc0) == 0x80)
-                keep--;
+            size_t keep = utf8_cut(p, len, DC_CONTENT_MAX - 20);
             b->parts[b->nparts++] = xasprintf("%.*s\n... (cut)", (int)keep,
                                               p);
             break;
         }
-        size_t cut = DC_CONTENT_MAX;
-        size_t nl = cut;
-        while (nl > DC_CONTENT_MAX / 2 && p[nl] != '\n')
-            nl--;
-        if (p[nl] == '\n') {
-            cut = nl;
-        } else {
-            size_t sp = cut;
-            while (sp > DC_CONTENT_MAX / 2 && p[sp] != ' ')
-                sp--;
-            if (p[sp] == ' ')
-                cut = sp;
-            while (cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80)
-                cut--;
-        }
+        size_t cut = utf8_cut_at_break(p, len, DC_CONTENT_MAX);
         b->parts[b->nparts++] = xstrndup(p, cut);
         p += cut;
         while (*p == '\n' || *p == ' ')

@@ -381,9 +381,9 @@ header_num(const struct http_response *res, const char *name, double def)
 static bool
 first_form_error(const cJSON *node, struct buf *path, struct buf *out)
 {
-    const cJSON *errs = dc_field(node, "_errors");
+    const cJSON *errs = json_get(node, "_errors");
     if (cJSON_IsArray(errs)) {
-        const char *m = dc_str(cJSON_GetArrayItem(errs, 0), "message");
+        const char *m = json_string(cJSON_GetArrayItem(errs, 0), "message");
         buf_printf(out, "%s: %s", path->len ? buf_cstr(path) : "body",
                    m ? m : "invalid");
         return true;
@@ -407,8 +407,8 @@ static void
 describe_error(const struct rest_req *q, long status, const cJSON *json,
                const char *body, struct buf *out)
 {
-    const char *msg = dc_str(json, "message");
-    long code = dc_int(json, "code", 0);
+    const char *msg = json_string(json, "message");
+    long code = json_int(json, "code", JSON_INT_MIN, JSON_INT_MAX, 0);
     buf_printf(out, "%s: %ld", q->route, status);
     if (msg)
         buf_printf(out, " %.200s", msg);
@@ -416,7 +416,7 @@ describe_error(const struct rest_req *q, long status, const cJSON *json,
         buf_printf(out, " %.120s", body);
     if (code)
         buf_printf(out, " (code %ld)", code);
-    const cJSON *errors = dc_field(json, "errors");
+    const cJSON *errors = json_get(json, "errors");
     if (cJSON_IsObject(errors)) {
         struct buf path = BUF_INIT, leaf = BUF_INIT;
         if (first_form_error(errors, &path, &leaf))
@@ -500,14 +500,14 @@ on_response(void *arg, const struct http_response *hr)
     }
 
     if (status == 429) {
-        double secs = cJSON_IsNumber(dc_field(json, "retry_after"))
-                          ? dc_field(json, "retry_after")->valuedouble
+        double secs = cJSON_IsNumber(json_get(json, "retry_after"))
+                          ? json_get(json, "retry_after")->valuedouble
                           : header_num(hr, "Retry-After", -1);
         int64_t wait = secs >= 0 && secs < 86400
                            ? (int64_t)ceil(secs * 1000.0) + OFFSET_MS
                            : DEFAULT_RETRY_MS;
         const char *g = http_response_header(hr, "X-RateLimit-Global");
-        bool global = cJSON_IsTrue(dc_field(json, "global")) ||
+        bool global = cJSON_IsTrue(json_get(json, "global")) ||
                       (g && strcasecmp(g, "true") == 0);
         const char *scope = http_response_header(hr, "X-RateLimit-Scope");
         bool shared = scope && strcasecmp(scope, "shared") == 0;
@@ -585,7 +585,8 @@ on_response(void *arg, const struct http_response *hr)
     describe_error(q, status, json, hr->body, &err);
     struct rest_result res = {
         .status = status, .ch = CH_REMOTE_4XX,
-        .code = (int)dc_int(json, "code", 0), .error = buf_cstr(&err),
+        .code = (int)json_int(json, "code", JSON_INT_MIN, JSON_INT_MAX, 0),
+        .error = buf_cstr(&err),
         .json = json,
     };
     if (status == 401 && !(q->flags & REST_NO_AUTH)) {

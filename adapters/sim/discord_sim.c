@@ -142,19 +142,6 @@ dsim_is_snowflake(const char *s)
     return n >= 17 && n <= 19;
 }
 
-size_t
-dsim_utf8_len(const char *s)
-{
-    size_t n = 0;
-
-    /* Discord counts characters; every byte that does not continue a
-     * sequence starts one. */
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 static bool
 same(const char *a, const char *b)
 {

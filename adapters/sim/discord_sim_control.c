@@ -10,6 +10,7 @@
  */
 #include "discord_sim_int.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,33 +43,9 @@ ctl_ok(struct ctl *c, cJSON *o)
 }
 
 static const char *
-str_arg(const struct ctl *c, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->body, key);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double
-num_arg(const struct ctl *c, const char *key, double def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->body, key);
-
-    return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
-
-static bool
-bool_arg(const struct ctl *c, const char *key, bool def)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->body, key);
-
-    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
-}
-
-static const char *
 user_arg(const struct ctl *c, const char *key)
 {
-    const char *v = str_arg(c, key);
+    const char *v = json_string(c->body, key);
 
     if (!v)
         return NULL;
@@ -80,7 +57,7 @@ user_arg(const struct ctl *c, const char *key)
 static const char *
 channel_arg(const struct ctl *c, const char *key)
 {
-    const char *v = str_arg(c, key);
+    const char *v = json_string(c->body, key);
 
     if (!v)
         return NULL;
@@ -195,12 +172,12 @@ static void
 c_user(struct ctl *c)
 {
     struct discord_sim_user u = {
-        .id = str_arg(c, "id"),
-        .username = str_arg(c, "username"),
-        .global_name = str_arg(c, "global_name"),
-        .bot = bool_arg(c, "bot", false),
-        .dm_blocked = bool_arg(c, "dm_blocked", false),
-        .not_member = bool_arg(c, "not_member", false),
+        .id = json_string(c->body, "id"),
+        .username = json_string(c->body, "username"),
+        .global_name = json_string(c->body, "global_name"),
+        .bot = json_bool(c->body, "bot", false),
+        .dm_blocked = json_bool(c->body, "dm_blocked", false),
+        .not_member = json_bool(c->body, "not_member", false),
     };
 
     ok_id(c, discord_sim_add_user(c->sim, &u),
@@ -211,10 +188,11 @@ static void
 c_channel(struct ctl *c)
 {
     struct discord_sim_channel_spec s = {
-        .type = (int)num_arg(c, "type", DISCORD_SIM_CHANNEL_TEXT),
-        .name = str_arg(c, "name"),
+        .type = (int)json_int(c->body, "type", INT_MIN, INT_MAX,
+                              DISCORD_SIM_CHANNEL_TEXT),
+        .name = json_string(c->body, "name"),
         .parent_id = channel_arg(c, "parent"),
-        .topic = str_arg(c, "topic"),
+        .topic = json_string(c->body, "topic"),
     };
 
     ok_id(c, discord_sim_add_channel(c->sim, &s),
@@ -226,7 +204,7 @@ c_message(struct ctl *c)
 {
     ok_id(c, discord_sim_post(c->sim, user_arg(c, "user"),
                               channel_arg(c, "channel"),
-                              str_arg(c, "content")),
+                              json_string(c->body, "content")),
           "need user, channel and content");
 }
 
@@ -234,7 +212,7 @@ static void
 c_dm(struct ctl *c)
 {
     ok_id(c, discord_sim_post_dm(c->sim, user_arg(c, "user"),
-                                 str_arg(c, "content")),
+                                 json_string(c->body, "content")),
           "need user and content");
 }
 
@@ -247,9 +225,9 @@ c_command(struct ctl *c)
     struct discord_sim_command cmd = {
         .user_id = user_arg(c, "user"),
         .channel_id = channel_arg(c, "channel"),
-        .name = str_arg(c, "name"),
-        .group = str_arg(c, "group"),
-        .subcommand = str_arg(c, "subcommand"),
+        .name = json_string(c->body, "name"),
+        .group = json_string(c->body, "group"),
+        .subcommand = json_string(c->body, "subcommand"),
         .opts = o,
     };
     const cJSON *it;
@@ -295,16 +273,16 @@ c_click(struct ctl *c)
         if (cJSON_IsString(it) && n < 25)
             v[n++] = it->valuestring;
     ok_id(c, discord_sim_click(c->sim, user_arg(c, "user"),
-                               str_arg(c, "message_id"),
-                               str_arg(c, "custom_id"), vals ? v : NULL, n),
+                               json_string(c->body, "message_id"),
+                               json_string(c->body, "custom_id"),
+                               vals ? v : NULL, n),
           "need user, message_id and an enabled component's custom_id");
 }
 
 static void
 c_modal(struct ctl *c)
 {
-    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(c->body,
-                                                           "fields");
+    const cJSON *fields = json_get(c->body, "fields");
     struct discord_sim_field f[5];
     size_t n = 0;
     const cJSON *it;
@@ -314,8 +292,8 @@ c_modal(struct ctl *c)
             f[n++] = (struct discord_sim_field){ it->string,
                                                  it->valuestring };
     ok_id(c, discord_sim_modal_submit(c->sim, user_arg(c, "user"),
-                                      str_arg(c, "interaction_id"),
-                                      str_arg(c, "custom_id"), f, n),
+                                      json_string(c->body, "interaction_id"),
+                                      json_string(c->body, "custom_id"), f, n),
           "need user and interaction_id (or custom_id)");
 }
 
@@ -324,7 +302,9 @@ c_gateway(struct ctl *c)
 {
     struct discord_sim *sim = c->sim;
     const char *what = c->arg;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(c->body, "d");
+    const cJSON *b = c->body;
+    const cJSON *d = json_get(b, "d");
+    const char *text = json_string(b, "text");
     char *dtext = d ? cJSON_PrintUnformatted(d) : NULL;
     int n = -1;
 
@@ -332,25 +312,29 @@ c_gateway(struct ctl *c)
         n = discord_sim_gw_reconnect(sim);
     else if (strcmp(what, "invalid_session") == 0)
         n = discord_sim_gw_invalid_session(sim,
-                                           bool_arg(c, "resumable", false));
+                                           json_bool(b, "resumable", false));
     else if (strcmp(what, "close") == 0)
-        n = discord_sim_gw_close(sim, (int)num_arg(c, "code", 4000),
-                                 str_arg(c, "reason"));
+        n = discord_sim_gw_close(sim,
+                                 (int)json_int(b, "code", INT_MIN, INT_MAX,
+                                               4000),
+                                 json_string(b, "reason"));
     else if (strcmp(what, "drop") == 0)
         n = discord_sim_gw_drop(sim);
     else if (strcmp(what, "zombie") == 0)
-        n = discord_sim_gw_zombie(sim, bool_arg(c, "on", true));
+        n = discord_sim_gw_zombie(sim, json_bool(b, "on", true));
     else if (strcmp(what, "heartbeat") == 0)
         n = discord_sim_gw_request_heartbeat(sim);
-    else if (strcmp(what, "raw") == 0 && str_arg(c, "text"))
-        n = discord_sim_gw_send_raw(sim, str_arg(c, "text"),
-                                    strlen(str_arg(c, "text")));
+    else if (strcmp(what, "raw") == 0 && text)
+        n = discord_sim_gw_send_raw(sim, text, strlen(text));
     else if (strcmp(what, "op") == 0)
-        n = discord_sim_gw_send_op(sim, (int)num_arg(c, "op", 99), dtext);
-    else if (strcmp(what, "dispatch") == 0 && str_arg(c, "t"))
-        n = discord_sim_gw_dispatch(sim, str_arg(c, "t"), dtext);
+        n = discord_sim_gw_send_op(sim, (int)json_int(b, "op", INT_MIN,
+                                                      INT_MAX, 99), dtext);
+    else if (strcmp(what, "dispatch") == 0 && json_string(b, "t"))
+        n = discord_sim_gw_dispatch(sim, json_string(b, "t"), dtext);
     else if (strcmp(what, "redeliver") == 0)
-        n = discord_sim_gw_redeliver(sim, (long)num_arg(c, "seq", -1));
+        n = discord_sim_gw_redeliver(sim, (long)json_int(b, "seq",
+                                                         JSON_INT_MIN,
+                                                         JSON_INT_MAX, -1));
     else if (strcmp(what, "invalidate") == 0) {
         discord_sim_gw_invalidate_sessions(sim);
         n = 0;
@@ -366,15 +350,15 @@ static void
 c_fault(struct ctl *c)
 {
     struct discord_sim_http_fault f = {
-        .method = str_arg(c, "method"),
-        .route = str_arg(c, "route"),
-        .count = (int)num_arg(c, "count", 1),
-        .status = (int)num_arg(c, "status", 429),
-        .retry_after = num_arg(c, "retry_after", 1.0),
-        .global = bool_arg(c, "global", false),
-        .scope = str_arg(c, "scope"),
-        .code = (int)num_arg(c, "code", 0),
-        .message = str_arg(c, "message"),
+        .method = json_string(c->body, "method"),
+        .route = json_string(c->body, "route"),
+        .count = (int)json_int(c->body, "count", INT_MIN, INT_MAX, 1),
+        .status = (int)json_int(c->body, "status", INT_MIN, INT_MAX, 429),
+        .retry_after = json_number(c->body, "retry_after", 1.0),
+        .global = json_bool(c->body, "global", false),
+        .scope = json_string(c->body, "scope"),
+        .code = (int)json_int(c->body, "code", INT_MIN, INT_MAX, 0),
+        .message = json_string(c->body, "message"),
     };
 
     discord_sim_http_fault(c->sim, &f);
@@ -391,10 +375,13 @@ c_faults_clear(struct ctl *c)
 static void
 c_budget(struct ctl *c)
 {
-    if (!discord_sim_set_budget(c->sim, str_arg(c, "method"),
-                                str_arg(c, "route"),
-                                (int)num_arg(c, "limit", 0),
-                                (int)num_arg(c, "window_ms", 0)))
+    const cJSON *b = c->body;
+
+    if (!discord_sim_set_budget(c->sim, json_string(b, "method"),
+                                json_string(b, "route"),
+                                (int)json_int(b, "limit", INT_MIN, INT_MAX, 0),
+                                (int)json_int(b, "window_ms", INT_MIN, INT_MAX,
+                                              0)))
         ctl_error(c, 400, "need method and a known route (or neither), "
                           "limit and window_ms");
     else

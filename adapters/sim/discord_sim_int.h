@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "json.h"
 #include "discord_sim.h"
 
 struct lws;
@@ -284,7 +285,6 @@ void    dsim_random_hex(struct discord_sim *sim, char *out, size_t n);
 void    dsim_random_token(struct discord_sim *sim, char *out, size_t n);
 void    dsim_iso_time(char out[40]);
 bool    dsim_is_snowflake(const char *s);
-size_t  dsim_utf8_len(const char *s);
 
 struct dsim_user    *dsim_user(const struct discord_sim *sim, const char *id);
 struct dsim_channel *dsim_channel(const struct discord_sim *sim,

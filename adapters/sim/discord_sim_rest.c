@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MAX_PARAMS 4
@@ -109,20 +110,6 @@ fail_form(struct rest_ctx *x, cJSON *errors)
     return true;
 }
 
-static const cJSON *
-field(const cJSON *o, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
-static const char *
-str_field(const cJSON *o, const char *key)
-{
-    const cJSON *v = field(o, key);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void
 reply_json(struct rest_ctx *x, int status, cJSON *body)
 {
@@ -176,7 +163,7 @@ dsim_normalise_channel_name(const char *name)
 static bool
 command_name_ok(const char *s, bool chat_input)
 {
-    size_t n = dsim_utf8_len(s);
+    size_t n = utf8_length(s);
 
     if (n < 1 || n > 32)
         return false;
@@ -215,8 +202,8 @@ validate_components(const cJSON *rows, cJSON *errors)
         form_error(errors, "components", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 0 and 5 in length.");
     cJSON_ArrayForEach(row, rows) {
-        const cJSON *rtype = field(row, "type");
-        const cJSON *kids = field(row, "components");
+        const cJSON *rtype = json_get(row, "type");
+        const cJSON *kids = json_get(row, "components");
         int n = cJSON_GetArraySize(kids), k = 0;
 
         if (!cJSON_IsNumber(rtype) || rtype->valueint != 1 ||
@@ -228,10 +215,10 @@ validate_components(const cJSON *rows, cJSON *errors)
             continue;
         }
         cJSON_ArrayForEach(c, kids) {
-            const cJSON *type = field(c, "type");
-            const cJSON *style = field(c, "style");
-            const char *cid = str_field(c, "custom_id");
-            const char *label = str_field(c, "label");
+            const cJSON *type = json_get(c, "type");
+            const cJSON *style = json_get(c, "style");
+            const char *cid = json_string(c, "custom_id");
+            const char *label = json_string(c, "label");
             int t = cJSON_IsNumber(type) ? type->valueint : 0;
             int st = cJSON_IsNumber(style) ? style->valueint : 0;
 
@@ -241,14 +228,14 @@ validate_components(const cJSON *rows, cJSON *errors)
                 if (st < 1 || st > 6)
                     form_error(errors, path, "BASE_TYPE_CHOICES",
                                "Value must be one of (1, 2, 3, 4, 5, 6).");
-                else if (st == 5 && (!str_field(c, "url") || cid))
+                else if (st == 5 && (!json_string(c, "url") || cid))
                     form_error(errors, path, "BUTTON_COMPONENT_INVALID_URL",
                                "A link button needs url and no custom_id.");
                 else if (st < 5 && !cid)
                     form_error(errors, path,
                                "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED",
                                "A custom id is required");
-                if (label && dsim_utf8_len(label) > 80)
+                if (label && utf8_length(label) > 80)
                     form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                                "label: Must be 80 or fewer in length.");
             } else if (is_select(t)) {
@@ -266,7 +253,7 @@ validate_components(const cJSON *rows, cJSON *errors)
             if (cid) {
                 const cJSON *s;
 
-                if (dsim_utf8_len(cid) < 1 || dsim_utf8_len(cid) > 100)
+                if (utf8_length(cid) < 1 || utf8_length(cid) > 100)
                     form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                                "custom_id: Must be between 1 and 100 in "
                                "length.");
@@ -289,17 +276,17 @@ validate_components(const cJSON *rows, cJSON *errors)
 static void
 validate_message(const cJSON *b, bool edit, cJSON *errors)
 {
-    const cJSON *content = field(b, "content");
-    const cJSON *embeds = field(b, "embeds");
-    const cJSON *comps = field(b, "components");
-    const cJSON *flags = field(b, "flags");
-    const cJSON *nonce = field(b, "nonce");
+    const cJSON *content = json_get(b, "content");
+    const cJSON *embeds = json_get(b, "embeds");
+    const cJSON *comps = json_get(b, "components");
+    const cJSON *flags = json_get(b, "flags");
+    const cJSON *nonce = json_get(b, "nonce");
 
     if (content && !cJSON_IsNull(content)) {
         if (!cJSON_IsString(content))
             form_error(errors, "content", "BASE_TYPE_STRING",
                        "Must be a string.");
-        else if (dsim_utf8_len(content->valuestring) > 2000)
+        else if (utf8_length(content->valuestring) > 2000)
             form_error(errors, "content", "BASE_TYPE_MAX_LENGTH",
                        "Must be 2000 or fewer in length.");
     }
@@ -326,13 +313,13 @@ validate_message(const cJSON *b, bool edit, cJSON *errors)
 static bool
 message_empty(const cJSON *b)
 {
-    const char *content = str_field(b, "content");
+    const char *content = json_string(b, "content");
 
     return !(content && content[0]) &&
-           cJSON_GetArraySize(field(b, "embeds")) == 0 &&
-           cJSON_GetArraySize(field(b, "components")) == 0 &&
-           cJSON_GetArraySize(field(b, "sticker_ids")) == 0 &&
-           !field(b, "poll");
+           cJSON_GetArraySize(json_get(b, "embeds")) == 0 &&
+           cJSON_GetArraySize(json_get(b, "components")) == 0 &&
+           cJSON_GetArraySize(json_get(b, "sticker_ids")) == 0 &&
+           !json_get(b, "poll");
 }
 
 /* Validate a new message body; false after answering with the error. */
@@ -359,7 +346,7 @@ check_new_message(struct rest_ctx *x, const cJSON *b)
 static unsigned
 create_flags(const cJSON *b, unsigned allowed)
 {
-    const cJSON *f = field(b, "flags");
+    const cJSON *f = json_get(b, "flags");
 
     return cJSON_IsNumber(f) ? (unsigned)f->valueint & allowed : 0;
 }
@@ -446,11 +433,11 @@ static void validate_options(const cJSON *opts, const char *path, int depth,
 static void
 validate_option(const cJSON *o, const char *path, int depth, cJSON *errors)
 {
-    const cJSON *type = field(o, "type");
-    const char *name = str_field(o, "name");
-    const char *desc = str_field(o, "description");
-    const cJSON *choices = field(o, "choices");
-    const cJSON *kids = field(o, "options");
+    const cJSON *type = json_get(o, "type");
+    const char *name = json_string(o, "name");
+    const char *desc = json_string(o, "description");
+    const cJSON *choices = json_get(o, "choices");
+    const cJSON *kids = json_get(o, "options");
     char sub[128];
     int t = cJSON_IsNumber(type) ? type->valueint : 0;
 
@@ -465,7 +452,7 @@ validate_option(const cJSON *o, const char *path, int depth, cJSON *errors)
         form_error(errors, sub, "APPLICATION_COMMAND_INVALID_NAME",
                    "Command name is invalid");
     }
-    if (!desc || dsim_utf8_len(desc) < 1 || dsim_utf8_len(desc) > 100) {
+    if (!desc || utf8_length(desc) < 1 || utf8_length(desc) > 100) {
         snprintf(sub, sizeof(sub), "%.100s.description", path);
         form_error(errors, sub, "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
@@ -492,7 +479,7 @@ validate_option(const cJSON *o, const char *path, int depth, cJSON *errors)
             const cJSON *k;
 
             cJSON_ArrayForEach(k, kids) {
-                const cJSON *kt = field(k, "type");
+                const cJSON *kt = json_get(k, "type");
 
                 if (!cJSON_IsNumber(kt) || kt->valueint != 1) {
                     snprintf(sub, sizeof(sub), "%.100s.options", path);
@@ -525,7 +512,7 @@ validate_options(const cJSON *opts, const char *path, int depth,
         return;
     }
     cJSON_ArrayForEach(o, opts) {
-        bool required = cJSON_IsTrue(field(o, "required"));
+        bool required = cJSON_IsTrue(json_get(o, "required"));
 
         snprintf(sub, sizeof(sub), "%.100s.%d", path, i++);
         if (!cJSON_IsObject(o)) {
@@ -547,9 +534,9 @@ validate_options(const cJSON *opts, const char *path, int depth,
 static void
 validate_command(const cJSON *c, int i, cJSON *errors)
 {
-    const cJSON *type = field(c, "type");
-    const char *name = str_field(c, "name");
-    const char *desc = str_field(c, "description");
+    const cJSON *type = json_get(c, "type");
+    const char *name = json_string(c, "name");
+    const char *desc = json_string(c, "description");
     int t = type ? (cJSON_IsNumber(type) ? type->valueint : 0) : 1;
     char path[64];
 
@@ -570,20 +557,20 @@ validate_command(const cJSON *c, int i, cJSON *errors)
                    "Command name is invalid");
     }
     snprintf(path, sizeof(path), "%d.description", i);
-    if (t == 1 && (!desc || dsim_utf8_len(desc) < 1 ||
-                   dsim_utf8_len(desc) > 100))
+    if (t == 1 && (!desc || utf8_length(desc) < 1 ||
+                   utf8_length(desc) > 100))
         form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
     else if (t != 1 && desc && desc[0])
         form_error(errors, path, "APPLICATION_COMMAND_INVALID_DESCRIPTION",
                    "Only chat input commands have a description");
-    if (field(c, "options")) {
+    if (json_get(c, "options")) {
         snprintf(path, sizeof(path), "%d.options", i);
         if (t != 1)
             form_error(errors, path, "APPLICATION_COMMAND_OPTIONS_INVALID",
                        "Only chat input commands have options");
         else
-            validate_options(field(c, "options"), path, 0, errors);
+            validate_options(json_get(c, "options"), path, 0, errors);
     }
 }
 
@@ -593,9 +580,9 @@ command_named(const cJSON *list, const char *name, int type)
     const cJSON *c;
 
     cJSON_ArrayForEach(c, list) {
-        const cJSON *t = field(c, "type");
+        const cJSON *t = json_get(c, "type");
 
-        if (ids_equal(str_field(c, "name"), name) &&
+        if (ids_equal(json_string(c, "name"), name) &&
             (cJSON_IsNumber(t) ? t->valueint : 1) == type)
             return c;
     }
@@ -636,9 +623,9 @@ overwrite_commands(struct rest_ctx *x, bool guild)
         return;
     }
     cJSON_ArrayForEach(c, x->body) {
-        const cJSON *t = field(c, "type");
+        const cJSON *t = json_get(c, "type");
         int type = cJSON_IsNumber(t) ? t->valueint : 1;
-        const char *name = str_field(c, "name");
+        const char *name = json_string(c, "name");
         char path[32];
 
         validate_command(c, i, errors);
@@ -667,15 +654,15 @@ overwrite_commands(struct rest_ctx *x, bool guild)
     sim->command_creates += creates;
     out = cJSON_CreateArray();
     cJSON_ArrayForEach(c, x->body) {
-        const cJSON *t = field(c, "type");
+        const cJSON *t = json_get(c, "type");
         int type = cJSON_IsNumber(t) ? t->valueint : 1;
-        const cJSON *old = command_named(*list, str_field(c, "name"), type);
+        const cJSON *old = command_named(*list, json_string(c, "name"), type);
         cJSON *cmd = cJSON_Duplicate(c, true);
         char id[DSIM_ID_LEN], version[DSIM_ID_LEN];
 
         /* An overwrite keeps the id of a command that already existed. */
         if (old)
-            snprintf(id, sizeof(id), "%s", str_field(old, "id"));
+            snprintf(id, sizeof(id), "%s", json_string(old, "id"));
         else
             dsim_new_id(sim, id);
         dsim_new_id(sim, version);
@@ -685,20 +672,20 @@ overwrite_commands(struct rest_ctx *x, bool guild)
         cJSON_AddStringToObject(cmd, "application_id", sim->app_id);
         cJSON_DeleteItemFromObjectCaseSensitive(cmd, "version");
         cJSON_AddStringToObject(cmd, "version", version);
-        if (!field(cmd, "type"))
+        if (!json_get(cmd, "type"))
             cJSON_AddNumberToObject(cmd, "type", 1);
-        if (!field(cmd, "description"))
+        if (!json_get(cmd, "description"))
             cJSON_AddStringToObject(cmd, "description", "");
-        if (!field(cmd, "default_member_permissions"))
+        if (!json_get(cmd, "default_member_permissions"))
             cJSON_AddNullToObject(cmd, "default_member_permissions");
-        if (!field(cmd, "nsfw"))
+        if (!json_get(cmd, "nsfw"))
             cJSON_AddFalseToObject(cmd, "nsfw");
         if (guild) {
             cJSON_DeleteItemFromObjectCaseSensitive(cmd, "guild_id");
             cJSON_AddStringToObject(cmd, "guild_id", sim->guild_id);
         }
         buf_printf(&names, "%s/%s", names.len ? ", " : "",
-                   str_field(cmd, "name"));
+                   json_string(cmd, "name"));
         cJSON_AddItemToArray(out, cmd);
     }
     cJSON_Delete(*list);
@@ -760,14 +747,14 @@ callback_types_for(const struct dsim_interaction *in)
 static void
 validate_modal(const cJSON *d, cJSON *errors)
 {
-    const char *cid = str_field(d, "custom_id");
-    const char *title = str_field(d, "title");
-    const cJSON *rows = field(d, "components");
+    const char *cid = json_string(d, "custom_id");
+    const char *title = json_string(d, "title");
+    const cJSON *rows = json_get(d, "components");
 
-    if (!cid || dsim_utf8_len(cid) < 1 || dsim_utf8_len(cid) > 100)
+    if (!cid || utf8_length(cid) < 1 || utf8_length(cid) > 100)
         form_error(errors, "data.custom_id", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
-    if (!title || dsim_utf8_len(title) < 1 || dsim_utf8_len(title) > 45)
+    if (!title || utf8_length(title) < 1 || utf8_length(title) > 45)
         form_error(errors, "data.title", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 45 in length.");
     if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) < 1 ||
@@ -850,8 +837,8 @@ callback_do(struct rest_ctx *x)
         fail(x, 404, 10062, "Unknown interaction");
         return;
     }
-    type = field(x->body, "type");
-    data = field(x->body, "data");
+    type = json_get(x->body, "type");
+    data = json_get(x->body, "data");
     t = cJSON_IsNumber(type) ? type->valueint : 0;
     errors = cJSON_CreateObject();
     if (t < 1 || t > 31 || !(callback_types_for(in) & (1u << t)))
@@ -875,8 +862,9 @@ callback_do(struct rest_ctx *x)
     ch = dsim_channel(sim, in->channel_id);
     switch (t) {
     case 4:
-        m = dsim_message_add(sim, ch, sim->app_id, str_field(data, "content"),
-                             field(data, "components"), field(data, "embeds"),
+        m = dsim_message_add(sim, ch, sim->app_id, json_string(data, "content"),
+                             json_get(data, "components"),
+                             json_get(data, "embeds"),
                              create_flags(data, FLAG_EPHEMERAL |
                                           FLAG_SUPPRESS_EMBEDS |
                                           FLAG_SUPPRESS_NOTIFY), in);
@@ -896,14 +884,14 @@ callback_do(struct rest_ctx *x)
     case 7:
         m = dsim_message(sim, in->message_id);
         if (m && data)
-            dsim_message_edit(sim, m, str_field(data, "content"),
-                              field(data, "components"),
-                              field(data, "embeds"), NULL);
+            dsim_message_edit(sim, m, json_string(data, "content"),
+                              json_get(data, "components"),
+                              json_get(data, "embeds"), NULL);
         break;
     case 9:
         in->modal = cJSON_Duplicate(data, true);
         observe_response(sim, in, "opened a form",
-                         str_field(data, "title"));
+                         json_string(data, "title"));
         break;
     default:
         break;
@@ -947,7 +935,7 @@ static void
 edit_from_body(struct rest_ctx *x, struct dsim_message *m, bool finish)
 {
     cJSON *errors = cJSON_CreateObject();
-    const cJSON *content = field(x->body, "content");
+    const cJSON *content = json_get(x->body, "content");
 
     validate_message(x->body, true, errors);
     if (fail_form(x, errors))
@@ -957,8 +945,8 @@ edit_from_body(struct rest_ctx *x, struct dsim_message *m, bool finish)
     dsim_message_edit(x->sim, m,
                       cJSON_IsString(content) ? content->valuestring
                       : cJSON_IsNull(content) ? "" : NULL,
-                      field(x->body, "components"),
-                      field(x->body, "embeds"), field(x->body, "flags"));
+                      json_get(x->body, "components"),
+                      json_get(x->body, "embeds"), json_get(x->body, "flags"));
     reply_json(x, 200, dsim_message_json(x->sim, m));
 }
 
@@ -1035,9 +1023,9 @@ r_followup(struct rest_ctx *x)
     }
     in->followups++;
     m = dsim_message_add(sim, dsim_channel(sim, in->channel_id), sim->app_id,
-                         str_field(x->body, "content"),
-                         field(x->body, "components"),
-                         field(x->body, "embeds"),
+                         json_string(x->body, "content"),
+                         json_get(x->body, "components"),
+                         json_get(x->body, "embeds"),
                          create_flags(x->body, FLAG_EPHEMERAL |
                                       FLAG_SUPPRESS_EMBEDS |
                                       FLAG_SUPPRESS_NOTIFY), in);
@@ -1117,10 +1105,10 @@ r_message_create(struct rest_ctx *x)
     }
     if (!check_new_message(x, x->body))
         return;
-    ref = field(x->body, "message_reference");
+    ref = json_get(x->body, "message_reference");
     if (ref) {
         struct dsim_message *to = dsim_message(sim,
-                                               str_field(ref, "message_id"));
+                                               json_string(ref, "message_id"));
 
         if (!to || strcmp(to->channel_id, ch->id) != 0) {
             cJSON *errors = cJSON_CreateObject();
@@ -1131,9 +1119,9 @@ r_message_create(struct rest_ctx *x)
             return;
         }
     }
-    m = dsim_message_add(sim, ch, sim->app_id, str_field(x->body, "content"),
-                         field(x->body, "components"),
-                         field(x->body, "embeds"),
+    m = dsim_message_add(sim, ch, sim->app_id, json_string(x->body, "content"),
+                         json_get(x->body, "components"),
+                         json_get(x->body, "embeds"),
                          create_flags(x->body, FLAG_SUPPRESS_EMBEDS |
                                       FLAG_SUPPRESS_NOTIFY), NULL);
     reply_json(x, 200, dsim_message_json(sim, m));
@@ -1177,8 +1165,8 @@ r_message_edit(struct rest_ctx *x)
     }
     /* Only the author may edit content or components (section 3.7). */
     if (!ids_equal(m->author_id, x->sim->app_id) &&
-        (field(x->body, "content") || field(x->body, "components") ||
-         field(x->body, "embeds"))) {
+        (json_get(x->body, "content") || json_get(x->body, "components") ||
+         json_get(x->body, "embeds"))) {
         fail(x, 403, 50005, "Cannot edit a message authored by another "
                             "user");
         return;
@@ -1306,8 +1294,8 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
         return true;
     }
     cJSON_ArrayForEach(ow, in) {
-        const char *id = str_field(ow, "id");
-        const cJSON *type = field(ow, "type");
+        const char *id = json_string(ow, "id");
+        const cJSON *type = json_get(ow, "type");
         static const char *const keys[] = { "allow", "deny" };
         uint64_t bits[2] = { 0, 0 };
         cJSON *n;
@@ -1333,7 +1321,7 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
             continue;
         }
         for (int k = 0; k < 2; k++) {
-            const cJSON *v = field(ow, keys[k]);
+            const cJSON *v = json_get(ow, keys[k]);
 
             if (cJSON_IsString(v))
                 bits[k] = strtoull(v->valuestring, NULL, 10);
@@ -1425,15 +1413,15 @@ r_channel_patch(struct rest_ctx *x)
         fail(x, 400, 50109, "The request body contains invalid JSON.");
         return;
     }
-    name = field(x->body, "name");
-    topic = field(x->body, "topic");
-    parent = field(x->body, "parent_id");
-    ows = field(x->body, "permission_overwrites");
-    pos = field(x->body, "position");
+    name = json_get(x->body, "name");
+    topic = json_get(x->body, "topic");
+    parent = json_get(x->body, "parent_id");
+    ows = json_get(x->body, "permission_overwrites");
+    pos = json_get(x->body, "position");
     errors = cJSON_CreateObject();
     if (name) {
-        if (!cJSON_IsString(name) || dsim_utf8_len(name->valuestring) < 1 ||
-            dsim_utf8_len(name->valuestring) > 100)
+        if (!cJSON_IsString(name) || utf8_length(name->valuestring) < 1 ||
+            utf8_length(name->valuestring) > 100)
             form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                        "Must be between 1 and 100 in length.");
         else if (ch->type == DISCORD_SIM_CHANNEL_TEXT &&
@@ -1446,7 +1434,7 @@ r_channel_patch(struct rest_ctx *x)
     }
     if (topic && !cJSON_IsNull(topic) &&
         (!cJSON_IsString(topic) ||
-         dsim_utf8_len(topic->valuestring) > 1024))
+         utf8_length(topic->valuestring) > 1024))
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent && !cJSON_IsNull(parent)) {
@@ -1565,7 +1553,7 @@ r_permission_put(struct rest_ctx *x)
     /* Replace this target's overwrite, keep the others. */
     kept = cJSON_CreateArray();
     cJSON_ArrayForEach(o, ch->overwrites)
-        if (!ids_equal(str_field(o, "id"), x->p[1]))
+        if (!ids_equal(json_string(o, "id"), x->p[1]))
             cJSON_AddItemToArray(kept, cJSON_Duplicate(o, true));
     cJSON_AddItemToArray(kept, cJSON_DetachItemFromArray(parsed, 0));
     cJSON_Delete(parsed);
@@ -1594,7 +1582,7 @@ static void
 r_dm_open(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_user *u = dsim_user(sim, str_field(x->body, "recipient_id"));
+    struct dsim_user *u = dsim_user(sim, json_string(x->body, "recipient_id"));
     struct dsim_channel *ch;
     bool fresh;
 
@@ -1687,14 +1675,14 @@ r_channel_create(struct rest_ctx *x)
         return;
     }
     errors = cJSON_CreateObject();
-    name = str_field(b, "name");
-    type = field(b, "type");
-    topic = field(b, "topic");
-    pos = field(b, "position");
-    ows = field(b, "permission_overwrites");
-    parent_id = str_field(b, "parent_id");
+    name = json_string(b, "name");
+    type = json_get(b, "type");
+    topic = json_get(b, "topic");
+    pos = json_get(b, "position");
+    ows = json_get(b, "permission_overwrites");
+    parent_id = json_string(b, "parent_id");
     t = cJSON_IsNumber(type) ? type->valueint : 0;
-    if (!name || dsim_utf8_len(name) < 1 || dsim_utf8_len(name) > 100)
+    if (!name || utf8_length(name) < 1 || utf8_length(name) > 100)
         form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
     else if (t == DISCORD_SIM_CHANNEL_TEXT &&
@@ -1706,7 +1694,7 @@ r_channel_create(struct rest_ctx *x)
                    "discord-sim supports type 0 (text) and 4 (category).");
     if (topic && !cJSON_IsNull(topic) &&
         (!cJSON_IsString(topic) ||
-         dsim_utf8_len(topic->valuestring) > 1024))
+         utf8_length(topic->valuestring) > 1024))
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent_id) {
@@ -1757,7 +1745,7 @@ r_channel_create(struct rest_ctx *x)
     if (cJSON_IsString(topic) && topic->valuestring[0] &&
         t == DISCORD_SIM_CHANNEL_TEXT)
         ch->topic = xstrdup(topic->valuestring);
-    ch->nsfw = cJSON_IsTrue(field(b, "nsfw"));
+    ch->nsfw = cJSON_IsTrue(json_get(b, "nsfw"));
     if (cJSON_IsNumber(pos))
         ch->position = pos->valueint;
     else

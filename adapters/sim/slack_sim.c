@@ -623,18 +623,10 @@ ssim_msg_json(const struct slack_sim *sim, const struct slack_sim_message *m)
 
 /* ---- rendering and the observer ---- */
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void
 render_text_obj(const cJSON *t, struct buf *out)
 {
-    const char *s = jstr(t, "text");
+    const char *s = json_string(t, "text");
 
     if (s)
         buf_adds(out, s);
@@ -647,7 +639,7 @@ ssim_render(const char *text, const cJSON *blocks, struct buf *out)
     size_t start = out->len;
 
     cJSON_ArrayForEach(b, blocks) {
-        const char *type = jstr(b, "type");
+        const char *type = json_string(b, "type");
         const cJSON *e;
         size_t mark = out->len, before;
 
@@ -797,7 +789,7 @@ slack_sim_call_find(const struct slack_sim *sim, const char *method,
 const char *
 slack_sim_call_arg(const struct slack_sim_call *c, const char *name)
 {
-    const char *s = c ? jstr(c->args, name) : NULL;
+    const char *s = c ? json_string(c->args, name) : NULL;
 
     return s ? s : "";
 }

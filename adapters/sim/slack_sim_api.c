@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 enum api_auth {
@@ -95,17 +96,6 @@ arg_json(struct api_ctx *c, const char *name, bool *bad)
     return p;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 static void
 fail(struct api_ctx *c, const char *error)
 {
@@ -176,7 +166,7 @@ text_obj_ok(const cJSON *t, size_t max, bool plain_only, struct buf *why,
                    where);
         return false;
     }
-    if (utf8_chars(text->valuestring) > max) {
+    if (utf8_length(text->valuestring) > max) {
         buf_printf(why, "must be less than %zu characters "
                    "[json-pointer:%s/text]", max + 1, where);
         return false;
@@ -197,7 +187,7 @@ str_max(const cJSON *o, const char *k, size_t max, bool required,
                    where);
         return false;
     }
-    if (utf8_chars(v->valuestring) > max) {
+    if (utf8_length(v->valuestring) > max) {
         buf_printf(why, "must be less than %zu characters "
                    "[json-pointer:%s/%s]", max + 1, where, k);
         return false;
@@ -418,7 +408,7 @@ content(struct api_ctx *c, const char **text, const cJSON **blocks,
         fail(c, "no_text");
         return false;
     }
-    if (*text && utf8_chars(*text) > (size_t)c->sim->max_text) {
+    if (*text && utf8_length(*text) > (size_t)c->sim->max_text) {
         fail(c, "msg_too_long");
         return false;
     }
@@ -907,7 +897,7 @@ m_set_topic(struct api_ctx *c)
     }
     if (!topic)
         topic = "";
-    if (utf8_chars(topic) > 250) {
+    if (utf8_length(topic) > 250) {
         fail(c, "too_long");
         return;
     }

@@ -32,6 +32,7 @@
  */
 #include "slack_sim_int.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,22 +41,6 @@
 
 typedef void ctl_fn(struct slack_sim *sim, const cJSON *in,
                     const struct ssim_req *rq, cJSON *out);
-
-static const char *
-s_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int
-i_of(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-    return cJSON_IsNumber(v) ? v->valueint : 0;
-}
 
 static void
 add_str(cJSON *o, const char *k, const char *v)
@@ -211,7 +196,7 @@ static void
 r_calls(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
         cJSON *out)
 {
-    const char *only = s_of(rq->query, "method");
+    const char *only = json_string(rq->query, "method");
     cJSON *a = cJSON_AddArrayToObject(out, "calls");
 
     (void)in;
@@ -287,13 +272,13 @@ r_user(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 
     (void)rq;
     u = slack_sim_add_user(sim, &(struct slack_sim_user_spec){
-        .id = s_of(in, "id"),
-        .name = s_of(in, "name"),
-        .real_name = s_of(in, "real_name"),
-        .tz = s_of(in, "tz"),
-        .tz_label = s_of(in, "tz_label"),
-        .tz_offset = i_of(in, "tz_offset"),
-        .email = s_of(in, "email"),
+        .id = json_string(in, "id"),
+        .name = json_string(in, "name"),
+        .real_name = json_string(in, "real_name"),
+        .tz = json_string(in, "tz"),
+        .tz_label = json_string(in, "tz_label"),
+        .tz_offset = (int)json_int(in, "tz_offset", INT_MIN, INT_MAX, 0),
+        .email = json_string(in, "email"),
         .is_bot = cJSON_IsTrue(cJSON_GetObjectItem(in, "is_bot")),
     });
     if (u)
@@ -314,7 +299,7 @@ r_channel(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
     cJSON_ArrayForEach(m, members)
         if (cJSON_IsString(m))
             list[n++] = m->valuestring;
-    ch = slack_sim_add_channel(sim, s_of(in, "name"),
+    ch = slack_sim_add_channel(sim, json_string(in, "name"),
                                cJSON_IsTrue(cJSON_GetObjectItem(in,
                                                                 "is_private")),
                                list);
@@ -342,10 +327,10 @@ r_push_command(struct slack_sim *sim, const cJSON *in,
     struct slack_sim_push p;
 
     (void)rq;
-    push_out(out, slack_sim_push_command(sim, s_of(in, "user"),
-                                         s_of(in, "channel"),
-                                         s_of(in, "command"),
-                                         s_of(in, "text"), &p), &p);
+    push_out(out, slack_sim_push_command(sim, json_string(in, "user"),
+                                         json_string(in, "channel"),
+                                         json_string(in, "command"),
+                                         json_string(in, "text"), &p), &p);
 }
 
 static void
@@ -355,8 +340,8 @@ r_push_dm(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
     struct slack_sim_push p;
 
     (void)rq;
-    push_out(out, slack_sim_push_dm(sim, s_of(in, "user"), s_of(in, "text"),
-                                    &p), &p);
+    push_out(out, slack_sim_push_dm(sim, json_string(in, "user"),
+                                    json_string(in, "text"), &p), &p);
 }
 
 static void
@@ -366,9 +351,9 @@ r_push_mention(struct slack_sim *sim, const cJSON *in,
     struct slack_sim_push p;
 
     (void)rq;
-    push_out(out, slack_sim_push_mention(sim, s_of(in, "user"),
-                                         s_of(in, "channel"),
-                                         s_of(in, "text"), &p), &p);
+    push_out(out, slack_sim_push_mention(sim, json_string(in, "user"),
+                                         json_string(in, "channel"),
+                                         json_string(in, "text"), &p), &p);
 }
 
 static void
@@ -378,10 +363,10 @@ r_push_message(struct slack_sim *sim, const cJSON *in,
     struct slack_sim_push p;
 
     (void)rq;
-    push_out(out, slack_sim_push_message(sim, s_of(in, "user"),
-                                         s_of(in, "channel"),
-                                         s_of(in, "text"),
-                                         s_of(in, "thread_ts"), &p), &p);
+    push_out(out, slack_sim_push_message(sim, json_string(in, "user"),
+                                         json_string(in, "channel"),
+                                         json_string(in, "text"),
+                                         json_string(in, "thread_ts"), &p), &p);
 }
 
 static void
@@ -391,11 +376,11 @@ r_push_action(struct slack_sim *sim, const cJSON *in,
     struct slack_sim_push p;
 
     (void)rq;
-    push_out(out, slack_sim_push_action(sim, s_of(in, "user"),
-                                        s_of(in, "channel"),
-                                        s_of(in, "message_ts"),
-                                        s_of(in, "action_id"),
-                                        s_of(in, "value"), &p), &p);
+    push_out(out, slack_sim_push_action(sim, json_string(in, "user"),
+                                        json_string(in, "channel"),
+                                        json_string(in, "message_ts"),
+                                        json_string(in, "action_id"),
+                                        json_string(in, "value"), &p), &p);
 }
 
 static void
@@ -416,8 +401,9 @@ r_push_submission(struct slack_sim *sim, const cJSON *in,
                     .action_id = a->string,
                     .value = a->valuestring,
                 };
-    push_out(out, slack_sim_push_submission(sim, s_of(in, "user"),
-                                            s_of(in, "view_id"), f, n, &p),
+    push_out(out, slack_sim_push_submission(sim, json_string(in, "user"),
+                                            json_string(in, "view_id"), f, n,
+                                            &p),
              &p);
 }
 
@@ -425,11 +411,11 @@ static void
 r_fault(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
         cJSON *out)
 {
-    const char *name = s_of(in, "fault");
+    const char *name = json_string(in, "fault");
     int f = name ? slack_sim_fault_from_name(name) : -1;
     struct slack_sim_fault_args a = {
-        .code = i_of(in, "code"),
-        .bytes = (size_t)(i_of(in, "bytes") > 0 ? i_of(in, "bytes") : 0),
+        .code = (int)json_int(in, "code", INT_MIN, INT_MAX, 0),
+        .bytes = (size_t)json_int(in, "bytes", 0, INT_MAX, 0),
     };
 
     (void)rq;
@@ -438,7 +424,8 @@ r_fault(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
         ssim_err(sim, "unknown fault %s", name ? name : "(none)");
         return;
     }
-    slack_sim_inject(sim, i_of(in, "conn"), (enum slack_sim_fault)f, &a);
+    slack_sim_inject(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
+                     (enum slack_sim_fault)f, &a);
 }
 
 static void
@@ -447,16 +434,16 @@ r_fail_method(struct slack_sim *sim, const cJSON *in,
 {
     (void)rq;
     (void)out;
-    if (!s_of(in, "method")) {
+    if (!json_string(in, "method")) {
         ssim_err(sim, "fail_method: method required");
         return;
     }
     slack_sim_fail_method(sim, &(struct slack_sim_method_fault){
-        .method = s_of(in, "method"),
-        .count = i_of(in, "count"),
-        .status = i_of(in, "status"),
-        .retry_after = i_of(in, "retry_after"),
-        .error = s_of(in, "error"),
+        .method = json_string(in, "method"),
+        .count = (int)json_int(in, "count", INT_MIN, INT_MAX, 0),
+        .status = (int)json_int(in, "status", INT_MIN, INT_MAX, 0),
+        .retry_after = (int)json_int(in, "retry_after", INT_MIN, INT_MAX, 0),
+        .error = json_string(in, "error"),
     });
 }
 
@@ -464,18 +451,18 @@ static void
 r_redeliver(struct slack_sim *sim, const cJSON *in,
             const struct ssim_req *rq, cJSON *out)
 {
+    const char *id = json_string(in, "envelope_id");
+
     (void)rq;
     (void)out;
-    slack_sim_redeliver(sim, s_of(in, "envelope_id") ? s_of(in,
-                                                            "envelope_id")
-                                                     : "");
+    slack_sim_redeliver(sim, id ? id : "");
 }
 
 static void
 r_raw(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
       cJSON *out)
 {
-    const char *text = s_of(in, "text");
+    const char *text = json_string(in, "text");
 
     (void)rq;
     (void)out;
@@ -483,7 +470,8 @@ r_raw(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
         ssim_err(sim, "raw: text required");
         return;
     }
-    slack_sim_send_raw(sim, i_of(in, "conn"), text, strlen(text));
+    slack_sim_send_raw(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
+                       text, strlen(text));
 }
 
 static const struct ctl_route {

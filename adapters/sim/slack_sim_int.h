@@ -24,6 +24,7 @@
 #include "slack_sim.h"
 
 #include "buf.h"
+#include "json.h"
 
 struct lws;
 struct lws_vhost;

@@ -352,8 +352,8 @@ static bool
 on_dm_open(struct slack *sk, struct api_req *r, const struct api_result *res)
 {
     struct lane *l = r->lane;
-    const char *id = res->outcome == API_OK ? sj_str(res->body, "channel.id")
-                                            : NULL;
+    const char *id = res->outcome == API_OK
+                         ? json_string(res->body, "channel.id") : NULL;
 
     (void)sk;
     if (res->outcome == API_CANCELLED)
@@ -604,7 +604,7 @@ on_http(void *arg, const struct http_response *res)
                                      .status = 200 };
             finish(sk, r, &ar);
         } else {
-            const char *error = sj_str(j, "error");
+            const char *error = json_string(j, "error");
             size_t row;
 
             if (!error)
@@ -763,7 +763,8 @@ reply_by_dm(struct slack *sk, struct api_req *r)
     snprintf(d->user, sizeof(d->user), "%s", r->user);
     log_info(SLACK_MOD, "outbox %lld: the reply cannot be shown in %s; "
              "sending it to %s by direct message", (long long)r->outbox_id,
-             sj_str(r->args, "channel") ? sj_str(r->args, "channel") : "?",
+             json_string(r->args, "channel") ? json_string(r->args, "channel")
+                                             : "?",
              r->user);
     api_submit(sk, d, api_lane(sk, r->user));
 }
@@ -783,19 +784,19 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
         switch (r->m) {
         case SM_CHAT_POST_MESSAGE:
         case SM_CHAT_UPDATE:
-            make_ref(ref, sizeof(ref), sj_str(res->body, "channel"),
-                     sj_str(res->body, "ts"));
+            make_ref(ref, sizeof(ref), json_string(res->body, "channel"),
+                     json_string(res->body, "ts"));
             break;
         case SM_CHAT_POST_EPHEMERAL:
-            make_ref(ref, sizeof(ref), sj_str(r->args, "channel"),
-                     sj_str(res->body, "message_ts"));
+            make_ref(ref, sizeof(ref), json_string(r->args, "channel"),
+                     json_string(res->body, "message_ts"));
             break;
         case SM_CONVERSATIONS_CREATE: {
-            const char *id = sj_str(res->body, "channel.id");
+            const char *id = json_string(res->body, "channel.id");
 
             snprintf(ref, sizeof(ref), "%s", id ? id : "");
             log_info(SLACK_MOD, "created channel #%s (%s)",
-                     sj_str(r->args, "name"), ref);
+                     json_string(r->args, "name"), ref);
             if (!ref[0]) {
                 log_warn(SLACK_MOD, "conversations.create answered without "
                          "a channel id");
@@ -824,7 +825,7 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
 
                 slack_channel_name(r->want, ++r->suffix, name, sizeof(name));
                 log_info(SLACK_MOD, "channel name #%s is taken; trying "
-                         "#%s", sj_str(r->args, "name"), name);
+                         "#%s", json_string(r->args, "name"), name);
                 cJSON_ReplaceItemInObjectCaseSensitive(
                     r->args, "name", cJSON_CreateString(name));
                 return true;
@@ -870,20 +871,20 @@ lookup_done(struct slack *sk, struct api_req *r, const struct api_result *res)
         delivered(sk, r, CH_REMOTE_4XX, NULL, res->error);
         return false;
     }
-    const cJSON *u = sj_get(res->body, "user");
-    const char *name = sj_str(u, "real_name");
+    const cJSON *u = json_get(res->body, "user");
+    const char *name = json_string(u, "real_name");
     if (!name || !*name)
-        name = sj_str(u, "profile.real_name");
+        name = json_string(u, "profile.real_name");
     if (!name || !*name)
-        name = sj_str(u, "profile.display_name");
+        name = json_string(u, "profile.display_name");
     if (!name || !*name)
-        name = sj_str(u, "name");
+        name = json_string(u, "name");
     struct core_event ev = {
         .kind = CORE_EV_USER_INFO,
         .platform = "slack",
         .user_id = r->user,
         .user_name = name,
-        .tz = sj_str(u, "tz"),
+        .tz = json_string(u, "tz"),
     };
     enum ch_status st = core_handle_event(sk->env.core, &ev, NULL);
     if (st != CH_OK)
@@ -1132,9 +1133,9 @@ auth_done(struct slack *sk, struct api_req *r, const struct api_result *res)
                     sk->api_url);
         return false;
     }
-    const char *user = sj_str(res->body, "user_id");
-    const char *bot = sj_str(res->body, "bot_id");
-    const char *team = sj_str(res->body, "team");
+    const char *user = json_string(res->body, "user_id");
+    const char *bot = json_string(res->body, "bot_id");
+    const char *team = json_string(res->body, "team");
     if (!user || !*user) {
         slack_fatal(sk, "auth.test answered without a user_id");
         return false;

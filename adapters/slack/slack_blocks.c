@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define SECTION_MAX_CHARS 3000   /* a section's text */
@@ -28,8 +29,11 @@
 #define ACTION_RUN "chorus.run."
 #define ACTION_ASK "chorus.ask."
 
+/* A byte that starts a character (slack_text counts characters as it
+ * escapes: its limit is on what Slack shows, so it cannot cut the input
+ * by length first the way utf8_cut_chars does). */
 static bool
-utf8_lead(unsigned char c)
+starts_char(unsigned char c)
 {
     return (c & 0xc0) != 0x80;
 }
@@ -56,8 +60,8 @@ slack_text(const char *in, size_t max_chars, struct buf *out)
         /* Plain bytes go in runs, up to the limit (counted in
          * characters; a raw span is never cut). */
         while (*p && !special(*p) &&
-               (raw || !utf8_lead(*p) || chars < max_chars)) {
-            chars += utf8_lead(*p);
+               (raw || !starts_char(*p) || chars < max_chars)) {
+            chars += starts_char(*p);
             p++;
         }
         buf_add(out, run, (size_t)(p - run));
@@ -120,28 +124,12 @@ slack_text_in(const char *in, struct buf *out)
     }
 }
 
-/* Bytes of s that hold at most max characters. */
-static size_t
-chars_prefix(const char *s, size_t max)
-{
-    size_t chars = 0, i = 0;
-
-    for (; s[i]; i++) {
-        if (utf8_lead((unsigned char)s[i])) {
-            if (chars == max)
-                break;
-            chars++;
-        }
-    }
-    return i;
-}
-
 static cJSON *
 plain(const char *text, size_t max)
 {
     cJSON *t = cJSON_CreateObject();
-    char *cut = xstrndup(text && *text ? text : " ",
-                         chars_prefix(text && *text ? text : " ", max));
+    const char *s = text && *text ? text : " ";
+    char *cut = xstrndup(s, utf8_cut_chars(s, strlen(s), max));
 
     cJSON_AddStringToObject(t, "type", "plain_text");
     cJSON_AddStringToObject(t, "text", cut);
@@ -155,7 +143,7 @@ plain(const char *text, size_t max)
 static size_t
 section_end(const char *s)
 {
-    size_t lim = chars_prefix(s, SECTION_MAX_CHARS);
+    size_t lim = utf8_cut_chars(s, strlen(s), SECTION_MAX_CHARS);
     size_t nl = 0, sp = 0;
 
     if (s[lim] == '\0')
@@ -255,7 +243,7 @@ slack_button_parse(const char *action_id, const char *value, char **command,
     }
     if (strncmp(action_id, ACTION_ASK, strlen(ACTION_ASK)) == 0) {
         cJSON *v = cJSON_Parse(value);
-        const char *c = sj_str(v, "c"), *p = sj_str(v, "p");
+        const char *c = json_string(v, "c"), *p = json_string(v, "p");
         bool ok = c && *c && p;
 
         if (ok) {

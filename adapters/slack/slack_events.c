@@ -37,44 +37,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* ---- JSON paths ---- */
-
-const cJSON *
-sj_get(const cJSON *o, const char *path)
-{
-    char key[64];
-
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        char *end;
-        long idx;
-
-        if (n >= sizeof(key))
-            return NULL;
-        memcpy(key, path, n);
-        key[n] = '\0';
-        idx = strtol(key, &end, 10);
-        if (cJSON_IsArray(o) && *end == '\0' && end != key)
-            o = cJSON_GetArrayItem(o, (int)idx);
-        else if (cJSON_IsObject(o))
-            o = cJSON_GetObjectItemCaseSensitive(o, key);
-        else
-            return NULL;
-        path += n;
-        if (*path == '.')
-            path++;
-    }
-    return o;
-}
-
-const char *
-sj_str(const cJSON *o, const char *path)
-{
-    const cJSON *v = sj_get(o, path);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static const char *
 nonempty(const char *s)
 {
@@ -213,9 +175,9 @@ static void
 on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const char *user = sj_str(ev, "user");
-    const char *channel = sj_str(ev, "channel");
-    const char *ctype = sj_str(ev, "channel_type");
+    const char *user = json_string(ev, "user");
+    const char *channel = json_string(ev, "channel");
+    const char *ctype = json_string(ev, "channel_type");
     struct buf text;
 
     if (!ctype || strcmp(ctype, "im") != 0) {
@@ -229,7 +191,7 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
         if (!l->dm[0])
             snprintf(l->dm, sizeof(l->dm), "%s", channel);
     }
-    text_in(sj_str(ev, "text"), &text);
+    text_in(json_string(ev, "text"), &text);
     struct core_event ce = {
         .kind = CORE_EV_DM,
         .platform = "slack",
@@ -249,9 +211,9 @@ static void
 on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const char *channel = sj_str(ev, "channel");
-    const char *ts = sj_str(ev, "thread_ts");
-    const char *p = sj_str(ev, "text");
+    const char *channel = json_string(ev, "channel");
+    const char *ts = json_string(ev, "thread_ts");
+    const char *p = json_string(ev, "text");
     struct core_result res;
     struct buf text;
     char self[SLACK_ID_MAX + 4];
@@ -262,7 +224,7 @@ on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
         return;
     }
     if (!ts)
-        ts = sj_str(ev, "ts");
+        ts = json_string(ev, "ts");
     /* Drop the leading mention of ourselves: the rest is the command. */
     p = p ? p : "";
     while (*p == ' ')
@@ -280,7 +242,7 @@ on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
         .kind = CORE_EV_MESSAGE,
         .platform = "slack",
         .event_id = event_id,
-        .user_id = sj_str(ev, "user"),
+        .user_id = json_string(ev, "user"),
         .channel_id = place(channel),
         .text = buf_cstr(&text),
     };
@@ -304,12 +266,12 @@ static void
 on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const cJSON *payload = sj_get(j, "payload");
-    const cJSON *ev = sj_get(payload, "event");
-    const cJSON *retry = sj_get(j, "retry_attempt");
-    const char *event_id = nonempty(sj_str(payload, "event_id"));
-    const char *type = sj_str(ev, "type");
-    const char *user = sj_str(ev, "user");
+    const cJSON *payload = json_get(j, "payload");
+    const cJSON *ev = json_get(payload, "event");
+    const cJSON *retry = json_get(j, "retry_attempt");
+    const char *event_id = nonempty(json_string(payload, "event_id"));
+    const char *type = json_string(ev, "type");
+    const char *user = json_string(ev, "user");
 
     ack(s, envelope_id);
     if (!cJSON_IsObject(ev) || !type) {
@@ -327,10 +289,10 @@ on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     if (cJSON_IsNumber(retry) && retry->valueint > 0)
         log_info(SLACK_MOD, "event %s delivered again (retry_attempt %d, "
                  "%s)", event_id, retry->valueint,
-                 sj_str(j, "retry_reason") ? sj_str(j, "retry_reason")
+                 json_string(j, "retry_reason") ? json_string(j, "retry_reason")
                                            : "no reason");
     /* Ourselves, other bots, edits, joins: not people talking to us. */
-    if (sj_str(ev, "bot_id") || sj_str(ev, "subtype") ||
+    if (json_string(ev, "bot_id") || json_string(ev, "subtype") ||
         (user && strcmp(user, sk->self_user) == 0)) {
         log_debug(SLACK_MOD, "event %s: %s from a bot or with a subtype: "
                   "ignored", event_id, type);
@@ -356,15 +318,15 @@ static void
 on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const cJSON *p = sj_get(j, "payload");
-    const char *user = nonempty(sj_str(p, "user_id"));
-    const char *trigger = nonempty(sj_str(p, "trigger_id"));
-    const char *command = sj_str(p, "command");
+    const cJSON *p = json_get(j, "payload");
+    const char *user = nonempty(json_string(p, "user_id"));
+    const char *trigger = nonempty(json_string(p, "trigger_id"));
+    const char *command = json_string(p, "command");
     struct core_result res;
     struct buf text;
     const char *answer = NULL;
 
-    if (!user || !cJSON_IsString(sj_get(p, "text"))) {
+    if (!user || !cJSON_IsString(json_get(p, "text"))) {
         log_warn(SLACK_MOD, "socket %u: slash command %s without %s: "
                  "answered with an error", slack_sock_id(s), envelope_id,
                  user ? "text" : "user_id");
@@ -374,14 +336,14 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     }
     if (command && strcmp(command, "/campaign") != 0)
         log_debug(SLACK_MOD, "slash command %s read as /campaign", command);
-    text_in(sj_str(p, "text"), &text);
+    text_in(json_string(p, "text"), &text);
     struct core_event ce = {
         .kind = CORE_EV_COMMAND,
         .platform = "slack",
         .event_id = trigger ? trigger : envelope_id,
         .user_id = user,
-        .user_name = nonempty(sj_str(p, "user_name")),
-        .channel_id = place(sj_str(p, "channel_id")),
+        .user_name = nonempty(json_string(p, "user_name")),
+        .channel_id = place(json_string(p, "channel_id")),
         .text = buf_cstr(&text),
     };
     enum ch_status st = core_handle_event(sk->env.core, &ce, &res);
@@ -458,25 +420,25 @@ static void
 on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const cJSON *act = sj_get(p, "actions.0");
-    const char *user = nonempty(sj_str(p, "user.id"));
-    const char *trigger = nonempty(sj_str(p, "trigger_id"));
-    const char *channel = nonempty(sj_str(p, "container.channel_id"));
-    const char *msg_ts = nonempty(sj_str(p, "container.message_ts"));
-    const char *action_id = sj_str(act, "action_id");
+    const cJSON *act = json_get(p, "actions.0");
+    const char *user = nonempty(json_string(p, "user.id"));
+    const char *trigger = nonempty(json_string(p, "trigger_id"));
+    const char *channel = nonempty(json_string(p, "container.channel_id"));
+    const char *msg_ts = nonempty(json_string(p, "container.message_ts"));
+    const char *action_id = json_string(act, "action_id");
     char via[SLACK_REF_MAX] = "";
     char *command, *prompt;
 
     ack(s, envelope_id);
     if (!channel)
-        channel = nonempty(sj_str(p, "channel.id"));
+        channel = nonempty(json_string(p, "channel.id"));
     if (!user || !cJSON_IsObject(act)) {
         log_warn(SLACK_MOD, "socket %u: block_actions %s without %s: "
                  "ignored", slack_sock_id(s), envelope_id,
                  user ? "an action" : "a user");
         return;
     }
-    if (!slack_button_parse(action_id, sj_str(act, "value"), &command,
+    if (!slack_button_parse(action_id, json_string(act, "value"), &command,
                             &prompt)) {
         log_info(SLACK_MOD, "button %s pressed by %s is not one of "
                  "chorus's commands: ignored", action_id ? action_id : "?",
@@ -493,13 +455,13 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         cJSON_AddStringToObject(r->args, "trigger_id", trigger ? trigger
                                                                : "");
         cJSON_AddItemToObject(r->args, "view",
-                              slack_modal(sj_str(act, "text.text"), prompt,
+                              slack_modal(json_string(act, "text.text"), prompt,
                                           command, via[0] ? via : NULL,
                                           channel));
         api_submit(sk, r, NULL);
     } else {
         command_event(sk, "button", trigger ? trigger : envelope_id, user,
-                      nonempty(sj_str(p, "user.username")), channel,
+                      nonempty(json_string(p, "user.username")), channel,
                       command, via[0] ? via : NULL);
     }
     free(command);
@@ -511,13 +473,13 @@ static void
 on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 {
     struct slack *sk = slack_sock_owner(s);
-    const char *user = nonempty(sj_str(p, "user.id"));
-    const char *cb = sj_str(p, "view.callback_id");
-    const char *trigger = nonempty(sj_str(p, "trigger_id"));
-    const cJSON *values = sj_get(p, "view.state.values");
+    const char *user = nonempty(json_string(p, "user.id"));
+    const char *cb = json_string(p, "view.callback_id");
+    const char *trigger = nonempty(json_string(p, "trigger_id"));
+    const cJSON *values = json_get(p, "view.state.values");
     const cJSON *blk = cJSON_GetObjectItemCaseSensitive(values,
                                                         SLACK_MODAL_BLOCK);
-    const char *answer = sj_str(cJSON_GetObjectItemCaseSensitive(
+    const char *answer = json_string(cJSON_GetObjectItemCaseSensitive(
                                     blk, SLACK_MODAL_ACTION), "value");
     cJSON *md = NULL;
     const char *command;
@@ -528,9 +490,9 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
                  "chorus's (%s): ignored", cb ? cb : "no callback_id");
         return;
     }
-    md = cJSON_Parse(sj_str(p, "view.private_metadata")
-                         ? sj_str(p, "view.private_metadata") : "");
-    command = nonempty(sj_str(md, "c"));
+    md = cJSON_Parse(json_string(p, "view.private_metadata")
+                         ? json_string(p, "view.private_metadata") : "");
+    command = nonempty(json_string(md, "c"));
     if (!user || !command) {
         ack(s, envelope_id);
         log_warn(SLACK_MOD, "socket %u: view_submission %s without %s: "
@@ -554,8 +516,8 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     ack(s, envelope_id);
     char *line = xasprintf("%s %s", command, answer);
     command_event(sk, "modal", trigger ? trigger : envelope_id, user,
-                  nonempty(sj_str(p, "user.username")), sj_str(md, "ch"),
-                  line, nonempty(sj_str(md, "v")));
+                  nonempty(json_string(p, "user.username")),
+                  json_string(md, "ch"), line, nonempty(json_string(md, "v")));
     free(line);
     cJSON_Delete(md);
 }
@@ -571,8 +533,8 @@ static const struct {
 static void
 on_interactive(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
-    const cJSON *p = sj_get(j, "payload");
-    const char *type = sj_str(p, "type");
+    const cJSON *p = json_get(j, "payload");
+    const char *type = json_string(p, "type");
 
     for (size_t i = 0;
          type && i < sizeof(interaction_table) / sizeof(*interaction_table);
@@ -624,8 +586,8 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
 {
     struct slack *sk = slack_sock_owner(s);
     cJSON *j = cJSON_ParseWithLength(msg, len);
-    const char *type = sj_str(j, "type");
-    const char *eid = nonempty(sj_str(j, "envelope_id"));
+    const char *type = json_string(j, "type");
+    const char *eid = nonempty(json_string(j, "envelope_id"));
 
     if (!cJSON_IsObject(j)) {
         log_warn(SLACK_MOD, "socket %u: a %zu-byte frame that is not a JSON "

@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "backoff.h"
+#include "json.h"
 #include "ratewin.h"
 #include "adapter.h"
 #include "buf.h"
@@ -194,10 +195,6 @@ struct slack *slack_sock_owner(const struct slack_sock *s);
 /* ---- envelopes (slack_events.c) ---- */
 
 void slack_events_frame(struct slack_sock *s, const char *msg, size_t len);
-/* A JSON value by dotted path ("event.user", "actions.0.value"). */
-const cJSON *sj_get(const cJSON *o, const char *path);
-/* Its string, or NULL when absent or not a string. */
-const char  *sj_str(const cJSON *o, const char *path);
 
 /* ---- text and blocks (slack_blocks.c) ---- */
 

@@ -326,7 +326,7 @@ url_done(struct slack *sk, struct api_req *r, const struct api_result *res)
     s->url_req = NULL;
     if (res->outcome == API_CANCELLED)
         return false;
-    url = res->outcome == API_OK ? sj_str(res->body, "url") : NULL;
+    url = res->outcome == API_OK ? json_string(res->body, "url") : NULL;
     if (url && *url) {
         connect_url(s, url);
         return false;
@@ -371,8 +371,8 @@ void
 slack_sock_hello(struct slack_sock *s, const cJSON *j)
 {
     struct slack *sk = s->sk;
-    const cJSON *n = sj_get(j, "num_connections");
-    const cJSON *life = sj_get(j, "debug_info.approximate_connection_time");
+    const cJSON *n = json_get(j, "num_connections");
+    const cJSON *life = json_get(j, "debug_info.approximate_connection_time");
     int64_t now = loop_now_ms(sk->env.loop);
 
     if (s->state != SOCK_CONNECTING) {
@@ -406,7 +406,7 @@ void
 slack_sock_disconnect(struct slack_sock *s, const cJSON *j)
 {
     struct slack *sk = s->sk;
-    const char *reason = sj_str(j, "reason");
+    const char *reason = json_string(j, "reason");
     enum disc_action act = DISC_NEW_FIRST;
     bool known = false;
 

@@ -51,6 +51,7 @@
 #include "settings.h"
 #include "store.h"
 #include "strutil.h"
+#include "utf8.h"
 
 #define FX_STATIC static __attribute__((unused))
 

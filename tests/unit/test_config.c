@@ -501,6 +501,9 @@ test_working_days(void **state)
         { "fri-mon", 0x71 },
         { "wed", 0x04 },
         { "tue-tue,thu", 0x0a },
+        /* One quoted word: blanks around items are allowed there too. */
+        { "\"sat , sun\"", 0x60 },
+        { "SUN-Tue", 0x43 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *text = xasprintf("working_days %s\n", cases[i].value);
@@ -548,32 +551,33 @@ test_invalid_values(void **state)
           "of debug, info, warn, error" },
         { "log_level off", "key \"log_level\": value \"off\" is not one of "
           "debug, info, warn, error" },
-        { "default_timezone Mars/Olympus", "key \"default_timezone\": value "
-          "\"Mars/Olympus\" is not a time zone (an IANA name, e.g. "
-          "Europe/Berlin)" },
-        { "default_timezone ../etc/passwd", "key \"default_timezone\": value "
-          "\"../etc/passwd\" is not a time zone (an IANA name, e.g. "
-          "Europe/Berlin)" },
-        { "working_hours 9-5", "key \"working_hours\": value \"9-5\" is not "
-          "HH:MM-HH:MM (e.g. 09:00-18:00)" },
-        { "working_hours 09:00", "key \"working_hours\": value \"09:00\" is "
-          "not HH:MM-HH:MM (e.g. 09:00-18:00)" },
-        { "working_hours 09:00-24:00", "key \"working_hours\": value "
-          "\"09:00-24:00\" is not HH:MM-HH:MM (e.g. 09:00-18:00)" },
-        { "working_hours 18:00-09:00", "key \"working_hours\": value "
-          "\"18:00-09:00\" does not start before it ends (working hours "
+        { "default_timezone Mars/Olympus", "key \"default_timezone\": "
+          "\"Mars/Olympus\" is not a time zone (use an IANA name such as "
+          "Europe/Berlin, America/New_York or Asia/Kolkata)" },
+        { "default_timezone ../etc/passwd", "key \"default_timezone\": "
+          "\"../etc/passwd\" is not a time zone (use an IANA name such as "
+          "Europe/Berlin, America/New_York or Asia/Kolkata)" },
+        { "working_hours 9-5", "key \"working_hours\": \"9-5\" is not a "
+          "span of hours HH:MM-HH:MM (e.g. 09:00-18:00)" },
+        { "working_hours 09:00", "key \"working_hours\": \"09:00\" is not "
+          "a span of hours HH:MM-HH:MM (e.g. 09:00-18:00)" },
+        { "working_hours 09:00-24:00", "key \"working_hours\": "
+          "\"09:00-24:00\" is not a span of hours HH:MM-HH:MM (e.g. "
+          "09:00-18:00)" },
+        { "working_hours 18:00-09:00", "key \"working_hours\": "
+          "\"18:00-09:00\" does not end after it starts (working hours "
           "cannot cross midnight)" },
-        { "working_hours 09:00-09:00", "key \"working_hours\": value "
-          "\"09:00-09:00\" does not start before it ends (working hours "
+        { "working_hours 09:00-09:00", "key \"working_hours\": "
+          "\"09:00-09:00\" does not end after it starts (working hours "
           "cannot cross midnight)" },
-        { "working_days mon-fry", "key \"working_days\": value \"mon-fry\" "
+        { "working_days mon-fry", "key \"working_days\": \"mon-fry\" "
           "is not a day or a range of days (mon..sun, e.g. mon-fri, "
           "mon,wed,fri, sun-thu)" },
         { "working_days mon fri", "key \"working_days\": values must be "
           "separated by commas (\"mon fri\")" },
-        { "working_days mon,,fri", "key \"working_days\": value \"mon,,fri\" "
+        { "working_days mon,,fri", "key \"working_days\": \"mon,,fri\" "
           "has an empty item in its list" },
-        { "working_days mon,", "key \"working_days\": value \"mon,\" has an "
+        { "working_days mon,", "key \"working_days\": \"mon,\" has an "
           "empty item in its list" },
         { "admin slack:u123", "key \"admin\": value \"slack:u123\" is not a "
           "Slack user id (e.g. slack:U024BE7LH)" },
@@ -616,10 +620,10 @@ test_invalid_values(void **state)
           "4217 currency code (3 capital letters, e.g. USD, EUR)" },
         { "currency EURO", "key \"currency\": value \"EURO\" is not an ISO "
           "4217 currency code (3 capital letters, e.g. USD, EUR)" },
-        { "lead_time 5", "key \"lead_time\": value \"5\" is not a duration "
-          "(e.g. 24h, 90m)" },
-        { "lead_time -1d", "key \"lead_time\": value \"-1d\" is not a "
-          "duration (e.g. 24h, 90m)" },
+        { "lead_time 5", "key \"lead_time\": \"5\" is not a duration "
+          "(e.g. 90m, 24h, 2d or 1d12h)" },
+        { "lead_time -1d", "key \"lead_time\": \"-1d\" is not a "
+          "duration (e.g. 90m, 24h, 2d or 1d12h)" },
         { "revision_limit 0", "key \"revision_limit\": value \"0\" is not a "
           "whole number from 1 to 20" },
         { "revision_limit 21", "key \"revision_limit\": value \"21\" is not "
@@ -628,28 +632,31 @@ test_invalid_values(void **state)
           "not a whole number from 1 to 20" },
         { "revision_limit 3x", "key \"revision_limit\": value \"3x\" is not "
           "a whole number from 1 to 20" },
-        { "approval_latency 0m", "key \"approval_latency\": value \"0m\" is "
+        { "approval_latency 0m", "key \"approval_latency\": \"0m\" is "
           "too short (at least 1m)" },
-        { "nudge_before 48h,4x", "key \"nudge_before\": value \"4x\" is not "
-          "a duration (e.g. 24h, 90m)" },
+        { "approval_latency 59s", "key \"approval_latency\": \"59s\" is "
+          "too short (at least 1m)" },
+        { "nudge_before 48h,4x", "key \"nudge_before\": \"4x\" is not "
+          "a duration (e.g. 90m, 24h, 2d or 1d12h)" },
         { "nudge_before 1h,2h,3h,4h,5h,6h,7h,8h,9h", "key \"nudge_before\": "
-          "at most 8 durations" },
-        { "nudge_before 0m", "key \"nudge_before\": value \"0m\" is too short "
+          "\"1h,2h,3h,4h,5h,6h,7h,8h,9h\" has 9 durations; at most 8 are "
+          "allowed" },
+        { "nudge_before 0m", "key \"nudge_before\": \"0m\" is too short "
           "(at least 1m)" },
         { "nudge_after 24h 48h", "key \"nudge_after\": values must be "
           "separated by commas (\"24h 48h\")" },
         { "nudge_daily_cap 99", "key \"nudge_daily_cap\": value \"99\" is not "
           "a whole number from 1 to 20" },
-        { "approval_guard soon", "key \"approval_guard\": value \"soon\" is "
-          "not a duration (e.g. 24h, 90m)" },
-        { "fix_window 48", "key \"fix_window\": value \"48\" is not a "
-          "duration (e.g. 24h, 90m)" },
-        { "question_target 1x", "key \"question_target\": value \"1x\" is "
-          "not a duration (e.g. 24h, 90m)" },
+        { "approval_guard soon", "key \"approval_guard\": \"soon\" is "
+          "not a duration (e.g. 90m, 24h, 2d or 1d12h)" },
+        { "fix_window 48", "key \"fix_window\": \"48\" is not a "
+          "duration (e.g. 90m, 24h, 2d or 1d12h)" },
+        { "question_target 1x", "key \"question_target\": \"1x\" is "
+          "not a duration (e.g. 90m, 24h, 2d or 1d12h)" },
         { "escalation_ladder 4h,8h,24h", "key \"escalation_ladder\": "
           "expected 4 durations (coordinator, agency, brand, admins), got 3" },
         { "escalation_ladder 4h,8h,24h,24h,1h", "key \"escalation_ladder\": "
-          "at most 4 durations" },
+          "\"4h,8h,24h,24h,1h\" has 5 durations; at most 4 are allowed" },
         { "escalation_repeats 6", "key \"escalation_repeats\": value \"6\" is "
           "not a whole number from 0 to 5" },
         { "escalation_repeats -1", "key \"escalation_repeats\": value \"-1\" "
@@ -713,12 +720,14 @@ test_error_forms_exact(void **state)
     assert_null(cfg);
     assert_int_equal(errs.n, 2);
     assert_string_equal(errs.v[0].text, "chorus.conf:14: key \"nudge_before\""
-                        ": value \"2x\" is not a duration (e.g. 24h, 90m)");
+                        ": \"2x\" is not a duration (e.g. 90m, 24h, 2d or "
+                        "1d12h)");
     assert_string_equal(errs.v[0].file, "chorus.conf");
     assert_int_equal(errs.v[0].line, 14);
     assert_string_equal(errs.v[0].key, "nudge_before");
     assert_string_equal(errs.v[0].message,
-                        "value \"2x\" is not a duration (e.g. 24h, 90m)");
+                        "\"2x\" is not a duration (e.g. 90m, 24h, 2d or "
+                        "1d12h)");
     assert_string_equal(errs.v[1].text, "chorus.conf:22: unknown key "
                         "\"escalation_repets\" (did you mean "
                         "\"escalation_repeats\"?)");
@@ -730,8 +739,9 @@ test_error_forms_exact(void **state)
     FILE *fp = open_memstream(&out, &len);
     config_errors_print(&errs, fp);
     fclose(fp);
-    assert_string_equal(out, "chorus.conf:14: key \"nudge_before\": value "
-                        "\"2x\" is not a duration (e.g. 24h, 90m)\n"
+    assert_string_equal(out, "chorus.conf:14: key \"nudge_before\": "
+                        "\"2x\" is not a duration (e.g. 90m, 24h, 2d or "
+                        "1d12h)\n"
                         "chorus.conf:22: unknown key \"escalation_repets\" "
                         "(did you mean \"escalation_repeats\"?)\n");
     free(out);
@@ -771,8 +781,8 @@ test_many_errors_in_order(void **state)
                   "slack_bot_token xoxb-123\n"
                   "brand \"unterminated\n"
                   "escalation_repeats 2\n",
-                  "2: key \"lead_time\": value \"5x\" is not a duration "
-                  "(e.g. 24h, 90m)",
+                  "2: key \"lead_time\": \"5x\" is not a duration "
+                  "(e.g. 90m, 24h, 2d or 1d12h)",
                   "4: unknown key \"standup_window\"",
                   "5: key \"revision_limit\": value \"99\" is not a whole "
                   "number from 1 to 20",
@@ -837,8 +847,8 @@ test_duplicates(void **state)
                   "7: key \"database\": given twice (first on line 5)");
     /* An invalid first value still counts as given. */
     EXPECT_ERRORS("lead_time x\nlead_time 2d\n",
-                  "1: key \"lead_time\": value \"x\" is not a duration "
-                  "(e.g. 24h, 90m)",
+                  "1: key \"lead_time\": \"x\" is not a duration "
+                  "(e.g. 90m, 24h, 2d or 1d12h)",
                   "2: key \"lead_time\": given twice (first on line 1)");
     /* Repeatable directives, but with unique names inside. */
     EXPECT_ERRORS("brand Acme\n"

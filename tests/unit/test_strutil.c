@@ -1,5 +1,5 @@
-/* test_strutil: suggestions, UTF-8 checks, display-name cleaning, and the
- * arena every string of a unit of work lives in. */
+/* test_strutil: suggestions, display-name cleaning, and the arena every
+ * string of a unit of work lives in (UTF-8: test_utf8). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,19 +25,6 @@ distance_and_suggestions(void **state)
     assert_string_equal(str_suggest("aprove", words, 4), "approve");
     assert_string_equal(str_suggest("adit", words, 4), "audit");
     assert_null(str_suggest("zzzzzz", words, 4));
-}
-
-static void
-utf8_validation(void **state)
-{
-    (void)state;
-    assert_int_equal(utf8_invalid_at("caf\xc3\xa9", 5), -1);
-    assert_int_equal(utf8_invalid_at("ok \xff", 4), 3);
-    assert_int_equal(utf8_invalid_at("\xc0\xaf", 2), 0);          /* overlong */
-    assert_int_equal(utf8_invalid_at("x\xed\xa0\x80", 4), 1);     /* surrogate */
-    assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
-    assert_int_equal(utf8_invalid_at("ab\xe2\x82", 4), 2);        /* truncated */
-    assert_int_equal(utf8_length("caf\xc3\xa9"), 4);
 }
 
 static void
@@ -94,7 +81,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(distance_and_suggestions),
-        cmocka_unit_test(utf8_validation),
         cmocka_unit_test(clean_names),
         cmocka_unit_test(arena_reuse),
     };
