@@ -29,7 +29,7 @@
 #include "holidays.h"
 #include "model.h"
 #include "perm.h"
-#include "strutil.h"
+#include "str.h"
 #include "utf8.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -628,7 +628,7 @@ parse_role(const char *s, unsigned *role)
     else if (strcasecmp(s, "anyone") == 0)
         *role = ROLE_ANYONE;
     else
-        return role_parse(s, role);
+        return model_role_parse(s, role);
     return true;
 }
 
@@ -638,11 +638,11 @@ apply_permit(struct parse *p, struct config *c, const struct value *v)
     enum action act;
     const char *name = v->argv[0];
 
-    if (!action_parse(name, &act)) {
+    if (!perm_action_parse(name, &act)) {
         const char *names[ACT_COUNT];
         struct buf all = BUF_INIT;
         for (int i = 0; i < ACT_COUNT; i++) {
-            names[i] = action_name((enum action)i);
+            names[i] = perm_action_name((enum action)i);
             buf_printf(&all, "%s%s", i ? ", " : "", names[i]);
         }
         const char *near = str_suggest(name, names, ACT_COUNT);
@@ -837,7 +837,7 @@ static const struct directive table[] = {
                 "brand, admin, anyone.",
     },
     {
-        .name = "review_mode", .type = V_CHOICE, .choices = review_mode_names,
+        .name = "review_mode", .type = V_CHOICE, .choices = model_review_modes,
         .apply = apply_review_mode,
         .args = "two_stage|brand_only", .def = "two_stage",
         .reloadable = true,

@@ -51,7 +51,7 @@ main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("chorus %s\n", chorus_version);
+        printf("chorus %s\n", version_string);
         return 0;
     }
     if (!strcmp(cmd, "help-config")) {

@@ -38,7 +38,7 @@ at_local(const char *zone, int y, int m, int d, int minute)
 static int64_t
 step(struct ctx *c, const struct person *p, int64_t t, const char **why)
 {
-    const char *zone = person_zone(c, p);
+    const char *zone = ctx_person_zone(c, p);
     struct hours h = hours_of(c, p);
     struct local_time lt;
     if (tz_to_local(zone, t, &lt) != CH_OK) {
@@ -94,7 +94,7 @@ int64_t
 avail_add(struct ctx *c, const struct person *p, int64_t start,
           int64_t working)
 {
-    const char *zone = person_zone(c, p);
+    const char *zone = ctx_person_zone(c, p);
     struct hours h = hours_of(c, p);
     int64_t t = avail_next(c, p, start);
     for (int i = 0; i < MAX_STEPS && working > 0; i++) {
@@ -118,7 +118,7 @@ avail_add(struct ctx *c, const struct person *p, int64_t start,
 int64_t
 avail_day_end(struct ctx *c, const struct person *p, int64_t t)
 {
-    const char *zone = person_zone(c, p);
+    const char *zone = ctx_person_zone(c, p);
     struct hours h = hours_of(c, p);
     struct local_time lt;
     if (tz_to_local(zone, t, &lt) != CH_OK || !(h.days & (1u << lt.wday)))
@@ -131,7 +131,7 @@ const char *
 avail_local_day(struct ctx *c, const struct person *p, int64_t t)
 {
     struct local_time lt;
-    if (tz_to_local(person_zone(c, p), t, &lt) != CH_OK)
+    if (tz_to_local(ctx_person_zone(c, p), t, &lt) != CH_OK)
         return "?";
     return arena_printf(c->a, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
 }

@@ -5,22 +5,16 @@
 #include "when.h"
 
 const char *
-deliv_ref(struct ctx *c, const struct deliverable *d)
+campaign_deliv_ref(struct ctx *c, const struct deliverable *d)
 {
     return arena_printf(c->a, "%s#%d", d->slug, d->number);
-}
-
-enum ch_status
-brief_current(struct ctx *c, const struct campaign *cp, struct brief *b)
-{
-    return store_brief_get(c->st, c->a, cp->id, cp->brief_version, b);
 }
 
 /* A time for a reader, or a marker each platform renders (channels). */
 static const char *
 when_for(struct ctx *c, const struct person *reader, int64_t t)
 {
-    return reader ? time_for(c, reader, t) : mark_time(c, t);
+    return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
 }
 
 static const char *
@@ -33,7 +27,7 @@ state_words(const struct deliverable *d)
     case DELIV_CHANGES_REQUESTED:
         return "changes requested";
     default:
-        return deliverable_state_names[d->state];
+        return model_deliverable_states[d->state];
     }
 }
 
@@ -62,7 +56,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         buf_printf(out, " — %s", cp->title);
     buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
                cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
-               campaign_state_names[cp->state]);
+               model_campaign_states[cp->state]);
     if (cp->need)
         buf_printf(out, " · %d of %d needed pieces on track", tracking,
                    cp->need);
@@ -70,7 +64,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
     if (cp->starts_at != INT64_MIN || cp->ends_at != INT64_MIN) {
         char from[40] = "…", to[40] = "…";
-        const char *zone = reader ? person_zone(c, reader) : "UTC";
+        const char *zone = reader ? ctx_person_zone(c, reader) : "UTC";
         if (cp->starts_at != INT64_MIN)
             when_format(cp->starts_at, zone, WHEN_DATE, from, sizeof(from));
         if (cp->ends_at != INT64_MIN)
@@ -85,7 +79,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
     for (size_t i = 0; i < np; i++)
         if (ps[i].role != ROLE_CREATOR)
             buf_printf(&team, "%s%s (%s)", team.len ? ", " : "",
-                       mark_person(c, ps[i].person_id), role_name(ps[i].role));
+                       ctx_mark_person(c, ps[i].person_id), model_role_name(ps[i].role));
     if (team.len)
         buf_printf(out, "\nTeam: %s", buf_cstr(&team));
     buf_free(&team);
@@ -93,7 +87,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
     for (size_t i = 0; i < np; i++) {
         if (ps[i].role != ROLE_CREATOR)
             continue;
-        buf_printf(out, "\n%s (creator%s%s)", mark_person(c, ps[i].person_id),
+        buf_printf(out, "\n%s (creator%s%s)", ctx_mark_person(c, ps[i].person_id),
                    ps[i].tier ? ", " : "", ps[i].tier ? ps[i].tier : "");
         bool any = false;
         for (size_t j = 0; j < nd; j++) {
@@ -139,10 +133,10 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
             struct deliverable d;
             if (store_deliverable_by_id(c->st, c->a, es[i].deliverable_id, &d) ==
                 CH_OK)
-                subject = deliv_ref(c, &d);
+                subject = campaign_deliv_ref(c, &d);
         }
         buf_printf(out, "\n  E%lld %s · %s · %s", (long long)es[i].id,
-                   subject, escalation_state_names[es[i].state],
+                   subject, model_escalation_states[es[i].state],
                    es[i].reason);
     }
 }
@@ -163,38 +157,8 @@ campaign_refresh_status(struct ctx *c, const struct campaign *cp)
         struct buf text = BUF_INIT;
         buf_adds(&text, "Status: ");
         campaign_status_text(c, &fresh, NULL, &text);
-        queue_update(c, platform, ch.status_msg,
+        ctx_queue_update(c, platform, ch.status_msg,
                      arena_strdup(c->a, buf_cstr(&text)));
         buf_free(&text);
-    }
-}
-
-void
-brief_render(struct ctx *c, const struct campaign *cp, const struct brief *b,
-             struct buf *out)
-{
-    (void)c;
-    buf_printf(out, "Brief for %s, version %d", cp->slug, b->version);
-    if (cp->kicked_off_at != INT64_MIN)
-        buf_adds(out, " (locked since kickoff: changes need the brand)");
-    else
-        buf_adds(out, " (draft: coordinators may edit until kickoff)");
-    for (int i = 0; i < BRIEF_NFIELDS; i++) {
-        const char *v = b->field[i];
-        if (!brief_fields[i].is_list) {
-            buf_printf(out, "\n%s: %s", brief_fields[i].label,
-                       v && *v ? v : "—");
-            continue;
-        }
-        buf_printf(out, "\n%s:", brief_fields[i].label);
-        if (!v || !*v) {
-            buf_adds(out, " —");
-            continue;
-        }
-        for (const char *p = v; *p;) {
-            size_t n = strcspn(p, "\n");
-            buf_printf(out, "\n  • %.*s", (int)n, p);
-            p += n + (p[n] == '\n');
-        }
     }
 }

@@ -28,7 +28,7 @@ check_handler(struct ctx *c, const struct escalation *e,
         allowed |= escalation_level_role(l);
     allowed |= c->set->perms.roles[ACT_HANDLE_ESCALATION];
     char who[128];
-    role_describe(allowed, who, sizeof(who));
+    model_role_describe(allowed, who, sizeof(who));
     return ch_fail(&c->err, CH_DENIED,
                    "E%lld is with %s of %s: to %s it you need the role %s",
                    (long long)e->id, escalation_level_name(e->level), cp->slug,
@@ -38,9 +38,9 @@ check_handler(struct ctx *c, const struct escalation *e,
 enum ch_status
 cmd_escalate(struct ctx *c)
 {
-    const struct arg *subject = arg_get(c, "ref|slug");
+    const struct arg *subject = command_arg(c, "ref|slug");
     const struct campaign *cp = subject->campaign;
-    const char *reason = arg_text(c, "reason");
+    const char *reason = command_arg_text(c, "reason");
     if (cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is closed", cp->slug);
     struct escalation e = {
@@ -58,24 +58,24 @@ cmd_escalate(struct ctx *c)
     const char *what = escalation_subject(c, &e, cp);
     char esc_id[24];
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e.id);
-    audit(c, cp->id, esc_id, "escalation.open", "on %s: %s", what, reason);
+    ctx_audit(c, cp->id, esc_id, "escalation.open", "on %s: %s", what, reason);
     if (subject->deliv)
-        audit(c, cp->id, what, "escalation.open", "%s: %s", esc_id, reason);
+        ctx_audit(c, cp->id, what, "escalation.open", "%s: %s", esc_id, reason);
     escalation_notify_level(c, &e, cp, "");
     escalation_schedule(c, &e);
-    post(c, cp->id, NULL, "%s opened %s on %s: %s. It is with %s.",
-         mark_person(c, c->caller.id), esc_id, what, reason,
+    ctx_post(c, cp->id, NULL, "%s opened %s on %s: %s. It is with %s.",
+         ctx_mark_person(c, c->caller.id), esc_id, what, reason,
          escalation_level_name(0));
     campaign_refresh_status(c, cp);
-    reply(c, "Opened %s on %s; %s were told.", esc_id, what,
+    ctx_reply(c, "Opened %s on %s; %s were told.", esc_id, what,
           escalation_level_name(0));
     return CH_OK;
 }
 
 enum ch_status
-cmd_ack(struct ctx *c)
+cmd_escalate_ack(struct ctx *c)
 {
-    const struct arg *ea = arg_get(c, "escalation");
+    const struct arg *ea = command_arg(c, "escalation");
     struct escalation *e = ea->esc;
     const struct campaign *cp = ea->campaign;
     enum ch_status s = check_handler(c, e, cp, "acknowledge");
@@ -91,7 +91,7 @@ cmd_ack(struct ctx *c)
                        "E%lld was already acknowledged%s%s", (long long)e->id,
                        known ? " by " : "", known ? by.name : "");
     }
-    const char *note = arg_text(c, "note");
+    const char *note = command_arg_text(c, "note");
     s = store_escalation_ack(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not acknowledge E%lld",
@@ -99,25 +99,25 @@ cmd_ack(struct ctx *c)
     escalation_unschedule(c, e->id);
     char esc_id[24];
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e->id);
-    audit(c, cp->id, esc_id, "escalation.ack", "at level %d (%s)%s%s",
+    ctx_audit(c, cp->id, esc_id, "escalation.ack", "at level %d (%s)%s%s",
           e->level, escalation_level_name(e->level), note ? ": " : "",
           note ? note : "");
     const char *with = note ? arena_printf(c->a, ": %s", note) : "";
     if (e->opened_by && e->opened_by != c->caller.id)
-        dm(c, e->opened_by, NULL, "%s acknowledged %s%s",
-           mark_person(c, c->caller.id), esc_id, with);
-    post(c, cp->id, NULL, "%s acknowledged %s%s", mark_person(c, c->caller.id),
+        ctx_dm(c, e->opened_by, NULL, "%s acknowledged %s%s",
+           ctx_mark_person(c, c->caller.id), esc_id, with);
+    ctx_post(c, cp->id, NULL, "%s acknowledged %s%s", ctx_mark_person(c, c->caller.id),
          esc_id, with);
     campaign_refresh_status(c, cp);
-    reply(c, "Acknowledged %s; it stops climbing. Close it with resolve %s "
+    ctx_reply(c, "Acknowledged %s; it stops climbing. Close it with resolve %s "
           "<note>.", esc_id, esc_id);
     return CH_OK;
 }
 
 enum ch_status
-cmd_resolve(struct ctx *c)
+cmd_escalate_resolve(struct ctx *c)
 {
-    const struct arg *ea = arg_get(c, "escalation");
+    const struct arg *ea = command_arg(c, "escalation");
     struct escalation *e = ea->esc;
     const struct campaign *cp = ea->campaign;
     enum ch_status s = check_handler(c, e, cp, "resolve");
@@ -126,7 +126,7 @@ cmd_resolve(struct ctx *c)
     if (e->state == ESC_RESOLVED)
         return ch_fail(&c->err, CH_CONFLICT, "E%lld is already resolved: %s",
                        (long long)e->id, e->resolution ? e->resolution : "");
-    const char *note = arg_text(c, "note");
+    const char *note = command_arg_text(c, "note");
     s = store_escalation_resolve(c->st, e->id, c->caller.id, note, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not resolve E%lld",
@@ -134,13 +134,13 @@ cmd_resolve(struct ctx *c)
     escalation_unschedule(c, e->id);
     char esc_id[24];
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e->id);
-    audit(c, cp->id, esc_id, "escalation.resolve", "%s", note);
+    ctx_audit(c, cp->id, esc_id, "escalation.resolve", "%s", note);
     if (e->opened_by && e->opened_by != c->caller.id)
-        dm(c, e->opened_by, NULL, "%s resolved %s: %s",
-           mark_person(c, c->caller.id), esc_id, note);
-    post(c, cp->id, NULL, "%s resolved %s: %s", mark_person(c, c->caller.id),
+        ctx_dm(c, e->opened_by, NULL, "%s resolved %s: %s",
+           ctx_mark_person(c, c->caller.id), esc_id, note);
+    ctx_post(c, cp->id, NULL, "%s resolved %s: %s", ctx_mark_person(c, c->caller.id),
          esc_id, note);
     campaign_refresh_status(c, cp);
-    reply(c, "Resolved %s.", esc_id);
+    ctx_reply(c, "Resolved %s.", esc_id);
     return CH_OK;
 }

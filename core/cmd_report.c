@@ -23,9 +23,9 @@ need_view(struct ctx *c, const struct campaign *cp)
 }
 
 enum ch_status
-cmd_status(struct ctx *c)
+cmd_report_status(struct ctx *c)
 {
-    const struct arg *sa = arg_get(c, "slug");
+    const struct arg *sa = command_arg(c, "slug");
     const struct campaign *cp = sa ? sa->campaign
                                    : c->in_channel ? &c->here : NULL;
     if (cp) {
@@ -40,10 +40,10 @@ cmd_status(struct ctx *c)
     store_campaign_list_for(c->st, c->a, c->caller_admin ? 0 : c->caller.id, &list,
                       &n);
     if (n == 0) {
-        reply(c, "You are not part of any campaign yet.");
+        ctx_reply(c, "You are not part of any campaign yet.");
         return CH_OK;
     }
-    reply(c, "%s campaigns (status <slug> for details):",
+    ctx_reply(c, "%s campaigns (status <slug> for details):",
           c->caller_admin ? "All" : "Your");
     for (size_t i = 0; i < n; i++) {
         struct deliverable *ds;
@@ -51,15 +51,15 @@ cmd_status(struct ctx *c)
         store_deliverable_list(c->st, c->a, list[i].id, 0, &ds, &nd);
         size_t open = 0, done = 0;
         for (size_t j = 0; j < nd; j++) {
-            open += deliverable_state_open(ds[j].state);
+            open += model_deliverable_open(ds[j].state);
             done += ds[j].state == DELIV_APPROVED ||
                     ds[j].state == DELIV_PUBLISHED;
         }
         struct escalation *es;
         size_t ne;
         store_escalation_list_open(c->st, c->a, list[i].id, &es, &ne);
-        reply(c, "  %s (%s) · %s · %zu open, %zu approved%s%s", list[i].slug,
-              list[i].brand, campaign_state_names[list[i].state], open, done,
+        ctx_reply(c, "  %s (%s) · %s · %zu open, %zu approved%s%s", list[i].slug,
+              list[i].brand, model_campaign_states[list[i].state], open, done,
               ne ? " · open escalations: " : "",
               ne ? arena_printf(c->a, "%zu", ne) : "");
     }
@@ -67,13 +67,13 @@ cmd_status(struct ctx *c)
 }
 
 enum ch_status
-cmd_audit(struct ctx *c)
+cmd_report_audit(struct ctx *c)
 {
-    const struct arg *a = arg_get(c, "slug|ref|E<N>");
+    const struct arg *a = command_arg(c, "slug|ref|E<N>");
     const struct campaign *cp = a->campaign;
     const char *subject = NULL;
     if (a->deliv)
-        subject = deliv_ref(c, a->deliv);
+        subject = campaign_deliv_ref(c, a->deliv);
     else if (a->esc)
         subject = arena_printf(c->a, "E%lld", (long long)a->esc->id);
     struct audit_line *lines;
@@ -82,14 +82,14 @@ cmd_audit(struct ctx *c)
     if (store_audit_list(c->st, c->a, cp->id, subject, AUDIT_LINES, &lines, &n,
                        &total) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "cannot read the audit log");
-    reply(c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,
+    ctx_reply(c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,
           (long long)total, total == 1 ? "" : "s",
           total > AUDIT_LINES ? arena_printf(c->a, ", last %d shown",
                                              AUDIT_LINES) : "");
     for (size_t i = 0; i < n; i++) {
         char when[64];
         when_format(lines[i].at, c->caller_zone, WHEN_ISO, when, sizeof(when));
-        reply(c, "  %s  %s  %s%s%s  %s", when, lines[i].actor, lines[i].action,
+        ctx_reply(c, "  %s  %s  %s%s%s  %s", when, lines[i].actor, lines[i].action,
               subject || !lines[i].subject ? "" : " ",
               subject || !lines[i].subject ? "" : lines[i].subject,
               lines[i].detail ? lines[i].detail : "");
@@ -98,8 +98,8 @@ cmd_audit(struct ctx *c)
 }
 
 enum ch_status
-cmd_help(struct ctx *c)
+cmd_report_help(struct ctx *c)
 {
-    command_help(c, arg_text(c, "command"));
+    command_help(c, command_arg_text(c, "command"));
     return CH_OK;
 }

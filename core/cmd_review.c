@@ -23,14 +23,14 @@ struct review_target {
 static enum ch_status
 load_target(struct ctx *c, const char *verb, struct review_target *t)
 {
-    const struct arg *ra = arg_get(c, "ref");
+    const struct arg *ra = command_arg(c, "ref");
     t->d = *ra->deliv;
     t->cp = ra->campaign;
-    t->ref = deliv_ref(c, &t->d);
+    t->ref = campaign_deliv_ref(c, &t->d);
     if (t->d.state != DELIV_SUBMITTED)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s has no submission waiting for review (it is %s)",
-                       t->ref, deliverable_state_names[t->d.state]);
+                       t->ref, model_deliverable_states[t->d.state]);
     if (store_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
                               &t->round, NULL, NULL) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);
@@ -71,7 +71,7 @@ record(struct ctx *c, const struct review_target *t, const char *decision,
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the review of %s",
                        t->ref);
-    plan_deliverable(c, &t->d);
+    nudge_plan_deliverable(c, &t->d);
     return CH_OK;
 }
 
@@ -84,38 +84,38 @@ brand_buttons(struct ctx *c, const char *ref)
         { .label = "Request changes", .prompt = "What needs to change?",
           .command = arena_printf(c->a, "changes %s", ref) },
     };
-    return buttons_encode(c, b, 2);
+    return ctx_buttons_encode(c, b, 2);
 }
 
 enum ch_status
-cmd_approve(struct ctx *c)
+cmd_review_approve(struct ctx *c)
 {
     struct review_target t;
     enum ch_status s = load_target(c, "approve", &t);
     if (s != CH_OK)
         return s;
-    const char *note = arg_text(c, "note");
+    const char *note = command_arg_text(c, "note");
     const char *with = note ? arena_printf(c->a, ": %s", note) : "";
     if (!t.as_brand) {
         /* Stage one passed: on to the brand. */
         t.d.stage = STAGE_BRAND;
         if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
             return s;
-        audit(c, t.d.campaign_id, t.ref, "review.approve",
+        ctx_audit(c, t.d.campaign_id, t.ref, "review.approve",
               "round %d passed review%s", t.round, with);
-        dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
+        ctx_dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
                  brand_buttons(c, t.ref),
                  "%s \"%s\" passed review by %s and needs your final "
-                 "approval%s", t.ref, t.d.title, mark_person(c, c->caller.id),
+                 "approval%s", t.ref, t.d.title, ctx_mark_person(c, c->caller.id),
                  with);
-        dm(c, t.d.creator_id, NULL,
+        ctx_dm(c, t.d.creator_id, NULL,
            "%s passed review by %s and went to the brand for final "
-           "approval%s", t.ref, mark_person(c, c->caller.id), with);
-        post(c, t.d.campaign_id, NULL,
+           "approval%s", t.ref, ctx_mark_person(c, c->caller.id), with);
+        ctx_post(c, t.d.campaign_id, NULL,
              "%s passed review (%s); waiting for the brand's final approval.",
-             t.ref, mark_person(c, c->caller.id));
+             t.ref, ctx_mark_person(c, c->caller.id));
         campaign_refresh_status(c, t.cp);
-        reply(c, "%s passed review and went to the brand for final approval.",
+        ctx_reply(c, "%s passed review and went to the brand for final approval.",
               t.ref);
         return CH_OK;
     }
@@ -124,16 +124,16 @@ cmd_approve(struct ctx *c)
     t.d.stage = STAGE_NONE;
     if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
         return s;
-    audit(c, t.d.campaign_id, t.ref, "review.final_approve",
+    ctx_audit(c, t.d.campaign_id, t.ref, "review.final_approve",
           "round %d approved by the brand%s%s", t.round,
           skipped ? " (before coordinator review)" : "", with);
-    dm(c, t.d.creator_id, NULL,
+    ctx_dm(c, t.d.creator_id, NULL,
        "%s \"%s\" is approved by %s. Publish it as planned%s", t.ref,
-       t.d.title, mark_person(c, c->caller.id), with);
-    post(c, t.d.campaign_id, NULL, "%s is approved by the brand (%s).",
-         t.ref, mark_person(c, c->caller.id));
+       t.d.title, ctx_mark_person(c, c->caller.id), with);
+    ctx_post(c, t.d.campaign_id, NULL, "%s is approved by the brand (%s).",
+         t.ref, ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
-    reply(c, "%s is approved (final).%s", t.ref,
+    ctx_reply(c, "%s is approved (final).%s", t.ref,
           skipped ? " It skipped coordinator review." : "");
     return CH_OK;
 }
@@ -155,23 +155,23 @@ rubric_words(struct ctx *c, unsigned failed)
 }
 
 enum ch_status
-cmd_changes(struct ctx *c)
+cmd_review_changes(struct ctx *c)
 {
     struct review_target t;
     enum ch_status s = load_target(c, "request changes to", &t);
     if (s != CH_OK)
         return s;
-    const char *reason = arg_text(c, "reason");
-    const struct arg *fail = arg_get(c, "fail");
+    const char *reason = command_arg_text(c, "reason");
+    const struct arg *fail = command_arg(c, "fail");
     unsigned failed = fail ? (unsigned)fail->num : 0;
     t.d.state = DELIV_CHANGES_REQUESTED;
     t.d.stage = STAGE_NONE;
     t.d.rounds++;
     if ((s = record(c, &t, "changes", failed, reason)) != CH_OK)
         return s;
-    plan_fix_window(c, &t.d);
+    nudge_plan_fix_window(c, &t.d);
     struct schedule sched;
-    schedule_for(c, t.d.campaign_id, &sched);
+    nudge_schedule_for(c, t.d.campaign_id, &sched);
     struct person creator;
     store_people_get(c->st, c->a, t.d.creator_id, &creator);
     size_t rl = strlen(reason);
@@ -179,48 +179,48 @@ cmd_changes(struct ctx *c)
     const char *failing = failed ? arena_printf(c->a, "%s Failed: %s.", stop,
                                                 rubric_words(c, failed))
                                  : stop;
-    audit(c, t.d.campaign_id, t.ref, "review.changes",
+    ctx_audit(c, t.d.campaign_id, t.ref, "review.changes",
           "round %d, revision %d: %s%s", t.round, t.d.rounds, reason, failing);
-    dm(c, t.d.creator_id, NULL,
+    ctx_dm(c, t.d.creator_id, NULL,
        "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit by "
-       "%s with: submit %s <link>", mark_person(c, c->caller.id), t.ref,
+       "%s with: submit %s <link>", ctx_mark_person(c, c->caller.id), t.ref,
        t.d.title, t.d.rounds, reason, failing,
-       time_for(c, &creator, c->now + sched.fix), t.ref);
-    post(c, t.d.campaign_id, NULL, "%s: changes requested by %s (revision %d).",
-         t.ref, mark_person(c, c->caller.id), t.d.rounds);
+       ctx_time_for(c, &creator, c->now + sched.fix), t.ref);
+    ctx_post(c, t.d.campaign_id, NULL, "%s: changes requested by %s (revision %d).",
+         t.ref, ctx_mark_person(c, c->caller.id), t.d.rounds);
     if (t.d.rounds > c->set->revision_limit)
-        dm_roles(c, t.d.campaign_id, ROLE_COORDINATOR, 0, NULL,
+        ctx_dm_roles(c, t.d.campaign_id, ROLE_COORDINATOR, 0, NULL,
                  "%s is at revision %d (limit %d): the brief of %s is "
                  "probably unclear on this point. Latest reason: %s", t.ref,
                  t.d.rounds, c->set->revision_limit, t.cp->slug, reason);
     campaign_refresh_status(c, t.cp);
-    reply(c, "Changes requested on %s (revision %d); %s was told.", t.ref,
-          t.d.rounds, mark_person(c, t.d.creator_id));
+    ctx_reply(c, "Changes requested on %s (revision %d); %s was told.", t.ref,
+          t.d.rounds, ctx_mark_person(c, t.d.creator_id));
     return CH_OK;
 }
 
 enum ch_status
-cmd_reject(struct ctx *c)
+cmd_review_reject(struct ctx *c)
 {
     struct review_target t;
     enum ch_status s = load_target(c, "reject", &t);
     if (s != CH_OK)
         return s;
-    const char *reason = arg_text(c, "reason");
-    const struct arg *fail = arg_get(c, "fail");
+    const char *reason = command_arg_text(c, "reason");
+    const struct arg *fail = command_arg(c, "fail");
     t.d.state = DELIV_REJECTED;
     t.d.stage = STAGE_NONE;
     if ((s = record(c, &t, "reject", fail ? (unsigned)fail->num : 7,
                     reason)) != CH_OK)
         return s;
-    audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s", t.round,
+    ctx_audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s", t.round,
           reason);
-    dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s",
-       mark_person(c, c->caller.id), t.ref, t.d.title, reason);
-    post(c, t.d.campaign_id, NULL, "%s was rejected by %s.", t.ref,
-         mark_person(c, c->caller.id));
+    ctx_dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s",
+       ctx_mark_person(c, c->caller.id), t.ref, t.d.title, reason);
+    ctx_post(c, t.d.campaign_id, NULL, "%s was rejected by %s.", t.ref,
+         ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
-    reply(c, "Rejected %s.", t.ref);
+    ctx_reply(c, "Rejected %s.", t.ref);
     /* A lost piece: say who could cover it (spec §1, creator tiers). */
     struct participant *ps;
     size_t n;
@@ -230,9 +230,9 @@ cmd_reject(struct ctx *c)
         if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&
             ps[i].person_id != t.d.creator_id)
             buf_printf(&flex, "%s%s", flex.len ? ", " : "",
-                       mark_person(c, ps[i].person_id));
+                       ctx_mark_person(c, ps[i].person_id));
     if (flex.len)
-        reply(c, "Flex creators who could cover it: %s.", buf_cstr(&flex));
+        ctx_reply(c, "Flex creators who could cover it: %s.", buf_cstr(&flex));
     buf_free(&flex);
     return CH_OK;
 }

@@ -1,4 +1,4 @@
-/* deliverable (add, move, cancel) and submit. */
+/* deliverable (add, move, cancel), submit and published. */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,16 +23,16 @@ duration_text(struct ctx *c, int64_t ms)
 }
 
 enum ch_status
-cmd_deliverable_new(struct ctx *c)
+cmd_work_new(struct ctx *c)
 {
-    const struct campaign *cp = arg_get(c, "slug")->campaign;
-    struct person *creator = arg_get(c, "creator")->person;
-    const struct arg *draft = arg_get(c, "draft");
-    const struct arg *publish = arg_get(c, "publish");
-    const struct arg *fee = arg_get(c, "fee");
+    const struct campaign *cp = command_arg(c, "slug")->campaign;
+    struct person *creator = command_arg(c, "creator")->person;
+    const struct arg *draft = command_arg(c, "draft");
+    const struct arg *publish = command_arg(c, "publish");
+    const struct arg *fee = command_arg(c, "fee");
     if (cp->state == CAMPAIGN_WRAPPED || cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: no new deliverables",
-                       cp->slug, campaign_state_names[cp->state]);
+                       cp->slug, model_campaign_states[cp->state]);
     if (store_participant_role_in(c->st, cp->id, creator->id, NULL, c->a) != ROLE_CREATOR)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s is not a creator in %s: add them first (add %s "
@@ -41,15 +41,15 @@ cmd_deliverable_new(struct ctx *c)
     if (publish->num <= draft->num)
         return ch_fail(&c->err, CH_INVALID,
                        "publish: must be after the draft is due (draft %s, "
-                       "publish %s)", time_for_caller(c, draft->num),
-                       time_for_caller(c, publish->num));
+                       "publish %s)", ctx_time_for_caller(c, draft->num),
+                       ctx_time_for_caller(c, publish->num));
 
     struct deliverable d = {
         .campaign_id = cp->id,
         .slug = cp->slug,
         .creator_id = creator->id,
-        .title = (char *)arg_text(c, "title"),
-        .platform = (char *)arg_text(c, "on"),
+        .title = (char *)command_arg_text(c, "title"),
+        .platform = (char *)command_arg_text(c, "on"),
         .draft_due = draft->num,
         .publish_at = publish->num,
         .fee_cents = fee ? fee->num : INT64_MIN,
@@ -59,42 +59,42 @@ cmd_deliverable_new(struct ctx *c)
     enum ch_status s = store_deliverable_insert(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add the deliverable");
-    const char *ref = deliv_ref(c, &d);
-    audit(c, cp->id, ref, "deliverable.add",
+    const char *ref = campaign_deliv_ref(c, &d);
+    ctx_audit(c, cp->id, ref, "deliverable.add",
           "\"%s\" for %s%s%s, draft %s, publish %s%s%s", d.title,
           creator->name, d.platform ? " on " : "",
-          d.platform ? d.platform : "", time_for(c, NULL, d.draft_due),
-          time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
+          d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
+          ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
           fee ? money(c, d.fee_cents, d.currency) : "");
 
-    reply(c, "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s.", ref,
-          d.title, mark_person(c, creator->id), d.platform ? " on " : "",
-          d.platform ? d.platform : "", time_for_caller(c, d.draft_due),
-          time_for_caller(c, d.publish_at), fee ? ", fee " : "",
+    ctx_reply(c, "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s.", ref,
+          d.title, ctx_mark_person(c, creator->id), d.platform ? " on " : "",
+          d.platform ? d.platform : "", ctx_time_for_caller(c, d.draft_due),
+          ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
           fee ? money(c, d.fee_cents, d.currency) : "");
     struct schedule sched;
-    schedule_for(c, cp->id, &sched);
+    nudge_schedule_for(c, cp->id, &sched);
     int64_t lead = d.draft_due - c->now;
     if (lead < sched.lead)
-        reply(c, "Warning: the draft is due in %s, less than the %s lead time "
+        ctx_reply(c, "Warning: the draft is due in %s, less than the %s lead time "
               "(rushed briefs make rushed content).", duration_text(c, lead),
               duration_text(c, sched.lead));
     if (cp->ends_at != INT64_MIN && d.publish_at > cp->ends_at)
-        reply(c, "Warning: it publishes after the campaign ends (%s).",
-              time_for_caller(c, cp->ends_at));
+        ctx_reply(c, "Warning: it publishes after the campaign ends (%s).",
+              ctx_time_for_caller(c, cp->ends_at));
     if (cp->starts_at != INT64_MIN && d.publish_at < cp->starts_at)
-        reply(c, "Warning: it publishes before the campaign starts (%s).",
-              time_for_caller(c, cp->starts_at));
+        ctx_reply(c, "Warning: it publishes before the campaign starts (%s).",
+              ctx_time_for_caller(c, cp->starts_at));
 
-    dm(c, creator->id, NULL,
+    ctx_dm(c, creator->id, NULL,
        "New deliverable for you in %s: %s \"%s\"%s%s. Draft due %s, publish "
        "%s.", cp->slug, ref, d.title, d.platform ? " on " : "",
-       d.platform ? d.platform : "", time_for(c, creator, d.draft_due),
-       time_for(c, creator, d.publish_at));
-    post(c, cp->id, NULL, "New deliverable %s \"%s\" for %s: draft due %s, "
-         "publish %s.", ref, d.title, mark_person(c, creator->id),
-         mark_time(c, d.draft_due), mark_time(c, d.publish_at));
-    plan_deliverable(c, &d);
+       d.platform ? d.platform : "", ctx_time_for(c, creator, d.draft_due),
+       ctx_time_for(c, creator, d.publish_at));
+    ctx_post(c, cp->id, NULL, "New deliverable %s \"%s\" for %s: draft due %s, "
+         "publish %s.", ref, d.title, ctx_mark_person(c, creator->id),
+         ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
+    nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
     return CH_OK;
 }
@@ -107,20 +107,20 @@ finished(enum deliverable_state s)
 }
 
 enum ch_status
-cmd_deliverable_move(struct ctx *c)
+cmd_work_move(struct ctx *c)
 {
-    const struct arg *ra = arg_get(c, "ref");
+    const struct arg *ra = command_arg(c, "ref");
     struct deliverable d = *ra->deliv;
-    const struct arg *draft = arg_get(c, "draft");
-    const struct arg *publish = arg_get(c, "publish");
-    const char *ref = deliv_ref(c, &d);
+    const struct arg *draft = command_arg(c, "draft");
+    const struct arg *publish = command_arg(c, "publish");
+    const char *ref = campaign_deliv_ref(c, &d);
     if (!draft && !publish)
         return ch_fail(&c->err, CH_INVALID,
                        "say what moves: deliverable %s move draft:<when> "
                        "and/or publish:<when>", ref);
     if (finished(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s; its dates are final",
-                       ref, deliverable_state_names[d.state]);
+                       ref, model_deliverable_states[d.state]);
     int64_t old_draft = d.draft_due, old_publish = d.publish_at;
     if (draft)
         d.draft_due = draft->num;
@@ -129,52 +129,52 @@ cmd_deliverable_move(struct ctx *c)
     if (d.publish_at <= d.draft_due)
         return ch_fail(&c->err, CH_INVALID,
                        "publish must be after the draft is due (draft %s, "
-                       "publish %s)", time_for_caller(c, d.draft_due),
-                       time_for_caller(c, d.publish_at));
+                       "publish %s)", ctx_time_for_caller(c, d.draft_due),
+                       ctx_time_for_caller(c, d.publish_at));
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not move %s", ref);
     struct person creator;
     store_people_get(c->st, c->a, d.creator_id, &creator);
-    audit(c, d.campaign_id, ref, "deliverable.move",
-          "draft %s -> %s, publish %s -> %s", time_for(c, NULL, old_draft),
-          time_for(c, NULL, d.draft_due), time_for(c, NULL, old_publish),
-          time_for(c, NULL, d.publish_at));
-    dm(c, d.creator_id, NULL, "%s moved %s \"%s\": draft due %s, publish %s.",
-       mark_person(c, c->caller.id), ref, d.title,
-       time_for(c, &creator, d.draft_due), time_for(c, &creator, d.publish_at));
-    post(c, d.campaign_id, NULL, "%s moved: draft due %s, publish %s.", ref,
-         mark_time(c, d.draft_due), mark_time(c, d.publish_at));
-    plan_deliverable(c, &d);
+    ctx_audit(c, d.campaign_id, ref, "deliverable.move",
+          "draft %s -> %s, publish %s -> %s", ctx_time_for(c, NULL, old_draft),
+          ctx_time_for(c, NULL, d.draft_due), ctx_time_for(c, NULL, old_publish),
+          ctx_time_for(c, NULL, d.publish_at));
+    ctx_dm(c, d.creator_id, NULL, "%s moved %s \"%s\": draft due %s, publish %s.",
+       ctx_mark_person(c, c->caller.id), ref, d.title,
+       ctx_time_for(c, &creator, d.draft_due), ctx_time_for(c, &creator, d.publish_at));
+    ctx_post(c, d.campaign_id, NULL, "%s moved: draft due %s, publish %s.", ref,
+         ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
+    nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
-    reply(c, "Moved %s: draft due %s, publish %s.", ref,
-          time_for_caller(c, d.draft_due), time_for_caller(c, d.publish_at));
+    ctx_reply(c, "Moved %s: draft due %s, publish %s.", ref,
+          ctx_time_for_caller(c, d.draft_due), ctx_time_for_caller(c, d.publish_at));
     return CH_OK;
 }
 
 enum ch_status
-cmd_deliverable_cancel(struct ctx *c)
+cmd_work_cancel(struct ctx *c)
 {
-    const struct arg *ra = arg_get(c, "ref");
+    const struct arg *ra = command_arg(c, "ref");
     struct deliverable d = *ra->deliv;
-    const char *reason = arg_text(c, "reason");
-    const char *ref = deliv_ref(c, &d);
+    const char *reason = command_arg_text(c, "reason");
+    const char *ref = campaign_deliv_ref(c, &d);
     if (finished(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is already %s", ref,
-                       deliverable_state_names[d.state]);
+                       model_deliverable_states[d.state]);
     d.state = DELIV_CANCELLED;
     d.stage = STAGE_NONE;
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not cancel %s", ref);
-    audit(c, d.campaign_id, ref, "deliverable.cancel", "%s", reason);
-    dm(c, d.creator_id, NULL, "%s cancelled %s \"%s\": %s",
-       mark_person(c, c->caller.id), ref, d.title, reason);
-    post(c, d.campaign_id, NULL, "%s \"%s\" was cancelled: %s", ref, d.title,
+    ctx_audit(c, d.campaign_id, ref, "deliverable.cancel", "%s", reason);
+    ctx_dm(c, d.creator_id, NULL, "%s cancelled %s \"%s\": %s",
+       ctx_mark_person(c, c->caller.id), ref, d.title, reason);
+    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" was cancelled: %s", ref, d.title,
          reason);
-    plan_deliverable(c, &d);
+    nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
-    reply(c, "Cancelled %s.", ref);
+    ctx_reply(c, "Cancelled %s.", ref);
     return CH_OK;
 }
 
@@ -190,18 +190,18 @@ review_buttons(struct ctx *c, const char *ref)
         { .label = "Reject", .style = "danger", .prompt = "Why reject it?",
           .command = arena_printf(c->a, "reject %s", ref) },
     };
-    return buttons_encode(c, b, 3);
+    return ctx_buttons_encode(c, b, 3);
 }
 
 enum ch_status
-cmd_submit(struct ctx *c)
+cmd_work_submit(struct ctx *c)
 {
-    const struct arg *ra = arg_get(c, "ref");
+    const struct arg *ra = command_arg(c, "ref");
     struct deliverable d = *ra->deliv;
     const struct campaign *cp = ra->campaign;
-    const char *link = arg_text(c, "link");
-    const char *caption = arg_text(c, "caption");
-    const char *ref = deliv_ref(c, &d);
+    const char *link = command_arg_text(c, "link");
+    const char *caption = command_arg_text(c, "caption");
+    const char *ref = campaign_deliv_ref(c, &d);
     if (cp->state == CAMPAIGN_DRAFT)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s has not been kicked off yet: drafts follow the "
@@ -211,9 +211,9 @@ cmd_submit(struct ctx *c)
                        "%s passed review and waits for the brand's final "
                        "approval; ask for changes before submitting again",
                        ref);
-    if (!deliverable_state_open(d.state))
+    if (!model_deliverable_open(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: nothing to submit",
-                       ref, deliverable_state_names[d.state]);
+                       ref, model_deliverable_states[d.state]);
     int round = 0;
     store_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
     round++;
@@ -233,22 +233,61 @@ cmd_submit(struct ctx *c)
                             duration_text(c, c->now - d.draft_due));
     const char *by = c->caller.id == d.creator_id
         ? "" : arena_printf(c->a, " on behalf of %s",
-                            mark_person(c, d.creator_id));
-    audit(c, d.campaign_id, ref, "deliverable.submit", "round %d: %s%s",
+                            ctx_mark_person(c, d.creator_id));
+    ctx_audit(c, d.campaign_id, ref, "deliverable.submit", "round %d: %s%s",
           round, link, late);
     unsigned reviewers = d.stage == STAGE_BRAND
         ? ROLE_BRAND : (ROLE_COORDINATOR | ROLE_AGENCY);
     const char *who = d.stage == STAGE_BRAND ? "brand approval" : "review";
-    dm_roles(c, d.campaign_id, reviewers, c->caller.id,
+    ctx_dm_roles(c, d.campaign_id, reviewers, c->caller.id,
              review_buttons(c, ref),
              "%s submitted %s \"%s\" (round %d)%s%s for %s: %s%s%s",
-             mark_person(c, c->caller.id), ref, d.title, round, by, late, who,
+             ctx_mark_person(c, c->caller.id), ref, d.title, round, by, late, who,
              link, caption ? "\n" : "", caption ? caption : "");
-    post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s: %s",
-         mark_person(c, c->caller.id), ref, d.title, round, late, link);
-    plan_deliverable(c, &d);
+    ctx_post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s: %s",
+         ctx_mark_person(c, c->caller.id), ref, d.title, round, late, link);
+    nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
-    reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round, late,
+    ctx_reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round, late,
           who);
+    return CH_OK;
+}
+
+enum ch_status
+cmd_work_published(struct ctx *c)
+{
+    const struct arg *ra = command_arg(c, "ref");
+    struct deliverable d = *ra->deliv;
+    const char *link = command_arg_text(c, "link");
+    const char *ref = campaign_deliv_ref(c, &d);
+    if (d.state == DELIV_PUBLISHED)
+        return ch_fail(&c->err, CH_CONFLICT, "%s is already published", ref);
+    if (d.state != DELIV_APPROVED)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is %s, not approved: content goes live only after "
+                       "the brand's final approval (escalate %s <reason> if "
+                       "it is already out)", ref,
+                       model_deliverable_states[d.state], ref);
+    d.state = DELIV_PUBLISHED;
+    enum ch_status s = store_deliverable_update(c->st, &d, c->now);
+    if (s == CH_OK)
+        s = store_deliverable_published(c->st, d.id, link, c->now);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "could not record the publication");
+    nudge_plan_deliverable(c, &d);
+    int64_t late = c->now - d.publish_at;
+    char lateness[80] = "";
+    if (late > 0) {
+        char dur[32];
+        when_duration_format(late, dur, sizeof(dur));
+        snprintf(lateness, sizeof(lateness), " (%s after the planned time)",
+                 dur);
+    }
+    ctx_audit(c, d.campaign_id, ref, "deliverable.published", "%s%s", link,
+          lateness);
+    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" is live%s: %s", ref, d.title,
+         lateness, link);
+    campaign_refresh_status(c, ra->campaign);
+    ctx_reply(c, "Recorded %s as published%s.", ref, lateness);
     return CH_OK;
 }

@@ -14,7 +14,7 @@
 #include "core_internal.h"
 #include "log.h"
 #include "nudge.h"
-#include "strutil.h"
+#include "str.h"
 #include "utf8.h"
 #include "value.h"
 #include "when.h"
@@ -674,7 +674,7 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
             hint = arena_strdup(c->a, id + idlen + 1);
             hint[strcspn(hint, ">")] = '\0';
         }
-        enum ch_status s = person_for_identity(c, platform, uid, hint, p);
+        enum ch_status s = people_for_identity(c, platform, uid, hint, p);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "cannot look up that person now");
         a->person = p;
@@ -707,7 +707,7 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
     if (ad) {
         struct buf uid = BUF_INIT;
         if (adapter_find_user(ad, name, &uid) == CH_OK) {
-            enum ch_status s = person_for_identity(c, platform, buf_cstr(&uid),
+            enum ch_status s = people_for_identity(c, platform, buf_cstr(&uid),
                                                    name, p);
             buf_free(&uid);
             if (s != CH_OK)
@@ -748,7 +748,7 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
                        "%s%s%s is in the past (it is now %s)",
                        e->kind == E_OPT ? e->name : "",
                        e->kind == E_OPT ? ":" : "", word,
-                       time_for_caller(c, c->now));
+                       ctx_time_for_caller(c, c->now));
     a->num = r.utc_ms;
     a->date_only = r.date_only;
     return CH_OK;
@@ -936,11 +936,11 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
     case T_ZONE:
         return checked_value(c, e, value_zone(w, &err), &err);
     case T_FIELD: {
-        int f = brief_field_index(w);
+        int f = model_brief_field_index(w);
         if (f < 0) {
             const char *names[BRIEF_NFIELDS];
             for (int i = 0; i < BRIEF_NFIELDS; i++)
-                names[i] = brief_fields[i].name;
+                names[i] = model_brief_fields[i].name;
             const char *guess = str_suggest(w, names, BRIEF_NFIELDS);
             struct buf b = BUF_INIT;
             for (int i = 0; i < BRIEF_NFIELDS; i++)
@@ -974,19 +974,19 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
         snprintf(lower, sizeof(lower), "%s", w);
         for (char *p = lower; *p; p++)
             *p = (char)tolower((unsigned char)*p);
-        int i = name_index(content_platforms, lower);
+        int i = model_name_index(model_platforms, lower);
         if (i < 0) {
             size_t n = 0;
-            while (content_platforms[n])
+            while (model_platforms[n])
                 n++;
-            const char *guess = str_suggest(lower, content_platforms, n);
+            const char *guess = str_suggest(lower, model_platforms, n);
             return ch_fail(&c->err, CH_INVALID,
                            "unknown platform \"%.40s\"%s%s%s (instagram, "
                            "tiktok, youtube, twitch, x, ..., other)", w,
                            guess ? " (did you mean " : "",
                            guess ? guess : "", guess ? "?)" : "");
         }
-        a->text = content_platforms[i];
+        a->text = model_platforms[i];
         return CH_OK;
     }
     case T_LINK: {
@@ -1180,7 +1180,7 @@ command_roles_needed(const struct ctx *c, unsigned actions, char *out,
     if (roles & ROLE_ANYONE)
         snprintf(out, outlen, "anyone");
     else
-        role_describe(roles, out, outlen);
+        model_role_describe(roles, out, outlen);
 }
 
 static unsigned
@@ -1234,7 +1234,7 @@ check_permission(struct ctx *c, const struct cmd_form *f,
                        p->campaign->slug);
     if (p->campaign) {
         char have[64];
-        role_describe(p->roles, have, sizeof(have));
+        model_role_describe(p->roles, have, sizeof(have));
         return ch_fail(&c->err, CH_DENIED,
                        "%s needs the role %s in %s; you are %s there",
                        f->spec->name, need, p->campaign->slug, have);
@@ -1307,7 +1307,7 @@ command_run(struct ctx *c, const char *line)
 }
 
 const struct arg *
-arg_get(const struct ctx *c, const char *name)
+command_arg(const struct ctx *c, const char *name)
 {
     const struct cmd_parsed *p = c->cmd;
     if (p == NULL)
@@ -1319,9 +1319,9 @@ arg_get(const struct ctx *c, const char *name)
 }
 
 const char *
-arg_text(const struct ctx *c, const char *name)
+command_arg_text(const struct ctx *c, const char *name)
 {
-    const struct arg *a = arg_get(c, name);
+    const struct arg *a = command_arg(c, name);
     return a ? a->text : NULL;
 }
 
@@ -1381,7 +1381,7 @@ command_help(struct ctx *c, const char *topic)
         char word[48];
         snprintf(word, sizeof(word), "%s", topic);
         if (find_command(c, word, &name) != CH_OK) {
-            reply(c, "%s", c->err.user);
+            ctx_reply(c, "%s", c->err.user);
             c->err.user[0] = '\0';
             return;
         }
@@ -1391,18 +1391,18 @@ command_help(struct ctx *c, const char *topic)
             if (strcmp(f->spec->name, name) != 0)
                 continue;
             if (!first)
-                reply(c, "%s — %s", name, f->spec->summary);
+                ctx_reply(c, "%s — %s", name, f->spec->summary);
             else if (strcmp(first->summary, f->spec->summary) != 0)
-                reply(c, "  %s", f->spec->summary);
+                ctx_reply(c, "  %s", f->spec->summary);
             first = f->spec;
             struct buf u = BUF_INIT;
             for (size_t j = 0; j < f->nelems; j++)
                 buf_printf(&u, " %s", f->elems[j].display);
             char need[128];
             command_roles_needed(c, f->spec->actions, need, sizeof(need));
-            reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
-            reply(c, "  example: /campaign %s", f->spec->example);
-            reply(c, "  who:     %s%s", need,
+            ctx_reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
+            ctx_reply(c, "  example: /campaign %s", f->spec->example);
+            ctx_reply(c, "  who:     %s%s", need,
                   (f->spec->actions & ACTS(ACT_SUBMIT))
                       ? " (and the deliverable's creator)"
                   : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
@@ -1415,12 +1415,12 @@ command_help(struct ctx *c, const char *topic)
     unsigned roles = c->in_channel ? caller_roles(c, &c->here)
                                    : caller_roles(c, NULL);
     size_t nn = command_names();
-    reply(c, "Commands you can use%s (type help <command> for details):",
+    ctx_reply(c, "Commands you can use%s (type help <command> for details):",
           c->in_channel ? " here" : "");
     for (size_t i = 0; i < nn; i++) {
         if (!may_use(c, unique_names[i], roles))
             continue;
         const struct cmd_form *basic = primary_form(unique_names[i]);
-        reply(c, "  %-11s %s", unique_names[i], basic->spec->summary);
+        ctx_reply(c, "  %-11s %s", unique_names[i], basic->spec->summary);
     }
 }

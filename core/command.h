@@ -134,8 +134,8 @@ const struct cmd_form *command_forms(size_t *n);
 enum ch_status command_run(struct ctx *c, const char *line);
 
 /* The argument bound to element `name`, or NULL when absent. */
-const struct arg *arg_get(const struct ctx *c, const char *name);
-const char       *arg_text(const struct ctx *c, const char *name);
+const struct arg *command_arg(const struct ctx *c, const char *name);
+const char       *command_arg_text(const struct ctx *c, const char *name);
 
 /* "usage: /campaign approve <ref> [<note...>]" lines for a command name. */
 void command_usage(const char *name, struct buf *out);

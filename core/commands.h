@@ -1,17 +1,17 @@
 /* The command handlers, one per form of cmd_table.c.  Each is a thin step
  * from parsed arguments to domain changes: it reads its arguments with
- * arg_get(), changes state through records.h, and says what happened with
- * reply()/post()/dm().  Errors go to c->err through ch_fail(). */
+ * command_arg(), changes state through records.h, and says what happened with
+ * ctx_reply()/ctx_post()/ctx_dm().  Errors go to c->err through ch_fail(). */
 #ifndef CHORUS_COMMANDS_H
 #define CHORUS_COMMANDS_H
 
 #include "command.h"
 
-cmd_fn cmd_ack, cmd_add, cmd_approve, cmd_audit, cmd_brief_show,
-    cmd_brief_set, cmd_brief_add, cmd_changes, cmd_deliverable_new,
-    cmd_deliverable_move, cmd_deliverable_cancel, cmd_escalate, cmd_help,
-    cmd_kickoff, cmd_new, cmd_reject, cmd_remove, cmd_resolve, cmd_status,
-    cmd_submit, cmd_tz_self, cmd_tz_other, cmd_ooo, cmd_back, cmd_hours,
-    cmd_ask, cmd_answer, cmd_settings, cmd_published;
+cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit, cmd_brief_show,
+    cmd_brief_set, cmd_brief_add, cmd_review_changes, cmd_work_new,
+    cmd_work_move, cmd_work_cancel, cmd_escalate, cmd_report_help,
+    cmd_campaign_kickoff, cmd_campaign_new, cmd_review_reject, cmd_campaign_remove, cmd_escalate_resolve, cmd_report_status,
+    cmd_work_submit, cmd_people_tz_self, cmd_people_tz_other, cmd_avail_ooo, cmd_avail_back, cmd_avail_hours,
+    cmd_question_ask, cmd_question_answer, cmd_settings, cmd_work_published;
 
 #endif

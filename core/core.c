@@ -12,7 +12,7 @@
 #include "holidays.h"
 #include "log.h"
 #include "schedule.h"
-#include "strutil.h"
+#include "str.h"
 #include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -156,7 +156,7 @@ reconcile_channels(struct core *core, struct adapter *a)
     size_t nretry;
     store_channel_unresolved(c.st, c.a, platform, &retry, &nretry);
     for (size_t i = 0; i < nretry; i++) {
-        queue_simple(&c, OUT_CREATE_CHANNEL, retry[i], 0, NULL);
+        ctx_queue(&c, OUT_CREATE_CHANNEL, retry[i], 0, NULL);
         c.out_tail->platform = platform;
     }
     for (size_t i = 0; i < n; i++) {
@@ -164,13 +164,13 @@ reconcile_channels(struct core *core, struct adapter *a)
         if (store_campaign_get(c.st, c.a, ids[i], &cp) != CH_OK)
             continue;
         struct pending *p;
-        queue_simple(&c, OUT_CREATE_CHANNEL, cp.id, 0, NULL);
+        ctx_queue(&c, OUT_CREATE_CHANNEL, cp.id, 0, NULL);
         c.out_tail->platform = platform;
         struct participant *ps;
         size_t np;
         store_participant_list(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps, &np);
         for (size_t j = 0; j < np; j++) {
-            queue_simple(&c, OUT_INVITE, cp.id, ps[j].person_id, NULL);
+            ctx_queue(&c, OUT_INVITE, cp.id, ps[j].person_id, NULL);
             c.out_tail->platform = platform;
         }
         if (cp.state == CAMPAIGN_DRAFT)
@@ -179,13 +179,13 @@ reconcile_channels(struct core *core, struct adapter *a)
         if (brief_current(&c, &cp, &b) == CH_OK) {
             struct buf text = BUF_INIT;
             brief_render(&c, &cp, &b, &text);
-            p = post(&c, cp.id, NULL, "%s", buf_cstr(&text));
+            p = ctx_post(&c, cp.id, NULL, "%s", buf_cstr(&text));
             p->platform = platform;
             p->pin = true;
             p->mark = MARK_BRIEF;
             buf_reset(&text);
             campaign_status_text(&c, &cp, NULL, &text);
-            p = post(&c, cp.id, NULL, "Status: %s", buf_cstr(&text));
+            p = ctx_post(&c, cp.id, NULL, "Status: %s", buf_cstr(&text));
             p->platform = platform;
             p->pin = true;
             p->mark = MARK_STATUS;
@@ -285,7 +285,7 @@ apply_user_info(struct ctx *c, const struct core_event *ev)
         (p.tz_source == NULL || strcmp(p.tz_source, "platform") == 0) &&
         (p.tz == NULL || strcmp(p.tz, ev->tz) != 0)) {
         store_people_set_tz(c->st, p.id, ev->tz, "platform");
-        audit(c, 0, NULL, "person.tz", "%s: %s (from %s)", p.name, ev->tz,
+        ctx_audit(c, 0, NULL, "person.tz", "%s: %s (from %s)", p.name, ev->tz,
               ev->platform);
     }
 }
@@ -294,7 +294,7 @@ static void
 set_caller(struct ctx *c, const struct core_event *ev)
 {
     c->actor_ref = arena_printf(c->a, "%s:%s", ev->platform, ev->user_id);
-    c->caller_admin = is_admin(c, ev->platform, ev->user_id);
+    c->caller_admin = people_is_admin(c, ev->platform, ev->user_id);
     if (ev->channel_id && store_campaign_by_channel(c->st, c->a, ev->platform,
                                                   ev->channel_id,
                                                   &c->here) == CH_OK)
@@ -373,8 +373,8 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
         store_inbound_mark(c->st, ev->platform, ev->event_id, c->now);
     char text[200];
     refused_excerpt(ev->text ? ev->text : "", text, sizeof(text));
-    audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
-    reply(c, "%s", err.user);
+    ctx_audit(c, campaign_id, NULL, "refused", "%s: %s", text, err.user);
+    ctx_reply(c, "%s", err.user);
     s = ctx_write_outbox(c, &res->reply_id);
     if (s != CH_OK) {
         store_rollback(c->st);
@@ -394,10 +394,10 @@ mark_button_message(struct ctx *c, const struct core_event *ev)
     char verb[24];
     snprintf(verb, sizeof(verb), "%s", ev->text);
     verb[strcspn(verb, " ")] = '\0';
-    c->button_update = queue_update(
+    c->button_update = ctx_queue_update(
         c, ev->platform, row.id,
         arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
-                     mark_person(c, c->caller.id)));
+                     ctx_mark_person(c, c->caller.id)));
 }
 
 enum ch_status
@@ -442,11 +442,11 @@ core_handle_event(struct core *core, const struct core_event *ev,
 
     s = check_text(text, &c.err);
     if (s == CH_OK)
-        s = person_for_identity(&c, ev->platform, ev->user_id, ev->user_name,
+        s = people_for_identity(&c, ev->platform, ev->user_id, ev->user_name,
                                 &c.caller);
     if (s == CH_OK) {
         c.has_caller = true;
-        c.caller_zone = person_zone(&c, &c.caller);
+        c.caller_zone = ctx_person_zone(&c, &c.caller);
         if (c.caller.preferred_platform == NULL ||
             strcmp(c.caller.preferred_platform, ev->platform) != 0)
             store_people_set_preferred(c.st, c.caller.id, ev->platform);

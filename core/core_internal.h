@@ -134,56 +134,56 @@ void ctx_release(struct ctx *c);
 enum ch_status ctx_write_outbox(struct ctx *c, int64_t *reply_id);
 
 /* Zone to show times to a person in. */
-const char *person_zone(const struct ctx *c, const struct person *p);
+const char *ctx_person_zone(const struct ctx *c, const struct person *p);
 
-/* --- saying things (notify.c) ----------------------------------------- */
+/* --- saying things (ctx.c) ----------------------------------------- */
 /* Text markers resolved per platform when the message is delivered. */
-const char *mark_person(struct ctx *c, int64_t person_id);
-const char *mark_channel(struct ctx *c, int64_t campaign_id);
-const char *mark_time(struct ctx *c, int64_t utc_ms);
+const char *ctx_mark_person(struct ctx *c, int64_t person_id);
+const char *ctx_mark_channel(struct ctx *c, int64_t campaign_id);
+const char *ctx_mark_time(struct ctx *c, int64_t utc_ms);
 /* A time in a person's own zone, for DMs and replies. */
-const char *time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
-const char *time_for_caller(struct ctx *c, int64_t utc_ms);
+const char *ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
+const char *ctx_time_for_caller(struct ctx *c, int64_t utc_ms);
 /* Serialize buttons for the outbox. */
-const char *buttons_encode(struct ctx *c, const struct out_button *b,
+const char *ctx_buttons_encode(struct ctx *c, const struct out_button *b,
                            size_t n);
 
-void reply(struct ctx *c, const char *fmt, ...)
+void ctx_reply(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-struct pending *post(struct ctx *c, int64_t campaign_id, const char *buttons,
+struct pending *ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
                      const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void dm(struct ctx *c, int64_t person_id, const char *buttons,
+void ctx_dm(struct ctx *c, int64_t person_id, const char *buttons,
         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* DM every current participant whose role is in role_mask, except skip. */
-void dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
+void ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
               int64_t skip, const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-void queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
+void ctx_queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
                   int64_t person_id, const char *text);
 /* Replace the text of a message row on its platform. */
-struct pending *queue_update(struct ctx *c, const char *platform,
+struct pending *ctx_queue_update(struct ctx *c, const char *platform,
                              int64_t ref_id, const char *text);
 
 /* Audit line for the unit of work's campaign (0: none). */
-void audit(struct ctx *c, int64_t campaign_id, const char *subject,
+void ctx_audit(struct ctx *c, int64_t campaign_id, const char *subject,
            const char *action, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* --- people (people.c) -------------------------------------------------- */
 /* Find or create the person behind a platform identity. */
-enum ch_status person_for_identity(struct ctx *c, const char *platform,
+enum ch_status people_for_identity(struct ctx *c, const char *platform,
                                    const char *user_id, const char *name_hint,
                                    struct person *out);
-bool is_admin(const struct ctx *c, const char *platform, const char *user_id);
+bool people_is_admin(const struct ctx *c, const char *platform, const char *user_id);
 /* The person behind an admin of the settings ("platform:user_id"), if
  * they have spoken to chorus. */
-enum ch_status person_of_admin(struct ctx *c, const char *ref,
+enum ch_status people_of_admin(struct ctx *c, const char *ref,
                                struct person *out);
 
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */
-const char *deliv_ref(struct ctx *c, const struct deliverable *d);
+const char *campaign_deliv_ref(struct ctx *c, const struct deliverable *d);
 /* Rebuild the pinned status message and queue its update. */
 void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);
 /* The status text of a campaign for a reader (NULL: channel, markers). */

@@ -162,7 +162,7 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
         struct out_button *buttons)
 {
     const char *platform = adapter_name(a);
-    int kind = name_index(adapter_kind_names, row->kind);
+    int kind = model_name_index(adapter_kind_names, row->kind);
     if (kind < 0)
         return DROP;
     memset(msg, 0, sizeof(*msg));

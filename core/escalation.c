@@ -34,7 +34,7 @@ escalation_subject(struct ctx *c, const struct escalation *e,
     if (e->deliverable_id) {
         struct deliverable d;
         if (store_deliverable_by_id(c->st, c->a, e->deliverable_id, &d) == CH_OK)
-            return deliv_ref(c, &d);
+            return campaign_deliv_ref(c, &d);
     }
     return cp->slug;
 }
@@ -46,7 +46,7 @@ escalation_ack_button(struct ctx *c, int64_t id)
         .label = "Acknowledge", .style = "primary",
         .command = arena_printf(c->a, "ack E%lld", (long long)id),
     };
-    return buttons_encode(c, &b, 1);
+    return ctx_buttons_encode(c, &b, 1);
 }
 
 void
@@ -60,18 +60,18 @@ escalation_notify_level(struct ctx *c, const struct escalation *e,
         c->a, "Escalation E%lld on %s%s: %s (opened by %s). Acknowledge "
         "with ack E%lld, close with resolve E%lld <note>.",
         (long long)e->id, subject, why, e->reason,
-        e->opened_by ? mark_person(c, e->opened_by) : "chorus",
+        e->opened_by ? ctx_mark_person(c, e->opened_by) : "chorus",
         (long long)e->id, (long long)e->id);
     if (role != ROLE_ADMIN) {
-        dm_roles(c, cp->id, role, 0, button, "%s", text);
+        ctx_dm_roles(c, cp->id, role, 0, button, "%s", text);
         return;
     }
     /* Admins come from the configuration, not from the campaign. */
     const struct core_settings *s = c->set;
     for (size_t i = 0; i < s->nadmins; i++) {
         struct person p;
-        if (person_of_admin(c, s->admins[i], &p) == CH_OK)
-            dm(c, p.id, button, "%s", text);
+        if (people_of_admin(c, s->admins[i], &p) == CH_OK)
+            ctx_dm(c, p.id, button, "%s", text);
     }
 }
 
@@ -95,7 +95,7 @@ level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
     unsigned role = escalation_level_role(level);
     if (role == ROLE_ADMIN) {
         for (size_t i = 0; i < c->set->nadmins; i++)
-            if (person_of_admin(c, c->set->admins[i], p) == CH_OK)
+            if (people_of_admin(c, c->set->admins[i], p) == CH_OK)
                 return true;
         return false;
     }
@@ -122,7 +122,7 @@ escalation_schedule(struct ctx *c, const struct escalation *e)
         .campaign_id = e->campaign_id,
         .escalation_id = e->id,
     };
-    if (job_add(c, &j) != CH_OK)
+    if (schedule_job_add(c, &j) != CH_OK)
         log_error("escalation", "could not schedule E%lld's next step",
                   (long long)e->id);
 }
@@ -130,7 +130,7 @@ escalation_schedule(struct ctx *c, const struct escalation *e)
 void
 escalation_unschedule(struct ctx *c, int64_t escalation_id)
 {
-    jobs_cancel_escalation(c, escalation_id);
+    schedule_cancel_escalation(c, escalation_id);
 }
 
 enum ch_status
@@ -150,11 +150,11 @@ escalation_open_auto(struct ctx *c, const struct campaign *cp,
     char esc_id[24];
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e.id);
     const char *what = escalation_subject(c, &e, cp);
-    audit(c, cp->id, esc_id, "escalation.open", "by chorus on %s: %s", what,
+    ctx_audit(c, cp->id, esc_id, "escalation.open", "by chorus on %s: %s", what,
           reason);
     escalation_notify_level(c, &e, cp, "");
     escalation_schedule(c, &e);
-    post(c, cp->id, NULL, "chorus opened %s on %s: %s. It is with %s.",
+    ctx_post(c, cp->id, NULL, "chorus opened %s on %s: %s. It is with %s.",
          esc_id, what, reason, escalation_level_name(0));
     if (id)
         *id = e.id;
@@ -189,9 +189,9 @@ escalation_step(struct ctx *c, const struct job *j)
     char waited[32];
     when_duration_format(c->set->ladder_ms[from], waited, sizeof(waited));
     if (cycle > c->set->ladder_repeats) {
-        audit(c, cp.id, esc_id, "escalation.exhausted",
+        ctx_audit(c, cp.id, esc_id, "escalation.exhausted",
               "no acknowledgement after %d rounds of the ladder", cycle);
-        post(c, cp.id, NULL,
+        ctx_post(c, cp.id, NULL,
              "%s went up the whole ladder %d times without an "
              "acknowledgement. It stays open: ack %s when someone picks it "
              "up.", esc_id, cycle, esc_id);
@@ -204,14 +204,14 @@ escalation_step(struct ctx *c, const struct job *j)
     e.level = level;
     e.cycle = cycle;
     e.level_since = c->now;
-    audit(c, cp.id, esc_id, "escalation.step",
+    ctx_audit(c, cp.id, esc_id, "escalation.step",
           "no acknowledgement from %s within %s: now with %s",
           escalation_level_name(from), waited, escalation_level_name(level));
     escalation_notify_level(
         c, &e, &cp,
         arena_printf(c->a, " (no acknowledgement from %s within %s)",
                      escalation_level_name(from), waited));
-    post(c, cp.id, NULL, "%s moved up to %s: no acknowledgement from %s "
+    ctx_post(c, cp.id, NULL, "%s moved up to %s: no acknowledgement from %s "
          "within %s.", esc_id, escalation_level_name(level),
          escalation_level_name(from), waited);
     escalation_schedule(c, &e);

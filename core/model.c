@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const campaign_state_names[] = {
+const char *const model_campaign_states[] = {
     [CAMPAIGN_DRAFT] = "draft",
     [CAMPAIGN_ACTIVE] = "active",
     [CAMPAIGN_WRAPPED] = "wrapped",
@@ -12,7 +12,7 @@ const char *const campaign_state_names[] = {
     NULL,
 };
 
-const char *const deliverable_state_names[] = {
+const char *const model_deliverable_states[] = {
     [DELIV_PLANNED] = "planned",
     [DELIV_SUBMITTED] = "submitted",
     [DELIV_CHANGES_REQUESTED] = "changes_requested",
@@ -24,33 +24,33 @@ const char *const deliverable_state_names[] = {
     NULL,
 };
 
-const char *const review_stage_names[] = {
+const char *const model_review_stages[] = {
     [STAGE_NONE] = "none",
     [STAGE_REVIEW] = "review",
     [STAGE_BRAND] = "brand",
     NULL,
 };
 
-const char *const review_mode_names[] = {
+const char *const model_review_modes[] = {
     [REVIEW_TWO_STAGE] = "two_stage",
     [REVIEW_BRAND_ONLY] = "brand_only",
     NULL,
 };
 
-const char *const escalation_state_names[] = {
+const char *const model_escalation_states[] = {
     [ESC_OPEN] = "open",
     [ESC_ACKNOWLEDGED] = "acknowledged",
     [ESC_RESOLVED] = "resolved",
     NULL,
 };
 
-const char *const content_platforms[] = {
+const char *const model_platforms[] = {
     "instagram", "tiktok", "youtube", "twitch", "x", "facebook",
     "linkedin", "snapchat", "pinterest", "threads", "blog", "podcast",
     "other", NULL,
 };
 
-const struct brief_field_info brief_fields[BRIEF_NFIELDS] = {
+const struct brief_field_info model_brief_fields[BRIEF_NFIELDS] = {
     [BRIEF_STORY] = { "story", false, true, "Story" },
     [BRIEF_AUDIENCE] = { "audience", false, true, "Audience" },
     [BRIEF_CORE_MESSAGE] = { "core_message", false, true, "Core message" },
@@ -66,16 +66,16 @@ const struct brief_field_info brief_fields[BRIEF_NFIELDS] = {
 };
 
 int
-brief_field_index(const char *name)
+model_brief_field_index(const char *name)
 {
     for (int i = 0; i < BRIEF_NFIELDS; i++)
-        if (strcasecmp(brief_fields[i].name, name) == 0)
+        if (strcasecmp(model_brief_fields[i].name, name) == 0)
             return i;
     return -1;
 }
 
 int
-name_index(const char *const *table, const char *name)
+model_name_index(const char *const *table, const char *name)
 {
     for (int i = 0; table[i]; i++)
         if (strcmp(table[i], name) == 0)
@@ -96,7 +96,7 @@ static const struct {
 #define NROLES (sizeof(role_table) / sizeof(role_table[0]))
 
 const char *
-role_name(unsigned role)
+model_role_name(unsigned role)
 {
     for (size_t i = 0; i < NROLES; i++)
         if (role_table[i].bit == role)
@@ -105,7 +105,7 @@ role_name(unsigned role)
 }
 
 bool
-role_parse(const char *name, unsigned *role)
+model_role_parse(const char *name, unsigned *role)
 {
     for (size_t i = 0; i < NROLES; i++) {
         if (role_table[i].bit != ROLE_ADMIN &&
@@ -118,7 +118,7 @@ role_parse(const char *name, unsigned *role)
 }
 
 void
-role_describe(unsigned mask, char *out, size_t outlen)
+model_role_describe(unsigned mask, char *out, size_t outlen)
 {
     const char *names[NROLES];
     size_t n = 0;
@@ -139,7 +139,7 @@ role_describe(unsigned mask, char *out, size_t outlen)
 }
 
 bool
-deliverable_state_open(enum deliverable_state s)
+model_deliverable_open(enum deliverable_state s)
 {
     return s == DELIV_PLANNED || s == DELIV_SUBMITTED ||
            s == DELIV_CHANGES_REQUESTED;

@@ -25,11 +25,11 @@ enum {
 };
 
 /* The name of one role bit ("coordinator"), or NULL. */
-const char *role_name(unsigned role);
+const char *model_role_name(unsigned role);
 /* One campaign role by name ("brand", "agency", "coordinator", "creator"). */
-bool        role_parse(const char *name, unsigned *role);
+bool        model_role_parse(const char *name, unsigned *role);
 /* "coordinator, agency or admin" */
-void        role_describe(unsigned mask, char *out, size_t outlen);
+void        model_role_describe(unsigned mask, char *out, size_t outlen);
 
 enum campaign_state {
     CAMPAIGN_DRAFT,
@@ -37,7 +37,7 @@ enum campaign_state {
     CAMPAIGN_WRAPPED,
     CAMPAIGN_CLOSED,
 };
-extern const char *const campaign_state_names[];
+extern const char *const model_campaign_states[];
 
 enum deliverable_state {
     DELIV_PLANNED,
@@ -49,9 +49,9 @@ enum deliverable_state {
     DELIV_MISSED,
     DELIV_CANCELLED,
 };
-extern const char *const deliverable_state_names[];
+extern const char *const model_deliverable_states[];
 /* Open: still owes work or a decision (planned .. submitted). */
-bool deliverable_state_open(enum deliverable_state s);
+bool model_deliverable_open(enum deliverable_state s);
 
 /* Who is to act on a submitted deliverable (spec §6, two-stage review). */
 enum review_stage {
@@ -59,23 +59,23 @@ enum review_stage {
     STAGE_REVIEW,   /* coordinator / agency review */
     STAGE_BRAND,    /* brand final approval */
 };
-extern const char *const review_stage_names[];
+extern const char *const model_review_stages[];
 
 enum review_mode {
     REVIEW_TWO_STAGE,
     REVIEW_BRAND_ONLY,
 };
-extern const char *const review_mode_names[];
+extern const char *const model_review_modes[];
 
 enum escalation_state {
     ESC_OPEN,
     ESC_ACKNOWLEDGED,
     ESC_RESOLVED,
 };
-extern const char *const escalation_state_names[];
+extern const char *const model_escalation_states[];
 
 /* Index of name in a NULL-terminated table, or -1. */
-int name_index(const char *const *table, const char *name);
+int model_name_index(const char *const *table, const char *name);
 
 struct person {
     int64_t     id;
@@ -143,8 +143,8 @@ struct brief_field_info {
     bool        required;   /* must be filled before kickoff */
     const char *label;
 };
-extern const struct brief_field_info brief_fields[BRIEF_NFIELDS];
-int brief_field_index(const char *name);
+extern const struct brief_field_info model_brief_fields[BRIEF_NFIELDS];
+int model_brief_field_index(const char *name);
 
 struct brief {
     int     version;
@@ -187,6 +187,6 @@ struct escalation {
 };
 
 /* Platforms a deliverable can be published on. */
-extern const char *const content_platforms[];
+extern const char *const model_platforms[];
 
 #endif

@@ -16,7 +16,7 @@
 /* --- the schedule of a campaign ----------------------------------------- */
 
 const char *
-durations_text(struct ctx *c, const int64_t *v, size_t n)
+nudge_durations_text(struct ctx *c, const int64_t *v, size_t n)
 {
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < n; i++) {
@@ -30,7 +30,7 @@ durations_text(struct ctx *c, const int64_t *v, size_t n)
 }
 
 void
-schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
+nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
 {
     const struct core_settings *s = c->set;
     memset(out, 0, sizeof(*out));
@@ -78,7 +78,7 @@ add_job(struct ctx *c, const char *kind, int64_t due, const struct deliverable *
         .deliverable_id = d->id, .person_id = person, .rank = rank,
         .arg = arg,
     };
-    if (job_add(c, &j) != CH_OK)
+    if (schedule_job_add(c, &j) != CH_OK)
         log_error("nudge", "could not schedule %s for deliverable %lld", kind,
                   (long long)d->id);
 }
@@ -104,14 +104,14 @@ plan_phase(struct ctx *c, const struct deliverable *d, const char *phase,
 }
 
 void
-plan_deliverable(struct ctx *c, const struct deliverable *d)
+nudge_plan_deliverable(struct ctx *c, const struct deliverable *d)
 {
-    jobs_cancel_deliverable(c, "nudge", d->id);
-    jobs_cancel_deliverable(c, "guard", d->id);
+    schedule_cancel_deliverable(c, "nudge", d->id);
+    schedule_cancel_deliverable(c, "guard", d->id);
     if (d->state != DELIV_CHANGES_REQUESTED)
-        jobs_cancel_deliverable(c, "fix_window", d->id);
+        schedule_cancel_deliverable(c, "fix_window", d->id);
     struct schedule s;
-    schedule_for(c, d->campaign_id, &s);
+    nudge_schedule_for(c, d->campaign_id, &s);
     if (d->state == DELIV_PLANNED)
         plan_phase(c, d, "draft", d->draft_due, &s);
     if (d->state == DELIV_APPROVED)
@@ -127,25 +127,25 @@ plan_deliverable(struct ctx *c, const struct deliverable *d)
 }
 
 void
-plan_fix_window(struct ctx *c, const struct deliverable *d)
+nudge_plan_fix_window(struct ctx *c, const struct deliverable *d)
 {
-    jobs_cancel_deliverable(c, "fix_window", d->id);
+    schedule_cancel_deliverable(c, "fix_window", d->id);
     struct schedule s;
-    schedule_for(c, d->campaign_id, &s);
+    nudge_schedule_for(c, d->campaign_id, &s);
     add_job(c, "fix_window", c->now + s.fix, d, d->creator_id, 0,
             arena_printf(c->a, "%d", d->rounds));
 }
 
 void
-plan_question(struct ctx *c, const struct question *q)
+nudge_plan_question(struct ctx *c, const struct question *q)
 {
     struct schedule s;
-    schedule_for(c, q->campaign_id, &s);
+    nudge_schedule_for(c, q->campaign_id, &s);
     struct job j = {
         .due_at = q->asked_at + s.response, .kind = "question",
         .campaign_id = q->campaign_id, .question_id = q->id,
     };
-    if (job_add(c, &j) != CH_OK)
+    if (schedule_job_add(c, &j) != CH_OK)
         log_error("nudge", "could not schedule the reminder of Q%lld",
                   (long long)q->id);
 }
@@ -158,7 +158,7 @@ postpone(struct ctx *c, const struct job *j, int64_t due)
 {
     struct job again = *j;
     again.due_at = due > c->now ? due : c->now + MS_PER_MIN;
-    return job_add(c, &again);
+    return schedule_job_add(c, &again);
 }
 
 static const char *
@@ -173,7 +173,7 @@ static const char *
 brief_pointer(struct ctx *c, const struct campaign *cp)
 {
     return arena_printf(c->a, "The brief is pinned in %s (or: brief %s).",
-                        mark_channel(c, cp->id), cp->slug);
+                        ctx_mark_channel(c, cp->id), cp->slug);
 }
 
 static void
@@ -181,29 +181,29 @@ send_deadline_nudge(struct ctx *c, const struct deliverable *d,
                     const struct campaign *cp, const struct person *p,
                     bool draft, int64_t target)
 {
-    const char *ref = deliv_ref(c, d);
-    const char *when = time_for(c, p, target);
+    const char *ref = campaign_deliv_ref(c, d);
+    const char *when = ctx_time_for(c, p, target);
     const char *what = draft ? "the draft of" : "publishing";
     const char *next = draft
         ? arena_printf(c->a, "Submit it with: submit %s <link>", ref)
         : arena_printf(c->a, "Once it is live: published %s <link>", ref);
     int64_t left = target - c->now;
     if (left > 0)
-        dm(c, p->id, NULL, "Reminder: %s %s \"%s\" is due in %s (%s). %s "
+        ctx_dm(c, p->id, NULL, "Reminder: %s %s \"%s\" is due in %s (%s). %s "
            "%s", what, ref, d->title, in_words(c, left), when,
            brief_pointer(c, cp), next);
     else if (left > -15 * MS_PER_MIN)
-        dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
+        ctx_dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
            d->title, when, brief_pointer(c, cp), next);
     else
-        dm(c, p->id, NULL, "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
+        ctx_dm(c, p->id, NULL, "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
            "If something is in the way, tell your coordinator or use "
            "escalate %s <reason>.", what, ref, d->title, in_words(c, left),
            when, next, ref);
 }
 
 enum ch_status
-job_nudge(struct ctx *c, const struct job *j)
+nudge_job_nudge(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
     if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK)
@@ -237,16 +237,16 @@ job_nudge(struct ctx *c, const struct job *j)
      * a routine reminder at 09:00 cannot push a last call past its
      * deadline; the others wait for the next working day. */
     struct schedule s;
-    schedule_for(c, d.campaign_id, &s);
+    nudge_schedule_for(c, d.campaign_id, &s);
     const char *day = avail_local_day(c, &p, c->now);
     int sent = store_nudge_count_on_day(c->st, p.id, day);
     int64_t ahead = store_jobs_more_urgent(c->st, "nudge", p.id,
                                          avail_day_end(c, &p, c->now),
                                          j->rank, j->id);
     if (sent + ahead >= s.cap) {
-        int64_t tomorrow = when_local_midnight(person_zone(c, &p), c->now) +
+        int64_t tomorrow = when_local_midnight(ctx_person_zone(c, &p), c->now) +
                            26 * MS_PER_HOUR;   /* past any DST change */
-        tomorrow = when_local_midnight(person_zone(c, &p), tomorrow);
+        tomorrow = when_local_midnight(ctx_person_zone(c, &p), tomorrow);
         return postpone(c, j, avail_next(c, &p, tomorrow));
     }
 
@@ -267,8 +267,8 @@ job_nudge(struct ctx *c, const struct job *j)
         if (s.after[i] > last)
             last = s.after[i];
     if (offset == last && c->now >= target) {
-        const char *ref = deliv_ref(c, &d);
-        audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
+        const char *ref = campaign_deliv_ref(c, &d);
+        ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
               draft ? "draft" : "publishing", in_words(c, c->now - target));
         return escalation_open_auto(
             c, &cp, d.id,
@@ -281,7 +281,7 @@ job_nudge(struct ctx *c, const struct job *j)
 }
 
 enum ch_status
-job_guard(struct ctx *c, const struct job *j)
+nudge_job_guard(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
     struct campaign cp;
@@ -291,12 +291,12 @@ job_guard(struct ctx *c, const struct job *j)
     if (!(d.state == DELIV_PLANNED || d.state == DELIV_SUBMITTED ||
           d.state == DELIV_CHANGES_REQUESTED))
         return CH_OK;
-    const char *ref = deliv_ref(c, &d);
+    const char *ref = campaign_deliv_ref(c, &d);
     /* One alert per publish time: a submission or a review after the
      * guard has spoken re-plans the deliverable, and must not sound it
      * (and open an escalation) again. */
     struct schedule s;
-    schedule_for(c, d.campaign_id, &s);
+    nudge_schedule_for(c, d.campaign_id, &s);
     if (store_audit_count_since(c->st, ref, "guard.alert",
                               d.publish_at - s.guard) > 0)
         return CH_OK;
@@ -312,7 +312,7 @@ job_guard(struct ctx *c, const struct job *j)
             .label = "Approve", .style = "primary",
             .command = arena_printf(c->a, "approve %s", ref),
         };
-        buttons = buttons_encode(c, &b, 1);
+        buttons = ctx_buttons_encode(c, &b, 1);
     }
     struct participant *brand;
     size_t nb;
@@ -321,13 +321,13 @@ job_guard(struct ctx *c, const struct job *j)
         struct person p;
         if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
-        dm(c, p.id, buttons,
+        ctx_dm(c, p.id, buttons,
            "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
            "approval: %s. Silence is not approval: approve it, ask for "
            "changes, or move the publish date.", ref, d.title, left,
-           time_for(c, &p, d.publish_at), where);
+           ctx_time_for(c, &p, d.publish_at), where);
     }
-    audit(c, cp.id, ref, "guard.alert",
+    ctx_audit(c, cp.id, ref, "guard.alert",
           "no final brand approval %s before publishing (%s)", left, where);
     return escalation_open_auto(
         c, &cp, d.id,
@@ -337,7 +337,7 @@ job_guard(struct ctx *c, const struct job *j)
 }
 
 enum ch_status
-job_fix_window(struct ctx *c, const struct job *j)
+nudge_job_fix_window(struct ctx *c, const struct job *j)
 {
     struct deliverable d;
     struct campaign cp;
@@ -349,16 +349,16 @@ job_fix_window(struct ctx *c, const struct job *j)
         (j->arg && strtol(j->arg, NULL, 10) != d.rounds))
         return CH_OK;
     struct schedule s;
-    schedule_for(c, d.campaign_id, &s);
-    const char *ref = deliv_ref(c, &d);
+    nudge_schedule_for(c, d.campaign_id, &s);
+    const char *ref = campaign_deliv_ref(c, &d);
     const char *window = in_words(c, s.fix);
     d.state = DELIV_MISSED;
     d.stage = STAGE_NONE;
     enum ch_status st = store_deliverable_update(c->st, &d, c->now);
     if (st != CH_OK)
         return st;
-    plan_deliverable(c, &d);
-    audit(c, cp.id, ref, "deliverable.missed",
+    nudge_plan_deliverable(c, &d);
+    ctx_audit(c, cp.id, ref, "deliverable.missed",
           "no resubmission within the %s fix window", window);
 
     struct participant *ps;
@@ -369,20 +369,20 @@ job_fix_window(struct ctx *c, const struct job *j)
         if (ps[i].tier && strcmp(ps[i].tier, "flex") == 0 &&
             ps[i].person_id != d.creator_id)
             buf_printf(&flex, "%s%s", flex.len ? ", " : "",
-                       mark_person(c, ps[i].person_id));
+                       ctx_mark_person(c, ps[i].person_id));
     const char *cover = flex.len
         ? arena_printf(c->a, " Flex creators who could cover it: %s.",
                        buf_cstr(&flex))
         : " There is no flex creator in the campaign to cover it.";
     buf_free(&flex);
-    dm_roles(c, cp.id, ROLE_COORDINATOR, 0, NULL,
+    ctx_dm_roles(c, cp.id, ROLE_COORDINATOR, 0, NULL,
              "%s \"%s\" by %s is missed: no resubmission within the %s fix "
-             "window.%s", ref, d.title, mark_person(c, d.creator_id), window,
+             "window.%s", ref, d.title, ctx_mark_person(c, d.creator_id), window,
              cover);
-    dm(c, d.creator_id, NULL,
+    ctx_dm(c, d.creator_id, NULL,
        "%s \"%s\" is marked missed: the %s fix window after the change "
        "request has passed. Talk to your coordinator.", ref, d.title, window);
-    post(c, cp.id, NULL, "%s is missed: the fix window lapsed.", ref);
+    ctx_post(c, cp.id, NULL, "%s is missed: the fix window lapsed.", ref);
     campaign_refresh_status(c, &cp);
     return CH_OK;
 }
@@ -392,10 +392,10 @@ remind_person(struct ctx *c, const struct question *q,
               const struct campaign *cp, const struct person *p)
 {
     const char *waited = in_words(c, c->now - q->asked_at);
-    dm(c, p->id, NULL,
+    ctx_dm(c, p->id, NULL,
        "Q%lld from %s in %s has waited %s for an answer: \"%s\". Answer "
        "with: answer Q%lld <text>", (long long)q->id,
-       mark_person(c, q->asked_by), cp->slug, waited, q->text,
+       ctx_mark_person(c, q->asked_by), cp->slug, waited, q->text,
        (long long)q->id);
     struct nudge_record n = {
         .person_id = p->id, .campaign_id = cp->id, .question_id = q->id,
@@ -406,7 +406,7 @@ remind_person(struct ctx *c, const struct question *q,
 }
 
 enum ch_status
-job_question(struct ctx *c, const struct job *j)
+nudge_job_question(struct ctx *c, const struct job *j)
 {
     struct question q;
     struct campaign cp;
@@ -427,7 +427,7 @@ job_question(struct ctx *c, const struct job *j)
     if (q.reminded_at != INT64_MIN)
         return CH_OK;     /* once */
     store_question_reminded(c->st, q.id, c->now);
-    audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
+    ctx_audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
           "question.reminder", "unanswered after %s",
           in_words(c, c->now - q.asked_at));
     struct participant *ps;
@@ -443,7 +443,7 @@ job_question(struct ctx *c, const struct job *j)
                 .campaign_id = cp.id, .question_id = q.id,
                 .person_id = p.id,
             };
-            job_add(c, &later);
+            schedule_job_add(c, &later);
             continue;
         }
         remind_person(c, &q, &cp, &p);

@@ -12,7 +12,7 @@
  *    deliverable missed and suggests flex creators as cover;
  *  - a question unanswered past the response target reminds the
  *    coordinators once.
- * plan_deliverable() rebuilds a deliverable's jobs from its state, so a
+ * nudge_plan_deliverable() rebuilds a deliverable's jobs from its state, so a
  * handler that changes a deliverable only has to call it.
  */
 #ifndef CHORUS_NUDGE_H
@@ -79,18 +79,18 @@ struct question {
     int64_t reminded_at;     /* INT64_MIN: not yet */
 };
 
-void schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
+void nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
 /* "48h, 4h" */
-const char *durations_text(struct ctx *c, const int64_t *v, size_t n);
+const char *nudge_durations_text(struct ctx *c, const int64_t *v, size_t n);
 
-void plan_deliverable(struct ctx *c, const struct deliverable *d);
-void plan_fix_window(struct ctx *c, const struct deliverable *d);
-void plan_question(struct ctx *c, const struct question *q);
+void nudge_plan_deliverable(struct ctx *c, const struct deliverable *d);
+void nudge_plan_fix_window(struct ctx *c, const struct deliverable *d);
+void nudge_plan_question(struct ctx *c, const struct question *q);
 
-enum ch_status job_nudge(struct ctx *c, const struct job *j);
-enum ch_status job_guard(struct ctx *c, const struct job *j);
-enum ch_status job_fix_window(struct ctx *c, const struct job *j);
-enum ch_status job_question(struct ctx *c, const struct job *j);
+enum ch_status nudge_job_nudge(struct ctx *c, const struct job *j);
+enum ch_status nudge_job_guard(struct ctx *c, const struct job *j);
+enum ch_status nudge_job_fix_window(struct ctx *c, const struct job *j);
+enum ch_status nudge_job_question(struct ctx *c, const struct job *j);
 
 /* records (store_time.c) */
 enum ch_status store_nudge_add(struct store *, const struct nudge_record *);

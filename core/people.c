@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core_internal.h"
-#include "strutil.h"
+#include "str.h"
 
 /* Can the platform look up a profile (name, zone)?  One not attached now
  * is asked anyway: the row waits for it in the outbox. */
@@ -14,7 +14,7 @@ has_profiles(struct core *core, const char *platform)
 }
 
 enum ch_status
-person_for_identity(struct ctx *c, const char *platform, const char *user_id,
+people_for_identity(struct ctx *c, const char *platform, const char *user_id,
                     const char *name_hint, struct person *out)
 {
     enum ch_status s = store_people_by_identity(c->st, c->a, platform, user_id,
@@ -34,12 +34,12 @@ person_for_identity(struct ctx *c, const char *platform, const char *user_id,
         return s;
     if (c->ev && strcmp(c->ev->platform, platform) == 0 &&
         has_profiles(c->core, platform))
-        queue_simple(c, OUT_LOOKUP, 0, id, arena_strdup(c->a, user_id));
+        ctx_queue(c, OUT_LOOKUP, 0, id, arena_strdup(c->a, user_id));
     return store_people_get(c->st, c->a, id, out);
 }
 
 bool
-is_admin(const struct ctx *c, const char *platform, const char *user_id)
+people_is_admin(const struct ctx *c, const char *platform, const char *user_id)
 {
     const struct core_settings *s = c->set;
     size_t plen = strlen(platform);
@@ -53,7 +53,7 @@ is_admin(const struct ctx *c, const char *platform, const char *user_id)
 }
 
 enum ch_status
-person_of_admin(struct ctx *c, const char *ref, struct person *out)
+people_of_admin(struct ctx *c, const char *ref, struct person *out)
 {
     const char *colon = strchr(ref, ':');
     if (colon == NULL)

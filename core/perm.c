@@ -44,13 +44,13 @@ static const char *const action_names[ACT_COUNT] = {
 };
 
 const char *
-action_name(enum action a)
+perm_action_name(enum action a)
 {
     return (unsigned)a < ACT_COUNT ? action_names[a] : "?";
 }
 
 bool
-action_parse(const char *name, enum action *out)
+perm_action_parse(const char *name, enum action *out)
 {
     for (int i = 0; i < ACT_COUNT; i++) {
         if (strcmp(action_names[i], name) == 0) {

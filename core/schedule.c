@@ -16,10 +16,10 @@ static const struct {
     job_fn     *run;
 } job_kinds[] = {
     { "escalation.step", escalation_step },
-    { "fix_window", job_fix_window },
-    { "guard", job_guard },
-    { "nudge", job_nudge },
-    { "question", job_question },
+    { "fix_window", nudge_job_fix_window },
+    { "guard", nudge_job_guard },
+    { "nudge", nudge_job_nudge },
+    { "question", nudge_job_question },
 };
 
 enum ch_status
@@ -35,26 +35,26 @@ schedule_run(struct ctx *c, const struct job *j)
 }
 
 enum ch_status
-job_add(struct ctx *c, const struct job *j)
+schedule_job_add(struct ctx *c, const struct job *j)
 {
     return store_jobs_insert(c->st, j, c->now, NULL);
 }
 
 enum ch_status
-jobs_cancel_deliverable(struct ctx *c, const char *kind,
+schedule_cancel_deliverable(struct ctx *c, const char *kind,
                         int64_t deliverable_id)
 {
     return store_jobs_delete_deliverable(c->st, kind, deliverable_id);
 }
 
 enum ch_status
-jobs_cancel_escalation(struct ctx *c, int64_t escalation_id)
+schedule_cancel_escalation(struct ctx *c, int64_t escalation_id)
 {
     return store_jobs_delete_escalation(c->st, escalation_id);
 }
 
 enum ch_status
-jobs_cancel_question(struct ctx *c, int64_t question_id)
+schedule_cancel_question(struct ctx *c, int64_t question_id)
 {
     return store_jobs_delete_question(c->st, question_id);
 }

@@ -32,12 +32,12 @@ struct job {
     const char *arg;
 };
 
-enum ch_status job_add(struct ctx *c, const struct job *j);
+enum ch_status schedule_job_add(struct ctx *c, const struct job *j);
 /* Delete jobs of a kind (NULL: any) for a deliverable / escalation. */
-enum ch_status jobs_cancel_deliverable(struct ctx *c, const char *kind,
+enum ch_status schedule_cancel_deliverable(struct ctx *c, const char *kind,
                                        int64_t deliverable_id);
-enum ch_status jobs_cancel_escalation(struct ctx *c, int64_t escalation_id);
-enum ch_status jobs_cancel_question(struct ctx *c, int64_t question_id);
+enum ch_status schedule_cancel_escalation(struct ctx *c, int64_t escalation_id);
+enum ch_status schedule_cancel_question(struct ctx *c, int64_t question_id);
 
 /* records */
 enum ch_status store_jobs_insert(struct store *, const struct job *, int64_t now,

@@ -26,13 +26,13 @@ read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
     c->brand_category = store_col_text(a, s, 5);
     c->agency_id = store_col_int(s, 6, 0);
     c->agency = store_col_text(a, s, 7);
-    int st = name_index(campaign_state_names, (const char *)
+    int st = model_name_index(model_campaign_states, (const char *)
                         sqlite3_column_text(s, 8));
     c->state = st < 0 ? CAMPAIGN_DRAFT : (enum campaign_state)st;
     c->starts_at = store_col_int(s, 9, INT64_MIN);
     c->ends_at = store_col_int(s, 10, INT64_MIN);
     c->need = (int)store_col_int(s, 11, 0);
-    int rm = name_index(review_mode_names, (const char *)
+    int rm = model_name_index(model_review_modes, (const char *)
                         sqlite3_column_text(s, 12));
     c->review_mode = rm < 0 ? REVIEW_TWO_STAGE : (enum review_mode)rm;
     c->brief_version = sqlite3_column_int(s, 13);
@@ -121,7 +121,7 @@ store_campaign_insert(struct store *st, const struct campaign *c,
     store_bind_int(s, 5, c->starts_at);
     store_bind_int(s, 6, c->ends_at);
     store_bind_int(s, 7, c->need ? c->need : INT64_MIN);
-    store_bind_text(s, 8, review_mode_names[c->review_mode]);
+    store_bind_text(s, 8, model_review_modes[c->review_mode]);
     store_bind_int(s, 9, created_by ? created_by : INT64_MIN);
     sqlite3_bind_int64(s, 10, c->created_at);
     enum ch_status r = store_exec(st, s);

@@ -28,11 +28,11 @@ read_deliverable(struct arena *a, sqlite3_stmt *s, void *row)
     d->platform = store_col_text(a, s, 7);
     d->draft_due = sqlite3_column_int64(s, 8);
     d->publish_at = sqlite3_column_int64(s, 9);
-    int st = name_index(deliverable_state_names,
+    int st = model_name_index(model_deliverable_states,
                         (const char *)sqlite3_column_text(s, 10));
     d->state = st < 0 ? DELIV_PLANNED : (enum deliverable_state)st;
     const char *stage = (const char *)sqlite3_column_text(s, 11);
-    int sg = stage ? name_index(review_stage_names, stage) : -1;
+    int sg = stage ? model_name_index(model_review_stages, stage) : -1;
     d->stage = sg < 0 ? STAGE_NONE : (enum review_stage)sg;
     d->fee_cents = store_col_int(s, 12, INT64_MIN);
     d->currency = store_col_text(a, s, 13);
@@ -98,9 +98,9 @@ store_deliverable_update(struct store *st, const struct deliverable *d,
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE deliverables SET state = ?, review_stage = ?, rounds = ?,"
             " draft_due = ?, publish_at = ?, updated_at = ? WHERE id = ?");
-    store_bind_text(s, 1, deliverable_state_names[d->state]);
+    store_bind_text(s, 1, model_deliverable_states[d->state]);
     store_bind_text(s, 2, d->stage == STAGE_NONE
-                              ? NULL : review_stage_names[d->stage]);
+                              ? NULL : model_review_stages[d->stage]);
     sqlite3_bind_int(s, 3, d->rounds);
     sqlite3_bind_int64(s, 4, d->draft_due);
     sqlite3_bind_int64(s, 5, d->publish_at);

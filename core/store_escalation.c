@@ -23,7 +23,7 @@ read_escalation(struct arena *a, sqlite3_stmt *s, void *row)
     e->level = sqlite3_column_int(s, 6);
     e->level_since = sqlite3_column_int64(s, 7);
     e->cycle = sqlite3_column_int(s, 8);
-    int st = name_index(escalation_state_names,
+    int st = model_name_index(model_escalation_states,
                         (const char *)sqlite3_column_text(s, 9));
     e->state = st < 0 ? ESC_OPEN : (enum escalation_state)st;
     e->acked_by = store_col_int(s, 10, 0);

@@ -17,7 +17,7 @@ store_participant_role_in(struct store *st, int64_t campaign_id, int64_t person_
     sqlite3_bind_int64(s, 2, person_id);
     unsigned role = 0;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        role_parse((const char *)sqlite3_column_text(s, 0), &role);
+        model_role_parse((const char *)sqlite3_column_text(s, 0), &role);
         if (tier)
             *tier = store_col_text(a, s, 1);
     } else if (tier) {
@@ -41,7 +41,7 @@ store_participant_roles_anywhere(struct store *st, int64_t person_id)
     unsigned mask = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
         unsigned r = 0;
-        if (role_parse((const char *)sqlite3_column_text(s, 0), &r))
+        if (model_role_parse((const char *)sqlite3_column_text(s, 0), &r))
             mask |= r;
     }
     sqlite3_reset(s);
@@ -60,7 +60,7 @@ store_participant_put(struct store *st, int64_t campaign_id, int64_t person_id,
             " added_at = CASE WHEN removed_at IS NULL THEN added_at ELSE ?5 END");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int64(s, 2, person_id);
-    store_bind_text(s, 3, role_name(role));
+    store_bind_text(s, 3, model_role_name(role));
     store_bind_text(s, 4, tier);
     sqlite3_bind_int64(s, 5, now);
     return store_exec(st, s);
@@ -96,7 +96,7 @@ store_participant_list(struct store *st, struct arena *a, int64_t campaign_id,
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         unsigned role = 0;
-        role_parse((const char *)sqlite3_column_text(s, 2), &role);
+        model_role_parse((const char *)sqlite3_column_text(s, 2), &role);
         if (!(role & role_mask))
             continue;
         if (count == cap) {

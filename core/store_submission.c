@@ -64,7 +64,7 @@ store_submission_review_insert(struct store *st, const struct review_record *r, 
     sqlite3_bind_int64(s, 1, r->deliverable_id);
     sqlite3_bind_int64(s, 2, r->submission_id);
     sqlite3_bind_int64(s, 3, r->reviewer_id);
-    store_bind_text(s, 4, review_stage_names[r->stage]);
+    store_bind_text(s, 4, model_review_stages[r->stage]);
     store_bind_text(s, 5, r->decision);
     sqlite3_bind_int(s, 6, r->visible);
     sqlite3_bind_int(s, 7, r->message);

@@ -1,2 +1,2 @@
 #include "version.h"
-const char chorus_version[] = "0.1.0";
+const char version_string[] = "0.1.0";

@@ -1,4 +1,4 @@
 #ifndef CHORUS_VERSION_H
 #define CHORUS_VERSION_H
-extern const char chorus_version[];
+extern const char version_string[];
 #endif

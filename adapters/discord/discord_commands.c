@@ -278,8 +278,8 @@ add_choices(cJSON *opt, const struct cmd_elem *e)
         choices = cJSON_AddArrayToObject(opt, "choices");
         for (int i = 0; i < BRIEF_NFIELDS; i++) {
             cJSON *c = cJSON_CreateObject();
-            cJSON_AddStringToObject(c, "name", brief_fields[i].name);
-            cJSON_AddStringToObject(c, "value", brief_fields[i].name);
+            cJSON_AddStringToObject(c, "name", model_brief_fields[i].name);
+            cJSON_AddStringToObject(c, "value", model_brief_fields[i].name);
             cJSON_AddItemToArray(choices, c);
         }
     }

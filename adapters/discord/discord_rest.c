@@ -810,7 +810,7 @@ rest_new(const struct rest_options *o)
     r->auth_header = xasprintf("Authorization: Bot %s", o->token);
     r->ua_header = xasprintf("User-Agent: DiscordBot "
                              "(https://github.com/chorus-bot/chorus, %s)",
-                             chorus_version);
+                             version_string);
     r->unauthorized = o->unauthorized;
     r->arg = o->arg;
     r->rng = jitter_seed();

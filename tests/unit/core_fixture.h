@@ -50,7 +50,7 @@
 #include "log.h"
 #include "settings.h"
 #include "store.h"
-#include "strutil.h"
+#include "str.h"
 #include "utf8.h"
 
 #define FX_STATIC static __attribute__((unused))

@@ -97,11 +97,11 @@ bound_form(struct fx *fx, const char *user, const char *text,
     ctx_init(&c, fx->core, &ev);
     assert_int_equal(store_begin(c.st), CH_OK);
     c.actor_ref = "fake:test";
-    c.caller_admin = is_admin(&c, "fake", user);
-    assert_int_equal(person_for_identity(&c, "fake", user, user, &c.caller),
+    c.caller_admin = people_is_admin(&c, "fake", user);
+    assert_int_equal(people_for_identity(&c, "fake", user, user, &c.caller),
                      CH_OK);
     c.has_caller = true;
-    c.caller_zone = person_zone(&c, &c.caller);
+    c.caller_zone = ctx_person_zone(&c, &c.caller);
     *status = command_run(&c, text);
     if (*status != CH_OK)
         print_error("  %s: %s\n", text, c.err.user);

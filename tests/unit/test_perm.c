@@ -467,19 +467,19 @@ action_names_round_trip(void **state)
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         enum action a;
-        assert_true(action_parse(want[i].name, &a));
+        assert_true(perm_action_parse(want[i].name, &a));
         assert_int_equal(a, want[i].a);
-        assert_string_equal(action_name(want[i].a), want[i].name);
+        assert_string_equal(perm_action_name(want[i].a), want[i].name);
     }
     for (int i = 0; i < ACT_COUNT; i++) {
         enum action a;
-        assert_true(action_parse(action_name((enum action)i), &a));
+        assert_true(perm_action_parse(perm_action_name((enum action)i), &a));
         assert_int_equal(a, i);
     }
     enum action a;
-    assert_false(action_parse("approve", &a));
-    assert_false(action_parse("", &a));
-    assert_string_equal(action_name(ACT_COUNT), "?");
+    assert_false(perm_action_parse("approve", &a));
+    assert_false(perm_action_parse("", &a));
+    assert_string_equal(perm_action_name(ACT_COUNT), "?");
     /* perm_allows: a bit in common, or anyone. */
     struct perm_table t = { .roles = { [ACT_AUDIT] = ROLE_BRAND,
                                        [ACT_HELP] = ROLE_ANYONE } };

@@ -101,11 +101,11 @@ adapter_kind_names_complete(void **state)
         for (int j = 0; j < i; j++)
             assert_string_not_equal(adapter_kind_names[i], adapter_kind_names[j]);
     }
-    /* NULL-terminated, for name_index(). */
+    /* NULL-terminated, for model_name_index(). */
     assert_null(adapter_kind_names[OUT_KIND_COUNT]);
-    assert_int_equal(name_index(adapter_kind_names, "create_channel"),
+    assert_int_equal(model_name_index(adapter_kind_names, "create_channel"),
                      OUT_CREATE_CHANNEL);
-    assert_int_equal(name_index(adapter_kind_names, "carrier pigeon"), -1);
+    assert_int_equal(model_name_index(adapter_kind_names, "carrier pigeon"), -1);
 }
 
 static void
@@ -113,21 +113,21 @@ role_describe_lists(void **state)
 {
     (void)state;
     char out[96];
-    role_describe(ROLE_COORDINATOR | ROLE_AGENCY | ROLE_ADMIN, out,
+    model_role_describe(ROLE_COORDINATOR | ROLE_AGENCY | ROLE_ADMIN, out,
                   sizeof(out));
     assert_string_equal(out, "coordinator, agency or admin");
-    role_describe(ROLE_BRAND, out, sizeof(out));
+    model_role_describe(ROLE_BRAND, out, sizeof(out));
     assert_string_equal(out, "brand");
-    role_describe(ROLE_CREATOR | ROLE_BRAND, out, sizeof(out));
+    model_role_describe(ROLE_CREATOR | ROLE_BRAND, out, sizeof(out));
     assert_string_equal(out, "brand or creator");
-    role_describe(ROLE_ANY_PARTICIPANT | ROLE_ADMIN, out, sizeof(out));
+    model_role_describe(ROLE_ANY_PARTICIPANT | ROLE_ADMIN, out, sizeof(out));
     assert_string_equal(out, "coordinator, agency, brand, creator or admin");
-    role_describe(0, out, sizeof(out));
+    model_role_describe(0, out, sizeof(out));
     assert_string_equal(out, "nobody");
     /* A short buffer is cut, never overrun. */
     char small[8];
     memset(small, 'x', sizeof(small));
-    role_describe(ROLE_COORDINATOR | ROLE_AGENCY, small, sizeof(small));
+    model_role_describe(ROLE_COORDINATOR | ROLE_AGENCY, small, sizeof(small));
     assert_int_equal(strlen(small), sizeof(small) - 1);
     assert_memory_equal(small, "coordin", 8);
 }
@@ -149,7 +149,7 @@ role_parse_names(void **state)
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         unsigned r = 0;
-        assert_true(role_parse(ok[i].name, &r));
+        assert_true(model_role_parse(ok[i].name, &r));
         assert_int_equal(r, ok[i].role);
     }
     /* admin comes from the configuration, never from a command. */
@@ -157,13 +157,13 @@ role_parse_names(void **state)
                                        "brand " };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         unsigned r = 12345;
-        assert_false(role_parse(bad[i], &r));
+        assert_false(model_role_parse(bad[i], &r));
         assert_int_equal(r, 12345);
     }
-    assert_string_equal(role_name(ROLE_COORDINATOR), "coordinator");
-    assert_string_equal(role_name(ROLE_ADMIN), "admin");
-    assert_null(role_name(ROLE_BRAND | ROLE_CREATOR));
-    assert_null(role_name(0));
+    assert_string_equal(model_role_name(ROLE_COORDINATOR), "coordinator");
+    assert_string_equal(model_role_name(ROLE_ADMIN), "admin");
+    assert_null(model_role_name(ROLE_BRAND | ROLE_CREATOR));
+    assert_null(model_role_name(0));
 }
 
 int

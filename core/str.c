@@ -1,4 +1,4 @@
-#include "strutil.h"
+#include "str.h"
 
 #include <ctype.h>
 #include <string.h>

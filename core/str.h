@@ -1,9 +1,9 @@
 /*
- * strutil: small string helpers shared by the command grammar and the
+ * str: small string helpers shared by the command grammar and the
  * configuration parser.
  */
-#ifndef CHORUS_STRUTIL_H
-#define CHORUS_STRUTIL_H
+#ifndef CHORUS_STR_H
+#define CHORUS_STR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -40,39 +40,39 @@ ctx_release(struct ctx *c)
 }
 
 const char *
-person_zone(const struct ctx *c, const struct person *p)
+ctx_person_zone(const struct ctx *c, const struct person *p)
 {
     return p && p->tz ? p->tz : c->set->default_tz;
 }
 
 const char *
-mark_person(struct ctx *c, int64_t person_id)
+ctx_mark_person(struct ctx *c, int64_t person_id)
 {
     return arena_printf(c->a, "\001p%lld\002", (long long)person_id);
 }
 
 const char *
-mark_channel(struct ctx *c, int64_t campaign_id)
+ctx_mark_channel(struct ctx *c, int64_t campaign_id)
 {
     return arena_printf(c->a, "\001c%lld\002", (long long)campaign_id);
 }
 
 const char *
-mark_time(struct ctx *c, int64_t utc_ms)
+ctx_mark_time(struct ctx *c, int64_t utc_ms)
 {
     return arena_printf(c->a, "\001t%lld\002", (long long)utc_ms);
 }
 
 const char *
-time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
+ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
 {
     char text[64];
-    when_format(utc_ms, person_zone(c, p), WHEN_LONG, text, sizeof(text));
+    when_format(utc_ms, ctx_person_zone(c, p), WHEN_LONG, text, sizeof(text));
     return arena_strdup(c->a, text);
 }
 
 const char *
-time_for_caller(struct ctx *c, int64_t utc_ms)
+ctx_time_for_caller(struct ctx *c, int64_t utc_ms)
 {
     char text[64];
     when_format(utc_ms, c->caller_zone, WHEN_LONG, text, sizeof(text));
@@ -80,7 +80,7 @@ time_for_caller(struct ctx *c, int64_t utc_ms)
 }
 
 const char *
-buttons_encode(struct ctx *c, const struct out_button *b, size_t n)
+ctx_buttons_encode(struct ctx *c, const struct out_button *b, size_t n)
 {
     /* One button per line: label \t command \t style \t prompt. */
     struct buf out = BUF_INIT;
@@ -112,7 +112,7 @@ queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
 }
 
 void
-reply(struct ctx *c, const char *fmt, ...)
+ctx_reply(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -123,7 +123,7 @@ reply(struct ctx *c, const char *fmt, ...)
 }
 
 struct pending *
-post(struct ctx *c, int64_t campaign_id, const char *buttons,
+ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
      const char *fmt, ...)
 {
     va_list ap;
@@ -134,7 +134,7 @@ post(struct ctx *c, int64_t campaign_id, const char *buttons,
 }
 
 void
-dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
+ctx_dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
    ...)
 {
     va_list ap;
@@ -145,7 +145,7 @@ dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
 }
 
 void
-dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
+ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
          const char *buttons, const char *fmt, ...)
 {
     va_list ap;
@@ -162,14 +162,14 @@ dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
 }
 
 void
-queue_simple(struct ctx *c, enum out_kind kind, int64_t campaign_id,
+ctx_queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
              int64_t person_id, const char *text)
 {
     queue(c, kind, campaign_id, person_id, NULL, text);
 }
 
 struct pending *
-queue_update(struct ctx *c, const char *platform, int64_t ref_id,
+ctx_queue_update(struct ctx *c, const char *platform, int64_t ref_id,
              const char *text)
 {
     struct pending *p = queue(c, OUT_UPDATE, 0, 0, NULL, text);
@@ -179,7 +179,7 @@ queue_update(struct ctx *c, const char *platform, int64_t ref_id,
 }
 
 void
-audit(struct ctx *c, int64_t campaign_id, const char *subject,
+ctx_audit(struct ctx *c, int64_t campaign_id, const char *subject,
       const char *action, const char *fmt, ...)
 {
     va_list ap;

@@ -1,4 +1,4 @@
-/* test_strutil: suggestions, display-name cleaning, and the arena every
+/* test_str: suggestions, display-name cleaning, and the arena every
  * string of a unit of work lives in (UTF-8: test_utf8). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "strutil.h"
+#include "str.h"
 
 static void
 distance_and_suggestions(void **state)

@@ -1,0 +1,80 @@
+/* settings: a campaign's schedule settings, shown and changed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "avail.h"
+#include "commands.h"
+#include "core_internal.h"
+#include "nudge.h"
+#include "schedule.h"
+#include "when.h"
+
+static const char *
+duration_or_default(struct ctx *c, int64_t ms)
+{
+    char text[32];
+    when_duration_format(ms, text, sizeof(text));
+    return arena_strdup(c->a, text);
+}
+
+enum ch_status
+cmd_settings(struct ctx *c)
+{
+    const struct campaign *cp = command_arg(c, "slug")->campaign;
+    static const char *const keys[] = { "nudge_before", "nudge_after", "cap",
+                                        "guard", "fix_window", "response",
+                                        "lead_time" };
+    bool changing = false;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        changing |= command_arg(c, keys[i]) != NULL;
+    if (changing && !perm_allows(&c->set->perms, ACT_MANAGE, c->cmd->roles)) {
+        char need[96];
+        command_roles_needed(c, ACTS(ACT_MANAGE), need, sizeof(need));
+        return ch_fail(&c->err, CH_DENIED,
+                       "changing the settings of %s needs the role %s",
+                       cp->slug, need);
+    }
+    if (changing) {
+        struct schedule_row r;
+        store_schedule_row(c->st, c->a, cp->id, &r);
+        const struct arg *a;
+        if ((a = command_arg(c, "nudge_before")))
+            r.before = strcmp(a->text, "none") ? (char *)a->text : "";
+        if ((a = command_arg(c, "nudge_after")))
+            r.after = strcmp(a->text, "none") ? (char *)a->text : "";
+        if ((a = command_arg(c, "cap")))
+            r.cap = (int)a->num;
+        if ((a = command_arg(c, "guard")))
+            r.guard = a->num;
+        if ((a = command_arg(c, "fix_window")))
+            r.fix = a->num;
+        if ((a = command_arg(c, "response")))
+            r.response = a->num;
+        if ((a = command_arg(c, "lead_time")))
+            r.lead = a->num;
+        enum ch_status s = store_schedule_put(c->st, cp->id, &r);
+        if (s != CH_OK)
+            return ch_fail(&c->err, s, "could not save the settings");
+        /* Re-plan what is already scheduled under the old settings. */
+        struct deliverable *ds;
+        size_t nd;
+        store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+        for (size_t i = 0; i < nd; i++)
+            nudge_plan_deliverable(c, &ds[i]);
+    }
+    struct schedule s;
+    nudge_schedule_for(c, cp->id, &s);
+    const char *text = arena_printf(
+        c->a, "nudges before %s; after %s; at most %d a day per person; "
+        "approval guard %s before publishing; fix window %s; questions "
+        "answered within %s; lead time %s",
+        nudge_durations_text(c, s.before, s.nbefore),
+        nudge_durations_text(c, s.after, s.nafter), s.cap,
+        duration_or_default(c, s.guard), duration_or_default(c, s.fix),
+        duration_or_default(c, s.response), duration_or_default(c, s.lead));
+    if (changing)
+        ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s", text);
+    ctx_reply(c, "%s of %s: %s.", changing ? "New settings" : "Settings", cp->slug,
+          text);
+    return CH_OK;
+}
