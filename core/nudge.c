@@ -1,4 +1,5 @@
-/* Deadline nudges, the approval guard, fix windows, question reminders. */
+/* Deadline nudges, fix windows, question reminders, and the schedule
+ * settings they follow (the approval guard is guard.c). */
 #include "nudge.h"
 
 #include <stdio.h>
@@ -161,8 +162,8 @@ postpone(struct ctx *c, const struct job *j, int64_t due)
     return schedule_job_add(c, &again);
 }
 
-static const char *
-in_words(struct ctx *c, int64_t ms)
+const char *
+nudge_in_words(struct ctx *c, int64_t ms)
 {
     char text[32];
     when_duration_format(ms < 0 ? -ms : ms, text, sizeof(text));
@@ -190,7 +191,7 @@ send_deadline_nudge(struct ctx *c, const struct deliverable *d,
     int64_t left = target - c->now;
     if (left > 0)
         ctx_dm(c, p->id, NULL, "Reminder: %s %s \"%s\" is due in %s (%s). %s "
-           "%s", what, ref, d->title, in_words(c, left), when,
+           "%s", what, ref, d->title, nudge_in_words(c, left), when,
            brief_pointer(c, cp), next);
     else if (left > -15 * MS_PER_MIN)
         ctx_dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
@@ -198,7 +199,7 @@ send_deadline_nudge(struct ctx *c, const struct deliverable *d,
     else
         ctx_dm(c, p->id, NULL, "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
            "If something is in the way, tell your coordinator or use "
-           "escalate %s <reason>.", what, ref, d->title, in_words(c, left),
+           "escalate %s <reason>.", what, ref, d->title, nudge_in_words(c, left),
            when, next, ref);
 }
 
@@ -269,71 +270,15 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
     if (offset == last && c->now >= target) {
         const char *ref = campaign_deliv_ref(c, &d);
         ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
-              draft ? "draft" : "publishing", in_words(c, c->now - target));
+              draft ? "draft" : "publishing", nudge_in_words(c, c->now - target));
         return escalation_open_auto(
             c, &cp, d.id,
             arena_printf(c->a, "%s of %s is overdue by %s after the last "
                          "reminder", draft ? "the draft" : "publishing", ref,
-                         in_words(c, c->now - target)),
+                         nudge_in_words(c, c->now - target)),
             NULL);
     }
     return CH_OK;
-}
-
-enum ch_status
-nudge_job_guard(struct ctx *c, const struct job *j)
-{
-    struct deliverable d;
-    struct campaign cp;
-    if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
-        store_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
-        return CH_OK;
-    if (!(d.state == DELIV_PLANNED || d.state == DELIV_SUBMITTED ||
-          d.state == DELIV_CHANGES_REQUESTED))
-        return CH_OK;
-    const char *ref = campaign_deliv_ref(c, &d);
-    /* One alert per publish time: a submission or a review after the
-     * guard has spoken re-plans the deliverable, and must not sound it
-     * (and open an escalation) again. */
-    struct schedule s;
-    nudge_schedule_for(c, d.campaign_id, &s);
-    if (store_audit_count_since(c->st, ref, "guard.alert",
-                              d.publish_at - s.guard) > 0)
-        return CH_OK;
-    const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
-        ? "it waits for your final approval"
-        : d.state == DELIV_SUBMITTED ? "it is still in coordinator review"
-        : d.state == DELIV_CHANGES_REQUESTED ? "changes are still being made"
-                                             : "no draft has been submitted";
-    const char *left = in_words(c, d.publish_at - c->now);
-    const char *buttons = NULL;
-    if (d.state == DELIV_SUBMITTED) {
-        struct out_button b = {
-            .label = "Approve", .style = "primary",
-            .command = arena_printf(c->a, "approve %s", ref),
-        };
-        buttons = ctx_buttons_encode(c, &b, 1);
-    }
-    struct participant *brand;
-    size_t nb;
-    store_participant_list(c->st, c->a, cp.id, ROLE_BRAND, &brand, &nb);
-    for (size_t i = 0; i < nb; i++) {
-        struct person p;
-        if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
-            continue;
-        ctx_dm(c, p.id, buttons,
-           "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
-           "approval: %s. Silence is not approval: approve it, ask for "
-           "changes, or move the publish date.", ref, d.title, left,
-           ctx_time_for(c, &p, d.publish_at), where);
-    }
-    ctx_audit(c, cp.id, ref, "guard.alert",
-          "no final brand approval %s before publishing (%s)", left, where);
-    return escalation_open_auto(
-        c, &cp, d.id,
-        arena_printf(c->a, "no final brand approval %s before %s publishes "
-                     "(%s)", left, ref, where),
-        NULL);
 }
 
 enum ch_status
@@ -351,7 +296,7 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
     struct schedule s;
     nudge_schedule_for(c, d.campaign_id, &s);
     const char *ref = campaign_deliv_ref(c, &d);
-    const char *window = in_words(c, s.fix);
+    const char *window = nudge_in_words(c, s.fix);
     d.state = DELIV_MISSED;
     d.stage = STAGE_NONE;
     enum ch_status st = store_deliverable_update(c->st, &d, c->now);
@@ -391,7 +336,7 @@ static void
 remind_person(struct ctx *c, const struct question *q,
               const struct campaign *cp, const struct person *p)
 {
-    const char *waited = in_words(c, c->now - q->asked_at);
+    const char *waited = nudge_in_words(c, c->now - q->asked_at);
     ctx_dm(c, p->id, NULL,
        "Q%lld from %s in %s has waited %s for an answer: \"%s\". Answer "
        "with: answer Q%lld <text>", (long long)q->id,
@@ -429,7 +374,7 @@ nudge_job_question(struct ctx *c, const struct job *j)
     store_question_reminded(c->st, q.id, c->now);
     ctx_audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
           "question.reminder", "unanswered after %s",
-          in_words(c, c->now - q.asked_at));
+          nudge_in_words(c, c->now - q.asked_at));
     struct participant *ps;
     size_t n;
     store_participant_list(c->st, c->a, cp.id, ROLE_COORDINATOR, &ps, &n);

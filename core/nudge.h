@@ -82,13 +82,14 @@ struct question {
 void nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
 /* "48h, 4h" */
 const char *nudge_durations_text(struct ctx *c, const int64_t *v, size_t n);
+/* A duration in words ("2d 4h"), from the arena. */
+const char *nudge_in_words(struct ctx *c, int64_t ms);
 
 void nudge_plan_deliverable(struct ctx *c, const struct deliverable *d);
 void nudge_plan_fix_window(struct ctx *c, const struct deliverable *d);
 void nudge_plan_question(struct ctx *c, const struct question *q);
 
 enum ch_status nudge_job_nudge(struct ctx *c, const struct job *j);
-enum ch_status nudge_job_guard(struct ctx *c, const struct job *j);
 enum ch_status nudge_job_fix_window(struct ctx *c, const struct job *j);
 enum ch_status nudge_job_question(struct ctx *c, const struct job *j);
 

@@ -5,6 +5,7 @@
 
 #include "core_internal.h"
 #include "escalation.h"
+#include "guard.h"
 #include "log.h"
 #include "nudge.h"
 #include "schedule.h"
@@ -17,7 +18,7 @@ static const struct {
 } job_kinds[] = {
     { "escalation.step", escalation_step },
     { "fix_window", nudge_job_fix_window },
-    { "guard", nudge_job_guard },
+    { "guard", guard_run },
     { "nudge", nudge_job_nudge },
     { "question", nudge_job_question },
 };
