@@ -1,5 +1,5 @@
 /*
- * config: the daemon's one configuration file (spec §9, c-style P6).
+ * config: the daemon's one configuration file.
  *
  * The format is line-oriented, one `directive value...` per line:
  *

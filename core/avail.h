@@ -2,7 +2,7 @@
  * avail: when a person can be reached — their working hours in their own
  * zone, their time off, and the holidays of their calendars.  Nudges,
  * reminders and ladder timeouts go through here so nothing lands at
- * night, on a weekend, on a holiday or during time off (spec §5, §6).
+ * night, on a weekend, on a holiday or during time off.
  */
 #ifndef CHORUS_AVAIL_H
 #define CHORUS_AVAIL_H

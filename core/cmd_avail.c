@@ -10,7 +10,7 @@
 #include "when.h"
 
 /* The person a self-service command is about: the caller, or `for:`
- * someone else, which needs a coordinator (spec §3.4). */
+ * someone else, which needs a coordinator. */
 static enum ch_status
 subject_person(struct ctx *c, struct person **who)
 {

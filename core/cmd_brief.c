@@ -24,7 +24,8 @@ cmd_brief_show(struct ctx *c)
     return CH_OK;
 }
 
-/* Before kickoff the managers edit; after it only the brand (spec §3.2). */
+/* Before kickoff the managers edit; after it only the brand: the strategy
+ * layer is not rewritten mid-flight. */
 static enum ch_status
 check_brief_edit(struct ctx *c, const struct campaign *cp)
 {

@@ -1,5 +1,5 @@
 /*
- * escalate, ack, resolve (spec §6).  The ladder's levels name roles, not
+ * escalate, ack, resolve.  The ladder's levels name roles, not
  * people: coordinator -> agency -> brand -> workspace admins.  Whoever
  * holds the current level's role, or a role above it, may acknowledge or
  * resolve; so may the roles `permit handle_escalation` names (admins by

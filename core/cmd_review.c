@@ -1,5 +1,5 @@
 /*
- * approve, changes, reject: the two-stage review of spec §6.  A
+ * approve, changes, reject: the two-stage review.  A
  * submission waits first for the coordinator/agency review, then for the
  * brand's final approval (or only for the brand in a brand-only
  * campaign).  The brand may decide at either stage; reviewers may not
@@ -221,7 +221,7 @@ cmd_review_reject(struct ctx *c)
          ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
     ctx_reply(c, "Rejected %s.", t.ref);
-    /* A lost piece: say who could cover it (spec §1, creator tiers). */
+    /* A lost piece: say which flex-tier creator could cover it. */
     struct participant *ps;
     size_t n;
     store_participant_list(c->st, c->a, t.d.campaign_id, ROLE_CREATOR, &ps, &n);

@@ -1,5 +1,5 @@
 /*
- * THE command table (spec §4): one entry per form, sorted by name.
+ * THE command table: one entry per form, sorted by name.
  * Nothing else lives here.  Help, parsing, permissions and platform
  * registration all come from these entries; a unit test checks that the
  * table compiles, is sorted, and that every example parses.

@@ -1,5 +1,6 @@
 /*
- * command: the grammar of spec §4, driven by one table (cmd_table.c).
+ * command: the one command grammar of every platform, driven by one
+ * table (cmd_table.c).
  *
  * Each table entry is one form of a command: its name, a pattern written
  * in the product grammar, a summary, an example and the permission

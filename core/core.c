@@ -344,7 +344,7 @@ commit_event(struct ctx *c, const struct core_event *ev,
 }
 
 /* The refusal path: nothing but the dedupe mark, an audit line and the
- * reply survive a refused command (spec §3.4). */
+ * reply survive a refused command: nothing else is recorded for it. */
 static enum ch_status
 refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
        struct core_result *res, bool inband)

@@ -1,5 +1,5 @@
 /*
- * escalation: the ladder (spec §6).  Levels name roles: coordinator (0),
+ * escalation: the ladder.  Levels name roles: coordinator (0),
  * agency (1), brand (2), workspace admins (3).  A step job moves an open
  * escalation up when its level's timeout passes; ack or resolve cancels
  * the job at once.  After the admins the ladder starts again from the

@@ -1,5 +1,5 @@
 /*
- * model: the domain as the core sees it (spec §3).
+ * model: the domain as the core sees it.
  *
  * Structs are filled by core/store_*.c.  Their strings belong to the arena
  * of the event being handled (see arena.h) and die with it; ids are the
@@ -53,7 +53,7 @@ extern const char *const model_deliverable_states[];
 /* Open: still owes work or a decision (planned .. submitted). */
 bool model_deliverable_open(enum deliverable_state s);
 
-/* Who is to act on a submitted deliverable (spec §6, two-stage review). */
+/* Who is to act on a submitted deliverable (the two-stage review). */
 enum review_stage {
     STAGE_NONE,
     STAGE_REVIEW,   /* coordinator / agency review */
@@ -122,7 +122,7 @@ struct participant {
     char    *tier;    /* "core", "flex" or NULL */
 };
 
-/* The standard brief (spec §3.2): fields in template order. */
+/* The standard brief: fields in template order. */
 enum brief_field {
     BRIEF_STORY,
     BRIEF_AUDIENCE,

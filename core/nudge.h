@@ -1,5 +1,5 @@
 /*
- * nudge: the schedules of spec §5 that hang off deliverables and
+ * nudge: the schedules that hang off deliverables and
  * questions.
  *
  *  - deadline nudges to the creator before, at and after the draft time

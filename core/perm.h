@@ -1,5 +1,5 @@
 /*
- * perm: who may do what (spec §3.4), as one table of actions to roles.
+ * perm: who may do what, as one table of actions to roles.
  *
  * The defaults below can be overridden per action by the configuration
  * (`permit <action> <role>[,<role>...]`).  Two rules are relations rather

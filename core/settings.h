@@ -51,7 +51,7 @@ struct core_settings {
     int64_t              lead_time_ms;    /* warn when a draft is due sooner */
     int                  revision_limit;  /* alert above this many rounds */
     int64_t              approval_latency_ms;
-    /* Schedules (spec §5). */
+    /* Schedules: nudges, the guard, fix windows, questions. */
     int64_t              nudge_before_ms[SETTINGS_MAX_NUDGES];
     size_t               n_nudge_before;
     int64_t              nudge_after_ms[SETTINGS_MAX_NUDGES];

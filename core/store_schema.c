@@ -179,7 +179,7 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (platform, event_id)) WITHOUT ROWID;"
 
     /* Everything the core says, written in the transaction that caused it
-     * and drained by the adapters (spec §9). */
+     * and drained by the adapters. */
     "CREATE TABLE outbox ("
     "  id INTEGER PRIMARY KEY,"
     "  platform TEXT NOT NULL,"

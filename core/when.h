@@ -1,7 +1,7 @@
 /*
  * when: the dates, times and durations people type, read in their zone.
  *
- * Accepted <when> forms (spec §4), case-insensitive:
+ * Accepted <when> forms, case-insensitive:
  *   2026-12-01            a date; its time of day is the caller's default
  *   2026-12-01T18:00      2026-12-01 18:00 (one argument when quoted)
  *   fri 17:00   fri       the next such weekday (today if still ahead);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Crash safety of the scheduler (spec §5: "a restart loses none and does
+# Crash safety of the scheduler ("a restart loses none and does
 # not repeat any"), through the real `chorus console` on a database file:
 #  1. CHORUS_FAULT=job-before-commit: the process dies by SIGKILL between
 #     a nudge's due time and its commit; restarted, it sends the nudge

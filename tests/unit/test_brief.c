@@ -1,5 +1,5 @@
 /*
- * test_brief: the standard brief of spec §3.2 — versions, list fields,
+ * test_brief: the standard brief — versions, list fields,
  * item limits, kickoff (complete brief, lock, posts, pins, DMs), and
  * changes after kickoff (the brand only; everyone told; the pinned brief
  * kept current).

@@ -931,7 +931,7 @@ test_reconnect_invalid_session(void **state)
 static void
 test_close_codes(void **state)
 {
-    /* discord-protocol.md section 1.9: resume after 4000-4003, 4005,
+    /* Close codes: resume after 4000-4003, 4005,
      * 4008; a new session after 4007, 4009; stop on 4004, 4010-4014. */
     static const struct {
         int  code;

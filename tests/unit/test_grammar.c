@@ -62,7 +62,7 @@ table_compiles(void **state)
         for (size_t e = 0; e + 1 < forms[i].nelems; e++)
             assert_int_not_equal(forms[i].elems[e].kind, E_REST);
     }
-    /* The spec's commands are all there (spec §4, those built so far). */
+    /* Every command built so far is in the table. */
     static const char *const names[] = {
         "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
         "changes", "deliverable", "escalate", "help", "hours", "kickoff",

@@ -1,12 +1,12 @@
 /*
- * test_loop: adapters/runtime/loop.c, adapters/runtime/http.c and ws.c together, in one
- * process and one thread, as the daemon will run them.
+ * test_loop: adapters/runtime/loop.c, http.c and ws.c together, in one
+ * process and one thread, as the daemon runs them.
  *
  * Each test builds an environment (loop, ws context, an lws server vhost
  * on 127.0.0.1 with an ephemeral port, an http client), runs the loop until
  * the test's state machine calls env_finish(), then shuts down in the
- * event-loop.md order and checks what the callbacks recorded.  Callbacks
- * only record; the assertions run after loop_run() returned, so a failing
+ * teardown order (own handles, curl, lws stage 1, stop) and checks what
+ * the callbacks recorded.  Callbacks only record; the assertions run after loop_run() returned, so a failing
  * assert never longjmps out of libuv.  A watchdog timer ends a stuck test.
  *
  * The server (protocols[0] of the test vhost) speaks:
@@ -142,7 +142,7 @@ struct srv_hdr {
     const char *value;
 };
 
-/* Discord-style 429 (discord-protocol.md section 4.2). */
+/* A Discord-style 429: Retry-After in the body, and the bucket headers. */
 static const struct srv_hdr limited_hdrs[] = {
     { .name = "retry-after:", .value = "2" },
     { .name = "x-ratelimit-limit:", .value = "5" },
@@ -402,7 +402,8 @@ shutdown_cb(void *arg)
 {
     struct env *e = arg;
 
-    /* event-loop.md: own handles, curl teardown, lws stage 1, stop. */
+    /* Own handles, curl teardown, lws stage 1, stop: libuv needs every
+     * handle closed before the loop ends. */
     loop_timer_free(e->watchdog);
     e->watchdog = NULL;
     http_free(e->http);

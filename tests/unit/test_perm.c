@@ -1,5 +1,5 @@
 /*
- * test_perm: who may do what (spec §3.4, perm.c and the relations in
+ * test_perm: who may do what (perm.c and the relations in
  * command.c, cmd_review.c, cmd_escalate.c), with the defaults and with
  * `permit` overrides.
  *

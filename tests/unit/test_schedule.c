@@ -1,7 +1,7 @@
 #define _GNU_SOURCE   /* nftw */
 /*
  * schedule: nudges, the approval guard, fix windows, question reminders
- * and the escalation ladder (spec §5, §6), driven through the real core
+ * and the escalation ladder, driven through the real core
  * with a simulated clock and the fake adapter of core_fixture.h.
  *
  * Time moves the way the console's `~` moves it: to each next due job in

@@ -175,7 +175,7 @@ shutdown_cb(void *arg)
     loop_stop(e->loop);
 }
 
-/* The event-loop.md order: own handles and clients, curl, the sim, lws
+/* The teardown order: own handles and clients, curl, the sim, lws
  * stage 1 from a loop callback, run to the end, stage 2. */
 static void
 env_free(struct env *e)
