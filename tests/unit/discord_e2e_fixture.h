@@ -46,6 +46,7 @@ struct e2e {
     char                bob[32];
     char                carol[32];
     char                robot[32];     /* another bot */
+    const char         *env[8];        /* for the daemon: "NAME=value" */
 };
 
 /* The end of the daemon's log, to stderr (after a failed check). */
@@ -77,6 +78,33 @@ static inline int
 e2e_heartbeat_ms(void)
 {
     return RUNNING_ON_VALGRIND ? 4000 : 1000;
+}
+
+/*
+ * Short protocol waits for the daemon (struct discord_timing), for tests
+ * whose faults make it reconnect again and again: the real ones (in
+ * brackets) cost seconds per reconnect.  The Identify spacing stays
+ * longer than the gap between two faults of a test, and the op 9 wait
+ * longer than the spacing, so that each still shows in the timings.
+ */
+#define E2E_IDENTIFY_MS   1000  /* between two Identifies [5000] */
+#define E2E_INVALID_MS    500   /* op 9 false: 500-2500 ms [1-5 s] */
+#define E2E_STABLE_MS     100   /* a healthy connection [1000] */
+#define E2E_BACKOFF_MS    100   /* the reconnect backoff's step [1000] */
+#define E2E_STR_(x) #x
+#define E2E_STR(x)  E2E_STR_(x)
+
+static inline void
+e2e_short_waits(struct e2e *e)
+{
+    static const char *const waits[] = {
+        "CHORUS_DISCORD_IDENTIFY_SPACING_MS=" E2E_STR(E2E_IDENTIFY_MS),
+        "CHORUS_DISCORD_INVALID_SESSION_MS=" E2E_STR(E2E_INVALID_MS),
+        "CHORUS_DISCORD_STABLE_MS=" E2E_STR(E2E_STABLE_MS),
+        "CHORUS_DISCORD_BACKOFF_MS=" E2E_STR(E2E_BACKOFF_MS),
+    };
+    for (size_t i = 0; i < sizeof(waits) / sizeof(*waits); i++)
+        e->env[i] = waits[i];
 }
 
 static inline struct discord_sim_options
@@ -160,8 +188,9 @@ static inline void
 e2e_spawn(struct e2e *e, const char *token)
 {
     char tok[256], api[192];
-    const char *vars[] = { tok, api, "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN",
-                           NULL };
+    const char *vars[5 + sizeof(e->env) / sizeof(*e->env)] = {
+        tok, api, "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN",
+    };
 
     if (token && !*token)
         snprintf(tok, sizeof(tok), "DISCORD_TOKEN");
@@ -169,6 +198,9 @@ e2e_spawn(struct e2e *e, const char *token)
         snprintf(tok, sizeof(tok), "DISCORD_TOKEN=%s",
                  token ? token : discord_sim_token(e->sim));
     snprintf(api, sizeof(api), "DISCORD_API_URL=%s", e->api);
+    for (size_t i = 0; i < sizeof(e->env) / sizeof(*e->env) && e->env[i];
+         i++)
+        vars[4 + i] = e->env[i];
     e2e_daemon_spawn(&e->d, vars);
 }
 
