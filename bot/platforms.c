@@ -120,6 +120,18 @@ discord_create(const struct config *cfg, const struct adapter_env *env,
         .guild = cfg->discord.guild,
         .application_id = cfg->discord.application_id,
         .message_content = cfg->discord.message_content,
+        .timing = {     /* test knobs: the protocol's waits, shortened */
+            .hello_timeout_ms = env_ms("CHORUS_DISCORD_HELLO_TIMEOUT_MS"),
+            .ready_timeout_ms = env_ms("CHORUS_DISCORD_READY_TIMEOUT_MS"),
+            .identify_spacing_ms =
+                env_ms("CHORUS_DISCORD_IDENTIFY_SPACING_MS"),
+            .backoff_ms = env_ms("CHORUS_DISCORD_BACKOFF_MS"),
+            .quick_retry_ms = env_ms("CHORUS_DISCORD_QUICK_RETRY_MS"),
+            .stable_ms = env_ms("CHORUS_DISCORD_STABLE_MS"),
+            .invalid_session_ms =
+                env_ms("CHORUS_DISCORD_INVALID_SESSION_MS"),
+            .defer_ms = env_ms("CHORUS_DISCORD_DEFER_MS"),
+        },
     };
     struct adapter *a = discord_new(&o, env, err);
     config_secret_free(token);

@@ -524,6 +524,8 @@ api_base(const char *url)
 
 static const struct adapter_ops discord_ops;
 
+#define MAX_WAIT_MS (10 * 60 * 1000)    /* struct discord_timing's bound */
+
 struct adapter *
 discord_new(const struct discord_options *opt, const struct adapter_env *env,
             struct ch_error *err)
@@ -539,6 +541,19 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
                 "https:// (or http:// for a local simulator)");
         return NULL;
     }
+    const struct discord_timing *t = &opt->timing;
+    const int64_t waits[] = {
+        t->hello_timeout_ms, t->ready_timeout_ms, t->identify_spacing_ms,
+        t->backoff_ms, t->quick_retry_ms, t->stable_ms,
+        t->invalid_session_ms, t->defer_ms,
+    };
+    for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
+        if (waits[i] < 0 || waits[i] > MAX_WAIT_MS) {
+            ch_fail(err, CH_INVALID, "a Discord protocol wait must be 0 "
+                    "(the default) to %d ms", MAX_WAIT_MS);
+            return NULL;
+        }
+    }
     struct discord *d = xcalloc(1, sizeof(*d));
     d->base.ops = &discord_ops;
     d->env = *env;
@@ -550,6 +565,8 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
     }
     if (opt->application_id && *opt->application_id)
         snprintf(d->app_id, sizeof(d->app_id), "%s", opt->application_id);
+    d->timing = *t;
+    d->defer_ms = t->defer_ms ? t->defer_ms : DEFER_AFTER_MS;
     d->intents = DC_INTENT_GUILDS | DC_INTENT_GUILD_MESSAGES |
                  DC_INTENT_DIRECT_MESSAGES;
     if (opt->message_content)

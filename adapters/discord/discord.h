@@ -22,9 +22,34 @@
 #define CHORUS_DISCORD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "adapter_env.h"
 #include "adapter.h"
+
+/*
+ * The adapter's own protocol waits, in milliseconds; 0 keeps Discord's
+ * (in brackets), at most 10 minutes.  The heartbeat interval is not here:
+ * it comes from the gateway's Hello.  Tests shorten these
+ * (CHORUS_DISCORD_*_MS, bot/platforms.c) so that a reconnect does not
+ * cost real seconds.
+ */
+struct discord_timing {
+    int64_t hello_timeout_ms;    /* [20000] connected, no Hello: again */
+    int64_t ready_timeout_ms;    /* [15000] Identify or Resume sent, no
+                                    READY or RESUMED: again */
+    int64_t identify_spacing_ms; /* [5000] between two Identifies */
+    int64_t backoff_ms;          /* [1000] the first step of the reconnect
+                                    backoff (doubling up to 60 s) */
+    int64_t quick_retry_ms;      /* [250] the first reconnect after a
+                                    healthy connection waits up to this */
+    int64_t stable_ms;           /* [1000] a connection up this long after
+                                    READY or RESUMED was healthy */
+    int64_t invalid_session_ms;  /* [1000] op 9 false: Identify anew after
+                                    this to five times this */
+    int64_t defer_ms;            /* [1500] an interaction unanswered this
+                                    long is deferred */
+};
 
 struct discord_options {
     const char *token;            /* the bot token itself */
@@ -33,6 +58,7 @@ struct discord_options {
                                      NULL: global commands */
     const char *application_id;   /* NULL: read from the API at start */
     bool        message_content;  /* the privileged MESSAGE_CONTENT intent */
+    struct discord_timing timing;
 };
 
 /* A Discord adapter (not yet started), or NULL with the reason in err. */

@@ -30,6 +30,8 @@
  * session_start_limit.remaining > 0 (fetched before every new session);
  * Resume does neither.
  *
+ * These waits are the defaults of struct discord_timing (discord.h).
+ *
  * Sends: at most 120 payloads per connection per 60 s.  Heartbeats,
  * Identify and Resume always go; the only optional send, an answer to the
  * server's heartbeat request (op 1), is skipped once 115 of the window are
@@ -53,6 +55,9 @@
 #define READY_TIMEOUT_MS      15000
 #define IDENTIFY_SPACING_MS   5000
 #define STABLE_MS             1000
+#define BACKOFF_MS            1000
+#define QUICK_RETRY_MS        250
+#define INVALID_SESSION_MS    1000
 #define DEFAULT_HEARTBEAT_MS  41250
 #define MAX_HEARTBEAT_MS      (10 * 60 * 1000)
 #define SEND_LIMIT            120
@@ -111,6 +116,7 @@ struct gateway {
     struct ratewin     sends;
     int64_t            last_identify_ms;
     bool               identified_once;
+    struct discord_timing t;          /* the waits, defaults filled in */
     int                oversize_strikes;
     long               oversize_seq;
     bool               fetching;
@@ -233,7 +239,7 @@ send_identify(struct gateway *gw)
     gw->last_identify_ms = now_ms(gw);
     gw->identified_once = true;
     gw->state = GW_AUTH;
-    arm(gw, TR_READY, READY_TIMEOUT_MS);
+    arm(gw, TR_READY, gw->t.ready_timeout_ms);
     log_info("discord", "gateway: identifying (intents %ld)", d->intents);
 }
 
@@ -251,7 +257,7 @@ send_resume(struct gateway *gw)
         cJSON_AddNullToObject(x, "seq");
     send_secret(gw, o);
     gw->state = GW_AUTH;
-    arm(gw, TR_READY, READY_TIMEOUT_MS);
+    arm(gw, TR_READY, gw->t.ready_timeout_ms);
     log_info("discord", "gateway: resuming session %.8s at seq %ld",
              gw->session_id, gw->seq);
 }
@@ -300,14 +306,14 @@ static int64_t
 failure_delay(struct gateway *gw)
 {
     int64_t now = now_ms(gw);
-    if (gw->ready_at && now - gw->ready_at >= STABLE_MS) {
+    if (gw->ready_at && now - gw->ready_at >= gw->t.stable_ms) {
         backoff_reset(&gw->backoff);
         gw->quick_used = false;
     }
     gw->ready_at = 0;
     if (!gw->quick_used) {
         gw->quick_used = true;
-        return jitter_range(&gw->backoff.rng, 0, 250);
+        return jitter_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms);
     }
     return backoff_next(&gw->backoff);
 }
@@ -380,7 +386,7 @@ on_open(void *arg)
     if (l->retired || gw->link != l)
         return;
     gw->state = GW_HELLO;
-    arm(gw, TR_HELLO, HELLO_TIMEOUT_MS);
+    arm(gw, TR_HELLO, gw->t.hello_timeout_ms);
 }
 
 static void
@@ -520,13 +526,15 @@ op_invalid_session(struct gateway *gw, const cJSON *root, const cJSON *data)
     if (cJSON_IsTrue(data) && has_session(gw)) {
         log_info("discord", "gateway: invalid session (op 9, resumable); "
                  "resuming");
-        reconnect(gw, ACT_RESUME, jitter_range(&gw->backoff.rng, 0, 250),
+        reconnect(gw, ACT_RESUME,
+                  jitter_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms),
                   4000, "resuming");
         return;
     }
     /* The old advice: wait 1-5 s at random so reconnecting bots spread
      * out; it also keeps us inside the identify limit. */
-    int64_t wait = jitter_range(&gw->backoff.rng, 1000, 5000);
+    int64_t wait = jitter_range(&gw->backoff.rng, gw->t.invalid_session_ms,
+                                5 * gw->t.invalid_session_ms);
     log_info("discord", "gateway: invalid session (op 9); identifying anew "
              "in %lld ms", (long long)wait);
     reconnect(gw, ACT_NEW_SESSION, wait, 1000, "new session");
@@ -557,7 +565,7 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
         return;
     }
     int64_t wait = gw->identified_once
-                       ? gw->last_identify_ms + IDENTIFY_SPACING_MS -
+                       ? gw->last_identify_ms + gw->t.identify_spacing_ms -
                              now_ms(gw)
                        : 0;
     if (wait > 0) {
@@ -663,15 +671,16 @@ on_timer(void *arg)
     case TR_HELLO:
         if (gw->state != GW_HELLO)
             return;
-        log_warn("discord", "gateway: no Hello within %d s; reconnecting",
-                 HELLO_TIMEOUT_MS / 1000);
+        log_warn("discord", "gateway: no Hello within %lld ms; reconnecting",
+                 (long long)gw->t.hello_timeout_ms);
         reconnect(gw, ACT_RESUME, failure_delay(gw), 4000, "no hello");
         return;
     case TR_READY:
         if (gw->state != GW_AUTH)
             return;
-        log_warn("discord", "gateway: no %s within %d s; reconnecting",
-                 gw->resuming ? "RESUMED" : "READY", READY_TIMEOUT_MS / 1000);
+        log_warn("discord", "gateway: no %s within %lld ms; reconnecting",
+                 gw->resuming ? "RESUMED" : "READY",
+                 (long long)gw->t.ready_timeout_ms);
         reconnect(gw, ACT_RESUME, failure_delay(gw), 4000, "no ready");
         return;
     case TR_IDENTIFY:
@@ -781,16 +790,34 @@ fetch(struct gateway *gw)
 
 /* ---- interface ----------------------------------------------------------- */
 
+static int64_t
+or_default(int64_t set, int64_t def)
+{
+    return set > 0 ? set : def;
+}
+
 struct gateway *
 gw_new(struct discord *d)
 {
+    const struct discord_timing *t = &d->timing;
     struct gateway *gw = xcalloc(1, sizeof(*gw));
     gw->d = d;
     gw->seq = -1;
     gw->oversize_seq = -2;
     gw->beat = loop_timer_new(d->env.loop, on_beat, gw);
     gw->timer = loop_timer_new(d->env.loop, on_timer, gw);
-    backoff_init(&gw->backoff, 1000, 60000, jitter_seed());
+    gw->t = (struct discord_timing){
+        .hello_timeout_ms = or_default(t->hello_timeout_ms, HELLO_TIMEOUT_MS),
+        .ready_timeout_ms = or_default(t->ready_timeout_ms, READY_TIMEOUT_MS),
+        .identify_spacing_ms = or_default(t->identify_spacing_ms,
+                                          IDENTIFY_SPACING_MS),
+        .backoff_ms = or_default(t->backoff_ms, BACKOFF_MS),
+        .quick_retry_ms = or_default(t->quick_retry_ms, QUICK_RETRY_MS),
+        .stable_ms = or_default(t->stable_ms, STABLE_MS),
+        .invalid_session_ms = or_default(t->invalid_session_ms,
+                                         INVALID_SESSION_MS),
+    };
+    backoff_init(&gw->backoff, gw->t.backoff_ms, 60000, jitter_seed());
     ratewin_init(&gw->sends, SEND_LIMIT, SEND_WINDOW_MS);
     return gw;
 }

@@ -200,6 +200,8 @@ struct discord {
     bool                 guild_configured;
     char                 bot_id[DC_ID_LEN];
     long                 intents;
+    struct discord_timing timing;       /* as given: 0 is the default */
+    int64_t              defer_ms;      /* DEFER_AFTER_MS unless set */
     struct rest         *rest;
     struct gateway      *gw;
     uint64_t             rng;

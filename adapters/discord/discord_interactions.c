@@ -326,10 +326,10 @@ dc_on_defer_timer(void *arg)
     for (struct ix *ix = d->ix_head, *nx; ix; ix = nx) {
         nx = ix->next;
         if (ix->cb == CB_NONE) {
-            if (now - ix->received >= DEFER_AFTER_MS)
+            if (now - ix->received >= d->defer_ms)
                 ix_defer(ix);
-            else if (ix->received + DEFER_AFTER_MS < next)
-                next = ix->received + DEFER_AFTER_MS;
+            else if (ix->received + d->defer_ms < next)
+                next = ix->received + d->defer_ms;
         } else if (now - ix->received > IX_KEEP_MS && !ix->busy) {
             /* The token is dead: nothing can use this any more. */
             dc_ix_free(ix);
@@ -367,10 +367,10 @@ ix_new(struct discord *d, const char *id, const char *token, int type)
         d->ix_head = ix;
     d->ix_tail = ix;
     d->nix++;
-    int64_t due = ix->received + DEFER_AFTER_MS;
+    int64_t due = ix->received + d->defer_ms;
     if (d->defer_due == 0 || due < d->defer_due) {
         d->defer_due = due;
-        loop_timer_arm(d->defer_timer, DEFER_AFTER_MS);
+        loop_timer_arm(d->defer_timer, d->defer_ms);
     }
     return ix;
 }

@@ -1,8 +1,8 @@
 /*
  * discord_sim: state (users, channels, messages, interactions), the events
- * a test pushes as "users", the logs, the observer and the wait helpers.
- * The wire sides live in discord_sim_server.c, _gateway.c, _rest.c and
- * _control.c.
+ * a test pushes as "users", the logs, the observer, the wait helpers and
+ * which handler a request of the web server (sim_server.c) goes to.  The
+ * wire sides live in discord_sim_gateway.c, _rest.c and _control.c.
  *
  * Lookups are linear scans: a simulated guild holds hundreds of objects,
  * not millions, and keeping one vector per kind keeps the ownership plain
@@ -932,6 +932,36 @@ fill_defaults(struct discord_sim_options *o)
         o->max_log = 20000;
 }
 
+/* ---- the web server ---- */
+
+#define MAX_BODY_IN     ((size_t)1 << 20)
+#define MAX_WS_IN       ((size_t)64 << 10)
+
+static void
+route(void *arg, const struct sim_request *rq, struct sim_response *rs)
+{
+    struct discord_sim *sim = arg;
+
+    if (rq->too_large)
+        dsim_resp_error(rs, 413, 40005, "Request entity too large", NULL);
+    else if (sim_server_ctl_path(rq->path)) {
+        if (sim->o.control_api)
+            dsim_control_handle(sim, rq, rs);
+        else
+            dsim_resp_error(rs, 404, 0, "404: Not Found", NULL);
+    } else
+        dsim_rest_handle(sim, rq, rs);
+}
+
+static const struct sim_server_handlers handlers = {
+    .route = route,
+    .upgrade = dsim_gw_upgrade,
+    .open = dsim_gw_open,
+    .message = dsim_gw_receive,
+    .peer_close = dsim_gw_peer_close,
+    .closed = dsim_gw_closed,
+};
+
 /* ---- create / free ---- */
 
 struct discord_sim *
@@ -979,7 +1009,17 @@ discord_sim_new(struct loop *loop, struct ws_ctx *ws,
     general = channel_new(sim, DISCORD_SIM_CHANNEL_TEXT, "general");
     snprintf(general->parent_id, sizeof(general->parent_id), "%s", cat->id);
 
-    if (dsim_server_start(sim) != 0) {
+    sim->srv = sim_server_listen(loop, ws, &(struct sim_server_options){
+        .name = "discord-sim",
+        .iface = sim->iface,
+        .port = sim->o.port,
+        .max_body = MAX_BODY_IN,
+        .max_message_in = MAX_WS_IN,
+        .close_timeout_ms = sim->o.close_timeout_ms,
+        .h = &handlers,
+        .sim = sim,
+    }, &sim->port);
+    if (!sim->srv) {
         discord_sim_free(sim);
         return NULL;
     }
@@ -1007,7 +1047,7 @@ discord_sim_free(struct discord_sim *sim)
 {
     if (!sim)
         return;
-    dsim_server_stop(sim);
+    sim_server_free(sim->srv);
     dsim_gw_free(sim);
     dsim_rest_free(sim);
     for (size_t i = 0; i < sim->users.n; i++) {

@@ -17,33 +17,33 @@
 
 #include "xmalloc.h"
 
-struct ctl {
-    struct discord_sim    *sim;
-    const struct dsim_req *rq;
-    struct dsim_resp      *rs;
-    const cJSON           *body;    /* an object, maybe empty */
-    const char            *arg;     /* path rest after the route prefix */
-};
-
-typedef void ctl_fn(struct ctl *c);
+/* A route's context is a struct sim_ctl_call (sim_server.h): c->sim is
+ * the struct discord_sim, c->body the JSON object sent (or NULL), c->arg
+ * the path after a prefix route. */
 
 static void
-ctl_error(struct ctl *c, int status, const char *msg)
+resp_error(struct sim_response *rs, int status, const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddStringToObject(o, "error", msg);
-    dsim_resp_json(c->rs, status, o);
+    sim_server_json(rs, status, o);
 }
 
 static void
-ctl_ok(struct ctl *c, cJSON *o)
+ctl_error(struct sim_ctl_call *c, int status, const char *msg)
 {
-    dsim_resp_json(c->rs, 200, o ? o : cJSON_CreateObject());
+    resp_error(c->rs, status, msg);
+}
+
+static void
+ctl_ok(struct sim_ctl_call *c, cJSON *o)
+{
+    sim_server_json(c->rs, 200, o ? o : cJSON_CreateObject());
 }
 
 static const char *
-user_arg(const struct ctl *c, const char *key)
+user_arg(const struct sim_ctl_call *c, const char *key)
 {
     const char *v = json_string(c->body, key);
 
@@ -55,7 +55,7 @@ user_arg(const struct ctl *c, const char *key)
 }
 
 static const char *
-channel_arg(const struct ctl *c, const char *key)
+channel_arg(const struct sim_ctl_call *c, const char *key)
 {
     const char *v = json_string(c->body, key);
 
@@ -67,7 +67,7 @@ channel_arg(const struct ctl *c, const char *key)
 }
 
 static void
-ok_id(struct ctl *c, const char *id, const char *what)
+ok_id(struct sim_ctl_call *c, const char *id, const char *what)
 {
     struct discord_sim_interaction_info info;
     cJSON *o;
@@ -84,7 +84,7 @@ ok_id(struct ctl *c, const char *id, const char *what)
 }
 
 static void
-count_reply(struct ctl *c, int n)
+count_reply(struct sim_ctl_call *c, int n)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -95,13 +95,13 @@ count_reply(struct ctl *c, int n)
 /* ---- routes ---- */
 
 static void
-c_state(struct ctl *c)
+c_state(struct sim_ctl_call *c)
 {
     ctl_ok(c, discord_sim_state_json(c->sim));
 }
 
 static size_t
-since_arg(const struct ctl *c)
+since_arg(const struct sim_ctl_call *c)
 {
     const char *q = strstr(c->rq->query, "since=");
 
@@ -109,7 +109,7 @@ since_arg(const struct ctl *c)
 }
 
 static void
-c_rest_log(struct ctl *c)
+c_rest_log(struct sim_ctl_call *c)
 {
     cJSON *a = cJSON_CreateArray();
     size_t n = discord_sim_rest_count(c->sim);
@@ -140,7 +140,7 @@ c_rest_log(struct ctl *c)
 }
 
 static void
-c_gw_log(struct ctl *c)
+c_gw_log(struct sim_ctl_call *c)
 {
     cJSON *a = cJSON_CreateArray();
     size_t n = discord_sim_gw_count(c->sim);
@@ -169,7 +169,7 @@ c_gw_log(struct ctl *c)
 }
 
 static void
-c_user(struct ctl *c)
+c_user(struct sim_ctl_call *c)
 {
     struct discord_sim_user u = {
         .id = json_string(c->body, "id"),
@@ -185,7 +185,7 @@ c_user(struct ctl *c)
 }
 
 static void
-c_channel(struct ctl *c)
+c_channel(struct sim_ctl_call *c)
 {
     struct discord_sim_channel_spec s = {
         .type = (int)json_int(c->body, "type", INT_MIN, INT_MAX,
@@ -200,7 +200,7 @@ c_channel(struct ctl *c)
 }
 
 static void
-c_message(struct ctl *c)
+c_message(struct sim_ctl_call *c)
 {
     ok_id(c, discord_sim_post(c->sim, user_arg(c, "user"),
                               channel_arg(c, "channel"),
@@ -209,7 +209,7 @@ c_message(struct ctl *c)
 }
 
 static void
-c_dm(struct ctl *c)
+c_dm(struct sim_ctl_call *c)
 {
     ok_id(c, discord_sim_post_dm(c->sim, user_arg(c, "user"),
                                  json_string(c->body, "content")),
@@ -217,7 +217,7 @@ c_dm(struct ctl *c)
 }
 
 static void
-c_command(struct ctl *c)
+c_command(struct sim_ctl_call *c)
 {
     const cJSON *opts = cJSON_GetObjectItemCaseSensitive(c->body, "options");
     struct discord_sim_opt o[25];
@@ -262,7 +262,7 @@ c_command(struct ctl *c)
 }
 
 static void
-c_click(struct ctl *c)
+c_click(struct sim_ctl_call *c)
 {
     const cJSON *vals = cJSON_GetObjectItemCaseSensitive(c->body, "values");
     const char *v[25];
@@ -280,7 +280,7 @@ c_click(struct ctl *c)
 }
 
 static void
-c_modal(struct ctl *c)
+c_modal(struct sim_ctl_call *c)
 {
     const cJSON *fields = json_get(c->body, "fields");
     struct discord_sim_field f[5];
@@ -298,7 +298,7 @@ c_modal(struct ctl *c)
 }
 
 static void
-c_gateway(struct ctl *c)
+c_gateway(struct sim_ctl_call *c)
 {
     struct discord_sim *sim = c->sim;
     const char *what = c->arg;
@@ -347,7 +347,7 @@ c_gateway(struct ctl *c)
 }
 
 static void
-c_fault(struct ctl *c)
+c_fault(struct sim_ctl_call *c)
 {
     struct discord_sim_http_fault f = {
         .method = json_string(c->body, "method"),
@@ -366,14 +366,14 @@ c_fault(struct ctl *c)
 }
 
 static void
-c_faults_clear(struct ctl *c)
+c_faults_clear(struct sim_ctl_call *c)
 {
     discord_sim_http_faults_clear(c->sim);
     ctl_ok(c, NULL);
 }
 
 static void
-c_budget(struct ctl *c)
+c_budget(struct sim_ctl_call *c)
 {
     const cJSON *b = c->body;
 
@@ -389,7 +389,7 @@ c_budget(struct ctl *c)
 }
 
 static void
-c_config(struct ctl *c)
+c_config(struct sim_ctl_call *c)
 {
     struct discord_sim *sim = c->sim;
     const cJSON *v;
@@ -411,29 +411,22 @@ c_config(struct ctl *c)
 }
 
 static void
-c_reset_limits(struct ctl *c)
+c_reset_limits(struct sim_ctl_call *c)
 {
     discord_sim_reset_limits(c->sim);
     ctl_ok(c, NULL);
 }
 
 static void
-c_clear_logs(struct ctl *c)
+c_clear_logs(struct sim_ctl_call *c)
 {
     discord_sim_clear_logs(c->sim);
     ctl_ok(c, NULL);
 }
 
-static void c_index(struct ctl *c);
+static void c_index(struct sim_ctl_call *c);
 
-struct ctl_route {
-    const char *method;
-    const char *path;       /* a trailing '/' matches a prefix */
-    ctl_fn     *fn;
-    const char *help;
-};
-
-static const struct ctl_route ctl_routes[] = {
+static const struct sim_ctl_route ctl_routes[] = {
     { .method = "GET", .path = "/_sim/", .fn = c_index,
       .help = "this list" },
     { .method = "GET", .path = "/_sim/state", .fn = c_state,
@@ -479,54 +472,23 @@ static const struct ctl_route ctl_routes[] = {
               "global_limit?}" },
 };
 
+static const struct sim_ctl_plane plane = {
+    .routes = ctl_routes,
+    .nroutes = sizeof(ctl_routes) / sizeof(*ctl_routes),
+    .error = resp_error,
+    .unknown = "unknown /_sim/ route; GET /_sim/ lists them",
+    .bad_body = "the body must be a JSON object",
+};
+
 static void
-c_index(struct ctl *c)
+c_index(struct sim_ctl_call *c)
 {
-    cJSON *a = cJSON_CreateArray();
-
-    for (size_t i = 0; i < sizeof(ctl_routes) / sizeof(*ctl_routes); i++) {
-        cJSON *o = cJSON_CreateObject();
-
-        cJSON_AddStringToObject(o, "method", ctl_routes[i].method);
-        cJSON_AddStringToObject(o, "path", ctl_routes[i].path);
-        cJSON_AddStringToObject(o, "help", ctl_routes[i].help);
-        cJSON_AddItemToArray(a, o);
-    }
-    ctl_ok(c, a);
+    ctl_ok(c, sim_server_ctl_index(c->plane));
 }
 
 void
-dsim_control_handle(struct discord_sim *sim, const struct dsim_req *rq,
-                    struct dsim_resp *rs)
+dsim_control_handle(struct discord_sim *sim, const struct sim_request *rq,
+                    struct sim_response *rs)
 {
-    struct ctl c = { .sim = sim, .rq = rq, .rs = rs };
-    cJSON *body = NULL;
-    const char *path = strcmp(rq->path, "/_sim") == 0 ? "/_sim/" : rq->path;
-
-    if (rq->body_len) {
-        body = cJSON_ParseWithLength(rq->body, rq->body_len);
-        if (!cJSON_IsObject(body)) {
-            cJSON_Delete(body);
-            ctl_error(&c, 400, "the body must be a JSON object");
-            return;
-        }
-    }
-    c.body = body;
-    for (size_t i = 0; i < sizeof(ctl_routes) / sizeof(*ctl_routes); i++) {
-        const struct ctl_route *r = &ctl_routes[i];
-        size_t n = strlen(r->path);
-        bool prefix = r->path[n - 1] == '/' && strcmp(r->path, "/_sim/");
-
-        if (strcmp(r->method, rq->method) != 0)
-            continue;
-        if (prefix ? strncmp(path, r->path, n) == 0 && path[n]
-                   : strcmp(path, r->path) == 0) {
-            c.arg = path + n;
-            r->fn(&c);
-            cJSON_Delete(body);
-            return;
-        }
-    }
-    cJSON_Delete(body);
-    ctl_error(&c, 404, "unknown /_sim/ route; GET /_sim/ lists them");
+    sim_server_ctl(&plane, sim, rq, rs);
 }

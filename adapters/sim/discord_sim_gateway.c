@@ -21,6 +21,8 @@
 #include "log.h"
 #include "xmalloc.h"
 
+static void gw_timer(void *arg);
+
 /* Intent bits that exist in v10 (gateway.mdx); any other bit is 4013. */
 #define KNOWN_INTENTS                                                   \
     (((1L << 17) - 1) | 1L << 20 | 1L << 21 | 1L << 24 | 1L << 25)
@@ -119,13 +121,45 @@ privileged_ok(const struct discord_sim *sim, long intents)
 
 /* ---- sending ---- */
 
+/* Queue text on a connection (the server fragments it on write). */
+static void
+conn_send(struct dsim_conn *c, const char *text, size_t len)
+{
+    if (!c->link || c->state != DSIM_CONN_OPEN)
+        return;
+    sim_server_send(c->link, text, len);
+    dsim_log_gw(c->sim, c->id, false, text, len);
+}
+
+/* Close with a close frame after the queue drains; reason NULL: "". */
+static void
+conn_close(struct dsim_conn *c, int code, const char *reason)
+{
+    if (!c->link || c->state != DSIM_CONN_OPEN)
+        return;
+    c->state = DSIM_CONN_CLOSING;
+    c->close_sent = code;
+    sim_server_close(c->link, code, reason);
+}
+
+/* Drop the TCP connection, no close frame. */
+static void
+conn_drop(struct dsim_conn *c)
+{
+    if (!c->link || c->state == DSIM_CONN_CLOSED)
+        return;
+    c->state = DSIM_CONN_CLOSING;
+    c->dropped = true;
+    sim_server_drop(c->link);
+}
+
 static void
 send_json(struct dsim_conn *c, cJSON *o)
 {
     char *text = cJSON_PrintUnformatted(o);
 
     if (text) {
-        dsim_conn_send(c, text, strlen(text));
+        conn_send(c, text, strlen(text));
         free(text);
     }
     cJSON_Delete(o);
@@ -169,7 +203,7 @@ close_with(struct dsim_conn *c, int code, const char *reason)
         reason = cc ? cc->name : "";
     snprintf(detail, sizeof(detail), "closing with %d %s", code, reason);
     log_debug("discord-sim", "conn %d: %s", c->id, detail);
-    dsim_conn_close(c, code, reason);
+    conn_close(c, code, reason);
 }
 
 /* ---- sessions ---- */
@@ -250,7 +284,7 @@ session_dispatch(struct discord_sim *sim, struct dsim_session *s,
         return;
     if (s->state == DSIM_SESSION_ACTIVE && s->conn &&
         s->conn->state == DSIM_CONN_OPEN) {
-        dsim_conn_send(s->conn, text, strlen(text));
+        conn_send(s->conn, text, strlen(text));
         sim->st.dispatches++;
     }
     if (keep)
@@ -414,8 +448,8 @@ op_heartbeat(struct dsim_conn *c, const cJSON *d)
         return;
     c->acks++;
     sim->st.acks++;
-    dsim_conn_send(c, "{\"op\":11}", 9);
-    dsim_gw_timer(c);
+    conn_send(c, "{\"op\":11}", 9);
+    gw_timer(c);
 }
 
 static bool
@@ -529,7 +563,7 @@ op_identify(struct dsim_conn *c, const cJSON *d)
     snprintf(detail, sizeof(detail), "intents %ld, session %.8s", bits,
              s->id);
     observe_gw(sim, "identified", detail);
-    dsim_gw_timer(c);
+    gw_timer(c);
 }
 
 static void
@@ -590,7 +624,7 @@ op_resume(struct dsim_conn *c, const cJSON *d)
         struct dsim_conn *old = s->conn;
 
         old->session = NULL;
-        dsim_conn_drop(old);
+        conn_drop(old);
     }
     s->conn = c;
     s->state = DSIM_SESSION_ACTIVE;
@@ -604,7 +638,7 @@ op_resume(struct dsim_conn *c, const cJSON *d)
 
         if (r->s <= seq)
             continue;
-        dsim_conn_send(c, r->json, strlen(r->json));
+        conn_send(c, r->json, strlen(r->json));
         sim->st.dispatches++;
         replayed++;
     }
@@ -614,7 +648,7 @@ op_resume(struct dsim_conn *c, const cJSON *d)
     snprintf(detail, sizeof(detail), "session %.8s, %zu replayed", s->id,
              replayed);
     observe_gw(sim, "resumed", detail);
-    dsim_gw_timer(c);
+    gw_timer(c);
 }
 
 static void
@@ -667,14 +701,21 @@ flooding(struct dsim_conn *c)
     return over;
 }
 
+/* A complete message from the client; msg NULL: it was larger than the
+ * receive buffer. */
 void
-dsim_gw_receive(struct dsim_conn *c, const char *msg, size_t len)
+dsim_gw_receive(void *arg, const char *msg, size_t len, unsigned flags)
 {
+    struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
     const struct op_rule *rule = NULL;
     const cJSON *op;
     cJSON *root;
 
+    if (c->state != DSIM_CONN_OPEN)
+        return;     /* closing: nothing more is read */
+    if (flags & SIM_MSG_TOO_BIG)
+        msg = NULL;
     if (msg)
         dsim_log_gw(sim, c->id, true, msg, len);
     else
@@ -708,36 +749,63 @@ dsim_gw_receive(struct dsim_conn *c, const char *msg, size_t len)
 
 /* ---- connection life ---- */
 
-/* Value of key in an a=1&b=2 query, or NULL. */
-static const char *
-query_arg(const char *query, const char *key, char *out, size_t n)
+/* The gateway answers on these paths, with or without '/' before '?'. */
+static bool
+gateway_path(const char *path, bool *resume)
 {
-    size_t klen = strlen(key);
-    const char *p = query;
+    static const struct {
+        const char *path;
+        bool        resume;
+    } paths[] = {
+        { .path = "/", .resume = false },
+        { .path = "/gateway", .resume = false },
+        { .path = "/gateway/", .resume = false },
+        { .path = "/gateway-resume", .resume = true },
+        { .path = "/gateway-resume/", .resume = true },
+    };
 
-    while (p && *p) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-
-        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-            snprintf(out, n, "%.*s", (int)(len - klen - 1), p + klen + 1);
-            return out;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++)
+        if (strcmp(path, paths[i].path) == 0) {
+            *resume = paths[i].resume;
+            return true;
         }
-        p = amp ? amp + 1 : NULL;
-    }
-    return NULL;
+    return false;
 }
 
-void
-dsim_gw_open(struct dsim_conn *c, const char *path)
+/* Other paths are refused: lws drops the upgrade. */
+int
+dsim_gw_upgrade(void *sim, const struct sim_request *rq, const char **why)
 {
-    struct discord_sim *sim = c->sim;
-    const char *q = strchr(path, '?');
-    char v[16], val[32];
+    bool resume;
+
+    (void)sim;
+    (void)why;
+    return gateway_path(rq->path, &resume) ? 0 : -1;
+}
+
+void *
+dsim_gw_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
+{
+    struct discord_sim *sim = arg;
+    struct dsim_conn *c = xcalloc(1, sizeof(*c));
+    const char *v;
     cJSON *hello = cJSON_CreateObject(), *trace;
 
+    c->sim = sim;
+    c->link = link;
+    c->id = (int)sim->conns.n + 1;
+    c->state = DSIM_CONN_OPEN;
+    c->path = xasprintf("%s%s%s", rq->path, rq->query[0] ? "?" : "",
+                        rq->query);
+    c->close_sent = c->close_received = -1;
+    c->closed_ms = -1;
+    c->intents = -1;
+    c->timer = loop_timer_new(sim->loop, gw_timer, c);
+    (void)gateway_path(rq->path, &c->resume_url);
+    dsim_vec_push(&sim->conns, c);
+
     c->opened_ms = dsim_now(sim);
-    log_debug("discord-sim", "conn %d: %s", c->id, path);
+    log_debug("discord-sim", "conn %d: %s", c->id, c->path);
     cJSON_AddNumberToObject(hello, "heartbeat_interval",
                             sim->o.heartbeat_interval_ms);
     trace = cJSON_AddArrayToObject(hello, "_trace");
@@ -745,37 +813,44 @@ dsim_gw_open(struct dsim_conn *c, const char *path)
     send_op(c, 10, hello);
     observe_gw(sim, c->resume_url ? "connected (resume url)" : "connected",
                NULL);
-    q = q ? q + 1 : "";
     /* Discord wants v=10 (4012) and can only talk JSON here; the sim
      * cannot compress, and silently sending plain text to a client that
      * asked for zlib would hide its bug. */
-    if (query_arg(q, "v", v, sizeof(v)) && strcmp(v, "10") != 0)
+    if ((v = sim_server_arg(rq, "v")) && strcmp(v, "10") != 0)
         close_with(c, 4012, NULL);
-    else if (query_arg(q, "encoding", val, sizeof(val)) &&
-             strcmp(val, "json") != 0)
+    else if ((v = sim_server_arg(rq, "encoding")) && strcmp(v, "json") != 0)
         close_with(c, 4002, "Decode error: only encoding=json");
-    else if (query_arg(q, "compress", val, sizeof(val)))
+    else if (sim_server_arg(rq, "compress"))
         close_with(c, 4000, "discord-sim: compress is not supported");
+    return c;
 }
 
 void
-dsim_gw_closed(struct dsim_conn *c, int peer_code)
+dsim_gw_peer_close(void *arg, int code)
 {
+    struct dsim_conn *c = arg;
+
+    c->close_received = code;
+}
+
+/* The socket is gone: peer_code -1 for a drop without close frame; a
+ * close of ours that was never echoed counts as a drop. */
+void
+dsim_gw_closed(void *arg, bool timed_out)
+{
+    struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
     struct dsim_session *s = c->session;
+    int peer_code = c->close_received;
     char detail[96];
 
+    c->link = NULL;
+    if (timed_out)
+        c->dropped = true;
     if (c->state == DSIM_CONN_CLOSED)
         return;
     c->state = DSIM_CONN_CLOSED;
     c->closed_ms = dsim_now(sim);
-    while (c->qhead) {
-        struct dsim_frame *f = c->qhead;
-
-        c->qhead = f->next;
-        free(f);
-    }
-    c->qtail = &c->qhead;
     loop_timer_stop(c->timer);
     if (s && s->conn == c) {
         const struct discord_sim_close_code *cc =
@@ -805,29 +880,22 @@ dsim_gw_closed(struct dsim_conn *c, int peer_code)
     observe_gw(sim, "disconnected", detail);
 }
 
-/* One timer per connection covers the close handshake bound, the drop
- * after op 7, and the heartbeat deadline; it is re-armed to the earliest. */
-void
-dsim_gw_timer(void *arg)
+/* One timer per connection covers the drop after op 7 and the heartbeat
+ * deadline; it is re-armed to the earliest.  (The close handshake's bound
+ * is the server's.) */
+static void
+gw_timer(void *arg)
 {
     struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
     int64_t now = dsim_now(sim), next = INT64_MAX;
 
-    if (c->state == DSIM_CONN_CLOSED || !c->wsi)
+    if (c->state == DSIM_CONN_CLOSED || !c->link)
         return;
-    if (c->close_written && c->close_deadline_ms) {
-        if (now >= c->close_deadline_ms) {
-            c->close_deadline_ms = 0;
-            dsim_conn_kill(c);
-            return;
-        }
-        next = c->close_deadline_ms;
-    }
     if (c->drop_at_ms) {
         if (now >= c->drop_at_ms) {
             c->drop_at_ms = 0;
-            dsim_conn_drop(c);
+            conn_drop(c);
             return;
         }
         if (c->drop_at_ms < next)
@@ -858,13 +926,6 @@ dsim_gw_free(struct discord_sim *sim)
     for (size_t i = 0; i < sim->conns.n; i++) {
         struct dsim_conn *c = sim->conns.v[i];
 
-        while (c->qhead) {
-            struct dsim_frame *f = c->qhead;
-
-            c->qhead = f->next;
-            free(f);
-        }
-        buf_free(&c->rx);
         loop_timer_free(c->timer);
         free(c->sends);
         free(c->path);
@@ -894,7 +955,7 @@ each_open(struct discord_sim *sim, conn_fn *fn, void *arg)
     for (size_t i = 0; i < sim->conns.n; i++) {
         struct dsim_conn *c = sim->conns.v[i];
 
-        if (c->state != DSIM_CONN_OPEN || !c->wsi)
+        if (c->state != DSIM_CONN_OPEN || !c->link)
             continue;
         fn(c, arg);
         n++;
@@ -910,7 +971,7 @@ do_reconnect(struct dsim_conn *c, void *arg)
     if (c->sim->o.reconnect_drop_ms >= 0) {
         /* "The server closes the connection a few seconds later." */
         c->drop_at_ms = dsim_now(c->sim) + c->sim->o.reconnect_drop_ms;
-        dsim_gw_timer(c);
+        gw_timer(c);
     }
 }
 
@@ -962,7 +1023,7 @@ static void
 do_drop(struct dsim_conn *c, void *arg)
 {
     (void)arg;
-    dsim_conn_drop(c);
+    conn_drop(c);
 }
 
 int
@@ -1006,7 +1067,7 @@ do_raw(struct dsim_conn *c, void *arg)
 {
     struct raw_arg *a = arg;
 
-    dsim_conn_send(c, a->text, a->len);
+    conn_send(c, a->text, a->len);
 }
 
 int
@@ -1023,7 +1084,7 @@ do_op(struct dsim_conn *c, void *arg)
 {
     const char *text = arg;
 
-    dsim_conn_send(c, text, strlen(text));
+    conn_send(c, text, strlen(text));
 }
 
 int

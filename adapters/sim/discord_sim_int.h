@@ -1,9 +1,10 @@
 /*
  * discord_sim internals, shared by discord_sim.c (state, events, logs,
- * observer), discord_sim_server.c (the lws protocol: HTTP framing and the
- * websocket plumbing), discord_sim_gateway.c (sessions, payloads, faults),
- * discord_sim_rest.c (routes, buckets, handlers) and discord_sim_control.c
- * (the /_sim/ routes).  Not for use outside adapters/sim/discord_sim*.
+ * observer, the web server's routing), discord_sim_gateway.c (the
+ * websocket connections, sessions, payloads, faults), discord_sim_rest.c
+ * (routes, buckets, handlers) and discord_sim_control.c (the /_sim/
+ * routes).  HTTP and websocket framing are sim_server.c's.  Not for use
+ * outside adapters/sim/discord_sim*.
  */
 #ifndef CHORUS_DISCORD_SIM_INT_H
 #define CHORUS_DISCORD_SIM_INT_H
@@ -17,14 +18,12 @@
 #include "buf.h"
 #include "json.h"
 #include "discord_sim.h"
+#include "sim_server.h"
 
-struct lws;
-struct lws_vhost;
 struct loop_timer;
 
 #define DSIM_ID_LEN     24      /* snowflake: 17-19 digits + NUL */
 #define DSIM_MAX_PAYLOAD 4096   /* client payload limit (section 1.2) */
-#define DSIM_FRAGMENT   4000    /* server frames per lws_write (ws.h) */
 
 /* A growable array of pointers; the owner frees the elements. */
 struct dsim_vec {
@@ -128,14 +127,6 @@ struct dsim_log {
     size_t          base;
 };
 
-struct dsim_frame {
-    struct dsim_frame *next;
-    size_t             len;
-    size_t             off;     /* bytes already written */
-    unsigned char      data[];  /* payload (copied behind LWS_PRE on
-                                   write) */
-};
-
 enum dsim_conn_state {
     DSIM_CONN_OPEN,
     DSIM_CONN_CLOSING,          /* our close frame queued or sent */
@@ -148,8 +139,7 @@ struct dsim_session;
 struct dsim_conn {
     int                  id;
     struct discord_sim  *sim;
-    struct lws          *wsi;           /* NULL once closed */
-    void                *pss;           /* the lws per-session data */
+    struct sim_conn     *link;          /* NULL once closed */
     enum dsim_conn_state state;
     char                *path;
     bool                 resume_url;
@@ -163,21 +153,10 @@ struct dsim_conn {
     int                  heartbeats, acks;
     int64_t              last_beat_ms;
     bool                 zombie;
-    /* tx */
-    struct dsim_frame   *qhead, **qtail;
-    bool                 close_pending;     /* write the close frame */
-    bool                 close_written;
-    int                  close_code;
-    char                 close_reason[124];
-    bool                 drop_pending;
-    /* rx */
-    struct buf           rx;
-    bool                 rx_in_msg, rx_too_big;
     int64_t             *sends;             /* ring of receive times */
     size_t               nsends, sends_pos;
-    struct loop_timer   *timer;             /* close / drop / heartbeat */
+    struct loop_timer   *timer;             /* drop / heartbeat */
     int64_t              drop_at_ms;        /* op 7: drop if still open */
-    int64_t              close_deadline_ms;
 };
 
 enum dsim_session_state {
@@ -228,7 +207,7 @@ struct dsim_fault {
 struct discord_sim {
     struct loop         *loop;
     struct ws_ctx       *ws;
-    struct lws_vhost    *vh;
+    struct sim_server   *srv;
     int                  port;
     struct discord_sim_options o;   /* with defaults filled in */
     char                *iface;
@@ -346,62 +325,18 @@ void dsim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
                  const char *raw, size_t len);
 void dsim_log_clear(struct dsim_log *log, bool rest);
 
-/* ---- discord_sim_server.c: the lws side ---- */
-
-int  dsim_server_start(struct discord_sim *sim);
-void dsim_server_stop(struct discord_sim *sim);
-/* Queue text on a connection (fragmented on write). */
-void dsim_conn_send(struct dsim_conn *c, const char *text, size_t len);
-/* Close with a close frame after the queue drains; reason NULL: "". */
-void dsim_conn_close(struct dsim_conn *c, int code, const char *reason);
-/* Drop the TCP connection, no close frame. */
-void dsim_conn_drop(struct dsim_conn *c);
-/* Kill it from outside any lws callback (the close handshake timed out). */
-void dsim_conn_kill(struct dsim_conn *c);
-
-/* An HTTP request, as the server hands it to REST or control. */
-struct dsim_req {
-    const char *method;         /* "GET", "POST", ... */
-    const char *path;           /* without the query */
-    const char *query;          /* "" when none */
-    const char *auth;           /* Authorization, "" when none */
-    const char *ctype;
-    const char *ua;
-    const char *audit;          /* X-Audit-Log-Reason, "" when none */
-    const char *body;
-    size_t      body_len;
-};
-
-#define DSIM_MAX_HDRS 12
-
-struct dsim_resp {
-    int        status;
-    struct buf body;
-    struct {
-        char name[40];
-        char value[80];
-    } hdrs[DSIM_MAX_HDRS];
-    int        nhdrs;
-};
-
-void dsim_resp_header(struct dsim_resp *rs, const char *name,
-                      const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Body from a JSON value (consumed: deleted here). */
-void dsim_resp_json(struct dsim_resp *rs, int status, cJSON *body);
-void dsim_resp_error(struct dsim_resp *rs, int status, int code,
-                     const char *message, cJSON *errors);
-
 /* ---- discord_sim_gateway.c ---- */
 
-void dsim_gw_open(struct dsim_conn *c, const char *path);
-/* A complete message from the client; msg NULL: it was larger than the
- * receive buffer. */
-void dsim_gw_receive(struct dsim_conn *c, const char *msg, size_t len);
-/* The socket is gone: peer_code -1 for a drop without close frame. */
-void dsim_gw_closed(struct dsim_conn *c, int peer_code);
-void dsim_gw_timer(void *arg);
-void dsim_gw_free(struct discord_sim *sim);
+/* The web server's websocket callbacks (sim_server.h); sim is the struct
+ * discord_sim, c the struct dsim_conn. */
+int   dsim_gw_upgrade(void *sim, const struct sim_request *rq,
+                      const char **why);
+void *dsim_gw_open(void *sim, struct sim_conn *link,
+                   const struct sim_request *rq);
+void  dsim_gw_receive(void *c, const char *msg, size_t len, unsigned flags);
+void  dsim_gw_peer_close(void *c, int code);
+void  dsim_gw_closed(void *c, bool timed_out);
+void  dsim_gw_free(struct discord_sim *sim);
 
 /* What a dispatch needs to reach a session (section 1.11). */
 struct dsim_target {
@@ -416,8 +351,11 @@ void dsim_dispatch(struct discord_sim *sim, const char *t, const cJSON *d,
 
 /* ---- discord_sim_rest.c ---- */
 
-void dsim_rest_handle(struct discord_sim *sim, const struct dsim_req *rq,
-                      struct dsim_resp *rs);
+void dsim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
+                      struct sim_response *rs);
+/* {"message", "code", "errors"?}: Discord's error body. */
+void dsim_resp_error(struct sim_response *rs, int status, int code,
+                     const char *message, cJSON *errors);
 bool dsim_rest_set_budget(struct discord_sim *sim, const char *method,
                           const char *route, int limit, int window_ms);
 void dsim_rest_free(struct discord_sim *sim);
@@ -427,7 +365,8 @@ char *dsim_normalise_channel_name(const char *name);
 
 /* ---- discord_sim_control.c ---- */
 
-void dsim_control_handle(struct discord_sim *sim, const struct dsim_req *rq,
-                         struct dsim_resp *rs);
+void dsim_control_handle(struct discord_sim *sim,
+                         const struct sim_request *rq,
+                         struct sim_response *rs);
 
 #endif

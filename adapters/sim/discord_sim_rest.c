@@ -39,11 +39,11 @@
 #define FLAG_COMPONENTS_V2    32768u
 
 struct rest_ctx {
-    struct discord_sim    *sim;
-    const struct dsim_req *rq;
-    struct dsim_resp      *rs;
-    const char            *p[MAX_PARAMS];   /* captured path segments */
-    const cJSON           *body;            /* NULL when none */
+    struct discord_sim       *sim;
+    const struct sim_request *rq;
+    struct sim_response      *rs;
+    const char               *p[MAX_PARAMS];   /* captured path segments */
+    const cJSON              *body;            /* NULL when none */
 };
 
 typedef void route_fn(struct rest_ctx *x);
@@ -60,6 +60,19 @@ struct route {
 };
 
 /* ---- errors ---- */
+
+void
+dsim_resp_error(struct sim_response *rs, int status, int code,
+                const char *message, cJSON *errors)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "message", message);
+    cJSON_AddNumberToObject(o, "code", code);
+    if (errors)
+        cJSON_AddItemToObject(o, "errors", errors);
+    sim_server_json(rs, status, o);
+}
 
 static void
 fail(struct rest_ctx *x, int status, int code, const char *message)
@@ -113,7 +126,7 @@ fail_form(struct rest_ctx *x, cJSON *errors)
 static void
 reply_json(struct rest_ctx *x, int status, cJSON *body)
 {
-    dsim_resp_json(x->rs, status, body);
+    sim_server_json(x->rs, status, body);
 }
 
 static bool
@@ -1378,11 +1391,11 @@ send_429(struct rest_ctx *x, double secs, bool global, const char *scope)
     cJSON_AddStringToObject(o, "message", "You are being rate limited.");
     cJSON_AddNumberToObject(o, "retry_after", round(secs * 1000) / 1000);
     cJSON_AddBoolToObject(o, "global", global);
-    dsim_resp_json(x->rs, 429, o);
-    dsim_resp_header(x->rs, "Retry-After", "%.0f", ceil(secs));
-    dsim_resp_header(x->rs, "X-RateLimit-Scope", "%s", scope);
+    sim_server_json(x->rs, 429, o);
+    sim_server_header(x->rs, "Retry-After", "%.0f", ceil(secs));
+    sim_server_header(x->rs, "X-RateLimit-Scope", "%s", scope);
     if (global)
-        dsim_resp_header(x->rs, "X-RateLimit-Global", "true");
+        sim_server_header(x->rs, "X-RateLimit-Global", "true");
 }
 
 static void
@@ -1960,21 +1973,21 @@ bucket_get(struct discord_sim *sim, const struct route *r,
 }
 
 static void
-bucket_headers(struct discord_sim *sim, struct dsim_resp *rs,
+bucket_headers(struct discord_sim *sim, struct sim_response *rs,
                const struct dsim_bucket *b)
 {
     int64_t now = dsim_now(sim);
     int64_t left = b->reset_ms > now ? b->reset_ms - now : 0;
     int remaining = b->limit - b->used;
 
-    dsim_resp_header(rs, "X-RateLimit-Limit", "%d", b->limit);
-    dsim_resp_header(rs, "X-RateLimit-Remaining", "%d",
+    sim_server_header(rs, "X-RateLimit-Limit", "%d", b->limit);
+    sim_server_header(rs, "X-RateLimit-Remaining", "%d",
                      remaining > 0 ? remaining : 0);
-    dsim_resp_header(rs, "X-RateLimit-Reset", "%.3f",
+    sim_server_header(rs, "X-RateLimit-Reset", "%.3f",
                      (double)(clock_realtime_ms() + left) / 1000.0);
-    dsim_resp_header(rs, "X-RateLimit-Reset-After", "%.3f",
+    sim_server_header(rs, "X-RateLimit-Reset-After", "%.3f",
                      (double)left / 1000.0);
-    dsim_resp_header(rs, "X-RateLimit-Bucket", "%s", b->hash);
+    sim_server_header(rs, "X-RateLimit-Bucket", "%s", b->hash);
 }
 
 bool
@@ -2130,7 +2143,7 @@ authorized(const struct discord_sim *sim, const char *auth)
 }
 
 static void
-count_status(struct discord_sim *sim, const struct dsim_resp *rs)
+count_status(struct discord_sim *sim, const struct sim_response *rs)
 {
     const char *scope = NULL;
 
@@ -2183,7 +2196,7 @@ static void
 pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
 {
     struct discord_sim *sim = x->sim;
-    const struct dsim_req *rq = x->rq;
+    const struct sim_request *rq = x->rq;
     const struct dsim_fault *f;
     struct dsim_bucket *b;
     int64_t now = dsim_now(sim);
@@ -2271,8 +2284,8 @@ pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
 }
 
 void
-dsim_rest_handle(struct discord_sim *sim, const struct dsim_req *rq,
-                 struct dsim_resp *rs)
+dsim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
+                 struct sim_response *rs)
 {
     char segs[MAX_PARAMS][256];
     struct rest_ctx x = { .sim = sim, .rq = rq, .rs = rs };

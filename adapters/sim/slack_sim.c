@@ -860,10 +860,45 @@ slack_sim_open_count(const struct slack_sim *sim)
     size_t n = 0;
 
     for (const struct ssim_sock *s = sim->socks; s; s = s->next)
-        if (s->wsi && s->rec->open && !s->rec->refused)
+        if (s->conn && s->rec->open && !s->rec->refused)
             n++;
     return n;
 }
+
+/* ---- the web server ---- */
+
+#define SSIM_MAX_BODY  ((size_t)8 << 20)
+
+static void
+route(void *arg, const struct sim_request *rq, struct sim_response *rs)
+{
+    struct slack_sim *sim = arg;
+
+    if (rq->too_large)
+        ssim_resp_error(rs, 413, "request_too_large");
+    else if (strncmp(rq->path, "/api/", 5) == 0)
+        ssim_api_handle(sim, rq->path + 5, rq, rs);
+    else if (strncmp(rq->path, "/hooks/", 7) == 0)
+        ssim_hook_handle(sim, rq, rs);
+    else if (sim->control && sim_server_ctl_path(rq->path))
+        ssim_ctl_handle(sim, rq, rs);
+    else {
+        rs->status = 404;
+        rs->ctype = "text/plain";
+        buf_adds(&rs->body, "not found\n");
+    }
+}
+
+static const struct sim_server_handlers handlers = {
+    .route = route,
+    .upgrade = ssim_sock_upgrade,
+    .open = ssim_sock_open,
+    .message = ssim_sock_text,
+    .pong = ssim_sock_pong,
+    .close_sent = ssim_sock_close_sent,
+    .peer_close = ssim_sock_peer_close,
+    .closed = ssim_sock_gone,
+};
 
 /* ---- lifecycle ---- */
 
@@ -928,7 +963,16 @@ slack_sim_new(struct loop *loop, struct ws_ctx *ws,
         .real_name = sim->bot_name,
         .is_bot = true,
     });
-    if (ssim_net_listen(sim, o->port) != 0) {
+    sim->srv = sim_server_listen(loop, ws, &(struct sim_server_options){
+        .name = "slack-sim",
+        .port = o->port,
+        .max_body = SSIM_MAX_BODY,
+        .max_message_in = SSIM_MAX_WS_IN,
+        .close_timeout_ms = 5000,   /* a peer that never echoes */
+        .h = &handlers,
+        .sim = sim,
+    }, &sim->port);
+    if (!sim->srv) {
         slack_sim_free(sim);
         return NULL;
     }
@@ -944,7 +988,7 @@ slack_sim_free(struct slack_sim *sim)
 {
     if (!sim)
         return;
-    ssim_net_detach(sim);
+    sim_server_free(sim->srv);
     ssim_sockets_free(sim);
     for (size_t i = 0; i < sim->users.n; i++)
         user_free(sim->users.v[i]);

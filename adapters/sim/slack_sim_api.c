@@ -42,6 +42,25 @@ struct api_ctx {
 
 typedef void api_fn(struct api_ctx *c);
 
+/* ---- answers ---- */
+
+void
+ssim_resp_json(struct sim_response *r, int status, cJSON *j)
+{
+    r->ctype = "application/json; charset=utf-8";
+    sim_server_json(r, status, j);
+}
+
+void
+ssim_resp_error(struct sim_response *r, int status, const char *error)
+{
+    cJSON *j = cJSON_CreateObject();
+
+    cJSON_AddBoolToObject(j, "ok", 0);
+    cJSON_AddStringToObject(j, "error", error);
+    ssim_resp_json(r, status, j);
+}
+
 /* ---- argument helpers ---- */
 
 static const char *
@@ -1122,7 +1141,7 @@ ssim_form_parse(const char *s, size_t len, cJSON *obj)
 }
 
 static bool
-is_json(const struct ssim_req *rq)
+is_json(const struct sim_request *rq)
 {
     const char *p = rq->body;
 
@@ -1138,12 +1157,12 @@ is_json(const struct ssim_req *rq)
 /* Arguments: query, then the body (form or JSON) over it.  false when a
  * JSON body does not parse. */
 static bool
-parse_args(const struct ssim_req *rq, cJSON *args, bool *json)
+parse_args(const struct sim_request *rq, cJSON *args, bool *json)
 {
-    const cJSON *q;
-
-    cJSON_ArrayForEach(q, rq->query)
-        cJSON_AddItemToObject(args, q->string, cJSON_Duplicate(q, 1));
+    for (size_t i = 0; i < rq->nargs; i++)    /* the first one counts */
+        if (!cJSON_GetObjectItemCaseSensitive(args, rq->args[i].name))
+            cJSON_AddStringToObject(args, rq->args[i].name,
+                                    rq->args[i].value);
     *json = rq->body_len && is_json(rq);
     if (*json) {
         cJSON *b = cJSON_ParseWithLength(rq->body, rq->body_len), *e;
@@ -1166,7 +1185,7 @@ parse_args(const struct ssim_req *rq, cJSON *args, bool *json)
 /* The token presented: Authorization: Bearer, or for bot methods a form
  * token= argument (Slack still takes it in POST bodies). */
 static const char *
-token_of(const struct ssim_req *rq, const cJSON *args, bool json,
+token_of(const struct sim_request *rq, const cJSON *args, bool json,
          enum api_auth auth)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(args, "token");
@@ -1258,7 +1277,7 @@ record(struct slack_sim *sim, const char *method, cJSON *args, bool json,
 
 void
 ssim_api_handle(struct slack_sim *sim, const char *method,
-                const struct ssim_req *rq, struct ssim_resp *rs)
+                const struct sim_request *rq, struct sim_response *rs)
 {
     const struct api_method *m = method_find(method);
     struct api_ctx c = {
@@ -1320,8 +1339,9 @@ ssim_api_handle(struct slack_sim *sim, const char *method,
     cJSON_Delete(c.extra);
     for (int i = 0; i < c.nowned; i++)
         cJSON_Delete(c.owned[i]);
-    rs->retry_after = c.retry_after;
-    ssim_resp_json(rs, c.status, cJSON_Duplicate(resp, 1));
+    if (c.retry_after > 0)
+        sim_server_header(rs, "Retry-After", "%d", c.retry_after);
+    ssim_resp_json(rs, (int)c.status, cJSON_Duplicate(resp, 1));
     record(sim, method, c.args, json, c.status, c.retry_after, resp,
            f != NULL);
 }
@@ -1364,8 +1384,8 @@ ssim_hook_new(struct slack_sim *sim, const char *kind, const char *channel,
  * docs, section 2.1); the 404 bodies for a spent or stale URL are ours.
  */
 void
-ssim_hook_handle(struct slack_sim *sim, const struct ssim_req *rq,
-                 struct ssim_resp *rs)
+ssim_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
+                 struct sim_response *rs)
 {
     const char *id = rq->path + 7;     /* "<kind>/<team>/<n>/<hex>" */
     struct ssim_hook *h = NULL;

@@ -39,9 +39,6 @@
 
 #include "xmalloc.h"
 
-typedef void ctl_fn(struct slack_sim *sim, const cJSON *in,
-                    const struct ssim_req *rq, cJSON *out);
-
 static void
 add_str(cJSON *o, const char *k, const char *v)
 {
@@ -161,13 +158,12 @@ state_dump(const struct slack_sim *sim)
 /* ---- routes ---- */
 
 static void
-r_identity(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-           cJSON *out)
+r_identity(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    cJSON *out = c->out;
     const struct slack_sim_identity *id = &sim->id;
 
-    (void)in;
-    (void)rq;
     cJSON_AddStringToObject(out, "api_url", sim->api_url);
     cJSON_AddStringToObject(out, "app_token", id->app_token);
     cJSON_AddStringToObject(out, "bot_token", id->bot_token);
@@ -178,13 +174,12 @@ r_identity(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 }
 
 static void
-r_state(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-        cJSON *out)
+r_state(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    cJSON *out = c->out;
     cJSON *st = state_dump(sim), *e;
 
-    (void)in;
-    (void)rq;
     while ((e = st->child)) {
         cJSON_DetachItemViaPointer(st, e);
         cJSON_AddItemToObject(out, e->string, e);
@@ -193,38 +188,36 @@ r_state(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 }
 
 static void
-r_calls(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-        cJSON *out)
+r_calls(struct sim_ctl_call *c)
 {
-    const char *only = json_string(rq->query, "method");
-    cJSON *a = cJSON_AddArrayToObject(out, "calls");
+    struct slack_sim *sim = c->sim;
+    const char *only = sim_server_arg(c->rq, "method");
+    cJSON *a = cJSON_AddArrayToObject(c->out, "calls");
 
-    (void)in;
     for (size_t i = 0; i < sim->calls.n; i++) {
-        const struct slack_sim_call *c = sim->calls.v[i];
+        const struct slack_sim_call *k = sim->calls.v[i];
         cJSON *o;
 
-        if (only && strcmp(only, c->method) != 0)
+        if (only && strcmp(only, k->method) != 0)
             continue;
         o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "seq", c->seq);
-        cJSON_AddStringToObject(o, "method", c->method);
-        add_json(o, "args", c->args);
-        cJSON_AddNumberToObject(o, "status", (double)c->status);
-        add_json(o, "response", c->response);
-        cJSON_AddBoolToObject(o, "injected", c->injected);
+        cJSON_AddNumberToObject(o, "seq", k->seq);
+        cJSON_AddStringToObject(o, "method", k->method);
+        add_json(o, "args", k->args);
+        cJSON_AddNumberToObject(o, "status", (double)k->status);
+        add_json(o, "response", k->response);
+        cJSON_AddBoolToObject(o, "injected", k->injected);
         cJSON_AddItemToArray(a, o);
     }
 }
 
 static void
-r_acks(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-       cJSON *out)
+r_acks(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    cJSON *out = c->out;
     cJSON *a = cJSON_AddArrayToObject(out, "acks");
 
-    (void)in;
-    (void)rq;
     for (size_t i = 0; i < sim->acks.n; i++) {
         const struct slack_sim_ack *k = sim->acks.v[i];
         cJSON *o = cJSON_CreateObject();
@@ -241,13 +234,12 @@ r_acks(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 }
 
 static void
-r_envelopes(struct slack_sim *sim, const cJSON *in,
-            const struct ssim_req *rq, cJSON *out)
+r_envelopes(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    cJSON *out = c->out;
     cJSON *a = cJSON_AddArrayToObject(out, "envelopes");
 
-    (void)in;
-    (void)rq;
     for (size_t i = 0; i < sim->envs.n; i++) {
         const struct slack_sim_envelope *e = sim->envs.v[i];
         cJSON *o = cJSON_CreateObject();
@@ -265,12 +257,13 @@ r_envelopes(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_user(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-       cJSON *out)
+r_user(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     const struct slack_sim_user *u;
 
-    (void)rq;
     u = slack_sim_add_user(sim, &(struct slack_sim_user_spec){
         .id = json_string(in, "id"),
         .name = json_string(in, "name"),
@@ -286,16 +279,17 @@ r_user(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 }
 
 static void
-r_channel(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-          cJSON *out)
+r_channel(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     const cJSON *m, *members = cJSON_GetObjectItem(in, "members");
     const char **list = xcalloc((size_t)cJSON_GetArraySize(members) + 1,
                                 sizeof(*list));
     const struct slack_sim_channel *ch;
     size_t n = 0;
 
-    (void)rq;
     cJSON_ArrayForEach(m, members)
         if (cJSON_IsString(m))
             list[n++] = m->valuestring;
@@ -321,12 +315,13 @@ push_out(cJSON *out, int rc, const struct slack_sim_push *p)
 }
 
 static void
-r_push_command(struct slack_sim *sim, const cJSON *in,
-               const struct ssim_req *rq, cJSON *out)
+r_push_command(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     struct slack_sim_push p;
 
-    (void)rq;
     push_out(out, slack_sim_push_command(sim, json_string(in, "user"),
                                          json_string(in, "channel"),
                                          json_string(in, "command"),
@@ -334,35 +329,38 @@ r_push_command(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_push_dm(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-          cJSON *out)
+r_push_dm(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     struct slack_sim_push p;
 
-    (void)rq;
-    push_out(out, slack_sim_push_dm(sim, json_string(in, "user"),
-                                    json_string(in, "text"), &p), &p);
+    push_out(out, slack_sim_push_dm(sim, json_string(in, "user"), json_string(in, "text"),
+                                    &p), &p);
 }
 
 static void
-r_push_mention(struct slack_sim *sim, const cJSON *in,
-               const struct ssim_req *rq, cJSON *out)
+r_push_mention(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     struct slack_sim_push p;
 
-    (void)rq;
     push_out(out, slack_sim_push_mention(sim, json_string(in, "user"),
                                          json_string(in, "channel"),
                                          json_string(in, "text"), &p), &p);
 }
 
 static void
-r_push_message(struct slack_sim *sim, const cJSON *in,
-               const struct ssim_req *rq, cJSON *out)
+r_push_message(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     struct slack_sim_push p;
 
-    (void)rq;
     push_out(out, slack_sim_push_message(sim, json_string(in, "user"),
                                          json_string(in, "channel"),
                                          json_string(in, "text"),
@@ -370,12 +368,13 @@ r_push_message(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_push_action(struct slack_sim *sim, const cJSON *in,
-              const struct ssim_req *rq, cJSON *out)
+r_push_action(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     struct slack_sim_push p;
 
-    (void)rq;
     push_out(out, slack_sim_push_action(sim, json_string(in, "user"),
                                         json_string(in, "channel"),
                                         json_string(in, "message_ts"),
@@ -384,15 +383,16 @@ r_push_action(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_push_submission(struct slack_sim *sim, const cJSON *in,
-                  const struct ssim_req *rq, cJSON *out)
+r_push_submission(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+    cJSON *out = c->out;
     const cJSON *values = cJSON_GetObjectItem(in, "values"), *b, *a;
     struct slack_sim_field f[32];
     struct slack_sim_push p;
     size_t n = 0;
 
-    (void)rq;
     cJSON_ArrayForEach(b, values)
         cJSON_ArrayForEach(a, b)
             if (cJSON_IsString(a) && n < 32)
@@ -408,9 +408,10 @@ r_push_submission(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_fault(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-        cJSON *out)
+r_fault(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
     const char *name = json_string(in, "fault");
     int f = name ? slack_sim_fault_from_name(name) : -1;
     struct slack_sim_fault_args a = {
@@ -418,8 +419,6 @@ r_fault(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
         .bytes = (size_t)json_int(in, "bytes", 0, INT_MAX, 0),
     };
 
-    (void)rq;
-    (void)out;
     if (f < 0) {
         ssim_err(sim, "unknown fault %s", name ? name : "(none)");
         return;
@@ -429,11 +428,11 @@ r_fault(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
 }
 
 static void
-r_fail_method(struct slack_sim *sim, const cJSON *in,
-              const struct ssim_req *rq, cJSON *out)
+r_fail_method(struct sim_ctl_call *c)
 {
-    (void)rq;
-    (void)out;
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
+
     if (!json_string(in, "method")) {
         ssim_err(sim, "fail_method: method required");
         return;
@@ -448,24 +447,23 @@ r_fail_method(struct slack_sim *sim, const cJSON *in,
 }
 
 static void
-r_redeliver(struct slack_sim *sim, const cJSON *in,
-            const struct ssim_req *rq, cJSON *out)
+r_redeliver(struct sim_ctl_call *c)
 {
-    const char *id = json_string(in, "envelope_id");
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
 
-    (void)rq;
-    (void)out;
-    slack_sim_redeliver(sim, id ? id : "");
+    slack_sim_redeliver(sim, json_string(in, "envelope_id") ? json_string(in,
+                                                            "envelope_id")
+                                                     : "");
 }
 
 static void
-r_raw(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
-      cJSON *out)
+r_raw(struct sim_ctl_call *c)
 {
+    struct slack_sim *sim = c->sim;
+    const cJSON *in = c->body;
     const char *text = json_string(in, "text");
 
-    (void)rq;
-    (void)out;
     if (!text) {
         ssim_err(sim, "raw: text required");
         return;
@@ -474,63 +472,61 @@ r_raw(struct slack_sim *sim, const cJSON *in, const struct ssim_req *rq,
                        text, strlen(text));
 }
 
-static const struct ctl_route {
-    const char *verb;
-    const char *path;
-    ctl_fn     *fn;
-} routes[] = {
-    { .verb = "GET", .path = "/_sim/identity", .fn = r_identity },
-    { .verb = "GET", .path = "/_sim/state", .fn = r_state },
-    { .verb = "GET", .path = "/_sim/calls", .fn = r_calls },
-    { .verb = "GET", .path = "/_sim/acks", .fn = r_acks },
-    { .verb = "GET", .path = "/_sim/envelopes", .fn = r_envelopes },
-    { .verb = "POST", .path = "/_sim/users", .fn = r_user },
-    { .verb = "POST", .path = "/_sim/channels", .fn = r_channel },
-    { .verb = "POST", .path = "/_sim/push/command", .fn = r_push_command },
-    { .verb = "POST", .path = "/_sim/push/dm", .fn = r_push_dm },
-    { .verb = "POST", .path = "/_sim/push/mention", .fn = r_push_mention },
-    { .verb = "POST", .path = "/_sim/push/message", .fn = r_push_message },
-    { .verb = "POST", .path = "/_sim/push/action", .fn = r_push_action },
-    { .verb = "POST", .path = "/_sim/push/submission",
+static const struct sim_ctl_route routes[] = {
+    { .method = "GET", .path = "/_sim/identity", .fn = r_identity },
+    { .method = "GET", .path = "/_sim/state", .fn = r_state },
+    { .method = "GET", .path = "/_sim/calls", .fn = r_calls },
+    { .method = "GET", .path = "/_sim/acks", .fn = r_acks },
+    { .method = "GET", .path = "/_sim/envelopes", .fn = r_envelopes },
+    { .method = "POST", .path = "/_sim/users", .fn = r_user },
+    { .method = "POST", .path = "/_sim/channels", .fn = r_channel },
+    { .method = "POST", .path = "/_sim/push/command",
+      .fn = r_push_command },
+    { .method = "POST", .path = "/_sim/push/dm", .fn = r_push_dm },
+    { .method = "POST", .path = "/_sim/push/mention",
+      .fn = r_push_mention },
+    { .method = "POST", .path = "/_sim/push/message",
+      .fn = r_push_message },
+    { .method = "POST", .path = "/_sim/push/action", .fn = r_push_action },
+    { .method = "POST", .path = "/_sim/push/submission",
       .fn = r_push_submission },
-    { .verb = "POST", .path = "/_sim/fault", .fn = r_fault },
-    { .verb = "POST", .path = "/_sim/fail_method", .fn = r_fail_method },
-    { .verb = "POST", .path = "/_sim/redeliver", .fn = r_redeliver },
-    { .verb = "POST", .path = "/_sim/raw", .fn = r_raw },
+    { .method = "POST", .path = "/_sim/fault", .fn = r_fault },
+    { .method = "POST", .path = "/_sim/fail_method", .fn = r_fail_method },
+    { .method = "POST", .path = "/_sim/redeliver", .fn = r_redeliver },
+    { .method = "POST", .path = "/_sim/raw", .fn = r_raw },
+};
+
+/* The routes call the C control API, which reports a refusal in
+ * sim->err: {"ok":true, ...} unless it did. */
+static void
+run(struct sim_ctl_call *c, sim_ctl_fn *fn)
+{
+    struct slack_sim *sim = c->sim;
+
+    sim->err[0] = '\0';
+    c->out = cJSON_CreateObject();
+    cJSON_AddBoolToObject(c->out, "ok", 1);
+    fn(c);
+    if (sim->err[0]) {
+        cJSON_Delete(c->out);
+        ssim_resp_error(c->rs, 400, sim->err);
+        return;
+    }
+    ssim_resp_json(c->rs, 200, c->out);
+}
+
+static const struct sim_ctl_plane plane = {
+    .routes = routes,
+    .nroutes = sizeof(routes) / sizeof(*routes),
+    .error = ssim_resp_error,
+    .unknown = "no_such_route",
+    .bad_body = "body must be a JSON object",
+    .run = run,
 };
 
 void
-ssim_ctl_handle(struct slack_sim *sim, const struct ssim_req *rq,
-                struct ssim_resp *rs)
+ssim_ctl_handle(struct slack_sim *sim, const struct sim_request *rq,
+                struct sim_response *rs)
 {
-    const struct ctl_route *r = NULL;
-    cJSON *in = NULL, *out;
-
-    for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++)
-        if (strcmp(routes[i].path, rq->path) == 0 &&
-            strcmp(routes[i].verb, rq->verb) == 0)
-            r = &routes[i];
-    if (!r) {
-        ssim_resp_error(rs, 404, "no_such_route");
-        return;
-    }
-    if (rq->body_len) {
-        in = cJSON_ParseWithLength(rq->body, rq->body_len);
-        if (!cJSON_IsObject(in)) {
-            cJSON_Delete(in);
-            ssim_resp_error(rs, 400, "body must be a JSON object");
-            return;
-        }
-    }
-    sim->err[0] = '\0';
-    out = cJSON_CreateObject();
-    cJSON_AddBoolToObject(out, "ok", 1);
-    r->fn(sim, in, rq, out);
-    cJSON_Delete(in);
-    if (sim->err[0]) {
-        cJSON_Delete(out);
-        ssim_resp_error(rs, 400, sim->err);
-        return;
-    }
-    ssim_resp_json(rs, 200, out);
+    sim_server_ctl(&plane, sim, rq, rs);
 }

@@ -4,19 +4,18 @@
  * Files:
  *   slack_sim.c         lifecycle, workspace state, records, observer,
  *                       ids and timestamps, waiting
- *   slack_sim_net.c     the lws protocol: HTTP requests and responses,
- *                       websocket upgrade, frame queues, reading frames
- *   slack_sim_socket.c  Socket Mode: tickets, hello, pings, deliveries,
- *                       acks and redelivery, disconnects, faults, the timer
+ *   slack_sim_socket.c  Socket Mode: tickets and the upgrade, hello,
+ *                       pings, deliveries, acks and redelivery,
+ *                       disconnects, faults, the timer
  *   slack_sim_api.c     Web API method table, response_url hooks
  *   slack_sim_push.c    payload builders for the scripted human side
  *   slack_sim_ctl.c     /_sim/ control routes and JSON dumps
  *
  * Ownership inside the sim: every record is allocated on its own and kept
  * in a pointer vector until slack_sim_free(), so pointers handed out stay
- * valid.  A live socket (struct ssim_sock) is tied to one lws wsi; the
- * wsi's per-session data points back to it, and both links are cut when
- * either side goes (CLOSED callback, or slack_sim_free()).
+ * valid.  A live socket (struct ssim_sock) is tied to one connection of
+ * the web server (sim_server.h), from its open callback until its closed
+ * callback or slack_sim_free().
  */
 #ifndef CHORUS_SLACK_SIM_INT_H
 #define CHORUS_SLACK_SIM_INT_H
@@ -25,9 +24,8 @@
 
 #include "buf.h"
 #include "json.h"
+#include "sim_server.h"
 
-struct lws;
-struct lws_vhost;
 struct loop_timer;
 
 #define SSIM_MOD "slack-sim"
@@ -42,58 +40,24 @@ struct ssim_vec {
 void ssim_vec_push(struct ssim_vec *vec, void *p);
 void ssim_vec_free(struct ssim_vec *vec);
 
-/* ---- HTTP requests as the router sees them ---- */
+/* ---- HTTP answers ---- */
 
-struct ssim_req {
-    const char *verb;       /* "GET", "POST" */
-    const char *path;       /* without the query */
-    const char *auth;       /* Authorization value, "" if none */
-    const char *ctype;      /* Content-Type, "" if none */
-    const char *body;       /* NUL-terminated */
-    size_t      body_len;
-    cJSON      *query;      /* object: query arguments as strings */
-};
-
-struct ssim_resp {
-    long        status;
-    int         retry_after;    /* > 0: a Retry-After header */
-    const char *ctype;          /* NULL: application/json */
-    struct buf  body;
-};
-
-/* Body helpers: set the response to the JSON text of j (j is freed). */
-void ssim_resp_json(struct ssim_resp *r, long status, cJSON *j);
-void ssim_resp_error(struct ssim_resp *r, long status, const char *error);
+/* Set the response to the JSON text of j (j is freed). */
+void ssim_resp_json(struct sim_response *r, int status, cJSON *j);
+/* {"ok":false,"error":error}, the Web API's refusal. */
+void ssim_resp_error(struct sim_response *r, int status, const char *error);
 
 /* ---- Socket Mode internals ---- */
-
-struct ssim_frame {
-    struct ssim_frame *next;
-    bool               ping;
-    size_t             len;
-    size_t             off;        /* bytes already written */
-    unsigned char     *data;       /* LWS_PRE headroom, then payload */
-};
 
 struct ssim_sock {
     struct ssim_sock      *next;
     struct slack_sim      *sim;
-    struct lws            *wsi;    /* NULL once the wsi went away */
+    struct sim_conn       *conn;   /* NULL once the connection went */
     struct slack_sim_conn *rec;
-    struct ssim_frame     *qhead;
-    struct ssim_frame    **qtail;
-    struct buf             rx;
-    bool                   rx_in_msg;
-    bool                   rx_skip;
     bool                   deliverable;  /* takes envelopes */
     bool                   zombie;
-    bool                   zombie_applied;
     bool                   no_pings;
-    bool                   drop;
-    bool                   close_pending;
-    bool                   close_sent;
-    int                    close_code;
-    char                   close_reason[64];
+    bool                   close_sent;   /* our close frame is out */
     int64_t                next_ping_at;     /* 0: none */
     int64_t                refresh_at;       /* send refresh_requested */
     int64_t                close_at;         /* send the close frame */
@@ -163,8 +127,7 @@ struct ssim_hook {                       /* a response_url */
 struct slack_sim {
     struct loop        *loop;
     struct ws_ctx      *ws;
-    struct lws_vhost   *vh;
-    struct slack_sim  **vh_slot;   /* lws per-vhost storage pointing here */
+    struct sim_server  *srv;
     int                 port;
     char                base_url[64];
     char                api_url[80];
@@ -276,24 +239,20 @@ cJSON      *ssim_chan_json(const struct slack_sim *sim,
 cJSON      *ssim_msg_json(const struct slack_sim *sim,
                           const struct slack_sim_message *m);
 
-/* slack_sim_net.c */
-int         ssim_net_listen(struct slack_sim *sim, int port);
-void        ssim_net_detach(struct slack_sim *sim);
-void        ssim_sock_queue(struct ssim_sock *s, bool ping, const void *data,
-                            size_t len);
-void        ssim_sock_wake(struct ssim_sock *s);
-
 /* slack_sim_socket.c */
 void        ssim_ticket_new(struct slack_sim *sim, char out[40]);
-/* 0: valid and now used; else the refusal reason. */
-const char *ssim_ticket_take(struct slack_sim *sim, const char *ticket);
-struct ssim_sock *ssim_sock_open(struct slack_sim *sim, struct lws *wsi,
-                                 bool debug_reconnects);
-void        ssim_sock_text(struct ssim_sock *s, const char *msg, size_t len);
-void        ssim_sock_pong(struct ssim_sock *s);
-void        ssim_sock_peer_close(struct ssim_sock *s, int code);
-void        ssim_sock_gone(struct ssim_sock *s);
-void        ssim_sock_free(struct ssim_sock *s);
+/* The web server's websocket callbacks (sim_server.h); sim is the
+ * struct slack_sim, s the struct ssim_sock. */
+int         ssim_sock_upgrade(void *sim, const struct sim_request *rq,
+                              const char **why);
+void       *ssim_sock_open(void *sim, struct sim_conn *c,
+                           const struct sim_request *rq);
+void        ssim_sock_text(void *s, const char *msg, size_t len,
+                           unsigned flags);
+void        ssim_sock_pong(void *s);
+void        ssim_sock_close_sent(void *s, int code);
+void        ssim_sock_peer_close(void *s, int code);
+void        ssim_sock_gone(void *s, bool timed_out);
 void        ssim_schedule(struct slack_sim *sim);
 /* Wrap payload (taken) in an envelope and deliver or queue it. */
 struct ssim_env *ssim_deliver(struct slack_sim *sim, const char *type,
@@ -304,9 +263,11 @@ void        ssim_sockets_free(struct slack_sim *sim);
 
 /* slack_sim_api.c */
 void        ssim_api_handle(struct slack_sim *sim, const char *method,
-                            const struct ssim_req *rq, struct ssim_resp *rs);
-void        ssim_hook_handle(struct slack_sim *sim, const struct ssim_req *rq,
-                             struct ssim_resp *rs);
+                            const struct sim_request *rq,
+                            struct sim_response *rs);
+void        ssim_hook_handle(struct slack_sim *sim,
+                             const struct sim_request *rq,
+                             struct sim_response *rs);
 struct ssim_hook *ssim_hook_new(struct slack_sim *sim, const char *kind,
                                 const char *channel, const char *user,
                                 char *url, size_t urllen);
@@ -316,7 +277,8 @@ struct ssim_trigger *ssim_trigger_new(struct slack_sim *sim,
 void        ssim_form_parse(const char *s, size_t len, cJSON *obj);
 
 /* slack_sim_ctl.c */
-void        ssim_ctl_handle(struct slack_sim *sim, const struct ssim_req *rq,
-                            struct ssim_resp *rs);
+void        ssim_ctl_handle(struct slack_sim *sim,
+                            const struct sim_request *rq,
+                            struct sim_response *rs);
 
 #endif

@@ -2,7 +2,8 @@
  * slack_sim_socket: Socket Mode as Slack runs it (slack-protocol.md
  * section 1, checklist in section 7).
  *
- *  - tickets from apps.connections.open are single-use and expire;
+ *  - tickets from apps.connections.open are single-use and expire; an
+ *    upgrade with a bad one, or to another path than /link, gets a 401;
  *  - a new socket gets hello (num_connections, approximate_connection_time,
  *    app_id), or, past max_sockets, a too_many_websockets disconnect and a
  *    close;
@@ -47,8 +48,9 @@ ssim_ticket_new(struct slack_sim *sim, char out[40])
     memcpy(out, t->id, sizeof(t->id));
 }
 
-const char *
-ssim_ticket_take(struct slack_sim *sim, const char *ticket)
+/* 0: valid and now used; else the refusal reason. */
+static const char *
+ticket_take(struct slack_sim *sim, const char *ticket)
 {
     for (size_t i = 0; i < sim->tickets.n; i++) {
         struct ssim_ticket *t = sim->tickets.v[i];
@@ -73,7 +75,7 @@ send_json(struct ssim_sock *s, cJSON *j)
     char *text = cJSON_PrintUnformatted(j);
 
     if (text)
-        ssim_sock_queue(s, false, text, strlen(text));
+        sim_server_send(s->conn, text, strlen(text));
     free(text);
     cJSON_Delete(j);
 }
@@ -115,13 +117,8 @@ send_disconnect(struct slack_sim *sim, struct ssim_sock *s,
 static void
 request_close(struct ssim_sock *s, int code, const char *reason)
 {
-    if (s->close_pending || s->close_sent)
-        return;
-    s->close_pending = true;
     s->deliverable = false;
-    s->close_code = code;
-    snprintf(s->close_reason, sizeof(s->close_reason), "%s", reason);
-    ssim_sock_wake(s);
+    sim_server_close(s->conn, code, reason);   /* once only */
 }
 
 /* Warning first, refresh_requested later: what Slack does every few
@@ -151,7 +148,7 @@ pick_socket(struct slack_sim *sim, int avoid)
     size_t n = 0, i;
 
     for (struct ssim_sock *s = sim->socks; s && n < 64; s = s->next)
-        if (s->wsi && s->deliverable)
+        if (s->conn && s->deliverable)
             cand[n++] = s;
     if (n == 0)
         return NULL;
@@ -168,7 +165,7 @@ send_env(struct slack_sim *sim, struct ssim_sock *s, struct ssim_env *e)
 {
     char *text = cJSON_PrintUnformatted(e->pub.json);
 
-    ssim_sock_queue(s, false, text, strlen(text));
+    sim_server_send(s->conn, text, strlen(text));
     free(text);
     e->queued = false;
     e->pub.sent_at_ms = ssim_now(sim);
@@ -322,18 +319,46 @@ send_hello(struct slack_sim *sim, struct ssim_sock *s, int n)
     send_json(s, j);
 }
 
-struct ssim_sock *
-ssim_sock_open(struct slack_sim *sim, struct lws *wsi, bool debug)
+int
+ssim_sock_upgrade(void *arg, const struct sim_request *rq, const char **why)
 {
+    struct slack_sim *sim = arg;
+    const char *ticket = sim_server_arg(rq, "ticket");
+    struct slack_sim_conn *c;
+
+    if (strcmp(rq->path, "/link/") != 0 && strcmp(rq->path, "/link") != 0)
+        *why = "bad_path";
+    else
+        *why = ticket_take(sim, ticket ? ticket : "");
+    if (!*why)
+        return 0;
+    c = xcalloc(1, sizeof(*c));
+    c->id = ++sim->n_conn;
+    c->opened_at_ms = c->closed_at_ms = ssim_now(sim);
+    c->refused = true;
+    c->refused_reason = *why;
+    c->close_code = -1;
+    ssim_vec_push(&sim->conns, c);
+    log_info(SSIM_MOD, "websocket upgrade refused: %s", *why);
+    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+                 "[socket %d refused: %s]", c->id, *why);
+    /* Answer the upgrade with a 401 rather than a silent close. */
+    return 401;
+}
+
+void *
+ssim_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
+{
+    struct slack_sim *sim = arg;
+    const char *dbg = sim_server_arg(rq, "debug_reconnects");
+    bool debug = dbg && strcmp(dbg, "true") == 0;
     struct ssim_sock *s = xcalloc(1, sizeof(*s)), **tail;
     struct slack_sim_conn *rec = xcalloc(1, sizeof(*rec));
     int64_t now = ssim_now(sim);
     size_t n;
 
     s->sim = sim;
-    s->wsi = wsi;
-    s->qtail = &s->qhead;
-    buf_init(&s->rx, SSIM_MAX_WS_IN);
+    s->conn = conn;
     s->rec = rec;
     rec->id = ++sim->n_conn;
     rec->opened_at_ms = now;
@@ -412,8 +437,9 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
 }
 
 void
-ssim_sock_text(struct ssim_sock *s, const char *msg, size_t len)
+ssim_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
 {
+    struct ssim_sock *s = arg;
     struct slack_sim *sim = s->sim;
     struct slack_sim_ack *a;
     struct ssim_env *e;
@@ -422,6 +448,12 @@ ssim_sock_text(struct ssim_sock *s, const char *msg, size_t len)
     int64_t now = ssim_now(sim);
 
     s->rec->frames_in++;
+    if (flags) {
+        s->rec->bad_frames++;
+        log_info(SSIM_MOD, "socket %d: binary or oversized frame ignored",
+                 s->rec->id);
+        return;
+    }
     j = cJSON_ParseWithLength(msg, len);
     id = cJSON_GetObjectItemCaseSensitive(j, "envelope_id");
     if (!cJSON_IsObject(j) || !cJSON_IsString(id)) {
@@ -462,14 +494,27 @@ ssim_sock_text(struct ssim_sock *s, const char *msg, size_t len)
 }
 
 void
-ssim_sock_pong(struct ssim_sock *s)
+ssim_sock_pong(void *arg)
 {
+    struct ssim_sock *s = arg;
+
     s->rec->pongs_received++;
 }
 
 void
-ssim_sock_peer_close(struct ssim_sock *s, int code)
+ssim_sock_close_sent(void *arg, int code)
 {
+    struct ssim_sock *s = arg;
+
+    s->close_sent = true;
+    s->rec->close_code = code;
+}
+
+void
+ssim_sock_peer_close(void *arg, int code)
+{
+    struct ssim_sock *s = arg;
+
     s->rec->peer_closed = true;
     s->rec->close_code = code;
     s->deliverable = false;
@@ -486,19 +531,21 @@ sock_unlink(struct slack_sim *sim, struct ssim_sock *s)
 }
 
 void
-ssim_sock_gone(struct ssim_sock *s)
+ssim_sock_gone(void *arg, bool timed_out)
 {
+    struct ssim_sock *s = arg;
     struct slack_sim *sim = s->sim;
     struct slack_sim_conn *rec = s->rec;
 
+    (void)timed_out;
     rec->open = false;
     rec->closed_at_ms = ssim_now(sim);
-    s->wsi = NULL;
+    s->conn = NULL;
     ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
                  "[socket %d closed, code %d%s]", rec->id, rec->close_code,
                  rec->peer_closed ? " from the client" : "");
     sock_unlink(sim, s);
-    ssim_sock_free(s);
+    free(s);
     ssim_schedule(sim);
 }
 
@@ -513,7 +560,7 @@ ssim_sockets_free(struct slack_sim *sim)
             s->rec->open = false;
             s->rec->closed_at_ms = ssim_now(sim);
         }
-        ssim_sock_free(s);
+        free(s);
     }
     loop_timer_free(sim->timer);
     sim->timer = NULL;
@@ -536,7 +583,7 @@ ssim_schedule(struct slack_sim *sim)
     if (sim->in_tick)
         return;         /* tick() reschedules when it is done */
     for (struct ssim_sock *s = sim->socks; s; s = s->next) {
-        if (!s->wsi)
+        if (!s->conn)
             continue;
         due_min(&due, s->next_ping_at);
         due_min(&due, s->refresh_at);
@@ -567,7 +614,7 @@ tick_socket(struct slack_sim *sim, struct ssim_sock *s, int64_t now)
 
         s->next_ping_at = now + sim->ping_ms;
         if (!s->no_pings && !s->zombie && !s->close_sent) {
-            ssim_sock_queue(s, true, payload, (size_t)n);
+            sim_server_ping(s->conn, payload, (size_t)n);
             s->rec->pings_sent++;
         }
     }
@@ -616,7 +663,7 @@ tick(void *arg)
 
     sim->in_tick = true;
     for (struct ssim_sock *s = sim->socks; s; s = s->next)
-        if (s->wsi)
+        if (s->conn)
             tick_socket(sim, s, now);
     /* attempt() may append deliveries' envelopes, never deliveries, so
      * the count is stable while we walk. */
@@ -680,9 +727,8 @@ fault_drop(struct slack_sim *sim, struct ssim_sock *s,
 {
     (void)sim;
     (void)a;
-    s->drop = true;
     s->deliverable = false;
-    ssim_sock_wake(s);
+    sim_server_drop(s->conn);
 }
 
 static void
@@ -692,7 +738,7 @@ fault_zombie(struct slack_sim *sim, struct ssim_sock *s,
     (void)sim;
     (void)a;
     s->zombie = true;
-    ssim_sock_wake(s);
+    sim_server_freeze(s->conn);
 }
 
 static void
@@ -713,7 +759,7 @@ fault_malformed(struct slack_sim *sim, struct ssim_sock *s,
 
     (void)sim;
     (void)a;
-    ssim_sock_queue(s, false, bad, sizeof(bad) - 1);
+    sim_server_send(s->conn, bad, sizeof(bad) - 1);
 }
 
 static void
@@ -765,7 +811,7 @@ fault_oversized(struct slack_sim *sim, struct ssim_sock *s,
     while (b.len + 4 < want && !b.overflow)
         buf_addc(&b, 'x');
     buf_adds(&b, "\"}}}");
-    ssim_sock_queue(s, false, b.data, b.len);
+    sim_server_send(s->conn, b.data, b.len);
     buf_free(&b);
 }
 
@@ -818,7 +864,7 @@ slack_sim_fault_from_name(const char *name)
 static bool
 targets(const struct ssim_sock *s, int conn_id)
 {
-    if (!s->wsi || s->close_sent)
+    if (!s->conn || s->close_sent)
         return false;
     return conn_id == 0 ? !s->rec->refused : s->rec->id == conn_id;
 }
@@ -860,7 +906,7 @@ slack_sim_send_raw(struct slack_sim *sim, int conn_id, const char *text,
     sim->err[0] = '\0';
     for (struct ssim_sock *s = sim->socks; s; s = s->next)
         if (targets(s, conn_id)) {
-            ssim_sock_queue(s, false, text, len);
+            sim_server_send(s->conn, text, len);
             hit++;
         }
     if (!hit) {

@@ -1,5 +1,5 @@
 /*
- * discord_e2e_fixture: the real daemon (the chorus binary, $CHORUS_BIN)
+ * discord_e2e_fixture: the real daemon (the chorus binary, e2e_daemon.h)
  * against the Discord simulator, for tests/unit/test_discord_e2e*.c.
  *
  * The test process runs the simulator on its own loop and ws context (as
@@ -18,30 +18,15 @@
 #ifndef CHORUS_DISCORD_E2E_FIXTURE_H
 #define CHORUS_DISCORD_E2E_FIXTURE_H
 
-#include <errno.h>
-#include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "e2e_daemon.h"
 
-#include <cmocka.h>
+#include <sys/stat.h>
+
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <valgrind/valgrind.h>
 
 #include "ws.h"
-#include "loop.h"
-#include "buf.h"
 #include "log.h"
-#include "xmalloc.h"
 #include "discord_sim.h"
 
 #define E2E_WAIT_MS   20000     /* for things that must happen */
@@ -52,10 +37,7 @@ struct e2e {
     struct loop        *loop;
     struct ws_ctx      *ws;
     struct discord_sim *sim;
-    char                dir[128];
-    char                db[192];
-    char                conf[192];
-    char                log[192];
+    struct e2e_daemon   d;
     char                api[128];
     char                guild[32];
     char                app[32];
@@ -64,44 +46,14 @@ struct e2e {
     char                bob[32];
     char                carol[32];
     char                robot[32];     /* another bot */
-    pid_t               pid;
-    int                 status;        /* waitpid status once exited */
-    bool                exited;
+    const char         *env[8];        /* for the daemon: "NAME=value" */
 };
 
-static inline const char *
-e2e_bin(void)
-{
-    const char *b = getenv("CHORUS_BIN");
-    return b && *b ? b : "./chorus";
-}
-
-/* The last lines of the daemon's log, to stderr (after a failed check). */
+/* The end of the daemon's log, to stderr (after a failed check). */
 static inline void
 e2e_dump(const struct e2e *e)
 {
-    FILE *f = fopen(e->log, "r");
-    if (f == NULL)
-        return;
-    char *lines[80] = { 0 };
-    size_t n = 0;
-    char line[2048];
-    while (fgets(line, sizeof(line), f)) {
-        free(lines[n % 80]);
-        lines[n % 80] = xstrdup(line);
-        n++;
-    }
-    fclose(f);
-    fprintf(stderr, "---- daemon log (last %zu lines) ----\n",
-            n < 80 ? n : (size_t)80);
-    for (size_t i = n < 80 ? 0 : n - 80; i < n; i++) {
-        fputs(lines[i % 80], stderr);
-        free(lines[i % 80]);
-        lines[i % 80] = NULL;
-    }
-    for (size_t i = 0; i < 80; i++)
-        free(lines[i]);
-    fprintf(stderr, "---- end of daemon log ----\n");
+    e2e_daemon_dump(&e->d);
 }
 
 #define e2e_check(e, cond)                                                  \
@@ -112,44 +64,10 @@ e2e_dump(const struct e2e *e)
         }                                                                   \
     } while (0)
 
-/* The daemon's whole log. Ownership: the caller frees it. */
-static inline char *
-e2e_log_text(const struct e2e *e)
-{
-    FILE *f = fopen(e->log, "r");
-    struct buf b;
-    buf_init(&b, 64u << 20);
-    if (f) {
-        char chunk[8192];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            buf_add(&b, chunk, n);
-        fclose(f);
-    }
-    buf_adds(&b, "");
-    return buf_detach(&b);
-}
-
 static inline int
 e2e_log_count(const struct e2e *e, const char *needle)
 {
-    char *t = e2e_log_text(e);
-    int n = 0;
-    for (const char *p = t; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(t);
-    return n;
-}
-
-static inline void
-e2e_check_sanitizers(const struct e2e *e)
-{
-    static const char *const marks[] = {
-        "AddressSanitizer", "LeakSanitizer", "runtime error:",
-        "UndefinedBehaviorSanitizer", NULL,
-    };
-    for (size_t i = 0; marks[i]; i++)
-        e2e_check(e, e2e_log_count(e, marks[i]) == 0);
+    return (int)e2e_daemon_log_count(&e->d, needle);
 }
 
 /* ---- the simulator ---- */
@@ -160,6 +78,33 @@ static inline int
 e2e_heartbeat_ms(void)
 {
     return RUNNING_ON_VALGRIND ? 4000 : 1000;
+}
+
+/*
+ * Short protocol waits for the daemon (struct discord_timing), for tests
+ * whose faults make it reconnect again and again: the real ones (in
+ * brackets) cost seconds per reconnect.  The Identify spacing stays
+ * longer than the gap between two faults of a test, and the op 9 wait
+ * longer than the spacing, so that each still shows in the timings.
+ */
+#define E2E_IDENTIFY_MS   1000  /* between two Identifies [5000] */
+#define E2E_INVALID_MS    500   /* op 9 false: 500-2500 ms [1-5 s] */
+#define E2E_STABLE_MS     100   /* a healthy connection [1000] */
+#define E2E_BACKOFF_MS    100   /* the reconnect backoff's step [1000] */
+#define E2E_STR_(x) #x
+#define E2E_STR(x)  E2E_STR_(x)
+
+static inline void
+e2e_short_waits(struct e2e *e)
+{
+    static const char *const waits[] = {
+        "CHORUS_DISCORD_IDENTIFY_SPACING_MS=" E2E_STR(E2E_IDENTIFY_MS),
+        "CHORUS_DISCORD_INVALID_SESSION_MS=" E2E_STR(E2E_INVALID_MS),
+        "CHORUS_DISCORD_STABLE_MS=" E2E_STR(E2E_STABLE_MS),
+        "CHORUS_DISCORD_BACKOFF_MS=" E2E_STR(E2E_BACKOFF_MS),
+    };
+    for (size_t i = 0; i < sizeof(waits) / sizeof(*waits); i++)
+        e->env[i] = waits[i];
 }
 
 static inline struct discord_sim_options
@@ -191,7 +136,7 @@ e2e_user(struct e2e *e, const char *name, bool bot, char out[32])
 static inline void
 e2e_write_config_ids(struct e2e *e, bool ids, const char *extra)
 {
-    FILE *f = fopen(e->conf, "w");
+    FILE *f = fopen(e->d.conf, "w");
     assert_non_null(f);
     fprintf(f, "discord yes\n");
     if (ids)
@@ -217,13 +162,9 @@ e2e_new(void **state, const struct discord_sim_options *opts)
     struct discord_sim_options o = opts ? *opts : e2e_sim_defaults();
     *state = e;
     log_set_level(getenv("E2E_LWS") ? LOG_DEBUG : LOG_WARN);
-    snprintf(e->dir, sizeof(e->dir), "/tmp/chorus-e2e-XXXXXX");
-    assert_non_null(mkdtemp(e->dir));
-    snprintf(e->db, sizeof(e->db), "%s/chorus.db", e->dir);
-    snprintf(e->conf, sizeof(e->conf), "%s/chorus.conf", e->dir);
-    snprintf(e->log, sizeof(e->log), "%s/daemon.log", e->dir);
     e->loop = loop_new();
     assert_non_null(e->loop);
+    e2e_daemon_init(&e->d, e->loop, "discord");
     struct ws_ctx_options wo = { .lws_debug = getenv("E2E_LWS") != NULL };
     e->ws = ws_ctx_new(e->loop, &wo);
     assert_non_null(e->ws);
@@ -246,60 +187,28 @@ e2e_new(void **state, const struct discord_sim_options *opts)
 static inline void
 e2e_spawn(struct e2e *e, const char *token)
 {
-    fflush(stdout);
-    fflush(stderr);
-    int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    assert_true(fd >= 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        long max = sysconf(_SC_OPEN_MAX);
-        for (long i = 3; i < (max > 0 && max < 65536 ? max : 4096); i++)
-            close((int)i);
-        if (token && !*token)
-            unsetenv("DISCORD_TOKEN");
-        else
-            setenv("DISCORD_TOKEN",
-                   token ? token : discord_sim_token(e->sim), 1);
-        setenv("DISCORD_API_URL", e->api, 1);
-        unsetenv("SLACK_APP_TOKEN");
-        unsetenv("SLACK_BOT_TOKEN");
-        execl(e2e_bin(), "chorus", "run", "--db", e->db, "--config",
-              e->conf, (char *)NULL);
-        fprintf(stderr, "exec %s: %s\n", e2e_bin(), strerror(errno));
-        _exit(127);
-    }
-    close(fd);
-    e->pid = pid;
-    e->exited = false;
+    char tok[256], api[192];
+    const char *vars[5 + sizeof(e->env) / sizeof(*e->env)] = {
+        tok, api, "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN",
+    };
+
+    if (token && !*token)
+        snprintf(tok, sizeof(tok), "DISCORD_TOKEN");
+    else
+        snprintf(tok, sizeof(tok), "DISCORD_TOKEN=%s",
+                 token ? token : discord_sim_token(e->sim));
+    snprintf(api, sizeof(api), "DISCORD_API_URL=%s", e->api);
+    for (size_t i = 0; i < sizeof(e->env) / sizeof(*e->env) && e->env[i];
+         i++)
+        vars[4 + i] = e->env[i];
+    e2e_daemon_spawn(&e->d, vars);
 }
 
-static inline bool
-e2e_exited_pred(struct discord_sim *sim, void *arg)
-{
-    struct e2e *e = arg;
-    (void)sim;
-    if (e->exited)
-        return true;
-    if (waitpid(e->pid, &e->status, WNOHANG) == e->pid)
-        e->exited = true;
-    return e->exited;
-}
-
-/* Run the loop until the daemon exits; false on timeout.  The child's
- * exit is no loop event, so this polls. */
+/* Run the loop until the daemon exits; false on timeout. */
 static inline bool
 e2e_wait_exit(struct e2e *e, int timeout_ms)
 {
-    int64_t start = loop_now_ms(e->loop);
-    while (!e2e_exited_pred(e->sim, e)) {
-        if (loop_now_ms(e->loop) - start >= timeout_ms)
-            return false;
-        discord_sim_run_for(e->sim, 10);
-    }
-    return true;
+    return e2e_daemon_wait_exit(&e->d, timeout_ms);
 }
 
 /* Poll the database until sql gives want (text args as e2e_db_int). */
@@ -312,12 +221,13 @@ e2e_wait_exit(struct e2e *e, int timeout_ms)
         e2e_check(e, e2e_db_int(e, __VA_ARGS__) == (want));                 \
     } while (0)
 
+/* The exit code, or 128 + the signal that ended it. */
 static inline int
 e2e_exit_code(const struct e2e *e)
 {
-    if (WIFEXITED(e->status))
-        return WEXITSTATUS(e->status);
-    return 128 + (WIFSIGNALED(e->status) ? WTERMSIG(e->status) : 0);
+    int code = e2e_daemon_exit_code(&e->d);
+
+    return code < 0 ? 128 - code : code;
 }
 
 /* Start the daemon and wait until it is connected, its commands are
@@ -341,10 +251,9 @@ e2e_start(struct e2e *e)
 static inline void
 e2e_finish(struct e2e *e, int want_code)
 {
-    if (!e->exited) {
+    if (!e->d.exited) {
         int64_t t0 = loop_now_ms(e->loop);
-        kill(e->pid, SIGTERM);
-        e2e_check(e, e2e_wait_exit(e, E2E_WAIT_MS));
+        e2e_check(e, e2e_daemon_stop(&e->d, SIGTERM, E2E_WAIT_MS));
         if (getenv("E2E_VERBOSE"))
             fprintf(stderr, "daemon stopped in %lld ms\n",
                     (long long)(loop_now_ms(e->loop) - t0));
@@ -353,7 +262,7 @@ e2e_finish(struct e2e *e, int want_code)
         e2e_dump(e);
         fail_msg("daemon exit %d, wanted %d", e2e_exit_code(e), want_code);
     }
-    e2e_check_sanitizers(e);
+    e2e_daemon_check_sanitizers(&e->d);
 }
 
 static inline int
@@ -362,10 +271,7 @@ e2e_teardown(void **state)
     struct e2e *e = *state;
     if (e == NULL)
         return 0;
-    if (e->pid > 0 && !e->exited) {
-        kill(e->pid, SIGKILL);
-        waitpid(e->pid, &e->status, 0);
-    }
+    e2e_daemon_kill(&e->d);
     /* Let lws see the daemon's connections close (and the sim free what
      * it was about to send on them) before the sim goes. */
     discord_sim_run_for(e->sim, 100);
@@ -375,15 +281,7 @@ e2e_teardown(void **state)
     loop_run(e->loop);
     ws_ctx_free(e->ws);
     loop_free(e->loop);
-    static const char *const files[] = { "chorus.db", "chorus.db-wal",
-                                         "chorus.db-shm", "chorus.conf",
-                                         "daemon.log", "token", NULL };
-    for (size_t i = 0; files[i]; i++) {
-        char p[256];
-        snprintf(p, sizeof(p), "%s/%s", e->dir, files[i]);
-        unlink(p);
-    }
-    rmdir(e->dir);
+    e2e_daemon_cleanup(&e->d);
     free(e);
     *state = NULL;
     return 0;
@@ -395,24 +293,10 @@ e2e_teardown(void **state)
 static inline long long
 e2e_db_int(struct e2e *e, const char *sql, ...)
 {
-    sqlite3 *db = NULL;
-    e2e_check(e, sqlite3_open_v2(e->db, &db, SQLITE_OPEN_READONLY, NULL) ==
-                     SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt *st = NULL;
-    e2e_check(e, sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
     va_list ap;
     va_start(ap, sql);
-    int n = sqlite3_bind_parameter_count(st);
-    for (int i = 1; i <= n; i++)
-        sqlite3_bind_text(st, i, va_arg(ap, const char *), -1,
-                          SQLITE_TRANSIENT);
+    long long v = e2e_daemon_db_v(&e->d, NULL, 0, sql, ap);
     va_end(ap);
-    long long v = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
     return v;
 }
 

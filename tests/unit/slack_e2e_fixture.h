@@ -2,15 +2,11 @@
  * slack_e2e_fixture: the real daemon against the Slack simulator.
  *
  * The test process runs the simulator (adapters/sim/slack_sim.h) on its own
- * loop and lws context and starts the real chorus binary as a child:
- * `chorus run --config <tmp>/chorus.conf --db <tmp>/chorus.db` with
- * SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_API_URL pointing at the
- * simulator.  The child's stdout and stderr go to <tmp>/daemon.log, which
- * the tests read for log lines and which e2e_free() scans for sanitizer
- * reports (ASan, LSan, UBSan): any report fails the test.
- *
- * The binary is $CHORUS_BIN (tests/CMakeLists.txt sets it), else the
- * chorus next to the test's build directory (valgrind runs by hand).
+ * loop and lws context and starts the real chorus binary as a child
+ * (e2e_daemon.h) with SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_API_URL
+ * pointing at the simulator.  The tests read the daemon's log for lines,
+ * and e2e_free() scans it for sanitizer reports: any report fails the
+ * test.
  *
  * The workspace: alice (a workspace admin), bob, carol, dave; #general
  * with all of them, #lounge with them and the bot (for mentions).
@@ -25,31 +21,10 @@
 #ifndef CHORUS_TEST_SLACK_E2E_FIXTURE_H
 #define CHORUS_TEST_SLACK_E2E_FIXTURE_H
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
-#include <sqlite3.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "e2e_daemon.h"
 
 #include "ws.h"
-#include "loop.h"
-#include "buf.h"
 #include "log.h"
-#include "xmalloc.h"
 #include "slack_sim.h"
 
 #define E2E_STATIC static __attribute__((unused))
@@ -60,14 +35,7 @@ struct e2e {
     struct ws_ctx    *ws;
     struct slack_sim *sim;
     const struct slack_sim_identity *id;
-    char              dir[128];
-    char              db[192];
-    char              conf[192];
-    char              log[192];
-    char              bin[PATH_MAX];
-    pid_t             pid;
-    bool              exited;
-    int               status;       /* from waitpid */
+    struct e2e_daemon d;
     /* user ids */
     const char       *alice, *bob, *carol, *dave;
     char              scratch[8192];
@@ -82,42 +50,6 @@ e2e_now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-E2E_STATIC char *
-e2e_read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-
-    if (!f)
-        return xstrdup("");
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        return xstrdup("");
-    return buf_detach(&b);
-}
-
-E2E_STATIC void
-e2e_find_bin(struct e2e *e)
-{
-    const char *env = getenv("CHORUS_BIN");
-    char self[PATH_MAX - 16];
-    ssize_t n;
-
-    if (env && *env) {
-        snprintf(e->bin, sizeof(e->bin), "%s", env);
-        return;
-    }
-    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    assert_true(n > 0);
-    self[n] = '\0';
-    *strrchr(self, '/') = '\0';             /* build/tests */
-    snprintf(e->bin, sizeof(e->bin), "%s/../chorus", self);
 }
 
 /* ---- waiting ---- */
@@ -158,15 +90,9 @@ e2e_new(const struct slack_sim_options *opts)
     if (!o.ping_interval_ms)
         o.ping_interval_ms = 2000;
     log_set_level(getenv("E2E_VERBOSE") ? LOG_DEBUG : LOG_WARN);
-    e2e_find_bin(e);
-    assert_int_equal(access(e->bin, X_OK), 0);
-    snprintf(e->dir, sizeof(e->dir), "/tmp/chorus-slack-e2e-XXXXXX");
-    assert_non_null(mkdtemp(e->dir));
-    snprintf(e->db, sizeof(e->db), "%s/chorus.db", e->dir);
-    snprintf(e->conf, sizeof(e->conf), "%s/chorus.conf", e->dir);
-    snprintf(e->log, sizeof(e->log), "%s/daemon.log", e->dir);
     e->loop = loop_new();
     assert_non_null(e->loop);
+    e2e_daemon_init(&e->d, e->loop, "slack");
     e->ws = ws_ctx_new(e->loop, NULL);
     assert_non_null(e->ws);
     e->sim = slack_sim_new(e->loop, e->ws, &o);
@@ -194,11 +120,10 @@ e2e_new(const struct slack_sim_options *opts)
                              e->id->bot_user_id, NULL };
     assert_non_null(slack_sim_add_channel(e->sim, "lounge", false, lounge));
 
-    f = fopen(e->conf, "w");
+    f = fopen(e->d.conf, "w");
     assert_non_null(f);
     fprintf(f, "log_level info\nadmin slack:%s\n", e->alice);
     fclose(f);
-    e->pid = -1;
     return e;
 }
 
@@ -206,7 +131,7 @@ e2e_new(const struct slack_sim_options *opts)
 E2E_STATIC void
 e2e_config(struct e2e *e, const char *line)
 {
-    FILE *f = fopen(e->conf, "a");
+    FILE *f = fopen(e->d.conf, "a");
 
     assert_non_null(f);
     fprintf(f, "%s\n", line);
@@ -224,51 +149,20 @@ E2E_STATIC void
 e2e_spawn(struct e2e *e, const struct e2e_env *env)
 {
     struct e2e_env none = { 0 };
-    pid_t pid;
+    char app[256], bot[256], url[256];
+    const char *vars[9] = { app, bot, url, "DISCORD_TOKEN" };
 
     if (!env)
         env = &none;
-    e->exited = false;
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-        if (fd < 0)
-            _exit(126);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        for (int i = 3; i < 1024; i++)
-            close(i);
-        setenv("SLACK_APP_TOKEN",
-               env->app_token ? env->app_token : e->id->app_token, 1);
-        setenv("SLACK_BOT_TOKEN",
-               env->bot_token ? env->bot_token : e->id->bot_token, 1);
-        setenv("SLACK_API_URL", slack_sim_api_url(e->sim), 1);
-        unsetenv("DISCORD_TOKEN");
-        for (size_t i = 0; i < 4 && env->extra[i]; i++)
-            putenv((char *)env->extra[i]);
-        execl(e->bin, "chorus", "run", "--config", e->conf, "--db", e->db,
-              (char *)NULL);
-        _exit(127);
-    }
-    e->pid = pid;
-}
-
-/* The child exited: collect it (non-blocking). */
-static bool
-e2e_reap(void *arg)
-{
-    struct e2e *e = arg;
-
-    if (e->exited || e->pid <= 0)
-        return true;
-    if (waitpid(e->pid, &e->status, WNOHANG) == e->pid) {
-        e->exited = true;
-        return true;
-    }
-    return false;
+    snprintf(app, sizeof(app), "SLACK_APP_TOKEN=%s",
+             env->app_token ? env->app_token : e->id->app_token);
+    snprintf(bot, sizeof(bot), "SLACK_BOT_TOKEN=%s",
+             env->bot_token ? env->bot_token : e->id->bot_token);
+    snprintf(url, sizeof(url), "SLACK_API_URL=%s",
+             slack_sim_api_url(e->sim));
+    for (size_t i = 0; i < 4 && env->extra[i]; i++)
+        vars[4 + i] = env->extra[i];
+    e2e_daemon_spawn(&e->d, vars);
 }
 
 struct e2e_open_wait {
@@ -281,7 +175,8 @@ e2e_open_or_exit(void *arg)
 {
     struct e2e_open_wait *w = arg;
 
-    return slack_sim_open_count(w->e->sim) >= w->n || e2e_reap(w->e);
+    return slack_sim_open_count(w->e->sim) >= w->n ||
+           e2e_daemon_reap(&w->e->d);
 }
 
 E2E_STATIC bool e2e_wait_log(struct e2e *e, const char *needle,
@@ -295,12 +190,9 @@ e2e_start(struct e2e *e, const struct e2e_env *env)
 
     e2e_spawn(e, env);
     assert_true(e2e_wait(e->sim, e2e_open_or_exit, &w, E2E_WAIT_MS));
-    if (e->exited) {
-        char *log = e2e_read_file(e->log);
-
-        print_message("daemon exited early:\n%s\n", log);
-        free(log);
-        fail();
+    if (e->d.exited) {
+        e2e_daemon_dump(&e->d);
+        fail_msg("daemon exited early");
     }
     /* The simulator counts a socket open once hello is queued; the daemon
      * has it only when it logs so.  A fault injected before that would
@@ -312,28 +204,23 @@ e2e_start(struct e2e *e, const struct e2e_env *env)
 E2E_STATIC int
 e2e_wait_exit(struct e2e *e, int timeout_ms)
 {
-    assert_true(e2e_wait(e->sim, e2e_reap, e, timeout_ms));
-    e->pid = -1;
-    if (WIFEXITED(e->status))
-        return WEXITSTATUS(e->status);
-    return WIFSIGNALED(e->status) ? -WTERMSIG(e->status) : -1000;
+    assert_true(e2e_daemon_wait_exit(&e->d, timeout_ms));
+    return e2e_daemon_exit_code(&e->d);
 }
 
 /* SIGTERM: a polite stop; the exit code. */
 E2E_STATIC int
 e2e_term(struct e2e *e)
 {
-    assert_true(e->pid > 0);
-    assert_int_equal(kill(e->pid, SIGTERM), 0);
-    return e2e_wait_exit(e, E2E_WAIT_MS);
+    assert_true(e2e_daemon_stop(&e->d, SIGTERM, E2E_WAIT_MS));
+    return e2e_daemon_exit_code(&e->d);
 }
 
 E2E_STATIC void
 e2e_kill9(struct e2e *e)
 {
-    assert_true(e->pid > 0);
-    assert_int_equal(kill(e->pid, SIGKILL), 0);
-    assert_int_equal(e2e_wait_exit(e, E2E_WAIT_MS), -SIGKILL);
+    assert_true(e2e_daemon_stop(&e->d, SIGKILL, E2E_WAIT_MS));
+    assert_int_equal(e2e_daemon_exit_code(&e->d), -SIGKILL);
 }
 
 /* ---- the daemon's log ---- */
@@ -341,23 +228,13 @@ e2e_kill9(struct e2e *e)
 E2E_STATIC bool
 e2e_log_has(struct e2e *e, const char *needle)
 {
-    char *log = e2e_read_file(e->log);
-    bool has = strstr(log, needle) != NULL;
-
-    free(log);
-    return has;
+    return e2e_daemon_log_count(&e->d, needle) > 0;
 }
 
 E2E_STATIC size_t
 e2e_log_count(struct e2e *e, const char *needle)
 {
-    char *log = e2e_read_file(e->log);
-    size_t n = 0;
-
-    for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    free(log);
-    return n;
+    return e2e_daemon_log_count(&e->d, needle);
 }
 
 struct e2e_log_wait {
@@ -381,60 +258,20 @@ e2e_wait_log(struct e2e *e, const char *needle, int timeout_ms)
     return e2e_wait(e->sim, e2e_log_pred, &w, timeout_ms);
 }
 
-static const char *const e2e_sanitizer_marks[] = {
-    "ERROR: AddressSanitizer",
-    "ERROR: LeakSanitizer",
-    "runtime error:",
-    "AddressSanitizer:DEADLYSIGNAL",
-    "UndefinedBehaviorSanitizer",
-};
-
-/* Fails the test when the daemon's log holds a sanitizer report. */
-E2E_STATIC void
-e2e_check_sanitizers(struct e2e *e)
-{
-    char *log = e2e_read_file(e->log);
-
-    for (size_t i = 0;
-         i < sizeof(e2e_sanitizer_marks) / sizeof(*e2e_sanitizer_marks);
-         i++) {
-        const char *hit = strstr(log, e2e_sanitizer_marks[i]);
-
-        if (hit) {
-            print_message("sanitizer report in the daemon's log:\n%.4000s\n",
-                          hit > log + 2000 ? hit - 2000 : log);
-            free(log);
-            fail();
-        }
-    }
-    free(log);
-}
-
 /* ---- the database ---- */
 
+/* The single integer a query returns; sql is a sqlite3_mprintf format. */
 E2E_STATIC long long
 e2e_db_int(struct e2e *e, const char *sql, ...)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
     va_list ap;
     char *q;
-    long long v = -1;
+    long long v;
 
     va_start(ap, sql);
     q = sqlite3_vmprintf(sql, ap);
     va_end(ap);
-    assert_int_equal(sqlite3_open_v2(e->db, &db, SQLITE_OPEN_READONLY,
-                                     NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
-        print_message("SQL error: %s in %s\n", sqlite3_errmsg(db), q);
-        fail();
-    }
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    v = e2e_daemon_db(&e->d, NULL, 0, q);
     sqlite3_free(q);
     return v;
 }
@@ -443,24 +280,13 @@ e2e_db_int(struct e2e *e, const char *sql, ...)
 E2E_STATIC const char *
 e2e_db_text(struct e2e *e, const char *sql, ...)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
     va_list ap;
     char *q;
 
     va_start(ap, sql);
     q = sqlite3_vmprintf(sql, ap);
     va_end(ap);
-    e->scratch[0] = '\0';
-    assert_int_equal(sqlite3_open_v2(e->db, &db, SQLITE_OPEN_READONLY,
-                                     NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(e->scratch, sizeof(e->scratch), "%s",
-                 (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    e2e_daemon_db(&e->d, e->scratch, sizeof(e->scratch), q);
     sqlite3_free(q);
     return e->scratch;
 }
@@ -686,30 +512,14 @@ e2e_shutdown_cb(void *arg)
 E2E_STATIC void
 e2e_free(struct e2e *e)
 {
-    if (e->pid > 0 && !e->exited) {
-        kill(e->pid, SIGKILL);
-        waitpid(e->pid, &e->status, 0);
-    }
-    e2e_check_sanitizers(e);
-    if (getenv("E2E_KEEP"))
-        print_message("kept %s\n", e->dir);
+    e2e_daemon_kill(&e->d);
+    e2e_daemon_check_sanitizers(&e->d);
     slack_sim_free(e->sim);
     loop_defer(e->loop, e2e_shutdown_cb, e);
     assert_int_equal(loop_run(e->loop), 0);
     ws_ctx_free(e->ws);
     loop_free(e->loop);
-    if (!getenv("E2E_KEEP")) {
-        const char *files[] = { "chorus.db", "chorus.db-wal",
-                                "chorus.db-shm", "chorus.conf",
-                                "daemon.log" };
-        char path[256];
-
-        for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
-            snprintf(path, sizeof(path), "%s/%s", e->dir, files[i]);
-            unlink(path);
-        }
-        rmdir(e->dir);
-    }
+    e2e_daemon_cleanup(&e->d);
     free(e);
 }
 

@@ -689,7 +689,7 @@ test_learned_ids(void **state)
     o.message_content_enabled = true;
     struct e2e *e = e2e_new(state, &o);
     char tok[256], extra[320];
-    snprintf(tok, sizeof(tok), "%s/token", e->dir);
+    snprintf(tok, sizeof(tok), "%s/token", e->d.dir);
     FILE *f = fopen(tok, "w");
     assert_non_null(f);
     fprintf(f, "%s\n", discord_sim_token(e->sim));

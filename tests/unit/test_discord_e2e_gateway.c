@@ -62,11 +62,14 @@ static const struct fault resume_faults[] = {
 };
 
 /* Every resumable fault in turn, each during its own burst of the
- * stream; then the whole stream is checked. */
+ * stream; then the whole stream is checked.  Short waits: a fault comes
+ * more than E2E_STABLE_MS after the last resume, so every reconnect is
+ * the quick first one, as a fault on a long-healthy connection gets. */
 static void
 test_resume_faults(void **state)
 {
     struct e2e *e = e2e_new(state, NULL);
+    e2e_short_waits(e);
     e2e_start(e);
     e2e_campaign(e, "stream");
     struct e2e_stream *s = xcalloc(1, sizeof(*s));
@@ -79,7 +82,7 @@ test_resume_faults(void **state)
         discord_sim_stats(e->sim, &before);
         e2e_check(e, discord_sim_conn_last(e->sim, &old));
         int code = f->code;
-        e2e_stream_run(e, s, "stream", 1600, 40, 1150, f->fn, &code);
+        e2e_stream_run(e, s, "stream", 650, 40, 200, f->fn, &code);
         if (!discord_sim_wait_resumed(e->sim, before.resumed + 1,
                                       E2E_WAIT_MS)) {
             e2e_dump(e);
@@ -120,11 +123,15 @@ test_resume_faults(void **state)
 }
 
 /* ACKs stop: detected within two heartbeat intervals, closed with a
- * non-1000 code, resumed; nothing lost meanwhile. */
+ * non-1000 code, resumed; nothing lost meanwhile.  The Hello asks for
+ * half the usual interval, so the intervals this waits for are short. */
 static void
 test_zombie(void **state)
 {
-    struct e2e *e = e2e_new(state, NULL);
+    struct discord_sim_options o = e2e_sim_defaults();
+    o.heartbeat_interval_ms = e2e_heartbeat_ms() / 2;
+    int beat = o.heartbeat_interval_ms;
+    struct e2e *e = e2e_new(state, &o);
     e2e_start(e);
     e2e_campaign(e, "stream");
     struct e2e_stream *s = xcalloc(1, sizeof(*s));
@@ -133,10 +140,10 @@ test_zombie(void **state)
     discord_sim_stats(e->sim, &before);
     e2e_check(e, discord_sim_conn_last(e->sim, &zombie));
     /* Let a beat or two pass so the timing is not the first jittered one. */
-    e2e_stream_run(e, s, "stream", 1500, 50, 0, NULL, NULL);
+    e2e_stream_run(e, s, "stream", beat * 3 / 2, 50, 0, NULL, NULL);
     int64_t t0 = loop_now_ms(e->loop);
     discord_sim_gw_zombie(e->sim, true);
-    e2e_stream_run(e, s, "stream", 3000, 50, 0, NULL, NULL);
+    e2e_stream_run(e, s, "stream", beat * 3, 50, 0, NULL, NULL);
     e2e_check(e, discord_sim_wait_resumed(e->sim, before.resumed + 1,
                                           E2E_WAIT_MS));
     discord_sim_conn(e->sim, (size_t)zombie.id - 1, &zombie);
@@ -144,8 +151,8 @@ test_zombie(void **state)
     int64_t detect = zombie.closed_ms - t0;
     if (getenv("E2E_VERBOSE"))
         fprintf(stderr, "zombie detected in %lld ms (interval %d)\n",
-                (long long)detect, e2e_heartbeat_ms());
-    e2e_check(e, detect <= 2 * e2e_heartbeat_ms() + 100);
+                (long long)detect, beat);
+    e2e_check(e, detect <= 2 * beat + 100);
     e2e_check(e, zombie.close_received == 4000);
     e2e_stream_run(e, s, "stream", 500, 50, 0, NULL, NULL);
     discord_sim_stats(e->sim, &after);

@@ -2,9 +2,10 @@
  * test_discord_e2e_session: gateway faults after which Discord wants a new
  * session (op 9 false, close 4007 and 4009, a server's 1000), during a
  * stream of interactions.  The daemon must Identify anew (never try a
- * Resume first), keep 5 s between Identifies, wait 1-5 s after op 9, and
- * apply every interaction that reached it exactly once; interactions sent
- * while no session existed never reached it and must leave no trace.
+ * Resume first), keep its spacing between Identifies, wait after op 9
+ * (both shortened here, e2e_short_waits()), and apply every interaction
+ * that reached it exactly once; interactions sent while no session
+ * existed never reached it and must leave no trace.
  */
 #include "discord_e2e_fixture.h"
 
@@ -34,6 +35,7 @@ static void
 test_new_session_faults(void **state)
 {
     struct e2e *e = e2e_new(state, NULL);
+    e2e_short_waits(e);
     e2e_start(e);
     e2e_campaign(e, "stream");
     struct e2e_stream *s = xcalloc(1, sizeof(*s));
@@ -43,8 +45,13 @@ test_new_session_faults(void **state)
         const struct fault *f = &faults[i];
         discord_sim_stats(e->sim, &before);
         s->tag = (int)i;
+        size_t gw0 = discord_sim_gw_count(e->sim);
         int64_t t0 = loop_now_ms(e->loop);
-        e2e_stream_run(e, s, "stream", 600, 100, 200, f_apply,
+        /* op 9 comes once the Identify spacing has run out, so that only
+         * its own wait holds the next Identify back; the other faults come
+         * sooner, so that the spacing does. */
+        int at = f->code == 0 ? E2E_IDENTIFY_MS + 200 : 200;
+        e2e_stream_run(e, s, "stream", at + 400, 100, at, f_apply,
                        (void *)f);
         if (!discord_sim_wait_ready(e->sim, before.ready + 1, E2E_WAIT_MS)) {
             e2e_dump(e);
@@ -62,18 +69,28 @@ test_new_session_faults(void **state)
                      before.identifies, after.identifies, st0.resumes,
                      after.resumes);
         }
-        /* After op 9 false: 1-5 s before the new connection. */
-        if (f->code == 0)
-            e2e_check(e, took >= 1000 - 300);
+        /* After op 9 false: E2E_INVALID_MS at least before the new
+         * Identify. */
+        if (f->code == 0) {
+            size_t op9 = discord_sim_gw_find(e->sim, false, 9, NULL, gw0);
+            size_t id = op9 == SIZE_MAX
+                            ? SIZE_MAX
+                            : discord_sim_gw_find(e->sim, true, 2, NULL,
+                                                  op9);
+            e2e_check(e, id != SIZE_MAX);
+            e2e_check(e, discord_sim_gw_get(e->sim, id)->at_ms -
+                                 discord_sim_gw_get(e->sim, op9)->at_ms >=
+                             E2E_INVALID_MS - 10);
+        }
         e2e_stream_run(e, s, "stream", 400, 100, 0, NULL, NULL);
     }
-    /* Identify spacing: 5 s between any two. */
+    /* Identify spacing: E2E_IDENTIFY_MS between any two. */
     int64_t prev = -1;
     size_t from = 0, k;
     while ((k = discord_sim_gw_find(e->sim, true, 2, NULL, from)) !=
            SIZE_MAX) {
         int64_t at = discord_sim_gw_get(e->sim, k)->at_ms;
-        e2e_check(e, prev < 0 || at - prev >= 5000 - 10);
+        e2e_check(e, prev < 0 || at - prev >= E2E_IDENTIFY_MS - 10);
         prev = at;
         from = k + 1;
     }

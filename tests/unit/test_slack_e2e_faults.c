@@ -38,7 +38,7 @@ static void
 wait_log(struct e2e *e, const char *needle)
 {
     if (!e2e_wait_log(e, needle, E2E_WAIT_MS)) {
-        char *log = e2e_read_file(e->log);
+        char *log = e2e_daemon_log(&e->d);
 
         print_message("no \"%s\" in the daemon's log:\n%s\n", needle, log);
         free(log);
