@@ -395,7 +395,7 @@ run_load(struct bench *b, bool reconnects)
             sent++;
         }
         if (reconnects && t >= next_op7 && sent < TOTAL) {
-            discord_sim_gw_reconnect(b->sim);
+            discord_sim_gateway_reconnect(b->sim);
             r.reconnects++;
             next_op7 += 4000000;
         }
@@ -505,7 +505,7 @@ zombie_run(struct bench *b, int heartbeat_ms)
         discord_sim_conn_last(b->sim, &c);
         discord_sim_stats(b->sim, &st);
         int64_t t0 = loop_now_ms(b->loop);
-        discord_sim_gw_zombie(b->sim, true);
+        discord_sim_gateway_zombie(b->sim, true);
         if (!discord_sim_wait_conn_closed(b->sim, c.id, 4 * heartbeat_ms) ||
             !discord_sim_wait_resumed(b->sim, st.resumed + 1, WAIT_MS)) {
             printf("silent connection not detected\n");

@@ -589,7 +589,7 @@ run(struct bench *b, size_t n, int rate, int64_t refresh_ms,
             slack_sim_wait(b->sim, until_pred, &u,
                            (int)((left + 999) / 1000));
         if (next_refresh && now_us() >= next_refresh) {
-            slack_sim_inject(b->sim, 0, SLACK_SIM_FAULT_REFRESH, NULL);
+            slack_sim_socket_inject(b->sim, 0, SLACK_SIM_FAULT_REFRESH, NULL);
             r->refreshes++;
             next_refresh += refresh_ms * 1000;
         }

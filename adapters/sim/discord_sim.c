@@ -42,7 +42,7 @@
 /* ---- small helpers ---- */
 
 void
-dsim_vec_push(struct dsim_vec *vec, void *p)
+discord_sim_vec_push(struct dsim_vec *vec, void *p)
 {
     if (vec->n == vec->cap) {
         vec->cap = vec->cap ? vec->cap * 2 : 16;
@@ -52,14 +52,14 @@ dsim_vec_push(struct dsim_vec *vec, void *p)
 }
 
 void
-dsim_vec_free(struct dsim_vec *vec)
+discord_sim_vec_free(struct dsim_vec *vec)
 {
     free(vec->v);
     memset(vec, 0, sizeof(*vec));
 }
 
 int64_t
-dsim_now(struct discord_sim *sim)
+discord_sim_now(struct discord_sim *sim)
 {
     return loop_now_ms(sim->loop);
 }
@@ -75,7 +75,7 @@ rng_next(struct discord_sim *sim)
 }
 
 void
-dsim_new_id(struct discord_sim *sim, char out[DSIM_ID_LEN])
+discord_sim_new_id(struct discord_sim *sim, char out[DSIM_ID_LEN])
 {
     int64_t ms = clock_realtime_ms() - DISCORD_EPOCH_MS;
     uint64_t id;
@@ -96,7 +96,7 @@ dsim_new_id(struct discord_sim *sim, char out[DSIM_ID_LEN])
 }
 
 void
-dsim_random_hex(struct discord_sim *sim, char *out, size_t n)
+discord_sim_random_hex(struct discord_sim *sim, char *out, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
 
@@ -106,7 +106,7 @@ dsim_random_hex(struct discord_sim *sim, char *out, size_t n)
 }
 
 void
-dsim_random_token(struct discord_sim *sim, char *out, size_t n)
+discord_sim_random_token(struct discord_sim *sim, char *out, size_t n)
 {
     static const char alnum[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -117,7 +117,7 @@ dsim_random_token(struct discord_sim *sim, char *out, size_t n)
 }
 
 void
-dsim_iso_time(char out[40])
+discord_sim_iso_time(char out[40])
 {
     int64_t ms = clock_realtime_ms();
     time_t secs = (time_t)(ms / 1000);
@@ -130,7 +130,7 @@ dsim_iso_time(char out[40])
 }
 
 bool
-dsim_is_snowflake(const char *s)
+discord_sim_is_snowflake(const char *s)
 {
     size_t n = 0;
 
@@ -150,11 +150,11 @@ same(const char *a, const char *b)
 
 /* ---- lookups ---- */
 
-struct dsim_user *
-dsim_user(const struct discord_sim *sim, const char *id)
+struct discord_sim_user_rec *
+discord_sim_user_rec(const struct discord_sim *sim, const char *id)
 {
     for (size_t i = 0; id && i < sim->users.n; i++) {
-        struct dsim_user *u = sim->users.v[i];
+        struct discord_sim_user_rec *u = sim->users.v[i];
 
         if (strcmp(u->id, id) == 0)
             return u;
@@ -162,11 +162,11 @@ dsim_user(const struct discord_sim *sim, const char *id)
     return NULL;
 }
 
-struct dsim_channel *
-dsim_channel(const struct discord_sim *sim, const char *id)
+struct discord_sim_channel_rec *
+discord_sim_channel_rec(const struct discord_sim *sim, const char *id)
 {
     for (size_t i = 0; id && i < sim->channels.n; i++) {
-        struct dsim_channel *ch = sim->channels.v[i];
+        struct discord_sim_channel_rec *ch = sim->channels.v[i];
 
         if (strcmp(ch->id, id) == 0)
             return ch;
@@ -174,12 +174,12 @@ dsim_channel(const struct discord_sim *sim, const char *id)
     return NULL;
 }
 
-struct dsim_message *
-dsim_message(const struct discord_sim *sim, const char *id)
+struct discord_sim_message_rec *
+discord_sim_message_rec(const struct discord_sim *sim, const char *id)
 {
     /* Newest first: tests mostly look at recent messages. */
     for (size_t i = sim->messages.n; id && i-- > 0;) {
-        struct dsim_message *m = sim->messages.v[i];
+        struct discord_sim_message_rec *m = sim->messages.v[i];
 
         if (strcmp(m->id, id) == 0)
             return m;
@@ -187,11 +187,11 @@ dsim_message(const struct discord_sim *sim, const char *id)
     return NULL;
 }
 
-struct dsim_interaction *
-dsim_interaction(const struct discord_sim *sim, const char *id)
+struct discord_sim_interaction_rec *
+discord_sim_interaction_rec(const struct discord_sim *sim, const char *id)
 {
     for (size_t i = sim->interactions.n; id && i-- > 0;) {
-        struct dsim_interaction *in = sim->interactions.v[i];
+        struct discord_sim_interaction_rec *in = sim->interactions.v[i];
 
         if (strcmp(in->id, id) == 0)
             return in;
@@ -199,11 +199,11 @@ dsim_interaction(const struct discord_sim *sim, const char *id)
     return NULL;
 }
 
-struct dsim_interaction *
-dsim_interaction_by_token(const struct discord_sim *sim, const char *token)
+struct discord_sim_interaction_rec *
+discord_sim_interaction_by_token(const struct discord_sim *sim, const char *token)
 {
     for (size_t i = sim->interactions.n; token && i-- > 0;) {
-        struct dsim_interaction *in = sim->interactions.v[i];
+        struct discord_sim_interaction_rec *in = sim->interactions.v[i];
 
         if (strcmp(in->token, token) == 0)
             return in;
@@ -214,18 +214,18 @@ dsim_interaction_by_token(const struct discord_sim *sim, const char *token)
 static const char *
 user_name(const struct discord_sim *sim, const char *id)
 {
-    struct dsim_user *u;
+    struct discord_sim_user_rec *u;
 
     if (same(id, sim->app_id))
         return sim->bot_name;
-    u = dsim_user(sim, id);
+    u = discord_sim_user_rec(sim, id);
     return u ? u->username : "unknown-user";
 }
 
 /* ---- permissions ---- */
 
 uint64_t
-dsim_bot_base_perms(const struct discord_sim *sim)
+discord_sim_bot_base_perms(const struct discord_sim *sim)
 {
     uint64_t p = sim->o.everyone_permissions | sim->o.bot_permissions;
 
@@ -258,9 +258,9 @@ apply_overwrite(const cJSON *ows, const char *id, uint64_t *p)
 }
 
 uint64_t
-dsim_bot_perms(const struct discord_sim *sim, const struct dsim_channel *ch)
+discord_sim_bot_perms(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch)
 {
-    uint64_t p = dsim_bot_base_perms(sim);
+    uint64_t p = discord_sim_bot_base_perms(sim);
 
     if (!ch)
         return 0;
@@ -278,13 +278,13 @@ uint64_t
 discord_sim_bot_permissions(const struct discord_sim *sim,
                             const char *channel_id)
 {
-    return dsim_bot_perms(sim, dsim_channel(sim, channel_id));
+    return discord_sim_bot_perms(sim, discord_sim_channel_rec(sim, channel_id));
 }
 
 /* ---- JSON views ---- */
 
 cJSON *
-dsim_bot_user_json(const struct discord_sim *sim)
+discord_sim_bot_user_json(const struct discord_sim *sim)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -299,12 +299,12 @@ dsim_bot_user_json(const struct discord_sim *sim)
 }
 
 cJSON *
-dsim_user_json(const struct discord_sim *sim, const struct dsim_user *u)
+discord_sim_user_json(const struct discord_sim *sim, const struct discord_sim_user_rec *u)
 {
     cJSON *o;
 
     if (!u)
-        return dsim_bot_user_json(sim);
+        return discord_sim_bot_user_json(sim);
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", u->id);
     cJSON_AddStringToObject(o, "username", u->username);
@@ -323,18 +323,18 @@ dsim_user_json(const struct discord_sim *sim, const struct dsim_user *u)
 static cJSON *
 author_json(const struct discord_sim *sim, const char *id)
 {
-    return same(id, sim->app_id) ? dsim_bot_user_json(sim)
-                                 : dsim_user_json(sim, dsim_user(sim, id));
+    return same(id, sim->app_id) ? discord_sim_bot_user_json(sim)
+                                 : discord_sim_user_json(sim, discord_sim_user_rec(sim, id));
 }
 
 cJSON *
-dsim_member_json(const struct discord_sim *sim, const struct dsim_user *u,
+discord_sim_member_json(const struct discord_sim *sim, const struct discord_sim_user_rec *u,
                  bool with_user)
 {
     cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
 
     if (with_user)
-        cJSON_AddItemToObject(o, "user", dsim_user_json(sim, u));
+        cJSON_AddItemToObject(o, "user", discord_sim_user_json(sim, u));
     if (!u)
         cJSON_AddItemToArray(roles, cJSON_CreateString(sim->bot_role_id));
     cJSON_AddItemToObject(o, "roles", roles);
@@ -348,8 +348,8 @@ dsim_member_json(const struct discord_sim *sim, const struct dsim_user *u,
 }
 
 cJSON *
-dsim_channel_json(const struct discord_sim *sim,
-                  const struct dsim_channel *ch)
+discord_sim_channel_json(const struct discord_sim *sim,
+                  const struct discord_sim_channel_rec *ch)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -363,8 +363,8 @@ dsim_channel_json(const struct discord_sim *sim,
     if (ch->type == DISCORD_SIM_CHANNEL_DM) {
         cJSON *rec = cJSON_AddArrayToObject(o, "recipients");
 
-        cJSON_AddItemToArray(rec, dsim_user_json(sim,
-                                  dsim_user(sim, ch->recipient)));
+        cJSON_AddItemToArray(rec, discord_sim_user_json(sim,
+                                  discord_sim_user_rec(sim, ch->recipient)));
         return o;
     }
     cJSON_AddStringToObject(o, "guild_id", sim->guild_id);
@@ -388,10 +388,10 @@ dsim_channel_json(const struct discord_sim *sim,
 }
 
 cJSON *
-dsim_message_json(const struct discord_sim *sim,
-                  const struct dsim_message *m)
+discord_sim_message_json(const struct discord_sim *sim,
+                  const struct discord_sim_message_rec *m)
 {
-    const struct dsim_channel *ch = dsim_channel(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
     cJSON *o = cJSON_CreateObject(), *mentions;
     const cJSON *mid;
     bool by_bot = same(m->author_id, sim->app_id);
@@ -421,8 +421,8 @@ dsim_message_json(const struct discord_sim *sim,
                             m->type ? m->type : m->itype == 2 ? 20 : 0);
     cJSON_AddNumberToObject(o, "flags", m->flags);
     if (m->interaction_id[0]) {
-        const struct dsim_interaction *in =
-            dsim_interaction(sim, m->interaction_id);
+        const struct discord_sim_interaction_rec *in =
+            discord_sim_interaction_rec(sim, m->interaction_id);
         cJSON *meta = cJSON_AddObjectToObject(o, "interaction_metadata");
 
         cJSON_AddStringToObject(o, "webhook_id", sim->app_id);
@@ -447,8 +447,8 @@ dsim_message_json(const struct discord_sim *sim,
         /* Discord leaves member out of ephemeral messages. */
         if (!m->visible_to[0])
             cJSON_AddItemToObject(o, "member",
-                dsim_member_json(sim, by_bot ? NULL
-                                 : dsim_user(sim, m->author_id), false));
+                discord_sim_member_json(sim, by_bot ? NULL
+                                 : discord_sim_user_rec(sim, m->author_id), false));
     }
     if (ch)
         cJSON_AddNumberToObject(o, "channel_type", ch->type);
@@ -456,7 +456,7 @@ dsim_message_json(const struct discord_sim *sim,
 }
 
 cJSON *
-dsim_guild_json(const struct discord_sim *sim)
+discord_sim_guild_json(const struct discord_sim *sim)
 {
     cJSON *g = cJSON_CreateObject(), *roles, *r, *members, *chans;
     char perms[24];
@@ -488,7 +488,7 @@ dsim_guild_json(const struct discord_sim *sim)
                             sim->app_id);
     cJSON_AddItemToArray(roles, r);
     for (size_t i = 0; i < sim->users.n; i++)
-        count += ((struct dsim_user *)sim->users.v[i])->member;
+        count += ((struct discord_sim_user_rec *)sim->users.v[i])->member;
     /* GUILD_CREATE extras (section 2); without GUILD_PRESENCES the member
      * list holds only the bot. */
     cJSON_AddStringToObject(g, "joined_at",
@@ -497,13 +497,13 @@ dsim_guild_json(const struct discord_sim *sim)
     cJSON_AddFalseToObject(g, "unavailable");
     cJSON_AddNumberToObject(g, "member_count", count);
     members = cJSON_AddArrayToObject(g, "members");
-    cJSON_AddItemToArray(members, dsim_member_json(sim, NULL, true));
+    cJSON_AddItemToArray(members, discord_sim_member_json(sim, NULL, true));
     chans = cJSON_AddArrayToObject(g, "channels");
     for (size_t i = 0; i < sim->channels.n; i++) {
-        const struct dsim_channel *ch = sim->channels.v[i];
+        const struct discord_sim_channel_rec *ch = sim->channels.v[i];
 
         if (ch->type != DISCORD_SIM_CHANNEL_DM)
-            cJSON_AddItemToArray(chans, dsim_channel_json(sim, ch));
+            cJSON_AddItemToArray(chans, discord_sim_channel_json(sim, ch));
     }
     cJSON_AddArrayToObject(g, "threads");
     cJSON_AddArrayToObject(g, "voice_states");
@@ -516,14 +516,14 @@ dsim_guild_json(const struct discord_sim *sim)
 /* ---- observer ---- */
 
 void
-dsim_observe(struct discord_sim *sim, const struct discord_sim_event *ev)
+discord_sim_observe(struct discord_sim *sim, const struct discord_sim_event *ev)
 {
     if (sim->observer)
         sim->observer(sim->observer_arg, ev);
 }
 
 static void
-channel_label(const struct discord_sim *sim, const struct dsim_channel *ch,
+channel_label(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch,
               char *out, size_t n)
 {
     if (!ch)
@@ -535,9 +535,9 @@ channel_label(const struct discord_sim *sim, const struct dsim_channel *ch,
 }
 
 void
-dsim_observe_message(struct discord_sim *sim,
+discord_sim_observe_message(struct discord_sim *sim,
                      enum discord_sim_event_kind kind,
-                     const struct dsim_message *m)
+                     const struct discord_sim_message_rec *m)
 {
     char label[128];
     struct discord_sim_event ev = {
@@ -558,9 +558,9 @@ dsim_observe_message(struct discord_sim *sim,
 
     if (!sim->observer)
         return;
-    channel_label(sim, dsim_channel(sim, m->channel_id), label,
+    channel_label(sim, discord_sim_channel_rec(sim, m->channel_id), label,
                   sizeof(label));
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
 }
 
 static void
@@ -652,14 +652,14 @@ parse_mentions(const struct discord_sim *sim, const char *content)
             continue;
         memcpy(id, s, (size_t)(e - s));
         id[e - s] = '\0';
-        if (same(id, sim->app_id) || dsim_user(sim, id))
+        if (same(id, sim->app_id) || discord_sim_user_rec(sim, id))
             cJSON_AddItemToArray(ids, cJSON_CreateString(id));
     }
     return ids;
 }
 
 static bool
-mentions_bot(const struct discord_sim *sim, const struct dsim_message *m)
+mentions_bot(const struct discord_sim *sim, const struct discord_sim_message_rec *m)
 {
     const cJSON *id;
 
@@ -671,9 +671,9 @@ mentions_bot(const struct discord_sim *sim, const struct dsim_message *m)
 
 static void
 message_dispatch(struct discord_sim *sim, const char *t,
-                 const struct dsim_message *m)
+                 const struct discord_sim_message_rec *m)
 {
-    const struct dsim_channel *ch = dsim_channel(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
     bool guild = ch && ch->type != DISCORD_SIM_CHANNEL_DM;
     struct dsim_target to = {
         .guild_id = guild ? sim->guild_id : NULL,
@@ -686,24 +686,24 @@ message_dispatch(struct discord_sim *sim, const char *t,
 
     if (m->visible_to[0] && !sim->o.ephemeral_dispatch)
         return;
-    d = dsim_message_json(sim, m);
-    dsim_dispatch(sim, t, d, &to);
+    d = discord_sim_message_json(sim, m);
+    discord_sim_gateway_dispatch_to(sim, t, d, &to);
     cJSON_Delete(d);
 }
 
-static struct dsim_message *
-message_add(struct discord_sim *sim, struct dsim_channel *ch,
+static struct discord_sim_message_rec *
+message_add(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
             const char *author_id, const char *content,
             const cJSON *components, const cJSON *embeds, unsigned flags,
-            const struct dsim_interaction *in, int type, const char *ref)
+            const struct discord_sim_interaction_rec *in, int type, const char *ref)
 {
-    struct dsim_message *m = xcalloc(1, sizeof(*m));
+    struct discord_sim_message_rec *m = xcalloc(1, sizeof(*m));
 
     m->type = type;
     if (ref)
         snprintf(m->ref_id, sizeof(m->ref_id), "%s", ref);
 
-    dsim_new_id(sim, m->id);
+    discord_sim_new_id(sim, m->id);
     snprintf(m->channel_id, sizeof(m->channel_id), "%s", ch->id);
     snprintf(m->author_id, sizeof(m->author_id), "%s", author_id);
     m->content = xstrdup(content ? content : "");
@@ -712,7 +712,7 @@ message_add(struct discord_sim *sim, struct dsim_channel *ch,
     m->embeds = embeds ? cJSON_Duplicate(embeds, true) : cJSON_CreateArray();
     m->mentions = parse_mentions(sim, m->content);
     m->flags = flags;
-    dsim_iso_time(m->timestamp);
+    discord_sim_iso_time(m->timestamp);
     if (in) {
         snprintf(m->interaction_id, sizeof(m->interaction_id), "%s", in->id);
         m->itype = in->type;
@@ -720,34 +720,34 @@ message_add(struct discord_sim *sim, struct dsim_channel *ch,
             snprintf(m->visible_to, sizeof(m->visible_to), "%s",
                      in->user_id);
     }
-    dsim_vec_push(&sim->messages, m);
+    discord_sim_vec_push(&sim->messages, m);
     snprintf(ch->last_message_id, sizeof(ch->last_message_id), "%s", m->id);
     message_dispatch(sim, "MESSAGE_CREATE", m);
     if (type != 6)      /* the observer reports the pin itself */
-        dsim_observe_message(sim, DISCORD_SIM_EV_MESSAGE, m);
+        discord_sim_observe_message(sim, DISCORD_SIM_EV_MESSAGE, m);
     return m;
 }
 
-struct dsim_message *
-dsim_message_add(struct discord_sim *sim, struct dsim_channel *ch,
+struct discord_sim_message_rec *
+discord_sim_message_add(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
                  const char *author_id, const char *content,
                  const cJSON *components, const cJSON *embeds,
-                 unsigned flags, const struct dsim_interaction *in)
+                 unsigned flags, const struct discord_sim_interaction_rec *in)
 {
     return message_add(sim, ch, author_id, content, components, embeds,
                        flags, in, 0, NULL);
 }
 
 void
-dsim_pin_notice(struct discord_sim *sim, struct dsim_channel *ch,
-                const struct dsim_message *pinned)
+discord_sim_pin_notice(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
+                const struct discord_sim_message_rec *pinned)
 {
     (void)message_add(sim, ch, sim->app_id, "", NULL, NULL, 0, NULL, 6,
                       pinned->id);
 }
 
 void
-dsim_message_edit(struct discord_sim *sim, struct dsim_message *m,
+discord_sim_message_edit(struct discord_sim *sim, struct discord_sim_message_rec *m,
                   const char *content, const cJSON *components,
                   const cJSON *embeds, const cJSON *flags)
 {
@@ -776,17 +776,17 @@ dsim_message_edit(struct discord_sim *sim, struct dsim_message *m,
     if (cJSON_IsNumber(flags))
         /* Only SUPPRESS_EMBEDS (4) can be changed by an edit. */
         m->flags = (m->flags & ~4u) | ((unsigned)flags->valueint & 4u);
-    dsim_iso_time(m->edited);
+    discord_sim_iso_time(m->edited);
     message_dispatch(sim, "MESSAGE_UPDATE", m);
-    dsim_observe_message(sim, DISCORD_SIM_EV_EDIT, m);
+    discord_sim_observe_message(sim, DISCORD_SIM_EV_EDIT, m);
 }
 
-static void message_free(struct dsim_message *m);
+static void message_free(struct discord_sim_message_rec *m);
 
 void
-dsim_message_delete(struct discord_sim *sim, struct dsim_message *m)
+discord_sim_message_delete(struct discord_sim *sim, struct discord_sim_message_rec *m)
 {
-    const struct dsim_channel *ch = dsim_channel(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
     bool guild = ch && ch->type != DISCORD_SIM_CHANNEL_DM;
     struct dsim_target to = {
         .guild_id = guild ? sim->guild_id : NULL,
@@ -799,7 +799,7 @@ dsim_message_delete(struct discord_sim *sim, struct dsim_message *m)
     if (guild)
         cJSON_AddStringToObject(d, "guild_id", sim->guild_id);
     if (!m->visible_to[0] || sim->o.ephemeral_dispatch)
-        dsim_dispatch(sim, "MESSAGE_DELETE", d, &to);
+        discord_sim_gateway_dispatch_to(sim, "MESSAGE_DELETE", d, &to);
     cJSON_Delete(d);
     for (size_t i = 0; i < sim->messages.n; i++)
         if (sim->messages.v[i] == m) {
@@ -812,7 +812,7 @@ dsim_message_delete(struct discord_sim *sim, struct dsim_message *m)
 }
 
 static void
-message_free(struct dsim_message *m)
+message_free(struct discord_sim_message_rec *m)
 {
     for (size_t i = 0; i < m->nversions; i++) {
         free(m->versions[i].content);
@@ -828,26 +828,26 @@ message_free(struct dsim_message *m)
 
 /* ---- channels ---- */
 
-static struct dsim_channel *
+static struct discord_sim_channel_rec *
 channel_new(struct discord_sim *sim, int type, const char *name)
 {
-    struct dsim_channel *ch = xcalloc(1, sizeof(*ch));
+    struct discord_sim_channel_rec *ch = xcalloc(1, sizeof(*ch));
     int pos = 0;
 
-    dsim_new_id(sim, ch->id);
+    discord_sim_new_id(sim, ch->id);
     ch->type = type;
     ch->name = name ? xstrdup(name) : NULL;
     ch->overwrites = cJSON_CreateArray();
     for (size_t i = 0; i < sim->channels.n; i++)
-        if (((struct dsim_channel *)sim->channels.v[i])->type == type)
+        if (((struct discord_sim_channel_rec *)sim->channels.v[i])->type == type)
             pos++;
     ch->position = pos;
-    dsim_vec_push(&sim->channels, ch);
+    discord_sim_vec_push(&sim->channels, ch);
     return ch;
 }
 
 static void
-channel_free(struct dsim_channel *ch)
+channel_free(struct discord_sim_channel_rec *ch)
 {
     free(ch->name);
     free(ch->topic);
@@ -857,13 +857,13 @@ channel_free(struct dsim_channel *ch)
 }
 
 void
-dsim_channel_created(struct discord_sim *sim, struct dsim_channel *ch)
+discord_sim_channel_created(struct discord_sim *sim, struct discord_sim_channel_rec *ch)
 {
     struct dsim_target to = {
         .guild_id = sim->guild_id,
         .channel_id = ch->id,
     };
-    cJSON *d = dsim_channel_json(sim, ch);
+    cJSON *d = discord_sim_channel_json(sim, ch);
     char label[128];
     struct discord_sim_event ev = {
         .kind = DISCORD_SIM_EV_CHANNEL,
@@ -878,18 +878,18 @@ dsim_channel_created(struct discord_sim *sim, struct dsim_channel *ch)
         .detail = ch->topic,
     };
 
-    dsim_dispatch(sim, "CHANNEL_CREATE", d, &to);
+    discord_sim_gateway_dispatch_to(sim, "CHANNEL_CREATE", d, &to);
     cJSON_Delete(d);
     channel_label(sim, ch, label, sizeof(label));
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
 }
 
-struct dsim_channel *
-dsim_dm_open(struct discord_sim *sim, struct dsim_user *u)
+struct discord_sim_channel_rec *
+discord_sim_dm_open(struct discord_sim *sim, struct discord_sim_user_rec *u)
 {
-    struct dsim_channel *ch;
+    struct discord_sim_channel_rec *ch;
 
-    if (u->dm_channel[0] && (ch = dsim_channel(sim, u->dm_channel)))
+    if (u->dm_channel[0] && (ch = discord_sim_channel_rec(sim, u->dm_channel)))
         return ch;
     ch = channel_new(sim, DISCORD_SIM_CHANNEL_DM, NULL);
     snprintf(ch->recipient, sizeof(ch->recipient), "%s", u->id);
@@ -943,23 +943,23 @@ route(void *arg, const struct sim_request *rq, struct sim_response *rs)
     struct discord_sim *sim = arg;
 
     if (rq->too_large)
-        dsim_resp_error(rs, 413, 40005, "Request entity too large", NULL);
+        discord_sim_rest_resp_error(rs, 413, 40005, "Request entity too large", NULL);
     else if (sim_server_ctl_path(rq->path)) {
         if (sim->o.control_api)
-            dsim_control_handle(sim, rq, rs);
+            discord_sim_control_handle(sim, rq, rs);
         else
-            dsim_resp_error(rs, 404, 0, "404: Not Found", NULL);
+            discord_sim_rest_resp_error(rs, 404, 0, "404: Not Found", NULL);
     } else
-        dsim_rest_handle(sim, rq, rs);
+        discord_sim_rest_handle(sim, rq, rs);
 }
 
 static const struct sim_server_handlers handlers = {
     .route = route,
-    .upgrade = dsim_gw_upgrade,
-    .open = dsim_gw_open,
-    .message = dsim_gw_receive,
-    .peer_close = dsim_gw_peer_close,
-    .closed = dsim_gw_closed,
+    .upgrade = discord_sim_gateway_upgrade,
+    .open = discord_sim_gateway_open,
+    .message = discord_sim_gateway_receive,
+    .peer_close = discord_sim_gateway_peer_close,
+    .closed = discord_sim_gateway_closed,
 };
 
 /* ---- create / free ---- */
@@ -970,7 +970,7 @@ discord_sim_new(struct loop *loop, struct ws_ctx *ws,
 {
     struct discord_sim_options none = { 0 };
     struct discord_sim *sim = xcalloc(1, sizeof(*sim));
-    struct dsim_channel *cat, *general;
+    struct discord_sim_channel_rec *cat, *general;
 
     if (!opts)
         opts = &none;
@@ -989,17 +989,17 @@ discord_sim_new(struct loop *loop, struct ws_ctx *ws,
                                                : "Chorus Sim");
     sim->o.iface = sim->o.token = sim->o.app_id = NULL;
     sim->o.bot_name = sim->o.guild_id = sim->o.guild_name = NULL;
-    if (opts->app_id && dsim_is_snowflake(opts->app_id))
+    if (opts->app_id && discord_sim_is_snowflake(opts->app_id))
         snprintf(sim->app_id, sizeof(sim->app_id), "%s", opts->app_id);
     else
-        dsim_new_id(sim, sim->app_id);
-    if (opts->guild_id && dsim_is_snowflake(opts->guild_id))
+        discord_sim_new_id(sim, sim->app_id);
+    if (opts->guild_id && discord_sim_is_snowflake(opts->guild_id))
         snprintf(sim->guild_id, sizeof(sim->guild_id), "%s",
                  opts->guild_id);
     else
-        dsim_new_id(sim, sim->guild_id);
-    dsim_new_id(sim, sim->bot_role_id);
-    dsim_new_id(sim, sim->owner_id);
+        discord_sim_new_id(sim, sim->guild_id);
+    discord_sim_new_id(sim, sim->bot_role_id);
+    discord_sim_new_id(sim, sim->owner_id);
     sim->session_start_remaining = sim->o.session_start_total;
     sim->global_commands = cJSON_CreateArray();
     sim->guild_commands = cJSON_CreateArray();
@@ -1035,7 +1035,7 @@ discord_sim_new(struct loop *loop, struct ws_ctx *ws,
 }
 
 static void
-interaction_free(struct dsim_interaction *in)
+interaction_free(struct discord_sim_interaction_rec *in)
 {
     cJSON_Delete(in->data);
     cJSON_Delete(in->modal);
@@ -1048,29 +1048,29 @@ discord_sim_free(struct discord_sim *sim)
     if (!sim)
         return;
     sim_server_free(sim->srv);
-    dsim_gw_free(sim);
-    dsim_rest_free(sim);
+    discord_sim_gateway_free(sim);
+    discord_sim_rest_free(sim);
     for (size_t i = 0; i < sim->users.n; i++) {
-        struct dsim_user *u = sim->users.v[i];
+        struct discord_sim_user_rec *u = sim->users.v[i];
 
         free(u->username);
         free(u->global_name);
         free(u);
     }
-    dsim_vec_free(&sim->users);
+    discord_sim_vec_free(&sim->users);
     for (size_t i = 0; i < sim->channels.n; i++)
         channel_free(sim->channels.v[i]);
-    dsim_vec_free(&sim->channels);
+    discord_sim_vec_free(&sim->channels);
     for (size_t i = 0; i < sim->messages.n; i++)
         message_free(sim->messages.v[i]);
-    dsim_vec_free(&sim->messages);
+    discord_sim_vec_free(&sim->messages);
     for (size_t i = 0; i < sim->interactions.n; i++)
         interaction_free(sim->interactions.v[i]);
-    dsim_vec_free(&sim->interactions);
+    discord_sim_vec_free(&sim->interactions);
     cJSON_Delete(sim->global_commands);
     cJSON_Delete(sim->guild_commands);
-    dsim_log_clear(&sim->rest_log, true);
-    dsim_log_clear(&sim->gw_log, false);
+    discord_sim_log_clear(&sim->rest_log, true);
+    discord_sim_log_clear(&sim->gw_log, false);
     free(sim->iface);
     free(sim->token);
     free(sim->bot_name);
@@ -1150,7 +1150,7 @@ bool
 discord_sim_set_budget(struct discord_sim *sim, const char *method,
                        const char *route, int limit, int window_ms)
 {
-    return dsim_rest_set_budget(sim, method, route, limit, window_ms);
+    return discord_sim_rest_set_budget(sim, method, route, limit, window_ms);
 }
 
 void
@@ -1169,25 +1169,25 @@ const char *
 discord_sim_add_user(struct discord_sim *sim,
                      const struct discord_sim_user *spec)
 {
-    struct dsim_user *u;
+    struct discord_sim_user_rec *u;
 
     if (!spec->username || !spec->username[0])
         return NULL;
-    if (spec->id && (!dsim_is_snowflake(spec->id) ||
-                     dsim_user(sim, spec->id) ||
+    if (spec->id && (!discord_sim_is_snowflake(spec->id) ||
+                     discord_sim_user_rec(sim, spec->id) ||
                      same(spec->id, sim->app_id)))
         return NULL;
     u = xcalloc(1, sizeof(*u));
     if (spec->id)
         snprintf(u->id, sizeof(u->id), "%s", spec->id);
     else
-        dsim_new_id(sim, u->id);
+        discord_sim_new_id(sim, u->id);
     u->username = xstrdup(spec->username);
     u->global_name = spec->global_name ? xstrdup(spec->global_name) : NULL;
     u->bot = spec->bot;
     u->dm_blocked = spec->dm_blocked;
     u->member = !spec->not_member;
-    dsim_vec_push(&sim->users, u);
+    discord_sim_vec_push(&sim->users, u);
     return u->id;
 }
 
@@ -1195,7 +1195,7 @@ const char *
 discord_sim_user_by_name(const struct discord_sim *sim, const char *name)
 {
     for (size_t i = 0; name && i < sim->users.n; i++) {
-        struct dsim_user *u = sim->users.v[i];
+        struct discord_sim_user_rec *u = sim->users.v[i];
 
         if (strcmp(u->username, name) == 0)
             return u->id;
@@ -1207,7 +1207,7 @@ const char *
 discord_sim_add_channel(struct discord_sim *sim,
                         const struct discord_sim_channel_spec *c)
 {
-    struct dsim_channel *ch, *parent = NULL;
+    struct discord_sim_channel_rec *ch, *parent = NULL;
     cJSON *ows = NULL;
 
     if (!c->name || !c->name[0] ||
@@ -1215,7 +1215,7 @@ discord_sim_add_channel(struct discord_sim *sim,
          c->type != DISCORD_SIM_CHANNEL_CATEGORY))
         return NULL;
     if (c->parent_id) {
-        parent = dsim_channel(sim, c->parent_id);
+        parent = discord_sim_channel_rec(sim, c->parent_id);
         if (!parent || parent->type != DISCORD_SIM_CHANNEL_CATEGORY ||
             c->type == DISCORD_SIM_CHANNEL_CATEGORY)
             return NULL;
@@ -1236,7 +1236,7 @@ discord_sim_add_channel(struct discord_sim *sim,
         cJSON_Delete(ch->overwrites);
         ch->overwrites = ows;
     }
-    dsim_channel_created(sim, ch);
+    discord_sim_channel_created(sim, ch);
     return ch->id;
 }
 
@@ -1244,7 +1244,7 @@ const char *
 discord_sim_channel_by_name(const struct discord_sim *sim, const char *name)
 {
     for (size_t i = 0; name && i < sim->channels.n; i++) {
-        struct dsim_channel *ch = sim->channels.v[i];
+        struct discord_sim_channel_rec *ch = sim->channels.v[i];
 
         if (ch->name && strcmp(ch->name, name) == 0)
             return ch->id;
@@ -1255,19 +1255,19 @@ discord_sim_channel_by_name(const struct discord_sim *sim, const char *name)
 const char *
 discord_sim_dm_channel(const struct discord_sim *sim, const char *user_id)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
 
     return u && u->dm_channel[0] ? u->dm_channel : NULL;
 }
 
 static void
-channel_info(const struct discord_sim *sim, const struct dsim_channel *ch,
+channel_info(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch,
              struct discord_sim_channel_info *out)
 {
     size_t pins = 0;
 
     for (size_t i = 0; i < sim->messages.n; i++) {
-        const struct dsim_message *m = sim->messages.v[i];
+        const struct discord_sim_message_rec *m = sim->messages.v[i];
 
         if (m->pinned && strcmp(m->channel_id, ch->id) == 0)
             pins++;
@@ -1291,7 +1291,7 @@ bool
 discord_sim_channel(const struct discord_sim *sim, const char *id,
                     struct discord_sim_channel_info *out)
 {
-    const struct dsim_channel *ch = dsim_channel(sim, id);
+    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, id);
 
     if (!ch)
         return false;
@@ -1318,7 +1318,7 @@ discord_sim_channel_at(const struct discord_sim *sim, size_t i,
 /* ---- messages ---- */
 
 static void
-message_info(const struct discord_sim *sim, const struct dsim_message *m,
+message_info(const struct discord_sim *sim, const struct discord_sim_message_rec *m,
              struct discord_sim_message_info *out)
 {
     *out = (struct discord_sim_message_info){
@@ -1341,7 +1341,7 @@ bool
 discord_sim_message(const struct discord_sim *sim, const char *id,
                     struct discord_sim_message_info *out)
 {
-    const struct dsim_message *m = dsim_message(sim, id);
+    const struct discord_sim_message_rec *m = discord_sim_message_rec(sim, id);
 
     if (!m)
         return false;
@@ -1371,7 +1371,7 @@ discord_sim_last_message(const struct discord_sim *sim,
                          struct discord_sim_message_info *out)
 {
     for (size_t i = sim->messages.n; channel_id && i-- > 0;) {
-        const struct dsim_message *m = sim->messages.v[i];
+        const struct discord_sim_message_rec *m = sim->messages.v[i];
 
         if (strcmp(m->channel_id, channel_id) == 0) {
             message_info(sim, m, out);
@@ -1385,7 +1385,7 @@ const char *
 discord_sim_message_version(const struct discord_sim *sim, const char *id,
                             size_t i)
 {
-    const struct dsim_message *m = dsim_message(sim, id);
+    const struct discord_sim_message_rec *m = discord_sim_message_rec(sim, id);
 
     if (!m || i > m->nversions)
         return NULL;
@@ -1404,8 +1404,8 @@ const char *
 discord_sim_post(struct discord_sim *sim, const char *user_id,
                  const char *channel_id, const char *content)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
-    struct dsim_channel *ch = dsim_channel(sim, channel_id);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
+    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, channel_id);
 
     if (!u || !ch || !content || ch->type == DISCORD_SIM_CHANNEL_CATEGORY)
         return NULL;
@@ -1413,7 +1413,7 @@ discord_sim_post(struct discord_sim *sim, const char *user_id,
         return NULL;
     if (ch->type != DISCORD_SIM_CHANNEL_DM && !u->member)
         return NULL;
-    return dsim_message_add(sim, ch, u->id, content, NULL, NULL, 0,
+    return discord_sim_message_add(sim, ch, u->id, content, NULL, NULL, 0,
                             NULL)->id;
 }
 
@@ -1421,33 +1421,33 @@ const char *
 discord_sim_post_dm(struct discord_sim *sim, const char *user_id,
                     const char *content)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
 
     if (!u)
         return NULL;
-    return discord_sim_post(sim, user_id, dsim_dm_open(sim, u)->id,
+    return discord_sim_post(sim, user_id, discord_sim_dm_open(sim, u)->id,
                             content);
 }
 
 static cJSON *
-channel_brief(const struct discord_sim *sim, const struct dsim_channel *ch)
+channel_brief(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch)
 {
-    cJSON *o = dsim_channel_json(sim, ch);
+    cJSON *o = discord_sim_channel_json(sim, ch);
     char perms[24];
 
-    snprintf(perms, sizeof(perms), "%" PRIu64, dsim_bot_perms(sim, ch));
+    snprintf(perms, sizeof(perms), "%" PRIu64, discord_sim_bot_perms(sim, ch));
     cJSON_AddStringToObject(o, "permissions", perms);
     return o;
 }
 
 /* Create the interaction, dispatch INTERACTION_CREATE (no intent needed,
  * section 1.11) and tell the observer.  data is consumed. */
-static struct dsim_interaction *
-interaction_new(struct discord_sim *sim, int type, struct dsim_user *u,
-                struct dsim_channel *ch, cJSON *data,
-                const struct dsim_message *msg, const char *what)
+static struct discord_sim_interaction_rec *
+interaction_new(struct discord_sim *sim, int type, struct discord_sim_user_rec *u,
+                struct discord_sim_channel_rec *ch, cJSON *data,
+                const struct discord_sim_message_rec *msg, const char *what)
 {
-    struct dsim_interaction *in = xcalloc(1, sizeof(*in));
+    struct discord_sim_interaction_rec *in = xcalloc(1, sizeof(*in));
     bool guild = ch->type != DISCORD_SIM_CHANNEL_DM;
     struct dsim_target to = { .guild_id = guild ? sim->guild_id : NULL };
     cJSON *d = cJSON_CreateObject(), *owners;
@@ -1463,8 +1463,8 @@ interaction_new(struct discord_sim *sim, int type, struct dsim_user *u,
     };
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(data, "name");
 
-    dsim_new_id(sim, in->id);
-    dsim_random_token(sim, in->token, 72);
+    discord_sim_new_id(sim, in->id);
+    discord_sim_random_token(sim, in->token, 72);
     in->type = type;
     snprintf(in->user_id, sizeof(in->user_id), "%s", u->id);
     snprintf(in->channel_id, sizeof(in->channel_id), "%s", ch->id);
@@ -1474,8 +1474,8 @@ interaction_new(struct discord_sim *sim, int type, struct dsim_user *u,
         snprintf(in->command_name, sizeof(in->command_name), "%s",
                  name->valuestring);
     in->data = cJSON_Duplicate(data, true);
-    in->created_ms = dsim_now(sim);
-    dsim_vec_push(&sim->interactions, in);
+    in->created_ms = discord_sim_now(sim);
+    discord_sim_vec_push(&sim->interactions, in);
     sim->st.interactions++;
 
     cJSON_AddStringToObject(d, "id", in->id);
@@ -1488,17 +1488,17 @@ interaction_new(struct discord_sim *sim, int type, struct dsim_user *u,
     cJSON_AddItemToObject(d, "channel", channel_brief(sim, ch));
     /* In a guild the user is member.user; in a DM it is user. */
     if (guild) {
-        cJSON *mem = dsim_member_json(sim, u, true);
+        cJSON *mem = discord_sim_member_json(sim, u, true);
 
         cJSON_AddStringToObject(mem, "permissions", "2147483647");
         cJSON_AddItemToObject(d, "member", mem);
     } else
-        cJSON_AddItemToObject(d, "user", dsim_user_json(sim, u));
+        cJSON_AddItemToObject(d, "user", discord_sim_user_json(sim, u));
     cJSON_AddStringToObject(d, "token", in->token);
     cJSON_AddNumberToObject(d, "version", 1);
     if (msg)
-        cJSON_AddItemToObject(d, "message", dsim_message_json(sim, msg));
-    snprintf(perms, sizeof(perms), "%" PRIu64, dsim_bot_perms(sim, ch));
+        cJSON_AddItemToObject(d, "message", discord_sim_message_json(sim, msg));
+    snprintf(perms, sizeof(perms), "%" PRIu64, discord_sim_bot_perms(sim, ch));
     cJSON_AddStringToObject(d, "app_permissions", perms);
     cJSON_AddStringToObject(d, "locale", "en-US");
     if (guild)
@@ -1507,11 +1507,11 @@ interaction_new(struct discord_sim *sim, int type, struct dsim_user *u,
     owners = cJSON_AddObjectToObject(d, "authorizing_integration_owners");
     cJSON_AddStringToObject(owners, "0", guild ? sim->guild_id : "0");
     cJSON_AddNumberToObject(d, "context", guild ? 0 : 1);
-    dsim_dispatch(sim, "INTERACTION_CREATE", d, &to);
+    discord_sim_gateway_dispatch_to(sim, "INTERACTION_CREATE", d, &to);
     cJSON_Delete(d);
 
     channel_label(sim, ch, label, sizeof(label));
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
     return in;
 }
 
@@ -1534,7 +1534,7 @@ command_id(struct discord_sim *sim, const char *name, char out[DSIM_ID_LEN])
                 return;
             }
         }
-    dsim_new_id(sim, out);
+    discord_sim_new_id(sim, out);
 }
 
 static cJSON *
@@ -1579,8 +1579,8 @@ resolve_option(struct discord_sim *sim, const struct discord_sim_opt *o,
     cJSON *resolved = cJSON_GetObjectItemCaseSensitive(data, "resolved");
     cJSON *kind;
 
-    if (o->type == 6 || (o->type == 9 && dsim_user(sim, o->value))) {
-        struct dsim_user *u = dsim_user(sim, o->value);
+    if (o->type == 6 || (o->type == 9 && discord_sim_user_rec(sim, o->value))) {
+        struct discord_sim_user_rec *u = discord_sim_user_rec(sim, o->value);
 
         if (!u)
             return false;
@@ -1589,17 +1589,17 @@ resolve_option(struct discord_sim *sim, const struct discord_sim_opt *o,
         if (!(kind = cJSON_GetObjectItemCaseSensitive(resolved, "users")))
             kind = cJSON_AddObjectToObject(resolved, "users");
         if (!cJSON_GetObjectItemCaseSensitive(kind, u->id))
-            cJSON_AddItemToObject(kind, u->id, dsim_user_json(sim, u));
+            cJSON_AddItemToObject(kind, u->id, discord_sim_user_json(sim, u));
         if (guild && u->member) {
             if (!(kind = cJSON_GetObjectItemCaseSensitive(resolved,
                                                           "members")))
                 kind = cJSON_AddObjectToObject(resolved, "members");
             if (!cJSON_GetObjectItemCaseSensitive(kind, u->id))
                 cJSON_AddItemToObject(kind, u->id,
-                                      dsim_member_json(sim, u, false));
+                                      discord_sim_member_json(sim, u, false));
         }
     } else if (o->type == 7) {
-        struct dsim_channel *ch = dsim_channel(sim, o->value);
+        struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, o->value);
 
         if (!ch)
             return false;
@@ -1618,8 +1618,8 @@ const char *
 discord_sim_command(struct discord_sim *sim,
                     const struct discord_sim_command *c)
 {
-    struct dsim_user *u = dsim_user(sim, c->user_id);
-    struct dsim_channel *ch = dsim_channel(sim, c->channel_id);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, c->user_id);
+    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, c->channel_id);
     cJSON *data, *opts, *leaf;
     struct buf what = BUF_INIT;
     char id[DSIM_ID_LEN];
@@ -1677,7 +1677,7 @@ discord_sim_command(struct discord_sim *sim,
     if (cJSON_GetArraySize(opts) == 0)
         cJSON_DeleteItemFromObject(data, "options");
     {
-        struct dsim_interaction *in =
+        struct discord_sim_interaction_rec *in =
             interaction_new(sim, 2, u, ch, data, NULL, buf_cstr(&what));
 
         buf_free(&what);
@@ -1689,8 +1689,8 @@ const char *
 discord_sim_command_json(struct discord_sim *sim, const char *user_id,
                          const char *channel_id, const char *data_json)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
-    struct dsim_channel *ch = dsim_channel(sim, channel_id);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
+    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, channel_id);
     cJSON *data;
     const cJSON *name;
     char what[128];
@@ -1731,14 +1731,14 @@ discord_sim_click(struct discord_sim *sim, const char *user_id,
                   const char *message_id, const char *custom_id,
                   const char *const *values, size_t nvalues)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
-    struct dsim_message *m = dsim_message(sim, message_id);
-    struct dsim_channel *ch;
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
+    struct discord_sim_message_rec *m = discord_sim_message_rec(sim, message_id);
+    struct discord_sim_channel_rec *ch;
     const cJSON *comp, *type, *label;
     cJSON *data;
     char what[160];
 
-    if (!u || !m || !custom_id || !(ch = dsim_channel(sim, m->channel_id)))
+    if (!u || !m || !custom_id || !(ch = discord_sim_channel_rec(sim, m->channel_id)))
         return NULL;
     if (m->visible_to[0] && !same(m->visible_to, u->id))
         return NULL;    /* nobody else sees an ephemeral message */
@@ -1769,10 +1769,10 @@ discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
                          const struct discord_sim_field *fields,
                          size_t nfields)
 {
-    struct dsim_user *u = dsim_user(sim, user_id);
-    struct dsim_interaction *from = dsim_interaction(sim, from_interaction);
-    struct dsim_channel *ch;
-    struct dsim_message *m = NULL;
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
+    struct discord_sim_interaction_rec *from = discord_sim_interaction_rec(sim, from_interaction);
+    struct discord_sim_channel_rec *ch;
+    struct discord_sim_message_rec *m = NULL;
     cJSON *data, *rows;
     char what[160];
 
@@ -1786,11 +1786,11 @@ discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
     }
     if (!custom_id)
         return NULL;
-    ch = from ? dsim_channel(sim, from->channel_id) : dsim_dm_open(sim, u);
+    ch = from ? discord_sim_channel_rec(sim, from->channel_id) : discord_sim_dm_open(sim, u);
     if (!ch)
         return NULL;
     if (from && from->message_id[0])
-        m = dsim_message(sim, from->message_id);
+        m = discord_sim_message_rec(sim, from->message_id);
     data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "custom_id", custom_id);
     rows = cJSON_AddArrayToObject(data, "components");
@@ -1814,7 +1814,7 @@ bool
 discord_sim_interaction(const struct discord_sim *sim, const char *id,
                         struct discord_sim_interaction_info *out)
 {
-    const struct dsim_interaction *in = dsim_interaction(sim, id);
+    const struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(sim, id);
 
     if (!in)
         return false;
@@ -1882,10 +1882,10 @@ log_drop(struct dsim_log *log, size_t n, bool rest)
 }
 
 void
-dsim_log_clear(struct dsim_log *log, bool rest)
+discord_sim_log_clear(struct dsim_log *log, bool rest)
 {
     log_drop(log, log->recs.n, rest);
-    dsim_vec_free(&log->recs);
+    discord_sim_vec_free(&log->recs);
 }
 
 static void
@@ -1894,11 +1894,11 @@ log_push(struct dsim_log *log, void *rec, size_t max, bool rest)
     /* At the cap drop the older half at once: amortised O(1). */
     if (log->recs.n >= max)
         log_drop(log, max / 2 + 1, rest);
-    dsim_vec_push(&log->recs, rec);
+    discord_sim_vec_push(&log->recs, rec);
 }
 
 void
-dsim_log_rest(struct discord_sim *sim, struct dsim_rest_rec *r)
+discord_sim_log_rest(struct discord_sim *sim, struct dsim_rest_rec *r)
 {
     r->pub.method = r->method;
     r->pub.path = r->path;
@@ -1914,7 +1914,7 @@ dsim_log_rest(struct discord_sim *sim, struct dsim_rest_rec *r)
 }
 
 void
-dsim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
+discord_sim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
             const char *raw, size_t len)
 {
     struct dsim_gw_rec *r = xcalloc(1, sizeof(*r));
@@ -1922,7 +1922,7 @@ dsim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
     const cJSON *op, *t, *s;
 
     r->raw = xstrndup(raw, len);
-    r->pub.at_ms = dsim_now(sim);
+    r->pub.at_ms = discord_sim_now(sim);
     r->pub.conn_id = conn_id;
     r->pub.from_bot = from_bot;
     r->pub.op = -1;
@@ -2095,20 +2095,20 @@ discord_sim_state_json(const struct discord_sim *sim)
     cJSON *o = cJSON_CreateObject(), *a, *cmds, *st;
     struct discord_sim_stats s;
 
-    cJSON_AddItemToObject(o, "bot", dsim_bot_user_json(sim));
+    cJSON_AddItemToObject(o, "bot", discord_sim_bot_user_json(sim));
     cJSON_AddStringToObject(o, "guild_id", sim->guild_id);
     cJSON_AddStringToObject(o, "api_base", sim->api_base);
     cJSON_AddStringToObject(o, "gateway_url", sim->gateway_url);
     a = cJSON_AddArrayToObject(o, "users");
     for (size_t i = 0; i < sim->users.n; i++)
-        cJSON_AddItemToArray(a, dsim_user_json(sim, sim->users.v[i]));
+        cJSON_AddItemToArray(a, discord_sim_user_json(sim, sim->users.v[i]));
     a = cJSON_AddArrayToObject(o, "channels");
     for (size_t i = 0; i < sim->channels.n; i++)
-        cJSON_AddItemToArray(a, dsim_channel_json(sim, sim->channels.v[i]));
+        cJSON_AddItemToArray(a, discord_sim_channel_json(sim, sim->channels.v[i]));
     a = cJSON_AddArrayToObject(o, "messages");
     for (size_t i = 0; i < sim->messages.n; i++) {
-        const struct dsim_message *m = sim->messages.v[i];
-        cJSON *mj = dsim_message_json(sim, m), *vers;
+        const struct discord_sim_message_rec *m = sim->messages.v[i];
+        cJSON *mj = discord_sim_message_json(sim, m), *vers;
 
         vers = cJSON_AddArrayToObject(mj, "versions");
         for (size_t k = 0; k < m->nversions; k++)
@@ -2138,7 +2138,7 @@ discord_sim_state_json(const struct discord_sim *sim)
     }
     a = cJSON_AddArrayToObject(o, "interactions");
     for (size_t i = 0; i < sim->interactions.n; i++) {
-        const struct dsim_interaction *in = sim->interactions.v[i];
+        const struct discord_sim_interaction_rec *in = sim->interactions.v[i];
         cJSON *ij = cJSON_CreateObject();
 
         cJSON_AddStringToObject(ij, "id", in->id);

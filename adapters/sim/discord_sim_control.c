@@ -49,7 +49,7 @@ user_arg(const struct sim_ctl_call *c, const char *key)
 
     if (!v)
         return NULL;
-    if (dsim_user(c->sim, v))
+    if (discord_sim_user_rec(c->sim, v))
         return v;
     return discord_sim_user_by_name(c->sim, v);
 }
@@ -61,7 +61,7 @@ channel_arg(const struct sim_ctl_call *c, const char *key)
 
     if (!v)
         return NULL;
-    if (dsim_channel(c->sim, v))
+    if (discord_sim_channel_rec(c->sim, v))
         return v;
     return discord_sim_channel_by_name(c->sim, v[0] == '#' ? v + 1 : v);
 }
@@ -309,34 +309,34 @@ c_gateway(struct sim_ctl_call *c)
     int n = -1;
 
     if (strcmp(what, "reconnect") == 0)
-        n = discord_sim_gw_reconnect(sim);
+        n = discord_sim_gateway_reconnect(sim);
     else if (strcmp(what, "invalid_session") == 0)
-        n = discord_sim_gw_invalid_session(sim,
+        n = discord_sim_gateway_invalid_session(sim,
                                            json_bool(b, "resumable", false));
     else if (strcmp(what, "close") == 0)
-        n = discord_sim_gw_close(sim,
+        n = discord_sim_gateway_close(sim,
                                  (int)json_int(b, "code", INT_MIN, INT_MAX,
                                                4000),
                                  json_string(b, "reason"));
     else if (strcmp(what, "drop") == 0)
-        n = discord_sim_gw_drop(sim);
+        n = discord_sim_gateway_drop(sim);
     else if (strcmp(what, "zombie") == 0)
-        n = discord_sim_gw_zombie(sim, json_bool(b, "on", true));
+        n = discord_sim_gateway_zombie(sim, json_bool(b, "on", true));
     else if (strcmp(what, "heartbeat") == 0)
-        n = discord_sim_gw_request_heartbeat(sim);
+        n = discord_sim_gateway_request_heartbeat(sim);
     else if (strcmp(what, "raw") == 0 && text)
-        n = discord_sim_gw_send_raw(sim, text, strlen(text));
+        n = discord_sim_gateway_send_raw(sim, text, strlen(text));
     else if (strcmp(what, "op") == 0)
-        n = discord_sim_gw_send_op(sim, (int)json_int(b, "op", INT_MIN,
+        n = discord_sim_gateway_send_op(sim, (int)json_int(b, "op", INT_MIN,
                                                       INT_MAX, 99), dtext);
     else if (strcmp(what, "dispatch") == 0 && json_string(b, "t"))
-        n = discord_sim_gw_dispatch(sim, json_string(b, "t"), dtext);
+        n = discord_sim_gateway_dispatch(sim, json_string(b, "t"), dtext);
     else if (strcmp(what, "redeliver") == 0)
-        n = discord_sim_gw_redeliver(sim, (long)json_int(b, "seq",
+        n = discord_sim_gateway_redeliver(sim, (long)json_int(b, "seq",
                                                          JSON_INT_MIN,
                                                          JSON_INT_MAX, -1));
     else if (strcmp(what, "invalidate") == 0) {
-        discord_sim_gw_invalidate_sessions(sim);
+        discord_sim_gateway_invalidate_sessions(sim);
         n = 0;
     }
     free(dtext);
@@ -349,7 +349,7 @@ c_gateway(struct sim_ctl_call *c)
 static void
 c_fault(struct sim_ctl_call *c)
 {
-    struct discord_sim_http_fault f = {
+    struct discord_sim_rest_fault f = {
         .method = json_string(c->body, "method"),
         .route = json_string(c->body, "route"),
         .count = (int)json_int(c->body, "count", INT_MIN, INT_MAX, 1),
@@ -361,14 +361,14 @@ c_fault(struct sim_ctl_call *c)
         .message = json_string(c->body, "message"),
     };
 
-    discord_sim_http_fault(c->sim, &f);
+    discord_sim_rest_fault(c->sim, &f);
     ctl_ok(c, NULL);
 }
 
 static void
 c_faults_clear(struct sim_ctl_call *c)
 {
-    discord_sim_http_faults_clear(c->sim);
+    discord_sim_rest_faults_clear(c->sim);
     ctl_ok(c, NULL);
 }
 
@@ -487,7 +487,7 @@ c_index(struct sim_ctl_call *c)
 }
 
 void
-dsim_control_handle(struct discord_sim *sim, const struct sim_request *rq,
+discord_sim_control_handle(struct discord_sim *sim, const struct sim_request *rq,
                     struct sim_response *rs)
 {
     sim_server_ctl(&plane, sim, rq, rs);

@@ -33,7 +33,7 @@ static void gw_timer(void *arg);
  * code.  It follows the docs' "reconnect" column, except that 4007 and
  * 4009 say "start a new session", and a server close with 1000/1001 ends
  * the session as a client's would. */
-static const struct discord_sim_close_code close_codes[] = {
+static const struct discord_sim_gateway_close_code close_codes[] = {
     { .code = 1000, .name = "Normal closure", .reconnect = true,
       .resumable = false },
     { .code = 1001, .name = "Going away", .reconnect = true,
@@ -68,8 +68,8 @@ static const struct discord_sim_close_code close_codes[] = {
       .resumable = false },
 };
 
-const struct discord_sim_close_code *
-discord_sim_close_code(int code)
+const struct discord_sim_gateway_close_code *
+discord_sim_gateway_close_code(int code)
 {
     for (size_t i = 0; i < sizeof(close_codes) / sizeof(*close_codes); i++)
         if (close_codes[i].code == code)
@@ -128,7 +128,7 @@ conn_send(struct dsim_conn *c, const char *text, size_t len)
     if (!c->link || c->state != DSIM_CONN_OPEN)
         return;
     sim_server_send(c->link, text, len);
-    dsim_log_gw(c->sim, c->id, false, text, len);
+    discord_sim_log_gw(c->sim, c->id, false, text, len);
 }
 
 /* Close with a close frame after the queue drains; reason NULL: "". */
@@ -190,13 +190,13 @@ observe_gw(struct discord_sim *sim, const char *what, const char *detail)
         .detail = detail,
     };
 
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
 }
 
 static void
 close_with(struct dsim_conn *c, int code, const char *reason)
 {
-    const struct discord_sim_close_code *cc = discord_sim_close_code(code);
+    const struct discord_sim_gateway_close_code *cc = discord_sim_gateway_close_code(code);
     char detail[160];
 
     if (!reason)
@@ -233,7 +233,7 @@ static bool
 session_alive(struct discord_sim *sim, struct dsim_session *s)
 {
     if (s->state == DSIM_SESSION_DETACHED &&
-        dsim_now(sim) > s->resumable_until)
+        discord_sim_now(sim) > s->resumable_until)
         s->state = DSIM_SESSION_INVALID;
     return s->state != DSIM_SESSION_INVALID;
 }
@@ -346,9 +346,9 @@ dispatch_all(struct discord_sim *sim, const char *t, const cJSON *d,
 
     /* The bot gets nothing from a guild channel it cannot see. */
     if (to->guild_id && to->channel_id) {
-        struct dsim_channel *ch = dsim_channel(sim, to->channel_id);
+        struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, to->channel_id);
 
-        hidden = ch && !(dsim_bot_perms(sim, ch) &
+        hidden = ch && !(discord_sim_bot_perms(sim, ch) &
                          DISCORD_SIM_PERM_VIEW_CHANNEL);
     }
     if (hidden)
@@ -376,7 +376,7 @@ dispatch_all(struct discord_sim *sim, const char *t, const cJSON *d,
 }
 
 void
-dsim_dispatch(struct discord_sim *sim, const char *t, const cJSON *d,
+discord_sim_gateway_dispatch_to(struct discord_sim *sim, const char *t, const cJSON *d,
               const struct dsim_target *to)
 {
     (void)dispatch_all(sim, t, d, to);
@@ -391,7 +391,7 @@ ready_json(struct discord_sim *sim, const struct dsim_session *s)
     long flags = 0;
 
     cJSON_AddNumberToObject(d, "v", 10);
-    cJSON_AddItemToObject(d, "user", dsim_bot_user_json(sim));
+    cJSON_AddItemToObject(d, "user", discord_sim_bot_user_json(sim));
     guilds = cJSON_AddArrayToObject(d, "guilds");
     if (shard_gets(sim, s, sim->guild_id)) {
         g = cJSON_CreateObject();
@@ -443,7 +443,7 @@ op_heartbeat(struct dsim_conn *c, const cJSON *d)
     }
     c->heartbeats++;
     sim->st.heartbeats++;
-    c->last_beat_ms = dsim_now(sim);
+    c->last_beat_ms = discord_sim_now(sim);
     if (c->zombie)
         return;
     c->acks++;
@@ -474,7 +474,7 @@ op_identify(struct dsim_conn *c, const cJSON *d)
     const cJSON *intents = cJSON_GetObjectItemCaseSensitive(d, "intents");
     const cJSON *shard = cJSON_GetObjectItemCaseSensitive(d, "shard");
     struct dsim_session *s;
-    int64_t now = dsim_now(sim);
+    int64_t now = discord_sim_now(sim);
     long bits;
     int shard_id = 0, shard_count = 0;
     char detail[96];
@@ -536,13 +536,13 @@ op_identify(struct dsim_conn *c, const cJSON *d)
     sim->last_identify_ms = now;
 
     s = xcalloc(1, sizeof(*s));
-    dsim_random_hex(sim, s->id, 33);
+    discord_sim_random_hex(sim, s->id, 33);
     s->state = DSIM_SESSION_ACTIVE;
     s->conn = c;
     s->intents = bits;
     s->shard_id = shard_id;
     s->shard_count = shard_count;
-    dsim_vec_push(&sim->sessions, s);
+    discord_sim_vec_push(&sim->sessions, s);
     c->session = s;
     c->identified = true;
     c->intents = bits;
@@ -556,7 +556,7 @@ op_identify(struct dsim_conn *c, const cJSON *d)
     /* Lazy loading: the guild follows READY (section 1.4). */
     if ((bits & DISCORD_SIM_INTENT_GUILDS) &&
         shard_gets(sim, s, sim->guild_id)) {
-        guild = dsim_guild_json(sim);
+        guild = discord_sim_guild_json(sim);
         session_dispatch(sim, s, "GUILD_CREATE", guild, true);
         cJSON_Delete(guild);
     }
@@ -631,7 +631,7 @@ op_resume(struct dsim_conn *c, const cJSON *d)
     c->session = s;
     c->resumed = true;
     c->intents = s->intents;
-    c->last_beat_ms = dsim_now(sim);
+    c->last_beat_ms = discord_sim_now(sim);
     snprintf(c->session_id, sizeof(c->session_id), "%s", s->id);
     for (size_t i = 0; i < s->nreplay; i++) {
         const struct dsim_replay *r = replay_at(s, i);
@@ -685,7 +685,7 @@ flooding(struct dsim_conn *c)
 {
     struct discord_sim *sim = c->sim;
     size_t limit = (size_t)sim->o.send_limit;
-    int64_t now = dsim_now(sim);
+    int64_t now = discord_sim_now(sim);
     bool over;
 
     /* A ring of the last `limit` receive times: the payload that would be
@@ -704,7 +704,7 @@ flooding(struct dsim_conn *c)
 /* A complete message from the client; msg NULL: it was larger than the
  * receive buffer. */
 void
-dsim_gw_receive(void *arg, const char *msg, size_t len, unsigned flags)
+discord_sim_gateway_receive(void *arg, const char *msg, size_t len, unsigned flags)
 {
     struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
@@ -717,9 +717,9 @@ dsim_gw_receive(void *arg, const char *msg, size_t len, unsigned flags)
     if (flags & SIM_MSG_TOO_BIG)
         msg = NULL;
     if (msg)
-        dsim_log_gw(sim, c->id, true, msg, len);
+        discord_sim_log_gw(sim, c->id, true, msg, len);
     else
-        dsim_log_gw(sim, c->id, true, "<oversized>", 11);
+        discord_sim_log_gw(sim, c->id, true, "<oversized>", 11);
     if (flooding(c)) {
         close_with(c, 4008, NULL);
         return;
@@ -774,7 +774,7 @@ gateway_path(const char *path, bool *resume)
 
 /* Other paths are refused: lws drops the upgrade. */
 int
-dsim_gw_upgrade(void *sim, const struct sim_request *rq, const char **why)
+discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq, const char **why)
 {
     bool resume;
 
@@ -784,7 +784,7 @@ dsim_gw_upgrade(void *sim, const struct sim_request *rq, const char **why)
 }
 
 void *
-dsim_gw_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
+discord_sim_gateway_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
 {
     struct discord_sim *sim = arg;
     struct dsim_conn *c = xcalloc(1, sizeof(*c));
@@ -802,9 +802,9 @@ dsim_gw_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
     c->intents = -1;
     c->timer = loop_timer_new(sim->loop, gw_timer, c);
     (void)gateway_path(rq->path, &c->resume_url);
-    dsim_vec_push(&sim->conns, c);
+    discord_sim_vec_push(&sim->conns, c);
 
-    c->opened_ms = dsim_now(sim);
+    c->opened_ms = discord_sim_now(sim);
     log_debug("discord-sim", "conn %d: %s", c->id, c->path);
     cJSON_AddNumberToObject(hello, "heartbeat_interval",
                             sim->o.heartbeat_interval_ms);
@@ -826,7 +826,7 @@ dsim_gw_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
 }
 
 void
-dsim_gw_peer_close(void *arg, int code)
+discord_sim_gateway_peer_close(void *arg, int code)
 {
     struct dsim_conn *c = arg;
 
@@ -836,7 +836,7 @@ dsim_gw_peer_close(void *arg, int code)
 /* The socket is gone: peer_code -1 for a drop without close frame; a
  * close of ours that was never echoed counts as a drop. */
 void
-dsim_gw_closed(void *arg, bool timed_out)
+discord_sim_gateway_closed(void *arg, bool timed_out)
 {
     struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
@@ -850,11 +850,11 @@ dsim_gw_closed(void *arg, bool timed_out)
     if (c->state == DSIM_CONN_CLOSED)
         return;
     c->state = DSIM_CONN_CLOSED;
-    c->closed_ms = dsim_now(sim);
+    c->closed_ms = discord_sim_now(sim);
     loop_timer_stop(c->timer);
     if (s && s->conn == c) {
-        const struct discord_sim_close_code *cc =
-            discord_sim_close_code(c->close_sent);
+        const struct discord_sim_gateway_close_code *cc =
+            discord_sim_gateway_close_code(c->close_sent);
         /* section 1.8: 1000/1001 from the app end the session; any other
          * code or a drop keeps it resumable for a while. */
         bool client_ended = peer_code == 1000 || peer_code == 1001;
@@ -888,7 +888,7 @@ gw_timer(void *arg)
 {
     struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
-    int64_t now = dsim_now(sim), next = INT64_MAX;
+    int64_t now = discord_sim_now(sim), next = INT64_MAX;
 
     if (c->state == DSIM_CONN_CLOSED || !c->link)
         return;
@@ -921,7 +921,7 @@ gw_timer(void *arg)
 }
 
 void
-dsim_gw_free(struct discord_sim *sim)
+discord_sim_gateway_free(struct discord_sim *sim)
 {
     for (size_t i = 0; i < sim->conns.n; i++) {
         struct dsim_conn *c = sim->conns.v[i];
@@ -931,7 +931,7 @@ dsim_gw_free(struct discord_sim *sim)
         free(c->path);
         free(c);
     }
-    dsim_vec_free(&sim->conns);
+    discord_sim_vec_free(&sim->conns);
     for (size_t i = 0; i < sim->sessions.n; i++) {
         struct dsim_session *s = sim->sessions.v[i];
 
@@ -940,7 +940,7 @@ dsim_gw_free(struct discord_sim *sim)
         free(s->replay);
         free(s);
     }
-    dsim_vec_free(&sim->sessions);
+    discord_sim_vec_free(&sim->sessions);
 }
 
 /* ---- faults ---- */
@@ -970,13 +970,13 @@ do_reconnect(struct dsim_conn *c, void *arg)
     send_op(c, 7, NULL);
     if (c->sim->o.reconnect_drop_ms >= 0) {
         /* "The server closes the connection a few seconds later." */
-        c->drop_at_ms = dsim_now(c->sim) + c->sim->o.reconnect_drop_ms;
+        c->drop_at_ms = discord_sim_now(c->sim) + c->sim->o.reconnect_drop_ms;
         gw_timer(c);
     }
 }
 
 int
-discord_sim_gw_reconnect(struct discord_sim *sim)
+discord_sim_gateway_reconnect(struct discord_sim *sim)
 {
     return each_open(sim, do_reconnect, NULL);
 }
@@ -993,7 +993,7 @@ do_invalid(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_invalid_session(struct discord_sim *sim, bool resumable)
+discord_sim_gateway_invalid_session(struct discord_sim *sim, bool resumable)
 {
     return each_open(sim, do_invalid, &resumable);
 }
@@ -1012,7 +1012,7 @@ do_close(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_close(struct discord_sim *sim, int code, const char *reason)
+discord_sim_gateway_close(struct discord_sim *sim, int code, const char *reason)
 {
     struct close_arg a = { code, reason };
 
@@ -1027,7 +1027,7 @@ do_drop(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_drop(struct discord_sim *sim)
+discord_sim_gateway_drop(struct discord_sim *sim)
 {
     return each_open(sim, do_drop, NULL);
 }
@@ -1039,7 +1039,7 @@ do_zombie(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_zombie(struct discord_sim *sim, bool on)
+discord_sim_gateway_zombie(struct discord_sim *sim, bool on)
 {
     return each_open(sim, do_zombie, &on);
 }
@@ -1052,7 +1052,7 @@ do_beat_request(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_request_heartbeat(struct discord_sim *sim)
+discord_sim_gateway_request_heartbeat(struct discord_sim *sim)
 {
     return each_open(sim, do_beat_request, NULL);
 }
@@ -1071,7 +1071,7 @@ do_raw(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_send_raw(struct discord_sim *sim, const char *text,
+discord_sim_gateway_send_raw(struct discord_sim *sim, const char *text,
                         size_t len)
 {
     struct raw_arg a = { text, len };
@@ -1088,7 +1088,7 @@ do_op(struct dsim_conn *c, void *arg)
 }
 
 int
-discord_sim_gw_send_op(struct discord_sim *sim, int op, const char *d_json)
+discord_sim_gateway_send_op(struct discord_sim *sim, int op, const char *d_json)
 {
     cJSON *o = cJSON_CreateObject(), *d = NULL;
     char *text;
@@ -1110,7 +1110,7 @@ discord_sim_gw_send_op(struct discord_sim *sim, int op, const char *d_json)
 }
 
 int
-discord_sim_gw_dispatch(struct discord_sim *sim, const char *t,
+discord_sim_gateway_dispatch(struct discord_sim *sim, const char *t,
                         const char *d_json)
 {
     struct dsim_target to = { .guild_id = sim->guild_id };
@@ -1127,7 +1127,7 @@ discord_sim_gw_dispatch(struct discord_sim *sim, const char *t,
 }
 
 int
-discord_sim_gw_redeliver(struct discord_sim *sim, long seq)
+discord_sim_gateway_redeliver(struct discord_sim *sim, long seq)
 {
     int n = 0;
 
@@ -1158,7 +1158,7 @@ discord_sim_gw_redeliver(struct discord_sim *sim, long seq)
 }
 
 void
-discord_sim_gw_invalidate_sessions(struct discord_sim *sim)
+discord_sim_gateway_invalidate_sessions(struct discord_sim *sim)
 {
     /* Live connections keep their session until they close; only the
      * resume afterwards fails. */

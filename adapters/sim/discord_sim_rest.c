@@ -62,7 +62,7 @@ struct route {
 /* ---- errors ---- */
 
 void
-dsim_resp_error(struct sim_response *rs, int status, int code,
+discord_sim_rest_resp_error(struct sim_response *rs, int status, int code,
                 const char *message, cJSON *errors)
 {
     cJSON *o = cJSON_CreateObject();
@@ -77,7 +77,7 @@ dsim_resp_error(struct sim_response *rs, int status, int code,
 static void
 fail(struct rest_ctx *x, int status, int code, const char *message)
 {
-    dsim_resp_error(x->rs, status, code, message, NULL);
+    discord_sim_rest_resp_error(x->rs, status, code, message, NULL);
 }
 
 /* errors.<path>._errors += {code, message}; path like "0.options.1.name". */
@@ -119,7 +119,7 @@ fail_form(struct rest_ctx *x, cJSON *errors)
         cJSON_Delete(errors);
         return false;
     }
-    dsim_resp_error(x->rs, 400, 50035, "Invalid Form Body", errors);
+    discord_sim_rest_resp_error(x->rs, 400, 50035, "Invalid Form Body", errors);
     return true;
 }
 
@@ -138,7 +138,7 @@ ids_equal(const char *a, const char *b)
 /* ---- names ---- */
 
 char *
-dsim_normalise_channel_name(const char *name)
+discord_sim_rest_channel_name(const char *name)
 {
     struct buf b = BUF_INIT;
     bool dash = false;
@@ -393,7 +393,7 @@ r_gateway_bot(struct rest_ctx *x)
 static void
 r_users_me(struct rest_ctx *x)
 {
-    cJSON *o = dsim_bot_user_json(x->sim);
+    cJSON *o = discord_sim_bot_user_json(x->sim);
 
     cJSON_AddTrueToObject(o, "verified");
     cJSON_AddFalseToObject(o, "mfa_enabled");
@@ -404,14 +404,14 @@ r_users_me(struct rest_ctx *x)
 static void
 r_user_get(struct rest_ctx *x)
 {
-    struct dsim_user *u = dsim_user(x->sim, x->p[0]);
+    struct discord_sim_user_rec *u = discord_sim_user_rec(x->sim, x->p[0]);
 
     if (ids_equal(x->p[0], x->sim->app_id))
-        reply_json(x, 200, dsim_bot_user_json(x->sim));
+        reply_json(x, 200, discord_sim_bot_user_json(x->sim));
     else if (!u)
         fail(x, 404, 10013, "Unknown User");
     else
-        reply_json(x, 200, dsim_user_json(x->sim, u));
+        reply_json(x, 200, discord_sim_user_json(x->sim, u));
 }
 
 static void
@@ -433,7 +433,7 @@ r_app_me(struct rest_ctx *x)
     cJSON_AddTrueToObject(o, "bot_public");
     cJSON_AddFalseToObject(o, "bot_require_code_grant");
     cJSON_AddNumberToObject(o, "flags", (double)flags);
-    cJSON_AddItemToObject(o, "bot", dsim_bot_user_json(sim));
+    cJSON_AddItemToObject(o, "bot", discord_sim_bot_user_json(sim));
     cJSON_AddNullToObject(o, "team");
     reply_json(x, 200, o);
 }
@@ -677,8 +677,8 @@ overwrite_commands(struct rest_ctx *x, bool guild)
         if (old)
             snprintf(id, sizeof(id), "%s", json_string(old, "id"));
         else
-            dsim_new_id(sim, id);
-        dsim_new_id(sim, version);
+            discord_sim_new_id(sim, id);
+        discord_sim_new_id(sim, version);
         cJSON_DeleteItemFromObjectCaseSensitive(cmd, "id");
         cJSON_AddStringToObject(cmd, "id", id);
         cJSON_DeleteItemFromObjectCaseSensitive(cmd, "application_id");
@@ -705,7 +705,7 @@ overwrite_commands(struct rest_ctx *x, bool guild)
     *list = cJSON_Duplicate(out, true);
     ev.content = "registered commands";
     ev.detail = buf_cstr(&names);
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
     buf_free(&names);
     reply_json(x, 200, out);
 }
@@ -741,7 +741,7 @@ r_commands_get(struct rest_ctx *x)
 
 /* Callback types allowed per interaction type (bit n = type n). */
 static unsigned
-callback_types_for(const struct dsim_interaction *in)
+callback_types_for(const struct discord_sim_interaction_rec *in)
 {
     switch (in->type) {
     case 2:
@@ -777,10 +777,10 @@ validate_modal(const cJSON *d, cJSON *errors)
 }
 
 static void
-observe_response(struct discord_sim *sim, const struct dsim_interaction *in,
+observe_response(struct discord_sim *sim, const struct discord_sim_interaction_rec *in,
                  const char *what, const char *detail)
 {
-    struct dsim_channel *ch = dsim_channel(sim, in->channel_id);
+    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, in->channel_id);
     char label[128];
     struct discord_sim_event ev = {
         .kind = DISCORD_SIM_EV_RESPONSE,
@@ -797,12 +797,12 @@ observe_response(struct discord_sim *sim, const struct dsim_interaction *in,
         snprintf(label, sizeof(label), "@dm");
     else
         snprintf(label, sizeof(label), "#%s", ch ? ch->name : "?");
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
 }
 
 static void
-interaction_reply_json(struct rest_ctx *x, const struct dsim_interaction *in,
-                       int type, const struct dsim_message *m)
+interaction_reply_json(struct rest_ctx *x, const struct discord_sim_interaction_rec *in,
+                       int type, const struct discord_sim_message_rec *m)
 {
     cJSON *o = cJSON_CreateObject(), *i, *r;
 
@@ -814,7 +814,7 @@ interaction_reply_json(struct rest_ctx *x, const struct dsim_interaction *in,
     r = cJSON_AddObjectToObject(o, "resource");
     cJSON_AddNumberToObject(r, "type", type);
     if (m)
-        cJSON_AddItemToObject(r, "message", dsim_message_json(x->sim, m));
+        cJSON_AddItemToObject(r, "message", discord_sim_message_json(x->sim, m));
     reply_json(x, 200, o);
 }
 
@@ -822,10 +822,10 @@ static void
 callback_do(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_interaction *in = dsim_interaction(sim, x->p[0]);
+    struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(sim, x->p[0]);
     const cJSON *type, *data;
-    struct dsim_channel *ch;
-    struct dsim_message *m = NULL;
+    struct discord_sim_channel_rec *ch;
+    struct discord_sim_message_rec *m = NULL;
     int64_t latency;
     int t;
     cJSON *errors;
@@ -836,7 +836,7 @@ callback_do(struct rest_ctx *x)
     }
     in->callbacks++;
     sim->st.callbacks++;
-    latency = dsim_now(sim) - in->created_ms;
+    latency = discord_sim_now(sim) - in->created_ms;
     if (in->callbacks == 1)
         in->latency_ms = latency;
     if (in->callback_type) {
@@ -872,10 +872,10 @@ callback_do(struct rest_ctx *x)
         return;
 
     in->callback_type = t;
-    ch = dsim_channel(sim, in->channel_id);
+    ch = discord_sim_channel_rec(sim, in->channel_id);
     switch (t) {
     case 4:
-        m = dsim_message_add(sim, ch, sim->app_id, json_string(data, "content"),
+        m = discord_sim_message_add(sim, ch, sim->app_id, json_string(data, "content"),
                              json_get(data, "components"),
                              json_get(data, "embeds"),
                              create_flags(data, FLAG_EPHEMERAL |
@@ -886,7 +886,7 @@ callback_do(struct rest_ctx *x)
     case 5:
         /* "thinking...": a loading message the follow-up fills in. */
         in->deferred = true;
-        m = dsim_message_add(sim, ch, sim->app_id, "", NULL, NULL,
+        m = discord_sim_message_add(sim, ch, sim->app_id, "", NULL, NULL,
                              FLAG_LOADING |
                              create_flags(data, FLAG_EPHEMERAL), in);
         snprintf(in->original_id, sizeof(in->original_id), "%s", m->id);
@@ -895,9 +895,9 @@ callback_do(struct rest_ctx *x)
         observe_response(sim, in, "acknowledged the click", NULL);
         break;
     case 7:
-        m = dsim_message(sim, in->message_id);
+        m = discord_sim_message_rec(sim, in->message_id);
         if (m && data)
-            dsim_message_edit(sim, m, json_string(data, "content"),
+            discord_sim_message_edit(sim, m, json_string(data, "content"),
                               json_get(data, "components"),
                               json_get(data, "embeds"), NULL);
         break;
@@ -918,7 +918,7 @@ callback_do(struct rest_ctx *x)
 static void
 r_callback(struct rest_ctx *x)
 {
-    struct dsim_interaction *in = dsim_interaction(x->sim, x->p[0]);
+    struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(x->sim, x->p[0]);
     int before = in ? in->callbacks : -1;
 
     callback_do(x);
@@ -927,17 +927,17 @@ r_callback(struct rest_ctx *x)
 }
 
 /* The interaction behind a webhook token, or NULL after answering. */
-static struct dsim_interaction *
+static struct discord_sim_interaction_rec *
 webhook_interaction(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_interaction *in = dsim_interaction_by_token(sim, x->p[1]);
+    struct discord_sim_interaction_rec *in = discord_sim_interaction_by_token(sim, x->p[1]);
 
     if (!in || !ids_equal(x->p[0], sim->app_id)) {
         fail(x, 404, 10015, "Unknown Webhook");
         return NULL;
     }
-    if (dsim_now(sim) - in->created_ms > sim->o.interaction_ttl_ms) {
+    if (discord_sim_now(sim) - in->created_ms > sim->o.interaction_ttl_ms) {
         fail(x, 401, 50027, "Invalid Webhook Token");
         return NULL;
     }
@@ -945,7 +945,7 @@ webhook_interaction(struct rest_ctx *x)
 }
 
 static void
-edit_from_body(struct rest_ctx *x, struct dsim_message *m, bool finish)
+edit_from_body(struct rest_ctx *x, struct discord_sim_message_rec *m, bool finish)
 {
     cJSON *errors = cJSON_CreateObject();
     const cJSON *content = json_get(x->body, "content");
@@ -955,38 +955,38 @@ edit_from_body(struct rest_ctx *x, struct dsim_message *m, bool finish)
         return;
     if (finish)
         m->flags &= ~FLAG_LOADING;
-    dsim_message_edit(x->sim, m,
+    discord_sim_message_edit(x->sim, m,
                       cJSON_IsString(content) ? content->valuestring
                       : cJSON_IsNull(content) ? "" : NULL,
                       json_get(x->body, "components"),
                       json_get(x->body, "embeds"), json_get(x->body, "flags"));
-    reply_json(x, 200, dsim_message_json(x->sim, m));
+    reply_json(x, 200, discord_sim_message_json(x->sim, m));
 }
 
 static void
 r_original_get(struct rest_ctx *x)
 {
-    struct dsim_interaction *in = webhook_interaction(x);
-    struct dsim_message *m;
+    struct discord_sim_interaction_rec *in = webhook_interaction(x);
+    struct discord_sim_message_rec *m;
 
     if (!in)
         return;
-    m = dsim_message(x->sim, in->original_id);
+    m = discord_sim_message_rec(x->sim, in->original_id);
     if (!m)
         fail(x, 404, 10008, "Unknown Message");
     else
-        reply_json(x, 200, dsim_message_json(x->sim, m));
+        reply_json(x, 200, discord_sim_message_json(x->sim, m));
 }
 
 static void
 r_original_patch(struct rest_ctx *x)
 {
-    struct dsim_interaction *in = webhook_interaction(x);
-    struct dsim_message *m;
+    struct discord_sim_interaction_rec *in = webhook_interaction(x);
+    struct discord_sim_message_rec *m;
 
     if (!in)
         return;
-    m = dsim_message(x->sim, in->original_id);
+    m = discord_sim_message_rec(x->sim, in->original_id);
     if (!m)
         fail(x, 404, 10008, "Unknown Message");
     else
@@ -996,18 +996,18 @@ r_original_patch(struct rest_ctx *x)
 static void
 r_original_delete(struct rest_ctx *x)
 {
-    struct dsim_interaction *in = webhook_interaction(x);
-    struct dsim_message *m;
+    struct discord_sim_interaction_rec *in = webhook_interaction(x);
+    struct discord_sim_message_rec *m;
 
     if (!in)
         return;
-    m = dsim_message(x->sim, in->original_id);
+    m = discord_sim_message_rec(x->sim, in->original_id);
     if (!m) {
         fail(x, 404, 10008, "Unknown Message");
         return;
     }
     in->original_id[0] = '\0';
-    dsim_message_delete(x->sim, m);
+    discord_sim_message_delete(x->sim, m);
     reply_json(x, 204, NULL);
 }
 
@@ -1015,8 +1015,8 @@ static void
 r_followup(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_interaction *in = webhook_interaction(x);
-    struct dsim_message *m;
+    struct discord_sim_interaction_rec *in = webhook_interaction(x);
+    struct discord_sim_message_rec *m;
 
     if (!in)
         return;
@@ -1029,31 +1029,31 @@ r_followup(struct rest_ctx *x)
         return;
     /* Right after a deferred response, the first follow-up fills the
      * loading message instead of posting a new one. */
-    m = dsim_message(sim, in->original_id);
+    m = discord_sim_message_rec(sim, in->original_id);
     if (in->deferred && m && (m->flags & FLAG_LOADING)) {
         edit_from_body(x, m, true);
         return;
     }
     in->followups++;
-    m = dsim_message_add(sim, dsim_channel(sim, in->channel_id), sim->app_id,
+    m = discord_sim_message_add(sim, discord_sim_channel_rec(sim, in->channel_id), sim->app_id,
                          json_string(x->body, "content"),
                          json_get(x->body, "components"),
                          json_get(x->body, "embeds"),
                          create_flags(x->body, FLAG_EPHEMERAL |
                                       FLAG_SUPPRESS_EMBEDS |
                                       FLAG_SUPPRESS_NOTIFY), in);
-    reply_json(x, 200, dsim_message_json(sim, m));
+    reply_json(x, 200, discord_sim_message_json(sim, m));
 }
 
 static void
 r_followup_patch(struct rest_ctx *x)
 {
-    struct dsim_interaction *in = webhook_interaction(x);
-    struct dsim_message *m;
+    struct discord_sim_interaction_rec *in = webhook_interaction(x);
+    struct discord_sim_message_rec *m;
 
     if (!in)
         return;
-    m = dsim_message(x->sim, x->p[2]);
+    m = discord_sim_message_rec(x->sim, x->p[2]);
     if (!m || strcmp(m->interaction_id, in->id) != 0)
         fail(x, 404, 10008, "Unknown Message");
     else
@@ -1063,17 +1063,17 @@ r_followup_patch(struct rest_ctx *x)
 /* ---- channels and messages ---- */
 
 /* The channel, checked for the bot's access; NULL after answering. */
-static struct dsim_channel *
+static struct discord_sim_channel_rec *
 channel_for(struct rest_ctx *x, uint64_t need)
 {
-    struct dsim_channel *ch = dsim_channel(x->sim, x->p[0]);
+    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(x->sim, x->p[0]);
     uint64_t have;
 
     if (!ch) {
         fail(x, 404, 10003, "Unknown Channel");
         return NULL;
     }
-    have = dsim_bot_perms(x->sim, ch);
+    have = discord_sim_bot_perms(x->sim, ch);
     if (!(have & DISCORD_SIM_PERM_VIEW_CHANNEL)) {
         fail(x, 403, 50001, "Missing Access");
         return NULL;
@@ -1088,19 +1088,19 @@ channel_for(struct rest_ctx *x, uint64_t need)
 static void
 r_channel_get(struct rest_ctx *x)
 {
-    struct dsim_channel *ch = channel_for(x, 0);
+    struct discord_sim_channel_rec *ch = channel_for(x, 0);
 
     if (ch)
-        reply_json(x, 200, dsim_channel_json(x->sim, ch));
+        reply_json(x, 200, discord_sim_channel_json(x->sim, ch));
 }
 
 static void
 r_message_create(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_SEND_MESSAGES);
+    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_SEND_MESSAGES);
     const cJSON *ref;
-    struct dsim_message *m;
+    struct discord_sim_message_rec *m;
 
     if (!ch)
         return;
@@ -1109,7 +1109,7 @@ r_message_create(struct rest_ctx *x)
         return;
     }
     if (ch->type == DISCORD_SIM_CHANNEL_DM) {
-        struct dsim_user *u = dsim_user(sim, ch->recipient);
+        struct discord_sim_user_rec *u = discord_sim_user_rec(sim, ch->recipient);
 
         if (!u || u->dm_blocked || u->bot) {
             fail(x, 403, 50007, "Cannot send messages to this user");
@@ -1120,7 +1120,7 @@ r_message_create(struct rest_ctx *x)
         return;
     ref = json_get(x->body, "message_reference");
     if (ref) {
-        struct dsim_message *to = dsim_message(sim,
+        struct discord_sim_message_rec *to = discord_sim_message_rec(sim,
                                                json_string(ref, "message_id"));
 
         if (!to || strcmp(to->channel_id, ch->id) != 0) {
@@ -1132,19 +1132,19 @@ r_message_create(struct rest_ctx *x)
             return;
         }
     }
-    m = dsim_message_add(sim, ch, sim->app_id, json_string(x->body, "content"),
+    m = discord_sim_message_add(sim, ch, sim->app_id, json_string(x->body, "content"),
                          json_get(x->body, "components"),
                          json_get(x->body, "embeds"),
                          create_flags(x->body, FLAG_SUPPRESS_EMBEDS |
                                       FLAG_SUPPRESS_NOTIFY), NULL);
-    reply_json(x, 200, dsim_message_json(sim, m));
+    reply_json(x, 200, discord_sim_message_json(sim, m));
 }
 
-static struct dsim_message *
-message_in(struct rest_ctx *x, const struct dsim_channel *ch,
+static struct discord_sim_message_rec *
+message_in(struct rest_ctx *x, const struct discord_sim_channel_rec *ch,
            const char *id)
 {
-    struct dsim_message *m = dsim_message(x->sim, id);
+    struct discord_sim_message_rec *m = discord_sim_message_rec(x->sim, id);
 
     if (!m || strcmp(m->channel_id, ch->id) != 0 ||
         (m->visible_to[0] && !m->interaction_id[0])) {
@@ -1157,18 +1157,18 @@ message_in(struct rest_ctx *x, const struct dsim_channel *ch,
 static void
 r_message_get(struct rest_ctx *x)
 {
-    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
-    struct dsim_message *m;
+    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
+    struct discord_sim_message_rec *m;
 
     if (ch && (m = message_in(x, ch, x->p[1])))
-        reply_json(x, 200, dsim_message_json(x->sim, m));
+        reply_json(x, 200, discord_sim_message_json(x->sim, m));
 }
 
 static void
 r_message_edit(struct rest_ctx *x)
 {
-    struct dsim_channel *ch = channel_for(x, 0);
-    struct dsim_message *m;
+    struct discord_sim_channel_rec *ch = channel_for(x, 0);
+    struct discord_sim_message_rec *m;
 
     if (!ch || !(m = message_in(x, ch, x->p[1])))
         return;
@@ -1188,7 +1188,7 @@ r_message_edit(struct rest_ctx *x)
 }
 
 static void
-pins_update(struct discord_sim *sim, const struct dsim_channel *ch)
+pins_update(struct discord_sim *sim, const struct discord_sim_channel_rec *ch)
 {
     struct dsim_target to = {
         .guild_id = ch->type == DISCORD_SIM_CHANNEL_DM ? NULL
@@ -1201,9 +1201,9 @@ pins_update(struct discord_sim *sim, const struct dsim_channel *ch)
     if (to.guild_id)
         cJSON_AddStringToObject(d, "guild_id", sim->guild_id);
     cJSON_AddStringToObject(d, "channel_id", ch->id);
-    dsim_iso_time(now);
+    discord_sim_iso_time(now);
     cJSON_AddStringToObject(d, "last_pin_timestamp", now);
-    dsim_dispatch(sim, "CHANNEL_PINS_UPDATE", d, &to);
+    discord_sim_gateway_dispatch_to(sim, "CHANNEL_PINS_UPDATE", d, &to);
     cJSON_Delete(d);
 }
 
@@ -1211,8 +1211,8 @@ static void
 r_pin(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_channel *ch;
-    struct dsim_message *m;
+    struct discord_sim_channel_rec *ch;
+    struct discord_sim_message_rec *m;
     size_t pins = 0;
 
     ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_MESSAGES |
@@ -1224,7 +1224,7 @@ r_pin(struct rest_ctx *x)
         return;
     }
     for (size_t i = 0; i < sim->messages.n; i++) {
-        const struct dsim_message *o = sim->messages.v[i];
+        const struct discord_sim_message_rec *o = sim->messages.v[i];
 
         pins += o->pinned && strcmp(o->channel_id, ch->id) == 0;
     }
@@ -1248,18 +1248,18 @@ r_pin(struct rest_ctx *x)
         };
 
         snprintf(label, sizeof(label), "#%s", ch->name ? ch->name : "dm");
-        dsim_observe(sim, &ev);
+        discord_sim_observe(sim, &ev);
     }
     /* Discord posts a system message (type 6) about the pin. */
-    dsim_pin_notice(sim, ch, m);
+    discord_sim_pin_notice(sim, ch, m);
     reply_json(x, 204, NULL);
 }
 
 static void
 r_unpin(struct rest_ctx *x)
 {
-    struct dsim_channel *ch;
-    struct dsim_message *m;
+    struct discord_sim_channel_rec *ch;
+    struct discord_sim_message_rec *m;
 
     ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_MESSAGES);
     if (!ch || !(m = message_in(x, ch, x->p[1])))
@@ -1274,17 +1274,17 @@ r_unpin(struct rest_ctx *x)
 static void
 r_pins_get(struct rest_ctx *x)
 {
-    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
+    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
     cJSON *a;
 
     if (!ch)
         return;
     a = cJSON_CreateArray();
     for (size_t i = x->sim->messages.n; i-- > 0;) {
-        const struct dsim_message *m = x->sim->messages.v[i];
+        const struct discord_sim_message_rec *m = x->sim->messages.v[i];
 
         if (m->pinned && strcmp(m->channel_id, ch->id) == 0)
-            cJSON_AddItemToArray(a, dsim_message_json(x->sim, m));
+            cJSON_AddItemToArray(a, discord_sim_message_json(x->sim, m));
     }
     reply_json(x, 200, a);
 }
@@ -1296,7 +1296,7 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
                  cJSON *errors)
 {
     struct discord_sim *sim = x->sim;
-    uint64_t mine = dsim_bot_base_perms(sim), asked = 0;
+    uint64_t mine = discord_sim_bot_base_perms(sim), asked = 0;
     const cJSON *ow;
     int i = 0;
 
@@ -1320,7 +1320,7 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
             t = type->valueint;
         else if (cJSON_IsString(type))
             t = (int)strtol(type->valuestring, NULL, 10);
-        if (!dsim_is_snowflake(id) || (t != 0 && t != 1)) {
+        if (!discord_sim_is_snowflake(id) || (t != 0 && t != 1)) {
             form_error(errors, path, "BASE_TYPE_REQUIRED",
                        "An overwrite needs a snowflake id and type 0 or 1.");
             continue;
@@ -1328,7 +1328,7 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
         /* Roles here: @everyone (= guild id) and the bot's role. */
         if ((t == 0 && !ids_equal(id, sim->guild_id) &&
              !ids_equal(id, sim->bot_role_id)) ||
-            (t == 1 && !dsim_user(sim, id) && !ids_equal(id, sim->app_id))) {
+            (t == 1 && !discord_sim_user_rec(sim, id) && !ids_equal(id, sim->app_id))) {
             form_error(errors, path, "UNKNOWN_OVERWRITE_TARGET",
                        t == 0 ? "Unknown Role" : "Unknown Member");
             continue;
@@ -1364,9 +1364,9 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
 /* Name and topic edits: 2 per 10 min per channel.  Returns the ms to
  * wait, 0 when allowed (and then records the edit). */
 static int64_t
-edit_sublimit(struct discord_sim *sim, struct dsim_channel *ch)
+edit_sublimit(struct discord_sim *sim, struct discord_sim_channel_rec *ch)
 {
-    int64_t now = dsim_now(sim), window = sim->o.topic_edit_window_ms;
+    int64_t now = discord_sim_now(sim), window = sim->o.topic_edit_window_ms;
     size_t keep = 0;
 
     if (sim->o.topic_edit_limit < 0)
@@ -1402,7 +1402,7 @@ static void
 r_channel_patch(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_CHANNELS);
+    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_CHANNELS);
     const cJSON *name, *topic, *parent, *ows, *pos;
     cJSON *errors, *new_ows = NULL;
     char *new_name = NULL;
@@ -1438,7 +1438,7 @@ r_channel_patch(struct rest_ctx *x)
             form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                        "Must be between 1 and 100 in length.");
         else if (ch->type == DISCORD_SIM_CHANNEL_TEXT &&
-                 !(new_name = dsim_normalise_channel_name(
+                 !(new_name = discord_sim_rest_channel_name(
                        name->valuestring)))
             form_error(errors, "name", "CHANNEL_NAME_INVALID",
                        "Channel name is invalid");
@@ -1451,7 +1451,7 @@ r_channel_patch(struct rest_ctx *x)
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent && !cJSON_IsNull(parent)) {
-        struct dsim_channel *p = dsim_channel(sim, cJSON_IsString(parent)
+        struct discord_sim_channel_rec *p = discord_sim_channel_rec(sim, cJSON_IsString(parent)
                                                   ? parent->valuestring
                                                   : NULL);
 
@@ -1505,9 +1505,9 @@ r_channel_patch(struct rest_ctx *x)
         ch->topic_edits++;
     {
         struct dsim_target to = { .guild_id = sim->guild_id };
-        cJSON *d = dsim_channel_json(sim, ch);
+        cJSON *d = discord_sim_channel_json(sim, ch);
 
-        dsim_dispatch(sim, "CHANNEL_UPDATE", d, &to);
+        discord_sim_gateway_dispatch_to(sim, "CHANNEL_UPDATE", d, &to);
         cJSON_Delete(d);
     }
     snprintf(label, sizeof(label), "#%s", ch->name);
@@ -1515,8 +1515,8 @@ r_channel_patch(struct rest_ctx *x)
     ev.channel_name = label;
     ev.content = topic ? "set the topic" : "edited the channel";
     ev.detail = ch->topic;
-    dsim_observe(sim, &ev);
-    reply_json(x, 200, dsim_channel_json(sim, ch));
+    discord_sim_observe(sim, &ev);
+    reply_json(x, 200, discord_sim_channel_json(sim, ch));
 }
 
 /* Edit Channel Permissions (channel.mdx): PUT one overwrite, addressed by
@@ -1525,7 +1525,7 @@ static void
 r_permission_put(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_channel *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_ROLES);
+    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_ROLES);
     cJSON *errors, *list, *one, *parsed = NULL, *kept, *o;
     struct discord_sim_event ev = {
         .kind = DISCORD_SIM_EV_CHANNEL_EDIT,
@@ -1574,20 +1574,20 @@ r_permission_put(struct rest_ctx *x)
     ch->overwrites = kept;
     {
         struct dsim_target to = { .guild_id = sim->guild_id };
-        cJSON *d = dsim_channel_json(sim, ch);
+        cJSON *d = discord_sim_channel_json(sim, ch);
 
-        dsim_dispatch(sim, "CHANNEL_UPDATE", d, &to);
+        discord_sim_gateway_dispatch_to(sim, "CHANNEL_UPDATE", d, &to);
         cJSON_Delete(d);
     }
     snprintf(label, sizeof(label), "#%s", ch->name);
     ev.channel_id = ch->id;
     ev.channel_name = label;
     {
-        struct dsim_user *u = dsim_user(sim, x->p[1]);
+        struct discord_sim_user_rec *u = discord_sim_user_rec(sim, x->p[1]);
 
         ev.detail = u ? u->username : x->p[1];
     }
-    dsim_observe(sim, &ev);
+    discord_sim_observe(sim, &ev);
     reply_json(x, 204, NULL);
 }
 
@@ -1595,8 +1595,8 @@ static void
 r_dm_open(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct dsim_user *u = dsim_user(sim, json_string(x->body, "recipient_id"));
-    struct dsim_channel *ch;
+    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, json_string(x->body, "recipient_id"));
+    struct discord_sim_channel_rec *ch;
     bool fresh;
 
     if (!u) {
@@ -1604,7 +1604,7 @@ r_dm_open(struct rest_ctx *x)
         return;
     }
     fresh = !u->dm_channel[0];
-    ch = dsim_dm_open(sim, u);
+    ch = discord_sim_dm_open(sim, u);
     if (fresh) {
         char label[128];
         struct discord_sim_event ev = {
@@ -1618,9 +1618,9 @@ r_dm_open(struct rest_ctx *x)
         };
 
         snprintf(label, sizeof(label), "@%s", u->username);
-        dsim_observe(sim, &ev);
+        discord_sim_observe(sim, &ev);
     }
-    reply_json(x, 200, dsim_channel_json(sim, ch));
+    reply_json(x, 200, discord_sim_channel_json(sim, ch));
 }
 
 static bool
@@ -1639,7 +1639,7 @@ r_guild_get(struct rest_ctx *x)
 
     if (!guild_ours(x))
         return;
-    g = dsim_guild_json(x->sim);
+    g = discord_sim_guild_json(x->sim);
     /* The REST guild has no GUILD_CREATE extras. */
     cJSON_DeleteItemFromObjectCaseSensitive(g, "members");
     cJSON_DeleteItemFromObjectCaseSensitive(g, "channels");
@@ -1658,10 +1658,10 @@ r_guild_channels(struct rest_ctx *x)
         return;
     a = cJSON_CreateArray();
     for (size_t i = 0; i < x->sim->channels.n; i++) {
-        const struct dsim_channel *ch = x->sim->channels.v[i];
+        const struct discord_sim_channel_rec *ch = x->sim->channels.v[i];
 
         if (ch->type != DISCORD_SIM_CHANNEL_DM)
-            cJSON_AddItemToArray(a, dsim_channel_json(x->sim, ch));
+            cJSON_AddItemToArray(a, discord_sim_channel_json(x->sim, ch));
     }
     reply_json(x, 200, a);
 }
@@ -1672,14 +1672,14 @@ r_channel_create(struct rest_ctx *x)
     struct discord_sim *sim = x->sim;
     const cJSON *b = x->body, *type, *topic, *pos, *ows;
     const char *name, *parent_id;
-    struct dsim_channel *parent = NULL, *ch;
+    struct discord_sim_channel_rec *parent = NULL, *ch;
     cJSON *errors, *new_ows = NULL;
     char *norm = NULL;
     int t, in_parent = 0, total = 0;
 
     if (!guild_ours(x))
         return;
-    if ((dsim_bot_base_perms(sim) & DISCORD_SIM_PERM_MANAGE_CHANNELS) == 0) {
+    if ((discord_sim_bot_base_perms(sim) & DISCORD_SIM_PERM_MANAGE_CHANNELS) == 0) {
         fail(x, 403, 50013, "Missing Permissions");
         return;
     }
@@ -1699,7 +1699,7 @@ r_channel_create(struct rest_ctx *x)
         form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 100 in length.");
     else if (t == DISCORD_SIM_CHANNEL_TEXT &&
-             !(norm = dsim_normalise_channel_name(name)))
+             !(norm = discord_sim_rest_channel_name(name)))
         form_error(errors, "name", "CHANNEL_NAME_INVALID",
                    "Channel name is invalid");
     if (t != DISCORD_SIM_CHANNEL_TEXT && t != DISCORD_SIM_CHANNEL_CATEGORY)
@@ -1711,14 +1711,14 @@ r_channel_create(struct rest_ctx *x)
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent_id) {
-        parent = dsim_channel(sim, parent_id);
+        parent = discord_sim_channel_rec(sim, parent_id);
         if (!parent || parent->type != DISCORD_SIM_CHANNEL_CATEGORY ||
             t == DISCORD_SIM_CHANNEL_CATEGORY)
             form_error(errors, "parent_id", "CHANNEL_PARENT_INVALID",
                        "Category does not exist");
     }
     for (size_t i = 0; i < sim->channels.n; i++) {
-        const struct dsim_channel *o = sim->channels.v[i];
+        const struct discord_sim_channel_rec *o = sim->channels.v[i];
 
         if (o->type == DISCORD_SIM_CHANNEL_DM)
             continue;
@@ -1748,7 +1748,7 @@ r_channel_create(struct rest_ctx *x)
         return;
     }
     ch = xcalloc(1, sizeof(*ch));
-    dsim_new_id(sim, ch->id);
+    discord_sim_new_id(sim, ch->id);
     ch->type = t;
     ch->name = norm ? norm : xstrdup(name);
     ch->by_bot = true;
@@ -1764,10 +1764,10 @@ r_channel_create(struct rest_ctx *x)
     else
         for (size_t i = 0; i < sim->channels.n; i++)
             ch->position +=
-                ((struct dsim_channel *)sim->channels.v[i])->type == t;
-    dsim_vec_push(&sim->channels, ch);
-    dsim_channel_created(sim, ch);
-    reply_json(x, 201, dsim_channel_json(sim, ch));
+                ((struct discord_sim_channel_rec *)sim->channels.v[i])->type == t;
+    discord_sim_vec_push(&sim->channels, ch);
+    discord_sim_channel_created(sim, ch);
+    reply_json(x, 201, discord_sim_channel_json(sim, ch));
 }
 
 /* ---- the route table ---- */
@@ -1962,11 +1962,11 @@ bucket_get(struct discord_sim *sim, const struct route *r,
         }
         snprintf(b->hash, sizeof(b->hash), "%08x%08x%08x%08x", h1, h2,
                  h1 ^ 0x5bd1e995u, h2 ^ 0x9e3779b9u);
-        dsim_vec_push(&sim->buckets, b);
+        discord_sim_vec_push(&sim->buckets, b);
     }
-    if (b->used == 0 || dsim_now(sim) >= b->reset_ms) {
+    if (b->used == 0 || discord_sim_now(sim) >= b->reset_ms) {
         budget_of(sim, r, &b->limit, &b->window_ms);
-        if (dsim_now(sim) >= b->reset_ms)
+        if (discord_sim_now(sim) >= b->reset_ms)
             b->used = 0;
     }
     return b;
@@ -1976,7 +1976,7 @@ static void
 bucket_headers(struct discord_sim *sim, struct sim_response *rs,
                const struct dsim_bucket *b)
 {
-    int64_t now = dsim_now(sim);
+    int64_t now = discord_sim_now(sim);
     int64_t left = b->reset_ms > now ? b->reset_ms - now : 0;
     int remaining = b->limit - b->used;
 
@@ -1991,7 +1991,7 @@ bucket_headers(struct discord_sim *sim, struct sim_response *rs,
 }
 
 bool
-dsim_rest_set_budget(struct discord_sim *sim, const char *method,
+discord_sim_rest_set_budget(struct discord_sim *sim, const char *method,
                      const char *route, int limit, int window_ms)
 {
     struct dsim_budget *b = NULL;
@@ -2021,7 +2021,7 @@ dsim_rest_set_budget(struct discord_sim *sim, const char *method,
             snprintf(b->method, sizeof(b->method), "%s", method);
             snprintf(b->route, sizeof(b->route), "%s", route);
         }
-        dsim_vec_push(&sim->budgets, b);
+        discord_sim_vec_push(&sim->budgets, b);
     }
     b->limit = limit;
     b->window_ms = window_ms;
@@ -2083,8 +2083,8 @@ fault_answer(struct rest_ctx *x, const struct dsim_fault *f)
 }
 
 void
-discord_sim_http_fault(struct discord_sim *sim,
-                       const struct discord_sim_http_fault *spec)
+discord_sim_rest_fault(struct discord_sim *sim,
+                       const struct discord_sim_rest_fault *spec)
 {
     struct dsim_fault *f = xcalloc(1, sizeof(*f));
 
@@ -2097,7 +2097,7 @@ discord_sim_http_fault(struct discord_sim *sim,
     f->f.route = f->route;
     f->f.scope = f->scope;
     f->f.message = f->message;
-    dsim_vec_push(&sim->faults, f);
+    discord_sim_vec_push(&sim->faults, f);
 }
 
 static void
@@ -2116,22 +2116,22 @@ faults_free(struct discord_sim *sim)
 }
 
 void
-discord_sim_http_faults_clear(struct discord_sim *sim)
+discord_sim_rest_faults_clear(struct discord_sim *sim)
 {
     faults_free(sim);
 }
 
 void
-dsim_rest_free(struct discord_sim *sim)
+discord_sim_rest_free(struct discord_sim *sim)
 {
     faults_free(sim);
-    dsim_vec_free(&sim->faults);
+    discord_sim_vec_free(&sim->faults);
     for (size_t i = 0; i < sim->buckets.n; i++)
         free(sim->buckets.v[i]);
-    dsim_vec_free(&sim->buckets);
+    discord_sim_vec_free(&sim->buckets);
     for (size_t i = 0; i < sim->budgets.n; i++)
         free(sim->budgets.v[i]);
-    dsim_vec_free(&sim->budgets);
+    discord_sim_vec_free(&sim->budgets);
 }
 
 /* ---- the request pipeline ---- */
@@ -2199,7 +2199,7 @@ pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
     const struct sim_request *rq = x->rq;
     const struct dsim_fault *f;
     struct dsim_bucket *b;
-    int64_t now = dsim_now(sim);
+    int64_t now = discord_sim_now(sim);
     cJSON *body = NULL;
 
     if ((f = fault_take(sim, r)) != NULL) {
@@ -2260,7 +2260,7 @@ pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
 
         while ((pat = strchr(pat, '{')) != NULL) {
             if (strncmp(pat, "{id}", 4) == 0 && x->p[i] &&
-                !dsim_is_snowflake(x->p[i])) {
+                !discord_sim_is_snowflake(x->p[i])) {
                 cJSON *errors = cJSON_CreateObject();
                 char msg[320];
 
@@ -2284,7 +2284,7 @@ pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
 }
 
 void
-dsim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
+discord_sim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
                  struct sim_response *rs)
 {
     char segs[MAX_PARAMS][256];
@@ -2294,7 +2294,7 @@ dsim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
     const char *path;
     bool other_method = false, bad_version;
 
-    rec->pub.at_ms = dsim_now(sim);
+    rec->pub.at_ms = discord_sim_now(sim);
     rec->method = xstrdup(rq->method);
     rec->path = rq->query[0] ? xasprintf("%s?%s", rq->path, rq->query)
                              : xstrdup(rq->path);
@@ -2325,5 +2325,5 @@ dsim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
         rec->body = cJSON_ParseWithLength(rq->body, rq->body_len);
     log_debug("discord-sim", "%s %s -> %d", rq->method, rq->path,
               rs->status);
-    dsim_log_rest(sim, rec);
+    discord_sim_log_rest(sim, rec);
 }

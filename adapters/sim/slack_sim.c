@@ -22,7 +22,7 @@
 /* ---- small helpers ---- */
 
 void
-ssim_vec_push(struct ssim_vec *vec, void *p)
+slack_sim_vec_push(struct ssim_vec *vec, void *p)
 {
     if (vec->n == vec->cap) {
         vec->cap = vec->cap ? vec->cap * 2 : 8;
@@ -32,7 +32,7 @@ ssim_vec_push(struct ssim_vec *vec, void *p)
 }
 
 void
-ssim_vec_free(struct ssim_vec *vec)
+slack_sim_vec_free(struct ssim_vec *vec)
 {
     free(vec->v);
     memset(vec, 0, sizeof(*vec));
@@ -45,7 +45,7 @@ dup_or_null(const char *s)
 }
 
 void
-ssim_err(struct slack_sim *sim, const char *fmt, ...)
+slack_sim_err(struct slack_sim *sim, const char *fmt, ...)
 {
     va_list ap;
 
@@ -56,20 +56,20 @@ ssim_err(struct slack_sim *sim, const char *fmt, ...)
 }
 
 int64_t
-ssim_now(struct slack_sim *sim)
+slack_sim_now(struct slack_sim *sim)
 {
     return loop_now_ms(sim->loop);
 }
 
 int64_t
-ssim_epoch(void)
+slack_sim_epoch(void)
 {
     return (int64_t)time(NULL);
 }
 
 /* splitmix64: ids only need to look random and differ between runs. */
 uint64_t
-ssim_rand(struct slack_sim *sim)
+slack_sim_rand(struct slack_sim *sim)
 {
     uint64_t z = (sim->rng += 0x9e3779b97f4a7c15ULL);
 
@@ -79,9 +79,9 @@ ssim_rand(struct slack_sim *sim)
 }
 
 void
-ssim_uuid(struct slack_sim *sim, char out[40])
+slack_sim_uuid(struct slack_sim *sim, char out[40])
 {
-    uint64_t a = ssim_rand(sim), b = ssim_rand(sim);
+    uint64_t a = slack_sim_rand(sim), b = slack_sim_rand(sim);
 
     /* Version 4, variant 1, like the envelope ids in every example. */
     a = (a & ~0xf000ULL) | 0x4000ULL;
@@ -93,7 +93,7 @@ ssim_uuid(struct slack_sim *sim, char out[40])
 }
 
 void
-ssim_new_ts(struct slack_sim *sim, char out[24])
+slack_sim_new_ts(struct slack_sim *sim, char out[24])
 {
     struct timespec t;
     int64_t us;
@@ -110,20 +110,20 @@ ssim_new_ts(struct slack_sim *sim, char out[24])
 }
 
 void
-ssim_trigger_id(struct slack_sim *sim, char out[96])
+slack_sim_trigger_id(struct slack_sim *sim, char out[96])
 {
     /* Shape of "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3" */
     snprintf(out, 96, "%llu.%llu.%016llx%016llx",
-             (unsigned long long)(ssim_rand(sim) % 100000000000ULL),
-             (unsigned long long)(ssim_rand(sim) % 1000000000000ULL),
-             (unsigned long long)ssim_rand(sim),
-             (unsigned long long)ssim_rand(sim));
+             (unsigned long long)(slack_sim_rand(sim) % 100000000000ULL),
+             (unsigned long long)(slack_sim_rand(sim) % 1000000000000ULL),
+             (unsigned long long)slack_sim_rand(sim),
+             (unsigned long long)slack_sim_rand(sim));
 }
 
 /* ---- users ---- */
 
 struct slack_sim_user *
-ssim_user(const struct slack_sim *sim, const char *key)
+slack_sim_user_rec(const struct slack_sim *sim, const char *key)
 {
     if (!key || !*key)
         return NULL;
@@ -139,9 +139,9 @@ ssim_user(const struct slack_sim *sim, const char *key)
 }
 
 const char *
-ssim_user_label(const struct slack_sim *sim, const char *id)
+slack_sim_user_label(const struct slack_sim *sim, const char *id)
 {
-    struct slack_sim_user *u = ssim_user(sim, id);
+    struct slack_sim_user *u = slack_sim_user_rec(sim, id);
 
     return u ? u->name : (id ? id : "?");
 }
@@ -154,15 +154,15 @@ user_add(struct slack_sim *sim, const struct slack_sim_user_spec *sp)
     const char *tz = sp->tz ? sp->tz : "UTC";
 
     if (!sp->name || !*sp->name) {
-        ssim_err(sim, "user: a name is required");
+        slack_sim_err(sim, "user: a name is required");
         return NULL;
     }
-    if (ssim_user(sim, sp->name) || (sp->id && ssim_user(sim, sp->id))) {
-        ssim_err(sim, "user %s: id or name already taken", sp->name);
+    if (slack_sim_user_rec(sim, sp->name) || (sp->id && slack_sim_user_rec(sim, sp->id))) {
+        slack_sim_err(sim, "user %s: id or name already taken", sp->name);
         return NULL;
     }
     if (!tz_valid(tz)) {
-        ssim_err(sim, "user %s: unknown time zone %s", sp->name, tz);
+        slack_sim_err(sim, "user %s: unknown time zone %s", sp->name, tz);
         return NULL;
     }
     if (!sp->id)
@@ -176,7 +176,7 @@ user_add(struct slack_sim *sim, const struct slack_sim_user_spec *sp)
     u->tz_offset = sp->tz_offset;
     u->email = dup_or_null(sp->email);
     u->is_bot = sp->is_bot;
-    ssim_vec_push(&sim->users, u);
+    slack_sim_vec_push(&sim->users, u);
     return u;
 }
 
@@ -191,11 +191,11 @@ slack_sim_add_user(struct slack_sim *sim,
 const struct slack_sim_user *
 slack_sim_user(const struct slack_sim *sim, const char *id_or_name)
 {
-    return ssim_user(sim, id_or_name);
+    return slack_sim_user_rec(sim, id_or_name);
 }
 
 void
-ssim_user_tz(const struct slack_sim_user *u, char *label, size_t n,
+slack_sim_user_tz(const struct slack_sim_user *u, char *label, size_t n,
              int *offset)
 {
     struct local_time lt;
@@ -208,7 +208,7 @@ ssim_user_tz(const struct slack_sim_user *u, char *label, size_t n,
     /* The reference pairs tz_offset with the zone's offset right now
      * (-25200 with "Pacific Daylight Time"); glibc only knows the
      * abbreviation, so that is the label. */
-    if (tz_to_local(u->tz, ssim_epoch() * 1000, &lt) != CH_OK) {
+    if (tz_to_local(u->tz, slack_sim_epoch() * 1000, &lt) != CH_OK) {
         snprintf(label, n, "Coordinated Universal Time");
         *offset = 0;
         return;
@@ -233,7 +233,7 @@ user_free(struct slack_sim_user *u)
 /* ---- channels and messages ---- */
 
 struct slack_sim_channel *
-ssim_chan(const struct slack_sim *sim, const char *key)
+slack_sim_chan(const struct slack_sim *sim, const char *key)
 {
     if (!key || !*key)
         return NULL;
@@ -250,7 +250,7 @@ ssim_chan(const struct slack_sim *sim, const char *key)
 }
 
 struct slack_sim_channel *
-ssim_chan_new(struct slack_sim *sim, const char *name, bool is_private,
+slack_sim_chan_new(struct slack_sim *sim, const char *name, bool is_private,
               const char *creator)
 {
     struct slack_sim_channel *ch = xcalloc(1, sizeof(*ch));
@@ -261,17 +261,17 @@ ssim_chan_new(struct slack_sim *sim, const char *name, bool is_private,
     ch->name = dup_or_null(name);
     ch->is_private = is_private;
     ch->creator = xstrdup(creator ? creator : "");
-    ch->created = ssim_epoch();
+    ch->created = slack_sim_epoch();
     ch->topic = xstrdup("");
     ch->topic_creator = xstrdup("");
     if (creator)
-        ssim_member_add(ch, creator);
-    ssim_vec_push(&sim->channels, ch);
+        slack_sim_member_add(ch, creator);
+    slack_sim_vec_push(&sim->channels, ch);
     return ch;
 }
 
 struct slack_sim_channel *
-ssim_dm(struct slack_sim *sim, struct slack_sim_user *u, bool create,
+slack_sim_dm_rec(struct slack_sim *sim, struct slack_sim_user *u, bool create,
         bool *created)
 {
     struct slack_sim_channel *ch;
@@ -280,7 +280,7 @@ ssim_dm(struct slack_sim *sim, struct slack_sim_user *u, bool create,
     if (created)
         *created = false;
     if (u->dm_id)
-        return ssim_chan(sim, u->dm_id);
+        return slack_sim_chan(sim, u->dm_id);
     if (!create)
         return NULL;
     ch = xcalloc(1, sizeof(*ch));
@@ -290,12 +290,12 @@ ssim_dm(struct slack_sim *sim, struct slack_sim_user *u, bool create,
     ch->is_private = true;
     ch->im_user = xstrdup(u->id);
     ch->creator = xstrdup(u->id);
-    ch->created = ssim_epoch();
+    ch->created = slack_sim_epoch();
     ch->topic = xstrdup("");
     ch->topic_creator = xstrdup("");
-    ssim_member_add(ch, u->id);
-    ssim_member_add(ch, sim->id.bot_user_id);
-    ssim_vec_push(&sim->channels, ch);
+    slack_sim_member_add(ch, u->id);
+    slack_sim_member_add(ch, sim->id.bot_user_id);
+    slack_sim_vec_push(&sim->channels, ch);
     u->dm_id = xstrdup(id);
     if (created)
         *created = true;
@@ -314,7 +314,7 @@ slack_sim_is_member(const struct slack_sim_channel *ch, const char *user)
 }
 
 bool
-ssim_member_add(struct slack_sim_channel *ch, const char *user)
+slack_sim_member_add(struct slack_sim_channel *ch, const char *user)
 {
     if (slack_sim_is_member(ch, user))
         return false;
@@ -325,14 +325,14 @@ ssim_member_add(struct slack_sim_channel *ch, const char *user)
 }
 
 struct slack_sim_message *
-ssim_msg_add(struct slack_sim *sim, struct slack_sim_channel *ch,
+slack_sim_msg_add(struct slack_sim *sim, struct slack_sim_channel *ch,
              const char *user, const char *bot_id, const char *text,
              const cJSON *blocks, const char *thread_ts, const char *subtype)
 {
     struct slack_sim_message *m = xcalloc(1, sizeof(*m));
     char ts[24];
 
-    ssim_new_ts(sim, ts);
+    slack_sim_new_ts(sim, ts);
     m->ts = xstrdup(ts);
     m->channel_id = xstrdup(ch->id);
     m->user = xstrdup(user);
@@ -348,7 +348,7 @@ ssim_msg_add(struct slack_sim *sim, struct slack_sim_channel *ch,
 }
 
 struct slack_sim_message *
-ssim_msg_find(const struct slack_sim_channel *ch, const char *ts)
+slack_sim_msg_find(const struct slack_sim_channel *ch, const char *ts)
 {
     if (!ch || !ts)
         return NULL;
@@ -359,7 +359,7 @@ ssim_msg_find(const struct slack_sim_channel *ch, const char *ts)
 }
 
 void
-ssim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
+slack_sim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
               const char *text, const cJSON *blocks)
 {
     struct slack_sim_edit *e;
@@ -368,7 +368,7 @@ ssim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
     e = &m->edits[m->nedits++];
     e->text = m->text;
     e->blocks = m->blocks ? cJSON_Duplicate(m->blocks, 1) : NULL;
-    e->replaced_at_ms = ssim_now(sim);
+    e->replaced_at_ms = slack_sim_now(sim);
     m->text = xstrdup(text ? text : e->text);
     /* chat.update keeps the old blocks unless new ones are given; an
      * empty array removes them. */
@@ -423,35 +423,35 @@ slack_sim_add_channel(struct slack_sim *sim, const char *name,
     struct slack_sim_channel *ch;
 
     sim->err[0] = '\0';
-    if (!name || !*name || ssim_chan(sim, name)) {
-        ssim_err(sim, "channel %s: missing or taken", name ? name : "");
+    if (!name || !*name || slack_sim_chan(sim, name)) {
+        slack_sim_err(sim, "channel %s: missing or taken", name ? name : "");
         return NULL;
     }
     for (size_t i = 0; members && members[i]; i++)
-        if (!ssim_user(sim, members[i])) {
-            ssim_err(sim, "channel %s: unknown member %s", name,
+        if (!slack_sim_user_rec(sim, members[i])) {
+            slack_sim_err(sim, "channel %s: unknown member %s", name,
                      members[i]);
             return NULL;
         }
-    ch = ssim_chan_new(sim, *name == '#' ? name + 1 : name, is_private,
+    ch = slack_sim_chan_new(sim, *name == '#' ? name + 1 : name, is_private,
                        NULL);
     for (size_t i = 0; members && members[i]; i++)
-        ssim_member_add(ch, ssim_user(sim, members[i])->id);
+        slack_sim_member_add(ch, slack_sim_user_rec(sim, members[i])->id);
     return ch;
 }
 
 const struct slack_sim_channel *
 slack_sim_channel(const struct slack_sim *sim, const char *id_or_name)
 {
-    return ssim_chan(sim, id_or_name);
+    return slack_sim_chan(sim, id_or_name);
 }
 
 const struct slack_sim_channel *
 slack_sim_dm(const struct slack_sim *sim, const char *user)
 {
-    struct slack_sim_user *u = ssim_user(sim, user);
+    struct slack_sim_user *u = slack_sim_user_rec(sim, user);
 
-    return u && u->dm_id ? ssim_chan(sim, u->dm_id) : NULL;
+    return u && u->dm_id ? slack_sim_chan(sim, u->dm_id) : NULL;
 }
 
 size_t
@@ -470,33 +470,33 @@ const struct slack_sim_message *
 slack_sim_message(const struct slack_sim *sim, const char *channel,
                   const char *ts)
 {
-    return ssim_msg_find(ssim_chan(sim, channel), ts);
+    return slack_sim_msg_find(slack_sim_chan(sim, channel), ts);
 }
 
 const struct slack_sim_message *
 slack_sim_last_message(const struct slack_sim *sim, const char *channel)
 {
-    const struct slack_sim_channel *ch = ssim_chan(sim, channel);
+    const struct slack_sim_channel *ch = slack_sim_chan(sim, channel);
 
     return ch && ch->nmessages ? ch->messages[ch->nmessages - 1] : NULL;
 }
 
 struct slack_sim_ephemeral *
-ssim_ephemeral_add(struct slack_sim *sim, const char *channel,
+slack_sim_ephemeral_add(struct slack_sim *sim, const char *channel,
                    const char *user, const char *text, const cJSON *blocks,
                    const char *source)
 {
     struct slack_sim_ephemeral *e = xcalloc(1, sizeof(*e));
     char ts[24];
 
-    ssim_new_ts(sim, ts);
+    slack_sim_new_ts(sim, ts);
     e->channel_id = xstrdup(channel ? channel : "");
     e->user = xstrdup(user ? user : "");
     e->text = xstrdup(text ? text : "");
     e->blocks = blocks ? cJSON_Duplicate(blocks, 1) : NULL;
     e->ts = xstrdup(ts);
     e->source = source;
-    ssim_vec_push(&sim->ephemerals, e);
+    slack_sim_vec_push(&sim->ephemerals, e);
     return e;
 }
 
@@ -527,13 +527,13 @@ slack_sim_view_at(const struct slack_sim *sim, size_t i)
 /* ---- JSON shapes (section 3.2 response examples) ---- */
 
 cJSON *
-ssim_user_json(const struct slack_sim *sim, const struct slack_sim_user *u)
+slack_sim_user_json(const struct slack_sim *sim, const struct slack_sim_user *u)
 {
     cJSON *j = cJSON_CreateObject(), *p;
     char label[64];
     int off;
 
-    ssim_user_tz(u, label, sizeof(label), &off);
+    slack_sim_user_tz(u, label, sizeof(label), &off);
     cJSON_AddStringToObject(j, "id", u->id);
     cJSON_AddStringToObject(j, "team_id", sim->id.team_id);
     cJSON_AddStringToObject(j, "name", u->name);
@@ -556,7 +556,7 @@ ssim_user_json(const struct slack_sim *sim, const struct slack_sim_user *u)
 }
 
 cJSON *
-ssim_chan_json(const struct slack_sim *sim,
+slack_sim_chan_json(const struct slack_sim *sim,
                const struct slack_sim_channel *ch)
 {
     cJSON *j = cJSON_CreateObject(), *t;
@@ -593,7 +593,7 @@ ssim_chan_json(const struct slack_sim *sim,
 }
 
 cJSON *
-ssim_msg_json(const struct slack_sim *sim, const struct slack_sim_message *m)
+slack_sim_msg_json(const struct slack_sim *sim, const struct slack_sim_message *m)
 {
     cJSON *j = cJSON_CreateObject();
 
@@ -633,7 +633,7 @@ render_text_obj(const cJSON *t, struct buf *out)
 }
 
 void
-ssim_render(const char *text, const cJSON *blocks, struct buf *out)
+slack_sim_render(const char *text, const cJSON *blocks, struct buf *out)
 {
     const cJSON *b;
     size_t start = out->len;
@@ -688,14 +688,14 @@ where_label(const struct slack_sim *sim, const struct slack_sim_channel *ch,
     if (!ch)
         snprintf(b, n, "%s", "");
     else if (ch->is_im)
-        snprintf(b, n, "@%s (DM)", ssim_user_label(sim, ch->im_user));
+        snprintf(b, n, "@%s (DM)", slack_sim_user_label(sim, ch->im_user));
     else
         snprintf(b, n, "#%s", ch->name ? ch->name : ch->id);
     return b;
 }
 
 void
-ssim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
+slack_sim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
              const struct slack_sim_channel *ch, const char *actor,
              const char *text, const cJSON *blocks, const char *fmt, ...)
 {
@@ -706,7 +706,7 @@ ssim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
 
     if (!sim->observer && log_get_level() > LOG_DEBUG)
         return;
-    ssim_render(text, blocks, &body);
+    slack_sim_render(text, blocks, &body);
     where_label(sim, ch, where, sizeof(where));
     if (where[0])
         buf_printf(&line, "%-18s ", where);
@@ -875,13 +875,13 @@ route(void *arg, const struct sim_request *rq, struct sim_response *rs)
     struct slack_sim *sim = arg;
 
     if (rq->too_large)
-        ssim_resp_error(rs, 413, "request_too_large");
+        slack_sim_api_resp_error(rs, 413, "request_too_large");
     else if (strncmp(rq->path, "/api/", 5) == 0)
-        ssim_api_handle(sim, rq->path + 5, rq, rs);
+        slack_sim_api_handle(sim, rq->path + 5, rq, rs);
     else if (strncmp(rq->path, "/hooks/", 7) == 0)
-        ssim_hook_handle(sim, rq, rs);
+        slack_sim_api_hook_handle(sim, rq, rs);
     else if (sim->control && sim_server_ctl_path(rq->path))
-        ssim_ctl_handle(sim, rq, rs);
+        slack_sim_ctl_handle(sim, rq, rs);
     else {
         rs->status = 404;
         rs->ctype = "text/plain";
@@ -891,13 +891,13 @@ route(void *arg, const struct sim_request *rq, struct sim_response *rs)
 
 static const struct sim_server_handlers handlers = {
     .route = route,
-    .upgrade = ssim_sock_upgrade,
-    .open = ssim_sock_open,
-    .message = ssim_sock_text,
-    .pong = ssim_sock_pong,
-    .close_sent = ssim_sock_close_sent,
-    .peer_close = ssim_sock_peer_close,
-    .closed = ssim_sock_gone,
+    .upgrade = slack_sim_socket_sock_upgrade,
+    .open = slack_sim_socket_sock_open,
+    .message = slack_sim_socket_sock_text,
+    .pong = slack_sim_socket_sock_pong,
+    .close_sent = slack_sim_socket_sock_close_sent,
+    .peer_close = slack_sim_socket_sock_peer_close,
+    .closed = slack_sim_socket_sock_gone,
 };
 
 /* ---- lifecycle ---- */
@@ -989,7 +989,7 @@ slack_sim_free(struct slack_sim *sim)
     if (!sim)
         return;
     sim_server_free(sim->srv);
-    ssim_sockets_free(sim);
+    slack_sim_socket_sockets_free(sim);
     for (size_t i = 0; i < sim->users.n; i++)
         user_free(sim->users.v[i]);
     for (size_t i = 0; i < sim->channels.n; i++)
@@ -1077,20 +1077,20 @@ slack_sim_free(struct slack_sim *sim)
         free(sim->tickets.v[i]);
     for (size_t i = 0; i < sim->buckets.n; i++)
         free(sim->buckets.v[i]);
-    ssim_vec_free(&sim->users);
-    ssim_vec_free(&sim->channels);
-    ssim_vec_free(&sim->ephemerals);
-    ssim_vec_free(&sim->views);
-    ssim_vec_free(&sim->calls);
-    ssim_vec_free(&sim->acks);
-    ssim_vec_free(&sim->envs);
-    ssim_vec_free(&sim->deliveries);
-    ssim_vec_free(&sim->conns);
-    ssim_vec_free(&sim->tickets);
-    ssim_vec_free(&sim->triggers);
-    ssim_vec_free(&sim->buckets);
-    ssim_vec_free(&sim->mfaults);
-    ssim_vec_free(&sim->hooks);
+    slack_sim_vec_free(&sim->users);
+    slack_sim_vec_free(&sim->channels);
+    slack_sim_vec_free(&sim->ephemerals);
+    slack_sim_vec_free(&sim->views);
+    slack_sim_vec_free(&sim->calls);
+    slack_sim_vec_free(&sim->acks);
+    slack_sim_vec_free(&sim->envs);
+    slack_sim_vec_free(&sim->deliveries);
+    slack_sim_vec_free(&sim->conns);
+    slack_sim_vec_free(&sim->tickets);
+    slack_sim_vec_free(&sim->triggers);
+    slack_sim_vec_free(&sim->buckets);
+    slack_sim_vec_free(&sim->mfaults);
+    slack_sim_vec_free(&sim->hooks);
     free(sim->app_token);
     free(sim->bot_token);
     free(sim->team_name);

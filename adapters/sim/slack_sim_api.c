@@ -4,7 +4,7 @@
  *
  * Every request, whatever its fate, becomes one struct slack_sim_call:
  * parsed arguments, status, the response sent.  Order of checks:
- * unknown method, injected faults (slack_sim_fail_method), token, then the
+ * unknown method, injected faults (slack_sim_api_fail_method), token, then the
  * method itself.  API errors are HTTP 200 {"ok":false,"error":...}; only
  * rate limits use another status (429 + Retry-After), as on Slack.
  */
@@ -45,20 +45,20 @@ typedef void api_fn(struct api_ctx *c);
 /* ---- answers ---- */
 
 void
-ssim_resp_json(struct sim_response *r, int status, cJSON *j)
+slack_sim_api_resp_json(struct sim_response *r, int status, cJSON *j)
 {
     r->ctype = "application/json; charset=utf-8";
     sim_server_json(r, status, j);
 }
 
 void
-ssim_resp_error(struct sim_response *r, int status, const char *error)
+slack_sim_api_resp_error(struct sim_response *r, int status, const char *error)
 {
     cJSON *j = cJSON_CreateObject();
 
     cJSON_AddBoolToObject(j, "ok", 0);
     cJSON_AddStringToObject(j, "error", error);
-    ssim_resp_json(r, status, j);
+    slack_sim_api_resp_json(r, status, j);
 }
 
 /* ---- argument helpers ---- */
@@ -141,12 +141,12 @@ chan_arg(struct api_ctx *c, const char *name, bool lenient)
         return NULL;
     }
     if (lenient && key[0] == 'U') {
-        struct slack_sim_user *u = ssim_user(sim, key);
+        struct slack_sim_user *u = slack_sim_user_rec(sim, key);
 
         if (u)
-            ch = ssim_dm(sim, u, true, NULL);
+            ch = slack_sim_dm_rec(sim, u, true, NULL);
     } else if (lenient || key[0] == 'C' || key[0] == 'D' || key[0] == 'G') {
-        ch = ssim_chan(sim, key);
+        ch = slack_sim_chan(sim, key);
         if (ch && !lenient && strcmp(ch->id, key) != 0)
             ch = NULL;      /* a name where an id is required */
     }
@@ -449,8 +449,8 @@ bucket(struct slack_sim *sim, const char *channel)
     b = xcalloc(1, sizeof(*b));
     snprintf(b->channel, sizeof(b->channel), "%s", channel);
     b->tokens = sim->post_burst;
-    b->last = ssim_now(sim);
-    ssim_vec_push(&sim->buckets, b);
+    b->last = slack_sim_now(sim);
+    slack_sim_vec_push(&sim->buckets, b);
     return b;
 }
 
@@ -460,7 +460,7 @@ post_allowed(struct api_ctx *c, const char *channel)
 {
     struct slack_sim *sim = c->sim;
     struct ssim_bucket *b = bucket(sim, channel);
-    int64_t now = ssim_now(sim);
+    int64_t now = slack_sim_now(sim);
     double wait_ms;
 
     b->tokens += (double)(now - b->last) / sim->post_interval_ms;
@@ -508,7 +508,7 @@ m_connections_open(struct api_ctx *c)
     struct slack_sim *sim = c->sim;
     char ticket[40], url[256];
 
-    ssim_ticket_new(sim, ticket);
+    slack_sim_socket_ticket_new(sim, ticket);
     snprintf(url, sizeof(url), "ws://127.0.0.1:%d/link/?ticket=%s"
              "&app_id=%s%s", sim->port, ticket, sim->id.app_id,
              arg_bool(c, "debug_reconnects") ? "&debug_reconnects=true"
@@ -533,7 +533,7 @@ echo_own(struct api_ctx *c, struct slack_sim_channel *ch,
     cJSON_AddStringToObject(p, "token", "sim-verification-token");
     cJSON_AddStringToObject(p, "team_id", sim->id.team_id);
     cJSON_AddStringToObject(p, "api_app_id", sim->id.app_id);
-    ev = ssim_msg_json(sim, m);
+    ev = slack_sim_msg_json(sim, m);
     cJSON_AddStringToObject(ev, "channel", ch->id);
     cJSON_AddStringToObject(ev, "event_ts", m->ts);
     cJSON_AddStringToObject(ev, "channel_type",
@@ -542,8 +542,8 @@ echo_own(struct api_ctx *c, struct slack_sim_channel *ch,
     cJSON_AddItemToObject(p, "event", ev);
     cJSON_AddStringToObject(p, "type", "event_callback");
     cJSON_AddStringToObject(p, "event_id", evid);
-    cJSON_AddNumberToObject(p, "event_time", (double)ssim_epoch());
-    ssim_deliver(sim, "events_api", p, false, evid, "bot's own message",
+    cJSON_AddNumberToObject(p, "event_time", (double)slack_sim_epoch());
+    slack_sim_socket_deliver(sim, "events_api", p, false, evid, "bot's own message",
                  NULL, ch->id);
 }
 
@@ -560,12 +560,12 @@ m_post_message(struct api_ctx *c)
         return;
     post_taken(c, ch->id);
     thread = arg(c, "thread_ts");
-    m = ssim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, text,
+    m = slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, text,
                      blocks, thread && *thread ? thread : NULL, NULL);
     cJSON_AddStringToObject(c->out, "channel", ch->id);
     cJSON_AddStringToObject(c->out, "ts", m->ts);
-    cJSON_AddItemToObject(c->out, "message", ssim_msg_json(sim, m));
-    ssim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, text, blocks,
+    cJSON_AddItemToObject(c->out, "message", slack_sim_msg_json(sim, m));
+    slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, text, blocks,
                  "%s%s%s", m->thread_ts ? "(thread " : "",
                  m->thread_ts ? m->thread_ts : "", m->thread_ts ? ") " : "");
     echo_own(c, ch, m);
@@ -582,7 +582,7 @@ m_update(struct api_ctx *c)
 
     if (!ch)
         return;
-    m = ssim_msg_find(ch, arg(c, "ts"));
+    m = slack_sim_msg_find(ch, arg(c, "ts"));
     if (!m) {
         fail(c, "message_not_found");
         return;
@@ -597,12 +597,12 @@ m_update(struct api_ctx *c)
         fail(c, "no_text");
         return;
     }
-    ssim_msg_edit(sim, m, text, blocks);
+    slack_sim_msg_edit(sim, m, text, blocks);
     cJSON_AddStringToObject(c->out, "channel", ch->id);
     cJSON_AddStringToObject(c->out, "ts", m->ts);
     cJSON_AddStringToObject(c->out, "text", m->text);
-    cJSON_AddItemToObject(c->out, "message", ssim_msg_json(sim, m));
-    ssim_observe(sim, SLACK_SIM_OBS_UPDATE, ch, sim->id.bot_name, m->text,
+    cJSON_AddItemToObject(c->out, "message", slack_sim_msg_json(sim, m));
+    slack_sim_observe(sim, SLACK_SIM_OBS_UPDATE, ch, sim->id.bot_name, m->text,
                  m->blocks, "(edited %s) ", m->ts);
 }
 
@@ -618,7 +618,7 @@ m_post_ephemeral(struct api_ctx *c)
 
     if (!ch)
         return;
-    u = ssim_user(sim, arg(c, "user"));
+    u = slack_sim_user_rec(sim, arg(c, "user"));
     if (!u || !slack_sim_is_member(ch, u->id)) {
         /* "Intended recipient is not in the specified channel". */
         fail(c, u ? "user_not_in_channel" : "user_not_found");
@@ -626,10 +626,10 @@ m_post_ephemeral(struct api_ctx *c)
     }
     if (!content(c, &text, &blocks, true))
         return;
-    e = ssim_ephemeral_add(sim, ch->id, u->id, text, blocks,
+    e = slack_sim_ephemeral_add(sim, ch->id, u->id, text, blocks,
                            "chat.postEphemeral");
     cJSON_AddStringToObject(c->out, "message_ts", e->ts);
-    ssim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, text,
+    slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, text,
                  blocks, "(only @%s sees) ", u->name);
 }
 
@@ -674,9 +674,9 @@ m_create(struct api_ctx *c)
             return;
         }
     }
-    ch = ssim_chan_new(sim, name, priv, sim->id.bot_user_id);
-    cJSON_AddItemToObject(c->out, "channel", ssim_chan_json(sim, ch));
-    ssim_observe(sim, SLACK_SIM_OBS_CREATE, ch, sim->id.bot_name, NULL, NULL,
+    ch = slack_sim_chan_new(sim, name, priv, sim->id.bot_user_id);
+    cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
+    slack_sim_observe(sim, SLACK_SIM_OBS_CREATE, ch, sim->id.bot_name, NULL, NULL,
                  "created %s channel #%s", priv ? "private" : "public",
                  name);
 }
@@ -758,7 +758,7 @@ m_invite(struct api_ctx *c)
     }
     why = xcalloc(n, sizeof(*why));
     for (size_t i = 0; i < n; i++) {
-        struct slack_sim_user *u = ssim_user(sim, users[i]);
+        struct slack_sim_user *u = slack_sim_user_rec(sim, users[i]);
 
         if (!u || strcmp(u->id, users[i]) != 0)
             why[i] = "user_not_found";      /* ids only, like Slack */
@@ -777,9 +777,9 @@ m_invite(struct api_ctx *c)
      * per-user "errors" shape); with force the valid ones get in. */
     if (!bad || force) {
         for (size_t i = 0; i < n; i++)
-            if (!why[i] && ssim_member_add(ch, users[i])) {
+            if (!why[i] && slack_sim_member_add(ch, users[i])) {
                 buf_printf(&added, "%s@%s", ok++ ? ", " : "",
-                           ssim_user_label(sim, users[i]));
+                           slack_sim_user_label(sim, users[i]));
             }
     }
     if (bad) {
@@ -806,9 +806,9 @@ m_invite(struct api_ctx *c)
         }
     }
     if (!c->error)
-        cJSON_AddItemToObject(c->out, "channel", ssim_chan_json(sim, ch));
+        cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
     if (ok)
-        ssim_observe(sim, SLACK_SIM_OBS_INVITE, ch, sim->id.bot_name, NULL,
+        slack_sim_observe(sim, SLACK_SIM_OBS_INVITE, ch, sim->id.bot_name, NULL,
                      NULL, "added %s", buf_cstr(&added));
     buf_free(&added);
     free(why);
@@ -835,14 +835,14 @@ mpim(struct api_ctx *c, char **users, size_t n)
     }
     buf_adds(&name, "mpdm");
     for (size_t k = 0; k < n; k++)
-        buf_printf(&name, "-%s-", ssim_user_label(sim, users[k]));
+        buf_printf(&name, "-%s-", slack_sim_user_label(sim, users[k]));
     buf_adds(&name, "1");
-    ch = ssim_chan_new(sim, buf_cstr(&name), true, sim->id.bot_user_id);
+    ch = slack_sim_chan_new(sim, buf_cstr(&name), true, sim->id.bot_user_id);
     buf_free(&name);
     ch->is_mpim = true;
     ch->id[0] = 'G';
     for (size_t k = 0; k < n; k++)
-        ssim_member_add(ch, users[k]);
+        slack_sim_member_add(ch, users[k]);
     return ch;
 }
 
@@ -866,7 +866,7 @@ m_open(struct api_ctx *c)
             return;
     }
     for (size_t i = 0; i < n; i++) {
-        struct slack_sim_user *u = ssim_user(sim, users[i]);
+        struct slack_sim_user *u = slack_sim_user_rec(sim, users[i]);
 
         if (!u || strcmp(u->id, users[i]) != 0) {
             fail(c, "user_not_found");
@@ -878,7 +878,7 @@ m_open(struct api_ctx *c)
         goto out;
     }
     if (n == 1)
-        ch = ssim_dm(sim, ssim_user(sim, users[0]), true, &created);
+        ch = slack_sim_dm_rec(sim, slack_sim_user_rec(sim, users[0]), true, &created);
     else if (n > 1) {
         size_t before = sim->channels.n;
 
@@ -890,7 +890,7 @@ m_open(struct api_ctx *c)
         cJSON_AddBoolToObject(c->out, "already_open", 1);
     }
     if (full || !created)
-        j = ssim_chan_json(sim, ch);
+        j = slack_sim_chan_json(sim, ch);
     else {
         j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "id", ch->id);
@@ -924,12 +924,12 @@ m_set_topic(struct api_ctx *c)
     ch->topic = xstrdup(topic);
     free(ch->topic_creator);
     ch->topic_creator = xstrdup(sim->id.bot_user_id);
-    ch->topic_last_set = ssim_epoch();
+    ch->topic_last_set = slack_sim_epoch();
     snprintf(text, sizeof(text), "set the channel topic: %s", topic);
-    ssim_msg_add(sim, ch, sim->id.bot_user_id, NULL, text, NULL, NULL,
+    slack_sim_msg_add(sim, ch, sim->id.bot_user_id, NULL, text, NULL, NULL,
                  "channel_topic");
-    cJSON_AddItemToObject(c->out, "channel", ssim_chan_json(sim, ch));
-    ssim_observe(sim, SLACK_SIM_OBS_TOPIC, ch, sim->id.bot_name, NULL, NULL,
+    cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
+    slack_sim_observe(sim, SLACK_SIM_OBS_TOPIC, ch, sim->id.bot_name, NULL, NULL,
                  "set the topic: %s", topic);
 }
 
@@ -947,7 +947,7 @@ m_pin(struct api_ctx *c)
         fail(c, "no_item_specified");
         return;
     }
-    m = ssim_msg_find(ch, ts);
+    m = slack_sim_msg_find(ch, ts);
     if (!m) {
         fail(c, "message_not_found");
         return;
@@ -957,20 +957,20 @@ m_pin(struct api_ctx *c)
         return;
     }
     m->pinned = true;
-    ssim_observe(sim, SLACK_SIM_OBS_PIN, ch, sim->id.bot_name, m->text,
+    slack_sim_observe(sim, SLACK_SIM_OBS_PIN, ch, sim->id.bot_name, m->text,
                  m->blocks, "pinned: ");
 }
 
 static void
 m_users_info(struct api_ctx *c)
 {
-    struct slack_sim_user *u = ssim_user(c->sim, arg(c, "user"));
+    struct slack_sim_user *u = slack_sim_user_rec(c->sim, arg(c, "user"));
 
     if (!u || strcmp(u->id, arg(c, "user")) != 0) {
         fail(c, "user_not_found");
         return;
     }
-    cJSON_AddItemToObject(c->out, "user", ssim_user_json(c->sim, u));
+    cJSON_AddItemToObject(c->out, "user", slack_sim_user_json(c->sim, u));
 }
 
 static struct ssim_trigger *
@@ -1012,7 +1012,7 @@ m_views_open(struct api_ctx *c)
         fail(c, "exchanged_trigger_id");
         return;
     }
-    if (ssim_now(sim) - t->issued > sim->trigger_ms) {
+    if (slack_sim_now(sim) - t->issued > sim->trigger_ms) {
         fail(c, "expired_trigger_id");
         return;
     }
@@ -1035,7 +1035,7 @@ m_views_open(struct api_ctx *c)
     v->trigger_id = xstrdup(t->id);
     v->callback_id = xstrdup(cJSON_IsString(cb) ? cb->valuestring : "");
     v->view = cJSON_Duplicate(view, 1);
-    ssim_vec_push(&sim->views, v);
+    slack_sim_vec_push(&sim->views, v);
     j = cJSON_Duplicate(view, 1);
     cJSON_AddStringToObject(j, "id", id);
     cJSON_AddStringToObject(j, "team_id", sim->id.team_id);
@@ -1045,9 +1045,9 @@ m_views_open(struct api_ctx *c)
     cJSON_AddItemToObject(cJSON_AddObjectToObject(j, "state"), "values",
                           cJSON_CreateObject());
     cJSON_AddItemToObject(c->out, "view", j);
-    ssim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name, NULL,
                  blocks, "opened a modal for @%s: %s\n",
-                 ssim_user_label(sim, v->user),
+                 slack_sim_user_label(sim, v->user),
                  cJSON_GetObjectItem(title, "text")->valuestring);
 }
 
@@ -1117,7 +1117,7 @@ url_decode(const char *s, size_t len)
 }
 
 void
-ssim_form_parse(const char *s, size_t len, cJSON *obj)
+slack_sim_api_form_parse(const char *s, size_t len, cJSON *obj)
 {
     const char *end = s + len;
 
@@ -1178,7 +1178,7 @@ parse_args(const struct sim_request *rq, cJSON *args, bool *json)
         }
         cJSON_Delete(b);
     } else if (rq->body_len)
-        ssim_form_parse(rq->body, rq->body_len, args);
+        slack_sim_api_form_parse(rq->body, rq->body_len, args);
     return true;
 }
 
@@ -1242,7 +1242,7 @@ apply_fault(struct api_ctx *c, const struct ssim_mfault *f)
 }
 
 void
-slack_sim_fail_method(struct slack_sim *sim,
+slack_sim_api_fail_method(struct slack_sim *sim,
                       const struct slack_sim_method_fault *f)
 {
     struct ssim_mfault *m = xcalloc(1, sizeof(*m));
@@ -1252,7 +1252,7 @@ slack_sim_fail_method(struct slack_sim *sim,
     m->status = f->status;
     m->retry_after = f->retry_after;
     m->error = f->error ? xstrdup(f->error) : NULL;
-    ssim_vec_push(&sim->mfaults, m);
+    slack_sim_vec_push(&sim->mfaults, m);
 }
 
 static void
@@ -1263,7 +1263,7 @@ record(struct slack_sim *sim, const char *method, cJSON *args, bool json,
     const cJSON *err = cJSON_GetObjectItemCaseSensitive(response, "error");
 
     call->seq = ++sim->seq;
-    call->at_ms = ssim_now(sim);
+    call->at_ms = slack_sim_now(sim);
     call->method = xstrdup(method);
     call->args = args;
     call->json_body = json;
@@ -1272,11 +1272,11 @@ record(struct slack_sim *sim, const char *method, cJSON *args, bool json,
     call->response = response;
     call->error = cJSON_IsString(err) ? err->valuestring : NULL;
     call->injected = injected;
-    ssim_vec_push(&sim->calls, call);
+    slack_sim_vec_push(&sim->calls, call);
 }
 
 void
-ssim_api_handle(struct slack_sim *sim, const char *method,
+slack_sim_api_handle(struct slack_sim *sim, const char *method,
                 const struct sim_request *rq, struct sim_response *rs)
 {
     const struct api_method *m = method_find(method);
@@ -1321,7 +1321,7 @@ ssim_api_handle(struct slack_sim *sim, const char *method,
         }
         log_debug(SSIM_MOD, "%s -> %ld %s", method, c.status, c.error);
         if (strcmp(c.error, "ratelimited") != 0 || f)
-            ssim_observe(sim, SLACK_SIM_OBS_API_ERROR, NULL, NULL, NULL,
+            slack_sim_observe(sim, SLACK_SIM_OBS_API_ERROR, NULL, NULL, NULL,
                          NULL, "(%s failed: %ld %s%s)", method, c.status,
                          c.error, f ? ", injected" : "");
     } else {
@@ -1341,7 +1341,7 @@ ssim_api_handle(struct slack_sim *sim, const char *method,
         cJSON_Delete(c.owned[i]);
     if (c.retry_after > 0)
         sim_server_header(rs, "Retry-After", "%d", c.retry_after);
-    ssim_resp_json(rs, (int)c.status, cJSON_Duplicate(resp, 1));
+    slack_sim_api_resp_json(rs, (int)c.status, cJSON_Duplicate(resp, 1));
     record(sim, method, c.args, json, c.status, c.retry_after, resp,
            f != NULL);
 }
@@ -1349,30 +1349,30 @@ ssim_api_handle(struct slack_sim *sim, const char *method,
 /* ---- triggers and response_url hooks ---- */
 
 struct ssim_trigger *
-ssim_trigger_new(struct slack_sim *sim, const char *user)
+slack_sim_api_trigger_new(struct slack_sim *sim, const char *user)
 {
     struct ssim_trigger *t = xcalloc(1, sizeof(*t));
 
-    ssim_trigger_id(sim, t->id);
-    t->issued = ssim_now(sim);
+    slack_sim_trigger_id(sim, t->id);
+    t->issued = slack_sim_now(sim);
     t->user = user ? xstrdup(user) : NULL;
-    ssim_vec_push(&sim->triggers, t);
+    slack_sim_vec_push(&sim->triggers, t);
     return t;
 }
 
 struct ssim_hook *
-ssim_hook_new(struct slack_sim *sim, const char *kind, const char *channel,
+slack_sim_api_hook_new(struct slack_sim *sim, const char *kind, const char *channel,
               const char *user, char *url, size_t urllen)
 {
     struct ssim_hook *h = xcalloc(1, sizeof(*h));
 
     snprintf(h->id, sizeof(h->id), "%llu/%016llx",
-             (unsigned long long)(ssim_rand(sim) % 10000000000ULL),
-             (unsigned long long)ssim_rand(sim));
-    h->created = ssim_now(sim);
+             (unsigned long long)(slack_sim_rand(sim) % 10000000000ULL),
+             (unsigned long long)slack_sim_rand(sim));
+    h->created = slack_sim_now(sim);
     h->channel = channel ? xstrdup(channel) : NULL;
     h->user = user ? xstrdup(user) : NULL;
-    ssim_vec_push(&sim->hooks, h);
+    slack_sim_vec_push(&sim->hooks, h);
     snprintf(url, urllen, "%s/hooks/%s/%s/%s", sim->base_url, kind,
              sim->id.team_id, h->id);
     return h;
@@ -1384,7 +1384,7 @@ ssim_hook_new(struct slack_sim *sim, const char *kind, const char *channel,
  * docs, section 2.1); the 404 bodies for a spent or stale URL are ours.
  */
 void
-ssim_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
+slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
                  struct sim_response *rs)
 {
     const char *id = rq->path + 7;     /* "<kind>/<team>/<n>/<hex>" */
@@ -1409,13 +1409,13 @@ ssim_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
         err = "invalid_url";
     else if (h->uses >= 5)
         err = "used_url";
-    else if (ssim_now(sim) - h->created > 30 * 60 * 1000)
+    else if (slack_sim_now(sim) - h->created > 30 * 60 * 1000)
         err = "expired_url";
     if (err) {
         resp = cJSON_CreateObject();
         cJSON_AddBoolToObject(resp, "ok", 0);
         cJSON_AddStringToObject(resp, "error", err);
-        ssim_resp_json(rs, strcmp(err, "invalid_json") == 0 ? 400 : 404,
+        slack_sim_api_resp_json(rs, strcmp(err, "invalid_json") == 0 ? 400 : 404,
                        cJSON_Duplicate(resp, 1));
         record(sim, "response_url", args, json, rs->status, 0, resp, false);
         return;
@@ -1427,22 +1427,22 @@ ssim_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
     t = cJSON_IsString(text) ? text->valuestring : NULL;
     if (!cJSON_IsArray(blocks))
         blocks = NULL;
-    ch = ssim_chan(sim, h->channel);
+    ch = slack_sim_chan(sim, h->channel);
     if (ch && cJSON_IsString(rt) &&
         strcmp(rt->valuestring, "in_channel") == 0) {
-        ssim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
+        slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
                      blocks, NULL, NULL);
-        ssim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
+        slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
                      blocks, NULL);
     } else {
-        ssim_ephemeral_add(sim, h->channel, h->user, t, blocks,
+        slack_sim_ephemeral_add(sim, h->channel, h->user, t, blocks,
                            "response_url");
-        ssim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
+        slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
                      blocks, "(only @%s sees) ",
-                     ssim_user_label(sim, h->user));
+                     slack_sim_user_label(sim, h->user));
     }
     resp = cJSON_CreateObject();
     cJSON_AddBoolToObject(resp, "ok", 1);
-    ssim_resp_json(rs, 200, cJSON_Duplicate(resp, 1));
+    slack_sim_api_resp_json(rs, 200, cJSON_Duplicate(resp, 1));
     record(sim, "response_url", args, json, 200, 0, resp, false);
 }

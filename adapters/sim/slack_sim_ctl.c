@@ -91,7 +91,7 @@ state_dump(const struct slack_sim *sim)
     a = cJSON_AddArrayToObject(j, "users");
     for (size_t i = 0; i < sim->users.n; i++) {
         const struct slack_sim_user *u = sim->users.v[i];
-        cJSON *o = ssim_user_json(sim, u);
+        cJSON *o = slack_sim_user_json(sim, u);
 
         add_str(o, "dm_id", u->dm_id);
         cJSON_AddItemToArray(a, o);
@@ -99,7 +99,7 @@ state_dump(const struct slack_sim *sim)
     a = cJSON_AddArrayToObject(j, "channels");
     for (size_t i = 0; i < sim->channels.n; i++) {
         const struct slack_sim_channel *ch = sim->channels.v[i];
-        cJSON *o = ssim_chan_json(sim, ch), *m;
+        cJSON *o = slack_sim_chan_json(sim, ch), *m;
 
         m = cJSON_AddArrayToObject(o, "members");
         for (size_t k = 0; k < ch->nmembers; k++)
@@ -413,17 +413,17 @@ r_fault(struct sim_ctl_call *c)
     struct slack_sim *sim = c->sim;
     const cJSON *in = c->body;
     const char *name = json_string(in, "fault");
-    int f = name ? slack_sim_fault_from_name(name) : -1;
+    int f = name ? slack_sim_socket_fault_from_name(name) : -1;
     struct slack_sim_fault_args a = {
         .code = (int)json_int(in, "code", INT_MIN, INT_MAX, 0),
         .bytes = (size_t)json_int(in, "bytes", 0, INT_MAX, 0),
     };
 
     if (f < 0) {
-        ssim_err(sim, "unknown fault %s", name ? name : "(none)");
+        slack_sim_err(sim, "unknown fault %s", name ? name : "(none)");
         return;
     }
-    slack_sim_inject(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
+    slack_sim_socket_inject(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
                      (enum slack_sim_fault)f, &a);
 }
 
@@ -434,10 +434,10 @@ r_fail_method(struct sim_ctl_call *c)
     const cJSON *in = c->body;
 
     if (!json_string(in, "method")) {
-        ssim_err(sim, "fail_method: method required");
+        slack_sim_err(sim, "fail_method: method required");
         return;
     }
-    slack_sim_fail_method(sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(sim, &(struct slack_sim_method_fault){
         .method = json_string(in, "method"),
         .count = (int)json_int(in, "count", INT_MIN, INT_MAX, 0),
         .status = (int)json_int(in, "status", INT_MIN, INT_MAX, 0),
@@ -452,7 +452,7 @@ r_redeliver(struct sim_ctl_call *c)
     struct slack_sim *sim = c->sim;
     const cJSON *in = c->body;
 
-    slack_sim_redeliver(sim, json_string(in, "envelope_id") ? json_string(in,
+    slack_sim_socket_redeliver(sim, json_string(in, "envelope_id") ? json_string(in,
                                                             "envelope_id")
                                                      : "");
 }
@@ -465,10 +465,10 @@ r_raw(struct sim_ctl_call *c)
     const char *text = json_string(in, "text");
 
     if (!text) {
-        ssim_err(sim, "raw: text required");
+        slack_sim_err(sim, "raw: text required");
         return;
     }
-    slack_sim_send_raw(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
+    slack_sim_socket_send_raw(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
                        text, strlen(text));
 }
 
@@ -509,23 +509,23 @@ run(struct sim_ctl_call *c, sim_ctl_fn *fn)
     fn(c);
     if (sim->err[0]) {
         cJSON_Delete(c->out);
-        ssim_resp_error(c->rs, 400, sim->err);
+        slack_sim_api_resp_error(c->rs, 400, sim->err);
         return;
     }
-    ssim_resp_json(c->rs, 200, c->out);
+    slack_sim_api_resp_json(c->rs, 200, c->out);
 }
 
 static const struct sim_ctl_plane plane = {
     .routes = routes,
     .nroutes = sizeof(routes) / sizeof(*routes),
-    .error = ssim_resp_error,
+    .error = slack_sim_api_resp_error,
     .unknown = "no_such_route",
     .bad_body = "body must be a JSON object",
     .run = run,
 };
 
 void
-ssim_ctl_handle(struct slack_sim *sim, const struct sim_request *rq,
+slack_sim_ctl_handle(struct slack_sim *sim, const struct sim_request *rq,
                 struct sim_response *rs)
 {
     sim_server_ctl(&plane, sim, rq, rs);

@@ -3,7 +3,7 @@
  * Slack would send (slack-protocol.md section 2: slash command, message /
  * app_mention events, block_actions, view_submission), updates the
  * workspace as Slack would (the human's message is stored, a DM is opened)
- * and hands the payload to ssim_deliver().
+ * and hands the payload to slack_sim_socket_deliver().
  *
  * Slack only sends message events for conversations the bot is in; a push
  * into a channel without the bot stores the message and delivers nothing
@@ -40,12 +40,12 @@ out_env(struct slack_sim_push *out, const struct ssim_env *e)
 static struct slack_sim_user *
 human(struct slack_sim *sim, const char *who)
 {
-    struct slack_sim_user *u = ssim_user(sim, who);
+    struct slack_sim_user *u = slack_sim_user_rec(sim, who);
 
     if (!u)
-        ssim_err(sim, "unknown user %s", who ? who : "(null)");
+        slack_sim_err(sim, "unknown user %s", who ? who : "(null)");
     else if (strcmp(u->id, sim->id.bot_user_id) == 0) {
-        ssim_err(sim, "the bot cannot be the human");
+        slack_sim_err(sim, "the bot cannot be the human");
         u = NULL;
     }
     return u;
@@ -54,10 +54,10 @@ human(struct slack_sim *sim, const char *who)
 static struct slack_sim_channel *
 channel(struct slack_sim *sim, const char *key)
 {
-    struct slack_sim_channel *ch = ssim_chan(sim, key);
+    struct slack_sim_channel *ch = slack_sim_chan(sim, key);
 
     if (!ch)
-        ssim_err(sim, "unknown channel %s", key ? key : "(null)");
+        slack_sim_err(sim, "unknown channel %s", key ? key : "(null)");
     return ch;
 }
 
@@ -116,7 +116,7 @@ event_callback(struct slack_sim *sim, cJSON *event, const char *type,
     cJSON_AddItemToObject(p, "event", event);
     cJSON_AddStringToObject(p, "type", "event_callback");
     cJSON_AddStringToObject(p, "event_id", evid);
-    cJSON_AddNumberToObject(p, "event_time", (double)ssim_epoch());
+    cJSON_AddNumberToObject(p, "event_time", (double)slack_sim_epoch());
     a = cJSON_AddArrayToObject(p, "authorizations");
     au = cJSON_CreateObject();
     cJSON_AddNullToObject(au, "enterprise_id");
@@ -147,28 +147,28 @@ human_message(struct slack_sim *sim, struct slack_sim_user *u,
 
     if (!slack_sim_is_member(ch, u->id)) {
         if (ch->is_private) {
-            ssim_err(sim, "%s is not in private #%s", u->name,
+            slack_sim_err(sim, "%s is not in private #%s", u->name,
                      channel_name(ch));
             return -1;
         }
-        ssim_member_add(ch, u->id);     /* posting joins a public one */
+        slack_sim_member_add(ch, u->id);     /* posting joins a public one */
     }
-    if (thread_ts && !ssim_msg_find(ch, thread_ts)) {
-        ssim_err(sim, "no message %s to reply to", thread_ts);
+    if (thread_ts && !slack_sim_msg_find(ch, thread_ts)) {
+        slack_sim_err(sim, "no message %s to reply to", thread_ts);
         return -1;
     }
-    m = ssim_msg_add(sim, ch, u->id, NULL, text, NULL, thread_ts, NULL);
+    m = slack_sim_msg_add(sim, ch, u->id, NULL, text, NULL, thread_ts, NULL);
     if (out)
         snprintf(out->ts, sizeof(out->ts), "%s", m->ts);
-    ssim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, text, NULL, "%s%s%s",
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, text, NULL, "%s%s%s",
                  thread_ts ? "(thread " : "", thread_ts ? thread_ts : "",
                  thread_ts ? ") " : "");
     if (!slack_sim_is_member(ch, sim->id.bot_user_id)) {
-        ssim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, NULL, NULL, NULL,
+        slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, NULL, NULL, NULL,
                      "(the bot is not in this conversation: no event)");
         return 0;
     }
-    ssim_uuid(sim, cmid);
+    slack_sim_uuid(sim, cmid);
     ev = cJSON_CreateObject();
     cJSON_AddStringToObject(ev, "client_msg_id", cmid);
     cJSON_AddStringToObject(ev, "type", type);
@@ -184,7 +184,7 @@ human_message(struct slack_sim *sim, struct slack_sim_user *u,
         cJSON_AddStringToObject(ev, "channel_type", channel_type(ch));
     p = event_callback(sim, ev, type, ch->id, evid);
     snprintf(label, sizeof(label), "%s from %s", type, u->name);
-    e = ssim_deliver(sim, "events_api", p, false, evid, label, u->id,
+    e = slack_sim_socket_deliver(sim, "events_api", p, false, evid, label, u->id,
                      ch->id);
     out_env(out, e);
     return 0;
@@ -217,7 +217,7 @@ slack_sim_push_dm(struct slack_sim *sim, const char *user, const char *text,
     out_clear(out);
     if (!(u = human(sim, user)))
         return -1;
-    ch = ssim_dm(sim, u, true, NULL);
+    ch = slack_sim_dm_rec(sim, u, true, NULL);
     return human_message(sim, u, ch, "message", text ? text : "", NULL,
                          out);
 }
@@ -266,13 +266,13 @@ slack_sim_push_command(struct slack_sim *sim, const char *user,
     if (!(u = human(sim, user)) || !(ch = channel(sim, chan)))
         return -1;
     if (!command || command[0] != '/') {
-        ssim_err(sim, "a command starts with '/'");
+        slack_sim_err(sim, "a command starts with '/'");
         return -1;
     }
     if (!text)
         text = "";
-    t = ssim_trigger_new(sim, u->id);
-    ssim_hook_new(sim, "commands", ch->id, u->id, url, sizeof(url));
+    t = slack_sim_api_trigger_new(sim, u->id);
+    slack_sim_api_hook_new(sim, "commands", ch->id, u->id, url, sizeof(url));
     /* Every value is a string: slash payloads come from a form. */
     p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "token", "sim-verification-token");
@@ -288,10 +288,10 @@ slack_sim_push_command(struct slack_sim *sim, const char *user,
     cJSON_AddStringToObject(p, "is_enterprise_install", "false");
     cJSON_AddStringToObject(p, "response_url", url);
     cJSON_AddStringToObject(p, "trigger_id", t->id);
-    ssim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL, "%s %s",
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL, "%s %s",
                  command, text);
     snprintf(label, sizeof(label), "%s from %s", command, u->name);
-    e = ssim_deliver(sim, "slash_commands", p, true, NULL, label, u->id,
+    e = slack_sim_socket_deliver(sim, "slash_commands", p, true, NULL, label, u->id,
                      ch->id);
     out_env(out, e);
     if (out) {
@@ -347,15 +347,15 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     out_clear(out);
     if (!(u = human(sim, user)) || !(ch = channel(sim, chan)))
         return -1;
-    m = ssim_msg_find(ch, message_ts);
+    m = slack_sim_msg_find(ch, message_ts);
     if (!m) {
-        ssim_err(sim, "no message %s in %s", message_ts ? message_ts : "",
+        slack_sim_err(sim, "no message %s in %s", message_ts ? message_ts : "",
                  chan);
         return -1;
     }
     btn = find_button(m->blocks, action_id ? action_id : "", &block);
     if (!btn) {
-        ssim_err(sim, "message %s has no button %s", m->ts,
+        slack_sim_err(sim, "message %s has no button %s", m->ts,
                  action_id ? action_id : "");
         return -1;
     }
@@ -365,9 +365,9 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     style = cJSON_GetObjectItemCaseSensitive(btn, "style");
     if (!value)
         value = cJSON_IsString(bval) ? bval->valuestring : "";
-    t = ssim_trigger_new(sim, u->id);
-    ssim_hook_new(sim, "actions", ch->id, u->id, url, sizeof(url));
-    ssim_new_ts(sim, ats);
+    t = slack_sim_api_trigger_new(sim, u->id);
+    slack_sim_api_hook_new(sim, "actions", ch->id, u->id, url, sizeof(url));
+    slack_sim_new_ts(sim, ats);
 
     p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "type", "block_actions");
@@ -386,7 +386,7 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     o = cJSON_AddObjectToObject(p, "channel");
     cJSON_AddStringToObject(o, "id", ch->id);
     cJSON_AddStringToObject(o, "name", channel_name(ch));
-    cJSON_AddItemToObject(p, "message", ssim_msg_json(sim, m));
+    cJSON_AddItemToObject(p, "message", slack_sim_msg_json(sim, m));
     cJSON_AddItemToObject(cJSON_AddObjectToObject(p, "state"), "values",
                           cJSON_CreateObject());
     cJSON_AddStringToObject(p, "response_url", url);
@@ -404,7 +404,7 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     cJSON_AddStringToObject(a, "action_ts", ats);
     cJSON_AddItemToArray(acts, a);
 
-    ssim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL,
                  "pressed [%s] (%s=%s) on %s",
                  cJSON_IsString(cJSON_GetObjectItem(btext, "text"))
                      ? cJSON_GetObjectItem(btext, "text")->valuestring
@@ -412,7 +412,7 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
                  action_id, value, m->ts);
     snprintf(label, sizeof(label), "button %s from %s", action_id, u->name);
     /* SM-DOC's block_actions example says true (section 1.4 conflict). */
-    e = ssim_deliver(sim, "interactive", p, true, NULL, label, u->id,
+    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label, u->id,
                      ch->id);
     out_env(out, e);
     if (out) {
@@ -481,10 +481,10 @@ slack_sim_push_submission(struct slack_sim *sim, const char *user,
             v = k;
     }
     if (!v) {
-        ssim_err(sim, "no view %s", view_id ? view_id : "(null)");
+        slack_sim_err(sim, "no view %s", view_id ? view_id : "(null)");
         return -1;
     }
-    t = ssim_trigger_new(sim, u->id);
+    t = slack_sim_api_trigger_new(sim, u->id);
     view = cJSON_Duplicate(v->view, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(view, "id");
     cJSON_AddStringToObject(view, "id", v->id);
@@ -515,11 +515,11 @@ slack_sim_push_submission(struct slack_sim *sim, const char *user,
     cJSON_AddArrayToObject(p, "response_urls");
     cJSON_AddBoolToObject(p, "is_enterprise_install", 0);
     cJSON_AddNullToObject(p, "enterprise");
-    ssim_observe(sim, SLACK_SIM_OBS_HUMAN, NULL, u->name, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, NULL, u->name, NULL, NULL,
                  "submitted modal %s (%s) with %zu field%s", v->id,
                  v->callback_id, nfields, nfields == 1 ? "" : "s");
     snprintf(label, sizeof(label), "modal %s from %s", v->id, u->name);
-    e = ssim_deliver(sim, "interactive", p, true, NULL, label, u->id, NULL);
+    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label, u->id, NULL);
     out_env(out, e);
     if (out)
         snprintf(out->trigger_id, sizeof(out->trigger_id), "%s", t->id);

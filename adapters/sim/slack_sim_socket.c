@@ -38,13 +38,13 @@ static void tick(void *arg);
 /* ---- tickets ---- */
 
 void
-ssim_ticket_new(struct slack_sim *sim, char out[40])
+slack_sim_socket_ticket_new(struct slack_sim *sim, char out[40])
 {
     struct ssim_ticket *t = xcalloc(1, sizeof(*t));
 
-    ssim_uuid(sim, t->id);
-    t->created = ssim_now(sim);
-    ssim_vec_push(&sim->tickets, t);
+    slack_sim_uuid(sim, t->id);
+    t->created = slack_sim_now(sim);
+    slack_sim_vec_push(&sim->tickets, t);
     memcpy(out, t->id, sizeof(t->id));
 }
 
@@ -59,7 +59,7 @@ ticket_take(struct slack_sim *sim, const char *ticket)
             continue;
         if (t->used)
             return "used_ticket";
-        if (ssim_now(sim) - t->created > sim->ticket_ms)
+        if (slack_sim_now(sim) - t->created > sim->ticket_ms)
             return "expired_ticket";
         t->used = true;
         return NULL;
@@ -110,7 +110,7 @@ send_disconnect(struct slack_sim *sim, struct ssim_sock *s,
     send_json(s, j);
     free(s->rec->last_disconnect);
     s->rec->last_disconnect = xstrdup(reason);
-    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
                  "[socket %d: disconnect %s]", s->rec->id, reason);
 }
 
@@ -127,7 +127,7 @@ static void
 start_refresh(struct slack_sim *sim, struct ssim_sock *s)
 {
     send_disconnect(sim, s, "warning");
-    s->refresh_at = ssim_now(sim) + sim->warning_ms;
+    s->refresh_at = slack_sim_now(sim) + sim->warning_ms;
 }
 
 static void
@@ -136,7 +136,7 @@ send_refresh(struct slack_sim *sim, struct ssim_sock *s)
     send_disconnect(sim, s, "refresh_requested");
     s->deliverable = false;
     s->refresh_at = 0;
-    s->close_at = ssim_now(sim) + sim->refresh_close_ms;
+    s->close_at = slack_sim_now(sim) + sim->refresh_close_ms;
 }
 
 /* ---- deliveries ---- */
@@ -168,7 +168,7 @@ send_env(struct slack_sim *sim, struct ssim_sock *s, struct ssim_env *e)
     sim_server_send(s->conn, text, strlen(text));
     free(text);
     e->queued = false;
-    e->pub.sent_at_ms = ssim_now(sim);
+    e->pub.sent_at_ms = slack_sim_now(sim);
     e->pub.conn_id = s->rec->id;
     e->d->last_conn = s->rec->id;
     e->d->deadline = e->pub.sent_at_ms + sim->ack_ms;
@@ -183,7 +183,7 @@ attempt(struct slack_sim *sim, struct ssim_delivery *d,
     cJSON *j = cJSON_CreateObject();
     char id[40];
 
-    ssim_uuid(sim, id);
+    slack_sim_uuid(sim, id);
     e->d = d;
     e->pub.seq = ++sim->seq;
     e->pub.envelope_id = xstrdup(id);
@@ -203,7 +203,7 @@ attempt(struct slack_sim *sim, struct ssim_delivery *d,
     e->pub.json = j;
     d->last = &e->pub;
     d->deadline = 0;
-    ssim_vec_push(&sim->envs, e);
+    slack_sim_vec_push(&sim->envs, e);
     s = pick_socket(sim, d->last_conn);
     if (s)
         send_env(sim, s, e);
@@ -213,7 +213,7 @@ attempt(struct slack_sim *sim, struct ssim_delivery *d,
 }
 
 struct ssim_env *
-ssim_deliver(struct slack_sim *sim, const char *type, cJSON *payload,
+slack_sim_socket_deliver(struct slack_sim *sim, const char *type, cJSON *payload,
              bool accepts, const char *event_id, const char *label,
              const char *user, const char *channel)
 {
@@ -228,9 +228,9 @@ ssim_deliver(struct slack_sim *sim, const char *type, cJSON *payload,
     d->label = xstrdup(label ? label : type);
     d->user = user ? xstrdup(user) : NULL;
     d->channel = channel ? xstrdup(channel) : NULL;
-    ssim_vec_push(&sim->deliveries, d);
+    slack_sim_vec_push(&sim->deliveries, d);
     e = attempt(sim, d, "");
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
     return e;
 }
 
@@ -247,20 +247,20 @@ env_find(const struct slack_sim *sim, const char *envelope_id)
 }
 
 int
-slack_sim_redeliver(struct slack_sim *sim, const char *envelope_id)
+slack_sim_socket_redeliver(struct slack_sim *sim, const char *envelope_id)
 {
     struct ssim_env *e = env_find(sim, envelope_id);
 
     sim->err[0] = '\0';
     if (!e) {
-        ssim_err(sim, "redeliver: unknown envelope %s", envelope_id);
+        slack_sim_err(sim, "redeliver: unknown envelope %s", envelope_id);
         return -1;
     }
     /* A fresh attempt that must be acked again, whatever came before. */
     e->d->acked = false;
     e->d->finished = false;
     attempt(sim, e->d, "timeout");
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
     return 0;
 }
 
@@ -320,7 +320,7 @@ send_hello(struct slack_sim *sim, struct ssim_sock *s, int n)
 }
 
 int
-ssim_sock_upgrade(void *arg, const struct sim_request *rq, const char **why)
+slack_sim_socket_sock_upgrade(void *arg, const struct sim_request *rq, const char **why)
 {
     struct slack_sim *sim = arg;
     const char *ticket = sim_server_arg(rq, "ticket");
@@ -334,27 +334,27 @@ ssim_sock_upgrade(void *arg, const struct sim_request *rq, const char **why)
         return 0;
     c = xcalloc(1, sizeof(*c));
     c->id = ++sim->n_conn;
-    c->opened_at_ms = c->closed_at_ms = ssim_now(sim);
+    c->opened_at_ms = c->closed_at_ms = slack_sim_now(sim);
     c->refused = true;
     c->refused_reason = *why;
     c->close_code = -1;
-    ssim_vec_push(&sim->conns, c);
+    slack_sim_vec_push(&sim->conns, c);
     log_info(SSIM_MOD, "websocket upgrade refused: %s", *why);
-    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
                  "[socket %d refused: %s]", c->id, *why);
     /* Answer the upgrade with a 401 rather than a silent close. */
     return 401;
 }
 
 void *
-ssim_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
+slack_sim_socket_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
 {
     struct slack_sim *sim = arg;
     const char *dbg = sim_server_arg(rq, "debug_reconnects");
     bool debug = dbg && strcmp(dbg, "true") == 0;
     struct ssim_sock *s = xcalloc(1, sizeof(*s)), **tail;
     struct slack_sim_conn *rec = xcalloc(1, sizeof(*rec));
-    int64_t now = ssim_now(sim);
+    int64_t now = slack_sim_now(sim);
     size_t n;
 
     s->sim = sim;
@@ -365,7 +365,7 @@ ssim_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
     rec->open = true;
     rec->debug_reconnects = debug;
     rec->close_code = -1;
-    ssim_vec_push(&sim->conns, rec);
+    slack_sim_vec_push(&sim->conns, rec);
     for (tail = &sim->socks; *tail; tail = &(*tail)->next)
         ;
     *tail = s;
@@ -388,11 +388,11 @@ ssim_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
         s->lifetime_at = now + sim->debug_lifetime_ms;
     else if (!debug && sim->lifetime_ms)
         s->lifetime_at = now + sim->lifetime_ms;
-    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
                  "[socket %d connected, %zu open%s]", rec->id, n,
                  debug ? ", debug_reconnects" : "");
     flush_queued(sim, s);
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
     return s;
 }
 
@@ -407,12 +407,12 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
                                                         "response_type");
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(payload,
                                                         "response_action");
-    struct slack_sim_channel *ch = ssim_chan(sim, d->channel);
+    struct slack_sim_channel *ch = slack_sim_chan(sim, d->channel);
     const char *t = cJSON_IsString(text) ? text->valuestring : NULL;
 
     if (cJSON_IsString(ra)) {
         /* view_submission: errors / update / push / clear. */
-        ssim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name,
+        slack_sim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name,
                      NULL, NULL, "modal response_action %s",
                      ra->valuestring);
         return;
@@ -423,21 +423,21 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
         blocks = NULL;
     if (ch && cJSON_IsString(rt) &&
         strcmp(rt->valuestring, "in_channel") == 0) {
-        ssim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
+        slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
                      blocks, NULL, NULL);
-        ssim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
+        slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
                      blocks, NULL);
         return;
     }
     /* The HTTP slash-command default: only the invoker sees it. */
-    ssim_ephemeral_add(sim, d->channel, d->user, t, blocks, "ack");
-    ssim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
+    slack_sim_ephemeral_add(sim, d->channel, d->user, t, blocks, "ack");
+    slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
                  blocks, "(only @%s sees) ",
-                 ssim_user_label(sim, d->user));
+                 slack_sim_user_label(sim, d->user));
 }
 
 void
-ssim_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
+slack_sim_socket_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
 {
     struct ssim_sock *s = arg;
     struct slack_sim *sim = s->sim;
@@ -445,7 +445,7 @@ ssim_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
     struct ssim_env *e;
     const cJSON *id, *payload;
     cJSON *j;
-    int64_t now = ssim_now(sim);
+    int64_t now = slack_sim_now(sim);
 
     s->rec->frames_in++;
     if (flags) {
@@ -488,13 +488,13 @@ ssim_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
                 ack_reply(sim, e->d, a->payload);
         }
     }
-    ssim_vec_push(&sim->acks, a);
+    slack_sim_vec_push(&sim->acks, a);
     cJSON_Delete(j);
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
 }
 
 void
-ssim_sock_pong(void *arg)
+slack_sim_socket_sock_pong(void *arg)
 {
     struct ssim_sock *s = arg;
 
@@ -502,7 +502,7 @@ ssim_sock_pong(void *arg)
 }
 
 void
-ssim_sock_close_sent(void *arg, int code)
+slack_sim_socket_sock_close_sent(void *arg, int code)
 {
     struct ssim_sock *s = arg;
 
@@ -511,7 +511,7 @@ ssim_sock_close_sent(void *arg, int code)
 }
 
 void
-ssim_sock_peer_close(void *arg, int code)
+slack_sim_socket_sock_peer_close(void *arg, int code)
 {
     struct ssim_sock *s = arg;
 
@@ -531,7 +531,7 @@ sock_unlink(struct slack_sim *sim, struct ssim_sock *s)
 }
 
 void
-ssim_sock_gone(void *arg, bool timed_out)
+slack_sim_socket_sock_gone(void *arg, bool timed_out)
 {
     struct ssim_sock *s = arg;
     struct slack_sim *sim = s->sim;
@@ -539,18 +539,18 @@ ssim_sock_gone(void *arg, bool timed_out)
 
     (void)timed_out;
     rec->open = false;
-    rec->closed_at_ms = ssim_now(sim);
+    rec->closed_at_ms = slack_sim_now(sim);
     s->conn = NULL;
-    ssim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
+    slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
                  "[socket %d closed, code %d%s]", rec->id, rec->close_code,
                  rec->peer_closed ? " from the client" : "");
     sock_unlink(sim, s);
     free(s);
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
 }
 
 void
-ssim_sockets_free(struct slack_sim *sim)
+slack_sim_socket_sockets_free(struct slack_sim *sim)
 {
     while (sim->socks) {
         struct ssim_sock *s = sim->socks;
@@ -558,7 +558,7 @@ ssim_sockets_free(struct slack_sim *sim)
         sim->socks = s->next;
         if (s->rec->open) {
             s->rec->open = false;
-            s->rec->closed_at_ms = ssim_now(sim);
+            s->rec->closed_at_ms = slack_sim_now(sim);
         }
         free(s);
     }
@@ -576,7 +576,7 @@ due_min(int64_t *min, int64_t t)
 }
 
 void
-ssim_schedule(struct slack_sim *sim)
+slack_sim_socket_schedule(struct slack_sim *sim)
 {
     int64_t due = 0;
 
@@ -599,7 +599,7 @@ ssim_schedule(struct slack_sim *sim)
     if (!sim->timer)
         sim->timer = loop_timer_new(sim->loop, tick, sim);
     if (due)
-        loop_timer_arm(sim->timer, due - ssim_now(sim));
+        loop_timer_arm(sim->timer, due - slack_sim_now(sim));
     else
         loop_timer_stop(sim->timer);
 }
@@ -642,24 +642,24 @@ tick_delivery(struct slack_sim *sim, struct ssim_delivery *d)
             return;
         }
         d->finished = true;
-        ssim_observe(sim, SLACK_SIM_OBS_TIMEOUT, ssim_chan(sim, d->channel),
+        slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT, slack_sim_chan(sim, d->channel),
                      NULL, NULL, NULL, "(%s: never acked after %d "
                      "attempts; Slack gives up)", d->label, d->attempts);
         return;
     }
     d->finished = true;
     last->timed_out = true;
-    ssim_observe(sim, SLACK_SIM_OBS_TIMEOUT, ssim_chan(sim, d->channel),
+    slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT, slack_sim_chan(sim, d->channel),
                  NULL, NULL, NULL, "(%s: not acked in %d ms; @%s sees "
                  "\"operation_timeout\")", d->label, sim->ack_ms,
-                 ssim_user_label(sim, d->user));
+                 slack_sim_user_label(sim, d->user));
 }
 
 static void
 tick(void *arg)
 {
     struct slack_sim *sim = arg;
-    int64_t now = ssim_now(sim);
+    int64_t now = slack_sim_now(sim);
 
     sim->in_tick = true;
     for (struct ssim_sock *s = sim->socks; s; s = s->next)
@@ -674,7 +674,7 @@ tick(void *arg)
             tick_delivery(sim, d);
     }
     sim->in_tick = false;
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
 }
 
 /* ---- faults ---- */
@@ -770,7 +770,7 @@ fault_unknown_type(struct slack_sim *sim, struct ssim_sock *s,
     char id[40];
 
     (void)a;
-    ssim_uuid(sim, id);
+    slack_sim_uuid(sim, id);
     cJSON_AddStringToObject(j, "envelope_id", id);
     cJSON_AddStringToObject(j, "type", "quantum_entanglement");
     cJSON_AddObjectToObject(j, "payload");
@@ -801,7 +801,7 @@ fault_oversized(struct slack_sim *sim, struct ssim_sock *s,
     struct buf b;
     char id[40];
 
-    ssim_uuid(sim, id);
+    slack_sim_uuid(sim, id);
     buf_init(&b, want + 512);
     buf_printf(&b, "{\"envelope_id\":\"%s\",\"type\":\"events_api\","
                "\"accepts_response_payload\":false,\"retry_attempt\":0,"
@@ -845,7 +845,7 @@ static const struct {
 };
 
 const char *
-slack_sim_fault_name(enum slack_sim_fault f)
+slack_sim_socket_fault_name(enum slack_sim_fault f)
 {
     if ((int)f < 0 || f >= SLACK_SIM_FAULT_COUNT_)
         return "?";
@@ -853,7 +853,7 @@ slack_sim_fault_name(enum slack_sim_fault f)
 }
 
 int
-slack_sim_fault_from_name(const char *name)
+slack_sim_socket_fault_from_name(const char *name)
 {
     for (int i = 0; i < SLACK_SIM_FAULT_COUNT_; i++)
         if (strcmp(faults[i].name, name) == 0)
@@ -870,7 +870,7 @@ targets(const struct ssim_sock *s, int conn_id)
 }
 
 int
-slack_sim_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
+slack_sim_socket_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
                  const struct slack_sim_fault_args *args)
 {
     struct slack_sim_fault_args none = { 0 };
@@ -878,7 +878,7 @@ slack_sim_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
 
     sim->err[0] = '\0';
     if ((int)f < 0 || f >= SLACK_SIM_FAULT_COUNT_) {
-        ssim_err(sim, "unknown fault %d", (int)f);
+        slack_sim_err(sim, "unknown fault %d", (int)f);
         return -1;
     }
     for (struct ssim_sock *s = sim->socks; s; s = s->next)
@@ -888,9 +888,9 @@ slack_sim_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
             faults[f].fn(sim, s, args ? args : &none);
             hit++;
         }
-    ssim_schedule(sim);
+    slack_sim_socket_schedule(sim);
     if (!hit) {
-        ssim_err(sim, "fault %s: no open socket %d", faults[f].name,
+        slack_sim_err(sim, "fault %s: no open socket %d", faults[f].name,
                  conn_id);
         return -1;
     }
@@ -898,7 +898,7 @@ slack_sim_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
 }
 
 int
-slack_sim_send_raw(struct slack_sim *sim, int conn_id, const char *text,
+slack_sim_socket_send_raw(struct slack_sim *sim, int conn_id, const char *text,
                    size_t len)
 {
     int hit = 0;
@@ -910,7 +910,7 @@ slack_sim_send_raw(struct slack_sim *sim, int conn_id, const char *text,
             hit++;
         }
     if (!hit) {
-        ssim_err(sim, "send: no open socket %d", conn_id);
+        slack_sim_err(sim, "send: no open socket %d", conn_id);
         return -1;
     }
     return 0;

@@ -537,11 +537,11 @@ test_429_message_create(void **state)
     e2e_campaign(e, "autumn");
     discord_sim_run_for(e->sim, 300);   /* the channel's first post */
     size_t from = discord_sim_rest_count(e->sim);
-    struct discord_sim_http_fault f = {
+    struct discord_sim_rest_fault f = {
         .method = "POST", .route = "/channels/{id}/messages", .count = 1,
         .status = 429, .retry_after = 0.8,
     };
-    discord_sim_http_fault(e->sim, &f);
+    discord_sim_rest_fault(e->sim, &f);
     struct discord_sim_opt o[] = {
         { .name = "slug", .type = 3, .value = "autumn" },
         { .name = "question", .type = 3, .value = "is blue ok?" },
@@ -584,14 +584,14 @@ test_bad_input(void **state)
     struct discord_sim_stats st0, st;
     discord_sim_stats(e->sim, &st0);
 
-    discord_sim_gw_send_raw(e->sim, "this is not json", 16);
-    discord_sim_gw_send_raw(e->sim, "{\"op\":\"ten\"}", 12);
-    discord_sim_gw_send_raw(e->sim, "[1,2,3]", 7);
-    discord_sim_gw_send_op(e->sim, 42, "{\"x\":1}");
-    discord_sim_gw_dispatch(e->sim, "SOMETHING_NEW", "{\"a\":1}");
-    discord_sim_gw_dispatch(e->sim, "SOMETHING_NEW", "{\"a\":2}");
-    discord_sim_gw_dispatch(e->sim, "INTERACTION_CREATE", "{\"type\":2}");
-    discord_sim_gw_dispatch(e->sim, "MESSAGE_CREATE", "{\"content\":7}");
+    discord_sim_gateway_send_raw(e->sim, "this is not json", 16);
+    discord_sim_gateway_send_raw(e->sim, "{\"op\":\"ten\"}", 12);
+    discord_sim_gateway_send_raw(e->sim, "[1,2,3]", 7);
+    discord_sim_gateway_send_op(e->sim, 42, "{\"x\":1}");
+    discord_sim_gateway_dispatch(e->sim, "SOMETHING_NEW", "{\"a\":1}");
+    discord_sim_gateway_dispatch(e->sim, "SOMETHING_NEW", "{\"a\":2}");
+    discord_sim_gateway_dispatch(e->sim, "INTERACTION_CREATE", "{\"type\":2}");
+    discord_sim_gateway_dispatch(e->sim, "MESSAGE_CREATE", "{\"content\":7}");
     discord_sim_run_for(e->sim, E2E_QUIET_MS);
     e2e_check(e, e2e_log_count(e, "gateway payload of") == 1);
     e2e_check(e, e2e_log_count(e, "unknown gateway opcode 42") == 1);
@@ -606,7 +606,7 @@ test_bad_input(void **state)
     huge[0] = '"';
     huge[big - 1] = '"';
     huge[big] = '\0';
-    discord_sim_gw_send_raw(e->sim, huge, big);
+    discord_sim_gateway_send_raw(e->sim, huge, big);
     free(huge);
     e2e_check(e, discord_sim_wait_resumed(e->sim, st.resumed + 1,
                                           E2E_WAIT_MS));
@@ -647,11 +647,11 @@ test_bad_input(void **state)
 
     /* REST errors with JSON bodies: the reason is logged, the row is
      * failed, the daemon goes on. */
-    struct discord_sim_http_fault f403 = {
+    struct discord_sim_rest_fault f403 = {
         .method = "POST", .route = "/channels/{id}/messages", .count = 1,
         .status = 403, .code = 50013, .message = "Missing Permissions",
     };
-    discord_sim_http_fault(e->sim, &f403);
+    discord_sim_rest_fault(e->sim, &f403);
     struct discord_sim_opt q[] = {
         { .name = "slug", .type = 3, .value = "winter" },
         { .name = "question", .type = 3, .value = "forbidden?" },
@@ -662,11 +662,11 @@ test_bad_input(void **state)
     e2e_db_wait(e, 1, "SELECT count(*) FROM outbox WHERE state = 'failed' "
                       "AND text LIKE '%forbidden?%'");
     /* 5xx twice: retried, delivered. */
-    struct discord_sim_http_fault f500 = {
+    struct discord_sim_rest_fault f500 = {
         .method = "POST", .route = "/channels/{id}/messages", .count = 2,
         .status = 500,
     };
-    discord_sim_http_fault(e->sim, &f500);
+    discord_sim_rest_fault(e->sim, &f500);
     q[1].value = "after two 500s";
     e2e_run(e, e->alice, e->general, NULL, "ask", q, 2);
     struct msg_wait mw = { .channel = ch, .after = 0,

@@ -19,34 +19,34 @@ static void
 f_reconnect(struct e2e *e, void *arg)
 {
     (void)arg;
-    discord_sim_gw_reconnect(e->sim);
+    discord_sim_gateway_reconnect(e->sim);
 }
 
 static void
 f_invalid_resumable(struct e2e *e, void *arg)
 {
     (void)arg;
-    discord_sim_gw_invalid_session(e->sim, true);
+    discord_sim_gateway_invalid_session(e->sim, true);
 }
 
 static void
 f_drop(struct e2e *e, void *arg)
 {
     (void)arg;
-    discord_sim_gw_drop(e->sim);
+    discord_sim_gateway_drop(e->sim);
 }
 
 static void
 f_close(struct e2e *e, void *arg)
 {
-    discord_sim_gw_close(e->sim, *(const int *)arg, NULL);
+    discord_sim_gateway_close(e->sim, *(const int *)arg, NULL);
 }
 
 static void
 f_heartbeat_request(struct e2e *e, void *arg)
 {
     (void)arg;
-    discord_sim_gw_request_heartbeat(e->sim);
+    discord_sim_gateway_request_heartbeat(e->sim);
 }
 
 static const struct fault resume_faults[] = {
@@ -142,7 +142,7 @@ test_zombie(void **state)
     /* Let a beat or two pass so the timing is not the first jittered one. */
     e2e_stream_run(e, s, "stream", beat * 3 / 2, 50, 0, NULL, NULL);
     int64_t t0 = loop_now_ms(e->loop);
-    discord_sim_gw_zombie(e->sim, true);
+    discord_sim_gateway_zombie(e->sim, true);
     e2e_stream_run(e, s, "stream", beat * 3, 50, 0, NULL, NULL);
     e2e_check(e, discord_sim_wait_resumed(e->sim, before.resumed + 1,
                                           E2E_WAIT_MS));

@@ -26,9 +26,9 @@ f_apply(struct e2e *e, void *arg)
 {
     const struct fault *f = arg;
     if (f->code == 0)
-        discord_sim_gw_invalid_session(e->sim, false);
+        discord_sim_gateway_invalid_session(e->sim, false);
     else
-        discord_sim_gw_close(e->sim, f->code, NULL);
+        discord_sim_gateway_close(e->sim, f->code, NULL);
 }
 
 static void

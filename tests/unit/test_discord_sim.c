@@ -900,7 +900,7 @@ test_reconnect_invalid_session(void **state)
     /* op 7, then the sim drops the socket if the client does not. */
     t = tc_session(e, 513, &ready);
     snprintf(session, sizeof(session), "%s", jstr(ready, "d.session_id"));
-    assert_int_equal(discord_sim_gw_reconnect(e->sim), 1);
+    assert_int_equal(discord_sim_gateway_reconnect(e->sim), 1);
     f = tc_wait(t, 7, NULL, &at);
     assert_true(cJSON_IsNull(jget(f, "d")));
     tc_wait_closed(t);
@@ -910,7 +910,7 @@ test_reconnect_invalid_session(void **state)
     tc_wait(t, 0, "RESUMED", &at);
 
     /* op 9 true: still resumable. */
-    assert_int_equal(discord_sim_gw_invalid_session(e->sim, true), 1);
+    assert_int_equal(discord_sim_gateway_invalid_session(e->sim, true), 1);
     f = tc_wait(t, 9, NULL, &at);
     assert_true(cJSON_IsTrue(jget(f, "d")));
     tc_close(t, 4000);
@@ -918,7 +918,7 @@ test_reconnect_invalid_session(void **state)
     at = 0;
     tc_wait(t, 0, "RESUMED", &at);
     /* op 9 false: gone. */
-    assert_int_equal(discord_sim_gw_invalid_session(e->sim, false), 1);
+    assert_int_equal(discord_sim_gateway_invalid_session(e->sim, false), 1);
     f = tc_wait(t, 9, NULL, &at);
     assert_true(cJSON_IsFalse(jget(f, "d")));
     tc_close(t, 4000);
@@ -948,8 +948,8 @@ test_close_codes(void **state)
     struct env *e = env_new(state, NULL);
 
     for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
-        const struct discord_sim_close_code *cc =
-            discord_sim_close_code(want[i].code);
+        const struct discord_sim_gateway_close_code *cc =
+            discord_sim_gateway_close_code(want[i].code);
         const cJSON *ready;
         struct tc *t;
         char session[64];
@@ -963,7 +963,7 @@ test_close_codes(void **state)
         t = tc_session(e, 513, &ready);
         snprintf(session, sizeof(session), "%s",
                  jstr(ready, "d.session_id"));
-        assert_int_equal(discord_sim_gw_close(e->sim, want[i].code, NULL),
+        assert_int_equal(discord_sim_gateway_close(e->sim, want[i].code, NULL),
                          1);
         tc_wait_closed(t);
         assert_int_equal(t->close_code, want[i].code);
@@ -976,7 +976,7 @@ test_close_codes(void **state)
             assert_true(cJSON_IsFalse(jget(tc_wait(t, 9, NULL, &at), "d")));
         tc_close(t, 1000);
     }
-    assert_null(discord_sim_close_code(4006));  /* not in v10 */
+    assert_null(discord_sim_gateway_close_code(4006));  /* not in v10 */
 }
 
 static void
@@ -992,12 +992,12 @@ test_drop_zombie_heartbeat_request(void **state)
     t = tc_session(e, 513, &ready);
     snprintf(session, sizeof(session), "%s", jstr(ready, "d.session_id"));
     /* Server-requested heartbeat. */
-    assert_int_equal(discord_sim_gw_request_heartbeat(e->sim), 1);
+    assert_int_equal(discord_sim_gateway_request_heartbeat(e->sim), 1);
     tc_wait(t, 1, NULL, &at);
     /* Zombie: heartbeats are no longer ACKed. */
     tc_send(t, "{\"op\":1,\"d\":2}");
     tc_wait(t, 11, NULL, &at);
-    assert_int_equal(discord_sim_gw_zombie(e->sim, true), 1);
+    assert_int_equal(discord_sim_gateway_zombie(e->sim, true), 1);
     tc_send(t, "{\"op\":1,\"d\":2}");
     discord_sim_run_for(e->sim, QUIET_MS);
     acks = 0;
@@ -1008,7 +1008,7 @@ test_drop_zombie_heartbeat_request(void **state)
     assert_int_equal(ci.heartbeats, 2);
     assert_int_equal(ci.acks, 1);
     /* Silent drop: no close frame, the session stays resumable. */
-    assert_int_equal(discord_sim_gw_drop(e->sim), 1);
+    assert_int_equal(discord_sim_gateway_drop(e->sim), 1);
     tc_wait_closed(t);
     assert_int_equal(t->close_code, WS_CLOSE_NONE);
     assert_true(discord_sim_conn_last(e->sim, &ci));
@@ -1110,12 +1110,12 @@ test_malformed_to_client(void **state)
 
     tc_wait(t, 0, "GUILD_CREATE", NULL);
     n = t->n;
-    assert_int_equal(discord_sim_gw_send_raw(e->sim, "{not json", 9), 1);
+    assert_int_equal(discord_sim_gateway_send_raw(e->sim, "{not json", 9), 1);
     for (int i = 0; i < 20000; i++)
         buf_addc(&big, (char)('a' + i % 26));
-    assert_int_equal(discord_sim_gw_send_raw(e->sim, buf_cstr(&big),
+    assert_int_equal(discord_sim_gateway_send_raw(e->sim, buf_cstr(&big),
                                              big.len), 1);
-    assert_int_equal(discord_sim_gw_send_op(e->sim, 42, "{\"x\":1}"), 1);
+    assert_int_equal(discord_sim_gateway_send_op(e->sim, 42, "{\"x\":1}"), 1);
     at = n;
     f = tc_wait(t, 42, NULL, &at);
     assert_int_equal(jnum(f, "d.x"), 1);
@@ -1126,13 +1126,13 @@ test_malformed_to_client(void **state)
     buf_free(&big);
     /* An unknown dispatch type, sequenced like any other. */
     s = last_seq(t);
-    assert_int_equal(discord_sim_gw_dispatch(e->sim, "SOMETHING_NEW",
+    assert_int_equal(discord_sim_gateway_dispatch(e->sim, "SOMETHING_NEW",
                                              "{\"a\":1}"), 1);
     f = tc_wait(t, 0, "SOMETHING_NEW", &at);
     assert_int_equal(jnum(f, "s"), s + 1);
     assert_int_equal(jnum(f, "d.a"), 1);
     /* Redelivered: same event, new seq. */
-    assert_int_equal(discord_sim_gw_redeliver(e->sim, s + 1), 1);
+    assert_int_equal(discord_sim_gateway_redeliver(e->sim, s + 1), 1);
     f = tc_wait(t, 0, "SOMETHING_NEW", &at);
     assert_int_equal(jnum(f, "s"), s + 2);
 }
@@ -1550,14 +1550,14 @@ test_rate_limits(void **state)
     assert_int_equal(r.status, 200);
 
     /* Injected: a 429 with retry_after, a 500, a 401, a shared 429. */
-    discord_sim_http_fault(e->sim, &(struct discord_sim_http_fault){
+    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
         .method = "GET", .route = "/users/@me", .count = 1, .status = 429,
         .retry_after = 1.5 });
-    discord_sim_http_fault(e->sim, &(struct discord_sim_http_fault){
+    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
         .route = "/users/@me", .count = 1, .status = 502 });
-    discord_sim_http_fault(e->sim, &(struct discord_sim_http_fault){
+    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
         .route = "/users/@me", .count = 1, .status = 401 });
-    discord_sim_http_fault(e->sim, &(struct discord_sim_http_fault){
+    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
         .route = "/users/@me", .count = 1, .status = 429, .retry_after = 0.2,
         .scope = "shared" });
     treq(e, &r, HTTP_GET, AUTH_BOT, "/users/@me", NULL);

@@ -252,7 +252,7 @@ test_button_and_modal(void **state)
                         "brand");
     /* A second press of the same button (Slack sends it again): not
      * applied twice. */
-    assert_int_equal(slack_sim_redeliver(e->sim, p.envelope_id), 0);
+    assert_int_equal(slack_sim_socket_redeliver(e->sim, p.envelope_id), 0);
     slack_sim_run_for(e->sim, 300);
     assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM reviews"), 1);
 
@@ -425,11 +425,11 @@ test_refresh_during_stream(void **state)
     cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
     for (int i = 0; i < 90; i++) {
         if (i == 20)   /* warning, then refresh_requested 400 ms later */
-            assert_int_equal(slack_sim_inject(e->sim, 0,
+            assert_int_equal(slack_sim_socket_inject(e->sim, 0,
                                               SLACK_SIM_FAULT_WARNING, NULL),
                              0);
         if (i == 60)
-            assert_int_equal(slack_sim_inject(e->sim, 0,
+            assert_int_equal(slack_sim_socket_inject(e->sim, 0,
                                               SLACK_SIM_FAULT_REFRESH, NULL),
                              0);
         push_ask(&s, "alice", false);
@@ -474,7 +474,7 @@ test_socket_dropped_mid_stream(void **state)
     assert_true(e2e_wait(e->sim, all_acked, &s, E2E_WAIT_MS));
     /* A DM on its way out as the socket drops: Slack sends it again. */
     push_ask(&s, "bob", true);
-    assert_int_equal(slack_sim_inject(e->sim, 0, SLACK_SIM_FAULT_DROP, NULL),
+    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_DROP, NULL),
                      0);
     /* Commands while the daemon is away wait for its next socket. */
     for (int i = 0; i < 30; i++) {
@@ -507,7 +507,7 @@ test_rate_limited_post(void **state)
     /* The next chat.postMessage gets 429 with Retry-After: 2. */
     struct slack_sim_method_fault f = { .method = "chat.postMessage",
                                         .status = 429, .retry_after = 2 };
-    slack_sim_fail_method(e->sim, &f);
+    slack_sim_api_fail_method(e->sim, &f);
     cmdf(e, "alice", "added", "add spring-launch %s role:creator",
          mention(e, "bob"));
     cmdf(e, "alice", "added", "add spring-launch %s role:brand",
@@ -556,7 +556,7 @@ test_redelivered_event(void **state)
     e2e_wait_ack(e, p.envelope_id);
     e2e_wait_message(e, "bob", "Europe/Paris");
     /* Slack sends it again (retry_attempt 1, a new envelope_id). */
-    assert_int_equal(slack_sim_redeliver(e->sim, p.envelope_id), 0);
+    assert_int_equal(slack_sim_socket_redeliver(e->sim, p.envelope_id), 0);
     last = slack_sim_envelope_at(e->sim, slack_sim_envelope_count(e->sim) -
                                               1);
     assert_int_equal(last->attempt, 1);
@@ -571,7 +571,7 @@ test_redelivered_event(void **state)
                                             "new spring-launch brand:Fizz",
                                             &again), 0);
     e2e_wait_ack(e, again.envelope_id);
-    assert_int_equal(slack_sim_redeliver(e->sim, again.envelope_id), 0);
+    assert_int_equal(slack_sim_socket_redeliver(e->sim, again.envelope_id), 0);
     last = slack_sim_envelope_at(e->sim, slack_sim_envelope_count(e->sim) -
                                               1);
     e2e_wait_ack(e, last->envelope_id);
@@ -594,7 +594,7 @@ test_outbox_survives_kill(void **state)
     /* Posting stops for 60 s: what the next commands say stays queued. */
     struct slack_sim_method_fault f = { .method = "chat.postMessage",
                                         .status = 429, .retry_after = 60 };
-    slack_sim_fail_method(e->sim, &f);
+    slack_sim_api_fail_method(e->sim, &f);
     cmdf(e, "alice", "added", "add spring-launch %s role:creator",
          mention(e, "bob"));
     cmdf(e, "alice", "added", "add spring-launch %s role:brand",

@@ -1274,7 +1274,7 @@ test_refresh_sequence(void **state)
     workspace(e);
     cl = open_socket(e, true);
     t0 = loop_now_ms(e->loop);
-    assert_int_equal(slack_sim_inject(e->sim, 0, SLACK_SIM_FAULT_WARNING,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_WARNING,
                                       NULL), 0);
     assert_true(wait_msgs(e, cl, 2, WAIT_MS));
     assert_string_equal(js(cl->msg[1], "type"), "disconnect");
@@ -1389,7 +1389,7 @@ test_socket_faults(void **state)
     rec = slack_sim_conn_at(e->sim, 0);
     assert_true(rec->pings_sent >= 2);
     assert_true(rec->pongs_received >= 2);
-    assert_int_equal(slack_sim_inject(e->sim, 1, SLACK_SIM_FAULT_STOP_PINGS,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_STOP_PINGS,
                                       NULL), 0);
     slack_sim_run_for(e->sim, 50);
     pings = rec->pings_sent;
@@ -1402,15 +1402,15 @@ test_socket_faults(void **state)
     assert_string_equal(a->pong, "cli-1");
 
     /* Frames a bot must survive. */
-    assert_int_equal(slack_sim_inject(e->sim, 1, SLACK_SIM_FAULT_MALFORMED,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_MALFORMED,
                                       NULL), 0);
-    assert_int_equal(slack_sim_inject(e->sim, 1,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1,
                                       SLACK_SIM_FAULT_UNKNOWN_TYPE, NULL), 0);
-    assert_int_equal(slack_sim_inject(e->sim, 1,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1,
                                       SLACK_SIM_FAULT_MISSING_FIELDS, NULL),
                      0);
-    assert_int_equal(slack_sim_send_raw(e->sim, 1, "[1,2,3]", 7), 0);
-    assert_int_equal(slack_sim_inject(e->sim, 1, SLACK_SIM_FAULT_OVERSIZED,
+    assert_int_equal(slack_sim_socket_send_raw(e->sim, 1, "[1,2,3]", 7), 0);
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_OVERSIZED,
                                       &big), 0);
     assert_true(wait_msgs(e, a, 6, WAIT_MS));
     assert_null(a->msg[1]);
@@ -1422,7 +1422,7 @@ test_socket_faults(void **state)
     assert_int_equal(strlen(a->raw[5]), 100 * 1024);   /* in fragments */
     assert_string_equal(js(a->msg[5], "type"), "events_api");
     /* ...until the socket turns zombie. */
-    assert_int_equal(slack_sim_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
                                       NULL), 0);
     slack_sim_run_for(e->sim, 100);
     assert_int_equal(ws_send_ping(a->c, "cli-2", 5), 0);
@@ -1433,7 +1433,7 @@ test_socket_faults(void **state)
     conn_url(e, url, sizeof(url), false);
     small = connect_url(e, url, 64 * 1024);
     assert_true(wait_msgs(e, small, 1, WAIT_MS));
-    assert_int_equal(slack_sim_inject(e->sim, 2, SLACK_SIM_FAULT_OVERSIZED,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 2, SLACK_SIM_FAULT_OVERSIZED,
                                       &big), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, small, WAIT_MS));
     assert_int_equal(small->close_code, 1009);
@@ -1444,33 +1444,33 @@ test_socket_faults(void **state)
 
     /* Dropped without a close frame; closed with a code; disabled. */
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_inject(e->sim, 3, SLACK_SIM_FAULT_DROP, NULL),
+    assert_int_equal(slack_sim_socket_inject(e->sim, 3, SLACK_SIM_FAULT_DROP, NULL),
                      0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_int_equal(b->close_code, WS_CLOSE_NONE);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_inject(e->sim, 4, SLACK_SIM_FAULT_CLOSE,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 4, SLACK_SIM_FAULT_CLOSE,
                                       &code), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_int_equal(b->close_code, 4000);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_inject(e->sim, 5,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 5,
                                       SLACK_SIM_FAULT_LINK_DISABLED, NULL),
                      0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_string_equal(js(b->msg[1], "reason"), "link_disabled");
     assert_int_equal(b->close_code, 1000);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_inject(e->sim, 6, SLACK_SIM_FAULT_TOO_MANY,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 6, SLACK_SIM_FAULT_TOO_MANY,
                                       NULL), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_string_equal(js(b->msg[1], "reason"), "too_many_websockets");
     assert_true(wait_conn_closed(e, slack_sim_conn_at(e->sim, 5)));
-    assert_int_equal(slack_sim_inject(e->sim, 42, SLACK_SIM_FAULT_DROP,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 42, SLACK_SIM_FAULT_DROP,
                                       NULL), -1);
-    assert_int_equal(slack_sim_fault_from_name("link_disabled"),
+    assert_int_equal(slack_sim_socket_fault_from_name("link_disabled"),
                      SLACK_SIM_FAULT_LINK_DISABLED);
-    assert_string_equal(slack_sim_fault_name(SLACK_SIM_FAULT_ZOMBIE),
+    assert_string_equal(slack_sim_socket_fault_name(SLACK_SIM_FAULT_ZOMBIE),
                         "zombie");
     env_free(e);
 }
@@ -1490,7 +1490,7 @@ test_zombie_redelivery(void **state)
     workspace(e);
     a = open_socket(e, true);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
+    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
                                       NULL), 0);
     slack_sim_run_for(e->sim, 50);
     for (int i = 0; i < 2; i++)
@@ -1522,12 +1522,12 @@ test_method_faults(void **state)
 
     (void)state;
     workspace(e);
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "chat.postMessage", .count = 2, .status = 429,
         .retry_after = 7 });
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "chat.postMessage", .status = 503 });
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "users.info", .error = "account_inactive" });
     for (int i = 0; i < 2; i++) {
         j = post(e, "/api/chat.postMessage", e->id->bot_token, NULL,
@@ -1549,11 +1549,11 @@ test_method_faults(void **state)
     assert_true(jtrue(api(e, "users.info", "user=U0CHORUSBT"), "ok"));
 
     /* apps.connections.open failures (section 1.1). */
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "apps.connections.open", .error = "invalid_auth" });
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "apps.connections.open", .error = "account_inactive" });
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "apps.connections.open", .status = 429,
         .retry_after = 3 });
     j = post(e, "/api/apps.connections.open", e->id->app_token, NULL, "",
@@ -1568,7 +1568,7 @@ test_method_faults(void **state)
     assert_string_equal(r.retry_after, "3");
     conn_url(e, url, sizeof(url), false);
     /* "*": any method. */
-    slack_sim_fail_method(e->sim, &(struct slack_sim_method_fault){
+    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "*", .status = 500 });
     j = post(e, "/api/auth.test", e->id->bot_token, NULL, "", &r);
     assert_int_equal(r.status, 500);
@@ -1592,14 +1592,14 @@ test_redeliver_now(void **state)
     assert_string_equal(js(cl->msg[1], "payload.event.type"), "app_mention");
     assert_string_equal(js(cl->msg[1], "payload.event.text"),
                         "<@U0CHORUSBT> status please");
-    assert_int_equal(slack_sim_redeliver(e->sim, p.envelope_id), 0);
+    assert_int_equal(slack_sim_socket_redeliver(e->sim, p.envelope_id), 0);
     assert_true(wait_msgs(e, cl, 3, WAIT_MS));
     assert_int_equal(jnum(cl->msg[2], "retry_attempt"), 1);
     assert_string_equal(js(cl->msg[2], "retry_reason"), "timeout");
     assert_string_equal(js(cl->msg[2], "payload.event_id"), p.event_id);
     assert_string_not_equal(js(cl->msg[2], "envelope_id"), p.envelope_id);
     assert_true(slack_sim_wait_acks(e->sim, 2, WAIT_MS));
-    assert_int_equal(slack_sim_redeliver(e->sim, "nope"), -1);
+    assert_int_equal(slack_sim_socket_redeliver(e->sim, "nope"), -1);
     env_free(e);
 }
 
