@@ -27,8 +27,10 @@
 #define LANE_KEEP_MS 10000
 #define MAP_SLOTS_MIN 64
 
-struct ilist {
-    struct outq_item *head, *tail;
+/* A list of links: items (a lane's queue, the free queue, the wire) or
+ * lanes (ready, idle).  The link is the first member of both. */
+struct list {
+    struct outq_link *head, *tail;
     size_t            n;
 };
 
@@ -39,9 +41,9 @@ enum lane_place {
 };
 
 struct outq_lane {
+    struct outq_link  link;           /* first: ready or idle list */
     struct outq_lane *mnext;          /* map chain */
-    struct outq_lane *lnext, *lprev;  /* ready or idle list */
-    struct ilist      queue;
+    struct list       queue;
     size_t            nwire;          /* 1, or 2 for a moment after a move */
     enum lane_place   place;
     int64_t           idle_since;
@@ -49,11 +51,6 @@ struct outq_lane {
     struct ratewin    pace;
     uint32_t          hash;
     char              key[];
-};
-
-struct llist {
-    struct outq_lane *head, *tail;
-    size_t            n;
 };
 
 struct outq {
@@ -68,9 +65,9 @@ struct outq {
     struct outq_lane  **map;
     size_t              nslots;       /* a power of two */
     size_t              nlanes;
-    struct llist        ready, idle;
-    struct ilist        freeq;        /* queued without a lane */
-    struct ilist        wire;         /* every item on the wire */
+    struct list         ready, idle;  /* lanes */
+    struct list         freeq;        /* items queued without a lane */
+    struct list         wire;         /* every item on the wire */
     size_t              free_wire;    /* of them without a lane */
     size_t              count;        /* held: queued and on the wire */
 
@@ -86,72 +83,56 @@ struct outq {
 
 /* ---- lists ---- */
 
-static void
-ilist_append(struct ilist *l, struct outq_item *it)
+static struct outq_item *
+item_of(struct outq_link *k)
 {
-    it->next = NULL;
-    it->prev = l->tail;
+    return (struct outq_item *)k;
+}
+
+static struct outq_lane *
+lane_of(struct outq_link *k)
+{
+    return (struct outq_lane *)k;
+}
+
+static void
+list_append(struct list *l, struct outq_link *k)
+{
+    k->next = NULL;
+    k->prev = l->tail;
     if (l->tail)
-        l->tail->next = it;
+        l->tail->next = k;
     else
-        l->head = it;
-    l->tail = it;
+        l->head = k;
+    l->tail = k;
     l->n++;
 }
 
 static void
-ilist_prepend(struct ilist *l, struct outq_item *it)
+list_prepend(struct list *l, struct outq_link *k)
 {
-    it->prev = NULL;
-    it->next = l->head;
+    k->prev = NULL;
+    k->next = l->head;
     if (l->head)
-        l->head->prev = it;
+        l->head->prev = k;
     else
-        l->tail = it;
-    l->head = it;
+        l->tail = k;
+    l->head = k;
     l->n++;
 }
 
 static void
-ilist_remove(struct ilist *l, struct outq_item *it)
+list_remove(struct list *l, struct outq_link *k)
 {
-    if (it->prev)
-        it->prev->next = it->next;
+    if (k->prev)
+        k->prev->next = k->next;
     else
-        l->head = it->next;
-    if (it->next)
-        it->next->prev = it->prev;
+        l->head = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
     else
-        l->tail = it->prev;
-    it->next = it->prev = NULL;
-    l->n--;
-}
-
-static void
-llist_append(struct llist *l, struct outq_lane *x)
-{
-    x->lnext = NULL;
-    x->lprev = l->tail;
-    if (l->tail)
-        l->tail->lnext = x;
-    else
-        l->head = x;
-    l->tail = x;
-    l->n++;
-}
-
-static void
-llist_remove(struct llist *l, struct outq_lane *x)
-{
-    if (x->lprev)
-        x->lprev->lnext = x->lnext;
-    else
-        l->head = x->lnext;
-    if (x->lnext)
-        x->lnext->lprev = x->lprev;
-    else
-        l->tail = x->lprev;
-    x->lnext = x->lprev = NULL;
+        l->tail = k->prev;
+    k->next = k->prev = NULL;
     l->n--;
 }
 
@@ -202,9 +183,9 @@ static void
 lane_list_leave(struct outq *q, struct outq_lane *l)
 {
     if (l->place == LANE_READY)
-        llist_remove(&q->ready, l);
+        list_remove(&q->ready, &l->link);
     else if (l->place == LANE_IDLE)
-        llist_remove(&q->idle, l);
+        list_remove(&q->idle, &l->link);
     l->place = LANE_WIRE;
 }
 
@@ -221,10 +202,10 @@ lane_place(struct outq *q, struct outq_lane *l)
     lane_list_leave(q, l);
     l->place = want;
     if (want == LANE_READY) {
-        llist_append(&q->ready, l);
+        list_append(&q->ready, &l->link);
     } else if (want == LANE_IDLE) {
         l->idle_since = loop_now_ms(q->loop);
-        llist_append(&q->idle, l);
+        list_append(&q->idle, &l->link);
     }
 }
 
@@ -272,8 +253,8 @@ lanes_expire(struct outq *q, int64_t now)
     int64_t keep = q->o.pace_window_ms > LANE_KEEP_MS ? q->o.pace_window_ms
                                                        : LANE_KEEP_MS;
 
-    while (q->idle.head && now - q->idle.head->idle_since >= keep)
-        lane_free(q, q->idle.head);
+    while (q->idle.head && now - lane_of(q->idle.head)->idle_since >= keep)
+        lane_free(q, lane_of(q->idle.head));
 }
 
 /* ---- the timer ---- */
@@ -312,13 +293,13 @@ detach(struct outq *q, struct outq_item *it)
     struct outq_lane *l = it->lane;
 
     if (it->state == OUTQ_WIRE) {
-        ilist_remove(&q->wire, it);
+        list_remove(&q->wire, &it->link);
         if (l)
             l->nwire--;
         else
             q->free_wire--;
     } else if (it->state == OUTQ_QUEUED) {
-        ilist_remove(l ? &l->queue : &q->freeq, it);
+        list_remove(l ? &l->queue : &q->freeq, &it->link);
     }
 }
 
@@ -350,10 +331,10 @@ requeue_head(struct outq *q, struct outq_item *it, int64_t not_before)
     it->state = OUTQ_QUEUED;
     it->not_before = not_before;
     if (it->lane) {
-        ilist_prepend(&it->lane->queue, it);
+        list_prepend(&it->lane->queue, &it->link);
         lane_place(q, it->lane);
     } else {
-        ilist_prepend(&q->freeq, it);
+        list_prepend(&q->freeq, &it->link);
     }
     wake(q);
 }
@@ -387,7 +368,7 @@ start(struct outq *q, struct outq_item *it, int64_t now)
 
     detach(q, it);
     it->state = OUTQ_WIRE;
-    ilist_append(&q->wire, it);
+    list_append(&q->wire, &it->link);
     if (l) {
         l->nwire++;
         if ((it->flags & OUTQ_PACED) && l->paced)
@@ -424,25 +405,26 @@ static void
 pass(struct outq *q, int64_t now, int64_t *next)
 {
     size_t n = q->ready.n;
-    struct outq_lane *l = q->ready.head;
+    struct outq_link *k = q->ready.head, *nx;
 
-    for (size_t i = 0; i < n && l && !q->again && !wire_full(q); i++) {
-        struct outq_lane *nx = l->lnext;
-        int64_t w = wait_of(q, l->queue.head, now);
+    for (size_t i = 0; i < n && k && !q->again && !wire_full(q); i++) {
+        struct outq_item *head = item_of(lane_of(k)->queue.head);
+        int64_t w = wait_of(q, head, now);
 
+        nx = k->next;
         if (w == 0)
-            start(q, l->queue.head, now);
+            start(q, head, now);
         else
             note_wait(now, w, next);
-        l = nx;
+        k = nx;
     }
-    for (struct outq_item *it = q->freeq.head, *nx;
-         it && !q->again && !wire_full(q) && !free_full(q); it = nx) {
-        int64_t w = wait_of(q, it, now);
+    for (k = q->freeq.head;
+         k && !q->again && !wire_full(q) && !free_full(q); k = nx) {
+        int64_t w = wait_of(q, item_of(k), now);
 
-        nx = it->next;
+        nx = k->next;
         if (w == 0)
-            start(q, it, now);
+            start(q, item_of(k), now);
         else
             note_wait(now, w, next);
     }
@@ -469,10 +451,10 @@ static struct outq_item *
 any_item(const struct outq *q)
 {
     if (q->wire.head)
-        return q->wire.head;
+        return item_of(q->wire.head);
     if (q->ready.head)    /* nothing on the wire: every queued lane */
-        return q->ready.head->queue.head;
-    return q->freeq.head;
+        return item_of(lane_of(q->ready.head)->queue.head);
+    return item_of(q->freeq.head);
 }
 
 static void
@@ -582,10 +564,10 @@ outq_push(struct outq *q, struct outq_item *it, const char *lane,
             l->paced = true;
         }
         it->lane = l;
-        ilist_append(&l->queue, it);
+        list_append(&l->queue, &it->link);
         lane_place(q, l);
     } else {
-        ilist_append(&q->freeq, it);
+        list_append(&q->freeq, &it->link);
     }
     wake(q);
 }
@@ -642,12 +624,13 @@ outq_lane_move(struct outq *q, const char *from, const char *to)
         ratewin_init(&t->pace, q->o.pace_burst, q->o.pace_window_ms);
         t->paced = true;
     }
-    while ((it = f->queue.head) != NULL) {
-        ilist_remove(&f->queue, it);
+    while ((it = item_of(f->queue.head)) != NULL) {
+        list_remove(&f->queue, &it->link);
         it->lane = t;
-        ilist_append(&t->queue, it);
+        list_append(&t->queue, &it->link);
     }
-    for (it = q->wire.head; it; it = it->next) {
+    for (struct outq_link *k = q->wire.head; k; k = k->next) {
+        it = item_of(k);
         if (it->lane == f) {
             it->lane = t;
             f->nwire--;

@@ -62,6 +62,9 @@ struct loop;
 struct outq;
 struct outq_lane;
 
+/* The cap on items held.  Each costs its owner's request: a queued Slack
+ * message is its text plus about 500 bytes (0.8 KB at 300 characters,
+ * measured), some 16 MB at the cap; normal work stays far below it. */
 #define OUTQ_DEFAULT_MAX_ITEMS 20000
 
 /* gate(): not until something else changes (an answer, a push). */
@@ -84,9 +87,14 @@ enum outq_state {
     OUTQ_WIRE,           /* send() was called; not settled yet */
 };
 
+/* A link of the engine's lists (items in a lane, lanes in turn). */
+struct outq_link {
+    struct outq_link *next, *prev;
+};
+
 /* Embedded in the owner's request.  The engine's fields: read only. */
 struct outq_item {
-    struct outq_item *next, *prev;   /* in a lane, the free queue or the
+    struct outq_link  link;          /* in a lane, the free queue or the
                                         list of items on the wire */
     struct outq_lane *lane;          /* NULL: no lane */
     int64_t           not_before;    /* loop ms */
