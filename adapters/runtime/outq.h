@@ -13,7 +13,7 @@
  * side, at most max_free of them on the wire; max_inflight caps them all.
  *
  * One busy lane never holds up the others: there is no cap per lane, and
- * lanes take turns (the lane that started a call last is looked at last).
+ * lanes take turns (a lane whose call ended queues up behind the others).
  * The one cap is on the items held in all (outq_full()), a safety net for
  * memory set far above normal operation; the owner asks it before taking
  * new work, and a push never fails, so a multi-step delivery can always
@@ -34,7 +34,8 @@
  *
  * Stop.  outq_stop() starts nothing new, lets the calls on the wire end
  * until the deadline, then cancels the rest: cancelled() tells each
- * owner, which keeps its outbox row pending.  done() follows, once.
+ * owner, which keeps its outbox row pending.  done() follows, once, from
+ * the loop.
  *
  * Re-entrancy: send(), gate(), cancelled(), room() and done() run only
  * from the engine's timer (cancelled() also from outq_free()), never from
@@ -159,7 +160,7 @@ void    outq_resend(struct outq *q, struct outq_item *it);
 void        outq_lane_move(struct outq *q, const char *from, const char *to);
 /* Items of the lane, queued or on the wire. */
 size_t      outq_lane_count(const struct outq *q, const char *lane);
-/* The key of it's lane, NULL for none. */
+/* The key of the lane it is in, NULL for none. */
 const char *outq_item_lane(const struct outq_item *it);
 
 /* Items held (queued or on the wire), and on the wire. */
@@ -171,7 +172,8 @@ bool   outq_full(struct outq *q);
 /*
  * Start nothing new; items on the wire may end until deadline_ms (loop
  * time), then the rest is cancelled (cancelled() for each) and done(arg)
- * is called once, from the loop (at once when nothing is on the wire).
+ * is called once, from the loop (on its next pass when nothing is on
+ * the wire).
  * Items pushed afterwards are cancelled the same way.
  */
 void   outq_stop(struct outq *q, int64_t deadline_ms,
