@@ -55,7 +55,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ratewin.h"
 #include "loop.h"
 #include "core.h"
 #include "log.h"
@@ -309,6 +308,13 @@ on_application(void *arg, const struct rest_result *r)
                  "waiting for READY", r->error ? r->error : "no id");
 }
 
+/* The REST queue refused work when full; there is room again. */
+static void
+on_rest_room(void *arg)
+{
+    dc_kick(arg);
+}
+
 static void
 on_unauthorized(void *arg, const char *why)
 {
@@ -326,7 +332,7 @@ static bool
 can_take(struct discord *d)
 {
     return !d->stopping && !d->fatal && d->rest && !rest_halted(d->rest) &&
-           d->njobs < MAX_JOBS;
+           !rest_full(d->rest);
 }
 
 static enum ch_status
@@ -576,7 +582,8 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
     d->retry_tail = &d->retry_head;
     struct rest_options ro = {
         .loop = env->loop, .http = env->http, .base = d->api_base,
-        .token = d->token, .unauthorized = on_unauthorized, .arg = d,
+        .token = d->token, .unauthorized = on_unauthorized,
+        .room = on_rest_room, .arg = d,
     };
     d->rest = rest_new(&ro);
     d->gw = gw_new(d);
@@ -601,26 +608,22 @@ dc_start(struct adapter *a)
     return 0;
 }
 
-/* The last step of stop(): nothing of ours may outlive the daemon's http
+/* The last step of stop(), once the REST queue has drained (requests
+ * still queued, a 429 wait or a later part, stay in the outbox; those on
+ * the wire are waited for until the deadline) and the gateway closed or
+ * the deadline passed: nothing of ours may outlive the daemon's http
  * client and lws context, so both go now, outside their callbacks. */
 static void
 on_stop_timer(void *arg)
 {
     struct discord *d = arg;
     int64_t now = dc_now(d);
-    /* Requests still queued (a 429 wait, a later part) stay in the
-     * outbox; only those on the wire are waited for. */
-    bool rest_idle = d->rest == NULL || rest_inflight(d->rest) == 0;
-    if ((!rest_idle || !d->gw_closed) && now < d->stop_deadline) {
-        loop_timer_arm(d->stop_timer, now + 50 < d->stop_deadline
-                                          ? 50
-                                          : d->stop_deadline - now);
+    if (!d->rest_drained)
+        return;         /* on_rest_stopped() comes by the deadline */
+    if (!d->gw_closed && now < d->stop_deadline) {
+        loop_timer_arm(d->stop_timer, d->stop_deadline - now);
         return;
     }
-    if (d->rest && rest_pending(d->rest))
-        log_info("discord", "stopping with %zu request%s unfinished (the "
-                 "outbox keeps them)", rest_pending(d->rest),
-                 rest_pending(d->rest) == 1 ? "" : "s");
     rest_free(d->rest);
     d->rest = NULL;
     gw_free(d->gw);
@@ -640,18 +643,30 @@ on_gw_stopped(void *arg)
 }
 
 static void
+on_rest_stopped(void *arg)
+{
+    struct discord *d = arg;
+    d->rest_drained = true;
+    loop_timer_arm(d->stop_timer, 0);
+}
+
+static void
 dc_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
         void *arg)
 {
     struct discord *d = from_adapter(a);
-    d->stopping = true;
     d->stop_done = done;
     d->stop_arg = arg;
+    if (d->stopping)
+        return;
+    d->stopping = true;
     d->stop_deadline = deadline_ms;
     loop_timer_stop(d->defer_timer);
     loop_timer_stop(d->retry_timer);
     d->stop_timer = loop_timer_new(d->env.loop, on_stop_timer, d);
-    loop_timer_arm(d->stop_timer, 50);
+    int64_t now = dc_now(d);
+    loop_timer_arm(d->stop_timer, deadline_ms > now ? deadline_ms - now : 0);
+    rest_stop(d->rest, deadline_ms, on_rest_stopped, d);
     if (d->gw)
         gw_stop(d->gw, on_gw_stopped, d);
     else
@@ -664,7 +679,7 @@ dc_free(struct adapter *a)
     if (a == NULL)
         return;
     struct discord *d = from_adapter(a);
-    rest_free(d->rest);     /* first: no callback runs after this */
+    rest_free(d->rest);     /* first: its owners hear of what was left */
     gw_free(d->gw);
     while (d->jobs)
         dc_job_free(d->jobs);

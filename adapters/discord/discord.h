@@ -9,11 +9,13 @@
  *                       Identify/Resume, the close-code table, the send
  *                       limit, reconnect backoff
  *   discord_events.c    the dispatch table: gateway events -> core events
- *   discord_rest.c      REST routes, rate-limit buckets learned from the
- *                       headers, the global limit, 429, retries
+ *   discord_rest.c      REST on the shared outbound queue (outq): routes
+ *                       and their lanes, rate-limit buckets learned from
+ *                       the headers, the global limit and 429s as the
+ *                       queue's gate, the table of what each status means
  *   discord_commands.c  the `campaign` command generated from the core's
  *                       command table; interaction options -> command line
- * Shared transport: adapters/runtime (ws, http, backoff, ratewin).
+ * Shared transport: adapters/runtime (ws, http, outq, backoff, ratewin).
  *
  * The bot token comes from the daemon (bot/platforms.c), which loads it;
  * discord_new() copies it and wipes its copy on free.

@@ -71,7 +71,10 @@ struct rest_result {
     long            status;   /* HTTP status; 0 on a transport failure */
     enum ch_status  ch;       /* CH_OK, CH_REMOTE_4XX, CH_REMOTE_5XX,
                                  CH_IO, or CH_BUSY (halted: the token was
-                                 refused; the work stays in the outbox) */
+                                 refused; or cancelled: the work stays in
+                                 the outbox) */
+    bool            cancelled;    /* stop or free let go of it unanswered:
+                                     report nothing */
     int             code;     /* Discord's JSON error code, 0 if none */
     const char     *error;    /* one line for logs and the outbox, or NULL */
     const cJSON    *json;     /* the parsed body, NULL for 204/non-JSON */
@@ -88,28 +91,34 @@ struct rest_options {
     /* A 401 on a request made with the bot token: the client halts (every
      * later request finishes with CH_BUSY) and says so once. */
     void       (*unauthorized)(void *arg, const char *why);
+    /* rest_full() said yes, and now there is room. */
+    void       (*room)(void *arg);
     void        *arg;
 };
 
 struct rest *rest_new(const struct rest_options *o);
-/* Cancels everything in flight or queued; no callback runs. */
+/* Cancels everything on the wire or queued: each done() hears
+ * .cancelled. */
 void         rest_free(struct rest *r);
 /*
  * Queue a request.  path starts with '/', is relative to the base and may
  * carry a query.  body is JSON text or NULL (copied); audit_reason goes in
  * X-Audit-Log-Reason (copied, NULL for none).  done(arg, result) is called
- * exactly once, from the loop, after rest_send() returned, unless the
- * client is freed first.  429s are waited out and retried without limit;
- * 5xx and transport failures are retried 3 times with backoff.
+ * exactly once, from the loop, after rest_send() returned; with
+ * .cancelled when stop or free let go of the request first.  429s are
+ * waited out and retried without limit; 5xx and transport failures are
+ * retried 3 times with backoff.
  */
 void         rest_send(struct rest *r, enum http_method m, const char *path,
                        const char *body, unsigned flags,
                        const char *audit_reason, rest_done_fn *done,
                        void *arg);
-/* Requests queued, waiting or in flight. */
-size_t       rest_pending(const struct rest *r);
-/* Requests on the wire. */
-size_t       rest_inflight(const struct rest *r);
+/* Start no request; those on the wire may end until deadline_ms, then the
+ * rest is cancelled and done(arg) is called once, from the loop. */
+void         rest_stop(struct rest *r, int64_t deadline_ms,
+                       void (*done)(void *arg), void *arg);
+/* Too much is queued (a cap far above normal work): take no new work. */
+bool         rest_full(const struct rest *r);
 bool         rest_halted(const struct rest *r);
 
 /* ---- gateway (discord_gateway.c) ---- */
@@ -215,7 +224,6 @@ struct discord {
 
     /* Outbound work in progress, and interactions being answered. */
     struct job          *jobs;
-    size_t               njobs;
     struct ix           *ix_head, *ix_tail;
     size_t               nix;
     struct loop_timer   *defer_timer;
@@ -246,6 +254,7 @@ struct discord {
     struct loop_timer   *stop_timer;
     int64_t              stop_deadline;
     bool                 gw_closed;
+    bool                 rest_drained;
 
     /* Logged-once bookkeeping for bad input. */
     unsigned             logged;
@@ -277,7 +286,6 @@ void dc_dm_note(struct discord *d, const char *user, const char *channel);
 /* ---- between discord.c, discord_jobs.c and discord_interactions.c ---- */
 
 #define MAX_PARTS        10      /* a longer text is cut */
-#define MAX_JOBS         4000    /* then deliveries wait (CH_BUSY) */
 #define MAX_INBOUND      2000    /* events waiting for a busy database */
 #define MAX_IX           4096    /* interactions being answered */
 #define DEFER_AFTER_MS   1500    /* unanswered by then: defer */
@@ -343,10 +351,15 @@ enum job_kind {
     J_TOPIC,
 };
 
+struct job;
+/* The handler of a job's REST call (never told of a cancelled one). */
+typedef void job_answer_fn(struct job *j, const struct rest_result *r);
+
 struct job {
     struct job    *next, *prev;
     struct discord *d;
     enum job_kind  kind;
+    job_answer_fn *answer;          /* of the call on its way */
     int64_t        msg_id;          /* outbox id; 0 for our own work */
     char           channel[DC_ID_LEN];
     char           user[DC_ID_LEN];

@@ -142,6 +142,8 @@ on_callback(void *arg, const struct rest_result *r)
     struct ix *ix = arg;
     struct discord *d = ix->d;
     ix->busy = false;
+    if (r->cancelled)
+        return;     /* stopping: what it carried stays in the outbox */
     int64_t id = ix->cb_delivers;
     ix->cb_delivers = 0;
     struct job *rest = ix->cb_rest;

@@ -172,7 +172,6 @@ dc_job_new(struct discord *d, enum job_kind kind, int64_t msg_id)
     if (d->jobs)
         d->jobs->prev = j;
     d->jobs = j;
-    d->njobs++;
     return j;
 }
 
@@ -186,13 +185,35 @@ dc_job_free(struct job *j)
         d->jobs = j->next;
     if (j->next)
         j->next->prev = j->prev;
-    d->njobs--;
     if (j->ix)
         j->ix->refs--;
     dc_body_free(&j->body);
     free(j->name);
     free(j->text);
     free(j);
+}
+
+/* Every REST call of a job answers here: one that stop or free let go of
+ * ends the job without a report, so its outbox row stays pending. */
+static void
+on_job_answer(void *arg, const struct rest_result *r)
+{
+    struct job *j = arg;
+    if (r->cancelled) {
+        dc_job_free(j);
+        return;
+    }
+    j->answer(j, r);
+}
+
+/* The job's next REST call; answer gets its result. */
+static void
+job_send(struct job *j, enum http_method m, const char *path,
+         const char *body, unsigned flags, const char *audit,
+         job_answer_fn *answer)
+{
+    j->answer = answer;
+    rest_send(j->d->rest, m, path, body, flags, audit, on_job_answer, j);
 }
 
 static void
@@ -255,9 +276,8 @@ job_failed(struct job *j, const struct rest_result *r)
 }
 
 static void
-on_message_part(void *arg, const struct rest_result *r)
+on_message_part(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     if (r->ch != CH_OK) {
         job_failed(j, r);
         return;
@@ -271,9 +291,8 @@ on_message_part(void *arg, const struct rest_result *r)
 }
 
 static void
-on_dm_open(void *arg, const struct rest_result *r)
+on_dm_open(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     char ch[DC_ID_LEN];
     if (r->ch != CH_OK || !dc_id(r->json, "id", ch)) {
         if (r->ch == CH_OK)
@@ -290,12 +309,11 @@ on_dm_open(void *arg, const struct rest_result *r)
 static void
 send_part(struct job *j)
 {
-    struct discord *d = j->d;
     cJSON *o = dc_message_json(&j->body, j->part, false, false);
     char *body = dc_print_free(o);
     char path[96];
     snprintf(path, sizeof(path), "/channels/%s/messages", j->channel);
-    rest_send(d->rest, HTTP_POST, path, body, 0, NULL, on_message_part, j);
+    job_send(j, HTTP_POST, path, body, 0, NULL, on_message_part);
     free(body);
 }
 
@@ -313,9 +331,8 @@ dc_fallback_to_dm(struct job *j, const char *why)
 }
 
 static void
-on_followup(void *arg, const struct rest_result *r)
+on_followup(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     if (r->ch == CH_OK) {
         const cJSON *msg = r->json;
         note_part(j, j->ix ? j->ix->channel : "", msg);
@@ -362,17 +379,15 @@ send_followup(struct job *j)
                  ix->token);
     }
     char *body = dc_print_free(o);
-    rest_send(d->rest, m, path, body, REST_NO_AUTH | REST_BURST, NULL,
-              on_followup, j);
+    job_send(j, m, path, body, REST_NO_AUTH | REST_BURST, NULL, on_followup);
     free(body);
 }
 
 /* ---- channels ------------------------------------------------------------ */
 
 static void
-on_category(void *arg, const struct rest_result *r)
+on_category(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     struct discord *d = j->d;
     d->category_creating = false;
     char id[DC_ID_LEN];
@@ -391,9 +406,8 @@ on_category(void *arg, const struct rest_result *r)
 }
 
 static void
-on_channel_created(void *arg, const struct rest_result *r)
+on_channel_created(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     char id[DC_ID_LEN];
     if (r->ch != CH_OK) {
         job_failed(j, r);
@@ -483,8 +497,8 @@ create_channel_step(struct job *j)
     char *body = dc_print_free(o);
     char path[64];
     snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
-    rest_send(d->rest, HTTP_POST, path, body, 0, "chorus: campaign channel",
-              on_channel_created, j);
+    job_send(j, HTTP_POST, path, body, 0, "chorus: campaign channel",
+             on_channel_created);
     free(body);
 }
 
@@ -512,9 +526,8 @@ dc_resume_parked(struct discord *d)
 /* ---- one REST step of a job ---------------------------------------------- */
 
 static void
-on_simple(void *arg, const struct rest_result *r)
+on_simple(struct job *j, const struct rest_result *r)
 {
-    struct job *j = arg;
     if (r->ch != CH_OK) {
         job_failed(j, r);
         return;
@@ -548,8 +561,8 @@ dc_job_step(struct job *j)
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "recipient_id", j->user);
                 body = dc_print_free(o);
-                rest_send(d->rest, HTTP_POST, "/users/@me/channels", body, 0,
-                          NULL, on_dm_open, j);
+                job_send(j, HTTP_POST, "/users/@me/channels", body, 0, NULL,
+                         on_dm_open);
                 free(body);
                 return;
             }
@@ -566,7 +579,7 @@ dc_job_step(struct job *j)
         body = dc_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s/messages/%s", j->channel,
                  j->target);
-        rest_send(d->rest, HTTP_PATCH, path, body, 0, NULL, on_simple, j);
+        job_send(j, HTTP_PATCH, path, body, 0, NULL, on_simple);
         free(body);
         return;
     }
@@ -579,8 +592,8 @@ dc_job_step(struct job *j)
         cJSON_AddNumberToObject(o, "type", 4);
         body = dc_print_free(o);
         snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
-        rest_send(d->rest, HTTP_POST, path, body, 0,
-                  "chorus: category for campaign channels", on_category, j);
+        job_send(j, HTTP_POST, path, body, 0,
+                 "chorus: category for campaign channels", on_category);
         free(body);
         return;
     }
@@ -595,7 +608,7 @@ dc_job_step(struct job *j)
         body = dc_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s/permissions/%s",
                  j->channel, j->user);
-        rest_send(d->rest, HTTP_PUT, path, body, 0, NULL, on_simple, j);
+        job_send(j, HTTP_PUT, path, body, 0, NULL, on_simple);
         free(body);
         return;
     }
@@ -605,14 +618,14 @@ dc_job_step(struct job *j)
          * can answer twice on a reused connection. */
         snprintf(path, sizeof(path), "/channels/%s/pins/%s", j->channel,
                  j->target);
-        rest_send(d->rest, HTTP_PUT, path, "{}", 0, NULL, on_simple, j);
+        job_send(j, HTTP_PUT, path, "{}", 0, NULL, on_simple);
         return;
     case J_TOPIC: {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "topic", j->text ? j->text : "");
         body = dc_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s", j->channel);
-        rest_send(d->rest, HTTP_PATCH, path, body, 0, NULL, on_simple, j);
+        job_send(j, HTTP_PATCH, path, body, 0, NULL, on_simple);
         free(body);
         return;
     }

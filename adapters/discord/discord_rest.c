@@ -1,34 +1,38 @@
 /*
- * discord_rest: the REST client (discord-protocol.md section 4).
+ * discord_rest: the REST client (discord-protocol.md section 4).  The
+ * queueing, pacing and retrying are the runtime's outbound queue
+ * (outq.h); what stays here is what Discord means by its limits and its
+ * answers.
  *
  * Every request gets a route ("POST /channels/:id/messages": the method
  * and the path with ids and tokens replaced) and a major parameter (the
- * channel, guild or webhook it acts on).  Requests wait in FIFO handlers
- * with at most one request in flight each, keyed by route and major
- * parameter, so a channel's messages go out in the order the core wrote
- * them.  Once a response names the route's bucket (X-RateLimit-Bucket),
- * the route's handlers are keyed by bucket instead: routes Discord counts
- * together then share one queue per major parameter, and what was queued
- * under the route moves over in order.  A handler knows its limit from the
- * X-RateLimit-* headers of its last response and does not send while its
- * bucket is empty (remaining 0 before the reset).
+ * channel, guild or webhook it acts on), and waits in the queue's lane of
+ * that route and major parameter: one request on the wire per lane, so a
+ * channel's messages go out in the order the core wrote them.  Once a
+ * response names the route's bucket (X-RateLimit-Bucket), the route's
+ * lanes are keyed by bucket instead (outq_lane_move()): routes Discord
+ * counts together then share one lane per major parameter, and what was
+ * queued under the route moves over in order.  A bucket's limit comes
+ * from the X-RateLimit-* headers of its last response; the queue's gate
+ * (rest_gate()) holds a lane while its bucket is empty (remaining 0
+ * before the reset), while the last second already saw 50 requests (a
+ * sliding window) and while a global 429 lasts.  Interaction endpoints
+ * (the callback and the follow-up webhook) are exempt from all three and
+ * have no lane ("burst", as @discordjs/rest does); they only wait out
+ * their own 429s.
  *
- * Globally: at most 50 requests in any second (a sliding window), and a
- * global 429 freezes every handler for its retry_after.  Interaction
- * endpoints (the callback and the follow-up webhook) are exempt from both
- * and from the queues ("burst", as @discordjs/rest does); they only wait
- * out their own 429s.
- *
- * Failures, as a table of what each answer means (respond()):
- *   429        never reported: back to the head of its queue, retried
- *              after retry_after + 50 ms (a sublimit or a "shared" scope
- *              holds only that handler, an empty bucket its reset)
- *   5xx, none  (transport) retried 3 times with jittered backoff, then
- *              reported as CH_REMOTE_5XX / CH_IO (the outbox retries)
+ * What each answer means is a table (answers[]):
+ *   429        never reported: sent again as the head of its lane after
+ *              retry_after + 50 ms (a sublimit or a "shared" scope holds
+ *              only that request, an empty bucket its reset, a global
+ *              limit everyone)
+ *   5xx, none  (transport) retried 3 times with the queue's jittered
+ *              backoff, then reported as CH_REMOTE_5XX / CH_IO (the outbox
+ *              retries)
  *   401        with the bot token: the token is bad; the client halts and
  *              tells the adapter once; every request after that finishes
  *              with CH_BUSY so the outbox keeps it for the next run
- *   other 4xx  reported with Discord's code and message
+ *   other      reported with Discord's code and message
  * 401, 403 and 429 (unless scope "shared") are counted: Discord bans an IP
  * at 10 000 in 10 minutes, and the count is logged long before that.
  *
@@ -42,6 +46,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "outq.h"
 #include "ratewin.h"
 #include "loop.h"
 #include "version.h"
@@ -50,22 +55,52 @@
 
 #define OFFSET_MS         50      /* added to every reset, as discord.js */
 #define RETRIES           3       /* for 5xx and transport failures */
+#define RETRY_BASE_MS     250     /* then 500, 1000 (equal jitter) */
 #define GLOBAL_PER_SECOND 50
 #define MAP_SLOTS         256
-#define IDLE_FREE_MS      10000   /* an idle handler is freed after this */
+#define IDLE_FREE_MS      10000   /* an idle bucket is forgotten after this */
 #define INVALID_WINDOW_MS (10 * 60 * 1000)
 #define INVALID_WARN      1000
 #define ROUTE_LEN         128
 #define MAJOR_LEN         200
-#define DEFAULT_RETRY_MS  1000    /* a 429 without retry_after */
 
-struct handler;
+/* retry_after (a float in the body, else the header), + 50 ms as
+ * discord.js; none: a second. */
+static const struct http_retry_after retry_after_rule = {
+    .default_ms = 1000,
+    .max_ms = 86400 * 1000,
+    .pad_ms = OFFSET_MS,
+};
+
+/* What an HTTP status means (0: no response at all). */
+enum answer {
+    ANS_OK,       /* reported as CH_OK with the body */
+    ANS_RETRY,    /* again after a backoff, RETRIES times, then reported */
+    ANS_LIMIT,    /* a 429: waited out and sent again, never reported */
+    ANS_DEAD,     /* the bot token is refused: halt */
+    ANS_FAIL,     /* Discord said no: reported with its code and message */
+};
+
+static const struct answer_rule {
+    long        lo, hi;
+    bool        bot_token;   /* only for requests made with the bot token */
+    bool        invalid;     /* counts against the 10 000 in 10 minutes */
+    enum answer a;
+} answers[] = {
+    { .lo = 0, .hi = 0, .a = ANS_RETRY },
+    { .lo = 200, .hi = 299, .a = ANS_OK },
+    { .lo = 401, .hi = 401, .bot_token = true, .invalid = true,
+      .a = ANS_DEAD },
+    { .lo = 401, .hi = 401, .invalid = true, .a = ANS_FAIL },
+    { .lo = 403, .hi = 403, .invalid = true, .a = ANS_FAIL },
+    { .lo = 429, .hi = 429, .a = ANS_LIMIT },   /* counted unless shared */
+    { .lo = 500, .hi = 999, .a = ANS_RETRY },
+    { .lo = 1, .hi = 999, .a = ANS_FAIL },      /* everything else */
+};
 
 struct rest_req {
-    struct rest_req  *next;          /* in a queue */
-    struct rest_req  *anext, *aprev; /* every live request */
+    struct outq_item  item;          /* first: the queue's */
     struct rest      *rest;
-    struct handler   *h;             /* NULL for a burst request */
     enum http_method  method;
     char             *path;
     char             *body;
@@ -73,23 +108,19 @@ struct rest_req {
     unsigned          flags;
     char              route[ROUTE_LEN];
     char              major[MAJOR_LEN];
-    int               attempts;
-    int64_t           not_before;
-    struct http_call *call;
+    struct http_call *call;          /* while on the wire */
     rest_done_fn     *done;
     void             *arg;
 };
 
-struct handler {
-    struct handler  *mnext;          /* map chain */
-    char            *key;
-    struct rest_req *qhead, **qtail;
-    struct rest_req *inflight;
-    int              limit;          /* 0: not known yet */
-    int              remaining;
-    int64_t          reset_at;
-    int64_t          wait_until;     /* a sublimit 429 */
-    int64_t          last_used;
+/* What Discord said of a lane's bucket, keyed like the lane. */
+struct bucket {
+    struct bucket *mnext;            /* map chain */
+    char          *key;
+    int            limit;            /* 0: not known yet */
+    int            remaining;
+    int64_t        reset_at;
+    int64_t        last_used;
 };
 
 struct route_hash {
@@ -105,25 +136,19 @@ struct rest {
     char               *auth_header;
     char               *ua_header;
     void              (*unauthorized)(void *arg, const char *why);
+    void              (*room)(void *arg);
     void               *arg;
-    struct handler     *map[MAP_SLOTS];
-    size_t              nhandlers;
+    struct outq        *outq;
+    struct bucket      *map[MAP_SLOTS];
     struct route_hash  *routes[MAP_SLOTS];
-    struct rest_req    *all;
-    size_t              nreq;
-    struct rest_req    *delayed;     /* burst requests waiting a 429 out */
     struct ratewin      global;
     int64_t             global_until;
-    struct loop_timer  *timer;
-    bool                pumping, again;
+    int64_t             swept_at;
     bool                halted;
-    uint64_t            rng;
     int64_t             invalid_since;
     int                 invalid;
     bool                invalid_warned;
 };
-
-static void pump(struct rest *r);
 
 /* ---- keys ---------------------------------------------------------------- */
 
@@ -238,60 +263,60 @@ learn_hash(struct rest *r, const char *route, const char *hash)
     r->routes[slot] = h;
 }
 
+/* The lane of a route and major parameter: by bucket once known. */
 static char *
-handler_key(struct rest *r, const char *route, const char *major)
+lane_key(struct rest *r, const char *route, const char *major)
 {
     const char *hash = learned_hash(r, route);
     return xasprintf("%s%s\n%s", hash ? "b:" : "r:", hash ? hash : route,
                      major);
 }
 
-static struct handler *
-handler_find(struct rest *r, const char *key)
+/* ---- buckets ------------------------------------------------------------- */
+
+static struct bucket *
+bucket_find(struct rest *r, const char *key)
 {
-    for (struct handler *h = r->map[hash_str(key)]; h; h = h->mnext)
-        if (strcmp(h->key, key) == 0)
-            return h;
+    for (struct bucket *b = r->map[hash_str(key)]; b; b = b->mnext)
+        if (strcmp(b->key, key) == 0)
+            return b;
     return NULL;
 }
 
-/* Ownership: takes key. */
-static struct handler *
-handler_get(struct rest *r, char *key)
+static struct bucket *
+bucket_get(struct rest *r, const char *key)
 {
-    struct handler *h = handler_find(r, key);
-    if (h) {
-        free(key);
-        return h;
-    }
-    h = xcalloc(1, sizeof(*h));
-    h->key = key;
-    h->qtail = &h->qhead;
+    struct bucket *b = bucket_find(r, key);
+    if (b)
+        return b;
+    b = xcalloc(1, sizeof(*b));
+    b->key = xstrdup(key);
     unsigned slot = hash_str(key);
-    h->mnext = r->map[slot];
-    r->map[slot] = h;
-    r->nhandlers++;
-    return h;
+    b->mnext = r->map[slot];
+    r->map[slot] = b;
+    return b;
 }
 
+/* Forget buckets idle long enough that their limits no longer matter. */
 static void
-handler_unlink(struct rest *r, struct handler *h)
+buckets_sweep(struct rest *r, int64_t now)
 {
-    for (struct handler **pp = &r->map[hash_str(h->key)]; *pp;
-         pp = &(*pp)->mnext) {
-        if (*pp == h) {
-            *pp = h->mnext;
-            r->nhandlers--;
-            return;
+    if (now - r->swept_at < IDLE_FREE_MS)
+        return;
+    r->swept_at = now;
+    for (size_t s = 0; s < MAP_SLOTS; s++) {
+        for (struct bucket **pp = &r->map[s]; *pp;) {
+            struct bucket *b = *pp;
+            if (now - b->last_used > IDLE_FREE_MS && now > b->reset_at &&
+                outq_lane_count(r->outq, b->key) == 0) {
+                *pp = b->mnext;
+                free(b->key);
+                free(b);
+                continue;
+            }
+            pp = &b->mnext;
         }
     }
-}
-
-static void
-handler_free(struct handler *h)
-{
-    free(h->key);
-    free(h);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -299,61 +324,22 @@ handler_free(struct handler *h)
 static void
 req_free(struct rest_req *q)
 {
-    struct rest *r = q->rest;
-    if (q->aprev)
-        q->aprev->anext = q->anext;
-    else
-        r->all = q->anext;
-    if (q->anext)
-        q->anext->aprev = q->aprev;
-    r->nreq--;
     free(q->path);
     free(q->body);
     free(q->audit);
     free(q);
 }
 
-static void
-queue_push(struct handler *h, struct rest_req *q, bool head)
-{
-    q->h = h;
-    if (head) {
-        q->next = h->qhead;
-        h->qhead = q;
-        if (h->qtail == &h->qhead)
-            h->qtail = &q->next;
-        return;
-    }
-    q->next = NULL;
-    *h->qtail = q;
-    h->qtail = &q->next;
-}
-
-static struct rest_req *
-queue_pop(struct handler *h)
-{
-    struct rest_req *q = h->qhead;
-    if (q) {
-        h->qhead = q->next;
-        if (h->qhead == NULL)
-            h->qtail = &h->qhead;
-        q->next = NULL;
-    }
-    return q;
-}
-
+/* The request is over: it leaves the queue, then its owner hears. */
 static void
 complete(struct rest_req *q, const struct rest_result *res)
 {
-    struct rest *r = q->rest;
-    if (q->h && q->h->inflight == q)
-        q->h->inflight = NULL;
     rest_done_fn *done = q->done;
     void *arg = q->arg;
+    outq_done(q->rest->outq, &q->item);
     req_free(q);
     if (done)
         done(arg, res);
-    pump(r);
 }
 
 static void
@@ -364,6 +350,17 @@ complete_status(struct rest_req *q, enum ch_status ch, const char *error)
 }
 
 /* ---- answers ------------------------------------------------------------- */
+
+static const struct answer_rule *
+answer_of(long status, unsigned flags)
+{
+    size_t n = sizeof(answers) / sizeof(*answers);
+    for (size_t i = 0; i < n; i++)
+        if (status >= answers[i].lo && status <= answers[i].hi &&
+            (!answers[i].bot_token || !(flags & REST_NO_AUTH)))
+            return &answers[i];
+    return &answers[n - 1];
+}
 
 static double
 header_num(const struct http_response *res, const char *name, double def)
@@ -441,30 +438,102 @@ count_invalid(struct rest *r, int64_t now)
     }
 }
 
-/* Move what waits under a route's own handler to its bucket's handler,
- * in order, once the bucket is known. */
-static struct handler *
-learn(struct rest *r, struct handler *h, const struct rest_req *q,
-      const char *hash)
+/* Once a response names the route's bucket, what waits under the route's
+ * own lane moves to the bucket's, in order. */
+static void
+learn(struct rest *r, const struct rest_req *q, const char *hash)
 {
+    const char *lane = outq_item_lane(&q->item);
     const char *known = learned_hash(r, q->route);
-    if (known && strcmp(known, hash) == 0 && strncmp(h->key, "b:", 2) == 0)
-        return h;
+    if (known && strcmp(known, hash) == 0 && strncmp(lane, "b:", 2) == 0)
+        return;
     learn_hash(r, q->route, hash);
-    char *key = handler_key(r, q->route, q->major);
-    if (strcmp(key, h->key) == 0) {
-        free(key);
-        return h;
+    char *key = lane_key(r, q->route, q->major);
+    if (strcmp(key, lane) != 0)
+        outq_lane_move(r->outq, lane, key);
+    free(key);
+}
+
+/* What the headers say about the bucket of q's lane. */
+static void
+note_limits(struct rest *r, const struct rest_req *q,
+            const struct http_response *hr, int64_t now)
+{
+    const char *hash = http_response_header(hr, "X-RateLimit-Bucket");
+    if (hash && *hash && strlen(hash) < 64)
+        learn(r, q, hash);
+    struct bucket *b = bucket_get(r, outq_item_lane(&q->item));
+    double lim = header_num(hr, "X-RateLimit-Limit", -1);
+    double rem = header_num(hr, "X-RateLimit-Remaining", -1);
+    double after = header_num(hr, "X-RateLimit-Reset-After", -1);
+    if (lim >= 1 && rem >= 0 && after >= 0) {
+        b->limit = (int)lim;
+        b->remaining = (int)rem;
+        b->reset_at = now + (int64_t)(after * 1000.0) + OFFSET_MS;
     }
-    struct handler *to = handler_get(r, key);
-    struct rest_req *w;
-    while ((w = queue_pop(h)) != NULL)
-        queue_push(to, w, false);
-    if (h->inflight == NULL) {
-        handler_unlink(r, h);
-        handler_free(h);
+    b->last_used = now;
+}
+
+/* A 429: who waits, and how long; q goes again as the head of its lane. */
+static void
+limited(struct rest *r, struct rest_req *q, const struct http_response *hr,
+        const cJSON *json, int64_t now)
+{
+    const cJSON *after = json_get(json, "retry_after");
+    int64_t wait = http_retry_after_ms(
+        http_response_header(hr, "Retry-After"),
+        cJSON_IsNumber(after) ? after->valuedouble : -1, &retry_after_rule);
+    const char *g = http_response_header(hr, "X-RateLimit-Global");
+    bool global = cJSON_IsTrue(json_get(json, "global")) ||
+                  (g && strcasecmp(g, "true") == 0);
+    const char *scope = http_response_header(hr, "X-RateLimit-Scope");
+    bool shared = scope && strcasecmp(scope, "shared") == 0;
+    const char *lane = outq_item_lane(&q->item);
+    struct bucket *b = lane ? bucket_get(r, lane) : NULL;
+    if (!shared)
+        count_invalid(r, now);
+    log_info("discord", "429 on %s: waiting %lld ms%s", q->route,
+             (long long)wait, global ? " (global limit)" : "");
+    if (global && lane) {
+        if (now + wait > r->global_until)
+            r->global_until = now + wait;
+        outq_wait(r->outq, &q->item, 0);        /* the gate holds it */
+    } else if (b && !shared && b->remaining <= 0 && b->limit > 0) {
+        if (now + wait > b->reset_at)
+            b->reset_at = now + wait;             /* the bucket is empty */
+        outq_wait(r->outq, &q->item, 0);
+    } else {
+        /* A sublimit, a shared limit, a burst request: only q waits. */
+        outq_wait(r->outq, &q->item, wait);
     }
-    return to;
+}
+
+/* Report a final answer: Discord's code and message, or the transport's
+ * error. */
+static void
+report(struct rest *r, struct rest_req *q, const struct http_response *hr,
+       long status, enum ch_status ch, const cJSON *json)
+{
+    struct buf err = BUF_INIT;
+    struct rest_result res = { .status = status, .ch = ch, .json = json };
+    if (ch != CH_OK) {
+        if (status)
+            describe_error(q, status, json, hr->body, &err);
+        else
+            buf_printf(&err, "%s: %s", q->route, hr->error_text);
+        res.error = buf_cstr(&err);
+    }
+    if (ch == CH_REMOTE_4XX)
+        res.code = (int)json_int(json, "code", JSON_INT_MIN, JSON_INT_MAX, 0);
+    if (ch == CH_BUSY) {        /* the bot token was refused */
+        bool first = !r->halted;
+        r->halted = true;
+        res.code = (int)json_int(json, "code", JSON_INT_MIN, JSON_INT_MAX, 0);
+        if (first && r->unauthorized)
+            r->unauthorized(r->arg, buf_cstr(&err));
+    }
+    complete(q, &res);
+    buf_free(&err);
 }
 
 static void
@@ -473,132 +542,42 @@ on_response(void *arg, const struct http_response *hr)
     struct rest_req *q = arg;
     struct rest *r = q->rest;
     int64_t now = loop_now_ms(r->loop);
-    q->call = NULL;
-    struct handler *h = q->h;
-    if (h && h->inflight == q)
-        h->inflight = NULL;
+    long status = hr->error == HTTP_ERR_NONE ? hr->status : 0;
+    const struct answer_rule *rule = answer_of(status, q->flags);
     cJSON *json = hr->body_len ? cJSON_ParseWithLength(hr->body, hr->body_len)
                                : NULL;
-    long status = hr->error == HTTP_ERR_NONE ? hr->status : 0;
-
-    /* What the headers say about the bucket. */
-    if (h && status) {
-        const char *bucket = http_response_header(hr, "X-RateLimit-Bucket");
-        if (bucket && *bucket && strlen(bucket) < 64) {
-            h = learn(r, h, q, bucket);
-            q->h = h;
-        }
-        double lim = header_num(hr, "X-RateLimit-Limit", -1);
-        double rem = header_num(hr, "X-RateLimit-Remaining", -1);
-        double after = header_num(hr, "X-RateLimit-Reset-After", -1);
-        if (lim >= 1 && rem >= 0 && after >= 0) {
-            h->limit = (int)lim;
-            h->remaining = (int)rem;
-            h->reset_at = now + (int64_t)(after * 1000.0) + OFFSET_MS;
-        }
-        h->last_used = now;
-    }
-
-    if (status == 429) {
-        double secs = cJSON_IsNumber(json_get(json, "retry_after"))
-                          ? json_get(json, "retry_after")->valuedouble
-                          : header_num(hr, "Retry-After", -1);
-        int64_t wait = secs >= 0 && secs < 86400
-                           ? (int64_t)ceil(secs * 1000.0) + OFFSET_MS
-                           : DEFAULT_RETRY_MS;
-        const char *g = http_response_header(hr, "X-RateLimit-Global");
-        bool global = cJSON_IsTrue(json_get(json, "global")) ||
-                      (g && strcasecmp(g, "true") == 0);
-        const char *scope = http_response_header(hr, "X-RateLimit-Scope");
-        bool shared = scope && strcasecmp(scope, "shared") == 0;
-        if (!shared)
-            count_invalid(r, now);
-        log_info("discord", "429 on %s: waiting %lld ms%s", q->route,
-                 (long long)wait, global ? " (global limit)" : "");
-        if (global && !(q->flags & REST_BURST)) {
-            if (now + wait > r->global_until)
-                r->global_until = now + wait;
-        } else if (h && (shared || h->remaining > 0 || h->limit == 0)) {
-            h->wait_until = now + wait;     /* a sublimit: only this queue */
-        } else if (h) {
-            h->remaining = 0;
-            if (now + wait > h->reset_at)
-                h->reset_at = now + wait;
-        }
-        cJSON_Delete(json);
-        if (h) {
-            queue_push(h, q, true);
-        } else {
-            q->not_before = now + wait;
-            q->next = r->delayed;
-            r->delayed = q;
-        }
-        pump(r);
-        return;
-    }
-
-    if (status == 0 || status >= 500) {
-        if (q->attempts < RETRIES) {
-            q->attempts++;
-            int64_t d = (int64_t)250 << (q->attempts - 1);
-            q->not_before = now + d / 2 + jitter_range(&r->rng, 0, d / 2);
-            log_info("discord", "%s: %s; retry %d of %d", q->route,
-                     status ? "server error" : hr->error_text, q->attempts,
-                     RETRIES);
-            cJSON_Delete(json);
-            if (h) {
-                queue_push(h, q, true);
-            } else {
-                q->next = r->delayed;
-                r->delayed = q;
-            }
-            pump(r);
-            return;
-        }
-        struct buf err = BUF_INIT;
-        if (status)
-            describe_error(q, status, json, hr->body, &err);
-        else
-            buf_printf(&err, "%s: %s", q->route, hr->error_text);
-        struct rest_result res = {
-            .status = status, .ch = status ? CH_REMOTE_5XX : CH_IO,
-            .error = buf_cstr(&err), .json = json,
-        };
-        complete(q, &res);
-        buf_free(&err);
-        cJSON_Delete(json);
-        return;
-    }
-
-    if (status >= 200 && status < 300) {
-        struct rest_result res = { .status = status, .ch = CH_OK,
-                                   .json = json };
-        complete(q, &res);
-        cJSON_Delete(json);
-        return;
-    }
-
-    /* 4xx: Discord said no, with a reason in the body. */
-    if (status == 401 || status == 403)
+    q->call = NULL;
+    if (status && outq_item_lane(&q->item))
+        note_limits(r, q, hr, now);
+    if (rule->invalid)
         count_invalid(r, now);
-    struct buf err = BUF_INIT;
-    describe_error(q, status, json, hr->body, &err);
-    struct rest_result res = {
-        .status = status, .ch = CH_REMOTE_4XX,
-        .code = (int)json_int(json, "code", JSON_INT_MIN, JSON_INT_MAX, 0),
-        .error = buf_cstr(&err),
-        .json = json,
-    };
-    if (status == 401 && !(q->flags & REST_NO_AUTH)) {
-        bool first = !r->halted;
-        r->halted = true;
-        res.ch = CH_BUSY;       /* kept in the outbox for a fixed token */
-        if (first && r->unauthorized)
-            r->unauthorized(r->arg, buf_cstr(&err));
+    switch (rule->a) {
+    case ANS_LIMIT:
+        limited(r, q, hr, json, now);
+        break;
+    case ANS_RETRY: {
+        int64_t d = outq_retry(r->outq, &q->item);
+        if (d >= 0) {
+            log_info("discord", "%s: %s; retry %u of %d", q->route,
+                     status ? "server error" : hr->error_text,
+                     q->item.retries, RETRIES);
+            break;
+        }
+        report(r, q, hr, status, status ? CH_REMOTE_5XX : CH_IO, json);
+        break;
     }
-    complete(q, &res);
-    buf_free(&err);
+    case ANS_OK:
+        report(r, q, hr, status, CH_OK, json);
+        break;
+    case ANS_DEAD:
+        report(r, q, hr, status, CH_BUSY, json);
+        break;
+    case ANS_FAIL:
+        report(r, q, hr, status, CH_REMOTE_4XX, json);
+        break;
+    }
     cJSON_Delete(json);
+    buckets_sweep(r, now);
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -620,10 +599,27 @@ pct_encode(const char *s, struct buf *out)
     }
 }
 
+/* The queue's send(): q may go now. */
 static void
-start(struct rest_req *q)
+rest_start(void *arg, struct outq_item *it)
 {
-    struct rest *r = q->rest;
+    struct rest *r = arg;
+    struct rest_req *q = (struct rest_req *)it;
+    const char *lane = outq_item_lane(it);
+    if (r->halted && !(q->flags & REST_NO_AUTH)) {
+        complete_status(q, CH_BUSY, "the bot token was refused");
+        return;
+    }
+    if (lane) {
+        int64_t now = loop_now_ms(r->loop);
+        struct bucket *b = bucket_get(r, lane);
+        if (b->limit > 0 && now >= b->reset_at)
+            b->remaining = b->limit;   /* a new window began */
+        if (b->remaining > 0)
+            b->remaining--;
+        b->last_used = now;
+        ratewin_add(&r->global, now);
+    }
     const char *headers[5];
     size_t n = 0;
     char *audit = NULL;
@@ -646,10 +642,6 @@ start(struct rest_req *q)
         .body = q->body,
         .body_len = q->body ? strlen(q->body) : 0,
     };
-    if (q->h) {
-        q->h->inflight = q;
-        q->h->last_used = loop_now_ms(r->loop);
-    }
     q->call = http_request(r->http, &rq, on_response, q);
     free(url);
     free(audit);
@@ -657,114 +649,55 @@ start(struct rest_req *q)
         complete_status(q, CH_INTERNAL, "malformed request");
 }
 
-/* Whether handler h may send now; else the earliest time it may. */
-static bool
-handler_can_send(struct rest *r, struct handler *h, int64_t now,
-                 int64_t *when)
+/* The queue's gate: how long a lane's head waits for Discord's limits.
+ * Burst requests have no lane and wait only for their own 429; once the
+ * token is refused everything goes, to be failed at once. */
+static int64_t
+rest_gate(void *arg, const struct outq_item *it, int64_t now)
 {
-    struct rest_req *q = h->qhead;
+    struct rest *r = arg;
+    const char *lane = outq_item_lane(it);
+    if (r->halted || lane == NULL)
+        return 0;
     int64_t t = now;
-    if (q->not_before > t)
-        t = q->not_before;
-    if (h->wait_until > t)
-        t = h->wait_until;
-    if (h->limit > 0 && h->remaining <= 0 && h->reset_at > t)
-        t = h->reset_at;
     if (r->global_until > t)
         t = r->global_until;
-    int64_t g = ratewin_wait(&r->global, now);
-    if (now + g > t)
-        t = now + g;
-    *when = t;
-    return t <= now;
+    int64_t g = now + ratewin_wait(&r->global, now);
+    if (g > t)
+        t = g;
+    const struct bucket *b = bucket_find(r, lane);
+    if (b && b->limit > 0 && b->remaining <= 0 && b->reset_at > t)
+        t = b->reset_at;
+    return t - now;
+}
+
+/* Stop or free let go of q: its owner hears it was cancelled. */
+static void
+rest_cancelled(void *arg, struct outq_item *it)
+{
+    struct rest_req *q = (struct rest_req *)it;
+    struct rest_result res = { .ch = CH_BUSY, .cancelled = true,
+                               .error = "cancelled" };
+    (void)arg;
+    http_cancel(q->call);
+    q->call = NULL;
+    complete(q, &res);
 }
 
 static void
-on_timer(void *arg)
+rest_room(void *arg)
 {
-    pump(arg);
+    struct rest *r = arg;
+    if (r->room)
+        r->room(r->arg);
 }
 
-static void
-pump(struct rest *r)
-{
-    if (r->pumping) {
-        r->again = true;
-        return;
-    }
-    r->pumping = true;
-    int64_t next;
-    do {
-        r->again = false;
-        int64_t now = loop_now_ms(r->loop);
-        next = INT64_MAX;
-        /* Burst requests waiting out a 429 or a retry. */
-        for (struct rest_req **pp = &r->delayed; *pp;) {
-            struct rest_req *q = *pp;
-            if (r->halted && !(q->flags & REST_NO_AUTH)) {
-                *pp = q->next;
-                complete_status(q, CH_BUSY, "the bot token was refused");
-                continue;
-            }
-            if (q->not_before <= now) {
-                *pp = q->next;
-                start(q);
-                continue;
-            }
-            if (q->not_before < next)
-                next = q->not_before;
-            pp = &q->next;
-        }
-        for (size_t s = 0; s < MAP_SLOTS; s++) {
-            for (struct handler **pp = &r->map[s]; *pp;) {
-                struct handler *h = *pp;
-                if (h->inflight) {
-                    pp = &h->mnext;
-                    continue;
-                }
-                if (h->qhead == NULL) {
-                    /* Idle long enough that its limits no longer matter. */
-                    if (now - h->last_used > IDLE_FREE_MS &&
-                        now > h->reset_at && now > h->wait_until) {
-                        *pp = h->mnext;
-                        r->nhandlers--;
-                        handler_free(h);
-                        continue;
-                    }
-                    pp = &h->mnext;
-                    continue;
-                }
-                if (r->halted) {
-                    struct rest_req *q = queue_pop(h);
-                    complete_status(q, CH_BUSY, "the bot token was refused");
-                    continue;   /* re-examine h */
-                }
-                int64_t when;
-                if (!handler_can_send(r, h, now, &when)) {
-                    if (when < next)
-                        next = when;
-                    pp = &h->mnext;
-                    continue;
-                }
-                struct rest_req *q = queue_pop(h);
-                if (h->limit > 0 && now >= h->reset_at)
-                    h->remaining = h->limit;   /* a new window began */
-                if (h->remaining > 0)
-                    h->remaining--;
-                ratewin_add(&r->global, now);
-                start(q);
-                pp = &h->mnext;
-            }
-        }
-    } while (r->again);
-    r->pumping = false;
-    if (next == INT64_MAX) {
-        loop_timer_stop(r->timer);
-    } else {
-        int64_t now = loop_now_ms(r->loop);
-        loop_timer_arm(r->timer, next > now ? next - now : 0);
-    }
-}
+static const struct outq_ops rest_ops = {
+    .send = rest_start,
+    .gate = rest_gate,
+    .cancelled = rest_cancelled,
+    .room = rest_room,
+};
 
 void
 rest_send(struct rest *r, enum http_method m, const char *path,
@@ -781,21 +714,10 @@ rest_send(struct rest *r, enum http_method m, const char *path,
     q->done = done;
     q->arg = arg;
     route_of(m, path, q->route, q->major);
-    q->anext = r->all;
-    if (r->all)
-        r->all->aprev = q;
-    r->all = q;
-    r->nreq++;
-    if (flags & REST_BURST) {
-        /* Answered on the next loop pass, never from inside this call. */
-        q->not_before = 0;
-        q->next = r->delayed;
-        r->delayed = q;
-    } else {
-        char *key = handler_key(r, q->route, q->major);
-        queue_push(handler_get(r, key), q, false);
-    }
-    loop_timer_arm(r->timer, 0);
+    char *lane = flags & REST_BURST ? NULL
+                                    : lane_key(r, q->route, q->major);
+    outq_push(r->outq, &q->item, lane, 0);
+    free(lane);
 }
 
 /* ---- life ---------------------------------------------------------------- */
@@ -812,11 +734,16 @@ rest_new(const struct rest_options *o)
                              "(https://github.com/chorus-bot/chorus, %s)",
                              version_string);
     r->unauthorized = o->unauthorized;
+    r->room = o->room;
     r->arg = o->arg;
-    r->rng = jitter_seed();
     ratewin_init(&r->global, GLOBAL_PER_SECOND, 1000);
-    r->timer = loop_timer_new(r->loop, on_timer, r);
     r->invalid_since = loop_now_ms(r->loop);
+    const struct outq_options qo = {
+        .name = "discord",
+        .retry = { .base_ms = RETRY_BASE_MS, .max_ms = 4 * RETRY_BASE_MS,
+                   .attempts = RETRIES },
+    };
+    r->outq = outq_new(r->loop, &qo, &rest_ops, r);
     return r;
 }
 
@@ -825,16 +752,13 @@ rest_free(struct rest *r)
 {
     if (r == NULL)
         return;
-    while (r->all) {
-        struct rest_req *q = r->all;
-        http_cancel(q->call);
-        req_free(q);
-    }
+    outq_free(r->outq);     /* first: owners hear of what was left */
     for (size_t s = 0; s < MAP_SLOTS; s++) {
         while (r->map[s]) {
-            struct handler *h = r->map[s];
-            r->map[s] = h->mnext;
-            handler_free(h);
+            struct bucket *b = r->map[s];
+            r->map[s] = b->mnext;
+            free(b->key);
+            free(b);
         }
         while (r->routes[s]) {
             struct route_hash *h = r->routes[s];
@@ -845,7 +769,6 @@ rest_free(struct rest *r)
         }
     }
     ratewin_free(&r->global);
-    loop_timer_free(r->timer);
     /* The header holds the token: wipe it. */
     memset(r->auth_header, 0, strlen(r->auth_header));
     free(r->auth_header);
@@ -854,19 +777,17 @@ rest_free(struct rest *r)
     free(r);
 }
 
-size_t
-rest_pending(const struct rest *r)
+void
+rest_stop(struct rest *r, int64_t deadline_ms, void (*done)(void *arg),
+          void *arg)
 {
-    return r->nreq;
+    outq_stop(r->outq, deadline_ms, done, arg);
 }
 
-size_t
-rest_inflight(const struct rest *r)
+bool
+rest_full(const struct rest *r)
 {
-    size_t n = 0;
-    for (const struct rest_req *q = r->all; q; q = q->anext)
-        n += q->call != NULL;
-    return n;
+    return outq_full(r->outq);
 }
 
 bool

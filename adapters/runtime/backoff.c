@@ -57,17 +57,27 @@ backoff_init(struct backoff *b, int64_t base_ms, int64_t max_ms,
 }
 
 int64_t
+backoff_delay(int64_t base_ms, int64_t max_ms, unsigned n, uint64_t *rng)
+{
+    int64_t d = base_ms > 0 ? base_ms : 1;
+    int64_t max = max_ms > d ? max_ms : d;
+
+    for (unsigned i = 0; i < n && d < max; i++)
+        d *= 2;
+    if (d > max)
+        d = max;
+    /* Equal jitter: [d/2, d]. */
+    return d / 2 + jitter_range(rng, 0, d - d / 2);
+}
+
+int64_t
 backoff_next(struct backoff *b)
 {
-    int64_t d = b->base_ms;
-    for (unsigned i = 0; i < b->attempt && d < b->max_ms; i++)
-        d *= 2;
-    if (d > b->max_ms)
-        d = b->max_ms;
+    int64_t d = backoff_delay(b->base_ms, b->max_ms, b->attempt, &b->rng);
+
     if (b->attempt < 64)
         b->attempt++;
-    /* Equal jitter: [d/2, d]. */
-    return d / 2 + jitter_range(&b->rng, 0, d - d / 2);
+    return d;
 }
 
 void

@@ -1,7 +1,9 @@
 /*
  * backoff: exponential backoff with jitter, and the small random source
  * the adapters use for jitter (reconnect delays, the first heartbeat, the
- * 1-5 s wait after an invalid session).
+ * 1-5 s wait after an invalid session).  The one formula of the program:
+ * reconnects count with struct backoff, the outbound queue (outq.c) with
+ * backoff_delay() and each request's own retry count.
  *
  * The delay before attempt n (n = 0, 1, ...) is base * 2^n capped at max,
  * with "equal jitter": half of it fixed, the other half random, so
@@ -30,6 +32,11 @@ uint64_t jitter_next(uint64_t *state);
 int64_t  jitter_range(uint64_t *state, int64_t lo, int64_t hi);
 /* Uniform double in [0, 1). */
 double   jitter_unit(uint64_t *state);
+
+/* The delay before retry n (0 for the first) of base_ms doubling up to
+ * max_ms, with equal jitter: in [d/2, d]. */
+int64_t backoff_delay(int64_t base_ms, int64_t max_ms, unsigned n,
+                      uint64_t *rng);
 
 void    backoff_init(struct backoff *b, int64_t base_ms, int64_t max_ms,
                      uint64_t seed);

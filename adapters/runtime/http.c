@@ -11,6 +11,7 @@
  */
 #include "http.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,6 +637,28 @@ http_response_header(const struct http_response *res, const char *name)
         off = (size_t)(v + strlen(v) + 1 - b->data);
     }
     return NULL;
+}
+
+int64_t
+http_retry_after_ms(const char *header, double body_secs,
+                    const struct http_retry_after *rule)
+{
+    double secs = body_secs;
+
+    if (!(secs >= 0) && header) {
+        char *end;
+
+        secs = strtod(header, &end);
+        if (end == header)
+            secs = -1;
+    }
+    if (!(secs >= 0) || !isfinite(secs))
+        return rule->default_ms;
+    double ms = ceil(secs * 1000.0);
+    int64_t wait = ms >= (double)rule->max_ms ? rule->max_ms : (int64_t)ms;
+    if (wait < rule->min_ms)
+        wait = rule->min_ms;
+    return wait + rule->pad_ms;
 }
 
 static bool

@@ -120,6 +120,24 @@ size_t            http_pending(const struct http *h);
 const char *http_response_header(const struct http_response *res,
                                  const char *name);
 
+/*
+ * How long a rate-limited answer asks to wait, in ms, for both platforms:
+ * body_secs when the platform puts the wait in the body (Discord's float
+ * "retry_after"; negative when there is none), else the Retry-After
+ * header in seconds (NULL when absent).  A value given is rounded up to
+ * whole milliseconds, kept within [min_ms, max_ms] (a huge one is not
+ * trusted) and padded with pad_ms; when neither is usable (absent, not a
+ * number, negative), default_ms.
+ */
+struct http_retry_after {
+    int64_t default_ms;
+    int64_t min_ms;
+    int64_t max_ms;
+    int64_t pad_ms;
+};
+int64_t     http_retry_after_ms(const char *header, double body_secs,
+                                const struct http_retry_after *rule);
+
 /* Append key=value to an application/x-www-form-urlencoded body in b,
  * percent-encoding both; adds '&' between pairs.  False on buf overflow. */
 bool        http_form_add(struct buf *b, const char *key, const char *value);

@@ -8,8 +8,9 @@
  *
  * stop() is polite: no envelope is taken any more (Slack sends unacked
  * events again), no new request starts (what is queued stays pending in
- * the outbox), requests in flight finish until the deadline, every socket
- * closes with a close frame; then done().
+ * the outbox), requests on the wire finish until the deadline (the
+ * queue's outq_stop()), every socket closes with a close frame; then
+ * done().
  */
 #include "slack_int.h"
 
@@ -62,7 +63,6 @@ slack_fatal(struct slack *sk, const char *fmt, ...)
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
     log_error(SLACK_MOD, "cannot go on: %s", why);
-    api_hold(sk);
     sk->env.fatal(sk->env.arg, "slack", why);
 }
 
@@ -176,9 +176,9 @@ slack_free(struct adapter *a)
         return;
     sk = slack_of(a);
     /* Sockets first: one still opening points at its
-     * apps.connections.open request, which api_free_all() frees. */
+     * apps.connections.open request, which slack_api_free() frees. */
     slack_socket_free_all(sk);
-    api_free_all(sk);
+    slack_api_free(sk);
     loop_timer_free(sk->stop_timer);
     wipe(sk->app_token);
     wipe(sk->bot_token);
@@ -254,10 +254,9 @@ slack_new(const struct slack_options *opt, const struct adapter_env *env,
     n = strlen(sk->api_url);
     while (n && sk->api_url[n - 1] == '/')
         sk->api_url[--n] = '\0';
-    sk->rng = jitter_seed();
     backoff_init(&sk->reconnect, sk->t.reconnect_base_ms,
                  sk->t.reconnect_max_ms, jitter_seed());
-    sk->free_tail = &sk->free_head;
+    slack_api_new(sk);
     return &sk->base;
 }
 
@@ -300,18 +299,16 @@ call_done(void *arg)
     }
 }
 
-/* Everything is closed or given up: release the loop handles, tell the
- * daemon (from the loop, never from inside an lws or curl callback). */
+/* Every socket is closed or given up, and the queue drained: release the
+ * loop handles, tell the daemon (from the loop, never from inside an lws
+ * or curl callback). */
 static void
 finish_stop(struct slack *sk)
 {
     if (sk->finished)
         return;
     sk->finished = true;
-    api_cancel_all(sk);
     slack_socket_free_all(sk);
-    loop_timer_free(sk->api_timer);
-    sk->api_timer = NULL;
     loop_timer_free(sk->stop_timer);
     sk->stop_timer = NULL;
     log_info(SLACK_MOD, "stopped");
@@ -323,21 +320,23 @@ slack_stop_progress(struct slack *sk)
 {
     if (!sk->stopping || sk->finished)
         return;
-    if (api_inflight(sk) == 0 && slack_socket_count(sk) == 0)
+    if (sk->api_drained && slack_socket_count(sk) == 0)
         finish_stop(sk);
 }
 
+/* The queue cancels what is left at the same deadline (outq_stop());
+ * sockets still closing are dropped here. */
 static void
 on_stop_deadline(void *arg)
 {
     struct slack *sk = arg;
 
-    log_warn(SLACK_MOD, "stop: %zu request%s and %zu socket%s still busy "
-             "at the deadline; dropping them (the outbox keeps what was "
-             "not confirmed)", api_inflight(sk),
-             api_inflight(sk) == 1 ? "" : "s", slack_socket_count(sk),
-             slack_socket_count(sk) == 1 ? "" : "s");
-    finish_stop(sk);
+    if (slack_socket_count(sk))
+        log_warn(SLACK_MOD, "stop: %zu socket%s still closing at the "
+                 "deadline; dropping them", slack_socket_count(sk),
+                 slack_socket_count(sk) == 1 ? "" : "s");
+    slack_socket_free_all(sk);
+    slack_stop_progress(sk);
 }
 
 static void
@@ -354,9 +353,9 @@ slack_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
     sk->stopping = true;
     sk->deadline = deadline_ms;
     log_info(SLACK_MOD, "stopping: %zu request%s in flight, %zu socket%s",
-             api_inflight(sk), api_inflight(sk) == 1 ? "" : "s",
+             outq_inflight(sk->outq), outq_inflight(sk->outq) == 1 ? "" : "s",
              slack_socket_count(sk), slack_socket_count(sk) == 1 ? "" : "s");
-    api_hold(sk);
+    slack_api_stop(sk, deadline_ms);
     slack_socket_close_all(sk);
     sk->stop_timer = loop_timer_new(sk->env.loop, on_stop_deadline, sk);
     loop_timer_arm(sk->stop_timer, deadline_ms > now ? deadline_ms - now : 0);

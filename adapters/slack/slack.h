@@ -12,14 +12,15 @@
  *   slack_events.c   the envelope-type and event-type tables: frames ->
  *                    core events, with dedupe ids; the slash-command
  *                    reply carried by the ack
- *   slack_api.c      the Web API client: the method table, one FIFO lane
- *                    per channel (order, ~1 message per second per
- *                    channel), Retry-After per method, retries with
- *                    backoff, the error table; outbox rows -> calls
+ *   slack_api.c      the Web API client on the shared outbound queue
+ *                    (outq): the method table, a lane per conversation
+ *                    (order, ~1 message per second per channel), a 429
+ *                    blocking its method (the queue's gate), the status
+ *                    and error tables; outbox rows -> calls
  *   slack_blocks.c   message text (escaping, Slack's own mention and date
  *                    syntax), Block Kit buttons, the modal for a button
  *                    that asks for text
- * Shared transport: adapters/runtime (ws, http, backoff, ratewin).
+ * Shared transport: adapters/runtime (ws, http, outq, backoff, ratewin).
  *
  * Tokens: the app-level token (xapp-, scope connections:write) opens
  * sockets; the bot token (xoxb-) makes every Web API call.  The daemon

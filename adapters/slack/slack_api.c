@@ -1,25 +1,28 @@
 /*
  * slack_api: the Web API client (slack-protocol.md sections 3 and 4).
  *
- * Every call is a struct api_req on a queue.  Calls about one
- * conversation go through that conversation's lane: one in flight at a
- * time, in the order the core wrote them, so a channel reads in order and
- * a retried message is never overtaken; chat.postMessage is paced there
- * at about one per second with a burst of three (what Slack asks).  Other
- * calls (users.info, views.open, ephemeral replies, creating a channel)
- * go on the free queue and run side by side.
+ * Every call is a struct api_req on the adapter's outbound queue (outq.h).
+ * Calls about one conversation go through that conversation's lane: one
+ * on the wire at a time, in the order the core wrote them, so a channel
+ * reads in order and a retried message is never overtaken; chat.postMessage
+ * is paced there at about one per second with a burst of three (what Slack
+ * asks).  Other calls (users.info, views.open, ephemeral replies, creating
+ * a channel) have no lane and run side by side.  A direct message waits in
+ * its user's lane behind the conversations.open that finds its channel.
  *
  * What an answer means is decided by two tables, never by scattered ifs:
- *   HTTP status: 200 read the body; 429 wait Retry-After (per method, as
- *   Slack counts it) and send again; 5xx and network failures back off
- *   and send again; anything else is a final failure of that call;
- *   "error" in a 200 body: a dead token stops the adapter, rate limits and
- *   Slack's internal errors are retried, everything else goes to the
- *   call's handler (which may treat it as done: already_in_channel).
+ *   HTTP status (status_rules): 200 read the body; 429 wait Retry-After
+ *   (per method, as Slack counts it: the queue's gate holds every call of
+ *   the method) and send again; 5xx and network failures back off and
+ *   send again; anything else is a final failure of that call;
+ *   "error" in a 200 body (error_table): a dead token stops the adapter,
+ *   rate limits and Slack's internal errors are retried, everything else
+ *   goes to the call's handler (which may treat it as done:
+ *   already_in_channel).
  * Transient failures are retried for as long as the process runs, with
- * exponential backoff and jitter capped at retry_max_ms: the row stays
- * the head of its lane, so nothing behind it is sent out of order, and a
- * crash leaves it pending in the outbox for the next start.
+ * the queue's exponential backoff and jitter capped at retry_max_ms: the
+ * row stays the head of its lane, so nothing behind it is sent out of
+ * order, and a crash leaves it pending in the outbox for the next start.
  *
  * Outbox rows become calls in slack_api_deliver(); their outcome goes
  * back with core_delivered() exactly once, with the platform ref the core
@@ -38,8 +41,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define MAX_QUEUED      2000   /* then CH_BUSY: the rest waits in the
-                                  outbox, not in memory */
 #define MAX_INFLIGHT    16
 #define MAX_FREE_INFLIGHT 8
 #define TEXT_MAX        39000  /* chat.* text: Slack's limit is 40 000 */
@@ -47,7 +48,14 @@
 #define PACE_BURST      3      /* chat.postMessage per lane ... */
 #define PACE_WINDOW_MS  3300   /* ... in any window this long */
 #define MAX_NAME_TRIES  20     /* conversations.create: name_taken */
-#define RETRY_AFTER_MAX 3600   /* seconds; a larger value is not trusted */
+
+/* Retry-After: whole seconds; none or 0 waits a second, and a wait over
+ * an hour is not trusted. */
+static const struct http_retry_after retry_after_rule = {
+    .default_ms = 1000,
+    .min_ms = 1000,
+    .max_ms = 3600 * 1000,
+};
 
 /* ---- the method table ---- */
 
@@ -81,53 +89,79 @@ slack_method_name(enum slack_method m)
     return (unsigned)m < SM_COUNT ? methods[m].name : "?";
 }
 
-/* ---- the error table ("error" of a 200 {"ok":false} body) ---- */
+/* ---- what an answer means ---- */
 
-enum err_class {
-    EC_CALL,      /* the call's own business: its handler decides */
-    EC_DEAD,      /* the token is dead: nothing will work */
-    EC_LIMIT,     /* rate limited without a 429 */
-    EC_RETRY,     /* Slack's side failed: back off and retry */
+enum answer {
+    ANS_BODY,     /* 200: the body says (error_table) */
+    ANS_OK,       /* {"ok":true}: to the handler */
+    ANS_CALL,     /* {"ok":false}: the call's own business; its handler
+                     decides */
+    ANS_FAIL,     /* an unexpected HTTP status: the call failed */
+    ANS_RETRY,    /* the network or Slack's side failed: back off, retry */
+    ANS_LIMIT,    /* rate limited: wait Retry-After, the whole method */
+    ANS_DEAD,     /* the token is dead: nothing will work */
 };
 
+/* HTTP status (0: no response at all); anything else is ANS_FAIL. */
 static const struct {
-    const char     *error;
-    enum err_class  cls;
-    const char     *meaning;
+    long        lo, hi;
+    enum answer a;
+} status_rules[] = {
+    { .lo = 0, .hi = 0, .a = ANS_RETRY },
+    { .lo = 200, .hi = 200, .a = ANS_BODY },
+    { .lo = 429, .hi = 429, .a = ANS_LIMIT },
+    { .lo = 500, .hi = 999, .a = ANS_RETRY },
+};
+
+/* "error" of a 200 {"ok":false} body; anything else is ANS_CALL. */
+static const struct {
+    const char  *error;
+    enum answer  a;
+    const char  *meaning;
 } error_table[] = {
-    { .error = "account_inactive", .cls = EC_DEAD,
+    { .error = "account_inactive", .a = ANS_DEAD,
       .meaning = "the token's user or workspace is deactivated" },
-    { .error = "invalid_auth", .cls = EC_DEAD,
+    { .error = "invalid_auth", .a = ANS_DEAD,
       .meaning = "the token is not valid" },
-    { .error = "not_allowed_token_type", .cls = EC_DEAD,
+    { .error = "not_allowed_token_type", .a = ANS_DEAD,
       .meaning = "the token is of the wrong kind (the app-level token is "
                  "xapp-..., the bot token xoxb-...)" },
-    { .error = "not_authed", .cls = EC_DEAD,
+    { .error = "not_authed", .a = ANS_DEAD,
       .meaning = "no token was accepted" },
-    { .error = "token_expired", .cls = EC_DEAD,
+    { .error = "token_expired", .a = ANS_DEAD,
       .meaning = "the token has expired" },
-    { .error = "token_revoked", .cls = EC_DEAD,
+    { .error = "token_revoked", .a = ANS_DEAD,
       .meaning = "the token was revoked (app uninstalled?)" },
-    { .error = "ratelimited", .cls = EC_LIMIT, .meaning = NULL },
-    { .error = "rate_limited", .cls = EC_LIMIT, .meaning = NULL },
-    { .error = "fatal_error", .cls = EC_RETRY, .meaning = NULL },
-    { .error = "internal_error", .cls = EC_RETRY, .meaning = NULL },
-    { .error = "request_timeout", .cls = EC_RETRY, .meaning = NULL },
-    { .error = "service_unavailable", .cls = EC_RETRY, .meaning = NULL },
+    { .error = "ratelimited", .a = ANS_LIMIT, .meaning = NULL },
+    { .error = "rate_limited", .a = ANS_LIMIT, .meaning = NULL },
+    { .error = "fatal_error", .a = ANS_RETRY, .meaning = NULL },
+    { .error = "internal_error", .a = ANS_RETRY, .meaning = NULL },
+    { .error = "request_timeout", .a = ANS_RETRY, .meaning = NULL },
+    { .error = "service_unavailable", .a = ANS_RETRY, .meaning = NULL },
 };
+
+#define NERRORS (sizeof(error_table) / sizeof(*error_table))
+
+static enum answer
+status_answer(long status)
+{
+    for (size_t i = 0; i < sizeof(status_rules) / sizeof(*status_rules);
+         i++)
+        if (status >= status_rules[i].lo && status <= status_rules[i].hi)
+            return status_rules[i].a;
+    return ANS_FAIL;
+}
 
 static size_t
 error_row(const char *error)
 {
-    size_t n = sizeof(error_table) / sizeof(*error_table);
-
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < NERRORS; i++)
         if (strcmp(error_table[i].error, error) == 0)
             return i;
-    return n;
+    return NERRORS;
 }
 
-/* ---- requests and queues ---- */
+/* ---- requests ---- */
 
 struct api_req *
 api_new(struct slack *sk, enum slack_method m, api_done_fn *done)
@@ -151,91 +185,97 @@ api_free(struct api_req *r)
     free(r);
 }
 
-struct lane *
-api_lane(struct slack *sk, const char *key)
+void
+api_submit(struct slack *sk, struct api_req *r, const char *lane)
 {
-    for (struct lane *l = sk->lanes; l; l = l->next)
-        if (strcmp(l->key, key) == 0)
-            return l;
-    struct lane *l = xcalloc(1, sizeof(*l));
-    snprintf(l->key, sizeof(l->key), "%s", key);
-    l->tail = &l->head;
-    ratewin_init(&l->pace, PACE_BURST, PACE_WINDOW_MS);
-    l->next = sk->lanes;
-    sk->lanes = l;
-    return l;
+    outq_push(sk->outq, &r->item, lane,
+              lane && methods[r->m].paced ? OUTQ_PACED : 0);
 }
 
-size_t
-api_queued(const struct slack *sk)
+/* ---- direct messages ---- */
+
+static struct slack_dm *
+dm_get(struct slack *sk, const char *user)
 {
-    return sk->nqueued;
-}
+    struct slack_dm *dm;
 
-size_t
-api_inflight(const struct slack *sk)
-{
-    return sk->ninflight;
-}
-
-static void
-enqueue(struct slack *sk, struct api_req *r, bool front)
-{
-    struct api_req **head, ***tail;
-
-    if (r->lane) {
-        head = &r->lane->head;
-        tail = &r->lane->tail;
-        r->lane->n++;
-    } else {
-        head = &sk->free_head;
-        tail = &sk->free_tail;
-    }
-    if (front) {
-        r->next = *head;
-        *head = r;
-        if (*tail == head)
-            *tail = &r->next;
-    } else {
-        r->next = NULL;
-        **tail = r;
-        *tail = &r->next;
-    }
-    sk->nqueued++;
-}
-
-static void
-dequeue(struct slack *sk, struct api_req *r)
-{
-    struct api_req **head = r->lane ? &r->lane->head : &sk->free_head;
-    struct api_req ***tail = r->lane ? &r->lane->tail : &sk->free_tail;
-
-    for (struct api_req **pp = head; *pp; pp = &(*pp)->next) {
-        if (*pp != r)
-            continue;
-        *pp = r->next;
-        if (*tail == &r->next)
-            *tail = pp;
-        r->next = NULL;
-        if (r->lane && r->lane->n)
-            r->lane->n--;
-        sk->nqueued--;
-        return;
-    }
+    for (dm = sk->dms; dm; dm = dm->next)
+        if (strcmp(dm->user, user) == 0)
+            return dm;
+    dm = xcalloc(1, sizeof(*dm));
+    snprintf(dm->user, sizeof(dm->user), "%s", user);
+    dm->next = sk->dms;
+    sk->dms = dm;
+    return dm;
 }
 
 void
-api_submit(struct slack *sk, struct api_req *r, struct lane *lane)
+slack_dm_note(struct slack *sk, const char *user, const char *channel)
 {
-    r->lane = lane;
-    r->queued_ms = loop_now_ms(sk->env.loop);
-    enqueue(sk, r, false);
-    api_pump(sk);
+    struct slack_dm *dm;
+
+    if (!slack_is_id(user) || !slack_is_id(channel) || channel[0] != 'D')
+        return;
+    dm = dm_get(sk, user);
+    if (!dm->channel[0])
+        snprintf(dm->channel, sizeof(dm->channel), "%s", channel);
+}
+
+/* conversations.open for a user: remember the DM's id, or why not. */
+static bool
+on_dm_open(struct slack *sk, struct api_req *r, const struct api_result *res)
+{
+    struct slack_dm *dm = r->ctx;
+    const char *id = res->outcome == API_OK
+                         ? json_string(res->body, "channel.id") : NULL;
+
+    (void)sk;
+    dm->opening = false;
+    if (res->outcome == API_CANCELLED)
+        return false;
+    if (id && *id && strlen(id) < sizeof(dm->channel)) {
+        snprintf(dm->channel, sizeof(dm->channel), "%s", id);
+        return false;
+    }
+    snprintf(dm->error, sizeof(dm->error), "%s",
+             res->error ? res->error : "no channel in the answer");
+    log_warn(SLACK_MOD, "conversations.open with %s failed (%s): the "
+             "direct messages waiting for it fail too", dm->user,
+             dm->error);
+    return false;
+}
+
+/* r (needs_dm, to r->user) on its user's lane, behind the
+ * conversations.open that finds the channel when none is known.  A
+ * failed open fails what waits for it; the next message, once they are
+ * gone, tries again. */
+static void
+dm_submit(struct slack *sk, struct api_req *r)
+{
+    struct slack_dm *dm = dm_get(sk, r->user);
+
+    r->needs_dm = true;
+    if (!dm->channel[0] && !dm->opening) {
+        if (dm->error[0] && outq_lane_count(sk->outq, r->user) == 0)
+            dm->error[0] = '\0';
+        if (!dm->error[0]) {
+            struct api_req *o = api_new(sk, SM_CONVERSATIONS_OPEN,
+                                        on_dm_open);
+
+            cJSON_AddStringToObject(o->args, "users", r->user);
+            o->ctx = dm;
+            dm->opening = true;
+            api_submit(sk, o, r->user);
+        }
+    }
+    api_submit(sk, r, r->user);
 }
 
 /* ---- sending ---- */
 
 static void on_http(void *arg, const struct http_response *res);
+static void finish(struct slack *sk, struct api_req *r,
+                   const struct api_result *res);
 
 /* The body as the method wants it: JSON, or a form whose objects and
  * arrays are JSON text (what Slack's form methods expect). */
@@ -271,9 +311,12 @@ body_of(const struct api_req *r, struct buf *b)
     return true;
 }
 
+/* The queue's send(): r may go now. */
 static void
-start(struct slack *sk, struct api_req *r)
+api_send(void *arg, struct outq_item *it)
 {
+    struct slack *sk = arg;
+    struct api_req *r = (struct api_req *)it;
     const struct method_info *mi = &methods[r->m];
     char url[640];
     const char *hdrs[2] = {
@@ -288,180 +331,47 @@ start(struct slack *sk, struct api_req *r)
                                  : "application/x-www-form-urlencoded",
     };
 
-    if (r->lane && r->lane->dm[0] && !cJSON_GetObjectItem(r->args, "channel"))
-        cJSON_AddStringToObject(r->args, "channel", r->lane->dm);
+    if (r->needs_dm && !cJSON_GetObjectItem(r->args, "channel")) {
+        const struct slack_dm *dm = dm_get(sk, r->user);
+
+        if (!dm->channel[0]) {
+            /* The DM could not be opened: nor can this go. */
+            struct api_result ar = {
+                .outcome = API_ERROR,
+                .error = dm->error[0] ? dm->error : "no direct message",
+            };
+            finish(sk, r, &ar);
+            return;
+        }
+        cJSON_AddStringToObject(r->args, "channel", dm->channel);
+    }
     snprintf(url, sizeof(url), "%s/%s", sk->api_url, mi->name);
-    if (!body_of(r, &body)) {
-        buf_free(&body);
-        r->not_before = loop_now_ms(sk->env.loop) + sk->t.retry_max_ms;
-        log_error(SLACK_MOD, "%s: cannot build the request body",
-                  mi->name);
-        return;
+    if (body_of(r, &body)) {
+        rq.body = buf_cstr(&body);
+        rq.body_len = body.len;
+        r->call = http_request(sk->env.http, &rq, on_http, r);
+        if (!r->call)
+            log_error(SLACK_MOD, "%s: the HTTP request was refused (bad API "
+                      "URL?)", mi->name);
+    } else {
+        log_error(SLACK_MOD, "%s: cannot build the request body", mi->name);
     }
-    rq.body = buf_cstr(&body);
-    rq.body_len = body.len;
-    r->call = http_request(sk->env.http, &rq, on_http, r);
     buf_free(&body);
-    if (!r->call) {
-        r->not_before = loop_now_ms(sk->env.loop) + sk->t.retry_max_ms;
-        log_error(SLACK_MOD, "%s: the HTTP request was refused (bad API "
-                  "URL?)", mi->name);
-        return;
-    }
-    sk->ninflight++;
-    if (r->lane) {
-        r->lane->busy = true;
-        if (mi->paced)
-            ratewin_add(&r->lane->pace, loop_now_ms(sk->env.loop));
-    }
+    if (!r->call)       /* could not even build it: later */
+        outq_wait(sk->outq, it, sk->t.retry_max_ms);
 }
 
-/* Milliseconds until r may go (0: now). */
+/* The queue's gate: a method blocked by a 429 waits; after a dead token
+ * nothing goes. */
 static int64_t
-wait_for(struct slack *sk, const struct api_req *r, int64_t now)
-{
-    int64_t at = r->not_before;
-
-    if (sk->blocked_until[r->m] > at)
-        at = sk->blocked_until[r->m];
-    int64_t wait = at > now ? at - now : 0;
-    if (r->lane && methods[r->m].paced) {
-        int64_t p = ratewin_wait(&r->lane->pace, now);
-        if (p > wait)
-            wait = p;
-    }
-    return wait;
-}
-
-static void
-arm(struct slack *sk, int64_t wait)
-{
-    int64_t at = loop_now_ms(sk->env.loop) + wait;
-
-    if (sk->api_timer_at && sk->api_timer_at <= at)
-        return;
-    sk->api_timer_at = at;
-    loop_timer_arm(sk->api_timer, wait);
-}
-
-static void finish(struct slack *sk, struct api_req *r,
-                   const struct api_result *res);
-
-/* conversations.open for a user lane: remember the DM's id, or why not. */
-static bool
-on_dm_open(struct slack *sk, struct api_req *r, const struct api_result *res)
-{
-    struct lane *l = r->lane;
-    const char *id = res->outcome == API_OK
-                         ? json_string(res->body, "channel.id") : NULL;
-
-    (void)sk;
-    if (res->outcome == API_CANCELLED)
-        return false;
-    if (id && *id && strlen(id) < sizeof(l->dm)) {
-        snprintf(l->dm, sizeof(l->dm), "%s", id);
-        return false;
-    }
-    snprintf(l->dm_error, sizeof(l->dm_error), "%s",
-             res->error ? res->error : "no channel in the answer");
-    log_warn(SLACK_MOD, "conversations.open with %s failed (%s): the "
-             "direct messages waiting for it fail too", l->key,
-             l->dm_error);
-    return false;
-}
-
-static void pump_once(struct slack *sk);
-
-/* Handlers run from inside the pump (a failed DM fails its waiters) may
- * submit again: the pump never nests, it goes round once more. */
-void
-api_pump(struct slack *sk)
-{
-    if (sk->api_held || !sk->api_timer)
-        return;
-    if (sk->pumping) {
-        sk->pump_again = true;
-        return;
-    }
-    sk->pumping = true;
-    do {
-        sk->pump_again = false;
-        pump_once(sk);
-    } while (sk->pump_again && !sk->api_held);
-    sk->pumping = false;
-}
-
-static void
-pump_once(struct slack *sk)
-{
-    int64_t now, next = INT64_MAX;
-
-    now = loop_now_ms(sk->env.loop);
-    for (struct lane *l = sk->lanes; l; l = l->next) {
-        while (l->head && !l->busy && sk->ninflight < MAX_INFLIGHT) {
-            struct api_req *r = l->head;
-
-            if (r->needs_dm && !l->dm[0]) {
-                if (l->dm_error[0]) {
-                    /* The DM could not be opened: nor can this go. */
-                    struct api_result ar = { .outcome = API_ERROR,
-                                             .error = l->dm_error };
-                    finish(sk, r, &ar);
-                    continue;
-                }
-                /* Open the DM first, as the head of the lane. */
-                struct api_req *o = api_new(sk, SM_CONVERSATIONS_OPEN,
-                                            on_dm_open);
-                cJSON_AddStringToObject(o->args, "users", l->key);
-                o->lane = l;
-                o->queued_ms = now;
-                enqueue(sk, o, true);
-                continue;
-            }
-            int64_t w = wait_for(sk, r, now);
-
-            if (w > 0) {
-                if (w < next)
-                    next = w;
-                break;
-            }
-            start(sk, r);
-            if (!r->call) {
-                /* Could not even build it; retried later. */
-                if (sk->t.retry_max_ms < next)
-                    next = sk->t.retry_max_ms;
-                break;
-            }
-        }
-    }
-    size_t free_busy = 0;
-    for (struct api_req *r = sk->free_head; r; r = r->next)
-        free_busy += r->call != NULL;
-    for (struct api_req *r = sk->free_head;
-         r && free_busy < MAX_FREE_INFLIGHT && sk->ninflight < MAX_INFLIGHT;
-         r = r->next) {
-        if (r->call)
-            continue;
-        int64_t w = wait_for(sk, r, now);
-        if (w > 0) {
-            if (w < next)
-                next = w;
-            continue;
-        }
-        start(sk, r);
-        free_busy += r->call != NULL;
-    }
-    if (next != INT64_MAX)
-        arm(sk, next);
-}
-
-static void
-on_timer(void *arg)
+api_gate(void *arg, const struct outq_item *it, int64_t now)
 {
     struct slack *sk = arg;
+    const struct api_req *r = (const struct api_req *)it;
 
-    sk->api_timer_at = 0;
-    api_pump(sk);
+    if (sk->failed)
+        return OUTQ_HOLD;
+    return sk->blocked_until[r->m] > now ? sk->blocked_until[r->m] - now : 0;
 }
 
 /* ---- answers ---- */
@@ -476,49 +386,43 @@ snippet(const char *body, char *out, size_t outlen)
     out[n] = '\0';
 }
 
-/* Back off and send again later; r stays where it is in its queue. */
+/* Back off and send again later; r stays the head of its lane. */
 static void
 transient(struct slack *sk, struct api_req *r, const char *why)
 {
-    int64_t d = sk->t.retry_base_ms;
+    int64_t d = outq_retry(sk->outq, &r->item);
 
-    for (int i = 0; i < r->attempts && d < sk->t.retry_max_ms; i++)
-        d *= 2;
-    if (d > sk->t.retry_max_ms)
-        d = sk->t.retry_max_ms;
-    d = d / 2 + jitter_range(&sk->rng, 0, d - d / 2);
-    r->attempts++;
-    r->not_before = loop_now_ms(sk->env.loop) + d;
-    if (!r->warned || r->attempts % 10 == 0)
-        log_warn(SLACK_MOD, "%s failed (%s); retry %d in %" PRId64 " ms",
-                 methods[r->m].name, why, r->attempts, d);
+    if (d < 0) {        /* a policy with an end (ours has none) */
+        struct api_result ar = { .outcome = API_HTTP, .error = why };
+
+        finish(sk, r, &ar);
+        return;
+    }
+    if (!r->warned || r->item.retries % 10 == 0)
+        log_warn(SLACK_MOD, "%s failed (%s); retry %u in %" PRId64 " ms",
+                 methods[r->m].name, why, r->item.retries, d);
     else
-        log_debug(SLACK_MOD, "%s failed (%s); retry %d in %" PRId64 " ms",
-                  methods[r->m].name, why, r->attempts, d);
+        log_debug(SLACK_MOD, "%s failed (%s); retry %u in %" PRId64 " ms",
+                  methods[r->m].name, why, r->item.retries, d);
     r->warned = true;
 }
 
+/* The whole method waits (the gate), r at the head of its lane. */
 static void
 rate_limited(struct slack *sk, struct api_req *r, const char *retry_after)
 {
-    long long secs = 1;
+    int64_t wait = http_retry_after_ms(retry_after, -1, &retry_after_rule);
+    int64_t until = loop_now_ms(sk->env.loop) + wait;
 
-    if (retry_after) {
-        char *end;
-        long long v = strtoll(retry_after, &end, 10);
-
-        if (end != retry_after && v >= 0)
-            secs = v > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : v;
-    }
-    if (secs < 1)
-        secs = 1;
-    int64_t until = loop_now_ms(sk->env.loop) + secs * 1000;
     if (until > sk->blocked_until[r->m])
         sk->blocked_until[r->m] = until;
-    log_info(SLACK_MOD, "%s rate limited: waiting %lld s (Retry-After%s)",
-             methods[r->m].name, secs, retry_after ? "" : " missing");
+    log_info(SLACK_MOD, "%s rate limited: waiting %" PRId64 " s "
+             "(Retry-After%s)", methods[r->m].name, wait / 1000,
+             retry_after ? "" : " missing");
+    outq_wait(sk->outq, &r->item, 0);
 }
 
+/* Nothing will work: the gate holds r and everything else until stop. */
 static void
 dead_token(struct slack *sk, struct api_req *r, const char *error,
            size_t row)
@@ -531,24 +435,40 @@ dead_token(struct slack *sk, struct api_req *r, const char *error,
                 error_table[row].meaning,
                 app ? "SLACK_APP_TOKEN (or slack_app_token)"
                     : "SLACK_BOT_TOKEN (or slack_bot_token)");
+    outq_wait(sk->outq, &r->item, 0);
 }
 
+/* The handler has the answer; r leaves the queue unless it is to be sent
+ * again. */
 static void
 finish(struct slack *sk, struct api_req *r, const struct api_result *res)
 {
-    dequeue(sk, r);
-    if (r->lane && r->lane->n == 0)
-        r->lane->dm_error[0] = '\0';
     if (r->done && r->done(sk, r, res)) {
-        r->attempts = 0;
         r->warned = false;
-        enqueue(sk, r, true);       /* again, still first of its lane */
+        outq_resend(sk->outq, &r->item);  /* still first of its lane */
         return;
     }
+    outq_done(sk->outq, &r->item);
     api_free(r);
-    if (sk->owe_kick && sk->nqueued < MAX_QUEUED / 2) {
-        sk->owe_kick = false;
-        slack_kick(sk);
+}
+
+/* Why a call is retried, for the log. */
+static void
+retry_reason(const struct http_response *res, long status,
+             const char *error, char *why, size_t len)
+{
+    char body[121];
+
+    if (status == 0) {
+        snprintf(why, len, "network: %s",
+                 res->error_text ? res->error_text : "error");
+    } else if (status != 200) {
+        snprintf(why, len, "HTTP %ld", status);
+    } else if (error) {
+        snprintf(why, len, "%s", error);
+    } else {
+        snippet(res->body, body, sizeof(body));
+        snprintf(why, len, "a body that is not a Slack answer: %s", body);
     }
 }
 
@@ -557,135 +477,140 @@ on_http(void *arg, const struct http_response *res)
 {
     struct api_req *r = arg;
     struct slack *sk = r->sk;
-    const char *name = methods[r->m].name;
+    long status = res->error == HTTP_ERR_NONE ? res->status : 0;
+    enum answer a = status_answer(status);
+    cJSON *j = NULL;
+    const char *error = NULL;
+    size_t row = NERRORS;
+    char why[200], text[121];
 
     r->call = NULL;
-    sk->ninflight--;
-    if (r->lane)
-        r->lane->busy = false;
+    if (a == ANS_BODY) {
+        const cJSON *ok;
 
-    if (res->error != HTTP_ERR_NONE) {
-        char why[200];
-
-        snprintf(why, sizeof(why), "network: %s",
-                 res->error_text ? res->error_text : "error");
-        transient(sk, r, why);
-    } else if (res->status == 429) {
-        rate_limited(sk, r, http_response_header(res, "Retry-After"));
-    } else if (res->status >= 500) {
-        char why[64];
-
-        snprintf(why, sizeof(why), "HTTP %ld", res->status);
-        transient(sk, r, why);
-    } else if (res->status != 200) {
-        char body[121];
-
-        snippet(res->body, body, sizeof(body));
-        log_warn(SLACK_MOD, "%s: unexpected HTTP %ld: %s", name,
-                 res->status, body);
-        char err[32];
-        snprintf(err, sizeof(err), "HTTP %ld", res->status);
-        struct api_result ar = { .outcome = API_HTTP, .error = err,
-                                 .status = res->status };
-        finish(sk, r, &ar);
-    } else {
-        cJSON *j = cJSON_ParseWithLength(res->body, res->body_len);
-        const cJSON *ok = cJSON_GetObjectItemCaseSensitive(j, "ok");
-
+        j = cJSON_ParseWithLength(res->body, res->body_len);
+        ok = cJSON_GetObjectItemCaseSensitive(j, "ok");
         if (!cJSON_IsBool(ok)) {
-            char body[121], why[200];
-
-            snippet(res->body, body, sizeof(body));
-            snprintf(why, sizeof(why), "a body that is not a Slack answer: "
-                     "%s", body);
-            transient(sk, r, why);
+            a = ANS_RETRY;
         } else if (cJSON_IsTrue(ok)) {
-            struct api_result ar = { .outcome = API_OK, .body = j,
-                                     .status = 200 };
-            finish(sk, r, &ar);
+            a = ANS_OK;
         } else {
-            const char *error = json_string(j, "error");
-            size_t row;
-
+            error = json_string(j, "error");
             if (!error)
                 error = "unknown_error";
             row = error_row(error);
-            if (row < sizeof(error_table) / sizeof(*error_table) &&
-                error_table[row].cls == EC_DEAD) {
-                dead_token(sk, r, error, row);
-            } else if (row < sizeof(error_table) / sizeof(*error_table) &&
-                       error_table[row].cls == EC_LIMIT) {
-                rate_limited(sk, r, http_response_header(res,
-                                                         "Retry-After"));
-            } else if (row < sizeof(error_table) / sizeof(*error_table) &&
-                       error_table[row].cls == EC_RETRY) {
-                transient(sk, r, error);
-            } else {
-                struct api_result ar = { .outcome = API_ERROR, .body = j,
-                                         .error = error, .status = 200 };
-                finish(sk, r, &ar);
-            }
+            a = row < NERRORS ? error_table[row].a : ANS_CALL;
         }
-        cJSON_Delete(j);
     }
-    if (!sk->failed)
-        api_pump(sk);
+    switch (a) {
+    case ANS_OK:
+    case ANS_CALL: {
+        struct api_result ar = {
+            .outcome = a == ANS_OK ? API_OK : API_ERROR, .body = j,
+            .error = error, .status = status,
+        };
+        finish(sk, r, &ar);
+        break;
+    }
+    case ANS_BODY:      /* never left so: the body was read above */
+    case ANS_FAIL: {
+        snippet(res->body, text, sizeof(text));
+        log_warn(SLACK_MOD, "%s: unexpected HTTP %ld: %s",
+                 methods[r->m].name, status, text);
+        snprintf(why, sizeof(why), "HTTP %ld", status);
+        struct api_result ar = { .outcome = API_HTTP, .error = why,
+                                 .status = status };
+        finish(sk, r, &ar);
+        break;
+    }
+    case ANS_RETRY:
+        retry_reason(res, status, error, why, sizeof(why));
+        transient(sk, r, why);
+        break;
+    case ANS_LIMIT:
+        rate_limited(sk, r, http_response_header(res, "Retry-After"));
+        break;
+    case ANS_DEAD:
+        dead_token(sk, r, error, row);
+        break;
+    }
+    cJSON_Delete(j);
+}
+
+/* ---- the queue's life ---- */
+
+/* Stop or free let go of r: its handler hears API_CANCELLED (an outbox
+ * row stays pending). */
+static void
+api_cancelled(void *arg, struct outq_item *it)
+{
+    struct slack *sk = arg;
+    struct api_req *r = (struct api_req *)it;
+    struct api_result ar = { .outcome = API_CANCELLED };
+
+    http_cancel(r->call);
+    r->call = NULL;
+    if (r->done)
+        r->done(sk, r, &ar);
+    api_free(r);
+}
+
+/* outq_full() said no earlier: the rows it refused can come now. */
+static void
+api_room(void *arg)
+{
+    slack_kick(arg);
+}
+
+static const struct outq_ops api_ops = {
+    .send = api_send,
+    .gate = api_gate,
+    .cancelled = api_cancelled,
+    .room = api_room,
+};
+
+void
+slack_api_new(struct slack *sk)
+{
+    const struct outq_options o = {
+        .name = SLACK_MOD,
+        .retry = { .base_ms = sk->t.retry_base_ms,
+                   .max_ms = sk->t.retry_max_ms, .attempts = 0 },
+        .max_inflight = MAX_INFLIGHT,
+        .max_free = MAX_FREE_INFLIGHT,
+        .pace_burst = PACE_BURST,
+        .pace_window_ms = PACE_WINDOW_MS,
+    };
+
+    sk->outq = outq_new(sk->env.loop, &o, &api_ops, sk);
+}
+
+void
+slack_api_free(struct slack *sk)
+{
+    outq_free(sk->outq);
+    sk->outq = NULL;
+    while (sk->dms) {
+        struct slack_dm *dm = sk->dms;
+
+        sk->dms = dm->next;
+        free(dm);
+    }
+}
+
+static void
+api_stopped(void *arg)
+{
+    struct slack *sk = arg;
+
+    sk->api_drained = true;
     slack_stop_progress(sk);
 }
 
 void
-api_hold(struct slack *sk)
+slack_api_stop(struct slack *sk, int64_t deadline_ms)
 {
-    sk->api_held = true;
-    if (sk->api_timer)
-        loop_timer_stop(sk->api_timer);
-    sk->api_timer_at = 0;
-}
-
-static void
-drop_queue(struct slack *sk, struct api_req **head)
-{
-    while (*head) {
-        struct api_req *r = *head;
-
-        *head = r->next;
-        if (r->call) {
-            http_cancel(r->call);
-            r->call = NULL;
-            sk->ninflight--;
-        }
-        sk->nqueued--;
-        api_free(r);
-    }
-}
-
-void
-api_cancel_all(struct slack *sk)
-{
-    api_hold(sk);
-    for (struct lane *l = sk->lanes; l; l = l->next) {
-        drop_queue(sk, &l->head);
-        l->tail = &l->head;
-        l->n = 0;
-        l->busy = false;
-    }
-    drop_queue(sk, &sk->free_head);
-    sk->free_tail = &sk->free_head;
-}
-
-void
-api_free_all(struct slack *sk)
-{
-    api_cancel_all(sk);
-    while (sk->lanes) {
-        struct lane *l = sk->lanes;
-
-        sk->lanes = l->next;
-        ratewin_free(&l->pace);
-        free(l);
-    }
-    loop_timer_free(sk->api_timer);
-    sk->api_timer = NULL;
+    outq_stop(sk->outq, deadline_ms, api_stopped, sk);
 }
 
 /* ---- outbox rows -> calls ---- */
@@ -759,14 +684,13 @@ reply_by_dm(struct slack *sk, struct api_req *r)
         cJSON_AddItemToObject(d->args, "blocks", blocks);
     d->outbox_id = r->outbox_id;
     d->kind = r->kind;
-    d->needs_dm = true;
     snprintf(d->user, sizeof(d->user), "%s", r->user);
     log_info(SLACK_MOD, "outbox %lld: the reply cannot be shown in %s; "
              "sending it to %s by direct message", (long long)r->outbox_id,
              json_string(r->args, "channel") ? json_string(r->args, "channel")
                                              : "?",
              r->user);
-    api_submit(sk, d, api_lane(sk, r->user));
+    dm_submit(sk, d);
 }
 
 /* The handler of every outbox row but lookups. */
@@ -947,8 +871,7 @@ deliver_dm(struct slack *sk, const struct out_msg *m)
         return refuse(m, "no Slack user to write to");
     struct api_req *r = row_req(sk, m, SM_CHAT_POST_MESSAGE);
     add_text(r, m, false);
-    r->needs_dm = true;
-    api_submit(sk, r, api_lane(sk, m->user));
+    dm_submit(sk, r);
     return CH_OK;
 }
 
@@ -963,7 +886,7 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
         add_text(r, m, false);
         cJSON_AddStringToObject(r->args, "channel", t->channel);
         cJSON_AddStringToObject(r->args, "thread_ts", t->ts);
-        api_submit(sk, r, api_lane(sk, t->channel));
+        api_submit(sk, r, t->channel);
         return CH_OK;
     }
     if (slack_is_id(m->channel) && !is_dm_channel(m->channel) && slack_is_id(m->user)) {
@@ -986,18 +909,18 @@ deliver_post(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_CHAT_POST_MESSAGE);
     add_text(r, m, false);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
-    api_submit(sk, r, api_lane(sk, m->channel));
+    api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
 /* The lane of an edit or pin of an earlier message: a DM's is its user's
  * (where the message went), a channel's the channel's. */
-static struct lane *
-ref_lane(struct slack *sk, const struct out_msg *m, const char *channel)
+static const char *
+ref_lane(const struct out_msg *m, const char *channel)
 {
     if (is_dm_channel(channel) && slack_is_id(m->user))
-        return api_lane(sk, m->user);
-    return api_lane(sk, channel);
+        return m->user;
+    return channel;
 }
 
 static enum ch_status
@@ -1012,7 +935,7 @@ deliver_update(struct slack *sk, const struct out_msg *m)
     add_text(r, m, true);
     cJSON_AddStringToObject(r->args, "channel", ch);
     cJSON_AddStringToObject(r->args, "ts", ts);
-    api_submit(sk, r, ref_lane(sk, m, ch));
+    api_submit(sk, r, ref_lane(m, ch));
     return CH_OK;
 }
 
@@ -1027,7 +950,7 @@ deliver_pin(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_PINS_ADD);
     cJSON_AddStringToObject(r->args, "channel", ch);
     cJSON_AddStringToObject(r->args, "timestamp", ts);
-    api_submit(sk, r, ref_lane(sk, m, ch));
+    api_submit(sk, r, ref_lane(m, ch));
     return CH_OK;
 }
 
@@ -1057,7 +980,7 @@ deliver_invite(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_INVITE);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
     cJSON_AddStringToObject(r->args, "users", m->user);
-    api_submit(sk, r, api_lane(sk, m->channel));
+    api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
@@ -1073,7 +996,7 @@ deliver_topic(struct slack *sk, const struct out_msg *m)
     cJSON_AddStringToObject(r->args, "channel", m->channel);
     cJSON_AddStringToObject(r->args, "topic", buf_cstr(&b));
     buf_free(&b);
-    api_submit(sk, r, api_lane(sk, m->channel));
+    api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
@@ -1112,10 +1035,8 @@ slack_api_deliver(struct slack *sk, const struct out_msg *m)
         return CH_BUSY;
     if ((unsigned)m->kind >= OUT_KIND_COUNT || !deliver_table[m->kind])
         return CH_UNSUPPORTED;
-    if (sk->nqueued >= MAX_QUEUED) {
-        sk->owe_kick = true;
-        return CH_BUSY;
-    }
+    if (outq_full(sk->outq))
+        return CH_BUSY;         /* memory's cap, far above normal work */
     return deliver_table[m->kind](sk, m);
 }
 
@@ -1156,7 +1077,5 @@ auth_done(struct slack *sk, struct api_req *r, const struct api_result *res)
 void
 slack_api_start(struct slack *sk)
 {
-    if (!sk->api_timer)
-        sk->api_timer = loop_timer_new(sk->env.loop, on_timer, sk);
     api_submit(sk, api_new(sk, SM_AUTH_TEST, auth_done), NULL);
 }

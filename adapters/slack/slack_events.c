@@ -185,12 +185,7 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
                   "messages are read", event_id, ctype ? ctype : "?");
         return;
     }
-    if (channel && channel[0] == 'D' && strlen(channel) < SLACK_ID_MAX) {
-        struct lane *l = api_lane(sk, user);   /* where to answer */
-
-        if (!l->dm[0])
-            snprintf(l->dm, sizeof(l->dm), "%s", channel);
-    }
+    slack_dm_note(sk, user, channel);   /* where to answer */
     text_in(json_string(ev, "text"), &text);
     struct core_event ce = {
         .kind = CORE_EV_DM,

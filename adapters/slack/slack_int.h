@@ -7,13 +7,17 @@
  *
  * Ownership:
  *  - struct slack owns its tokens (wiped on free), its sockets, its API
- *    requests and lanes, and its loop timers; slack_free() releases all
- *    of them, also when stop() never ran (the loop has ended then).
+ *    requests and their queue (outq.h), and its loop timers; slack_free()
+ *    releases all of them, also when stop() never ran (the loop has
+ *    ended then): sockets first, since one still opening points at its
+ *    apps.connections.open request.
  *  - a struct slack_sock is freed by slack_socket.c only, never inside one
  *    of its own ws callbacks' callers' loops (it is unlinked first).
  *  - a struct api_req belongs to the API layer from api_submit() until its
  *    done() returned false (then it is freed); done() may keep it by
  *    returning true after changing its arguments (it is sent again).
+ *    done() is called exactly once per answer, and with API_CANCELLED
+ *    when the queue lets go of it unanswered (stop, free).
  *  - cJSON and strings handed to the core are borrowed for one call.
  */
 #ifndef CHORUS_SLACK_INT_H
@@ -27,7 +31,7 @@
 
 #include "backoff.h"
 #include "json.h"
-#include "ratewin.h"
+#include "outq.h"
 #include "adapter.h"
 #include "buf.h"
 
@@ -41,7 +45,6 @@ struct ws_conn;
 struct slack;
 struct slack_sock;
 struct api_req;
-struct lane;
 
 /* Slack ids are short ("C0123ABCDEF", "U0123ABC"); refs are "C…:ts". */
 #define SLACK_ID_MAX  32
@@ -70,8 +73,8 @@ struct slack_timing {
     int64_t reconnect_max_ms;
     int64_t link_disabled_ms;    /* link_disabled: first wait */
     int64_t link_disabled_max_ms;
-    int64_t retry_base_ms;       /* Web API: 5xx, network, bad body */
-    int64_t retry_max_ms;
+    int64_t retry_base_ms;       /* Web API: 5xx, network, bad body, */
+    int64_t retry_max_ms;        /* retried for as long as we run */
 };
 
 /* ---- the Web API (slack_api.c) ---- */
@@ -118,62 +121,52 @@ typedef bool api_done_fn(struct slack *sk, struct api_req *r,
                          const struct api_result *res);
 
 struct api_req {
-    struct api_req    *next;
+    struct outq_item   item;       /* first: the queue's */
     struct slack      *sk;
     enum slack_method  m;
-    struct lane       *lane;       /* NULL: not ordered (the free queue) */
     cJSON             *args;       /* owned: the method's arguments */
     api_done_fn       *done;
     int64_t            outbox_id;  /* 0: not an outbox row */
     enum out_kind      kind;
-    int                attempts;   /* transient failures so far */
-    int64_t            not_before; /* loop ms */
-    int64_t            queued_ms;
-    struct http_call  *call;       /* while in flight */
+    struct http_call  *call;       /* while on the wire */
     bool               warned;     /* a transient failure was logged */
-    bool               needs_dm;   /* channel: the lane's DM (opened
-                                      with conversations.open first) */
+    bool               needs_dm;   /* channel: user's DM (opened with
+                                      conversations.open first) */
     int                suffix;     /* conversations.create: name_taken */
     char               want[96];   /* conversations.create: the name */
     char               user[SLACK_ID_MAX];   /* target user, if any */
     void              *ctx;        /* the handler's (a socket) */
 };
 
-/* A FIFO of calls for one conversation, one in flight at a time, so a
- * channel shows its messages in the order the core wrote them; it also
- * paces chat.postMessage there (about 1 per second, a burst of 3). */
-struct lane {
-    struct lane    *next;
-    char            key[SLACK_ID_MAX];   /* channel id, or a user id (DM) */
-    char            dm[SLACK_ID_MAX];    /* user lanes: the DM's id */
-    char            dm_error[48];        /* conversations.open failed */
-    struct api_req *head, **tail;
-    size_t          n;
-    bool            busy;                /* head in flight */
-    struct ratewin  pace;
+/* A user's direct-message channel, learned from conversations.open or
+ * from a message they sent; or why it could not be opened. */
+struct slack_dm {
+    struct slack_dm *next;
+    char             user[SLACK_ID_MAX];
+    char             channel[SLACK_ID_MAX];
+    char             error[48];
+    bool             opening;    /* conversations.open queued */
 };
 
 struct api_req *api_new(struct slack *sk, enum slack_method m,
                         api_done_fn *done);
 void            api_free(struct api_req *r);
-/* The lane of a channel id or (DM) user id, created on first use. */
-struct lane    *api_lane(struct slack *sk, const char *key);
-/* Queue r (on lane, or unordered when lane is NULL) and send what can
- * go. */
+/* Queue r on lane, the conversation it belongs to (a channel id, or a
+ * user id for a DM), or NULL for a call that keeps no order. */
 void            api_submit(struct slack *sk, struct api_req *r,
-                           struct lane *lane);
-void            api_pump(struct slack *sk);
-/* Requests queued or in flight, and in flight only. */
-size_t          api_queued(const struct slack *sk);
-size_t          api_inflight(const struct slack *sk);
-/* stop(): never start another request (queued ones stay in the outbox). */
-void            api_hold(struct slack *sk);
-/* Cancel everything (in flight and queued); handlers get API_CANCELLED. */
-void            api_cancel_all(struct slack *sk);
-void            api_free_all(struct slack *sk);
+                           const char *lane);
+/* A user's DM channel seen in an event (saves a conversations.open). */
+void            slack_dm_note(struct slack *sk, const char *user,
+                              const char *channel);
 
+/* The queue, from slack_new(); its free releases every request. */
+void            slack_api_new(struct slack *sk);
+void            slack_api_free(struct slack *sk);
 /* auth.test, then the first socket. */
 void            slack_api_start(struct slack *sk);
+/* stop(): start no call; those on the wire until the deadline; then
+ * slack_stop_progress(). */
+void            slack_api_stop(struct slack *sk, int64_t deadline_ms);
 /* Outbox rows -> Web API calls. */
 enum ch_status  slack_api_deliver(struct slack *sk, const struct out_msg *m);
 
@@ -250,7 +243,6 @@ struct slack {
     char                *auth_app;      /* "Authorization: Bearer ..." */
     char                *auth_bot;
     char                 api_url[512];  /* no trailing '/' */
-    uint64_t             rng;
 
     /* Who we are (auth.test). */
     bool                 authed;
@@ -267,17 +259,10 @@ struct slack {
     int64_t              link_disabled_wait;   /* 0: not disabled */
 
     /* Web API (slack_api.c). */
-    struct lane         *lanes;
-    struct api_req      *free_head, **free_tail;
-    size_t               nqueued;       /* every request not yet done */
-    size_t               ninflight;
+    struct outq         *outq;
     int64_t              blocked_until[SM_COUNT];  /* 429, per method */
-    struct loop_timer   *api_timer;
-    int64_t              api_timer_at;
-    bool                 api_held;
-    bool                 pumping;
-    bool                 pump_again;
-    bool                 owe_kick;      /* said CH_BUSY: kick when room */
+    struct slack_dm     *dms;
+    bool                 api_drained;   /* stop(): nothing on the wire */
 
     struct slack_thread  threads[SLACK_THREADS];
     size_t               nthread;
@@ -304,7 +289,7 @@ void slack_kick(struct slack *sk);
 /* The adapter cannot go on (a dead token): log why, tell the daemon. */
 void slack_fatal(struct slack *sk, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* stop(): called whenever a socket or a request ended. */
+/* stop(): called whenever a socket closed or the queue drained. */
 void slack_stop_progress(struct slack *sk);
 /* Remember that the reply reply_id answers a mention at (channel, ts). */
 void slack_thread_note(struct slack *sk, int64_t reply_id,

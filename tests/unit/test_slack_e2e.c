@@ -5,7 +5,8 @@
  * topic, invites, the brief and the status pinned, the status kept
  * current), buttons and modals, direct messages and mentions, refreshes
  * and dropped sockets in the middle of a stream (nothing lost, nothing
- * applied twice), 429 with Retry-After (order kept), redeliveries, a
+ * applied twice), 429 with Retry-After (order kept), one person's
+ * backlog of paced DMs holding up nobody else, redeliveries, a
  * SIGKILL with messages in the outbox, and bad tokens.
  *
  * Faults, bad input and liveness are in test_slack_e2e_faults.c.  Both
@@ -541,6 +542,72 @@ test_rate_limited_post(void **state)
     assert_int_equal(e2e_term(e), 0);
 }
 
+/*
+ * One person's backlog of paced DMs holds up nobody else.  A coordinator
+ * of many campaigns had 3 514 nudges queued; the adapter used to take
+ * 2 000, then answer CH_BUSY to everything, and the core stopped handing
+ * out at that row, so every other channel and person waited for the
+ * backlog (at one DM a second) to drain.  Here 2 500 DMs to alice wait in
+ * the outbox at start, then a post to #general and a DM to bob: those go
+ * out at once while alice's trickle at Slack's pace.
+ */
+static void
+db_exec(struct e2e *e, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+
+    assert_int_equal(sqlite3_open(e->d.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        print_message("SQL error: %s in %s\n", err, sql);
+        fail();
+    }
+    sqlite3_close(db);
+}
+
+static void
+test_busy_lane_holds_up_nobody(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    const struct slack_sim_channel *general;
+    char *sql;
+    int64_t started;
+
+    e2e_start(e, NULL);             /* creates the database */
+    assert_int_equal(e2e_term(e), 0);
+    general = slack_sim_channel(e->sim, "general");
+    assert_non_null(general);
+    sql = sqlite3_mprintf(
+        "BEGIN;"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "  WHERE i < 2500)"
+        " INSERT INTO outbox (platform, kind, user_ref, text, created_at)"
+        " SELECT 'slack', 'dm', %Q, 'nudge ' || i, 0 FROM n;"
+        "INSERT INTO outbox (platform, kind, channel_ref, text, created_at)"
+        " VALUES ('slack', 'post', %Q, 'for everyone', 0);"
+        "INSERT INTO outbox (platform, kind, user_ref, text, created_at)"
+        " VALUES ('slack', 'dm', %Q, 'for bob alone', 0);"
+        "COMMIT;", e->alice, general->id, e->bob);
+    db_exec(e, sql);
+    sqlite3_free(sql);
+    started = e2e_now_ms();
+    e2e_start(e, NULL);
+    e2e_wait_message(e, "general", "for everyone");
+    e2e_wait_message(e, "bob", "for bob alone");
+    assert_true(e2e_now_ms() - started < 10000);
+    /* alice's DMs go at Slack's pace meanwhile, in order */
+    assert_true(e2e_count_messages(e, "alice", "nudge ") >= 1);
+    assert_true(e2e_count_messages(e, "alice", "nudge ") < 40);
+    assert_non_null(e2e_find_message(e, "alice", "nudge 1"));
+    assert_int_equal(e2e_term(e), 0);
+    assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM outbox WHERE "
+                                   "state = 'sent' AND text IN "
+                                   "('for everyone', 'for bob alone')"), 2);
+    assert_true(e2e_db_int(e, "SELECT count(*) FROM outbox WHERE state = "
+                              "'pending' AND user_ref = %Q", e->alice) > 2400);
+}
+
 /* ---- redelivery ---- */
 
 static void
@@ -667,6 +734,7 @@ main(void)
         cmocka_unit_test_teardown(test_refresh_during_stream, teardown),
         cmocka_unit_test_teardown(test_socket_dropped_mid_stream, teardown),
         cmocka_unit_test_teardown(test_rate_limited_post, teardown),
+        cmocka_unit_test_teardown(test_busy_lane_holds_up_nobody, teardown),
         cmocka_unit_test_teardown(test_redelivered_event, teardown),
         cmocka_unit_test_teardown(test_outbox_survives_kill, teardown),
         cmocka_unit_test_teardown(test_bad_tokens, teardown),
