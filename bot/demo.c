@@ -340,7 +340,7 @@ slack_id(struct demo *dm, const char *name)
 
 /* "@bob" -> "<@U...|bob>" as Slack escapes a mention in a command. */
 static char *
-slack_text(struct demo *dm, const char *text)
+slack_blocks_text(struct demo *dm, const char *text)
 {
     char out[1024];
     size_t o = 0;
@@ -369,7 +369,7 @@ run_step(struct demo *dm, const struct step *s)
         return;
     }
     if (s->kind == SLACK_COMMAND) {
-        char *text = slack_text(dm, s->text);
+        char *text = slack_blocks_text(dm, s->text);
         const char *where = s->where;
         if (where == NULL) {
             /* A DM with the bot: slash commands work there too. */

@@ -70,13 +70,13 @@ from_adapter(struct adapter *a)
 /* ---- shared helpers ------------------------------------------------------ */
 
 int64_t
-dc_now(const struct discord *d)
+discord_now(const struct discord *d)
 {
     return loop_now_ms(d->env.loop);
 }
 
 void
-dc_fatal(struct discord *d, const char *why)
+discord_fatal(struct discord *d, const char *why)
 {
     if (d->fatal)
         return;
@@ -85,7 +85,7 @@ dc_fatal(struct discord *d, const char *why)
 }
 
 void
-dc_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
+discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -95,7 +95,7 @@ dc_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
 }
 
 void
-dc_kick(struct discord *d)
+discord_kick(struct discord *d)
 {
     d->env.kick(d->env.arg);
 }
@@ -105,7 +105,7 @@ on_kick_timer(void *arg)
 {
     struct discord *d = arg;
     d->kick_armed = false;
-    dc_kick(d);
+    discord_kick(d);
 }
 
 /* Report a delivery.  What it unblocks (a pin after its post, the posts
@@ -113,7 +113,7 @@ on_kick_timer(void *arg)
  * few milliseconds later, once for every delivery in that time, rather
  * than once per delivery (each flush reads the pending rows again). */
 void
-dc_delivered(struct discord *d, int64_t id, enum ch_status s, const char *ref,
+discord_delivered(struct discord *d, int64_t id, enum ch_status s, const char *ref,
           const char *error)
 {
     if (id == 0)
@@ -126,7 +126,7 @@ dc_delivered(struct discord *d, int64_t id, enum ch_status s, const char *ref,
 }
 
 void
-dc_dm_note(struct discord *d, const char *user, const char *channel)
+discord_dm_note(struct discord *d, const char *user, const char *channel)
 {
     for (size_t i = 0; i < DC_DM_CACHE; i++) {
         if (strcmp(d->dms[i].user, user) == 0) {
@@ -141,7 +141,7 @@ dc_dm_note(struct discord *d, const char *user, const char *channel)
 }
 
 const char *
-dc_dm_channel(struct discord *d, const char *user)
+discord_dm_channel(struct discord *d, const char *user)
 {
     for (size_t i = 0; i < DC_DM_CACHE; i++)
         if (d->dms[i].user[0] && strcmp(d->dms[i].user, user) == 0)
@@ -151,7 +151,7 @@ dc_dm_channel(struct discord *d, const char *user)
 
 /* "channel:message" into its parts. */
 bool
-dc_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN])
+discord_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN])
 {
     const char *colon = ref ? strchr(ref, ':') : NULL;
     if (colon == NULL || colon == ref || (size_t)(colon - ref) >= DC_ID_LEN ||
@@ -159,7 +159,7 @@ dc_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN])
         return false;
     snprintf(ch, DC_ID_LEN, "%.*s", (int)(colon - ref), ref);
     snprintf(msg, DC_ID_LEN, "%s", colon + 1);
-    return dc_is_snowflake(ch) && dc_is_snowflake(msg);
+    return discord_events_is_snowflake(ch) && discord_events_is_snowflake(msg);
 }
 
 /* ---- the guild ----------------------------------------------------------- */
@@ -173,7 +173,7 @@ is_category_named(const cJSON *ch)
 }
 
 void
-dc_guild_seen(struct discord *d, const char *guild_id, const cJSON *channels)
+discord_guild_seen(struct discord *d, const char *guild_id, const cJSON *channels)
 {
     if (!d->guild_id[0])
         snprintf(d->guild_id, sizeof(d->guild_id), "%s", guild_id);
@@ -182,7 +182,7 @@ dc_guild_seen(struct discord *d, const char *guild_id, const cJSON *channels)
     const cJSON *ch;
     cJSON_ArrayForEach(ch, channels) {
         char cid[DC_ID_LEN];
-        if (is_category_named(ch) && dc_id(ch, "id", cid) &&
+        if (is_category_named(ch) && discord_events_id(ch, "id", cid) &&
             (!d->category_id[0] || d->category_id[0] == '-'))
             snprintf(d->category_id, sizeof(d->category_id), "%s", cid);
     }
@@ -191,16 +191,16 @@ dc_guild_seen(struct discord *d, const char *guild_id, const cJSON *channels)
                  d->category_id[0] ? "\"campaigns\" category found"
                                    : "no \"campaigns\" category yet");
     d->guild_seen = true;
-    dc_resume_parked(d);
+    discord_jobs_resume_parked(d);
 }
 
 void
-dc_channel_seen(struct discord *d, const cJSON *channel, bool gone)
+discord_channel_seen(struct discord *d, const cJSON *channel, bool gone)
 {
     char id[DC_ID_LEN], gid[DC_ID_LEN];
-    if (!dc_id(channel, "id", id))
+    if (!discord_events_id(channel, "id", id))
         return;
-    if (dc_id(channel, "guild_id", gid) && d->guild_id[0] &&
+    if (discord_events_id(channel, "guild_id", gid) && d->guild_id[0] &&
         strcmp(gid, d->guild_id) != 0)
         return;
     if (gone) {
@@ -218,18 +218,18 @@ dc_channel_seen(struct discord *d, const cJSON *channel, bool gone)
 static void register_commands(struct discord *d);
 
 void
-dc_on_ready(struct discord *d, const cJSON *x)
+discord_on_ready(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN];
-    if (dc_id(json_get(x, "user"), "id", id))
+    if (discord_events_id(json_get(x, "user"), "id", id))
         snprintf(d->bot_id, sizeof(d->bot_id), "%s", id);
-    if (!d->app_id[0] && dc_id(json_get(x, "application"), "id", id))
+    if (!d->app_id[0] && discord_events_id(json_get(x, "application"), "id", id))
         snprintf(d->app_id, sizeof(d->app_id), "%s", id);
     d->nready_guilds = 0;
     const cJSON *g;
     cJSON_ArrayForEach(g, json_get(x, "guilds")) {
         if (d->nready_guilds < 4 &&
-            dc_id(g, "id", d->ready_guilds[d->nready_guilds]))
+            discord_events_id(g, "id", d->ready_guilds[d->nready_guilds]))
             d->nready_guilds++;
     }
     if (!d->guild_configured) {
@@ -242,19 +242,19 @@ dc_on_ready(struct discord *d, const cJSON *x)
                      d->ready_guilds[0]);
         if (d->nready_guilds == 0) {
             d->guild_seen = true;
-            dc_log_once(d, DC_LOG_NO_GUILD, "chorus is in no server yet: "
+            discord_log_once(d, DC_LOG_NO_GUILD, "chorus is in no server yet: "
                         "invite it with the URL in the README");
         }
     }
     if (!d->commands_done)
         register_commands(d);
-    dc_kick(d);
+    discord_kick(d);
 }
 
 void
-dc_on_resumed(struct discord *d)
+discord_on_resumed(struct discord *d)
 {
-    dc_kick(d);
+    discord_kick(d);
 }
 
 /* ---- start-up: application id, commands ---------------------------------- */
@@ -281,14 +281,14 @@ register_commands(struct discord *d)
     if (d->commands_done || !d->app_id[0] || d->rest == NULL)
         return;
     d->commands_done = true;    /* in flight; cleared on failure */
-    char *json = dc_commands_json();
+    char *json = discord_commands_json();
     char path[128];
     if (d->guild_configured)
         snprintf(path, sizeof(path), "/applications/%s/guilds/%s/commands",
                  d->app_id, d->guild_id);
     else
         snprintf(path, sizeof(path), "/applications/%s/commands", d->app_id);
-    rest_send(d->rest, HTTP_PUT, path, json, 0, NULL, on_commands, d);
+    discord_rest_send(d->rest, HTTP_PUT, path, json, 0, NULL, on_commands, d);
     free(json);
 }
 
@@ -297,7 +297,7 @@ on_application(void *arg, const struct rest_result *r)
 {
     struct discord *d = arg;
     char id[DC_ID_LEN];
-    if (r->ch == CH_OK && dc_id(r->json, "id", id)) {
+    if (r->ch == CH_OK && discord_events_id(r->json, "id", id)) {
         if (!d->app_id[0])
             snprintf(d->app_id, sizeof(d->app_id), "%s", id);
         register_commands(d);
@@ -312,7 +312,7 @@ on_application(void *arg, const struct rest_result *r)
 static void
 on_rest_room(void *arg)
 {
-    dc_kick(arg);
+    discord_kick(arg);
 }
 
 static void
@@ -323,7 +323,7 @@ on_unauthorized(void *arg, const char *why)
     snprintf(text, sizeof(text), "Discord refused the bot token (401 "
              "Unauthorized on %s): check DISCORD_TOKEN (or the discord_token "
              "directive)", why);
-    dc_fatal(d, text);
+    discord_fatal(d, text);
 }
 
 /* ---- adapter ops --------------------------------------------------------- */
@@ -331,8 +331,8 @@ on_unauthorized(void *arg, const char *why)
 static bool
 can_take(struct discord *d)
 {
-    return !d->stopping && !d->fatal && d->rest && !rest_halted(d->rest) &&
-           !rest_full(d->rest);
+    return !d->stopping && !d->fatal && d->rest && !discord_rest_halted(d->rest) &&
+           !discord_rest_full(d->rest);
 }
 
 static enum ch_status
@@ -344,31 +344,31 @@ op_message(struct adapter *a, const struct out_msg *m)
     /* A reply to an interaction that comes back from the outbox (it was
      * handed back, or the event waited for the database) answers it. */
     if (m->kind == OUT_REPLY) {
-        struct ix *ix = dc_ix_by_reply(d, m->id);
+        struct ix *ix = discord_interactions_by_reply(d, m->id);
         if (ix) {
             struct body b;
-            dc_body_from(d, m, NULL, &b);
-            dc_ix_reply(ix, &b);
-            dc_body_free(&b);
+            discord_jobs_body_from(d, m, NULL, &b);
+            discord_interactions_reply(ix, &b);
+            discord_jobs_body_free(&b);
             return CH_OK;
         }
     }
-    struct job *j = dc_job_new(d, J_MESSAGE, m->id);
-    if (m->channel && dc_is_snowflake(m->channel))
+    struct job *j = discord_jobs_new(d, J_MESSAGE, m->id);
+    if (m->channel && discord_events_is_snowflake(m->channel))
         snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
-    if (m->user && dc_is_snowflake(m->user))
+    if (m->user && discord_events_is_snowflake(m->user))
         snprintf(j->user, sizeof(j->user), "%s", m->user);
     char prefix[DC_ID_LEN + 8] = "";
     if (m->kind == OUT_REPLY && j->channel[0] && j->user[0])
         snprintf(prefix, sizeof(prefix), "<@%s> ", j->user);
     if (!j->channel[0] && !j->user[0]) {
-        dc_job_free(j);
+        discord_jobs_free(j);
         log_warn("discord", "outbox %lld has neither a channel nor a user",
                  (long long)m->id);
         return CH_INVALID;
     }
-    dc_body_from(d, m, prefix, &j->body);
-    dc_job_step(j);
+    discord_jobs_body_from(d, m, prefix, &j->body);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
@@ -378,13 +378,13 @@ op_update(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    struct job *j = dc_job_new(d, J_UPDATE, m->id);
-    if (!dc_split_ref(m->ref, j->channel, j->target)) {
-        dc_job_free(j);
+    struct job *j = discord_jobs_new(d, J_UPDATE, m->id);
+    if (!discord_split_ref(m->ref, j->channel, j->target)) {
+        discord_jobs_free(j);
         return CH_INVALID;
     }
-    dc_body_from(d, m, NULL, &j->body);
-    dc_job_step(j);
+    discord_jobs_body_from(d, m, NULL, &j->body);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
@@ -394,11 +394,11 @@ op_create_channel(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    struct job *j = dc_job_new(d, J_CREATE_CHANNEL, m->id);
+    struct job *j = discord_jobs_new(d, J_CREATE_CHANNEL, m->id);
     j->name = xstrdup(m->channel_name ? m->channel_name
                       : m->campaign   ? m->campaign
                                       : "campaign");
-    dc_job_step(j);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
@@ -408,13 +408,13 @@ op_invite(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    if (!m->channel || !m->user || !dc_is_snowflake(m->channel) ||
-        !dc_is_snowflake(m->user))
+    if (!m->channel || !m->user || !discord_events_is_snowflake(m->channel) ||
+        !discord_events_is_snowflake(m->user))
         return CH_INVALID;
-    struct job *j = dc_job_new(d, J_INVITE, m->id);
+    struct job *j = discord_jobs_new(d, J_INVITE, m->id);
     snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
     snprintf(j->user, sizeof(j->user), "%s", m->user);
-    dc_job_step(j);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
@@ -424,12 +424,12 @@ op_pin(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    struct job *j = dc_job_new(d, J_PIN, m->id);
-    if (!dc_split_ref(m->ref, j->channel, j->target)) {
-        dc_job_free(j);
+    struct job *j = discord_jobs_new(d, J_PIN, m->id);
+    if (!discord_split_ref(m->ref, j->channel, j->target)) {
+        discord_jobs_free(j);
         return CH_INVALID;
     }
-    dc_job_step(j);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
@@ -439,21 +439,21 @@ op_topic(struct adapter *a, const struct out_msg *m)
     struct discord *d = from_adapter(a);
     if (!can_take(d))
         return CH_BUSY;
-    if (!m->channel || !dc_is_snowflake(m->channel))
+    if (!m->channel || !discord_events_is_snowflake(m->channel))
         return CH_INVALID;
-    struct job *j = dc_job_new(d, J_TOPIC, m->id);
+    struct job *j = discord_jobs_new(d, J_TOPIC, m->id);
     snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
     size_t len = m->text ? utf8_cut(m->text, strlen(m->text), DC_TOPIC_MAX)
                          : 0;
     j->text = xstrndup(m->text ? m->text : "", len);
-    dc_job_step(j);
+    discord_jobs_step(j);
     return CH_OK;
 }
 
 static enum ch_status
 op_find_user(struct adapter *a, const char *name, struct buf *out)
 {
-    return dc_users_find(from_adapter(a), name, out);
+    return discord_events_users_find(from_adapter(a), name, out);
 }
 
 static void
@@ -577,7 +577,7 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
                  DC_INTENT_DIRECT_MESSAGES;
     if (opt->message_content)
         d->intents |= DC_INTENT_MESSAGE_CONTENT;
-    d->rng = jitter_seed();
+    d->rng = backoff_seed();
     backoff_init(&d->retry_backoff, 200, 5000, d->rng);
     d->retry_tail = &d->retry_head;
     struct rest_options ro = {
@@ -585,11 +585,11 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
         .token = d->token, .unauthorized = on_unauthorized,
         .room = on_rest_room, .arg = d,
     };
-    d->rest = rest_new(&ro);
-    d->gw = gw_new(d);
-    d->defer_timer = loop_timer_new(env->loop, dc_on_defer_timer, d);
+    d->rest = discord_rest_new(&ro);
+    d->gw = discord_gateway_new(d);
+    d->defer_timer = loop_timer_new(env->loop, discord_interactions_on_defer_timer, d);
     d->kick_timer = loop_timer_new(env->loop, on_kick_timer, d);
-    d->retry_timer = loop_timer_new(env->loop, dc_on_retry_timer, d);
+    d->retry_timer = loop_timer_new(env->loop, discord_interactions_on_retry_timer, d);
     log_info("discord", "REST at %s", d->api_base);
     return &d->base;
 }
@@ -600,11 +600,11 @@ dc_start(struct adapter *a)
     struct discord *d = from_adapter(a);
     d->started = true;
     if (!d->app_id[0])
-        rest_send(d->rest, HTTP_GET, "/oauth2/applications/@me", NULL, 0,
+        discord_rest_send(d->rest, HTTP_GET, "/oauth2/applications/@me", NULL, 0,
                   NULL, on_application, d);
     else
         register_commands(d);
-    gw_start(d->gw);
+    discord_gateway_start(d->gw);
     return 0;
 }
 
@@ -617,16 +617,16 @@ static void
 on_stop_timer(void *arg)
 {
     struct discord *d = arg;
-    int64_t now = dc_now(d);
+    int64_t now = discord_now(d);
     if (!d->rest_drained)
         return;         /* on_rest_stopped() comes by the deadline */
     if (!d->gw_closed && now < d->stop_deadline) {
         loop_timer_arm(d->stop_timer, d->stop_deadline - now);
         return;
     }
-    rest_free(d->rest);
+    discord_rest_free(d->rest);
     d->rest = NULL;
-    gw_free(d->gw);
+    discord_gateway_free(d->gw);
     d->gw = NULL;
     void (*done)(void *) = d->stop_done;
     d->stop_done = NULL;
@@ -664,11 +664,11 @@ dc_stop(struct adapter *a, int64_t deadline_ms, void (*done)(void *arg),
     loop_timer_stop(d->defer_timer);
     loop_timer_stop(d->retry_timer);
     d->stop_timer = loop_timer_new(d->env.loop, on_stop_timer, d);
-    int64_t now = dc_now(d);
+    int64_t now = discord_now(d);
     loop_timer_arm(d->stop_timer, deadline_ms > now ? deadline_ms - now : 0);
-    rest_stop(d->rest, deadline_ms, on_rest_stopped, d);
+    discord_rest_stop(d->rest, deadline_ms, on_rest_stopped, d);
     if (d->gw)
-        gw_stop(d->gw, on_gw_stopped, d);
+        discord_gateway_stop(d->gw, on_gw_stopped, d);
     else
         d->gw_closed = true;
 }
@@ -679,19 +679,19 @@ dc_free(struct adapter *a)
     if (a == NULL)
         return;
     struct discord *d = from_adapter(a);
-    rest_free(d->rest);     /* first: its owners hear of what was left */
-    gw_free(d->gw);
+    discord_rest_free(d->rest);     /* first: its owners hear of what was left */
+    discord_gateway_free(d->gw);
     while (d->jobs)
-        dc_job_free(d->jobs);
+        discord_jobs_free(d->jobs);
     while (d->ix_head)
-        dc_ix_free(d->ix_head);
+        discord_interactions_free(d->ix_head);
     while (d->retry_head) {
         struct inbound *in = d->retry_head;
         d->retry_head = in->next;
-        dc_inbound_free(in);
+        discord_interactions_inbound_free(in);
     }
     for (size_t i = 0; i < DC_BUTTONS; i++)
-        dc_button_forget(&d->buttons[i]);
+        discord_jobs_button_forget(&d->buttons[i]);
     loop_timer_free(d->defer_timer);
     loop_timer_free(d->retry_timer);
     loop_timer_free(d->stop_timer);

@@ -333,7 +333,7 @@ sub_json(const struct sub *s)
 }
 
 char *
-dc_commands_json(void)
+discord_commands_json(void)
 {
     build();
     cJSON *list = cJSON_CreateArray();
@@ -397,7 +397,7 @@ key_prefix(const char *v)
 }
 
 void
-dc_append_word(struct buf *out, const char *value)
+discord_commands_append_word(struct buf *out, const char *value)
 {
     bool quote = *value == '\0';
     for (const char *p = value; *p && !quote; p++)
@@ -482,7 +482,7 @@ option_value(const cJSON *data, const cJSON *opts, const char *name,
         const cJSON *val = json_get(o, "value");
         long type = json_int(o, "type", 0, JSON_INT_MAX, OPT_STRING);
         if (cJSON_IsString(val)) {
-            if (type == OPT_USER && dc_is_snowflake(val->valuestring))
+            if (type == OPT_USER && discord_events_is_snowflake(val->valuestring))
                 user_value(data, val->valuestring, v);
             else
                 buf_adds(v, val->valuestring);
@@ -527,14 +527,14 @@ append_value(struct buf *out, const struct cmd_form *f,
              const struct cmd_elem *el, const char *value)
 {
     if (el->kind == E_POS) {
-        dc_append_word(out, value);
+        discord_commands_append_word(out, value);
     } else if (el->kind == E_OPT) {
         struct buf word = BUF_INIT;
-        dc_append_word(&word, value);
+        discord_commands_append_word(&word, value);
         buf_printf(out, " %s:%s", el->name, buf_cstr(&word));
         buf_free(&word);
     } else if (form_has_key(f, value)) {
-        dc_append_word(out, value);     /* free text that reads as an option */
+        discord_commands_append_word(out, value);     /* free text that reads as an option */
     } else {
         buf_addc(out, ' ');             /* free text, as typed */
         buf_adds(out, value);
@@ -550,7 +550,7 @@ fit(const char *s, size_t max)
 }
 
 enum ch_status
-dc_command_line(const cJSON *data, struct buf *out, bool *defer)
+discord_commands_line(const cJSON *data, struct buf *out, bool *defer)
 {
     *defer = false;
     const char *cmd = json_string(data, "name");
@@ -592,7 +592,7 @@ dc_command_line(const cJSON *data, struct buf *out, bool *defer)
         for (size_t e = 0; e < f->nelems; e++) {
             const struct cmd_elem *el = &f->elems[e];
             if (el->kind == E_LIT && phases[ph] == E_POS) {
-                dc_append_word(out, el->name);
+                discord_commands_append_word(out, el->name);
                 continue;
             }
             if (el->kind != phases[ph])

@@ -4,7 +4,7 @@
  * on everything Discord sends.
  *
  * Input from Discord is external: a payload of the wrong shape is logged
- * (once per kind, see dc_log_once) and dropped, never trusted.  Events the
+ * (once per kind, see discord_log_once) and dropped, never trusted.  Events the
  * table does not name are ignored and logged once each by name.
  */
 #include "discord_int.h"
@@ -19,7 +19,7 @@
 /* ---- snowflakes ---------------------------------------------------------- */
 
 bool
-dc_is_snowflake(const char *s)
+discord_events_is_snowflake(const char *s)
 {
     size_t n = 0;
     if (s == NULL)
@@ -31,9 +31,9 @@ dc_is_snowflake(const char *s)
 }
 
 bool
-dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN])
+discord_events_id(const cJSON *o, const char *name, char out[DC_ID_LEN])
 {
-    if (json_id(o, name, out, DC_ID_LEN) && dc_is_snowflake(out))
+    if (json_id(o, name, out, DC_ID_LEN) && discord_events_is_snowflake(out))
         return true;
     out[0] = '\0';
     return false;
@@ -42,10 +42,10 @@ dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN])
 /* ---- users seen, for find_user ------------------------------------------- */
 
 void
-dc_users_note(struct discord *d, const cJSON *user, const char *nick)
+discord_events_users_note(struct discord *d, const cJSON *user, const char *nick)
 {
     char id[DC_ID_LEN];
-    if (!dc_id(user, "id", id))
+    if (!discord_events_id(user, "id", id))
         return;
     const char *uname = json_string(user, "username");
     const char *gname = nick ? nick : json_string(user, "global_name");
@@ -70,7 +70,7 @@ dc_users_note(struct discord *d, const cJSON *user, const char *nick)
 }
 
 enum ch_status
-dc_users_find(struct discord *d, const char *name, struct buf *out)
+discord_events_users_find(struct discord *d, const char *name, struct buf *out)
 {
     const struct dc_user *hit = NULL;
     for (size_t i = 0; i < d->nusers; i++) {
@@ -93,30 +93,30 @@ dc_users_find(struct discord *d, const char *name, struct buf *out)
 static void
 ev_ready(struct discord *d, const cJSON *x)
 {
-    dc_on_ready(d, x);
+    discord_on_ready(d, x);
 }
 
 static void
 ev_resumed(struct discord *d, const cJSON *x)
 {
     (void)x;
-    dc_on_resumed(d);
+    discord_on_resumed(d);
 }
 
 static void
 ev_guild_create(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN];
-    if (!dc_id(x, "id", id)) {
-        dc_log_once(d, DC_LOG_MALFORMED, "GUILD_CREATE without an id");
+    if (!discord_events_id(x, "id", id)) {
+        discord_log_once(d, DC_LOG_MALFORMED, "GUILD_CREATE without an id");
         return;
     }
     if (cJSON_IsTrue(json_get(x, "unavailable")))
         return;
     const cJSON *m;
     cJSON_ArrayForEach(m, json_get(x, "members"))
-        dc_users_note(d, json_get(m, "user"), json_string(m, "nick"));
-    dc_guild_seen(d, id, json_get(x, "channels"));
+        discord_events_users_note(d, json_get(m, "user"), json_string(m, "nick"));
+    discord_guild_seen(d, id, json_get(x, "channels"));
 }
 
 static void
@@ -124,7 +124,7 @@ ev_guild_delete(struct discord *d, const cJSON *x)
 {
     (void)d;
     char id[DC_ID_LEN];
-    if (!dc_id(x, "id", id))
+    if (!discord_events_id(x, "id", id))
         return;
     if (cJSON_IsTrue(json_get(x, "unavailable")))
         log_warn("discord", "server %s is unavailable (a Discord outage); "
@@ -136,25 +136,25 @@ ev_guild_delete(struct discord *d, const cJSON *x)
 static void
 ev_channel_upsert(struct discord *d, const cJSON *x)
 {
-    dc_channel_seen(d, x, false);
+    discord_channel_seen(d, x, false);
 }
 
 static void
 ev_channel_delete(struct discord *d, const cJSON *x)
 {
-    dc_channel_seen(d, x, true);
+    discord_channel_seen(d, x, true);
 }
 
 static void
 ev_message_create(struct discord *d, const cJSON *x)
 {
-    dc_handle_message(d, x);
+    discord_interactions_message(d, x);
 }
 
 static void
 ev_interaction_create(struct discord *d, const cJSON *x)
 {
-    dc_handle_interaction(d, x);
+    discord_interactions_handle(d, x);
 }
 
 static void
@@ -188,7 +188,7 @@ static const struct dispatch_rule {
 };
 
 void
-dc_dispatch(struct discord *d, const char *t, const cJSON *data)
+discord_events_dispatch(struct discord *d, const char *t, const cJSON *data)
 {
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         if (strcmp(rules[i].t, t) == 0) {

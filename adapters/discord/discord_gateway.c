@@ -132,7 +132,7 @@ static void fetch(struct gateway *gw);
 static int64_t
 now_ms(const struct gateway *gw)
 {
-    return dc_now(gw->d);
+    return discord_now(gw->d);
 }
 
 static void
@@ -204,7 +204,7 @@ send_heartbeat(struct gateway *gw, bool optional)
         gw->ack_pending = true;
         gw->last_beat_ms = now_ms(gw);
     } else if (optional) {
-        dc_log_once(gw->d, DC_LOG_UNKNOWN_OP, "heartbeat request not answered: "
+        discord_log_once(gw->d, DC_LOG_UNKNOWN_OP, "heartbeat request not answered: "
                     "the send budget of this connection is used up");
     }
 }
@@ -313,7 +313,7 @@ failure_delay(struct gateway *gw)
     gw->ready_at = 0;
     if (!gw->quick_used) {
         gw->quick_used = true;
-        return jitter_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms);
+        return backoff_rand_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms);
     }
     return backoff_next(&gw->backoff);
 }
@@ -429,7 +429,7 @@ on_close(void *arg, int code, const char *reason)
             gw->oversize_strikes = 1;
             gw->oversize_seq = gw->seq;
         }
-        dc_log_once(gw->d, DC_LOG_OVERSIZE, "gateway payload over %zu "
+        discord_log_once(gw->d, DC_LOG_OVERSIZE, "gateway payload over %zu "
                     "bytes; connection closed (%s)", MAX_MESSAGE_IN,
                     gw->oversize_strikes >= 2 ? "new session" : "resuming");
         if (gw->oversize_strikes >= 2)
@@ -442,7 +442,7 @@ on_close(void *arg, int code, const char *reason)
         gw->state = GW_STOPPED;
         disarm(gw);
         clear_session(gw);
-        dc_fatal(gw->d, why);
+        discord_fatal(gw->d, why);
         return;
     }
     if (action == ACT_RESUME && !has_session(gw))
@@ -471,7 +471,7 @@ op_dispatch(struct gateway *gw, const cJSON *root, const cJSON *data)
     if (seq >= 0)
         gw->seq = seq;
     if (t == NULL) {
-        dc_log_once(gw->d, DC_LOG_MALFORMED, "gateway dispatch without an "
+        discord_log_once(gw->d, DC_LOG_MALFORMED, "gateway dispatch without an "
                     "event name dropped");
         return;
     }
@@ -498,7 +498,7 @@ op_dispatch(struct gateway *gw, const cJSON *root, const cJSON *data)
         disarm(gw);
         log_info("discord", "gateway: resumed at seq %ld", gw->seq);
     }
-    dc_dispatch(gw->d, t, data);
+    discord_events_dispatch(gw->d, t, data);
 }
 
 static void
@@ -527,13 +527,13 @@ op_invalid_session(struct gateway *gw, const cJSON *root, const cJSON *data)
         log_info("discord", "gateway: invalid session (op 9, resumable); "
                  "resuming");
         reconnect(gw, ACT_RESUME,
-                  jitter_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms),
+                  backoff_rand_range(&gw->backoff.rng, 0, gw->t.quick_retry_ms),
                   4000, "resuming");
         return;
     }
     /* The old advice: wait 1-5 s at random so reconnecting bots spread
      * out; it also keeps us inside the identify limit. */
-    int64_t wait = jitter_range(&gw->backoff.rng, gw->t.invalid_session_ms,
+    int64_t wait = backoff_rand_range(&gw->backoff.rng, gw->t.invalid_session_ms,
                                 5 * gw->t.invalid_session_ms);
     log_info("discord", "gateway: invalid session (op 9); identifying anew "
              "in %lld ms", (long long)wait);
@@ -545,13 +545,13 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
 {
     (void)root;
     if (gw->state != GW_HELLO) {
-        dc_log_once(gw->d, DC_LOG_MALFORMED, "unexpected Hello ignored");
+        discord_log_once(gw->d, DC_LOG_MALFORMED, "unexpected Hello ignored");
         return;
     }
     long interval = json_int(data, "heartbeat_interval", JSON_INT_MIN,
                              JSON_INT_MAX, -1);
     if (interval <= 0 || interval > MAX_HEARTBEAT_MS) {
-        dc_log_once(gw->d, DC_LOG_MALFORMED, "Hello with heartbeat_interval "
+        discord_log_once(gw->d, DC_LOG_MALFORMED, "Hello with heartbeat_interval "
                     "%ld; using %d ms", interval, DEFAULT_HEARTBEAT_MS);
         interval = DEFAULT_HEARTBEAT_MS;
     }
@@ -559,7 +559,7 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
     gw->ack_pending = false;
     /* The first beat at interval * jitter (section 1.4). */
     loop_timer_arm(gw->beat,
-                   (int64_t)(interval * jitter_unit(&gw->backoff.rng)));
+                   (int64_t)(interval * backoff_rand_unit(&gw->backoff.rng)));
     if (gw->resuming && has_session(gw)) {
         send_resume(gw);
         return;
@@ -608,7 +608,7 @@ on_text(void *arg, const char *msg, size_t len)
     cJSON *root = cJSON_ParseWithLength(msg, len);
     const cJSON *op = json_get(root, "op");
     if (!cJSON_IsNumber(op)) {
-        dc_log_once(gw->d, DC_LOG_MALFORMED, "gateway payload of %zu bytes "
+        discord_log_once(gw->d, DC_LOG_MALFORMED, "gateway payload of %zu bytes "
                     "dropped: %s", len, root ? "no numeric \"op\""
                                              : "not JSON");
         cJSON_Delete(root);
@@ -622,7 +622,7 @@ on_text(void *arg, const char *msg, size_t len)
             return;
         }
     }
-    dc_log_once(gw->d, DC_LOG_UNKNOWN_OP, "unknown gateway opcode %d "
+    discord_log_once(gw->d, DC_LOG_UNKNOWN_OP, "unknown gateway opcode %d "
                 "ignored", code);
     cJSON_Delete(root);
 }
@@ -784,7 +784,7 @@ fetch(struct gateway *gw)
     if (gw->fetching)
         return;
     gw->fetching = true;
-    rest_send(gw->d->rest, HTTP_GET, "/gateway/bot", NULL, 0, NULL,
+    discord_rest_send(gw->d->rest, HTTP_GET, "/gateway/bot", NULL, 0, NULL,
               on_gateway_bot, gw);
 }
 
@@ -797,7 +797,7 @@ or_default(int64_t set, int64_t def)
 }
 
 struct gateway *
-gw_new(struct discord *d)
+discord_gateway_new(struct discord *d)
 {
     const struct discord_timing *t = &d->timing;
     struct gateway *gw = xcalloc(1, sizeof(*gw));
@@ -817,13 +817,13 @@ gw_new(struct discord *d)
         .invalid_session_ms = or_default(t->invalid_session_ms,
                                          INVALID_SESSION_MS),
     };
-    backoff_init(&gw->backoff, gw->t.backoff_ms, 60000, jitter_seed());
+    backoff_init(&gw->backoff, gw->t.backoff_ms, 60000, backoff_seed());
     ratewin_init(&gw->sends, SEND_LIMIT, SEND_WINDOW_MS);
     return gw;
 }
 
 void
-gw_free(struct gateway *gw)
+discord_gateway_free(struct gateway *gw)
 {
     if (gw == NULL)
         return;
@@ -843,7 +843,7 @@ gw_free(struct gateway *gw)
 }
 
 void
-gw_start(struct gateway *gw)
+discord_gateway_start(struct gateway *gw)
 {
     if (gw->state != GW_IDLE)
         return;
@@ -858,7 +858,7 @@ gw_start(struct gateway *gw)
  * resume.
  */
 void
-gw_stop(struct gateway *gw, void (*done)(void *arg), void *arg)
+discord_gateway_stop(struct gateway *gw, void (*done)(void *arg), void *arg)
 {
     gw->stop_done = done;
     gw->stop_arg = arg;
@@ -876,7 +876,7 @@ gw_stop(struct gateway *gw, void (*done)(void *arg), void *arg)
 }
 
 bool
-gw_is_ready(const struct gateway *gw)
+discord_gateway_is_ready(const struct gateway *gw)
 {
     return gw->state == GW_READY;
 }

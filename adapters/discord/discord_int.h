@@ -55,8 +55,8 @@ struct loop_timer;
 /* ---- snowflakes (discord_events.c); other fields: json.h ---- */
 
 /* A snowflake field into out (string or number); false if absent/bad. */
-bool         dc_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
-bool         dc_is_snowflake(const char *s);
+bool         discord_events_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
+bool         discord_events_is_snowflake(const char *s);
 
 /* ---- REST (discord_rest.c) ---- */
 
@@ -91,61 +91,61 @@ struct rest_options {
     /* A 401 on a request made with the bot token: the client halts (every
      * later request finishes with CH_BUSY) and says so once. */
     void       (*unauthorized)(void *arg, const char *why);
-    /* rest_full() said yes, and now there is room. */
+    /* discord_rest_full() said yes, and now there is room. */
     void       (*room)(void *arg);
     void        *arg;
 };
 
-struct rest *rest_new(const struct rest_options *o);
+struct rest *discord_rest_new(const struct rest_options *o);
 /* Cancels everything on the wire or queued: each done() hears
  * .cancelled. */
-void         rest_free(struct rest *r);
+void         discord_rest_free(struct rest *r);
 /*
  * Queue a request.  path starts with '/', is relative to the base and may
  * carry a query.  body is JSON text or NULL (copied); audit_reason goes in
  * X-Audit-Log-Reason (copied, NULL for none).  done(arg, result) is called
- * exactly once, from the loop, after rest_send() returned; with
+ * exactly once, from the loop, after discord_rest_send() returned; with
  * .cancelled when stop or free let go of the request first.  429s are
  * waited out and retried without limit; 5xx and transport failures are
  * retried 3 times with backoff.
  */
-void         rest_send(struct rest *r, enum http_method m, const char *path,
+void         discord_rest_send(struct rest *r, enum http_method m, const char *path,
                        const char *body, unsigned flags,
                        const char *audit_reason, rest_done_fn *done,
                        void *arg);
 /* Start no request; those on the wire may end until deadline_ms, then the
  * rest is cancelled and done(arg) is called once, from the loop. */
-void         rest_stop(struct rest *r, int64_t deadline_ms,
+void         discord_rest_stop(struct rest *r, int64_t deadline_ms,
                        void (*done)(void *arg), void *arg);
 /* Too much is queued (a cap far above normal work): take no new work. */
-bool         rest_full(const struct rest *r);
-bool         rest_halted(const struct rest *r);
+bool         discord_rest_full(const struct rest *r);
+bool         discord_rest_halted(const struct rest *r);
 
 /* ---- gateway (discord_gateway.c) ---- */
 
-struct gateway *gw_new(struct discord *d);
-void            gw_free(struct gateway *gw);
+struct gateway *discord_gateway_new(struct discord *d);
+void            discord_gateway_free(struct gateway *gw);
 /* Fetch /gateway/bot and connect. */
-void            gw_start(struct gateway *gw);
+void            discord_gateway_start(struct gateway *gw);
 /* Close with 1000 (see discord.c for why), then done(arg) once. */
-void            gw_stop(struct gateway *gw, void (*done)(void *arg),
+void            discord_gateway_stop(struct gateway *gw, void (*done)(void *arg),
                         void *arg);
-bool            gw_is_ready(const struct gateway *gw);
+bool            discord_gateway_is_ready(const struct gateway *gw);
 
 /* ---- dispatch (discord_events.c) ---- */
 
 /* One gateway dispatch (op 0) with event name t and payload d. */
-void dc_dispatch(struct discord *d, const char *t, const cJSON *data);
+void discord_events_dispatch(struct discord *d, const char *t, const cJSON *data);
 /* Users seen in events, for find_user ("add spring-launch bob"). */
-void dc_users_note(struct discord *d, const cJSON *user, const char *nick);
-enum ch_status dc_users_find(struct discord *d, const char *name,
+void discord_events_users_note(struct discord *d, const cJSON *user, const char *nick);
+enum ch_status discord_events_users_find(struct discord *d, const char *name,
                              struct buf *out);
 
 /* ---- commands (discord_commands.c) ---- */
 
 /* The bulk-overwrite body: [{"name":"campaign",...}], generated from the
  * core's command table.  Ownership: the caller frees the string. */
-char          *dc_commands_json(void);
+char          *discord_commands_json(void);
 /*
  * The command line of a chat-input interaction's data ("approve
  * spring-launch#3 looks good").  CH_OK: the line is in out; otherwise out
@@ -153,11 +153,11 @@ char          *dc_commands_json(void);
  * nothing reaches the core.  *defer_first is set for commands whose work
  * fans out (see discord_commands.c).
  */
-enum ch_status dc_command_line(const cJSON *data, struct buf *out,
+enum ch_status discord_commands_line(const cJSON *data, struct buf *out,
                                bool *defer_first);
 /* A value as one word of a command line: quoted and escaped when it has
  * spaces or quotes. */
-void           dc_append_word(struct buf *out, const char *value);
+void           discord_commands_append_word(struct buf *out, const char *value);
 
 /* ---- the adapter (discord.c) ---- */
 
@@ -263,25 +263,25 @@ struct discord {
 };
 
 /* Loop time. */
-int64_t dc_now(const struct discord *d);
+int64_t discord_now(const struct discord *d);
 /* The platform cannot go on: log why once and tell the daemon. */
-void    dc_fatal(struct discord *d, const char *why);
+void    discord_fatal(struct discord *d, const char *why);
 /* Log at warn the first time a kind of bad input shows up, at debug
  * after that. */
-void    dc_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
+void    discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Called by the gateway. */
-void dc_on_ready(struct discord *d, const cJSON *data);
-void dc_on_resumed(struct discord *d);
+void discord_on_ready(struct discord *d, const cJSON *data);
+void discord_on_resumed(struct discord *d);
 /* Inbound, from discord_events.c. */
-void dc_handle_interaction(struct discord *d, const cJSON *data);
-void dc_handle_message(struct discord *d, const cJSON *data);
-void dc_guild_seen(struct discord *d, const char *guild_id,
+void discord_interactions_handle(struct discord *d, const cJSON *data);
+void discord_interactions_message(struct discord *d, const cJSON *data);
+void discord_guild_seen(struct discord *d, const char *guild_id,
                    const cJSON *channels);
-void dc_channel_seen(struct discord *d, const cJSON *channel, bool gone);
+void discord_channel_seen(struct discord *d, const cJSON *channel, bool gone);
 /* Remember a user's DM channel. */
-void dc_dm_note(struct discord *d, const char *user, const char *channel);
+void discord_dm_note(struct discord *d, const char *user, const char *channel);
 
 /* ---- between discord.c, discord_jobs.c and discord_interactions.c ---- */
 
@@ -387,46 +387,46 @@ struct inbound {
 };
 
 /* discord.c */
-void dc_kick(struct discord *d);
-void dc_delivered(struct discord *d, int64_t id, enum ch_status s,
+void discord_kick(struct discord *d);
+void discord_delivered(struct discord *d, int64_t id, enum ch_status s,
                   const char *ref, const char *err);
-const char *dc_dm_channel(struct discord *d, const char *user);
-bool dc_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN]);
+const char *discord_dm_channel(struct discord *d, const char *user);
+bool discord_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN]);
 
 /* discord_jobs.c */
-void dc_split_text(const char *text, const char *prefix, struct body *b);
-void dc_body_free(struct body *b);
-void dc_button_forget(struct dc_button *b);
+void discord_jobs_split_text(const char *text, const char *prefix, struct body *b);
+void discord_jobs_body_free(struct body *b);
+void discord_jobs_button_forget(struct dc_button *b);
 /* The button's custom_id (a key in d->buttons when the command is long). */
-void dc_button_id(struct discord *d, const struct out_button *b,
+void discord_jobs_button_id(struct discord *d, const struct out_button *b,
                   char out[120]);
-void dc_body_from(struct discord *d, const struct out_msg *m,
+void discord_jobs_body_from(struct discord *d, const struct out_msg *m,
                   const char *prefix, struct body *b);
 /* Part i of b as a message object (buttons on the last part). */
-cJSON *dc_message_json(const struct body *b, size_t i, bool ephemeral,
+cJSON *discord_jobs_message_json(const struct body *b, size_t i, bool ephemeral,
                        bool edit);
-char  *dc_print_free(cJSON *o);
-struct job *dc_job_new(struct discord *d, enum job_kind kind,
+char  *discord_jobs_print_free(cJSON *o);
+struct job *discord_jobs_new(struct discord *d, enum job_kind kind,
                        int64_t msg_id);
-void dc_job_free(struct job *j);
+void discord_jobs_free(struct job *j);
 /* Run the job's next REST call, or finish it. */
-void dc_job_step(struct job *j);
-void dc_fallback_to_dm(struct job *j, const char *why);
-void dc_channel_name(const char *in, char out[101]);
+void discord_jobs_step(struct job *j);
+void discord_jobs_fallback_to_dm(struct job *j, const char *why);
+void discord_jobs_channel_name(const char *in, char out[101]);
 /* Start the jobs that waited for the guild or the category. */
-void dc_resume_parked(struct discord *d);
+void discord_jobs_resume_parked(struct discord *d);
 
 /* discord_interactions.c */
-struct ix *dc_ix_by_reply(struct discord *d, int64_t reply_id);
-void dc_ix_free(struct ix *ix);
-void dc_ix_settle(struct ix *ix);
-void dc_ix_waiting_add(struct ix *ix, struct job *j);
+struct ix *discord_interactions_by_reply(struct discord *d, int64_t reply_id);
+void discord_interactions_free(struct ix *ix);
+void discord_interactions_settle(struct ix *ix);
+void discord_interactions_waiting_add(struct ix *ix, struct job *j);
 /* Answer ix with b (the core's reply to it). */
-void dc_ix_reply(struct ix *ix, struct body *b);
-void dc_inbound_free(struct inbound *in);
+void discord_interactions_reply(struct ix *ix, struct body *b);
+void discord_interactions_inbound_free(struct inbound *in);
 /* Hand queued inbound events to the core, in order. */
-void dc_inbound_run(struct discord *d);
-void dc_on_defer_timer(void *arg);
-void dc_on_retry_timer(void *arg);
+void discord_interactions_inbound_run(struct discord *d);
+void discord_interactions_on_defer_timer(void *arg);
+void discord_interactions_on_retry_timer(void *arg);
 
 #endif

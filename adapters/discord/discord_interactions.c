@@ -28,7 +28,7 @@ ix_find(struct discord *d, const char *id)
 }
 
 struct ix *
-dc_ix_by_reply(struct discord *d, int64_t reply_id)
+discord_interactions_by_reply(struct discord *d, int64_t reply_id)
 {
     for (struct ix *ix = d->ix_tail; ix; ix = ix->prev)
         if (ix->reply_id == reply_id && reply_id)
@@ -52,7 +52,7 @@ ix_unlink(struct ix *ix)
 }
 
 void
-dc_ix_free(struct ix *ix)
+discord_interactions_free(struct ix *ix)
 {
     struct discord *d = ix->d;
     struct job *w = ix->waiting;
@@ -70,8 +70,8 @@ dc_ix_free(struct ix *ix)
             in->ix = NULL;
             ix->refs--;
         }
-    dc_body_free(&ix->col_reply);
-    dc_body_free(&ix->col_update);
+    discord_jobs_body_free(&ix->col_reply);
+    discord_jobs_body_free(&ix->col_update);
     if (ix->token) {
         memset(ix->token, 0, strlen(ix->token));
         free(ix->token);
@@ -82,23 +82,23 @@ dc_ix_free(struct ix *ix)
         struct job *next = w->wnext;
         w->wnext = NULL;
         if (d->rest && !d->stopping)
-            dc_fallback_to_dm(w, "the interaction expired");
+            discord_jobs_fallback_to_dm(w, "the interaction expired");
         w = next;
     }
 }
 
 /* Free an interaction nothing more is expected of. */
 void
-dc_ix_settle(struct ix *ix)
+discord_interactions_settle(struct ix *ix)
 {
     if (ix->busy || ix->waiting || ix->refs > 0 || ix->cb == CB_NONE ||
         ix->cb == CB_SENDING || ix->expect_reply)
         return;
-    dc_ix_free(ix);
+    discord_interactions_free(ix);
 }
 
 void
-dc_ix_waiting_add(struct ix *ix, struct job *j)
+discord_interactions_waiting_add(struct ix *ix, struct job *j)
 {
     j->wnext = NULL;
     struct job **pp = &ix->waiting;
@@ -115,7 +115,7 @@ ix_release_waiting(struct ix *ix)
     while (j) {
         struct job *next = j->wnext;
         j->wnext = NULL;
-        dc_job_step(j);
+        discord_jobs_step(j);
         j = next;
     }
 }
@@ -124,7 +124,7 @@ ix_release_waiting(struct ix *ix)
 static struct job *
 followup_job(struct ix *ix, struct body *b, size_t first_part)
 {
-    struct job *j = dc_job_new(ix->d, J_FOLLOWUP, b->id);
+    struct job *j = discord_jobs_new(ix->d, J_FOLLOWUP, b->id);
     j->ix = ix;
     ix->refs++;
     j->body = *b;
@@ -162,17 +162,17 @@ on_callback(void *arg, const struct rest_result *r)
         char mid[DC_ID_LEN];
         if (ix->cb_ref_is_via)
             snprintf(ref, sizeof(ref), "%s", ix->via);
-        else if (dc_id(msg, "id", mid))
+        else if (discord_events_id(msg, "id", mid))
             snprintf(ref, sizeof(ref), "%s:%s", ix->channel, mid);
         if (rest) {
             /* More parts follow; that job reports the whole reply. */
             snprintf(rest->first_ref, sizeof(rest->first_ref), "%s", ref);
             snprintf(rest->last_ref, sizeof(rest->last_ref), "%s", ref);
-            dc_job_step(rest);
+            discord_jobs_step(rest);
         } else if (id) {
             if (id == ix->reply_id)
                 ix->expect_reply = false;
-            dc_delivered(d, id, CH_OK, ref[0] ? ref : NULL, NULL);
+            discord_delivered(d, id, CH_OK, ref[0] ? ref : NULL, NULL);
         }
     } else {
         ix->cb = CB_GONE;
@@ -182,20 +182,20 @@ on_callback(void *arg, const struct rest_result *r)
             /* Nothing was shown: the whole reply goes by DM. */
             rest->part = 0;
             rest->first_ref[0] = rest->last_ref[0] = '\0';
-            dc_fallback_to_dm(rest, "the callback was refused");
+            discord_jobs_fallback_to_dm(rest, "the callback was refused");
         } else if (had_resend && resend.nparts) {
             struct job *j = followup_job(ix, &resend, 0);
-            dc_fallback_to_dm(j, "the interaction window is gone");
+            discord_jobs_fallback_to_dm(j, "the interaction window is gone");
         } else if (id) {
             /* An edit that could not ride the callback: the outbox
              * offers it again, as a plain edit. */
-            dc_delivered(d, id, CH_BUSY, NULL, "interaction callback refused");
+            discord_delivered(d, id, CH_BUSY, NULL, "interaction callback refused");
         }
     }
-    dc_body_free(&resend);
+    discord_jobs_body_free(&resend);
     ix_release_waiting(ix);
     inbound_wake(d);
-    dc_ix_settle(ix);
+    discord_interactions_settle(ix);
 }
 
 /* Send callback type with data (taken), reporting outbox row `delivers`
@@ -215,7 +215,7 @@ ix_callback(struct ix *ix, int type, cJSON *data, int64_t delivers,
      * for it on every reply would have Discord render each message back. */
     bool want_message = type == 4 && (ix->cb_rest != NULL ||
                                       cJSON_GetObjectItem(data, "components"));
-    char *body = dc_print_free(o);
+    char *body = discord_jobs_print_free(o);
     char path[512];
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback%s", ix->id,
              ix->token, want_message ? "?with_response=true" : "");
@@ -224,7 +224,7 @@ ix_callback(struct ix *ix, int type, cJSON *data, int64_t delivers,
     ix->cb_delivers = delivers;
     ix->cb_ref_is_via = ref_is_via;
     ix->busy = true;
-    rest_send(d->rest, HTTP_POST, path, body, REST_NO_AUTH | REST_BURST,
+    discord_rest_send(d->rest, HTTP_POST, path, body, REST_NO_AUTH | REST_BURST,
               NULL, on_callback, ix);
     free(body);
 }
@@ -245,10 +245,10 @@ ix_defer(struct ix *ix)
 
 /* Answer ix with a reply body (taken). */
 void
-dc_ix_reply(struct ix *ix, struct body *b)
+discord_interactions_reply(struct ix *ix, struct body *b)
 {
     if (ix->cb == CB_NONE) {
-        cJSON *data = dc_message_json(b, 0, true, false);
+        cJSON *data = discord_jobs_message_json(b, 0, true, false);
         struct job *rest = NULL;
         if (b->nparts > 1) {
             /* The buttons ride the last part, a follow-up. */
@@ -267,7 +267,7 @@ dc_ix_reply(struct ix *ix, struct body *b)
         return;
     }
     struct job *j = followup_job(ix, b, 0);
-    dc_job_step(j);
+    discord_jobs_step(j);
 }
 
 static void reply_now(struct ix *ix, const char *text);
@@ -282,32 +282,32 @@ ix_answer(struct ix *ix)
         struct body *u = &ix->col_update;
         struct body one = *u;
         one.nparts = 1;
-        cJSON *data = dc_message_json(&one, 0, false, true);
+        cJSON *data = discord_jobs_message_json(&one, 0, false, true);
         cJSON_DeleteItemFromObject(data, "allowed_mentions");
         ix_callback(ix, 7, data, u->id, true);
-        dc_body_free(u);
+        discord_jobs_body_free(u);
         ix->collected_update = false;
         if (ix->collected_reply) {
             ix->collected_reply = false;
             struct job *j = followup_job(ix, &ix->col_reply, 0);
-            dc_job_step(j);      /* waits for the callback */
+            discord_jobs_step(j);      /* waits for the callback */
         }
         return;
     }
     if (ix->collected_update) {
         ix->collected_update = false;
-        struct job *j = dc_job_new(d, J_UPDATE, ix->col_update.id);
-        dc_split_ref(ix->via, j->channel, j->target);
+        struct job *j = discord_jobs_new(d, J_UPDATE, ix->col_update.id);
+        discord_split_ref(ix->via, j->channel, j->target);
         j->body = ix->col_update;
         memset(&ix->col_update, 0, sizeof(ix->col_update));
-        dc_job_step(j);
+        discord_jobs_step(j);
     }
     if (ix->collected_reply) {
         ix->collected_reply = false;
         struct body b = ix->col_reply;
         memset(&ix->col_reply, 0, sizeof(ix->col_reply));
-        dc_ix_reply(ix, &b);
-        dc_body_free(&b);
+        discord_interactions_reply(ix, &b);
+        discord_jobs_body_free(&b);
         return;
     }
     /* The core had nothing to say: acknowledge, so nothing hangs. */
@@ -320,10 +320,10 @@ ix_answer(struct ix *ix)
 }
 
 void
-dc_on_defer_timer(void *arg)
+discord_interactions_on_defer_timer(void *arg)
 {
     struct discord *d = arg;
-    int64_t now = dc_now(d);
+    int64_t now = discord_now(d);
     int64_t next = INT64_MAX;
     for (struct ix *ix = d->ix_head, *nx; ix; ix = nx) {
         nx = ix->next;
@@ -334,7 +334,7 @@ dc_on_defer_timer(void *arg)
                 next = ix->received + d->defer_ms;
         } else if (now - ix->received > IX_KEEP_MS && !ix->busy) {
             /* The token is dead: nothing can use this any more. */
-            dc_ix_free(ix);
+            discord_interactions_free(ix);
         }
     }
     if (next == INT64_MAX && d->nix)
@@ -354,14 +354,14 @@ ix_new(struct discord *d, const char *id, const char *token, int type)
         while (old && old->busy)
             old = old->next;
         if (old)
-            dc_ix_free(old);
+            discord_interactions_free(old);
     }
     struct ix *ix = xcalloc(1, sizeof(*ix));
     ix->d = d;
     snprintf(ix->id, sizeof(ix->id), "%s", id);
     ix->token = xstrdup(token);
     ix->type = type;
-    ix->received = dc_now(d);
+    ix->received = discord_now(d);
     ix->prev = d->ix_tail;
     if (d->ix_tail)
         d->ix_tail->next = ix;
@@ -380,7 +380,7 @@ ix_new(struct discord *d, const char *id, const char *token, int type)
 /* ---- inbound: to the core, in order -------------------------------------- */
 
 void
-dc_inbound_free(struct inbound *in)
+discord_interactions_inbound_free(struct inbound *in)
 {
     if (in->ix)
         in->ix->refs--;
@@ -421,9 +421,9 @@ deliver_event(struct discord *d, struct inbound *in)
             ix->expect_reply = false;
             if (ix->cb == CB_NONE)
                 ix->cb = CB_DONE;   /* answered when it first came */
-            dc_ix_settle(ix);
+            discord_interactions_settle(ix);
         }
-        dc_kick(d);
+        discord_kick(d);
         return true;
     }
     if (ix) {
@@ -432,28 +432,28 @@ deliver_event(struct discord *d, struct inbound *in)
         /* The core's answer, handed back with the event, answers the
          * interaction: the reply, and the edit of the clicked message. */
         if (res.reply) {
-            dc_body_from(d, res.reply, NULL, &ix->col_reply);
+            discord_jobs_body_from(d, res.reply, NULL, &ix->col_reply);
             ix->collected_reply = true;
             res.reply = NULL;
         }
         if (res.update && ix->via[0] && res.update->ref &&
             strcmp(res.update->ref, ix->via) == 0) {
-            dc_body_from(d, res.update, NULL, &ix->col_update);
+            discord_jobs_body_from(d, res.update, NULL, &ix->col_update);
             ix->collected_update = true;
             res.update = NULL;
         }
         ix_answer(ix);
-        dc_ix_settle(ix);
+        discord_interactions_settle(ix);
     }
     core_deliver_result(d->env.core, &res);   /* a message's, as jobs */
-    dc_kick(d);
+    discord_kick(d);
     return true;
 }
 
 void
-dc_inbound_run(struct discord *d)
+discord_interactions_inbound_run(struct discord *d)
 {
-    int64_t now = dc_now(d);
+    int64_t now = discord_now(d);
     while (d->retry_head && !d->stopping) {
         struct inbound *in = d->retry_head;
         if (in->ix && in->ix->cb == CB_SENDING && now < in->hold_until) {
@@ -474,16 +474,16 @@ dc_inbound_run(struct discord *d)
             d->retry_tail = &d->retry_head;
         d->nretry--;
         struct ix *ix = in->ix;
-        dc_inbound_free(in);
+        discord_interactions_inbound_free(in);
         if (ix)
-            dc_ix_settle(ix);
+            discord_interactions_settle(ix);
     }
 }
 
 void
-dc_on_retry_timer(void *arg)
+discord_interactions_on_retry_timer(void *arg)
 {
-    dc_inbound_run(arg);
+    discord_interactions_inbound_run(arg);
 }
 
 /* Take an event (its strings are copied) and run it now, or after the
@@ -509,11 +509,11 @@ inbound_submit(struct discord *d, const struct core_event *ev, struct ix *ix,
     in->ix = ix;
     if (ix)
         ix->refs++;
-    in->hold_until = dc_now(d) + hold_ms;
+    in->hold_until = discord_now(d) + hold_ms;
     *d->retry_tail = in;
     d->retry_tail = &in->next;
     d->nretry++;
-    dc_inbound_run(d);
+    discord_interactions_inbound_run(d);
 }
 
 /* ---- inbound: interactions ----------------------------------------------- */
@@ -522,9 +522,9 @@ static void
 reply_now(struct ix *ix, const char *text)
 {
     struct body b = { 0 };
-    dc_split_text(text, NULL, &b);
-    dc_ix_reply(ix, &b);
-    dc_body_free(&b);
+    discord_jobs_split_text(text, NULL, &b);
+    discord_interactions_reply(ix, &b);
+    discord_jobs_body_free(&b);
 }
 
 /* Who acted, in a guild (member.user) or a DM (user). */
@@ -597,7 +597,7 @@ open_modal(struct ix *ix, const char *command, const char *prompt)
     if (n < 0 || n > DC_CUSTOM_ID_MAX) {
         struct out_button b = { .command = command, .prompt = prompt };
         char id[120];
-        dc_button_id(d, &b, id);
+        discord_jobs_button_id(d, &b, id);
         snprintf(cid, sizeof(cid), "m%.100s", id);   /* "mk|<key>" */
     }
     /* Titles and labels hold at most 45 characters. */
@@ -642,16 +642,16 @@ modal_text(const cJSON *data)
 }
 
 void
-dc_handle_interaction(struct discord *d, const cJSON *x)
+discord_interactions_handle(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
     const char *token = json_string(x, "token");
     long type = json_int(x, "type", JSON_INT_MIN, JSON_INT_MAX, 0);
     const char *nick;
     const cJSON *user = actor(x, &nick);
-    if (!dc_id(x, "id", id) || !token || !*token || strlen(token) > 1000 ||
-        !dc_id(user, "id", uid)) {
-        dc_log_once(d, DC_LOG_INTERACTION, "interaction without id, token "
+    if (!discord_events_id(x, "id", id) || !token || !*token || strlen(token) > 1000 ||
+        !discord_events_id(user, "id", uid)) {
+        discord_log_once(d, DC_LOG_INTERACTION, "interaction without id, token "
                     "or user dropped");
         return;
     }
@@ -662,24 +662,24 @@ dc_handle_interaction(struct discord *d, const cJSON *x)
         return;
     }
     if (type != 2 && type != 3 && type != 5) {
-        dc_log_once(d, DC_LOG_INTERACTION, "interaction type %ld ignored",
+        discord_log_once(d, DC_LOG_INTERACTION, "interaction type %ld ignored",
                     type);
         return;
     }
     if (cJSON_IsTrue(json_get(user, "bot")))
         return;
-    dc_id(x, "channel_id", channel);
+    discord_events_id(x, "channel_id", channel);
     struct ix *ix = ix_new(d, id, token, (int)type);
     snprintf(ix->channel, sizeof(ix->channel), "%s", channel);
     snprintf(ix->user, sizeof(ix->user), "%s", uid);
     ix->dm = json_get(x, "guild_id") == NULL;
-    dc_users_note(d, user, nick);
+    discord_events_users_note(d, user, nick);
     if (ix->dm && channel[0])
-        dc_dm_note(d, uid, channel);
+        discord_dm_note(d, uid, channel);
     const cJSON *msg = json_get(x, "message");
     char mch[DC_ID_LEN], mid[DC_ID_LEN];
-    if (dc_id(msg, "id", mid)) {
-        if (!dc_id(msg, "channel_id", mch))
+    if (discord_events_id(msg, "id", mid)) {
+        if (!discord_events_id(msg, "channel_id", mch))
             snprintf(mch, sizeof(mch), "%s", channel);
         snprintf(ix->via, sizeof(ix->via), "%s:%s", mch, mid);
     }
@@ -688,7 +688,7 @@ dc_handle_interaction(struct discord *d, const cJSON *x)
     buf_init(&line, 16 * 1024);
     bool defer_first = false;
     if (type == 2) {
-        if (dc_command_line(data, &line, &defer_first) != CH_OK) {
+        if (discord_commands_line(data, &line, &defer_first) != CH_OK) {
             reply_now(ix, buf_cstr(&line));
             buf_free(&line);
             return;
@@ -697,7 +697,7 @@ dc_handle_interaction(struct discord *d, const cJSON *x)
         const char *cid = json_string(data, "custom_id");
         char *command = NULL, *prompt = NULL;
         if (!cid || !decode_button(d, cid, type == 5, &command, &prompt)) {
-            dc_log_once(d, DC_LOG_COMPONENT, "component %.40s not known "
+            discord_log_once(d, DC_LOG_COMPONENT, "component %.40s not known "
                         "(from before a restart?)", cid ? cid : "?");
             reply_now(ix, "That button is no longer known to chorus (it "
                           "restarted since); type the command instead.");
@@ -772,13 +772,13 @@ strip_bot_mention(const char *content, const char *bot, struct buf *out)
 }
 
 void
-dc_handle_message(struct discord *d, const cJSON *x)
+discord_interactions_message(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
     const cJSON *author = json_get(x, "author");
-    if (!dc_id(x, "id", id) || !dc_id(x, "channel_id", channel) ||
-        !dc_id(author, "id", uid)) {
-        dc_log_once(d, DC_LOG_MALFORMED, "MESSAGE_CREATE without id, "
+    if (!discord_events_id(x, "id", id) || !discord_events_id(x, "channel_id", channel) ||
+        !discord_events_id(author, "id", uid)) {
+        discord_log_once(d, DC_LOG_MALFORMED, "MESSAGE_CREATE without id, "
                     "channel or author dropped");
         return;
     }
@@ -794,11 +794,11 @@ dc_handle_message(struct discord *d, const cJSON *x)
     const char *content = json_string(x, "content");
     bool dm = json_get(x, "guild_id") == NULL;
     const char *nick = json_string(json_get(x, "member"), "nick");
-    dc_users_note(d, author, nick);
+    discord_events_users_note(d, author, nick);
     struct buf text = BUF_INIT;
     buf_init(&text, 16 * 1024);
     if (dm) {
-        dc_dm_note(d, uid, channel);
+        discord_dm_note(d, uid, channel);
         buf_adds(&text, content ? content : "");
         buf_rtrim(&text);
     } else {
@@ -807,7 +807,7 @@ dc_handle_message(struct discord *d, const cJSON *x)
         const cJSON *m;
         cJSON_ArrayForEach(m, json_get(x, "mentions")) {
             char mid[DC_ID_LEN];
-            if (dc_id(m, "id", mid) && strcmp(mid, d->bot_id) == 0)
+            if (discord_events_id(m, "id", mid) && strcmp(mid, d->bot_id) == 0)
                 mentioned = true;
         }
         if (!mentioned || !d->bot_id[0] || !content) {

@@ -22,7 +22,7 @@
 /* Split text into parts of at most DC_CONTENT_MAX bytes, at a line break
  * when there is one, else at a space, else at a UTF-8 boundary. */
 void
-dc_split_text(const char *text, const char *prefix, struct body *b)
+discord_jobs_split_text(const char *text, const char *prefix, struct body *b)
 {
     struct buf all = BUF_INIT;
     buf_printf(&all, "%s%s", prefix ? prefix : "", text ? text : "");
@@ -53,7 +53,7 @@ dc_split_text(const char *text, const char *prefix, struct body *b)
 }
 
 void
-dc_body_free(struct body *b)
+discord_jobs_body_free(struct body *b)
 {
     for (size_t i = 0; i < b->nparts; i++)
         free(b->parts[i]);
@@ -63,7 +63,7 @@ dc_body_free(struct body *b)
 }
 
 void
-dc_button_forget(struct dc_button *b)
+discord_jobs_button_forget(struct dc_button *b)
 {
     free(b->command);
     free(b->prompt);
@@ -72,7 +72,7 @@ dc_button_forget(struct dc_button *b)
 
 /* The custom_id of a button (see the comment at the top). */
 void
-dc_button_id(struct discord *d, const struct out_button *b, char out[120])
+discord_jobs_button_id(struct discord *d, const struct out_button *b, char out[120])
 {
     bool bar = strchr(b->command, '|') || (b->prompt && strchr(b->prompt, '|'));
     int n = b->prompt
@@ -82,7 +82,7 @@ dc_button_id(struct discord *d, const struct out_button *b, char out[120])
         return;
     struct dc_button *e = &d->buttons[d->button_next];
     d->button_next = (d->button_next + 1) % DC_BUTTONS;
-    dc_button_forget(e);
+    discord_jobs_button_forget(e);
     e->key = ++d->button_key;
     e->command = xstrdup(b->command);
     e->prompt = b->prompt ? xstrdup(b->prompt) : NULL;
@@ -101,7 +101,7 @@ components_json(struct discord *d, const struct out_button *bs, size_t n)
     for (size_t i = 0; i < n && i < 5; i++) {
         cJSON *b = cJSON_CreateObject();
         char id[120], label[81];
-        dc_button_id(d, &bs[i], id);
+        discord_jobs_button_id(d, &bs[i], id);
         snprintf(label, sizeof(label), "%s", bs[i].label ? bs[i].label : "OK");
         cJSON_AddNumberToObject(b, "type", 2);
         int style = 2;
@@ -121,18 +121,18 @@ components_json(struct discord *d, const struct out_button *bs, size_t n)
 }
 
 void
-dc_body_from(struct discord *d, const struct out_msg *m, const char *prefix,
+discord_jobs_body_from(struct discord *d, const struct out_msg *m, const char *prefix,
           struct body *b)
 {
     memset(b, 0, sizeof(*b));
     b->id = m->id;
-    dc_split_text(m->text, prefix, b);
+    discord_jobs_split_text(m->text, prefix, b);
     b->components = components_json(d, m->buttons, m->nbuttons);
 }
 
 /* {"content":..., "components":..., ...} for part i of b. */
 cJSON *
-dc_message_json(const struct body *b, size_t i, bool ephemeral, bool edit)
+discord_jobs_message_json(const struct body *b, size_t i, bool ephemeral, bool edit)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "content", b->parts[i]);
@@ -152,7 +152,7 @@ dc_message_json(const struct body *b, size_t i, bool ephemeral, bool edit)
 }
 
 char *
-dc_print_free(cJSON *o)
+discord_jobs_print_free(cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -162,7 +162,7 @@ dc_print_free(cJSON *o)
 /* ---- jobs ---------------------------------------------------------------- */
 
 struct job *
-dc_job_new(struct discord *d, enum job_kind kind, int64_t msg_id)
+discord_jobs_new(struct discord *d, enum job_kind kind, int64_t msg_id)
 {
     struct job *j = xcalloc(1, sizeof(*j));
     j->d = d;
@@ -176,7 +176,7 @@ dc_job_new(struct discord *d, enum job_kind kind, int64_t msg_id)
 }
 
 void
-dc_job_free(struct job *j)
+discord_jobs_free(struct job *j)
 {
     struct discord *d = j->d;
     if (j->prev)
@@ -187,7 +187,7 @@ dc_job_free(struct job *j)
         j->next->prev = j->prev;
     if (j->ix)
         j->ix->refs--;
-    dc_body_free(&j->body);
+    discord_jobs_body_free(&j->body);
     free(j->name);
     free(j->text);
     free(j);
@@ -200,7 +200,7 @@ on_job_answer(void *arg, const struct rest_result *r)
 {
     struct job *j = arg;
     if (r->cancelled) {
-        dc_job_free(j);
+        discord_jobs_free(j);
         return;
     }
     j->answer(j, r);
@@ -213,7 +213,7 @@ job_send(struct job *j, enum http_method m, const char *path,
          job_answer_fn *answer)
 {
     j->answer = answer;
-    rest_send(j->d->rest, m, path, body, flags, audit, on_job_answer, j);
+    discord_rest_send(j->d->rest, m, path, body, flags, audit, on_job_answer, j);
 }
 
 static void
@@ -225,12 +225,12 @@ job_done(struct job *j, enum ch_status s, const char *ref, const char *err)
     char refcopy[DC_REF_LEN] = "";
     if (ref)
         snprintf(refcopy, sizeof(refcopy), "%s", ref);
-    dc_job_free(j);
-    dc_delivered(d, id, s, ref ? refcopy : NULL, err);
+    discord_jobs_free(j);
+    discord_delivered(d, id, s, ref ? refcopy : NULL, err);
     if (ix) {
         if (ix->reply_id == id)
             ix->expect_reply = false;
-        dc_ix_settle(ix);
+        discord_interactions_settle(ix);
     }
 }
 
@@ -248,9 +248,9 @@ static void
 note_part(struct job *j, const char *channel, const cJSON *msg)
 {
     char id[DC_ID_LEN], ch[DC_ID_LEN];
-    if (!dc_id(msg, "id", id))
+    if (!discord_events_id(msg, "id", id))
         return;
-    if (!dc_id(msg, "channel_id", ch))
+    if (!discord_events_id(msg, "channel_id", ch))
         snprintf(ch, sizeof(ch), "%s", channel);
     char ref[DC_REF_LEN];
     snprintf(ref, sizeof(ref), "%s:%s", ch, id);
@@ -287,30 +287,30 @@ on_message_part(struct job *j, const struct rest_result *r)
     if (j->part >= j->body.nparts)
         message_finished(j);
     else
-        dc_job_step(j);
+        discord_jobs_step(j);
 }
 
 static void
 on_dm_open(struct job *j, const struct rest_result *r)
 {
     char ch[DC_ID_LEN];
-    if (r->ch != CH_OK || !dc_id(r->json, "id", ch)) {
+    if (r->ch != CH_OK || !discord_events_id(r->json, "id", ch)) {
         if (r->ch == CH_OK)
             job_done(j, CH_REMOTE_5XX, NULL, "DM channel without an id");
         else
             job_failed(j, r);
         return;
     }
-    dc_dm_note(j->d, j->user, ch);
+    discord_dm_note(j->d, j->user, ch);
     snprintf(j->channel, sizeof(j->channel), "%s", ch);
-    dc_job_step(j);
+    discord_jobs_step(j);
 }
 
 static void
 send_part(struct job *j)
 {
-    cJSON *o = dc_message_json(&j->body, j->part, false, false);
-    char *body = dc_print_free(o);
+    cJSON *o = discord_jobs_message_json(&j->body, j->part, false, false);
+    char *body = discord_jobs_print_free(o);
     char path[96];
     snprintf(path, sizeof(path), "/channels/%s/messages", j->channel);
     job_send(j, HTTP_POST, path, body, 0, NULL, on_message_part);
@@ -320,14 +320,14 @@ send_part(struct job *j)
 /* ---- follow-ups over the interaction webhook ----------------------------- */
 
 void
-dc_fallback_to_dm(struct job *j, const char *why)
+discord_jobs_fallback_to_dm(struct job *j, const char *why)
 {
     log_info("discord", "interaction %s: %s; the reply goes by direct "
              "message", j->ix ? j->ix->id : "?", why);
     j->kind = J_MESSAGE;
     j->fallback = true;
     j->channel[0] = '\0';
-    dc_job_step(j);
+    discord_jobs_step(j);
 }
 
 static void
@@ -340,12 +340,12 @@ on_followup(struct job *j, const struct rest_result *r)
         if (j->part >= j->body.nparts)
             message_finished(j);
         else
-            dc_job_step(j);
+            discord_jobs_step(j);
         return;
     }
     if (r->ch == CH_REMOTE_4XX) {
         /* Expired token, unknown webhook: the user still gets it. */
-        dc_fallback_to_dm(j, r->error ? r->error : "follow-up refused");
+        discord_jobs_fallback_to_dm(j, r->error ? r->error : "follow-up refused");
         return;
     }
     job_failed(j, r);
@@ -357,11 +357,11 @@ send_followup(struct job *j)
     struct discord *d = j->d;
     struct ix *ix = j->ix;
     if (ix == NULL || ix->cb == CB_GONE) {
-        dc_fallback_to_dm(j, "the interaction is gone");
+        discord_jobs_fallback_to_dm(j, "the interaction is gone");
         return;
     }
     if (ix->cb != CB_DONE) {
-        dc_ix_waiting_add(ix, j);
+        discord_interactions_waiting_add(ix, j);
         return;
     }
     char path[512];
@@ -369,16 +369,16 @@ send_followup(struct job *j)
     enum http_method m = HTTP_POST;
     /* After a deferral (type 5) the first part fills "thinking...". */
     if (j->part == 0 && ix->cb_type == 5) {
-        o = dc_message_json(&j->body, j->part, false, true);
+        o = discord_jobs_message_json(&j->body, j->part, false, true);
         snprintf(path, sizeof(path), "/webhooks/%s/%s/messages/@original",
                  d->app_id, ix->token);
         m = HTTP_PATCH;
     } else {
-        o = dc_message_json(&j->body, j->part, true, false);
+        o = discord_jobs_message_json(&j->body, j->part, true, false);
         snprintf(path, sizeof(path), "/webhooks/%s/%s?wait=true", d->app_id,
                  ix->token);
     }
-    char *body = dc_print_free(o);
+    char *body = discord_jobs_print_free(o);
     job_send(j, m, path, body, REST_NO_AUTH | REST_BURST, NULL, on_followup);
     free(body);
 }
@@ -391,7 +391,7 @@ on_category(struct job *j, const struct rest_result *r)
     struct discord *d = j->d;
     d->category_creating = false;
     char id[DC_ID_LEN];
-    if (r->ch == CH_OK && dc_id(r->json, "id", id)) {
+    if (r->ch == CH_OK && discord_events_id(r->json, "id", id)) {
         snprintf(d->category_id, sizeof(d->category_id), "%s", id);
         log_info("discord", "created the \"%s\" category", CATEGORY_NAME);
     } else {
@@ -401,8 +401,8 @@ on_category(struct job *j, const struct rest_result *r)
                  CATEGORY_NAME, r->error ? r->error : "no id");
         snprintf(d->category_id, sizeof(d->category_id), "-");
     }
-    dc_job_free(j);
-    dc_resume_parked(d);
+    discord_jobs_free(j);
+    discord_jobs_resume_parked(d);
 }
 
 static void
@@ -413,7 +413,7 @@ on_channel_created(struct job *j, const struct rest_result *r)
         job_failed(j, r);
         return;
     }
-    if (!dc_id(r->json, "id", id)) {
+    if (!discord_events_id(r->json, "id", id)) {
         job_done(j, CH_REMOTE_5XX, NULL, "created channel without an id");
         return;
     }
@@ -424,7 +424,7 @@ on_channel_created(struct job *j, const struct rest_result *r)
 /* A channel name within Discord's rules: lowercase letters, digits, '-'
  * and '_', 1-100 characters. */
 void
-dc_channel_name(const char *in, char out[101])
+discord_jobs_channel_name(const char *in, char out[101])
 {
     size_t o = 0;
     bool dash = false;
@@ -452,7 +452,7 @@ create_channel_step(struct job *j)
     if (!d->guild_id[0] || !d->guild_seen || !d->bot_id[0]) {
         j->parked = true;
         if (d->guild_seen && !d->guild_id[0])
-            dc_log_once(d, DC_LOG_NO_GUILD, "cannot create campaign "
+            discord_log_once(d, DC_LOG_NO_GUILD, "cannot create campaign "
                         "channels: chorus is in no server (invite it with "
                         "the URL in the README)");
         return;
@@ -461,14 +461,14 @@ create_channel_step(struct job *j)
         j->parked = true;
         if (!d->category_creating) {
             d->category_creating = true;
-            struct job *c = dc_job_new(d, J_CATEGORY, 0);
-            dc_job_step(c);
+            struct job *c = discord_jobs_new(d, J_CATEGORY, 0);
+            discord_jobs_step(c);
         }
         return;
     }
     j->parked = false;
     char name[101];
-    dc_channel_name(j->name, name);
+    discord_jobs_channel_name(j->name, name);
     free(j->name);
     j->name = xstrdup(name);
     char allow_bot[24], allow_none[4] = "0", deny[24];
@@ -494,7 +494,7 @@ create_channel_step(struct job *j)
     cJSON_AddStringToObject(bot, "allow", allow_bot);
     cJSON_AddStringToObject(bot, "deny", allow_none);
     cJSON_AddItemToArray(ows, bot);
-    char *body = dc_print_free(o);
+    char *body = discord_jobs_print_free(o);
     char path[64];
     snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
     job_send(j, HTTP_POST, path, body, 0, "chorus: campaign channel",
@@ -503,7 +503,7 @@ create_channel_step(struct job *j)
 }
 
 void
-dc_resume_parked(struct discord *d)
+discord_jobs_resume_parked(struct discord *d)
 {
     /* Collect first: a step may add or finish jobs. */
     size_t n = 0;
@@ -518,7 +518,7 @@ dc_resume_parked(struct discord *d)
             v[k++] = j;
     for (size_t i = 0; i < k; i++) {
         v[i]->parked = false;
-        dc_job_step(v[i]);
+        discord_jobs_step(v[i]);
     }
     free(v);
 }
@@ -544,7 +544,7 @@ on_simple(struct job *j, const struct rest_result *r)
 }
 
 void
-dc_job_step(struct job *j)
+discord_jobs_step(struct job *j)
 {
     struct discord *d = j->d;
     char path[160];
@@ -554,13 +554,13 @@ dc_job_step(struct job *j)
     switch (j->kind) {
     case J_MESSAGE:
         if (!j->channel[0]) {
-            const char *dm = dc_dm_channel(d, j->user);
+            const char *dm = discord_dm_channel(d, j->user);
             if (dm) {
                 snprintf(j->channel, sizeof(j->channel), "%s", dm);
             } else {
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "recipient_id", j->user);
-                body = dc_print_free(o);
+                body = discord_jobs_print_free(o);
                 job_send(j, HTTP_POST, "/users/@me/channels", body, 0, NULL,
                          on_dm_open);
                 free(body);
@@ -575,8 +575,8 @@ dc_job_step(struct job *j)
     case J_UPDATE: {
         struct body one = j->body;
         one.nparts = 1;     /* an edit keeps to one message */
-        cJSON *o = dc_message_json(&one, 0, false, true);
-        body = dc_print_free(o);
+        cJSON *o = discord_jobs_message_json(&one, 0, false, true);
+        body = discord_jobs_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s/messages/%s", j->channel,
                  j->target);
         job_send(j, HTTP_PATCH, path, body, 0, NULL, on_simple);
@@ -590,7 +590,7 @@ dc_job_step(struct job *j)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", CATEGORY_NAME);
         cJSON_AddNumberToObject(o, "type", 4);
-        body = dc_print_free(o);
+        body = discord_jobs_print_free(o);
         snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
         job_send(j, HTTP_POST, path, body, 0,
                  "chorus: category for campaign channels", on_category);
@@ -605,7 +605,7 @@ dc_job_step(struct job *j)
         cJSON_AddNumberToObject(o, "type", 1);
         cJSON_AddStringToObject(o, "allow", allow);
         cJSON_AddStringToObject(o, "deny", "0");
-        body = dc_print_free(o);
+        body = discord_jobs_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s/permissions/%s",
                  j->channel, j->user);
         job_send(j, HTTP_PUT, path, body, 0, NULL, on_simple);
@@ -623,7 +623,7 @@ dc_job_step(struct job *j)
     case J_TOPIC: {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "topic", j->text ? j->text : "");
-        body = dc_print_free(o);
+        body = discord_jobs_print_free(o);
         snprintf(path, sizeof(path), "/channels/%s", j->channel);
         job_send(j, HTTP_PATCH, path, body, 0, NULL, on_simple);
         free(body);

@@ -700,7 +700,7 @@ static const struct outq_ops rest_ops = {
 };
 
 void
-rest_send(struct rest *r, enum http_method m, const char *path,
+discord_rest_send(struct rest *r, enum http_method m, const char *path,
           const char *body, unsigned flags, const char *audit_reason,
           rest_done_fn *done, void *arg)
 {
@@ -723,7 +723,7 @@ rest_send(struct rest *r, enum http_method m, const char *path,
 /* ---- life ---------------------------------------------------------------- */
 
 struct rest *
-rest_new(const struct rest_options *o)
+discord_rest_new(const struct rest_options *o)
 {
     struct rest *r = xcalloc(1, sizeof(*r));
     r->loop = o->loop;
@@ -748,7 +748,7 @@ rest_new(const struct rest_options *o)
 }
 
 void
-rest_free(struct rest *r)
+discord_rest_free(struct rest *r)
 {
     if (r == NULL)
         return;
@@ -778,20 +778,20 @@ rest_free(struct rest *r)
 }
 
 void
-rest_stop(struct rest *r, int64_t deadline_ms, void (*done)(void *arg),
+discord_rest_stop(struct rest *r, int64_t deadline_ms, void (*done)(void *arg),
           void *arg)
 {
     outq_stop(r->outq, deadline_ms, done, arg);
 }
 
 bool
-rest_full(const struct rest *r)
+discord_rest_full(const struct rest *r)
 {
     return outq_full(r->outq);
 }
 
 bool
-rest_halted(const struct rest *r)
+discord_rest_halted(const struct rest *r)
 {
     return r->halted;
 }

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 uint64_t
-jitter_seed(void)
+backoff_seed(void)
 {
     static uint64_t calls;
     struct timespec ts;
@@ -20,7 +20,7 @@ jitter_seed(void)
 }
 
 uint64_t
-jitter_next(uint64_t *state)
+backoff_rand(uint64_t *state)
 {
     uint64_t x = *state ? *state : UINT64_C(88172645463325252);
     x ^= x >> 12;
@@ -31,19 +31,19 @@ jitter_next(uint64_t *state)
 }
 
 int64_t
-jitter_range(uint64_t *state, int64_t lo, int64_t hi)
+backoff_rand_range(uint64_t *state, int64_t lo, int64_t hi)
 {
     if (hi <= lo)
         return lo;
     uint64_t span = (uint64_t)(hi - lo) + 1;
-    return lo + (int64_t)(jitter_next(state) % span);
+    return lo + (int64_t)(backoff_rand(state) % span);
 }
 
 double
-jitter_unit(uint64_t *state)
+backoff_rand_unit(uint64_t *state)
 {
     /* The top 53 bits make an exact double in [0, 1). */
-    return (double)(jitter_next(state) >> 11) * (1.0 / 9007199254740992.0);
+    return (double)(backoff_rand(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 void
@@ -67,7 +67,7 @@ backoff_delay(int64_t base_ms, int64_t max_ms, unsigned n, uint64_t *rng)
     if (d > max)
         d = max;
     /* Equal jitter: [d/2, d]. */
-    return d / 2 + jitter_range(rng, 0, d - d / 2);
+    return d / 2 + backoff_rand_range(rng, 0, d - d / 2);
 }
 
 int64_t

@@ -526,7 +526,7 @@ outq_new(struct loop *loop, const struct outq_options *o,
     q->arg = arg;
     q->timer = loop_timer_new(loop, on_timer, q);
     q->timer_at = INT64_MAX;
-    q->rng = jitter_seed();
+    q->rng = backoff_seed();
     q->nslots = MAP_SLOTS_MIN;
     q->map = xcalloc(q->nslots, sizeof(*q->map));
     return q;

@@ -255,7 +255,7 @@ slack_new(const struct slack_options *opt, const struct adapter_env *env,
     while (n && sk->api_url[n - 1] == '/')
         sk->api_url[--n] = '\0';
     backoff_init(&sk->reconnect, sk->t.reconnect_base_ms,
-                 sk->t.reconnect_max_ms, jitter_seed());
+                 sk->t.reconnect_max_ms, backoff_seed());
     slack_api_new(sk);
     return &sk->base;
 }

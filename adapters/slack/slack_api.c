@@ -84,7 +84,7 @@ static const struct method_info {
 };
 
 const char *
-slack_method_name(enum slack_method m)
+slack_api_method_name(enum slack_method m)
 {
     return (unsigned)m < SM_COUNT ? methods[m].name : "?";
 }
@@ -164,7 +164,7 @@ error_row(const char *error)
 /* ---- requests ---- */
 
 struct api_req *
-api_new(struct slack *sk, enum slack_method m, api_done_fn *done)
+slack_api_req_new(struct slack *sk, enum slack_method m, api_done_fn *done)
 {
     struct api_req *r = xcalloc(1, sizeof(*r));
 
@@ -177,7 +177,7 @@ api_new(struct slack *sk, enum slack_method m, api_done_fn *done)
 }
 
 void
-api_free(struct api_req *r)
+slack_api_req_free(struct api_req *r)
 {
     if (!r)
         return;
@@ -186,7 +186,7 @@ api_free(struct api_req *r)
 }
 
 void
-api_submit(struct slack *sk, struct api_req *r, const char *lane)
+slack_api_submit(struct slack *sk, struct api_req *r, const char *lane)
 {
     outq_push(sk->outq, &r->item, lane,
               lane && methods[r->m].paced ? OUTQ_PACED : 0);
@@ -210,7 +210,7 @@ dm_get(struct slack *sk, const char *user)
 }
 
 void
-slack_dm_note(struct slack *sk, const char *user, const char *channel)
+slack_api_dm_note(struct slack *sk, const char *user, const char *channel)
 {
     struct slack_dm *dm;
 
@@ -259,16 +259,16 @@ dm_submit(struct slack *sk, struct api_req *r)
         if (dm->error[0] && outq_lane_count(sk->outq, r->user) == 0)
             dm->error[0] = '\0';
         if (!dm->error[0]) {
-            struct api_req *o = api_new(sk, SM_CONVERSATIONS_OPEN,
+            struct api_req *o = slack_api_req_new(sk, SM_CONVERSATIONS_OPEN,
                                         on_dm_open);
 
             cJSON_AddStringToObject(o->args, "users", r->user);
             o->ctx = dm;
             dm->opening = true;
-            api_submit(sk, o, r->user);
+            slack_api_submit(sk, o, r->user);
         }
     }
-    api_submit(sk, r, r->user);
+    slack_api_submit(sk, r, r->user);
 }
 
 /* ---- sending ---- */
@@ -449,7 +449,7 @@ finish(struct slack *sk, struct api_req *r, const struct api_result *res)
         return;
     }
     outq_done(sk->outq, &r->item);
-    api_free(r);
+    slack_api_req_free(r);
 }
 
 /* Why a call is retried, for the log. */
@@ -552,7 +552,7 @@ api_cancelled(void *arg, struct outq_item *it)
     r->call = NULL;
     if (r->done)
         r->done(sk, r, &ar);
-    api_free(r);
+    slack_api_req_free(r);
 }
 
 /* outq_full() said no earlier: the rows it refused can come now. */
@@ -673,7 +673,7 @@ make_ref(char *out, size_t outlen, const char *channel, const char *ts)
 static void
 reply_by_dm(struct slack *sk, struct api_req *r)
 {
-    struct api_req *d = api_new(sk, SM_CHAT_POST_MESSAGE, r->done);
+    struct api_req *d = slack_api_req_new(sk, SM_CHAT_POST_MESSAGE, r->done);
     cJSON *text = cJSON_DetachItemFromObjectCaseSensitive(r->args, "text");
     cJSON *blocks = cJSON_DetachItemFromObjectCaseSensitive(r->args,
                                                             "blocks");
@@ -747,7 +747,7 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
             if (r->suffix < MAX_NAME_TRIES) {
                 char name[96];
 
-                slack_channel_name(r->want, ++r->suffix, name, sizeof(name));
+                slack_blocks_channel_name(r->want, ++r->suffix, name, sizeof(name));
                 log_info(SLACK_MOD, "channel name #%s is taken; trying "
                          "#%s", json_string(r->args, "name"), name);
                 cJSON_ReplaceItemInObjectCaseSensitive(
@@ -832,7 +832,7 @@ add_text(struct api_req *r, const struct out_msg *m, bool update)
     struct buf b = BUF_INIT;
     cJSON *blocks;
 
-    slack_text(m->text, TEXT_MAX, &b);
+    slack_blocks_text(m->text, TEXT_MAX, &b);
     if (b.len == 0)
         buf_adds(&b, "(nothing)");
     cJSON_AddStringToObject(r->args, "text", buf_cstr(&b));
@@ -847,7 +847,7 @@ add_text(struct api_req *r, const struct out_msg *m, bool update)
 static struct api_req *
 row_req(struct slack *sk, const struct out_msg *m, enum slack_method meth)
 {
-    struct api_req *r = api_new(sk, meth, row_done);
+    struct api_req *r = slack_api_req_new(sk, meth, row_done);
 
     r->outbox_id = m->id;
     r->kind = m->kind;
@@ -886,7 +886,7 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
         add_text(r, m, false);
         cJSON_AddStringToObject(r->args, "channel", t->channel);
         cJSON_AddStringToObject(r->args, "thread_ts", t->ts);
-        api_submit(sk, r, t->channel);
+        slack_api_submit(sk, r, t->channel);
         return CH_OK;
     }
     if (slack_is_id(m->channel) && !is_dm_channel(m->channel) && slack_is_id(m->user)) {
@@ -895,7 +895,7 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
         add_text(r, m, false);
         cJSON_AddStringToObject(r->args, "channel", m->channel);
         cJSON_AddStringToObject(r->args, "user", m->user);
-        api_submit(sk, r, NULL);
+        slack_api_submit(sk, r, NULL);
         return CH_OK;
     }
     return deliver_dm(sk, m);
@@ -909,7 +909,7 @@ deliver_post(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_CHAT_POST_MESSAGE);
     add_text(r, m, false);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
-    api_submit(sk, r, m->channel);
+    slack_api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
@@ -928,14 +928,14 @@ deliver_update(struct slack *sk, const struct out_msg *m)
 {
     char ch[SLACK_ID_MAX], ts[SLACK_ID_MAX];
 
-    if (!slack_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
+    if (!slack_blocks_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
         !slack_is_id(ch))
         return refuse(m, "not a Slack message reference");
     struct api_req *r = row_req(sk, m, SM_CHAT_UPDATE);
     add_text(r, m, true);
     cJSON_AddStringToObject(r->args, "channel", ch);
     cJSON_AddStringToObject(r->args, "ts", ts);
-    api_submit(sk, r, ref_lane(m, ch));
+    slack_api_submit(sk, r, ref_lane(m, ch));
     return CH_OK;
 }
 
@@ -944,13 +944,13 @@ deliver_pin(struct slack *sk, const struct out_msg *m)
 {
     char ch[SLACK_ID_MAX], ts[SLACK_ID_MAX];
 
-    if (!slack_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
+    if (!slack_blocks_ref_split(m->ref, ch, sizeof(ch), ts, sizeof(ts)) ||
         !slack_is_id(ch))
         return refuse(m, "not a Slack message reference");
     struct api_req *r = row_req(sk, m, SM_PINS_ADD);
     cJSON_AddStringToObject(r->args, "channel", ch);
     cJSON_AddStringToObject(r->args, "timestamp", ts);
-    api_submit(sk, r, ref_lane(m, ch));
+    slack_api_submit(sk, r, ref_lane(m, ch));
     return CH_OK;
 }
 
@@ -965,10 +965,10 @@ deliver_create(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_CREATE);
     snprintf(r->want, sizeof(r->want), "%s", want);
     r->suffix = 1;
-    slack_channel_name(want, 1, name, sizeof(name));
+    slack_blocks_channel_name(want, 1, name, sizeof(name));
     cJSON_AddStringToObject(r->args, "name", name);
     cJSON_AddBoolToObject(r->args, "is_private", m->private_channel != 0);
-    api_submit(sk, r, NULL);
+    slack_api_submit(sk, r, NULL);
     return CH_OK;
 }
 
@@ -980,7 +980,7 @@ deliver_invite(struct slack *sk, const struct out_msg *m)
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_INVITE);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
     cJSON_AddStringToObject(r->args, "users", m->user);
-    api_submit(sk, r, m->channel);
+    slack_api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
@@ -992,11 +992,11 @@ deliver_topic(struct slack *sk, const struct out_msg *m)
     if (!slack_is_id(m->channel))
         return refuse(m, "no channel");
     struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_SET_TOPIC);
-    slack_text(m->text, TOPIC_MAX, &b);
+    slack_blocks_text(m->text, TOPIC_MAX, &b);
     cJSON_AddStringToObject(r->args, "channel", m->channel);
     cJSON_AddStringToObject(r->args, "topic", buf_cstr(&b));
     buf_free(&b);
-    api_submit(sk, r, m->channel);
+    slack_api_submit(sk, r, m->channel);
     return CH_OK;
 }
 
@@ -1005,12 +1005,12 @@ deliver_lookup(struct slack *sk, const struct out_msg *m)
 {
     if (!slack_is_id(m->user))
         return refuse(m, "not a Slack user id");
-    struct api_req *r = api_new(sk, SM_USERS_INFO, lookup_done);
+    struct api_req *r = slack_api_req_new(sk, SM_USERS_INFO, lookup_done);
     r->outbox_id = m->id;
     r->kind = m->kind;
     snprintf(r->user, sizeof(r->user), "%s", m->user);
     cJSON_AddStringToObject(r->args, "user", m->user);
-    api_submit(sk, r, NULL);
+    slack_api_submit(sk, r, NULL);
     return CH_OK;
 }
 
@@ -1077,5 +1077,5 @@ auth_done(struct slack *sk, struct api_req *r, const struct api_result *res)
 void
 slack_api_start(struct slack *sk)
 {
-    api_submit(sk, api_new(sk, SM_AUTH_TEST, auth_done), NULL);
+    slack_api_submit(sk, slack_api_req_new(sk, SM_AUTH_TEST, auth_done), NULL);
 }

@@ -29,7 +29,7 @@
 #define ACTION_RUN "chorus.run."
 #define ACTION_ASK "chorus.ask."
 
-/* A byte that starts a character (slack_text counts characters as it
+/* A byte that starts a character (slack_blocks_text counts characters as it
  * escapes: its limit is on what Slack shows, so it cannot cut the input
  * by length first the way utf8_cut_chars does). */
 static bool
@@ -38,7 +38,7 @@ starts_char(unsigned char c)
     return (c & 0xc0) != 0x80;
 }
 
-/* Bytes that need attention in slack_text(): markup, raw-span markers,
+/* Bytes that need attention in slack_blocks_text(): markup, raw-span markers,
  * control bytes.  Everything else is copied in runs. */
 static bool
 special(unsigned char c)
@@ -47,7 +47,7 @@ special(unsigned char c)
 }
 
 void
-slack_text(const char *in, size_t max_chars, struct buf *out)
+slack_blocks_text(const char *in, size_t max_chars, struct buf *out)
 {
     const unsigned char *p = (const unsigned char *)(in ? in : "");
     bool raw = false;
@@ -88,7 +88,7 @@ slack_text(const char *in, size_t max_chars, struct buf *out)
 }
 
 void
-slack_text_in(const char *in, struct buf *out)
+slack_blocks_text_in(const char *in, struct buf *out)
 {
     static const struct {
         const char *entity;
@@ -229,7 +229,7 @@ slack_blocks(const char *text, const struct out_button *b, size_t n)
 }
 
 bool
-slack_button_parse(const char *action_id, const char *value, char **command,
+slack_blocks_button_parse(const char *action_id, const char *value, char **command,
                    char **prompt)
 {
     *command = *prompt = NULL;
@@ -257,7 +257,7 @@ slack_button_parse(const char *action_id, const char *value, char **command,
 }
 
 cJSON *
-slack_modal(const char *label, const char *prompt, const char *command,
+slack_blocks_modal(const char *label, const char *prompt, const char *command,
             const char *via, const char *channel)
 {
     cJSON *view = cJSON_CreateObject(), *meta = cJSON_CreateObject();
@@ -293,7 +293,7 @@ slack_modal(const char *label, const char *prompt, const char *command,
 }
 
 void
-slack_channel_name(const char *want, int suffix, char *out, size_t outlen)
+slack_blocks_channel_name(const char *want, int suffix, char *out, size_t outlen)
 {
     char base[CHANNEL_NAME_MAX + 1], tail[16] = "";
     size_t n = 0, max;
@@ -325,7 +325,7 @@ slack_channel_name(const char *want, int suffix, char *out, size_t outlen)
 }
 
 bool
-slack_ref_split(const char *ref, char *channel, size_t clen, char *ts,
+slack_blocks_ref_split(const char *ref, char *channel, size_t clen, char *ts,
                 size_t tlen)
 {
     const char *colon = ref ? strchr(ref, ':') : NULL;

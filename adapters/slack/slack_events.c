@@ -126,10 +126,10 @@ ack_full(struct slack_sock *s, const char *envelope_id, const char *text,
     buf_addc(&b, '}');
     cJSON_Delete(blocks);
     cJSON_Delete(extra);
-    ok = !b.overflow && slack_sock_send(s, b.data, b.len) == 0;
+    ok = !b.overflow && slack_socket_send(s, b.data, b.len) == 0;
     if (!ok)
         log_warn(SLACK_MOD, "socket %u: could not send the ack of %s",
-                 slack_sock_id(s), envelope_id);
+                 slack_socket_id(s), envelope_id);
     buf_free(&b);
     return ok;
 }
@@ -167,14 +167,14 @@ static void
 text_in(const char *in, struct buf *out)
 {
     buf_init(out, 64 * 1024);
-    slack_text_in(in, out);
+    slack_blocks_text_in(in, out);
 }
 
 /* message.im: a person wrote to chorus directly. */
 static void
 on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const char *user = json_string(ev, "user");
     const char *channel = json_string(ev, "channel");
     const char *ctype = json_string(ev, "channel_type");
@@ -185,7 +185,7 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
                   "messages are read", event_id, ctype ? ctype : "?");
         return;
     }
-    slack_dm_note(sk, user, channel);   /* where to answer */
+    slack_api_dm_note(sk, user, channel);   /* where to answer */
     text_in(json_string(ev, "text"), &text);
     struct core_event ce = {
         .kind = CORE_EV_DM,
@@ -205,7 +205,7 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
 static void
 on_mention(struct slack_sock *s, const cJSON *ev, const char *event_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const char *channel = json_string(ev, "channel");
     const char *ts = json_string(ev, "thread_ts");
     const char *p = json_string(ev, "text");
@@ -260,7 +260,7 @@ static const struct {
 static void
 on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const cJSON *payload = json_get(j, "payload");
     const cJSON *ev = json_get(payload, "event");
     const cJSON *retry = json_get(j, "retry_attempt");
@@ -271,14 +271,14 @@ on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     ack(s, envelope_id);
     if (!cJSON_IsObject(ev) || !type) {
         log_warn(SLACK_MOD, "socket %u: events_api envelope %s has no "
-                 "event (or no event type): ignored", slack_sock_id(s),
+                 "event (or no event type): ignored", slack_socket_id(s),
                  envelope_id);
         return;
     }
     if (!event_id) {
         log_warn(SLACK_MOD, "socket %u: %s event in envelope %s has no "
                  "event_id, so a redelivery could not be told apart: "
-                 "ignored", slack_sock_id(s), type, envelope_id);
+                 "ignored", slack_socket_id(s), type, envelope_id);
         return;
     }
     if (cJSON_IsNumber(retry) && retry->valueint > 0)
@@ -312,7 +312,7 @@ on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 static void
 on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const cJSON *p = json_get(j, "payload");
     const char *user = nonempty(json_string(p, "user_id"));
     const char *trigger = nonempty(json_string(p, "trigger_id"));
@@ -323,7 +323,7 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 
     if (!user || !cJSON_IsString(json_get(p, "text"))) {
         log_warn(SLACK_MOD, "socket %u: slash command %s without %s: "
-                 "answered with an error", slack_sock_id(s), envelope_id,
+                 "answered with an error", slack_socket_id(s), envelope_id,
                  user ? "text" : "user_id");
         ack_full(s, envelope_id, "chorus could not read that command (Slack "
                  "sent it incomplete). Please try again.", NULL, NULL);
@@ -349,7 +349,7 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     cJSON *blocks = NULL;
     if (res.reply) {
         buf_init(&reply, 256 * 1024);
-        slack_text(res.reply->text, SLACK_ACK_TEXT_MAX, &reply);
+        slack_blocks_text(res.reply->text, SLACK_ACK_TEXT_MAX, &reply);
         blocks = slack_blocks(buf_cstr(&reply), res.reply->buttons,
                               res.reply->nbuttons);
         answer = buf_cstr(&reply);
@@ -414,7 +414,7 @@ command_event(struct slack *sk, const char *kind, const char *id,
 static void
 on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const cJSON *act = json_get(p, "actions.0");
     const char *user = nonempty(json_string(p, "user.id"));
     const char *trigger = nonempty(json_string(p, "trigger_id"));
@@ -429,11 +429,11 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         channel = nonempty(json_string(p, "channel.id"));
     if (!user || !cJSON_IsObject(act)) {
         log_warn(SLACK_MOD, "socket %u: block_actions %s without %s: "
-                 "ignored", slack_sock_id(s), envelope_id,
+                 "ignored", slack_socket_id(s), envelope_id,
                  user ? "an action" : "a user");
         return;
     }
-    if (!slack_button_parse(action_id, json_string(act, "value"), &command,
+    if (!slack_blocks_button_parse(action_id, json_string(act, "value"), &command,
                             &prompt)) {
         log_info(SLACK_MOD, "button %s pressed by %s is not one of "
                  "chorus's commands: ignored", action_id ? action_id : "?",
@@ -444,16 +444,16 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         snprintf(via, sizeof(via), "%s:%s", channel, msg_ts);
     if (prompt) {
         /* Ask first: the submission carries the command on. */
-        struct api_req *r = api_new(sk, SM_VIEWS_OPEN, modal_done);
+        struct api_req *r = slack_api_req_new(sk, SM_VIEWS_OPEN, modal_done);
 
         snprintf(r->user, sizeof(r->user), "%s", user);
         cJSON_AddStringToObject(r->args, "trigger_id", trigger ? trigger
                                                                : "");
         cJSON_AddItemToObject(r->args, "view",
-                              slack_modal(json_string(act, "text.text"), prompt,
+                              slack_blocks_modal(json_string(act, "text.text"), prompt,
                                           command, via[0] ? via : NULL,
                                           channel));
-        api_submit(sk, r, NULL);
+        slack_api_submit(sk, r, NULL);
     } else {
         command_event(sk, "button", trigger ? trigger : envelope_id, user,
                       nonempty(json_string(p, "user.username")), channel,
@@ -467,7 +467,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 static void
 on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     const char *user = nonempty(json_string(p, "user.id"));
     const char *cb = json_string(p, "view.callback_id");
     const char *trigger = nonempty(json_string(p, "trigger_id"));
@@ -491,7 +491,7 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     if (!user || !command) {
         ack(s, envelope_id);
         log_warn(SLACK_MOD, "socket %u: view_submission %s without %s: "
-                 "ignored", slack_sock_id(s), envelope_id,
+                 "ignored", slack_socket_id(s), envelope_id,
                  user ? "its command" : "a user");
         cJSON_Delete(md);
         return;
@@ -549,14 +549,14 @@ static void
 on_hello(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
     (void)envelope_id;
-    slack_sock_hello(s, j);
+    slack_socket_hello(s, j);
 }
 
 static void
 on_disconnect(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 {
     (void)envelope_id;
-    slack_sock_disconnect(s, j);
+    slack_socket_disconnect(s, j);
 }
 
 /* ---- the envelope table ---- */
@@ -579,14 +579,14 @@ static const struct {
 void
 slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
 {
-    struct slack *sk = slack_sock_owner(s);
+    struct slack *sk = slack_socket_owner(s);
     cJSON *j = cJSON_ParseWithLength(msg, len);
     const char *type = json_string(j, "type");
     const char *eid = nonempty(json_string(j, "envelope_id"));
 
     if (!cJSON_IsObject(j)) {
         log_warn(SLACK_MOD, "socket %u: a %zu-byte frame that is not a JSON "
-                 "object: ignored (starts \"%.40s\")", slack_sock_id(s),
+                 "object: ignored (starts \"%.40s\")", slack_socket_id(s),
                  len, msg);
         cJSON_Delete(j);
         return;
@@ -598,10 +598,10 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
         if (envelope_table[i].envelope && !eid)
             log_warn(SLACK_MOD, "socket %u: %s envelope without an "
                      "envelope_id: ignored (it cannot be acked)",
-                     slack_sock_id(s), type);
+                     slack_socket_id(s), type);
         else if (envelope_table[i].envelope && (sk->stopping || sk->failed))
             log_info(SLACK_MOD, "socket %u: %s %s not taken: stopping "
-                     "(Slack sends it again elsewhere)", slack_sock_id(s),
+                     "(Slack sends it again elsewhere)", slack_socket_id(s),
                      type, eid);
         else
             envelope_table[i].fn(s, j, eid);
@@ -611,7 +611,7 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
     if (eid && !sk->stopping)
         ack(s, eid);
     log_warn(SLACK_MOD, "socket %u: frame of unknown type \"%s\"%s: "
-             "ignored", slack_sock_id(s), type ? type : "(none)",
+             "ignored", slack_socket_id(s), type ? type : "(none)",
              eid ? " (acked)" : "");
     cJSON_Delete(j);
 }

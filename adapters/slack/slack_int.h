@@ -13,7 +13,7 @@
  *    apps.connections.open request.
  *  - a struct slack_sock is freed by slack_socket.c only, never inside one
  *    of its own ws callbacks' callers' loops (it is unlinked first).
- *  - a struct api_req belongs to the API layer from api_submit() until its
+ *  - a struct api_req belongs to the API layer from slack_api_submit() until its
  *    done() returned false (then it is freed); done() may keep it by
  *    returning true after changing its arguments (it is sent again).
  *    done() is called exactly once per answer, and with API_CANCELLED
@@ -56,7 +56,7 @@ bool slack_is_id(const char *s);
 
 /*
  * Raw spans in message text: what the render_* ops write (mentions, dates)
- * is wrapped in these two bytes so that slack_text() escapes everything
+ * is wrapped in these two bytes so that slack_blocks_text() escapes everything
  * else (&, <, >) and nothing of them.  The core refuses control bytes in
  * user input, so they cannot come from a person.
  */
@@ -96,7 +96,7 @@ enum slack_method {
     SM_COUNT
 };
 
-const char *slack_method_name(enum slack_method m);
+const char *slack_api_method_name(enum slack_method m);
 
 /* What a request's handler is told once the API layer is done with it:
  * transient failures (network, 5xx, 429, bodies that are not JSON,
@@ -148,15 +148,15 @@ struct slack_dm {
     bool             opening;    /* conversations.open queued */
 };
 
-struct api_req *api_new(struct slack *sk, enum slack_method m,
+struct api_req *slack_api_req_new(struct slack *sk, enum slack_method m,
                         api_done_fn *done);
-void            api_free(struct api_req *r);
+void            slack_api_req_free(struct api_req *r);
 /* Queue r on lane, the conversation it belongs to (a channel id, or a
  * user id for a DM), or NULL for a call that keeps no order. */
-void            api_submit(struct slack *sk, struct api_req *r,
+void            slack_api_submit(struct slack *sk, struct api_req *r,
                            const char *lane);
 /* A user's DM channel seen in an event (saves a conversations.open). */
-void            slack_dm_note(struct slack *sk, const char *user,
+void            slack_api_dm_note(struct slack *sk, const char *user,
                               const char *channel);
 
 /* The queue, from slack_new(); its free releases every request. */
@@ -178,12 +178,12 @@ void slack_socket_close_all(struct slack *sk);
 void slack_socket_free_all(struct slack *sk);
 size_t slack_socket_count(const struct slack *sk);
 /* From slack_events.c. */
-void slack_sock_hello(struct slack_sock *s, const cJSON *j);
-void slack_sock_disconnect(struct slack_sock *s, const cJSON *j);
+void slack_socket_hello(struct slack_sock *s, const cJSON *j);
+void slack_socket_disconnect(struct slack_sock *s, const cJSON *j);
 /* Send an ack (or any text frame) on s; -1 when s cannot take it. */
-int  slack_sock_send(struct slack_sock *s, const char *text, size_t len);
-unsigned slack_sock_id(const struct slack_sock *s);
-struct slack *slack_sock_owner(const struct slack_sock *s);
+int  slack_socket_send(struct slack_sock *s, const char *text, size_t len);
+unsigned slack_socket_id(const struct slack_sock *s);
+struct slack *slack_socket_owner(const struct slack_sock *s);
 
 /* ---- envelopes (slack_events.c) ---- */
 
@@ -193,10 +193,10 @@ void slack_events_frame(struct slack_sock *s, const char *msg, size_t len);
 
 /* Core text -> Slack text: &, < and > escaped outside raw spans, raw
  * span markers dropped, cut to max_chars characters (with a mark). */
-void   slack_text(const char *in, size_t max_chars, struct buf *out);
+void   slack_blocks_text(const char *in, size_t max_chars, struct buf *out);
 /* Inbound text: Slack's &lt; &gt; &amp; back to characters, except a
  * typed "<@", "<#" or "<!" (kept escaped: only Slack makes mentions). */
-void   slack_text_in(const char *in, struct buf *out);
+void   slack_blocks_text_in(const char *in, struct buf *out);
 /* Blocks for a message: its text in sections and a button row.  NULL
  * when there are no buttons (text alone is enough). */
 cJSON *slack_blocks(const char *text, const struct out_button *b,
@@ -204,10 +204,10 @@ cJSON *slack_blocks(const char *text, const struct out_button *b,
 /* A button press: action_id and value -> the command, and the prompt for
  * a button that asks first (NULL otherwise).  Both allocated; false for
  * a button that is not ours. */
-bool   slack_button_parse(const char *action_id, const char *value,
+bool   slack_blocks_button_parse(const char *action_id, const char *value,
                           char **command, char **prompt);
 /* The modal for a button with a prompt.  Owned by the caller. */
-cJSON *slack_modal(const char *label, const char *prompt,
+cJSON *slack_blocks_modal(const char *label, const char *prompt,
                    const char *command, const char *via,
                    const char *channel);
 #define SLACK_MODAL_CALLBACK "chorus.ask"
@@ -215,10 +215,10 @@ cJSON *slack_modal(const char *label, const char *prompt,
 #define SLACK_MODAL_ACTION   "text"
 /* A channel name within Slack's rules from what the core wants; suffix
  * > 1 appends "-N" (name_taken). */
-void   slack_channel_name(const char *want, int suffix, char *out,
+void   slack_blocks_channel_name(const char *want, int suffix, char *out,
                           size_t outlen);
 /* "C123:1700000000.000100" -> channel and ts; false if malformed. */
-bool   slack_ref_split(const char *ref, char *channel, size_t clen,
+bool   slack_blocks_ref_split(const char *ref, char *channel, size_t clen,
                        char *ts, size_t tlen);
 
 /* ---- the adapter (slack.c) ---- */

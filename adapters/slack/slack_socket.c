@@ -91,13 +91,13 @@ static const struct {
 /* ---- bookkeeping ---- */
 
 unsigned
-slack_sock_id(const struct slack_sock *s)
+slack_socket_id(const struct slack_sock *s)
 {
     return s->id;
 }
 
 struct slack *
-slack_sock_owner(const struct slack_sock *s)
+slack_socket_owner(const struct slack_sock *s)
 {
     return s->sk;
 }
@@ -360,15 +360,15 @@ slack_socket_open(struct slack *sk, const char *why)
     }
     s = sock_new(sk);
     log_debug(SLACK_MOD, "socket %u: opening (%s)", s->id, why);
-    s->url_req = api_new(sk, SM_APPS_CONNECTIONS_OPEN, url_done);
+    s->url_req = slack_api_req_new(sk, SM_APPS_CONNECTIONS_OPEN, url_done);
     s->url_req->ctx = s;
-    api_submit(sk, s->url_req, NULL);
+    slack_api_submit(sk, s->url_req, NULL);
 }
 
 /* ---- Slack's control messages ---- */
 
 void
-slack_sock_hello(struct slack_sock *s, const cJSON *j)
+slack_socket_hello(struct slack_sock *s, const cJSON *j)
 {
     struct slack *sk = s->sk;
     const cJSON *n = json_get(j, "num_connections");
@@ -403,7 +403,7 @@ slack_sock_hello(struct slack_sock *s, const cJSON *j)
 }
 
 void
-slack_sock_disconnect(struct slack_sock *s, const cJSON *j)
+slack_socket_disconnect(struct slack_sock *s, const cJSON *j)
 {
     struct slack *sk = s->sk;
     const char *reason = json_string(j, "reason");
@@ -450,7 +450,7 @@ slack_sock_disconnect(struct slack_sock *s, const cJSON *j)
 }
 
 int
-slack_sock_send(struct slack_sock *s, const char *text, size_t len)
+slack_socket_send(struct slack_sock *s, const char *text, size_t len)
 {
     struct slack *sk = s->sk;
 
