@@ -832,7 +832,8 @@ static const struct directive table[] = {
         .name = "permit", .type = V_CUSTOM, .min_args = 2,
         .apply = apply_permit, .repeatable = true, .reloadable = true,
         .args = "<action> <role>[,<role>...]",
-        .def_note = "the rules of the product spec, section 3.4",
+        .def_note = "the default rules (README, Commands: managers create "
+                    "and review, the brand approves)",
         .help = "Roles allowed an action: creator, coordinator, agency, "
                 "brand, admin, anyone.",
     },

@@ -110,8 +110,8 @@ level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
 void
 escalation_schedule(struct ctx *c, const struct escalation *e)
 {
-    /* Timeouts count the working hours of the person addressed (spec
-     * §6): four hours at 17:00 on a Friday run out on Monday. */
+    /* Timeouts count the working hours of the person addressed: four
+     * hours at 17:00 on a Friday run out on Monday. */
     int64_t due = e->level_since + c->set->ladder_ms[e->level];
     struct person p;
     if (level_person(c, e->campaign_id, e->level, &p))

@@ -4,7 +4,7 @@
  * Structs are filled by core/store_*.c.  Their strings belong to the arena
  * of the event being handled (see arena.h) and die with it; ids are the
  * database's INTEGER PRIMARY KEYs.  Enumerations carry name tables so the
- * database and messages use the same words as the product spec.
+ * database and messages use the same words as the README.
  */
 #ifndef CHORUS_MODEL_H
 #define CHORUS_MODEL_H

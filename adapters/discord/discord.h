@@ -2,9 +2,14 @@
  * discord: the Discord adapter (Gateway v10 over libwebsockets, REST v10
  * over libcurl).
  *
- * Module map (c-style.md section 4):
- *   discord.c           adapter ops (core/adapter.h), interactions and
- *                       their 3-second window, lifecycle
+ * Module map:
+ *   discord.c           adapter ops (core/adapter.h), start-up and the
+ *                       guild, lifecycle
+ *   discord_interactions.c  interactions and their 3-second window (the
+ *                       core's in-band answer on the callback), the queue
+ *                       of inbound events
+ *   discord_jobs.c      outbound deliveries as jobs of REST calls, and
+ *                       the message bodies they send (parts, buttons)
  *   discord_gateway.c   Hello, heartbeats and zombie detection,
  *                       Identify/Resume, the close-code table, the send
  *                       limit, reconnect backoff

@@ -3,7 +3,7 @@
  * command table (core/command.h command_forms()), and the way back: an
  * interaction's options -> the command line the core parses.
  *
- * Shape (application-commands.mdx): one CHAT_INPUT command "campaign".  A
+ * Shape: one CHAT_INPUT command "campaign".  A
  * command with one form is a subcommand ("/campaign approve ref:... ");
  * a command with several forms is a subcommand group whose subcommands
  * are its forms ("/campaign brief set slug:... field:... text:...").  A
@@ -39,7 +39,7 @@
 #define DESC_MAX_LEN 100
 #define MAX_SUBS     96
 
-/* Option types (section 3.4). */
+/* Option types. */
 enum {
     OPT_SUB = 1,
     OPT_GROUP = 2,

@@ -1,6 +1,5 @@
 /*
- * discord_gateway: the Gateway v10 connection (discord-protocol.md
- * sections 1 and 5).
+ * discord_gateway: the Gateway v10 connection.
  *
  * States:  FETCH (GET /gateway/bot) -> CONNECTING -> HELLO -> [IDENTIFY
  * wait] -> AUTH (Identify or Resume sent) -> READY; any of them -> WAIT
@@ -9,7 +8,7 @@
  *
  * What ends a connection, and what follows, is data: the opcode table
  * (ops[]) and the close-code table (close_rules[]), which follows the
- * reference's recommendation: resume on 4000-4003, 4005, 4008 and on a
+ * recommended rule: resume on 4000-4003, 4005, 4008 and on a
  * drop without a close frame; a new session on 4007, 4009 (and on a
  * server's 1000/1001, which end the session); stop with a clear error on
  * 4004 and 4010-4014.  Our own closes:
@@ -318,7 +317,7 @@ failure_delay(struct gateway *gw)
     return backoff_next(&gw->backoff);
 }
 
-/* ---- the close-code table (section 1.9) ---------------------------------- */
+/* ---- the close-code table ------------------------------------------------ */
 
 static const struct close_rule {
     int             code;
@@ -557,7 +556,7 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
     }
     gw->heartbeat_ms = (int)interval;
     gw->ack_pending = false;
-    /* The first beat at interval * jitter (section 1.4). */
+    /* The first beat at interval * jitter. */
     loop_timer_arm(gw->beat,
                    (int64_t)(interval * backoff_rand_unit(&gw->backoff.rng)));
     if (gw->resuming && has_session(gw)) {

@@ -32,13 +32,13 @@
 #define DC_TOPIC_MAX 1024
 #define DC_CUSTOM_ID_MAX 100
 
-/* Intents (discord-protocol.md section 1.11). */
+/* Gateway intents: the bits Identify asks for. */
 #define DC_INTENT_GUILDS          (1L << 0)
 #define DC_INTENT_GUILD_MESSAGES  (1L << 9)
 #define DC_INTENT_DIRECT_MESSAGES (1L << 12)
 #define DC_INTENT_MESSAGE_CONTENT (1L << 15)
 
-/* Permission bits (permissions.mdx). */
+/* Permission bits, as Discord numbers them. */
 #define DC_PERM_MANAGE_CHANNELS   (UINT64_C(1) << 4)
 #define DC_PERM_VIEW_CHANNEL      (UINT64_C(1) << 10)
 #define DC_PERM_SEND_MESSAGES     (UINT64_C(1) << 11)

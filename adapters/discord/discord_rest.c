@@ -1,5 +1,5 @@
 /*
- * discord_rest: the REST client (discord-protocol.md section 4).  The
+ * discord_rest: the REST client.  The
  * queueing, pacing and retrying are the runtime's outbound queue
  * (outq.h); what stays here is what Discord means by its limits and its
  * answers.
@@ -173,8 +173,8 @@ all_digits(const char *s, size_t n)
 }
 
 /*
- * Route and major parameter of a path, as @discordjs/rest builds them
- * (section 4.3): ids become ":id", the webhook or interaction token
+ * Route and major parameter of a path, as @discordjs/rest builds them:
+ * ids become ":id", the webhook or interaction token
  * ":token", everything after /reactions is one bucket; the major is the
  * id after /channels or /guilds, or the webhook id and token.
  */

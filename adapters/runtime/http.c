@@ -1,6 +1,7 @@
 /*
- * http: curl multi socket API on the loop (curl docs/examples/multi-uv.c,
- * event-loop.md design A and pitfall 6).
+ * http: curl multi socket API on the loop (as curl's docs/examples/
+ * multi-uv.c does).  curl 7.88 has no curl_multi_get_handles(), so the
+ * calls in flight are kept in our own list.
  *
  * curl tells us which sockets to watch (sock_cb) and when to call it back
  * (timer_fn); we only record that, and call curl_multi_socket_action() from
@@ -438,7 +439,8 @@ http_new(struct loop *loop, const struct http_options *opts)
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
     curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
     curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-    /* pitfall 7: a cap makes curl reuse keep-alive connections instead of
+    /* A burst of parallel TLS connects stalls the loop: a cap makes curl
+     * reuse keep-alive connections instead of
      * opening (and TLS-handshaking) one per request. */
     curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       opts->max_connections > 0
@@ -452,7 +454,7 @@ teardown(struct http *h)
 {
     struct http_call *c;
 
-    /* pitfall 6: remove, then clean up each easy handle; the multi last.
+    /* Remove, then clean up each easy handle; the multi last.
      * curl_multi_cleanup() closes the connections it still caches, which
      * frees their watches (close_socket); any left are freed after it. */
     while ((c = h->calls)) {

@@ -1,11 +1,12 @@
 /*
  * http: a non-blocking HTTP client for the adapters' Web/REST APIs.
  *
- * libcurl's multi socket API driven by the loop (event-loop.md, design A):
+ * libcurl's multi socket API driven by the loop:
  * curl's sockets become loop_watch handles and curl's single timeout one
  * loop_timer; curl_multi_socket_action() runs only from those callbacks,
  * never from inside curl's own callbacks.  Nothing here blocks, except
- * that curl may start a resolver thread for host names (pitfall 9).
+ * that curl may start a resolver thread for host names (a literal IP
+ * address needs none).
  *
  * Completion is always reported through the request's callback, on the
  * loop, after http_request() has returned; a transport failure (connect,

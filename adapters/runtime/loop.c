@@ -1,5 +1,5 @@
 /*
- * loop: libuv underneath (event-loop.md, design A).
+ * loop: libuv underneath.
  *
  * Every handle we hand out is a small struct whose first member is the uv
  * handle; its _free() calls uv_close() and the struct is released in the

@@ -1,6 +1,6 @@
 /*
- * loop: the program's only event loop (libuv underneath; see
- * event-loop.md, design A).  One thread; nothing blocks it.
+ * loop: the program's only event loop (libuv underneath; README,
+ * "Dependencies, and why", says why).  One thread; nothing blocks it.
  *
  * libwebsockets runs on it as a foreign loop (ws.c asks loop_native() for
  * the uv_loop_t), libcurl's multi socket API runs on its fd watches and a

@@ -1,10 +1,10 @@
 /*
- * ws: libwebsockets client on the libuv loop (event-loop.md design A).
+ * ws: libwebsockets client on the libuv loop.
  *
  * Life of a connection.  struct ws_conn is ours; the lws wsi points back to
  * it through its opaque user data.  The wsi can go away in several ways
  * (CLIENT_CONNECTION_ERROR, CLIENT_CLOSED, and -- when it dies before the
- * 101 upgrade -- only CLOSED_CLIENT_HTTP or WSI_DESTROY, pitfall 4).  The
+ * 101 upgrade -- only CLOSED_CLIENT_HTTP or WSI_DESTROY).  The
  * first of these "detaches": it clears the wsi's opaque pointer (so later
  * reasons for that wsi are ignored), drops our wsi pointer and schedules
  * conn_service() with loop_defer().  conn_service() runs outside every lws
@@ -15,9 +15,10 @@
  *   - frees the conn (after ws_free(), once detached).
  *
  * Writes happen only in CLIENT_WRITEABLE, one frame per callback, asking
- * for another callback while frames remain (c-style.md section 3).
+ * for another callback while frames remain: lws allows one write per
+ * WRITEABLE callback, and a write from anywhere else is a bug.
  */
-#include <uv.h>             /* before libwebsockets.h (pitfall 2) */
+#include <uv.h>             /* before libwebsockets.h: its uv helpers */
 #include <libwebsockets.h>
 
 #include "ws.h"
@@ -550,7 +551,8 @@ ws_ctx_new(struct loop *loop, const struct ws_ctx_options *o)
     info.uid = -1;
     ctx->lws = lws_create_context(&info);
     if (!ctx->lws) {
-        /* Typically the evlib_uv plugin is missing (pitfall 1). */
+        /* Typically the evlib_uv plugin is missing: lws loads it at run
+         * time, and Debian's runtime package does not pull it in. */
         log_error("ws", "lws_create_context failed (is "
                   "libwebsockets-evlib-uv installed?)");
         free(ctx->ca_file);
@@ -602,7 +604,8 @@ ws_ctx_free(struct ws_ctx *ctx)
     if (!ctx)
         return;
     if (!ctx->stage1) {
-        /* Both stages back to back crash (pitfall 3): leak instead. */
+        /* Both stages back to back crash (lws closes its libuv handles
+         * asynchronously): leak instead. */
         log_error("ws", "ws_ctx_free without ws_ctx_shutdown: leaking");
         return;
     }

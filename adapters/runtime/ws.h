@@ -1,7 +1,7 @@
 /*
  * ws: websocket client (Slack Socket Mode, Discord Gateway) on
- * libwebsockets, running on the loop as a foreign libuv loop
- * (event-loop.md, design A).
+ * libwebsockets, running on the loop as a foreign libuv loop (the design
+ * chosen by measurement: README, "Dependencies, and why").
  *
  * One struct ws_ctx per process holds the single lws context; every client
  * connection lives in it, and so may local test servers (simulators): see
@@ -26,12 +26,12 @@
  *
  * Blocking: Debian's lws has no async DNS (LWS_WITH_SYS_ASYNC_DNS is off),
  * so connecting to a host name does a blocking getaddrinfo() on the loop
- * thread (event-loop.md pitfall 9).  IP literals (127.0.0.1) do not block.
+ * thread.  IP literals (127.0.0.1) do not block.
  * For production, resolve first (curl) or accept the stall.
  *
  * Ownership:
  *  - ws_ctx_new()/ws_ctx_free() pair; shutting down has two stages
- *    because lws closes its libuv handles asynchronously (pitfall 3):
+ *    because lws closes its libuv handles asynchronously:
  *      ws_free() every connection;
  *      ws_ctx_shutdown(ctx);       stage 1, from a loop callback that is
  *                                  not an lws callback (a timer, a defer)
@@ -81,7 +81,7 @@ struct ws_ctx *ws_ctx_new(struct loop *loop, const struct ws_ctx_options *o);
 void           ws_ctx_shutdown(struct ws_ctx *ctx);
 /* Stage 2: after loop_run() returned.  Without a prior ws_ctx_shutdown()
  * it logs an error and leaks the context: both stages back to back, with
- * no loop pass between them, crash (pitfall 3).  For an error path where
+ * no loop pass between them, crash.  For an error path where
  * the loop never ran: ws_ctx_shutdown(), loop_stop(), loop_run(), then
  * ws_ctx_free(). */
 void           ws_ctx_free(struct ws_ctx *ctx);

@@ -266,7 +266,7 @@ discord_sim_bot_perms(const struct discord_sim *sim, const struct discord_sim_ch
         return 0;
     if (ch->type == DISCORD_SIM_CHANNEL_DM || p == ~UINT64_C(0))
         return p;
-    /* permissions.mdx order: @everyone overwrite, role overwrites, then
+    /* Discord's order: @everyone overwrite, role overwrites, then
      * the member overwrite. */
     apply_overwrite(ch->overwrites, sim->guild_id, &p);
     apply_overwrite(ch->overwrites, sim->bot_role_id, &p);
@@ -489,7 +489,7 @@ discord_sim_guild_json(const struct discord_sim *sim)
     cJSON_AddItemToArray(roles, r);
     for (size_t i = 0; i < sim->users.n; i++)
         count += ((struct discord_sim_user_rec *)sim->users.v[i])->member;
-    /* GUILD_CREATE extras (section 2); without GUILD_PRESENCES the member
+    /* GUILD_CREATE extras; without GUILD_PRESENCES the member
      * list holds only the bot. */
     cJSON_AddStringToObject(g, "joined_at",
                             "2026-01-01T00:00:00.000000+00:00");
@@ -1440,8 +1440,8 @@ channel_brief(const struct discord_sim *sim, const struct discord_sim_channel_re
     return o;
 }
 
-/* Create the interaction, dispatch INTERACTION_CREATE (no intent needed,
- * section 1.11) and tell the observer.  data is consumed. */
+/* Create the interaction, dispatch INTERACTION_CREATE (no intent needed)
+ * and tell the observer.  data is consumed. */
 static struct discord_sim_interaction_rec *
 interaction_new(struct discord_sim *sim, int type, struct discord_sim_user_rec *u,
                 struct discord_sim_channel_rec *ch, cJSON *data,
@@ -1571,7 +1571,7 @@ option_value(const struct discord_sim_opt *o)
     }
 }
 
-/* data.resolved for USER and CHANNEL options (section 2). */
+/* data.resolved for USER and CHANNEL options. */
 static bool
 resolve_option(struct discord_sim *sim, const struct discord_sim_opt *o,
                bool guild, cJSON *data)

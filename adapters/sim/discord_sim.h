@@ -1,7 +1,7 @@
 /*
  * discord_sim: a local Discord (Gateway v10 websocket + REST API v10) for
- * end-to-end tests and `chorus demo`, built from discord-protocol.md (the
- * fake-server checklist in section 7 and the sections it derives from).
+ * end-to-end tests and `chorus demo`, built from Discord's documented
+ * behaviour: what a bot sees, faults included.
  *
  * It runs inside any process, on a given loop and ws context: it adds one
  * listening vhost (ws_ctx_listen) on 127.0.0.1 that serves
@@ -20,7 +20,7 @@
  * registered commands, interactions with their 3 s / 15 min windows,
  * rate-limit buckets per route and major parameter plus the global limit,
  * sessions with sequence numbers, replay buffers and resume, the intent
- * rules (MESSAGE_CONTENT), and every fault of section 7.4 and the close
+ * rules (MESSAGE_CONTENT), and every documented fault and the close
  * code table.
  *
  * Choices where the reference leaves room (each is documented where it is
@@ -70,7 +70,7 @@ struct loop;
 struct ws_ctx;
 struct discord_sim;
 
-/* Gateway intents (section 1.11). */
+/* Gateway intents. */
 #define DISCORD_SIM_INTENT_GUILDS          (1L << 0)
 #define DISCORD_SIM_INTENT_GUILD_MEMBERS   (1L << 1)
 #define DISCORD_SIM_INTENT_GUILD_PRESENCES (1L << 8)
@@ -80,7 +80,7 @@ struct discord_sim;
 /* The coordination bot's set: 1|512|4096|32768. */
 #define DISCORD_SIM_INTENTS_CHORUS         37377L
 
-/* Permission bits (permissions.mdx). */
+/* Permission bits, as Discord numbers them. */
 #define DISCORD_SIM_PERM_ADMINISTRATOR     (UINT64_C(1) << 3)
 #define DISCORD_SIM_PERM_MANAGE_CHANNELS   (UINT64_C(1) << 4)
 #define DISCORD_SIM_PERM_VIEW_CHANNEL      (UINT64_C(1) << 10)
@@ -111,7 +111,7 @@ struct discord_sim_options {
 
     int  heartbeat_interval_ms;      /* Hello; 0: 41250 */
     /* After Identify/Resume, close with 4000 "heartbeat timed out" (the
-     * session stays resumable, section 1.5) when no heartbeat came for
+     * session stays resumable) when no heartbeat came for
      * heartbeat_interval_ms + this slack; 0: not enforced (many raw test
      * clients never beat). */
     int  heartbeat_timeout_ms;
@@ -282,7 +282,7 @@ const char *discord_sim_post_dm(struct discord_sim *sim, const char *user_id,
  * snowflake for USER (6), CHANNEL (7), ROLE (8) and MENTIONABLE (9). */
 struct discord_sim_opt {
     const char *name;
-    int         type;       /* 3 STRING .. 10 NUMBER (section 3.4) */
+    int         type;       /* 3 STRING .. 10 NUMBER */
     const char *value;
 };
 struct discord_sim_command {

@@ -1,6 +1,5 @@
 /*
- * discord_sim_gateway: Gateway v10 on the sim's websocket connections
- * (discord-protocol.md sections 1, 2 and 7.2-7.4, 7.7).
+ * discord_sim_gateway: Gateway v10 on the sim's websocket connections.
  *
  * A connection (struct dsim_conn) gets Hello, then Identify creates a
  * session (READY + GUILD_CREATE) or Resume re-attaches one (replay +
@@ -23,11 +22,11 @@
 
 static void gw_timer(void *arg);
 
-/* Intent bits that exist in v10 (gateway.mdx); any other bit is 4013. */
+/* Intent bits that exist in v10; any other bit is close code 4013. */
 #define KNOWN_INTENTS                                                   \
     (((1L << 17) - 1) | 1L << 20 | 1L << 21 | 1L << 24 | 1L << 25)
 
-/* ---- close codes (section 1.9) ---- */
+/* ---- close codes ---- */
 
 /* resumable: whether the sim keeps the session after it closed with this
  * code.  It follows the docs' "reconnect" column, except that 4007 and
@@ -77,7 +76,7 @@ discord_sim_gateway_close_code(int code)
     return NULL;
 }
 
-/* ---- intents per dispatch (section 1.11) ---- */
+/* ---- intents per dispatch ---- */
 
 struct intent_rule {
     const char *t;
@@ -318,7 +317,7 @@ shard_gets(const struct discord_sim *sim, const struct dsim_session *s,
     return (int)((gid >> 22) % (uint64_t)s->shard_count) == s->shard_id;
 }
 
-/* Without MESSAGE_CONTENT these arrive empty (section 1.11). */
+/* Without MESSAGE_CONTENT these arrive empty. */
 static cJSON *
 strip_content(const cJSON *d)
 {
@@ -553,7 +552,7 @@ op_identify(struct dsim_conn *c, const cJSON *d)
     session_dispatch(sim, s, "READY", ready, true);
     cJSON_Delete(ready);
     sim->st.ready++;
-    /* Lazy loading: the guild follows READY (section 1.4). */
+    /* Lazy loading: the guild follows READY. */
     if ((bits & DISCORD_SIM_INTENT_GUILDS) &&
         shard_gets(sim, s, sim->guild_id)) {
         guild = discord_sim_guild_json(sim);
@@ -855,7 +854,7 @@ discord_sim_gateway_closed(void *arg, bool timed_out)
     if (s && s->conn == c) {
         const struct discord_sim_gateway_close_code *cc =
             discord_sim_gateway_close_code(c->close_sent);
-        /* section 1.8: 1000/1001 from the app end the session; any other
+        /* 1000/1001 from the app end the session; any other
          * code or a drop keeps it resumable for a while. */
         bool client_ended = peer_code == 1000 || peer_code == 1001;
         bool server_ended = !c->dropped && c->close_sent >= 0 &&
@@ -907,7 +906,7 @@ gw_timer(void *arg)
                       sim->o.heartbeat_timeout_ms;
 
         if (now >= due) {
-            /* Late heartbeat: closed, but resumable (section 1.5). */
+            /* Late heartbeat: closed, but resumable. */
             close_with(c, 4000, "heartbeat timed out");
             return;
         }

@@ -23,7 +23,7 @@
 struct loop_timer;
 
 #define DSIM_ID_LEN     24      /* snowflake: 17-19 digits + NUL */
-#define DSIM_MAX_PAYLOAD 4096   /* client payload limit (section 1.2) */
+#define DSIM_MAX_PAYLOAD 4096   /* client payload limit */
 
 /* A growable array of pointers; the owner frees the elements. */
 struct dsim_vec {
@@ -338,7 +338,7 @@ void  discord_sim_gateway_peer_close(void *c, int code);
 void  discord_sim_gateway_closed(void *c, bool timed_out);
 void  discord_sim_gateway_free(struct discord_sim *sim);
 
-/* What a dispatch needs to reach a session (section 1.11). */
+/* What a dispatch needs to reach a session. */
 struct dsim_target {
     const char *guild_id;       /* NULL: DM or not about a guild */
     const char *channel_id;     /* NULL: no channel view check */
@@ -359,7 +359,7 @@ void discord_sim_rest_resp_error(struct sim_response *rs, int status, int code,
 bool discord_sim_rest_set_budget(struct discord_sim *sim, const char *method,
                           const char *route, int limit, int window_ms);
 void discord_sim_rest_free(struct discord_sim *sim);
-/* Channel name rules of section 3.5: lowercase, spaces to '-', only
+/* Discord's channel name rules: lowercase, spaces to '-', only
  * [a-z0-9-_] and non-ASCII; NULL when nothing is left. */
 char *discord_sim_rest_channel_name(const char *name);
 

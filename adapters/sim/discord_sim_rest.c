@@ -1,6 +1,6 @@
 /*
- * discord_sim_rest: the REST API v10 (discord-protocol.md sections 3, 4
- * and 7.1, 7.5, 7.6).
+ * discord_sim_rest: the REST API v10: routes, rate-limit buckets and the
+ * global limit, validation, errors.
  *
  * Every request goes through the same steps, in this order:
  *   route lookup (404 / 405) -> injected fault -> Authorization (401)
@@ -31,7 +31,7 @@
 
 #define MAX_PARAMS 4
 
-/* Message flags a bot may set on create (section 3.6). */
+/* Message flags a bot may set on create. */
 #define FLAG_SUPPRESS_EMBEDS  4u
 #define FLAG_EPHEMERAL        64u
 #define FLAG_LOADING          128u
@@ -189,7 +189,7 @@ command_name_ok(const char *s, bool chat_input)
     return true;
 }
 
-/* ---- validation: messages and components (sections 3.6, 3.7) ---- */
+/* ---- validation: messages and components ---- */
 
 static bool
 is_select(int type)
@@ -438,7 +438,7 @@ r_app_me(struct rest_ctx *x)
     reply_json(x, 200, o);
 }
 
-/* ---- application commands (section 3.4) ---- */
+/* ---- application commands ---- */
 
 static void validate_options(const cJSON *opts, const char *path, int depth,
                              cJSON *errors);
@@ -737,7 +737,7 @@ r_commands_get(struct rest_ctx *x)
                                            true));
 }
 
-/* ---- interactions (sections 3.2, 3.3) ---- */
+/* ---- interactions ---- */
 
 /* Callback types allowed per interaction type (bit n = type n). */
 static unsigned
@@ -1176,7 +1176,7 @@ r_message_edit(struct rest_ctx *x)
         fail(x, 400, 50109, "The request body contains invalid JSON.");
         return;
     }
-    /* Only the author may edit content or components (section 3.7). */
+    /* Only the author may edit content or components. */
     if (!ids_equal(m->author_id, x->sim->app_id) &&
         (json_get(x->body, "content") || json_get(x->body, "components") ||
          json_get(x->body, "embeds"))) {
@@ -1353,7 +1353,7 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
         }
         cJSON_AddItemToArray(*out, n);
     }
-    /* The bot can only allow or deny what it has itself (section 3.5). */
+    /* The bot can only allow or deny what it has itself. */
     if ((asked & ~mine) && cJSON_GetArraySize(errors) == 0) {
         fail(x, 403, 50013, "Missing Permissions");
         return false;
@@ -1519,7 +1519,7 @@ r_channel_patch(struct rest_ctx *x)
     reply_json(x, 200, discord_sim_channel_json(sim, ch));
 }
 
-/* Edit Channel Permissions (channel.mdx): PUT one overwrite, addressed by
+/* Edit Channel Permissions: PUT one overwrite, addressed by
  * its role or member id; 204.  Needs MANAGE_ROLES in the channel. */
 static void
 r_permission_put(struct rest_ctx *x)
@@ -1892,7 +1892,7 @@ route_find(const char *method, const char *path, char segs[][256],
     return NULL;
 }
 
-/* ---- rate limits (section 4) ---- */
+/* ---- rate limits ---- */
 
 static void
 major_of(const struct route *r, const char *const p[MAX_PARAMS], char *out,

@@ -7,7 +7,7 @@
  * clears: callbacks that lws still makes for this vhost afterwards find
  * no server and only release what the per-session data owns.
  */
-#include <uv.h>             /* before libwebsockets.h (event-loop.md) */
+#include <uv.h>             /* before libwebsockets.h: its uv helpers */
 #include <libwebsockets.h>
 
 #include "sim_server.h"

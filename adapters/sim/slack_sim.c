@@ -524,7 +524,7 @@ slack_sim_view_at(const struct slack_sim *sim, size_t i)
     return i < sim->views.n ? sim->views.v[i] : NULL;
 }
 
-/* ---- JSON shapes (section 3.2 response examples) ---- */
+/* ---- JSON shapes (as in Slack's response examples) ---- */
 
 cJSON *
 slack_sim_user_json(const struct slack_sim *sim, const struct slack_sim_user *u)

@@ -2,7 +2,7 @@
  * slack_sim: a local Slack for end-to-end tests and `chorus demo`.
  *
  * It serves, on one 127.0.0.1 port, what a Socket Mode bot talks to
- * (slack-protocol.md, section 7 is the checklist):
+ * (as Slack documents it):
  *   POST /api/<method>     the Web API (form or JSON bodies, Bearer tokens)
  *   GET  /link/?ticket=..  the Socket Mode websocket (one-time tickets)
  *   POST /hooks/<id>       response_url of slash commands and buttons
@@ -93,7 +93,7 @@ struct slack_sim_options {
     const char *team_name;        /* NULL: "Chorus Sim" */
     const char *bot_name;         /* NULL: "chorus" */
     int  ping_interval_ms;        /* server pings; 10000; <0 none */
-    int  ack_timeout_ms;          /* 3000 (section 1.5) */
+    int  ack_timeout_ms;          /* 3000 */
     int  max_redeliveries;        /* events_api retries; 3; <0 none */
     int  trigger_ttl_ms;          /* 3000 */
     int  warning_delay_ms;        /* warning -> refresh_requested; 10000 */
@@ -364,7 +364,7 @@ struct slack_sim_field {     /* one modal input */
 };
 
 /*
- * Each builds a realistic payload (section 2), wraps it in an envelope
+ * Each builds a realistic payload, wraps it in an envelope
  * with a fresh envelope_id (and event_id), and delivers it to an open
  * socket (round robin), or queues it until one opens.  user and channel
  * are ids or names.  0 on success; -1 (see slack_sim_error()) for an

@@ -1,5 +1,5 @@
 /*
- * slack_sim_api: the Web API (slack-protocol.md sections 3 and 4) and the
+ * slack_sim_api: the Web API (methods, limits, errors) and the
  * response_url hooks.
  *
  * Every request, whatever its fate, becomes one struct slack_sim_call:
@@ -22,7 +22,7 @@
 
 enum api_auth {
     AUTH_BOT,       /* xoxb- in Authorization, or token= in a form body */
-    AUTH_APP,       /* xapp- in Authorization only (section 1.1) */
+    AUTH_APP,       /* xapp- in Authorization only */
 };
 
 struct api_ctx {
@@ -164,7 +164,7 @@ bot_in(const struct api_ctx *c, const struct slack_sim_channel *ch)
     return slack_sim_is_member(ch, c->sim->id.bot_user_id);
 }
 
-/* ---- Block Kit checks (limits from section 5.1) ---- */
+/* ---- Block Kit checks (Slack's documented limits) ---- */
 
 static bool
 text_obj_ok(const cJSON *t, size_t max, bool plain_only, struct buf *why,
@@ -434,7 +434,7 @@ content(struct api_ctx *c, const char **text, const cJSON **blocks,
     return true;
 }
 
-/* ---- rate limiting: chat.postMessage, ~1/s per channel (section 4) ---- */
+/* ---- rate limiting: chat.postMessage, ~1/s per channel ---- */
 
 static struct ssim_bucket *
 bucket(struct slack_sim *sim, const char *channel)
@@ -773,7 +773,7 @@ m_invite(struct api_ctx *c)
         }
         bad += why[i] != NULL;
     }
-    /* Without force one bad user fails the whole call (section 3.2's
+    /* Without force one bad user fails the whole call (the documented
      * per-user "errors" shape); with force the valid ones get in. */
     if (!bad || force) {
         for (size_t i = 0; i < n; i++)
@@ -1381,7 +1381,7 @@ slack_sim_api_hook_new(struct slack_sim *sim, const char *kind, const char *chan
 /*
  * POST to a response_url: {"text", "blocks", "response_type":
  * "in_channel"|"ephemeral"}.  Usable 5 times within 30 minutes (JAVA
- * docs, section 2.1); the 404 bodies for a spent or stale URL are ours.
+ * docs); the 404 bodies for a spent or stale URL are ours.
  */
 void
 slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,

@@ -1,6 +1,6 @@
 /*
  * slack_sim_push: the scripted human side.  Each push builds the payload
- * Slack would send (slack-protocol.md section 2: slash command, message /
+ * Slack would send (slash command, message /
  * app_mention events, block_actions, view_submission), updates the
  * workspace as Slack would (the human's message is stored, a DM is opened)
  * and hands the payload to slack_sim_socket_deliver().
@@ -99,7 +99,7 @@ channel_name(const struct slack_sim_channel *ch)
     return ch->is_im ? "directmessage" : ch->name ? ch->name : ch->id;
 }
 
-/* The Events API wrapper (section 2.2). */
+/* The Events API wrapper. */
 static cJSON *
 event_callback(struct slack_sim *sim, cJSON *event, const char *type,
                const char *channel_id, char evid[24])
@@ -411,7 +411,7 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
                      : action_id,
                  action_id, value, m->ts);
     snprintf(label, sizeof(label), "button %s from %s", action_id, u->name);
-    /* SM-DOC's block_actions example says true (section 1.4 conflict). */
+    /* Slack's own block_actions example says true (its docs disagree). */
     e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label, u->id,
                      ch->id);
     out_env(out, e);

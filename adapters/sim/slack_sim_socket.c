@@ -1,6 +1,5 @@
 /*
- * slack_sim_socket: Socket Mode as Slack runs it (slack-protocol.md
- * section 1, checklist in section 7).
+ * slack_sim_socket: Socket Mode as Slack runs it.
  *
  *  - tickets from apps.connections.open are single-use and expire; an
  *    upgrade with a bad one, or to another path than /link, gets a 401;
@@ -97,7 +96,7 @@ send_disconnect(struct slack_sim *sim, struct ssim_sock *s,
     cJSON_AddStringToObject(j, "type", "disconnect");
     cJSON_AddStringToObject(j, "reason", reason);
     if (strcmp(reason, "too_many_websockets") == 0) {
-        /* The SDK fixture's shape (section 1.3). */
+        /* The SDK fixture's shape. */
         cJSON_AddNumberToObject(j, "num_connections",
                                 (double)slack_sim_open_count(sim));
     }

@@ -2,9 +2,9 @@
  * slack: the Slack adapter (Socket Mode over libwebsockets, the Web API
  * over libcurl).
  *
- * Module map (c-style.md section 4):
+ * Module map:
  *   slack.c          adapter ops (core/adapter.h), rendering of people,
- *                    channels and times, lifecycle, platform_ops
+ *                    channels and times, lifecycle
  *   slack_socket.c   apps.connections.open, hello, acks, ping/pong and the
  *                    stale rule, the disconnect-reason table (refresh:
  *                    new socket first; too_many_websockets: old first;

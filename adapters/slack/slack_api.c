@@ -1,5 +1,5 @@
 /*
- * slack_api: the Web API client (slack-protocol.md sections 3 and 4).
+ * slack_api: the Web API client.
  *
  * Every call is a struct api_req on the adapter's outbound queue (outq.h).
  * Calls about one conversation go through that conversation's lane: one

@@ -4,8 +4,8 @@
  * Text: the core writes plain text; Slack reads "&", "<" and ">" as markup,
  * so they are escaped, except inside the raw spans the render_* ops wrote
  * (<@U…>, <#C…>, <!date^…>).  Buttons: a Block Kit actions block whose
- * buttons carry the command they run (slack-protocol.md section 5.1 for
- * every limit used here).  A button that asks for text first opens a
+ * buttons carry the command they run (the Block Kit limits used here are
+ * the constants below).  A button that asks for text first opens a
  * modal; its private_metadata carries the command, the message the button
  * was on and where it was pressed, so the submission needs no state here.
  */

@@ -1,6 +1,5 @@
 /*
- * slack_events: Socket Mode frames -> acks and core events
- * (slack-protocol.md sections 1.2-1.6 and 2).
+ * slack_events: Socket Mode frames -> acks and core events.
  *
  * Two tables decide everything: the envelope type (hello, disconnect,
  * events_api, slash_commands, interactive) and, inside, the event or

@@ -1,6 +1,5 @@
 /*
- * slack_socket: Socket Mode connections (slack-protocol.md sections 1 and
- * 6).
+ * slack_socket: Socket Mode connections.
  *
  * A socket's life: apps.connections.open with the app-level token gives a
  * one-time URL; we connect to it with that URL's own scheme (wss:// from

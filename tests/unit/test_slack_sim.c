@@ -1,7 +1,7 @@
 /*
  * test_slack_sim: the Slack simulator (adapters/sim/slack_sim*.c), driven by
  * a raw client made of ws.h + http.h in the same process and loop, as the
- * reference's section 7 checklist asks: tokens, hello, one-time tickets,
+ * protocol asks of a fake server: tokens, hello, one-time tickets,
  * acks and redelivery, every fault, rate limits, channel rules, users'
  * zones, trigger expiry, the refresh sequence, the socket limit.
  *
@@ -611,7 +611,7 @@ test_hello_and_tickets(void **state)
     rec = slack_sim_conn_at(e->sim, slack_sim_conn_count(e->sim) - 1);
     assert_string_equal(rec->refused_reason, "invalid_ticket");
 
-    /* debug_reconnects appended by the client (section 1.1). */
+    /* debug_reconnects appended by the client. */
     conn_url(e, url, sizeof(url), false);
     snprintf(url2, sizeof(url2), "%s&debug_reconnects=true", url);
     b = connect_url(e, url2, 0);
@@ -1548,7 +1548,7 @@ test_method_faults(void **state)
                         "account_inactive");
     assert_true(jtrue(api(e, "users.info", "user=U0CHORUSBT"), "ok"));
 
-    /* apps.connections.open failures (section 1.1). */
+    /* apps.connections.open failures. */
     slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
         .method = "apps.connections.open", .error = "invalid_auth" });
     slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
