@@ -78,7 +78,7 @@ storage_per_1000(int n)
         struct outbox_row was;
         if (store_begin(st) != CH_OK ||
             (prev && store_outbox_sent(st, a, prev, "1700000000.0001", now,
-                                     &was) != CH_OK) ||
+                                       &was) != CH_OK) ||
             store_inbound_mark(st, "slack", event_id, now) != CH_OK ||
             store_outbox_insert(st, &r, now, &prev) != CH_OK ||
             store_commit(st) != CH_OK) {

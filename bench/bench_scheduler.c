@@ -76,7 +76,7 @@ run(const char *dir, long n, struct result *r)
 
     struct core_settings settings;
     settings_defaults(&settings);
-    struct sim_clock sim = { .now_ms = INT64_C(1796083200000) }; /* 2026-12-01 */
+    struct sim_clock sim = {.now_ms = INT64_C(1796083200000)}; /* 2026-12-01 */
     struct clock clock = clock_simulated(&sim);
     struct core *core;
     struct ch_error err = { 0 };

@@ -90,7 +90,8 @@ on_tick(void *arg)
     arm(d);
 }
 
-/* --- shutdown and reload ---------------------------------------------------- */
+/* --- shutdown and reload ----------------------------------------------------
+ */
 
 /* The last step of a shutdown: close the transport, let the loop end. */
 static void
@@ -466,7 +467,8 @@ daemon_console(const struct daemon_options *opt)
     return rc;
 }
 
-/* --- chorus run ------------------------------------------------------------ */
+/* --- chorus run ------------------------------------------------------------
+ */
 
 static void
 on_kick(void *arg)
@@ -607,7 +609,8 @@ daemon_run_with(const struct daemon_options *opt,
     return rc;
 }
 
-/* --- chorus check-config --------------------------------------------------- */
+/* --- chorus check-config ---------------------------------------------------
+ */
 
 int
 daemon_check_config(const char *path)

@@ -85,7 +85,7 @@ struct out_msg {
     const char              *campaign;      /* slug, when about a campaign */
     const char              *channel;       /* platform channel id; NULL for a
                                                DM or a reply in a DM */
-    const char              *channel_name;  /* OUT_CREATE_CHANNEL: wanted name */
+    const char *channel_name; /* OUT_CREATE_CHANNEL: wanted name */
     const char              *user;          /* platform user id (reply, dm,
                                                invite, lookup) */
     const char              *ref;           /* platform id of the message to
@@ -109,7 +109,7 @@ enum {
 
 struct adapter_ops {
     unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */
-    const char *name;        /* the platform, as events and outbox rows name it */
+    const char *name; /* the platform, as events and outbox rows name it */
     unsigned    caps;
     /* Hand over one outbox row (see the top of this file). */
     enum ch_status (*deliver)(struct adapter *, const struct out_msg *);

@@ -79,7 +79,8 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
     for (size_t i = 0; i < np; i++)
         if (ps[i].role != ROLE_CREATOR)
             buf_printf(&team, "%s%s (%s)", team.len ? ", " : "",
-                       ctx_mark_person(c, ps[i].person_id), model_role_name(ps[i].role));
+                       ctx_mark_person(c, ps[i].person_id),
+                       model_role_name(ps[i].role));
     if (team.len)
         buf_printf(out, "\nTeam: %s", buf_cstr(&team));
     buf_free(&team);
@@ -87,8 +88,9 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
     for (size_t i = 0; i < np; i++) {
         if (ps[i].role != ROLE_CREATOR)
             continue;
-        buf_printf(out, "\n%s (creator%s%s)", ctx_mark_person(c, ps[i].person_id),
-                   ps[i].tier ? ", " : "", ps[i].tier ? ps[i].tier : "");
+        buf_printf(out, "\n%s (creator%s%s)",
+                   ctx_mark_person(c, ps[i].person_id), ps[i].tier ? ", " : "",
+                   ps[i].tier ? ps[i].tier : "");
         bool any = false;
         for (size_t j = 0; j < nd; j++) {
             const struct deliverable *d = &ds[j];
@@ -131,8 +133,8 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         const char *subject = cp->slug;
         if (es[i].deliverable_id) {
             struct deliverable d;
-            if (store_deliverable_by_id(c->st, c->a, es[i].deliverable_id, &d) ==
-                CH_OK)
+            if (store_deliverable_by_id(c->st, c->a, es[i].deliverable_id,
+                                        &d) == CH_OK)
                 subject = campaign_deliv_ref(c, &d);
         }
         buf_printf(out, "\n  E%lld %s · %s · %s", (long long)es[i].id,
@@ -158,7 +160,7 @@ campaign_refresh_status(struct ctx *c, const struct campaign *cp)
         buf_adds(&text, "Status: ");
         campaign_status_text(c, &fresh, NULL, &text);
         ctx_queue_update(c, platform, ch.status_msg,
-                     arena_strdup(c->a, buf_cstr(&text)));
+                         arena_strdup(c->a, buf_cstr(&text)));
         buf_free(&text);
     }
 }

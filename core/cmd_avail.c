@@ -38,7 +38,8 @@ static const char *
 possessive(struct ctx *c, const struct person *who)
 {
     return who->id == c->caller.id
-        ? "Your" : arena_printf(c->a, "%s's", ctx_mark_person(c, who->id));
+               ? "Your"
+               : arena_printf(c->a, "%s's", ctx_mark_person(c, who->id));
 }
 
 enum ch_status
@@ -60,21 +61,25 @@ cmd_avail_ooo(struct ctx *c)
         return ch_fail(&c->err, CH_INVALID,
                        "ooo: at most a year at a time");
     s = store_timeoff_add(c->st, who->id, from->num, to->num, note,
-                         c->caller.id, c->now, NULL);
+                          c->caller.id, c->now, NULL);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the time off");
     ctx_audit(c, 0, NULL, "person.ooo", "%s: %s to %s%s%s", who->name,
-          ctx_time_for(c, who, from->num), ctx_time_for(c, who, to->num),
-          note ? ": " : "", note ? note : "");
+              ctx_time_for(c, who, from->num), ctx_time_for(c, who, to->num),
+              note ? ": " : "", note ? note : "");
     if (who->id != c->caller.id)
-        ctx_dm(c, who->id, NULL, "%s marked you away from %s to %s%s%s. "
-           "Reminders wait until you are back.",
-           ctx_mark_person(c, c->caller.id), ctx_time_for(c, who, from->num),
-           ctx_time_for(c, who, to->num), note ? ": " : "", note ? note : "");
-    ctx_reply(c, "%s time off: %s to %s%s%s. Nudges wait until then; "
-          "back ends it early.", possessive(c, who),
-          ctx_time_for_caller(c, from->num), ctx_time_for_caller(c, to->num),
-          note ? " — " : "", note ? note : "");
+        ctx_dm(c, who->id, NULL,
+               "%s marked you away from %s to %s%s%s. "
+               "Reminders wait until you are back.",
+               ctx_mark_person(c, c->caller.id),
+               ctx_time_for(c, who, from->num), ctx_time_for(c, who, to->num),
+               note ? ": " : "", note ? note : "");
+    ctx_reply(c,
+              "%s time off: %s to %s%s%s. Nudges wait until then; "
+              "back ends it early.",
+              possessive(c, who), ctx_time_for_caller(c, from->num),
+              ctx_time_for_caller(c, to->num), note ? " — " : "",
+              note ? note : "");
     return CH_OK;
 }
 
@@ -93,7 +98,7 @@ cmd_avail_back(struct ctx *c)
     char **notes;
     size_t nranges = 0;
     store_timeoff_list(c->st, c->a, who->id, c->now, &from, &to, &notes,
-                      &nranges);
+                       &nranges);
     for (size_t i = 0; i < nranges; i++)
         if (from[i] < c->now && from[i] < since)
             since = from[i];
@@ -105,14 +110,15 @@ cmd_avail_back(struct ctx *c)
         return ch_fail(&c->err, s, "could not end the time off");
     if (!ended) {
         ctx_reply(c, "%s had no time off running; nothing changed.",
-              who->id == c->caller.id ? "You" : ctx_mark_person(c, who->id));
+                  who->id == c->caller.id ? "You"
+                                          : ctx_mark_person(c, who->id));
         return CH_OK;
     }
     ctx_audit(c, 0, NULL, "person.back", "%s", who->name);
-    ctx_reply(c, "%s back: reminders resume.", who->id == c->caller.id
-                                               ? "Welcome back. You are"
-                                               : arena_printf(c->a, "%s is",
-                                                   ctx_mark_person(c, who->id)));
+    ctx_reply(c, "%s back: reminders resume.",
+              who->id == c->caller.id
+                  ? "Welcome back. You are"
+                  : arena_printf(c->a, "%s is", ctx_mark_person(c, who->id)));
     return CH_OK;
 }
 
@@ -149,8 +155,8 @@ cmd_avail_hours(struct ctx *c)
                                     from % 60, to / 60, to % 60,
                                     days_text(c, mask));
     ctx_audit(c, 0, NULL, "person.hours", "%s: %s (%s)", who->name, text,
-          ctx_person_zone(c, who));
+              ctx_person_zone(c, who));
     ctx_reply(c, "%s working hours: %s in %s. Reminders arrive inside them.",
-          possessive(c, who), text, ctx_person_zone(c, who));
+              possessive(c, who), text, ctx_person_zone(c, who));
     return CH_OK;
 }

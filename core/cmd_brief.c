@@ -149,7 +149,7 @@ brief_change(struct ctx *c, bool append)
     buf_free(&value);
     if (strcmp(old, now_value) == 0) {
         ctx_reply(c, "The %s of %s is already that; nothing changed.", fi->name,
-              cp->slug);
+                  cp->slug);
         return CH_OK;
     }
 
@@ -157,11 +157,11 @@ brief_change(struct ctx *c, bool append)
     b.version++;
     b.field[field] = (char *)now_value;
     s = store_brief_put(c->st, cp->id, &b, fi->name, c->caller.id, c->now,
-                      locked);
+                        locked);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save the brief");
     ctx_audit(c, cp->id, cp->slug, append ? "brief.add" : "brief.set",
-          "v%d %s: %s", b.version, fi->name, now_value);
+              "v%d %s: %s", b.version, fi->name, now_value);
 
     if (locked) {
         /* Everyone works from the brief: a change after kickoff is news. */
@@ -169,10 +169,11 @@ brief_change(struct ctx *c, bool append)
             ? arena_printf(c->a, "%s gained: %s", fi->label, text)
             : arena_printf(c->a, "%s is now: %s", fi->label, now_value);
         ctx_post(c, cp->id, NULL, "Brief of %s changed by %s (version %d). %s",
-             cp->slug, ctx_mark_person(c, c->caller.id), b.version, what);
+                 cp->slug, ctx_mark_person(c, c->caller.id), b.version, what);
         ctx_dm_roles(c, cp->id, ROLE_ANY_PARTICIPANT, c->caller.id, NULL,
-                 "The brief of %s changed (version %d, by %s). %s",
-                 cp->slug, b.version, ctx_mark_person(c, c->caller.id), what);
+                     "The brief of %s changed (version %d, by %s). %s",
+                     cp->slug, b.version, ctx_mark_person(c, c->caller.id),
+                     what);
         struct campaign fresh;
         if (store_campaign_get(c->st, c->a, cp->id, &fresh) == CH_OK) {
             struct buf text2 = BUF_INIT;
@@ -183,14 +184,14 @@ brief_change(struct ctx *c, bool append)
                 if (store_channel_get(c->st, c->a, cp->id, pf, &ch) == CH_OK &&
                     ch.brief_msg)
                     ctx_queue_update(c, pf, ch.brief_msg,
-                                 arena_strdup(c->a, buf_cstr(&text2)));
+                                     arena_strdup(c->a, buf_cstr(&text2)));
             }
             buf_free(&text2);
         }
     }
     ctx_reply(c, "Brief of %s, version %d: %s %s.%s", cp->slug, b.version,
-          fi->name, append ? "item added" : "set",
-          locked ? " Every participant was told." : "");
+              fi->name, append ? "item added" : "set",
+              locked ? " Every participant was told." : "");
     return CH_OK;
 }
 

@@ -64,11 +64,11 @@ cmd_escalate(struct ctx *c)
     escalation_notify_level(c, &e, cp, "");
     escalation_schedule(c, &e);
     ctx_post(c, cp->id, NULL, "%s opened %s on %s: %s. It is with %s.",
-         ctx_mark_person(c, c->caller.id), esc_id, what, reason,
-         escalation_level_name(0));
+             ctx_mark_person(c, c->caller.id), esc_id, what, reason,
+             escalation_level_name(0));
     campaign_refresh_status(c, cp);
     ctx_reply(c, "Opened %s on %s; %s were told.", esc_id, what,
-          escalation_level_name(0));
+              escalation_level_name(0));
     return CH_OK;
 }
 
@@ -100,17 +100,19 @@ cmd_escalate_ack(struct ctx *c)
     char esc_id[24];
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e->id);
     ctx_audit(c, cp->id, esc_id, "escalation.ack", "at level %d (%s)%s%s",
-          e->level, escalation_level_name(e->level), note ? ": " : "",
-          note ? note : "");
+              e->level, escalation_level_name(e->level), note ? ": " : "",
+              note ? note : "");
     const char *with = note ? arena_printf(c->a, ": %s", note) : "";
     if (e->opened_by && e->opened_by != c->caller.id)
         ctx_dm(c, e->opened_by, NULL, "%s acknowledged %s%s",
-           ctx_mark_person(c, c->caller.id), esc_id, with);
-    ctx_post(c, cp->id, NULL, "%s acknowledged %s%s", ctx_mark_person(c, c->caller.id),
-         esc_id, with);
+               ctx_mark_person(c, c->caller.id), esc_id, with);
+    ctx_post(c, cp->id, NULL, "%s acknowledged %s%s",
+             ctx_mark_person(c, c->caller.id), esc_id, with);
     campaign_refresh_status(c, cp);
-    ctx_reply(c, "Acknowledged %s; it stops climbing. Close it with resolve %s "
-          "<note>.", esc_id, esc_id);
+    ctx_reply(c,
+              "Acknowledged %s; it stops climbing. Close it with resolve %s "
+              "<note>.",
+              esc_id, esc_id);
     return CH_OK;
 }
 
@@ -137,9 +139,9 @@ cmd_escalate_resolve(struct ctx *c)
     ctx_audit(c, cp->id, esc_id, "escalation.resolve", "%s", note);
     if (e->opened_by && e->opened_by != c->caller.id)
         ctx_dm(c, e->opened_by, NULL, "%s resolved %s: %s",
-           ctx_mark_person(c, c->caller.id), esc_id, note);
-    ctx_post(c, cp->id, NULL, "%s resolved %s: %s", ctx_mark_person(c, c->caller.id),
-         esc_id, note);
+               ctx_mark_person(c, c->caller.id), esc_id, note);
+    ctx_post(c, cp->id, NULL, "%s resolved %s: %s",
+             ctx_mark_person(c, c->caller.id), esc_id, note);
     campaign_refresh_status(c, cp);
     ctx_reply(c, "Resolved %s.", esc_id);
     return CH_OK;

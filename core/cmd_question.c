@@ -42,15 +42,18 @@ cmd_question_ask(struct ctx *c)
     enum ch_status s = question_campaign(c, &cp);
     if (s != CH_OK)
         return s;
-    unsigned roles = store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
-                     (c->caller_admin ? ROLE_ADMIN : 0);
+    unsigned roles =
+        store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
+        (c->caller_admin ? ROLE_ADMIN : 0);
     if (!perm_allows(&c->set->perms, ACT_ASK, roles))
         return ch_fail(&c->err, CH_DENIED,
                        "you are not part of %s: asking needs a role in it",
                        cp->slug);
     struct question q = {
-        .campaign_id = cp->id, .asked_by = c->caller.id,
-        .text = (char *)command_arg_text(c, "question"), .asked_at = c->now,
+        .campaign_id = cp->id,
+        .asked_by = c->caller.id,
+        .text = (char *)command_arg_text(c, "question"),
+        .asked_at = c->now,
     };
     s = store_question_insert(c->st, &q);
     if (s != CH_OK)
@@ -64,12 +67,14 @@ cmd_question_ask(struct ctx *c)
     char target[32];
     when_duration_format(sched.response, target, sizeof(target));
     ctx_dm_roles(c, cp->id, ROLE_COORDINATOR | ROLE_AGENCY, c->caller.id, NULL,
-             "%s asks (%s, %s): %s\nAnswer with: answer %s <text>",
-             ctx_mark_person(c, c->caller.id), qid, cp->slug, q.text, qid);
-    ctx_post(c, cp->id, NULL, "%s asked %s: %s", ctx_mark_person(c, c->caller.id),
-         qid, q.text);
-    ctx_reply(c, "Asked %s in %s; the coordinators were told and aim to answer "
-          "within %s.", qid, cp->slug, target);
+                 "%s asks (%s, %s): %s\nAnswer with: answer %s <text>",
+                 ctx_mark_person(c, c->caller.id), qid, cp->slug, q.text, qid);
+    ctx_post(c, cp->id, NULL, "%s asked %s: %s",
+             ctx_mark_person(c, c->caller.id), qid, q.text);
+    ctx_reply(c,
+              "Asked %s in %s; the coordinators were told and aim to answer "
+              "within %s.",
+              qid, cp->slug, target);
     return CH_OK;
 }
 
@@ -86,8 +91,8 @@ cmd_question_answer(struct ctx *c)
                        "%s: %s", (long long)q->id, by.name, q->answer);
     }
     const char *text = command_arg_text(c, "text");
-    enum ch_status s = store_question_answer(c->st, q->id, c->caller.id, text,
-                                           c->now);
+    enum ch_status s =
+        store_question_answer(c->st, q->id, c->caller.id, text, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the answer");
     schedule_cancel_question(c, q->id);
@@ -96,10 +101,11 @@ cmd_question_answer(struct ctx *c)
     when_duration_format(c->now - q->asked_at, took, sizeof(took));
     ctx_audit(c, cp->id, qid, "question.answer", "after %s: %s", took, text);
     if (q->asked_by != c->caller.id)
-        ctx_dm(c, q->asked_by, NULL, "%s answered your question %s (\"%s\"): %s",
-           ctx_mark_person(c, c->caller.id), qid, q->text, text);
-    ctx_post(c, cp->id, NULL, "%s answered %s: %s", ctx_mark_person(c, c->caller.id),
-         qid, text);
+        ctx_dm(c, q->asked_by, NULL,
+               "%s answered your question %s (\"%s\"): %s",
+               ctx_mark_person(c, c->caller.id), qid, q->text, text);
+    ctx_post(c, cp->id, NULL, "%s answered %s: %s",
+             ctx_mark_person(c, c->caller.id), qid, text);
     ctx_reply(c, "Answered %s (%s after it was asked).", qid, took);
     return CH_OK;
 }

@@ -11,8 +11,9 @@
 static enum ch_status
 need_view(struct ctx *c, const struct campaign *cp)
 {
-    unsigned roles = store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
-                     (c->caller_admin ? ROLE_ADMIN : 0);
+    unsigned roles =
+        store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a) |
+        (c->caller_admin ? ROLE_ADMIN : 0);
     if (perm_allows(&c->set->perms, ACT_VIEW, roles))
         return CH_OK;
     char who[96];
@@ -37,14 +38,14 @@ cmd_report_status(struct ctx *c)
     }
     struct campaign *list;
     size_t n;
-    store_campaign_list_for(c->st, c->a, c->caller_admin ? 0 : c->caller.id, &list,
-                      &n);
+    store_campaign_list_for(c->st, c->a, c->caller_admin ? 0 : c->caller.id,
+                            &list, &n);
     if (n == 0) {
         ctx_reply(c, "You are not part of any campaign yet.");
         return CH_OK;
     }
     ctx_reply(c, "%s campaigns (status <slug> for details):",
-          c->caller_admin ? "All" : "Your");
+              c->caller_admin ? "All" : "Your");
     for (size_t i = 0; i < n; i++) {
         struct deliverable *ds;
         size_t nd;
@@ -58,10 +59,11 @@ cmd_report_status(struct ctx *c)
         struct escalation *es;
         size_t ne;
         store_escalation_list_open(c->st, c->a, list[i].id, &es, &ne);
-        ctx_reply(c, "  %s (%s) · %s · %zu open, %zu approved%s%s", list[i].slug,
-              list[i].brand, model_campaign_states[list[i].state], open, done,
-              ne ? " · open escalations: " : "",
-              ne ? arena_printf(c->a, "%zu", ne) : "");
+        ctx_reply(c, "  %s (%s) · %s · %zu open, %zu approved%s%s",
+                  list[i].slug, list[i].brand,
+                  model_campaign_states[list[i].state], open, done,
+                  ne ? " · open escalations: " : "",
+                  ne ? arena_printf(c->a, "%zu", ne) : "");
     }
     return CH_OK;
 }
@@ -80,19 +82,20 @@ cmd_report_audit(struct ctx *c)
     size_t n;
     int64_t total;
     if (store_audit_list(c->st, c->a, cp->id, subject, AUDIT_LINES, &lines, &n,
-                       &total) != CH_OK)
+                         &total) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "cannot read the audit log");
-    ctx_reply(c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,
-          (long long)total, total == 1 ? "" : "s",
-          total > AUDIT_LINES ? arena_printf(c->a, ", last %d shown",
-                                             AUDIT_LINES) : "");
+    ctx_reply(
+        c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,
+        (long long)total, total == 1 ? "" : "s",
+        total > AUDIT_LINES ? arena_printf(c->a, ", last %d shown", AUDIT_LINES)
+                            : "");
     for (size_t i = 0; i < n; i++) {
         char when[64];
         when_format(lines[i].at, c->caller_zone, WHEN_ISO, when, sizeof(when));
-        ctx_reply(c, "  %s  %s  %s%s%s  %s", when, lines[i].actor, lines[i].action,
-              subject || !lines[i].subject ? "" : " ",
-              subject || !lines[i].subject ? "" : lines[i].subject,
-              lines[i].detail ? lines[i].detail : "");
+        ctx_reply(c, "  %s  %s  %s%s%s  %s", when, lines[i].actor,
+                  lines[i].action, subject || !lines[i].subject ? "" : " ",
+                  subject || !lines[i].subject ? "" : lines[i].subject,
+                  lines[i].detail ? lines[i].detail : "");
     }
     return CH_OK;
 }

@@ -32,7 +32,7 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
                        "%s has no submission waiting for review (it is %s)",
                        t->ref, model_deliverable_states[t->d.state]);
     if (store_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
-                              &t->round, NULL, NULL) != CH_OK)
+                                &t->round, NULL, NULL) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);
     const struct perm_table *pt = &c->set->perms;
     bool reviewer = perm_allows(pt, ACT_REVIEW, c->cmd->roles);
@@ -102,21 +102,24 @@ cmd_review_approve(struct ctx *c)
         if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
             return s;
         ctx_audit(c, t.d.campaign_id, t.ref, "review.approve",
-              "round %d passed review%s", t.round, with);
+                  "round %d passed review%s", t.round, with);
         ctx_dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
-                 brand_buttons(c, t.ref),
-                 "%s \"%s\" passed review by %s and needs your final "
-                 "approval%s", t.ref, t.d.title, ctx_mark_person(c, c->caller.id),
-                 with);
+                     brand_buttons(c, t.ref),
+                     "%s \"%s\" passed review by %s and needs your final "
+                     "approval%s",
+                     t.ref, t.d.title, ctx_mark_person(c, c->caller.id), with);
         ctx_dm(c, t.d.creator_id, NULL,
-           "%s passed review by %s and went to the brand for final "
-           "approval%s", t.ref, ctx_mark_person(c, c->caller.id), with);
-        ctx_post(c, t.d.campaign_id, NULL,
-             "%s passed review (%s); waiting for the brand's final approval.",
-             t.ref, ctx_mark_person(c, c->caller.id));
+               "%s passed review by %s and went to the brand for final "
+               "approval%s",
+               t.ref, ctx_mark_person(c, c->caller.id), with);
+        ctx_post(
+            c, t.d.campaign_id, NULL,
+            "%s passed review (%s); waiting for the brand's final approval.",
+            t.ref, ctx_mark_person(c, c->caller.id));
         campaign_refresh_status(c, t.cp);
-        ctx_reply(c, "%s passed review and went to the brand for final approval.",
-              t.ref);
+        ctx_reply(c,
+                  "%s passed review and went to the brand for final approval.",
+                  t.ref);
         return CH_OK;
     }
     bool skipped = t.d.stage == STAGE_REVIEW;
@@ -125,16 +128,16 @@ cmd_review_approve(struct ctx *c)
     if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
         return s;
     ctx_audit(c, t.d.campaign_id, t.ref, "review.final_approve",
-          "round %d approved by the brand%s%s", t.round,
-          skipped ? " (before coordinator review)" : "", with);
+              "round %d approved by the brand%s%s", t.round,
+              skipped ? " (before coordinator review)" : "", with);
     ctx_dm(c, t.d.creator_id, NULL,
-       "%s \"%s\" is approved by %s. Publish it as planned%s", t.ref,
-       t.d.title, ctx_mark_person(c, c->caller.id), with);
+           "%s \"%s\" is approved by %s. Publish it as planned%s", t.ref,
+           t.d.title, ctx_mark_person(c, c->caller.id), with);
     ctx_post(c, t.d.campaign_id, NULL, "%s is approved by the brand (%s).",
-         t.ref, ctx_mark_person(c, c->caller.id));
+             t.ref, ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
     ctx_reply(c, "%s is approved (final).%s", t.ref,
-          skipped ? " It skipped coordinator review." : "");
+              skipped ? " It skipped coordinator review." : "");
     return CH_OK;
 }
 
@@ -180,22 +183,26 @@ cmd_review_changes(struct ctx *c)
                                                 rubric_words(c, failed))
                                  : stop;
     ctx_audit(c, t.d.campaign_id, t.ref, "review.changes",
-          "round %d, revision %d: %s%s", t.round, t.d.rounds, reason, failing);
+              "round %d, revision %d: %s%s", t.round, t.d.rounds, reason,
+              failing);
     ctx_dm(c, t.d.creator_id, NULL,
-       "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit by "
-       "%s with: submit %s <link>", ctx_mark_person(c, c->caller.id), t.ref,
-       t.d.title, t.d.rounds, reason, failing,
-       ctx_time_for(c, &creator, c->now + sched.fix), t.ref);
-    ctx_post(c, t.d.campaign_id, NULL, "%s: changes requested by %s (revision %d).",
-         t.ref, ctx_mark_person(c, c->caller.id), t.d.rounds);
+           "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit by "
+           "%s with: submit %s <link>",
+           ctx_mark_person(c, c->caller.id), t.ref, t.d.title, t.d.rounds,
+           reason, failing, ctx_time_for(c, &creator, c->now + sched.fix),
+           t.ref);
+    ctx_post(c, t.d.campaign_id, NULL,
+             "%s: changes requested by %s (revision %d).", t.ref,
+             ctx_mark_person(c, c->caller.id), t.d.rounds);
     if (t.d.rounds > c->set->revision_limit)
         ctx_dm_roles(c, t.d.campaign_id, ROLE_COORDINATOR, 0, NULL,
-                 "%s is at revision %d (limit %d): the brief of %s is "
-                 "probably unclear on this point. Latest reason: %s", t.ref,
-                 t.d.rounds, c->set->revision_limit, t.cp->slug, reason);
+                     "%s is at revision %d (limit %d): the brief of %s is "
+                     "probably unclear on this point. Latest reason: %s",
+                     t.ref, t.d.rounds, c->set->revision_limit, t.cp->slug,
+                     reason);
     campaign_refresh_status(c, t.cp);
     ctx_reply(c, "Changes requested on %s (revision %d); %s was told.", t.ref,
-          t.d.rounds, ctx_mark_person(c, t.d.creator_id));
+              t.d.rounds, ctx_mark_person(c, t.d.creator_id));
     return CH_OK;
 }
 
@@ -213,12 +220,12 @@ cmd_review_reject(struct ctx *c)
     if ((s = record(c, &t, "reject", fail ? (unsigned)fail->num : 7,
                     reason)) != CH_OK)
         return s;
-    ctx_audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s", t.round,
-          reason);
+    ctx_audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s",
+              t.round, reason);
     ctx_dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s",
-       ctx_mark_person(c, c->caller.id), t.ref, t.d.title, reason);
+           ctx_mark_person(c, c->caller.id), t.ref, t.d.title, reason);
     ctx_post(c, t.d.campaign_id, NULL, "%s was rejected by %s.", t.ref,
-         ctx_mark_person(c, c->caller.id));
+             ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
     ctx_reply(c, "Rejected %s.", t.ref);
     /* A lost piece: say which flex-tier creator could cover it. */

@@ -9,14 +9,6 @@
 #include "schedule.h"
 #include "when.h"
 
-static const char *
-duration_or_default(struct ctx *c, int64_t ms)
-{
-    char text[32];
-    when_duration_format(ms, text, sizeof(text));
-    return arena_strdup(c->a, text);
-}
-
 enum ch_status
 cmd_settings(struct ctx *c)
 {
@@ -65,16 +57,17 @@ cmd_settings(struct ctx *c)
     struct schedule s;
     nudge_schedule_for(c, cp->id, &s);
     const char *text = arena_printf(
-        c->a, "nudges before %s; after %s; at most %d a day per person; "
+        c->a,
+        "nudges before %s; after %s; at most %d a day per person; "
         "approval guard %s before publishing; fix window %s; questions "
         "answered within %s; lead time %s",
         nudge_durations_text(c, s.before, s.nbefore),
         nudge_durations_text(c, s.after, s.nafter), s.cap,
-        duration_or_default(c, s.guard), duration_or_default(c, s.fix),
-        duration_or_default(c, s.response), duration_or_default(c, s.lead));
+        ctx_duration(c, s.guard), ctx_duration(c, s.fix),
+        ctx_duration(c, s.response), ctx_duration(c, s.lead));
     if (changing)
         ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s", text);
-    ctx_reply(c, "%s of %s: %s.", changing ? "New settings" : "Settings", cp->slug,
-          text);
+    ctx_reply(c, "%s of %s: %s.", changing ? "New settings" : "Settings",
+              cp->slug, text);
     return CH_OK;
 }

@@ -14,14 +14,6 @@ money(struct ctx *c, int64_t cents, const char *currency)
                         (long long)(cents % 100), currency);
 }
 
-static const char *
-duration_text(struct ctx *c, int64_t ms)
-{
-    char text[32];
-    when_duration_format(ms, text, sizeof(text));
-    return arena_strdup(c->a, text);
-}
-
 enum ch_status
 cmd_work_new(struct ctx *c)
 {
@@ -33,7 +25,8 @@ cmd_work_new(struct ctx *c)
     if (cp->state == CAMPAIGN_WRAPPED || cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: no new deliverables",
                        cp->slug, model_campaign_states[cp->state]);
-    if (store_participant_role_in(c->st, cp->id, creator->id, NULL, c->a) != ROLE_CREATOR)
+    if (store_participant_role_in(c->st, cp->id, creator->id, NULL, c->a) !=
+        ROLE_CREATOR)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s is not a creator in %s: add them first (add %s "
                        "%s role:creator)", creator->name, cp->slug, cp->slug,
@@ -41,7 +34,8 @@ cmd_work_new(struct ctx *c)
     if (publish->num <= draft->num)
         return ch_fail(&c->err, CH_INVALID,
                        "publish: must be after the draft is due (draft %s, "
-                       "publish %s)", ctx_time_for_caller(c, draft->num),
+                       "publish %s)",
+                       ctx_time_for_caller(c, draft->num),
                        ctx_time_for_caller(c, publish->num));
 
     struct deliverable d = {
@@ -53,47 +47,53 @@ cmd_work_new(struct ctx *c)
         .draft_due = draft->num,
         .publish_at = publish->num,
         .fee_cents = fee ? fee->num : INT64_MIN,
-        .currency = fee ? (char *)(fee->text ? fee->text : c->set->currency)
-                        : NULL,
+        .currency =
+            fee ? (char *)(fee->text ? fee->text : c->set->currency) : NULL,
     };
     enum ch_status s = store_deliverable_insert(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add the deliverable");
     const char *ref = campaign_deliv_ref(c, &d);
     ctx_audit(c, cp->id, ref, "deliverable.add",
-          "\"%s\" for %s%s%s, draft %s, publish %s%s%s", d.title,
-          creator->name, d.platform ? " on " : "",
-          d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
-          ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
-          fee ? money(c, d.fee_cents, d.currency) : "");
+              "\"%s\" for %s%s%s, draft %s, publish %s%s%s", d.title,
+              creator->name, d.platform ? " on " : "",
+              d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
+              ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
+              fee ? money(c, d.fee_cents, d.currency) : "");
 
-    ctx_reply(c, "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s.", ref,
-          d.title, ctx_mark_person(c, creator->id), d.platform ? " on " : "",
-          d.platform ? d.platform : "", ctx_time_for_caller(c, d.draft_due),
-          ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
-          fee ? money(c, d.fee_cents, d.currency) : "");
+    ctx_reply(c, "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s.",
+              ref, d.title, ctx_mark_person(c, creator->id),
+              d.platform ? " on " : "", d.platform ? d.platform : "",
+              ctx_time_for_caller(c, d.draft_due),
+              ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
+              fee ? money(c, d.fee_cents, d.currency) : "");
     struct schedule sched;
     nudge_schedule_for(c, cp->id, &sched);
     int64_t lead = d.draft_due - c->now;
     if (lead < sched.lead)
-        ctx_reply(c, "Warning: the draft is due in %s, less than the %s lead time "
-              "(rushed briefs make rushed content).", duration_text(c, lead),
-              duration_text(c, sched.lead));
+        ctx_reply(c,
+                  "Warning: the draft is due in %s, less than the %s lead time "
+                  "(rushed briefs make rushed content).",
+                  ctx_duration(c, lead), ctx_duration(c, sched.lead));
     if (cp->ends_at != INT64_MIN && d.publish_at > cp->ends_at)
         ctx_reply(c, "Warning: it publishes after the campaign ends (%s).",
-              ctx_time_for_caller(c, cp->ends_at));
+                  ctx_time_for_caller(c, cp->ends_at));
     if (cp->starts_at != INT64_MIN && d.publish_at < cp->starts_at)
         ctx_reply(c, "Warning: it publishes before the campaign starts (%s).",
-              ctx_time_for_caller(c, cp->starts_at));
+                  ctx_time_for_caller(c, cp->starts_at));
 
-    ctx_dm(c, creator->id, NULL,
-       "New deliverable for you in %s: %s \"%s\"%s%s. Draft due %s, publish "
-       "%s.", cp->slug, ref, d.title, d.platform ? " on " : "",
-       d.platform ? d.platform : "", ctx_time_for(c, creator, d.draft_due),
-       ctx_time_for(c, creator, d.publish_at));
-    ctx_post(c, cp->id, NULL, "New deliverable %s \"%s\" for %s: draft due %s, "
-         "publish %s.", ref, d.title, ctx_mark_person(c, creator->id),
-         ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
+    ctx_dm(
+        c, creator->id, NULL,
+        "New deliverable for you in %s: %s \"%s\"%s%s. Draft due %s, publish "
+        "%s.",
+        cp->slug, ref, d.title, d.platform ? " on " : "",
+        d.platform ? d.platform : "", ctx_time_for(c, creator, d.draft_due),
+        ctx_time_for(c, creator, d.publish_at));
+    ctx_post(c, cp->id, NULL,
+             "New deliverable %s \"%s\" for %s: draft due %s, "
+             "publish %s.",
+             ref, d.title, ctx_mark_person(c, creator->id),
+             ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
     nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
     return CH_OK;
@@ -129,26 +129,31 @@ cmd_work_move(struct ctx *c)
     if (d.publish_at <= d.draft_due)
         return ch_fail(&c->err, CH_INVALID,
                        "publish must be after the draft is due (draft %s, "
-                       "publish %s)", ctx_time_for_caller(c, d.draft_due),
+                       "publish %s)",
+                       ctx_time_for_caller(c, d.draft_due),
                        ctx_time_for_caller(c, d.publish_at));
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not move %s", ref);
     struct person creator;
     store_people_get(c->st, c->a, d.creator_id, &creator);
-    ctx_audit(c, d.campaign_id, ref, "deliverable.move",
-          "draft %s -> %s, publish %s -> %s", ctx_time_for(c, NULL, old_draft),
-          ctx_time_for(c, NULL, d.draft_due), ctx_time_for(c, NULL, old_publish),
-          ctx_time_for(c, NULL, d.publish_at));
-    ctx_dm(c, d.creator_id, NULL, "%s moved %s \"%s\": draft due %s, publish %s.",
-       ctx_mark_person(c, c->caller.id), ref, d.title,
-       ctx_time_for(c, &creator, d.draft_due), ctx_time_for(c, &creator, d.publish_at));
+    ctx_audit(
+        c, d.campaign_id, ref, "deliverable.move",
+        "draft %s -> %s, publish %s -> %s", ctx_time_for(c, NULL, old_draft),
+        ctx_time_for(c, NULL, d.draft_due), ctx_time_for(c, NULL, old_publish),
+        ctx_time_for(c, NULL, d.publish_at));
+    ctx_dm(c, d.creator_id, NULL,
+           "%s moved %s \"%s\": draft due %s, publish %s.",
+           ctx_mark_person(c, c->caller.id), ref, d.title,
+           ctx_time_for(c, &creator, d.draft_due),
+           ctx_time_for(c, &creator, d.publish_at));
     ctx_post(c, d.campaign_id, NULL, "%s moved: draft due %s, publish %s.", ref,
-         ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
+             ctx_mark_time(c, d.draft_due), ctx_mark_time(c, d.publish_at));
     nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
     ctx_reply(c, "Moved %s: draft due %s, publish %s.", ref,
-          ctx_time_for_caller(c, d.draft_due), ctx_time_for_caller(c, d.publish_at));
+              ctx_time_for_caller(c, d.draft_due),
+              ctx_time_for_caller(c, d.publish_at));
     return CH_OK;
 }
 
@@ -169,9 +174,9 @@ cmd_work_cancel(struct ctx *c)
         return ch_fail(&c->err, s, "could not cancel %s", ref);
     ctx_audit(c, d.campaign_id, ref, "deliverable.cancel", "%s", reason);
     ctx_dm(c, d.creator_id, NULL, "%s cancelled %s \"%s\": %s",
-       ctx_mark_person(c, c->caller.id), ref, d.title, reason);
-    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" was cancelled: %s", ref, d.title,
-         reason);
+           ctx_mark_person(c, c->caller.id), ref, d.title, reason);
+    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" was cancelled: %s", ref,
+             d.title, reason);
     nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, ra->campaign);
     ctx_reply(c, "Cancelled %s.", ref);
@@ -217,8 +222,8 @@ cmd_work_submit(struct ctx *c)
     int round = 0;
     store_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
     round++;
-    enum ch_status s = store_submission_insert(c->st, d.id, round, link, caption,
-                                             c->caller.id, c->now, NULL);
+    enum ch_status s = store_submission_insert(
+        c->st, d.id, round, link, caption, c->caller.id, c->now, NULL);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the submission");
     d.state = DELIV_SUBMITTED;
@@ -230,26 +235,27 @@ cmd_work_submit(struct ctx *c)
     const char *late = "";
     if (c->now > d.draft_due)
         late = arena_printf(c->a, " (%s after the draft was due)",
-                            duration_text(c, c->now - d.draft_due));
+                            ctx_duration(c, c->now - d.draft_due));
     const char *by = c->caller.id == d.creator_id
-        ? "" : arena_printf(c->a, " on behalf of %s",
-                            ctx_mark_person(c, d.creator_id));
+                         ? ""
+                         : arena_printf(c->a, " on behalf of %s",
+                                        ctx_mark_person(c, d.creator_id));
     ctx_audit(c, d.campaign_id, ref, "deliverable.submit", "round %d: %s%s",
-          round, link, late);
+              round, link, late);
     unsigned reviewers = d.stage == STAGE_BRAND
         ? ROLE_BRAND : (ROLE_COORDINATOR | ROLE_AGENCY);
     const char *who = d.stage == STAGE_BRAND ? "brand approval" : "review";
     ctx_dm_roles(c, d.campaign_id, reviewers, c->caller.id,
-             review_buttons(c, ref),
-             "%s submitted %s \"%s\" (round %d)%s%s for %s: %s%s%s",
-             ctx_mark_person(c, c->caller.id), ref, d.title, round, by, late, who,
-             link, caption ? "\n" : "", caption ? caption : "");
+                 review_buttons(c, ref),
+                 "%s submitted %s \"%s\" (round %d)%s%s for %s: %s%s%s",
+                 ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
+                 late, who, link, caption ? "\n" : "", caption ? caption : "");
     ctx_post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s: %s",
-         ctx_mark_person(c, c->caller.id), ref, d.title, round, late, link);
+             ctx_mark_person(c, c->caller.id), ref, d.title, round, late, link);
     nudge_plan_deliverable(c, &d);
     campaign_refresh_status(c, cp);
-    ctx_reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round, late,
-          who);
+    ctx_reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round,
+              late, who);
     return CH_OK;
 }
 
@@ -284,9 +290,9 @@ cmd_work_published(struct ctx *c)
                  dur);
     }
     ctx_audit(c, d.campaign_id, ref, "deliverable.published", "%s%s", link,
-          lateness);
+              lateness);
     ctx_post(c, d.campaign_id, NULL, "%s \"%s\" is live%s: %s", ref, d.title,
-         lateness, link);
+             lateness, link);
     campaign_refresh_status(c, ra->campaign);
     ctx_reply(c, "Recorded %s as published%s.", ref, lateness);
     return CH_OK;

@@ -572,11 +572,12 @@ convert_new_slug(struct ctx *c, const char *word, struct arg *a)
         /* Suggest only what would itself be valid. */
         fixable = fixable && isalpha((unsigned char)lower[0]) &&
                   lower[len - 1] != '-';
-        return ch_fail(&c->err, CH_INVALID,
-                       "\"%.60s\" is not a valid slug: use 2-%d lowercase "
-                       "letters, digits and hyphens, starting with a letter%s%s%s",
-                       word, MAX_SLUG, fixable ? " (e.g. " : "",
-                       fixable ? lower : "", fixable ? ")" : "");
+        return ch_fail(
+            &c->err, CH_INVALID,
+            "\"%.60s\" is not a valid slug: use 2-%d lowercase "
+            "letters, digits and hyphens, starting with a letter%s%s%s",
+            word, MAX_SLUG, fixable ? " (e.g. " : "", fixable ? lower : "",
+            fixable ? ")" : "");
     }
     struct campaign cp;
     if (store_campaign_by_slug(c->st, c->a, word, &cp) == CH_OK)
@@ -685,7 +686,8 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
         return ch_fail(&c->err, CH_INVALID, "\"%.60s\" is not a person", word);
     struct person *found;
     size_t n;
-    if (store_people_by_name(c->st, c->a, name, &found, &n) == CH_OK && n >= 1) {
+    if (store_people_by_name(c->st, c->a, name, &found, &n) == CH_OK &&
+        n >= 1) {
         if (n > 1) {
             struct buf b = BUF_INIT;
             for (size_t i = 0; i < n && i < 5; i++)
@@ -707,8 +709,8 @@ convert_person(struct ctx *c, const char *word, struct arg *a)
     if (ad) {
         struct buf uid = BUF_INIT;
         if (adapter_find_user(ad, name, &uid) == CH_OK) {
-            enum ch_status s = people_for_identity(c, platform, buf_cstr(&uid),
-                                                   name, p);
+            enum ch_status s =
+                people_for_identity(c, platform, buf_cstr(&uid), name, p);
             buf_free(&uid);
             if (s != CH_OK)
                 return ch_fail(&c->err, s, "cannot add that person now");
@@ -736,7 +738,8 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
     struct when_result r;
     struct ch_error err;
     if (when_parse(word, &opt, &r, &err) != CH_OK)
-        return ch_fail(&c->err, CH_INVALID, "%s%s%s", e->kind == E_OPT ? e->name : "",
+        return ch_fail(&c->err, CH_INVALID, "%s%s%s",
+                       e->kind == E_OPT ? e->name : "",
                        e->kind == E_OPT ? ": " : "", err.user);
     if (e->type == T_WHEN_END && r.date_only)
         r.utc_ms += 59 * MS_PER_SEC + 999;
@@ -744,11 +747,10 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
     if (e->type == T_WHEN_START)
         floor = when_local_midnight(c->caller_zone, c->now);
     if (r.utc_ms < floor)
-        return ch_fail(&c->err, CH_INVALID,
-                       "%s%s%s is in the past (it is now %s)",
-                       e->kind == E_OPT ? e->name : "",
-                       e->kind == E_OPT ? ":" : "", word,
-                       ctx_time_for_caller(c, c->now));
+        return ch_fail(
+            &c->err, CH_INVALID, "%s%s%s is in the past (it is now %s)",
+            e->kind == E_OPT ? e->name : "", e->kind == E_OPT ? ":" : "", word,
+            ctx_time_for_caller(c, c->now));
     a->num = r.utc_ms;
     a->date_only = r.date_only;
     return CH_OK;
@@ -907,7 +909,7 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
                            n);
         a->campaign = arena_alloc(c->a, sizeof(*a->campaign));
         if (store_campaign_get(c->st, c->a, a->question->campaign_id,
-                             a->campaign) != CH_OK)
+                               a->campaign) != CH_OK)
             return ch_fail(&c->err, CH_INTERNAL, "Q%ld has no campaign", n);
         return CH_OK;
     }
@@ -1190,7 +1192,8 @@ caller_roles(struct ctx *c, const struct campaign *cp)
     if (!c->has_caller)
         return roles;
     if (cp)
-        return roles | store_participant_role_in(c->st, cp->id, c->caller.id, NULL, c->a);
+        return roles | store_participant_role_in(c->st, cp->id, c->caller.id,
+                                                 NULL, c->a);
     return roles | store_participant_roles_anywhere(c->st, c->caller.id);
 }
 
@@ -1403,11 +1406,11 @@ command_help(struct ctx *c, const char *topic)
             ctx_reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
             ctx_reply(c, "  example: /campaign %s", f->spec->example);
             ctx_reply(c, "  who:     %s%s", need,
-                  (f->spec->actions & ACTS(ACT_SUBMIT))
-                      ? " (and the deliverable's creator)"
-                  : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
-                      ? " (and whoever it is addressed to, or above)"
-                      : "");
+                      (f->spec->actions & ACTS(ACT_SUBMIT))
+                          ? " (and the deliverable's creator)"
+                      : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
+                          ? " (and whoever it is addressed to, or above)"
+                          : "");
             buf_free(&u);
         }
         return;
@@ -1416,7 +1419,7 @@ command_help(struct ctx *c, const char *topic)
                                    : caller_roles(c, NULL);
     size_t nn = command_names();
     ctx_reply(c, "Commands you can use%s (type help <command> for details):",
-          c->in_channel ? " here" : "");
+              c->in_channel ? " here" : "");
     for (size_t i = 0; i < nn; i++) {
         if (!may_use(c, unique_names[i], roles))
             continue;

@@ -136,7 +136,7 @@ enum ch_status command_run(struct ctx *c, const char *line);
 
 /* The argument bound to element `name`, or NULL when absent. */
 const struct arg *command_arg(const struct ctx *c, const char *name);
-const char       *command_arg_text(const struct ctx *c, const char *name);
+const char *command_arg_text(const struct ctx *c, const char *name);
 
 /* "usage: /campaign approve <ref> [<note...>]" lines for a command name. */
 void command_usage(const char *name, struct buf *out);

@@ -7,11 +7,13 @@
 
 #include "command.h"
 
-cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit, cmd_brief_show,
-    cmd_brief_set, cmd_brief_add, cmd_review_changes, cmd_work_new,
-    cmd_work_move, cmd_work_cancel, cmd_escalate, cmd_report_help,
-    cmd_campaign_kickoff, cmd_campaign_new, cmd_review_reject, cmd_campaign_remove, cmd_escalate_resolve, cmd_report_status,
-    cmd_work_submit, cmd_people_tz_self, cmd_people_tz_other, cmd_avail_ooo, cmd_avail_back, cmd_avail_hours,
-    cmd_question_ask, cmd_question_answer, cmd_settings, cmd_work_published;
+cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
+    cmd_brief_show, cmd_brief_set, cmd_brief_add, cmd_review_changes,
+    cmd_work_new, cmd_work_move, cmd_work_cancel, cmd_escalate, cmd_report_help,
+    cmd_campaign_kickoff, cmd_campaign_new, cmd_review_reject,
+    cmd_campaign_remove, cmd_escalate_resolve, cmd_report_status,
+    cmd_work_submit, cmd_people_tz_self, cmd_people_tz_other, cmd_avail_ooo,
+    cmd_avail_back, cmd_avail_hours, cmd_question_ask, cmd_question_answer,
+    cmd_settings, cmd_work_published;
 
 #endif

@@ -56,7 +56,7 @@ core_free(struct core *core)
 {
     if (core == NULL)
         return;
-    delivery_outcomes_record(core);      /* what adapters reported last */
+    delivery_outcomes_record(core); /* what adapters reported last */
     delivery_outcomes_free(core);
     free(core->handouts);
     free(core->early);
@@ -101,7 +101,7 @@ sync_brands(struct core *core)
     int64_t now = core_now(core);
     for (size_t i = 0; i < s->nbrands; i++)
         store_brand_put(core->store, s->brands[i].name, s->brands[i].category,
-                      s->brands[i].exclusive, now, NULL);
+                        s->brands[i].exclusive, now, NULL);
     delivery_commit(core);
 }
 
@@ -168,7 +168,8 @@ reconcile_channels(struct core *core, struct adapter *a)
         c.out_tail->platform = platform;
         struct participant *ps;
         size_t np;
-        store_participant_list(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps, &np);
+        store_participant_list(c.st, c.a, cp.id, ROLE_ANY_PARTICIPANT, &ps,
+                               &np);
         for (size_t j = 0; j < np; j++) {
             ctx_queue(&c, OUT_INVITE, cp.id, ps[j].person_id, NULL);
             c.out_tail->platform = platform;
@@ -264,7 +265,8 @@ check_text(const char *text, struct ch_error *err)
             *p == 0x7f)
             return ch_fail(err, CH_INVALID,
                            "that message contains a control character "
-                           "(byte %ld)", (long)(p - (const unsigned char *)text));
+                           "(byte %ld)",
+                           (long)(p - (const unsigned char *)text));
     return CH_OK;
 }
 
@@ -286,7 +288,7 @@ apply_user_info(struct ctx *c, const struct core_event *ev)
         (p.tz == NULL || strcmp(p.tz, ev->tz) != 0)) {
         store_people_set_tz(c->st, p.id, ev->tz, "platform");
         ctx_audit(c, 0, NULL, "person.tz", "%s: %s (from %s)", p.name, ev->tz,
-              ev->platform);
+                  ev->platform);
     }
 }
 
@@ -295,9 +297,9 @@ set_caller(struct ctx *c, const struct core_event *ev)
 {
     c->actor_ref = arena_printf(c->a, "%s:%s", ev->platform, ev->user_id);
     c->caller_admin = people_is_admin(c, ev->platform, ev->user_id);
-    if (ev->channel_id && store_campaign_by_channel(c->st, c->a, ev->platform,
-                                                  ev->channel_id,
-                                                  &c->here) == CH_OK)
+    if (ev->channel_id &&
+        store_campaign_by_channel(c->st, c->a, ev->platform, ev->channel_id,
+                                  &c->here) == CH_OK)
         c->in_channel = true;
 }
 
@@ -335,7 +337,8 @@ commit_event(struct ctx *c, const struct core_event *ev,
 {
     if (inband)
         delivery_inband_collect(c->core, ev->platform, res->reply_id,
-                       c->button_update ? c->button_update->id : 0, res);
+                                c->button_update ? c->button_update->id : 0,
+                                res);
     delivery_collect_early(c->core);
     enum ch_status s = delivery_commit(c->core);
     if (s != CH_OK && inband)
@@ -360,7 +363,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     c->button_update = NULL;
     buf_reset(&c->reply);
     c->has_caller = store_people_by_identity(c->st, c->a, ev->platform,
-                                           ev->user_id, &c->caller) == CH_OK;
+                                             ev->user_id, &c->caller) == CH_OK;
     /* A campaign created in the rolled-back transaction is gone too. */
     struct campaign check;
     if (campaign_id &&
@@ -388,16 +391,16 @@ static void
 mark_button_message(struct ctx *c, const struct core_event *ev)
 {
     struct outbox_row row;
-    if (store_outbox_by_platform_ref(c->st, c->a, ev->platform,
-                                   ev->via_message, &row) != CH_OK)
+    if (store_outbox_by_platform_ref(c->st, c->a, ev->platform, ev->via_message,
+                                     &row) != CH_OK)
         return;
     char verb[24];
     snprintf(verb, sizeof(verb), "%s", ev->text);
     verb[strcspn(verb, " ")] = '\0';
-    c->button_update = ctx_queue_update(
-        c, ev->platform, row.id,
-        arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
-                     ctx_mark_person(c, c->caller.id)));
+    c->button_update =
+        ctx_queue_update(c, ev->platform, row.id,
+                         arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
+                                      ctx_mark_person(c, c->caller.id)));
 }
 
 enum ch_status
@@ -495,7 +498,7 @@ core_tick(struct core *core)
         struct job j;
         enum ch_status s = store_jobs_next(c.st, c.a, c.now, &j);
         if (s != CH_OK) {
-            delivery_commit(c.core);    /* the outcomes it recorded */
+            delivery_commit(c.core); /* the outcomes it recorded */
             ctx_release(&c);
             break;
         }

@@ -76,7 +76,8 @@ struct core {
      * that was (delivery_rescan_if_due()). */
     int64_t                     rescan_at;
     int64_t                     rescanned_at;
-    /* core_next_due()'s answer, good while store_total_changes() is unchanged. */
+    /* core_next_due()'s answer, good while store_total_changes() is unchanged.
+     */
     int64_t                     due_at;
     int64_t                     due_changes;
     struct holidays            *hol;          /* from the settings */
@@ -141,33 +142,35 @@ const char *ctx_person_zone(const struct ctx *c, const struct person *p);
 const char *ctx_mark_person(struct ctx *c, int64_t person_id);
 const char *ctx_mark_channel(struct ctx *c, int64_t campaign_id);
 const char *ctx_mark_time(struct ctx *c, int64_t utc_ms);
+/* A duration in words ("2d 4h"; the sign is dropped), from the arena. */
+const char *ctx_duration(struct ctx *c, int64_t ms);
 /* A time in a person's own zone, for DMs and replies. */
 const char *ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
 const char *ctx_time_for_caller(struct ctx *c, int64_t utc_ms);
 /* Serialize buttons for the outbox. */
 const char *ctx_buttons_encode(struct ctx *c, const struct out_button *b,
-                           size_t n);
+                               size_t n);
 
 void ctx_reply(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-struct pending *ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
-                     const char *fmt, ...)
+struct pending *ctx_post(struct ctx *c, int64_t campaign_id,
+                         const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ctx_dm(struct ctx *c, int64_t person_id, const char *buttons,
-        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* DM every current participant whose role is in role_mask, except skip. */
 void ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
-              int64_t skip, const char *buttons, const char *fmt, ...)
+                  int64_t skip, const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 void ctx_queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
-                  int64_t person_id, const char *text);
+               int64_t person_id, const char *text);
 /* Replace the text of a message row on its platform. */
 struct pending *ctx_queue_update(struct ctx *c, const char *platform,
-                             int64_t ref_id, const char *text);
+                                 int64_t ref_id, const char *text);
 
 /* Audit line for the unit of work's campaign (0: none). */
 void ctx_audit(struct ctx *c, int64_t campaign_id, const char *subject,
-           const char *action, const char *fmt, ...)
+               const char *action, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* --- people (people.c) -------------------------------------------------- */
@@ -175,7 +178,8 @@ void ctx_audit(struct ctx *c, int64_t campaign_id, const char *subject,
 enum ch_status people_for_identity(struct ctx *c, const char *platform,
                                    const char *user_id, const char *name_hint,
                                    struct person *out);
-bool people_is_admin(const struct ctx *c, const char *platform, const char *user_id);
+bool people_is_admin(const struct ctx *c, const char *platform,
+                     const char *user_id);
 /* The person behind an admin of the settings ("platform:user_id"), if
  * they have spoken to chorus. */
 enum ch_status people_of_admin(struct ctx *c, const char *ref,

@@ -124,7 +124,7 @@ ctx_reply(struct ctx *c, const char *fmt, ...)
 
 struct pending *
 ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
-     const char *fmt, ...)
+         const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -135,7 +135,7 @@ ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
 
 void
 ctx_dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
-   ...)
+       ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -145,8 +145,8 @@ ctx_dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
 }
 
 void
-ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t skip,
-         const char *buttons, const char *fmt, ...)
+ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
+             int64_t skip, const char *buttons, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -154,7 +154,8 @@ ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t ski
     va_end(ap);
     struct participant *ps;
     size_t n;
-    if (store_participant_list(c->st, c->a, campaign_id, role_mask, &ps, &n) != CH_OK)
+    if (store_participant_list(c->st, c->a, campaign_id, role_mask, &ps, &n) !=
+        CH_OK)
         return;
     for (size_t i = 0; i < n; i++)
         if (ps[i].person_id != skip)
@@ -163,14 +164,14 @@ ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask, int64_t ski
 
 void
 ctx_queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
-             int64_t person_id, const char *text)
+          int64_t person_id, const char *text)
 {
     queue(c, kind, campaign_id, person_id, NULL, text);
 }
 
 struct pending *
 ctx_queue_update(struct ctx *c, const char *platform, int64_t ref_id,
-             const char *text)
+                 const char *text)
 {
     struct pending *p = queue(c, OUT_UPDATE, 0, 0, NULL, text);
     p->platform = platform;
@@ -180,16 +181,15 @@ ctx_queue_update(struct ctx *c, const char *platform, int64_t ref_id,
 
 void
 ctx_audit(struct ctx *c, int64_t campaign_id, const char *subject,
-      const char *action, const char *fmt, ...)
+          const char *action, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *detail = arena_vprintf(c->a, fmt, ap);
     va_end(ap);
-    enum ch_status s = store_audit_add(c->st, c->now,
-                                     c->has_caller ? c->caller.id : 0,
-                                     c->actor_ref, campaign_id, subject,
-                                     action, detail);
+    enum ch_status s =
+        store_audit_add(c->st, c->now, c->has_caller ? c->caller.id : 0,
+                        c->actor_ref, campaign_id, subject, action, detail);
     if (s != CH_OK)
         log_error("core", "audit line lost: %s %s", action, detail);
 }
@@ -326,7 +326,8 @@ write_one(struct ctx *c, struct pending *p)
         if (store_channel_get(c->st, c->a, p->campaign_id, name, &ch) != CH_OK)
             continue;   /* no channel here (yet): core_attach adds one */
         if (p->kind == OUT_INVITE) {
-            r.user_ref = store_people_identity_of(c->st, c->a, p->person_id, name);
+            r.user_ref =
+                store_people_identity_of(c->st, c->a, p->person_id, name);
             if (r.user_ref == NULL)
                 continue;
         }
@@ -341,8 +342,8 @@ write_one(struct ctx *c, struct pending *p)
         }
         if (s == CH_OK && p->mark != MARK_NONE)
             s = store_channel_set_msgs(c->st, p->campaign_id, name,
-                                     p->mark == MARK_BRIEF ? id : 0,
-                                     p->mark == MARK_STATUS ? id : 0);
+                                       p->mark == MARK_BRIEF ? id : 0,
+                                       p->mark == MARK_STATUS ? id : 0);
     }
     return s;
 }
@@ -370,4 +371,12 @@ ctx_write_outbox(struct ctx *c, int64_t *reply_id)
             return s;
     }
     return CH_OK;
+}
+
+const char *
+ctx_duration(struct ctx *c, int64_t ms)
+{
+    char text[32];
+    when_duration_format(ms < 0 ? -ms : ms, text, sizeof(text));
+    return arena_strdup(c->a, text);
 }

@@ -76,7 +76,7 @@ mentions_load(struct core *core, struct arena *ar, const char *platform,
     buf_addc(&ids, ']');
     *n = 0;
     if (ids.len > 2 && store_people_mentions(core->store, ar, buf_cstr(&ids),
-                                           platform, out, n) != CH_OK)
+                                             platform, out, n) != CH_OK)
         *n = 0;
     buf_free(&ids);
 }
@@ -173,7 +173,7 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     if (row->campaign_id) {
         struct campaign_place cp = { 0 };
         if (store_channel_place(core->store, ar, row->campaign_id, platform,
-                               &cp) == CH_OK)
+                                &cp) == CH_OK)
             msg->campaign = cp.slug;
         if (!cp.has_channel)
             return msg->kind == OUT_CREATE_CHANNEL ? DROP : HOLD;
@@ -202,7 +202,7 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
                 if (ref.campaign_id) {
                     struct channel_row ch;
                     if (store_channel_get(core->store, ar, ref.campaign_id,
-                                        platform, &ch) == CH_OK)
+                                          platform, &ch) == CH_OK)
                         msg->channel = ch.channel_id;
                 }
             }
@@ -219,7 +219,8 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     return SEND;
 }
 
-/* --- in-band: an event's own answer ---------------------------------------- */
+/* --- in-band: an event's own answer ----------------------------------------
+ */
 
 /* A row read, rendered and marked handed, to give its adapter after the
  * pass's commit. */
@@ -239,8 +240,9 @@ static bool hold_inband(struct core *core, struct adapter *a, int64_t id,
  * cannot go yet (its channel does not exist) is left to the flush.
  */
 void
-delivery_inband_collect(struct core *core, const char *platform, int64_t reply_id,
-               int64_t update_id, struct core_result *res)
+delivery_inband_collect(struct core *core, const char *platform,
+                        int64_t reply_id, int64_t update_id,
+                        struct core_result *res)
 {
     struct adapter *a = core_adapter(core, platform);
     res->reply = res->update = NULL;
@@ -263,8 +265,7 @@ hold_inband(struct core *core, struct adapter *a, int64_t id,
     struct outbox_row row;
     if (id == 0 || idset_has(&core->handed, id) ||
         store_outbox_get(core->store, core->inband_arena, id, &row) != CH_OK ||
-        prepare(core, a, core->inband_arena, &row, &h->msg, h->buttons) !=
-            SEND)
+        prepare(core, a, core->inband_arena, &row, &h->msg, h->buttons) != SEND)
         return false;
     idset_add(&core->handed, id);
     return true;
@@ -360,10 +361,10 @@ record_one(struct core *core, const struct report *r)
          * back only with a platform reference, which a created channel
          * has (its id). */
         if (store_outbox_sent(core->store, ar, r->id, r->ref, r->at,
-                            r->ref ? &row : NULL) == CH_OK &&
+                              r->ref ? &row : NULL) == CH_OK &&
             r->ref && strcmp(row.kind, "create_channel") == 0)
             store_channel_set_id(core->store, row.campaign_id, row.platform,
-                               r->ref);
+                                 r->ref);
         arena_reset(ar);
         return;
     }
@@ -507,8 +508,9 @@ collect(struct core *core, size_t ai, struct pass *p)
         struct outbox_row *rows;
         size_t n;
         if (store_outbox_pending(core->store, ar, adapter_name(a),
-                               core_now(core), after, FLUSH_BATCH, &rows,
-                               &n) != CH_OK || n == 0)
+                                 core_now(core), after, FLUSH_BATCH, &rows,
+                                 &n) != CH_OK ||
+            n == 0)
             break;
         scanned += n;
         after = rows[n - 1].id;
@@ -692,8 +694,8 @@ static bool
 flush_pass(struct core *core)
 {
     /* A read-only transaction unless there are outcomes to record. */
-    enum ch_status s = core->nreports ? delivery_begin(core)
-                                      : store_begin_read(core->store);
+    enum ch_status s =
+        core->nreports ? delivery_begin(core) : store_begin_read(core->store);
     if (s != CH_OK)
         return false;   /* logged; the next kick or tick tries again */
     struct pass p;

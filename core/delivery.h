@@ -19,8 +19,8 @@
 enum ch_status delivery_begin(struct core *core);
 enum ch_status delivery_commit(struct core *core);
 /* Record the queued outcomes now, in a transaction of their own. */
-void           delivery_outcomes_record(struct core *core);
-void           delivery_outcomes_free(struct core *core);
+void delivery_outcomes_record(struct core *core);
+void delivery_outcomes_free(struct core *core);
 
 /* Inside an event's transaction, just before its commit: read what the
  * flush after it will hand out. */

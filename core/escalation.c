@@ -33,7 +33,8 @@ escalation_subject(struct ctx *c, const struct escalation *e,
 {
     if (e->deliverable_id) {
         struct deliverable d;
-        if (store_deliverable_by_id(c->st, c->a, e->deliverable_id, &d) == CH_OK)
+        if (store_deliverable_by_id(c->st, c->a, e->deliverable_id, &d) ==
+            CH_OK)
             return campaign_deliv_ref(c, &d);
     }
     return cp->slug;
@@ -56,12 +57,13 @@ escalation_notify_level(struct ctx *c, const struct escalation *e,
     unsigned role = escalation_level_role(e->level);
     const char *subject = escalation_subject(c, e, cp);
     const char *button = escalation_ack_button(c, e->id);
-    const char *text = arena_printf(
-        c->a, "Escalation E%lld on %s%s: %s (opened by %s). Acknowledge "
-        "with ack E%lld, close with resolve E%lld <note>.",
-        (long long)e->id, subject, why, e->reason,
-        e->opened_by ? ctx_mark_person(c, e->opened_by) : "chorus",
-        (long long)e->id, (long long)e->id);
+    const char *text =
+        arena_printf(c->a,
+                     "Escalation E%lld on %s%s: %s (opened by %s). Acknowledge "
+                     "with ack E%lld, close with resolve E%lld <note>.",
+                     (long long)e->id, subject, why, e->reason,
+                     e->opened_by ? ctx_mark_person(c, e->opened_by) : "chorus",
+                     (long long)e->id, (long long)e->id);
     if (role != ROLE_ADMIN) {
         ctx_dm_roles(c, cp->id, role, 0, button, "%s", text);
         return;
@@ -84,7 +86,8 @@ level_staffed(struct ctx *c, int64_t campaign_id, int level)
         return c->set->nadmins > 0;
     struct participant *ps;
     size_t n;
-    return store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) == CH_OK &&
+    return store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) ==
+               CH_OK &&
            n > 0;
 }
 
@@ -101,7 +104,8 @@ level_person(struct ctx *c, int64_t campaign_id, int level, struct person *p)
     }
     struct participant *ps;
     size_t n;
-    if (store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) != CH_OK ||
+    if (store_participant_list(c->st, c->a, campaign_id, role, &ps, &n) !=
+            CH_OK ||
         n == 0)
         return false;
     return store_people_get(c->st, c->a, ps[0].person_id, p) == CH_OK;
@@ -151,11 +155,11 @@ escalation_open_auto(struct ctx *c, const struct campaign *cp,
     snprintf(esc_id, sizeof(esc_id), "E%lld", (long long)e.id);
     const char *what = escalation_subject(c, &e, cp);
     ctx_audit(c, cp->id, esc_id, "escalation.open", "by chorus on %s: %s", what,
-          reason);
+              reason);
     escalation_notify_level(c, &e, cp, "");
     escalation_schedule(c, &e);
     ctx_post(c, cp->id, NULL, "chorus opened %s on %s: %s. It is with %s.",
-         esc_id, what, reason, escalation_level_name(0));
+             esc_id, what, reason, escalation_level_name(0));
     if (id)
         *id = e.id;
     return CH_OK;
@@ -190,30 +194,34 @@ escalation_step(struct ctx *c, const struct job *j)
     when_duration_format(c->set->ladder_ms[from], waited, sizeof(waited));
     if (cycle > c->set->ladder_repeats) {
         ctx_audit(c, cp.id, esc_id, "escalation.exhausted",
-              "no acknowledgement after %d rounds of the ladder", cycle);
+                  "no acknowledgement after %d rounds of the ladder", cycle);
         ctx_post(c, cp.id, NULL,
-             "%s went up the whole ladder %d times without an "
-             "acknowledgement. It stays open: ack %s when someone picks it "
-             "up.", esc_id, cycle, esc_id);
+                 "%s went up the whole ladder %d times without an "
+                 "acknowledgement. It stays open: ack %s when someone picks it "
+                 "up.",
+                 esc_id, cycle, esc_id);
         return CH_OK;
     }
-    enum ch_status s = store_escalation_set_level(c->st, e.id, level, cycle,
-                                                c->now);
+    enum ch_status s =
+        store_escalation_set_level(c->st, e.id, level, cycle, c->now);
     if (s != CH_OK)
         return s;
     e.level = level;
     e.cycle = cycle;
     e.level_since = c->now;
     ctx_audit(c, cp.id, esc_id, "escalation.step",
-          "no acknowledgement from %s within %s: now with %s",
-          escalation_level_name(from), waited, escalation_level_name(level));
+              "no acknowledgement from %s within %s: now with %s",
+              escalation_level_name(from), waited,
+              escalation_level_name(level));
     escalation_notify_level(
         c, &e, &cp,
         arena_printf(c->a, " (no acknowledgement from %s within %s)",
                      escalation_level_name(from), waited));
-    ctx_post(c, cp.id, NULL, "%s moved up to %s: no acknowledgement from %s "
-         "within %s.", esc_id, escalation_level_name(level),
-         escalation_level_name(from), waited);
+    ctx_post(c, cp.id, NULL,
+             "%s moved up to %s: no acknowledgement from %s "
+             "within %s.",
+             esc_id, escalation_level_name(level), escalation_level_name(from),
+             waited);
     escalation_schedule(c, &e);
     return CH_OK;
 }

@@ -31,14 +31,14 @@ guard_run(struct ctx *c, const struct job *j)
     struct schedule s;
     nudge_schedule_for(c, d.campaign_id, &s);
     if (store_audit_count_since(c->st, ref, "guard.alert",
-                              d.publish_at - s.guard) > 0)
+                                d.publish_at - s.guard) > 0)
         return CH_OK;
     const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
         ? "it waits for your final approval"
         : d.state == DELIV_SUBMITTED ? "it is still in coordinator review"
         : d.state == DELIV_CHANGES_REQUESTED ? "changes are still being made"
                                              : "no draft has been submitted";
-    const char *left = nudge_in_words(c, d.publish_at - c->now);
+    const char *left = ctx_duration(c, d.publish_at - c->now);
     const char *buttons = NULL;
     if (d.state == DELIV_SUBMITTED) {
         struct out_button b = {
@@ -54,14 +54,15 @@ guard_run(struct ctx *c, const struct job *j)
         struct person p;
         if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
-        ctx_dm(c, p.id, buttons,
-           "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
-           "approval: %s. Silence is not approval: approve it, ask for "
-           "changes, or move the publish date.", ref, d.title, left,
-           ctx_time_for(c, &p, d.publish_at), where);
+        ctx_dm(
+            c, p.id, buttons,
+            "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
+            "approval: %s. Silence is not approval: approve it, ask for "
+            "changes, or move the publish date.",
+            ref, d.title, left, ctx_time_for(c, &p, d.publish_at), where);
     }
     ctx_audit(c, cp.id, ref, "guard.alert",
-          "no final brand approval %s before publishing (%s)", left, where);
+              "no final brand approval %s before publishing (%s)", left, where);
     return escalation_open_auto(
         c, &cp, d.id,
         arena_printf(c->a, "no final brand approval %s before %s publishes "

@@ -145,9 +145,10 @@ is_floating(struct icaltimetype t)
 static bool
 excluded(icalcomponent *ev, struct icaltimetype t)
 {
-    for (icalproperty *p = ical.icalcomponent_get_first_property(
-             ev, ICAL_EXDATE_PROPERTY);
-         p; p = ical.icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+    for (icalproperty *p =
+             ical.icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
+         p;
+         p = ical.icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
         struct icaltimetype x = ical.icalproperty_get_exdate(p);
         if (t.is_date || x.is_date ? ical.icaltime_compare_date_only(t, x) == 0
                                    : ical.icaltime_compare(t, x) == 0)
@@ -168,9 +169,10 @@ add_occurrence(struct hol_cal *c, struct icaltimetype start,
         add_entry(c, true, from, to, name);
         return;
     }
-    int64_t from = (int64_t)ical.icaltime_as_timet_with_zone(start, start.zone) *
-                   1000;
-    int64_t to = (int64_t)ical.icaltime_as_timet_with_zone(end, end.zone) * 1000;
+    int64_t from =
+        (int64_t)ical.icaltime_as_timet_with_zone(start, start.zone) * 1000;
+    int64_t to =
+        (int64_t)ical.icaltime_as_timet_with_zone(end, end.zone) * 1000;
     add_entry(c, false, from, to, name);
 }
 
@@ -182,9 +184,10 @@ first_error(icalcomponent *comp)
                                                        ICAL_XLICERROR_PROPERTY);
     if (p)
         return ical.icalproperty_get_xlicerror(p);
-    for (icalcomponent *c = ical.icalcomponent_get_first_component(
-             comp, ICAL_ANY_COMPONENT);
-         c; c = ical.icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+    for (icalcomponent *c =
+             ical.icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT);
+         c;
+         c = ical.icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
         const char *e = first_error(c);
         if (e)
             return e;
@@ -224,7 +227,8 @@ parse_event(icalcomponent *ev, struct hol_cal *c, struct ch_error *err,
 {
     const char *name = ical.icalcomponent_get_summary(ev);
     struct icaltimetype start = ical.icalcomponent_get_dtstart(ev);
-    if (ical.icaltime_is_null_time(start) || !ical.icaltime_is_valid_time(start))
+    if (ical.icaltime_is_null_time(start) ||
+        !ical.icaltime_is_valid_time(start))
         return ch_fail(err, CH_INVALID, "%s: an event has no valid DTSTART",
                        path);
     struct icaltimetype end = ical.icalcomponent_get_dtend(ev);
@@ -318,7 +322,8 @@ parse_file(const char *path, struct hol_cal *c, struct ch_error *err)
     }
     icalcomponent *cal = ical.icalparser_parse_string(text);
     free(text);
-    if (cal == NULL || ical.icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
+    if (cal == NULL ||
+        ical.icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
         if (cal)
             ical.icalcomponent_free(cal);
         return ch_fail(err, CH_INVALID,

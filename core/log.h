@@ -1,7 +1,8 @@
 /*
  * log: one line per event, with a level and a module tag.
  *
- *   2026-11-24T14:32:00.123Z info  core: command approve ok campaign=spring-launch
+ *   2026-11-24T14:32:00.123Z info  core: command approve ok
+ * campaign=spring-launch
  *
  * Every line passes through redaction before it is written: registered
  * secrets (tokens loaded from the environment or files) and anything shaped

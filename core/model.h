@@ -27,9 +27,9 @@ enum {
 /* The name of one role bit ("coordinator"), or NULL. */
 const char *model_role_name(unsigned role);
 /* One campaign role by name ("brand", "agency", "coordinator", "creator"). */
-bool        model_role_parse(const char *name, unsigned *role);
+bool model_role_parse(const char *name, unsigned *role);
 /* "coordinator, agency or admin" */
-void        model_role_describe(unsigned mask, char *out, size_t outlen);
+void model_role_describe(unsigned mask, char *out, size_t outlen);
 
 enum campaign_state {
     CAMPAIGN_DRAFT,

@@ -71,8 +71,9 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
 /* --- planning ------------------------------------------------------------ */
 
 static void
-add_job(struct ctx *c, const char *kind, int64_t due, const struct deliverable *d,
-        int64_t person, int64_t rank, const char *arg)
+add_job(struct ctx *c, const char *kind, int64_t due,
+        const struct deliverable *d, int64_t person, int64_t rank,
+        const char *arg)
 {
     struct job j = {
         .due_at = due, .kind = kind, .campaign_id = d->campaign_id,
@@ -162,14 +163,6 @@ postpone(struct ctx *c, const struct job *j, int64_t due)
     return schedule_job_add(c, &again);
 }
 
-const char *
-nudge_in_words(struct ctx *c, int64_t ms)
-{
-    char text[32];
-    when_duration_format(ms < 0 ? -ms : ms, text, sizeof(text));
-    return arena_strdup(c->a, text);
-}
-
 static const char *
 brief_pointer(struct ctx *c, const struct campaign *cp)
 {
@@ -190,17 +183,20 @@ send_deadline_nudge(struct ctx *c, const struct deliverable *d,
         : arena_printf(c->a, "Once it is live: published %s <link>", ref);
     int64_t left = target - c->now;
     if (left > 0)
-        ctx_dm(c, p->id, NULL, "Reminder: %s %s \"%s\" is due in %s (%s). %s "
-           "%s", what, ref, d->title, nudge_in_words(c, left), when,
-           brief_pointer(c, cp), next);
+        ctx_dm(c, p->id, NULL,
+               "Reminder: %s %s \"%s\" is due in %s (%s). %s "
+               "%s",
+               what, ref, d->title, ctx_duration(c, left), when,
+               brief_pointer(c, cp), next);
     else if (left > -15 * MS_PER_MIN)
         ctx_dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
-           d->title, when, brief_pointer(c, cp), next);
+               d->title, when, brief_pointer(c, cp), next);
     else
-        ctx_dm(c, p->id, NULL, "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
-           "If something is in the way, tell your coordinator or use "
-           "escalate %s <reason>.", what, ref, d->title, nudge_in_words(c, left),
-           when, next, ref);
+        ctx_dm(c, p->id, NULL,
+               "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
+               "If something is in the way, tell your coordinator or use "
+               "escalate %s <reason>.",
+               what, ref, d->title, ctx_duration(c, left), when, next, ref);
 }
 
 enum ch_status
@@ -228,7 +224,7 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
      * later one (closer to the deadline) speaks, and an earlier one never
      * comes after it. */
     if (store_nudge_superseded(c->st, d.id, draft ? "draft" : "publish", offset,
-                             target, c->now))
+                               target, c->now))
         return CH_OK;
     /* Never at night, on a weekend, on a holiday or during time off. */
     if (avail_why_not(c, &p, c->now))
@@ -241,12 +237,11 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
     nudge_schedule_for(c, d.campaign_id, &s);
     const char *day = avail_local_day(c, &p, c->now);
     int sent = store_nudge_count_on_day(c->st, p.id, day);
-    int64_t ahead = store_jobs_more_urgent(c->st, "nudge", p.id,
-                                         avail_day_end(c, &p, c->now),
-                                         j->rank, j->id);
+    int64_t ahead = store_jobs_more_urgent(
+        c->st, "nudge", p.id, avail_day_end(c, &p, c->now), j->rank, j->id);
     if (sent + ahead >= s.cap) {
         int64_t tomorrow = when_local_midnight(ctx_person_zone(c, &p), c->now) +
-                           26 * MS_PER_HOUR;   /* past any DST change */
+                           26 * MS_PER_HOUR; /* past any DST change */
         tomorrow = when_local_midnight(ctx_person_zone(c, &p), tomorrow);
         return postpone(c, j, avail_next(c, &p, tomorrow));
     }
@@ -270,12 +265,13 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
     if (offset == last && c->now >= target) {
         const char *ref = campaign_deliv_ref(c, &d);
         ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
-              draft ? "draft" : "publishing", nudge_in_words(c, c->now - target));
+                  draft ? "draft" : "publishing",
+                  ctx_duration(c, c->now - target));
         return escalation_open_auto(
             c, &cp, d.id,
             arena_printf(c->a, "%s of %s is overdue by %s after the last "
                          "reminder", draft ? "the draft" : "publishing", ref,
-                         nudge_in_words(c, c->now - target)),
+                         ctx_duration(c, c->now - target)),
             NULL);
     }
     return CH_OK;
@@ -296,7 +292,7 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
     struct schedule s;
     nudge_schedule_for(c, d.campaign_id, &s);
     const char *ref = campaign_deliv_ref(c, &d);
-    const char *window = nudge_in_words(c, s.fix);
+    const char *window = ctx_duration(c, s.fix);
     d.state = DELIV_MISSED;
     d.stage = STAGE_NONE;
     enum ch_status st = store_deliverable_update(c->st, &d, c->now);
@@ -304,7 +300,7 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
         return st;
     nudge_plan_deliverable(c, &d);
     ctx_audit(c, cp.id, ref, "deliverable.missed",
-          "no resubmission within the %s fix window", window);
+              "no resubmission within the %s fix window", window);
 
     struct participant *ps;
     size_t n;
@@ -321,12 +317,13 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
         : " There is no flex creator in the campaign to cover it.";
     buf_free(&flex);
     ctx_dm_roles(c, cp.id, ROLE_COORDINATOR, 0, NULL,
-             "%s \"%s\" by %s is missed: no resubmission within the %s fix "
-             "window.%s", ref, d.title, ctx_mark_person(c, d.creator_id), window,
-             cover);
+                 "%s \"%s\" by %s is missed: no resubmission within the %s fix "
+                 "window.%s",
+                 ref, d.title, ctx_mark_person(c, d.creator_id), window, cover);
     ctx_dm(c, d.creator_id, NULL,
-       "%s \"%s\" is marked missed: the %s fix window after the change "
-       "request has passed. Talk to your coordinator.", ref, d.title, window);
+           "%s \"%s\" is marked missed: the %s fix window after the change "
+           "request has passed. Talk to your coordinator.",
+           ref, d.title, window);
     ctx_post(c, cp.id, NULL, "%s is missed: the fix window lapsed.", ref);
     campaign_refresh_status(c, &cp);
     return CH_OK;
@@ -336,12 +333,12 @@ static void
 remind_person(struct ctx *c, const struct question *q,
               const struct campaign *cp, const struct person *p)
 {
-    const char *waited = nudge_in_words(c, c->now - q->asked_at);
+    const char *waited = ctx_duration(c, c->now - q->asked_at);
     ctx_dm(c, p->id, NULL,
-       "Q%lld from %s in %s has waited %s for an answer: \"%s\". Answer "
-       "with: answer Q%lld <text>", (long long)q->id,
-       ctx_mark_person(c, q->asked_by), cp->slug, waited, q->text,
-       (long long)q->id);
+           "Q%lld from %s in %s has waited %s for an answer: \"%s\". Answer "
+           "with: answer Q%lld <text>",
+           (long long)q->id, ctx_mark_person(c, q->asked_by), cp->slug, waited,
+           q->text, (long long)q->id);
     struct nudge_record n = {
         .person_id = p->id, .campaign_id = cp->id, .question_id = q->id,
         .kind = "question", .due_at = c->now, .sent_at = c->now,
@@ -356,8 +353,8 @@ nudge_job_question(struct ctx *c, const struct job *j)
     struct question q;
     struct campaign cp;
     if (store_question_get(c->st, c->a, j->question_id, &q) != CH_OK ||
-        q.answered_by || store_campaign_get(c->st, c->a, q.campaign_id, &cp) !=
-                             CH_OK)
+        q.answered_by ||
+        store_campaign_get(c->st, c->a, q.campaign_id, &cp) != CH_OK)
         return CH_OK;
     if (j->person_id) {
         /* A reminder that waited for this coordinator's working hours. */
@@ -373,8 +370,8 @@ nudge_job_question(struct ctx *c, const struct job *j)
         return CH_OK;     /* once */
     store_question_reminded(c->st, q.id, c->now);
     ctx_audit(c, cp.id, arena_printf(c->a, "Q%lld", (long long)q.id),
-          "question.reminder", "unanswered after %s",
-          nudge_in_words(c, c->now - q.asked_at));
+              "question.reminder", "unanswered after %s",
+              ctx_duration(c, c->now - q.asked_at));
     struct participant *ps;
     size_t n;
     store_participant_list(c->st, c->a, cp.id, ROLE_COORDINATOR, &ps, &n);

@@ -79,11 +79,10 @@ struct question {
     int64_t reminded_at;     /* INT64_MIN: not yet */
 };
 
-void nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out);
+void nudge_schedule_for(struct ctx *c, int64_t campaign_id,
+                        struct schedule *out);
 /* "48h, 4h" */
 const char *nudge_durations_text(struct ctx *c, const int64_t *v, size_t n);
-/* A duration in words ("2d 4h"), from the arena. */
-const char *nudge_in_words(struct ctx *c, int64_t ms);
 
 void nudge_plan_deliverable(struct ctx *c, const struct deliverable *d);
 void nudge_plan_fix_window(struct ctx *c, const struct deliverable *d);
@@ -96,21 +95,21 @@ enum ch_status nudge_job_question(struct ctx *c, const struct job *j);
 /* records (store_time.c) */
 enum ch_status store_nudge_add(struct store *, const struct nudge_record *);
 int            store_nudge_count_on_day(struct store *, int64_t person_id,
-                                 const char *local_day);
+                                        const char *local_day);
 /* Is there, for the same deliverable and deadline, a later reminder
  * (larger offset) that is due by now or was already sent? */
 bool           store_nudge_superseded(struct store *, int64_t deliverable_id,
-                                    const char *phase, int64_t offset,
-                                    int64_t target, int64_t now);
+                                      const char *phase, int64_t offset,
+                                      int64_t target, int64_t now);
 enum ch_status store_schedule_row(struct store *, struct arena *,
-                                int64_t campaign_id, struct schedule_row *);
+                                  int64_t campaign_id, struct schedule_row *);
 enum ch_status store_schedule_put(struct store *, int64_t campaign_id,
-                                const struct schedule_row *);
+                                  const struct schedule_row *);
 enum ch_status store_question_insert(struct store *, struct question *);
 enum ch_status store_question_get(struct store *, struct arena *, int64_t id,
-                                struct question *);
+                                  struct question *);
 enum ch_status store_question_answer(struct store *, int64_t id, int64_t by,
-                                   const char *answer, int64_t now);
+                                     const char *answer, int64_t now);
 enum ch_status store_question_reminded(struct store *, int64_t id, int64_t now);
 
 #endif

@@ -17,8 +17,8 @@ enum ch_status
 people_for_identity(struct ctx *c, const char *platform, const char *user_id,
                     const char *name_hint, struct person *out)
 {
-    enum ch_status s = store_people_by_identity(c->st, c->a, platform, user_id,
-                                              out);
+    enum ch_status s =
+        store_people_by_identity(c->st, c->a, platform, user_id, out);
     if (s != CH_NOT_FOUND)
         return s;
     /* First sight: the person is known by their display name until the
@@ -58,8 +58,7 @@ people_of_admin(struct ctx *c, const char *ref, struct person *out)
     const char *colon = strchr(ref, ':');
     if (colon == NULL)
         return CH_NOT_FOUND;
-    return store_people_by_identity(c->st, c->a,
-                                  arena_strndup(c->a, ref,
-                                                (size_t)(colon - ref)),
-                                  colon + 1, out);
+    return store_people_by_identity(
+        c->st, c->a, arena_strndup(c->a, ref, (size_t)(colon - ref)), colon + 1,
+        out);
 }

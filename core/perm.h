@@ -43,7 +43,7 @@ struct perm_table {
 extern const struct perm_table perm_defaults;
 
 const char *perm_action_name(enum action a);
-bool        perm_action_parse(const char *name, enum action *out);
+bool perm_action_parse(const char *name, enum action *out);
 /* Does a caller holding `roles` (ROLE_* bits) pass `action`? */
 bool        perm_allows(const struct perm_table *t, enum action a,
                         unsigned roles);

@@ -23,22 +23,23 @@ struct store;
 
 /* --- people and identities: store_people.c ------------------------------- */
 enum ch_status store_people_get(struct store *, struct arena *, int64_t id,
-                              struct person *);
+                                struct person *);
 enum ch_status store_people_by_identity(struct store *, struct arena *,
-                                      const char *platform,
-                                      const char *user_id, struct person *);
+                                        const char *platform,
+                                        const char *user_id, struct person *);
 /* People whose name or any platform handle equals name (case-insensitive). */
 enum ch_status store_people_by_name(struct store *, struct arena *,
-                                  const char *name, struct person **out,
-                                  size_t *n);
-enum ch_status store_people_create(struct store *, const char *name, int64_t now,
-                                 int64_t *id);
+                                    const char *name, struct person **out,
+                                    size_t *n);
+enum ch_status store_people_create(struct store *, const char *name,
+                                   int64_t now, int64_t *id);
 enum ch_status store_people_identity_add(struct store *, const char *platform,
-                                const char *user_id, int64_t person_id,
-                                const char *handle);
+                                         const char *user_id, int64_t person_id,
+                                         const char *handle);
 /* The person's user id on platform, or NULL. */
 char          *store_people_identity_of(struct store *, struct arena *,
-                               int64_t person_id, const char *platform);
+                                        int64_t person_id,
+                                        const char *platform);
 /* What a mention of a person needs: their name and their user id on a
  * platform (NULL when they have none there). */
 struct person_mention {
@@ -49,121 +50,121 @@ struct person_mention {
 /* The mentions of the people in ids (a JSON array of person ids), in one
  * query, each person once; ids of people that do not exist are left out. */
 enum ch_status store_people_mentions(struct store *, struct arena *,
-                                   const char *ids_json, const char *platform,
-                                   struct person_mention **out, size_t *n);
+                                     const char *ids_json, const char *platform,
+                                     struct person_mention **out, size_t *n);
 enum ch_status store_people_set_name(struct store *, int64_t id,
-                                   const char *name);
+                                     const char *name);
 enum ch_status store_people_set_tz(struct store *, int64_t id, const char *tz,
-                                 const char *source);
+                                   const char *source);
 enum ch_status store_people_set_preferred(struct store *, int64_t id,
-                                        const char *platform);
+                                          const char *platform);
 enum ch_status store_people_set_hours(struct store *, int64_t id, int start,
-                                    int end, unsigned days);
+                                      int end, unsigned days);
 
 /* --- time off: store_timeoff.c ------------------------------------------- */
 enum ch_status store_timeoff_add(struct store *, int64_t person_id,
-                                int64_t from, int64_t to, const char *note,
-                                int64_t set_by, int64_t now, int64_t *id);
+                                 int64_t from, int64_t to, const char *note,
+                                 int64_t set_by, int64_t now, int64_t *id);
 /* The end of the time off covering t (0: none). */
 int64_t        store_timeoff_covering(struct store *, int64_t person_id,
-                                     int64_t t);
+                                      int64_t t);
 /* The start of the next time off after t (INT64_MAX: none). */
 int64_t        store_timeoff_next_start(struct store *, int64_t person_id,
-                                       int64_t t);
+                                        int64_t t);
 /* End the time off running at now; *ended says how many were cut. */
-enum ch_status store_timeoff_end(struct store *, int64_t person_id,
-                                int64_t now, int *ended);
+enum ch_status store_timeoff_end(struct store *, int64_t person_id, int64_t now,
+                                 int *ended);
 enum ch_status store_timeoff_list(struct store *, struct arena *,
-                                 int64_t person_id, int64_t after,
-                                 int64_t **from, int64_t **to, char ***notes,
-                                 size_t *n);
+                                  int64_t person_id, int64_t after,
+                                  int64_t **from, int64_t **to, char ***notes,
+                                  size_t *n);
 
 /* --- brands and agencies: store_brand.c, store_agency.c ------------------ */
 enum ch_status store_brand_by_name(struct store *, struct arena *,
-                                 const char *name, struct brand *);
+                                   const char *name, struct brand *);
 /* Insert, or update category and exclusivity of an existing brand. */
 enum ch_status store_brand_put(struct store *, const char *name,
-                             const char *category, const char *exclusive,
-                             int64_t now, int64_t *id);
+                               const char *category, const char *exclusive,
+                               int64_t now, int64_t *id);
 enum ch_status store_agency_get_or_create(struct store *, const char *name,
-                                        int64_t now, int64_t *id,
-                                        bool *created);
+                                          int64_t now, int64_t *id,
+                                          bool *created);
 
 /* --- campaigns: store_campaign.c ----------------------------------------- */
 enum ch_status store_campaign_by_slug(struct store *, struct arena *,
-                                    const char *slug, struct campaign *);
+                                      const char *slug, struct campaign *);
 enum ch_status store_campaign_get(struct store *, struct arena *, int64_t id,
-                                struct campaign *);
+                                  struct campaign *);
 enum ch_status store_campaign_by_channel(struct store *, struct arena *,
-                                       const char *platform,
-                                       const char *channel_id,
-                                       struct campaign *);
+                                         const char *platform,
+                                         const char *channel_id,
+                                         struct campaign *);
 /* All campaign slugs (for "did you mean"). */
 enum ch_status store_campaign_slugs(struct store *, struct arena *,
-                                  char ***slugs, size_t *n);
+                                    char ***slugs, size_t *n);
 /* Campaigns person takes part in (all campaigns when person_id is 0),
  * not closed, newest first. */
 enum ch_status store_campaign_list_for(struct store *, struct arena *,
-                                 int64_t person_id, struct campaign **out,
-                                 size_t *n);
+                                       int64_t person_id, struct campaign **out,
+                                       size_t *n);
 enum ch_status store_campaign_insert(struct store *, const struct campaign *,
-                                   int64_t created_by, int64_t *id);
+                                     int64_t created_by, int64_t *id);
 enum ch_status store_campaign_kickoff(struct store *, int64_t id, int64_t now);
 
 /* --- briefs: store_brief.c ----------------------------------------------- */
 enum ch_status store_brief_get(struct store *, struct arena *,
-                             int64_t campaign_id, int version,
-                             struct brief *);
+                               int64_t campaign_id, int version,
+                               struct brief *);
 /* Write brief as a new version and make it current. */
 enum ch_status store_brief_put(struct store *, int64_t campaign_id,
-                             const struct brief *, const char *changed_field,
-                             int64_t changed_by, int64_t now, bool locked);
+                               const struct brief *, const char *changed_field,
+                               int64_t changed_by, int64_t now, bool locked);
 enum ch_status store_brief_lock(struct store *, int64_t campaign_id,
-                              int version, int64_t now);
+                                int version, int64_t now);
 
 /* --- participants: store_participant.c ----------------------------------- */
 /* The person's role in the campaign (0 when not a current participant). */
 unsigned       store_participant_role_in(struct store *, int64_t campaign_id,
-                           int64_t person_id, char **tier,
-                           struct arena *);
+                                         int64_t person_id, char **tier,
+                                         struct arena *);
 /* Union of the person's roles across all campaigns. */
-unsigned       store_participant_roles_anywhere(struct store *, int64_t person_id);
+unsigned       store_participant_roles_anywhere(struct store *,
+                                                int64_t person_id);
 enum ch_status store_participant_put(struct store *, int64_t campaign_id,
-                                   int64_t person_id, unsigned role,
-                                   const char *tier, int64_t now);
+                                     int64_t person_id, unsigned role,
+                                     const char *tier, int64_t now);
 enum ch_status store_participant_remove(struct store *, int64_t campaign_id,
-                                      int64_t person_id, int64_t now);
+                                        int64_t person_id, int64_t now);
 /* Current participants whose role is in role_mask, by role then name. */
 enum ch_status store_participant_list(struct store *, struct arena *,
-                                int64_t campaign_id, unsigned role_mask,
-                                struct participant **out, size_t *n);
+                                      int64_t campaign_id, unsigned role_mask,
+                                      struct participant **out, size_t *n);
 
 /* --- deliverables: store_deliverable.c; submissions: store_submission.c */
 enum ch_status store_deliverable_insert(struct store *, struct deliverable *,
-                                      int64_t now);   /* sets id, number */
+                                        int64_t now); /* sets id, number */
 enum ch_status store_deliverable_get(struct store *, struct arena *,
-                                   int64_t campaign_id, int number,
-                                   struct deliverable *);
+                                     int64_t campaign_id, int number,
+                                     struct deliverable *);
 enum ch_status store_deliverable_by_id(struct store *, struct arena *,
-                                     int64_t id, struct deliverable *);
+                                       int64_t id, struct deliverable *);
 /* Writes state, stage, rounds, draft_due and publish_at. */
 enum ch_status store_deliverable_update(struct store *,
-                                      const struct deliverable *,
-                                      int64_t now);
+                                        const struct deliverable *,
+                                        int64_t now);
 enum ch_status store_deliverable_published(struct store *, int64_t id,
-                                         const char *link, int64_t now);
+                                           const char *link, int64_t now);
 enum ch_status store_deliverable_list(struct store *, struct arena *,
-                                int64_t campaign_id, int64_t creator_id,
-                                struct deliverable **out, size_t *n);
+                                      int64_t campaign_id, int64_t creator_id,
+                                      struct deliverable **out, size_t *n);
 enum ch_status store_submission_insert(struct store *, int64_t deliverable_id,
-                                     int round, const char *link,
-                                     const char *body, int64_t by,
-                                     int64_t now, int64_t *id);
+                                       int round, const char *link,
+                                       const char *body, int64_t by,
+                                       int64_t now, int64_t *id);
 /* The latest submission: id, round, link, time. */
 enum ch_status store_submission_latest(struct store *, struct arena *,
-                                     int64_t deliverable_id, int64_t *id,
-                                     int *round, char **link,
-                                     int64_t *at);
+                                       int64_t deliverable_id, int64_t *id,
+                                       int *round, char **link, int64_t *at);
 struct review_record {
     int64_t           deliverable_id;
     int64_t           submission_id;
@@ -173,22 +174,23 @@ struct review_record {
     bool              visible, message, engagement;
     const char       *reason;
 };
-enum ch_status store_submission_review_insert(struct store *, const struct review_record *,
-                                 int64_t now);
+enum ch_status store_submission_review_insert(struct store *,
+                                              const struct review_record *,
+                                              int64_t now);
 
 /* --- escalations: store_escalation.c ------------------------------------- */
 enum ch_status store_escalation_insert(struct store *, struct escalation *);
 enum ch_status store_escalation_get(struct store *, struct arena *, int64_t id,
-                                  struct escalation *);
+                                    struct escalation *);
 enum ch_status store_escalation_ack(struct store *, int64_t id, int64_t by,
-                                  const char *note, int64_t now);
+                                    const char *note, int64_t now);
 enum ch_status store_escalation_resolve(struct store *, int64_t id, int64_t by,
-                                      const char *note, int64_t now);
+                                        const char *note, int64_t now);
 enum ch_status store_escalation_set_level(struct store *, int64_t id, int level,
-                                       int cycle, int64_t now);
+                                          int cycle, int64_t now);
 enum ch_status store_escalation_list_open(struct store *, struct arena *,
-                                    int64_t campaign_id,
-                                    struct escalation **out, size_t *n);
+                                          int64_t campaign_id,
+                                          struct escalation **out, size_t *n);
 
 /* --- audit: store_audit.c ------------------------------------------------ */
 struct audit_line {
@@ -199,23 +201,23 @@ struct audit_line {
     char   *detail;
 };
 enum ch_status store_audit_add(struct store *, int64_t at, int64_t actor_id,
-                             const char *actor_ref, int64_t campaign_id,
-                             const char *subject, const char *action,
-                             const char *detail);
+                               const char *actor_ref, int64_t campaign_id,
+                               const char *subject, const char *action,
+                               const char *detail);
 /* How many lines of `action` on `subject` were written at or after since. */
 int64_t        store_audit_count_since(struct store *, const char *subject,
-                                     const char *action, int64_t since);
+                                       const char *action, int64_t since);
 /* The last `limit` lines for a campaign (subject NULL) or for one subject,
  * oldest first; *total is how many exist. */
 enum ch_status store_audit_list(struct store *, struct arena *,
-                              int64_t campaign_id, const char *subject,
-                              int limit, struct audit_line **out, size_t *n,
-                              int64_t *total);
+                                int64_t campaign_id, const char *subject,
+                                int limit, struct audit_line **out, size_t *n,
+                                int64_t *total);
 
 /* --- inbound dedupe: store_inbound.c ------------------------------------- */
 /* CH_OK when (platform, event_id) is new and now recorded; CH_DUPLICATE. */
 enum ch_status store_inbound_mark(struct store *, const char *platform,
-                                const char *event_id, int64_t now);
+                                  const char *event_id, int64_t now);
 
 /* --- outbox: store_outbox.c ---------------------------------------------- */
 struct outbox_row {
@@ -236,32 +238,32 @@ struct outbox_row {
     const char *ref_state;
 };
 enum ch_status store_outbox_insert(struct store *, const struct outbox_row *,
-                                 int64_t now, int64_t *id);
+                                   int64_t now, int64_t *id);
 /* Pending rows of a platform due at now, oldest first, ids > after_id. */
 enum ch_status store_outbox_pending(struct store *, struct arena *,
-                                  const char *platform, int64_t now,
-                                  int64_t after_id, int limit,
-                                  struct outbox_row **out, size_t *n);
+                                    const char *platform, int64_t now,
+                                    int64_t after_id, int limit,
+                                    struct outbox_row **out, size_t *n);
 enum ch_status store_outbox_get(struct store *, struct arena *, int64_t id,
-                              struct outbox_row *);
+                                struct outbox_row *);
 /* The sent row with this platform reference (a pressed button's message). */
 enum ch_status store_outbox_by_platform_ref(struct store *, struct arena *,
-                                          const char *platform,
-                                          const char *platform_ref,
-                                          struct outbox_row *);
+                                            const char *platform,
+                                            const char *platform_ref,
+                                            struct outbox_row *);
 /* Mark a pending row sent; *was (unless NULL) gets its platform, kind and
  * campaign (in a.).  CH_NOT_FOUND when no such row is pending. */
 enum ch_status store_outbox_sent(struct store *, struct arena *, int64_t id,
-                               const char *platform_ref, int64_t now,
-                               struct outbox_row *was);
+                                 const char *platform_ref, int64_t now,
+                                 struct outbox_row *was);
 enum ch_status store_outbox_retry(struct store *, int64_t id,
-                                int64_t not_before, const char *error);
+                                  int64_t not_before, const char *error);
 enum ch_status store_outbox_failed(struct store *, int64_t id,
-                                 const char *error);
+                                   const char *error);
 /* A pending update of ref_id, to fold a newer text into (0: none). */
 int64_t        store_outbox_pending_update(struct store *, int64_t ref_id);
 enum ch_status store_outbox_set_text(struct store *, int64_t id,
-                                   const char *text);
+                                     const char *text);
 /* How many rows wait for delivery, on every platform. */
 int64_t        store_outbox_backlog(struct store *);
 /* Earliest not_before in the future among pending rows; INT64_MAX. */
@@ -277,8 +279,8 @@ struct channel_row {
     int64_t status_msg;
 };
 enum ch_status store_channel_get(struct store *, struct arena *,
-                               int64_t campaign_id, const char *platform,
-                               struct channel_row *);
+                                 int64_t campaign_id, const char *platform,
+                                 struct channel_row *);
 /* Where a campaign's messages go on platform, in one lookup. */
 struct campaign_place {
     char *slug;
@@ -287,24 +289,24 @@ struct campaign_place {
     char *channel_name;
 };
 enum ch_status store_channel_place(struct store *, struct arena *,
-                                  int64_t campaign_id, const char *platform,
-                                  struct campaign_place *);
+                                   int64_t campaign_id, const char *platform,
+                                   struct campaign_place *);
 enum ch_status store_channel_insert(struct store *, int64_t campaign_id,
-                                  const char *platform, const char *name);
+                                    const char *platform, const char *name);
 enum ch_status store_channel_set_id(struct store *, int64_t campaign_id,
-                                  const char *platform,
-                                  const char *channel_id);
+                                    const char *platform,
+                                    const char *channel_id);
 enum ch_status store_channel_set_msgs(struct store *, int64_t campaign_id,
-                                    const char *platform, int64_t brief_msg,
-                                    int64_t status_msg);
+                                      const char *platform, int64_t brief_msg,
+                                      int64_t status_msg);
 /* Campaigns with a channel row on platform that has no channel id and no
  * pending request to create it (the request failed for good). */
 enum ch_status store_channel_unresolved(struct store *, struct arena *,
-                                       const char *platform, int64_t **ids,
-                                       size_t *n);
+                                        const char *platform, int64_t **ids,
+                                        size_t *n);
 /* Campaigns (not closed) without a channel row on platform. */
 enum ch_status store_channel_missing(struct store *, struct arena *,
-                                             const char *platform,
-                                             int64_t **ids, size_t *n);
+                                     const char *platform, int64_t **ids,
+                                     size_t *n);
 
 #endif

@@ -43,7 +43,7 @@ schedule_job_add(struct ctx *c, const struct job *j)
 
 enum ch_status
 schedule_cancel_deliverable(struct ctx *c, const char *kind,
-                        int64_t deliverable_id)
+                            int64_t deliverable_id)
 {
     return store_jobs_delete_deliverable(c->st, kind, deliverable_id);
 }

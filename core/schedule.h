@@ -35,33 +35,33 @@ struct job {
 enum ch_status schedule_job_add(struct ctx *c, const struct job *j);
 /* Delete jobs of a kind (NULL: any) for a deliverable / escalation. */
 enum ch_status schedule_cancel_deliverable(struct ctx *c, const char *kind,
-                                       int64_t deliverable_id);
+                                           int64_t deliverable_id);
 enum ch_status schedule_cancel_escalation(struct ctx *c, int64_t escalation_id);
 enum ch_status schedule_cancel_question(struct ctx *c, int64_t question_id);
 
 /* records */
-enum ch_status store_jobs_insert(struct store *, const struct job *, int64_t now,
-                              int64_t *id);
+enum ch_status store_jobs_insert(struct store *, const struct job *,
+                                 int64_t now, int64_t *id);
 /* The earliest job due at or before now (CH_NOT_FOUND when none). */
 enum ch_status store_jobs_next(struct store *, struct arena *, int64_t now,
-                            struct job *);
+                               struct job *);
 enum ch_status store_jobs_delete(struct store *, int64_t due_at, int64_t id);
 enum ch_status store_jobs_postpone(struct store *, int64_t old_due, int64_t id,
-                                int64_t due_at);
+                                   int64_t due_at);
 /* Delete a deliverable's jobs of one kind (NULL: all kinds). */
 enum ch_status store_jobs_delete_deliverable(struct store *, const char *kind,
-                                           int64_t deliverable_id);
+                                             int64_t deliverable_id);
 enum ch_status store_jobs_delete_escalation(struct store *,
-                                          int64_t escalation_id);
+                                            int64_t escalation_id);
 enum ch_status store_jobs_delete_question(struct store *, int64_t question_id);
 /* Jobs of a kind for a person, due by `until`, that outrank (rank, id). */
 int64_t        store_jobs_more_urgent(struct store *, const char *kind,
-                                    int64_t person_id, int64_t until,
-                                    int64_t rank, int64_t id);
+                                      int64_t person_id, int64_t until,
+                                      int64_t rank, int64_t id);
 /* A person's nudge and question jobs that were put back to due_at while
  * they were away (re-queued at or after since) come due at now. */
 enum ch_status store_jobs_resume(struct store *, int64_t person_id,
-                               int64_t since, int64_t due_at, int64_t now);
+                                 int64_t since, int64_t due_at, int64_t now);
 int64_t        store_jobs_next_due(struct store *);
 int64_t        store_jobs_count(struct store *);
 

@@ -8,7 +8,7 @@
 
 enum ch_status
 store_agency_get_or_create(struct store *st, const char *name, int64_t now,
-                         int64_t *id, bool *created)
+                           int64_t *id, bool *created)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT id FROM agencies WHERE name = ?");
     store_bind_text(s, 1, name);

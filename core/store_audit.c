@@ -7,8 +7,8 @@
 
 enum ch_status
 store_audit_add(struct store *st, int64_t at, int64_t actor_id,
-              const char *actor_ref, int64_t campaign_id, const char *subject,
-              const char *action, const char *detail)
+                const char *actor_ref, int64_t campaign_id, const char *subject,
+                const char *action, const char *detail)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO audit (at, actor_id, actor_ref, campaign_id, subject,"
@@ -25,7 +25,7 @@ store_audit_add(struct store *st, int64_t at, int64_t actor_id,
 
 int64_t
 store_audit_count_since(struct store *st, const char *subject,
-                      const char *action, int64_t since)
+                        const char *action, int64_t since)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT count(*) FROM audit WHERE subject = ? AND action = ?"
@@ -38,8 +38,8 @@ store_audit_count_since(struct store *st, const char *subject,
 
 enum ch_status
 store_audit_list(struct store *st, struct arena *a, int64_t campaign_id,
-               const char *subject, int limit, struct audit_line **out,
-               size_t *n, int64_t *total)
+                 const char *subject, int limit, struct audit_line **out,
+                 size_t *n, int64_t *total)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT count(*) FROM audit WHERE campaign_id = ?1"

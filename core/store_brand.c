@@ -18,7 +18,7 @@ read_brand(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_brand_by_name(struct store *st, struct arena *a, const char *name,
-                  struct brand *b)
+                    struct brand *b)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, name, category, exclusive FROM brands WHERE name = ?");
@@ -28,7 +28,7 @@ store_brand_by_name(struct store *st, struct arena *a, const char *name,
 
 enum ch_status
 store_brand_put(struct store *st, const char *name, const char *category,
-              const char *exclusive, int64_t now, int64_t *id)
+                const char *exclusive, int64_t now, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO brands (name, category, exclusive, created_at)"

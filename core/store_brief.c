@@ -18,7 +18,7 @@ read_brief(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_brief_get(struct store *st, struct arena *a, int64_t campaign_id,
-              int version, struct brief *b)
+                int version, struct brief *b)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT version, story, audience, core_message, visual_style,"
@@ -32,8 +32,8 @@ store_brief_get(struct store *st, struct arena *a, int64_t campaign_id,
 
 enum ch_status
 store_brief_put(struct store *st, int64_t campaign_id, const struct brief *b,
-              const char *changed_field, int64_t changed_by, int64_t now,
-              bool locked)
+                const char *changed_field, int64_t changed_by, int64_t now,
+                bool locked)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO brief_versions (campaign_id, version, story,"
@@ -59,7 +59,8 @@ store_brief_put(struct store *st, int64_t campaign_id, const struct brief *b,
 }
 
 enum ch_status
-store_brief_lock(struct store *st, int64_t campaign_id, int version, int64_t now)
+store_brief_lock(struct store *st, int64_t campaign_id, int version,
+                 int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE brief_versions SET locked_at = ?"

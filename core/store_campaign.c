@@ -26,14 +26,14 @@ read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
     c->brand_category = store_col_text(a, s, 5);
     c->agency_id = store_col_int(s, 6, 0);
     c->agency = store_col_text(a, s, 7);
-    int st = model_name_index(model_campaign_states, (const char *)
-                        sqlite3_column_text(s, 8));
+    int st = model_name_index(model_campaign_states,
+                              (const char *)sqlite3_column_text(s, 8));
     c->state = st < 0 ? CAMPAIGN_DRAFT : (enum campaign_state)st;
     c->starts_at = store_col_int(s, 9, INT64_MIN);
     c->ends_at = store_col_int(s, 10, INT64_MIN);
     c->need = (int)store_col_int(s, 11, 0);
-    int rm = model_name_index(model_review_modes, (const char *)
-                        sqlite3_column_text(s, 12));
+    int rm = model_name_index(model_review_modes,
+                              (const char *)sqlite3_column_text(s, 12));
     c->review_mode = rm < 0 ? REVIEW_TWO_STAGE : (enum review_mode)rm;
     c->brief_version = sqlite3_column_int(s, 13);
     c->kicked_off_at = store_col_int(s, 14, INT64_MIN);
@@ -42,7 +42,7 @@ read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
-                     struct campaign *c)
+                       struct campaign *c)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
                                      " WHERE c.slug = ?");
@@ -52,7 +52,7 @@ store_campaign_by_slug(struct store *st, struct arena *a, const char *slug,
 
 enum ch_status
 store_campaign_get(struct store *st, struct arena *a, int64_t id,
-                 struct campaign *c)
+                   struct campaign *c)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
                                      " WHERE c.id = ?");
@@ -62,8 +62,8 @@ store_campaign_get(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_campaign_by_channel(struct store *st, struct arena *a,
-                        const char *platform, const char *channel_id,
-                        struct campaign *c)
+                          const char *platform, const char *channel_id,
+                          struct campaign *c)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
@@ -75,7 +75,8 @@ store_campaign_by_channel(struct store *st, struct arena *a,
 }
 
 enum ch_status
-store_campaign_slugs(struct store *st, struct arena *a, char ***slugs, size_t *n)
+store_campaign_slugs(struct store *st, struct arena *a, char ***slugs,
+                     size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT slug FROM campaigns ORDER BY id DESC LIMIT 500");
@@ -92,7 +93,7 @@ store_campaign_slugs(struct store *st, struct arena *a, char ***slugs, size_t *n
 
 enum ch_status
 store_campaign_list_for(struct store *st, struct arena *a, int64_t person_id,
-                  struct campaign **out, size_t *n)
+                        struct campaign **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
@@ -107,7 +108,7 @@ store_campaign_list_for(struct store *st, struct arena *a, int64_t person_id,
 
 enum ch_status
 store_campaign_insert(struct store *st, const struct campaign *c,
-                    int64_t created_by, int64_t *id)
+                      int64_t created_by, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO campaigns (slug, title, brand_id, agency_id, state,"

@@ -21,7 +21,7 @@ read_channel(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_channel_get(struct store *st, struct arena *a, int64_t campaign_id,
-                const char *platform, struct channel_row *c)
+                  const char *platform, struct channel_row *c)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT campaign_id, platform, channel_id, name, brief_msg,"
@@ -43,7 +43,7 @@ read_place(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_channel_place(struct store *st, struct arena *a, int64_t campaign_id,
-                   const char *platform, struct campaign_place *out)
+                    const char *platform, struct campaign_place *out)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT c.slug, ch.campaign_id IS NOT NULL, ch.channel_id,"
@@ -55,8 +55,8 @@ store_channel_place(struct store *st, struct arena *a, int64_t campaign_id,
 }
 
 enum ch_status
-store_channel_insert(struct store *st, int64_t campaign_id, const char *platform,
-                   const char *name)
+store_channel_insert(struct store *st, int64_t campaign_id,
+                     const char *platform, const char *name)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO channels (campaign_id, platform, name)"
@@ -68,8 +68,8 @@ store_channel_insert(struct store *st, int64_t campaign_id, const char *platform
 }
 
 enum ch_status
-store_channel_set_id(struct store *st, int64_t campaign_id, const char *platform,
-                   const char *channel_id)
+store_channel_set_id(struct store *st, int64_t campaign_id,
+                     const char *platform, const char *channel_id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE channels SET channel_id = ?"
@@ -82,8 +82,8 @@ store_channel_set_id(struct store *st, int64_t campaign_id, const char *platform
 
 enum ch_status
 store_channel_set_msgs(struct store *st, int64_t campaign_id,
-                     const char *platform, int64_t brief_msg,
-                     int64_t status_msg)
+                       const char *platform, int64_t brief_msg,
+                       int64_t status_msg)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE channels SET"
@@ -98,8 +98,8 @@ store_channel_set_msgs(struct store *st, int64_t campaign_id,
 }
 
 enum ch_status
-store_channel_missing(struct store *st, struct arena *a,
-                              const char *platform, int64_t **ids, size_t *n)
+store_channel_missing(struct store *st, struct arena *a, const char *platform,
+                      int64_t **ids, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id FROM campaigns c WHERE c.state != 'closed' AND NOT"
@@ -112,7 +112,7 @@ store_channel_missing(struct store *st, struct arena *a,
 
 enum ch_status
 store_channel_unresolved(struct store *st, struct arena *a,
-                        const char *platform, int64_t **ids, size_t *n)
+                         const char *platform, int64_t **ids, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT ch.campaign_id FROM channels ch"

@@ -29,7 +29,7 @@ read_deliverable(struct arena *a, sqlite3_stmt *s, void *row)
     d->draft_due = sqlite3_column_int64(s, 8);
     d->publish_at = sqlite3_column_int64(s, 9);
     int st = model_name_index(model_deliverable_states,
-                        (const char *)sqlite3_column_text(s, 10));
+                              (const char *)sqlite3_column_text(s, 10));
     d->state = st < 0 ? DELIV_PLANNED : (enum deliverable_state)st;
     const char *stage = (const char *)sqlite3_column_text(s, 11);
     int sg = stage ? model_name_index(model_review_stages, stage) : -1;
@@ -72,10 +72,11 @@ store_deliverable_insert(struct store *st, struct deliverable *d, int64_t now)
 
 enum ch_status
 store_deliverable_get(struct store *st, struct arena *a, int64_t campaign_id,
-                    int number, struct deliverable *d)
+                      int number, struct deliverable *d)
 {
-    sqlite3_stmt *s = store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
-                                     " WHERE d.campaign_id = ? AND d.number = ?");
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
+                       " WHERE d.campaign_id = ? AND d.number = ?");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int(s, 2, number);
     return store_row(st, a, s, read_deliverable, d, "deliverable");
@@ -83,7 +84,7 @@ store_deliverable_get(struct store *st, struct arena *a, int64_t campaign_id,
 
 enum ch_status
 store_deliverable_by_id(struct store *st, struct arena *a, int64_t id,
-                      struct deliverable *d)
+                        struct deliverable *d)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
                                      " WHERE d.id = ?");
@@ -93,7 +94,7 @@ store_deliverable_by_id(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_deliverable_update(struct store *st, const struct deliverable *d,
-                       int64_t now)
+                         int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE deliverables SET state = ?, review_stage = ?, rounds = ?,"
@@ -111,7 +112,7 @@ store_deliverable_update(struct store *st, const struct deliverable *d,
 
 enum ch_status
 store_deliverable_published(struct store *st, int64_t id, const char *link,
-                          int64_t now)
+                            int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE deliverables SET published_at = ?, live_link = ?"
@@ -124,7 +125,7 @@ store_deliverable_published(struct store *st, int64_t id, const char *link,
 
 enum ch_status
 store_deliverable_list(struct store *st, struct arena *a, int64_t campaign_id,
-                 int64_t creator_id, struct deliverable **out, size_t *n)
+                       int64_t creator_id, struct deliverable **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " DELIV_COLS DELIV_FROM

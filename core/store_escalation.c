@@ -24,7 +24,7 @@ read_escalation(struct arena *a, sqlite3_stmt *s, void *row)
     e->level_since = sqlite3_column_int64(s, 7);
     e->cycle = sqlite3_column_int(s, 8);
     int st = model_name_index(model_escalation_states,
-                        (const char *)sqlite3_column_text(s, 9));
+                              (const char *)sqlite3_column_text(s, 9));
     e->state = st < 0 ? ESC_OPEN : (enum escalation_state)st;
     e->acked_by = store_col_int(s, 10, 0);
     e->ack_note = store_col_text(a, s, 11);
@@ -55,7 +55,7 @@ store_escalation_insert(struct store *st, struct escalation *e)
 
 enum ch_status
 store_escalation_get(struct store *st, struct arena *a, int64_t id,
-                   struct escalation *e)
+                     struct escalation *e)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " ESC_COLS
                                      " FROM escalations WHERE id = ?");
@@ -65,7 +65,7 @@ store_escalation_get(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_escalation_ack(struct store *st, int64_t id, int64_t by, const char *note,
-                   int64_t now)
+                     int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE escalations SET state = 'acknowledged', acked_by = ?,"
@@ -80,7 +80,7 @@ store_escalation_ack(struct store *st, int64_t id, int64_t by, const char *note,
 
 enum ch_status
 store_escalation_resolve(struct store *st, int64_t id, int64_t by,
-                       const char *note, int64_t now)
+                         const char *note, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE escalations SET state = 'resolved', resolved_by = ?,"
@@ -96,7 +96,7 @@ store_escalation_resolve(struct store *st, int64_t id, int64_t by,
 
 enum ch_status
 store_escalation_set_level(struct store *st, int64_t id, int level, int cycle,
-                         int64_t now)
+                           int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE escalations SET level = ?, cycle = ?, level_since = ?"
@@ -109,8 +109,9 @@ store_escalation_set_level(struct store *st, int64_t id, int level, int cycle,
 }
 
 enum ch_status
-store_escalation_list_open(struct store *st, struct arena *a, int64_t campaign_id,
-                     struct escalation **out, size_t *n)
+store_escalation_list_open(struct store *st, struct arena *a,
+                           int64_t campaign_id, struct escalation **out,
+                           size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " ESC_COLS " FROM escalations"

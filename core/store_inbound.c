@@ -7,7 +7,7 @@
 
 enum ch_status
 store_inbound_mark(struct store *st, const char *platform, const char *event_id,
-                 int64_t now)
+                   int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO inbound (platform, event_id, received_at)"

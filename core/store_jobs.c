@@ -6,7 +6,8 @@
 #include "store.h"
 
 enum ch_status
-store_jobs_insert(struct store *st, const struct job *j, int64_t now, int64_t *id)
+store_jobs_insert(struct store *st, const struct job *j, int64_t now,
+                  int64_t *id)
 {
     /* Not RETURNING: that builds an ephemeral table on every run. */
     sqlite3_stmt *s = store_stmt(
@@ -81,7 +82,7 @@ store_jobs_delete(struct store *st, int64_t due_at, int64_t id)
 
 enum ch_status
 store_jobs_postpone(struct store *st, int64_t old_due, int64_t id,
-                 int64_t due_at)
+                    int64_t due_at)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE jobs SET due_at = ? WHERE due_at = ? AND id = ?");
@@ -93,7 +94,7 @@ store_jobs_postpone(struct store *st, int64_t old_due, int64_t id,
 
 enum ch_status
 store_jobs_delete_deliverable(struct store *st, const char *kind,
-                            int64_t deliverable_id)
+                              int64_t deliverable_id)
 {
     /* Equality on deliverable_id first, so the partial index serves it. */
     sqlite3_stmt *s = store_stmt(
@@ -107,7 +108,8 @@ store_jobs_delete_deliverable(struct store *st, const char *kind,
 enum ch_status
 store_jobs_delete_escalation(struct store *st, int64_t escalation_id)
 {
-    sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE escalation_id = ?");
+    sqlite3_stmt *s =
+        store_stmt(st, "DELETE FROM jobs WHERE escalation_id = ?");
     sqlite3_bind_int64(s, 1, escalation_id);
     return store_exec(st, s);
 }
@@ -122,7 +124,7 @@ store_jobs_delete_question(struct store *st, int64_t question_id)
 
 int64_t
 store_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
-                     int64_t now, int64_t rank, int64_t id)
+                       int64_t now, int64_t rank, int64_t id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT count(*) FROM jobs WHERE person_id = ?1 AND due_at <= ?2"
@@ -137,7 +139,7 @@ store_jobs_more_urgent(struct store *st, const char *kind, int64_t person_id,
 
 enum ch_status
 store_jobs_resume(struct store *st, int64_t person_id, int64_t since,
-                int64_t due_at, int64_t now)
+                  int64_t due_at, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE jobs SET due_at = ?4 WHERE person_id = ?1"

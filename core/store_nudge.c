@@ -25,10 +25,12 @@ store_nudge_add(struct store *st, const struct nudge_record *n)
 }
 
 int
-store_nudge_count_on_day(struct store *st, int64_t person_id, const char *local_day)
+store_nudge_count_on_day(struct store *st, int64_t person_id,
+                         const char *local_day)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "SELECT count(*) FROM nudges WHERE person_id = ? AND local_day = ?");
+        st,
+        "SELECT count(*) FROM nudges WHERE person_id = ? AND local_day = ?");
     sqlite3_bind_int64(s, 1, person_id);
     store_bind_text(s, 2, local_day);
     int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
@@ -38,8 +40,8 @@ store_nudge_count_on_day(struct store *st, int64_t person_id, const char *local_
 
 bool
 store_nudge_superseded(struct store *st, int64_t deliverable_id,
-                     const char *phase, int64_t offset, int64_t target,
-                     int64_t now)
+                       const char *phase, int64_t offset, int64_t target,
+                       int64_t now)
 {
     /* Sent rows count only for this deadline (due_at - offset_ms is the
      * deadline they were about): a moved deliverable starts afresh. */

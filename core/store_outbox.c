@@ -35,7 +35,7 @@ read_row(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
-                  int64_t *id)
+                    int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO outbox (platform, kind, campaign_id, person_id,"
@@ -59,8 +59,8 @@ store_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
 
 enum ch_status
 store_outbox_pending(struct store *st, struct arena *a, const char *platform,
-                   int64_t now, int64_t after_id, int limit,
-                   struct outbox_row **out, size_t *n)
+                     int64_t now, int64_t after_id, int limit,
+                     struct outbox_row **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " OUTBOX_COLS OUTBOX_FROM
@@ -84,7 +84,7 @@ store_outbox_backlog(struct store *st)
 
 enum ch_status
 store_outbox_get(struct store *st, struct arena *a, int64_t id,
-               struct outbox_row *r)
+                 struct outbox_row *r)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " OUTBOX_COLS OUTBOX_FROM
                                      " WHERE o.id = ?");
@@ -94,8 +94,8 @@ store_outbox_get(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_outbox_by_platform_ref(struct store *st, struct arena *a,
-                           const char *platform, const char *platform_ref,
-                           struct outbox_row *r)
+                             const char *platform, const char *platform_ref,
+                             struct outbox_row *r)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " OUTBOX_COLS OUTBOX_FROM
@@ -121,7 +121,7 @@ read_sent(struct arena *a, sqlite3_stmt *s, void *row)
  * the command itself in the Discord benchmark's profile. */
 enum ch_status
 store_outbox_sent(struct store *st, struct arena *a, int64_t id,
-                const char *platform_ref, int64_t now, struct outbox_row *was)
+                  const char *platform_ref, int64_t now, struct outbox_row *was)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE outbox SET state = 'sent', sent_at = ?, platform_ref = ?,"
@@ -145,7 +145,7 @@ store_outbox_sent(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_outbox_retry(struct store *st, int64_t id, int64_t not_before,
-                 const char *error)
+                   const char *error)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE outbox SET attempts = attempts + 1, not_before = ?,"

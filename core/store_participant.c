@@ -7,8 +7,8 @@
 #include "store.h"
 
 unsigned
-store_participant_role_in(struct store *st, int64_t campaign_id, int64_t person_id,
-            char **tier, struct arena *a)
+store_participant_role_in(struct store *st, int64_t campaign_id,
+                          int64_t person_id, char **tier, struct arena *a)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT role, tier FROM participants WHERE campaign_id = ?"
@@ -50,14 +50,15 @@ store_participant_roles_anywhere(struct store *st, int64_t person_id)
 
 enum ch_status
 store_participant_put(struct store *st, int64_t campaign_id, int64_t person_id,
-                    unsigned role, const char *tier, int64_t now)
+                      unsigned role, const char *tier, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "INSERT INTO participants (campaign_id, person_id, role, tier,"
-            " added_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-            " ON CONFLICT (campaign_id, person_id) DO UPDATE SET"
-            " role = ?3, tier = ?4, removed_at = NULL,"
-            " added_at = CASE WHEN removed_at IS NULL THEN added_at ELSE ?5 END");
+        st,
+        "INSERT INTO participants (campaign_id, person_id, role, tier,"
+        " added_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT (campaign_id, person_id) DO UPDATE SET"
+        " role = ?3, tier = ?4, removed_at = NULL,"
+        " added_at = CASE WHEN removed_at IS NULL THEN added_at ELSE ?5 END");
     sqlite3_bind_int64(s, 1, campaign_id);
     sqlite3_bind_int64(s, 2, person_id);
     store_bind_text(s, 3, model_role_name(role));
@@ -68,7 +69,7 @@ store_participant_put(struct store *st, int64_t campaign_id, int64_t person_id,
 
 enum ch_status
 store_participant_remove(struct store *st, int64_t campaign_id,
-                       int64_t person_id, int64_t now)
+                         int64_t person_id, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE participants SET removed_at = ? WHERE campaign_id = ?"
@@ -82,7 +83,7 @@ store_participant_remove(struct store *st, int64_t campaign_id,
 
 enum ch_status
 store_participant_list(struct store *st, struct arena *a, int64_t campaign_id,
-                 unsigned role_mask, struct participant **out, size_t *n)
+                       unsigned role_mask, struct participant **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT p.person_id, pe.name, p.role, p.tier FROM participants p"

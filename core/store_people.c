@@ -26,7 +26,8 @@ read_person(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-store_people_get(struct store *st, struct arena *a, int64_t id, struct person *p)
+store_people_get(struct store *st, struct arena *a, int64_t id,
+                 struct person *p)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " PERSON_COLS
                                      " FROM people p WHERE p.id = ?");
@@ -35,8 +36,9 @@ store_people_get(struct store *st, struct arena *a, int64_t id, struct person *p
 }
 
 enum ch_status
-store_people_by_identity(struct store *st, struct arena *a, const char *platform,
-                       const char *user_id, struct person *p)
+store_people_by_identity(struct store *st, struct arena *a,
+                         const char *platform, const char *user_id,
+                         struct person *p)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " PERSON_COLS " FROM identities i"
@@ -49,7 +51,7 @@ store_people_by_identity(struct store *st, struct arena *a, const char *platform
 
 enum ch_status
 store_people_by_name(struct store *st, struct arena *a, const char *name,
-                   struct person **out, size_t *n)
+                     struct person **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " PERSON_COLS " FROM people p WHERE p.id IN ("
@@ -62,7 +64,8 @@ store_people_by_name(struct store *st, struct arena *a, const char *name,
 }
 
 enum ch_status
-store_people_create(struct store *st, const char *name, int64_t now, int64_t *id)
+store_people_create(struct store *st, const char *name, int64_t now,
+                    int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO people (name, created_at) VALUES (?, ?)");
@@ -75,8 +78,9 @@ store_people_create(struct store *st, const char *name, int64_t now, int64_t *id
 }
 
 enum ch_status
-store_people_identity_add(struct store *st, const char *platform, const char *user_id,
-                 int64_t person_id, const char *handle)
+store_people_identity_add(struct store *st, const char *platform,
+                          const char *user_id, int64_t person_id,
+                          const char *handle)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO identities (platform, user_id, person_id, handle)"
@@ -90,7 +94,7 @@ store_people_identity_add(struct store *st, const char *platform, const char *us
 
 char *
 store_people_identity_of(struct store *st, struct arena *a, int64_t person_id,
-                const char *platform)
+                         const char *platform)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT user_id FROM identities WHERE person_id = ?"
@@ -115,8 +119,8 @@ read_mention(struct arena *a, sqlite3_stmt *s, void *row)
 
 enum ch_status
 store_people_mentions(struct store *st, struct arena *a, const char *ids_json,
-                    const char *platform, struct person_mention **out,
-                    size_t *n)
+                      const char *platform, struct person_mention **out,
+                      size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT p.id, p.name, (SELECT user_id FROM identities"
@@ -139,7 +143,7 @@ store_people_set_name(struct store *st, int64_t id, const char *name)
 
 enum ch_status
 store_people_set_tz(struct store *st, int64_t id, const char *tz,
-                  const char *source)
+                    const char *source)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE people SET tz = ?, tz_source = ? WHERE id = ?");
@@ -151,7 +155,7 @@ store_people_set_tz(struct store *st, int64_t id, const char *tz,
 
 enum ch_status
 store_people_set_hours(struct store *st, int64_t id, int start, int end,
-                     unsigned days)
+                       unsigned days)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE people SET work_start = ?, work_end = ?, work_days = ?,"

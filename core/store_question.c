@@ -41,7 +41,7 @@ store_question_insert(struct store *st, struct question *q)
 
 enum ch_status
 store_question_get(struct store *st, struct arena *a, int64_t id,
-                 struct question *q)
+                   struct question *q)
 {
     sqlite3_stmt *s = store_stmt(st, "SELECT " Q_COLS
                                      " FROM questions WHERE id = ?");
@@ -51,7 +51,7 @@ store_question_get(struct store *st, struct arena *a, int64_t id,
 
 enum ch_status
 store_question_answer(struct store *st, int64_t id, int64_t by,
-                    const char *answer, int64_t now)
+                      const char *answer, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "UPDATE questions SET answered_by = ?, answered_at = ?,"

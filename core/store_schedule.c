@@ -7,7 +7,7 @@
 
 enum ch_status
 store_schedule_row(struct store *st, struct arena *a, int64_t campaign_id,
-                 struct schedule_row *r)
+                   struct schedule_row *r)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT nudge_before, nudge_after, nudge_daily_cap,"
@@ -28,13 +28,14 @@ store_schedule_row(struct store *st, struct arena *a, int64_t campaign_id,
         r->lead = store_col_int(s, 6, INT64_MIN);
     }
     sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? CH_OK
-                                                 : store_check(st, rc, "settings");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? CH_OK
+               : store_check(st, rc, "settings");
 }
 
 enum ch_status
 store_schedule_put(struct store *st, int64_t campaign_id,
-                 const struct schedule_row *r)
+                   const struct schedule_row *r)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO campaign_settings (campaign_id, nudge_before,"

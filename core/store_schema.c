@@ -14,11 +14,11 @@ static const char *const migrations[] = {
     "CREATE TABLE people ("
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL,"
-    "  tz TEXT,"                          /* IANA zone; NULL: workspace default */
+    "  tz TEXT," /* IANA zone; NULL: workspace default */
     "  tz_source TEXT CHECK (tz_source IN ('platform','self','coordinator')),"
-    "  work_start INTEGER NOT NULL DEFAULT 540,"   /* minutes after midnight */
+    "  work_start INTEGER NOT NULL DEFAULT 540," /* minutes after midnight */
     "  work_end INTEGER NOT NULL DEFAULT 1080,"
-    "  work_days INTEGER NOT NULL DEFAULT 31,"     /* bit 0 = Monday */
+    "  work_days INTEGER NOT NULL DEFAULT 31," /* bit 0 = Monday */
     "  preferred_platform TEXT,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX people_name ON people(name COLLATE NOCASE);"
@@ -36,7 +36,7 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     "  category TEXT,"
-    "  exclusive TEXT,"                   /* categories excluded, ';'-separated */
+    "  exclusive TEXT," /* categories excluded, ';'-separated */
     "  created_at INTEGER NOT NULL);"
 
     "CREATE TABLE agencies ("
@@ -126,7 +126,8 @@ static const char *const migrations[] = {
     "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
     "  reviewer_id INTEGER NOT NULL REFERENCES people(id),"
     "  stage TEXT NOT NULL CHECK (stage IN ('review','brand')),"
-    "  decision TEXT NOT NULL CHECK (decision IN ('approve','changes','reject')),"
+    "  decision TEXT NOT NULL CHECK (decision IN "
+    "('approve','changes','reject')),"
     "  visible INTEGER NOT NULL CHECK (visible IN (0,1)),"
     "  message INTEGER NOT NULL CHECK (message IN (0,1)),"
     "  engagement INTEGER NOT NULL CHECK (engagement IN (0,1)),"
@@ -139,7 +140,7 @@ static const char *const migrations[] = {
     "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
     "  deliverable_id INTEGER REFERENCES deliverables(id),"
     "  reason TEXT NOT NULL,"
-    "  opened_by INTEGER REFERENCES people(id),"   /* NULL: chorus itself */
+    "  opened_by INTEGER REFERENCES people(id)," /* NULL: chorus itself */
     "  opened_at INTEGER NOT NULL,"
     "  level INTEGER NOT NULL DEFAULT 0,"
     "  level_since INTEGER NOT NULL,"
@@ -159,7 +160,7 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  at INTEGER NOT NULL,"
     "  actor_id INTEGER REFERENCES people(id),"
-    "  actor_ref TEXT,"                    /* platform:user id, or 'chorus' */
+    "  actor_ref TEXT," /* platform:user id, or 'chorus' */
     "  campaign_id INTEGER REFERENCES campaigns(id),"
     "  subject TEXT,"
     "  action TEXT NOT NULL,"
@@ -200,7 +201,8 @@ static const char *const migrations[] = {
     "  sent_at INTEGER,"
     "  platform_ref TEXT,"
     "  last_error TEXT);"
-    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = 'pending';"
+    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = "
+    "'pending';"
     "CREATE INDEX outbox_platform_ref ON outbox(platform, platform_ref)"
     "  WHERE platform_ref IS NOT NULL;"
 
@@ -230,7 +232,7 @@ static const char *const migrations[] = {
     "  person_id INTEGER REFERENCES people(id),"
     "  escalation_id INTEGER REFERENCES escalations(id),"
     "  question_id INTEGER,"
-    "  rank INTEGER NOT NULL DEFAULT 0,"   /* urgency among due jobs */
+    "  rank INTEGER NOT NULL DEFAULT 0," /* urgency among due jobs */
     "  arg TEXT,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (due_at, id)) WITHOUT ROWID;"
@@ -359,7 +361,8 @@ static const char *const migrations[] = {
     "INSERT INTO outbox_v4 SELECT * FROM outbox;"
     "DROP TABLE outbox;"
     "ALTER TABLE outbox_v4 RENAME TO outbox;"
-    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = 'pending';"
+    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = "
+    "'pending';"
     "CREATE INDEX outbox_platform_ref ON outbox(platform, platform_ref)"
     "  WHERE platform_ref IS NOT NULL;"
     "CREATE INDEX outbox_retry ON outbox(not_before)"
@@ -419,8 +422,9 @@ migrate_from(struct store *st, int have, struct ch_error *err)
         if (rc == SQLITE_OK && foreign_keys_broken(st, broken, sizeof(broken)))
             msg = sqlite3_mprintf("%s", broken);
         if (msg || rc != SQLITE_OK) {
-            ch_fail(err, CH_INTERNAL, "schema migration to version %d failed: %s",
-                    v, msg ? msg : "unknown error");
+            ch_fail(err, CH_INTERNAL,
+                    "schema migration to version %d failed: %s", v,
+                    msg ? msg : "unknown error");
             sqlite3_free(msg);
             store_rollback(st);
             return CH_INTERNAL;

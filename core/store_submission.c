@@ -8,8 +8,8 @@
 
 enum ch_status
 store_submission_insert(struct store *st, int64_t deliverable_id, int round,
-                      const char *link, const char *body, int64_t by,
-                      int64_t now, int64_t *id)
+                        const char *link, const char *body, int64_t by,
+                        int64_t now, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO submissions (deliverable_id, round, link, body,"
@@ -28,8 +28,8 @@ store_submission_insert(struct store *st, int64_t deliverable_id, int round,
 
 enum ch_status
 store_submission_latest(struct store *st, struct arena *a,
-                      int64_t deliverable_id, int64_t *id, int *round,
-                      char **link, int64_t *at)
+                        int64_t deliverable_id, int64_t *id, int *round,
+                        char **link, int64_t *at)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT id, round, link, submitted_at FROM submissions"
@@ -55,7 +55,8 @@ store_submission_latest(struct store *st, struct arena *a,
 }
 
 enum ch_status
-store_submission_review_insert(struct store *st, const struct review_record *r, int64_t now)
+store_submission_review_insert(struct store *st, const struct review_record *r,
+                               int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO reviews (deliverable_id, submission_id, reviewer_id,"

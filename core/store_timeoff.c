@@ -7,9 +7,8 @@
 #include "store.h"
 
 enum ch_status
-store_timeoff_add(struct store *st, int64_t person_id, int64_t from,
-                 int64_t to, const char *note, int64_t set_by, int64_t now,
-                 int64_t *id)
+store_timeoff_add(struct store *st, int64_t person_id, int64_t from, int64_t to,
+                  const char *note, int64_t set_by, int64_t now, int64_t *id)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO time_off (person_id, starts_at, ends_at, note,"
@@ -57,8 +56,7 @@ store_timeoff_next_start(struct store *st, int64_t person_id, int64_t t)
 }
 
 enum ch_status
-store_timeoff_end(struct store *st, int64_t person_id, int64_t now,
-                 int *ended)
+store_timeoff_end(struct store *st, int64_t person_id, int64_t now, int *ended)
 {
     /* Cut the current stretch at now; one not yet started is kept. */
     sqlite3_stmt *s = store_stmt(
@@ -74,8 +72,8 @@ store_timeoff_end(struct store *st, int64_t person_id, int64_t now,
 
 enum ch_status
 store_timeoff_list(struct store *st, struct arena *a, int64_t person_id,
-                  int64_t after, int64_t **from, int64_t **to, char ***notes,
-                  size_t *n)
+                   int64_t after, int64_t **from, int64_t **to, char ***notes,
+                   size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT starts_at, ends_at, note FROM time_off"

@@ -26,7 +26,7 @@
 struct when_options {
     const char *zone;              /* the reader's IANA zone */
     int64_t     now_ms;            /* the current instant */
-    int         date_only_minute;  /* minute of day for a bare date, e.g. 18*60 */
+    int date_only_minute; /* minute of day for a bare date, e.g. 18*60 */
 };
 
 struct when_result {

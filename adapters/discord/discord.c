@@ -113,8 +113,8 @@ on_kick_timer(void *arg)
  * few milliseconds later, once for every delivery in that time, rather
  * than once per delivery (each flush reads the pending rows again). */
 void
-discord_delivered(struct discord *d, int64_t id, enum ch_status s, const char *ref,
-          const char *error)
+discord_delivered(struct discord *d, int64_t id, enum ch_status s,
+                  const char *ref, const char *error)
 {
     if (id == 0)
         return;
@@ -173,7 +173,8 @@ is_category_named(const cJSON *ch)
 }
 
 void
-discord_guild_seen(struct discord *d, const char *guild_id, const cJSON *channels)
+discord_guild_seen(struct discord *d, const char *guild_id,
+                   const cJSON *channels)
 {
     if (!d->guild_id[0])
         snprintf(d->guild_id, sizeof(d->guild_id), "%s", guild_id);
@@ -223,7 +224,8 @@ discord_on_ready(struct discord *d, const cJSON *x)
     char id[DC_ID_LEN];
     if (discord_events_id(json_get(x, "user"), "id", id))
         snprintf(d->bot_id, sizeof(d->bot_id), "%s", id);
-    if (!d->app_id[0] && discord_events_id(json_get(x, "application"), "id", id))
+    if (!d->app_id[0] &&
+        discord_events_id(json_get(x, "application"), "id", id))
         snprintf(d->app_id, sizeof(d->app_id), "%s", id);
     d->nready_guilds = 0;
     const cJSON *g;
@@ -242,8 +244,9 @@ discord_on_ready(struct discord *d, const cJSON *x)
                      d->ready_guilds[0]);
         if (d->nready_guilds == 0) {
             d->guild_seen = true;
-            discord_log_once(d, DC_LOG_NO_GUILD, "chorus is in no server yet: "
-                        "invite it with the URL in the README");
+            discord_log_once(d, DC_LOG_NO_GUILD,
+                             "chorus is in no server yet: "
+                             "invite it with the URL in the README");
         }
     }
     if (!d->commands_done)
@@ -331,8 +334,8 @@ on_unauthorized(void *arg, const char *why)
 static bool
 can_take(struct discord *d)
 {
-    return !d->stopping && !d->fatal && d->rest && !discord_rest_halted(d->rest) &&
-           !discord_rest_full(d->rest);
+    return !d->stopping && !d->fatal && d->rest &&
+           !discord_rest_halted(d->rest) && !discord_rest_full(d->rest);
 }
 
 static enum ch_status
@@ -587,9 +590,11 @@ discord_new(const struct discord_options *opt, const struct adapter_env *env,
     };
     d->rest = discord_rest_new(&ro);
     d->gw = discord_gateway_new(d);
-    d->defer_timer = loop_timer_new(env->loop, discord_interactions_on_defer_timer, d);
+    d->defer_timer =
+        loop_timer_new(env->loop, discord_interactions_on_defer_timer, d);
     d->kick_timer = loop_timer_new(env->loop, on_kick_timer, d);
-    d->retry_timer = loop_timer_new(env->loop, discord_interactions_on_retry_timer, d);
+    d->retry_timer =
+        loop_timer_new(env->loop, discord_interactions_on_retry_timer, d);
     log_info("discord", "REST at %s", d->api_base);
     return &d->base;
 }
@@ -600,8 +605,8 @@ dc_start(struct adapter *a)
     struct discord *d = from_adapter(a);
     d->started = true;
     if (!d->app_id[0])
-        discord_rest_send(d->rest, HTTP_GET, "/oauth2/applications/@me", NULL, 0,
-                  NULL, on_application, d);
+        discord_rest_send(d->rest, HTTP_GET, "/oauth2/applications/@me", NULL,
+                          0, NULL, on_application, d);
     else
         register_commands(d);
     discord_gateway_start(d->gw);
@@ -679,7 +684,7 @@ dc_free(struct adapter *a)
     if (a == NULL)
         return;
     struct discord *d = from_adapter(a);
-    discord_rest_free(d->rest);     /* first: its owners hear of what was left */
+    discord_rest_free(d->rest); /* first: its owners hear of what was left */
     discord_gateway_free(d->gw);
     while (d->jobs)
         discord_jobs_free(d->jobs);

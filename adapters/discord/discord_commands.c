@@ -482,7 +482,8 @@ option_value(const cJSON *data, const cJSON *opts, const char *name,
         const cJSON *val = json_get(o, "value");
         long type = json_int(o, "type", 0, JSON_INT_MAX, OPT_STRING);
         if (cJSON_IsString(val)) {
-            if (type == OPT_USER && discord_events_is_snowflake(val->valuestring))
+            if (type == OPT_USER &&
+                discord_events_is_snowflake(val->valuestring))
                 user_value(data, val->valuestring, v);
             else
                 buf_adds(v, val->valuestring);
@@ -534,7 +535,8 @@ append_value(struct buf *out, const struct cmd_form *f,
         buf_printf(out, " %s:%s", el->name, buf_cstr(&word));
         buf_free(&word);
     } else if (form_has_key(f, value)) {
-        discord_commands_append_word(out, value);     /* free text that reads as an option */
+        discord_commands_append_word(
+            out, value); /* free text that reads as an option */
     } else {
         buf_addc(out, ' ');             /* free text, as typed */
         buf_adds(out, value);

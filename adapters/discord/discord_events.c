@@ -42,7 +42,8 @@ discord_events_id(const cJSON *o, const char *name, char out[DC_ID_LEN])
 /* ---- users seen, for find_user ------------------------------------------- */
 
 void
-discord_events_users_note(struct discord *d, const cJSON *user, const char *nick)
+discord_events_users_note(struct discord *d, const cJSON *user,
+                          const char *nick)
 {
     char id[DC_ID_LEN];
     if (!discord_events_id(user, "id", id))
@@ -114,8 +115,8 @@ ev_guild_create(struct discord *d, const cJSON *x)
     if (cJSON_IsTrue(json_get(x, "unavailable")))
         return;
     const cJSON *m;
-    cJSON_ArrayForEach(m, json_get(x, "members"))
-        discord_events_users_note(d, json_get(m, "user"), json_string(m, "nick"));
+    cJSON_ArrayForEach(m, json_get(x, "members")) discord_events_users_note(
+        d, json_get(m, "user"), json_string(m, "nick"));
     discord_guild_seen(d, id, json_get(x, "channels"));
 }
 

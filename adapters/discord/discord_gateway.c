@@ -203,8 +203,9 @@ send_heartbeat(struct gateway *gw, bool optional)
         gw->ack_pending = true;
         gw->last_beat_ms = now_ms(gw);
     } else if (optional) {
-        discord_log_once(gw->d, DC_LOG_UNKNOWN_OP, "heartbeat request not answered: "
-                    "the send budget of this connection is used up");
+        discord_log_once(gw->d, DC_LOG_UNKNOWN_OP,
+                         "heartbeat request not answered: "
+                         "the send budget of this connection is used up");
     }
 }
 
@@ -428,9 +429,12 @@ on_close(void *arg, int code, const char *reason)
             gw->oversize_strikes = 1;
             gw->oversize_seq = gw->seq;
         }
-        discord_log_once(gw->d, DC_LOG_OVERSIZE, "gateway payload over %zu "
-                    "bytes; connection closed (%s)", MAX_MESSAGE_IN,
-                    gw->oversize_strikes >= 2 ? "new session" : "resuming");
+        discord_log_once(gw->d, DC_LOG_OVERSIZE,
+                         "gateway payload over %zu "
+                         "bytes; connection closed (%s)",
+                         MAX_MESSAGE_IN,
+                         gw->oversize_strikes >= 2 ? "new session"
+                                                   : "resuming");
         if (gw->oversize_strikes >= 2)
             action = ACT_NEW_SESSION;
     }
@@ -470,8 +474,9 @@ op_dispatch(struct gateway *gw, const cJSON *root, const cJSON *data)
     if (seq >= 0)
         gw->seq = seq;
     if (t == NULL) {
-        discord_log_once(gw->d, DC_LOG_MALFORMED, "gateway dispatch without an "
-                    "event name dropped");
+        discord_log_once(gw->d, DC_LOG_MALFORMED,
+                         "gateway dispatch without an "
+                         "event name dropped");
         return;
     }
     if (strcmp(t, "READY") == 0) {
@@ -532,8 +537,9 @@ op_invalid_session(struct gateway *gw, const cJSON *root, const cJSON *data)
     }
     /* The old advice: wait 1-5 s at random so reconnecting bots spread
      * out; it also keeps us inside the identify limit. */
-    int64_t wait = backoff_rand_range(&gw->backoff.rng, gw->t.invalid_session_ms,
-                                5 * gw->t.invalid_session_ms);
+    int64_t wait =
+        backoff_rand_range(&gw->backoff.rng, gw->t.invalid_session_ms,
+                           5 * gw->t.invalid_session_ms);
     log_info("discord", "gateway: invalid session (op 9); identifying anew "
              "in %lld ms", (long long)wait);
     reconnect(gw, ACT_NEW_SESSION, wait, 1000, "new session");
@@ -550,8 +556,10 @@ op_hello(struct gateway *gw, const cJSON *root, const cJSON *data)
     long interval = json_int(data, "heartbeat_interval", JSON_INT_MIN,
                              JSON_INT_MAX, -1);
     if (interval <= 0 || interval > MAX_HEARTBEAT_MS) {
-        discord_log_once(gw->d, DC_LOG_MALFORMED, "Hello with heartbeat_interval "
-                    "%ld; using %d ms", interval, DEFAULT_HEARTBEAT_MS);
+        discord_log_once(gw->d, DC_LOG_MALFORMED,
+                         "Hello with heartbeat_interval "
+                         "%ld; using %d ms",
+                         interval, DEFAULT_HEARTBEAT_MS);
         interval = DEFAULT_HEARTBEAT_MS;
     }
     gw->heartbeat_ms = (int)interval;
@@ -607,9 +615,10 @@ on_text(void *arg, const char *msg, size_t len)
     cJSON *root = cJSON_ParseWithLength(msg, len);
     const cJSON *op = json_get(root, "op");
     if (!cJSON_IsNumber(op)) {
-        discord_log_once(gw->d, DC_LOG_MALFORMED, "gateway payload of %zu bytes "
-                    "dropped: %s", len, root ? "no numeric \"op\""
-                                             : "not JSON");
+        discord_log_once(gw->d, DC_LOG_MALFORMED,
+                         "gateway payload of %zu bytes "
+                         "dropped: %s",
+                         len, root ? "no numeric \"op\"" : "not JSON");
         cJSON_Delete(root);
         return;
     }
@@ -621,8 +630,10 @@ on_text(void *arg, const char *msg, size_t len)
             return;
         }
     }
-    discord_log_once(gw->d, DC_LOG_UNKNOWN_OP, "unknown gateway opcode %d "
-                "ignored", code);
+    discord_log_once(gw->d, DC_LOG_UNKNOWN_OP,
+                     "unknown gateway opcode %d "
+                     "ignored",
+                     code);
     cJSON_Delete(root);
 }
 
@@ -784,7 +795,7 @@ fetch(struct gateway *gw)
         return;
     gw->fetching = true;
     discord_rest_send(gw->d->rest, HTTP_GET, "/gateway/bot", NULL, 0, NULL,
-              on_gateway_bot, gw);
+                      on_gateway_bot, gw);
 }
 
 /* ---- interface ----------------------------------------------------------- */

@@ -55,8 +55,8 @@ struct loop_timer;
 /* ---- snowflakes (discord_events.c); other fields: json.h ---- */
 
 /* A snowflake field into out (string or number); false if absent/bad. */
-bool         discord_events_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
-bool         discord_events_is_snowflake(const char *s);
+bool discord_events_id(const cJSON *o, const char *name, char out[DC_ID_LEN]);
+bool discord_events_is_snowflake(const char *s);
 
 /* ---- REST (discord_rest.c) ---- */
 
@@ -99,7 +99,7 @@ struct rest_options {
 struct rest *discord_rest_new(const struct rest_options *o);
 /* Cancels everything on the wire or queued: each done() hears
  * .cancelled. */
-void         discord_rest_free(struct rest *r);
+void discord_rest_free(struct rest *r);
 /*
  * Queue a request.  path starts with '/', is relative to the base and may
  * carry a query.  body is JSON text or NULL (copied); audit_reason goes in
@@ -109,43 +109,44 @@ void         discord_rest_free(struct rest *r);
  * waited out and retried without limit; 5xx and transport failures are
  * retried 3 times with backoff.
  */
-void         discord_rest_send(struct rest *r, enum http_method m, const char *path,
+void discord_rest_send(struct rest *r, enum http_method m, const char *path,
                        const char *body, unsigned flags,
-                       const char *audit_reason, rest_done_fn *done,
-                       void *arg);
+                       const char *audit_reason, rest_done_fn *done, void *arg);
 /* Start no request; those on the wire may end until deadline_ms, then the
  * rest is cancelled and done(arg) is called once, from the loop. */
-void         discord_rest_stop(struct rest *r, int64_t deadline_ms,
+void discord_rest_stop(struct rest *r, int64_t deadline_ms,
                        void (*done)(void *arg), void *arg);
 /* Too much is queued (a cap far above normal work): take no new work. */
-bool         discord_rest_full(const struct rest *r);
-bool         discord_rest_halted(const struct rest *r);
+bool discord_rest_full(const struct rest *r);
+bool discord_rest_halted(const struct rest *r);
 
 /* ---- gateway (discord_gateway.c) ---- */
 
 struct gateway *discord_gateway_new(struct discord *d);
-void            discord_gateway_free(struct gateway *gw);
+void discord_gateway_free(struct gateway *gw);
 /* Fetch /gateway/bot and connect. */
-void            discord_gateway_start(struct gateway *gw);
+void discord_gateway_start(struct gateway *gw);
 /* Close with 1000 (see discord.c for why), then done(arg) once. */
-void            discord_gateway_stop(struct gateway *gw, void (*done)(void *arg),
-                        void *arg);
-bool            discord_gateway_is_ready(const struct gateway *gw);
+void discord_gateway_stop(struct gateway *gw, void (*done)(void *arg),
+                          void *arg);
+bool discord_gateway_is_ready(const struct gateway *gw);
 
 /* ---- dispatch (discord_events.c) ---- */
 
 /* One gateway dispatch (op 0) with event name t and payload d. */
-void discord_events_dispatch(struct discord *d, const char *t, const cJSON *data);
+void discord_events_dispatch(struct discord *d, const char *t,
+                             const cJSON *data);
 /* Users seen in events, for find_user ("add spring-launch bob"). */
-void discord_events_users_note(struct discord *d, const cJSON *user, const char *nick);
+void discord_events_users_note(struct discord *d, const cJSON *user,
+                               const char *nick);
 enum ch_status discord_events_users_find(struct discord *d, const char *name,
-                             struct buf *out);
+                                         struct buf *out);
 
 /* ---- commands (discord_commands.c) ---- */
 
 /* The bulk-overwrite body: [{"name":"campaign",...}], generated from the
  * core's command table.  Ownership: the caller frees the string. */
-char          *discord_commands_json(void);
+char *discord_commands_json(void);
 /*
  * The command line of a chat-input interaction's data ("approve
  * spring-launch#3 looks good").  CH_OK: the line is in out; otherwise out
@@ -154,10 +155,10 @@ char          *discord_commands_json(void);
  * fans out (see discord_commands.c).
  */
 enum ch_status discord_commands_line(const cJSON *data, struct buf *out,
-                               bool *defer_first);
+                                     bool *defer_first);
 /* A value as one word of a command line: quoted and escaped when it has
  * spaces or quotes. */
-void           discord_commands_append_word(struct buf *out, const char *value);
+void discord_commands_append_word(struct buf *out, const char *value);
 
 /* ---- the adapter (discord.c) ---- */
 
@@ -265,10 +266,10 @@ struct discord {
 /* Loop time. */
 int64_t discord_now(const struct discord *d);
 /* The platform cannot go on: log why once and tell the daemon. */
-void    discord_fatal(struct discord *d, const char *why);
+void discord_fatal(struct discord *d, const char *why);
 /* Log at warn the first time a kind of bad input shows up, at debug
  * after that. */
-void    discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
+void discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Called by the gateway. */
@@ -278,7 +279,7 @@ void discord_on_resumed(struct discord *d);
 void discord_interactions_handle(struct discord *d, const cJSON *data);
 void discord_interactions_message(struct discord *d, const cJSON *data);
 void discord_guild_seen(struct discord *d, const char *guild_id,
-                   const cJSON *channels);
+                        const cJSON *channels);
 void discord_channel_seen(struct discord *d, const cJSON *channel, bool gone);
 /* Remember a user's DM channel. */
 void discord_dm_note(struct discord *d, const char *user, const char *channel);
@@ -389,25 +390,27 @@ struct inbound {
 /* discord.c */
 void discord_kick(struct discord *d);
 void discord_delivered(struct discord *d, int64_t id, enum ch_status s,
-                  const char *ref, const char *err);
+                       const char *ref, const char *err);
 const char *discord_dm_channel(struct discord *d, const char *user);
-bool discord_split_ref(const char *ref, char ch[DC_ID_LEN], char msg[DC_ID_LEN]);
+bool discord_split_ref(const char *ref, char ch[DC_ID_LEN],
+                       char msg[DC_ID_LEN]);
 
 /* discord_jobs.c */
-void discord_jobs_split_text(const char *text, const char *prefix, struct body *b);
+void discord_jobs_split_text(const char *text, const char *prefix,
+                             struct body *b);
 void discord_jobs_body_free(struct body *b);
 void discord_jobs_button_forget(struct dc_button *b);
 /* The button's custom_id (a key in d->buttons when the command is long). */
 void discord_jobs_button_id(struct discord *d, const struct out_button *b,
-                  char out[120]);
+                            char out[120]);
 void discord_jobs_body_from(struct discord *d, const struct out_msg *m,
-                  const char *prefix, struct body *b);
+                            const char *prefix, struct body *b);
 /* Part i of b as a message object (buttons on the last part). */
 cJSON *discord_jobs_message_json(const struct body *b, size_t i, bool ephemeral,
-                       bool edit);
-char  *discord_jobs_print_free(cJSON *o);
+                                 bool edit);
+char *discord_jobs_print_free(cJSON *o);
 struct job *discord_jobs_new(struct discord *d, enum job_kind kind,
-                       int64_t msg_id);
+                             int64_t msg_id);
 void discord_jobs_free(struct job *j);
 /* Run the job's next REST call, or finish it. */
 void discord_jobs_step(struct job *j);

@@ -189,7 +189,8 @@ on_callback(void *arg, const struct rest_result *r)
         } else if (id) {
             /* An edit that could not ride the callback: the outbox
              * offers it again, as a plain edit. */
-            discord_delivered(d, id, CH_BUSY, NULL, "interaction callback refused");
+            discord_delivered(d, id, CH_BUSY, NULL,
+                              "interaction callback refused");
         }
     }
     discord_jobs_body_free(&resend);
@@ -225,7 +226,7 @@ ix_callback(struct ix *ix, int type, cJSON *data, int64_t delivers,
     ix->cb_ref_is_via = ref_is_via;
     ix->busy = true;
     discord_rest_send(d->rest, HTTP_POST, path, body, REST_NO_AUTH | REST_BURST,
-              NULL, on_callback, ix);
+                      NULL, on_callback, ix);
     free(body);
 }
 
@@ -290,7 +291,7 @@ ix_answer(struct ix *ix)
         if (ix->collected_reply) {
             ix->collected_reply = false;
             struct job *j = followup_job(ix, &ix->col_reply, 0);
-            discord_jobs_step(j);      /* waits for the callback */
+            discord_jobs_step(j); /* waits for the callback */
         }
         return;
     }
@@ -649,10 +650,11 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
     long type = json_int(x, "type", JSON_INT_MIN, JSON_INT_MAX, 0);
     const char *nick;
     const cJSON *user = actor(x, &nick);
-    if (!discord_events_id(x, "id", id) || !token || !*token || strlen(token) > 1000 ||
-        !discord_events_id(user, "id", uid)) {
-        discord_log_once(d, DC_LOG_INTERACTION, "interaction without id, token "
-                    "or user dropped");
+    if (!discord_events_id(x, "id", id) || !token || !*token ||
+        strlen(token) > 1000 || !discord_events_id(user, "id", uid)) {
+        discord_log_once(d, DC_LOG_INTERACTION,
+                         "interaction without id, token "
+                         "or user dropped");
         return;
     }
     if (d->stopping || d->rest == NULL)
@@ -663,7 +665,7 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
     }
     if (type != 2 && type != 3 && type != 5) {
         discord_log_once(d, DC_LOG_INTERACTION, "interaction type %ld ignored",
-                    type);
+                         type);
         return;
     }
     if (cJSON_IsTrue(json_get(user, "bot")))
@@ -697,8 +699,10 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
         const char *cid = json_string(data, "custom_id");
         char *command = NULL, *prompt = NULL;
         if (!cid || !decode_button(d, cid, type == 5, &command, &prompt)) {
-            discord_log_once(d, DC_LOG_COMPONENT, "component %.40s not known "
-                        "(from before a restart?)", cid ? cid : "?");
+            discord_log_once(d, DC_LOG_COMPONENT,
+                             "component %.40s not known "
+                             "(from before a restart?)",
+                             cid ? cid : "?");
             reply_now(ix, "That button is no longer known to chorus (it "
                           "restarted since); type the command instead.");
             buf_free(&line);
@@ -776,10 +780,12 @@ discord_interactions_message(struct discord *d, const cJSON *x)
 {
     char id[DC_ID_LEN], channel[DC_ID_LEN], uid[DC_ID_LEN];
     const cJSON *author = json_get(x, "author");
-    if (!discord_events_id(x, "id", id) || !discord_events_id(x, "channel_id", channel) ||
+    if (!discord_events_id(x, "id", id) ||
+        !discord_events_id(x, "channel_id", channel) ||
         !discord_events_id(author, "id", uid)) {
-        discord_log_once(d, DC_LOG_MALFORMED, "MESSAGE_CREATE without id, "
-                    "channel or author dropped");
+        discord_log_once(d, DC_LOG_MALFORMED,
+                         "MESSAGE_CREATE without id, "
+                         "channel or author dropped");
         return;
     }
     /* Our own messages, other bots', webhooks', system messages. */

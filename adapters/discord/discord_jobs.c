@@ -72,7 +72,8 @@ discord_jobs_button_forget(struct dc_button *b)
 
 /* The custom_id of a button (see the comment at the top). */
 void
-discord_jobs_button_id(struct discord *d, const struct out_button *b, char out[120])
+discord_jobs_button_id(struct discord *d, const struct out_button *b,
+                       char out[120])
 {
     bool bar = strchr(b->command, '|') || (b->prompt && strchr(b->prompt, '|'));
     int n = b->prompt
@@ -121,8 +122,8 @@ components_json(struct discord *d, const struct out_button *bs, size_t n)
 }
 
 void
-discord_jobs_body_from(struct discord *d, const struct out_msg *m, const char *prefix,
-          struct body *b)
+discord_jobs_body_from(struct discord *d, const struct out_msg *m,
+                       const char *prefix, struct body *b)
 {
     memset(b, 0, sizeof(*b));
     b->id = m->id;
@@ -132,7 +133,8 @@ discord_jobs_body_from(struct discord *d, const struct out_msg *m, const char *p
 
 /* {"content":..., "components":..., ...} for part i of b. */
 cJSON *
-discord_jobs_message_json(const struct body *b, size_t i, bool ephemeral, bool edit)
+discord_jobs_message_json(const struct body *b, size_t i, bool ephemeral,
+                          bool edit)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "content", b->parts[i]);
@@ -213,7 +215,8 @@ job_send(struct job *j, enum http_method m, const char *path,
          job_answer_fn *answer)
 {
     j->answer = answer;
-    discord_rest_send(j->d->rest, m, path, body, flags, audit, on_job_answer, j);
+    discord_rest_send(j->d->rest, m, path, body, flags, audit, on_job_answer,
+                      j);
 }
 
 static void
@@ -345,7 +348,8 @@ on_followup(struct job *j, const struct rest_result *r)
     }
     if (r->ch == CH_REMOTE_4XX) {
         /* Expired token, unknown webhook: the user still gets it. */
-        discord_jobs_fallback_to_dm(j, r->error ? r->error : "follow-up refused");
+        discord_jobs_fallback_to_dm(j,
+                                    r->error ? r->error : "follow-up refused");
         return;
     }
     job_failed(j, r);
@@ -452,9 +456,10 @@ create_channel_step(struct job *j)
     if (!d->guild_id[0] || !d->guild_seen || !d->bot_id[0]) {
         j->parked = true;
         if (d->guild_seen && !d->guild_id[0])
-            discord_log_once(d, DC_LOG_NO_GUILD, "cannot create campaign "
-                        "channels: chorus is in no server (invite it with "
-                        "the URL in the README)");
+            discord_log_once(d, DC_LOG_NO_GUILD,
+                             "cannot create campaign "
+                             "channels: chorus is in no server (invite it with "
+                             "the URL in the README)");
         return;
     }
     if (!d->category_id[0]) {

@@ -701,8 +701,8 @@ static const struct outq_ops rest_ops = {
 
 void
 discord_rest_send(struct rest *r, enum http_method m, const char *path,
-          const char *body, unsigned flags, const char *audit_reason,
-          rest_done_fn *done, void *arg)
+                  const char *body, unsigned flags, const char *audit_reason,
+                  rest_done_fn *done, void *arg)
 {
     struct rest_req *q = xcalloc(1, sizeof(*q));
     q->rest = r;
@@ -779,7 +779,7 @@ discord_rest_free(struct rest *r)
 
 void
 discord_rest_stop(struct rest *r, int64_t deadline_ms, void (*done)(void *arg),
-          void *arg)
+                  void *arg)
 {
     outq_stop(r->outq, deadline_ms, done, arg);
 }

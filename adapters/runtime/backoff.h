@@ -29,9 +29,9 @@ uint64_t backoff_seed(void);
 /* Next raw value of the state; a zero state is replaced by a constant. */
 uint64_t backoff_rand(uint64_t *state);
 /* Uniform integer in [lo, hi] (hi < lo gives lo). */
-int64_t  backoff_rand_range(uint64_t *state, int64_t lo, int64_t hi);
+int64_t backoff_rand_range(uint64_t *state, int64_t lo, int64_t hi);
 /* Uniform double in [0, 1). */
-double   backoff_rand_unit(uint64_t *state);
+double backoff_rand_unit(uint64_t *state);
 
 /* The delay before retry n (0 for the first) of base_ms doubling up to
  * max_ms, with equal jitter: in [d/2, d]. */

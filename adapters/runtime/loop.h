@@ -46,7 +46,8 @@ int          loop_run_once(struct loop *loop, bool wait);
 /* Ask loop_run to return once the remaining handles have closed. */
 void         loop_stop(struct loop *loop);
 void         loop_free(struct loop *loop);
-/* uv_loop_t *, for libwebsockets' foreign-loop option.  adapters/runtime only. */
+/* uv_loop_t *, for libwebsockets' foreign-loop option.  adapters/runtime only.
+ */
 void        *loop_native(struct loop *loop);
 /* Monotonic milliseconds as the loop sees them (updated before reading). */
 int64_t      loop_now_ms(struct loop *loop);

@@ -200,7 +200,8 @@ discord_sim_interaction_rec(const struct discord_sim *sim, const char *id)
 }
 
 struct discord_sim_interaction_rec *
-discord_sim_interaction_by_token(const struct discord_sim *sim, const char *token)
+discord_sim_interaction_by_token(const struct discord_sim *sim,
+                                 const char *token)
 {
     for (size_t i = sim->interactions.n; token && i-- > 0;) {
         struct discord_sim_interaction_rec *in = sim->interactions.v[i];
@@ -258,7 +259,8 @@ apply_overwrite(const cJSON *ows, const char *id, uint64_t *p)
 }
 
 uint64_t
-discord_sim_bot_perms(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch)
+discord_sim_bot_perms(const struct discord_sim *sim,
+                      const struct discord_sim_channel_rec *ch)
 {
     uint64_t p = discord_sim_bot_base_perms(sim);
 
@@ -299,7 +301,8 @@ discord_sim_bot_user_json(const struct discord_sim *sim)
 }
 
 cJSON *
-discord_sim_user_json(const struct discord_sim *sim, const struct discord_sim_user_rec *u)
+discord_sim_user_json(const struct discord_sim *sim,
+                      const struct discord_sim_user_rec *u)
 {
     cJSON *o;
 
@@ -323,13 +326,14 @@ discord_sim_user_json(const struct discord_sim *sim, const struct discord_sim_us
 static cJSON *
 author_json(const struct discord_sim *sim, const char *id)
 {
-    return same(id, sim->app_id) ? discord_sim_bot_user_json(sim)
-                                 : discord_sim_user_json(sim, discord_sim_user_rec(sim, id));
+    return same(id, sim->app_id)
+               ? discord_sim_bot_user_json(sim)
+               : discord_sim_user_json(sim, discord_sim_user_rec(sim, id));
 }
 
 cJSON *
-discord_sim_member_json(const struct discord_sim *sim, const struct discord_sim_user_rec *u,
-                 bool with_user)
+discord_sim_member_json(const struct discord_sim *sim,
+                        const struct discord_sim_user_rec *u, bool with_user)
 {
     cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
 
@@ -349,7 +353,7 @@ discord_sim_member_json(const struct discord_sim *sim, const struct discord_sim_
 
 cJSON *
 discord_sim_channel_json(const struct discord_sim *sim,
-                  const struct discord_sim_channel_rec *ch)
+                         const struct discord_sim_channel_rec *ch)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -363,8 +367,9 @@ discord_sim_channel_json(const struct discord_sim *sim,
     if (ch->type == DISCORD_SIM_CHANNEL_DM) {
         cJSON *rec = cJSON_AddArrayToObject(o, "recipients");
 
-        cJSON_AddItemToArray(rec, discord_sim_user_json(sim,
-                                  discord_sim_user_rec(sim, ch->recipient)));
+        cJSON_AddItemToArray(
+            rec, discord_sim_user_json(
+                     sim, discord_sim_user_rec(sim, ch->recipient)));
         return o;
     }
     cJSON_AddStringToObject(o, "guild_id", sim->guild_id);
@@ -389,9 +394,10 @@ discord_sim_channel_json(const struct discord_sim *sim,
 
 cJSON *
 discord_sim_message_json(const struct discord_sim *sim,
-                  const struct discord_sim_message_rec *m)
+                         const struct discord_sim_message_rec *m)
 {
-    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, m->channel_id);
     cJSON *o = cJSON_CreateObject(), *mentions;
     const cJSON *mid;
     bool by_bot = same(m->author_id, sim->app_id);
@@ -446,9 +452,12 @@ discord_sim_message_json(const struct discord_sim *sim,
         cJSON_AddStringToObject(o, "guild_id", sim->guild_id);
         /* Discord leaves member out of ephemeral messages. */
         if (!m->visible_to[0])
-            cJSON_AddItemToObject(o, "member",
-                discord_sim_member_json(sim, by_bot ? NULL
-                                 : discord_sim_user_rec(sim, m->author_id), false));
+            cJSON_AddItemToObject(
+                o, "member",
+                discord_sim_member_json(
+                    sim,
+                    by_bot ? NULL : discord_sim_user_rec(sim, m->author_id),
+                    false));
     }
     if (ch)
         cJSON_AddNumberToObject(o, "channel_type", ch->type);
@@ -523,8 +532,8 @@ discord_sim_observe(struct discord_sim *sim, const struct discord_sim_event *ev)
 }
 
 static void
-channel_label(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch,
-              char *out, size_t n)
+channel_label(const struct discord_sim *sim,
+              const struct discord_sim_channel_rec *ch, char *out, size_t n)
 {
     if (!ch)
         snprintf(out, n, "#?");
@@ -536,8 +545,8 @@ channel_label(const struct discord_sim *sim, const struct discord_sim_channel_re
 
 void
 discord_sim_observe_message(struct discord_sim *sim,
-                     enum discord_sim_event_kind kind,
-                     const struct discord_sim_message_rec *m)
+                            enum discord_sim_event_kind kind,
+                            const struct discord_sim_message_rec *m)
 {
     char label[128];
     struct discord_sim_event ev = {
@@ -659,7 +668,8 @@ parse_mentions(const struct discord_sim *sim, const char *content)
 }
 
 static bool
-mentions_bot(const struct discord_sim *sim, const struct discord_sim_message_rec *m)
+mentions_bot(const struct discord_sim *sim,
+             const struct discord_sim_message_rec *m)
 {
     const cJSON *id;
 
@@ -673,7 +683,8 @@ static void
 message_dispatch(struct discord_sim *sim, const char *t,
                  const struct discord_sim_message_rec *m)
 {
-    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, m->channel_id);
     bool guild = ch && ch->type != DISCORD_SIM_CHANNEL_DM;
     struct dsim_target to = {
         .guild_id = guild ? sim->guild_id : NULL,
@@ -693,9 +704,10 @@ message_dispatch(struct discord_sim *sim, const char *t,
 
 static struct discord_sim_message_rec *
 message_add(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
-            const char *author_id, const char *content,
-            const cJSON *components, const cJSON *embeds, unsigned flags,
-            const struct discord_sim_interaction_rec *in, int type, const char *ref)
+            const char *author_id, const char *content, const cJSON *components,
+            const cJSON *embeds, unsigned flags,
+            const struct discord_sim_interaction_rec *in, int type,
+            const char *ref)
 {
     struct discord_sim_message_rec *m = xcalloc(1, sizeof(*m));
 
@@ -729,27 +741,31 @@ message_add(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
 }
 
 struct discord_sim_message_rec *
-discord_sim_message_add(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
-                 const char *author_id, const char *content,
-                 const cJSON *components, const cJSON *embeds,
-                 unsigned flags, const struct discord_sim_interaction_rec *in)
+discord_sim_message_add(struct discord_sim *sim,
+                        struct discord_sim_channel_rec *ch,
+                        const char *author_id, const char *content,
+                        const cJSON *components, const cJSON *embeds,
+                        unsigned flags,
+                        const struct discord_sim_interaction_rec *in)
 {
     return message_add(sim, ch, author_id, content, components, embeds,
                        flags, in, 0, NULL);
 }
 
 void
-discord_sim_pin_notice(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
-                const struct discord_sim_message_rec *pinned)
+discord_sim_pin_notice(struct discord_sim *sim,
+                       struct discord_sim_channel_rec *ch,
+                       const struct discord_sim_message_rec *pinned)
 {
     (void)message_add(sim, ch, sim->app_id, "", NULL, NULL, 0, NULL, 6,
                       pinned->id);
 }
 
 void
-discord_sim_message_edit(struct discord_sim *sim, struct discord_sim_message_rec *m,
-                  const char *content, const cJSON *components,
-                  const cJSON *embeds, const cJSON *flags)
+discord_sim_message_edit(struct discord_sim *sim,
+                         struct discord_sim_message_rec *m, const char *content,
+                         const cJSON *components, const cJSON *embeds,
+                         const cJSON *flags)
 {
     struct dsim_version *v;
 
@@ -784,9 +800,11 @@ discord_sim_message_edit(struct discord_sim *sim, struct discord_sim_message_rec
 static void message_free(struct discord_sim_message_rec *m);
 
 void
-discord_sim_message_delete(struct discord_sim *sim, struct discord_sim_message_rec *m)
+discord_sim_message_delete(struct discord_sim *sim,
+                           struct discord_sim_message_rec *m)
 {
-    const struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, m->channel_id);
+    const struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, m->channel_id);
     bool guild = ch && ch->type != DISCORD_SIM_CHANNEL_DM;
     struct dsim_target to = {
         .guild_id = guild ? sim->guild_id : NULL,
@@ -839,7 +857,8 @@ channel_new(struct discord_sim *sim, int type, const char *name)
     ch->name = name ? xstrdup(name) : NULL;
     ch->overwrites = cJSON_CreateArray();
     for (size_t i = 0; i < sim->channels.n; i++)
-        if (((struct discord_sim_channel_rec *)sim->channels.v[i])->type == type)
+        if (((struct discord_sim_channel_rec *)sim->channels.v[i])->type ==
+            type)
             pos++;
     ch->position = pos;
     discord_sim_vec_push(&sim->channels, ch);
@@ -857,7 +876,8 @@ channel_free(struct discord_sim_channel_rec *ch)
 }
 
 void
-discord_sim_channel_created(struct discord_sim *sim, struct discord_sim_channel_rec *ch)
+discord_sim_channel_created(struct discord_sim *sim,
+                            struct discord_sim_channel_rec *ch)
 {
     struct dsim_target to = {
         .guild_id = sim->guild_id,
@@ -943,7 +963,8 @@ route(void *arg, const struct sim_request *rq, struct sim_response *rs)
     struct discord_sim *sim = arg;
 
     if (rq->too_large)
-        discord_sim_rest_resp_error(rs, 413, 40005, "Request entity too large", NULL);
+        discord_sim_rest_resp_error(rs, 413, 40005, "Request entity too large",
+                                    NULL);
     else if (sim_server_ctl_path(rq->path)) {
         if (sim->o.control_api)
             discord_sim_control_handle(sim, rq, rs);
@@ -1173,9 +1194,9 @@ discord_sim_add_user(struct discord_sim *sim,
 
     if (!spec->username || !spec->username[0])
         return NULL;
-    if (spec->id && (!discord_sim_is_snowflake(spec->id) ||
-                     discord_sim_user_rec(sim, spec->id) ||
-                     same(spec->id, sim->app_id)))
+    if (spec->id &&
+        (!discord_sim_is_snowflake(spec->id) ||
+         discord_sim_user_rec(sim, spec->id) || same(spec->id, sim->app_id)))
         return NULL;
     u = xcalloc(1, sizeof(*u));
     if (spec->id)
@@ -1261,7 +1282,8 @@ discord_sim_dm_channel(const struct discord_sim *sim, const char *user_id)
 }
 
 static void
-channel_info(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch,
+channel_info(const struct discord_sim *sim,
+             const struct discord_sim_channel_rec *ch,
              struct discord_sim_channel_info *out)
 {
     size_t pins = 0;
@@ -1318,7 +1340,8 @@ discord_sim_channel_at(const struct discord_sim *sim, size_t i,
 /* ---- messages ---- */
 
 static void
-message_info(const struct discord_sim *sim, const struct discord_sim_message_rec *m,
+message_info(const struct discord_sim *sim,
+             const struct discord_sim_message_rec *m,
              struct discord_sim_message_info *out)
 {
     *out = (struct discord_sim_message_info){
@@ -1405,7 +1428,8 @@ discord_sim_post(struct discord_sim *sim, const char *user_id,
                  const char *channel_id, const char *content)
 {
     struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
-    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, channel_id);
+    struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, channel_id);
 
     if (!u || !ch || !content || ch->type == DISCORD_SIM_CHANNEL_CATEGORY)
         return NULL;
@@ -1413,8 +1437,8 @@ discord_sim_post(struct discord_sim *sim, const char *user_id,
         return NULL;
     if (ch->type != DISCORD_SIM_CHANNEL_DM && !u->member)
         return NULL;
-    return discord_sim_message_add(sim, ch, u->id, content, NULL, NULL, 0,
-                            NULL)->id;
+    return discord_sim_message_add(sim, ch, u->id, content, NULL, NULL, 0, NULL)
+        ->id;
 }
 
 const char *
@@ -1430,7 +1454,8 @@ discord_sim_post_dm(struct discord_sim *sim, const char *user_id,
 }
 
 static cJSON *
-channel_brief(const struct discord_sim *sim, const struct discord_sim_channel_rec *ch)
+channel_brief(const struct discord_sim *sim,
+              const struct discord_sim_channel_rec *ch)
 {
     cJSON *o = discord_sim_channel_json(sim, ch);
     char perms[24];
@@ -1443,7 +1468,8 @@ channel_brief(const struct discord_sim *sim, const struct discord_sim_channel_re
 /* Create the interaction, dispatch INTERACTION_CREATE (no intent needed)
  * and tell the observer.  data is consumed. */
 static struct discord_sim_interaction_rec *
-interaction_new(struct discord_sim *sim, int type, struct discord_sim_user_rec *u,
+interaction_new(struct discord_sim *sim, int type,
+                struct discord_sim_user_rec *u,
                 struct discord_sim_channel_rec *ch, cJSON *data,
                 const struct discord_sim_message_rec *msg, const char *what)
 {
@@ -1599,7 +1625,8 @@ resolve_option(struct discord_sim *sim, const struct discord_sim_opt *o,
                                       discord_sim_member_json(sim, u, false));
         }
     } else if (o->type == 7) {
-        struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, o->value);
+        struct discord_sim_channel_rec *ch =
+            discord_sim_channel_rec(sim, o->value);
 
         if (!ch)
             return false;
@@ -1619,7 +1646,8 @@ discord_sim_command(struct discord_sim *sim,
                     const struct discord_sim_command *c)
 {
     struct discord_sim_user_rec *u = discord_sim_user_rec(sim, c->user_id);
-    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, c->channel_id);
+    struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, c->channel_id);
     cJSON *data, *opts, *leaf;
     struct buf what = BUF_INIT;
     char id[DSIM_ID_LEN];
@@ -1690,7 +1718,8 @@ discord_sim_command_json(struct discord_sim *sim, const char *user_id,
                          const char *channel_id, const char *data_json)
 {
     struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
-    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, channel_id);
+    struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, channel_id);
     cJSON *data;
     const cJSON *name;
     char what[128];
@@ -1732,13 +1761,15 @@ discord_sim_click(struct discord_sim *sim, const char *user_id,
                   const char *const *values, size_t nvalues)
 {
     struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
-    struct discord_sim_message_rec *m = discord_sim_message_rec(sim, message_id);
+    struct discord_sim_message_rec *m =
+        discord_sim_message_rec(sim, message_id);
     struct discord_sim_channel_rec *ch;
     const cJSON *comp, *type, *label;
     cJSON *data;
     char what[160];
 
-    if (!u || !m || !custom_id || !(ch = discord_sim_channel_rec(sim, m->channel_id)))
+    if (!u || !m || !custom_id ||
+        !(ch = discord_sim_channel_rec(sim, m->channel_id)))
         return NULL;
     if (m->visible_to[0] && !same(m->visible_to, u->id))
         return NULL;    /* nobody else sees an ephemeral message */
@@ -1770,7 +1801,8 @@ discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
                          size_t nfields)
 {
     struct discord_sim_user_rec *u = discord_sim_user_rec(sim, user_id);
-    struct discord_sim_interaction_rec *from = discord_sim_interaction_rec(sim, from_interaction);
+    struct discord_sim_interaction_rec *from =
+        discord_sim_interaction_rec(sim, from_interaction);
     struct discord_sim_channel_rec *ch;
     struct discord_sim_message_rec *m = NULL;
     cJSON *data, *rows;
@@ -1786,7 +1818,8 @@ discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
     }
     if (!custom_id)
         return NULL;
-    ch = from ? discord_sim_channel_rec(sim, from->channel_id) : discord_sim_dm_open(sim, u);
+    ch = from ? discord_sim_channel_rec(sim, from->channel_id)
+              : discord_sim_dm_open(sim, u);
     if (!ch)
         return NULL;
     if (from && from->message_id[0])
@@ -1814,7 +1847,8 @@ bool
 discord_sim_interaction(const struct discord_sim *sim, const char *id,
                         struct discord_sim_interaction_info *out)
 {
-    const struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(sim, id);
+    const struct discord_sim_interaction_rec *in =
+        discord_sim_interaction_rec(sim, id);
 
     if (!in)
         return false;
@@ -1915,7 +1949,7 @@ discord_sim_log_rest(struct discord_sim *sim, struct dsim_rest_rec *r)
 
 void
 discord_sim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
-            const char *raw, size_t len)
+                   const char *raw, size_t len)
 {
     struct dsim_gw_rec *r = xcalloc(1, sizeof(*r));
     cJSON *root = cJSON_ParseWithLength(raw, len);
@@ -2104,7 +2138,8 @@ discord_sim_state_json(const struct discord_sim *sim)
         cJSON_AddItemToArray(a, discord_sim_user_json(sim, sim->users.v[i]));
     a = cJSON_AddArrayToObject(o, "channels");
     for (size_t i = 0; i < sim->channels.n; i++)
-        cJSON_AddItemToArray(a, discord_sim_channel_json(sim, sim->channels.v[i]));
+        cJSON_AddItemToArray(a,
+                             discord_sim_channel_json(sim, sim->channels.v[i]));
     a = cJSON_AddArrayToObject(o, "messages");
     for (size_t i = 0; i < sim->messages.n; i++) {
         const struct discord_sim_message_rec *m = sim->messages.v[i];

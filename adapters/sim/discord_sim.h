@@ -345,29 +345,29 @@ bool discord_sim_interaction(const struct discord_sim *sim, const char *id,
 /* ---- gateway faults (each applies to every open connection and
  * returns how many it reached) ---- */
 
-int  discord_sim_gateway_reconnect(struct discord_sim *sim);          /* op 7 */
-int  discord_sim_gateway_invalid_session(struct discord_sim *sim,
-                                    bool resumable);             /* op 9 */
+int discord_sim_gateway_reconnect(struct discord_sim *sim); /* op 7 */
+int discord_sim_gateway_invalid_session(struct discord_sim *sim,
+                                        bool resumable); /* op 9 */
 /* Close with any code; reason NULL: the close-code table's text.  The
  * sessions stay resumable or not as the table says. */
-int  discord_sim_gateway_close(struct discord_sim *sim, int code,
-                          const char *reason);
-int  discord_sim_gateway_drop(struct discord_sim *sim);      /* TCP, no frame */
+int discord_sim_gateway_close(struct discord_sim *sim, int code,
+                              const char *reason);
+int discord_sim_gateway_drop(struct discord_sim *sim); /* TCP, no frame */
 /* Zombie: stop (or resume) sending heartbeat ACKs. */
-int  discord_sim_gateway_zombie(struct discord_sim *sim, bool on);
-int  discord_sim_gateway_request_heartbeat(struct discord_sim *sim);  /* op 1 */
+int discord_sim_gateway_zombie(struct discord_sim *sim, bool on);
+int discord_sim_gateway_request_heartbeat(struct discord_sim *sim); /* op 1 */
 /* Raw text as one message (malformed or oversized payloads). */
-int  discord_sim_gateway_send_raw(struct discord_sim *sim, const char *text,
-                             size_t len);
+int discord_sim_gateway_send_raw(struct discord_sim *sim, const char *text,
+                                 size_t len);
 /* {"op":op,"d":d_json} for unknown opcodes; d_json NULL: null. */
-int  discord_sim_gateway_send_op(struct discord_sim *sim, int op,
-                            const char *d_json);
+int discord_sim_gateway_send_op(struct discord_sim *sim, int op,
+                                const char *d_json);
 /* A sequenced dispatch of any type to every live session (also into the
  * replay buffers of detached ones): unknown events, GUILD_DELETE... */
-int  discord_sim_gateway_dispatch(struct discord_sim *sim, const char *t,
-                             const char *d_json);
+int discord_sim_gateway_dispatch(struct discord_sim *sim, const char *t,
+                                 const char *d_json);
 /* Send dispatch seq again, with a new seq (a redelivered event). */
-int  discord_sim_gateway_redeliver(struct discord_sim *sim, long seq);
+int discord_sim_gateway_redeliver(struct discord_sim *sim, long seq);
 /* Forget every session: the next Resume gets op 9 false.  Live
  * connections keep their session until they close. */
 void discord_sim_gateway_invalidate_sessions(struct discord_sim *sim);
@@ -380,7 +380,8 @@ struct discord_sim_gateway_close_code {
     bool        reconnect;    /* docs: may reconnect */
     bool        resumable;    /* the sim keeps the session */
 };
-const struct discord_sim_gateway_close_code *discord_sim_gateway_close_code(int code);
+const struct discord_sim_gateway_close_code *
+discord_sim_gateway_close_code(int code);
 
 /* ---- REST faults ---- */
 

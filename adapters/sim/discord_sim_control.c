@@ -311,13 +311,12 @@ c_gateway(struct sim_ctl_call *c)
     if (strcmp(what, "reconnect") == 0)
         n = discord_sim_gateway_reconnect(sim);
     else if (strcmp(what, "invalid_session") == 0)
-        n = discord_sim_gateway_invalid_session(sim,
-                                           json_bool(b, "resumable", false));
+        n = discord_sim_gateway_invalid_session(
+            sim, json_bool(b, "resumable", false));
     else if (strcmp(what, "close") == 0)
-        n = discord_sim_gateway_close(sim,
-                                 (int)json_int(b, "code", INT_MIN, INT_MAX,
-                                               4000),
-                                 json_string(b, "reason"));
+        n = discord_sim_gateway_close(
+            sim, (int)json_int(b, "code", INT_MIN, INT_MAX, 4000),
+            json_string(b, "reason"));
     else if (strcmp(what, "drop") == 0)
         n = discord_sim_gateway_drop(sim);
     else if (strcmp(what, "zombie") == 0)
@@ -327,14 +326,13 @@ c_gateway(struct sim_ctl_call *c)
     else if (strcmp(what, "raw") == 0 && text)
         n = discord_sim_gateway_send_raw(sim, text, strlen(text));
     else if (strcmp(what, "op") == 0)
-        n = discord_sim_gateway_send_op(sim, (int)json_int(b, "op", INT_MIN,
-                                                      INT_MAX, 99), dtext);
+        n = discord_sim_gateway_send_op(
+            sim, (int)json_int(b, "op", INT_MIN, INT_MAX, 99), dtext);
     else if (strcmp(what, "dispatch") == 0 && json_string(b, "t"))
         n = discord_sim_gateway_dispatch(sim, json_string(b, "t"), dtext);
     else if (strcmp(what, "redeliver") == 0)
-        n = discord_sim_gateway_redeliver(sim, (long)json_int(b, "seq",
-                                                         JSON_INT_MIN,
-                                                         JSON_INT_MAX, -1));
+        n = discord_sim_gateway_redeliver(
+            sim, (long)json_int(b, "seq", JSON_INT_MIN, JSON_INT_MAX, -1));
     else if (strcmp(what, "invalidate") == 0) {
         discord_sim_gateway_invalidate_sessions(sim);
         n = 0;
@@ -487,8 +485,9 @@ c_index(struct sim_ctl_call *c)
 }
 
 void
-discord_sim_control_handle(struct discord_sim *sim, const struct sim_request *rq,
-                    struct sim_response *rs)
+discord_sim_control_handle(struct discord_sim *sim,
+                           const struct sim_request *rq,
+                           struct sim_response *rs)
 {
     sim_server_ctl(&plane, sim, rq, rs);
 }

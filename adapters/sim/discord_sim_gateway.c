@@ -195,7 +195,8 @@ observe_gw(struct discord_sim *sim, const char *what, const char *detail)
 static void
 close_with(struct dsim_conn *c, int code, const char *reason)
 {
-    const struct discord_sim_gateway_close_code *cc = discord_sim_gateway_close_code(code);
+    const struct discord_sim_gateway_close_code *cc =
+        discord_sim_gateway_close_code(code);
     char detail[160];
 
     if (!reason)
@@ -345,7 +346,8 @@ dispatch_all(struct discord_sim *sim, const char *t, const cJSON *d,
 
     /* The bot gets nothing from a guild channel it cannot see. */
     if (to->guild_id && to->channel_id) {
-        struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, to->channel_id);
+        struct discord_sim_channel_rec *ch =
+            discord_sim_channel_rec(sim, to->channel_id);
 
         hidden = ch && !(discord_sim_bot_perms(sim, ch) &
                          DISCORD_SIM_PERM_VIEW_CHANNEL);
@@ -375,8 +377,8 @@ dispatch_all(struct discord_sim *sim, const char *t, const cJSON *d,
 }
 
 void
-discord_sim_gateway_dispatch_to(struct discord_sim *sim, const char *t, const cJSON *d,
-              const struct dsim_target *to)
+discord_sim_gateway_dispatch_to(struct discord_sim *sim, const char *t,
+                                const cJSON *d, const struct dsim_target *to)
 {
     (void)dispatch_all(sim, t, d, to);
 }
@@ -703,7 +705,8 @@ flooding(struct dsim_conn *c)
 /* A complete message from the client; msg NULL: it was larger than the
  * receive buffer. */
 void
-discord_sim_gateway_receive(void *arg, const char *msg, size_t len, unsigned flags)
+discord_sim_gateway_receive(void *arg, const char *msg, size_t len,
+                            unsigned flags)
 {
     struct dsim_conn *c = arg;
     struct discord_sim *sim = c->sim;
@@ -773,7 +776,8 @@ gateway_path(const char *path, bool *resume)
 
 /* Other paths are refused: lws drops the upgrade. */
 int
-discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq, const char **why)
+discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq,
+                            const char **why)
 {
     bool resume;
 
@@ -783,7 +787,8 @@ discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq, const char 
 }
 
 void *
-discord_sim_gateway_open(void *arg, struct sim_conn *link, const struct sim_request *rq)
+discord_sim_gateway_open(void *arg, struct sim_conn *link,
+                         const struct sim_request *rq)
 {
     struct discord_sim *sim = arg;
     struct dsim_conn *c = xcalloc(1, sizeof(*c));
@@ -1071,7 +1076,7 @@ do_raw(struct dsim_conn *c, void *arg)
 
 int
 discord_sim_gateway_send_raw(struct discord_sim *sim, const char *text,
-                        size_t len)
+                             size_t len)
 {
     struct raw_arg a = { text, len };
 
@@ -1110,7 +1115,7 @@ discord_sim_gateway_send_op(struct discord_sim *sim, int op, const char *d_json)
 
 int
 discord_sim_gateway_dispatch(struct discord_sim *sim, const char *t,
-                        const char *d_json)
+                             const char *d_json)
 {
     struct dsim_target to = { .guild_id = sim->guild_id };
     cJSON *d = d_json ? cJSON_Parse(d_json) : cJSON_CreateNull();

@@ -31,8 +31,8 @@ struct dsim_vec {
     size_t   n, cap;
 };
 
-void   discord_sim_vec_push(struct dsim_vec *vec, void *p);
-void   discord_sim_vec_free(struct dsim_vec *vec);    /* the array, not elements */
+void discord_sim_vec_push(struct dsim_vec *vec, void *p);
+void discord_sim_vec_free(struct dsim_vec *vec); /* the array, not elements */
 
 struct discord_sim_user_rec {
     char  id[DSIM_ID_LEN];
@@ -228,7 +228,7 @@ struct discord_sim {
     struct dsim_vec      users;          /* struct discord_sim_user_rec * */
     struct dsim_vec      channels;       /* struct discord_sim_channel_rec * */
     struct dsim_vec      messages;       /* struct discord_sim_message_rec * */
-    struct dsim_vec      interactions;   /* struct discord_sim_interaction_rec * */
+    struct dsim_vec interactions; /* struct discord_sim_interaction_rec * */
     cJSON               *global_commands;
     cJSON               *guild_commands;
     int                  command_creates;
@@ -258,85 +258,91 @@ struct discord_sim {
 
 /* ---- discord_sim.c: helpers shared by the other files ---- */
 
-int64_t discord_sim_now(struct discord_sim *sim);           /* loop clock */
-void    discord_sim_new_id(struct discord_sim *sim, char out[DSIM_ID_LEN]);
-void    discord_sim_random_hex(struct discord_sim *sim, char *out, size_t n);
-void    discord_sim_random_token(struct discord_sim *sim, char *out, size_t n);
-void    discord_sim_iso_time(char out[40]);
-bool    discord_sim_is_snowflake(const char *s);
+int64_t discord_sim_now(struct discord_sim *sim); /* loop clock */
+void discord_sim_new_id(struct discord_sim *sim, char out[DSIM_ID_LEN]);
+void discord_sim_random_hex(struct discord_sim *sim, char *out, size_t n);
+void discord_sim_random_token(struct discord_sim *sim, char *out, size_t n);
+void discord_sim_iso_time(char out[40]);
+bool discord_sim_is_snowflake(const char *s);
 
-struct discord_sim_user_rec    *discord_sim_user_rec(const struct discord_sim *sim, const char *id);
-struct discord_sim_channel_rec *discord_sim_channel_rec(const struct discord_sim *sim,
-                                  const char *id);
-struct discord_sim_message_rec *discord_sim_message_rec(const struct discord_sim *sim,
-                                  const char *id);
-struct discord_sim_interaction_rec *discord_sim_interaction_by_token(
-    const struct discord_sim *sim, const char *token);
-struct discord_sim_interaction_rec *discord_sim_interaction_rec(const struct discord_sim *sim,
-                                          const char *id);
-struct discord_sim_channel_rec *discord_sim_dm_open(struct discord_sim *sim,
-                                  struct discord_sim_user_rec *u);
+struct discord_sim_user_rec *discord_sim_user_rec(const struct discord_sim *sim,
+                                                  const char *id);
+struct discord_sim_channel_rec *
+discord_sim_channel_rec(const struct discord_sim *sim, const char *id);
+struct discord_sim_message_rec *
+discord_sim_message_rec(const struct discord_sim *sim, const char *id);
+struct discord_sim_interaction_rec *
+discord_sim_interaction_by_token(const struct discord_sim *sim,
+                                 const char *token);
+struct discord_sim_interaction_rec *
+discord_sim_interaction_rec(const struct discord_sim *sim, const char *id);
+struct discord_sim_channel_rec *
+discord_sim_dm_open(struct discord_sim *sim, struct discord_sim_user_rec *u);
 uint64_t discord_sim_bot_perms(const struct discord_sim *sim,
-                        const struct discord_sim_channel_rec *ch);
+                               const struct discord_sim_channel_rec *ch);
 uint64_t discord_sim_bot_base_perms(const struct discord_sim *sim);
 
 /* JSON views of the state (new objects; the caller owns them). */
 cJSON *discord_sim_user_json(const struct discord_sim *sim,
-                      const struct discord_sim_user_rec *u);
+                             const struct discord_sim_user_rec *u);
 cJSON *discord_sim_bot_user_json(const struct discord_sim *sim);
 cJSON *discord_sim_channel_json(const struct discord_sim *sim,
-                         const struct discord_sim_channel_rec *ch);
+                                const struct discord_sim_channel_rec *ch);
 cJSON *discord_sim_message_json(const struct discord_sim *sim,
-                         const struct discord_sim_message_rec *m);
+                                const struct discord_sim_message_rec *m);
 cJSON *discord_sim_guild_json(const struct discord_sim *sim);
 cJSON *discord_sim_member_json(const struct discord_sim *sim,
-                        const struct discord_sim_user_rec *u, bool with_user);
+                               const struct discord_sim_user_rec *u,
+                               bool with_user);
 
 /* A new message (the sim owns it); fires MESSAGE_CREATE (unless it is
  * ephemeral and ephemeral_dispatch is off) and the observer. */
-struct discord_sim_message_rec *discord_sim_message_add(struct discord_sim *sim,
-                                      struct discord_sim_channel_rec *ch,
-                                      const char *author_id,
-                                      const char *content,
-                                      const cJSON *components,
-                                      const cJSON *embeds, unsigned flags,
-                                      const struct discord_sim_interaction_rec *in);
+struct discord_sim_message_rec *discord_sim_message_add(
+    struct discord_sim *sim, struct discord_sim_channel_rec *ch,
+    const char *author_id, const char *content, const cJSON *components,
+    const cJSON *embeds, unsigned flags,
+    const struct discord_sim_interaction_rec *in);
 /* The system message Discord posts when a message is pinned (type 6). */
-void discord_sim_pin_notice(struct discord_sim *sim, struct discord_sim_channel_rec *ch,
-                     const struct discord_sim_message_rec *pinned);
+void discord_sim_pin_notice(struct discord_sim *sim,
+                            struct discord_sim_channel_rec *ch,
+                            const struct discord_sim_message_rec *pinned);
 /* Keep the current version in the history, apply new fields (NULL: keep),
  * fire MESSAGE_UPDATE and the observer. */
-void discord_sim_message_edit(struct discord_sim *sim, struct discord_sim_message_rec *m,
-                       const char *content, const cJSON *components,
-                       const cJSON *embeds, const cJSON *flags);
+void discord_sim_message_edit(struct discord_sim *sim,
+                              struct discord_sim_message_rec *m,
+                              const char *content, const cJSON *components,
+                              const cJSON *embeds, const cJSON *flags);
 /* Remove it and fire MESSAGE_DELETE. */
-void discord_sim_message_delete(struct discord_sim *sim, struct discord_sim_message_rec *m);
-void discord_sim_channel_created(struct discord_sim *sim, struct discord_sim_channel_rec *ch);
+void discord_sim_message_delete(struct discord_sim *sim,
+                                struct discord_sim_message_rec *m);
+void discord_sim_channel_created(struct discord_sim *sim,
+                                 struct discord_sim_channel_rec *ch);
 
 void discord_sim_observe(struct discord_sim *sim,
-                  const struct discord_sim_event *ev);
+                         const struct discord_sim_event *ev);
 void discord_sim_observe_message(struct discord_sim *sim,
-                          enum discord_sim_event_kind kind,
-                          const struct discord_sim_message_rec *m);
+                                 enum discord_sim_event_kind kind,
+                                 const struct discord_sim_message_rec *m);
 
 /* Logs */
 void discord_sim_log_rest(struct discord_sim *sim, struct dsim_rest_rec *r);
 void discord_sim_log_gw(struct discord_sim *sim, int conn_id, bool from_bot,
-                 const char *raw, size_t len);
+                        const char *raw, size_t len);
 void discord_sim_log_clear(struct dsim_log *log, bool rest);
 
 /* ---- discord_sim_gateway.c ---- */
 
 /* The web server's websocket callbacks (sim_server.h); sim is the struct
  * discord_sim, c the struct dsim_conn. */
-int   discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq,
-                      const char **why);
+int discord_sim_gateway_upgrade(void *sim, const struct sim_request *rq,
+                                const char **why);
 void *discord_sim_gateway_open(void *sim, struct sim_conn *link,
-                   const struct sim_request *rq);
-void  discord_sim_gateway_receive(void *c, const char *msg, size_t len, unsigned flags);
-void  discord_sim_gateway_peer_close(void *c, int code);
-void  discord_sim_gateway_closed(void *c, bool timed_out);
-void  discord_sim_gateway_free(struct discord_sim *sim);
+                               const struct sim_request *rq);
+void discord_sim_gateway_receive(void *c, const char *msg, size_t len,
+                                 unsigned flags);
+void discord_sim_gateway_peer_close(void *c, int code);
+void discord_sim_gateway_closed(void *c, bool timed_out);
+void discord_sim_gateway_free(struct discord_sim *sim);
 
 /* What a dispatch needs to reach a session. */
 struct dsim_target {
@@ -346,18 +352,20 @@ struct dsim_target {
     bool        content_exempt; /* mention of the bot, or bot's own */
 };
 /* Dispatch to every session that may see it; d is not consumed. */
-void discord_sim_gateway_dispatch_to(struct discord_sim *sim, const char *t, const cJSON *d,
-                   const struct dsim_target *to);
+void discord_sim_gateway_dispatch_to(struct discord_sim *sim, const char *t,
+                                     const cJSON *d,
+                                     const struct dsim_target *to);
 
 /* ---- discord_sim_rest.c ---- */
 
-void discord_sim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
-                      struct sim_response *rs);
+void discord_sim_rest_handle(struct discord_sim *sim,
+                             const struct sim_request *rq,
+                             struct sim_response *rs);
 /* {"message", "code", "errors"?}: Discord's error body. */
 void discord_sim_rest_resp_error(struct sim_response *rs, int status, int code,
-                     const char *message, cJSON *errors);
+                                 const char *message, cJSON *errors);
 bool discord_sim_rest_set_budget(struct discord_sim *sim, const char *method,
-                          const char *route, int limit, int window_ms);
+                                 const char *route, int limit, int window_ms);
 void discord_sim_rest_free(struct discord_sim *sim);
 /* Discord's channel name rules: lowercase, spaces to '-', only
  * [a-z0-9-_] and non-ASCII; NULL when nothing is left. */
@@ -366,7 +374,7 @@ char *discord_sim_rest_channel_name(const char *name);
 /* ---- discord_sim_control.c ---- */
 
 void discord_sim_control_handle(struct discord_sim *sim,
-                         const struct sim_request *rq,
-                         struct sim_response *rs);
+                                const struct sim_request *rq,
+                                struct sim_response *rs);
 
 #endif

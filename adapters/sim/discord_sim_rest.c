@@ -63,7 +63,7 @@ struct route {
 
 void
 discord_sim_rest_resp_error(struct sim_response *rs, int status, int code,
-                const char *message, cJSON *errors)
+                            const char *message, cJSON *errors)
 {
     cJSON *o = cJSON_CreateObject();
 
@@ -777,10 +777,12 @@ validate_modal(const cJSON *d, cJSON *errors)
 }
 
 static void
-observe_response(struct discord_sim *sim, const struct discord_sim_interaction_rec *in,
-                 const char *what, const char *detail)
+observe_response(struct discord_sim *sim,
+                 const struct discord_sim_interaction_rec *in, const char *what,
+                 const char *detail)
 {
-    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(sim, in->channel_id);
+    struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(sim, in->channel_id);
     char label[128];
     struct discord_sim_event ev = {
         .kind = DISCORD_SIM_EV_RESPONSE,
@@ -801,8 +803,9 @@ observe_response(struct discord_sim *sim, const struct discord_sim_interaction_r
 }
 
 static void
-interaction_reply_json(struct rest_ctx *x, const struct discord_sim_interaction_rec *in,
-                       int type, const struct discord_sim_message_rec *m)
+interaction_reply_json(struct rest_ctx *x,
+                       const struct discord_sim_interaction_rec *in, int type,
+                       const struct discord_sim_message_rec *m)
 {
     cJSON *o = cJSON_CreateObject(), *i, *r;
 
@@ -814,7 +817,8 @@ interaction_reply_json(struct rest_ctx *x, const struct discord_sim_interaction_
     r = cJSON_AddObjectToObject(o, "resource");
     cJSON_AddNumberToObject(r, "type", type);
     if (m)
-        cJSON_AddItemToObject(r, "message", discord_sim_message_json(x->sim, m));
+        cJSON_AddItemToObject(r, "message",
+                              discord_sim_message_json(x->sim, m));
     reply_json(x, 200, o);
 }
 
@@ -822,7 +826,8 @@ static void
 callback_do(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(sim, x->p[0]);
+    struct discord_sim_interaction_rec *in =
+        discord_sim_interaction_rec(sim, x->p[0]);
     const cJSON *type, *data;
     struct discord_sim_channel_rec *ch;
     struct discord_sim_message_rec *m = NULL;
@@ -875,20 +880,20 @@ callback_do(struct rest_ctx *x)
     ch = discord_sim_channel_rec(sim, in->channel_id);
     switch (t) {
     case 4:
-        m = discord_sim_message_add(sim, ch, sim->app_id, json_string(data, "content"),
-                             json_get(data, "components"),
-                             json_get(data, "embeds"),
-                             create_flags(data, FLAG_EPHEMERAL |
-                                          FLAG_SUPPRESS_EMBEDS |
-                                          FLAG_SUPPRESS_NOTIFY), in);
+        m = discord_sim_message_add(
+            sim, ch, sim->app_id, json_string(data, "content"),
+            json_get(data, "components"), json_get(data, "embeds"),
+            create_flags(data, FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS |
+                                   FLAG_SUPPRESS_NOTIFY),
+            in);
         snprintf(in->original_id, sizeof(in->original_id), "%s", m->id);
         break;
     case 5:
         /* "thinking...": a loading message the follow-up fills in. */
         in->deferred = true;
-        m = discord_sim_message_add(sim, ch, sim->app_id, "", NULL, NULL,
-                             FLAG_LOADING |
-                             create_flags(data, FLAG_EPHEMERAL), in);
+        m = discord_sim_message_add(
+            sim, ch, sim->app_id, "", NULL, NULL,
+            FLAG_LOADING | create_flags(data, FLAG_EPHEMERAL), in);
         snprintf(in->original_id, sizeof(in->original_id), "%s", m->id);
         break;
     case 6:
@@ -898,8 +903,8 @@ callback_do(struct rest_ctx *x)
         m = discord_sim_message_rec(sim, in->message_id);
         if (m && data)
             discord_sim_message_edit(sim, m, json_string(data, "content"),
-                              json_get(data, "components"),
-                              json_get(data, "embeds"), NULL);
+                                     json_get(data, "components"),
+                                     json_get(data, "embeds"), NULL);
         break;
     case 9:
         in->modal = cJSON_Duplicate(data, true);
@@ -918,7 +923,8 @@ callback_do(struct rest_ctx *x)
 static void
 r_callback(struct rest_ctx *x)
 {
-    struct discord_sim_interaction_rec *in = discord_sim_interaction_rec(x->sim, x->p[0]);
+    struct discord_sim_interaction_rec *in =
+        discord_sim_interaction_rec(x->sim, x->p[0]);
     int before = in ? in->callbacks : -1;
 
     callback_do(x);
@@ -931,7 +937,8 @@ static struct discord_sim_interaction_rec *
 webhook_interaction(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_interaction_rec *in = discord_sim_interaction_by_token(sim, x->p[1]);
+    struct discord_sim_interaction_rec *in =
+        discord_sim_interaction_by_token(sim, x->p[1]);
 
     if (!in || !ids_equal(x->p[0], sim->app_id)) {
         fail(x, 404, 10015, "Unknown Webhook");
@@ -945,7 +952,8 @@ webhook_interaction(struct rest_ctx *x)
 }
 
 static void
-edit_from_body(struct rest_ctx *x, struct discord_sim_message_rec *m, bool finish)
+edit_from_body(struct rest_ctx *x, struct discord_sim_message_rec *m,
+               bool finish)
 {
     cJSON *errors = cJSON_CreateObject();
     const cJSON *content = json_get(x->body, "content");
@@ -956,10 +964,12 @@ edit_from_body(struct rest_ctx *x, struct discord_sim_message_rec *m, bool finis
     if (finish)
         m->flags &= ~FLAG_LOADING;
     discord_sim_message_edit(x->sim, m,
-                      cJSON_IsString(content) ? content->valuestring
-                      : cJSON_IsNull(content) ? "" : NULL,
-                      json_get(x->body, "components"),
-                      json_get(x->body, "embeds"), json_get(x->body, "flags"));
+                             cJSON_IsString(content) ? content->valuestring
+                             : cJSON_IsNull(content) ? ""
+                                                     : NULL,
+                             json_get(x->body, "components"),
+                             json_get(x->body, "embeds"),
+                             json_get(x->body, "flags"));
     reply_json(x, 200, discord_sim_message_json(x->sim, m));
 }
 
@@ -1035,13 +1045,13 @@ r_followup(struct rest_ctx *x)
         return;
     }
     in->followups++;
-    m = discord_sim_message_add(sim, discord_sim_channel_rec(sim, in->channel_id), sim->app_id,
-                         json_string(x->body, "content"),
-                         json_get(x->body, "components"),
-                         json_get(x->body, "embeds"),
-                         create_flags(x->body, FLAG_EPHEMERAL |
-                                      FLAG_SUPPRESS_EMBEDS |
-                                      FLAG_SUPPRESS_NOTIFY), in);
+    m = discord_sim_message_add(
+        sim, discord_sim_channel_rec(sim, in->channel_id), sim->app_id,
+        json_string(x->body, "content"), json_get(x->body, "components"),
+        json_get(x->body, "embeds"),
+        create_flags(x->body, FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS |
+                                  FLAG_SUPPRESS_NOTIFY),
+        in);
     reply_json(x, 200, discord_sim_message_json(sim, m));
 }
 
@@ -1066,7 +1076,8 @@ r_followup_patch(struct rest_ctx *x)
 static struct discord_sim_channel_rec *
 channel_for(struct rest_ctx *x, uint64_t need)
 {
-    struct discord_sim_channel_rec *ch = discord_sim_channel_rec(x->sim, x->p[0]);
+    struct discord_sim_channel_rec *ch =
+        discord_sim_channel_rec(x->sim, x->p[0]);
     uint64_t have;
 
     if (!ch) {
@@ -1098,7 +1109,8 @@ static void
 r_message_create(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_SEND_MESSAGES);
+    struct discord_sim_channel_rec *ch =
+        channel_for(x, DISCORD_SIM_PERM_SEND_MESSAGES);
     const cJSON *ref;
     struct discord_sim_message_rec *m;
 
@@ -1109,7 +1121,8 @@ r_message_create(struct rest_ctx *x)
         return;
     }
     if (ch->type == DISCORD_SIM_CHANNEL_DM) {
-        struct discord_sim_user_rec *u = discord_sim_user_rec(sim, ch->recipient);
+        struct discord_sim_user_rec *u =
+            discord_sim_user_rec(sim, ch->recipient);
 
         if (!u || u->dm_blocked || u->bot) {
             fail(x, 403, 50007, "Cannot send messages to this user");
@@ -1120,8 +1133,8 @@ r_message_create(struct rest_ctx *x)
         return;
     ref = json_get(x->body, "message_reference");
     if (ref) {
-        struct discord_sim_message_rec *to = discord_sim_message_rec(sim,
-                                               json_string(ref, "message_id"));
+        struct discord_sim_message_rec *to =
+            discord_sim_message_rec(sim, json_string(ref, "message_id"));
 
         if (!to || strcmp(to->channel_id, ch->id) != 0) {
             cJSON *errors = cJSON_CreateObject();
@@ -1132,11 +1145,11 @@ r_message_create(struct rest_ctx *x)
             return;
         }
     }
-    m = discord_sim_message_add(sim, ch, sim->app_id, json_string(x->body, "content"),
-                         json_get(x->body, "components"),
-                         json_get(x->body, "embeds"),
-                         create_flags(x->body, FLAG_SUPPRESS_EMBEDS |
-                                      FLAG_SUPPRESS_NOTIFY), NULL);
+    m = discord_sim_message_add(
+        sim, ch, sim->app_id, json_string(x->body, "content"),
+        json_get(x->body, "components"), json_get(x->body, "embeds"),
+        create_flags(x->body, FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFY),
+        NULL);
     reply_json(x, 200, discord_sim_message_json(sim, m));
 }
 
@@ -1157,7 +1170,8 @@ message_in(struct rest_ctx *x, const struct discord_sim_channel_rec *ch,
 static void
 r_message_get(struct rest_ctx *x)
 {
-    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
+    struct discord_sim_channel_rec *ch =
+        channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
     struct discord_sim_message_rec *m;
 
     if (ch && (m = message_in(x, ch, x->p[1])))
@@ -1274,7 +1288,8 @@ r_unpin(struct rest_ctx *x)
 static void
 r_pins_get(struct rest_ctx *x)
 {
-    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
+    struct discord_sim_channel_rec *ch =
+        channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
     cJSON *a;
 
     if (!ch)
@@ -1328,7 +1343,8 @@ parse_overwrites(struct rest_ctx *x, const cJSON *in, cJSON **out,
         /* Roles here: @everyone (= guild id) and the bot's role. */
         if ((t == 0 && !ids_equal(id, sim->guild_id) &&
              !ids_equal(id, sim->bot_role_id)) ||
-            (t == 1 && !discord_sim_user_rec(sim, id) && !ids_equal(id, sim->app_id))) {
+            (t == 1 && !discord_sim_user_rec(sim, id) &&
+             !ids_equal(id, sim->app_id))) {
             form_error(errors, path, "UNKNOWN_OVERWRITE_TARGET",
                        t == 0 ? "Unknown Role" : "Unknown Member");
             continue;
@@ -1402,7 +1418,8 @@ static void
 r_channel_patch(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_CHANNELS);
+    struct discord_sim_channel_rec *ch =
+        channel_for(x, DISCORD_SIM_PERM_MANAGE_CHANNELS);
     const cJSON *name, *topic, *parent, *ows, *pos;
     cJSON *errors, *new_ows = NULL;
     char *new_name = NULL;
@@ -1438,8 +1455,7 @@ r_channel_patch(struct rest_ctx *x)
             form_error(errors, "name", "BASE_TYPE_BAD_LENGTH",
                        "Must be between 1 and 100 in length.");
         else if (ch->type == DISCORD_SIM_CHANNEL_TEXT &&
-                 !(new_name = discord_sim_rest_channel_name(
-                       name->valuestring)))
+                 !(new_name = discord_sim_rest_channel_name(name->valuestring)))
             form_error(errors, "name", "CHANNEL_NAME_INVALID",
                        "Channel name is invalid");
         else if (!new_name)
@@ -1451,9 +1467,8 @@ r_channel_patch(struct rest_ctx *x)
         form_error(errors, "topic", "BASE_TYPE_MAX_LENGTH",
                    "Must be 1024 or fewer in length.");
     if (parent && !cJSON_IsNull(parent)) {
-        struct discord_sim_channel_rec *p = discord_sim_channel_rec(sim, cJSON_IsString(parent)
-                                                  ? parent->valuestring
-                                                  : NULL);
+        struct discord_sim_channel_rec *p = discord_sim_channel_rec(
+            sim, cJSON_IsString(parent) ? parent->valuestring : NULL);
 
         if (!p || p->type != DISCORD_SIM_CHANNEL_CATEGORY ||
             ch->type == DISCORD_SIM_CHANNEL_CATEGORY)
@@ -1525,7 +1540,8 @@ static void
 r_permission_put(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_channel_rec *ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_ROLES);
+    struct discord_sim_channel_rec *ch =
+        channel_for(x, DISCORD_SIM_PERM_MANAGE_ROLES);
     cJSON *errors, *list, *one, *parsed = NULL, *kept, *o;
     struct discord_sim_event ev = {
         .kind = DISCORD_SIM_EV_CHANNEL_EDIT,
@@ -1595,7 +1611,8 @@ static void
 r_dm_open(struct rest_ctx *x)
 {
     struct discord_sim *sim = x->sim;
-    struct discord_sim_user_rec *u = discord_sim_user_rec(sim, json_string(x->body, "recipient_id"));
+    struct discord_sim_user_rec *u =
+        discord_sim_user_rec(sim, json_string(x->body, "recipient_id"));
     struct discord_sim_channel_rec *ch;
     bool fresh;
 
@@ -1679,7 +1696,8 @@ r_channel_create(struct rest_ctx *x)
 
     if (!guild_ours(x))
         return;
-    if ((discord_sim_bot_base_perms(sim) & DISCORD_SIM_PERM_MANAGE_CHANNELS) == 0) {
+    if ((discord_sim_bot_base_perms(sim) & DISCORD_SIM_PERM_MANAGE_CHANNELS) ==
+        0) {
         fail(x, 403, 50013, "Missing Permissions");
         return;
     }
@@ -1764,7 +1782,8 @@ r_channel_create(struct rest_ctx *x)
     else
         for (size_t i = 0; i < sim->channels.n; i++)
             ch->position +=
-                ((struct discord_sim_channel_rec *)sim->channels.v[i])->type == t;
+                ((struct discord_sim_channel_rec *)sim->channels.v[i])->type ==
+                t;
     discord_sim_vec_push(&sim->channels, ch);
     discord_sim_channel_created(sim, ch);
     reply_json(x, 201, discord_sim_channel_json(sim, ch));
@@ -1992,7 +2011,7 @@ bucket_headers(struct discord_sim *sim, struct sim_response *rs,
 
 bool
 discord_sim_rest_set_budget(struct discord_sim *sim, const char *method,
-                     const char *route, int limit, int window_ms)
+                            const char *route, int limit, int window_ms)
 {
     struct dsim_budget *b = NULL;
 
@@ -2285,7 +2304,7 @@ pipeline(struct rest_ctx *x, const struct route *r, struct dsim_rest_rec *rec)
 
 void
 discord_sim_rest_handle(struct discord_sim *sim, const struct sim_request *rq,
-                 struct sim_response *rs)
+                        struct sim_response *rs)
 {
     char segs[MAX_PARAMS][256];
     struct rest_ctx x = { .sim = sim, .rq = rq, .rs = rs };

@@ -157,7 +157,8 @@ user_add(struct slack_sim *sim, const struct slack_sim_user_spec *sp)
         slack_sim_err(sim, "user: a name is required");
         return NULL;
     }
-    if (slack_sim_user_rec(sim, sp->name) || (sp->id && slack_sim_user_rec(sim, sp->id))) {
+    if (slack_sim_user_rec(sim, sp->name) ||
+        (sp->id && slack_sim_user_rec(sim, sp->id))) {
         slack_sim_err(sim, "user %s: id or name already taken", sp->name);
         return NULL;
     }
@@ -196,7 +197,7 @@ slack_sim_user(const struct slack_sim *sim, const char *id_or_name)
 
 void
 slack_sim_user_tz(const struct slack_sim_user *u, char *label, size_t n,
-             int *offset)
+                  int *offset)
 {
     struct local_time lt;
 
@@ -251,7 +252,7 @@ slack_sim_chan(const struct slack_sim *sim, const char *key)
 
 struct slack_sim_channel *
 slack_sim_chan_new(struct slack_sim *sim, const char *name, bool is_private,
-              const char *creator)
+                   const char *creator)
 {
     struct slack_sim_channel *ch = xcalloc(1, sizeof(*ch));
     char id[24];
@@ -272,7 +273,7 @@ slack_sim_chan_new(struct slack_sim *sim, const char *name, bool is_private,
 
 struct slack_sim_channel *
 slack_sim_dm_rec(struct slack_sim *sim, struct slack_sim_user *u, bool create,
-        bool *created)
+                 bool *created)
 {
     struct slack_sim_channel *ch;
     char id[24];
@@ -326,8 +327,9 @@ slack_sim_member_add(struct slack_sim_channel *ch, const char *user)
 
 struct slack_sim_message *
 slack_sim_msg_add(struct slack_sim *sim, struct slack_sim_channel *ch,
-             const char *user, const char *bot_id, const char *text,
-             const cJSON *blocks, const char *thread_ts, const char *subtype)
+                  const char *user, const char *bot_id, const char *text,
+                  const cJSON *blocks, const char *thread_ts,
+                  const char *subtype)
 {
     struct slack_sim_message *m = xcalloc(1, sizeof(*m));
     char ts[24];
@@ -360,7 +362,7 @@ slack_sim_msg_find(const struct slack_sim_channel *ch, const char *ts)
 
 void
 slack_sim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
-              const char *text, const cJSON *blocks)
+                   const char *text, const cJSON *blocks)
 {
     struct slack_sim_edit *e;
 
@@ -430,11 +432,11 @@ slack_sim_add_channel(struct slack_sim *sim, const char *name,
     for (size_t i = 0; members && members[i]; i++)
         if (!slack_sim_user_rec(sim, members[i])) {
             slack_sim_err(sim, "channel %s: unknown member %s", name,
-                     members[i]);
+                          members[i]);
             return NULL;
         }
     ch = slack_sim_chan_new(sim, *name == '#' ? name + 1 : name, is_private,
-                       NULL);
+                            NULL);
     for (size_t i = 0; members && members[i]; i++)
         slack_sim_member_add(ch, slack_sim_user_rec(sim, members[i])->id);
     return ch;
@@ -483,8 +485,8 @@ slack_sim_last_message(const struct slack_sim *sim, const char *channel)
 
 struct slack_sim_ephemeral *
 slack_sim_ephemeral_add(struct slack_sim *sim, const char *channel,
-                   const char *user, const char *text, const cJSON *blocks,
-                   const char *source)
+                        const char *user, const char *text, const cJSON *blocks,
+                        const char *source)
 {
     struct slack_sim_ephemeral *e = xcalloc(1, sizeof(*e));
     char ts[24];
@@ -557,7 +559,7 @@ slack_sim_user_json(const struct slack_sim *sim, const struct slack_sim_user *u)
 
 cJSON *
 slack_sim_chan_json(const struct slack_sim *sim,
-               const struct slack_sim_channel *ch)
+                    const struct slack_sim_channel *ch)
 {
     cJSON *j = cJSON_CreateObject(), *t;
 
@@ -593,7 +595,8 @@ slack_sim_chan_json(const struct slack_sim *sim,
 }
 
 cJSON *
-slack_sim_msg_json(const struct slack_sim *sim, const struct slack_sim_message *m)
+slack_sim_msg_json(const struct slack_sim *sim,
+                   const struct slack_sim_message *m)
 {
     cJSON *j = cJSON_CreateObject();
 
@@ -696,8 +699,8 @@ where_label(const struct slack_sim *sim, const struct slack_sim_channel *ch,
 
 void
 slack_sim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
-             const struct slack_sim_channel *ch, const char *actor,
-             const char *text, const cJSON *blocks, const char *fmt, ...)
+                  const struct slack_sim_channel *ch, const char *actor,
+                  const char *text, const cJSON *blocks, const char *fmt, ...)
 {
     struct buf body = BUF_INIT, line = BUF_INIT;
     char where[128];

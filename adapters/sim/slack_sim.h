@@ -269,7 +269,7 @@ struct slack_sim_call {      /* one Web API request */
     int          retry_after;/* seconds, with 429 */
     cJSON       *response;   /* body sent */
     const char  *error;      /* response "error", or NULL if ok */
-    bool         injected;   /* answered by slack_sim_api_fail_method() */
+    bool injected;           /* answered by slack_sim_api_fail_method() */
 };
 
 struct slack_sim_ack {
@@ -428,14 +428,14 @@ struct slack_sim_fault_args {
 /* conn_id 0: every open socket (not refused, no close frame sent yet).
  * 0, or -1 if there is no such socket. */
 int slack_sim_socket_inject(struct slack_sim *sim, int conn_id,
-                     enum slack_sim_fault f,
-                     const struct slack_sim_fault_args *args);
+                            enum slack_sim_fault f,
+                            const struct slack_sim_fault_args *args);
 const char *slack_sim_socket_fault_name(enum slack_sim_fault f);
 /* -1 for an unknown name. */
 int slack_sim_socket_fault_from_name(const char *name);
 /* Send text as one frame, verbatim. */
-int slack_sim_socket_send_raw(struct slack_sim *sim, int conn_id, const char *text,
-                       size_t len);
+int slack_sim_socket_send_raw(struct slack_sim *sim, int conn_id,
+                              const char *text, size_t len);
 
 /*
  * The next count calls of method ("*": any method) are answered with:
@@ -455,7 +455,7 @@ struct slack_sim_method_fault {
     const char *error;          /* NULL: by status */
 };
 void slack_sim_api_fail_method(struct slack_sim *sim,
-                           const struct slack_sim_method_fault *f);
+                               const struct slack_sim_method_fault *f);
 /* Deliver envelope_id's payload again now, retry_attempt + 1 and
  * retry_reason "timeout", with a new envelope_id.  -1 if unknown. */
 int slack_sim_socket_redeliver(struct slack_sim *sim, const char *envelope_id);

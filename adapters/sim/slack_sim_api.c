@@ -543,8 +543,8 @@ echo_own(struct api_ctx *c, struct slack_sim_channel *ch,
     cJSON_AddStringToObject(p, "type", "event_callback");
     cJSON_AddStringToObject(p, "event_id", evid);
     cJSON_AddNumberToObject(p, "event_time", (double)slack_sim_epoch());
-    slack_sim_socket_deliver(sim, "events_api", p, false, evid, "bot's own message",
-                 NULL, ch->id);
+    slack_sim_socket_deliver(sim, "events_api", p, false, evid,
+                             "bot's own message", NULL, ch->id);
 }
 
 static void
@@ -561,13 +561,14 @@ m_post_message(struct api_ctx *c)
     post_taken(c, ch->id);
     thread = arg(c, "thread_ts");
     m = slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, text,
-                     blocks, thread && *thread ? thread : NULL, NULL);
+                          blocks, thread && *thread ? thread : NULL, NULL);
     cJSON_AddStringToObject(c->out, "channel", ch->id);
     cJSON_AddStringToObject(c->out, "ts", m->ts);
     cJSON_AddItemToObject(c->out, "message", slack_sim_msg_json(sim, m));
-    slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, text, blocks,
-                 "%s%s%s", m->thread_ts ? "(thread " : "",
-                 m->thread_ts ? m->thread_ts : "", m->thread_ts ? ") " : "");
+    slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, text,
+                      blocks, "%s%s%s", m->thread_ts ? "(thread " : "",
+                      m->thread_ts ? m->thread_ts : "",
+                      m->thread_ts ? ") " : "");
     echo_own(c, ch, m);
 }
 
@@ -603,7 +604,7 @@ m_update(struct api_ctx *c)
     cJSON_AddStringToObject(c->out, "text", m->text);
     cJSON_AddItemToObject(c->out, "message", slack_sim_msg_json(sim, m));
     slack_sim_observe(sim, SLACK_SIM_OBS_UPDATE, ch, sim->id.bot_name, m->text,
-                 m->blocks, "(edited %s) ", m->ts);
+                      m->blocks, "(edited %s) ", m->ts);
 }
 
 static void
@@ -627,10 +628,10 @@ m_post_ephemeral(struct api_ctx *c)
     if (!content(c, &text, &blocks, true))
         return;
     e = slack_sim_ephemeral_add(sim, ch->id, u->id, text, blocks,
-                           "chat.postEphemeral");
+                                "chat.postEphemeral");
     cJSON_AddStringToObject(c->out, "message_ts", e->ts);
     slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, text,
-                 blocks, "(only @%s sees) ", u->name);
+                      blocks, "(only @%s sees) ", u->name);
 }
 
 static const char *
@@ -676,9 +677,9 @@ m_create(struct api_ctx *c)
     }
     ch = slack_sim_chan_new(sim, name, priv, sim->id.bot_user_id);
     cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
-    slack_sim_observe(sim, SLACK_SIM_OBS_CREATE, ch, sim->id.bot_name, NULL, NULL,
-                 "created %s channel #%s", priv ? "private" : "public",
-                 name);
+    slack_sim_observe(sim, SLACK_SIM_OBS_CREATE, ch, sim->id.bot_name, NULL,
+                      NULL, "created %s channel #%s",
+                      priv ? "private" : "public", name);
 }
 
 /* users / channel lists: "U1,U2" strings, or JSON arrays of strings. */
@@ -809,7 +810,7 @@ m_invite(struct api_ctx *c)
         cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
     if (ok)
         slack_sim_observe(sim, SLACK_SIM_OBS_INVITE, ch, sim->id.bot_name, NULL,
-                     NULL, "added %s", buf_cstr(&added));
+                          NULL, "added %s", buf_cstr(&added));
     buf_free(&added);
     free(why);
     list_free(users, n);
@@ -878,7 +879,8 @@ m_open(struct api_ctx *c)
         goto out;
     }
     if (n == 1)
-        ch = slack_sim_dm_rec(sim, slack_sim_user_rec(sim, users[0]), true, &created);
+        ch = slack_sim_dm_rec(sim, slack_sim_user_rec(sim, users[0]), true,
+                              &created);
     else if (n > 1) {
         size_t before = sim->channels.n;
 
@@ -927,10 +929,10 @@ m_set_topic(struct api_ctx *c)
     ch->topic_last_set = slack_sim_epoch();
     snprintf(text, sizeof(text), "set the channel topic: %s", topic);
     slack_sim_msg_add(sim, ch, sim->id.bot_user_id, NULL, text, NULL, NULL,
-                 "channel_topic");
+                      "channel_topic");
     cJSON_AddItemToObject(c->out, "channel", slack_sim_chan_json(sim, ch));
-    slack_sim_observe(sim, SLACK_SIM_OBS_TOPIC, ch, sim->id.bot_name, NULL, NULL,
-                 "set the topic: %s", topic);
+    slack_sim_observe(sim, SLACK_SIM_OBS_TOPIC, ch, sim->id.bot_name, NULL,
+                      NULL, "set the topic: %s", topic);
 }
 
 static void
@@ -958,7 +960,7 @@ m_pin(struct api_ctx *c)
     }
     m->pinned = true;
     slack_sim_observe(sim, SLACK_SIM_OBS_PIN, ch, sim->id.bot_name, m->text,
-                 m->blocks, "pinned: ");
+                      m->blocks, "pinned: ");
 }
 
 static void
@@ -1046,9 +1048,9 @@ m_views_open(struct api_ctx *c)
                           cJSON_CreateObject());
     cJSON_AddItemToObject(c->out, "view", j);
     slack_sim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name, NULL,
-                 blocks, "opened a modal for @%s: %s\n",
-                 slack_sim_user_label(sim, v->user),
-                 cJSON_GetObjectItem(title, "text")->valuestring);
+                      blocks, "opened a modal for @%s: %s\n",
+                      slack_sim_user_label(sim, v->user),
+                      cJSON_GetObjectItem(title, "text")->valuestring);
 }
 
 /* Sorted by name. */
@@ -1243,7 +1245,7 @@ apply_fault(struct api_ctx *c, const struct ssim_mfault *f)
 
 void
 slack_sim_api_fail_method(struct slack_sim *sim,
-                      const struct slack_sim_method_fault *f)
+                          const struct slack_sim_method_fault *f)
 {
     struct ssim_mfault *m = xcalloc(1, sizeof(*m));
 
@@ -1277,7 +1279,7 @@ record(struct slack_sim *sim, const char *method, cJSON *args, bool json,
 
 void
 slack_sim_api_handle(struct slack_sim *sim, const char *method,
-                const struct sim_request *rq, struct sim_response *rs)
+                     const struct sim_request *rq, struct sim_response *rs)
 {
     const struct api_method *m = method_find(method);
     struct api_ctx c = {
@@ -1322,8 +1324,8 @@ slack_sim_api_handle(struct slack_sim *sim, const char *method,
         log_debug(SSIM_MOD, "%s -> %ld %s", method, c.status, c.error);
         if (strcmp(c.error, "ratelimited") != 0 || f)
             slack_sim_observe(sim, SLACK_SIM_OBS_API_ERROR, NULL, NULL, NULL,
-                         NULL, "(%s failed: %ld %s%s)", method, c.status,
-                         c.error, f ? ", injected" : "");
+                              NULL, "(%s failed: %ld %s%s)", method, c.status,
+                              c.error, f ? ", injected" : "");
     } else {
         resp = cJSON_CreateObject();
         cJSON_AddBoolToObject(resp, "ok", 1);
@@ -1361,8 +1363,9 @@ slack_sim_api_trigger_new(struct slack_sim *sim, const char *user)
 }
 
 struct ssim_hook *
-slack_sim_api_hook_new(struct slack_sim *sim, const char *kind, const char *channel,
-              const char *user, char *url, size_t urllen)
+slack_sim_api_hook_new(struct slack_sim *sim, const char *kind,
+                       const char *channel, const char *user, char *url,
+                       size_t urllen)
 {
     struct ssim_hook *h = xcalloc(1, sizeof(*h));
 
@@ -1385,7 +1388,7 @@ slack_sim_api_hook_new(struct slack_sim *sim, const char *kind, const char *chan
  */
 void
 slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
-                 struct sim_response *rs)
+                          struct sim_response *rs)
 {
     const char *id = rq->path + 7;     /* "<kind>/<team>/<n>/<hex>" */
     struct ssim_hook *h = NULL;
@@ -1415,8 +1418,9 @@ slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
         resp = cJSON_CreateObject();
         cJSON_AddBoolToObject(resp, "ok", 0);
         cJSON_AddStringToObject(resp, "error", err);
-        slack_sim_api_resp_json(rs, strcmp(err, "invalid_json") == 0 ? 400 : 404,
-                       cJSON_Duplicate(resp, 1));
+        slack_sim_api_resp_json(rs,
+                                strcmp(err, "invalid_json") == 0 ? 400 : 404,
+                                cJSON_Duplicate(resp, 1));
         record(sim, "response_url", args, json, rs->status, 0, resp, false);
         return;
     }
@@ -1431,15 +1435,15 @@ slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
     if (ch && cJSON_IsString(rt) &&
         strcmp(rt->valuestring, "in_channel") == 0) {
         slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
-                     blocks, NULL, NULL);
+                          blocks, NULL, NULL);
         slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
-                     blocks, NULL);
+                          blocks, NULL);
     } else {
         slack_sim_ephemeral_add(sim, h->channel, h->user, t, blocks,
-                           "response_url");
+                                "response_url");
         slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
-                     blocks, "(only @%s sees) ",
-                     slack_sim_user_label(sim, h->user));
+                          blocks, "(only @%s sees) ",
+                          slack_sim_user_label(sim, h->user));
     }
     resp = cJSON_CreateObject();
     cJSON_AddBoolToObject(resp, "ok", 1);

@@ -336,8 +336,10 @@ r_push_dm(struct sim_ctl_call *c)
     cJSON *out = c->out;
     struct slack_sim_push p;
 
-    push_out(out, slack_sim_push_dm(sim, json_string(in, "user"), json_string(in, "text"),
-                                    &p), &p);
+    push_out(out,
+             slack_sim_push_dm(sim, json_string(in, "user"),
+                               json_string(in, "text"), &p),
+             &p);
 }
 
 static void
@@ -424,7 +426,7 @@ r_fault(struct sim_ctl_call *c)
         return;
     }
     slack_sim_socket_inject(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
-                     (enum slack_sim_fault)f, &a);
+                            (enum slack_sim_fault)f, &a);
 }
 
 static void
@@ -437,13 +439,15 @@ r_fail_method(struct sim_ctl_call *c)
         slack_sim_err(sim, "fail_method: method required");
         return;
     }
-    slack_sim_api_fail_method(sim, &(struct slack_sim_method_fault){
-        .method = json_string(in, "method"),
-        .count = (int)json_int(in, "count", INT_MIN, INT_MAX, 0),
-        .status = (int)json_int(in, "status", INT_MIN, INT_MAX, 0),
-        .retry_after = (int)json_int(in, "retry_after", INT_MIN, INT_MAX, 0),
-        .error = json_string(in, "error"),
-    });
+    slack_sim_api_fail_method(
+        sim, &(struct slack_sim_method_fault){
+                 .method = json_string(in, "method"),
+                 .count = (int)json_int(in, "count", INT_MIN, INT_MAX, 0),
+                 .status = (int)json_int(in, "status", INT_MIN, INT_MAX, 0),
+                 .retry_after =
+                     (int)json_int(in, "retry_after", INT_MIN, INT_MAX, 0),
+                 .error = json_string(in, "error"),
+             });
 }
 
 static void
@@ -452,9 +456,9 @@ r_redeliver(struct sim_ctl_call *c)
     struct slack_sim *sim = c->sim;
     const cJSON *in = c->body;
 
-    slack_sim_socket_redeliver(sim, json_string(in, "envelope_id") ? json_string(in,
-                                                            "envelope_id")
-                                                     : "");
+    slack_sim_socket_redeliver(sim, json_string(in, "envelope_id")
+                                        ? json_string(in, "envelope_id")
+                                        : "");
 }
 
 static void
@@ -468,8 +472,9 @@ r_raw(struct sim_ctl_call *c)
         slack_sim_err(sim, "raw: text required");
         return;
     }
-    slack_sim_socket_send_raw(sim, (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
-                       text, strlen(text));
+    slack_sim_socket_send_raw(sim,
+                              (int)json_int(in, "conn", INT_MIN, INT_MAX, 0),
+                              text, strlen(text));
 }
 
 static const struct sim_ctl_route routes[] = {
@@ -526,7 +531,7 @@ static const struct sim_ctl_plane plane = {
 
 void
 slack_sim_ctl_handle(struct slack_sim *sim, const struct sim_request *rq,
-                struct sim_response *rs)
+                     struct sim_response *rs)
 {
     sim_server_ctl(&plane, sim, rq, rs);
 }

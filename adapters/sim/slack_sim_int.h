@@ -45,7 +45,8 @@ void slack_sim_vec_free(struct ssim_vec *vec);
 /* Set the response to the JSON text of j (j is freed). */
 void slack_sim_api_resp_json(struct sim_response *r, int status, cJSON *j);
 /* {"ok":false,"error":error}, the Web API's refusal. */
-void slack_sim_api_resp_error(struct sim_response *r, int status, const char *error);
+void slack_sim_api_resp_error(struct sim_response *r, int status,
+                              const char *error);
 
 /* ---- Socket Mode internals ---- */
 
@@ -184,101 +185,97 @@ struct slack_sim {
 };
 
 /* slack_sim.c */
-void        slack_sim_err(struct slack_sim *sim, const char *fmt, ...)
+void slack_sim_err(struct slack_sim *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int64_t     slack_sim_now(struct slack_sim *sim);          /* loop ms */
-int64_t     slack_sim_epoch(void);                         /* wall seconds */
-void        slack_sim_uuid(struct slack_sim *sim, char out[40]);
-void        slack_sim_new_ts(struct slack_sim *sim, char out[24]);
-void        slack_sim_trigger_id(struct slack_sim *sim, char out[96]);
-uint64_t    slack_sim_rand(struct slack_sim *sim);
+int64_t slack_sim_now(struct slack_sim *sim); /* loop ms */
+int64_t slack_sim_epoch(void);                /* wall seconds */
+void slack_sim_uuid(struct slack_sim *sim, char out[40]);
+void slack_sim_new_ts(struct slack_sim *sim, char out[24]);
+void slack_sim_trigger_id(struct slack_sim *sim, char out[96]);
+uint64_t slack_sim_rand(struct slack_sim *sim);
 struct slack_sim_user *slack_sim_user_rec(const struct slack_sim *sim,
-                                 const char *id_or_name);
+                                          const char *id_or_name);
 struct slack_sim_channel *slack_sim_chan(const struct slack_sim *sim,
-                                    const char *id_or_name);
+                                         const char *id_or_name);
 struct slack_sim_channel *slack_sim_chan_new(struct slack_sim *sim,
-                                        const char *name, bool is_private,
-                                        const char *creator);
+                                             const char *name, bool is_private,
+                                             const char *creator);
 /* The DM with user; created if create.  NULL if !create and none. */
 struct slack_sim_channel *slack_sim_dm_rec(struct slack_sim *sim,
-                                  struct slack_sim_user *u, bool create,
-                                  bool *created);
-bool        slack_sim_member_add(struct slack_sim_channel *ch, const char *user);
-struct slack_sim_message *slack_sim_msg_add(struct slack_sim *sim,
-                                       struct slack_sim_channel *ch,
-                                       const char *user, const char *bot_id,
-                                       const char *text, const cJSON *blocks,
-                                       const char *thread_ts,
-                                       const char *subtype);
+                                           struct slack_sim_user *u,
+                                           bool create, bool *created);
+bool slack_sim_member_add(struct slack_sim_channel *ch, const char *user);
+struct slack_sim_message *
+slack_sim_msg_add(struct slack_sim *sim, struct slack_sim_channel *ch,
+                  const char *user, const char *bot_id, const char *text,
+                  const cJSON *blocks, const char *thread_ts,
+                  const char *subtype);
 struct slack_sim_message *slack_sim_msg_find(const struct slack_sim_channel *ch,
-                                        const char *ts);
-void        slack_sim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
-                          const char *text, const cJSON *blocks);
-struct slack_sim_ephemeral *slack_sim_ephemeral_add(struct slack_sim *sim,
-                                               const char *channel,
-                                               const char *user,
-                                               const char *text,
-                                               const cJSON *blocks,
-                                               const char *source);
+                                             const char *ts);
+void slack_sim_msg_edit(struct slack_sim *sim, struct slack_sim_message *m,
+                        const char *text, const cJSON *blocks);
+struct slack_sim_ephemeral *
+slack_sim_ephemeral_add(struct slack_sim *sim, const char *channel,
+                        const char *user, const char *text, const cJSON *blocks,
+                        const char *source);
 /* Flatten text + blocks into something a terminal shows. */
-void        slack_sim_render(const char *text, const cJSON *blocks,
-                        struct buf *out);
-void        slack_sim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
-                         const struct slack_sim_channel *ch,
-                         const char *actor, const char *text,
-                         const cJSON *blocks, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+void slack_sim_render(const char *text, const cJSON *blocks, struct buf *out);
+void slack_sim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,
+                       const struct slack_sim_channel *ch, const char *actor,
+                       const char *text, const cJSON *blocks, const char *fmt,
+                       ...) __attribute__((format(printf, 7, 8)));
 const char *slack_sim_user_label(const struct slack_sim *sim, const char *id);
 /* tz_label / tz_offset now, from the zone unless fixed by the spec. */
-void        slack_sim_user_tz(const struct slack_sim_user *u, char *label,
-                         size_t n, int *offset);
-cJSON      *slack_sim_user_json(const struct slack_sim *sim,
+void slack_sim_user_tz(const struct slack_sim_user *u, char *label, size_t n,
+                       int *offset);
+cJSON *slack_sim_user_json(const struct slack_sim *sim,
                            const struct slack_sim_user *u);
-cJSON      *slack_sim_chan_json(const struct slack_sim *sim,
+cJSON *slack_sim_chan_json(const struct slack_sim *sim,
                            const struct slack_sim_channel *ch);
-cJSON      *slack_sim_msg_json(const struct slack_sim *sim,
+cJSON *slack_sim_msg_json(const struct slack_sim *sim,
                           const struct slack_sim_message *m);
 
 /* slack_sim_socket.c */
-void        slack_sim_socket_ticket_new(struct slack_sim *sim, char out[40]);
+void slack_sim_socket_ticket_new(struct slack_sim *sim, char out[40]);
 /* The web server's websocket callbacks (sim_server.h); sim is the
  * struct slack_sim, s the struct ssim_sock. */
-int         slack_sim_socket_sock_upgrade(void *sim, const struct sim_request *rq,
-                              const char **why);
-void       *slack_sim_socket_sock_open(void *sim, struct sim_conn *c,
-                           const struct sim_request *rq);
-void        slack_sim_socket_sock_text(void *s, const char *msg, size_t len,
-                           unsigned flags);
-void        slack_sim_socket_sock_pong(void *s);
-void        slack_sim_socket_sock_close_sent(void *s, int code);
-void        slack_sim_socket_sock_peer_close(void *s, int code);
-void        slack_sim_socket_sock_gone(void *s, bool timed_out);
-void        slack_sim_socket_schedule(struct slack_sim *sim);
+int slack_sim_socket_sock_upgrade(void *sim, const struct sim_request *rq,
+                                  const char **why);
+void *slack_sim_socket_sock_open(void *sim, struct sim_conn *c,
+                                 const struct sim_request *rq);
+void slack_sim_socket_sock_text(void *s, const char *msg, size_t len,
+                                unsigned flags);
+void slack_sim_socket_sock_pong(void *s);
+void slack_sim_socket_sock_close_sent(void *s, int code);
+void slack_sim_socket_sock_peer_close(void *s, int code);
+void slack_sim_socket_sock_gone(void *s, bool timed_out);
+void slack_sim_socket_schedule(struct slack_sim *sim);
 /* Wrap payload (taken) in an envelope and deliver or queue it. */
-struct ssim_env *slack_sim_socket_deliver(struct slack_sim *sim, const char *type,
-                              cJSON *payload, bool accepts,
-                              const char *event_id, const char *label,
-                              const char *user, const char *channel);
-void        slack_sim_socket_sockets_free(struct slack_sim *sim);
+struct ssim_env *slack_sim_socket_deliver(struct slack_sim *sim,
+                                          const char *type, cJSON *payload,
+                                          bool accepts, const char *event_id,
+                                          const char *label, const char *user,
+                                          const char *channel);
+void slack_sim_socket_sockets_free(struct slack_sim *sim);
 
 /* slack_sim_api.c */
-void        slack_sim_api_handle(struct slack_sim *sim, const char *method,
-                            const struct sim_request *rq,
-                            struct sim_response *rs);
-void        slack_sim_api_hook_handle(struct slack_sim *sim,
-                             const struct sim_request *rq,
-                             struct sim_response *rs);
-struct ssim_hook *slack_sim_api_hook_new(struct slack_sim *sim, const char *kind,
-                                const char *channel, const char *user,
-                                char *url, size_t urllen);
+void slack_sim_api_handle(struct slack_sim *sim, const char *method,
+                          const struct sim_request *rq,
+                          struct sim_response *rs);
+void slack_sim_api_hook_handle(struct slack_sim *sim,
+                               const struct sim_request *rq,
+                               struct sim_response *rs);
+struct ssim_hook *slack_sim_api_hook_new(struct slack_sim *sim,
+                                         const char *kind, const char *channel,
+                                         const char *user, char *url,
+                                         size_t urllen);
 struct ssim_trigger *slack_sim_api_trigger_new(struct slack_sim *sim,
-                                      const char *user);
+                                               const char *user);
 /* Parse an application/x-www-form-urlencoded body into obj. */
-void        slack_sim_api_form_parse(const char *s, size_t len, cJSON *obj);
+void slack_sim_api_form_parse(const char *s, size_t len, cJSON *obj);
 
 /* slack_sim_ctl.c */
-void        slack_sim_ctl_handle(struct slack_sim *sim,
-                            const struct sim_request *rq,
-                            struct sim_response *rs);
+void slack_sim_ctl_handle(struct slack_sim *sim, const struct sim_request *rq,
+                          struct sim_response *rs);
 
 #endif

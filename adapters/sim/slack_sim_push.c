@@ -148,10 +148,10 @@ human_message(struct slack_sim *sim, struct slack_sim_user *u,
     if (!slack_sim_is_member(ch, u->id)) {
         if (ch->is_private) {
             slack_sim_err(sim, "%s is not in private #%s", u->name,
-                     channel_name(ch));
+                          channel_name(ch));
             return -1;
         }
-        slack_sim_member_add(ch, u->id);     /* posting joins a public one */
+        slack_sim_member_add(ch, u->id); /* posting joins a public one */
     }
     if (thread_ts && !slack_sim_msg_find(ch, thread_ts)) {
         slack_sim_err(sim, "no message %s to reply to", thread_ts);
@@ -160,12 +160,12 @@ human_message(struct slack_sim *sim, struct slack_sim_user *u,
     m = slack_sim_msg_add(sim, ch, u->id, NULL, text, NULL, thread_ts, NULL);
     if (out)
         snprintf(out->ts, sizeof(out->ts), "%s", m->ts);
-    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, text, NULL, "%s%s%s",
-                 thread_ts ? "(thread " : "", thread_ts ? thread_ts : "",
-                 thread_ts ? ") " : "");
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, text, NULL,
+                      "%s%s%s", thread_ts ? "(thread " : "",
+                      thread_ts ? thread_ts : "", thread_ts ? ") " : "");
     if (!slack_sim_is_member(ch, sim->id.bot_user_id)) {
         slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, NULL, NULL, NULL,
-                     "(the bot is not in this conversation: no event)");
+                          "(the bot is not in this conversation: no event)");
         return 0;
     }
     slack_sim_uuid(sim, cmid);
@@ -184,8 +184,8 @@ human_message(struct slack_sim *sim, struct slack_sim_user *u,
         cJSON_AddStringToObject(ev, "channel_type", channel_type(ch));
     p = event_callback(sim, ev, type, ch->id, evid);
     snprintf(label, sizeof(label), "%s from %s", type, u->name);
-    e = slack_sim_socket_deliver(sim, "events_api", p, false, evid, label, u->id,
-                     ch->id);
+    e = slack_sim_socket_deliver(sim, "events_api", p, false, evid, label,
+                                 u->id, ch->id);
     out_env(out, e);
     return 0;
 }
@@ -288,11 +288,11 @@ slack_sim_push_command(struct slack_sim *sim, const char *user,
     cJSON_AddStringToObject(p, "is_enterprise_install", "false");
     cJSON_AddStringToObject(p, "response_url", url);
     cJSON_AddStringToObject(p, "trigger_id", t->id);
-    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL, "%s %s",
-                 command, text);
+    slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL,
+                      "%s %s", command, text);
     snprintf(label, sizeof(label), "%s from %s", command, u->name);
-    e = slack_sim_socket_deliver(sim, "slash_commands", p, true, NULL, label, u->id,
-                     ch->id);
+    e = slack_sim_socket_deliver(sim, "slash_commands", p, true, NULL, label,
+                                 u->id, ch->id);
     out_env(out, e);
     if (out) {
         snprintf(out->trigger_id, sizeof(out->trigger_id), "%s", t->id);
@@ -350,13 +350,13 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     m = slack_sim_msg_find(ch, message_ts);
     if (!m) {
         slack_sim_err(sim, "no message %s in %s", message_ts ? message_ts : "",
-                 chan);
+                      chan);
         return -1;
     }
     btn = find_button(m->blocks, action_id ? action_id : "", &block);
     if (!btn) {
         slack_sim_err(sim, "message %s has no button %s", m->ts,
-                 action_id ? action_id : "");
+                      action_id ? action_id : "");
         return -1;
     }
     bid = cJSON_GetObjectItemCaseSensitive(block, "block_id");
@@ -405,15 +405,15 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     cJSON_AddItemToArray(acts, a);
 
     slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, ch, u->name, NULL, NULL,
-                 "pressed [%s] (%s=%s) on %s",
-                 cJSON_IsString(cJSON_GetObjectItem(btext, "text"))
-                     ? cJSON_GetObjectItem(btext, "text")->valuestring
-                     : action_id,
-                 action_id, value, m->ts);
+                      "pressed [%s] (%s=%s) on %s",
+                      cJSON_IsString(cJSON_GetObjectItem(btext, "text"))
+                          ? cJSON_GetObjectItem(btext, "text")->valuestring
+                          : action_id,
+                      action_id, value, m->ts);
     snprintf(label, sizeof(label), "button %s from %s", action_id, u->name);
     /* Slack's own block_actions example says true (its docs disagree). */
-    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label, u->id,
-                     ch->id);
+    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label,
+                                 u->id, ch->id);
     out_env(out, e);
     if (out) {
         snprintf(out->trigger_id, sizeof(out->trigger_id), "%s", t->id);
@@ -516,10 +516,11 @@ slack_sim_push_submission(struct slack_sim *sim, const char *user,
     cJSON_AddBoolToObject(p, "is_enterprise_install", 0);
     cJSON_AddNullToObject(p, "enterprise");
     slack_sim_observe(sim, SLACK_SIM_OBS_HUMAN, NULL, u->name, NULL, NULL,
-                 "submitted modal %s (%s) with %zu field%s", v->id,
-                 v->callback_id, nfields, nfields == 1 ? "" : "s");
+                      "submitted modal %s (%s) with %zu field%s", v->id,
+                      v->callback_id, nfields, nfields == 1 ? "" : "s");
     snprintf(label, sizeof(label), "modal %s from %s", v->id, u->name);
-    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label, u->id, NULL);
+    e = slack_sim_socket_deliver(sim, "interactive", p, true, NULL, label,
+                                 u->id, NULL);
     out_env(out, e);
     if (out)
         snprintf(out->trigger_id, sizeof(out->trigger_id), "%s", t->id);

@@ -110,7 +110,7 @@ send_disconnect(struct slack_sim *sim, struct ssim_sock *s,
     free(s->rec->last_disconnect);
     s->rec->last_disconnect = xstrdup(reason);
     slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
-                 "[socket %d: disconnect %s]", s->rec->id, reason);
+                      "[socket %d: disconnect %s]", s->rec->id, reason);
 }
 
 static void
@@ -212,9 +212,10 @@ attempt(struct slack_sim *sim, struct ssim_delivery *d,
 }
 
 struct ssim_env *
-slack_sim_socket_deliver(struct slack_sim *sim, const char *type, cJSON *payload,
-             bool accepts, const char *event_id, const char *label,
-             const char *user, const char *channel)
+slack_sim_socket_deliver(struct slack_sim *sim, const char *type,
+                         cJSON *payload, bool accepts, const char *event_id,
+                         const char *label, const char *user,
+                         const char *channel)
 {
     struct ssim_delivery *d = xcalloc(1, sizeof(*d));
     struct ssim_env *e;
@@ -319,7 +320,8 @@ send_hello(struct slack_sim *sim, struct ssim_sock *s, int n)
 }
 
 int
-slack_sim_socket_sock_upgrade(void *arg, const struct sim_request *rq, const char **why)
+slack_sim_socket_sock_upgrade(void *arg, const struct sim_request *rq,
+                              const char **why)
 {
     struct slack_sim *sim = arg;
     const char *ticket = sim_server_arg(rq, "ticket");
@@ -340,13 +342,14 @@ slack_sim_socket_sock_upgrade(void *arg, const struct sim_request *rq, const cha
     slack_sim_vec_push(&sim->conns, c);
     log_info(SSIM_MOD, "websocket upgrade refused: %s", *why);
     slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
-                 "[socket %d refused: %s]", c->id, *why);
+                      "[socket %d refused: %s]", c->id, *why);
     /* Answer the upgrade with a 401 rather than a silent close. */
     return 401;
 }
 
 void *
-slack_sim_socket_sock_open(void *arg, struct sim_conn *conn, const struct sim_request *rq)
+slack_sim_socket_sock_open(void *arg, struct sim_conn *conn,
+                           const struct sim_request *rq)
 {
     struct slack_sim *sim = arg;
     const char *dbg = sim_server_arg(rq, "debug_reconnects");
@@ -388,8 +391,8 @@ slack_sim_socket_sock_open(void *arg, struct sim_conn *conn, const struct sim_re
     else if (!debug && sim->lifetime_ms)
         s->lifetime_at = now + sim->lifetime_ms;
     slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
-                 "[socket %d connected, %zu open%s]", rec->id, n,
-                 debug ? ", debug_reconnects" : "");
+                      "[socket %d connected, %zu open%s]", rec->id, n,
+                      debug ? ", debug_reconnects" : "");
     flush_queued(sim, s);
     slack_sim_socket_schedule(sim);
     return s;
@@ -412,8 +415,8 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
     if (cJSON_IsString(ra)) {
         /* view_submission: errors / update / push / clear. */
         slack_sim_observe(sim, SLACK_SIM_OBS_MODAL, NULL, sim->id.bot_name,
-                     NULL, NULL, "modal response_action %s",
-                     ra->valuestring);
+                          NULL, NULL, "modal response_action %s",
+                          ra->valuestring);
         return;
     }
     if (!t && !cJSON_IsArray(blocks))
@@ -423,20 +426,21 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
     if (ch && cJSON_IsString(rt) &&
         strcmp(rt->valuestring, "in_channel") == 0) {
         slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
-                     blocks, NULL, NULL);
+                          blocks, NULL, NULL);
         slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
-                     blocks, NULL);
+                          blocks, NULL);
         return;
     }
     /* The HTTP slash-command default: only the invoker sees it. */
     slack_sim_ephemeral_add(sim, d->channel, d->user, t, blocks, "ack");
     slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
-                 blocks, "(only @%s sees) ",
-                 slack_sim_user_label(sim, d->user));
+                      blocks, "(only @%s sees) ",
+                      slack_sim_user_label(sim, d->user));
 }
 
 void
-slack_sim_socket_sock_text(void *arg, const char *msg, size_t len, unsigned flags)
+slack_sim_socket_sock_text(void *arg, const char *msg, size_t len,
+                           unsigned flags)
 {
     struct ssim_sock *s = arg;
     struct slack_sim *sim = s->sim;
@@ -541,8 +545,8 @@ slack_sim_socket_sock_gone(void *arg, bool timed_out)
     rec->closed_at_ms = slack_sim_now(sim);
     s->conn = NULL;
     slack_sim_observe(sim, SLACK_SIM_OBS_SOCKET, NULL, NULL, NULL, NULL,
-                 "[socket %d closed, code %d%s]", rec->id, rec->close_code,
-                 rec->peer_closed ? " from the client" : "");
+                      "[socket %d closed, code %d%s]", rec->id, rec->close_code,
+                      rec->peer_closed ? " from the client" : "");
     sock_unlink(sim, s);
     free(s);
     slack_sim_socket_schedule(sim);
@@ -641,17 +645,21 @@ tick_delivery(struct slack_sim *sim, struct ssim_delivery *d)
             return;
         }
         d->finished = true;
-        slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT, slack_sim_chan(sim, d->channel),
-                     NULL, NULL, NULL, "(%s: never acked after %d "
-                     "attempts; Slack gives up)", d->label, d->attempts);
+        slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT,
+                          slack_sim_chan(sim, d->channel), NULL, NULL, NULL,
+                          "(%s: never acked after %d "
+                          "attempts; Slack gives up)",
+                          d->label, d->attempts);
         return;
     }
     d->finished = true;
     last->timed_out = true;
-    slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT, slack_sim_chan(sim, d->channel),
-                 NULL, NULL, NULL, "(%s: not acked in %d ms; @%s sees "
-                 "\"operation_timeout\")", d->label, sim->ack_ms,
-                 slack_sim_user_label(sim, d->user));
+    slack_sim_observe(sim, SLACK_SIM_OBS_TIMEOUT,
+                      slack_sim_chan(sim, d->channel), NULL, NULL, NULL,
+                      "(%s: not acked in %d ms; @%s sees "
+                      "\"operation_timeout\")",
+                      d->label, sim->ack_ms,
+                      slack_sim_user_label(sim, d->user));
 }
 
 static void
@@ -869,8 +877,9 @@ targets(const struct ssim_sock *s, int conn_id)
 }
 
 int
-slack_sim_socket_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault f,
-                 const struct slack_sim_fault_args *args)
+slack_sim_socket_inject(struct slack_sim *sim, int conn_id,
+                        enum slack_sim_fault f,
+                        const struct slack_sim_fault_args *args)
 {
     struct slack_sim_fault_args none = { 0 };
     int hit = 0;
@@ -890,7 +899,7 @@ slack_sim_socket_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault
     slack_sim_socket_schedule(sim);
     if (!hit) {
         slack_sim_err(sim, "fault %s: no open socket %d", faults[f].name,
-                 conn_id);
+                      conn_id);
         return -1;
     }
     return 0;
@@ -898,7 +907,7 @@ slack_sim_socket_inject(struct slack_sim *sim, int conn_id, enum slack_sim_fault
 
 int
 slack_sim_socket_send_raw(struct slack_sim *sim, int conn_id, const char *text,
-                   size_t len)
+                          size_t len)
 {
     int hit = 0;
 

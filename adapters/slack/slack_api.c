@@ -259,8 +259,8 @@ dm_submit(struct slack *sk, struct api_req *r)
         if (dm->error[0] && outq_lane_count(sk->outq, r->user) == 0)
             dm->error[0] = '\0';
         if (!dm->error[0]) {
-            struct api_req *o = slack_api_req_new(sk, SM_CONVERSATIONS_OPEN,
-                                        on_dm_open);
+            struct api_req *o =
+                slack_api_req_new(sk, SM_CONVERSATIONS_OPEN, on_dm_open);
 
             cJSON_AddStringToObject(o->args, "users", r->user);
             o->ctx = dm;
@@ -747,7 +747,8 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
             if (r->suffix < MAX_NAME_TRIES) {
                 char name[96];
 
-                slack_blocks_channel_name(r->want, ++r->suffix, name, sizeof(name));
+                slack_blocks_channel_name(r->want, ++r->suffix, name,
+                                          sizeof(name));
                 log_info(SLACK_MOD, "channel name #%s is taken; trying "
                          "#%s", json_string(r->args, "name"), name);
                 cJSON_ReplaceItemInObjectCaseSensitive(
@@ -889,7 +890,8 @@ deliver_reply(struct slack *sk, const struct out_msg *m)
         slack_api_submit(sk, r, t->channel);
         return CH_OK;
     }
-    if (slack_is_id(m->channel) && !is_dm_channel(m->channel) && slack_is_id(m->user)) {
+    if (slack_is_id(m->channel) && !is_dm_channel(m->channel) &&
+        slack_is_id(m->user)) {
         struct api_req *r = row_req(sk, m, SM_CHAT_POST_EPHEMERAL);
 
         add_text(r, m, false);

@@ -229,8 +229,8 @@ slack_blocks(const char *text, const struct out_button *b, size_t n)
 }
 
 bool
-slack_blocks_button_parse(const char *action_id, const char *value, char **command,
-                   char **prompt)
+slack_blocks_button_parse(const char *action_id, const char *value,
+                          char **command, char **prompt)
 {
     *command = *prompt = NULL;
     if (!action_id || !value)
@@ -258,7 +258,7 @@ slack_blocks_button_parse(const char *action_id, const char *value, char **comma
 
 cJSON *
 slack_blocks_modal(const char *label, const char *prompt, const char *command,
-            const char *via, const char *channel)
+                   const char *via, const char *channel)
 {
     cJSON *view = cJSON_CreateObject(), *meta = cJSON_CreateObject();
     cJSON *blocks, *input, *el;
@@ -293,7 +293,8 @@ slack_blocks_modal(const char *label, const char *prompt, const char *command,
 }
 
 void
-slack_blocks_channel_name(const char *want, int suffix, char *out, size_t outlen)
+slack_blocks_channel_name(const char *want, int suffix, char *out,
+                          size_t outlen)
 {
     char base[CHANNEL_NAME_MAX + 1], tail[16] = "";
     size_t n = 0, max;
@@ -326,7 +327,7 @@ slack_blocks_channel_name(const char *want, int suffix, char *out, size_t outlen
 
 bool
 slack_blocks_ref_split(const char *ref, char *channel, size_t clen, char *ts,
-                size_t tlen)
+                       size_t tlen)
 {
     const char *colon = ref ? strchr(ref, ':') : NULL;
 

@@ -184,7 +184,7 @@ on_message(struct slack_sock *s, const cJSON *ev, const char *event_id)
                   "messages are read", event_id, ctype ? ctype : "?");
         return;
     }
-    slack_api_dm_note(sk, user, channel);   /* where to answer */
+    slack_api_dm_note(sk, user, channel); /* where to answer */
     text_in(json_string(ev, "text"), &text);
     struct core_event ce = {
         .kind = CORE_EV_DM,
@@ -269,15 +269,18 @@ on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
 
     ack(s, envelope_id);
     if (!cJSON_IsObject(ev) || !type) {
-        log_warn(SLACK_MOD, "socket %u: events_api envelope %s has no "
-                 "event (or no event type): ignored", slack_socket_id(s),
-                 envelope_id);
+        log_warn(SLACK_MOD,
+                 "socket %u: events_api envelope %s has no "
+                 "event (or no event type): ignored",
+                 slack_socket_id(s), envelope_id);
         return;
     }
     if (!event_id) {
-        log_warn(SLACK_MOD, "socket %u: %s event in envelope %s has no "
+        log_warn(SLACK_MOD,
+                 "socket %u: %s event in envelope %s has no "
                  "event_id, so a redelivery could not be told apart: "
-                 "ignored", slack_socket_id(s), type, envelope_id);
+                 "ignored",
+                 slack_socket_id(s), type, envelope_id);
         return;
     }
     if (cJSON_IsNumber(retry) && retry->valueint > 0)
@@ -321,9 +324,10 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     const char *answer = NULL;
 
     if (!user || !cJSON_IsString(json_get(p, "text"))) {
-        log_warn(SLACK_MOD, "socket %u: slash command %s without %s: "
-                 "answered with an error", slack_socket_id(s), envelope_id,
-                 user ? "text" : "user_id");
+        log_warn(SLACK_MOD,
+                 "socket %u: slash command %s without %s: "
+                 "answered with an error",
+                 slack_socket_id(s), envelope_id, user ? "text" : "user_id");
         ack_full(s, envelope_id, "chorus could not read that command (Slack "
                  "sent it incomplete). Please try again.", NULL, NULL);
         return;
@@ -427,13 +431,15 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     if (!channel)
         channel = nonempty(json_string(p, "channel.id"));
     if (!user || !cJSON_IsObject(act)) {
-        log_warn(SLACK_MOD, "socket %u: block_actions %s without %s: "
-                 "ignored", slack_socket_id(s), envelope_id,
+        log_warn(SLACK_MOD,
+                 "socket %u: block_actions %s without %s: "
+                 "ignored",
+                 slack_socket_id(s), envelope_id,
                  user ? "an action" : "a user");
         return;
     }
-    if (!slack_blocks_button_parse(action_id, json_string(act, "value"), &command,
-                            &prompt)) {
+    if (!slack_blocks_button_parse(action_id, json_string(act, "value"),
+                                   &command, &prompt)) {
         log_info(SLACK_MOD, "button %s pressed by %s is not one of "
                  "chorus's commands: ignored", action_id ? action_id : "?",
                  user);
@@ -449,9 +455,9 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         cJSON_AddStringToObject(r->args, "trigger_id", trigger ? trigger
                                                                : "");
         cJSON_AddItemToObject(r->args, "view",
-                              slack_blocks_modal(json_string(act, "text.text"), prompt,
-                                          command, via[0] ? via : NULL,
-                                          channel));
+                              slack_blocks_modal(json_string(act, "text.text"),
+                                                 prompt, command,
+                                                 via[0] ? via : NULL, channel));
         slack_api_submit(sk, r, NULL);
     } else {
         command_event(sk, "button", trigger ? trigger : envelope_id, user,
@@ -489,8 +495,10 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     command = nonempty(json_string(md, "c"));
     if (!user || !command) {
         ack(s, envelope_id);
-        log_warn(SLACK_MOD, "socket %u: view_submission %s without %s: "
-                 "ignored", slack_socket_id(s), envelope_id,
+        log_warn(SLACK_MOD,
+                 "socket %u: view_submission %s without %s: "
+                 "ignored",
+                 slack_socket_id(s), envelope_id,
                  user ? "its command" : "a user");
         cJSON_Delete(md);
         return;
@@ -584,9 +592,10 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
     const char *eid = nonempty(json_string(j, "envelope_id"));
 
     if (!cJSON_IsObject(j)) {
-        log_warn(SLACK_MOD, "socket %u: a %zu-byte frame that is not a JSON "
-                 "object: ignored (starts \"%.40s\")", slack_socket_id(s),
-                 len, msg);
+        log_warn(SLACK_MOD,
+                 "socket %u: a %zu-byte frame that is not a JSON "
+                 "object: ignored (starts \"%.40s\")",
+                 slack_socket_id(s), len, msg);
         cJSON_Delete(j);
         return;
     }
@@ -595,13 +604,15 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
         if (strcmp(envelope_table[i].type, type) != 0)
             continue;
         if (envelope_table[i].envelope && !eid)
-            log_warn(SLACK_MOD, "socket %u: %s envelope without an "
+            log_warn(SLACK_MOD,
+                     "socket %u: %s envelope without an "
                      "envelope_id: ignored (it cannot be acked)",
                      slack_socket_id(s), type);
         else if (envelope_table[i].envelope && (sk->stopping || sk->failed))
-            log_info(SLACK_MOD, "socket %u: %s %s not taken: stopping "
-                     "(Slack sends it again elsewhere)", slack_socket_id(s),
-                     type, eid);
+            log_info(SLACK_MOD,
+                     "socket %u: %s %s not taken: stopping "
+                     "(Slack sends it again elsewhere)",
+                     slack_socket_id(s), type, eid);
         else
             envelope_table[i].fn(s, j, eid);
         cJSON_Delete(j);
@@ -609,8 +620,9 @@ slack_events_frame(struct slack_sock *s, const char *msg, size_t len)
     }
     if (eid && !sk->stopping)
         ack(s, eid);
-    log_warn(SLACK_MOD, "socket %u: frame of unknown type \"%s\"%s: "
-             "ignored", slack_socket_id(s), type ? type : "(none)",
-             eid ? " (acked)" : "");
+    log_warn(SLACK_MOD,
+             "socket %u: frame of unknown type \"%s\"%s: "
+             "ignored",
+             slack_socket_id(s), type ? type : "(none)", eid ? " (acked)" : "");
     cJSON_Delete(j);
 }

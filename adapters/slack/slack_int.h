@@ -13,11 +13,11 @@
  *    apps.connections.open request.
  *  - a struct slack_sock is freed by slack_socket.c only, never inside one
  *    of its own ws callbacks' callers' loops (it is unlinked first).
- *  - a struct api_req belongs to the API layer from slack_api_submit() until its
- *    done() returned false (then it is freed); done() may keep it by
- *    returning true after changing its arguments (it is sent again).
- *    done() is called exactly once per answer, and with API_CANCELLED
- *    when the queue lets go of it unanswered (stop, free).
+ *  - a struct api_req belongs to the API layer from slack_api_submit() until
+ * its done() returned false (then it is freed); done() may keep it by returning
+ * true after changing its arguments (it is sent again). done() is called
+ * exactly once per answer, and with API_CANCELLED when the queue lets go of it
+ * unanswered (stop, free).
  *  - cJSON and strings handed to the core are borrowed for one call.
  */
 #ifndef CHORUS_SLACK_INT_H
@@ -149,15 +149,13 @@ struct slack_dm {
 };
 
 struct api_req *slack_api_req_new(struct slack *sk, enum slack_method m,
-                        api_done_fn *done);
-void            slack_api_req_free(struct api_req *r);
+                                  api_done_fn *done);
+void slack_api_req_free(struct api_req *r);
 /* Queue r on lane, the conversation it belongs to (a channel id, or a
  * user id for a DM), or NULL for a call that keeps no order. */
-void            slack_api_submit(struct slack *sk, struct api_req *r,
-                           const char *lane);
+void slack_api_submit(struct slack *sk, struct api_req *r, const char *lane);
 /* A user's DM channel seen in an event (saves a conversations.open). */
-void            slack_api_dm_note(struct slack *sk, const char *user,
-                              const char *channel);
+void slack_api_dm_note(struct slack *sk, const char *user, const char *channel);
 
 /* The queue, from slack_new(); its free releases every request. */
 void            slack_api_new(struct slack *sk);
@@ -181,7 +179,7 @@ size_t slack_socket_count(const struct slack *sk);
 void slack_socket_hello(struct slack_sock *s, const cJSON *j);
 void slack_socket_disconnect(struct slack_sock *s, const cJSON *j);
 /* Send an ack (or any text frame) on s; -1 when s cannot take it. */
-int  slack_socket_send(struct slack_sock *s, const char *text, size_t len);
+int slack_socket_send(struct slack_sock *s, const char *text, size_t len);
 unsigned slack_socket_id(const struct slack_sock *s);
 struct slack *slack_socket_owner(const struct slack_sock *s);
 
@@ -193,10 +191,10 @@ void slack_events_frame(struct slack_sock *s, const char *msg, size_t len);
 
 /* Core text -> Slack text: &, < and > escaped outside raw spans, raw
  * span markers dropped, cut to max_chars characters (with a mark). */
-void   slack_blocks_text(const char *in, size_t max_chars, struct buf *out);
+void slack_blocks_text(const char *in, size_t max_chars, struct buf *out);
 /* Inbound text: Slack's &lt; &gt; &amp; back to characters, except a
  * typed "<@", "<#" or "<!" (kept escaped: only Slack makes mentions). */
-void   slack_blocks_text_in(const char *in, struct buf *out);
+void slack_blocks_text_in(const char *in, struct buf *out);
 /* Blocks for a message: its text in sections and a button row.  NULL
  * when there are no buttons (text alone is enough). */
 cJSON *slack_blocks(const char *text, const struct out_button *b,
@@ -204,22 +202,22 @@ cJSON *slack_blocks(const char *text, const struct out_button *b,
 /* A button press: action_id and value -> the command, and the prompt for
  * a button that asks first (NULL otherwise).  Both allocated; false for
  * a button that is not ours. */
-bool   slack_blocks_button_parse(const char *action_id, const char *value,
-                          char **command, char **prompt);
+bool slack_blocks_button_parse(const char *action_id, const char *value,
+                               char **command, char **prompt);
 /* The modal for a button with a prompt.  Owned by the caller. */
 cJSON *slack_blocks_modal(const char *label, const char *prompt,
-                   const char *command, const char *via,
-                   const char *channel);
+                          const char *command, const char *via,
+                          const char *channel);
 #define SLACK_MODAL_CALLBACK "chorus.ask"
 #define SLACK_MODAL_BLOCK    "chorus.text"
 #define SLACK_MODAL_ACTION   "text"
 /* A channel name within Slack's rules from what the core wants; suffix
  * > 1 appends "-N" (name_taken). */
-void   slack_blocks_channel_name(const char *want, int suffix, char *out,
-                          size_t outlen);
+void slack_blocks_channel_name(const char *want, int suffix, char *out,
+                               size_t outlen);
 /* "C123:1700000000.000100" -> channel and ts; false if malformed. */
-bool   slack_blocks_ref_split(const char *ref, char *channel, size_t clen,
-                       char *ts, size_t tlen);
+bool slack_blocks_ref_split(const char *ref, char *channel, size_t clen,
+                            char *ts, size_t tlen);
 
 /* ---- the adapter (slack.c) ---- */
 

@@ -547,8 +547,9 @@ second_platform_gets_channels(void **state)
     /* carol is also on fake2, as "C2". */
     int64_t carol = fx_int(fx, "SELECT person_id FROM identities WHERE "
                                "platform = 'fake' AND user_id = 'carol'");
-    assert_int_equal(store_people_identity_add(core_store(fx->core), "fake2", "C2",
-                                      carol, "carol"), CH_OK);
+    assert_int_equal(store_people_identity_add(core_store(fx->core), "fake2",
+                                               "C2", carol, "carol"),
+                     CH_OK);
     struct fake_adapter *f2 = fx_attach_fake2(fx);
     /* Channels first, for both campaigns, then carol's invitations. */
     assert_true(f2->n >= 4);

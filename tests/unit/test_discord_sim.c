@@ -976,7 +976,7 @@ test_close_codes(void **state)
             assert_true(cJSON_IsFalse(jget(tc_wait(t, 9, NULL, &at), "d")));
         tc_close(t, 1000);
     }
-    assert_null(discord_sim_gateway_close_code(4006));  /* not in v10 */
+    assert_null(discord_sim_gateway_close_code(4006)); /* not in v10 */
 }
 
 static void
@@ -1113,8 +1113,8 @@ test_malformed_to_client(void **state)
     assert_int_equal(discord_sim_gateway_send_raw(e->sim, "{not json", 9), 1);
     for (int i = 0; i < 20000; i++)
         buf_addc(&big, (char)('a' + i % 26));
-    assert_int_equal(discord_sim_gateway_send_raw(e->sim, buf_cstr(&big),
-                                             big.len), 1);
+    assert_int_equal(
+        discord_sim_gateway_send_raw(e->sim, buf_cstr(&big), big.len), 1);
     assert_int_equal(discord_sim_gateway_send_op(e->sim, 42, "{\"x\":1}"), 1);
     at = n;
     f = tc_wait(t, 42, NULL, &at);
@@ -1126,8 +1126,8 @@ test_malformed_to_client(void **state)
     buf_free(&big);
     /* An unknown dispatch type, sequenced like any other. */
     s = last_seq(t);
-    assert_int_equal(discord_sim_gateway_dispatch(e->sim, "SOMETHING_NEW",
-                                             "{\"a\":1}"), 1);
+    assert_int_equal(
+        discord_sim_gateway_dispatch(e->sim, "SOMETHING_NEW", "{\"a\":1}"), 1);
     f = tc_wait(t, 0, "SOMETHING_NEW", &at);
     assert_int_equal(jnum(f, "s"), s + 1);
     assert_int_equal(jnum(f, "d.a"), 1);
@@ -1550,16 +1550,24 @@ test_rate_limits(void **state)
     assert_int_equal(r.status, 200);
 
     /* Injected: a 429 with retry_after, a 500, a 401, a shared 429. */
-    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
-        .method = "GET", .route = "/users/@me", .count = 1, .status = 429,
-        .retry_after = 1.5 });
-    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
-        .route = "/users/@me", .count = 1, .status = 502 });
-    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
-        .route = "/users/@me", .count = 1, .status = 401 });
-    discord_sim_rest_fault(e->sim, &(struct discord_sim_rest_fault){
-        .route = "/users/@me", .count = 1, .status = 429, .retry_after = 0.2,
-        .scope = "shared" });
+    discord_sim_rest_fault(
+        e->sim, &(struct discord_sim_rest_fault){.method = "GET",
+                                                 .route = "/users/@me",
+                                                 .count = 1,
+                                                 .status = 429,
+                                                 .retry_after = 1.5});
+    discord_sim_rest_fault(
+        e->sim, &(struct discord_sim_rest_fault){
+                    .route = "/users/@me", .count = 1, .status = 502});
+    discord_sim_rest_fault(
+        e->sim, &(struct discord_sim_rest_fault){
+                    .route = "/users/@me", .count = 1, .status = 401});
+    discord_sim_rest_fault(
+        e->sim, &(struct discord_sim_rest_fault){.route = "/users/@me",
+                                                 .count = 1,
+                                                 .status = 429,
+                                                 .retry_after = 0.2,
+                                                 .scope = "shared"});
     treq(e, &r, HTTP_GET, AUTH_BOT, "/users/@me", NULL);
     assert_int_equal(r.status, 429);
     assert_true(jnum(r.json, "retry_after") == 1.5);

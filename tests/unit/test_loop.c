@@ -6,8 +6,9 @@
  * on 127.0.0.1 with an ephemeral port, an http client), runs the loop until
  * the test's state machine calls env_finish(), then shuts down in the
  * teardown order (own handles, curl, lws stage 1, stop) and checks what
- * the callbacks recorded.  Callbacks only record; the assertions run after loop_run() returned, so a failing
- * assert never longjmps out of libuv.  A watchdog timer ends a stuck test.
+ * the callbacks recorded.  Callbacks only record; the assertions run after
+ * loop_run() returned, so a failing assert never longjmps out of libuv.  A
+ * watchdog timer ends a stuck test.
  *
  * The server (protocols[0] of the test vhost) speaks:
  *  - HTTP: GET /data?i=N, POST /echo, GET /limited (429), GET /big,

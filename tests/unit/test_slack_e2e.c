@@ -426,12 +426,12 @@ test_refresh_during_stream(void **state)
     cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
     for (int i = 0; i < 90; i++) {
         if (i == 20)   /* warning, then refresh_requested 400 ms later */
-            assert_int_equal(slack_sim_socket_inject(e->sim, 0,
-                                              SLACK_SIM_FAULT_WARNING, NULL),
+            assert_int_equal(slack_sim_socket_inject(
+                                 e->sim, 0, SLACK_SIM_FAULT_WARNING, NULL),
                              0);
         if (i == 60)
-            assert_int_equal(slack_sim_socket_inject(e->sim, 0,
-                                              SLACK_SIM_FAULT_REFRESH, NULL),
+            assert_int_equal(slack_sim_socket_inject(
+                                 e->sim, 0, SLACK_SIM_FAULT_REFRESH, NULL),
                              0);
         push_ask(&s, "alice", false);
         slack_sim_run_for(e->sim, 15);
@@ -475,8 +475,8 @@ test_socket_dropped_mid_stream(void **state)
     assert_true(e2e_wait(e->sim, all_acked, &s, E2E_WAIT_MS));
     /* A DM on its way out as the socket drops: Slack sends it again. */
     push_ask(&s, "bob", true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_DROP, NULL),
-                     0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_DROP, NULL), 0);
     /* Commands while the daemon is away wait for its next socket. */
     for (int i = 0; i < 30; i++) {
         push_ask(&s, i % 3 ? "alice" : "bob", i % 3 == 0);

@@ -31,7 +31,8 @@ E(void **state, const struct slack_sim_options *o)
 static void
 raw(struct e2e *e, const char *json)
 {
-    assert_int_equal(slack_sim_socket_send_raw(e->sim, 0, json, strlen(json)), 0);
+    assert_int_equal(slack_sim_socket_send_raw(e->sim, 0, json, strlen(json)),
+                     0);
 }
 
 static void
@@ -62,18 +63,19 @@ test_bad_frames(void **state)
     const struct slack_sim_ack *a;
 
     e2e_start(e, NULL);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_MALFORMED,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_MALFORMED, NULL), 0);
     wait_log(e, "frame that is not a JSON object");
 
     size_t acks = slack_sim_ack_count(e->sim);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0,
-                                      SLACK_SIM_FAULT_UNKNOWN_TYPE, NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_UNKNOWN_TYPE, NULL),
+        0);
     wait_log(e, "unknown type \"quantum_entanglement\" (acked)");
     assert_true(slack_sim_wait_acks(e->sim, acks + 1, E2E_WAIT_MS));
 
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0,
-                                      SLACK_SIM_FAULT_MISSING_FIELDS, NULL),
+    assert_int_equal(slack_sim_socket_inject(
+                         e->sim, 0, SLACK_SIM_FAULT_MISSING_FIELDS, NULL),
                      0);
     wait_log(e, "events_api envelope without an envelope_id");
 
@@ -123,8 +125,8 @@ test_oversized_frame(void **state)
     struct slack_sim_fault_args big = { .bytes = (size_t)3 << 20 };
 
     e2e_start(e, NULL);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_OVERSIZED,
-                                      &big), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_OVERSIZED, &big), 0);
     /* Closed with 1009 by the websocket layer, logged, replaced. */
     wait_log(e, "exceeds");
     wait_log(e, "socket 2 connected");
@@ -196,8 +198,8 @@ test_stale_socket(void **state)
 
     e2e_start(e, &env);
     /* The simulator stops reading and writing: pings go unanswered. */
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_ZOMBIE,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_ZOMBIE, NULL), 0);
     wait_log(e, "socket 1: stale: no pong for");
     wait_log(e, "socket 2 connected");
     assert_true(slack_sim_conn_at(e->sim, 1)->open);
@@ -220,8 +222,8 @@ test_too_many_websockets(void **state)
     const struct slack_sim_conn *old, *fresh;
 
     e2e_start(e, NULL);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_TOO_MANY,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_TOO_MANY, NULL), 0);
     wait_log(e, "socket 2 connected");
     old = slack_sim_conn_at(e->sim, 0);
     fresh = slack_sim_conn_at(e->sim, 1);
@@ -245,9 +247,9 @@ test_link_disabled(void **state)
     struct e2e *e = E(state, NULL);
 
     e2e_start(e, NULL);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0,
-                                      SLACK_SIM_FAULT_LINK_DISABLED, NULL),
-                     0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_LINK_DISABLED, NULL),
+        0);
     wait_log(e, "disconnect link_disabled");
     wait_log(e, "Socket Mode is disabled for this app (link_disabled): "
                 "trying again in 2 min");

@@ -1274,8 +1274,8 @@ test_refresh_sequence(void **state)
     workspace(e);
     cl = open_socket(e, true);
     t0 = loop_now_ms(e->loop);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_WARNING,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 0, SLACK_SIM_FAULT_WARNING, NULL), 0);
     assert_true(wait_msgs(e, cl, 2, WAIT_MS));
     assert_string_equal(js(cl->msg[1], "type"), "disconnect");
     assert_string_equal(js(cl->msg[1], "reason"), "warning");
@@ -1389,8 +1389,9 @@ test_socket_faults(void **state)
     rec = slack_sim_conn_at(e->sim, 0);
     assert_true(rec->pings_sent >= 2);
     assert_true(rec->pongs_received >= 2);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_STOP_PINGS,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_STOP_PINGS, NULL),
+        0);
     slack_sim_run_for(e->sim, 50);
     pings = rec->pings_sent;
     slack_sim_run_for(e->sim, 300);
@@ -1402,16 +1403,17 @@ test_socket_faults(void **state)
     assert_string_equal(a->pong, "cli-1");
 
     /* Frames a bot must survive. */
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_MALFORMED,
-                                      NULL), 0);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1,
-                                      SLACK_SIM_FAULT_UNKNOWN_TYPE, NULL), 0);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1,
-                                      SLACK_SIM_FAULT_MISSING_FIELDS, NULL),
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_MALFORMED, NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_UNKNOWN_TYPE, NULL),
+        0);
+    assert_int_equal(slack_sim_socket_inject(
+                         e->sim, 1, SLACK_SIM_FAULT_MISSING_FIELDS, NULL),
                      0);
     assert_int_equal(slack_sim_socket_send_raw(e->sim, 1, "[1,2,3]", 7), 0);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_OVERSIZED,
-                                      &big), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_OVERSIZED, &big), 0);
     assert_true(wait_msgs(e, a, 6, WAIT_MS));
     assert_null(a->msg[1]);
     assert_string_equal(js(a->msg[2], "type"), "quantum_entanglement");
@@ -1422,8 +1424,8 @@ test_socket_faults(void **state)
     assert_int_equal(strlen(a->raw[5]), 100 * 1024);   /* in fragments */
     assert_string_equal(js(a->msg[5], "type"), "events_api");
     /* ...until the socket turns zombie. */
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE, NULL), 0);
     slack_sim_run_for(e->sim, 100);
     assert_int_equal(ws_send_ping(a->c, "cli-2", 5), 0);
     slack_sim_run_for(e->sim, 300);
@@ -1433,8 +1435,8 @@ test_socket_faults(void **state)
     conn_url(e, url, sizeof(url), false);
     small = connect_url(e, url, 64 * 1024);
     assert_true(wait_msgs(e, small, 1, WAIT_MS));
-    assert_int_equal(slack_sim_socket_inject(e->sim, 2, SLACK_SIM_FAULT_OVERSIZED,
-                                      &big), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 2, SLACK_SIM_FAULT_OVERSIZED, &big), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, small, WAIT_MS));
     assert_int_equal(small->close_code, 1009);
     rec = slack_sim_conn_at(e->sim, 1);
@@ -1444,30 +1446,30 @@ test_socket_faults(void **state)
 
     /* Dropped without a close frame; closed with a code; disabled. */
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 3, SLACK_SIM_FAULT_DROP, NULL),
-                     0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 3, SLACK_SIM_FAULT_DROP, NULL), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_int_equal(b->close_code, WS_CLOSE_NONE);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 4, SLACK_SIM_FAULT_CLOSE,
-                                      &code), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 4, SLACK_SIM_FAULT_CLOSE, &code), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_int_equal(b->close_code, 4000);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 5,
-                                      SLACK_SIM_FAULT_LINK_DISABLED, NULL),
-                     0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 5, SLACK_SIM_FAULT_LINK_DISABLED, NULL),
+        0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_string_equal(js(b->msg[1], "reason"), "link_disabled");
     assert_int_equal(b->close_code, 1000);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 6, SLACK_SIM_FAULT_TOO_MANY,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 6, SLACK_SIM_FAULT_TOO_MANY, NULL), 0);
     assert_true(slack_sim_wait(e->sim, is_closed, b, WAIT_MS));
     assert_string_equal(js(b->msg[1], "reason"), "too_many_websockets");
     assert_true(wait_conn_closed(e, slack_sim_conn_at(e->sim, 5)));
-    assert_int_equal(slack_sim_socket_inject(e->sim, 42, SLACK_SIM_FAULT_DROP,
-                                      NULL), -1);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 42, SLACK_SIM_FAULT_DROP, NULL), -1);
     assert_int_equal(slack_sim_socket_fault_from_name("link_disabled"),
                      SLACK_SIM_FAULT_LINK_DISABLED);
     assert_string_equal(slack_sim_socket_fault_name(SLACK_SIM_FAULT_ZOMBIE),
@@ -1490,8 +1492,8 @@ test_zombie_redelivery(void **state)
     workspace(e);
     a = open_socket(e, true);
     b = open_socket(e, true);
-    assert_int_equal(slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE,
-                                      NULL), 0);
+    assert_int_equal(
+        slack_sim_socket_inject(e->sim, 1, SLACK_SIM_FAULT_ZOMBIE, NULL), 0);
     slack_sim_run_for(e->sim, 50);
     for (int i = 0; i < 2; i++)
         assert_int_equal(slack_sim_push_message(e->sim, "alice", "general",
@@ -1522,13 +1524,17 @@ test_method_faults(void **state)
 
     (void)state;
     workspace(e);
-    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "chat.postMessage", .count = 2, .status = 429,
-        .retry_after = 7 });
-    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "chat.postMessage", .status = 503 });
-    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "users.info", .error = "account_inactive" });
+    slack_sim_api_fail_method(
+        e->sim, &(struct slack_sim_method_fault){.method = "chat.postMessage",
+                                                 .count = 2,
+                                                 .status = 429,
+                                                 .retry_after = 7});
+    slack_sim_api_fail_method(
+        e->sim, &(struct slack_sim_method_fault){.method = "chat.postMessage",
+                                                 .status = 503});
+    slack_sim_api_fail_method(
+        e->sim, &(struct slack_sim_method_fault){.method = "users.info",
+                                                 .error = "account_inactive"});
     for (int i = 0; i < 2; i++) {
         j = post(e, "/api/chat.postMessage", e->id->bot_token, NULL,
                  "channel=general&text=x", &r);
@@ -1550,12 +1556,15 @@ test_method_faults(void **state)
 
     /* apps.connections.open failures. */
     slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "apps.connections.open", .error = "invalid_auth" });
+                                          .method = "apps.connections.open",
+                                          .error = "invalid_auth"});
     slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "apps.connections.open", .error = "account_inactive" });
+                                          .method = "apps.connections.open",
+                                          .error = "account_inactive"});
     slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "apps.connections.open", .status = 429,
-        .retry_after = 3 });
+                                          .method = "apps.connections.open",
+                                          .status = 429,
+                                          .retry_after = 3});
     j = post(e, "/api/apps.connections.open", e->id->app_token, NULL, "",
              &r);
     assert_string_equal(js(j, "error"), "invalid_auth");
@@ -1568,8 +1577,8 @@ test_method_faults(void **state)
     assert_string_equal(r.retry_after, "3");
     conn_url(e, url, sizeof(url), false);
     /* "*": any method. */
-    slack_sim_api_fail_method(e->sim, &(struct slack_sim_method_fault){
-        .method = "*", .status = 500 });
+    slack_sim_api_fail_method(
+        e->sim, &(struct slack_sim_method_fault){.method = "*", .status = 500});
     j = post(e, "/api/auth.test", e->id->bot_token, NULL, "", &r);
     assert_int_equal(r.status, 500);
     assert_true(jtrue(api(e, "auth.test", ""), "ok"));

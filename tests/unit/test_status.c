@@ -99,13 +99,15 @@ adapter_kind_names_complete(void **state)
         assert_non_null(want[i]);
         assert_string_equal(adapter_kind_names[i], want[i]);
         for (int j = 0; j < i; j++)
-            assert_string_not_equal(adapter_kind_names[i], adapter_kind_names[j]);
+            assert_string_not_equal(adapter_kind_names[i],
+                                    adapter_kind_names[j]);
     }
     /* NULL-terminated, for model_name_index(). */
     assert_null(adapter_kind_names[OUT_KIND_COUNT]);
     assert_int_equal(model_name_index(adapter_kind_names, "create_channel"),
                      OUT_CREATE_CHANNEL);
-    assert_int_equal(model_name_index(adapter_kind_names, "carrier pigeon"), -1);
+    assert_int_equal(model_name_index(adapter_kind_names, "carrier pigeon"),
+                     -1);
 }
 
 static void
@@ -114,7 +116,7 @@ role_describe_lists(void **state)
     (void)state;
     char out[96];
     model_role_describe(ROLE_COORDINATOR | ROLE_AGENCY | ROLE_ADMIN, out,
-                  sizeof(out));
+                        sizeof(out));
     assert_string_equal(out, "coordinator, agency or admin");
     model_role_describe(ROLE_BRAND, out, sizeof(out));
     assert_string_equal(out, "brand");

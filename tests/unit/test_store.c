@@ -338,8 +338,9 @@ make_base(struct store *st, struct base *b)
     assert_int_equal(store_people_create(st, "carol", T0, &b->carol), CH_OK);
     assert_int_equal(store_people_create(st, "bob", T0, &b->bob), CH_OK);
     assert_int_equal(store_people_create(st, "brenda", T0, &b->brenda), CH_OK);
-    assert_int_equal(store_brand_put(st, "Fizz", "energy drinks", NULL, T0,
-                                   &b->brand), CH_OK);
+    assert_int_equal(
+        store_brand_put(st, "Fizz", "energy drinks", NULL, T0, &b->brand),
+        CH_OK);
     struct campaign cp = {
         .slug = "spring-launch", .title = "Spring Launch",
         .brand_id = b->brand, .starts_at = INT64_MIN, .ends_at = INT64_MIN,
@@ -392,7 +393,8 @@ reopen_is_idempotent(void **state)
                                           "sqlite_master", NULL);
     int64_t id;
     assert_int_equal(store_people_create(st, "carol", T0, &id), CH_OK);
-    assert_int_equal(store_people_identity_add(st, "slack", "U1", id, "carol"), CH_OK);
+    assert_int_equal(store_people_identity_add(st, "slack", "U1", id, "carol"),
+                     CH_OK);
     store_close(st);
 
     t->st = open_store(t->path);
@@ -482,8 +484,7 @@ v1_snapshot_is_migration_1(void **state)
     (void)state;
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, store_schema_sql(1), NULL, NULL,
-                                  NULL),
+    assert_int_equal(sqlite3_exec(db, store_schema_sql(1), NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_stmt *s = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master "
@@ -531,7 +532,8 @@ assert_hot_writes_lean(sqlite3 *db)
         sqlite3_free(sql);
     }
     static const char *const refused[] = {
-        "INSERT INTO outbox (platform, kind, created_at) VALUES ('slack', 'fax', 0)",
+        "INSERT INTO outbox (platform, kind, created_at) VALUES ('slack', "
+        "'fax', 0)",
         "UPDATE outbox SET state = 'lost' WHERE id = 1",
         "UPDATE people SET tz_source = 'guess' WHERE id = 1",
     };
@@ -636,7 +638,8 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(p.work_days, 31);
 
     struct campaign cp;
-    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
+    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp),
+                     CH_OK);
     assert_string_equal(cp.title, "Spring Launch");
     assert_string_equal(cp.brand, "Fizz");
     assert_string_equal(cp.brand_category, "energy drinks");
@@ -655,7 +658,8 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(b.locked_at, INT64_C(1796115600000));
 
     char *tier = NULL;
-    assert_int_equal(store_participant_role_in(st, 1, 2, &tier, a), ROLE_CREATOR);
+    assert_int_equal(store_participant_role_in(st, 1, 2, &tier, a),
+                     ROLE_CREATOR);
     assert_string_equal(tier, "flex");
     assert_int_equal(store_participant_role_in(st, 1, 3, NULL, a), ROLE_BRAND);
 
@@ -672,8 +676,8 @@ migrate_v1_keeps_data(void **state)
     int64_t sub;
     int round;
     char *link;
-    assert_int_equal(store_submission_latest(st, a, 1, &sub, &round, &link,
-                                           NULL), CH_OK);
+    assert_int_equal(
+        store_submission_latest(st, a, 1, &sub, &round, &link, NULL), CH_OK);
     assert_int_equal(sub, 2);
     assert_int_equal(round, 2);
     assert_string_equal(link, "https://x.example/2");
@@ -836,7 +840,7 @@ audit_is_append_only(void **state)
     struct base b;
     make_base(st, &b);
     assert_int_equal(store_audit_add(st, T0, b.carol, "fake:carol", b.campaign,
-                                   "spring-launch", "campaign.create", "x"),
+                                     "spring-launch", "campaign.create", "x"),
                      CH_OK);
     sqlite3 *db = store_db(st);
     char *msg = NULL;
@@ -863,11 +867,13 @@ foreign_keys_enforced(void **state)
     struct base b;
     make_base(st, &b);
     /* A participant of a campaign that does not exist. */
-    assert_int_equal(store_participant_put(st, 999, b.bob, ROLE_CREATOR, NULL,
-                                         T0), CH_CONFLICT);
+    assert_int_equal(
+        store_participant_put(st, 999, b.bob, ROLE_CREATOR, NULL, T0),
+        CH_CONFLICT);
     /* ...or a person that does not. */
-    assert_int_equal(store_participant_put(st, b.campaign, 999, ROLE_CREATOR,
-                                         NULL, T0), CH_CONFLICT);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, 999, ROLE_CREATOR, NULL, T0),
+        CH_CONFLICT);
     assert_int_equal(store_people_identity_add(st, "slack", "U9", 999, NULL),
                      CH_CONFLICT);
     struct campaign cp = { .slug = "orphan", .brand_id = 999,
@@ -891,10 +897,10 @@ people_and_identities(void **state)
     assert_int_equal(store_people_create(st, "Carol Jones", T0, &carol), CH_OK);
     assert_int_equal(store_people_create(st, "carol jones", T0, &other), CH_OK);
     assert_true(carol > 0 && other > carol);
-    assert_int_equal(store_people_identity_add(st, "slack", "U1", carol, "carolj"),
-                     CH_OK);
-    assert_int_equal(store_people_identity_add(st, "discord", "1100", carol, "cj"),
-                     CH_OK);
+    assert_int_equal(
+        store_people_identity_add(st, "slack", "U1", carol, "carolj"), CH_OK);
+    assert_int_equal(
+        store_people_identity_add(st, "discord", "1100", carol, "cj"), CH_OK);
     /* One platform id belongs to one person. */
     assert_int_equal(store_people_identity_add(st, "slack", "U1", other, NULL),
                      CH_CONFLICT);
@@ -924,7 +930,8 @@ people_and_identities(void **state)
     char ids[64];
     snprintf(ids, sizeof(ids), "[%lld,777,%lld]", (long long)carol,
              (long long)carol);
-    assert_int_equal(store_people_mentions(st, a, ids, "slack", &m, &nm), CH_OK);
+    assert_int_equal(store_people_mentions(st, a, ids, "slack", &m, &nm),
+                     CH_OK);
     assert_int_equal(nm, 1);
     assert_int_equal(m[0].id, carol);
     assert_string_equal(m[0].name, "Carol Jones");
@@ -981,8 +988,8 @@ brands_and_agencies(void **state)
     assert_string_equal(b.name, "Fizz");
     assert_null(b.category);
     /* Putting it again updates it in place; NULL keeps what was there. */
-    assert_int_equal(store_brand_put(st, "FIZZ", "energy drinks", "sodas", T0,
-                                   &id2), CH_OK);
+    assert_int_equal(
+        store_brand_put(st, "FIZZ", "energy drinks", "sodas", T0, &id2), CH_OK);
     assert_int_equal(id2, id1);
     assert_int_equal(store_brand_put(st, "Fizz", NULL, NULL, T0, NULL), CH_OK);
     assert_int_equal(store_brand_by_name(st, a, "Fizz", &b), CH_OK);
@@ -1013,8 +1020,8 @@ campaigns_round_trip(void **state)
     make_base(st, &b);
     int64_t agency;
     bool created;
-    assert_int_equal(store_agency_get_or_create(st, "Loud", T0, &agency,
-                                              &created), CH_OK);
+    assert_int_equal(
+        store_agency_get_or_create(st, "Loud", T0, &agency, &created), CH_OK);
     struct campaign in = {
         .slug = "summer", .title = NULL, .brand_id = b.brand,
         .agency_id = agency, .starts_at = T0 + 24 * HOUR,
@@ -1047,7 +1054,8 @@ campaigns_round_trip(void **state)
     assert_int_equal(cp.created_at, T0 + 1);
 
     /* The other one: no agency, no window, no need. */
-    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp), CH_OK);
+    assert_int_equal(store_campaign_by_slug(st, a, "spring-launch", &cp),
+                     CH_OK);
     assert_int_equal(cp.id, b.campaign);
     assert_string_equal(cp.title, "Spring Launch");
     assert_int_equal(cp.agency_id, 0);
@@ -1076,8 +1084,8 @@ campaigns_round_trip(void **state)
     assert_int_equal(cp.kicked_off_at, T0 + HOUR);
 
     /* Campaigns of a person: where they take part, not closed. */
-    assert_int_equal(store_participant_put(st, id, b.bob, ROLE_CREATOR, "core",
-                                         T0), CH_OK);
+    assert_int_equal(
+        store_participant_put(st, id, b.bob, ROLE_CREATOR, "core", T0), CH_OK);
     struct campaign *list;
     assert_int_equal(store_campaign_list_for(st, a, b.bob, &list, &n), CH_OK);
     assert_int_equal(n, 1);
@@ -1103,17 +1111,19 @@ briefs_round_trip(void **state)
     make_base(st, &b);
     struct brief v1 = { .version = 1 };
     v1.field[BRIEF_DISCLOSURE] = "#ad";
-    assert_int_equal(store_brief_put(st, b.campaign, &v1, NULL, b.carol, T0,
-                                   false), CH_OK);
+    assert_int_equal(
+        store_brief_put(st, b.campaign, &v1, NULL, b.carol, T0, false), CH_OK);
     struct brief v2 = v1;
     v2.version = 2;
     v2.field[BRIEF_STORY] = "Mornings";
     v2.field[BRIEF_MUST_AVOID] = "rivals\nsugar";
-    assert_int_equal(store_brief_put(st, b.campaign, &v2, "story", b.carol,
-                                   T0 + 1, false), CH_OK);
+    assert_int_equal(
+        store_brief_put(st, b.campaign, &v2, "story", b.carol, T0 + 1, false),
+        CH_OK);
     /* A version is written once. */
-    assert_int_equal(store_brief_put(st, b.campaign, &v2, "story", b.carol,
-                                   T0 + 2, false), CH_CONFLICT);
+    assert_int_equal(
+        store_brief_put(st, b.campaign, &v2, "story", b.carol, T0 + 2, false),
+        CH_CONFLICT);
 
     struct campaign cp;
     assert_int_equal(store_campaign_get(st, a, b.campaign, &cp), CH_OK);
@@ -1142,8 +1152,9 @@ briefs_round_trip(void **state)
     /* A version written after kickoff is locked when written. */
     struct brief v3 = v2;
     v3.version = 3;
-    assert_int_equal(store_brief_put(st, b.campaign, &v3, "story", b.brenda,
-                                   T0 + 7, true), CH_OK);
+    assert_int_equal(
+        store_brief_put(st, b.campaign, &v3, "story", b.brenda, T0 + 7, true),
+        CH_OK);
     assert_int_equal(store_brief_get(st, a, b.campaign, 3, &got), CH_OK);
     assert_int_equal(got.locked_at, T0 + 7);
 }
@@ -1160,30 +1171,38 @@ participants_round_trip(void **state)
     assert_int_equal(store_people_create(st, "alice", T0, &alice), CH_OK);
     assert_int_equal(store_people_create(st, "Aaron", T0, &zed), CH_OK);
     assert_int_equal(store_participant_put(st, b.campaign, b.carol,
-                                         ROLE_COORDINATOR, NULL, T0), CH_OK);
-    assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
-                                         "core", T0), CH_OK);
-    assert_int_equal(store_participant_put(st, b.campaign, zed, ROLE_CREATOR,
-                                         "flex", T0), CH_OK);
-    assert_int_equal(store_participant_put(st, b.campaign, b.brenda, ROLE_BRAND,
-                                         NULL, T0), CH_OK);
-    assert_int_equal(store_participant_put(st, b.campaign, alice, ROLE_AGENCY,
-                                         NULL, T0), CH_OK);
+                                           ROLE_COORDINATOR, NULL, T0),
+                     CH_OK);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR, "core", T0),
+        CH_OK);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, zed, ROLE_CREATOR, "flex", T0),
+        CH_OK);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, b.brenda, ROLE_BRAND, NULL, T0),
+        CH_OK);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, alice, ROLE_AGENCY, NULL, T0),
+        CH_OK);
 
     char *tier = (char *)"unset";
     assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_CREATOR);
     assert_string_equal(tier, "core");
-    assert_int_equal(store_participant_role_in(st, b.campaign, b.carol, &tier, a),
-                     ROLE_COORDINATOR);
+    assert_int_equal(
+        store_participant_role_in(st, b.campaign, b.carol, &tier, a),
+        ROLE_COORDINATOR);
     assert_null(tier);
-    assert_int_equal(store_participant_role_in(st, b.campaign + 1, b.carol, NULL, a), 0);
+    assert_int_equal(
+        store_participant_role_in(st, b.campaign + 1, b.carol, NULL, a), 0);
 
     /* Brand, agency, coordinator, then creators by name. */
     struct participant *ps;
     size_t n;
-    assert_int_equal(store_participant_list(st, a, b.campaign, ROLE_ANY_PARTICIPANT,
-                                      &ps, &n), CH_OK);
+    assert_int_equal(store_participant_list(st, a, b.campaign,
+                                            ROLE_ANY_PARTICIPANT, &ps, &n),
+                     CH_OK);
     assert_int_equal(n, 5);
     assert_string_equal(ps[0].name, "brenda");
     assert_int_equal(ps[0].role, ROLE_BRAND);
@@ -1193,7 +1212,8 @@ participants_round_trip(void **state)
     assert_string_equal(ps[3].tier, "flex");
     assert_string_equal(ps[4].name, "bob");
     assert_int_equal(store_participant_list(st, a, b.campaign,
-                                      ROLE_BRAND | ROLE_COORDINATOR, &ps, &n),
+                                            ROLE_BRAND | ROLE_COORDINATOR, &ps,
+                                            &n),
                      CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(ps[0].person_id, b.brenda);
@@ -1205,15 +1225,15 @@ participants_round_trip(void **state)
                             .created_at = T0 };
     int64_t c2;
     assert_int_equal(store_campaign_insert(st, &cp2, b.carol, &c2), CH_OK);
-    assert_int_equal(store_participant_put(st, c2, b.bob, ROLE_AGENCY, NULL,
-                                         T0), CH_OK);
+    assert_int_equal(
+        store_participant_put(st, c2, b.bob, ROLE_AGENCY, NULL, T0), CH_OK);
     assert_int_equal(store_participant_roles_anywhere(st, b.bob),
                      ROLE_CREATOR | ROLE_AGENCY);
     assert_int_equal(store_participant_roles_anywhere(st, 999), 0);
 
     /* A new role replaces the old one. */
     assert_int_equal(store_participant_put(st, b.campaign, b.bob,
-                                         ROLE_COORDINATOR, NULL, T0 + 1),
+                                           ROLE_COORDINATOR, NULL, T0 + 1),
                      CH_OK);
     assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_COORDINATOR);
@@ -1222,7 +1242,8 @@ participants_round_trip(void **state)
     /* Removal keeps the row, stamped; a second removal finds nothing. */
     assert_int_equal(store_participant_remove(st, b.campaign, b.bob, T0 + 2),
                      CH_OK);
-    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, NULL, a), 0);
+    assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, NULL, a),
+                     0);
     assert_int_equal(store_participant_remove(st, b.campaign, b.bob, T0 + 3),
                      CH_NOT_FOUND);
     assert_int_equal(q_int(store_db(st), "SELECT removed_at FROM "
@@ -1232,15 +1253,17 @@ participants_round_trip(void **state)
     assert_int_equal(store_participant_roles_anywhere(st, b.bob), ROLE_AGENCY);
     /* Coming back clears the removal and restarts added_at. */
     assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
-                                         "flex", T0 + 4), CH_OK);
+                                           "flex", T0 + 4),
+                     CH_OK);
     assert_int_equal(store_participant_role_in(st, b.campaign, b.bob, &tier, a),
                      ROLE_CREATOR);
     assert_string_equal(tier, "flex");
     assert_int_equal(q_int(store_db(st), "SELECT added_at FROM participants "
                                          "WHERE person_id = 2 AND "
                                          "campaign_id = 1", NULL), T0 + 4);
-    assert_int_equal(store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR,
-                                         "gold", T0), CH_CONFLICT);
+    assert_int_equal(
+        store_participant_put(st, b.campaign, b.bob, ROLE_CREATOR, "gold", T0),
+        CH_CONFLICT);
 }
 
 static void
@@ -1332,27 +1355,31 @@ deliverables_round_trip(void **state)
     assert_int_equal(n, 2);
     assert_int_equal(list[0].campaign_id, b.campaign);
     assert_int_equal(list[1].campaign_id, c2);
-    assert_int_equal(store_deliverable_list(st, a, c2, b.carol, &list, &n), CH_OK);
+    assert_int_equal(store_deliverable_list(st, a, c2, b.carol, &list, &n),
+                     CH_OK);
     assert_int_equal(n, 0);
 
     /* Submissions: rounds, the latest, one row per round. */
     int64_t s1, s2;
     int round = -1;
-    assert_int_equal(store_submission_latest(st, a, d1.id, NULL, &round, NULL,
-                                           NULL), CH_NOT_FOUND);
+    assert_int_equal(
+        store_submission_latest(st, a, d1.id, NULL, &round, NULL, NULL),
+        CH_NOT_FOUND);
     assert_int_equal(round, 0);
     assert_int_equal(store_submission_insert(st, d1.id, 1, "https://x/1",
-                                           "caption", b.bob, T0 + 1, &s1),
+                                             "caption", b.bob, T0 + 1, &s1),
                      CH_OK);
     assert_int_equal(store_submission_insert(st, d1.id, 2, "https://x/2", NULL,
-                                           b.carol, T0 + 2, &s2), CH_OK);
+                                             b.carol, T0 + 2, &s2),
+                     CH_OK);
     assert_int_equal(store_submission_insert(st, d1.id, 2, "https://x/3", NULL,
-                                           b.bob, T0 + 3, NULL), CH_CONFLICT);
+                                             b.bob, T0 + 3, NULL),
+                     CH_CONFLICT);
     int64_t sid;
     char *link;
     int64_t at;
-    assert_int_equal(store_submission_latest(st, a, d1.id, &sid, &round, &link,
-                                           &at), CH_OK);
+    assert_int_equal(
+        store_submission_latest(st, a, d1.id, &sid, &round, &link, &at), CH_OK);
     assert_int_equal(sid, s2);
     assert_int_equal(round, 2);
     assert_string_equal(link, "https://x/2");
@@ -1370,7 +1397,8 @@ deliverables_round_trip(void **state)
                                    "' ' || reason FROM reviews", NULL),
                         "review changes 010 too dark");
     r.decision = "maybe";
-    assert_int_equal(store_submission_review_insert(st, &r, T0 + 6), CH_CONFLICT);
+    assert_int_equal(store_submission_review_insert(st, &r, T0 + 6),
+                     CH_CONFLICT);
 }
 
 static void
@@ -1413,10 +1441,12 @@ escalations_round_trip(void **state)
     assert_int_equal(got.cycle, 1);
     assert_int_equal(got.level_since, T0 + HOUR);
 
-    assert_int_equal(store_escalation_ack(st, e1.id, b.brenda, "on it",
-                                        T0 + 2 * HOUR), CH_OK);
-    assert_int_equal(store_escalation_ack(st, e1.id, b.carol, NULL,
-                                        T0 + 3 * HOUR), CH_CONFLICT);
+    assert_int_equal(
+        store_escalation_ack(st, e1.id, b.brenda, "on it", T0 + 2 * HOUR),
+        CH_OK);
+    assert_int_equal(
+        store_escalation_ack(st, e1.id, b.carol, NULL, T0 + 3 * HOUR),
+        CH_CONFLICT);
     assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.state, ESC_ACKNOWLEDGED);
     assert_int_equal(got.acked_by, b.brenda);
@@ -1431,10 +1461,12 @@ escalations_round_trip(void **state)
     assert_int_equal(store_escalation_list_open(st, a, b.campaign, &open, &n),
                      CH_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(store_escalation_resolve(st, e1.id, b.brenda, "done",
-                                            T0 + 4 * HOUR), CH_OK);
-    assert_int_equal(store_escalation_resolve(st, e1.id, b.brenda, "again",
-                                            T0 + 5 * HOUR), CH_CONFLICT);
+    assert_int_equal(
+        store_escalation_resolve(st, e1.id, b.brenda, "done", T0 + 4 * HOUR),
+        CH_OK);
+    assert_int_equal(
+        store_escalation_resolve(st, e1.id, b.brenda, "again", T0 + 5 * HOUR),
+        CH_CONFLICT);
     assert_int_equal(store_escalation_get(st, a, e1.id, &got), CH_OK);
     assert_int_equal(got.state, ESC_RESOLVED);
     assert_string_equal(got.resolution, "done");
@@ -1443,8 +1475,8 @@ escalations_round_trip(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(open[0].id, e2.id);
     /* Resolving straight from open works too. */
-    assert_int_equal(store_escalation_resolve(st, e2.id, b.carol, "fixed",
-                                            T0), CH_OK);
+    assert_int_equal(store_escalation_resolve(st, e2.id, b.carol, "fixed", T0),
+                     CH_OK);
     assert_int_equal(store_escalation_list_open(st, a, b.campaign, &open, &n),
                      CH_OK);
     assert_int_equal(n, 0);
@@ -1462,17 +1494,19 @@ audit_list_order_limit_total(void **state)
                                             "E1" };
     for (int i = 0; i < 7; i++)
         assert_int_equal(store_audit_add(st, T0 + i, i == 6 ? 0 : b.carol,
-                                       i == 6 ? NULL : "fake:carol",
-                                       b.campaign, subjects[i % 3], "act",
-                                       i == 5 ? NULL : "d"), CH_OK);
+                                         i == 6 ? NULL : "fake:carol",
+                                         b.campaign, subjects[i % 3], "act",
+                                         i == 5 ? NULL : "d"),
+                         CH_OK);
     /* A line for another campaign and one for none. */
-    assert_int_equal(store_audit_add(st, T0, 0, "fake:zed", 0, NULL, "person.tz",
-                                   "x"), CH_OK);
+    assert_int_equal(
+        store_audit_add(st, T0, 0, "fake:zed", 0, NULL, "person.tz", "x"),
+        CH_OK);
     struct audit_line *l;
     size_t n;
     int64_t total;
-    assert_int_equal(store_audit_list(st, a, b.campaign, NULL, 3, &l, &n,
-                                    &total), CH_OK);
+    assert_int_equal(
+        store_audit_list(st, a, b.campaign, NULL, 3, &l, &n, &total), CH_OK);
     assert_int_equal(total, 7);
     assert_int_equal(n, 3);
     /* The last three, oldest first. */
@@ -1485,7 +1519,8 @@ audit_list_order_limit_total(void **state)
     assert_string_equal(l[0].subject, "spring-launch#1");
 
     assert_int_equal(store_audit_list(st, a, b.campaign, "spring-launch#1", 30,
-                                    &l, &n, &total), CH_OK);
+                                      &l, &n, &total),
+                     CH_OK);
     assert_int_equal(total, 2);
     assert_int_equal(n, 2);
     assert_int_equal(l[0].at, T0 + 1);
@@ -1494,9 +1529,10 @@ audit_list_order_limit_total(void **state)
     /* The actor's platform reference when the person is unknown. */
     int64_t none = 0;
     assert_int_equal(store_audit_add(st, T0 + 9, none, "slack:U9", b.campaign,
-                                   "E1", "act", "d"), CH_OK);
-    assert_int_equal(store_audit_list(st, a, b.campaign, "E1", 1, &l, &n,
-                                    &total), CH_OK);
+                                     "E1", "act", "d"),
+                     CH_OK);
+    assert_int_equal(
+        store_audit_list(st, a, b.campaign, "E1", 1, &l, &n, &total), CH_OK);
     assert_int_equal(total, 3);
     assert_int_equal(n, 1);
     assert_string_equal(l[0].actor, "slack:U9");
@@ -1560,8 +1596,8 @@ outbox_lifecycle(void **state)
     assert_int_equal(rows[1].person_id, b.bob);
     assert_int_equal(rows[1].attempts, 0);
     /* after_id and limit. */
-    assert_int_equal(store_outbox_pending(st, a, "fake", T0, p_id, 10, &rows,
-                                        &n), CH_OK);
+    assert_int_equal(
+        store_outbox_pending(st, a, "fake", T0, p_id, 10, &rows, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
     assert_int_equal(store_outbox_pending(st, a, "fake", T0, 0, 1, &rows, &n),
@@ -1588,8 +1624,9 @@ outbox_lifecycle(void **state)
     assert_int_equal(store_outbox_by_platform_ref(st, a, "fake", "fake-m1", &r),
                      CH_OK);
     assert_int_equal(r.id, p_id);
-    assert_int_equal(store_outbox_by_platform_ref(st, a, "slack", "fake-m1",
-                                                &r), CH_NOT_FOUND);
+    assert_int_equal(
+        store_outbox_by_platform_ref(st, a, "slack", "fake-m1", &r),
+        CH_NOT_FOUND);
     /* A sent row is final: neither retried nor failed afterwards. */
     assert_int_equal(store_outbox_failed(st, p_id, "late"), CH_OK);
     assert_string_equal(q_text(db, "SELECT state FROM outbox WHERE id = 1",
@@ -1620,20 +1657,23 @@ outbox_lifecycle(void **state)
     /* Tried once: a newer text becomes a new row, not a silent edit. */
     assert_int_equal(store_outbox_pending_update(st, p_id), 0);
     assert_int_equal(store_outbox_next_retry(st, T0), T0 + 5000);
-    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 4999, 0, 10,
-                                        &rows, &n), CH_OK);
+    assert_int_equal(
+        store_outbox_pending(st, a, "fake", T0 + 4999, 0, 10, &rows, &n),
+        CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
-    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 5000, 0, 10,
-                                        &rows, &n), CH_OK);
+    assert_int_equal(
+        store_outbox_pending(st, a, "fake", T0 + 5000, 0, 10, &rows, &n),
+        CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[1].id, u_id);
 
     /* Failed: final, never pending again, no retry time. */
     assert_int_equal(store_outbox_failed(st, u_id, "400"), CH_OK);
     assert_int_equal(store_outbox_next_retry(st, T0), INT64_MAX);
-    assert_int_equal(store_outbox_pending(st, a, "fake", T0 + 99999, 0, 10,
-                                        &rows, &n), CH_OK);
+    assert_int_equal(
+        store_outbox_pending(st, a, "fake", T0 + 99999, 0, 10, &rows, &n),
+        CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, d_id);
     assert_int_equal(store_outbox_get(st, a, u_id, &r), CH_OK);
@@ -1722,13 +1762,12 @@ channels_round_trip(void **state)
     make_base(st, &b);
     int64_t *ids;
     size_t n;
-    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n),
-                     CH_OK);
+    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n), CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(ids[0], b.campaign);
 
-    assert_int_equal(store_channel_insert(st, b.campaign, "fake",
-                                        "spring-launch"), CH_OK);
+    assert_int_equal(
+        store_channel_insert(st, b.campaign, "fake", "spring-launch"), CH_OK);
     /* A second insert keeps the first row. */
     assert_int_equal(store_channel_insert(st, b.campaign, "fake", "other"),
                      CH_OK);
@@ -1755,17 +1794,16 @@ channels_round_trip(void **state)
     assert_int_equal(ch.status_msg, 0);
     assert_int_equal(store_channel_get(st, a, b.campaign, "slack", &ch),
                      CH_NOT_FOUND);
-    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n),
-                     CH_OK);
+    assert_int_equal(store_channel_missing(st, a, "fake", &ids, &n), CH_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n),
-                     CH_OK);
+    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n), CH_OK);
     assert_int_equal(n, 1);
 
     struct campaign cp;
     assert_int_equal(store_campaign_by_channel(st, a, "fake", "C42", &cp),
                      CH_NOT_FOUND);
-    assert_int_equal(store_channel_set_id(st, b.campaign, "fake", "C42"), CH_OK);
+    assert_int_equal(store_channel_set_id(st, b.campaign, "fake", "C42"),
+                     CH_OK);
     assert_int_equal(store_channel_place(st, a, b.campaign, "fake", &place),
                      CH_OK);
     assert_string_equal(place.channel_id, "C42");
@@ -1790,8 +1828,7 @@ channels_round_trip(void **state)
     assert_int_equal(ch.status_msg, m2);
     /* Closed campaigns get no channel on a new platform. */
     exec_ok(store_db(st), "UPDATE campaigns SET state = 'closed'");
-    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n),
-                     CH_OK);
+    assert_int_equal(store_channel_missing(st, a, "slack", &ids, &n), CH_OK);
     assert_int_equal(n, 0);
 }
 
@@ -1863,15 +1900,19 @@ hours_and_time_off(void **state)
     int64_t id1, id2;
     /* Two stretches: days 1-3 and 2-5 (overlapping), one for carol. */
     assert_int_equal(store_timeoff_add(st, b.bob, T0 + day, T0 + 3 * day,
-                                      "trip", b.bob, T0, &id1), CH_OK);
+                                       "trip", b.bob, T0, &id1),
+                     CH_OK);
     assert_int_equal(store_timeoff_add(st, b.bob, T0 + 2 * day, T0 + 5 * day,
-                                      NULL, b.carol, T0, &id2), CH_OK);
-    assert_int_equal(store_timeoff_add(st, b.carol, T0, T0 + 9 * day, NULL, 0,
-                                      T0, NULL), CH_OK);
+                                       NULL, b.carol, T0, &id2),
+                     CH_OK);
+    assert_int_equal(
+        store_timeoff_add(st, b.carol, T0, T0 + 9 * day, NULL, 0, T0, NULL),
+        CH_OK);
     assert_true(id2 > id1);
     /* An end before the start is refused by the schema. */
-    assert_int_equal(store_timeoff_add(st, b.bob, T0 + day, T0, NULL, 0, T0,
-                                      NULL), CH_CONFLICT);
+    assert_int_equal(
+        store_timeoff_add(st, b.bob, T0 + day, T0, NULL, 0, T0, NULL),
+        CH_CONFLICT);
     /* Covering: 0 outside, else the latest end of what covers t. */
     assert_int_equal(store_timeoff_covering(st, b.bob, T0), 0);
     assert_int_equal(store_timeoff_covering(st, b.bob, T0 + day), T0 + 3 * day);
@@ -1887,15 +1928,16 @@ hours_and_time_off(void **state)
     int64_t *from, *to;
     char **notes;
     size_t n;
-    assert_int_equal(store_timeoff_list(st, a, b.bob, T0, &from, &to, &notes,
-                                       &n), CH_OK);
+    assert_int_equal(
+        store_timeoff_list(st, a, b.bob, T0, &from, &to, &notes, &n), CH_OK);
     assert_int_equal(n, 2);
     assert_int_equal(from[0], T0 + day);
     assert_int_equal(to[0], T0 + 3 * day);
     assert_string_equal(notes[0], "trip");
     assert_null(notes[1]);
-    assert_int_equal(store_timeoff_list(st, a, b.bob, T0 + 4 * day, &from, &to,
-                                       &notes, &n), CH_OK);
+    assert_int_equal(
+        store_timeoff_list(st, a, b.bob, T0 + 4 * day, &from, &to, &notes, &n),
+        CH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(from[0], T0 + 2 * day);
 
