@@ -3,7 +3,8 @@
  * submission waits first for the coordinator/agency review, then for the
  * brand's final approval (or only for the brand in a brand-only
  * campaign).  The brand may decide at either stage; reviewers may not
- * decide for the brand.
+ * decide for the brand, and whoever passed a round in review may not
+ * give its final approval too.
  */
 #include <string.h>
 
@@ -118,6 +119,17 @@ cmd_review_approve(struct ctx *c)
         ctx_reply(c, "%s passed review and went to the brand for final approval.",
               t.ref);
         return CH_OK;
+    }
+    /* Two stages are two people: whoever passed this round in review
+     * (and holds the brand's role now, or by a permit) may not also give
+     * its final approval. */
+    if (t.d.stage == STAGE_BRAND &&
+        store_submission_passed_by(c->st, t.submission_id, c->caller.id)) {
+        char who[96];
+        command_roles_needed(c, ACTS(ACT_FINAL_APPROVAL), who, sizeof(who));
+        return ch_fail(&c->err, CH_DENIED,
+                       "you passed %s in review: its final approval needs "
+                       "someone else with the role %s", t.ref, who);
     }
     bool skipped = t.d.stage == STAGE_REVIEW;
     t.d.state = DELIV_APPROVED;
