@@ -187,6 +187,10 @@ brief_change(struct ctx *c, bool append)
             }
             buf_free(&text2);
         }
+        /* Since kickoff the channel's topic is the core message. */
+        if (field == BRIEF_CORE_MESSAGE)
+            ctx_queue(c, OUT_TOPIC, cp->id, 0,
+                      arena_printf(c->a, "%.240s", now_value));
     }
     ctx_reply(c, "Brief of %s, version %d: %s %s.%s", cp->slug, b.version,
           fi->name, append ? "item added" : "set",
