@@ -8,6 +8,9 @@
  * must say what was wrong (the substrings below are the user-facing
  * words, written out by hand) and change nothing but the audit line and
  * the reply (fx_assert_refused_cleanly).
+ *
+ * Help, the list for each caller and one command in detail, is a
+ * conversation: tests/chat/help.chat.
  */
 #include "core_fixture.h"
 
@@ -864,140 +867,6 @@ replies_stay_valid_text(void **state)
             fail_msg("audit shows control character 0x%02x", *p);
 }
 
-/* --- help -------------------------------------------------------------- */
-
-/* Does the help list show command name as one of its lines? */
-static bool
-lists(const char *reply, const char *name)
-{
-    char line[32];
-    snprintf(line, sizeof(line), "\n  %s ", name);
-    return strstr(reply, line) != NULL;
-}
-
-static void
-expect_list(struct fx *fx, const char *who, const char *const *yes,
-            const char *const *no)
-{
-    fx_ok(fx, who, NULL, "help");
-    fx_reply_has(fx, "Commands you can use (type help <command> for "
-                     "details):");
-    for (size_t i = 0; yes[i]; i++)
-        if (!lists(fx->reply, yes[i]))
-            fail_msg("%s's help lacks %s:\n%s", who, yes[i], fx->reply);
-    for (size_t i = 0; no[i]; i++)
-        if (lists(fx->reply, no[i]))
-            fail_msg("%s's help offers %s:\n%s", who, no[i], fx->reply);
-}
-
-static void
-help_lists_what_the_caller_may_use(void **state)
-{
-    struct fx *fx = *state;
-    fx_world(fx, FX_WORLD_AGENCY);
-    static const char *const creator_yes[] = {
-        "ask", "back", "brief", "escalate", "help", "hours", "ooo",
-        "published", "settings", "status", "submit", "tz", NULL,
-    };
-    static const char *const creator_no[] = {
-        "ack", "add", "answer", "approve", "audit", "changes", "deliverable",
-        "kickoff", "new", "reject", "remove", "resolve", NULL,
-    };
-    expect_list(fx, "bob", creator_yes, creator_no);
-
-    static const char *const coord_yes[] = {
-        "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
-        "changes", "deliverable", "escalate", "help", "hours", "kickoff",
-        "new", "ooo", "published", "reject", "remove", "resolve", "settings",
-        "status", "submit", "tz", NULL,
-    };
-    static const char *const none[] = { NULL };
-    expect_list(fx, "carol", coord_yes, none);
-    expect_list(fx, "alice", coord_yes, none);
-
-    static const char *const brand_yes[] = {
-        "ack", "answer", "approve", "ask", "audit", "brief", "changes",
-        "escalate", "help", "reject", "resolve", "settings", "status", "tz",
-        NULL,
-    };
-    static const char *const brand_no[] = {
-        "add", "deliverable", "kickoff", "new", "published", "remove",
-        "submit", NULL,
-    };
-    expect_list(fx, "brenda", brand_yes, brand_no);
-
-    /* The admin (not in the campaign) manages, but does not review. */
-    static const char *const admin_yes[] = {
-        "ack", "add", "answer", "ask", "audit", "brief", "deliverable",
-        "escalate", "help", "kickoff", "new", "published", "remove",
-        "resolve", "settings", "status", "submit", "tz", NULL,
-    };
-    static const char *const admin_no[] = {
-        "approve", "changes", "reject", NULL,
-    };
-    expect_list(fx, "admin", admin_yes, admin_no);
-
-    static const char *const outsider_yes[] = {
-        "back", "help", "hours", "ooo", "status", "tz", NULL,
-    };
-    static const char *const outsider_no[] = {
-        "ack", "add", "answer", "approve", "ask", "audit", "brief", "changes",
-        "deliverable", "escalate", "kickoff", "new", "published", "reject",
-        "remove", "resolve", "settings", "submit", NULL,
-    };
-    expect_list(fx, "nina", outsider_yes, outsider_no);
-
-    /* In a channel the list is for that campaign. */
-    fx_ok(fx, "bob", "C-spring-launch", "help");
-    fx_reply_has(fx, "Commands you can use here");
-    assert_true(lists(fx->reply, "submit"));
-    assert_false(lists(fx->reply, "kickoff"));
-}
-
-static void
-help_for_one_command(void **state)
-{
-    struct fx *fx = *state;
-    fx_ok(fx, "nina", NULL, "help approve");
-    fx_reply_has(fx, "approve — approve a submission at your stage (review, "
-                     "or the brand's final approval)");
-    fx_reply_has(fx, "usage:   /campaign approve <ref> [<note...>]");
-    fx_reply_has(fx, "example: /campaign approve spring-launch#3 great hook, "
-                     "ship it");
-    fx_reply_has(fx, "who:     coordinator, agency or brand");
-    /* A command with several forms shows each. */
-    fx_ok(fx, "nina", NULL, "help deliverable");
-    fx_reply_has(fx, "usage:   /campaign deliverable <ref> cancel "
-                     "<reason...>");
-    fx_reply_has(fx, "usage:   /campaign deliverable <ref> move "
-                     "[draft:<when>] [publish:<when>]");
-    fx_reply_has(fx, "usage:   /campaign deliverable <slug> <creator> "
-                     "\"<title>\" [on:<platform>] draft:<when> "
-                     "publish:<when> [fee:<amount>]");
-    fx_reply_has(fx, "example: /campaign deliverable spring-launch @bob "
-                     "\"Unboxing reel\" on:tiktok draft:+7d publish:+14d "
-                     "fee:500");
-    fx_reply_has(fx, "who:     coordinator, agency or admin");
-    fx_ok(fx, "nina", NULL, "help new");
-    fx_reply_has(fx, "usage:   /campaign new <slug> brand:<name> "
-                     "[agency:<name>] [title:\"<title>\"] [from:<when>] "
-                     "[to:<when>] [need:<n>]");
-    fx_ok(fx, "nina", NULL, "help submit");
-    fx_reply_has(fx, "who:     coordinator, agency or admin (and the "
-                     "deliverable's creator)");
-    fx_ok(fx, "nina", NULL, "help ack");
-    fx_reply_has(fx, "(and whoever it is addressed to, or above)");
-    fx_ok(fx, "nina", NULL, "help tz");
-    fx_reply_has(fx, "usage:   /campaign tz <person> <zone>");
-    fx_reply_has(fx, "usage:   /campaign tz <zone>");
-    fx_reply_has(fx, "who:     anyone");
-    /* Prefixes work here too; unknown names say so. */
-    fx_ok(fx, "nina", NULL, "help kick");
-    fx_reply_has(fx, "kickoff — lock the brief");
-    fx_ok(fx, "nina", NULL, "help aprove");
-    fx_reply_has(fx, "unknown command \"aprove\" (did you mean approve?)");
-}
-
 int
 main(void)
 {
@@ -1023,8 +892,6 @@ main(void)
         T(text_limits),
         T(hostile_names_stored_verbatim),
         T(replies_stay_valid_text),
-        T(help_lists_what_the_caller_may_use),
-        T(help_for_one_command),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
