@@ -41,6 +41,11 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
     if (t->d.stage == STAGE_BRAND && !brand) {
         char who[96];
         command_roles_needed(c, ACTS(ACT_FINAL_APPROVAL), who, sizeof(who));
+        if (t->cp->review_mode == REVIEW_BRAND_ONLY)
+            return ch_fail(&c->err, CH_DENIED,
+                           "%s waits for the brand's approval (%s is "
+                           "reviewed by the brand alone): only the role %s "
+                           "may %s it", t->ref, t->cp->slug, who, verb);
         return ch_fail(&c->err, CH_DENIED,
                        "%s passed review and waits for the brand's final "
                        "approval: only the role %s may %s it now", t->ref,
