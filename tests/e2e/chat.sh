@@ -8,6 +8,8 @@
 # (valgrind); CHORUS_UPDATE_GOLDEN=1 rewrites the transcripts instead.
 set -u
 chorus=${1:?usage: chat.sh path/to/chorus}
+# Each conversation runs in a scratch directory: keep a relative path good.
+case $chorus in /*) ;; *) chorus=$PWD/$chorus ;; esac
 src=${CHORUS_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 wrap=${CHORUS_WRAP:-}
 tmp=$(mktemp -d)
