@@ -110,6 +110,7 @@ brief_change(struct ctx *c, bool append)
                        cp->slug);
     const char *old = b.field[field] ? b.field[field] : "";
     struct buf value = BUF_INIT;
+    struct buf gained = BUF_INIT;   /* the items an add really added */
     if (fi->is_list && append) {
         /* Only items not listed yet: the same one twice is a typo, not a
          * second requirement. */
@@ -118,9 +119,12 @@ brief_change(struct ctx *c, bool append)
         buf_adds(&value, old);
         for (const char *q = buf_cstr(&fresh); s == CH_OK && *q;) {
             size_t len = strcspn(q, "\n");
-            if (!list_has(old, q, len))
+            if (!list_has(buf_cstr(&value), q, len)) {
                 buf_printf(&value, "%s%.*s", value.len ? "\n" : "",
                            (int)len, q);
+                buf_printf(&gained, "%s%.*s", gained.len ? "; " : "",
+                           (int)len, q);
+            }
             q += len + (q[len] == '\n');
         }
         if (s == CH_OK && fresh.len == 0)
@@ -143,10 +147,13 @@ brief_change(struct ctx *c, bool append)
     }
     if (s != CH_OK) {
         buf_free(&value);
+        buf_free(&gained);
         return s;
     }
     const char *now_value = arena_strdup(c->a, buf_cstr(&value));
+    const char *added = arena_strdup(c->a, buf_cstr(&gained));
     buf_free(&value);
+    buf_free(&gained);
     if (strcmp(old, now_value) == 0) {
         ctx_reply(c, "The %s of %s is already that; nothing changed.", fi->name,
                   cp->slug);
@@ -166,7 +173,7 @@ brief_change(struct ctx *c, bool append)
     if (locked) {
         /* Everyone works from the brief: a change after kickoff is news. */
         const char *what = append
-            ? arena_printf(c->a, "%s gained: %s", fi->label, text)
+            ? arena_printf(c->a, "%s gained: %s", fi->label, added)
             : arena_printf(c->a, "%s is now: %s", fi->label, now_value);
         ctx_post(c, cp->id, NULL, "Brief of %s changed by %s (version %d). %s",
                  cp->slug, ctx_mark_person(c, c->caller.id), b.version, what);
@@ -188,6 +195,10 @@ brief_change(struct ctx *c, bool append)
             }
             buf_free(&text2);
         }
+        /* Since kickoff the channel's topic is the core message. */
+        if (field == BRIEF_CORE_MESSAGE)
+            ctx_queue(c, OUT_TOPIC, cp->id, 0,
+                      arena_printf(c->a, "%.240s", now_value));
     }
     ctx_reply(c, "Brief of %s, version %d: %s %s.%s", cp->slug, b.version,
               fi->name, append ? "item added" : "set",

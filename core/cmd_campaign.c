@@ -227,10 +227,12 @@ cmd_campaign_add(struct ctx *c)
         ctx_queue(c, OUT_INVITE, cp->id, who->id, NULL);
     ctx_post(c, cp->id, NULL, "%s %s %s.", ctx_mark_person(c, who->id),
              old ? "is now" : "joined as", as);
-    if (who->id != c->caller.id)
-        ctx_dm(c, who->id, NULL, "%s %s you %s %s (brand %s) as %s.",
-               ctx_mark_person(c, c->caller.id), old ? "made" : "added",
-               old ? "in" : "to", cp->slug, cp->brand, as);
+    if (who->id != c->caller.id && old)
+        ctx_dm(c, who->id, NULL, "%s made you %s in %s (brand %s).",
+               ctx_mark_person(c, c->caller.id), as, cp->slug, cp->brand);
+    else if (who->id != c->caller.id)
+        ctx_dm(c, who->id, NULL, "%s added you to %s (brand %s) as %s.",
+               ctx_mark_person(c, c->caller.id), cp->slug, cp->brand, as);
     ctx_audit(c, cp->id, cp->slug, old ? "participant.role" : "participant.add",
               "%s as %s%s%s", who->name, as, tz ? ", tz " : "", tz ? tz : "");
     campaign_refresh_status(c, cp);

@@ -3,7 +3,8 @@
  * submission waits first for the coordinator/agency review, then for the
  * brand's final approval (or only for the brand in a brand-only
  * campaign).  The brand may decide at either stage; reviewers may not
- * decide for the brand.
+ * decide for the brand, and whoever passed a round in review may not
+ * give its final approval too.
  */
 #include <string.h>
 
@@ -40,6 +41,11 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
     if (t->d.stage == STAGE_BRAND && !brand) {
         char who[96];
         command_roles_needed(c, ACTS(ACT_FINAL_APPROVAL), who, sizeof(who));
+        if (t->cp->review_mode == REVIEW_BRAND_ONLY)
+            return ch_fail(&c->err, CH_DENIED,
+                           "%s waits for the brand's approval (%s is "
+                           "reviewed by the brand alone): only the role %s "
+                           "may %s it", t->ref, t->cp->slug, who, verb);
         return ch_fail(&c->err, CH_DENIED,
                        "%s passed review and waits for the brand's final "
                        "approval: only the role %s may %s it now", t->ref,
@@ -121,6 +127,17 @@ cmd_review_approve(struct ctx *c)
                   "%s passed review and went to the brand for final approval.",
                   t.ref);
         return CH_OK;
+    }
+    /* Two stages are two people: whoever passed this round in review
+     * (and holds the brand's role now, or by a permit) may not also give
+     * its final approval. */
+    if (t.d.stage == STAGE_BRAND &&
+        store_submission_passed_by(c->st, t.submission_id, c->caller.id)) {
+        char who[96];
+        command_roles_needed(c, ACTS(ACT_FINAL_APPROVAL), who, sizeof(who));
+        return ch_fail(&c->err, CH_DENIED,
+                       "you passed %s in review: its final approval needs "
+                       "someone else with the role %s", t.ref, who);
     }
     bool skipped = t.d.stage == STAGE_REVIEW;
     t.d.state = DELIV_APPROVED;

@@ -1374,6 +1374,26 @@ may_use(struct ctx *c, const char *name, unsigned roles)
     return false;
 }
 
+/* One form in help <command>: its usage, example and who may use it. */
+static void
+help_form(struct ctx *c, const char *name, const struct cmd_form *f)
+{
+    struct buf u = BUF_INIT;
+    for (size_t j = 0; j < f->nelems; j++)
+        buf_printf(&u, " %s", f->elems[j].display);
+    char need[128];
+    command_roles_needed(c, f->spec->actions, need, sizeof(need));
+    ctx_reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
+    ctx_reply(c, "  example: /campaign %s", f->spec->example);
+    ctx_reply(c, "  who:     %s%s", need,
+          (f->spec->actions & ACTS(ACT_SUBMIT))
+              ? " (and the deliverable's creator)"
+          : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
+              ? " (and whoever it is addressed to, or above)"
+              : "");
+    buf_free(&u);
+}
+
 void
 command_help(struct ctx *c, const char *topic)
 {
@@ -1388,30 +1408,19 @@ command_help(struct ctx *c, const char *topic)
             c->err.user[0] = '\0';
             return;
         }
-        const struct cmd_spec *first = NULL;
+        /* What the command is for first, then its other forms. */
+        const struct cmd_form *primary = primary_form(name);
+        ctx_reply(c, "%s — %s", name, primary->spec->summary);
+        help_form(c, name, primary);
+        const struct cmd_spec *last = primary->spec;
         for (size_t i = 0; i < nforms; i++) {
             const struct cmd_form *f = &forms[i];
-            if (strcmp(f->spec->name, name) != 0)
+            if (f == primary || strcmp(f->spec->name, name) != 0)
                 continue;
-            if (!first)
-                ctx_reply(c, "%s — %s", name, f->spec->summary);
-            else if (strcmp(first->summary, f->spec->summary) != 0)
+            if (strcmp(last->summary, f->spec->summary) != 0)
                 ctx_reply(c, "  %s", f->spec->summary);
-            first = f->spec;
-            struct buf u = BUF_INIT;
-            for (size_t j = 0; j < f->nelems; j++)
-                buf_printf(&u, " %s", f->elems[j].display);
-            char need[128];
-            command_roles_needed(c, f->spec->actions, need, sizeof(need));
-            ctx_reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
-            ctx_reply(c, "  example: /campaign %s", f->spec->example);
-            ctx_reply(c, "  who:     %s%s", need,
-                      (f->spec->actions & ACTS(ACT_SUBMIT))
-                          ? " (and the deliverable's creator)"
-                      : (f->spec->actions & ACTS(ACT_HANDLE_ESCALATION))
-                          ? " (and whoever it is addressed to, or above)"
-                          : "");
-            buf_free(&u);
+            last = f->spec;
+            help_form(c, name, f);
         }
         return;
     }

@@ -177,6 +177,10 @@ struct review_record {
 enum ch_status store_submission_review_insert(struct store *,
                                               const struct review_record *,
                                               int64_t now);
+/* Did person_id pass this submission at the review stage? */
+bool           store_submission_passed_by(struct store *,
+                                          int64_t submission_id,
+                                          int64_t person_id);
 
 /* --- escalations: store_escalation.c ------------------------------------- */
 enum ch_status store_escalation_insert(struct store *, struct escalation *);

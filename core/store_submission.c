@@ -54,6 +54,19 @@ store_submission_latest(struct store *st, struct arena *a,
                                : store_check(st, rc, "submission");
 }
 
+bool
+store_submission_passed_by(struct store *st, int64_t submission_id,
+                           int64_t person_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT count(*) FROM reviews WHERE submission_id = ?"
+            " AND reviewer_id = ? AND stage = 'review'"
+            " AND decision = 'approve'");
+    sqlite3_bind_int64(s, 1, submission_id);
+    sqlite3_bind_int64(s, 2, person_id);
+    return store_scalar(st, s) > 0;
+}
+
 enum ch_status
 store_submission_review_insert(struct store *st, const struct review_record *r,
                                int64_t now)

@@ -10,7 +10,7 @@
 #define WHEN_TEXT_MAX 128
 #define MINUTES_PER_DAY 1440
 
-#define HINT_WHEN "(use 2026-12-01, \"2026-12-01 18:00\", fri 17:00, +2d)"
+#define HINT_WHEN "(use 2026-12-01, \"2026-12-01 18:00\", \"fri 17:00\", +2d)"
 #define HINT_TIME "(use 17:00, 9:30 or 5pm)"
 #define HINT_REL "(use +2d, +4h, +30m, +1w or +1d12h)"
 

@@ -3,10 +3,13 @@
 # `chorus console`, compare everything printed with the .expected
 # transcript next to it, then check the database with the .checks file
 # (lines "expected value | SQL").  The first line of a .chat file may be
-# "#! <console options>".  CHORUS_WRAP runs the binary under a wrapper
+# "#! <console options>"; a .conf file next to it is the configuration
+# (--config).  CHORUS_WRAP runs the binary under a wrapper
 # (valgrind); CHORUS_UPDATE_GOLDEN=1 rewrites the transcripts instead.
 set -u
 chorus=${1:?usage: chat.sh path/to/chorus}
+# Each conversation runs in a scratch directory: keep a relative path good.
+case $chorus in /*) ;; *) chorus=$PWD/$chorus ;; esac
 src=${CHORUS_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 wrap=${CHORUS_WRAP:-}
 tmp=$(mktemp -d)
@@ -18,6 +21,8 @@ for chat in "$src"/tests/chat/*.chat; do
     expected="$src/tests/chat/$name.expected"
     db="$tmp/$name.db"
     opts=$(sed -n '1s/^#! //p' "$chat")
+    conf="$src/tests/chat/$name.conf"
+    [ -f "$conf" ] && opts="$opts --config $conf"
     # shellcheck disable=SC2086
     (cd "$tmp" && $wrap "$chorus" console --db "$db" $opts) \
         <"$chat" >"$tmp/$name.out" 2>"$tmp/$name.err"

@@ -979,70 +979,8 @@ questions(void **state)
 
 /* ---- bad input ----------------------------------------------------------- */
 
-static void
-bad_input(void **state)
-{
-    (void)state;
-    struct fx *fx = world_at(FX_START_MS, FX_WORLD_ACTIVE);
-    struct fx_counts before;
-
-    /* Unknown zones, for oneself, for someone else, when adding. */
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "Mars/Olympus", "bob", NULL,
-             "tz Mars/Olympus");
-    fx_assert_refused_cleanly(fx, &before);
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "Mars/Olympus", "carol", NULL,
-             "tz bob Mars/Olympus");
-    fx_assert_refused_cleanly(fx, &before);
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "Mars/Olympus", "carol", NULL,
-             "add spring-launch zed role:creator tz:Mars/Olympus");
-    fx_assert_refused_cleanly(fx, &before);
-    assert_int_equal(sql_int(fx, "SELECT count(*) FROM people WHERE tz = "
-                                 "'Mars/Olympus' OR name = 'zed'"), 0);
-
-    /* Time off that ends before it starts, or when it starts. */
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "ooo: the end", "bob", NULL,
-             "ooo 2026-12-10 2026-12-05 skiing");
-    fx_assert_refused_cleanly(fx, &before);
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "is not after the start", "bob", NULL,
-             "ooo \"2026-12-10 12:00\" \"2026-12-10 12:00\"");
-    fx_assert_refused_cleanly(fx, &before);
-    assert_int_equal(sql_int(fx, "SELECT count(*) FROM time_off"), 0);
-
-    /* 02:30 on the night Berlin springs forward does not exist. */
-    run_ok(fx, "carol", "tz Europe/Berlin");
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "2027-03-28 02:30 does not exist in "
-             "Europe/Berlin", "carol", NULL,
-             "deliverable spring-launch bob \"Gap reel\" "
-             "draft:\"2027-03-28 02:30\" publish:2027-04-10");
-    fx_reply_has(fx, "02:00");
-    fx_reply_has(fx, "03:00");
-    fx_assert_refused_cleanly(fx, &before);
-    fx_counts(fx, &before);
-    fx_fails(fx, CH_INVALID, "does not exist in Europe/Berlin", "carol",
-             NULL, "ooo \"2027-03-28 02:30\" 2027-04-02");
-    fx_assert_refused_cleanly(fx, &before);
-    /* 02:30 on the night it falls back exists twice: the earlier, CEST
-     * (00:30 UTC), is used, as tz.h documents. */
-    run_ok(fx, "carol", "deliverable spring-launch bob \"Fold reel\" "
-                        "draft:\"2027-10-31 02:30\" publish:2027-11-10");
-    assert_int_equal(sql_int(fx, "SELECT draft_due FROM deliverables WHERE "
-                                 "title = 'Fold reel'"),
-                     fx_utc(2027, 10, 31, 0, 30));
-    /* The gap night's date alone is fine: a bare date is due at 18:00,
-     * which exists (CEST by then, 16:00 UTC). */
-    run_ok(fx, "carol", "deliverable spring-launch bob \"Day reel\" "
-                        "draft:2027-03-28 publish:2027-04-10");
-    assert_int_equal(sql_int(fx, "SELECT draft_due FROM deliverables WHERE "
-                                 "title = 'Day reel'"),
-                     fx_utc(2027, 3, 28, 16, 0));
-    world_close(fx);
-}
+/* Bad zones, time off that ends before it starts, times a clock change
+ * skips or shows twice: tests/chat/values.chat. */
 
 /* A malformed calendar named in the configuration fails config_load with
  * file:line:key, and no configuration comes back. */
@@ -1281,7 +1219,6 @@ main(void)
         cmocka_unit_test(approval_guard),
         cmocka_unit_test(fix_window),
         cmocka_unit_test(questions),
-        cmocka_unit_test(bad_input),
         cmocka_unit_test(bad_calendar_in_config),
         cmocka_unit_test(ladder_in_working_hours),
         cmocka_unit_test(back_early_resumes_nudges),

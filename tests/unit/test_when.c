@@ -20,7 +20,7 @@
 #define BERLIN "Europe/Berlin"
 #define NEW_YORK "America/New_York"
 #define KOLKATA "Asia/Kolkata"
-#define HINT "(use 2026-12-01, \"2026-12-01 18:00\", fri 17:00, +2d)"
+#define HINT "(use 2026-12-01, \"2026-12-01 18:00\", \"fri 17:00\", +2d)"
 
 static int64_t
 utc(int y, int mo, int d, int h, int mi)
