@@ -336,10 +336,11 @@ commit_event(struct ctx *c, const struct core_event *ev,
              struct core_result *res, bool inband)
 {
     if (inband)
-        delivery_inband_collect(c->core, ev->platform, res->reply_id,
-                                c->button_update ? c->button_update->id : 0,
-                                res);
+        delivery_inband_want(c->core, ev->platform, res->reply_id,
+                             c->button_update ? c->button_update->id : 0);
     delivery_collect_early(c->core);
+    if (inband)
+        delivery_inband_take(c->core, res);
     enum ch_status s = delivery_commit(c->core);
     if (s != CH_OK && inband)
         delivery_inband_drop(c->core, res);

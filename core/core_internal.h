@@ -60,6 +60,8 @@ struct core {
     /* An event's in-band reply and button edit (struct core_result). */
     struct handout             *inband;
     struct adapter             *inband_adapter;
+    int64_t                     inband_want[2];  /* reply, button edit */
+    bool                        inband_got[2];
     struct arena               *inband_arena;
     /* A pass read by an event's transaction (delivery_collect_early()). */
     struct pass                *early;

@@ -230,45 +230,80 @@ struct handout {
     struct out_button buttons[OUT_MAX_BUTTONS];
 };
 
-static bool hold_inband(struct core *core, struct adapter *a, int64_t id,
-                        struct handout *h);
-
 /*
- * Inside the event's transaction, after its rows are written: render the
- * reply and the button message's edit for the event's platform and mark
- * them handed, so no flush offers them (struct core_result).  A row that
+ * An event's in-band rows (struct core_result): the reply and the button
+ * message's edit, for the event's platform.  delivery_inband_want() names
+ * them before the event's transaction commits; the early pass that reads
+ * what the flush will hand out (delivery_collect_early()) renders them
+ * for the event's platform as it passes them and holds them out of the
+ * pass, so they cost no query of their own; delivery_inband_take() hands
+ * them back.  A row the pass did not reach is read on its own; one that
  * cannot go yet (its channel does not exist) is left to the flush.
  */
 void
-delivery_inband_collect(struct core *core, const char *platform,
-                        int64_t reply_id, int64_t update_id,
-                        struct core_result *res)
+delivery_inband_want(struct core *core, const char *platform,
+                     int64_t reply_id, int64_t update_id)
 {
     struct adapter *a = core_adapter(core, platform);
-    res->reply = res->update = NULL;
+    core->inband_want[0] = a ? reply_id : 0;
+    core->inband_want[1] = a ? update_id : 0;
+    core->inband_got[0] = core->inband_got[1] = false;
+    core->inband_adapter = a;
     if (a == NULL)
         return;
     arena_reset(core->inband_arena);
     if (core->inband == NULL)
         core->inband = xcalloc(2, sizeof(*core->inband));
-    core->inband_adapter = a;
-    if (hold_inband(core, a, reply_id, &core->inband[0]))
-        res->reply = &core->inband[0].msg;
-    if (hold_inband(core, a, update_id, &core->inband[1]))
-        res->update = &core->inband[1].msg;
 }
 
+/* Hold row k of the wanted ones if it can go now; true when it was. */
 static bool
-hold_inband(struct core *core, struct adapter *a, int64_t id,
-            struct handout *h)
+hold_inband(struct core *core, int k, const struct outbox_row *row)
 {
-    struct outbox_row row;
-    if (id == 0 || idset_has(&core->handed, id) ||
-        store_outbox_get(core->store, core->inband_arena, id, &row) != CH_OK ||
-        prepare(core, a, core->inband_arena, &row, &h->msg, h->buttons) != SEND)
+    struct handout *h = &core->inband[k];
+    core->inband_want[k] = 0;
+    if (prepare(core, core->inband_adapter, core->inband_arena, row, &h->msg,
+                h->buttons) != SEND)
         return false;
-    idset_add(&core->handed, id);
+    idset_add(&core->handed, row->id);
+    core->inband_got[k] = true;
     return true;
+}
+
+/* The wanted row this scan row is, if any: 0 or 1, else -1. */
+static int
+inband_slot(const struct core *core, const struct adapter *a, int64_t id)
+{
+    if (a != core->inband_adapter || id == 0)
+        return -1;
+    return id == core->inband_want[0] ? 0 : id == core->inband_want[1] ? 1
+                                                                       : -1;
+}
+
+/* After the pass: the wanted rows it did not reach, read on their own. */
+static void
+inband_read_rest(struct core *core)
+{
+    for (int k = 0; k < 2; k++) {
+        struct outbox_row row;
+        int64_t id = core->inband_want[k];
+        if (id == 0)
+            continue;
+        core->inband_want[k] = 0;
+        if (!idset_has(&core->handed, id) &&
+            store_outbox_get(core->store, core->inband_arena, id, &row) ==
+                CH_OK)
+            hold_inband(core, k, &row);
+    }
+}
+
+void
+delivery_inband_take(struct core *core, struct core_result *res)
+{
+    inband_read_rest(core);
+    res->reply = core->inband_got[0] ? &core->inband[0].msg : NULL;
+    res->update = core->inband_got[1] ? &core->inband[1].msg : NULL;
+    core->inband_got[0] = core->inband_got[1] = false;
 }
 
 /* The event's transaction did not commit: nothing was said. */
@@ -517,7 +552,9 @@ collect(struct core *core, size_t ai, struct pass *p)
         for (size_t i = 0; i < n && p->n < PASS_HANDOUT_MAX; i++) {
             const struct outbox_row *row = &rows[i];
             after = row->id;
-            if (idset_has(&core->handed, row->id)) {
+            int k = inband_slot(core, a, row->id);
+            if (idset_has(&core->handed, row->id) ||
+                (k >= 0 && hold_inband(core, k, row))) {
                 if (advance)
                     core->flush_from[ai] = row->id + 1;
                 continue;

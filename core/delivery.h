@@ -25,12 +25,14 @@ void delivery_outcomes_free(struct core *core);
 /* Inside an event's transaction, just before its commit: read what the
  * flush after it will hand out. */
 void delivery_collect_early(struct core *core);
-/* Inside an event's transaction: hold back and render its in-band rows
- * for the event's platform (struct core_result); give them back when the
- * transaction does not commit. */
-void delivery_inband_collect(struct core *core, const char *platform,
-                             int64_t reply_id, int64_t update_id,
-                             struct core_result *res);
+/* Inside an event's transaction, before delivery_collect_early(): name
+ * its in-band rows, which the early pass holds back and renders for the
+ * event's platform; delivery_inband_take() hands them over after it;
+ * delivery_inband_drop() gives them back when the transaction does not
+ * commit. */
+void delivery_inband_want(struct core *core, const char *platform,
+                          int64_t reply_id, int64_t update_id);
+void delivery_inband_take(struct core *core, struct core_result *res);
 void delivery_inband_drop(struct core *core, struct core_result *res);
 /* Look at every pending row again at the next flush (retries come due,
  * adapters come and go); the same when a retry has come due. */
