@@ -94,7 +94,7 @@ if [ -n "$build" ]; then
                 n = split($1, part, ":"); stem = part[n - 1]
                 sub(/\.c\.o$/, "", stem)
                 s = $3
-                if (s ~ /^__/) next     # the compiler's (ASan's __odr_asan.*)
+                if (s ~ /^__/) next     # the compiler: __odr_asan.* under ASan
                 if (s == stem || index(s, stem "_") == 1) next
                 if (stem == "xmalloc" && s ~ /^x/) next
                 if (stem == "status" && s ~ /^ch_/) next
