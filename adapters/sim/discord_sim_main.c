@@ -8,22 +8,19 @@
  *   discord-sim --port 8090 --token t0ken --message-content
  *   curl -s localhost:8090/_sim/ | jq .
  */
-#include <signal.h>
+#include "discord_sim.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ws.h"
-#include "loop.h"
 #include "buf.h"
 #include "log.h"
-#include "discord_sim.h"
+#include "sim_server.h"
 
-struct app {
-    struct loop        *loop;
-    struct ws_ctx      *ws;
-    struct discord_sim *sim;
-    struct loop_signal *sigint, *sigterm;
+struct setup {
+    struct discord_sim_options o;
+    bool                       verbose;
 };
 
 static void
@@ -53,22 +50,6 @@ int_arg(const char *s, long lo, long hi, int *out)
 }
 
 static void
-on_signal(void *arg, int signum)
-{
-    struct app *a = arg;
-
-    (void)signum;
-    /* A loop callback, not an lws one: the sim may be freed here. */
-    discord_sim_free(a->sim);
-    a->sim = NULL;
-    ws_ctx_shutdown(a->ws);
-    loop_signal_free(a->sigint);
-    loop_signal_free(a->sigterm);
-    a->sigint = a->sigterm = NULL;
-    loop_stop(a->loop);
-}
-
-static void
 print_event(void *arg, const struct discord_sim_event *ev)
 {
     struct buf b = BUF_INIT;
@@ -80,32 +61,56 @@ print_event(void *arg, const struct discord_sim_event *ev)
     buf_free(&b);
 }
 
+static void *
+start(struct loop *loop, struct ws_ctx *ws, void *arg)
+{
+    struct setup *w = arg;
+    struct discord_sim *sim = discord_sim_new(loop, ws, &w->o);
+
+    if (sim && w->verbose)
+        discord_sim_set_observer(sim, print_event, NULL);
+    return sim;
+}
+
+static void
+ready(void *sim, void *arg)
+{
+    (void)arg;
+    printf("listening 127.0.0.1:%d\n", discord_sim_port(sim));
+    printf("token %s app %s guild %s\n", discord_sim_token(sim),
+           discord_sim_app_id(sim), discord_sim_guild_id(sim));
+    fflush(stdout);
+}
+
+static void
+sim_free(void *sim)
+{
+    discord_sim_free(sim);
+}
+
 int
 main(int argc, char **argv)
 {
-    struct discord_sim_options o = { .control_api = true };
-    struct app a = { 0 };
-    bool verbose = false;
-    int rc;
+    struct setup w = { .o = { .control_api = true } };
 
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = true, takes = true;
 
         if (strcmp(opt, "--port") == 0)
-            ok = int_arg(val, 0, 65535, &o.port);
+            ok = int_arg(val, 0, 65535, &w.o.port);
         else if (strcmp(opt, "--token") == 0)
-            o.token = val;
+            w.o.token = val;
         else if (strcmp(opt, "--app-id") == 0)
-            o.app_id = val;
+            w.o.app_id = val;
         else if (strcmp(opt, "--guild-id") == 0)
-            o.guild_id = val;
+            w.o.guild_id = val;
         else if (strcmp(opt, "--heartbeat") == 0)
-            ok = int_arg(val, 1, 3600000, &o.heartbeat_interval_ms);
+            ok = int_arg(val, 1, 3600000, &w.o.heartbeat_interval_ms);
         else if (strcmp(opt, "--deadline") == 0)
-            ok = int_arg(val, 1, 3600000, &o.interaction_deadline_ms);
+            ok = int_arg(val, 1, 3600000, &w.o.interaction_deadline_ms);
         else if (strcmp(opt, "--identify-interval") == 0)
-            ok = int_arg(val, -1, 3600000, &o.identify_interval_ms);
+            ok = int_arg(val, -1, 3600000, &w.o.identify_interval_ms);
         else if (strcmp(opt, "--log-level") == 0) {
             enum log_level lv;
 
@@ -115,9 +120,9 @@ main(int argc, char **argv)
         } else {
             takes = false;
             if (strcmp(opt, "--message-content") == 0)
-                o.message_content_enabled = true;
+                w.o.message_content_enabled = true;
             else if (strcmp(opt, "--verbose") == 0)
-                verbose = true;
+                w.verbose = true;
             else if (strcmp(opt, "--help") == 0) {
                 usage(stdout);
                 return 0;
@@ -131,37 +136,10 @@ main(int argc, char **argv)
         }
         i += takes;
     }
-    if (o.identify_interval_ms == 0)
-        o.identify_interval_ms = -1;    /* 0 on the command line: none */
+    if (w.o.identify_interval_ms == 0)
+        w.o.identify_interval_ms = -1;    /* 0 on the command line: none */
 
-    a.loop = loop_new();
-    if (!a.loop)
-        return 1;
-    a.ws = ws_ctx_new(a.loop, NULL);
-    if (!a.ws) {
-        loop_free(a.loop);
-        return 1;
-    }
-    a.sim = discord_sim_new(a.loop, a.ws, &o);
-    if (!a.sim) {
-        fprintf(stderr, "discord-sim: cannot listen on port %d\n", o.port);
-        ws_ctx_shutdown(a.ws);
-        loop_stop(a.loop);
-        loop_run(a.loop);
-        ws_ctx_free(a.ws);
-        loop_free(a.loop);
-        return 1;
-    }
-    if (verbose)
-        discord_sim_set_observer(a.sim, print_event, NULL);
-    a.sigint = loop_signal_new(a.loop, SIGINT, on_signal, &a);
-    a.sigterm = loop_signal_new(a.loop, SIGTERM, on_signal, &a);
-    printf("listening 127.0.0.1:%d\n", discord_sim_port(a.sim));
-    printf("token %s app %s guild %s\n", discord_sim_token(a.sim),
-           discord_sim_app_id(a.sim), discord_sim_guild_id(a.sim));
-    fflush(stdout);
-    rc = loop_run(a.loop);
-    ws_ctx_free(a.ws);
-    loop_free(a.loop);
-    return rc == 0 ? 0 : 1;
+    return sim_server_program(&(struct sim_program){
+        .name = "discord-sim", .start = start, .ready = ready,
+        .free = sim_free, .arg = &w });
 }

@@ -12,6 +12,7 @@
 
 #include "sim_server.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -859,4 +860,75 @@ sim_server_ctl_index(const struct sim_ctl_plane *cp)
         cJSON_AddItemToArray(a, o);
     }
     return a;
+}
+
+/* ---- the standalone programs -------------------------------------------- */
+
+struct program_run {
+    const struct sim_program *p;
+    struct loop              *loop;
+    struct ws_ctx            *ws;
+    void                     *sim;
+    struct loop_signal       *sigint, *sigterm;
+    bool                      stopping;
+};
+
+/* From the loop, never from inside an lws callback: the simulator may be
+ * freed here. */
+static void
+program_stop(void *arg)
+{
+    struct program_run *r = arg;
+
+    r->p->free(r->sim);
+    r->sim = NULL;
+    loop_signal_free(r->sigint);
+    loop_signal_free(r->sigterm);
+    r->sigint = r->sigterm = NULL;
+    ws_ctx_shutdown(r->ws);
+    loop_stop(r->loop);
+}
+
+static void
+program_signal(void *arg, int signum)
+{
+    struct program_run *r = arg;
+
+    (void)signum;
+    if (r->stopping)
+        return;
+    r->stopping = true;
+    loop_defer(r->loop, program_stop, r);
+}
+
+int
+sim_server_program(const struct sim_program *p)
+{
+    struct program_run r = { .p = p };
+
+    r.loop = loop_new();
+    if (!r.loop)
+        return 1;
+    r.ws = ws_ctx_new(r.loop, NULL);
+    if (!r.ws) {
+        loop_free(r.loop);
+        return 1;
+    }
+    r.sim = p->start(r.loop, r.ws, p->arg);
+    if (!r.sim) {
+        fprintf(stderr, "%s: cannot start the simulator\n", p->name);
+        ws_ctx_shutdown(r.ws);
+        loop_stop(r.loop);
+        loop_run(r.loop);
+        ws_ctx_free(r.ws);
+        loop_free(r.loop);
+        return 1;
+    }
+    p->ready(r.sim, p->arg);
+    r.sigint = loop_signal_new(r.loop, SIGINT, program_signal, &r);
+    r.sigterm = loop_signal_new(r.loop, SIGTERM, program_signal, &r);
+    int rc = loop_run(r.loop);
+    ws_ctx_free(r.ws);
+    loop_free(r.loop);
+    return rc == 0 ? 0 : 1;
 }

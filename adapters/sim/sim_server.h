@@ -206,4 +206,23 @@ void sim_server_ctl(const struct sim_ctl_plane *cp, void *sim,
 /* The routes with their help, as a JSON array (the caller owns it). */
 cJSON *sim_server_ctl_index(const struct sim_ctl_plane *cp);
 
+/* ---- the standalone programs (slack-sim, discord-sim) ---- */
+
+struct loop;
+struct ws_ctx;
+
+/* What a simulator program runs: make the simulator on the loop, say
+ * where it listens, free it when SIGINT or SIGTERM comes. */
+struct sim_program {
+    const char *name;                                  /* "slack-sim" */
+    void      *(*start)(struct loop *loop, struct ws_ctx *ws, void *arg);
+    void       (*ready)(void *sim, void *arg);
+    void       (*free)(void *sim);
+    void        *arg;
+};
+
+/* A loop and a ws context, the simulator until a stop signal, then a
+ * clean teardown.  Returns the program's exit status. */
+int sim_server_program(const struct sim_program *p);
+
 #endif
