@@ -1067,6 +1067,7 @@ slack_sim_free(struct slack_sim *sim)
 
         free(f->method);
         free(f->error);
+        free(f->channel);
         free(f);
     }
     for (size_t i = 0; i < sim->hooks.n; i++) {

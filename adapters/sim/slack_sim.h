@@ -453,6 +453,8 @@ struct slack_sim_method_fault {
     long        status;         /* 0: 200 */
     int         retry_after;    /* 429: seconds; 0: 1 */
     const char *error;          /* NULL: by status */
+    const char *channel;        /* NULL: any call; else only calls whose
+                                   "channel" argument is this */
 };
 void slack_sim_api_fail_method(struct slack_sim *sim,
                                const struct slack_sim_method_fault *f);

@@ -1216,13 +1216,17 @@ auth_error(const struct slack_sim *sim, const char *token,
 }
 
 static struct ssim_mfault *
-take_fault(struct slack_sim *sim, const char *method)
+take_fault(struct slack_sim *sim, const char *method, const cJSON *args)
 {
+    const char *channel = json_string(args, "channel");
+
     for (size_t i = 0; i < sim->mfaults.n; i++) {
         struct ssim_mfault *f = sim->mfaults.v[i];
 
         if (f->count <= 0 || (strcmp(f->method, "*") != 0 &&
                               strcmp(f->method, method) != 0))
+            continue;
+        if (f->channel && (!channel || strcmp(f->channel, channel) != 0))
             continue;
         f->count--;
         return f;
@@ -1254,6 +1258,7 @@ slack_sim_api_fail_method(struct slack_sim *sim,
     m->status = f->status;
     m->retry_after = f->retry_after;
     m->error = f->error ? xstrdup(f->error) : NULL;
+    m->channel = f->channel ? xstrdup(f->channel) : NULL;
     slack_sim_vec_push(&sim->mfaults, m);
 }
 
@@ -1299,7 +1304,7 @@ slack_sim_api_handle(struct slack_sim *sim, const char *method,
         fail(&c, "unknown_method");
         c.extra = cJSON_CreateObject();
         cJSON_AddStringToObject(c.extra, "req_method", method);
-    } else if ((f = take_fault(sim, method))) {
+    } else if ((f = take_fault(sim, method, c.args))) {
         apply_fault(&c, f);
     } else {
         const char *e = auth_error(sim, token_of(rq, c.args, json, m->auth),

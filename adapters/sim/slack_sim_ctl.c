@@ -25,7 +25,7 @@
  *   POST /_sim/fault           {"fault":"warning"|...,"conn":0,"code":N,
  *                               "bytes":N}
  *   POST /_sim/fail_method     {"method","count","status","retry_after",
- *                               "error"}
+ *                               "error","channel"}
  *   POST /_sim/redeliver       {"envelope_id"}
  *   POST /_sim/raw             {"conn":0,"text":"..."}
  * Errors: 400 {"ok":false,"error":"..."}; unknown route 404.
@@ -447,6 +447,7 @@ r_fail_method(struct sim_ctl_call *c)
                  .retry_after =
                      (int)json_int(in, "retry_after", INT_MIN, INT_MAX, 0),
                  .error = json_string(in, "error"),
+                 .channel = json_string(in, "channel"),
              });
 }
 

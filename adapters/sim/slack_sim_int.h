@@ -113,6 +113,7 @@ struct ssim_mfault {
     long   status;
     int    retry_after;
     char  *error;
+    char  *channel;     /* NULL: any call */
 };
 
 struct ssim_hook {                       /* a response_url */

@@ -505,9 +505,12 @@ test_rate_limited_post(void **state)
     e2e_wait_message(e, "spring-launch", "created by");
     snprintf(channel, sizeof(channel), "%s",
              slack_sim_channel(e->sim, "spring-launch")->id);
-    /* The next chat.postMessage gets 429 with Retry-After: 2. */
+    /* The channel's next chat.postMessage gets 429 with Retry-After: 2
+     * (the DMs of the same commands go in lanes of their own, in any
+     * order against the channel's). */
     struct slack_sim_method_fault f = { .method = "chat.postMessage",
-                                        .status = 429, .retry_after = 2 };
+                                        .status = 429, .retry_after = 2,
+                                        .channel = channel };
     slack_sim_api_fail_method(e->sim, &f);
     cmdf(e, "alice", "added", "add spring-launch %s role:creator",
          mention(e, "bob"));
