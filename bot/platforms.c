@@ -1,4 +1,5 @@
-/* The network platforms and their options from the configuration. */
+/* The network platforms and their options from the configuration, whose
+ * secret references always hold a value (the directives' defaults). */
 #include "platforms.h"
 
 #include <stdio.h>
@@ -9,12 +10,6 @@
 #include "slack.h"
 #include "config.h"
 #include "log.h"
-
-static const char *
-ref_or(const char *ref, const char *def)
-{
-    return ref && *ref ? ref : def;
-}
 
 /* An "env:NAME" reference whose variable is set. */
 static bool
@@ -47,7 +42,8 @@ load_secret(const struct config *cfg, const char *ref, const char *what,
     return true;
 }
 
-/* A test knob in milliseconds; 0 when unset, -1 when malformed. */
+/* A test knob in milliseconds; 0 (the real default) when unset or
+ * malformed. */
 static long long
 env_ms(const char *name)
 {
@@ -70,8 +66,8 @@ static bool
 slack_wanted(const struct config *cfg)
 {
     return cfg->slack.enabled ||
-           (env_ref_set(ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN")) &&
-            env_ref_set(ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN")));
+           (env_ref_set(cfg->slack.app_token) &&
+            env_ref_set(cfg->slack.bot_token));
 }
 
 static struct adapter *
@@ -80,10 +76,9 @@ slack_create(const struct config *cfg, const struct adapter_env *env,
 {
     char *app = NULL, *bot = NULL;
     struct adapter *a = NULL;
-    if (load_secret(cfg, ref_or(cfg->slack.app_token, "env:SLACK_APP_TOKEN"),
-                    "app-level token", &app, err) &&
-        load_secret(cfg, ref_or(cfg->slack.bot_token, "env:SLACK_BOT_TOKEN"),
-                    "bot token", &bot, err)) {
+    if (load_secret(cfg, cfg->slack.app_token, "app-level token", &app,
+                    err) &&
+        load_secret(cfg, cfg->slack.bot_token, "bot token", &bot, err)) {
         struct slack_options o = {
             .app_token = app,
             .bot_token = bot,
@@ -111,7 +106,7 @@ discord_create(const struct config *cfg, const struct adapter_env *env,
                struct ch_error *err)
 {
     char *token = NULL;
-    if (!load_secret(cfg, ref_or(cfg->discord.token, "env:DISCORD_TOKEN"),
+    if (!load_secret(cfg, cfg->discord.token,
                      "bot token", &token, err))
         return NULL;
     struct discord_options o = {
