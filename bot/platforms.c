@@ -106,8 +106,7 @@ discord_create(const struct config *cfg, const struct adapter_env *env,
                struct ch_error *err)
 {
     char *token = NULL;
-    if (!load_secret(cfg, cfg->discord.token,
-                     "bot token", &token, err))
+    if (!load_secret(cfg, cfg->discord.token, "bot token", &token, err))
         return NULL;
     struct discord_options o = {
         .token = token,

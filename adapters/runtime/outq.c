@@ -230,6 +230,16 @@ lane_get(struct outq *q, const char *key)
     return l;
 }
 
+/* A lane's pace starts with its first paced item. */
+static void
+lane_pace(struct outq *q, struct outq_lane *l)
+{
+    if (l->paced || !q->o.pace_burst)
+        return;
+    ratewin_init(&l->pace, q->o.pace_burst, q->o.pace_window_ms);
+    l->paced = true;
+}
+
 static void
 lane_free(struct outq *q, struct outq_lane *l)
 {
@@ -559,10 +569,8 @@ outq_push(struct outq *q, struct outq_item *it, const char *lane,
     if (lane) {
         struct outq_lane *l = lane_get(q, lane);
 
-        if ((flags & OUTQ_PACED) && !l->paced && q->o.pace_burst) {
-            ratewin_init(&l->pace, q->o.pace_burst, q->o.pace_window_ms);
-            l->paced = true;
-        }
+        if (flags & OUTQ_PACED)
+            lane_pace(q, l);
         it->lane = l;
         list_append(&l->queue, &it->link);
         lane_place(q, l);
@@ -620,10 +628,8 @@ outq_lane_move(struct outq *q, const char *from, const char *to)
     if (!f || strcmp(from, to) == 0)
         return;
     t = lane_get(q, to);
-    if (f->paced && !t->paced) {
-        ratewin_init(&t->pace, q->o.pace_burst, q->o.pace_window_ms);
-        t->paced = true;
-    }
+    if (f->paced)
+        lane_pace(q, t);
     while ((it = item_of(f->queue.head)) != NULL) {
         list_remove(&f->queue, &it->link);
         it->lane = t;
