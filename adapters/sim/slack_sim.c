@@ -502,6 +502,36 @@ slack_sim_ephemeral_add(struct slack_sim *sim, const char *channel,
     return e;
 }
 
+/* A slash command's or button's answer (the ack's payload, or a POST to
+ * its response_url): "in_channel" posts as the bot, anything else only
+ * the invoker sees. */
+void
+slack_sim_respond(struct slack_sim *sim, const char *channel,
+                  const char *user, const cJSON *payload, const char *source)
+{
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(payload, "text");
+    const cJSON *blocks = cJSON_GetObjectItemCaseSensitive(payload, "blocks");
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(payload,
+                                                       "response_type");
+    struct slack_sim_channel *ch = slack_sim_chan(sim, channel);
+    const char *t = cJSON_IsString(text) ? text->valuestring : NULL;
+
+    if (!cJSON_IsArray(blocks))
+        blocks = NULL;
+    if (ch && cJSON_IsString(rt) &&
+        strcmp(rt->valuestring, "in_channel") == 0) {
+        slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
+                          blocks, NULL, NULL);
+        slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
+                          blocks, NULL);
+        return;
+    }
+    slack_sim_ephemeral_add(sim, channel, user, t, blocks, source);
+    slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
+                      blocks, "(only @%s sees) ",
+                      slack_sim_user_label(sim, user));
+}
+
 size_t
 slack_sim_ephemeral_count(const struct slack_sim *sim)
 {

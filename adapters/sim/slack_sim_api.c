@@ -1397,10 +1397,8 @@ slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
 {
     const char *id = rq->path + 7;     /* "<kind>/<team>/<n>/<hex>" */
     struct ssim_hook *h = NULL;
-    struct slack_sim_channel *ch;
     cJSON *args = cJSON_CreateObject(), *resp;
-    const cJSON *text, *blocks, *rt;
-    const char *t, *err = NULL;
+    const char *err = NULL;
     bool json = false;
 
     for (int i = 0; i < 2 && strchr(id, '/'); i++)
@@ -1430,26 +1428,7 @@ slack_sim_api_hook_handle(struct slack_sim *sim, const struct sim_request *rq,
         return;
     }
     h->uses++;
-    text = cJSON_GetObjectItemCaseSensitive(args, "text");
-    blocks = cJSON_GetObjectItemCaseSensitive(args, "blocks");
-    rt = cJSON_GetObjectItemCaseSensitive(args, "response_type");
-    t = cJSON_IsString(text) ? text->valuestring : NULL;
-    if (!cJSON_IsArray(blocks))
-        blocks = NULL;
-    ch = slack_sim_chan(sim, h->channel);
-    if (ch && cJSON_IsString(rt) &&
-        strcmp(rt->valuestring, "in_channel") == 0) {
-        slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
-                          blocks, NULL, NULL);
-        slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
-                          blocks, NULL);
-    } else {
-        slack_sim_ephemeral_add(sim, h->channel, h->user, t, blocks,
-                                "response_url");
-        slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
-                          blocks, "(only @%s sees) ",
-                          slack_sim_user_label(sim, h->user));
-    }
+    slack_sim_respond(sim, h->channel, h->user, args, "response_url");
     resp = cJSON_CreateObject();
     cJSON_AddBoolToObject(resp, "ok", 1);
     slack_sim_api_resp_json(rs, 200, cJSON_Duplicate(resp, 1));

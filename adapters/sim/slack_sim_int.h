@@ -219,6 +219,11 @@ struct slack_sim_ephemeral *
 slack_sim_ephemeral_add(struct slack_sim *sim, const char *channel,
                         const char *user, const char *text, const cJSON *blocks,
                         const char *source);
+/* An answer to a slash command or button (the ack's payload or a
+ * response_url POST): posted in the channel, or shown to user alone. */
+void slack_sim_respond(struct slack_sim *sim, const char *channel,
+                       const char *user, const cJSON *payload,
+                       const char *source);
 /* Flatten text + blocks into something a terminal shows. */
 void slack_sim_render(const char *text, const cJSON *blocks, struct buf *out);
 void slack_sim_observe(struct slack_sim *sim, enum slack_sim_obs_kind kind,

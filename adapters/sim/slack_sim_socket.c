@@ -405,12 +405,8 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(payload, "text");
     const cJSON *blocks = cJSON_GetObjectItemCaseSensitive(payload,
                                                             "blocks");
-    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(payload,
-                                                        "response_type");
     const cJSON *ra = cJSON_GetObjectItemCaseSensitive(payload,
                                                         "response_action");
-    struct slack_sim_channel *ch = slack_sim_chan(sim, d->channel);
-    const char *t = cJSON_IsString(text) ? text->valuestring : NULL;
 
     if (cJSON_IsString(ra)) {
         /* view_submission: errors / update / push / clear. */
@@ -419,23 +415,10 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
                           ra->valuestring);
         return;
     }
-    if (!t && !cJSON_IsArray(blocks))
+    if (!cJSON_IsString(text) && !cJSON_IsArray(blocks))
         return;
-    if (!cJSON_IsArray(blocks))
-        blocks = NULL;
-    if (ch && cJSON_IsString(rt) &&
-        strcmp(rt->valuestring, "in_channel") == 0) {
-        slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, t,
-                          blocks, NULL, NULL);
-        slack_sim_observe(sim, SLACK_SIM_OBS_POST, ch, sim->id.bot_name, t,
-                          blocks, NULL);
-        return;
-    }
     /* The HTTP slash-command default: only the invoker sees it. */
-    slack_sim_ephemeral_add(sim, d->channel, d->user, t, blocks, "ack");
-    slack_sim_observe(sim, SLACK_SIM_OBS_EPHEMERAL, ch, sim->id.bot_name, t,
-                      blocks, "(only @%s sees) ",
-                      slack_sim_user_label(sim, d->user));
+    slack_sim_respond(sim, d->channel, d->user, payload, "ack");
 }
 
 void
