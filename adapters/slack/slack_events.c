@@ -286,8 +286,9 @@ on_events_api(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     if (cJSON_IsNumber(retry) && retry->valueint > 0)
         log_info(SLACK_MOD, "event %s delivered again (retry_attempt %d, "
                  "%s)", event_id, retry->valueint,
-                 json_string(j, "retry_reason") ? json_string(j, "retry_reason")
-                                           : "no reason");
+                 json_string(j, "retry_reason")
+                     ? json_string(j, "retry_reason")
+                     : "no reason");
     /* Ourselves, other bots, edits, joins: not people talking to us. */
     if (json_string(ev, "bot_id") || json_string(ev, "subtype") ||
         (user && strcmp(user, sk->self_user) == 0)) {
