@@ -367,6 +367,72 @@ static const char *const migrations[] = {
     "  WHERE platform_ref IS NOT NULL;"
     "CREATE INDEX outbox_retry ON outbox(not_before)"
     "  WHERE state = 'pending' AND not_before > 0;",
+
+    /* v5: escalations that follow their facts, the quality gate, brief
+     * proposals, and retried commands (issue 14). */
+    /* An escalation's cause ('manual', 'overdue_draft', 'overdue_publish',
+     * 'guard', ...) and the ladder it started with ("role:ms,..." and its
+     * repeats), so a config change does not move one already climbing.
+     * One open automatic escalation per subject and cause. */
+    "ALTER TABLE escalations ADD COLUMN cause TEXT NOT NULL DEFAULT 'manual';"
+    "ALTER TABLE escalations ADD COLUMN ladder TEXT;"
+    "ALTER TABLE escalations ADD COLUMN repeats INTEGER;"
+    "CREATE UNIQUE INDEX escalations_one_open ON escalations(campaign_id,"
+    "  IFNULL(deliverable_id, 0), cause)"
+    "  WHERE state != 'resolved' AND cause != 'manual';"
+    "CREATE INDEX escalations_deliverable ON escalations(deliverable_id)"
+    "  WHERE deliverable_id IS NOT NULL;"
+    /* Everyone an escalation reached (they are told how it ends, and may
+     * still resolve it after it climbed past them). */
+    "CREATE TABLE escalation_reached ("
+    "  escalation_id INTEGER NOT NULL REFERENCES escalations(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  level INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (escalation_id, person_id)) WITHOUT ROWID;"
+    "ALTER TABLE campaign_settings ADD COLUMN ladder TEXT;"
+    "ALTER TABLE campaign_settings ADD COLUMN ladder_repeats INTEGER;"
+    "ALTER TABLE campaign_settings ADD COLUMN ack_reminder INTEGER;"
+    "ALTER TABLE campaign_settings ADD COLUMN approval_latency INTEGER;"
+    /* The quality gate: an approval over a failed rubric point names why;
+     * a submission keeps the deadline it was measured against, how late
+     * it was (<= 0: on time), what the disclosure check found (NULL: fine)
+     * and when its approval latency was alerted. */
+    "ALTER TABLE reviews ADD COLUMN override TEXT;"
+    "ALTER TABLE submissions ADD COLUMN due_at INTEGER;"
+    "ALTER TABLE submissions ADD COLUMN late_ms INTEGER;"
+    "ALTER TABLE submissions ADD COLUMN disclosure TEXT;"
+    "ALTER TABLE submissions ADD COLUMN latency_alerted_at INTEGER;"
+    /* A brief change after kickoff, proposed and then decided by the
+     * brand. */
+    "CREATE TABLE brief_proposals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  field TEXT NOT NULL,"
+    "  op TEXT NOT NULL CHECK (op = 'set' OR op = 'add'),"
+    "  value TEXT NOT NULL,"
+    "  proposed_by INTEGER NOT NULL REFERENCES people(id),"
+    "  proposed_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state = 'open'"
+    "    OR state = 'approved' OR state = 'declined'"
+    "    OR state = 'superseded'),"
+    "  decided_by INTEGER REFERENCES people(id),"
+    "  decided_at INTEGER,"
+    "  note TEXT);"
+    "CREATE INDEX brief_proposals_campaign ON brief_proposals(campaign_id,"
+    "  state);"
+    /* State-changing commands lately applied, so the same command retried
+     * by the same person after chorus died between its commit and its
+     * answer says "already done" instead of applying it again. */
+    "CREATE TABLE commands_recent ("
+    "  platform TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  reply_id INTEGER,"
+    "  answered INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (platform, user_id, text, at)) WITHOUT ROWID;"
+    "CREATE INDEX commands_recent_at ON commands_recent(at);",
 };
 
 const int store_schema_version =
