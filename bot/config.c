@@ -697,15 +697,13 @@ apply_nudge_after(struct parse *p, struct config *c, const struct value *v)
 static bool
 apply_ladder(struct parse *p, struct config *c, const struct value *v)
 {
-    int64_t ms[4];
-    size_t n;
-    if (!parse_durations(p, v, ms, 4, &n))
+    char *list = join_list(p, v->argv, v->argc);
+    if (list == NULL)
         return false;
-    if (n != 4)
-        return perr(p, "expected 4 durations (coordinator, agency, brand, "
-                    "admins), got %zu", n);
-    memcpy(c->core.ladder_ms, ms, sizeof(ms));
-    return true;
+    struct ch_error err;
+    bool ok = checked(p, ladder_parse(list, &c->core.ladder, &err), &err);
+    free(list);
+    return ok;
 }
 
 static bool
@@ -912,16 +910,27 @@ static const struct directive table[] = {
     },
     {
         .name = "escalation_ladder", .type = V_CUSTOM, .min_args = 1,
-        .apply = apply_ladder, .args = "<dur>,<dur>,<dur>,<dur>",
-        .def = "4h,8h,24h,24h", .reloadable = true,
-        .help = "Working time at each level: coordinator, agency, brand, "
-                "admins.",
+        .apply = apply_ladder, .args = "<role>:<dur>[,<role>:<dur>...]",
+        .def = "coordinator:4h,agency:8h,brand:24h,admin:24h",
+        .reloadable = true,
+        .help = "The levels an escalation climbs, each a role and the "
+                "working time it has to acknowledge (a level nobody holds is "
+                "skipped).",
     },
     {
         .name = "escalation_repeats", .type = V_INT,
-        FIELD(core.ladder_repeats), .min = 0, .max = 5, .args = "<0..5>",
+        FIELD(core.ladder.repeats), .min = 0, .max = 5, .args = "<0..5>",
         .def = "2", .reloadable = true,
-        .help = "How often an unacknowledged ladder starts over.",
+        .help = "How often an unacknowledged ladder starts over before it "
+                "rests at its last level.",
+    },
+    {
+        .name = "escalation_ack_reminder", .type = V_DURATION,
+        FIELD(core.ack_reminder_ms), .min = MS_PER_MIN,
+        .args = "<duration>", .def_note = "one working day",
+        .reloadable = true,
+        .help = "Working time after which whoever acknowledged an open "
+                "escalation is reminded of it.",
     },
     {
         .name = "holidays", .type = V_CUSTOM, .min_args = 2, .max_args = 2,

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "escalation.h"
 #include "when.h"
 
 const char *
@@ -138,8 +139,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
                 subject = campaign_deliv_ref(c, &d);
         }
         buf_printf(out, "\n  E%lld %s · %s · %s", (long long)es[i].id,
-                   subject, model_escalation_states[es[i].state],
-                   es[i].reason);
+                   subject, escalation_standing(c, &es[i]), es[i].reason);
     }
 }
 

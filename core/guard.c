@@ -33,19 +33,26 @@ guard_run(struct ctx *c, const struct job *j)
     if (store_audit_count_since(c->st, ref, "guard.alert",
                                 d.publish_at - s.guard) > 0)
         return CH_OK;
-    const char *where = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND
-        ? "it waits for your final approval"
+    /* Each reader gets the state in their own words: the brand is asked
+     * to act, the ladder's other levels are told who is waiting. */
+    bool at_brand = d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND;
+    const char *where = at_brand ? "it waits for the brand's final approval"
         : d.state == DELIV_SUBMITTED ? "it is still in coordinator review"
         : d.state == DELIV_CHANGES_REQUESTED ? "changes are still being made"
                                              : "no draft has been submitted";
     const char *left = ctx_duration(c, d.publish_at - c->now);
     const char *buttons = NULL;
+    const char *act = "ask the coordinators where it stands";
     if (d.state == DELIV_SUBMITTED) {
-        struct out_button b = {
-            .label = "Approve", .style = "primary",
-            .command = arena_printf(c->a, "approve %s", ref),
+        struct out_button b[] = {
+            { .label = "Approve", .style = "primary",
+              .command = arena_printf(c->a, "approve %s", ref) },
+            { .label = "Request changes", .prompt = "What needs to change?",
+              .command = arena_printf(c->a, "changes %s", ref) },
         };
-        buttons = ctx_buttons_encode(c, &b, 1);
+        buttons = ctx_buttons_encode(c, b, 2);
+        act = arena_printf(c->a, "approve it (approve %s) or ask for changes "
+                           "(changes %s <reason>)", ref, ref);
     }
     struct participant *brand;
     size_t nb;
@@ -54,18 +61,20 @@ guard_run(struct ctx *c, const struct job *j)
         struct person p;
         if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
-        ctx_dm(
-            c, p.id, buttons,
-            "Approval guard: %s \"%s\" publishes in %s (%s) without your final "
-            "approval: %s. Silence is not approval: approve it, ask for "
-            "changes, or move the publish date.",
-            ref, d.title, left, ctx_time_for(c, &p, d.publish_at), where);
+        ctx_dm(c, p.id, buttons,
+               "Approval guard: %s \"%s\" publishes in %s (%s) without your "
+               "final approval: %s. Silence is not approval: %s. If the date "
+               "must move, the coordinators can move it.",
+               ref, d.title, left, ctx_time_for(c, &p, d.publish_at),
+               at_brand ? "it waits for you" : where, act);
     }
     ctx_audit(c, cp.id, ref, "guard.alert",
               "no final brand approval %s before publishing (%s)", left, where);
-    return escalation_open_auto(
-        c, &cp, d.id,
+    struct escalation e;
+    bool opened;
+    return escalation_open(
+        c, &cp, d.id, ESC_GUARD,
         arena_printf(c->a, "no final brand approval %s before %s publishes "
                      "(%s)", left, ref, where),
-        NULL);
+        0, &e, &opened);
 }

@@ -37,6 +37,14 @@ const char *const model_review_modes[] = {
     NULL,
 };
 
+const char *const model_escalation_causes[] = {
+    [ESC_MANUAL] = "manual",
+    [ESC_OVERDUE_DRAFT] = "overdue_draft",
+    [ESC_OVERDUE_PUBLISH] = "overdue_publish",
+    [ESC_GUARD] = "guard",
+    NULL,
+};
+
 const char *const model_escalation_states[] = {
     [ESC_OPEN] = "open",
     [ESC_ACKNOWLEDGED] = "acknowledged",

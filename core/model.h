@@ -74,6 +74,16 @@ enum escalation_state {
 };
 extern const char *const model_escalation_states[];
 
+/* Why an escalation exists.  Every cause but ESC_MANUAL is a fact chorus
+ * watches: when it clears the escalation resolves itself. */
+enum escalation_cause {
+    ESC_MANUAL,            /* someone ran escalate */
+    ESC_OVERDUE_DRAFT,
+    ESC_OVERDUE_PUBLISH,
+    ESC_GUARD,             /* no final approval before publishing */
+};
+extern const char *const model_escalation_causes[];
+
 /* Index of name in a NULL-terminated table, or -1. */
 int model_name_index(const char *const *table, const char *name);
 
@@ -179,10 +189,16 @@ struct escalation {
     int64_t               opened_at;
     int                   level;            /* index into the ladder */
     int64_t               level_since;
-    int                   cycle;
+    int                   cycle;            /* times it started over */
     enum escalation_state state;
+    enum escalation_cause cause;
+    char                 *ladder;           /* as it started (ladder.h) */
+    int                   repeats;
     int64_t               acked_by;
+    int64_t               acked_at;
     char                 *ack_note;
+    int64_t               resolved_by;      /* 0: chorus, the fact cleared */
+    int64_t               resolved_at;
     char                 *resolution;
 };
 

@@ -44,6 +44,8 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
     out->fix = s->fix_window_ms;
     out->response = s->question_target_ms;
     out->lead = s->lead_time_ms;
+    out->ladder = s->ladder;
+    out->ack_reminder = s->ack_reminder_ms;
     struct schedule_row r;
     if (campaign_id == 0 ||
         store_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
@@ -66,6 +68,12 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
         out->response = r.response;
     if (r.lead != INT64_MIN)
         out->lead = r.lead;
+    if (r.ladder)
+        ladder_parse(r.ladder, &out->ladder, NULL);
+    if (r.repeats >= 0)
+        out->ladder.repeats = r.repeats;
+    if (r.ack_reminder != INT64_MIN)
+        out->ack_reminder = r.ack_reminder;
 }
 
 /* --- planning ------------------------------------------------------------ */
@@ -108,6 +116,9 @@ plan_phase(struct ctx *c, const struct deliverable *d, const char *phase,
 void
 nudge_plan_deliverable(struct ctx *c, const struct deliverable *d)
 {
+    /* Every change of a deliverable comes through here: what it made
+     * true again closes the escalations chorus opened about it. */
+    escalation_follow(c, d);
     schedule_cancel_deliverable(c, "nudge", d->id);
     schedule_cancel_deliverable(c, "guard", d->id);
     if (d->state != DELIV_CHANGES_REQUESTED)
@@ -267,12 +278,14 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
         ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
                   draft ? "draft" : "publishing",
                   ctx_duration(c, c->now - target));
-        return escalation_open_auto(
-            c, &cp, d.id,
+        struct escalation e;
+        bool opened;
+        return escalation_open(
+            c, &cp, d.id, draft ? ESC_OVERDUE_DRAFT : ESC_OVERDUE_PUBLISH,
             arena_printf(c->a, "%s of %s is overdue by %s after the last "
                          "reminder", draft ? "the draft" : "publishing", ref,
                          ctx_duration(c, c->now - target)),
-            NULL);
+            0, &e, &opened);
     }
     return CH_OK;
 }

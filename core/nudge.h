@@ -42,6 +42,8 @@ struct schedule {
     int64_t fix;
     int64_t response;
     int64_t lead;
+    struct ladder ladder;      /* the escalation ladder and its repeats */
+    int64_t ack_reminder;      /* 0: one working day of the acknowledger */
 };
 
 /* The overrides as stored (NULL / 0 / INT64_MIN: use the default). */
@@ -53,6 +55,9 @@ struct schedule_row {
     int64_t fix;
     int64_t response;
     int64_t lead;
+    char   *ladder;
+    int     repeats;        /* -1: default */
+    int64_t ack_reminder;
 };
 
 struct nudge_record {

@@ -186,8 +186,17 @@ bool           store_submission_passed_by(struct store *,
 enum ch_status store_escalation_insert(struct store *, struct escalation *);
 enum ch_status store_escalation_get(struct store *, struct arena *, int64_t id,
                                     struct escalation *);
+/* The open (or acknowledged) escalation of a subject and cause. */
+enum ch_status store_escalation_find_open(struct store *, struct arena *,
+                                          int64_t campaign_id,
+                                          int64_t deliverable_id,
+                                          enum escalation_cause cause,
+                                          struct escalation *);
+enum ch_status store_escalation_set_reason(struct store *, int64_t id,
+                                           const char *reason);
 enum ch_status store_escalation_ack(struct store *, int64_t id, int64_t by,
                                     const char *note, int64_t now);
+/* by 0: chorus resolved it (its fact cleared). */
 enum ch_status store_escalation_resolve(struct store *, int64_t id, int64_t by,
                                         const char *note, int64_t now);
 enum ch_status store_escalation_set_level(struct store *, int64_t id, int level,
@@ -195,6 +204,20 @@ enum ch_status store_escalation_set_level(struct store *, int64_t id, int level,
 enum ch_status store_escalation_list_open(struct store *, struct arena *,
                                           int64_t campaign_id,
                                           struct escalation **out, size_t *n);
+enum ch_status store_escalation_list_deliverable(struct store *,
+                                                 struct arena *,
+                                                 int64_t deliverable_id,
+                                                 struct escalation **out,
+                                                 size_t *n);
+/* Everyone an escalation reached, at which level. */
+enum ch_status store_escalation_reached_add(struct store *, int64_t id,
+                                            int64_t person_id, int level,
+                                            int64_t now);
+enum ch_status store_escalation_reached(struct store *, struct arena *,
+                                        int64_t id, int64_t **people,
+                                        size_t *n);
+bool           store_escalation_was_reached(struct store *, int64_t id,
+                                            int64_t person_id);
 
 /* --- audit: store_audit.c ------------------------------------------------ */
 struct audit_line {

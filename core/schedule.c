@@ -17,6 +17,7 @@ static const struct {
     job_fn     *run;
 } job_kinds[] = {
     { "escalation.step", escalation_step },
+    { "escalation.remind", escalation_remind },
     { "fix_window", nudge_job_fix_window },
     { "guard", guard_run },
     { "nudge", nudge_job_nudge },

@@ -27,9 +27,5 @@ settings_defaults(struct core_settings *s)
     s->approval_guard_ms = 48 * MS_PER_HOUR;
     s->fix_window_ms = 48 * MS_PER_HOUR;
     s->question_target_ms = 24 * MS_PER_HOUR;
-    s->ladder_ms[0] = 4 * MS_PER_HOUR;
-    s->ladder_ms[1] = 8 * MS_PER_HOUR;
-    s->ladder_ms[2] = 24 * MS_PER_HOUR;
-    s->ladder_ms[3] = 24 * MS_PER_HOUR;
-    s->ladder_repeats = 2;
+    ladder_default(&s->ladder);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ladder.h"
 #include "model.h"
 #include "perm.h"
 
@@ -60,9 +61,11 @@ struct core_settings {
     int64_t              approval_guard_ms;
     int64_t              fix_window_ms;
     int64_t              question_target_ms;
-    /* Escalation ladder timeouts: coordinator, agency, brand, admins. */
-    int64_t              ladder_ms[4];
-    int                  ladder_repeats;
+    /* The escalation ladder, and the working time after which whoever
+     * acknowledged an escalation is reminded it is still open (0: one
+     * working day of theirs). */
+    struct ladder        ladder;
+    int64_t              ack_reminder_ms;
     /* Holiday calendars (loaded by the core, see holidays.h). */
     const struct holiday_source *holidays;
     size_t               nholidays;

@@ -246,8 +246,12 @@ for q in \
     "SELECT kind, ifnull(user_ref, ''), text FROM outbox ORDER BY id" \
     "SELECT kind, due_at, ifnull(deliverable_id, 0), ifnull(person_id, 0), \
             ifnull(escalation_id, 0), ifnull(arg, '') FROM jobs ORDER BY id" \
-    "SELECT id, deliverable_id, state, level, cycle, opened_at \
-     FROM escalations ORDER BY id" \
+    "SELECT id, deliverable_id, state, level, cycle, opened_at, cause, \
+            ifnull(resolution, '') FROM escalations ORDER BY id" \
+    "SELECT escalation_id, person_id, level, at FROM escalation_reached \
+     ORDER BY 1, 2" \
+    "SELECT at, subject, action, detail FROM audit \
+     WHERE action LIKE 'escalation.%' ORDER BY id" \
     "SELECT number, state FROM deliverables ORDER BY id"; do
     sql "$tmp/ref.db" "$q" >"$tmp/want"
     sql "$db" "$q" >"$tmp/got"

@@ -28,7 +28,7 @@ expect "chorus pinned a message: Kickoff! Brief for spring-launch"
 expect "is approved by the brand (@brenda)."
 expect "discord | #spring-launch   chorus [BOT]: @dana opened E1 on spring-launch#2"
 expect "slack   | #spring-launch     chorus: @carol acknowledged E1: calling the warehouse now"
-expect "E1 spring-launch#2 · acknowledged · the product samples have not arrived"
+expect "E1 spring-launch#2 · acknowledged by @carol · the product samples have not arrived"
 expect "(the demo is over"
 # Markup is rendered as the clients show it, never leaked raw.
 if grep -q '<@\|<#\|<!date\|<t:' "$tmp/out"; then

@@ -185,9 +185,11 @@ assert_core_defaults(const struct core_settings *got)
     assert_int_equal(got->approval_guard_ms, want.approval_guard_ms);
     assert_int_equal(got->fix_window_ms, want.fix_window_ms);
     assert_int_equal(got->question_target_ms, want.question_target_ms);
-    assert_memory_equal(got->ladder_ms, want.ladder_ms,
-                        sizeof(want.ladder_ms));
-    assert_int_equal(got->ladder_repeats, want.ladder_repeats);
+    assert_int_equal(got->ladder.n, want.ladder.n);
+    assert_memory_equal(got->ladder.level, want.ladder.level,
+                        sizeof(want.ladder.level));
+    assert_int_equal(got->ladder.repeats, want.ladder.repeats);
+    assert_int_equal(got->ack_reminder_ms, want.ack_reminder_ms);
 }
 
 static void
@@ -453,9 +455,12 @@ test_all_directives_valid(void **state)
     assert_int_equal(s->approval_guard_ms, 36 * MS_PER_HOUR);
     assert_int_equal(s->fix_window_ms, 7 * MS_PER_DAY);
     assert_int_equal(s->question_target_ms, 90 * MS_PER_MIN);
-    assert_int_equal(s->ladder_ms[0], 1 * MS_PER_HOUR);
-    assert_int_equal(s->ladder_ms[3], 4 * MS_PER_HOUR);
-    assert_int_equal(s->ladder_repeats, 0);
+    assert_int_equal(s->ladder.n, 4);
+    assert_int_equal(s->ladder.level[0].role, ROLE_COORDINATOR);
+    assert_int_equal(s->ladder.level[0].ms, 1 * MS_PER_HOUR);
+    assert_int_equal(s->ladder.level[3].role, ROLE_ADMIN);
+    assert_int_equal(s->ladder.level[3].ms, 4 * MS_PER_HOUR);
+    assert_int_equal(s->ladder.repeats, 0);
     assert_int_equal(cfg->nholidays, 3);
     char *want_ics = xasprintf("%s/de.ics", realdir);
     assert_string_equal(cfg->holidays[0].who, "de");
@@ -657,6 +662,14 @@ test_invalid_values(void **state)
           "expected 4 durations (coordinator, agency, brand, admins), got 3" },
         { "escalation_ladder 4h,8h,24h,24h,1h", "key \"escalation_ladder\": "
           "\"4h,8h,24h,24h,1h\" has 5 durations; at most 4 are allowed" },
+        { "escalation_ladder coordinator:4h, boss:1h",
+          "key \"escalation_ladder\": \"boss:1h\" is not a ladder level: "
+          "write role:duration with a role of coordinator, agency, brand or "
+          "admin (coordinator:4h)" },
+        { "escalation_ladder brand:4h,brand:8h", "key \"escalation_ladder\": "
+          "brand appears twice in the ladder" },
+        { "escalation_ladder brand:soon", "key \"escalation_ladder\": "
+          "\"soon\" is not a duration (e.g. 90m, 24h, 2d or 1d12h)" },
         { "escalation_repeats 6", "key \"escalation_repeats\": value \"6\" is "
           "not a whole number from 0 to 5" },
         { "escalation_repeats -1", "key \"escalation_repeats\": value \"-1\" "

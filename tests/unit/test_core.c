@@ -603,11 +603,12 @@ ladder_climbs_in_working_hours(void **state)
     fx_ok(fx, "admin", NULL, "status");   /* the admin is known */
     size_t mark = fx_mark(fx);
     fx_ok(fx, "bob", NULL, "escalate spring-launch no product yet");
-    fx_reply_has(fx, "Opened E1 on spring-launch; the coordinators were "
-                     "told.");
+    fx_reply_has(fx, "Opened E1 on spring-launch; it is with the "
+                     "coordinators.");
     struct fake_msg *m = fx_find(fx, mark, OUT_DM, "carol",
-                                 "Escalation E1 on spring-launch: no product "
-                                 "yet (opened by @bob)");
+                                 "Escalation E1 on spring-launch (opened by "
+                                 "@bob): no product yet. It is with the "
+                                 "coordinators.");
     assert_non_null(m);
     assert_int_equal(m->nbuttons, 1);
     assert_string_equal(m->button_command[0], "ack E1");
@@ -623,16 +624,18 @@ ladder_climbs_in_working_hours(void **state)
     assert_int_equal(fx_at(fx, tue13), 1);
     assert_int_equal(level_of(fx, 1), 2);
     assert_non_null(fx_find(fx, mark, OUT_DM, "brenda",
-                            "Escalation E1 on spring-launch (no "
-                            "acknowledgement from the coordinators within "
-                            "4h): no product yet"));
+                            "Escalation E1 on spring-launch (opened by "
+                            "@bob): no product yet. It is with the brand: no "
+                            "acknowledgement from the coordinators within 4 "
+                            "working hours."));
     assert_non_null(fx_find(fx, mark, OUT_POST, NULL,
-                            "E1 moved up to the brand: no acknowledgement "
-                            "from the coordinators within 4h."));
+                            "E1 moved to the brand: no acknowledgement "
+                            "from the coordinators within 4 working "
+                            "hours."));
     assert_string_equal(fx_str(fx, "SELECT detail FROM audit WHERE action = "
                                    "'escalation.step'"),
                         "no acknowledgement from the coordinators within "
-                        "4h: now with the brand");
+                        "4 working hours: now with the brand");
     /* The same instant again: the step happened once. */
     size_t after = fx_mark(fx);
     assert_int_equal(fx_at(fx, tue13), 0);
@@ -648,8 +651,8 @@ ladder_climbs_in_working_hours(void **state)
     assert_int_equal(fx_at(fx, fri10), 1);
     assert_int_equal(level_of(fx, 1), 3);
     assert_non_null(fx_find(fx, mark, OUT_DM, "admin",
-                            "(no acknowledgement from the brand within "
-                            "1d)"));
+                            "no acknowledgement from the brand within 24 "
+                            "working hours."));
     /* The admins' 24 hours: Fri 8, Mon 9, Tue 7: Tuesday 16:00. */
     assert_int_equal(core_next_due(fx->core), fx_utc(2026, 12, 8, 16, 0));
 }
@@ -674,8 +677,8 @@ ladder_with_an_agency(void **state)
     assert_int_equal(fx_at(fx, wed12), 1);
     assert_int_equal(level_of(fx, 1), 2);
     assert_non_null(fx_find(fx, mark, OUT_DM, "brenda",
-                            "(no acknowledgement from the agency within "
-                            "8h)"));
+                            "no acknowledgement from the agency within 8 "
+                            "working hours."));
     /* 24 of the brand's: Wed 6, Thu 9, Fri 9: Friday 18:00. */
     assert_int_equal(core_next_due(fx->core), fx_utc(2026, 12, 4, 18, 0));
 }
@@ -692,25 +695,36 @@ ack_stops_the_ladder(void **state)
     size_t mark = fx_mark(fx);
     fx_ok(fx, "carol", NULL, "ack E1 calling the supplier");
     fx_reply_has(fx, "Acknowledged E1; it stops climbing. Close it with "
-                     "resolve E1 <note>.");
+                     "resolve E1 <note> when it is sorted.");
     assert_non_null(fx_find(fx, mark, OUT_DM, "bob",
-                            "@carol acknowledged E1: calling the supplier"));
+                            "@carol acknowledged E1 on spring-launch: "
+                            "calling the supplier"));
+    /* No step is left; one reminder for carol, a working day on. */
     assert_int_equal(fx_int(fx, "SELECT count(*) FROM jobs WHERE "
-                                "escalation_id = 1"), 0);
-    assert_int_equal(core_next_due(fx->core), INT64_MAX);
+                                "escalation_id = 1 AND kind = "
+                                "'escalation.step'"), 0);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM jobs WHERE "
+                                "escalation_id = 1 AND kind = "
+                                "'escalation.remind'"), 1);
     mark = fx_mark(fx);
-    fx_advance(fx, 14 * MS_PER_DAY);
+    for (int h = 0; h < 14 * 24; h++)
+        fx_advance(fx, MS_PER_HOUR);
     assert_int_equal(level_of(fx, 1), 0);
     assert_string_equal(fx_str(fx, "SELECT state FROM escalations"),
                         "acknowledged");
-    assert_int_equal(fx_mark(fx), mark);
-    fx_fails(fx, CH_CONFLICT, "E1 was already acknowledged by carol",
+    /* Reminded three times, then left alone; nobody else heard. */
+    assert_int_equal(fx_count(fx, mark, OUT_DM, "carol",
+                              "E1 on spring-launch, which you acknowledged"),
+                     3);
+    assert_int_equal(core_next_due(fx->core), INT64_MAX);
+    fx_fails(fx, CH_CONFLICT, "E1 was already acknowledged by @carol",
              "brenda", NULL, "ack E1");
     fx_ok(fx, "carol", NULL, "resolve E1 supplier shipped");
-    fx_fails(fx, CH_CONFLICT, "E1 is already resolved: supplier shipped",
-             "carol", NULL, "resolve E1 again");
+    fx_fails(fx, CH_CONFLICT,
+             "E1 was already resolved by @carol: supplier shipped", "carol",
+             NULL, "resolve E1 again");
     fx_ok(fx, "carol", NULL, "audit E1");
-    fx_reply_has(fx, "Audit log of E1 (3 lines):");
+    fx_reply_has(fx, "Audit log of E1 (6 lines):");
     fx_reply_has(fx, "escalation.open");
     fx_reply_has(fx, "escalation.ack");
     fx_reply_has(fx, "escalation.resolve");
@@ -727,7 +741,7 @@ ladder_repeats_then_stops(void **state)
     fx->set.work_end = 24 * 60;
     fx->set.work_days = 0x7f;
     for (int i = 0; i < 4; i++)
-        fx->set.ladder_ms[i] = MS_PER_HOUR;
+        fx->set.ladder.level[i].ms = MS_PER_HOUR;
     fx_start(fx);
     fx_world(fx, FX_WORLD_ACTIVE);
     fx_ok(fx, "admin", NULL, "status");

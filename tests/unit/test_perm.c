@@ -128,7 +128,7 @@ static const struct row matrix[] = {
       .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("escalate") },
     /* E1 is with the coordinators: they or anyone above may handle it. */
     { .line = "ack E1 on it", .world = ACTIVE, .allowed = HANDLERS,
-      .need = "E1 is with the coordinators of spring-launch: to acknowledge "
+      .need = "E1 in spring-launch is with the coordinators: to acknowledge "
               "it you need the role coordinator, agency, brand or admin",
       .alone = true },
     { .line = "resolve E1 product arrived", .world = ACTIVE,

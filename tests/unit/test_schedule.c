@@ -752,8 +752,8 @@ approval_guard(void **state)
                             "spring-launch#2 \"Reel 2\" publishes in 2d",
                             &at), 1);
     assert_int_equal(at, guard);
-    assert_int_equal(dms_to(fx, mark, "brenda", "it waits for your final "
-                            "approval", NULL), 1);
+    assert_int_equal(dms_to(fx, mark, "brenda", "without your final "
+                            "approval: it waits for you.", NULL), 1);
     assert_int_equal(dms_to(fx, mark, "brenda", "Approval guard: "
                             "spring-launch#3 \"Reel 3\" publishes in 2d",
                             &at), 1);
@@ -766,8 +766,9 @@ approval_guard(void **state)
     const struct fake_msg *m = fx_find(fx, mark, OUT_DM, "brenda",
                                        "Approval guard: spring-launch#2");
     assert_non_null(m);
-    assert_int_equal(m->nbuttons, 1);
+    assert_int_equal(m->nbuttons, 2);
     assert_string_equal(m->button_command[0], "approve spring-launch#2");
+    assert_string_equal(m->button_command[1], "changes spring-launch#2");
 
     /* One escalation each for #2 and #3, opened by chorus at the guard,
      * with the coordinators; none for #1. */
@@ -804,8 +805,37 @@ approval_guard(void **state)
 
     /* Moving the publish time moves the guard: #2 to Thu 24 Dec 03:00 is
      * guarded again on Tue 22 Dec 03:00, and not before. */
+    /* The guard's escalations follow their facts: #2's resolves itself
+     * when its date moves out of the guard's window, #3's when brenda
+     * approves; everyone they reached hears it once. */
+    size_t before_move = fx_mark(fx);
     run_ok(fx, "carol", "deliverable spring-launch#2 move "
                         "publish:\"2026-12-24 03:00\"");
+    const char *res2 = "SELECT e.state || ':' || resolution || ':' || "
+                       "ifnull(resolved_by, 'chorus') FROM escalations e "
+                       "JOIN deliverables d ON d.id = e.deliverable_id "
+                       "WHERE d.number = %d AND e.cause = 'guard' "
+                       "ORDER BY e.id LIMIT 1";
+    char sql[512];
+    snprintf(sql, sizeof(sql), res2, 2);
+    const char *got = fx_str(fx, sql);
+    assert_string_equal(got, "resolved:the publish date moved out of the "
+                             "approval guard's window:chorus");
+    assert_int_equal(dms_to(fx, before_move, "carol", "on spring-launch#2 "
+                            "resolved itself: the publish date moved", NULL),
+                     1);
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM jobs j JOIN "
+                                 "escalations e ON e.id = j.escalation_id "
+                                 "WHERE e.state = 'resolved'"), 0);
+    run_ok(fx, "brenda", "approve spring-launch#3 fine by me");
+    snprintf(sql, sizeof(sql), res2, 3);
+    got = fx_str(fx, sql);
+    assert_string_equal(got, "resolved:the brand gave its final "
+                             "approval:chorus");
+    fx_fails(fx, CH_CONFLICT, "already resolved itself", "carol", NULL,
+             "resolve E2 done");
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM escalations WHERE "
+                                 "state != 'resolved'"), 0);
     mark = fx_mark(fx);
     run_to(fx, fx_utc(2026, 12, 22, 2, 59));
     assert_int_equal(dms_to(fx, mark, "brenda", "Approval guard", NULL), 0);
@@ -813,6 +843,9 @@ approval_guard(void **state)
     assert_int_equal(dms_to(fx, mark, "brenda", "Approval guard: "
                             "spring-launch#2", &at), 1);
     assert_int_equal(at, fx_utc(2026, 12, 22, 3, 0));
+    /* A new fact, a new escalation: one open for #2. */
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM escalations WHERE "
+                                 "state = 'open' AND cause = 'guard'"), 1);
     world_close(fx);
 }
 
