@@ -1,9 +1,11 @@
 /* settings: a campaign's schedule settings, shown and changed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "avail.h"
 #include "commands.h"
+#include "ladder.h"
 #include "core_internal.h"
 #include "nudge.h"
 #include "schedule.h"
@@ -15,7 +17,8 @@ cmd_settings(struct ctx *c)
     const struct campaign *cp = command_arg(c, "slug")->campaign;
     static const char *const keys[] = { "nudge_before", "nudge_after", "cap",
                                         "guard", "fix_window", "response",
-                                        "lead_time" };
+                                        "lead_time", "ladder", "repeats",
+                                        "ack_reminder" };
     bool changing = false;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         changing |= command_arg(c, keys[i]) != NULL;
@@ -44,6 +47,12 @@ cmd_settings(struct ctx *c)
             r.response = a->num;
         if ((a = command_arg(c, "lead_time")))
             r.lead = a->num;
+        if ((a = command_arg(c, "ladder")))
+            r.ladder = (char *)a->text;
+        if ((a = command_arg(c, "repeats")))
+            r.repeats = (int)strtol(a->text, NULL, 10);
+        if ((a = command_arg(c, "ack_reminder")))
+            r.ack_reminder = a->num;
         enum ch_status s = store_schedule_put(c->st, cp->id, &r);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
@@ -56,15 +65,22 @@ cmd_settings(struct ctx *c)
     }
     struct schedule s;
     nudge_schedule_for(c, cp->id, &s);
+    char ladder[256];
+    ladder_format(&s.ladder, ladder, sizeof(ladder));
     const char *text = arena_printf(
         c->a,
         "nudges before %s; after %s; at most %d a day per person; "
         "approval guard %s before publishing; fix window %s; questions "
-        "answered within %s; lead time %s",
+        "answered within %s; lead time %s; escalations climb %s (working "
+        "time per level), start over at most %d time%s, and remind whoever "
+        "acknowledged one after %s",
         nudge_durations_text(c, s.before, s.nbefore),
         nudge_durations_text(c, s.after, s.nafter), s.cap,
         ctx_duration(c, s.guard), ctx_duration(c, s.fix),
-        ctx_duration(c, s.response), ctx_duration(c, s.lead));
+        ctx_duration(c, s.response), ctx_duration(c, s.lead), ladder,
+        s.ladder.repeats, s.ladder.repeats == 1 ? "" : "s",
+        s.ack_reminder > 0 ? ctx_duration(c, s.ack_reminder)
+                           : "a working day");
     if (changing)
         ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s", text);
     ctx_reply(c, "%s of %s: %s.", changing ? "New settings" : "Settings",

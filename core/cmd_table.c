@@ -132,9 +132,12 @@ const struct cmd_spec cmd_table[] = {
       .pattern = "<slug> [nudge_before:<durations>] "
                  "[nudge_after:<durations>] [cap:<n>] [guard:<duration>] "
                  "[fix_window:<duration>] [response:<duration>] "
-                 "[lead_time:<duration>]",
-      .summary = "show or change a campaign's reminders, guard and windows",
-      .example = "settings spring-launch nudge_before:72h,24h,2h cap:2",
+                 "[lead_time:<duration>] [ladder:<ladder>] "
+                 "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>]",
+      .summary = "show or change a campaign's reminders, guard, windows "
+                 "and escalation ladder",
+      .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "
+                 "ladder:coordinator:2h,brand:8h,admin:24h",
       .actions = ACTS(ACT_VIEW) | ACTS(ACT_MANAGE), .run = cmd_settings },
     { .name = "status", .pattern = "[<slug>]",
       .summary = "deliverables, dates and escalations of a campaign, or "

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core_internal.h"
+#include "ladder.h"
 #include "log.h"
 #include "nudge.h"
 #include "str.h"
@@ -50,6 +51,7 @@ static const struct {
     { "days", T_DAYS },          { "id", T_WORD },
     { "hours", T_HOURS },        { "durations", T_DURATIONS },
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
+    { "ladder", T_LADDER },
 };
 
 static bool
@@ -928,6 +930,11 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
             return CH_OK;
         st = value_durations(w, 0, SETTINGS_MAX_NUDGES, v, &n, &err);
         return checked_value(c, e, st, &err);
+    }
+    case T_LADDER: {
+        /* Only checked here: the text is what is stored. */
+        struct ladder l = { 0 };
+        return checked_value(c, e, ladder_parse(w, &l, &err), &err);
     }
     case T_PERSON:
         return convert_person(c, w, a);
