@@ -710,7 +710,7 @@ ack_stops_the_ladder(void **state)
     fx_fails(fx, CH_CONFLICT, "E1 is already resolved: supplier shipped",
              "carol", NULL, "resolve E1 again");
     fx_ok(fx, "carol", NULL, "audit E1");
-    fx_reply_has(fx, "Audit log of E1 (3 lines):");
+    fx_reply_has(fx, "Audit log of E1 (3 lines), times in UTC:");
     fx_reply_has(fx, "escalation.open");
     fx_reply_has(fx, "escalation.ack");
     fx_reply_has(fx, "escalation.resolve");
