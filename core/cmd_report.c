@@ -84,15 +84,19 @@ cmd_report_audit(struct ctx *c)
     if (store_audit_list(c->st, c->a, cp->id, subject, AUDIT_LINES, &lines, &n,
                          &total) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "cannot read the audit log");
-    ctx_reply(
-        c, "Audit log of %s (%lld line%s%s):", subject ? subject : cp->slug,
-        (long long)total, total == 1 ? "" : "s",
-        total > AUDIT_LINES ? arena_printf(c->a, ", last %d shown", AUDIT_LINES)
-                            : "");
+    /* Times in the reader's zone, named once. */
+    ctx_reply(c, "Audit log of %s (%lld line%s%s), times in %s:",
+              subject ? subject : cp->slug, (long long)total,
+              total == 1 ? "" : "s",
+              total > AUDIT_LINES
+                  ? arena_printf(c->a, ", last %d shown", AUDIT_LINES)
+                  : "",
+              c->caller_zone);
     for (size_t i = 0; i < n; i++) {
-        char when[64];
-        when_format(lines[i].at, c->caller_zone, WHEN_ISO, when, sizeof(when));
-        ctx_reply(c, "  %s  %s  %s%s%s  %s", when, lines[i].actor,
+        char day[32], iso[32];
+        when_format(lines[i].at, c->caller_zone, WHEN_DATE, day, sizeof(day));
+        when_format(lines[i].at, c->caller_zone, WHEN_ISO, iso, sizeof(iso));
+        ctx_reply(c, "  %s %s  %s  %s%s%s  %s", day, iso + 11, lines[i].actor,
                   lines[i].action, subject || !lines[i].subject ? "" : " ",
                   subject || !lines[i].subject ? "" : lines[i].subject,
                   lines[i].detail ? lines[i].detail : "");

@@ -37,7 +37,8 @@ const struct cmd_spec cmd_table[] = {
       .summary = "show the audit log of a campaign, deliverable or "
                  "escalation",
       .example = "audit spring-launch#3",
-      .actions = ACTS(ACT_AUDIT), .run = cmd_report_audit },
+      .actions = ACTS(ACT_AUDIT), .run = cmd_report_audit,
+      .read_only = true },
     { .name = "back", .pattern = "[<person>]",
       .summary = "end your time off now (or a creator's, as coordinator)",
       .example = "back",
@@ -45,7 +46,7 @@ const struct cmd_spec cmd_table[] = {
     { .name = "brief", .pattern = "<slug>",
       .summary = "show a campaign's brief",
       .example = "brief spring-launch",
-      .actions = ACTS(ACT_VIEW), .run = cmd_brief_show },
+      .actions = ACTS(ACT_VIEW), .run = cmd_brief_show, .read_only = true },
     { .name = "brief", .pattern = "<slug> add <field> <item...>",
       .summary = "add an item to a list field of the brief",
       .example = "brief spring-launch add must_avoid competitor names",
@@ -87,7 +88,8 @@ const struct cmd_spec cmd_table[] = {
     { .name = "help", .pattern = "[<command>]",
       .summary = "list what you can do, or show one command",
       .example = "help deliverable",
-      .actions = ACTS(ACT_HELP), .run = cmd_report_help },
+      .actions = ACTS(ACT_HELP), .run = cmd_report_help,
+      .read_only = true },
     { .name = "hours",
       .pattern = "<hours> [days:<days>] [for:<person>]",
       .summary = "set your working hours (reminders arrive inside them)",
@@ -143,7 +145,8 @@ const struct cmd_spec cmd_table[] = {
       .summary = "deliverables, dates and escalations of a campaign, or "
                  "your campaigns",
       .example = "status spring-launch",
-      .actions = ACTS(ACT_VIEW) | ACTS(ACT_HELP), .run = cmd_report_status },
+      .actions = ACTS(ACT_VIEW) | ACTS(ACT_HELP), .run = cmd_report_status,
+      .read_only = true },
     { .name = "submit", .pattern = "<ref> <link> [<caption...>]",
       .summary = "submit a draft for review (a link, then caption or script)",
       .example = "submit spring-launch#3 https://drive.example.com/reel-v2 "

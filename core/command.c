@@ -1237,17 +1237,21 @@ check_permission(struct ctx *c, const struct cmd_form *f,
         return ch_fail(&c->err, CH_DENIED,
                        "%s: only the deliverable's creator, or a %s, may do "
                        "this", f->spec->name, need);
-    if (p->campaign && !(p->roles & ~ROLE_ADMIN) && !c->caller_admin)
+    /* Being a workspace admin is not a role in the campaign: an admin
+     * who is not part of it is told so, not "you are admin there". */
+    if (p->campaign && !(p->roles & ~ROLE_ADMIN))
         return ch_fail(&c->err, CH_DENIED,
-                       "%s needs the role %s in %s; you are not part of %s",
+                       "%s needs the role %s in %s; you are %snot part of %s",
                        f->spec->name, need, p->campaign->slug,
+                       c->caller_admin ? "a workspace admin but " : "",
                        p->campaign->slug);
     if (p->campaign) {
         char have[64];
-        model_role_describe(p->roles, have, sizeof(have));
+        model_role_describe(p->roles & ~ROLE_ADMIN, have, sizeof(have));
         return ch_fail(&c->err, CH_DENIED,
-                       "%s needs the role %s in %s; you are %s there",
-                       f->spec->name, need, p->campaign->slug, have);
+                       "%s needs the role %s in %s; you are %s there%s",
+                       f->spec->name, need, p->campaign->slug, have,
+                       c->caller_admin ? " (and a workspace admin)" : "");
     }
     return ch_fail(&c->err, CH_DENIED, "%s needs the role %s",
                    f->spec->name, need);

@@ -91,6 +91,7 @@ struct cmd_spec {
     const char *example;    /* after "/campaign " */
     unsigned    actions;    /* ACTS(...): the caller needs any of these */
     cmd_fn     *run;
+    bool        read_only;  /* changes nothing: a retry just runs again */
 };
 
 extern const struct cmd_spec cmd_table[];

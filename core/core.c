@@ -68,6 +68,7 @@ core_free(struct core *core)
     arena_free(core->inband_arena);
     holidays_free(core->hol);
     idset_free(&core->handed);
+    idset_free(&core->awaiting);
     free(core);
 }
 
@@ -387,21 +388,173 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     return commit_event(c, ev, res, inband);
 }
 
-/* A pressed button's message shows who acted and loses its buttons. */
-static void
-mark_button_message(struct ctx *c, const struct core_event *ev)
+/* --- buttons and retries --------------------------------------------------
+ *
+ * A button press (via_message) acts only when its command is one of the
+ * buttons chorus put on that message (a button with a prompt: its
+ * command, then the text the platform asked for), and only once: the
+ * first successful press records who acted and when on the message's
+ * outbox row, in the press's own transaction, and strips the buttons.
+ * A later press -- a double click, a click after a restart -- answers
+ * "Already done by @x at <time>" and records nothing.  A refused press
+ * leaves the buttons to someone who may act.
+ *
+ * Retries.  When chorus dies between a command's commit and its answer
+ * reaching the caller, the caller saw a failure (Slack's ack never came,
+ * Discord's interaction failed, the console printed nothing) and may
+ * type the command again.  Every successful command that changes state
+ * (not the read_only ones of cmd_table.c) is kept in commands_recent with
+ * its reply's outbox id; the same text from the same person, in the same
+ * place, within RETRY_WINDOW_MS, while that reply is not known to have
+ * been seen, answers "Already done at <time>: <the reply>" and applies
+ * nothing.
+ *
+ * "Seen" (delivery_await_answer()): the platform reported the reply
+ * delivered (core_delivered() with CH_OK) on the path it was first
+ * handed to, in the process that ran the command: Slack's ack (or the
+ * message it posted for a DM or a mention), Discord's interaction
+ * callback, the console's print; for a caller that passes no
+ * core_result, the flush's first hand-out of the reply.  A reply handed
+ * back (CH_BUSY: the ack could not carry it) or failed is not seen, even
+ * when the outbox delivers it later: the caller saw a failure first.
+ * After a restart the outbox delivers the unanswered reply, late; that
+ * does not count either.  A delivery reported but not yet recorded when
+ * chorus dies counts as unseen: "already done" is the safe side.  A
+ * command whose answer was seen runs again: a deliberate repeat.
+ */
+
+#define RETRY_WINDOW_MS (10 * MS_PER_MIN)
+
+/* Whitespace runs as one space, none at the ends, no "/campaign". */
+static const char *
+normalized(struct ctx *c, const char *text)
 {
-    struct outbox_row row;
-    if (store_outbox_by_platform_ref(c->st, c->a, ev->platform, ev->via_message,
-                                     &row) != CH_OK)
-        return;
+    struct buf b = BUF_INIT;
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, " \t\r\n");
+        if (n) {
+            if (b.len)
+                buf_addc(&b, ' ');
+            buf_add(&b, p, n);
+        }
+        p += n;
+        p += strspn(p, " \t\r\n");
+    }
+    const char *out = arena_strdup(c->a, buf_cstr(&b));
+    buf_free(&b);
+    for (int i = 0; i < 2; i++) {
+        const char *lead = i ? "campaign " : "/campaign ";
+        if (strncmp(out, lead, strlen(lead)) == 0)
+            return out + strlen(lead);
+    }
+    return out;
+}
+
+/* The key of a command in commands_recent: its text, and where. */
+static const char *
+recent_key(struct ctx *c, const struct core_event *ev, const char *text)
+{
+    const char *t = normalized(c, text);
+    return ev->channel_id ? arena_printf(c->a, "in %s: %s", ev->channel_id, t)
+                          : t;
+}
+
+/* Whether text runs one of the buttons (ctx_buttons_encode()). */
+static bool
+is_button_of(struct ctx *c, const char *buttons, const char *text,
+             struct buf *labels)
+{
+    struct out_button b[OUT_MAX_BUTTONS];
+    size_t n = delivery_buttons_decode(c->a, buttons, b);
+    for (size_t i = 0; i < n; i++) {
+        const char *cmd = normalized(c, b[i].command);
+        size_t len = strlen(cmd);
+        if (strncmp(text, cmd, len) == 0 &&
+            (text[len] == '\0' || (b[i].prompt && text[len] == ' ')))
+            return true;
+        buf_printf(labels, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+                   b[i].label);
+    }
+    return false;
+}
+
+/* A button press: the message it was on must be chorus's, carry that
+ * command as a button and not have been acted on.  *done when the reply
+ * ("already done by") is all there is to say. */
+static enum ch_status
+check_press(struct ctx *c, const struct core_event *ev, const char *text,
+            struct outbox_row *row, bool *done)
+{
+    if (store_outbox_by_platform_ref(c->st, c->a, ev->platform,
+                                     ev->via_message, row) != CH_OK)
+        return ch_fail(&c->err, CH_NOT_FOUND,
+                       "chorus does not know the message that button was "
+                       "on, so nothing was done; type the command instead");
+    if (row->acted_at) {
+        ctx_reply(c, "Already done by %s at %s.",
+                  ctx_mark_person(c, row->acted_by),
+                  ctx_time_for_caller(c, row->acted_at));
+        *done = true;
+        return CH_OK;
+    }
+    struct buf labels = BUF_INIT;
+    bool ok = is_button_of(c, row->buttons, normalized(c, text), &labels);
+    enum ch_status s = CH_OK;
+    if (!ok && labels.len == 0)
+        s = ch_fail(&c->err, CH_INVALID,
+                    "that message has no buttons, so nothing was done");
+    else if (!ok)
+        s = ch_fail(&c->err, CH_INVALID,
+                    "\"%.60s\" is not one of that message's buttons (%s), "
+                    "so nothing was done", normalized(c, text),
+                    buf_cstr(&labels));
+    buf_free(&labels);
+    return s;
+}
+
+/* The same command from the same person, lately, its answer unseen:
+ * say it is done instead of doing it again.  *done when so. */
+static enum ch_status
+check_retry(struct ctx *c, const struct core_event *ev, const char *key,
+            bool *done)
+{
+    struct recent_command rc;
+    enum ch_status s =
+        store_inbound_recent_find(c->st, ev->platform, ev->user_id, key,
+                                  c->now - RETRY_WINDOW_MS, &rc);
+    if (s == CH_NOT_FOUND || (s == CH_OK && rc.answered))
+        return CH_OK;
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "chorus could not check that command "
+                       "against the last ones; please try again");
+    struct outbox_row reply;
+    bool said = rc.reply_id &&
+                store_outbox_get(c->st, c->a, rc.reply_id, &reply) == CH_OK &&
+                reply.text;
+    ctx_reply(c, "Already done at %s%s%s", ctx_time_for_caller(c, rc.at),
+              said ? ": " : ".", said ? reply.text : "");
+    *done = true;
+    return CH_OK;
+}
+
+/* A pressed button's message shows who acted and loses its buttons. */
+static enum ch_status
+mark_button_message(struct ctx *c, const struct core_event *ev,
+                    const struct outbox_row *row)
+{
+    enum ch_status s = store_outbox_acted(c->st, row->id, c->caller.id,
+                                          c->now);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "that message's buttons were used "
+                       "already, so nothing was done");
     char verb[24];
-    snprintf(verb, sizeof(verb), "%s", ev->text);
+    snprintf(verb, sizeof(verb), "%s", normalized(c, ev->text));
     verb[strcspn(verb, " ")] = '\0';
     c->button_update =
-        ctx_queue_update(c, ev->platform, row.id,
-                         arena_printf(c->a, "%s\n→ %s by %s", row.text, verb,
+        ctx_queue_update(c, ev->platform, row->id,
+                         arena_printf(c->a, "%s\n→ %s by %s", row->text, verb,
                                       ctx_mark_person(c, c->caller.id)));
+    return CH_OK;
 }
 
 enum ch_status
@@ -454,17 +607,44 @@ core_handle_event(struct core *core, const struct core_event *ev,
         if (c.caller.preferred_platform == NULL ||
             strcmp(c.caller.preferred_platform, ev->platform) != 0)
             store_people_set_preferred(c.st, c.caller.id, ev->platform);
-        s = command_run(&c, text);
     }
+    /* done: the reply says it all (a button already used, a retry). */
+    bool done = false;
+    struct outbox_row pressed = { 0 };
     if (s == CH_OK && ev->via_message)
-        mark_button_message(&c, ev);
+        s = check_press(&c, ev, text, &pressed, &done);
+    const char *key = recent_key(&c, ev, text);
+    if (s == CH_OK && !done)
+        s = check_retry(&c, ev, key, &done);
+    if (s == CH_OK && !done)
+        s = command_run(&c, text);
+    if (s == CH_OK && !done && ev->via_message)
+        s = mark_button_message(&c, ev, &pressed);
     if (s == CH_OK)
         s = ctx_write_outbox(&c, &res->reply_id);
+    bool remember = s == CH_OK && !done && c.cmd &&
+                    !c.cmd->form->spec->read_only;
+    if (remember)
+        s = store_inbound_recent_add(c.st, ev->platform, ev->user_id, key,
+                                     c.now, res->reply_id,
+                                     c.now - RETRY_WINDOW_MS);
     if (s == CH_OK) {
         fault_point(core, "event-before-commit");
         s = commit_event(&c, ev, res, inband);
     }
+    if (s == CH_OK) {
+        if (remember)
+            delivery_await_answer(core, res->reply_id);
+        fault_point(core, "event-after-commit");
+    }
     const char *verb = c.cmd ? c.cmd->form->spec->name : "-";
+    if (s == CH_OK && done) {
+        log_info("core", "%s %s: already done: %s", ev->platform,
+                 c.actor_ref, text);
+        s = ev->via_message && pressed.acted_at ? CH_CONFLICT : CH_OK;
+        ctx_release(&c);
+        return res->status = s;
+    }
     if (s == CH_OK) {
         log_info("core", "%s %s: %s ok", ev->platform, c.actor_ref, verb);
     } else {

@@ -46,6 +46,8 @@ struct core {
     struct adapter             *adapters[CORE_MAX_ADAPTERS];
     size_t                      nadapters;
     struct idset                handed;
+    /* Replies of recent commands not yet known to be seen (delivery.c). */
+    struct idset                awaiting;
     /* Per adapter: every pending row below this id is handed to it or
      * waits for its retry time, so a flush starts here (core.c). */
     int64_t                     flush_from[CORE_MAX_ADAPTERS];

@@ -39,6 +39,7 @@ struct report {
     int64_t        at;        /* when it was reported */
     enum ch_status status;
     int64_t        retry_after_ms;
+    bool           answered;  /* a recent command's reply, seen */
     char          *ref;       /* owned */
     char          *error;     /* owned */
 };
@@ -125,8 +126,9 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
     }
 }
 
-static size_t
-decode_buttons(struct arena *ar, const char *enc, struct out_button *b)
+size_t
+delivery_buttons_decode(struct arena *ar, const char *enc,
+                        struct out_button *b)
 {
     size_t n = 0;
     for (const char *p = enc; p && *p && n < OUT_MAX_BUTTONS;) {
@@ -214,7 +216,7 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
         msg->text = arena_strdup(ar, buf_cstr(&text));
         buf_free(&text);
     }
-    msg->nbuttons = decode_buttons(ar, row->buttons, buttons);
+    msg->nbuttons = delivery_buttons_decode(ar, row->buttons, buttons);
     msg->buttons = msg->nbuttons ? buttons : NULL;
     return SEND;
 }
@@ -335,9 +337,11 @@ delivery_inband_deliver(struct core *core, const struct core_result *res)
         if (m[i] == NULL)
             continue;
         enum ch_status s = adapter_deliver(core->inband_adapter, m[i]);
-        if (s == CH_BUSY && ai < core->nadapters)
-            give_back(core, ai, m[i]->id);   /* the flush offers it again */
-        else if (s != CH_OK)
+        if (s == CH_BUSY && ai < core->nadapters) {
+            /* The flush offers it again: late, so not "seen". */
+            idset_del(&core->awaiting, m[i]->id);
+            give_back(core, ai, m[i]->id);
+        } else if (s != CH_OK)
             queue_report(core, m[i]->id, s, NULL, 0, NULL);
     }
     /* A platform that reported at once (a terminal, a refusal): the next
@@ -362,10 +366,19 @@ queue_report(struct core *core, int64_t id, enum ch_status status,
         .at = core_now(core),
         .status = status,
         .retry_after_ms = retry_after_ms,
+        .answered = status == CH_OK && idset_has(&core->awaiting, id),
         .ref = ref ? xstrdup(ref) : NULL,
         .error = error ? xstrdup(error) : NULL,
     };
     idset_add(&core->handed, id);   /* not offered again until recorded */
+    idset_del(&core->awaiting, id); /* its first outcome decides */
+}
+
+void
+delivery_await_answer(struct core *core, int64_t reply_id)
+{
+    if (reply_id)
+        idset_add(&core->awaiting, reply_id);
 }
 
 void
@@ -390,6 +403,8 @@ record_one(struct core *core, const struct report *r)
 {
     struct arena *ar = core->done_arena;
     struct outbox_row row;
+    if (r->answered)
+        store_inbound_recent_answered(core->store, r->id);
     if (r->status == CH_OK || r->status == CH_DUPLICATE ||
         r->status == CH_UNSUPPORTED) {
         /* The common case: marked sent without reading the row first; read

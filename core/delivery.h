@@ -9,9 +9,13 @@
 #ifndef CHORUS_DELIVERY_H
 #define CHORUS_DELIVERY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core.h"
+
+struct arena;
+struct out_button;
 
 /* Every write transaction of the core: delivery_begin() records the
  * outcomes queued since the last one, delivery_commit() forgets them once
@@ -34,6 +38,16 @@ void delivery_inband_want(struct core *core, const char *platform,
                           int64_t reply_id, int64_t update_id);
 void delivery_inband_take(struct core *core, struct core_result *res);
 void delivery_inband_drop(struct core *core, struct core_result *res);
+/* The buttons of an outbox row (ctx_buttons_encode()), at most
+ * OUT_MAX_BUTTONS into b, their strings in ar; how many. */
+size_t delivery_buttons_decode(struct arena *ar, const char *enc,
+                               struct out_button *b);
+/* A recent command's reply (commands_recent): once the platform says
+ * the caller has it -- a CH_OK for it before anything else is heard of
+ * it, on the path it was first handed to -- the command is marked
+ * answered.  A reply handed back (CH_BUSY, a failure) or delivered
+ * after a restart does not count: see core.c, "Retries". */
+void delivery_await_answer(struct core *core, int64_t reply_id);
 /* Look at every pending row again at the next flush (retries come due,
  * adapters come and go); the same when a retry has come due. */
 void delivery_rescan(struct core *core);

@@ -245,6 +245,26 @@ enum ch_status store_audit_list(struct store *, struct arena *,
 /* CH_OK when (platform, event_id) is new and now recorded; CH_DUPLICATE. */
 enum ch_status store_inbound_mark(struct store *, const char *platform,
                                   const char *event_id, int64_t now);
+/* A state-changing command lately applied (commands_recent): who typed
+ * what (key: the normalised text), when, and the outbox id of its
+ * reply.  Rows older than `since` go as one is added. */
+struct recent_command {
+    int64_t at;
+    int64_t reply_id;
+    bool    answered;   /* the caller saw the reply (core.c) */
+};
+enum ch_status store_inbound_recent_add(struct store *, const char *platform,
+                                        const char *user_id, const char *key,
+                                        int64_t now, int64_t reply_id,
+                                        int64_t since);
+/* The latest since `since`; CH_NOT_FOUND when there is none. */
+enum ch_status store_inbound_recent_find(struct store *, const char *platform,
+                                         const char *user_id,
+                                         const char *key, int64_t since,
+                                         struct recent_command *out);
+/* The command whose reply this is was answered. */
+enum ch_status store_inbound_recent_answered(struct store *,
+                                             int64_t reply_id);
 
 /* --- outbox: store_outbox.c ---------------------------------------------- */
 struct outbox_row {
@@ -263,6 +283,10 @@ struct outbox_row {
     /* joined for delivery: */
     const char *ref_platform_ref;   /* platform_ref of ref_id, if sent */
     const char *ref_state;
+    /* by store_outbox_by_platform_ref only: who acted on its buttons,
+     * and when (0: nobody yet) */
+    int64_t     acted_by;
+    int64_t     acted_at;
 };
 enum ch_status store_outbox_insert(struct store *, const struct outbox_row *,
                                    int64_t now, int64_t *id);
@@ -278,6 +302,10 @@ enum ch_status store_outbox_by_platform_ref(struct store *, struct arena *,
                                             const char *platform,
                                             const char *platform_ref,
                                             struct outbox_row *);
+/* Record who acted on a message's buttons; CH_CONFLICT when someone
+ * already had. */
+enum ch_status store_outbox_acted(struct store *, int64_t id,
+                                  int64_t person_id, int64_t now);
 /* Mark a pending row sent; *was (unless NULL) gets its platform, kind and
  * campaign (in a.).  CH_NOT_FOUND when no such row is pending. */
 enum ch_status store_outbox_sent(struct store *, struct arena *, int64_t id,

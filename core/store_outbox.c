@@ -31,6 +31,7 @@ read_row(struct arena *a, sqlite3_stmt *s, void *row)
     r->platform_ref = store_col_text(a, s, 11);
     r->ref_platform_ref = store_col_text(a, s, 12);
     r->ref_state = store_col_text(a, s, 13);
+    r->acted_by = r->acted_at = 0;
 }
 
 enum ch_status
@@ -92,18 +93,43 @@ store_outbox_get(struct store *st, struct arena *a, int64_t id,
     return store_row(st, a, s, read_row, r, "outbox row");
 }
 
+static void
+read_acted(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct outbox_row *r = row;
+    read_row(a, s, row);
+    r->acted_by = store_col_int(s, 14, 0);
+    r->acted_at = store_col_int(s, 15, 0);
+}
+
 enum ch_status
 store_outbox_by_platform_ref(struct store *st, struct arena *a,
                              const char *platform, const char *platform_ref,
                              struct outbox_row *r)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "SELECT " OUTBOX_COLS OUTBOX_FROM
+        st, "SELECT " OUTBOX_COLS ", o.acted_by, o.acted_at" OUTBOX_FROM
             " WHERE o.platform = ? AND o.platform_ref = ?"
             " AND o.kind IN ('post','dm','reply') ORDER BY o.id DESC LIMIT 1");
     store_bind_text(s, 1, platform);
     store_bind_text(s, 2, platform_ref);
-    return store_row(st, a, s, read_row, r, "outbox by ref");
+    return store_row(st, a, s, read_acted, r, "outbox by ref");
+}
+
+enum ch_status
+store_outbox_acted(struct store *st, int64_t id, int64_t person_id,
+                   int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET acted_by = ?, acted_at = ?"
+            " WHERE id = ? AND acted_at IS NULL");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, id);
+    enum ch_status r = store_exec(st, s);
+    if (r == CH_OK && store_changes(st) == 0)
+        return CH_CONFLICT;
+    return r;
 }
 
 static void

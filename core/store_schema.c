@@ -432,7 +432,14 @@ static const char *const migrations[] = {
     "  reply_id INTEGER,"
     "  answered INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (platform, user_id, text, at)) WITHOUT ROWID;"
-    "CREATE INDEX commands_recent_at ON commands_recent(at);",
+    "CREATE INDEX commands_recent_at ON commands_recent(at);"
+    /* buttons: who acted on a message's buttons and when, so a second
+     * press (a double click, a click after a restart) answers "already
+     * done by"; a recent command found by its reply when the reply is
+     * seen (core.c). */
+    "ALTER TABLE outbox ADD COLUMN acted_by INTEGER REFERENCES people(id);"
+    "ALTER TABLE outbox ADD COLUMN acted_at INTEGER;"
+    "CREATE INDEX commands_recent_reply ON commands_recent(reply_id);",
 };
 
 const int store_schema_version =

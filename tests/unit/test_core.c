@@ -724,7 +724,7 @@ ack_stops_the_ladder(void **state)
              "E1 was already resolved by @carol: supplier shipped", "carol",
              NULL, "resolve E1 again");
     fx_ok(fx, "carol", NULL, "audit E1");
-    fx_reply_has(fx, "Audit log of E1 (6 lines):");
+    fx_reply_has(fx, "Audit log of E1 (6 lines), times in UTC:");
     fx_reply_has(fx, "escalation.open");
     fx_reply_has(fx, "escalation.ack");
     fx_reply_has(fx, "escalation.resolve");
