@@ -18,8 +18,8 @@ when_for(struct ctx *c, const struct person *reader, int64_t t)
     return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
 }
 
-static const char *
-state_words(const struct deliverable *d)
+const char *
+campaign_deliv_words(const struct deliverable *d)
 {
     switch (d->state) {
     case DELIV_SUBMITTED:
@@ -48,9 +48,22 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
     struct deliverable *ds;
     size_t nd;
     store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+    struct participant *ps;
+    size_t np;
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    /* A deliverable whose creator is no longer a creator here is nobody's
+     * work: it is not on track, and is listed apart, under its own name. */
+    bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
     int tracking = 0;
-    for (size_t i = 0; i < nd; i++)
-        tracking += on_track(&ds[i], c->now);
+    size_t orphans = 0;
+    for (size_t j = 0; j < nd; j++) {
+        owned[j] = false;
+        for (size_t i = 0; i < np && !owned[j]; i++)
+            owned[j] = ps[i].role == ROLE_CREATOR &&
+                       ps[i].person_id == ds[j].creator_id;
+        tracking += owned[j] && on_track(&ds[j], c->now);
+        orphans += !owned[j];
+    }
 
     buf_printf(out, "%s", cp->slug);
     if (cp->title)
@@ -73,9 +86,6 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         buf_printf(out, "\nWindow: %s – %s", from, to);
     }
 
-    struct participant *ps;
-    size_t np;
-    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     struct buf team = BUF_INIT;
     for (size_t i = 0; i < np; i++)
         if (ps[i].role != ROLE_CREATOR)
@@ -100,7 +110,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
             any = true;
             buf_printf(out, "\n  #%d %s%s%s · %s", d->number, d->title,
                        d->platform ? " · " : "",
-                       d->platform ? d->platform : "", state_words(d));
+                       d->platform ? d->platform : "", campaign_deliv_words(d));
             if (d->rounds)
                 buf_printf(out, " (revisions: %d)", d->rounds);
             buf_printf(out, " · draft %s · publish %s",
@@ -110,17 +120,15 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         if (!any)
             buf_printf(out, "\n  no deliverables yet");
     }
-    /* Deliverables whose creator has left the campaign stay visible. */
-    for (size_t j = 0; j < nd; j++) {
-        bool listed = false;
-        for (size_t i = 0; i < np && !listed; i++)
-            listed = ps[i].role == ROLE_CREATOR &&
-                     ps[i].person_id == ds[j].creator_id;
-        if (!listed)
-            buf_printf(out, "\n  #%d %s · %s (%s left the campaign)",
-                       ds[j].number, ds[j].title, state_words(&ds[j]),
+    /* Deliverables whose creator has left stay visible, under a heading
+     * of their own: indented after the last creator, they read as hers. */
+    if (orphans)
+        buf_adds(out, "\nNo longer in the campaign:");
+    for (size_t j = 0; j < nd; j++)
+        if (!owned[j])
+            buf_printf(out, "\n  #%d %s · %s (%s)", ds[j].number,
+                       ds[j].title, campaign_deliv_words(&ds[j]),
                        ds[j].creator);
-    }
 
     struct escalation *es;
     size_t ne;

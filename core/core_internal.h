@@ -188,10 +188,18 @@ bool people_is_admin(const struct ctx *c, const char *platform,
  * they have spoken to chorus. */
 enum ch_status people_of_admin(struct ctx *c, const char *ref,
                                struct person *out);
+/* Who may grant a campaign role (one ROLE_* bit) to someone else: 0 when
+ * a caller holding `have` may (their role in the campaign, ROLE_ADMIN for
+ * an admin, ROLE_BRAND too when they lead the campaign's brand anywhere),
+ * else the roles one of which is needed.  Nobody grants a role above
+ * their own; the brand role comes from the brand or an admin. */
+unsigned people_grant_needs(unsigned have, unsigned role);
 
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */
 const char *campaign_deliv_ref(struct ctx *c, const struct deliverable *d);
+/* A deliverable's state in words ("changes requested"). */
+const char *campaign_deliv_words(const struct deliverable *d);
 /* Rebuild the pinned status message and queue its update. */
 void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);
 /* The status text of a campaign for a reader (NULL: channel, markers). */

@@ -62,3 +62,30 @@ people_of_admin(struct ctx *c, const char *ref, struct person *out)
         c->st, c->a, arena_strndup(c->a, ref, (size_t)(colon - ref)), colon + 1,
         out);
 }
+
+/* Rank of one campaign role: creator < coordinator < agency < brand. */
+static int
+role_rank(unsigned role)
+{
+    switch (role) {
+    case ROLE_CREATOR: return 1;
+    case ROLE_COORDINATOR: return 2;
+    case ROLE_AGENCY: return 3;
+    case ROLE_BRAND: return 4;
+    default: return 0;
+    }
+}
+
+unsigned
+people_grant_needs(unsigned have, unsigned role)
+{
+    if (have & ROLE_ADMIN)
+        return 0;
+    /* The brand role only from the brand's side; the others from anyone
+     * whose own role is at least as high (a creator grants nothing). */
+    unsigned need = 0;
+    for (unsigned r = ROLE_COORDINATOR; r <= ROLE_BRAND; r <<= 1)
+        if (role_rank(r) >= role_rank(role))
+            need |= r;
+    return (have & need) ? 0 : need | ROLE_ADMIN;
+}

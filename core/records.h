@@ -121,6 +121,36 @@ enum ch_status store_brief_put(struct store *, int64_t campaign_id,
                                int64_t changed_by, int64_t now, bool locked);
 enum ch_status store_brief_lock(struct store *, int64_t campaign_id,
                                 int version, int64_t now);
+/* A change to the brief after kickoff, proposed and then decided by the
+ * brand (the brand's own edit is one approved at once). */
+struct brief_proposal {
+    int64_t id;
+    int64_t campaign_id;
+    int     field;          /* enum brief_field */
+    bool    add;            /* items to add, else the new value */
+    char   *value;          /* list fields: items joined by '\n' */
+    int64_t proposed_by;
+    char   *proposer;
+    int64_t proposed_at;
+    char   *state;          /* open, approved, declined, superseded */
+    int64_t decided_by;     /* 0: undecided */
+    char   *decider;
+    int64_t decided_at;     /* INT64_MIN: undecided */
+    char   *note;
+};
+/* Insert as open; sets id. */
+enum ch_status store_brief_propose(struct store *, struct brief_proposal *);
+enum ch_status store_brief_proposal(struct store *, struct arena *,
+                                    int64_t id, struct brief_proposal *);
+/* The open proposals of a campaign, oldest first. */
+enum ch_status store_brief_proposals_open(struct store *, struct arena *,
+                                          int64_t campaign_id,
+                                          struct brief_proposal **out,
+                                          size_t *n);
+/* Decide an open proposal (CH_CONFLICT when it is not open). */
+enum ch_status store_brief_decide(struct store *, int64_t id,
+                                  const char *state, int64_t by, int64_t now,
+                                  const char *note);
 
 /* --- participants: store_participant.c ----------------------------------- */
 /* The person's role in the campaign (0 when not a current participant). */
@@ -133,8 +163,12 @@ unsigned       store_participant_roles_anywhere(struct store *,
 enum ch_status store_participant_put(struct store *, int64_t campaign_id,
                                      int64_t person_id, unsigned role,
                                      const char *tier, int64_t now);
+/* Also drops the jobs of the campaign addressed to the person. */
 enum ch_status store_participant_remove(struct store *, int64_t campaign_id,
                                         int64_t person_id, int64_t now);
+/* Does the person hold the brand role in a campaign of this brand? */
+bool           store_participant_brand_lead(struct store *, int64_t brand_id,
+                                            int64_t person_id);
 /* Current participants whose role is in role_mask, by role then name. */
 enum ch_status store_participant_list(struct store *, struct arena *,
                                       int64_t campaign_id, unsigned role_mask,
@@ -154,6 +188,9 @@ enum ch_status store_deliverable_update(struct store *,
                                         int64_t now);
 enum ch_status store_deliverable_published(struct store *, int64_t id,
                                            const char *link, int64_t now);
+/* Hand the deliverable to another creator. */
+enum ch_status store_deliverable_set_creator(struct store *, int64_t id,
+                                             int64_t creator_id, int64_t now);
 enum ch_status store_deliverable_list(struct store *, struct arena *,
                                       int64_t campaign_id, int64_t creator_id,
                                       struct deliverable **out, size_t *n);

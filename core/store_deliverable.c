@@ -137,3 +137,16 @@ store_deliverable_list(struct store *st, struct arena *a, int64_t campaign_id,
     return store_rows(st, a, s, read_deliverable, sizeof(**out), (void **)out,
                       n, "deliverables");
 }
+
+enum ch_status
+store_deliverable_set_creator(struct store *st, int64_t id, int64_t creator_id,
+                              int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE deliverables SET creator_id = ?, updated_at = ?"
+            " WHERE id = ?");
+    sqlite3_bind_int64(s, 1, creator_id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}

@@ -78,7 +78,33 @@ store_participant_remove(struct store *st, int64_t campaign_id,
     sqlite3_bind_int64(s, 2, campaign_id);
     sqlite3_bind_int64(s, 3, person_id);
     enum ch_status r = store_exec(st, s);
-    return r == CH_OK && store_changes(st) == 0 ? CH_NOT_FOUND : r;
+    if (r != CH_OK)
+        return r;
+    if (store_changes(st) == 0)
+        return CH_NOT_FOUND;
+    /* Nothing of this campaign waits for them any more (a question
+     * reminder put back to their working hours, say). */
+    s = store_stmt(st, "DELETE FROM jobs WHERE campaign_id = ?"
+                       " AND person_id = ?");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int64(s, 2, person_id);
+    return store_exec(st, s);
+}
+
+bool
+store_participant_brand_lead(struct store *st, int64_t brand_id,
+                             int64_t person_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT 1 FROM participants p JOIN campaigns c"
+            " ON c.id = p.campaign_id WHERE c.brand_id = ?"
+            " AND p.person_id = ? AND p.role = 'brand'"
+            " AND p.removed_at IS NULL LIMIT 1");
+    sqlite3_bind_int64(s, 1, brand_id);
+    sqlite3_bind_int64(s, 2, person_id);
+    bool lead = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return lead;
 }
 
 enum ch_status

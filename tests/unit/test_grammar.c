@@ -114,10 +114,25 @@ bound_form(struct fx *fx, const char *user, const char *text,
 /* Build the world an example needs (it names spring-launch#3, E4, Q3,
  * @bob); returns who types it. */
 static const char *
-example_world(struct fx *fx, const char *name)
+example_world(struct fx *fx, const char *name, const char *example)
 {
     if (strcmp(name, "new") == 0)
         return "admin";
+    if (strcmp(name, "brief") == 0 && strstr(example, " propos")) {
+        fx_world(fx, FX_WORLD_BRIEF);
+        fx_ok(fx, "carol", NULL, "kickoff spring-launch");
+        return "carol";
+    }
+    if (strcmp(name, "brief") == 0 && (strstr(example, " approve ") ||
+                                       strstr(example, " decline "))) {
+        /* P1..P3 open, after kickoff: the brand decides. */
+        fx_world(fx, FX_WORLD_BRIEF);
+        fx_ok(fx, "carol", NULL, "kickoff spring-launch");
+        fx_ok(fx, "carol", NULL, "brief spring-launch propose story a");
+        fx_ok(fx, "carol", NULL, "brief spring-launch propose flexible b");
+        fx_ok(fx, "carol", NULL, "brief spring-launch propose audience c");
+        return "brenda";
+    }
     if (strcmp(name, "brief") == 0 || strcmp(name, "kickoff") == 0) {
         fx_world(fx, FX_WORLD_BRIEF);
         return "carol";
@@ -154,7 +169,7 @@ every_example_works(void **state)
     for (size_t i = 0; i < cmd_table_len; i++) {
         const struct cmd_spec *s = &cmd_table[i];
         struct fx *fx = fx_open();
-        const char *who = example_world(fx, s->name);
+        const char *who = example_world(fx, s->name, s->example);
         enum ch_status st;
         const struct cmd_spec *got = bound_form(fx, who, s->example, &st);
         if (got != s)

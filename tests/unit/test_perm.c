@@ -89,7 +89,9 @@ static const struct row matrix[] = {
     { .line = "new fresh-one brand:Fizz", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_MANAGE("new"), .alone = true },
     { .line = "add spring-launch erin role:creator", .world = ACTIVE,
-      .allowed = MANAGERS, .need = DENY_MANAGE("add") " in spring-launch" },
+      .allowed = MANAGERS,
+      /* The brand passes the command (to add brand leads), not the role. */
+      .need = "add needs the role coordinator, agency" },
     { .line = "remove spring-launch dave", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_MANAGE("remove"), .alone = true },
     { .line = "deliverable spring-launch dave \"Story\" draft:+7d "
