@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "core_internal.h"
+#include "escalation.h"
 #include "nudge.h"
 #include "utf8.h"
 #include "when.h"
@@ -408,6 +409,10 @@ hand_over(struct ctx *c, const struct campaign *cp, const struct person *from,
             CH_OK)
             continue;
         d->creator_id = to->id;
+        /* What chorus raised about the leaver's lateness is not the new
+         * creator's to answer for: it closes. */
+        escalation_clear_deliverable(
+            c, d, arena_printf(c->a, "it was handed to %s", to->name));
         nudge_plan_deliverable(c, d);
         ctx_audit(c, cp->id, campaign_deliv_ref(c, d), "deliverable.reassign",
                   "from %s to %s (%s left %s)", from->name, to->name,
