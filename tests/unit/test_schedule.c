@@ -849,6 +849,48 @@ approval_guard(void **state)
     world_close(fx);
 }
 
+/*
+ * A second trigger of the same fact updates the escalation it opened:
+ * #1 publishes Mon 14 Dec 12:00, so the guard speaks Sat 12 Dec 12:00.
+ * At 13:00 the publish time moves half an hour later, still inside the
+ * guard's window: the guard speaks again at once (a new publish time)
+ * and finds its escalation open: one escalation, its reason updated and
+ * audited, no second ladder.
+ */
+static void
+guard_second_trigger_updates(void **state)
+{
+    (void)state;
+    struct fx *fx = world_at(FX_START_MS, FX_WORLD_ACTIVE);
+    run_ok(fx, "carol", "deliverable spring-launch bob \"Reel\" "
+                        "draft:\"2026-12-04 12:00\" "
+                        "publish:\"2026-12-14 12:00\"");
+    run_to(fx, fx_utc(2026, 12, 3, 10, 0));
+    run_ok(fx, "bob", "submit spring-launch#1 https://example.com/1");
+    run_to(fx, fx_utc(2026, 12, 12, 12, 0));
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM escalations WHERE "
+                                 "cause = 'guard'"), 1);
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM jobs WHERE kind = "
+                                 "'escalation.step'"), 1);
+    run_to(fx, fx_utc(2026, 12, 12, 13, 0));
+    run_ok(fx, "carol", "deliverable spring-launch#1 move "
+                        "publish:\"2026-12-14 12:30\"");
+    run_to(fx, fx_utc(2026, 12, 12, 13, 1));
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM audit WHERE action = "
+                                 "'guard.alert'"), 2);
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM escalations"), 1);
+    assert_string_equal(fx_str(fx, "SELECT state FROM escalations"), "open");
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM audit WHERE action = "
+                                 "'escalation.update'"), 1);
+    assert_string_equal(fx_str(fx, "SELECT reason FROM escalations"),
+                        "no final brand approval 1d 23h before "
+                        "spring-launch#1 publishes (it is still in "
+                        "coordinator review)");
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM jobs WHERE kind = "
+                                 "'escalation.step'"), 1);
+    world_close(fx);
+}
+
 /* ---- the fix window ------------------------------------------------------ */
 
 /*
@@ -1250,6 +1292,7 @@ main(void)
         cmocka_unit_test(libical_loaded_on_first_calendar),
         cmocka_unit_test(four_week_campaign),
         cmocka_unit_test(approval_guard),
+        cmocka_unit_test(guard_second_trigger_updates),
         cmocka_unit_test(fix_window),
         cmocka_unit_test(questions),
         cmocka_unit_test(bad_calendar_in_config),
