@@ -203,8 +203,7 @@ check_grant(struct ctx *c, const struct campaign *cp, unsigned role,
         return CH_OK;
     char who[96], have[64];
     model_role_describe(need, who, sizeof(who));
-    model_role_describe(c->cmd->roles ? c->cmd->roles : 0, have,
-                        sizeof(have));
+    model_role_held(c->cmd->roles, have, sizeof(have));
     return ch_fail(&c->err, CH_DENIED,
                    "%s the %s role in %s needs the role %s (nobody grants a "
                    "role above their own); you are %s there",
@@ -344,7 +343,7 @@ cmd_campaign_add(struct ctx *c)
         !perm_allows(&c->set->perms, ACT_MANAGE, c->cmd->roles)) {
         char need[96], have[64];
         command_roles_needed(c, ACTS(ACT_MANAGE), need, sizeof(need));
-        model_role_describe(c->cmd->roles, have, sizeof(have));
+        model_role_held(c->cmd->roles, have, sizeof(have));
         return ch_fail(&c->err, CH_DENIED,
                        "add needs the role %s in %s; you are %s there (the "
                        "brand may add only brand leads)",

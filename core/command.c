@@ -1247,7 +1247,7 @@ check_permission(struct ctx *c, const struct cmd_form *f,
                        p->campaign->slug);
     if (p->campaign) {
         char have[64];
-        model_role_describe(p->roles & ~ROLE_ADMIN, have, sizeof(have));
+        model_role_held(p->roles & ~ROLE_ADMIN, have, sizeof(have));
         return ch_fail(&c->err, CH_DENIED,
                        "%s needs the role %s in %s; you are %s there%s",
                        f->spec->name, need, p->campaign->slug, have,

@@ -125,8 +125,8 @@ model_role_parse(const char *name, unsigned *role)
     return false;
 }
 
-void
-model_role_describe(unsigned mask, char *out, size_t outlen)
+static void
+role_join(unsigned mask, const char *last, char *out, size_t outlen)
 {
     const char *names[NROLES];
     size_t n = 0;
@@ -136,7 +136,7 @@ model_role_describe(unsigned mask, char *out, size_t outlen)
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < n && o < outlen; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        const char *sep = i == 0 ? "" : i + 1 == n ? last : ", ";
         int w = snprintf(out + o, outlen - o, "%s%s", sep, names[i]);
         if (w < 0)
             break;
@@ -144,6 +144,18 @@ model_role_describe(unsigned mask, char *out, size_t outlen)
     }
     if (n == 0)
         snprintf(out, outlen, "nobody");
+}
+
+void
+model_role_describe(unsigned mask, char *out, size_t outlen)
+{
+    role_join(mask, " or ", out, outlen);
+}
+
+void
+model_role_held(unsigned mask, char *out, size_t outlen)
+{
+    role_join(mask, " and ", out, outlen);
 }
 
 bool

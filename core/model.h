@@ -30,6 +30,8 @@ const char *model_role_name(unsigned role);
 bool model_role_parse(const char *name, unsigned *role);
 /* "coordinator, agency or admin" */
 void model_role_describe(unsigned mask, char *out, size_t outlen);
+/* The roles someone holds: "coordinator and brand". */
+void model_role_held(unsigned mask, char *out, size_t outlen);
 
 enum campaign_state {
     CAMPAIGN_DRAFT,

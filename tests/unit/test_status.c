@@ -126,6 +126,9 @@ role_describe_lists(void **state)
     assert_string_equal(out, "coordinator, agency, brand, creator or admin");
     model_role_describe(0, out, sizeof(out));
     assert_string_equal(out, "nobody");
+    /* Roles someone holds are all of them, not a choice. */
+    model_role_held(ROLE_COORDINATOR | ROLE_BRAND, out, sizeof(out));
+    assert_string_equal(out, "coordinator and brand");
     /* A short buffer is cut, never overrun. */
     char small[8];
     memset(small, 'x', sizeof(small));
