@@ -254,9 +254,9 @@ cmd_work_submit(struct ctx *c)
     const char *by = mine ? ""
                           : arena_printf(c->a, " on behalf of %s",
                                          ctx_mark_person(c, d.creator_id));
-    ctx_audit(c, d.campaign_id, ref, "deliverable.submit", "round %d: %s, %s%s%s",
-              round, link, late, finding ? "; disclosure: " : "",
-              finding ? finding : "");
+    ctx_audit(c, d.campaign_id, ref, "deliverable.submit",
+              "round %d: %s, %s%s%s", round, link, late,
+              finding ? "; disclosure: " : "", finding ? finding : "");
     unsigned reviewers = d.stage == STAGE_BRAND
         ? ROLE_BRAND : (ROLE_COORDINATOR | ROLE_AGENCY);
     const char *who = d.stage == STAGE_BRAND ? "brand approval" : "review";
