@@ -18,6 +18,12 @@ const char *const adapter_kind_names[] = {
     NULL,
 };
 
+const struct adapter_rubric_point adapter_rubric[ADAPTER_RUBRIC_POINTS] = {
+    { "visible", "Product clearly visible" },
+    { "message", "Message understood" },
+    { "engagement", "Engagement (hook, pacing, call to action)" },
+};
+
 enum ch_status
 adapter_check(const struct adapter *a, struct ch_error *err)
 {

@@ -44,6 +44,7 @@
 #ifndef CHORUS_ADAPTER_H
 #define CHORUS_ADAPTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,13 +70,27 @@ extern const char *const adapter_kind_names[];
 /* A button is a pre-filled command: pressing it runs `command` as the
  * presser, through the same parser and permission checks as typed text.
  * When prompt is set the platform first asks for text (a modal) and
- * appends the answer to the command. */
+ * appends the answer to the command.  A prompt with rubric set also asks
+ * which of the three rubric points failed (ADAPTER_RUBRIC, each one a
+ * box to tick or an option to pick) and puts the ones chosen before the
+ * text: "<command> fail:visible,engagement <text>". */
 struct out_button {
     const char *label;
     const char *command;
     const char *style;    /* "primary", "danger" or NULL */
     const char *prompt;   /* e.g. "What needs to change?" or NULL */
+    bool        rubric;   /* with prompt: ask for the failed points too */
 };
+
+/* The rubric points a form offers: the word the command takes, and the
+ * label the reader sees. */
+struct adapter_rubric_point {
+    const char *word;
+    const char *label;
+};
+#define ADAPTER_RUBRIC_POINTS 3
+extern const struct adapter_rubric_point
+    adapter_rubric[ADAPTER_RUBRIC_POINTS];
 
 #define OUT_MAX_BUTTONS 5
 
@@ -105,7 +120,7 @@ enum {
     ADAPTER_CAP_PROFILES = 1u << 4,    /* OUT_LOOKUP finds name and zone */
 };
 
-#define ADAPTER_OPS_VERSION 2
+#define ADAPTER_OPS_VERSION 3
 
 struct adapter_ops {
     unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */

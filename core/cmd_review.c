@@ -4,12 +4,17 @@
  * brand's final approval (or only for the brand in a brand-only
  * campaign).  The brand may decide at either stage; reviewers may not
  * decide for the brand, and whoever passed a round in review may not
- * give its final approval too.
+ * give its final approval too.  The quality gate: an approval passes the
+ * three rubric points unless fail: names some, and then needs
+ * override:"<reason>"; the creator hears every decision, with the failed
+ * points and the reasons as written.
  */
 #include <string.h>
 
 #include "commands.h"
 #include "core_internal.h"
+#include "gate.h"
+#include "latency.h"
 #include "nudge.h"
 
 struct review_target {
@@ -31,7 +36,7 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
     if (t->d.state != DELIV_SUBMITTED)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s has no submission waiting for review (it is %s)",
-                       t->ref, model_deliverable_states[t->d.state]);
+                       t->ref, model_deliverable_words(t->d.state));
     if (store_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
                                 &t->round, NULL, NULL) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);
@@ -47,18 +52,30 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
                            "reviewed by the brand alone): only the role %s "
                            "may %s it", t->ref, t->cp->slug, who, verb);
         return ch_fail(&c->err, CH_DENIED,
-                       "%s passed review and waits for the brand's final "
-                       "approval: only the role %s may %s it now", t->ref,
-                       who, verb);
+                       "%s %s: only the role %s may %s it now", t->ref,
+                       gate_brand_wait(c, &t->d), who, verb);
     }
     /* The brand has the last word at either stage. */
     t->as_brand = brand && (t->d.stage == STAGE_BRAND || !reviewer);
     return CH_OK;
 }
 
+/* What the disclosure check found on the round under review, for a
+ * reviewer: " Disclosure: ..." or "". */
+static const char *
+disclosure_flag(struct ctx *c, const struct review_target *t)
+{
+    struct submission sub;
+    if (store_submission_get(c->st, c->a, t->submission_id, &sub) != CH_OK)
+        return "";
+    const char *w = gate_disclosure_words(
+        c, sub.disclosure, gate_disclosure_tags(c, t->d.campaign_id));
+    return w ? arena_printf(c->a, "\nDisclosure: %s.", w) : "";
+}
+
 static enum ch_status
 record(struct ctx *c, const struct review_target *t, const char *decision,
-       unsigned failed, const char *reason)
+       unsigned failed, const char *reason, const char *override)
 {
     struct review_record r = {
         .deliverable_id = t->d.id,
@@ -70,6 +87,7 @@ record(struct ctx *c, const struct review_target *t, const char *decision,
         .message = !(failed & 2),
         .engagement = !(failed & 4),
         .reason = reason,
+        .override = override,
     };
     enum ch_status s = store_submission_review_insert(c->st, &r, c->now);
     if (s == CH_OK)
@@ -78,19 +96,67 @@ record(struct ctx *c, const struct review_target *t, const char *decision,
         return ch_fail(&c->err, s, "could not record the review of %s",
                        t->ref);
     nudge_plan_deliverable(c, &t->d);
+    if (t->d.state != DELIV_SUBMITTED)
+        latency_cancel(c, &t->d);
     return CH_OK;
 }
 
+/* The rubric as fail: takes it ("visible,engagement"). */
 static const char *
-brand_buttons(struct ctx *c, const char *ref)
+fail_words(struct ctx *c, unsigned failed)
 {
-    struct out_button b[] = {
-        { .label = "Approve", .style = "primary",
-          .command = arena_printf(c->a, "approve %s", ref) },
-        { .label = "Request changes", .prompt = "What needs to change?",
-          .command = arena_printf(c->a, "changes %s", ref) },
-    };
-    return ctx_buttons_encode(c, b, 2);
+    static const char *const words[] = { "visible", "message", "engagement" };
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < 3; i++)
+        if (failed & (1u << i))
+            buf_printf(&b, "%s%s", b.len ? "," : "", words[i]);
+    const char *s = arena_strdup(c->a, buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+static bool
+blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* The verdict on the rubric, for the creator and the audit:
+ * " All three rubric points passed." or " Failed: ...; approved anyway
+ * because: <reason>." */
+static const char *
+verdict(struct ctx *c, unsigned failed, const char *override)
+{
+    if (!failed)
+        return " All three rubric points passed.";
+    size_t n = strlen(override);
+    return arena_printf(c->a, " Failed: %s; approved anyway because: %s%s",
+                        gate_rubric_words(c, failed), override,
+                        n && strchr(".!?", override[n - 1]) ? "" : ".");
+}
+
+/* The quality gate on an approval: a failed point needs a reason to be
+ * approved over, and a reason needs a failed point. */
+static enum ch_status
+gate_check(struct ctx *c, const struct review_target *t, unsigned failed,
+           const char *override)
+{
+    if (override && blank(override))
+        return ch_fail(&c->err, CH_INVALID,
+                       "override: needs a reason, not only spaces");
+    if (failed && !override)
+        return ch_fail(&c->err, CH_INVALID,
+                       "%s fails %s: approving it anyway needs the reason, "
+                       "as approve %s fail:%s override:\"<reason>\" (or ask "
+                       "for changes: changes %s fail:%s <reason>)", t->ref,
+                       gate_rubric_words(c, failed), t->ref,
+                       fail_words(c, failed), t->ref, fail_words(c, failed));
+    if (!failed && override)
+        return ch_fail(&c->err, CH_INVALID,
+                       "override: is the reason for approving over failed "
+                       "rubric points, and none is failed: approve %s "
+                       "without it, or name the points with fail:", t->ref);
+    return CH_OK;
 }
 
 enum ch_status
@@ -101,23 +167,31 @@ cmd_review_approve(struct ctx *c)
     if (s != CH_OK)
         return s;
     const char *note = command_arg_text(c, "note");
-    const char *with = note ? arena_printf(c->a, ": %s", note) : "";
+    const struct arg *fail = command_arg(c, "fail");
+    unsigned failed = fail ? (unsigned)fail->num : 0;
+    const char *override = command_arg_text(c, "override");
+    if ((s = gate_check(c, &t, failed, override)) != CH_OK)
+        return s;
+    const char *why = verdict(c, failed, override);
+    const char *with = note ? arena_printf(c->a, " Note: %s", note) : "";
+    const char *flag = disclosure_flag(c, &t);
     if (!t.as_brand) {
         /* Stage one passed: on to the brand. */
         t.d.stage = STAGE_BRAND;
-        if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
+        if ((s = record(c, &t, "approve", failed, note, override)) != CH_OK)
             return s;
         ctx_audit(c, t.d.campaign_id, t.ref, "review.approve",
-                  "round %d passed review%s", t.round, with);
+                  "round %d passed review.%s%s", t.round, why, with);
         ctx_dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
-                     brand_buttons(c, t.ref),
+                     gate_review_buttons(c, t.ref, false),
                      "%s \"%s\" passed review by %s and needs your final "
-                     "approval%s",
-                     t.ref, t.d.title, ctx_mark_person(c, c->caller.id), with);
+                     "approval.%s%s%s",
+                     t.ref, t.d.title, ctx_mark_person(c, c->caller.id), why,
+                     with, flag);
         ctx_dm(c, t.d.creator_id, NULL,
                "%s passed review by %s and went to the brand for final "
-               "approval%s",
-               t.ref, ctx_mark_person(c, c->caller.id), with);
+               "approval.%s%s",
+               t.ref, ctx_mark_person(c, c->caller.id), why, with);
         ctx_post(
             c, t.d.campaign_id, NULL,
             "%s passed review (%s); waiting for the brand's final approval.",
@@ -142,36 +216,28 @@ cmd_review_approve(struct ctx *c)
     bool skipped = t.d.stage == STAGE_REVIEW;
     t.d.state = DELIV_APPROVED;
     t.d.stage = STAGE_NONE;
-    if ((s = record(c, &t, "approve", 0, note)) != CH_OK)
+    if ((s = record(c, &t, "approve", failed, note, override)) != CH_OK)
         return s;
+    struct submission sub;
+    const char *waited =
+        store_submission_get(c->st, c->a, t.submission_id, &sub) == CH_OK &&
+                c->now - sub.submitted_at >= MS_PER_MIN
+            ? arena_printf(c->a, ", %s after it was submitted",
+                           ctx_duration(c, c->now - sub.submitted_at))
+            : "";
     ctx_audit(c, t.d.campaign_id, t.ref, "review.final_approve",
-              "round %d approved by the brand%s%s", t.round,
-              skipped ? " (before coordinator review)" : "", with);
+              "round %d approved by the brand%s%s.%s%s", t.round,
+              skipped ? " (before coordinator review)" : "", waited, why,
+              with);
     ctx_dm(c, t.d.creator_id, NULL,
-           "%s \"%s\" is approved by %s. Publish it as planned%s", t.ref,
-           t.d.title, ctx_mark_person(c, c->caller.id), with);
+           "%s \"%s\" is approved by %s: publish it as planned.%s%s", t.ref,
+           t.d.title, ctx_mark_person(c, c->caller.id), why, with);
     ctx_post(c, t.d.campaign_id, NULL, "%s is approved by the brand (%s).",
              t.ref, ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);
     ctx_reply(c, "%s is approved (final).%s", t.ref,
               skipped ? " It skipped coordinator review." : "");
     return CH_OK;
-}
-
-static const char *
-rubric_words(struct ctx *c, unsigned failed)
-{
-    static const char *const names[] = {
-        "product clearly visible", "message understood",
-        "engagement potential",
-    };
-    struct buf b = BUF_INIT;
-    for (int i = 0; i < 3; i++)
-        if (failed & (1u << i))
-            buf_printf(&b, "%s%s", b.len ? "; " : "", names[i]);
-    const char *s = arena_strdup(c->a, buf_cstr(&b));
-    buf_free(&b);
-    return s;
 }
 
 enum ch_status
@@ -187,7 +253,7 @@ cmd_review_changes(struct ctx *c)
     t.d.state = DELIV_CHANGES_REQUESTED;
     t.d.stage = STAGE_NONE;
     t.d.rounds++;
-    if ((s = record(c, &t, "changes", failed, reason)) != CH_OK)
+    if ((s = record(c, &t, "changes", failed, reason, NULL)) != CH_OK)
         return s;
     nudge_plan_fix_window(c, &t.d);
     struct schedule sched;
@@ -197,7 +263,7 @@ cmd_review_changes(struct ctx *c)
     size_t rl = strlen(reason);
     const char *stop = rl && strchr(".!?", reason[rl - 1]) ? "" : ".";
     const char *failing = failed ? arena_printf(c->a, "%s Failed: %s.", stop,
-                                                rubric_words(c, failed))
+                                                gate_rubric_words(c, failed))
                                  : stop;
     ctx_audit(c, t.d.campaign_id, t.ref, "review.changes",
               "round %d, revision %d: %s%s", t.round, t.d.rounds, reason,
@@ -232,15 +298,19 @@ cmd_review_reject(struct ctx *c)
         return s;
     const char *reason = command_arg_text(c, "reason");
     const struct arg *fail = command_arg(c, "fail");
+    unsigned failed = fail && fail->num ? (unsigned)fail->num : 7;
     t.d.state = DELIV_REJECTED;
     t.d.stage = STAGE_NONE;
-    if ((s = record(c, &t, "reject", fail ? (unsigned)fail->num : 7,
-                    reason)) != CH_OK)
+    if ((s = record(c, &t, "reject", failed, reason, NULL)) != CH_OK)
         return s;
-    ctx_audit(c, t.d.campaign_id, t.ref, "review.reject", "round %d: %s",
-              t.round, reason);
-    ctx_dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s",
-           ctx_mark_person(c, c->caller.id), t.ref, t.d.title, reason);
+    size_t rl = strlen(reason);
+    const char *stop = rl && strchr(".!?", reason[rl - 1]) ? "" : ".";
+    ctx_audit(c, t.d.campaign_id, t.ref, "review.reject",
+              "round %d: %s%s Failed: %s.", t.round, reason, stop,
+              gate_rubric_words(c, failed));
+    ctx_dm(c, t.d.creator_id, NULL, "%s rejected %s \"%s\": %s%s Failed: %s.",
+           ctx_mark_person(c, c->caller.id), t.ref, t.d.title, reason, stop,
+           gate_rubric_words(c, failed));
     ctx_post(c, t.d.campaign_id, NULL, "%s was rejected by %s.", t.ref,
              ctx_mark_person(c, c->caller.id));
     campaign_refresh_status(c, t.cp);

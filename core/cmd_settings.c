@@ -1,4 +1,5 @@
-/* settings: a campaign's schedule settings, shown and changed. */
+/* settings: a campaign's schedule and review settings, shown and
+ * changed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,98 @@
 #include "commands.h"
 #include "ladder.h"
 #include "core_internal.h"
+#include "gate.h"
 #include "nudge.h"
 #include "schedule.h"
 #include "when.h"
+
+static const char *const mode_words[] = {
+    [REVIEW_TWO_STAGE] = "review in two stages (coordinator, then the "
+                         "brand's final approval)",
+    [REVIEW_BRAND_ONLY] = "review by the brand alone",
+};
+
+/* The mode as stored now (a switch in this command included). */
+static enum review_mode
+mode_now(struct ctx *c, const struct campaign *cp)
+{
+    struct campaign now;
+    if (store_campaign_get(c->st, c->a, cp->id, &now) != CH_OK)
+        return cp->review_mode;
+    return now.review_mode;
+}
+
+/* review:brand_only moves what waits for the coordinators' review to the
+ * brand, and tells the brand; review:two_stage leaves what waits for the
+ * brand with the brand (the coordinators review the rounds that come
+ * next). */
+static enum ch_status
+switch_mode(struct ctx *c, const struct campaign *cp, const char *word)
+{
+    int m = model_name_index(model_review_modes, word);
+    if (m < 0 || (enum review_mode)m == cp->review_mode)
+        return CH_OK;
+    enum ch_status s = store_review_set_mode(c->st, cp->id,
+                                             (enum review_mode)m);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "could not change the review of %s",
+                       cp->slug);
+    ctx_audit(c, cp->id, cp->slug, "campaign.review_mode", "%s -> %s",
+              model_review_modes[cp->review_mode], model_review_modes[m]);
+    struct deliverable *ds;
+    size_t nd, moved = 0, staying = 0;
+    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+    for (size_t i = 0; i < nd; i++) {
+        if (ds[i].state != DELIV_SUBMITTED)
+            continue;
+        if (m == REVIEW_TWO_STAGE) {
+            staying += ds[i].stage == STAGE_BRAND;
+            continue;
+        }
+        if (ds[i].stage != STAGE_REVIEW)
+            continue;
+        ds[i].stage = STAGE_BRAND;
+        if ((s = store_deliverable_update(c->st, &ds[i], c->now)) != CH_OK)
+            return ch_fail(&c->err, s, "could not move the submissions of %s",
+                           cp->slug);
+        const char *ref = campaign_deliv_ref(c, &ds[i]);
+        ctx_audit(c, cp->id, ref, "review.moved",
+                  "to the brand: %s is reviewed by the brand alone now",
+                  cp->slug);
+        ctx_dm_roles(c, cp->id, ROLE_BRAND, 0,
+                     gate_review_buttons(c, ref, true),
+                     "%s \"%s\" by %s waited for the coordinators' review; "
+                     "%s is now reviewed by the brand alone, so it waits for "
+                     "your approval.",
+                     ref, ds[i].title, ctx_mark_person(c, ds[i].creator_id),
+                     cp->slug);
+        moved++;
+    }
+    if (m == REVIEW_BRAND_ONLY)
+        ctx_post(c, cp->id, NULL, "%s is now reviewed by the brand alone%s.",
+                 cp->slug, moved ? arena_printf(c->a, ": %zu submission%s "
+                                                "waiting for review went to "
+                                                "the brand", moved,
+                                                moved == 1 ? "" : "s")
+                                 : "");
+    else
+        ctx_post(c, cp->id, NULL, "%s is now reviewed in two stages: the "
+                 "coordinators first, then the brand%s.", cp->slug,
+                 staying ? arena_printf(c->a, " (%zu submission%s already "
+                                        "with the brand stay%s there)",
+                                        staying, staying == 1 ? "" : "s",
+                                        staying == 1 ? "s" : "")
+                         : "");
+    campaign_refresh_status(c, cp);
+    if (moved)
+        ctx_reply(c, "%zu submission%s waiting for review went to the brand.",
+                  moved, moved == 1 ? "" : "s");
+    if (staying)
+        ctx_reply(c, "%zu submission%s already waiting for the brand stay%s "
+                  "with the brand.", staying, staying == 1 ? "" : "s",
+                  staying == 1 ? "s" : "");
+    return CH_OK;
+}
 
 enum ch_status
 cmd_settings(struct ctx *c)
@@ -18,7 +108,7 @@ cmd_settings(struct ctx *c)
     static const char *const keys[] = { "nudge_before", "nudge_after", "cap",
                                         "guard", "fix_window", "response",
                                         "lead_time", "ladder", "repeats",
-                                        "ack_reminder" };
+                                        "ack_reminder", "latency", "review" };
     bool changing = false;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         changing |= command_arg(c, keys[i]) != NULL;
@@ -54,8 +144,13 @@ cmd_settings(struct ctx *c)
         if ((a = command_arg(c, "ack_reminder")))
             r.ack_reminder = a->num;
         enum ch_status s = store_schedule_put(c->st, cp->id, &r);
+        if (s == CH_OK && (a = command_arg(c, "latency")))
+            s = store_review_set_latency(c->st, cp->id, a->num);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
+        if ((a = command_arg(c, "review")) &&
+            (s = switch_mode(c, cp, a->text)) != CH_OK)
+            return s;
         /* Re-plan what is already scheduled under the old settings. */
         struct deliverable *ds;
         size_t nd;
@@ -67,23 +162,30 @@ cmd_settings(struct ctx *c)
     nudge_schedule_for(c, cp->id, &s);
     char ladder[256];
     ladder_format(&s.ladder, ladder, sizeof(ladder));
-    const char *text = arena_printf(
-        c->a,
-        "nudges before %s; after %s; at most %d a day per person; "
-        "approval guard %s before publishing; fix window %s; questions "
-        "answered within %s; lead time %s; escalations climb %s (working "
-        "time per level), start over at most %d time%s, and remind whoever "
-        "acknowledged one after %s",
-        nudge_durations_text(c, s.before, s.nbefore),
-        nudge_durations_text(c, s.after, s.nafter), s.cap,
-        ctx_duration(c, s.guard), ctx_duration(c, s.fix),
-        ctx_duration(c, s.response), ctx_duration(c, s.lead), ladder,
-        s.ladder.repeats, s.ladder.repeats == 1 ? "" : "s",
-        s.ack_reminder > 0 ? ctx_duration(c, s.ack_reminder)
-                           : "a working day");
+    const char *part[] = {
+        arena_printf(c->a, "nudges before %s; after %s; at most %d a day per "
+                     "person", nudge_durations_text(c, s.before, s.nbefore),
+                     nudge_durations_text(c, s.after, s.nafter), s.cap),
+        arena_printf(c->a, "approval guard %s before publishing; fix window "
+                     "%s; questions answered within %s; lead time %s",
+                     ctx_duration(c, s.guard), ctx_duration(c, s.fix),
+                     ctx_duration(c, s.response), ctx_duration(c, s.lead)),
+        arena_printf(c->a, "%s; approval latency alert after %s",
+                     mode_words[mode_now(c, cp)],
+                     ctx_duration(c, gate_latency_limit(c, cp->id))),
+        arena_printf(c->a, "escalations climb %s (working time per level), "
+                     "start over at most %d time%s, and remind whoever "
+                     "acknowledged one after %s", ladder, s.ladder.repeats,
+                     s.ladder.repeats == 1 ? "" : "s",
+                     s.ack_reminder > 0 ? ctx_duration(c, s.ack_reminder)
+                                        : "a working day"),
+    };
+    /* One line each in the reply; the audit line keeps them on one. */
     if (changing)
-        ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s", text);
-    ctx_reply(c, "%s of %s: %s.", changing ? "New settings" : "Settings",
-              cp->slug, text);
+        ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s; %s; %s; %s",
+                  part[0], part[1], part[2], part[3]);
+    ctx_reply(c, "%s of %s:\n  %s\n  %s\n  %s\n  %s",
+              changing ? "New settings" : "Settings", cp->slug, part[0],
+              part[1], part[2], part[3]);
     return CH_OK;
 }

@@ -24,10 +24,13 @@ const struct cmd_spec cmd_table[] = {
       .summary = "answer a tracked question",
       .example = "answer Q3 yes, the blue can is fine",
       .actions = ACTS(ACT_ANSWER), .run = cmd_question_answer },
-    { .name = "approve", .pattern = "<ref> [<note...>]",
+    { .name = "approve",
+      .pattern = "<ref> [fail:<visible,message,engagement>] "
+                 "[override:\"<reason>\"] [<note...>]",
       .summary = "approve a submission at your stage (review, or the "
-                 "brand's final approval)",
-      .example = "approve spring-launch#3 great hook, ship it",
+                 "brand's final approval); a failed point needs override:",
+      .example = "approve spring-launch#3 fail:engagement "
+                 "override:\"launch date is fixed\" great hook otherwise",
       .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
       .run = cmd_review_approve },
     { .name = "ask", .pattern = "[<slug>] <question...>",
@@ -164,10 +167,11 @@ const struct cmd_spec cmd_table[] = {
       .pattern = "<slug> [nudge_before:<durations>] "
                  "[nudge_after:<durations>] [cap:<n>] [guard:<duration>] "
                  "[fix_window:<duration>] [response:<duration>] "
-                 "[lead_time:<duration>] [ladder:<ladder>] "
+                 "[lead_time:<duration>] [latency:<duration>] "
+                 "[review:<two_stage|brand_only>] [ladder:<ladder>] "
                  "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>]",
-      .summary = "show or change a campaign's reminders, guard, windows "
-                 "and escalation ladder",
+      .summary = "show or change a campaign's reminders, guard, windows, "
+                 "review and escalation ladder",
       .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "
                  "ladder:coordinator:2h,brand:8h,admin:24h",
       .actions = ACTS(ACT_VIEW) | ACTS(ACT_MANAGE), .run = cmd_settings },

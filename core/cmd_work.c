@@ -4,6 +4,9 @@
 
 #include "commands.h"
 #include "core_internal.h"
+#include "disclosure.h"
+#include "gate.h"
+#include "latency.h"
 #include "nudge.h"
 #include "when.h"
 
@@ -183,19 +186,20 @@ cmd_work_cancel(struct ctx *c)
     return CH_OK;
 }
 
-/* Buttons a reviewer gets with a submission. */
-static const char *
-review_buttons(struct ctx *c, const char *ref)
+/* A round is measured against the draft due time, or after a change
+ * request against the fix window it was given. */
+static int64_t
+round_due(struct ctx *c, const struct deliverable *d, const char **against)
 {
-    struct out_button b[] = {
-        { .label = "Approve", .style = "primary",
-          .command = arena_printf(c->a, "approve %s", ref) },
-        { .label = "Request changes", .prompt = "What needs to change?",
-          .command = arena_printf(c->a, "changes %s", ref) },
-        { .label = "Reject", .style = "danger", .prompt = "Why reject it?",
-          .command = arena_printf(c->a, "reject %s", ref) },
-    };
-    return ctx_buttons_encode(c, b, 3);
+    int64_t changes_at = store_submission_changes_at(c->st, d->id);
+    if (changes_at == INT64_MIN) {
+        *against = "the draft due time";
+        return d->draft_due;
+    }
+    struct schedule sched;
+    nudge_schedule_for(c, d->campaign_id, &sched);
+    *against = "the fix window";
+    return changes_at + sched.fix;
 }
 
 enum ch_status
@@ -213,17 +217,23 @@ cmd_work_submit(struct ctx *c)
                        "locked brief", cp->slug);
     if (d.state == DELIV_SUBMITTED && d.stage == STAGE_BRAND)
         return ch_fail(&c->err, CH_CONFLICT,
-                       "%s passed review and waits for the brand's final "
-                       "approval; ask for changes before submitting again",
-                       ref);
+                       "%s %s: a new round can follow only once changes are "
+                       "asked for", ref, gate_brand_wait(c, &d));
     if (!model_deliverable_open(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: nothing to submit",
-                       ref, model_deliverable_states[d.state]);
+                       ref, model_deliverable_words(d.state));
     int round = 0;
     store_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
     round++;
+    const char *against;
+    int64_t due = round_due(c, &d, &against), late_ms = c->now - due;
+    const char *tags = gate_disclosure_tags(c, cp->id);
+    const char *finding = disclosure_name(disclosure_check(caption, tags));
+    int64_t sid = 0;
     enum ch_status s = store_submission_insert(
-        c->st, d.id, round, link, caption, c->caller.id, c->now, NULL);
+        c->st, d.id, round, link, caption, c->caller.id, c->now, &sid);
+    if (s == CH_OK)
+        s = store_submission_set_facts(c->st, sid, due, late_ms, finding);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the submission");
     d.state = DELIV_SUBMITTED;
@@ -232,30 +242,45 @@ cmd_work_submit(struct ctx *c)
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not update %s", ref);
 
-    const char *late = "";
-    if (c->now > d.draft_due)
-        late = arena_printf(c->a, " (%s after the draft was due)",
-                            ctx_duration(c, c->now - d.draft_due));
-    const char *by = c->caller.id == d.creator_id
-                         ? ""
-                         : arena_printf(c->a, " on behalf of %s",
-                                        ctx_mark_person(c, d.creator_id));
-    ctx_audit(c, d.campaign_id, ref, "deliverable.submit", "round %d: %s%s",
-              round, link, late);
+    const char *late = gate_lateness(c, late_ms, against);
+    const char *found = gate_disclosure_words(c, finding, tags);
+    /* The creator is told of a faulty disclosure, not of a missing
+     * caption; the reviewers of both. */
+    const char *fault = found && caption
+        ? arena_printf(c->a, "\nDisclosure: %s.", found) : "";
+    const char *check = found ? arena_printf(c->a, "\nDisclosure: %s.", found)
+                              : "";
+    bool mine = c->caller.id == d.creator_id;
+    const char *by = mine ? ""
+                          : arena_printf(c->a, " on behalf of %s",
+                                         ctx_mark_person(c, d.creator_id));
+    ctx_audit(c, d.campaign_id, ref, "deliverable.submit",
+              "round %d: %s, %s%s%s", round, link, late,
+              finding ? "; disclosure: " : "", finding ? finding : "");
     unsigned reviewers = d.stage == STAGE_BRAND
         ? ROLE_BRAND : (ROLE_COORDINATOR | ROLE_AGENCY);
     const char *who = d.stage == STAGE_BRAND ? "brand approval" : "review";
     ctx_dm_roles(c, d.campaign_id, reviewers, c->caller.id,
-                 review_buttons(c, ref),
-                 "%s submitted %s \"%s\" (round %d)%s%s for %s: %s%s%s",
+                 gate_review_buttons(c, ref, true),
+                 "%s submitted %s \"%s\" (round %d)%s, %s, for %s: %s%s%s%s",
                  ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
-                 late, who, link, caption ? "\n" : "", caption ? caption : "");
-    ctx_post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s: %s",
-             ctx_mark_person(c, c->caller.id), ref, d.title, round, late, link);
+                 late, who, link, caption ? "\n" : "", caption ? caption : "",
+                 check);
+    if (!mine) {
+        ctx_dm(c, d.creator_id, NULL,
+               "%s submitted %s \"%s\" (round %d) on your behalf, %s: %s. It "
+               "waits for %s.%s",
+               ctx_mark_person(c, c->caller.id), ref, d.title, round, late,
+               link, who, fault);
+    }
+    ctx_post(c, d.campaign_id, NULL, "%s submitted %s \"%s\" (round %d)%s, %s: "
+             "%s", ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
+             late, link);
     nudge_plan_deliverable(c, &d);
+    latency_plan(c, &d, sid, c->now);
     campaign_refresh_status(c, cp);
-    ctx_reply(c, "Submitted %s (round %d)%s. It waits for %s.", ref, round,
-              late, who);
+    ctx_reply(c, "Submitted %s (round %d)%s, %s. It waits for %s.%s", ref,
+              round, by, late, who, fault);
     return CH_OK;
 }
 
@@ -273,7 +298,7 @@ cmd_work_published(struct ctx *c)
                        "%s is %s, not approved: content goes live only after "
                        "the brand's final approval (escalate %s <reason> if "
                        "it is already out)", ref,
-                       model_deliverable_states[d.state], ref);
+                       model_deliverable_words(d.state), ref);
     d.state = DELIV_PUBLISHED;
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s == CH_OK)
@@ -281,19 +306,13 @@ cmd_work_published(struct ctx *c)
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the publication");
     nudge_plan_deliverable(c, &d);
-    int64_t late = c->now - d.publish_at;
-    char lateness[80] = "";
-    if (late > 0) {
-        char dur[32];
-        when_duration_format(late, dur, sizeof(dur));
-        snprintf(lateness, sizeof(lateness), " (%s after the planned time)",
-                 dur);
-    }
-    ctx_audit(c, d.campaign_id, ref, "deliverable.published", "%s%s", link,
-              lateness);
-    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" is live%s: %s", ref, d.title,
-             lateness, link);
+    const char *late = gate_lateness(c, c->now - d.publish_at,
+                                     "the publish time");
+    ctx_audit(c, d.campaign_id, ref, "deliverable.published", "%s, %s", link,
+              late);
+    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" is live, %s: %s", ref, d.title,
+             late, link);
     campaign_refresh_status(c, ra->campaign);
-    ctx_reply(c, "Recorded %s as published%s.", ref, lateness);
+    ctx_reply(c, "Recorded %s as published, %s.", ref, late);
     return CH_OK;
 }

@@ -46,6 +46,7 @@ static const struct {
     { "amount", T_AMOUNT },      { "platform", T_PLATFORM },
     { "link", T_LINK },          { "name", T_TEXT },
     { "title", T_TEXT },         { "command", T_WORD },
+    { "reason", T_TEXT },
     { "visible,message,engagement", T_RUBRIC },
     { "duration", T_DURATION },  { "HH:MM", T_CLOCK },
     { "days", T_DAYS },          { "id", T_WORD },

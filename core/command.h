@@ -97,7 +97,7 @@ struct cmd_spec {
 extern const struct cmd_spec cmd_table[];
 extern const size_t cmd_table_len;
 
-#define CMD_MAX_ELEMS 12
+#define CMD_MAX_ELEMS 16
 
 struct cmd_form {
     const struct cmd_spec *spec;

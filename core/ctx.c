@@ -82,12 +82,14 @@ ctx_time_for_caller(struct ctx *c, int64_t utc_ms)
 const char *
 ctx_buttons_encode(struct ctx *c, const struct out_button *b, size_t n)
 {
-    /* One button per line: label \t command \t style \t prompt. */
+    /* One button per line: label \t command \t style \t prompt, then
+     * \t rubric when the form asks for the failed points too. */
     struct buf out = BUF_INIT;
     for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++)
-        buf_printf(&out, "%s\t%s\t%s\t%s\n", b[i].label, b[i].command,
+        buf_printf(&out, "%s\t%s\t%s\t%s%s\n", b[i].label, b[i].command,
                    b[i].style ? b[i].style : "",
-                   b[i].prompt ? b[i].prompt : "");
+                   b[i].prompt ? b[i].prompt : "",
+                   b[i].rubric ? "\trubric" : "");
     const char *s = arena_strdup(c->a, buf_cstr(&out));
     buf_free(&out);
     return s;

@@ -135,8 +135,8 @@ delivery_buttons_decode(struct arena *ar, const char *enc,
         size_t len = strcspn(p, "\n");
         char *line = arena_strndup(ar, p, len);
         p += len + (p[len] == '\n');
-        char *f[4] = { line, NULL, NULL, NULL };
-        for (int i = 1; i < 4; i++) {
+        char *f[5] = { line, NULL, NULL, NULL, NULL };
+        for (int i = 1; i < 5; i++) {
             char *tab = f[i - 1] ? strchr(f[i - 1], '\t') : NULL;
             if (tab) {
                 *tab = '\0';
@@ -149,6 +149,7 @@ delivery_buttons_decode(struct arena *ar, const char *enc,
         b[n].command = f[1];
         b[n].style = f[2] && *f[2] ? f[2] : NULL;
         b[n].prompt = f[3] && *f[3] ? f[3] : NULL;
+        b[n].rubric = b[n].prompt && f[4] && strcmp(f[4], "rubric") == 0;
         n++;
     }
     return n;

@@ -202,6 +202,32 @@ enum ch_status store_submission_insert(struct store *, int64_t deliverable_id,
 enum ch_status store_submission_latest(struct store *, struct arena *,
                                        int64_t deliverable_id, int64_t *id,
                                        int *round, char **link, int64_t *at);
+/* One submission with the facts the quality gate keeps about it. */
+struct submission {
+    int64_t id;
+    int64_t deliverable_id;
+    int     round;
+    char   *link;
+    char   *body;                /* caption or script; NULL: none */
+    int64_t submitted_by;
+    int64_t submitted_at;
+    int64_t due_at;              /* what it was measured against */
+    int64_t late_ms;             /* <= 0: on time; INT64_MIN: unknown */
+    char   *disclosure;          /* disclosure_name(); NULL: fine */
+    int64_t latency_alerted_at;  /* INT64_MIN: not alerted */
+};
+enum ch_status store_submission_get(struct store *, struct arena *,
+                                    int64_t id, struct submission *);
+/* Record the deadline a submission was measured against, how late it
+ * was, and what the disclosure check found (NULL: fine). */
+enum ch_status store_submission_set_facts(struct store *, int64_t id,
+                                          int64_t due_at, int64_t late_ms,
+                                          const char *disclosure);
+enum ch_status store_submission_latency_alerted(struct store *, int64_t id,
+                                                int64_t now);
+/* When changes were last requested on a deliverable (INT64_MIN: never). */
+int64_t        store_submission_changes_at(struct store *,
+                                           int64_t deliverable_id);
 struct review_record {
     int64_t           deliverable_id;
     int64_t           submission_id;
@@ -210,15 +236,26 @@ struct review_record {
     const char       *decision;     /* "approve", "changes", "reject" */
     bool              visible, message, engagement;
     const char       *reason;
+    const char       *override;     /* approved over failed points: why */
 };
 enum ch_status store_submission_review_insert(struct store *,
                                               const struct review_record *,
                                               int64_t now);
+/* Did anyone pass this submission at the review stage? */
+bool           store_submission_passed_stage(struct store *,
+                                             int64_t submission_id);
 /* Did person_id pass this submission at the review stage? */
 bool           store_submission_passed_by(struct store *,
                                           int64_t submission_id,
                                           int64_t person_id);
 
+/* --- review settings of a campaign: store_review.c ---------------------- */
+enum ch_status store_review_set_mode(struct store *, int64_t campaign_id,
+                                     enum review_mode mode);
+/* The campaign's approval latency limit (INT64_MIN: the default). */
+int64_t        store_review_latency(struct store *, int64_t campaign_id);
+enum ch_status store_review_set_latency(struct store *, int64_t campaign_id,
+                                        int64_t ms);
 /* --- escalations: store_escalation.c ------------------------------------- */
 enum ch_status store_escalation_insert(struct store *, struct escalation *);
 enum ch_status store_escalation_get(struct store *, struct arena *, int64_t id,

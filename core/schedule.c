@@ -6,6 +6,7 @@
 #include "core_internal.h"
 #include "escalation.h"
 #include "guard.h"
+#include "latency.h"
 #include "log.h"
 #include "nudge.h"
 #include "schedule.h"
@@ -20,6 +21,7 @@ static const struct {
     { "escalation.remind", escalation_remind },
     { "fix_window", nudge_job_fix_window },
     { "guard", guard_run },
+    { "latency", latency_job },
     { "nudge", nudge_job_nudge },
     { "question", nudge_job_question },
 };

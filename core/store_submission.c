@@ -55,6 +55,16 @@ store_submission_latest(struct store *st, struct arena *a,
 }
 
 bool
+store_submission_passed_stage(struct store *st, int64_t submission_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT count(*) FROM reviews WHERE submission_id = ?"
+            " AND stage = 'review' AND decision = 'approve'");
+    sqlite3_bind_int64(s, 1, submission_id);
+    return store_scalar(st, s) > 0;
+}
+
+bool
 store_submission_passed_by(struct store *st, int64_t submission_id,
                            int64_t person_id)
 {
@@ -74,7 +84,8 @@ store_submission_review_insert(struct store *st, const struct review_record *r,
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO reviews (deliverable_id, submission_id, reviewer_id,"
             " stage, decision, visible, message, engagement, reason,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " created_at, override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?)");
     sqlite3_bind_int64(s, 1, r->deliverable_id);
     sqlite3_bind_int64(s, 2, r->submission_id);
     sqlite3_bind_int64(s, 3, r->reviewer_id);
@@ -85,5 +96,72 @@ store_submission_review_insert(struct store *st, const struct review_record *r,
     sqlite3_bind_int(s, 8, r->engagement);
     store_bind_text(s, 9, r->reason);
     sqlite3_bind_int64(s, 10, now);
+    store_bind_text(s, 11, r->override);
     return store_exec(st, s);
+}
+
+static void
+read_submission(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct submission *sub = row;
+    *sub = (struct submission){
+        .id = sqlite3_column_int64(s, 0),
+        .deliverable_id = sqlite3_column_int64(s, 1),
+        .round = sqlite3_column_int(s, 2),
+        .link = store_col_text(a, s, 3),
+        .body = store_col_text(a, s, 4),
+        .submitted_by = sqlite3_column_int64(s, 5),
+        .submitted_at = sqlite3_column_int64(s, 6),
+        .due_at = store_col_int(s, 7, INT64_MIN),
+        .late_ms = store_col_int(s, 8, INT64_MIN),
+        .disclosure = store_col_text(a, s, 9),
+        .latency_alerted_at = store_col_int(s, 10, INT64_MIN),
+    };
+}
+
+enum ch_status
+store_submission_get(struct store *st, struct arena *a, int64_t id,
+                     struct submission *out)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT id, deliverable_id, round, link, body, submitted_by,"
+            " submitted_at, due_at, late_ms, disclosure, latency_alerted_at"
+            " FROM submissions WHERE id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    return store_row(st, a, s, read_submission, out, "submission");
+}
+
+enum ch_status
+store_submission_set_facts(struct store *st, int64_t id, int64_t due_at,
+                           int64_t late_ms, const char *disclosure)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE submissions SET due_at = ?, late_ms = ?, disclosure = ?"
+            " WHERE id = ?");
+    store_bind_int(s, 1, due_at);
+    store_bind_int(s, 2, late_ms);
+    store_bind_text(s, 3, disclosure);
+    sqlite3_bind_int64(s, 4, id);
+    return store_exec(st, s);
+}
+
+enum ch_status
+store_submission_latency_alerted(struct store *st, int64_t id, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE submissions SET latency_alerted_at = ? WHERE id = ?");
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}
+
+int64_t
+store_submission_changes_at(struct store *st, int64_t deliverable_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT ifnull(max(created_at), ?2) FROM reviews"
+            " WHERE deliverable_id = ?1 AND decision = 'changes'");
+    sqlite3_bind_int64(s, 1, deliverable_id);
+    sqlite3_bind_int64(s, 2, INT64_MIN);
+    return store_scalar(st, s);
 }

@@ -194,6 +194,7 @@ struct dc_button {
     unsigned key;
     char    *command;
     char    *prompt;
+    bool     rubric;    /* the form asks for the failed rubric points */
 };
 
 struct job;

@@ -6,6 +6,7 @@
 #include "discord.h"
 #include "discord_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,12 +548,15 @@ display_name(const cJSON *user, const char *nick)
     return g && *g ? g : json_string(user, "username");
 }
 
-/* The command (and prompt) behind a button's or a modal's custom_id. */
+/* The command (and prompt, and whether its form asks for the rubric)
+ * behind a button's or a modal's custom_id: "p|cmd|prompt", or
+ * "r|cmd|prompt" for a form with the rubric. */
 static bool
 decode_button(struct discord *d, const char *cid, bool modal,
-              char **command, char **prompt)
+              char **command, char **prompt, bool *rubric)
 {
     *command = *prompt = NULL;
+    *rubric = false;
     if (modal) {
         if (cid[0] != 'm')
             return false;
@@ -566,7 +570,9 @@ decode_button(struct discord *d, const char *cid, bool modal,
         *command = xstrdup(cid + 2);
         return true;
     }
-    if (!modal && strncmp(cid, "p|", 2) == 0) {
+    if (!modal && (strncmp(cid, "p|", 2) == 0 ||
+                   strncmp(cid, "r|", 2) == 0)) {
+        *rubric = cid[0] == 'r';
         const char *bar = strchr(cid + 2, '|');
         if (bar == NULL || bar == cid + 2)
             return false;
@@ -582,6 +588,7 @@ decode_button(struct discord *d, const char *cid, bool modal,
                 *command = xstrdup(d->buttons[i].command);
                 if (d->buttons[i].prompt)
                     *prompt = xstrdup(d->buttons[i].prompt);
+                *rubric = d->buttons[i].rubric;
                 return true;
             }
         }
@@ -589,8 +596,64 @@ decode_button(struct discord *d, const char *cid, bool modal,
     return false;
 }
 
+/* The rubric in a modal: a short text input for the failed points.  The
+ * protocol this adapter follows (legacy components, no Components V2)
+ * puts only text inputs in a modal, so the points are typed, not
+ * picked: "visible, engagement". */
 static void
-open_modal(struct ix *ix, const char *command, const char *prompt)
+add_rubric_row(cJSON *rows)
+{
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddNumberToObject(row, "type", 1);
+    cJSON *kids = cJSON_AddArrayToObject(row, "components");
+    cJSON *input = cJSON_CreateObject();
+    struct buf ph = BUF_INIT;
+    for (size_t i = 0; i < ADAPTER_RUBRIC_POINTS; i++)
+        buf_printf(&ph, "%s%s", i ? ", " : "Failed points, any of: ",
+                   adapter_rubric[i].word);
+    cJSON_AddNumberToObject(input, "type", 4);
+    cJSON_AddStringToObject(input, "custom_id", "fail");
+    cJSON_AddStringToObject(input, "label", "Which rubric points failed?");
+    cJSON_AddNumberToObject(input, "style", 1);
+    cJSON_AddFalseToObject(input, "required");
+    cJSON_AddStringToObject(input, "placeholder", buf_cstr(&ph));
+    cJSON_AddNumberToObject(input, "max_length", 60);
+    buf_free(&ph);
+    cJSON_AddItemToArray(kids, input);
+    cJSON_AddItemToArray(rows, row);
+}
+
+/* The failed points typed into a modal's "fail" input, as fail: takes
+ * them ("visible,engagement"): spaces, commas and case do not matter;
+ * a word that is no point is kept, for the parser to refuse by name. */
+static void
+modal_fail(const cJSON *data, struct buf *out)
+{
+    const cJSON *row, *c;
+    const char *v = NULL;
+    cJSON_ArrayForEach(row, json_get(data, "components")) {
+        cJSON_ArrayForEach(c, json_get(row, "components")) {
+            const char *id = json_string(c, "custom_id");
+            if (id && strcmp(id, "fail") == 0)
+                v = json_string(c, "value");
+        }
+    }
+    for (const char *p = v ? v : ""; *p;) {
+        size_t skip = strspn(p, " ,;\t\r\n"), n;
+        p += skip;
+        n = strcspn(p, " ,;\t\r\n");
+        if (!n)
+            break;
+        buf_adds(out, out->len ? "," : " fail:");
+        for (size_t i = 0; i < n; i++)
+            buf_addc(out, (char)tolower((unsigned char)p[i]));
+        p += n;
+    }
+}
+
+static void
+open_modal(struct ix *ix, const char *command, const char *prompt,
+           bool rubric)
 {
     struct discord *d = ix->d;
     char cid[128], label[46];
@@ -608,6 +671,8 @@ open_modal(struct ix *ix, const char *command, const char *prompt)
     cJSON_AddStringToObject(data, "custom_id", cid);
     cJSON_AddStringToObject(data, "title", label[0] ? label : "chorus");
     cJSON *rows = cJSON_AddArrayToObject(data, "components");
+    if (rubric)
+        add_rubric_row(rows);
     cJSON *row = cJSON_CreateObject();
     cJSON_AddNumberToObject(row, "type", 1);
     cJSON *kids = cJSON_AddArrayToObject(row, "components");
@@ -698,7 +763,9 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
     } else {
         const char *cid = json_string(data, "custom_id");
         char *command = NULL, *prompt = NULL;
-        if (!cid || !decode_button(d, cid, type == 5, &command, &prompt)) {
+        bool rubric;
+        if (!cid || !decode_button(d, cid, type == 5, &command, &prompt,
+                                   &rubric)) {
             discord_log_once(d, DC_LOG_COMPONENT,
                              "component %.40s not known "
                              "(from before a restart?)",
@@ -709,13 +776,19 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
             return;
         }
         if (type == 3 && prompt) {
-            open_modal(ix, command, prompt);
+            open_modal(ix, command, prompt, rubric);
             free(command);
             free(prompt);
             buf_free(&line);
             return;
         }
         buf_adds(&line, command);
+        if (type == 5) {
+            struct buf fail = BUF_INIT;
+            modal_fail(data, &fail);
+            buf_adds(&line, buf_cstr(&fail));
+            buf_free(&fail);
+        }
         const char *text = type == 5 ? modal_text(data) : NULL;
         if (text && *text) {
             buf_addc(&line, ' ');

@@ -77,7 +77,8 @@ discord_jobs_button_id(struct discord *d, const struct out_button *b,
 {
     bool bar = strchr(b->command, '|') || (b->prompt && strchr(b->prompt, '|'));
     int n = b->prompt
-                ? snprintf(out, 120, "p|%s|%s", b->command, b->prompt)
+                ? snprintf(out, 120, "%c|%s|%s", b->rubric ? 'r' : 'p',
+                           b->command, b->prompt)
                 : snprintf(out, 120, "c|%s", b->command);
     if (!bar && n > 0 && n <= DC_CUSTOM_ID_MAX)
         return;
@@ -87,6 +88,7 @@ discord_jobs_button_id(struct discord *d, const struct out_button *b,
     e->key = ++d->button_key;
     e->command = xstrdup(b->command);
     e->prompt = b->prompt ? xstrdup(b->prompt) : NULL;
+    e->rubric = b->prompt && b->rubric;
     snprintf(out, 120, "k|%u", e->key);
 }
 

@@ -448,6 +448,26 @@ input_value(const cJSON *view, const struct slack_sim_field *f)
         cJSON_AddStringToObject(cJSON_GetObjectItem(o, "text"), "text",
                                 f->value);
         cJSON_AddStringToObject(o, "value", f->value);
+    } else if (strcmp(t, "checkboxes") == 0) {
+        /* The value names the ticked options, comma-separated. */
+        cJSON *sel = cJSON_AddArrayToObject(v, "selected_options");
+        const char *p = f->value ? f->value : "";
+
+        while (*p) {
+            size_t n = strcspn(p, ",");
+
+            if (n) {
+                o = cJSON_CreateObject();
+                char *one = cJSON_malloc(n + 1);
+
+                memcpy(one, p, n);
+                one[n] = '\0';
+                cJSON_AddStringToObject(o, "value", one);
+                cJSON_free(one);
+                cJSON_AddItemToArray(sel, o);
+            }
+            p += n + (p[n] == ',');
+        }
     } else if (strcmp(t, "datepicker") == 0)
         cJSON_AddStringToObject(v, "selected_date", f->value);
     else if (strcmp(t, "users_select") == 0)

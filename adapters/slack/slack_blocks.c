@@ -198,6 +198,8 @@ slack_blocks(const char *text, const struct out_button *b, size_t n)
 
             cJSON_AddStringToObject(v, "c", b[i].command);
             cJSON_AddStringToObject(v, "p", b[i].prompt);
+            if (b[i].rubric)
+                cJSON_AddBoolToObject(v, "r", 1);
             value = cJSON_PrintUnformatted(v);
             cJSON_Delete(v);
         } else {
@@ -230,9 +232,10 @@ slack_blocks(const char *text, const struct out_button *b, size_t n)
 
 bool
 slack_blocks_button_parse(const char *action_id, const char *value,
-                          char **command, char **prompt)
+                          char **command, char **prompt, bool *rubric)
 {
     *command = *prompt = NULL;
+    *rubric = false;
     if (!action_id || !value)
         return false;
     if (strncmp(action_id, ACTION_RUN, strlen(ACTION_RUN)) == 0) {
@@ -249,6 +252,7 @@ slack_blocks_button_parse(const char *action_id, const char *value,
         if (ok) {
             *command = xstrdup(c);
             *prompt = xstrdup(p);
+            *rubric = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "r"));
         }
         cJSON_Delete(v);
         return ok;
@@ -257,8 +261,8 @@ slack_blocks_button_parse(const char *action_id, const char *value,
 }
 
 cJSON *
-slack_blocks_modal(const char *label, const char *prompt, const char *command,
-                   const char *via, const char *channel)
+slack_blocks_modal(const char *label, const char *prompt, bool rubric,
+                   const char *command, const char *via, const char *channel)
 {
     cJSON *view = cJSON_CreateObject(), *meta = cJSON_CreateObject();
     cJSON *blocks, *input, *el;
@@ -279,6 +283,29 @@ slack_blocks_modal(const char *label, const char *prompt, const char *command,
     cJSON_AddStringToObject(view, "private_metadata", md ? md : "{}");
     free(md);
     blocks = cJSON_AddArrayToObject(view, "blocks");
+    if (rubric) {
+        cJSON *points = cJSON_CreateObject(), *cb, *opts;
+
+        cJSON_AddStringToObject(points, "type", "input");
+        cJSON_AddStringToObject(points, "block_id", SLACK_RUBRIC_BLOCK);
+        cJSON_AddBoolToObject(points, "optional", 1);
+        cJSON_AddItemToObject(points, "label",
+                              plain("Which rubric points failed?",
+                                    MODAL_LABEL_MAX));
+        cb = cJSON_AddObjectToObject(points, "element");
+        cJSON_AddStringToObject(cb, "type", "checkboxes");
+        cJSON_AddStringToObject(cb, "action_id", SLACK_RUBRIC_ACTION);
+        opts = cJSON_AddArrayToObject(cb, "options");
+        for (size_t i = 0; i < ADAPTER_RUBRIC_POINTS; i++) {
+            cJSON *o = cJSON_CreateObject();
+
+            cJSON_AddItemToObject(o, "text", plain(adapter_rubric[i].label,
+                                                   BUTTON_TEXT_MAX));
+            cJSON_AddStringToObject(o, "value", adapter_rubric[i].word);
+            cJSON_AddItemToArray(opts, o);
+        }
+        cJSON_AddItemToArray(blocks, points);
+    }
     input = cJSON_CreateObject();
     cJSON_AddStringToObject(input, "type", "input");
     cJSON_AddStringToObject(input, "block_id", SLACK_MODAL_BLOCK);
@@ -290,6 +317,33 @@ slack_blocks_modal(const char *label, const char *prompt, const char *command,
     cJSON_AddNumberToObject(el, "max_length", 3000);
     cJSON_AddItemToArray(blocks, input);
     return view;
+}
+
+char *
+slack_blocks_modal_line(const char *command, const cJSON *values,
+                        const char *answer)
+{
+    const cJSON *sel = json_get(cJSON_GetObjectItemCaseSensitive(
+                                    cJSON_GetObjectItemCaseSensitive(
+                                        values, SLACK_RUBRIC_BLOCK),
+                                    SLACK_RUBRIC_ACTION),
+                                "selected_options");
+    const cJSON *o;
+    struct buf b = BUF_INIT;
+    char *line;
+
+    /* Only the rubric's own words: the command parser refuses others,
+     * but nothing but a point goes in front of the reason. */
+    cJSON_ArrayForEach(o, sel) {
+        const char *w = json_string(o, "value");
+
+        for (size_t i = 0; w && i < ADAPTER_RUBRIC_POINTS; i++)
+            if (strcmp(w, adapter_rubric[i].word) == 0)
+                buf_printf(&b, "%s%s", b.len ? "," : " fail:", w);
+    }
+    line = xasprintf("%s%s %s", command, buf_cstr(&b), answer);
+    buf_free(&b);
+    return line;
 }
 
 void

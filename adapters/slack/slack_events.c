@@ -427,6 +427,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     const char *action_id = json_string(act, "action_id");
     char via[SLACK_REF_MAX] = "";
     char *command, *prompt;
+    bool rubric;
 
     ack(s, envelope_id);
     if (!channel)
@@ -440,7 +441,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         return;
     }
     if (!slack_blocks_button_parse(action_id, json_string(act, "value"),
-                                   &command, &prompt)) {
+                                   &command, &prompt, &rubric)) {
         log_info(SLACK_MOD, "button %s pressed by %s is not one of "
                  "chorus's commands: ignored", action_id ? action_id : "?",
                  user);
@@ -457,7 +458,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
                                                                : "");
         cJSON_AddItemToObject(r->args, "view",
                               slack_blocks_modal(json_string(act, "text.text"),
-                                                 prompt, command,
+                                                 prompt, rubric, command,
                                                  via[0] ? via : NULL, channel));
         slack_api_submit(sk, r, NULL);
     } else {
@@ -517,7 +518,7 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         return;
     }
     ack(s, envelope_id);
-    char *line = xasprintf("%s %s", command, answer);
+    char *line = slack_blocks_modal_line(command, values, answer);
     command_event(sk, "modal", trigger ? trigger : envelope_id, user,
                   nonempty(json_string(p, "user.username")),
                   json_string(md, "ch"), line, nonempty(json_string(md, "v")));

@@ -201,16 +201,24 @@ cJSON *slack_blocks(const char *text, const struct out_button *b,
                     size_t n);
 /* A button press: action_id and value -> the command, and the prompt for
  * a button that asks first (NULL otherwise).  Both allocated; false for
- * a button that is not ours. */
+ * a button that is not ours.  *rubric: the form asks for the failed
+ * rubric points too. */
 bool slack_blocks_button_parse(const char *action_id, const char *value,
-                               char **command, char **prompt);
-/* The modal for a button with a prompt.  Owned by the caller. */
+                               char **command, char **prompt, bool *rubric);
+/* The modal for a button with a prompt: with rubric, a checkboxes input
+ * for the three rubric points above the text.  Owned by the caller. */
 cJSON *slack_blocks_modal(const char *label, const char *prompt,
-                          const char *command, const char *via,
+                          bool rubric, const char *command, const char *via,
                           const char *channel);
+/* The command a submitted modal runs: "<command> [fail:<ticked points>]
+ * <answer>", from the view's state values.  Allocated. */
+char  *slack_blocks_modal_line(const char *command, const cJSON *values,
+                               const char *answer);
 #define SLACK_MODAL_CALLBACK "chorus.ask"
 #define SLACK_MODAL_BLOCK    "chorus.text"
 #define SLACK_MODAL_ACTION   "text"
+#define SLACK_RUBRIC_BLOCK   "chorus.rubric"
+#define SLACK_RUBRIC_ACTION  "points"
 /* A channel name within Slack's rules from what the core wants; suffix
  * > 1 appends "-N" (name_taken). */
 void slack_blocks_channel_name(const char *want, int suffix, char *out,

@@ -451,10 +451,22 @@ test_buttons_and_modal(void **state)
     e2e_check(e, in.modal != NULL);
     e2e_check(e, e2e_db_int(e, "SELECT count(*) FROM reviews WHERE "
                                "decision = 'changes'") == 0);
-    struct discord_sim_field f = { .custom_id = "text",
-                                   .value = "more light, please" };
+    /* The form asks for the failed rubric points beside the reason: a
+     * short text input first ("fail"), the reason after it. */
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(in.modal, "components"), 0),
+        "components"), 0);
+    e2e_check(e, first != NULL);
+    e2e_check(e, strcmp(cJSON_GetObjectItem(first, "custom_id")->valuestring,
+                        "fail") == 0);
+    e2e_check(e, cJSON_GetArraySize(cJSON_GetObjectItem(in.modal,
+                                                        "components")) == 2);
+    struct discord_sim_field f[] = {
+        { .custom_id = "fail", .value = "Visible, engagement" },
+        { .custom_id = "text", .value = "more light, please" },
+    };
     const char *submit = discord_sim_modal_submit(e->sim, e->alice, click_id,
-                                                  NULL, &f, 1);
+                                                  NULL, f, 2);
     e2e_check(e, submit != NULL);
     char submit_id[32];
     snprintf(submit_id, sizeof(submit_id), "%s", submit);
@@ -467,7 +479,8 @@ test_buttons_and_modal(void **state)
     discord_sim_message(e->sim, msg2, &m);
     e2e_check(e, strstr(m.content, "changes by") != NULL);
     e2e_db_wait(e, 1, "SELECT count(*) FROM reviews WHERE decision = "
-                      "'changes' AND reason = 'more light, please'");
+                      "'changes' AND reason = 'more light, please' AND "
+                      "visible = 0 AND message = 1 AND engagement = 0");
     e2e_finish(e, 0);
 }
 

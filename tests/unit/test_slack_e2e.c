@@ -279,11 +279,25 @@ test_button_and_modal(void **state)
     assert_string_equal(cJSON_GetObjectItem(a->payload,
                                             "response_action")->valuestring,
                         "errors");
-    struct slack_sim_field f = { .block_id = "chorus.text",
-                                 .action_id = "text",
-                                 .value = "show the can in the first second" };
-    assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id, &f,
-                                               1, &p), 0);
+    /* The form offers the three rubric points as checkboxes beside the
+     * reason; the ticked ones become fail:. */
+    const cJSON *rb = cJSON_GetArrayItem(cJSON_GetObjectItem(v->view,
+                                                             "blocks"), 0);
+    assert_string_equal(cJSON_GetObjectItem(rb, "block_id")->valuestring,
+                        "chorus.rubric");
+    const cJSON *cbx = cJSON_GetObjectItem(rb, "element");
+    assert_string_equal(cJSON_GetObjectItem(cbx, "type")->valuestring,
+                        "checkboxes");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cbx, "options")),
+                     3);
+    struct slack_sim_field f[] = {
+        { .block_id = "chorus.rubric", .action_id = "points",
+          .value = "visible,engagement" },
+        { .block_id = "chorus.text", .action_id = "text",
+          .value = "show the can in the first second" },
+    };
+    assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id, f,
+                                               2, &p), 0);
     e2e_wait_ack(e, p.envelope_id);
     assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", ts));
     m = slack_sim_message(e->sim, dm, ts);
@@ -294,6 +308,10 @@ test_button_and_modal(void **state)
     assert_string_equal(e2e_db_text(e, "SELECT reason FROM reviews WHERE "
                                        "decision = 'changes'"),
                         "show the can in the first second");
+    assert_string_equal(e2e_db_text(e, "SELECT visible || message || "
+                                       "engagement FROM reviews WHERE "
+                                       "decision = 'changes'"),
+                        "010");
     assert_int_equal(e2e_term(e), 0);
     assert_int_equal(e2e_log_count(e, " error "), 0);
 }
