@@ -26,7 +26,7 @@ campaign_deliv_words(const struct deliverable *d)
         return d->stage == STAGE_BRAND ? "awaiting brand approval"
                                        : "submitted, awaiting review";
     case DELIV_CHANGES_REQUESTED:
-        return "changes requested";
+        return "waiting for changes";
     default:
         return model_deliverable_states[d->state];
     }

@@ -36,7 +36,7 @@ load_target(struct ctx *c, const char *verb, struct review_target *t)
     if (t->d.state != DELIV_SUBMITTED)
         return ch_fail(&c->err, CH_CONFLICT,
                        "%s has no submission waiting for review (it is %s)",
-                       t->ref, model_deliverable_words(t->d.state));
+                       t->ref, campaign_deliv_words(&t->d));
     if (store_submission_latest(c->st, c->a, t->d.id, &t->submission_id,
                                 &t->round, NULL, NULL) != CH_OK)
         return ch_fail(&c->err, CH_INTERNAL, "%s has no submission", t->ref);

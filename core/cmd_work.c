@@ -123,7 +123,7 @@ cmd_work_move(struct ctx *c)
                        "and/or publish:<when>", ref);
     if (finished(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s; its dates are final",
-                       ref, model_deliverable_states[d.state]);
+                       ref, campaign_deliv_words(&d));
     int64_t old_draft = d.draft_due, old_publish = d.publish_at;
     if (draft)
         d.draft_due = draft->num;
@@ -169,7 +169,7 @@ cmd_work_cancel(struct ctx *c)
     const char *ref = campaign_deliv_ref(c, &d);
     if (finished(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is already %s", ref,
-                       model_deliverable_states[d.state]);
+                       campaign_deliv_words(&d));
     d.state = DELIV_CANCELLED;
     d.stage = STAGE_NONE;
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
@@ -221,7 +221,7 @@ cmd_work_submit(struct ctx *c)
                        "asked for", ref, gate_brand_wait(c, &d));
     if (!model_deliverable_open(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: nothing to submit",
-                       ref, model_deliverable_words(d.state));
+                       ref, campaign_deliv_words(&d));
     int round = 0;
     store_submission_latest(c->st, c->a, d.id, NULL, &round, NULL, NULL);
     round++;
@@ -298,7 +298,7 @@ cmd_work_published(struct ctx *c)
                        "%s is %s, not approved: content goes live only after "
                        "the brand's final approval (escalate %s <reason> if "
                        "it is already out)", ref,
-                       model_deliverable_words(d.state), ref);
+                       campaign_deliv_words(&d), ref);
     d.state = DELIV_PUBLISHED;
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s == CH_OK)

@@ -198,7 +198,8 @@ unsigned people_grant_needs(unsigned have, unsigned role);
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */
 const char *campaign_deliv_ref(struct ctx *c, const struct deliverable *d);
-/* A deliverable's state in words ("changes requested"). */
+/* A deliverable's state in words for any reader ("waiting for changes",
+ * "awaiting brand approval"): never a raw state name. */
 const char *campaign_deliv_words(const struct deliverable *d);
 /* Rebuild the pinned status message and queue its update. */
 void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);

@@ -24,13 +24,6 @@ const char *const model_deliverable_states[] = {
     NULL,
 };
 
-const char *
-model_deliverable_words(enum deliverable_state s)
-{
-    return s == DELIV_CHANGES_REQUESTED ? "waiting for changes"
-                                        : model_deliverable_states[s];
-}
-
 const char *const model_review_stages[] = {
     [STAGE_NONE] = "none",
     [STAGE_REVIEW] = "review",

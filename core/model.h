@@ -54,7 +54,6 @@ enum deliverable_state {
 extern const char *const model_deliverable_states[];
 /* A state in words for a reader ("waiting for changes", not the stored
  * name). */
-const char *model_deliverable_words(enum deliverable_state s);
 /* Open: still owes work or a decision (planned .. submitted). */
 bool model_deliverable_open(enum deliverable_state s);
 
