@@ -345,9 +345,10 @@ cmd_campaign_add(struct ctx *c)
         command_roles_needed(c, ACTS(ACT_MANAGE), need, sizeof(need));
         model_role_held(c->cmd->roles, have, sizeof(have));
         return ch_fail(&c->err, CH_DENIED,
-                       "add needs the role %s in %s; you are %s there (the "
+                       "add needs the role %s in %s; you are %s%s (the "
                        "brand may add only brand leads)",
-                       need, cp->slug, have);
+                       need, cp->slug, c->cmd->roles ? have : "not part of it",
+                       c->cmd->roles ? " there" : "");
     }
     if (c->has_caller && who->id == c->caller.id)
         return ch_fail(&c->err, CH_DENIED,

@@ -18,7 +18,7 @@ const struct cmd_spec cmd_table[] = {
       .example = "add spring-launch @bob role:creator tier:core "
                  "tz:Europe/Berlin",
       /* The brand's side may add brand leads (cmd_campaign.c). */
-      .actions = ACTS(ACT_MANAGE) | ACTS(ACT_FINAL_APPROVAL),
+      .actions = ACTS(ACT_MANAGE) | ACTS(ACT_GRANT_BRAND),
       .run = cmd_campaign_add },
     { .name = "answer", .pattern = "Q<N> <text...>",
       .summary = "answer a tracked question",

@@ -871,9 +871,9 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
             return ch_fail(&c->err, CH_INVALID,
                            "%s is too long (%zu characters; at most %d)",
                            e->name, utf8_length(w), MAX_TEXT);
-        if (!*w)
-            return ch_fail(&c->err, CH_INVALID, "%s may not be empty",
-                           e->name);
+        if (str_blank(w))
+            return ch_fail(&c->err, CH_INVALID, "%s may not be empty%s",
+                           e->name, *w ? " or only spaces" : "");
         return CH_OK;
     case T_REST:
         if (utf8_length(w) > MAX_REST)
@@ -1164,8 +1164,17 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
         const struct cmd_elem *e = &f->elems[i];
         if (!a->present || e->kind == E_LIT)
             continue;
-        if (e->kind == E_REST && a->raw[0] == '\0' && e->required)
-            return usage_error(c, f, "a %s is required", e->name);
+        if (e->kind == E_REST && str_blank(a->raw)) {
+            /* Spaces say nothing: no note, or no reason where one is
+             * needed. */
+            if (e->required && a->raw[0])
+                return usage_error(c, f, "a %s of only spaces says nothing: "
+                                   "write the %s", e->name, e->name);
+            if (e->required)
+                return usage_error(c, f, "a %s is required", e->name);
+            a->present = false;
+            continue;
+        }
         enum ch_status s = convert(c, e, a);
         if (s != CH_OK)
             return s;
@@ -1224,6 +1233,13 @@ check_permission(struct ctx *c, const struct cmd_form *f,
         return CH_OK;
     if (actions & ACTS(ACT_HANDLE_ESCALATION))
         return CH_OK;   /* the ladder decides: see cmd_escalate.c */
+    /* A brand lead of the campaign's brand, in any of its campaigns, may
+     * add brand leads to this one (cmd_campaign.c checks the role). */
+    if ((actions & ACTS(ACT_GRANT_BRAND)) && p->campaign && c->has_caller &&
+        perm_allows(&c->set->perms, ACT_GRANT_BRAND, ROLE_BRAND) &&
+        store_participant_brand_lead(c->st, p->campaign->brand_id,
+                                     c->caller.id))
+        return CH_OK;
     /* "tz <yourself> <zone>" is setting your own. */
     if (actions & ACTS(ACT_FOR_OTHERS)) {
         for (size_t i = 0; i < f->nelems; i++)

@@ -22,6 +22,7 @@ const struct perm_table perm_defaults = {
         [ACT_ASK] = ROLE_ANY_PARTICIPANT | ROLE_ADMIN,
         [ACT_ANSWER] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND |
                        ROLE_ADMIN,
+        [ACT_GRANT_BRAND] = ROLE_BRAND | ROLE_ADMIN,
     },
 };
 
@@ -41,6 +42,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_HELP] = "help",
     [ACT_ASK] = "ask",
     [ACT_ANSWER] = "answer",
+    [ACT_GRANT_BRAND] = "grant_brand",
 };
 
 const char *

@@ -4,8 +4,9 @@
  * The defaults below can be overridden per action by the configuration
  * (`permit <action> <role>[,<role>...]`).  Two rules are relations rather
  * than roles and live in code, next to the table: a creator may submit
- * their own deliverables, and an escalation may be handled by the level it
- * is addressed to or anyone above it (see escalation.c).
+ * their own deliverables, a brand lead of a campaign's brand may add its
+ * brand leads, and an escalation may be handled by the level it is
+ * addressed to or anyone above it (see escalation.c).
  */
 #ifndef CHORUS_PERM_H
 #define CHORUS_PERM_H
@@ -30,6 +31,8 @@ enum action {
     ACT_HELP,
     ACT_ASK,              /* ask a tracked question */
     ACT_ANSWER,           /* answer one */
+    ACT_GRANT_BRAND,      /* add a brand lead (besides any brand lead of
+                             the campaign's brand, see command.c) */
     ACT_COUNT
 };
 

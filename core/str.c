@@ -114,3 +114,12 @@ str_clean_name(const char *in, char *out, size_t outlen, size_t max_chars)
     }
     out[o] = '\0';
 }
+
+bool
+str_blank(const char *s)
+{
+    for (; *s; s++)
+        if (!strchr(" \t\r\n", *s))
+            return false;
+    return true;
+}

@@ -17,6 +17,8 @@ const char *str_suggest(const char *word, const char *const *candidates,
 /* True for ASCII letters, digits and the characters in extra. */
 bool        str_all_in(const char *s, const char *extra);
 bool        str_starts_with(const char *s, const char *prefix);
+/* Empty, or nothing but spaces, tabs and line breaks. */
+bool        str_blank(const char *s);
 /* A display name from a platform, made safe to store and show: invalid
  * UTF-8 and control characters dropped, spaces collapsed and trimmed, at
  * most max_chars characters.  Writes "" when nothing is left. */
