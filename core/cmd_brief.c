@@ -101,14 +101,18 @@ list_has(const char *list, const char *item, size_t len)
     return false;
 }
 
-/* The value a field would have after a set (text) or an add (items):
- * *out is the new value, *items the normalized text (what a proposal
- * stores).  CH_OK, or a failure in c->err. */
+/* The brief as it is now, in *b, and the value a field would have after
+ * a set (text) or an add (items): *out is the new value, *items the
+ * normalized text (what a proposal stores).  CH_OK, or a failure in
+ * c->err. */
 static enum ch_status
-compute(struct ctx *c, const struct campaign *cp, const struct brief *b,
+compute(struct ctx *c, const struct campaign *cp, struct brief *b,
         int field, bool append, const char *text, const char **out,
         const char **items)
 {
+    if (brief_current(c, cp, b) != CH_OK)
+        return ch_fail(&c->err, CH_INTERNAL, "the brief of %s is missing",
+                       cp->slug);
     const struct brief_field_info *fi = &model_brief_fields[field];
     if (append && !fi->is_list)
         return ch_fail(&c->err, CH_INVALID,
@@ -281,9 +285,6 @@ brief_change(struct ctx *c, bool append)
     if (cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is closed", cp->slug);
     struct brief b;
-    if (brief_current(c, cp, &b) != CH_OK)
-        return ch_fail(&c->err, CH_INTERNAL, "the brief of %s is missing",
-                       cp->slug);
     const char *now_value, *items;
     if ((s = compute(c, cp, &b, field, append, text, &now_value, &items)) !=
         CH_OK)
@@ -372,9 +373,6 @@ cmd_brief_propose(struct ctx *c)
     if (cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is closed", cp->slug);
     struct brief b;
-    if (brief_current(c, cp, &b) != CH_OK)
-        return ch_fail(&c->err, CH_INTERNAL, "the brief of %s is missing",
-                       cp->slug);
     const char *now_value, *items;
     enum ch_status s =
         compute(c, cp, &b, field, append, text, &now_value, &items);
@@ -472,9 +470,6 @@ cmd_brief_approve(struct ctx *c)
     if (s != CH_OK)
         return s;
     struct brief b;
-    if (brief_current(c, cp, &b) != CH_OK)
-        return ch_fail(&c->err, CH_INTERNAL, "the brief of %s is missing",
-                       cp->slug);
     /* Against the brief as it is now: it may have moved since. */
     const char *now_value, *items;
     if ((s = compute(c, cp, &b, p.field, p.add, p.value, &now_value,

@@ -13,19 +13,7 @@ wrap=${CHORUS_WRAP:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-fail() { echo "FAIL: $*"; failed=1; }
-
-# usage: console <db> <now> <out> [fault]
-console() {
-    # shellcheck disable=SC2086
-    CHORUS_FAULT=${4:-} $wrap "$chorus" console --db "$1" --empty \
-        --now "$2" >>"$3" 2>>"$3.err"
-}
-sql() { sqlite3 -batch "$1" "$2" 2>&1; }
-expect_sql() {  # <what> <db> <want> <sql>
-    got=$(sql "$2" "$4" | tr '\n' ';' | sed 's/;$//')
-    [ "$got" = "$3" ] || fail "$1: $4: got '$got', want '$3'"
-}
+. "$(dirname "$0")/lib/console.sh"
 
 db="$tmp/retry.db"
 out="$tmp/retry.out"
