@@ -127,13 +127,7 @@ days_text(struct ctx *c, unsigned mask)
 {
     static const char *const names[] = { "mon", "tue", "wed", "thu", "fri",
                                          "sat", "sun" };
-    struct buf b = BUF_INIT;
-    for (int i = 0; i < 7; i++)
-        if (mask & (1u << i))
-            buf_printf(&b, "%s%s", b.len ? "," : "", names[i]);
-    const char *s = arena_strdup(c->a, buf_cstr(&b));
-    buf_free(&b);
-    return s;
+    return ctx_bits_text(c, mask, names, 7, ",");
 }
 
 enum ch_status

@@ -106,13 +106,7 @@ static const char *
 fail_words(struct ctx *c, unsigned failed)
 {
     static const char *const words[] = { "visible", "message", "engagement" };
-    struct buf b = BUF_INIT;
-    for (int i = 0; i < 3; i++)
-        if (failed & (1u << i))
-            buf_printf(&b, "%s%s", b.len ? "," : "", words[i]);
-    const char *s = arena_strdup(c->a, buf_cstr(&b));
-    buf_free(&b);
-    return s;
+    return ctx_bits_text(c, failed, words, 3, ",");
 }
 
 /* The verdict on the rubric, for the creator and the audit:

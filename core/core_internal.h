@@ -148,6 +148,11 @@ const char *ctx_mark_channel(struct ctx *c, int64_t campaign_id);
 const char *ctx_mark_time(struct ctx *c, int64_t utc_ms);
 /* A duration in words ("2d 4h"; the sign is dropped), from the arena. */
 const char *ctx_duration(struct ctx *c, int64_t ms);
+/* The names of the bits set in mask (bit i: names[i], i < n), joined by
+ * sep: "mon,thu", "product clearly visible; engagement potential". */
+const char *ctx_bits_text(struct ctx *c, unsigned mask,
+                          const char *const *names, size_t n,
+                          const char *sep);
 /* A time in a person's own zone, for DMs and replies. */
 const char *ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
 const char *ctx_time_for_caller(struct ctx *c, int64_t utc_ms);

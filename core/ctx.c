@@ -376,6 +376,19 @@ ctx_write_outbox(struct ctx *c, int64_t *reply_id)
 }
 
 const char *
+ctx_bits_text(struct ctx *c, unsigned mask, const char *const *names,
+              size_t n, const char *sep)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (mask & (1u << i))
+            buf_printf(&b, "%s%s", b.len ? sep : "", names[i]);
+    const char *s = arena_strdup(c->a, buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+const char *
 ctx_duration(struct ctx *c, int64_t ms)
 {
     char text[32];

@@ -11,13 +11,7 @@ gate_rubric_words(struct ctx *c, unsigned failed)
         "product clearly visible", "message understood",
         "engagement potential",
     };
-    struct buf b = BUF_INIT;
-    for (int i = 0; i < 3; i++)
-        if (failed & (1u << i))
-            buf_printf(&b, "%s%s", b.len ? "; " : "", names[i]);
-    const char *s = arena_strdup(c->a, buf_cstr(&b));
-    buf_free(&b);
-    return s;
+    return ctx_bits_text(c, failed, names, 3, "; ");
 }
 
 const char *
