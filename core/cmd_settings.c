@@ -143,9 +143,9 @@ cmd_settings(struct ctx *c)
             r.repeats = (int)strtol(a->text, NULL, 10);
         if ((a = command_arg(c, "ack_reminder")))
             r.ack_reminder = a->num;
+        if ((a = command_arg(c, "latency")))
+            r.latency = a->num;
         enum ch_status s = store_schedule_put(c->st, cp->id, &r);
-        if (s == CH_OK && (a = command_arg(c, "latency")))
-            s = store_review_set_latency(c->st, cp->id, a->num);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
         if ((a = command_arg(c, "review")) &&
@@ -172,7 +172,7 @@ cmd_settings(struct ctx *c)
                      ctx_duration(c, s.response), ctx_duration(c, s.lead)),
         arena_printf(c->a, "%s; approval latency alert after %s",
                      mode_words[mode_now(c, cp)],
-                     ctx_duration(c, gate_latency_limit(c, cp->id))),
+                     ctx_duration(c, s.latency)),
         arena_printf(c->a, "escalations climb %s (working time per level), "
                      "start over at most %d time%s, and remind whoever "
                      "acknowledged one after %s", ladder, s.ladder.repeats,

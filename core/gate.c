@@ -3,6 +3,7 @@
 
 #include "core_internal.h"
 #include "disclosure.h"
+#include "nudge.h"
 
 const char *
 gate_rubric_words(struct ctx *c, unsigned failed)
@@ -88,6 +89,7 @@ gate_brand_wait(struct ctx *c, const struct deliverable *d)
 int64_t
 gate_latency_limit(struct ctx *c, int64_t campaign_id)
 {
-    int64_t ms = store_review_latency(c->st, campaign_id);
-    return ms != INT64_MIN ? ms : c->set->approval_latency_ms;
+    struct schedule s;
+    nudge_schedule_for(c, campaign_id, &s);
+    return s.latency;
 }

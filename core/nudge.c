@@ -46,6 +46,7 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
     out->lead = s->lead_time_ms;
     out->ladder = s->ladder;
     out->ack_reminder = s->ack_reminder_ms;
+    out->latency = s->approval_latency_ms;
     struct schedule_row r;
     if (campaign_id == 0 ||
         store_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
@@ -74,6 +75,8 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
         out->ladder.repeats = r.repeats;
     if (r.ack_reminder != INT64_MIN)
         out->ack_reminder = r.ack_reminder;
+    if (r.latency != INT64_MIN)
+        out->latency = r.latency;
 }
 
 /* --- planning ------------------------------------------------------------ */

@@ -44,6 +44,7 @@ struct schedule {
     int64_t lead;
     struct ladder ladder;      /* the escalation ladder and its repeats */
     int64_t ack_reminder;      /* 0: one working day of the acknowledger */
+    int64_t latency;           /* approval latency that alerts the brand */
 };
 
 /* The overrides as stored (NULL / 0 / INT64_MIN: use the default). */
@@ -58,6 +59,7 @@ struct schedule_row {
     char   *ladder;
     int     repeats;        /* -1: default */
     int64_t ack_reminder;
+    int64_t latency;
 };
 
 struct nudge_record {

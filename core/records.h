@@ -252,10 +252,7 @@ bool           store_submission_passed_by(struct store *,
 /* --- review settings of a campaign: store_review.c ---------------------- */
 enum ch_status store_review_set_mode(struct store *, int64_t campaign_id,
                                      enum review_mode mode);
-/* The campaign's approval latency limit (INT64_MIN: the default). */
-int64_t        store_review_latency(struct store *, int64_t campaign_id);
-enum ch_status store_review_set_latency(struct store *, int64_t campaign_id,
-                                        int64_t ms);
+
 /* --- escalations: store_escalation.c ------------------------------------- */
 enum ch_status store_escalation_insert(struct store *, struct escalation *);
 enum ch_status store_escalation_get(struct store *, struct arena *, int64_t id,
