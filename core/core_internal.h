@@ -90,9 +90,21 @@ struct core {
 };
 
 /* A message decided during the unit of work, written out at commit. */
+/* How a direct message may be timed (issue 15): every one lands inside
+ * the reader's working hours; an urgent one goes at once (any time, for
+ * a reader who asked for urgent ones at any time); news may wait for the
+ * reader's digest at the start of their working day. */
+enum dm_urgency {
+    DM_NORMAL,
+    DM_URGENT,   /* an escalation addressed to you, a guard alert, a
+                    deadline within 4 hours */
+    DM_NEWS,     /* a new submission to review, an answered question */
+};
+
 struct pending {
     struct pending *next;
     enum out_kind   kind;
+    enum dm_urgency urgency;       /* DM only */
     int64_t         campaign_id;
     int64_t         person_id;
     const char     *platform;      /* UPDATE: the row's platform; campaign
@@ -165,12 +177,21 @@ void ctx_reply(struct ctx *c, const char *fmt, ...)
 struct pending *ctx_post(struct ctx *c, int64_t campaign_id,
                          const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A direct message (DM_NORMAL), an urgent one, a piece of news. */
 void ctx_dm(struct ctx *c, int64_t person_id, const char *buttons,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ctx_dm_urgent(struct ctx *c, int64_t person_id, const char *buttons,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ctx_dm_news(struct ctx *c, int64_t person_id, const char *buttons,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* DM every current participant whose role is in role_mask, except skip. */
 void ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
                   int64_t skip, const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+void ctx_dm_roles_as(struct ctx *c, enum dm_urgency urgency,
+                     int64_t campaign_id, unsigned role_mask, int64_t skip,
+                     const char *buttons, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 void ctx_queue(struct ctx *c, enum out_kind kind, int64_t campaign_id,
                int64_t person_id, const char *text);
 /* Replace the text of a message row on its platform. */

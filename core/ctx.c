@@ -135,25 +135,48 @@ ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
     return queue(c, OUT_POST, campaign_id, 0, buttons, text);
 }
 
+static void
+dm(struct ctx *c, int64_t person_id, enum dm_urgency urgency,
+   const char *buttons, const char *text)
+{
+    queue(c, OUT_DM, 0, person_id, buttons, text)->urgency = urgency;
+}
+
+#define DM_FORMAT(text, fmt)                                               \
+    va_list ap;                                                            \
+    va_start(ap, fmt);                                                     \
+    char *text = arena_vprintf(c->a, fmt, ap);                             \
+    va_end(ap)
+
 void
 ctx_dm(struct ctx *c, int64_t person_id, const char *buttons, const char *fmt,
        ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = arena_vprintf(c->a, fmt, ap);
-    va_end(ap);
-    queue(c, OUT_DM, 0, person_id, buttons, text);
+    DM_FORMAT(text, fmt);
+    dm(c, person_id, DM_NORMAL, buttons, text);
 }
 
 void
-ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
-             int64_t skip, const char *buttons, const char *fmt, ...)
+ctx_dm_urgent(struct ctx *c, int64_t person_id, const char *buttons,
+              const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = arena_vprintf(c->a, fmt, ap);
-    va_end(ap);
+    DM_FORMAT(text, fmt);
+    dm(c, person_id, DM_URGENT, buttons, text);
+}
+
+void
+ctx_dm_news(struct ctx *c, int64_t person_id, const char *buttons,
+            const char *fmt, ...)
+{
+    DM_FORMAT(text, fmt);
+    dm(c, person_id, DM_NEWS, buttons, text);
+}
+
+static void
+dm_roles(struct ctx *c, enum dm_urgency urgency, int64_t campaign_id,
+         unsigned role_mask, int64_t skip, const char *buttons,
+         const char *text)
+{
     struct participant *ps;
     size_t n;
     if (store_participant_list(c->st, c->a, campaign_id, role_mask, &ps, &n) !=
@@ -161,7 +184,24 @@ ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
         return;
     for (size_t i = 0; i < n; i++)
         if (ps[i].person_id != skip)
-            queue(c, OUT_DM, 0, ps[i].person_id, buttons, text);
+            dm(c, ps[i].person_id, urgency, buttons, text);
+}
+
+void
+ctx_dm_roles(struct ctx *c, int64_t campaign_id, unsigned role_mask,
+             int64_t skip, const char *buttons, const char *fmt, ...)
+{
+    DM_FORMAT(text, fmt);
+    dm_roles(c, DM_NORMAL, campaign_id, role_mask, skip, buttons, text);
+}
+
+void
+ctx_dm_roles_as(struct ctx *c, enum dm_urgency urgency, int64_t campaign_id,
+                unsigned role_mask, int64_t skip, const char *buttons,
+                const char *fmt, ...)
+{
+    DM_FORMAT(text, fmt);
+    dm_roles(c, urgency, campaign_id, role_mask, skip, buttons, text);
 }
 
 void

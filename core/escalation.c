@@ -149,7 +149,7 @@ notify_level(struct ctx *c, const struct escalation *e,
             continue;
         store_escalation_reached_add(c->st, e->id, ps[i].id, e->level,
                                      c->now);
-        ctx_dm(c, ps[i].id, button,
+        ctx_dm_urgent(c, ps[i].id, button,
                "Escalation E%lld on %s (%s): %s. It is with %s%s. "
                "Acknowledge with ack E%lld (it stops climbing); close it "
                "with resolve E%lld <note>.",

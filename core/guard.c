@@ -61,7 +61,7 @@ guard_run(struct ctx *c, const struct job *j)
         struct person p;
         if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
-        ctx_dm(c, p.id, buttons,
+        ctx_dm_urgent(c, p.id, buttons,
                "Approval guard: %s \"%s\" publishes in %s (%s) without your "
                "final approval: %s. Silence is not approval: %s. If the date "
                "must move, the coordinators can move it.",
