@@ -141,10 +141,15 @@ add_reminder(struct ctx *c, const struct deliverable *d,
              const struct person *p, const char *phase, int64_t target,
              int64_t offset)
 {
-    int64_t at = offset > 0 ? target + offset
-                            : reminder_time(c, p, target + offset, target);
+    /* One inside time off waits to fire: `back` may end it early, and
+     * the reminder before the leave (plan_phase) speaks if it does not. */
+    int64_t at = target + offset;
+    if (offset <= 0 && !store_timeoff_covering(c->st, p->id, at))
+        at = reminder_time(c, p, at, target);
+    /* Urgency for the daily cap: the earliest deadline first, and of one
+     * deadline's reminders the last call before an earlier one. */
     if (at > c->now)
-        add_job(c, "nudge", at, d, d->creator_id, target,
+        add_job(c, "nudge", at, d, d->creator_id, target - offset,
                 arena_printf(c->a, "%s:%lld", phase, (long long)offset));
 }
 
