@@ -1297,6 +1297,84 @@ back_early_resumes_nudges(void **state)
     world_close(fx);
 }
 
+/* ---- deadlines that fall outside the creator's hours --------------------- */
+
+/*
+ * carol coordinates from London, priya creates in Kolkata (09-18 IST =
+ * 03:30-12:30 UTC).  A date-only draft is the end of priya's working day
+ * (18:00 IST); an explicit 18:00 London (23:30 IST) is flagged, and its
+ * - 4h and due-now reminders land at 17:30 IST that day, before it.  Five
+ * drafts due at once with a cap of 3: every one escalates at its deadline
+ * + 24h of priya's working time, and the Overdue nudge after that names
+ * the escalation instead of inviting one (+ 5d here).
+ */
+static void
+deadlines_outside_hours(void **state)
+{
+    (void)state;
+    struct fx *fx = fx_create();
+    fx->sim.now_ms = U(2026, 12, 1, 9, 0);   /* Tue 1 Dec */
+    fx_start(fx);
+    stamps_reset();
+    fx_ok(fx, "admin", NULL, "new late brand:Fizz from:2026-12-01 "
+                             "to:2026-12-31");
+    fx_ok(fx, "admin", NULL, "add late carol role:coordinator "
+                             "tz:Europe/London");
+    fx_ok(fx, "carol", NULL, "add late <@priya> role:creator "
+                             "tz:Asia/Kolkata");
+    fx_ok(fx, "carol", NULL, "brief late set story s");
+    fx_ok(fx, "carol", NULL, "brief late set audience a");
+    fx_ok(fx, "carol", NULL, "brief late set core_message m");
+    fx_ok(fx, "carol", NULL, "kickoff late");
+    fx_ok(fx, "carol", NULL, "settings late nudge_after:24h,5d");
+    fx_ok(fx, "carol", NULL, "deliverable late priya \"Day\" "
+                             "draft:2026-12-10 publish:2026-12-20");
+    assert_int_equal(fx_int(fx, "SELECT draft_due FROM deliverables WHERE "
+                                "number = 1"), U(2026, 12, 10, 12, 30));
+    fx_ok(fx, "carol", NULL, "deliverable late priya \"Night\" "
+                             "draft:\"2026-12-11 18:00\" publish:2026-12-20");
+    fx_reply_has(fx, "Note: draft due Fri 11 Dec 23:30 IST for @priya, after "
+                     "their working hours (09:00-18:00 Asia/Kolkata).");
+    for (int i = 0; i < 5; i++)
+        fx_ok(fx, "carol", NULL, "deliverable late priya \"Five %d\" "
+                                 "draft:\"2026-12-15 10:00\" "
+                                 "publish:2026-12-20", i);
+    stamp_messages(fx);
+    size_t mark = fx_mark(fx);
+    run_to(fx, U(2026, 12, 12, 0, 0));
+    /* #2: - 4h (19:30 IST) and at (23:30) both at 17:30 IST, as one. */
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM nudges n JOIN "
+                                "deliverables d ON d.id = n.deliverable_id "
+                                "WHERE d.number = 2 AND n.sent_at = "
+                                "1796990400000"), 1);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM nudges n JOIN "
+                                "deliverables d ON d.id = n.deliverable_id "
+                                "WHERE d.number = 2 AND n.sent_at > "
+                                "1797012000000"), 0);
+    (void)mark;
+    /* #3-#7 due Tue 15 Dec 10:00 GMT = 15:30 IST: escalations at + 24h of
+     * her working time, Fri 18 Dec 12:30 IST, whatever the cap did. */
+    run_to(fx, U(2026, 12, 18, 6, 59));
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM escalations e JOIN "
+                                "deliverables d ON d.id = e.deliverable_id "
+                                "WHERE d.number >= 3"), 0);
+    run_to(fx, U(2026, 12, 18, 7, 0));
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM escalations e JOIN "
+                                "deliverables d ON d.id = e.deliverable_id "
+                                "WHERE d.number >= 3 AND e.opened_at = "
+                                "1797577200000"), 5);
+    run_to(fx, U(2026, 12, 31, 0, 0));
+    bool named = false;
+    for (size_t i = 0; i < fx->fake.n; i++)
+        named |= fx->fake.msgs[i].kind == OUT_DM &&
+                 strncmp(fx->fake.msgs[i].text, "Overdue: ", 9) == 0 &&
+                 strstr(fx->fake.msgs[i].text, " is open about it") != NULL;
+    assert_true(named);
+    assert_int_equal(fx->log_errors, 0);
+    stamps_reset();
+    fx_close(fx);
+}
+
 int
 main(void)
 {
@@ -1310,6 +1388,7 @@ main(void)
         cmocka_unit_test(bad_calendar_in_config),
         cmocka_unit_test(ladder_in_working_hours),
         cmocka_unit_test(back_early_resumes_nudges),
+        cmocka_unit_test(deadlines_outside_hours),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
