@@ -879,8 +879,14 @@ static const struct directive table[] = {
         .name = "nudge_after", .type = V_CUSTOM, .min_args = 1,
         .apply = apply_nudge_after, .args = "<duration>[,<duration>...]",
         .def = "24h", .reloadable = true,
-        .help = "Reminders after a missed time, before it escalates (at "
-                "most 8).",
+        .help = "Reminders after a missed time (at most 8).",
+    },
+    {
+        .name = "grace", .type = V_DURATION, FIELD(core.grace_ms),
+        .min = MS_PER_MIN, .args = "<duration>", .def = "24h",
+        .reloadable = true,
+        .help = "Working time of the creator after a missed draft or "
+                "publish time before it escalates.",
     },
     {
         .name = "nudge_daily_cap", .type = V_INT,

@@ -1,6 +1,7 @@
 /* Working hours, time off and holidays combined. */
 #include "avail.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "clock.h"
@@ -125,6 +126,88 @@ avail_day_end(struct ctx *c, const struct person *p, int64_t t)
         return t;
     int64_t end = at_local(zone, lt.year, lt.month, lt.day, h.end);
     return end > t ? end : t;
+}
+
+/* A reminder needs time to be read: the last moment leaves this much. */
+#define READ_MS (30 * MS_PER_MIN)
+
+int64_t
+avail_last_before(struct ctx *c, const struct person *p, int64_t floor,
+                  int64_t t)
+{
+    const char *zone = ctx_person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    int64_t *from, *to;
+    char **notes;
+    size_t n = 0;
+    store_timeoff_list(c->st, c->a, p->id, floor, &from, &to, &notes, &n);
+    int64_t x = t - READ_MS;
+    for (int i = 0; i < MAX_STEPS && x >= floor; i++) {
+        struct local_time lt;
+        if (tz_to_local(zone, x, &lt) != CH_OK)
+            return INT64_MIN;
+        int minute = lt.hour * 60 + lt.minute;
+        if (!(h.days & (1u << lt.wday)) || minute < h.start) {
+            x = at_local(zone, lt.year, lt.month, lt.day - 1, h.end) -
+                READ_MS;
+            continue;
+        }
+        if (minute + READ_MS / MS_PER_MIN > h.end) {
+            x = at_local(zone, lt.year, lt.month, lt.day, h.end) - READ_MS;
+            continue;
+        }
+        bool away = false;
+        for (size_t k = 0; k < n && !away; k++)
+            if (from[k] < x + READ_MS && to[k] > x) {
+                x = from[k] - READ_MS;
+                away = true;
+            }
+        if (away)
+            continue;
+        int64_t until;
+        const char *name;
+        if (holidays_off(c->core->hol, p->name, zone, x, &until, &name)) {
+            /* Back to the working day before the holiday's. */
+            x = at_local(zone, lt.year, lt.month, lt.day, h.start) -
+                MS_PER_MIN;
+            continue;
+        }
+        return x;
+    }
+    return INT64_MIN;
+}
+
+int64_t
+avail_end_of(struct ctx *c, const struct person *p, int y, int m, int d)
+{
+    return at_local(ctx_person_zone(c, p), y, m, d, hours_of(c, p).end);
+}
+
+const char *
+avail_badly(struct ctx *c, const struct person *p, int64_t t)
+{
+    const char *zone = ctx_person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    struct local_time lt;
+    if (tz_to_local(zone, t, &lt) != CH_OK)
+        return NULL;
+    int minute = lt.hour * 60 + lt.minute;
+    if (!(h.days & (1u << lt.wday)))
+        return "on their day off";
+    if (minute < h.start || minute > h.end)
+        return arena_printf(c->a, "%s their working hours (%02d:%02d-"
+                            "%02d:%02d %s)", minute < h.start ? "before"
+                                                              : "after",
+                            h.start / 60, h.start % 60, h.end / 60,
+                            h.end % 60, zone);
+    if (store_timeoff_covering(c->st, p->id, t))
+        return "during their time off";
+    int64_t until;
+    const char *name;
+    if (holidays_off(c->core->hol, p->name, zone, t, &until, &name))
+        return arena_printf(c->a, "on a holiday in their calendar (%s)",
+                            name);
+    return NULL;
 }
 
 const char *

@@ -24,6 +24,18 @@ int64_t     avail_add(struct ctx *c, const struct person *p, int64_t start,
 /* The end of the person's working hours on t's local day (t itself
  * when that day is not a working day). */
 int64_t     avail_day_end(struct ctx *c, const struct person *p, int64_t t);
+/* The last moment in [floor, t) at which the person is available with
+ * half an hour of working time still ahead of them (INT64_MIN: none). */
+int64_t     avail_last_before(struct ctx *c, const struct person *p,
+                              int64_t floor, int64_t t);
+/* The end of the person's working hours on local date y-m-d. */
+int64_t     avail_end_of(struct ctx *c, const struct person *p, int y, int m,
+                         int d);
+/* Why a deadline at t is badly placed for the person, in words for
+ * whoever sets it ("after their working hours (09:00-18:00
+ * Asia/Kolkata)", "on their day off", "on a holiday in their calendar
+ * (Diwali)", "during their time off"), or NULL. */
+const char *avail_badly(struct ctx *c, const struct person *p, int64_t t);
 /* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
 const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
 

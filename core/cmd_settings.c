@@ -108,7 +108,8 @@ cmd_settings(struct ctx *c)
     static const char *const keys[] = { "nudge_before", "nudge_after", "cap",
                                         "guard", "fix_window", "response",
                                         "lead_time", "ladder", "repeats",
-                                        "ack_reminder", "latency", "review" };
+                                        "ack_reminder", "latency", "review",
+                                        "grace" };
     bool changing = false;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         changing |= command_arg(c, keys[i]) != NULL;
@@ -145,6 +146,8 @@ cmd_settings(struct ctx *c)
             r.ack_reminder = a->num;
         if ((a = command_arg(c, "latency")))
             r.latency = a->num;
+        if ((a = command_arg(c, "grace")))
+            r.grace = a->num;
         enum ch_status s = store_schedule_put(c->st, cp->id, &r);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
@@ -164,8 +167,11 @@ cmd_settings(struct ctx *c)
     ladder_format(&s.ladder, ladder, sizeof(ladder));
     const char *part[] = {
         arena_printf(c->a, "nudges before %s; after %s; at most %d a day per "
-                     "person", nudge_durations_text(c, s.before, s.nbefore),
-                     nudge_durations_text(c, s.after, s.nafter), s.cap),
+                     "person; overdue escalates after %s of the creator's "
+                     "working time", nudge_durations_text(c, s.before,
+                                                          s.nbefore),
+                     nudge_durations_text(c, s.after, s.nafter), s.cap,
+                     ctx_duration(c, s.grace)),
         arena_printf(c->a, "approval guard %s before publishing; fix window "
                      "%s; questions answered within %s; lead time %s",
                      ctx_duration(c, s.guard), ctx_duration(c, s.fix),

@@ -169,7 +169,8 @@ const struct cmd_spec cmd_table[] = {
                  "[fix_window:<duration>] [response:<duration>] "
                  "[lead_time:<duration>] [latency:<duration>] "
                  "[review:<two_stage|brand_only>] [ladder:<ladder>] "
-                 "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>]",
+                 "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>] "
+                 "[grace:<duration>]",
       .summary = "show or change a campaign's reminders, guard, windows, "
                  "review and escalation ladder",
       .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "avail.h"
 #include "commands.h"
 #include "core_internal.h"
 #include "disclosure.h"
@@ -15,6 +16,33 @@ money(struct ctx *c, int64_t cents, const char *currency)
 {
     return arena_printf(c->a, "%lld.%02lld %s", (long long)(cents / 100),
                         (long long)(cents % 100), currency);
+}
+
+/* A deadline typed as a bare date is the end of the creator's working
+ * day on that date, in their zone, wherever the one typing it is. */
+static enum ch_status
+deadline_of(struct ctx *c, const struct arg *a, const struct person *creator,
+            int64_t *out)
+{
+    *out = a->num;
+    if (!a->date_only)
+        return CH_OK;
+    *out = avail_end_of(c, creator, a->year, a->month, a->day);
+    if (*out <= c->now)
+        return ch_fail(&c->err, CH_INVALID,
+                       "%s:%s is in the past: %s's working day ended %s",
+                       a->elem->name, a->raw, creator->name,
+                       ctx_time_for_caller(c, *out));
+    return CH_OK;
+}
+
+/* Tell whoever sets a deadline that it falls badly for the creator. */
+static void
+warn_deadline(struct ctx *c, const struct deliverable *d, bool draft)
+{
+    const char *w = nudge_deadline_warning(c, d, draft);
+    if (w)
+        ctx_reply(c, "%s", w);
 }
 
 enum ch_status
@@ -34,12 +62,16 @@ cmd_work_new(struct ctx *c)
                        "%s is not a creator in %s: add them first (add %s "
                        "%s role:creator)", creator->name, cp->slug, cp->slug,
                        creator->name);
-    if (publish->num <= draft->num)
+    int64_t draft_due, publish_at;
+    if (deadline_of(c, draft, creator, &draft_due) != CH_OK ||
+        deadline_of(c, publish, creator, &publish_at) != CH_OK)
+        return c->err.status;
+    if (publish_at <= draft_due)
         return ch_fail(&c->err, CH_INVALID,
                        "publish: must be after the draft is due (draft %s, "
                        "publish %s)",
-                       ctx_time_for_caller(c, draft->num),
-                       ctx_time_for_caller(c, publish->num));
+                       ctx_time_for_caller(c, draft_due),
+                       ctx_time_for_caller(c, publish_at));
 
     struct deliverable d = {
         .campaign_id = cp->id,
@@ -47,8 +79,8 @@ cmd_work_new(struct ctx *c)
         .creator_id = creator->id,
         .title = (char *)command_arg_text(c, "title"),
         .platform = (char *)command_arg_text(c, "on"),
-        .draft_due = draft->num,
-        .publish_at = publish->num,
+        .draft_due = draft_due,
+        .publish_at = publish_at,
         .fee_cents = fee ? fee->num : INT64_MIN,
         .currency =
             fee ? (char *)(fee->text ? fee->text : c->set->currency) : NULL,
@@ -84,6 +116,8 @@ cmd_work_new(struct ctx *c)
     if (cp->starts_at != INT64_MIN && d.publish_at < cp->starts_at)
         ctx_reply(c, "Warning: it publishes before the campaign starts (%s).",
                   ctx_time_for_caller(c, cp->starts_at));
+    warn_deadline(c, &d, true);
+    warn_deadline(c, &d, false);
 
     ctx_dm(
         c, creator->id, NULL,
@@ -124,11 +158,13 @@ cmd_work_move(struct ctx *c)
     if (finished(d.state))
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s; its dates are final",
                        ref, campaign_deliv_words(&d));
+    struct person creator;
+    if (store_people_get(c->st, c->a, d.creator_id, &creator) != CH_OK)
+        return ch_fail(&c->err, CH_NOT_FOUND, "%s has no creator", ref);
     int64_t old_draft = d.draft_due, old_publish = d.publish_at;
-    if (draft)
-        d.draft_due = draft->num;
-    if (publish)
-        d.publish_at = publish->num;
+    if ((draft && deadline_of(c, draft, &creator, &d.draft_due) != CH_OK) ||
+        (publish && deadline_of(c, publish, &creator, &d.publish_at) != CH_OK))
+        return c->err.status;
     if (d.publish_at <= d.draft_due)
         return ch_fail(&c->err, CH_INVALID,
                        "publish must be after the draft is due (draft %s, "
@@ -138,8 +174,6 @@ cmd_work_move(struct ctx *c)
     enum ch_status s = store_deliverable_update(c->st, &d, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not move %s", ref);
-    struct person creator;
-    store_people_get(c->st, c->a, d.creator_id, &creator);
     ctx_audit(
         c, d.campaign_id, ref, "deliverable.move",
         "draft %s -> %s, publish %s -> %s", ctx_time_for(c, NULL, old_draft),
@@ -157,6 +191,10 @@ cmd_work_move(struct ctx *c)
     ctx_reply(c, "Moved %s: draft due %s, publish %s.", ref,
               ctx_time_for_caller(c, d.draft_due),
               ctx_time_for_caller(c, d.publish_at));
+    if (draft)
+        warn_deadline(c, &d, true);
+    if (publish)
+        warn_deadline(c, &d, false);
     return CH_OK;
 }
 

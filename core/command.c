@@ -16,6 +16,7 @@
 #include "log.h"
 #include "nudge.h"
 #include "str.h"
+#include "tz.h"
 #include "utf8.h"
 #include "value.h"
 #include "when.h"
@@ -756,6 +757,14 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
             ctx_time_for_caller(c, c->now));
     a->num = r.utc_ms;
     a->date_only = r.date_only;
+    /* A date-only deadline is read by its handler in the assignee's
+     * zone: it needs the date as typed. */
+    struct local_time lt;
+    if (r.date_only && tz_to_local(c->caller_zone, r.utc_ms, &lt) == CH_OK) {
+        a->year = lt.year;
+        a->month = lt.month;
+        a->day = lt.day;
+    }
     return CH_OK;
 }
 

@@ -113,6 +113,7 @@ struct arg {
     const char            *text;      /* normalised string value */
     int64_t                num;       /* int, time, cents, mask, field */
     bool                   date_only;
+    int                    year, month, day;  /* date_only: the date typed */
     struct campaign       *campaign;
     struct deliverable    *deliv;
     struct person         *person;

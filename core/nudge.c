@@ -47,6 +47,7 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
     out->ladder = s->ladder;
     out->ack_reminder = s->ack_reminder_ms;
     out->latency = s->approval_latency_ms;
+    out->grace = s->grace_ms;
     struct schedule_row r;
     if (campaign_id == 0 ||
         store_schedule_row(c->st, c->a, campaign_id, &r) != CH_OK)
@@ -77,6 +78,8 @@ nudge_schedule_for(struct ctx *c, int64_t campaign_id, struct schedule *out)
         out->ack_reminder = r.ack_reminder;
     if (r.latency != INT64_MIN)
         out->latency = r.latency;
+    if (r.grace != INT64_MIN)
+        out->grace = r.grace;
 }
 
 /* --- planning ------------------------------------------------------------ */
@@ -96,24 +99,88 @@ add_job(struct ctx *c, const char *kind, int64_t due,
                   (long long)d->id);
 }
 
-/* Nudges around one deadline: before, at, and after it. */
+/* When a reminder meant for `at` (at or before the deadline) reaches p:
+ * at itself inside their hours, else their next working moment if it
+ * comes by the deadline, else the last working moment before the deadline
+ * (never after it); 0 when none is left. */
+static int64_t
+reminder_time(struct ctx *c, const struct person *p, int64_t at,
+              int64_t deadline)
+{
+    int64_t next = avail_next(c, p, at);
+    if (next <= deadline)
+        return next;
+    int64_t last = avail_last_before(c, p, c->now, deadline);
+    return last == INT64_MIN ? 0 : last;
+}
+
+/* The time off a deadline falls in or right after (fewer than `before`
+ * of working time after it ends), that starts after now; its start, or
+ * 0. */
+static int64_t
+leave_before(struct ctx *c, const struct person *p, int64_t deadline,
+             int64_t before)
+{
+    int64_t *from, *to;
+    char **notes;
+    size_t n = 0, best = SIZE_MAX;
+    store_timeoff_list(c->st, c->a, p->id, c->now, &from, &to, &notes, &n);
+    for (size_t i = 0; i < n; i++)
+        if (from[i] > c->now && from[i] < deadline &&
+            (best == SIZE_MAX || from[i] > from[best]))
+            best = i;
+    if (best == SIZE_MAX)
+        return 0;
+    bool inside = deadline < to[best];
+    return inside || avail_add(c, p, to[best], before) > deadline
+               ? from[best] : 0;
+}
+
+static void
+add_reminder(struct ctx *c, const struct deliverable *d,
+             const struct person *p, const char *phase, int64_t target,
+             int64_t offset)
+{
+    /* One inside time off waits to fire: `back` may end it early, and
+     * the reminder before the leave (plan_phase) speaks if it does not. */
+    int64_t at = target + offset;
+    if (offset <= 0 && !store_timeoff_covering(c->st, p->id, at))
+        at = reminder_time(c, p, at, target);
+    /* Urgency for the daily cap: the earliest deadline first, and of one
+     * deadline's reminders the last call before an earlier one. */
+    if (at > c->now)
+        add_job(c, "nudge", at, d, d->creator_id, target - offset,
+                arena_printf(c->a, "%s:%lld", phase, (long long)offset));
+}
+
+/* Reminders around one deadline: before, at, after it, and one before
+ * time off it falls in or right after; then the escalation, at deadline
+ * plus the grace in the creator's working time. */
 static void
 plan_phase(struct ctx *c, const struct deliverable *d, const char *phase,
            int64_t target, const struct schedule *s)
 {
-    for (size_t i = 0; i < s->nbefore; i++)
+    struct person p;
+    if (store_people_get(c->st, c->a, d->creator_id, &p) != CH_OK)
+        return;
+    int64_t most = 0;
+    for (size_t i = 0; i < s->nbefore; i++) {
         if (target - s->before[i] > c->now)
-            add_job(c, "nudge", target - s->before[i], d, d->creator_id,
-                    target, arena_printf(c->a, "%s:%lld", phase,
-                                         (long long)-s->before[i]));
+            add_reminder(c, d, &p, phase, target, -s->before[i]);
+        most = s->before[i] > most ? s->before[i] : most;
+    }
     if (target > c->now)
-        add_job(c, "nudge", target, d, d->creator_id, target,
-                arena_printf(c->a, "%s:0", phase));
+        add_reminder(c, d, &p, phase, target, 0);
     for (size_t i = 0; i < s->nafter; i++)
-        if (target + s->after[i] > c->now)
-            add_job(c, "nudge", target + s->after[i], d, d->creator_id,
-                    target, arena_printf(c->a, "%s:%lld", phase,
-                                         (long long)s->after[i]));
+        add_reminder(c, d, &p, phase, target, s->after[i]);
+    int64_t leave = target > c->now ? leave_before(c, &p, target, most) : 0;
+    int64_t last = leave ? avail_last_before(c, &p, c->now, leave)
+                         : INT64_MIN;
+    if (last != INT64_MIN)
+        add_reminder(c, d, &p, phase, target, last - target);
+    int64_t overdue = avail_add(c, &p, target, s->grace);
+    if (overdue > c->now)
+        add_job(c, "overdue", overdue, d, 0, target, phase);
 }
 
 void
@@ -123,6 +190,7 @@ nudge_plan_deliverable(struct ctx *c, const struct deliverable *d)
      * true again closes the escalations chorus opened about it. */
     escalation_follow(c, d);
     schedule_cancel_deliverable(c, "nudge", d->id);
+    schedule_cancel_deliverable(c, "overdue", d->id);
     schedule_cancel_deliverable(c, "guard", d->id);
     if (d->state != DELIV_CHANGES_REQUESTED)
         schedule_cancel_deliverable(c, "fix_window", d->id);
@@ -140,6 +208,41 @@ nudge_plan_deliverable(struct ctx *c, const struct deliverable *d)
         add_job(c, "guard", at > c->now ? at : c->now, d, 0, d->publish_at,
                 NULL);
     }
+}
+
+const char *
+nudge_deadline_warning(struct ctx *c, const struct deliverable *d,
+                       bool draft)
+{
+    struct person p;
+    if (store_people_get(c->st, c->a, d->creator_id, &p) != CH_OK)
+        return NULL;
+    int64_t target = draft ? d->draft_due : d->publish_at;
+    const char *why = avail_badly(c, &p, target);
+    struct schedule s;
+    nudge_schedule_for(c, d->campaign_id, &s);
+    int64_t most = 0;
+    for (size_t i = 0; i < s.nbefore; i++)
+        most = s.before[i] > most ? s.before[i] : most;
+    int64_t leave = leave_before(c, &p, target, most);
+    int64_t last = leave ? avail_last_before(c, &p, c->now, leave)
+                         : INT64_MIN;
+    if (!why && !leave)
+        return NULL;
+    const char *off = !leave || (why && strcmp(why, "during their time off")
+                                             == 0)
+        ? "" : arena_printf(c->a, "%sright after their time off",
+                            why ? ", " : "");
+    /* Publish reminders are planned once the piece is approved. */
+    const char *then = !leave || !draft ? ""
+        : last != INT64_MIN
+        ? arena_printf(c->a, "; chorus reminds them before it starts (%s)",
+                       ctx_time_for(c, &p, last))
+        : "; it starts before chorus can remind them";
+    return arena_printf(c->a, "Note: %s due %s for %s, %s%s%s.",
+                        draft ? "draft" : "publishing",
+                        ctx_time_for(c, &p, target),
+                        ctx_mark_person(c, p.id), why ? why : "", off, then);
 }
 
 void
@@ -184,6 +287,18 @@ brief_pointer(struct ctx *c, const struct campaign *cp)
                         ctx_mark_channel(c, cp->id), cp->slug);
 }
 
+/* "E7" when an escalation is open on the deliverable, else NULL. */
+static const char *
+open_escalation(struct ctx *c, const struct deliverable *d)
+{
+    struct escalation *es;
+    size_t n = 0;
+    if (store_escalation_list_deliverable(c->st, c->a, d->id, &es, &n) !=
+            CH_OK || n == 0)
+        return NULL;
+    return arena_printf(c->a, "E%lld", (long long)es[0].id);
+}
+
 static void
 send_deadline_nudge(struct ctx *c, const struct deliverable *d,
                     const struct campaign *cp, const struct person *p,
@@ -196,21 +311,42 @@ send_deadline_nudge(struct ctx *c, const struct deliverable *d,
         ? arena_printf(c->a, "Submit it with: submit %s <link>", ref)
         : arena_printf(c->a, "Once it is live: published %s <link>", ref);
     int64_t left = target - c->now;
+    const char *esc = left > 0 ? NULL : open_escalation(c, d);
+    const char *text;
     if (left > 0)
-        ctx_dm(c, p->id, NULL,
-               "Reminder: %s %s \"%s\" is due in %s (%s). %s "
-               "%s",
-               what, ref, d->title, ctx_duration(c, left), when,
-               brief_pointer(c, cp), next);
+        text = arena_printf(c->a, "Reminder: %s %s \"%s\" is due in %s (%s). "
+                            "%s %s", what, ref, d->title,
+                            ctx_duration(c, left), when, brief_pointer(c, cp),
+                            next);
     else if (left > -15 * MS_PER_MIN)
-        ctx_dm(c, p->id, NULL, "Due now: %s %s \"%s\" (%s). %s %s", what, ref,
-               d->title, when, brief_pointer(c, cp), next);
+        text = arena_printf(c->a, "Due now: %s %s \"%s\" (%s). %s %s", what,
+                            ref, d->title, when, brief_pointer(c, cp), next);
+    else if (esc)
+        text = arena_printf(c->a, "Overdue: %s %s \"%s\" was due %s ago (%s). "
+                            "%s %s is open about it; tell your coordinator "
+                            "what is in the way.", what, ref, d->title,
+                            ctx_duration(c, left), when, next, esc);
     else
-        ctx_dm(c, p->id, NULL,
-               "Overdue: %s %s \"%s\" was due %s ago (%s). %s "
-               "If something is in the way, tell your coordinator or use "
-               "escalate %s <reason>.",
-               what, ref, d->title, ctx_duration(c, left), when, next, ref);
+        text = arena_printf(c->a, "Overdue: %s %s \"%s\" was due %s ago (%s). "
+                            "%s If something is in the way, tell your "
+                            "coordinator or use escalate %s <reason>.", what,
+                            ref, d->title, ctx_duration(c, left), when, next,
+                            ref);
+    /* A deadline within 4 hours cannot wait for a digest. */
+    if (left > -15 * MS_PER_MIN && left <= 4 * MS_PER_HOUR)
+        ctx_dm_urgent(c, p->id, NULL, "%s", text);
+    else
+        ctx_dm(c, p->id, NULL, "%s", text);
+}
+
+/* The next working day's first moment for p, after t's local day. */
+static int64_t
+next_day(struct ctx *c, const struct person *p, int64_t t)
+{
+    const char *zone = ctx_person_zone(c, p);
+    int64_t tomorrow = when_local_midnight(zone, t) +
+                       26 * MS_PER_HOUR; /* past any DST change */
+    return avail_next(c, p, when_local_midnight(zone, tomorrow));
 }
 
 enum ch_status
@@ -240,13 +376,20 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
     if (store_nudge_superseded(c->st, d.id, draft ? "draft" : "publish", offset,
                                target, c->now))
         return CH_OK;
-    /* Never at night, on a weekend, on a holiday or during time off. */
-    if (avail_why_not(c, &p, c->now))
-        return postpone(c, j, avail_next(c, &p, c->now));
+    /* Never at night, on a weekend, on a holiday or during time off; a
+     * reminder never lands after its deadline (what is overdue is said
+     * by the nudges after it). */
+    bool before = offset <= 0;
+    if (avail_why_not(c, &p, c->now)) {
+        int64_t at = before ? reminder_time(c, &p, c->now, target)
+                            : avail_next(c, &p, c->now);
+        return at > c->now ? postpone(c, j, at) : CH_OK;
+    }
     /* The daily cap: the most urgent nudges of the person's working day
      * win.  Slots stay free for more urgent ones still to come today, so
      * a routine reminder at 09:00 cannot push a last call past its
-     * deadline; the others wait for the next working day. */
+     * deadline; the others wait for the next working day, or give way
+     * when that is after their deadline. */
     struct schedule s;
     nudge_schedule_for(c, d.campaign_id, &s);
     const char *day = avail_local_day(c, &p, c->now);
@@ -254,10 +397,8 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
     int64_t ahead = store_jobs_more_urgent(
         c->st, "nudge", p.id, avail_day_end(c, &p, c->now), j->rank, j->id);
     if (sent + ahead >= s.cap) {
-        int64_t tomorrow = when_local_midnight(ctx_person_zone(c, &p), c->now) +
-                           26 * MS_PER_HOUR; /* past any DST change */
-        tomorrow = when_local_midnight(ctx_person_zone(c, &p), tomorrow);
-        return postpone(c, j, avail_next(c, &p, tomorrow));
+        int64_t at = next_day(c, &p, c->now);
+        return before && at > target ? CH_OK : postpone(c, j, at);
     }
 
     send_deadline_nudge(c, &d, &cp, &p, draft, target);
@@ -267,30 +408,39 @@ nudge_job_nudge(struct ctx *c, const struct job *j)
         .offset_ms = offset, .due_at = target + offset, .sent_at = c->now,
         .local_day = day,
     };
-    enum ch_status st = store_nudge_add(c->st, &n);
-    if (st != CH_OK)
-        return st;
+    return store_nudge_add(c->st, &n);
+}
 
-    /* After the last nudge, what is still overdue escalates. */
-    int64_t last = 0;
-    for (size_t i = 0; i < s.nafter; i++)
-        if (s.after[i] > last)
-            last = s.after[i];
-    if (offset == last && c->now >= target) {
-        const char *ref = campaign_deliv_ref(c, &d);
-        ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
-                  draft ? "draft" : "publishing",
-                  ctx_duration(c, c->now - target));
-        struct escalation e;
-        bool opened;
-        return escalation_open(
-            c, &cp, d.id, draft ? ESC_OVERDUE_DRAFT : ESC_OVERDUE_PUBLISH,
-            arena_printf(c->a, "%s of %s is overdue by %s after the last "
-                         "reminder", draft ? "the draft" : "publishing", ref,
-                         ctx_duration(c, c->now - target)),
-            0, &e, &opened);
-    }
-    return CH_OK;
+enum ch_status
+nudge_job_overdue(struct ctx *c, const struct job *j)
+{
+    struct deliverable d;
+    struct campaign cp;
+    if (store_deliverable_by_id(c->st, c->a, j->deliverable_id, &d) != CH_OK ||
+        store_campaign_get(c->st, c->a, d.campaign_id, &cp) != CH_OK)
+        return CH_OK;
+    bool draft = j->arg && strcmp(j->arg, "draft") == 0;
+    int64_t target = draft ? d.draft_due : d.publish_at;
+    /* Only a fact still true escalates: the draft still owed, the
+     * approved piece still not live, the deadline the job was for. */
+    if ((draft && d.state != DELIV_PLANNED) ||
+        (!draft && d.state != DELIV_APPROVED) || target != j->rank)
+        return CH_OK;
+    struct schedule s;
+    nudge_schedule_for(c, d.campaign_id, &s);
+    const char *ref = campaign_deliv_ref(c, &d);
+    const char *late = ctx_duration(c, c->now - target);
+    ctx_audit(c, cp.id, ref, "deliverable.overdue", "%s overdue by %s",
+              draft ? "draft" : "publishing", late);
+    struct escalation e;
+    bool opened;
+    return escalation_open(
+        c, &cp, d.id, draft ? ESC_OVERDUE_DRAFT : ESC_OVERDUE_PUBLISH,
+        arena_printf(c->a, "%s of %s is overdue by %s (grace: %s of the "
+                     "creator's working time)", draft ? "the draft"
+                                                      : "publishing",
+                     ref, late, ctx_duration(c, s.grace)),
+        0, &e, &opened);
 }
 
 enum ch_status

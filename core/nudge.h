@@ -4,8 +4,11 @@
  *
  *  - deadline nudges to the creator before, at and after the draft time
  *    (while the draft is owed) and the publish time (once approved);
- *    deferred to the creator's next working moment, capped per local day
- *    with the most urgent first; the last one escalates what is overdue;
+ *    deferred to the creator's next working moment (a reminder before
+ *    its deadline to the last working moment before it, never after),
+ *    capped per local day with the most urgent first;
+ *  - at deadline + grace (the creator's working time) what is still
+ *    overdue escalates, whatever the nudges did;
  *  - the approval guard at publish - guard: no final brand approval means
  *    an alert to the brand and an escalation (silence is never approval);
  *  - the fix window after changes are requested: lapsing makes the
@@ -45,6 +48,8 @@ struct schedule {
     struct ladder ladder;      /* the escalation ladder and its repeats */
     int64_t ack_reminder;      /* 0: one working day of the acknowledger */
     int64_t latency;           /* approval latency that alerts the brand */
+    int64_t grace;             /* creator's working time before overdue
+                                  escalates */
 };
 
 /* The overrides as stored (NULL / 0 / INT64_MIN: use the default). */
@@ -60,6 +65,7 @@ struct schedule_row {
     int     repeats;        /* -1: default */
     int64_t ack_reminder;
     int64_t latency;
+    int64_t grace;
 };
 
 struct nudge_record {
@@ -95,7 +101,15 @@ void nudge_plan_deliverable(struct ctx *c, const struct deliverable *d);
 void nudge_plan_fix_window(struct ctx *c, const struct deliverable *d);
 void nudge_plan_question(struct ctx *c, const struct question *q);
 
+/* A deadline the creator cannot meet well (outside their hours, on a
+ * day off or holiday, in or right after their time off), in a line for
+ * whoever sets it; NULL when it falls well. */
+const char *nudge_deadline_warning(struct ctx *c, const struct deliverable *d,
+                                   bool draft);
+
 enum ch_status nudge_job_nudge(struct ctx *c, const struct job *j);
+/* deadline + grace: what is still overdue escalates. */
+enum ch_status nudge_job_overdue(struct ctx *c, const struct job *j);
 enum ch_status nudge_job_fix_window(struct ctx *c, const struct job *j);
 enum ch_status nudge_job_question(struct ctx *c, const struct job *j);
 

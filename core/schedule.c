@@ -23,6 +23,7 @@ static const struct {
     { "guard", guard_run },
     { "latency", latency_job },
     { "nudge", nudge_job_nudge },
+    { "overdue", nudge_job_overdue },
     { "question", nudge_job_question },
 };
 

@@ -27,5 +27,6 @@ settings_defaults(struct core_settings *s)
     s->approval_guard_ms = 48 * MS_PER_HOUR;
     s->fix_window_ms = 48 * MS_PER_HOUR;
     s->question_target_ms = 24 * MS_PER_HOUR;
+    s->grace_ms = 24 * MS_PER_HOUR;
     ladder_default(&s->ladder);
 }

@@ -61,6 +61,9 @@ struct core_settings {
     int64_t              approval_guard_ms;
     int64_t              fix_window_ms;
     int64_t              question_target_ms;
+    /* An overdue draft or publication escalates after this much of the
+     * creator's working time past its deadline. */
+    int64_t              grace_ms;
     /* The escalation ladder, and the working time after which whoever
      * acknowledged an escalation is reminded it is still open (0: one
      * working day of theirs). */

@@ -185,6 +185,7 @@ assert_core_defaults(const struct core_settings *got)
     assert_int_equal(got->approval_guard_ms, want.approval_guard_ms);
     assert_int_equal(got->fix_window_ms, want.fix_window_ms);
     assert_int_equal(got->question_target_ms, want.question_target_ms);
+    assert_int_equal(got->grace_ms, want.grace_ms);
     assert_int_equal(got->ladder.n, want.ladder.n);
     assert_memory_equal(got->ladder.level, want.ladder.level,
                         sizeof(want.ladder.level));

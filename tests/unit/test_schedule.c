@@ -367,18 +367,24 @@ campaign_expected(size_t *n)
      * was already sent; and the cap of 3 a local day keeps slots for more
      * urgent reminders still to come that working day. */
     /* #1 (bob, Tue 13 Oct 01:00 UTC = 03:00 CEST): - 48h was before the
-     * deliverable existed; - 4h (Mon 23:00) and at (03:00) both wait for
-     * 09:00, where at speaks for both; + 24h (Wed 03:00) waits too. */
-    W("bob", U(2026, 10, 13, 7, 0), "2026-10-13 09:00 Tue", 1, "draft", 0);
+     * deliverable existed; - 4h (Mon 23:00) and at (03:00) would wait past
+     * the deadline, so both move to the last half hour of his Monday,
+     * where at speaks for both; + 24h (Wed 03:00) waits for 09:00. */
+    W("bob", U(2026, 10, 12, 15, 30), "2026-10-12 17:30 Mon", 1, "draft",
+      0);
     /* #2 (nina, Thu 15 Oct 04:00 UTC = 00:00 EDT): - 48h Tue 00:00 EDT
      * waits for her 10:00. */
     W("nina", U(2026, 10, 13, 14, 0), "2026-10-13 10:00 Tue", 2, "draft",
       -48);
     W("bob", U(2026, 10, 14, 7, 0), "2026-10-14 09:00 Wed", 1, "draft", 24);
-    /* #2 - 4h is Wed 20:00 EDT, the end of her hours: Thu 10:00, with the
-     * nudge at the deadline, which speaks for both; + 24h Fri 00:00 ->
-     * 10:00. */
-    W("nina", U(2026, 10, 15, 14, 0), "2026-10-15 10:00 Thu", 2, "draft", 0);
+    /* #2 - 4h is Wed 20:00 EDT, the end of her hours: it and the nudge at
+     * the deadline move back to Wed 19:30, where at speaks for both;
+     * + 24h Fri 00:00 -> 10:00. */
+    W("nina", U(2026, 10, 14, 23, 30), "2026-10-14 19:30 Wed", 2, "draft",
+      0);
+    /* #4: see below. */
+    W("kiran", U(2026, 10, 16, 12, 0), "2026-10-16 17:30 Fri", 4, "draft",
+      -114);
     W("nina", U(2026, 10, 16, 14, 0), "2026-10-16 10:00 Fri", 2, "draft",
       24);
     /* #3 (nina, draft Tue 20 Oct 16:00 UTC): - 48h is Sunday -> Monday
@@ -386,29 +392,30 @@ campaign_expected(size_t *n)
      * draft nudges stop. */
     W("nina", U(2026, 10, 19, 14, 0), "2026-10-19 10:00 Mon", 3, "draft",
       -48);
-    /* #4 (kiran, Wed 21 Oct 06:30 UTC = 12:00 IST): every nudge falls in
-     * his time off, which ends Thu 13:00 IST; all four are due then and
-     * + 24h speaks for them. */
+    /* #4 (kiran, Wed 21 Oct 06:30 UTC = 12:00 IST) falls in his time
+     * off (Mon 19 00:00 to Thu 22 13:00 IST): he is reminded before it,
+     * Fri 16 Oct 17:30 IST (114h 30m ahead); - 48h, - 4h and at could only
+     * reach him after the deadline and give way (the reminder before is
+     * in the table above, at its time); + 24h waits for 13:00. */
     W("kiran", U(2026, 10, 22, 7, 30), "2026-10-22 13:00 Thu", 4, "draft",
       24);
     /* Mon 26 Oct, the first day of CET: 09:00 is now 08:00 UTC; bob's day
      * ends at 17:00 UTC.  #5 #6 #7 are due at 10:30, 12:00 and 17:00 CET.
-     * Due at 09:00: - 48h of #5 #6 #7 (Saturday), - 4h of #5 #6.
-     *   #5 - 48h and #6 - 48h: their - 4h are due too; dropped.
-     *   #7 - 48h: #5 - 4h, #5 at, #6 - 4h, #6 at, #7 - 4h, #7 at are all
-     *     more urgent and due today: waits;
-     *   #5 - 4h goes (#5 at ahead: 1 + 1 < 3);
-     *   #6 - 4h waits (#5 at and #6 at ahead: 1 + 2 = 3).
-     * #5 at goes at 10:30.  bob submits #6 at 11:00 UTC: all of #6 is
-     * dropped.  #7 - 4h goes at 13:00 (3 sent); #7 at (17:00) meets the
-     * full day and waits. */
+     * The cap ranks the earliest deadline first and, of one deadline, the
+     * last call before an earlier reminder.  Due at 09:00: - 48h of #5
+     * #6 #7 (Saturday), - 4h of #5 #6.
+     *   the - 48h: their - 4h are due too or more urgent; dropped or
+     *     waiting past their deadlines, so dropped;
+     *   #5 - 4h goes (#5 at, #6 at ahead: 0 + 2 < 3);
+     *   #6 - 4h would need a slot #5 at and #6 at keep (1 + 2 = 3):
+     *     Tuesday is past its deadline, so it gives way.
+     * #5 at goes at 10:30.  bob submits #6 at 11:00 CET: all of #6 is
+     * dropped.  #7 - 4h (13:00) meets #7 at ahead (2 + 1): gives way;
+     * #7 at goes at 17:00, the third. */
     W("bob", U(2026, 10, 26, 8, 0), "2026-10-26 09:00 Mon", 5, "draft", -4);
     W("bob", U(2026, 10, 26, 9, 30), "2026-10-26 10:30 Mon", 5, "draft", 0);
-    W("bob", U(2026, 10, 26, 12, 0), "2026-10-26 13:00 Mon", 7, "draft", -4);
-    /* Tuesday 09:00: #7 - 48h is dropped (#7 at is due, and - 4h was
-     * sent); #7 at goes; #5 + 24h (10:30) and #7 + 24h (17:00) at their
-     * times. */
-    W("bob", U(2026, 10, 27, 8, 0), "2026-10-27 09:00 Tue", 7, "draft", 0);
+    W("bob", U(2026, 10, 26, 16, 0), "2026-10-26 17:00 Mon", 7, "draft", 0);
+    /* Tuesday: #5 + 24h (10:30) and #7 + 24h (17:00) at their times. */
     W("bob", U(2026, 10, 27, 9, 30), "2026-10-27 10:30 Tue", 5, "draft", 24);
     W("bob", U(2026, 10, 27, 16, 0), "2026-10-27 17:00 Tue", 7, "draft", 24);
     /* #9 (nina, Fri 30 Oct 21:30 UTC = 17:30 EDT): - 48h Wed 17:30. */
@@ -417,6 +424,9 @@ campaign_expected(size_t *n)
     /* Wed 28 Oct is bob's regional holiday: #8 - 48h (Wed 14:00 CET)
      * waits for Thursday. */
     W("bob", U(2026, 10, 29, 8, 0), "2026-10-29 09:00 Thu", 8, "draft", -48);
+    /* #8 - 4h and at fall on Friday's holiday: they move back to the last
+     * half hour of Thursday, where at speaks for both. */
+    W("bob", U(2026, 10, 29, 16, 30), "2026-10-29 17:30 Thu", 8, "draft", 0);
     /* #9 - 4h and at on nina's Friday. */
     W("nina", U(2026, 10, 30, 17, 30), "2026-10-30 13:30 Fri", 9, "draft",
       -4);
@@ -428,9 +438,8 @@ campaign_expected(size_t *n)
     W("kiran", U(2026, 11, 2, 3, 30), "2026-11-02 09:00 Mon", 10, "draft",
       -4);
     W("kiran", U(2026, 11, 2, 4, 0), "2026-11-02 09:30 Mon", 10, "draft", 0);
-    /* bob's #8 (Fri 30 Oct 13:00 UTC): Friday is the yearly holiday, then
-     * the weekend: - 4h, at and + 24h are due Monday 09:00 CET, and + 24h
-     * speaks for them. */
+    /* bob's #8 (Fri 30 Oct 13:00 UTC): + 24h falls on the weekend and
+     * waits for Monday 09:00 CET. */
     W("bob", U(2026, 11, 2, 8, 0), "2026-11-02 09:00 Mon", 8, "draft", 24);
     /* nina, the first day of EST (10:00 = 15:00 UTC; her day ends at
      * 01:00 UTC): #9 + 24h (Sat) and #3 publish - 48h (Sat 20:30 EDT)
@@ -529,7 +538,7 @@ four_week_campaign(void **state)
         const struct want_nudge *e = &want[got];
         if (strcmp(who, e->who) != 0 || sent != e->utc ||
             number != e->number || strcmp(kind, e->kind) != 0 ||
-            offset != H(e->offset_h))
+            offset / H(1) != e->offset_h)
             fail_msg("nudge %zu: got %s #%d %s %+lldh at %s, want %s #%d %s "
                      "%+dh at %s", got, who, number, kind,
                      (long long)(offset / H(1)), text, e->who, e->number,
@@ -639,13 +648,16 @@ four_week_campaign(void **state)
                                    "number = 3"), "approved");
     assert_string_equal(fx_str(fx, "SELECT state FROM deliverables WHERE "
                                    "number = 6"), "submitted");
-    /* The last nudge of what is still overdue escalated: drafts #1 #2 #4
-     * #5 #7 #8 #9 #10 and the publishing of #3; never #6. */
+    /* What is still overdue escalated at its deadline + 24h of the
+     * creator's working time, whatever the nudges did: drafts #1 #2 #4 #5
+     * #7, then on Wed 4 Nov #10 (15:30 IST), #8 (15:00 CET, the clock
+     * started after the holiday and weekend), #9 (11:30 EST), and the
+     * publishing of #3 on Thursday; never #6. */
     assert_string_equal(
         fx_str(fx, "SELECT group_concat(number, ',') FROM (SELECT d.number "
                    "FROM escalations e JOIN deliverables d ON d.id = "
                    "e.deliverable_id ORDER BY e.opened_at, d.number)"),
-        "1,2,4,5,7,8,9,10,3");
+        "1,2,4,5,7,10,8,9,3");
     assert_int_equal(fx->log_errors, 0);
     stamps_reset();
     fx_close(fx);
@@ -1251,10 +1263,11 @@ ladder_in_working_hours(void **state)
 
 /*
  * bob (Berlin, CET) is away Mon 7 Dec to Fri 11 Dec 18:00.  #1's draft is
- * due Wed 9 Dec 12:00 UTC (13:00 CET): - 48h (Mon 13:00) and - 4h (Wed
- * 09:00) wait for the end of his time off.  He is back Tue 8 Dec 10:00
- * UTC (11:00 CET): "reminders resume", so what waited arrives now, and
- * the rest at their own times.
+ * due Wed 9 Dec 12:00 UTC (13:00 CET), inside his time off: he is
+ * reminded before it starts (Fri 4 Dec 17:30 CET), and - 48h (Mon 13:00),
+ * which could only reach him after the deadline, gives way.  He is back
+ * Tue 8 Dec 10:00 UTC (11:00 CET): - 4h, at and + 24h arrive at their own
+ * times.
  */
 static void
 back_early_resumes_nudges(void **state)
@@ -1265,24 +1278,101 @@ back_early_resumes_nudges(void **state)
     run_ok(fx, "bob", "ooo 2026-12-07 \"2026-12-11 18:00\" skiing");
     run_ok(fx, "carol", "deliverable spring-launch bob \"Reel\" "
                         "draft:\"2026-12-09 12:00\" publish:2026-12-20");
+    fx_reply_has(fx, "during their time off; chorus reminds them before it "
+                     "starts (Fri 4 Dec 17:30 CET)");
     run_to(fx, fx_utc(2026, 12, 8, 10, 0));
-    assert_int_equal(sql_int(fx, "SELECT count(*) FROM nudges"), 0);
+    assert_int_equal(sql_int(fx, "SELECT count(*) FROM nudges"), 1);
     size_t mark = fx_mark(fx);
     run_ok(fx, "bob", "back");
     fx_reply_has(fx, "reminders resume");
-    run_to(fx, fx_utc(2026, 12, 8, 10, 1));
-    int64_t at;
-    assert_int_equal(dms_to(fx, mark, "bob", "spring-launch#1", &at), 1);
-    assert_int_equal(at, fx_utc(2026, 12, 8, 10, 0));
     run_to(fx, fx_utc(2026, 12, 11, 0, 0));
-    /* - 48h on Tuesday when he is back; - 4h Wed 09:00 CET; at 13:00;
+    assert_int_equal(dms_to(fx, mark, "bob", "spring-launch#1", NULL), 3);
+    /* Fri 17:30 CET before the leave; - 4h Wed 09:00 CET; at 13:00;
      * + 24h Thu 13:00 CET. */
     assert_string_equal(
         fx_str(fx, "SELECT group_concat(x, ';') FROM (SELECT (offset_ms / "
                    "3600000) || '@' || strftime('%d %H:%M', sent_at / 1000, "
                    "'unixepoch') AS x FROM nudges ORDER BY sent_at)"),
-        "-48@08 10:00;-4@09 08:00;0@09 12:00;24@10 12:00");
+        "-115@04 16:30;-4@09 08:00;0@09 12:00;24@10 12:00");
     world_close(fx);
+}
+
+/* ---- deadlines that fall outside the creator's hours --------------------- */
+
+/*
+ * carol coordinates from London, priya creates in Kolkata (09-18 IST =
+ * 03:30-12:30 UTC).  A date-only draft is the end of priya's working day
+ * (18:00 IST); an explicit 18:00 London (23:30 IST) is flagged, and its
+ * - 4h and due-now reminders land at 17:30 IST that day, before it.  Five
+ * drafts due at once with a cap of 3: every one escalates at its deadline
+ * + 24h of priya's working time, and the Overdue nudge after that names
+ * the escalation instead of inviting one (+ 5d here).
+ */
+static void
+deadlines_outside_hours(void **state)
+{
+    (void)state;
+    struct fx *fx = fx_create();
+    fx->sim.now_ms = U(2026, 12, 1, 9, 0);   /* Tue 1 Dec */
+    fx_start(fx);
+    stamps_reset();
+    fx_ok(fx, "admin", NULL, "new late brand:Fizz from:2026-12-01 "
+                             "to:2026-12-31");
+    fx_ok(fx, "admin", NULL, "add late carol role:coordinator "
+                             "tz:Europe/London");
+    fx_ok(fx, "carol", NULL, "add late <@priya> role:creator "
+                             "tz:Asia/Kolkata");
+    fx_ok(fx, "carol", NULL, "brief late set story s");
+    fx_ok(fx, "carol", NULL, "brief late set audience a");
+    fx_ok(fx, "carol", NULL, "brief late set core_message m");
+    fx_ok(fx, "carol", NULL, "kickoff late");
+    fx_ok(fx, "carol", NULL, "settings late nudge_after:24h,5d");
+    fx_ok(fx, "carol", NULL, "deliverable late priya \"Day\" "
+                             "draft:2026-12-10 publish:2026-12-20");
+    assert_int_equal(fx_int(fx, "SELECT draft_due FROM deliverables WHERE "
+                                "number = 1"), U(2026, 12, 10, 12, 30));
+    fx_ok(fx, "carol", NULL, "deliverable late priya \"Night\" "
+                             "draft:\"2026-12-11 18:00\" publish:2026-12-20");
+    fx_reply_has(fx, "Note: draft due Fri 11 Dec 23:30 IST for @priya, after "
+                     "their working hours (09:00-18:00 Asia/Kolkata).");
+    for (int i = 0; i < 5; i++)
+        fx_ok(fx, "carol", NULL, "deliverable late priya \"Five %d\" "
+                                 "draft:\"2026-12-15 10:00\" "
+                                 "publish:2026-12-20", i);
+    stamp_messages(fx);
+    size_t mark = fx_mark(fx);
+    run_to(fx, U(2026, 12, 12, 0, 0));
+    /* #2: - 4h (19:30 IST) and at (23:30) both at 17:30 IST, as one. */
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM nudges n JOIN "
+                                "deliverables d ON d.id = n.deliverable_id "
+                                "WHERE d.number = 2 AND n.sent_at = "
+                                "1796990400000"), 1);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM nudges n JOIN "
+                                "deliverables d ON d.id = n.deliverable_id "
+                                "WHERE d.number = 2 AND n.sent_at > "
+                                "1797012000000"), 0);
+    (void)mark;
+    /* #3-#7 due Tue 15 Dec 10:00 GMT = 15:30 IST: escalations at + 24h of
+     * her working time, Fri 18 Dec 12:30 IST, whatever the cap did. */
+    run_to(fx, U(2026, 12, 18, 6, 59));
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM escalations e JOIN "
+                                "deliverables d ON d.id = e.deliverable_id "
+                                "WHERE d.number >= 3"), 0);
+    run_to(fx, U(2026, 12, 18, 7, 0));
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM escalations e JOIN "
+                                "deliverables d ON d.id = e.deliverable_id "
+                                "WHERE d.number >= 3 AND e.opened_at = "
+                                "1797577200000"), 5);
+    run_to(fx, U(2026, 12, 31, 0, 0));
+    bool named = false;
+    for (size_t i = 0; i < fx->fake.n; i++)
+        named |= fx->fake.msgs[i].kind == OUT_DM &&
+                 strncmp(fx->fake.msgs[i].text, "Overdue: ", 9) == 0 &&
+                 strstr(fx->fake.msgs[i].text, " is open about it") != NULL;
+    assert_true(named);
+    assert_int_equal(fx->log_errors, 0);
+    stamps_reset();
+    fx_close(fx);
 }
 
 int
@@ -1298,6 +1388,7 @@ main(void)
         cmocka_unit_test(bad_calendar_in_config),
         cmocka_unit_test(ladder_in_working_hours),
         cmocka_unit_test(back_early_resumes_nudges),
+        cmocka_unit_test(deadlines_outside_hours),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
