@@ -439,8 +439,9 @@ static const char *const migrations[] = {
      * seen (core.c). */
     "ALTER TABLE outbox ADD COLUMN acted_by INTEGER REFERENCES people(id);"
     "ALTER TABLE outbox ADD COLUMN acted_at INTEGER;"
-    "CREATE INDEX commands_recent_reply ON commands_recent(reply_id);",
-    /* a campaign's grace before an overdue deliverable escalates */
+    "CREATE INDEX commands_recent_reply ON commands_recent(reply_id);"
+    /* remind: a campaign's grace before an overdue deliverable
+     * escalates. */
     "ALTER TABLE campaign_settings ADD COLUMN overdue_grace INTEGER;",
 };
 
