@@ -19,16 +19,20 @@ cmd_campaign_new(struct ctx *c)
     const struct arg *to = command_arg(c, "to");
     const struct arg *need = command_arg(c, "need");
 
+    /* The window is the dates named, in the creator's zone: the
+     * campaign's from now on, whoever reads it. */
     struct campaign cp = {
         .slug = (char *)slug,
         .title = (char *)command_arg_text(c, "title"),
-        .starts_at = from ? from->num : INT64_MIN,
-        .ends_at = to ? to->num : INT64_MIN,
+        .zone = (char *)c->caller_zone,
+        .from_day = from ? when_local_date(c->caller_zone, from->num)
+                         : INT64_MIN,
+        .to_day = to ? when_local_date(c->caller_zone, to->num) : INT64_MIN,
         .need = need ? (int)need->num : 0,
         .review_mode = c->set->review_mode,
         .created_at = c->now,
     };
-    if (from && to && to->num <= from->num)
+    if (from && to && cp.to_day < cp.from_day)
         return ch_fail(&c->err, CH_INVALID,
                        "to: %s is not after from: %s", to->raw, from->raw);
 
