@@ -259,6 +259,24 @@ refs_of(struct ctx *c, const struct deliverable *ds, size_t n)
     return out;
 }
 
+/* A zone people set themselves is theirs: add's tz: leaves it (and its
+ * source).  What to tell the caller when tz: asked for another, or NULL;
+ * *tz becomes NULL whenever the zone stays. */
+static const char *
+own_zone_kept(struct ctx *c, const struct person *who, const char **tz)
+{
+    if (*tz == NULL || who->tz == NULL || who->tz_source == NULL ||
+        strcmp(who->tz_source, "self") != 0)
+        return NULL;
+    bool same = strcmp(who->tz, *tz) == 0;
+    *tz = NULL;
+    if (same)
+        return NULL;
+    return arena_printf(c->a, "Kept %s's own time zone %s: they set it "
+                        "themselves (tz %s <zone> sets it for them).",
+                        ctx_mark_person(c, who->id), who->tz, who->name);
+}
+
 /* add on someone already in the campaign: the same role is news to
  * nobody; another role is a change the caller must be allowed to make. */
 static enum ch_status
@@ -373,8 +391,13 @@ cmd_campaign_add(struct ctx *c)
         store_participant_role_in(c->st, cp->id, who->id, &old_tier, c->a);
     if (role == ROLE_CREATOR && !tier)
         tier = old == ROLE_CREATOR && old_tier ? old_tier : "core";
-    if (old)
-        return change_member(c, cp, who, old, old_tier, role, tier, tz);
+    const char *kept = own_zone_kept(c, who, &tz);
+    if (old) {
+        s = change_member(c, cp, who, old, old_tier, role, tier, tz);
+        if (s == CH_OK && kept)
+            ctx_reply(c, "%s", kept);
+        return s;
+    }
 
     if (tz) {
         s = store_people_set_tz(c->st, who->id, tz, "coordinator");
@@ -398,6 +421,8 @@ cmd_campaign_add(struct ctx *c)
     ctx_reply(c, "%s added as %s of %s%s.", ctx_mark_person(c, who->id), as,
               cp->slug,
               tz ? arena_printf(c->a, " (time zone %s)", tz) : "");
+    if (kept)
+        ctx_reply(c, "%s", kept);
     return CH_OK;
 }
 

@@ -739,8 +739,9 @@ static enum ch_status
 convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
              struct arg *a)
 {
+    const char *zone = c->cmd && c->cmd->zone ? c->cmd->zone : c->caller_zone;
     struct when_options opt = {
-        .zone = c->caller_zone,
+        .zone = zone,
         .now_ms = c->now,
         .date_only_minute = e->type == T_WHEN_START ? 0
                             : e->type == T_WHEN_END ? 23 * 60 + 59
@@ -756,7 +757,7 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
         r.utc_ms += 59 * MS_PER_SEC + 999;
     int64_t floor = c->now;
     if (e->type == T_WHEN_START)
-        floor = when_local_midnight(c->caller_zone, c->now);
+        floor = when_local_midnight(zone, c->now);
     if (r.utc_ms < floor)
         return ch_fail(
             &c->err, CH_INVALID, "%s%s%s is in the past (it is now %s)",
@@ -1193,11 +1194,25 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
             return usage_error(c, f, "missing %s", e->display);
         return usage_error(c, f, "missing %s", e->display);
     }
-    /* Convert in pattern order so the first problem is reported. */
+    /* Dates are read in the zone of whoever for: names, so that person
+     * is found first; then the rest in pattern order, so the first
+     * problem is reported. */
+    out->zone = c->caller_zone;
     for (size_t i = 0; i < f->nelems; i++) {
         struct arg *a = &out->args[i];
         const struct cmd_elem *e = &f->elems[i];
-        if (!a->present || e->kind == E_LIT)
+        if (!a->present || e->kind != E_OPT || e->type != T_PERSON ||
+            strcmp(e->name, "for") != 0)
+            continue;
+        enum ch_status s = convert(c, e, a);
+        if (s != CH_OK)
+            return s;
+        out->zone = ctx_person_zone(c, a->person);
+    }
+    for (size_t i = 0; i < f->nelems; i++) {
+        struct arg *a = &out->args[i];
+        const struct cmd_elem *e = &f->elems[i];
+        if (!a->present || e->kind == E_LIT || a->person)
             continue;
         if (e->kind == E_REST && str_blank(a->raw)) {
             /* Spaces say nothing: no note, or no reason where one is
