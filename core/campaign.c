@@ -25,21 +25,21 @@ campaign_window_text(struct ctx *c, const struct campaign *cp)
     /* Dates, not instants: every reader sees the days that were set.
      * The year shows when either end needs it, once if they share it. */
     int64_t today = when_local_date(cp->zone, c->now);
-    bool year = (cp->from_day != INT64_MIN &&
+    bool year = (cp->from_day != 0 &&
                  when_day_needs_year(cp->from_day, today)) ||
-                (cp->to_day != INT64_MIN &&
+                (cp->to_day != 0 &&
                  when_day_needs_year(cp->to_day, today));
     int y1 = 0, y2 = 0, m, d;
-    if (cp->from_day != INT64_MIN)
+    if (cp->from_day != 0)
         tz_civil_from_days(cp->from_day, &y1, &m, &d);
-    if (cp->to_day != INT64_MIN)
+    if (cp->to_day != 0)
         tz_civil_from_days(cp->to_day, &y2, &m, &d);
     char from[40] = "…", to[40] = "…";
-    if (cp->from_day != INT64_MIN)
+    if (cp->from_day != 0)
         when_format_day(cp->from_day, year && y1 != y2, from, sizeof(from));
-    if (cp->to_day != INT64_MIN)
+    if (cp->to_day != 0)
         when_format_day(cp->to_day, year, to, sizeof(to));
-    if (year && cp->to_day == INT64_MIN)
+    if (year && cp->to_day == 0)
         when_format_day(cp->from_day, true, from, sizeof(from));
     return arena_printf(c->a, "%s – %s", from, to);
 }
@@ -102,7 +102,7 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
                    cp->need);
     else
         buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
-    if (cp->from_day != INT64_MIN || cp->to_day != INT64_MIN)
+    if (cp->from_day != 0 || cp->to_day != 0)
         buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
 
     struct buf team = BUF_INIT;

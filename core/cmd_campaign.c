@@ -25,9 +25,8 @@ cmd_campaign_new(struct ctx *c)
         .slug = (char *)slug,
         .title = (char *)command_arg_text(c, "title"),
         .zone = (char *)c->caller_zone,
-        .from_day = from ? when_local_date(c->caller_zone, from->num)
-                         : INT64_MIN,
-        .to_day = to ? when_local_date(c->caller_zone, to->num) : INT64_MIN,
+        .from_day = from ? when_local_date(c->caller_zone, from->num) : 0,
+        .to_day = to ? when_local_date(c->caller_zone, to->num) : 0,
         .need = need ? (int)need->num : 0,
         .review_mode = c->set->review_mode,
         .created_at = c->now,

@@ -120,8 +120,9 @@ struct campaign {
     int64_t             agency_id;   /* 0: none */
     char               *agency;
     enum campaign_state state;
-    /* The window: calendar dates (days since 1970-01-01; INT64_MIN: not
-     * set) in the campaign's zone, the same dates for every reader.
+    /* The window: calendar dates (days since 1970-01-01; 0: not set,
+     * as no window starts in 1970) in the campaign's zone, the same
+     * dates for every reader.
      * starts_at and ends_at are the instants they span there (the start
      * of the first day, the last millisecond of the last), for code that
      * compares instants; INT64_MIN when the date is not set. */

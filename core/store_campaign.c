@@ -18,7 +18,7 @@
     " FROM campaigns c JOIN brands b ON b.id = c.brand_id"                 \
     " LEFT JOIN agencies a ON a.id = c.agency_id"
 
-/* "2026-12-01" to days since 1970-01-01; INT64_MIN when NULL or bad. */
+/* "2026-12-01" to days since 1970-01-01; 0 (not set) when NULL or bad. */
 static int64_t
 col_day(sqlite3_stmt *s, int col)
 {
@@ -26,14 +26,14 @@ col_day(sqlite3_stmt *s, int col)
     int y, m, d;
     char end;
     if (t == NULL || sscanf(t, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3)
-        return INT64_MIN;
+        return 0;
     return tz_days_from_civil(y, m, d);
 }
 
 static void
 bind_day(sqlite3_stmt *s, int col, int64_t day)
 {
-    if (day == INT64_MIN) {
+    if (day == 0) {
         sqlite3_bind_null(s, col);
         return;
     }
@@ -56,7 +56,7 @@ window(struct arena *a, sqlite3_stmt *s, int col, struct campaign *c)
     c->from_day = col_day(s, col);
     c->to_day = col_day(s, col + 1);
     c->zone = store_col_text(a, s, col + 2);
-    bool old = c->from_day == INT64_MIN && c->to_day == INT64_MIN;
+    bool old = c->from_day == 0 && c->to_day == 0;
     if (old) {
         if (c->starts_at != INT64_MIN)
             c->from_day = when_local_date(c->zone, c->starts_at);
@@ -64,9 +64,9 @@ window(struct arena *a, sqlite3_stmt *s, int col, struct campaign *c)
             c->to_day = when_local_date(c->zone, c->ends_at);
         return;
     }
-    c->starts_at = c->from_day == INT64_MIN
+    c->starts_at = c->from_day == 0
                        ? INT64_MIN : when_day_start(c->zone, c->from_day);
-    c->ends_at = c->to_day == INT64_MIN
+    c->ends_at = c->to_day == 0
                      ? INT64_MIN : when_day_start(c->zone, c->to_day + 1) - 1;
 }
 
