@@ -246,7 +246,8 @@ render(struct demo *dm, bool slack, const char *in, struct buf *out)
         if (strncmp(p, "<t:", 3) == 0 && (n = strcspn(p, ">")) && p[n] == '>') {
             char when[64];
             int64_t t = strtoll(p + 3, NULL, 10) * 1000;
-            when_format(t, "UTC", WHEN_LONG, when, sizeof(when));
+            when_format(t, "UTC", WHEN_YEAR_ALWAYS, WHEN_LONG, when,
+                        sizeof(when));
             buf_adds(out, when);
             p += n + 1;
             continue;

@@ -97,7 +97,8 @@ adapter_render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
         return;
     }
     char text[64];
-    when_format(utc_ms, "UTC", WHEN_LONG, text, sizeof(text));
+    when_format(utc_ms, "UTC", WHEN_YEAR_ALWAYS, WHEN_LONG, text,
+                sizeof(text));
     buf_adds(out, text);
 }
 

@@ -3,6 +3,7 @@
 
 #include "core_internal.h"
 #include "escalation.h"
+#include "tz.h"
 #include "when.h"
 
 const char *
@@ -16,6 +17,31 @@ static const char *
 when_for(struct ctx *c, const struct person *reader, int64_t t)
 {
     return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
+}
+
+const char *
+campaign_window_text(struct ctx *c, const struct campaign *cp)
+{
+    /* Dates, not instants: every reader sees the days that were set.
+     * The year shows when either end needs it, once if they share it. */
+    int64_t today = when_local_date(cp->zone, c->now);
+    bool year = (cp->from_day != 0 &&
+                 when_day_needs_year(cp->from_day, today)) ||
+                (cp->to_day != 0 &&
+                 when_day_needs_year(cp->to_day, today));
+    int y1 = 0, y2 = 0, m, d;
+    if (cp->from_day != 0)
+        tz_civil_from_days(cp->from_day, &y1, &m, &d);
+    if (cp->to_day != 0)
+        tz_civil_from_days(cp->to_day, &y2, &m, &d);
+    char from[40] = "…", to[40] = "…";
+    if (cp->from_day != 0)
+        when_format_day(cp->from_day, year && y1 != y2, from, sizeof(from));
+    if (cp->to_day != 0)
+        when_format_day(cp->to_day, year, to, sizeof(to));
+    if (year && cp->to_day == 0)
+        when_format_day(cp->from_day, true, from, sizeof(from));
+    return arena_printf(c->a, "%s – %s", from, to);
 }
 
 const char *
@@ -76,15 +102,8 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
                    cp->need);
     else
         buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
-    if (cp->starts_at != INT64_MIN || cp->ends_at != INT64_MIN) {
-        char from[40] = "…", to[40] = "…";
-        const char *zone = reader ? ctx_person_zone(c, reader) : "UTC";
-        if (cp->starts_at != INT64_MIN)
-            when_format(cp->starts_at, zone, WHEN_DATE, from, sizeof(from));
-        if (cp->ends_at != INT64_MIN)
-            when_format(cp->ends_at, zone, WHEN_DATE, to, sizeof(to));
-        buf_printf(out, "\nWindow: %s – %s", from, to);
-    }
+    if (cp->from_day != 0 || cp->to_day != 0)
+        buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
 
     struct buf team = BUF_INIT;
     for (size_t i = 0; i < np; i++)

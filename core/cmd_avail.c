@@ -74,11 +74,12 @@ cmd_avail_ooo(struct ctx *c)
                ctx_mark_person(c, c->caller.id),
                ctx_time_for(c, who, from->num), ctx_time_for(c, who, to->num),
                note ? ": " : "", note ? note : "");
+    /* Read in their zone (command.c), so shown in it. */
     ctx_reply(c,
               "%s time off: %s to %s%s%s. Nudges wait until then; "
               "back ends it early.",
-              possessive(c, who), ctx_time_for_caller(c, from->num),
-              ctx_time_for_caller(c, to->num), note ? " — " : "",
+              possessive(c, who), ctx_time_for(c, who, from->num),
+              ctx_time_for(c, who, to->num), note ? " — " : "",
               note ? note : "");
     return CH_OK;
 }

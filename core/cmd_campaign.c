@@ -19,16 +19,19 @@ cmd_campaign_new(struct ctx *c)
     const struct arg *to = command_arg(c, "to");
     const struct arg *need = command_arg(c, "need");
 
+    /* The window is the dates named, in the creator's zone: the
+     * campaign's from now on, whoever reads it. */
     struct campaign cp = {
         .slug = (char *)slug,
         .title = (char *)command_arg_text(c, "title"),
-        .starts_at = from ? from->num : INT64_MIN,
-        .ends_at = to ? to->num : INT64_MIN,
+        .zone = (char *)c->caller_zone,
+        .from_day = from ? when_local_date(c->caller_zone, from->num) : 0,
+        .to_day = to ? when_local_date(c->caller_zone, to->num) : 0,
         .need = need ? (int)need->num : 0,
         .review_mode = c->set->review_mode,
         .created_at = c->now,
     };
-    if (from && to && to->num <= from->num)
+    if (from && to && cp.to_day < cp.from_day)
         return ch_fail(&c->err, CH_INVALID,
                        "to: %s is not after from: %s", to->raw, from->raw);
 
@@ -255,6 +258,24 @@ refs_of(struct ctx *c, const struct deliverable *ds, size_t n)
     return out;
 }
 
+/* A zone people set themselves is theirs: add's tz: leaves it (and its
+ * source).  What to tell the caller when tz: asked for another, or NULL;
+ * *tz becomes NULL whenever the zone stays. */
+static const char *
+own_zone_kept(struct ctx *c, const struct person *who, const char **tz)
+{
+    if (*tz == NULL || who->tz == NULL || who->tz_source == NULL ||
+        strcmp(who->tz_source, "self") != 0)
+        return NULL;
+    bool same = strcmp(who->tz, *tz) == 0;
+    *tz = NULL;
+    if (same)
+        return NULL;
+    return arena_printf(c->a, "Kept %s's own time zone %s: they set it "
+                        "themselves (tz %s <zone> sets it for them).",
+                        ctx_mark_person(c, who->id), who->tz, who->name);
+}
+
 /* add on someone already in the campaign: the same role is news to
  * nobody; another role is a change the caller must be allowed to make. */
 static enum ch_status
@@ -369,8 +390,13 @@ cmd_campaign_add(struct ctx *c)
         store_participant_role_in(c->st, cp->id, who->id, &old_tier, c->a);
     if (role == ROLE_CREATOR && !tier)
         tier = old == ROLE_CREATOR && old_tier ? old_tier : "core";
-    if (old)
-        return change_member(c, cp, who, old, old_tier, role, tier, tz);
+    const char *kept = own_zone_kept(c, who, &tz);
+    if (old) {
+        s = change_member(c, cp, who, old, old_tier, role, tier, tz);
+        if (s == CH_OK && kept)
+            ctx_reply(c, "%s", kept);
+        return s;
+    }
 
     if (tz) {
         s = store_people_set_tz(c->st, who->id, tz, "coordinator");
@@ -394,6 +420,8 @@ cmd_campaign_add(struct ctx *c)
     ctx_reply(c, "%s added as %s of %s%s.", ctx_mark_person(c, who->id), as,
               cp->slug,
               tz ? arena_printf(c->a, " (time zone %s)", tz) : "");
+    if (kept)
+        ctx_reply(c, "%s", kept);
     return CH_OK;
 }
 

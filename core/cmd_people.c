@@ -9,7 +9,7 @@ static const char *
 local_now(struct ctx *c, const char *zone)
 {
     char text[64];
-    when_format(c->now, zone, WHEN_LONG, text, sizeof(text));
+    when_format(c->now, zone, c->now, WHEN_LONG, text, sizeof(text));
     return arena_strdup(c->a, text);
 }
 

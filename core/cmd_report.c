@@ -94,8 +94,10 @@ cmd_report_audit(struct ctx *c)
               c->caller_zone);
     for (size_t i = 0; i < n; i++) {
         char day[32], iso[32];
-        when_format(lines[i].at, c->caller_zone, WHEN_DATE, day, sizeof(day));
-        when_format(lines[i].at, c->caller_zone, WHEN_ISO, iso, sizeof(iso));
+        when_format(lines[i].at, c->caller_zone, c->now, WHEN_DATE, day,
+                    sizeof(day));
+        when_format(lines[i].at, c->caller_zone, c->now, WHEN_ISO, iso,
+                    sizeof(iso));
         ctx_reply(c, "  %s %s  %s  %s%s%s  %s", day, iso + 11, lines[i].actor,
                   lines[i].action, subject || !lines[i].subject ? "" : " ",
                   subject || !lines[i].subject ? "" : lines[i].subject,

@@ -22,10 +22,16 @@
 #include "when.h"
 
 #define MAX_FORMS  96
-#define MAX_TOKENS 64
 #define MAX_SLUG   40
 #define MAX_TEXT   200     /* a title, a name */
-#define MAX_REST   4000    /* a reason, a brief field */
+/* Free text (a caption, a script, a reason, a question): what every way
+ * in carries whole.  Discord's modal text input and the string option
+ * chorus registers hold 4,000 characters, and Slack refuses message text
+ * over 4,000 (a caption is shown to the reviewers); Slack's own modal
+ * input stops people at 3,000 before chorus sees it. */
+#define MAX_REST   4000
+/* A link: what browsers and both platforms' link buttons take. */
+#define MAX_LINK   2000
 
 static struct cmd_form forms[MAX_FORMS];
 static size_t nforms;
@@ -277,6 +283,8 @@ struct token {
     char       *key;      /* key of key:value, lowercased, or NULL */
     char       *value;    /* the value part when key is set */
     bool        quoted;   /* the whole token was one quoted string */
+    bool        unclosed; /* a quote in it was never closed: literal in
+                             free text, an error anywhere else */
 };
 
 /* Length of an opening or closing quote at p: " or a curly quote. */
@@ -306,10 +314,18 @@ platform_ref_end(const char *p)
     return NULL;
 }
 
-static enum ch_status
-tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
+/*
+ * Words, quoted values and key:value options.  Nothing here fails: a
+ * quote left open is taken literally and marked, because where the word
+ * lands decides whether that is an error (an option or a positional) or
+ * just text (free text, which is kept as typed: see rest_of_line).
+ */
+static void
+tokenize(struct ctx *c, const char *line, struct token **out, size_t *ntok)
 {
-    size_t n = 0;
+    /* A word takes at least one byte and a separator. */
+    size_t cap = strlen(line) / 2 + 1, n = 0;
+    struct token *toks = arena_alloc(c->a, cap * sizeof(*toks));
     const char *p = line;
     struct buf text = BUF_INIT;
     for (;;) {
@@ -317,15 +333,7 @@ tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
             p++;
         if (!*p)
             break;
-        if (n == MAX_TOKENS) {
-            buf_free(&text);
-            return ch_fail(&c->err, CH_INVALID,
-                           "too many words: a command takes at most %d "
-                           "(put long text at the end, or in quotes)",
-                           MAX_TOKENS);
-        }
         struct token *t = &toks[n];
-        memset(t, 0, sizeof(*t));
         t->raw = p;
         buf_reset(&text);
         bool any_quote = false, started_quoted = quote_len(p) > 0;
@@ -340,30 +348,30 @@ tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
             p = ref_end + 1;
         }
         while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-            size_t q = quote_len(p);
-            if (q) {
-                any_quote = true;
-                p += q;
-                while (*p && !quote_len(p)) {
-                    if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                        p++;
-                    buf_addc(&text, *p++);
-                }
-                if (!*p) {
-                    buf_free(&text);
-                    return ch_fail(&c->err, CH_INVALID,
-                                   "missing closing quote after %.*s",
-                                   (int)(p - t->raw > 40 ? 40 : p - t->raw),
-                                   t->raw);
-                }
-                p += quote_len(p);
+            size_t q = t->unclosed ? 0 : quote_len(p);
+            if (q == 0) {
+                buf_addc(&text, *p++);
                 continue;
             }
-            buf_addc(&text, *p++);
+            const char *close = p + q;
+            while (*close && !quote_len(close))
+                close += (*close == '\\' && (close[1] == '"' ||
+                                               close[1] == '\\')) ? 2 : 1;
+            if (!*close) {
+                t->unclosed = true;   /* the quote is a character */
+                continue;
+            }
+            any_quote = true;
+            for (p += q; p < close; p++) {
+                if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                    p++;
+                buf_addc(&text, *p);
+            }
+            p += quote_len(p);
         }
         t->rawlen = (size_t)(p - t->raw);
         t->text = arena_strdup(c->a, buf_cstr(&text));
-        t->quoted = started_quoted && any_quote;
+        t->quoted = started_quoted && any_quote && !t->unclosed;
         if (has_key && !started_quoted) {
             t->key = arena_strndup(c->a, t->raw, keylen);
             t->value = t->text + keylen + 1;
@@ -371,8 +379,8 @@ tokenize(struct ctx *c, const char *line, struct token *toks, size_t *ntok)
         n++;
     }
     buf_free(&text);
+    *out = toks;
     *ntok = n;
-    return CH_OK;
 }
 
 /* --- finding the command and its form ------------------------------------ */
@@ -732,8 +740,9 @@ static enum ch_status
 convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
              struct arg *a)
 {
+    const char *zone = c->cmd && c->cmd->zone ? c->cmd->zone : c->caller_zone;
     struct when_options opt = {
-        .zone = c->caller_zone,
+        .zone = zone,
         .now_ms = c->now,
         .date_only_minute = e->type == T_WHEN_START ? 0
                             : e->type == T_WHEN_END ? 23 * 60 + 59
@@ -749,7 +758,7 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
         r.utc_ms += 59 * MS_PER_SEC + 999;
     int64_t floor = c->now;
     if (e->type == T_WHEN_START)
-        floor = when_local_midnight(c->caller_zone, c->now);
+        floor = when_local_midnight(zone, c->now);
     if (r.utc_ms < floor)
         return ch_fail(
             &c->err, CH_INVALID, "%s%s%s is in the past (it is now %s)",
@@ -1019,7 +1028,11 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
             a->raw = inner;
             return convert(c, e, a);
         }
-        if (host == NULL || !*host || *host == '/' || strlen(w) > 2000)
+        if (utf8_length(w) > MAX_LINK)
+            return ch_fail(&c->err, CH_INVALID,
+                           "the link is too long (%zu characters; at most "
+                           "%d)", utf8_length(w), MAX_LINK);
+        if (host == NULL || !*host || *host == '/')
             return ch_fail(&c->err, CH_INVALID,
                            "\"%.60s\" is not a link (give the http:// or "
                            "https:// address of the draft)", w);
@@ -1086,6 +1099,18 @@ rest_of_line(struct ctx *c, const struct token *t, const char *line)
     return arena_strndup(c->a, t->raw, len);
 }
 
+/* A word that takes quotes (an option's value, a positional) with one
+ * left open. */
+static enum ch_status
+unclosed_quote(struct ctx *c, const struct token *t)
+{
+    size_t len = strlen(t->raw);
+    while (len && strchr(" \t\r\n", t->raw[len - 1]))
+        len--;
+    return ch_fail(&c->err, CH_INVALID, "missing closing quote after %.*s",
+                   (int)utf8_cut(t->raw, len, 40), t->raw);
+}
+
 static enum ch_status
 bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
      const char *line, struct cmd_parsed *out)
@@ -1103,6 +1128,8 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
     for (size_t ti = 1; ti < ntok; ti++) {
         struct token *t = &toks[ti];
         if (t->key && form_has_option(f, t->key)) {
+            if (t->unclosed)
+                return unclosed_quote(c, t);
             for (size_t i = 0; i < f->nelems; i++) {
                 struct arg *a = &out->args[i];
                 if (f->elems[i].kind != E_OPT ||
@@ -1118,6 +1145,11 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
         /* Skip optional positionals that this token cannot fill. */
         while (next_pos < npos) {
             const struct cmd_elem *e = &f->elems[pos[next_pos]];
+            if (e->kind == E_POS && !e->required && rest >= 0 &&
+                t->unclosed) {
+                next_pos++;     /* free text, quote and all */
+                continue;
+            }
             if (e->kind == E_POS && !e->required && rest >= 0) {
                 struct arg probe = { .elem = e, .raw = t->text };
                 struct ch_error saved = c->err;
@@ -1131,6 +1163,8 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
             break;
         }
         if (next_pos < npos) {
+            if (t->unclosed)
+                return unclosed_quote(c, t);
             struct arg *a = &out->args[pos[next_pos++]];
             a->present = true;
             a->raw = t->text;
@@ -1155,6 +1189,8 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
             if (no)
                 return usage_error(c, f, "unknown option %s:", t->key);
         }
+        if (t->unclosed)
+            return unclosed_quote(c, t);
         return usage_error(c, f, "unexpected \"%.60s\"", t->text);
     }
     for (size_t i = 0; i < f->nelems; i++) {
@@ -1167,11 +1203,25 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
             return usage_error(c, f, "missing %s", e->display);
         return usage_error(c, f, "missing %s", e->display);
     }
-    /* Convert in pattern order so the first problem is reported. */
+    /* Dates are read in the zone of whoever for: names, so that person
+     * is found first; then the rest in pattern order, so the first
+     * problem is reported. */
+    out->zone = c->caller_zone;
     for (size_t i = 0; i < f->nelems; i++) {
         struct arg *a = &out->args[i];
         const struct cmd_elem *e = &f->elems[i];
-        if (!a->present || e->kind == E_LIT)
+        if (!a->present || e->kind != E_OPT || e->type != T_PERSON ||
+            strcmp(e->name, "for") != 0)
+            continue;
+        enum ch_status s = convert(c, e, a);
+        if (s != CH_OK)
+            return s;
+        out->zone = ctx_person_zone(c, a->person);
+    }
+    for (size_t i = 0; i < f->nelems; i++) {
+        struct arg *a = &out->args[i];
+        const struct cmd_elem *e = &f->elems[i];
+        if (!a->present || e->kind == E_LIT || a->person)
             continue;
         if (e->kind == E_REST && str_blank(a->raw)) {
             /* Spaces say nothing: no note, or no reason where one is
@@ -1291,11 +1341,9 @@ command_run(struct ctx *c, const char *line)
     char err[160];
     if (!command_compile(err, sizeof(err)))
         return ch_fail(&c->err, CH_INTERNAL, "command table: %s", err);
-    struct token *toks = arena_alloc(c->a, MAX_TOKENS * sizeof(*toks));
+    struct token *toks;
     size_t ntok = 0;
-    enum ch_status s = tokenize(c, line, toks, &ntok);
-    if (s != CH_OK)
-        return s;
+    tokenize(c, line, &toks, &ntok);
     if (ntok == 0)
         return ch_fail(&c->err, CH_INVALID,
                        "no command given. Type help for the list.");
@@ -1311,7 +1359,7 @@ command_run(struct ctx *c, const char *line)
     toks += skip;
     ntok -= skip;
     const char *name;
-    s = find_command(c, toks[0].text, &name);
+    enum ch_status s = find_command(c, toks[0].text, &name);
     if (s != CH_OK)
         return s;
 

@@ -126,6 +126,10 @@ struct cmd_parsed {
     struct arg             args[CMD_MAX_ELEMS];
     struct campaign       *campaign;  /* the campaign it acts on, if any */
     unsigned               roles;     /* the caller's roles there */
+    /* Where dates and times are read: the caller's zone, or the zone of
+     * the person a for: option names (time off set for Lucy is in her
+     * days). */
+    const char            *zone;
 };
 
 /* Compile the table; false (with a message) for a broken table. */

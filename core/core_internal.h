@@ -227,6 +227,9 @@ const char *campaign_deliv_ref(struct ctx *c, const struct deliverable *d);
 /* A deliverable's state in words for any reader ("waiting for changes",
  * "awaiting brand approval"): never a raw state name. */
 const char *campaign_deliv_words(const struct deliverable *d);
+/* The window's dates, the same for every reader: "Tue 1 Dec – Thu 31
+ * Dec", with the year when either end needs it (when_format's rule). */
+const char *campaign_window_text(struct ctx *c, const struct campaign *cp);
 /* Rebuild the pinned status message and queue its update. */
 void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);
 /* The status text of a campaign for a reader (NULL: channel, markers). */

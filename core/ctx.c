@@ -67,7 +67,8 @@ const char *
 ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
 {
     char text[64];
-    when_format(utc_ms, ctx_person_zone(c, p), WHEN_LONG, text, sizeof(text));
+    when_format(utc_ms, ctx_person_zone(c, p), c->now, WHEN_LONG, text,
+                sizeof(text));
     return arena_strdup(c->a, text);
 }
 
@@ -75,7 +76,8 @@ const char *
 ctx_time_for_caller(struct ctx *c, int64_t utc_ms)
 {
     char text[64];
-    when_format(utc_ms, c->caller_zone, WHEN_LONG, text, sizeof(text));
+    when_format(utc_ms, c->caller_zone, c->now, WHEN_LONG, text,
+                sizeof(text));
     return arena_strdup(c->a, text);
 }
 

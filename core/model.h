@@ -120,7 +120,16 @@ struct campaign {
     int64_t             agency_id;   /* 0: none */
     char               *agency;
     enum campaign_state state;
-    int64_t             starts_at;   /* INT64_MIN: not set */
+    /* The window: calendar dates (days since 1970-01-01; 0: not set,
+     * as no window starts in 1970) in the campaign's zone, the same
+     * dates for every reader.
+     * starts_at and ends_at are the instants they span there (the start
+     * of the first day, the last millisecond of the last), for code that
+     * compares instants; INT64_MIN when the date is not set. */
+    int64_t             from_day;
+    int64_t             to_day;
+    char               *zone;        /* IANA; never NULL once read */
+    int64_t             starts_at;
     int64_t             ends_at;
     int                 need;        /* 0: not set */
     enum review_mode    review_mode;

@@ -1,18 +1,74 @@
 /* SQL for campaigns. */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
 #include "records.h"
 #include "store.h"
+#include "tz.h"
+#include "when.h"
 
 #define CAMPAIGN_COLS                                                      \
     "c.id, c.slug, c.title, c.brand_id, b.name, b.category, c.agency_id, " \
     "a.name, c.state, c.starts_at, c.ends_at, c.need, c.review_mode, "     \
-    "c.brief_version, c.kicked_off_at, c.created_at"
+    "c.brief_version, c.kicked_off_at, c.created_at, c.window_from, "     \
+    "c.window_to, COALESCE(c.zone, 'UTC')"
 #define CAMPAIGN_FROM                                                      \
     " FROM campaigns c JOIN brands b ON b.id = c.brand_id"                 \
     " LEFT JOIN agencies a ON a.id = c.agency_id"
+
+/* "2026-12-01" to days since 1970-01-01; 0 (not set) when NULL or bad. */
+static int64_t
+col_day(sqlite3_stmt *s, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    int y, m, d;
+    char end;
+    if (t == NULL || sscanf(t, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3)
+        return 0;
+    return tz_days_from_civil(y, m, d);
+}
+
+static void
+bind_day(sqlite3_stmt *s, int col, int64_t day)
+{
+    if (day == 0) {
+        sqlite3_bind_null(s, col);
+        return;
+    }
+    int y, m, d;
+    char text[16];
+    tz_civil_from_days(day, &y, &m, &d);
+    snprintf(text, sizeof(text), "%04d-%02d-%02d", y, m, d);
+    sqlite3_bind_text(s, col, text, -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * The window: its dates and zone are what was set; the instants follow
+ * from them.  A campaign made before windows were dates (window_from and
+ * window_to NULL) kept the instants, the start and the end of its days in
+ * its creator's zone, so the dates are read back from them there.
+ */
+static void
+window(struct arena *a, sqlite3_stmt *s, int col, struct campaign *c)
+{
+    c->from_day = col_day(s, col);
+    c->to_day = col_day(s, col + 1);
+    c->zone = store_col_text(a, s, col + 2);
+    bool old = c->from_day == 0 && c->to_day == 0;
+    if (old) {
+        if (c->starts_at != INT64_MIN)
+            c->from_day = when_local_date(c->zone, c->starts_at);
+        if (c->ends_at != INT64_MIN)
+            c->to_day = when_local_date(c->zone, c->ends_at);
+        return;
+    }
+    c->starts_at = c->from_day == 0
+                       ? INT64_MIN : when_day_start(c->zone, c->from_day);
+    c->ends_at = c->to_day == 0
+                     ? INT64_MIN : when_day_start(c->zone, c->to_day + 1) - 1;
+}
 
 static void
 read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
@@ -38,6 +94,7 @@ read_campaign(struct arena *a, sqlite3_stmt *s, void *row)
     c->brief_version = sqlite3_column_int(s, 13);
     c->kicked_off_at = store_col_int(s, 14, INT64_MIN);
     c->created_at = sqlite3_column_int64(s, 15);
+    window(a, s, 16, c);
 }
 
 enum ch_status
@@ -112,19 +169,20 @@ store_campaign_insert(struct store *st, const struct campaign *c,
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO campaigns (slug, title, brand_id, agency_id, state,"
-            " starts_at, ends_at, need, review_mode, brief_version,"
-            " created_by, created_at)"
-            " VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?)");
+            " window_from, window_to, need, review_mode, brief_version,"
+            " created_by, created_at, zone)"
+            " VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?)");
     store_bind_text(s, 1, c->slug);
     store_bind_text(s, 2, c->title);
     sqlite3_bind_int64(s, 3, c->brand_id);
     store_bind_int(s, 4, c->agency_id ? c->agency_id : INT64_MIN);
-    store_bind_int(s, 5, c->starts_at);
-    store_bind_int(s, 6, c->ends_at);
+    bind_day(s, 5, c->from_day);
+    bind_day(s, 6, c->to_day);
     store_bind_int(s, 7, c->need ? c->need : INT64_MIN);
     store_bind_text(s, 8, model_review_modes[c->review_mode]);
     store_bind_int(s, 9, created_by ? created_by : INT64_MIN);
     sqlite3_bind_int64(s, 10, c->created_at);
+    store_bind_text(s, 11, c->zone);
     enum ch_status r = store_exec(st, s);
     if (r == CH_OK)
         *id = store_last_id(st);

@@ -442,7 +442,17 @@ static const char *const migrations[] = {
     "CREATE INDEX commands_recent_reply ON commands_recent(reply_id);"
     /* remind: a campaign's grace before an overdue deliverable
      * escalates. */
-    "ALTER TABLE campaign_settings ADD COLUMN overdue_grace INTEGER;",
+    "ALTER TABLE campaign_settings ADD COLUMN overdue_grace INTEGER;"
+    /* text: a campaign's window is calendar dates ("2026-12-01") in the
+     * campaign's zone, the same days for every reader; starts_at and
+     * ends_at stay only for campaigns made before, whose zone is their
+     * creator's (store_campaign.c reads their dates back there; UTC when
+     * the creator had none). */
+    "ALTER TABLE campaigns ADD COLUMN window_from TEXT;"
+    "ALTER TABLE campaigns ADD COLUMN window_to TEXT;"
+    "ALTER TABLE campaigns ADD COLUMN zone TEXT;"
+    "UPDATE campaigns SET zone = (SELECT tz FROM people"
+    "  WHERE people.id = campaigns.created_by);",
 };
 
 const int store_schema_version =

@@ -1,10 +1,12 @@
 #include "tz.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,6 +207,44 @@ offset_at(int64_t secs, int64_t *off)
     if (!break_secs(secs, &tm))
         return false;
     *off = tm.tm_gmtoff;
+    return true;
+}
+
+bool
+tz_spelling(const char *zone, char *out, size_t outlen)
+{
+    const char *dir = getenv("TZDIR");
+    if (dir == NULL || dir[0] == '\0')
+        dir = TZ_DEFAULT_DIR;
+    if (zone == NULL || strlen(zone) > TZ_NAME_MAX || outlen == 0)
+        return false;
+    /* One directory level per part of the name, matched ignoring case. */
+    char path[PATH_MAX], name[TZ_NAME_MAX + 1] = "";
+    size_t used = 0;
+    for (const char *p = zone; *p;) {
+        size_t n = strcspn(p, "/");
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        DIR *d = opendir(path);
+        if (d == NULL)
+            return false;
+        struct dirent *e;
+        bool found = false;
+        while (!found && (e = readdir(d)) != NULL)
+            if (e->d_name[0] != '.' && strlen(e->d_name) == n &&
+                strncasecmp(e->d_name, p, n) == 0 &&
+                used + n + 2 <= sizeof(name)) {
+                used += (size_t)snprintf(name + used, sizeof(name) - used,
+                                         "%s%s", used ? "/" : "", e->d_name);
+                found = true;
+            }
+        closedir(d);
+        if (!found)
+            return false;
+        p += n + (p[n] == '/');
+    }
+    if (!tz_valid(name) || strlen(name) >= outlen)
+        return false;
+    memcpy(out, name, strlen(name) + 1);
     return true;
 }
 

@@ -42,6 +42,9 @@ enum tz_fit {
 };
 
 bool tz_valid(const char *zone);
+/* The valid zone that zone names but for letter case ("europe/london" is
+ * Europe/London), as the zoneinfo spells it, in out; false if none. */
+bool tz_spelling(const char *zone, char *out, size_t outlen);
 
 /* Break utc_ms into wall time in zone.  CH_INVALID for an invalid zone. */
 enum ch_status tz_to_local(const char *zone, int64_t utc_ms,

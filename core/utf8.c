@@ -1,5 +1,6 @@
 #include "utf8.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 
 static bool
@@ -42,6 +43,27 @@ utf8_char_len(const char *s, size_t len)
     if (cp < min_cp[need] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return need + 1;
+}
+
+size_t
+utf8_name_char(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = utf8_char_len(s, len);
+    if (n <= 1)
+        return n == 1 && isalnum(p[0]) ? 1 : 0;
+    unsigned cp = p[0] & (0xff >> (n + 1));
+    for (size_t k = 1; k < n; k++)
+        cp = (cp << 6) | (p[k] & 0x3f);
+    /* Latin-1 signs and marks; the multiplication and division signs;
+     * general punctuation to dingbats and arrows; CJK punctuation;
+     * fullwidth ASCII punctuation; the emoji planes and beyond. */
+    bool sign = cp < 0xc0 || cp == 0xd7 || cp == 0xf7 ||
+                (cp >= 0x2000 && cp <= 0x2bff) ||
+                (cp >= 0x3000 && cp <= 0x303f) ||
+                (cp >= 0xfe30 && cp <= 0xfe4f) ||
+                (cp >= 0xff00 && cp <= 0xff0f) || cp >= 0x1f000;
+    return sign ? 0 : n;
 }
 
 long

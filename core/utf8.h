@@ -23,6 +23,14 @@ long   utf8_invalid_at(const char *s, size_t len);
  * len is 0 or s starts with a byte that begins none (a stray byte, a
  * truncated or overlong sequence). */
 size_t utf8_char_len(const char *s, size_t len);
+/*
+ * Bytes of the character at s[0..len) when it may be part of a person's
+ * name (an ASCII letter or digit, or a letter of another script: José,
+ * Zoë, Łukasz, 李), else 0.  Without Unicode tables, "a letter of another
+ * script" is any valid non-ASCII character outside the punctuation and
+ * symbol blocks (curly quotes, dashes, no-break space, emoji).
+ */
+size_t utf8_name_char(const char *s, size_t len);
 /* Number of code points in s (counted by their first bytes). */
 size_t utf8_length(const char *s);
 

@@ -230,5 +230,14 @@ value_zone(const char *text, struct ch_error *err)
 {
     if (tz_valid(text))
         return CH_OK;
+    /* Suggested, not taken: the file and the database keep one spelling
+     * of a zone, the one platforms report and every reader recognises. */
+    char spelled[80];
+    if (tz_spelling(text, spelled, sizeof(spelled))) {
+        char why[128];
+        snprintf(why, sizeof(why), "is not a time zone (did you mean %s?)",
+                 spelled);
+        return refuse(err, text, strlen(text), why);
+    }
     return refuse(err, text, strlen(text), WANT_ZONE);
 }

@@ -592,29 +592,60 @@ utc_local(int64_t utc_ms, struct local_time *lt)
     snprintf(lt->abbrev, sizeof(lt->abbrev), "UTC");
 }
 
+#define YEAR_HORIZON_DAYS 183
+
+bool
+when_day_needs_year(int64_t day, int64_t today)
+{
+    int y1, y2, m, d;
+    tz_civil_from_days(day, &y1, &m, &d);
+    tz_civil_from_days(today, &y2, &m, &d);
+    int64_t away = day > today ? day - today : today - day;
+    return y1 != y2 || away > YEAR_HORIZON_DAYS;
+}
+
+static void
+to_local(const char *zone, int64_t utc_ms, struct local_time *lt)
+{
+    if (zone == NULL || tz_to_local(zone, utc_ms, lt) != CH_OK)
+        utc_local(utc_ms, lt);
+}
+
+int64_t
+when_local_date(const char *zone, int64_t utc_ms)
+{
+    struct local_time lt;
+    to_local(zone, utc_ms, &lt);
+    return tz_days_from_civil(lt.year, lt.month, lt.day);
+}
+
 void
-when_format(int64_t utc_ms, const char *zone, enum when_style style,
-            char *out, size_t outlen)
+when_format(int64_t utc_ms, const char *zone, int64_t now_ms,
+            enum when_style style, char *out, size_t outlen)
 {
     struct local_time lt;
 
     if (out == NULL || outlen == 0)
         return;
-    if (zone == NULL || tz_to_local(zone, utc_ms, &lt) != CH_OK)
-        utc_local(utc_ms, &lt);
+    to_local(zone, utc_ms, &lt);
+    int64_t day = tz_days_from_civil(lt.year, lt.month, lt.day);
+    char year[16] = "";
+    if (now_ms == WHEN_YEAR_ALWAYS ||
+        when_day_needs_year(day, when_local_date(zone, now_ms)))
+        snprintf(year, sizeof(year), " %d", lt.year);
     switch (style) {
     case WHEN_LONG:
-        snprintf(out, outlen, "%s %d %s %02d:%02d %s", day_abbr[lt.wday],
-                 lt.day, month_abbr[lt.month - 1], lt.hour, lt.minute,
+        snprintf(out, outlen, "%s %d %s%s %02d:%02d %s", day_abbr[lt.wday],
+                 lt.day, month_abbr[lt.month - 1], year, lt.hour, lt.minute,
                  lt.abbrev);
         break;
     case WHEN_SHORT:
-        snprintf(out, outlen, "%d %s %02d:%02d", lt.day,
-                 month_abbr[lt.month - 1], lt.hour, lt.minute);
+        snprintf(out, outlen, "%d %s%s %02d:%02d", lt.day,
+                 month_abbr[lt.month - 1], year, lt.hour, lt.minute);
         break;
     case WHEN_DATE:
-        snprintf(out, outlen, "%s %d %s", day_abbr[lt.wday], lt.day,
-                 month_abbr[lt.month - 1]);
+        snprintf(out, outlen, "%s %d %s%s", day_abbr[lt.wday], lt.day,
+                 month_abbr[lt.month - 1], year);
         break;
     case WHEN_ISO:
     default:
@@ -622,6 +653,21 @@ when_format(int64_t utc_ms, const char *zone, enum when_style style,
                  lt.day, lt.hour, lt.minute);
         break;
     }
+}
+
+void
+when_format_day(int64_t day, bool with_year, char *out, size_t outlen)
+{
+    int y, m, d;
+    if (out == NULL || outlen == 0)
+        return;
+    tz_civil_from_days(day, &y, &m, &d);
+    if (with_year)
+        snprintf(out, outlen, "%s %d %s %d", day_abbr[tz_weekday_of_days(day)],
+                 d, month_abbr[m - 1], y);
+    else
+        snprintf(out, outlen, "%s %d %s", day_abbr[tz_weekday_of_days(day)],
+                 d, month_abbr[m - 1]);
 }
 
 static bool
@@ -669,6 +715,19 @@ when_local_midnight(const char *zone, int64_t utc_ms)
             lo = mid;
     }
     return hi * 1000;
+}
+
+int64_t
+when_day_start(const char *zone, int64_t day)
+{
+    int y, m, d;
+    int64_t ms;
+    tz_civil_from_days(day, &y, &m, &d);
+    /* Noon is on that date in every zone; its day starts where it does. */
+    if (zone == NULL || tz_from_local(zone, y, m, d, 12, 0, 0, &ms, NULL) !=
+        CH_OK)
+        return day * MS_PER_DAY;
+    return when_local_midnight(zone, ms);
 }
 
 int64_t

@@ -53,9 +53,27 @@ enum when_style {
     WHEN_DATE,    /* "Fri 4 Dec" */
     WHEN_ISO,     /* "2026-12-04 18:00" */
 };
-/* Format utc_ms in zone; an invalid zone formats in UTC. */
-void when_format(int64_t utc_ms, const char *zone, enum when_style style,
-                 char *out, size_t outlen);
+/* A now_ms for when_format that always shows the year (a reader, such as
+ * a log or a platform's fallback text, with no "now" to measure from). */
+#define WHEN_YEAR_ALWAYS INT64_MIN
+/*
+ * Format utc_ms in zone; an invalid zone formats in UTC.  The year shows
+ * ("Fri 4 Dec 2027 18:00 CET") when the date is not in the current year
+ * of now_ms in that zone or is more than about six months (183 days)
+ * from now_ms, so a typo'd year never reads like next week.
+ */
+void when_format(int64_t utc_ms, const char *zone, int64_t now_ms,
+                 enum when_style style, char *out, size_t outlen);
+/* A calendar date (no instant, no zone) the way when_format writes one,
+ * "Tue 1 Dec", "Tue 1 Dec 2026" when with_year. */
+void when_format_day(int64_t day, bool with_year, char *out, size_t outlen);
+/* Whether a date on day (days since 1970-01-01) needs its year, read on
+ * today (the reader's current date): the rule of when_format. */
+bool when_day_needs_year(int64_t day, int64_t today);
+/* The date (days since 1970-01-01) of utc_ms in zone (UTC if invalid). */
+int64_t when_local_date(const char *zone, int64_t utc_ms);
+/* The first instant of the date day in zone (see when_local_midnight). */
+int64_t when_day_start(const char *zone, int64_t day);
 
 /* The instant the local day containing utc_ms starts in zone (the first
  * instant of that date, even when midnight is skipped); an invalid zone

@@ -57,7 +57,8 @@ stamp(struct console *con)
     if (!con->opt.sim)
         return;
     char when[32];
-    when_format(con->opt.sim->now_ms, "UTC", WHEN_ISO, when, sizeof(when));
+    when_format(con->opt.sim->now_ms, "UTC", con->opt.sim->now_ms, WHEN_ISO,
+                when, sizeof(when));
     fprintf(con->out, "[%sZ] ", when);
 }
 
@@ -224,14 +225,28 @@ con_topic(struct adapter *a, const struct out_msg *m)
     return done(con, m, m->channel);
 }
 
+/* Bytes of a speaker name's character at s: a letter or digit of any
+ * script, '_', '.' or '-'; 0 for anything else. */
+static size_t
+name_char(const char *s, size_t len)
+{
+    if (len && (*s == '_' || *s == '.' || *s == '-'))
+        return 1;
+    return utf8_name_char(s, len);
+}
+
 static bool
 valid_speaker(const char *name)
 {
-    if (!*name || strlen(name) > 40)
+    size_t len = strlen(name);
+    if (!*name || len > 40)
         return false;
-    for (const char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+    for (const char *p = name; *p;) {
+        size_t n = name_char(p, len - (size_t)(p - name));
+        if (n == 0)
             return false;
+        p += n;
+    }
     return true;
 }
 
@@ -262,6 +277,18 @@ con_render_channel(struct adapter *a, const char *channel_id,
     (void)a;
     (void)slug;
     buf_adds(out, channel_id);
+}
+
+/* A terminal has one reader, in no zone chorus knows: UTC, with the
+ * year when the date is far from the console's (simulated) now. */
+static void
+con_render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
+{
+    struct console *con = (struct console *)a;
+    int64_t now = con->opt.sim ? con->opt.sim->now_ms : clock_realtime_ms();
+    char text[64];
+    when_format(utc_ms, "UTC", now, WHEN_LONG, text, sizeof(text));
+    buf_adds(out, text);
 }
 
 static enum ch_status
@@ -342,18 +369,18 @@ advance_clock(struct console *con, const char *arg)
 }
 
 /* "@bob" becomes <@bob>, the mention form the core reads on every
- * platform. */
+ * platform; "@José" is José. */
 static void
 normalize_mentions(const char *text, struct buf *out)
 {
+    size_t len = strlen(text);
     for (const char *q = text; *q;) {
+        size_t left = len - (size_t)(q - text);
         if (*q == '@' && (q == text || q[-1] == ' ') &&
-            isalnum((unsigned char)q[1])) {
-            size_t n = 1;
-            /* q[n] first: strchr() also finds the terminating NUL. */
-            while (isalnum((unsigned char)q[n]) ||
-                   (q[n] && strchr("_.-", q[n])))
-                n++;
+            utf8_name_char(q + 1, left - 1)) {
+            size_t n = 1, k;
+            while ((k = name_char(q + n, left - n)) > 0)
+                n += k;
             /* A trailing '.' ends the sentence, not the name. */
             while (n > 1 && q[n - 1] == '.')
                 n--;
@@ -599,6 +626,7 @@ static const struct adapter_ops console_ops = {
     .find_user = con_find_user,
     .render_person = con_render_person,
     .render_channel = con_render_channel,
+    .render_time = con_render_time,
     .start = con_start,
     .stop = con_stop,
     .free = con_free,

@@ -148,7 +148,8 @@ render_time(struct adapter *a, int64_t utc_ms, struct buf *out)
     int64_t secs = utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000);
 
     (void)a;
-    when_format(utc_ms, "UTC", WHEN_LONG, fallback, sizeof(fallback));
+    when_format(utc_ms, "UTC", WHEN_YEAR_ALWAYS, WHEN_LONG, fallback,
+                sizeof(fallback));
     for (char *p = fallback; *p; p++)
         if (*p == '|' || *p == '>' || *p == '<' || *p == '&')
             *p = ' ';

@@ -314,6 +314,103 @@ text_limits(void **state)
     refused(fx, CH_INVALID, "no command given", "carol", NULL, "   ");
 }
 
+/* Free text is the rest of the line as typed: as long as people write
+ * (up to the platforms' 4,000 characters), quotes and apostrophes in it
+ * literal; only an option or a positional word takes quotes. */
+static void
+free_text(void **state)
+{
+    struct fx *fx = *state;
+    fx_world(fx, FX_WORLD_DELIVS);
+    const char *sql = "SELECT body FROM submissions ORDER BY id DESC LIMIT 1";
+
+    /* A stray quote and apostrophes. */
+    fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1 "
+          "it's the \"best 6\" can I've had");
+    assert_string_equal(fx_db_text(fx, fx_db(fx), sql, NULL),
+                        "it's the \"best 6\" can I've had");
+    fx_ok(fx, "bob", NULL, "submit spring-launch#2 https://x.example/2 "
+          "\"unclosed from the start");
+    assert_string_equal(fx_db_text(fx, fx_db(fx), sql, NULL),
+                        "\"unclosed from the start");
+    /* An open quote where a word or an option value goes is an error. */
+    refused(fx, CH_INVALID, "missing closing quote after \"spring-launch#3",
+            "bob", NULL, "submit \"spring-launch#3 https://x.example/3 ok");
+    refused(fx, CH_INVALID, "missing closing quote after title:\"Big",
+            "admin", NULL, "new big-one brand:Fizz title:\"Big one");
+
+    /* 700 words (more than the old cap of 64 words a line) fit. */
+    struct buf cap = BUF_INIT;
+    buf_adds(&cap, "submit spring-launch#3 https://x.example/3");
+    for (int i = 0; i < 700; i++)
+        buf_adds(&cap, i % 7 ? " glow" : " it's");
+    fx_ok(fx, "bob", NULL, "%s", buf_cstr(&cap));
+    assert_int_equal(strlen(fx_db_text(fx, fx_db(fx), sql, NULL)),
+                     700 * 5 - 1);
+    buf_free(&cap);
+
+    /* 5,000 characters do not, and the reply says how many. */
+    fx_ok(fx, "carol", NULL, "changes spring-launch#3 fix it");
+    struct buf big = BUF_INIT;
+    buf_adds(&big, "submit spring-launch#3 https://x.example/3 ");
+    for (int i = 0; i < 1000; i++)
+        buf_adds(&big, "ab\"c ");
+    big.len--;
+    big.data[big.len] = '\0';
+    refused(fx, CH_INVALID, "the caption is too long (4999 characters; at "
+                            "most 4000)", "bob", NULL, "%s", buf_cstr(&big));
+    buf_free(&big);
+
+    /* A link too long is too long, not "not a link". */
+    struct buf link = BUF_INIT;
+    buf_adds(&link, "submit spring-launch#3 https://x.example/");
+    for (int i = 0; i < 3000 - 18; i++)
+        buf_addc(&link, 'a');
+    refused(fx, CH_INVALID, "the link is too long (3000 characters; at most "
+                            "2000)", "bob", NULL, "%s", buf_cstr(&link));
+    buf_free(&link);
+}
+
+/* A window is calendar dates in the campaign's zone: readers in Los
+ * Angeles, London and Kolkata all see 1 to 31 December (as instants read
+ * in each zone they would see 30 Nov or 1 Jan). */
+static void
+window_same_dates_everywhere(void **state)
+{
+    struct fx *fx = *state;
+    fx_world(fx, 0);
+    fx_ok(fx, "admin", NULL, "tz Europe/London");
+    fx_ok(fx, "admin", NULL, "new win brand:Fizz from:2026-12-01 "
+          "to:2026-12-31");
+    static const char *const readers[][2] = {
+        { "carol", "America/Los_Angeles" },
+        { "bob", "Europe/London" },
+        { "brenda", "Asia/Kolkata" },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        fx_ok(fx, "admin", NULL, "add win %s role:creator", readers[i][0]);
+        fx_ok(fx, readers[i][0], NULL, "tz %s", readers[i][1]);
+        fx_ok(fx, readers[i][0], NULL, "status win");
+        fx_reply_has(fx, "Window: Tue 1 Dec – Thu 31 Dec\n");
+    }
+    /* The instants follow the dates in London: from midnight on the 1st
+     * to the last moment of the 31st. */
+    struct campaign cp;
+    struct arena *a = arena_new();
+    assert_int_equal(store_campaign_by_slug(core_store(fx->core), a,
+                                            "win", &cp),
+                     CH_OK);
+    assert_int_equal(cp.starts_at, fx_utc(2026, 12, 1, 0, 0));
+    assert_int_equal(cp.ends_at, fx_utc(2027, 1, 1, 0, 0) - 1);
+    arena_free(a);
+    /* In the new year, the window names its year, for everyone alike. */
+    fx_at(fx, fx_utc(2027, 1, 4, 9, 0));
+    for (size_t i = 0; i < 3; i++) {
+        fx_ok(fx, readers[i][0], NULL, "status win");
+        fx_reply_has(fx, "Window: Tue 1 Dec – Thu 31 Dec 2026\n");
+    }
+}
+
 /* Whatever a user types, what chorus says back is valid UTF-8 without
  * control characters (the fake adapter checks every message; these are
  * the inputs most likely to break that). */
@@ -373,6 +470,8 @@ main(void)
         T(people),
         T(long_value_cut_between_characters),
         T(text_limits),
+        T(free_text),
+        T(window_same_dates_everywhere),
         T(replies_stay_valid_text),
     };
 #undef T

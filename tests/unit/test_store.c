@@ -648,6 +648,11 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(cp.need, 5);
     assert_int_equal(cp.starts_at, INT64_C(1796169600000));
     assert_true(cp.ends_at == INT64_MIN);
+    /* A window from before windows were dates: its dates are read back
+     * from its instants in its creator's zone. */
+    assert_int_equal(cp.from_day, 20789);
+    assert_int_equal(cp.to_day, 0);
+    assert_string_equal(cp.zone, "Europe/Berlin");
     assert_int_equal(cp.brief_version, 2);
     assert_int_equal(cp.kicked_off_at, INT64_C(1796115600000));
 
@@ -1024,8 +1029,8 @@ campaigns_round_trip(void **state)
         store_agency_get_or_create(st, "Loud", T0, &agency, &created), CH_OK);
     struct campaign in = {
         .slug = "summer", .title = NULL, .brand_id = b.brand,
-        .agency_id = agency, .starts_at = T0 + 24 * HOUR,
-        .ends_at = T0 + 30 * 24 * HOUR, .need = 5,
+        .agency_id = agency, .from_day = 20789, .to_day = 20818,
+        .zone = "Asia/Kolkata", .need = 5,
         .review_mode = REVIEW_BRAND_ONLY, .created_at = T0 + 1,
     };
     int64_t id;
@@ -1045,8 +1050,14 @@ campaigns_round_trip(void **state)
     assert_int_equal(cp.agency_id, agency);
     assert_string_equal(cp.agency, "Loud");
     assert_int_equal(cp.state, CAMPAIGN_DRAFT);
-    assert_int_equal(cp.starts_at, T0 + 24 * HOUR);
-    assert_int_equal(cp.ends_at, T0 + 30 * 24 * HOUR);
+    /* The window is dates (2026-12-02 to 2026-12-31) in its zone; the
+     * instants are where those days start and end there. */
+    assert_int_equal(cp.from_day, 20789);
+    assert_int_equal(cp.to_day, 20818);
+    assert_string_equal(cp.zone, "Asia/Kolkata");
+    assert_int_equal(cp.starts_at, T0 + 10 * HOUR + 30 * 60000);
+    assert_int_equal(cp.ends_at, T0 + 30 * 24 * HOUR + 10 * HOUR +
+                                     30 * 60000 - 1);
     assert_int_equal(cp.need, 5);
     assert_int_equal(cp.review_mode, REVIEW_BRAND_ONLY);
     assert_int_equal(cp.brief_version, 1);
@@ -1061,6 +1072,7 @@ campaigns_round_trip(void **state)
     assert_int_equal(cp.agency_id, 0);
     assert_null(cp.agency);
     assert_true(cp.starts_at == INT64_MIN);
+    assert_int_equal(cp.from_day, 0);
     assert_int_equal(cp.need, 0);
     assert_int_equal(cp.review_mode, REVIEW_TWO_STAGE);
     assert_int_equal(store_campaign_by_slug(st, a, "Spring-Launch", &cp),

@@ -178,6 +178,36 @@ cut_at_break(void **state)
     assert_int_equal(part % 41, 40);
 }
 
+/* Letters of any script make names; punctuation and symbols end them. */
+static void
+name_chars(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t      n;
+    } cases[] = {
+        { "a", 1 }, { "Z", 1 }, { "7", 1 }, { "_", 0 }, { ".", 0 },
+        { " ", 0 }, { "\"", 0 }, { "'", 0 },
+        { "\xc3\xa9", 2 },            /* é */
+        { "\xc5\x81", 2 },            /* Ł */
+        { "\xd0\x96", 2 },            /* Ж */
+        { "\xe6\x9d\x8e", 3 },        /* 李 */
+        { "\xe0\xa4\xaa", 3 },        /* प */
+        { "\xc2\xa0", 0 },            /* no-break space */
+        { "\xc3\x97", 0 },            /* × */
+        { "\xe2\x80\x99", 0 },        /* ’ */
+        { "\xe2\x80\x9c", 0 },        /* “ */
+        { "\xe2\x80\x94", 0 },        /* — */
+        { "\xe3\x80\x82", 0 },        /* 。 */
+        { "\xf0\x9f\x98\x80", 0 },    /* 😀 */
+        { "\xc3", 0 },                /* a truncated é */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (utf8_name_char(cases[i].s, strlen(cases[i].s)) != cases[i].n)
+            fail_msg("case %zu: want %zu", i, cases[i].n);
+}
+
 int
 main(void)
 {
@@ -189,6 +219,7 @@ main(void)
         cmocka_unit_test(cut_is_longest),
         cmocka_unit_test(cut_chars),
         cmocka_unit_test(cut_at_break),
+        cmocka_unit_test(name_chars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

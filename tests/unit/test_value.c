@@ -250,8 +250,9 @@ zones(void **state)
     assert_int_equal(value_zone("UTC", &err), CH_OK);
     assert_int_equal(value_zone("America/Argentina/Buenos_Aires", &err),
                      CH_OK);
-    static const char *const bad[] = { "Mars/Base", "", "europe/berlin",
-                                       "../etc/passwd", "Europe/Berlin " };
+    static const char *const bad[] = { "Mars/Base", "", "../etc/passwd",
+                                       "Europe/Berlin ", "right/UTC",
+                                       "../Europe/berlin" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char want[160];
         snprintf(want, sizeof(want), "\"%s\" is not a time zone (use an IANA "
@@ -259,6 +260,16 @@ zones(void **state)
                  "Asia/Kolkata)", bad[i]);
         refused(value_zone(bad[i], &err), &err, want);
     }
+    /* The wrong case is refused with the spelling to use (suggested, not
+     * taken: one spelling of a zone in the file and the database). */
+    refused(value_zone("europe/berlin", &err), &err,
+            "\"europe/berlin\" is not a time zone (did you mean "
+            "Europe/Berlin?)");
+    refused(value_zone("AMERICA/argentina/BUENOS_AIRES", &err), &err,
+            "\"AMERICA/argentina/BUENOS_AIRES\" is not a time zone (did you "
+            "mean America/Argentina/Buenos_Aires?)");
+    refused(value_zone("utc", &err), &err,
+            "\"utc\" is not a time zone (did you mean UTC?)");
 }
 
 static void

@@ -561,39 +561,128 @@ test_format(void **state)
     char buf[64];
     int64_t t = utc(2026, 12, 4, 17, 0);
 
-    when_format(t, BERLIN, WHEN_LONG, buf, sizeof(buf));
+    when_format(t, BERLIN, t, WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Fri 4 Dec 18:00 CET");
-    when_format(t, BERLIN, WHEN_SHORT, buf, sizeof(buf));
+    when_format(t, BERLIN, t, WHEN_SHORT, buf, sizeof(buf));
     assert_string_equal(buf, "4 Dec 18:00");
-    when_format(t, BERLIN, WHEN_DATE, buf, sizeof(buf));
+    when_format(t, BERLIN, t, WHEN_DATE, buf, sizeof(buf));
     assert_string_equal(buf, "Fri 4 Dec");
-    when_format(t, BERLIN, WHEN_ISO, buf, sizeof(buf));
+    when_format(t, BERLIN, t, WHEN_ISO, buf, sizeof(buf));
     assert_string_equal(buf, "2026-12-04 18:00");
 
-    when_format(t, NEW_YORK, WHEN_LONG, buf, sizeof(buf));
+    when_format(t, NEW_YORK, t, WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Fri 4 Dec 12:00 EST");
-    when_format(t, KOLKATA, WHEN_LONG, buf, sizeof(buf));
+    when_format(t, KOLKATA, t, WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Fri 4 Dec 22:30 IST");
-    when_format(t, "Australia/Lord_Howe", WHEN_LONG, buf, sizeof(buf));
+    when_format(t, "Australia/Lord_Howe", t, WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Sat 5 Dec 04:00 +11");
-    when_format(utc(2026, 7, 1, 10, 0), BERLIN, WHEN_LONG, buf, sizeof(buf));
+    when_format(utc(2026, 7, 1, 10, 0), BERLIN, utc(2026, 7, 1, 0, 0),
+                WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Wed 1 Jul 12:00 CEST");
-    when_format(utc(2026, 1, 11, 23, 59) + 59999, "UTC", WHEN_LONG, buf,
-                sizeof(buf));
+    when_format(utc(2026, 1, 11, 23, 59) + 59999, "UTC", utc(2026, 1, 1, 0, 0),
+                WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Sun 11 Jan 23:59 UTC");
 
     /* An invalid zone formats in UTC. */
-    when_format(t, "Mars/Base", WHEN_LONG, buf, sizeof(buf));
+    when_format(t, "Mars/Base", t, WHEN_LONG, buf, sizeof(buf));
     assert_string_equal(buf, "Fri 4 Dec 17:00 UTC");
-    when_format(t, NULL, WHEN_ISO, buf, sizeof(buf));
+    when_format(t, NULL, t, WHEN_ISO, buf, sizeof(buf));
     assert_string_equal(buf, "2026-12-04 17:00");
-    when_format(-1, NULL, WHEN_ISO, buf, sizeof(buf));
+    when_format(-1, NULL, -1, WHEN_ISO, buf, sizeof(buf));
     assert_string_equal(buf, "1969-12-31 23:59");
-    when_format(-1, NULL, WHEN_DATE, buf, sizeof(buf));
+    when_format(-1, NULL, -1, WHEN_DATE, buf, sizeof(buf));
     assert_string_equal(buf, "Wed 31 Dec");
 
-    when_format(t, BERLIN, WHEN_LONG, buf, 5);
+    when_format(t, BERLIN, t, WHEN_LONG, buf, 5);
     assert_string_equal(buf, "Fri ");
+}
+
+/* The year shows when a date is not in the reader's current year or is
+ * more than about six months away, so a typo'd year reads as one. */
+static void
+test_format_year(void **state)
+{
+    (void)state;
+    char buf[64];
+    int64_t now = utc(2026, 12, 1, 8, 0);
+
+    /* Near and in the same year: no year. */
+    when_format(utc(2026, 12, 4, 17, 0), BERLIN, now, WHEN_LONG, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Fri 4 Dec 18:00 CET");
+    /* Next year, even next week. */
+    when_format(utc(2027, 1, 5, 17, 0), BERLIN, now, WHEN_LONG, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Tue 5 Jan 2027 18:00 CET");
+    when_format(utc(2027, 1, 5, 17, 0), BERLIN, now, WHEN_SHORT, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "5 Jan 2027 18:00");
+    /* A typo'd year. */
+    when_format(utc(2027, 12, 4, 17, 0), BERLIN, now, WHEN_DATE, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Sat 4 Dec 2027");
+    /* Same year but more than six months back (or ahead). */
+    when_format(utc(2026, 5, 20, 17, 0), BERLIN, now, WHEN_DATE, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Wed 20 May 2026");
+    when_format(utc(2026, 9, 1, 17, 0), BERLIN, now, WHEN_DATE, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Tue 1 Sep");
+    when_format(utc(2026, 7, 1, 12, 0), BERLIN, utc(2026, 1, 2, 0, 0),
+                WHEN_DATE, buf, sizeof(buf));
+    assert_string_equal(buf, "Wed 1 Jul");
+    when_format(utc(2026, 7, 10, 12, 0), BERLIN, utc(2026, 1, 2, 0, 0),
+                WHEN_DATE, buf, sizeof(buf));
+    assert_string_equal(buf, "Fri 10 Jul 2026");
+    /* The same instant, readers in three zones: the year is the one of
+     * each reader's own date. */
+    int64_t eve = utc(2026, 12, 31, 20, 0);
+    when_format(eve, "America/Los_Angeles", now, WHEN_LONG, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Thu 31 Dec 12:00 PST");
+    when_format(eve, "Europe/London", now, WHEN_LONG, buf, sizeof(buf));
+    assert_string_equal(buf, "Thu 31 Dec 20:00 GMT");
+    when_format(eve, KOLKATA, now, WHEN_LONG, buf, sizeof(buf));
+    assert_string_equal(buf, "Fri 1 Jan 2027 01:30 IST");
+    /* On New Year's Eve in Kolkata it is already 2027 there: a date
+     * in late 2026 now needs its year. */
+    when_format(utc(2026, 12, 20, 12, 0), KOLKATA, eve, WHEN_DATE, buf,
+                sizeof(buf));
+    assert_string_equal(buf, "Sun 20 Dec 2026");
+    when_format(utc(2026, 12, 20, 12, 0), "America/Los_Angeles", eve,
+                WHEN_DATE, buf, sizeof(buf));
+    assert_string_equal(buf, "Sun 20 Dec");
+    /* No now to measure from: always the year. */
+    when_format(utc(2026, 12, 4, 17, 0), "UTC", WHEN_YEAR_ALWAYS, WHEN_LONG,
+                buf, sizeof(buf));
+    assert_string_equal(buf, "Fri 4 Dec 2026 17:00 UTC");
+}
+
+/* Calendar dates for windows: a date has no zone; its day starts and
+ * ends where the zone says. */
+static void
+test_days(void **state)
+{
+    (void)state;
+    char buf[64];
+    int64_t dec1 = 20788;   /* 2026-12-01 */
+    when_format_day(dec1, false, buf, sizeof(buf));
+    assert_string_equal(buf, "Tue 1 Dec");
+    when_format_day(dec1 + 30, true, buf, sizeof(buf));
+    assert_string_equal(buf, "Thu 31 Dec 2026");
+    assert_int_equal(when_day_start("Europe/London", dec1),
+                     utc(2026, 12, 1, 0, 0));
+    assert_int_equal(when_day_start(KOLKATA, dec1),
+                     utc(2026, 11, 30, 18, 30));
+    assert_int_equal(when_day_start("America/Los_Angeles", dec1),
+                     utc(2026, 12, 1, 8, 0));
+    assert_int_equal(when_local_date(KOLKATA, utc(2026, 11, 30, 18, 30)),
+                     dec1);
+    assert_int_equal(when_local_date(KOLKATA, utc(2026, 11, 30, 18, 29)),
+                     dec1 - 1);
+    assert_false(when_day_needs_year(dec1 + 30, dec1));
+    assert_true(when_day_needs_year(dec1 + 31, dec1));
+    assert_true(when_day_needs_year(dec1 - 184, dec1));
 }
 
 static void
@@ -721,6 +810,8 @@ main(void)
         cmocka_unit_test(test_duration_format),
         cmocka_unit_test(test_clock_parse),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_year),
+        cmocka_unit_test(test_days),
         cmocka_unit_test(test_local_midnight),
         cmocka_unit_test(test_next_local),
     };
