@@ -81,6 +81,20 @@ cmd_avail_ooo(struct ctx *c)
               possessive(c, who), ctx_time_for(c, who, from->num),
               ctx_time_for(c, who, to->num), note ? " — " : "",
               note ? note : "");
+    /* Their open deadlines are planned again around the leave (a
+     * reminder before it starts), and the ones it covers are named. */
+    struct deliverable *ds;
+    size_t nd = 0;
+    store_deliverable_list(c->st, c->a, 0, who->id, &ds, &nd);
+    for (size_t i = 0; i < nd; i++) {
+        bool draft = ds[i].state == DELIV_PLANNED;
+        if (!draft && ds[i].state != DELIV_APPROVED)
+            continue;
+        nudge_plan_deliverable(c, &ds[i]);
+        const char *w = nudge_deadline_warning(c, &ds[i], draft);
+        if (w)
+            ctx_reply(c, "%s: %s", campaign_deliv_ref(c, &ds[i]), w);
+    }
     return CH_OK;
 }
 

@@ -110,12 +110,13 @@ cmd_work_new(struct ctx *c)
                   "Warning: the draft is due in %s, less than the %s lead time "
                   "(rushed briefs make rushed content).",
                   ctx_duration(c, lead), ctx_duration(c, sched.lead));
+    /* The window is a set of dates: name them, not instants. */
     if (cp->ends_at != INT64_MIN && d.publish_at > cp->ends_at)
-        ctx_reply(c, "Warning: it publishes after the campaign ends (%s).",
-                  ctx_time_for_caller(c, cp->ends_at));
+        ctx_reply(c, "Warning: it publishes after the campaign ends (its "
+                  "window is %s).", campaign_window_text(c, cp));
     if (cp->starts_at != INT64_MIN && d.publish_at < cp->starts_at)
-        ctx_reply(c, "Warning: it publishes before the campaign starts (%s).",
-                  ctx_time_for_caller(c, cp->starts_at));
+        ctx_reply(c, "Warning: it publishes before the campaign starts (its "
+                  "window is %s).", campaign_window_text(c, cp));
     warn_deadline(c, &d, true);
     warn_deadline(c, &d, false);
 

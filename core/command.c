@@ -756,8 +756,10 @@ convert_when(struct ctx *c, const struct cmd_elem *e, const char *word,
                        e->kind == E_OPT ? ": " : "", err.user);
     if (e->type == T_WHEN_END && r.date_only)
         r.utc_ms += 59 * MS_PER_SEC + 999;
+    /* A bare date is not in the past until its day is: a deadline's
+     * handler reads it in the assignee's zone and checks the instant. */
     int64_t floor = c->now;
-    if (e->type == T_WHEN_START)
+    if (e->type == T_WHEN_START || (e->type == T_WHEN && r.date_only))
         floor = when_local_midnight(zone, c->now);
     if (r.utc_ms < floor)
         return ch_fail(
