@@ -24,6 +24,11 @@ int64_t     avail_add(struct ctx *c, const struct person *p, int64_t start,
 /* The end of the person's working hours on t's local day (t itself
  * when that day is not a working day). */
 int64_t     avail_day_end(struct ctx *c, const struct person *p, int64_t t);
+/* When news gathered for a morning digest reaches the person: the
+ * start of their next working day, or their next working moment when
+ * t is outside their working time (today's has not started). */
+int64_t     avail_next_day_start(struct ctx *c, const struct person *p,
+                                 int64_t t);
 /* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
 const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
 

@@ -450,6 +450,32 @@ fx_setup(void **state)
     return 0;
 }
 
+/* A setup for tests of what is said and delivered, not when: everyone
+ * works all day every day, so no direct message is held to working
+ * hours (ctx.c).  News to coordinators still waits for their morning
+ * digest: fx_news_at_once() after the world is built. */
+FX_STATIC int
+fx_setup_reachable(void **state)
+{
+    struct fx *fx = fx_create();
+    fx->set.work_start = 0;
+    fx->set.work_end = 24 * 60;
+    fx->set.work_days = 0x7f;
+    fx_start(fx);
+    *state = fx;
+    return 0;
+}
+
+/* Everyone who has not chosen takes news at once, not in a digest. */
+FX_STATIC void
+fx_news_at_once(struct fx *fx)
+{
+    assert_int_equal(sqlite3_exec(store_db(core_store(fx->core)),
+                                  "UPDATE people SET news_digest = 0"
+                                  " WHERE news_digest IS NULL",
+                                  NULL, NULL, NULL), SQLITE_OK);
+}
+
 FX_STATIC int
 fx_teardown(void **state)
 {

@@ -13,6 +13,7 @@ static char *
 review_message(struct fx *fx)
 {
     fx_world(fx, FX_WORLD_DELIVS);
+    fx_news_at_once(fx);
     size_t mark = fx_mark(fx);
     fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
     for (size_t i = mark; i < fx->fake.n; i++) {
@@ -171,6 +172,9 @@ file_setup(void **state)
              (int)getpid());
     remove_db();
     struct fx *fx = fx_create();
+    fx->set.work_start = 0;          /* as fx_setup_reachable() */
+    fx->set.work_end = 24 * 60;
+    fx->set.work_days = 0x7f;
     start_on(fx, db_path);
     *state = fx;
     return 0;
@@ -321,7 +325,8 @@ audit_in_two_zones(void **state)
 int
 main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name)                                                      \
+    cmocka_unit_test_setup_teardown(name, fx_setup_reachable, fx_teardown)
 #define TF(name) \
     cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
     const struct CMUnitTest tests[] = {
