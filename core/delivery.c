@@ -155,7 +155,11 @@ delivery_buttons_decode(struct arena *ar, const char *enc,
     return n;
 }
 
-enum hold { SEND, HOLD, DROP };
+enum hold { SEND, HOLD, DROP, STALE };
+
+/* Why a stale row went nowhere (outbox.last_error of a row recorded
+ * sent without being handed out). */
+#define STALE_NOTE "dropped: what it was about moved on before it went out"
 
 /* Fill msg from row; HOLD when what it needs does not exist yet (the
  * campaign's channel, the message it edits). */
@@ -397,11 +401,8 @@ prepare_dm(struct core *core, size_t ai, struct arena *ar,
            const struct outbox_row *row, struct handout *h)
 {
     struct adapter *a = core->adapters[ai];
-    if (is_stale(core, ar, row)) {
-        log_info("core", "outbox %lld dropped: what it was about moved on",
-                 (long long)row->id);
-        return DROP;
-    }
+    if (is_stale(core, ar, row))
+        return STALE;
     struct outbox_row *due;
     size_t n = 0, live = 0;
     if (core->settings->digest_window_ms == 0 ||
@@ -414,7 +415,7 @@ prepare_dm(struct core *core, size_t ai, struct arena *ar,
         if (due[i].id == row->id || idset_has(&core->handed, due[i].id))
             continue;
         if (is_stale(core, ar, &due[i])) {
-            queue_report(core, due[i].id, CH_OK, NULL, 0, NULL);
+            queue_report(core, due[i].id, CH_OK, NULL, 0, STALE_NOTE);
             continue;
         }
         items[live++] = due[i];
@@ -622,6 +623,10 @@ record_one(struct core *core, const struct report *r)
     struct outbox_row row;
     if (r->answered)
         store_inbound_recent_answered(core->store, r->id);
+    if (r->status == CH_OK && r->error && strcmp(r->error, STALE_NOTE) == 0) {
+        store_outbox_dropped(core->store, r->id, r->at, r->error);
+        return;
+    }
     if (r->status == CH_OK || r->status == CH_DUPLICATE ||
         r->status == CH_UNSUPPORTED) {
         /* The common case: marked sent without reading the row first; read
@@ -818,8 +823,9 @@ collect(struct core *core, size_t ai, struct pass *p)
             }
             if (advance)     /* handed below, or its outcome queued */
                 core->flush_from[ai] = row->id + 1;
-            if (hd == DROP) {
-                queue_report(core, row->id, CH_OK, NULL, 0, NULL);
+            if (hd == DROP || hd == STALE) {
+                queue_report(core, row->id, CH_OK, NULL, 0,
+                             hd == STALE ? STALE_NOTE : NULL);
                 continue;
             }
             h->adapter = ai;

@@ -422,6 +422,9 @@ const char    *store_outbox_subject_now(struct store *, struct arena *,
  * or 'e'), or NULL. */
 const char    *store_outbox_subject_of(struct store *, struct arena *,
                                        char kind, int64_t id);
+/* A row that goes nowhere (its subject moved on): done, with why. */
+enum ch_status store_outbox_dropped(struct store *, int64_t id, int64_t now,
+                                    const char *why);
 /* Row lead went out as a digest with this text and these buttons,
  * carrying the rows of members (n of them). */
 enum ch_status store_outbox_digest_sent(struct store *, int64_t lead,

@@ -322,3 +322,16 @@ store_outbox_digest_sent(struct store *st, int64_t lead, const char *text,
     }
     return r;
 }
+
+enum ch_status
+store_outbox_dropped(struct store *st, int64_t id, int64_t now,
+                     const char *why)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = ?"
+            " WHERE id = ? AND state = 'pending'");
+    sqlite3_bind_int64(s, 1, now);
+    store_bind_text(s, 2, why);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}
