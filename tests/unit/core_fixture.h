@@ -390,17 +390,33 @@ fx_create(void)
     return fx;
 }
 
+/* Start the core on a database (":memory:" or a file). */
 FX_STATIC void
-fx_start(struct fx *fx)
+fx_start_on(struct fx *fx, const char *path)
 {
     struct ch_error err = { .status = CH_OK };
-    enum ch_status s = core_new(":memory:", &fx->set, &fx->clock, &fx->core,
-                                &err);
+    enum ch_status s = core_new(path, &fx->set, &fx->clock, &fx->core, &err);
     if (s != CH_OK)
         fail_msg("core_new: %s", err.user);
     fake_init(&fx->fake, fx->core, "fake");
     fx_attach(fx->core, &fx->fake.base);
     core_flush(fx->core);
+}
+
+FX_STATIC void
+fx_start(struct fx *fx)
+{
+    fx_start_on(fx, ":memory:");
+}
+
+/* chorus dies and starts again on the same file (what it said so far is
+ * forgotten by the fake). */
+FX_STATIC void
+fx_restart_on(struct fx *fx, const char *path)
+{
+    core_free(fx->core);
+    fake_free(&fx->fake);
+    fx_start_on(fx, path);
 }
 
 FX_STATIC struct fx *

@@ -131,27 +131,6 @@ double_click_records_one_decision(void **state)
 
 /* ---- on a database file, across restarts -------------------------------- */
 
-static void
-start_on(struct fx *fx, const char *path)
-{
-    struct ch_error err = { .status = CH_OK };
-    if (core_new(path, &fx->set, &fx->clock, &fx->core, &err) != CH_OK)
-        fail_msg("core_new: %s", err.user);
-    fake_init(&fx->fake, fx->core, "fake");
-    fx_attach(fx->core, &fx->fake.base);
-    core_flush(fx->core);
-}
-
-/* chorus dies and starts again on the same file (what it said so far is
- * forgotten by the fake). */
-static void
-restart(struct fx *fx, const char *path)
-{
-    core_free(fx->core);
-    fake_free(&fx->fake);
-    start_on(fx, path);
-}
-
 static char db_path[64];
 
 static void
@@ -175,7 +154,7 @@ file_setup(void **state)
     fx->set.work_start = 0;          /* as fx_setup_reachable() */
     fx->set.work_end = 24 * 60;
     fx->set.work_days = 0x7f;
-    start_on(fx, db_path);
+    fx_start_on(fx, db_path);
     *state = fx;
     return 0;
 }
@@ -197,7 +176,7 @@ click_after_restart_is_already_done(void **state)
     char *ref = review_message(fx);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_OK);
-    restart(fx, db_path);
+    fx_restart_on(fx, db_path);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_CONFLICT);
     fx_reply_has(fx, "Already done by @carol at Tue 1 Dec 08:00 UTC.");
@@ -217,7 +196,7 @@ commit_then_die(struct fx *fx, const char *user, const char *text)
     struct core_result res;
     assert_int_equal(core_handle_event(fx->core, &ev, &res), CH_OK);
     assert_non_null(res.reply);
-    restart(fx, db_path);
+    fx_restart_on(fx, db_path);
 }
 
 /* Killed between commit and answer, the same person retries: "already
