@@ -337,12 +337,17 @@ dm_not_before(struct ctx *c, const struct person *p, enum dm_urgency u)
     return at > c->now ? at : 0;
 }
 
-/* The campaign, deliverable or escalation that the words of s name:
- * "spring#2", "E3", "Q4", else the first word that is a campaign's slug. */
+/* What the words of s name: a deliverable ("spring#2"), an escalation
+ * ("E3"), a brief proposal ("P2", *prop), and the campaign of one of
+ * those, of a question ("Q4"), or the first word that is a slug. */
+struct refs {
+    int64_t campaign, deliv, esc, prop;
+};
+
 static void
-refs_in(struct ctx *c, const char *s, int64_t *campaign, int64_t *deliv,
-        int64_t *esc)
+refs_in(struct ctx *c, const char *s, struct refs *r)
 {
+    int64_t *campaign = &r->campaign, *deliv = &r->deliv, *esc = &r->esc;
     int lookups = 0;
     for (const char *p = s; p && *p;) {
         if (*p == '\001') {            /* a marker: not words */
@@ -371,6 +376,11 @@ refs_in(struct ctx *c, const char *s, int64_t *campaign, int64_t *deliv,
                 if (*campaign == 0)
                     *campaign = e.campaign_id;
             }
+            continue;
+        }
+        if (id && word[0] == 'P') {
+            if (r->prop == 0)
+                r->prop = id;
             continue;
         }
         if (id && word[0] == 'Q') {
@@ -402,18 +412,19 @@ refs_in(struct ctx *c, const char *s, int64_t *campaign, int64_t *deliv,
 static void
 dm_about(struct ctx *c, struct outbox_row *r)
 {
-    int64_t campaign = 0, deliv = 0, esc = 0;
+    struct refs in = { 0 };
     struct out_button b[OUT_MAX_BUTTONS];
     size_t n = delivery_buttons_decode(c->a, r->buttons, b);
     for (size_t i = 0; i < n; i++)
-        refs_in(c, b[i].command, &campaign, &deliv, &esc);
-    if (n > 0 && (esc || deliv))
-        r->subject = store_outbox_subject_of(c->st, c->a, esc ? 'e' : 'd',
-                                             esc ? esc : deliv);
-    deliv = esc = 0;
-    if (campaign == 0)
-        refs_in(c, r->text, &campaign, &deliv, &esc);
-    r->about = campaign;
+        refs_in(c, b[i].command, &in);
+    char kind = in.esc ? 'e' : in.prop ? 'p' : in.deliv ? 'd' : 0;
+    if (kind)
+        r->subject = store_outbox_subject_of(
+            c->st, c->a, kind,
+            kind == 'e' ? in.esc : kind == 'p' ? in.prop : in.deliv);
+    if (in.campaign == 0)
+        refs_in(c, r->text, &in);
+    r->about = in.campaign;
 }
 
 static enum ch_status

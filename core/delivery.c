@@ -307,7 +307,8 @@ digest_has(const struct buf *out, const char *cmd, size_t len)
 }
 
 /* An item's buttons not already on the digest (two reminders of one
- * escalation), each labelled with what it acts on ("Approve spring#2"):
+ * escalation), each labelled with what it acts on, the last word of its
+ * command ("Approve spring#2"):
  * one encoded line per button, the label first.  With out NULL, only
  * how many there are. */
 static size_t
@@ -321,11 +322,13 @@ digest_buttons(const char *enc, const struct buf *have, struct buf *out)
         bool fresh = tab && !digest_has(have, tab + 1, cmdlen);
         n += fresh;
         if (fresh && out) {
-            const char *arg = memchr(tab + 1, ' ', cmdlen);
+            /* Its last word: "spring#2", "E3", "P1". */
+            const char *arg = tab + 1 + cmdlen;
+            while (arg > tab + 1 && arg[-1] != ' ')
+                arg--;
             buf_add(out, p, (size_t)(tab - p));
-            if (arg)
-                buf_printf(out, " %.*s", (int)strcspn(arg + 1, " \t\n"),
-                           arg + 1);
+            if (arg > tab + 1)
+                buf_printf(out, " %.*s", (int)(tab + 1 + cmdlen - arg), arg);
             buf_add(out, tab, len - (size_t)(tab - p));
             buf_addc(out, '\n');
         }

@@ -274,13 +274,16 @@ const char *
 store_outbox_subject_of(struct store *st, struct arena *a, char kind,
                         int64_t id)
 {
-    sqlite3_stmt *s = store_stmt(
-        st, kind == 'd'
-                ? "SELECT 'd' || id || ':' || state || '/'"
-                  " || ifnull(review_stage, '') || '/' || rounds"
-                  " FROM deliverables WHERE id = ?"
-                : "SELECT 'e' || id || ':' || state"
-                  " FROM escalations WHERE id = ?");
+    static const char *const sql[] = {
+        "SELECT 'd' || id || ':' || state || '/' || ifnull(review_stage, '')"
+        " || '/' || rounds FROM deliverables WHERE id = ?",
+        "SELECT 'e' || id || ':' || state FROM escalations WHERE id = ?",
+        "SELECT 'p' || id || ':' || state FROM brief_proposals WHERE id = ?",
+    };
+    const char *kinds = "dep", *k = strchr(kinds, kind);
+    if (kind == 0 || k == NULL)
+        return NULL;
+    sqlite3_stmt *s = store_stmt(st, sql[k - kinds]);
     sqlite3_bind_int64(s, 1, id);
     const char *out = NULL;
     if (sqlite3_step(s) == SQLITE_ROW)
@@ -293,7 +296,7 @@ const char *
 store_outbox_subject_now(struct store *st, struct arena *a,
                          const char *subject)
 {
-    if (subject == NULL || (subject[0] != 'd' && subject[0] != 'e'))
+    if (subject == NULL)
         return NULL;
     return store_outbox_subject_of(st, a, subject[0],
                                    strtoll(subject + 1, NULL, 10));
