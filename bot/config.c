@@ -915,6 +915,13 @@ static const struct directive table[] = {
         .help = "An unanswered question nudges the coordinator after this.",
     },
     {
+        .name = "digest_window", .type = V_DURATION,
+        FIELD(core.digest_window_ms), .min = 0, .args = "<duration>",
+        .def = "30m", .reloadable = true,
+        .help = "Direct messages to one person due this close together go "
+                "as one digest.",
+    },
+    {
         .name = "escalation_ladder", .type = V_CUSTOM, .min_args = 1,
         .apply = apply_ladder, .args = "<role>:<dur>[,<role>:<dur>...]",
         .def = "coordinator:4h,agency:8h,brand:24h,admin:24h",

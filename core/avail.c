@@ -218,3 +218,11 @@ avail_local_day(struct ctx *c, const struct person *p, int64_t t)
         return "?";
     return arena_printf(c->a, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
 }
+
+int64_t
+avail_next_day_start(struct ctx *c, const struct person *p, int64_t t)
+{
+    if (avail_why_not(c, p, t))
+        return avail_next(c, p, t);
+    return avail_next(c, p, avail_day_end(c, p, t));
+}

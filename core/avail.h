@@ -36,6 +36,11 @@ int64_t     avail_end_of(struct ctx *c, const struct person *p, int y, int m,
  * Asia/Kolkata)", "on their day off", "on a holiday in their calendar
  * (Diwali)", "during their time off"), or NULL. */
 const char *avail_badly(struct ctx *c, const struct person *p, int64_t t);
+/* When news gathered for a morning digest reaches the person: the
+ * start of their next working day, or their next working moment when
+ * t is outside their working time (today's has not started). */
+int64_t     avail_next_day_start(struct ctx *c, const struct person *p,
+                                 int64_t t);
 /* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
 const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
 

@@ -169,3 +169,45 @@ cmd_avail_hours(struct ctx *c)
               possessive(c, who), text, ctx_person_zone(c, who));
     return CH_OK;
 }
+
+/* When direct messages reach someone (ctx.c): given without options, it
+ * says what applies. */
+enum ch_status
+cmd_avail_notify(struct ctx *c)
+{
+    struct person *who = NULL;
+    enum ch_status s = subject_person(c, &who);
+    if (s != CH_OK)
+        return s;
+    bool anytime;
+    int digest;
+    store_people_notify(c->st, who->id, &anytime, &digest);
+    const struct arg *urgent = command_arg(c, "urgent");
+    const struct arg *news = command_arg(c, "digest");
+    if (urgent || news) {
+        if (urgent)
+            anytime = strcmp(urgent->text, "anytime") == 0;
+        if (news)
+            digest = strcmp(news->text, "on") == 0;
+        s = store_people_set_notify(c->st, who->id, anytime, digest);
+        if (s != CH_OK)
+            return ch_fail(&c->err, s, "could not save the setting");
+        ctx_audit(c, 0, NULL, "person.notify", "%s: urgent:%s digest:%s",
+                  who->name, anytime ? "anytime" : "working",
+                  digest ? "on" : "off");
+    }
+    bool on = digest >= 0 ? digest
+                          : (store_participant_roles_anywhere(c->st,
+                                                              who->id) &
+                             ROLE_COORDINATOR) != 0;
+    ctx_reply(c,
+              "%s direct messages: urgent ones %s; news (submissions to "
+              "review, answered questions) %s%s. Others arrive inside "
+              "working hours, those due together as one.",
+              possessive(c, who),
+              anytime ? "at any time" : "inside working hours",
+              on ? "in one digest at the start of the working day"
+                 : "at once, inside working hours",
+              digest < 0 ? " (the default: on for coordinators)" : "");
+    return CH_OK;
+}

@@ -101,7 +101,7 @@ cmd_question_answer(struct ctx *c)
     when_duration_format(c->now - q->asked_at, took, sizeof(took));
     ctx_audit(c, cp->id, qid, "question.answer", "after %s: %s", took, text);
     if (q->asked_by != c->caller.id)
-        ctx_dm(c, q->asked_by, NULL,
+        ctx_dm_news(c, q->asked_by, NULL,
                "%s answered your question %s (\"%s\"): %s",
                ctx_mark_person(c, c->caller.id), qid, q->text, text);
     ctx_post(c, cp->id, NULL, "%s answered %s: %s",

@@ -134,6 +134,13 @@ const struct cmd_spec cmd_table[] = {
       .example = "new spring-launch brand:Fizz agency:Loud "
                  "title:\"Spring Launch\" from:+1d to:+30d need:5",
       .actions = ACTS(ACT_CREATE), .run = cmd_campaign_new },
+    { .name = "notify",
+      .pattern = "[urgent:<anytime|working>] [digest:<on|off>] "
+                 "[for:<person>]",
+      .summary = "when direct messages reach you: urgent ones at any time "
+                 "or in working hours; news in a morning digest or at once",
+      .example = "notify urgent:anytime digest:off",
+      .actions = ACTS(ACT_SELF), .run = cmd_avail_notify },
     { .name = "ooo", .pattern = "<from> <to> [for:<person>] [<note...>]",
       .summary = "record time off: no reminders until you are back",
       .example = "ooo 2026-12-24 2027-01-02 family holiday",

@@ -299,12 +299,12 @@ cmd_work_submit(struct ctx *c)
     unsigned reviewers = d.stage == STAGE_BRAND
         ? ROLE_BRAND : (ROLE_COORDINATOR | ROLE_AGENCY);
     const char *who = d.stage == STAGE_BRAND ? "brand approval" : "review";
-    ctx_dm_roles(c, d.campaign_id, reviewers, c->caller.id,
-                 gate_review_buttons(c, ref, true),
-                 "%s submitted %s \"%s\" (round %d)%s, %s, for %s: %s%s%s%s",
-                 ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
-                 late, who, link, caption ? "\n" : "", caption ? caption : "",
-                 check);
+    ctx_dm_roles_as(c, DM_NEWS, d.campaign_id, reviewers, c->caller.id,
+                    gate_review_buttons(c, ref, true),
+                    "%s submitted %s \"%s\" (round %d)%s, %s, for %s: %s%s%s%s",
+                    ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
+                    late, who, link, caption ? "\n" : "",
+                    caption ? caption : "", check);
     if (!mine) {
         ctx_dm(c, d.creator_id, NULL,
                "%s submitted %s \"%s\" (round %d) on your behalf, %s: %s. It "

@@ -13,7 +13,8 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_campaign_kickoff, cmd_campaign_new, cmd_review_reject,
     cmd_campaign_remove, cmd_escalate_resolve, cmd_report_status,
     cmd_work_submit, cmd_people_tz_self, cmd_people_tz_other, cmd_avail_ooo,
-    cmd_avail_back, cmd_avail_hours, cmd_question_ask, cmd_question_answer,
+    cmd_avail_back, cmd_avail_hours, cmd_avail_notify, cmd_question_ask,
+    cmd_question_answer,
     cmd_settings, cmd_work_published, cmd_brief_propose, cmd_brief_approve,
     cmd_brief_decline, cmd_brief_proposals;
 

@@ -37,6 +37,7 @@ void idset_free(struct idset *s);
 
 struct report;
 struct handout;
+struct digest;
 struct pass;
 
 struct core {
@@ -59,6 +60,9 @@ struct core {
     size_t                      nreports, reports_cap;
     size_t                      recorded;   /* in the open transaction */
     struct handout             *handouts;   /* one flush pass's rows */
+    /* Digests handed out, until their outcome is committed. */
+    struct digest              *digests;
+    size_t                      ndigests, digests_cap;
     /* An event's in-band reply and button edit (struct core_result). */
     struct handout             *inband;
     struct adapter             *inband_adapter;

@@ -10,9 +10,13 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "avail.h"
 #include "core_internal.h"
+#include "delivery.h"
+#include "nudge.h"
 #include "log.h"
 #include "utf8.h"
 #include "when.h"
@@ -272,12 +276,11 @@ insert_row(struct ctx *c, struct outbox_row *r, int64_t *id)
 }
 
 static const char *
-dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
+dm_platform(struct ctx *c, const struct person *to, char **user_ref)
 {
     struct core *core = c->core;
-    struct person p;
-    if (store_people_get(c->st, c->a, person_id, &p) != CH_OK)
-        return NULL;
+    const struct person p = *to;
+    int64_t person_id = p.id;
     /* Where they last spoke to us first, then any platform we run on. */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < core->nadapters; i++) {
@@ -293,6 +296,137 @@ dm_platform(struct ctx *c, int64_t person_id, char **user_ref)
         }
     }
     return NULL;
+}
+
+/* --- when and with what a DM goes (issue 15) -------------------------- */
+
+/* Whether the person wants news gathered into a morning digest: as
+ * chosen, else only if they coordinate a campaign. */
+static bool
+news_digest(struct ctx *c, const struct person *p, int chosen)
+{
+    if (chosen >= 0)
+        return chosen;
+    return store_participant_roles_anywhere(c->st, p->id) & ROLE_COORDINATOR;
+}
+
+/* When a DM to p may go (0: at once).  Every one lands inside their
+ * working time, except an urgent one to a person who takes those at any
+ * time; news waits for their morning digest when they have one.  Whoever
+ * caused it is here now, so theirs is never held.  One that is not
+ * urgent waits a little for a held DM of theirs due within the digest
+ * window, so the two go as one. */
+static int64_t
+dm_not_before(struct ctx *c, const struct person *p, enum dm_urgency u)
+{
+    if (c->has_caller && c->caller.id == p->id)
+        return 0;
+    bool anytime = false;
+    int chosen = -1;
+    store_people_notify(c->st, p->id, &anytime, &chosen);
+    if (u == DM_URGENT && anytime)
+        return 0;
+    int64_t at = u == DM_NEWS && news_digest(c, p, chosen)
+                     ? avail_next_day_start(c, p, c->now)
+                     : avail_next(c, p, c->now);
+    if (u != DM_URGENT && c->set->digest_window_ms > 0) {
+        int64_t with = store_outbox_dm_held(
+            c->st, p->id, at > c->now ? at : c->now + 1,
+            at + c->set->digest_window_ms);
+        if (with)
+            at = with;
+    }
+    return at > c->now ? at : 0;
+}
+
+/* What the words of s name: a deliverable ("spring#2"), an escalation
+ * ("E3"), a brief proposal ("P2", *prop), and the campaign of one of
+ * those, of a question ("Q4"), or the first word that is a slug. */
+struct refs {
+    int64_t campaign, deliv, esc, prop;
+};
+
+static void
+refs_in(struct ctx *c, const char *s, struct refs *r)
+{
+    int64_t *campaign = &r->campaign, *deliv = &r->deliv, *esc = &r->esc;
+    int lookups = 0;
+    for (const char *p = s; p && *p;) {
+        if (*p == '\001') {            /* a marker: not words */
+            const char *end = strchr(p, '\002');
+            p = end ? end + 1 : p + 1;
+            continue;
+        }
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        if (n == 0) {
+            p++;
+            continue;
+        }
+        char *word = arena_strndup(c->a, p, n);
+        const char *after = p + n;
+        p = after;
+        int64_t id = n > 1 && strspn(word + 1, "0123456789") == n - 1
+                         ? strtoll(word + 1, NULL, 10)
+                         : 0;
+        struct escalation e;
+        struct question q;
+        if (id && word[0] == 'E') {
+            if (*esc == 0 &&
+                store_escalation_get(c->st, c->a, id, &e) == CH_OK) {
+                *esc = e.id;
+                if (*campaign == 0)
+                    *campaign = e.campaign_id;
+            }
+            continue;
+        }
+        if (id && word[0] == 'P') {
+            if (r->prop == 0)
+                r->prop = id;
+            continue;
+        }
+        if (id && word[0] == 'Q') {
+            if (*campaign == 0 &&
+                store_question_get(c->st, c->a, id, &q) == CH_OK)
+                *campaign = q.campaign_id;
+            continue;
+        }
+        bool numbered = after[0] == '#' && after[1] >= '0' && after[1] <= '9';
+        if ((*campaign && !numbered) || (!numbered && ++lookups > 24))
+            continue;
+        struct campaign cp;
+        if (store_campaign_by_slug(c->st, c->a, word, &cp) != CH_OK)
+            continue;
+        if (*campaign == 0)
+            *campaign = cp.id;
+        struct deliverable d;
+        if (numbered && *deliv == 0 && cp.id == *campaign &&
+            store_deliverable_get(c->st, c->a, cp.id,
+                                  (int)strtol(after + 1, NULL, 10),
+                                  &d) == CH_OK)
+            *deliv = d.id;
+    }
+}
+
+/* What a DM row is about: its campaign (for the digest's headings) and,
+ * when it carries buttons, the subject they act on with its state now,
+ * so a row whose subject moved on before it went out is dropped. */
+static void
+dm_about(struct ctx *c, struct outbox_row *r)
+{
+    struct refs in = { 0 };
+    struct out_button b[OUT_MAX_BUTTONS];
+    size_t n = delivery_buttons_decode(c->a, r->buttons, b);
+    for (size_t i = 0; i < n; i++)
+        refs_in(c, b[i].command, &in);
+    char kind = in.esc ? 'e' : in.prop ? 'p' : in.deliv ? 'd' : 0;
+    if (kind)
+        r->subject = store_outbox_subject_of(
+            c->st, c->a, kind,
+            kind == 'e' ? in.esc : kind == 'p' ? in.prop : in.deliv);
+    if (in.campaign == 0)
+        refs_in(c, r->text, &in);
+    r->about = in.campaign;
 }
 
 static enum ch_status
@@ -316,7 +450,10 @@ write_one(struct ctx *c, struct pending *p)
         return insert_row(c, &r, &p->id);
     case OUT_DM: {
         char *uid = NULL;
-        r.platform = dm_platform(c, p->person_id, &uid);
+        struct person to;
+        r.platform = store_people_get(c->st, c->a, p->person_id, &to) == CH_OK
+                         ? dm_platform(c, &to, &uid)
+                         : NULL;
         if (r.platform == NULL) {
             log_info("core", "person %lld has no identity on a running "
                      "platform; direct message not sent",
@@ -324,6 +461,8 @@ write_one(struct ctx *c, struct pending *p)
             return CH_OK;
         }
         r.user_ref = uid;
+        r.not_before = dm_not_before(c, &to, p->urgency);
+        dm_about(c, &r);
         return insert_row(c, &r, &p->id);
     }
     case OUT_UPDATE: {

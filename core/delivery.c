@@ -155,7 +155,11 @@ delivery_buttons_decode(struct arena *ar, const char *enc,
     return n;
 }
 
-enum hold { SEND, HOLD, DROP };
+enum hold { SEND, HOLD, DROP, STALE };
+
+/* Why a stale row went nowhere (outbox.last_error of a row recorded
+ * sent without being handed out). */
+#define STALE_NOTE "dropped: what it was about moved on before it went out"
 
 /* Fill msg from row; HOLD when what it needs does not exist yet (the
  * campaign's channel, the message it edits). */
@@ -222,9 +226,6 @@ prepare(struct core *core, struct adapter *a, struct arena *ar,
     return SEND;
 }
 
-/* --- in-band: an event's own answer ----------------------------------------
- */
-
 /* A row read, rendered and marked handed, to give its adapter after the
  * pass's commit. */
 struct handout {
@@ -232,6 +233,229 @@ struct handout {
     struct out_msg    msg;
     struct out_button buttons[OUT_MAX_BUTTONS];
 };
+
+/* --- digests ----------------------------------------------------------------
+ *
+ * The DMs due to one person when the first of them goes out go as one
+ * message: the first row carries it, the others ride along (members).
+ * Items are grouped by the campaign they are about, each keeps its
+ * buttons while they fit (OUT_MAX_BUTTONS, labelled with what they act
+ * on), and an item whose buttons do not fit names their commands.  A row
+ * whose subject moved on since it was written (store_outbox_subject_now:
+ * the review was done, the escalation acknowledged) is stale and goes
+ * nowhere.  Once the carrier's delivery is committed it takes the
+ * digest's text and buttons, so a button pressed on it finds them
+ * (core.c), and the members are marked sent as part of it (digest_of);
+ * until then the digest lives here, and a carrier given back or failed
+ * frees its members for the next flush.  A crash before the record
+ * delivers them all again, as for any row.
+ */
+struct digest {
+    int64_t  lead;
+    size_t   adapter;
+    int64_t *members;
+    size_t   n;
+    char    *text, *buttons;   /* unrendered, as the outbox keeps them */
+};
+
+static struct digest *
+digest_find(struct core *core, int64_t lead)
+{
+    for (size_t i = 0; i < core->ndigests; i++)
+        if (core->digests[i].lead == lead)
+            return &core->digests[i];
+    return NULL;
+}
+
+/* Forget a digest; its members are offered again unless they were
+ * recorded sent with it (committed). */
+static void
+digest_release(struct core *core, int64_t lead)
+{
+    struct digest *d = digest_find(core, lead);
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        idset_del(&core->handed, d->members[i]);
+        if (core->flush_from[d->adapter] > d->members[i])
+            core->flush_from[d->adapter] = d->members[i];
+    }
+    core->flush_clean = false;
+    free(d->members);
+    free(d->text);
+    free(d->buttons);
+    *d = core->digests[--core->ndigests];
+}
+
+static bool
+is_stale(struct core *core, struct arena *ar, const struct outbox_row *row)
+{
+    if (row->subject == NULL)
+        return false;
+    const char *now = store_outbox_subject_now(core->store, ar, row->subject);
+    return now == NULL || strcmp(now, row->subject) != 0;
+}
+
+/* Whether the digest's buttons have this command already. */
+static bool
+digest_has(const struct buf *out, const char *cmd, size_t len)
+{
+    for (const char *p = buf_cstr(out); (p = strchr(p, '\t')) != NULL; p++)
+        if (strncmp(p + 1, cmd, len) == 0 && p[1 + len] == '\t')
+            return true;
+    return false;
+}
+
+/* An item's buttons not already on the digest (two reminders of one
+ * escalation), each labelled with what it acts on, the last word of its
+ * command ("Approve spring#2"):
+ * one encoded line per button, the label first.  With out NULL, only
+ * how many there are. */
+static size_t
+digest_buttons(const char *enc, const struct buf *have, struct buf *out)
+{
+    size_t n = 0;
+    for (const char *p = enc; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        const char *tab = memchr(p, '\t', len);
+        size_t cmdlen = tab ? strcspn(tab + 1, "\t\n") : 0;
+        bool fresh = tab && !digest_has(have, tab + 1, cmdlen);
+        n += fresh;
+        if (fresh && out) {
+            /* Its last word: "spring#2", "E3", "P1". */
+            const char *arg = tab + 1 + cmdlen;
+            while (arg > tab + 1 && arg[-1] != ' ')
+                arg--;
+            buf_add(out, p, (size_t)(tab - p));
+            if (arg > tab + 1)
+                buf_printf(out, " %.*s", (int)(tab + 1 + cmdlen - arg), arg);
+            buf_add(out, tab, len - (size_t)(tab - p));
+            buf_addc(out, '\n');
+        }
+        p += len + (p[len] == '\n');
+    }
+    return n;
+}
+
+/* The commands of buttons that did not fit, written into the item. */
+static void
+digest_commands(struct arena *ar, const char *enc, struct buf *out)
+{
+    struct out_button b[OUT_MAX_BUTTONS];
+    size_t n = delivery_buttons_decode(ar, enc, b);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(out, "%s%s%s", i ? " · " : "\n  To act: ", b[i].command,
+                   b[i].prompt ? " <reason>" : "");
+}
+
+/* One item: a bullet, its later lines indented under it. */
+static void
+digest_item(const char *text, struct buf *out)
+{
+    buf_adds(out, "\n• ");
+    for (const char *p = text ? text : ""; *p; p++) {
+        buf_addc(out, *p);
+        if (*p == '\n')
+            buf_adds(out, "  ");
+    }
+}
+
+/* The digest of rows (n > 1, oldest first): text and buttons. */
+static void
+digest_compose(struct core *core, struct arena *ar, struct outbox_row *rows,
+               size_t n, struct buf *text, struct buf *buttons)
+{
+    bool *done = arena_alloc(ar, n * sizeof(*done));
+    memset(done, 0, n * sizeof(*done));
+    size_t nbuttons = 0;
+    buf_printf(text, "%zu messages for you:", n);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        struct campaign cp;
+        if (rows[i].about &&
+            store_campaign_get(core->store, ar, rows[i].about, &cp) == CH_OK)
+            buf_printf(text, "\n%s:", cp.slug);
+        else
+            buf_adds(text, "\nOther:");
+        for (size_t j = i; j < n; j++) {
+            if (done[j] || rows[j].about != rows[i].about)
+                continue;
+            done[j] = true;
+            digest_item(rows[j].text, text);
+            size_t k = digest_buttons(rows[j].buttons, buttons, NULL);
+            if (nbuttons + k <= OUT_MAX_BUTTONS) {
+                nbuttons += digest_buttons(rows[j].buttons, buttons, buttons);
+            } else {
+                digest_commands(ar, rows[j].buttons, text);
+            }
+        }
+    }
+}
+
+static void queue_report(struct core *core, int64_t id, enum ch_status status,
+                         const char *ref, int64_t retry_after_ms,
+                         const char *error);
+
+/* A DM row about to go: with the other DMs due to its reader, as one
+ * digest; DROP when it is stale. */
+static enum hold
+prepare_dm(struct core *core, size_t ai, struct arena *ar,
+           const struct outbox_row *row, struct handout *h)
+{
+    struct adapter *a = core->adapters[ai];
+    if (is_stale(core, ar, row))
+        return STALE;
+    struct outbox_row *due;
+    size_t n = 0, live = 0;
+    if (core->settings->digest_window_ms == 0 ||
+        store_outbox_dm_due(core->store, ar, adapter_name(a), row->person_id,
+                            core_now(core), &due, &n) != CH_OK)
+        n = 0;
+    struct outbox_row *items = arena_alloc(ar, (n + 1) * sizeof(*items));
+    items[live++] = *row;
+    for (size_t i = 0; i < n; i++) {
+        if (due[i].id == row->id || idset_has(&core->handed, due[i].id))
+            continue;
+        if (is_stale(core, ar, &due[i])) {
+            queue_report(core, due[i].id, CH_OK, NULL, 0, STALE_NOTE);
+            continue;
+        }
+        items[live++] = due[i];
+    }
+    if (live == 1)
+        return prepare(core, a, ar, row, &h->msg, h->buttons);
+    struct buf text = BUF_INIT, buttons = BUF_INIT;
+    digest_compose(core, ar, items, live, &text, &buttons);
+    struct outbox_row carrier = *row;
+    carrier.text = buf_cstr(&text);
+    carrier.buttons = buf_cstr(&buttons);
+    enum hold hd = prepare(core, a, ar, &carrier, &h->msg, h->buttons);
+    if (hd == SEND) {
+        if (core->ndigests == core->digests_cap) {
+            core->digests_cap = core->digests_cap ? core->digests_cap * 2 : 8;
+            core->digests = xrealloc(core->digests, core->digests_cap,
+                                     sizeof(*core->digests));
+        }
+        struct digest *d = &core->digests[core->ndigests++];
+        *d = (struct digest){
+            .lead = row->id, .adapter = ai, .n = live - 1,
+            .members = xcalloc(live - 1, sizeof(int64_t)),
+            .text = xstrdup(buf_cstr(&text)),
+            .buttons = xstrdup(buf_cstr(&buttons)),
+        };
+        for (size_t i = 1; i < live; i++) {
+            d->members[i - 1] = items[i].id;
+            idset_add(&core->handed, items[i].id);
+        }
+    }
+    buf_free(&text);
+    buf_free(&buttons);
+    return hd;
+}
+
+/* --- in-band: an event's own answer ----------------------------------------
+ */
 
 /*
  * An event's in-band rows (struct core_result): the reply and the button
@@ -320,10 +544,6 @@ delivery_inband_drop(struct core *core, struct core_result *res)
     res->reply = res->update = NULL;
 }
 
-static void queue_report(struct core *core, int64_t id, enum ch_status status,
-                         const char *ref, int64_t retry_after_ms,
-                         const char *error);
-
 static void give_back(struct core *core, size_t ai, int64_t id);
 
 void
@@ -406,16 +626,24 @@ record_one(struct core *core, const struct report *r)
     struct outbox_row row;
     if (r->answered)
         store_inbound_recent_answered(core->store, r->id);
+    if (r->status == CH_OK && r->error && strcmp(r->error, STALE_NOTE) == 0) {
+        store_outbox_dropped(core->store, r->id, r->at, r->error);
+        return;
+    }
     if (r->status == CH_OK || r->status == CH_DUPLICATE ||
         r->status == CH_UNSUPPORTED) {
         /* The common case: marked sent without reading the row first; read
          * back only with a platform reference, which a created channel
          * has (its id). */
+        struct digest *d = digest_find(core, r->id);
         if (store_outbox_sent(core->store, ar, r->id, r->ref, r->at,
                               r->ref ? &row : NULL) == CH_OK &&
             r->ref && strcmp(row.kind, "create_channel") == 0)
             store_channel_set_id(core->store, row.campaign_id, row.platform,
                                  r->ref);
+        if (d)
+            store_outbox_digest_sent(core->store, r->id, d->text, d->buttons,
+                                     d->members, d->n, r->at);
         arena_reset(ar);
         return;
     }
@@ -461,6 +689,7 @@ drop_reports(struct core *core, size_t n)
         return;
     for (size_t i = 0; i < n; i++) {
         idset_del(&core->handed, core->reports[i].id);
+        digest_release(core, core->reports[i].id);
         free(core->reports[i].ref);
         free(core->reports[i].error);
     }
@@ -506,6 +735,11 @@ void
 delivery_outcomes_free(struct core *core)
 {
     drop_reports(core, core->nreports);
+    while (core->ndigests > 0)
+        digest_release(core, core->digests[0].lead);
+    free(core->digests);
+    core->digests = NULL;
+    core->digests_cap = 0;
     free(core->reports);
     core->reports = NULL;
     core->reports_cap = 0;
@@ -580,7 +814,10 @@ collect(struct core *core, size_t ai, struct pass *p)
                 continue;
             }
             struct handout *h = &p->h[p->n];
-            enum hold hd = prepare(core, a, ar, row, &h->msg, h->buttons);
+            enum hold hd = strcmp(row->kind, "dm") == 0 && row->person_id
+                               ? prepare_dm(core, ai, ar, row, h)
+                               : prepare(core, a, ar, row, &h->msg,
+                                         h->buttons);
             if (hd == HOLD) {
                 idset_add(&held, row->campaign_id);
                 advance = false;
@@ -589,8 +826,9 @@ collect(struct core *core, size_t ai, struct pass *p)
             }
             if (advance)     /* handed below, or its outcome queued */
                 core->flush_from[ai] = row->id + 1;
-            if (hd == DROP) {
-                queue_report(core, row->id, CH_OK, NULL, 0, NULL);
+            if (hd == DROP || hd == STALE) {
+                queue_report(core, row->id, CH_OK, NULL, 0,
+                             hd == STALE ? STALE_NOTE : NULL);
                 continue;
             }
             h->adapter = ai;
@@ -608,6 +846,7 @@ static void
 give_back(struct core *core, size_t ai, int64_t id)
 {
     idset_del(&core->handed, id);
+    digest_release(core, id);
     if (core->flush_from[ai] > id)
         core->flush_from[ai] = id;
     core->flush_clean = false;
@@ -625,6 +864,7 @@ hand_out(struct core *core, struct pass *p)
         int64_t id = h->msg.id;
         if (busy[ai]) {     /* the cursor went back to an earlier row */
             idset_del(&core->handed, id);
+            digest_release(core, id);
             continue;
         }
         enum ch_status s = adapter_deliver(core->adapters[ai], &h->msg);
@@ -706,6 +946,7 @@ unhand(struct core *core, struct pass *p)
     for (size_t i = 0; i < p->n; i++) {
         int64_t id = p->h[i].msg.id;
         idset_del(&core->handed, id);
+        digest_release(core, id);
         if (core->flush_from[p->h[i].adapter] > id)
             core->flush_from[p->h[i].adapter] = id;
     }

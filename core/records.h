@@ -60,6 +60,12 @@ enum ch_status store_people_set_preferred(struct store *, int64_t id,
                                           const char *platform);
 enum ch_status store_people_set_hours(struct store *, int64_t id, int start,
                                       int end, unsigned days);
+/* When direct messages may reach a person: urgent ones at any time,
+ * news in a morning digest (1 on, 0 off, -1 not chosen). */
+enum ch_status store_people_notify(struct store *, int64_t id,
+                                   bool *urgent_anytime, int *news_digest);
+enum ch_status store_people_set_notify(struct store *, int64_t id,
+                                       bool urgent_anytime, int news_digest);
 
 /* --- time off: store_timeoff.c ------------------------------------------- */
 enum ch_status store_timeoff_add(struct store *, int64_t person_id,
@@ -358,6 +364,11 @@ struct outbox_row {
      * and when (0: nobody yet) */
     int64_t     acted_by;
     int64_t     acted_at;
+    /* A DM: held until (0: at once), the campaign it is about (0: none)
+     * and its subject with the state it had ("d12:...", "e3:open"). */
+    int64_t     not_before;
+    int64_t     about;
+    const char *subject;
 };
 enum ch_status store_outbox_insert(struct store *, const struct outbox_row *,
                                    int64_t now, int64_t *id);
@@ -394,6 +405,34 @@ enum ch_status store_outbox_set_text(struct store *, int64_t id,
 int64_t        store_outbox_backlog(struct store *);
 /* Earliest not_before in the future among pending rows; INT64_MAX. */
 int64_t        store_outbox_next_retry(struct store *, int64_t now);
+/* A person's pending DMs on platform due at now, oldest first. */
+enum ch_status store_outbox_dm_due(struct store *, struct arena *,
+                                   const char *platform, int64_t person_id,
+                                   int64_t now, struct outbox_row **out,
+                                   size_t *n);
+/* The earliest pending DM of a person held until a time in [from, to]
+ * (0: none), so a new one can go with it. */
+int64_t        store_outbox_dm_held(struct store *, int64_t person_id,
+                                    int64_t from, int64_t to);
+/* The state now of a row's subject ("d12:submitted/review/1"), in a;
+ * NULL when it is gone. */
+const char    *store_outbox_subject_now(struct store *, struct arena *,
+                                        const char *subject);
+/* A subject with its state now: "d<id>:...", "e<id>:..." or
+ * "p<id>:..." (a deliverable, an escalation, a brief proposal), or
+ * NULL. */
+const char    *store_outbox_subject_of(struct store *, struct arena *,
+                                       char kind, int64_t id);
+/* A row that goes nowhere (its subject moved on): done, with why. */
+enum ch_status store_outbox_dropped(struct store *, int64_t id, int64_t now,
+                                    const char *why);
+/* Row lead went out as a digest with this text and these buttons,
+ * carrying the rows of members (n of them). */
+enum ch_status store_outbox_digest_sent(struct store *, int64_t lead,
+                                        const char *text,
+                                        const char *buttons,
+                                        const int64_t *members, size_t n,
+                                        int64_t now);
 
 /* --- campaign channels: store_channel.c ---------------------------------- */
 struct channel_row {

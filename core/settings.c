@@ -28,5 +28,6 @@ settings_defaults(struct core_settings *s)
     s->fix_window_ms = 48 * MS_PER_HOUR;
     s->question_target_ms = 24 * MS_PER_HOUR;
     s->grace_ms = 24 * MS_PER_HOUR;
+    s->digest_window_ms = 30 * MS_PER_MIN;
     ladder_default(&s->ladder);
 }

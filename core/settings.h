@@ -69,6 +69,8 @@ struct core_settings {
      * working day of theirs). */
     struct ladder        ladder;
     int64_t              ack_reminder_ms;
+    /* Direct messages to one person due this close together go as one. */
+    int64_t              digest_window_ms;
     /* Holiday calendars (loaded by the core, see holidays.h). */
     const struct holiday_source *holidays;
     size_t               nholidays;

@@ -1,6 +1,7 @@
 /* SQL for the outbox. */
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -10,7 +11,7 @@
 #define OUTBOX_COLS                                                        \
     "o.id, o.platform, o.kind, o.campaign_id, o.person_id, o.channel_ref, " \
     "o.user_ref, o.ref_id, o.text, o.buttons, o.attempts, o.platform_ref, " \
-    "r.platform_ref, r.state"
+    "r.platform_ref, r.state, o.not_before, o.about, o.subject"
 #define OUTBOX_FROM " FROM outbox o LEFT JOIN outbox r ON r.id = o.ref_id"
 
 static void
@@ -32,6 +33,9 @@ read_row(struct arena *a, sqlite3_stmt *s, void *row)
     r->ref_platform_ref = store_col_text(a, s, 12);
     r->ref_state = store_col_text(a, s, 13);
     r->acted_by = r->acted_at = 0;
+    r->not_before = store_col_int(s, 14, 0);
+    r->about = store_col_int(s, 15, 0);
+    r->subject = store_col_text(a, s, 16);
 }
 
 enum ch_status
@@ -40,8 +44,9 @@ store_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO outbox (platform, kind, campaign_id, person_id,"
-            " channel_ref, user_ref, ref_id, text, buttons, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " channel_ref, user_ref, ref_id, text, buttons, created_at,"
+            " not_before, about, subject)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     store_bind_text(s, 1, r->platform);
     store_bind_text(s, 2, r->kind);
     store_bind_int(s, 3, r->campaign_id ? r->campaign_id : INT64_MIN);
@@ -52,6 +57,9 @@ store_outbox_insert(struct store *st, const struct outbox_row *r, int64_t now,
     store_bind_text(s, 8, r->text);
     store_bind_text(s, 9, r->buttons);
     sqlite3_bind_int64(s, 10, now);
+    sqlite3_bind_int64(s, 11, r->not_before);
+    store_bind_int(s, 12, r->about ? r->about : INT64_MIN);
+    store_bind_text(s, 13, r->subject);
     enum ch_status st2 = store_exec(st, s);
     if (st2 == CH_OK && id)
         *id = store_last_id(st);
@@ -98,8 +106,8 @@ read_acted(struct arena *a, sqlite3_stmt *s, void *row)
 {
     struct outbox_row *r = row;
     read_row(a, s, row);
-    r->acted_by = store_col_int(s, 14, 0);
-    r->acted_at = store_col_int(s, 15, 0);
+    r->acted_by = store_col_int(s, 17, 0);
+    r->acted_at = store_col_int(s, 18, 0);
 }
 
 enum ch_status
@@ -225,4 +233,108 @@ store_outbox_next_retry(struct store *st, int64_t now)
         t = store_col_int(s, 0, INT64_MAX);
     sqlite3_reset(s);
     return t;
+}
+
+enum ch_status
+store_outbox_dm_due(struct store *st, struct arena *a, const char *platform,
+                    int64_t person_id, int64_t now, struct outbox_row **out,
+                    size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(   /* index outbox_dm_person */
+        st, "SELECT " OUTBOX_COLS OUTBOX_FROM
+            " WHERE o.person_id = ? AND o.platform = ? AND o.kind = 'dm'"
+            " AND o.state = 'pending' AND o.not_before <= ?"
+            " ORDER BY o.id LIMIT 64");
+    sqlite3_bind_int64(s, 1, person_id);
+    store_bind_text(s, 2, platform);
+    sqlite3_bind_int64(s, 3, now);
+    return store_rows(st, a, s, read_row, sizeof(**out), (void **)out, n,
+                      "outbox dm due");
+}
+
+int64_t
+store_outbox_dm_held(struct store *st, int64_t person_id, int64_t from,
+                     int64_t to)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT MIN(not_before) FROM outbox WHERE person_id = ?"
+            " AND kind = 'dm' AND state = 'pending'"
+            " AND not_before BETWEEN ? AND ?");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    int64_t t = 0;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        t = store_col_int(s, 0, 0);
+    sqlite3_reset(s);
+    return t;
+}
+
+const char *
+store_outbox_subject_of(struct store *st, struct arena *a, char kind,
+                        int64_t id)
+{
+    static const char *const sql[] = {
+        "SELECT 'd' || id || ':' || state || '/' || ifnull(review_stage, '')"
+        " || '/' || rounds FROM deliverables WHERE id = ?",
+        "SELECT 'e' || id || ':' || state FROM escalations WHERE id = ?",
+        "SELECT 'p' || id || ':' || state FROM brief_proposals WHERE id = ?",
+    };
+    const char *kinds = "dep", *k = strchr(kinds, kind);
+    if (kind == 0 || k == NULL)
+        return NULL;
+    sqlite3_stmt *s = store_stmt(st, sql[k - kinds]);
+    sqlite3_bind_int64(s, 1, id);
+    const char *out = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        out = store_col_text(a, s, 0);
+    sqlite3_reset(s);
+    return out;
+}
+
+const char *
+store_outbox_subject_now(struct store *st, struct arena *a,
+                         const char *subject)
+{
+    if (subject == NULL)
+        return NULL;
+    return store_outbox_subject_of(st, a, subject[0],
+                                   strtoll(subject + 1, NULL, 10));
+}
+
+enum ch_status
+store_outbox_digest_sent(struct store *st, int64_t lead, const char *text,
+                         const char *buttons, const int64_t *members,
+                         size_t n, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET text = ?, buttons = ? WHERE id = ?");
+    store_bind_text(s, 1, text);
+    store_bind_text(s, 2, buttons);
+    sqlite3_bind_int64(s, 3, lead);
+    enum ch_status r = store_exec(st, s);
+    for (size_t i = 0; i < n && r == CH_OK; i++) {
+        s = store_stmt(
+            st, "UPDATE outbox SET state = 'sent', sent_at = ?,"
+                " digest_of = ?, attempts = attempts + 1"
+                " WHERE id = ? AND state = 'pending'");
+        sqlite3_bind_int64(s, 1, now);
+        sqlite3_bind_int64(s, 2, lead);
+        sqlite3_bind_int64(s, 3, members[i]);
+        r = store_exec(st, s);
+    }
+    return r;
+}
+
+enum ch_status
+store_outbox_dropped(struct store *st, int64_t id, int64_t now,
+                     const char *why)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = ?"
+            " WHERE id = ? AND state = 'pending'");
+    sqlite3_bind_int64(s, 1, now);
+    store_bind_text(s, 2, why);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
 }

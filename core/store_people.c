@@ -176,3 +176,34 @@ store_people_set_preferred(struct store *st, int64_t id, const char *platform)
     sqlite3_bind_int64(s, 2, id);
     return store_exec(st, s);
 }
+
+enum ch_status
+store_people_notify(struct store *st, int64_t id, bool *urgent_anytime,
+                    int *news_digest)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT urgent_anytime, news_digest FROM people WHERE id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    *urgent_anytime = false;
+    *news_digest = -1;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *urgent_anytime = sqlite3_column_int(s, 0) != 0;
+        *news_digest = (int)store_col_int(s, 1, -1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? CH_OK : CH_NOT_FOUND;
+}
+
+enum ch_status
+store_people_set_notify(struct store *st, int64_t id, bool urgent_anytime,
+                        int news_digest)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE people SET urgent_anytime = ?, news_digest = ?"
+            " WHERE id = ?");
+    sqlite3_bind_int(s, 1, urgent_anytime);
+    store_bind_int(s, 2, news_digest < 0 ? INT64_MIN : news_digest);
+    sqlite3_bind_int64(s, 3, id);
+    return store_exec(st, s);
+}

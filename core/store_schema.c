@@ -452,7 +452,23 @@ static const char *const migrations[] = {
     "ALTER TABLE campaigns ADD COLUMN window_to TEXT;"
     "ALTER TABLE campaigns ADD COLUMN zone TEXT;"
     "UPDATE campaigns SET zone = (SELECT tz FROM people"
-    "  WHERE people.id = campaigns.created_by);",
+    "  WHERE people.id = campaigns.created_by);"
+    /* deliver: direct messages held to their reader's hours and
+     * combined into digests (issue 15).  A DM row names the campaign it
+     * is about and, when it carries buttons, its subject with the
+     * subject's state when written ("d12:submitted/review/1", "e3:open"):
+     * one whose subject moved on before it went out is dropped.  Rows
+     * that went out inside another's message point at it (digest_of).
+     * A person may take urgent messages at any time, and may have news
+     * wait for a morning digest (NULL: only if a coordinator). */
+    "ALTER TABLE outbox ADD COLUMN about INTEGER REFERENCES campaigns(id);"
+    "ALTER TABLE outbox ADD COLUMN subject TEXT;"
+    "ALTER TABLE outbox ADD COLUMN digest_of INTEGER REFERENCES outbox(id);"
+    "CREATE INDEX outbox_dm_person ON outbox(person_id, platform)"
+    "  WHERE state = 'pending' AND kind = 'dm';"
+    "ALTER TABLE people ADD COLUMN urgent_anytime INTEGER NOT NULL"
+    "  DEFAULT 0;"
+    "ALTER TABLE people ADD COLUMN news_digest INTEGER;",
 };
 
 const int store_schema_version =

@@ -390,17 +390,33 @@ fx_create(void)
     return fx;
 }
 
+/* Start the core on a database (":memory:" or a file). */
 FX_STATIC void
-fx_start(struct fx *fx)
+fx_start_on(struct fx *fx, const char *path)
 {
     struct ch_error err = { .status = CH_OK };
-    enum ch_status s = core_new(":memory:", &fx->set, &fx->clock, &fx->core,
-                                &err);
+    enum ch_status s = core_new(path, &fx->set, &fx->clock, &fx->core, &err);
     if (s != CH_OK)
         fail_msg("core_new: %s", err.user);
     fake_init(&fx->fake, fx->core, "fake");
     fx_attach(fx->core, &fx->fake.base);
     core_flush(fx->core);
+}
+
+FX_STATIC void
+fx_start(struct fx *fx)
+{
+    fx_start_on(fx, ":memory:");
+}
+
+/* chorus dies and starts again on the same file (what it said so far is
+ * forgotten by the fake). */
+FX_STATIC void
+fx_restart_on(struct fx *fx, const char *path)
+{
+    core_free(fx->core);
+    fake_free(&fx->fake);
+    fx_start_on(fx, path);
 }
 
 FX_STATIC struct fx *
@@ -448,6 +464,32 @@ fx_setup(void **state)
 {
     *state = fx_open();
     return 0;
+}
+
+/* A setup for tests of what is said and delivered, not when: everyone
+ * works all day every day, so no direct message is held to working
+ * hours (ctx.c).  News to coordinators still waits for their morning
+ * digest: fx_news_at_once() after the world is built. */
+FX_STATIC int
+fx_setup_reachable(void **state)
+{
+    struct fx *fx = fx_create();
+    fx->set.work_start = 0;
+    fx->set.work_end = 24 * 60;
+    fx->set.work_days = 0x7f;
+    fx_start(fx);
+    *state = fx;
+    return 0;
+}
+
+/* Everyone who has not chosen takes news at once, not in a digest. */
+FX_STATIC void
+fx_news_at_once(struct fx *fx)
+{
+    assert_int_equal(sqlite3_exec(store_db(core_store(fx->core)),
+                                  "UPDATE people SET news_digest = 0"
+                                  " WHERE news_digest IS NULL",
+                                  NULL, NULL, NULL), SQLITE_OK);
 }
 
 FX_STATIC int

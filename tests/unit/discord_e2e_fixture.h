@@ -142,8 +142,11 @@ e2e_write_config_ids(struct e2e *e, bool ids, const char *extra)
     if (ids)
         fprintf(f, "discord_guild %s\ndiscord_application_id %s\n",
                 e->guild, e->app);
+    /* The daemon runs on the wall clock: every moment is a working
+     * one, so no direct message waits for working hours (ctx.c). */
     fprintf(f, "admin discord:%s\n"
                "log_level info\n"
+               "working_hours 00:00-23:59\nworking_days mon-sun\n"
                "default_timezone UTC\n%s",
             e->alice, extra ? extra : "");
     fclose(f);

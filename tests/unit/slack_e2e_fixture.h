@@ -122,7 +122,11 @@ e2e_new(const struct slack_sim_options *opts)
 
     f = fopen(e->d.conf, "w");
     assert_non_null(f);
-    fprintf(f, "log_level info\nadmin slack:%s\n", e->alice);
+    /* The daemon runs on the wall clock: every moment is a working
+     * one, so no direct message waits for working hours (ctx.c). */
+    fprintf(f, "log_level info\nadmin slack:%s\n"
+               "working_hours 00:00-23:59\nworking_days mon-sun\n",
+            e->alice);
     fclose(f);
     return e;
 }

@@ -13,6 +13,7 @@ static char *
 review_message(struct fx *fx)
 {
     fx_world(fx, FX_WORLD_DELIVS);
+    fx_news_at_once(fx);
     size_t mark = fx_mark(fx);
     fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
     for (size_t i = mark; i < fx->fake.n; i++) {
@@ -130,27 +131,6 @@ double_click_records_one_decision(void **state)
 
 /* ---- on a database file, across restarts -------------------------------- */
 
-static void
-start_on(struct fx *fx, const char *path)
-{
-    struct ch_error err = { .status = CH_OK };
-    if (core_new(path, &fx->set, &fx->clock, &fx->core, &err) != CH_OK)
-        fail_msg("core_new: %s", err.user);
-    fake_init(&fx->fake, fx->core, "fake");
-    fx_attach(fx->core, &fx->fake.base);
-    core_flush(fx->core);
-}
-
-/* chorus dies and starts again on the same file (what it said so far is
- * forgotten by the fake). */
-static void
-restart(struct fx *fx, const char *path)
-{
-    core_free(fx->core);
-    fake_free(&fx->fake);
-    start_on(fx, path);
-}
-
 static char db_path[64];
 
 static void
@@ -171,7 +151,10 @@ file_setup(void **state)
              (int)getpid());
     remove_db();
     struct fx *fx = fx_create();
-    start_on(fx, db_path);
+    fx->set.work_start = 0;          /* as fx_setup_reachable() */
+    fx->set.work_end = 24 * 60;
+    fx->set.work_days = 0x7f;
+    fx_start_on(fx, db_path);
     *state = fx;
     return 0;
 }
@@ -193,7 +176,7 @@ click_after_restart_is_already_done(void **state)
     char *ref = review_message(fx);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_OK);
-    restart(fx, db_path);
+    fx_restart_on(fx, db_path);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_CONFLICT);
     fx_reply_has(fx, "Already done by @carol at Tue 1 Dec 08:00 UTC.");
@@ -213,7 +196,7 @@ commit_then_die(struct fx *fx, const char *user, const char *text)
     struct core_result res;
     assert_int_equal(core_handle_event(fx->core, &ev, &res), CH_OK);
     assert_non_null(res.reply);
-    restart(fx, db_path);
+    fx_restart_on(fx, db_path);
 }
 
 /* Killed between commit and answer, the same person retries: "already
@@ -321,7 +304,8 @@ audit_in_two_zones(void **state)
 int
 main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name)                                                      \
+    cmocka_unit_test_setup_teardown(name, fx_setup_reachable, fx_teardown)
 #define TF(name) \
     cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
     const struct CMUnitTest tests[] = {

@@ -605,6 +605,11 @@ ladder_climbs_in_working_hours(void **state)
     fx_ok(fx, "bob", NULL, "escalate spring-launch no product yet");
     fx_reply_has(fx, "Opened E1 on spring-launch; it is with the "
                      "coordinators.");
+    /* Urgent, but 08:00 is before carol's day: it waits for 09:00. */
+    int64_t tue9 = fx_utc(2026, 12, 1, 9, 0);
+    assert_null(fx_find(fx, mark, OUT_DM, "carol", "Escalation E1"));
+    assert_int_equal(core_next_due(fx->core), tue9);
+    assert_int_equal(fx_at(fx, tue9), 0);
     struct fake_msg *m = fx_find(fx, mark, OUT_DM, "carol",
                                  "Escalation E1 on spring-launch (opened by "
                                  "@bob): no product yet. It is with the "
@@ -664,6 +669,7 @@ ladder_with_an_agency(void **state)
     fx_world(fx, FX_WORLD_ACTIVE | FX_WORLD_AGENCY);
     fx_ok(fx, "carol", NULL, "escalate spring-launch budget question");
     int64_t tue13 = fx_utc(2026, 12, 1, 13, 0);
+    fx_at(fx, fx_utc(2026, 12, 1, 9, 0));   /* the world's DMs, held */
     size_t mark = fx_mark(fx);
     assert_int_equal(fx_at(fx, tue13), 1);
     assert_int_equal(level_of(fx, 1), 1);
@@ -773,21 +779,23 @@ int
 main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define TR(name)                                                     \
+    cmocka_unit_test_setup_teardown(name, fx_setup_reachable, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(event_dedupe),
         T(event_without_user),
         T(refusal_is_an_audit_line_and_a_reply),
         T(user_info_sets_zone_unless_chosen),
         T(reply_comes_first),
-        T(held_until_the_channel_exists),
+        TR(held_until_the_channel_exists),
         T(busy_keeps_rows_pending),
         T(server_errors_back_off),
         T(backoff_is_capped),
         T(failed_rows_are_not_retried),
-        T(held_rows_do_not_block_the_rest),
-        T(answer_comes_back_in_band),
+        TR(held_rows_do_not_block_the_rest),
+        TR(answer_comes_back_in_band),
         T(no_result_means_the_flush_answers),
-        T(button_press_updates_the_message),
+        TR(button_press_updates_the_message),
         T(second_platform_gets_channels),
         T(ladder_climbs_in_working_hours),
         T(ladder_with_an_agency),

@@ -383,6 +383,12 @@ test_buttons_and_modal(void **state)
     deliverable(e, "summer", e->bob, "Reel one");
     deliverable(e, "summer", e->bob, "Reel two");
     kickoff(e, "summer");
+    /* Review requests at once, not in the next morning's digest. */
+    struct discord_sim_opt news[] = {
+        { .name = "digest", .type = 3, .value = "off" },
+    };
+    e2e_check(e, strstr(e2e_run(e, e->alice, e->general, NULL, "notify",
+                                news, 1), "news") != NULL);
 
     /* bob submits; alice (coordinator) gets the review buttons by DM. */
     size_t before = discord_sim_message_count(e->sim);

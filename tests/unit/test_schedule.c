@@ -739,6 +739,8 @@ approval_guard(void **state)
     (void)state;
     struct fx *fx = world_at(FX_START_MS, FX_WORLD_ACTIVE);
     run_ok(fx, "brenda", "tz America/New_York");
+    run_ok(fx, "brenda", "notify urgent:anytime");  /* alerts at once */
+    run_ok(fx, "carol", "notify urgent:anytime");
     for (int i = 1; i <= 3; i++)
         run_ok(fx, "carol", "deliverable spring-launch bob \"Reel %d\" "
                             "draft:\"2026-12-04 12:00\" "
@@ -941,10 +943,13 @@ fix_window(void **state)
                                    "(SELECT state FROM deliverables ORDER "
                                    "BY number)"),
                         "missed,submitted,planned");
+    /* Saturday night: carol hears of it when her week starts. */
     int64_t at;
+    assert_int_equal(dms_to(fx, mark, "carol", "is missed", NULL), 0);
+    run_to(fx, fx_utc(2026, 12, 7, 9, 0));
     assert_int_equal(dms_to(fx, mark, "carol", "spring-launch#1 \"Reel 1\" "
                             "by @bob is missed", &at), 1);
-    assert_int_equal(at, fx_utc(2026, 12, 5, 22, 30));
+    assert_int_equal(at, fx_utc(2026, 12, 7, 9, 0));
     assert_int_equal(dms_to(fx, mark, "carol", "Flex creators who could "
                             "cover it: @dave, @erin.", NULL), 1);
     assert_int_equal(dms_to(fx, mark, "bob", "spring-launch#1 \"Reel 1\" is "
@@ -972,7 +977,9 @@ fix_window(void **state)
     run_ok(fx, "dave", "submit spring-launch#4 https://example.com/4");
     run_ok(fx, "carol", "changes spring-launch#4 too dark");
     mark = fx_mark(fx);
-    run_to(fx, fx->sim.now_ms + H(48));
+    run_to(fx, fx->sim.now_ms + H(48));   /* Monday 00:00: carol waits */
+    assert_int_equal(dms_to(fx, mark, "carol", "Flex creators", NULL), 0);
+    run_to(fx, fx->sim.now_ms + H(9));
     assert_int_equal(dms_to(fx, mark, "carol", "Flex creators who could "
                             "cover it: @erin.", NULL), 1);
     world_close(fx);
@@ -1001,6 +1008,9 @@ questions(void **state)
     run_ok(fx, "bob", "ask spring-launch can we show the blue can?");
     fx_reply_has(fx, "Asked Q1");
     assert_int_equal(dms_to(fx, mark, "carol", "asks (Q1", NULL), 1);
+    /* 02:00 for cody: his waits for his 09:00, 17:00 UTC. */
+    assert_int_equal(dms_to(fx, mark, "cody", "asks (Q1", NULL), 0);
+    run_to(fx, fx_utc(2026, 12, 1, 17, 0));
     assert_int_equal(dms_to(fx, mark, "cody", "asks (Q1", NULL), 1);
 
     run_to(fx, fx_utc(2026, 12, 2, 9, 59));

@@ -67,6 +67,8 @@ campaign(struct e2e *e, bool kickoff)
          "draft:+4d publish:+9d", mention(e, "bob"));
     if (kickoff)
         cmdf(e, "alice", "is active", "kickoff spring-launch");
+    /* Review requests at once, not in the next morning's digest. */
+    cmdf(e, "alice", "news", "notify digest:off");
 }
 
 static int
