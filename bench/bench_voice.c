@@ -95,8 +95,8 @@ main(int argc, char **argv)
         die("cannot open the scenario's database");
     printf("bench_voice: %s, Mon 7 - Fri 18 Dec 2026 (%d working days)\n",
            chat, WORKDAYS);
-    printf("%-8s %-34s %5s %9s %8s %7s\n", "person", "roles", "rows",
-           "messages", "digests", "per day");
+    printf("%-8s %-30s %5s %8s %9s %8s %7s\n", "person", "roles", "rows",
+           "dropped", "messages", "digests", "per day");
     sqlite3_stmt *ps;
     if (sqlite3_prepare_v2(
             db, "SELECT p.id, p.name, ifnull((SELECT group_concat(x, ', ')"
@@ -111,25 +111,30 @@ main(int argc, char **argv)
         const char *name = (const char *)sqlite3_column_text(ps, 1);
         const char *roles = (const char *)sqlite3_column_text(ps, 2);
         int64_t rows = one(db, "SELECT count(*)" DMS, id);
-        /* Rows delivered as one message share its platform reference. */
-        int64_t msgs = one(db, "SELECT count(DISTINCT ifnull(platform_ref,"
-                               " 'row' || id))" DMS, id);
-        int64_t digests = one(db, "SELECT count(*) FROM (SELECT platform_ref"
-                                  DMS " AND platform_ref IS NOT NULL"
-                                  " GROUP BY platform_ref"
-                                  " HAVING count(*) > 1)", id);
+        /* A row that went out inside another's message points at it
+         * (digest_of); a row dropped as stale went out in none. */
+        int64_t msgs = one(db, "SELECT count(*)" DMS " AND digest_of IS NULL"
+                               " AND ifnull(last_error, '') NOT LIKE"
+                               " 'dropped%'", id);
+        int64_t digests = one(db, "SELECT count(*)" DMS " AND EXISTS (SELECT"
+                                  " 1 FROM outbox i WHERE i.digest_of ="
+                                  " outbox.id)", id);
+        int64_t dropped = one(db, "SELECT count(*)" DMS " AND last_error LIKE"
+                                  " 'dropped%'", id);
         if (rows == 0)
             continue;
-        printf("%-8s %-34.34s %5lld %9lld %8lld %7.1f\n", name, roles,
-               (long long)rows, (long long)msgs, (long long)digests,
-               (double)msgs / WORKDAYS);
+        printf("%-8s %-30.30s %5lld %8lld %9lld %8lld %7.1f\n", name,
+               roles, (long long)rows, (long long)dropped, (long long)msgs,
+               (long long)digests, (double)msgs / WORKDAYS);
         /* Nothing actionable lost: each escalation that reached them and
          * each reminder they were sent is in a message to them. */
         lost += one(db, "SELECT count(*) FROM escalation_reached r"
                         " WHERE r.person_id = ?1 AND r.at >= ?2 AND r.at < ?3"
                         " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE"
                         " o.kind = 'dm' AND o.person_id = ?1 AND o.state ="
-                        " 'sent' AND instr(o.text, 'E' || r.escalation_id))",
+                        " 'sent' AND ifnull(o.last_error, '') NOT LIKE"
+                        " 'dropped%' AND instr(o.text, 'E' ||"
+                        " r.escalation_id))",
                     id);
         lost += one(db, "SELECT count(*) FROM nudges n JOIN deliverables d"
                         " ON d.id = n.deliverable_id JOIN campaigns c"
@@ -137,13 +142,16 @@ main(int argc, char **argv)
                         " AND n.sent_at >= ?2 AND n.sent_at < ?3"
                         " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE"
                         " o.kind = 'dm' AND o.person_id = ?1 AND o.state ="
-                        " 'sent' AND instr(o.text, c.slug || '#' ||"
+                        " 'sent' AND ifnull(o.last_error, '') NOT LIKE"
+                        " 'dropped%' AND instr(o.text, c.slug || '#' ||"
                         " d.number))", id);
     }
     sqlite3_finalize(ps);
+    /* Rows held past the end of the scenario are not lost: they wait for
+     * their reader's next working moment. */
     int64_t unsent = one(db, "SELECT count(*) FROM outbox WHERE state !="
-                             " 'sent' AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3",
-                         0);
+                             " 'sent' AND not_before < ?3 AND ?1 = ?1"
+                             " AND ?2 = ?2", 0);
     printf("undelivered rows: %lld; escalations or reminders missing from "
            "every message to their person: %lld\n",
            (long long)unsent, (long long)lost);

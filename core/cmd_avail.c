@@ -196,10 +196,7 @@ cmd_avail_notify(struct ctx *c)
                   who->name, anytime ? "anytime" : "working",
                   digest ? "on" : "off");
     }
-    bool on = digest >= 0 ? digest
-                          : (store_participant_roles_anywhere(c->st,
-                                                              who->id) &
-                             ROLE_COORDINATOR) != 0;
+    bool on = people_news_digest(c, who->id, digest);
     ctx_reply(c,
               "%s direct messages: urgent ones %s; news (submissions to "
               "review, answered questions) %s%s. Others arrive inside "
@@ -208,6 +205,7 @@ cmd_avail_notify(struct ctx *c)
               anytime ? "at any time" : "inside working hours",
               on ? "in one digest at the start of the working day"
                  : "at once, inside working hours",
-              digest < 0 ? " (the default: on for coordinators)" : "");
+              digest < 0 ? " (the default: on for coordinators and brand "
+                           "leads)" : "");
     return CH_OK;
 }

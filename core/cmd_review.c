@@ -168,12 +168,12 @@ cmd_review_approve(struct ctx *c)
             return s;
         ctx_audit(c, t.d.campaign_id, t.ref, "review.approve",
                   "round %d passed review.%s%s", t.round, why, with);
-        ctx_dm_roles(c, t.d.campaign_id, ROLE_BRAND, c->caller.id,
-                     gate_review_buttons(c, t.ref, false),
-                     "%s \"%s\" passed review by %s and needs your final "
-                     "approval.%s%s%s",
-                     t.ref, t.d.title, ctx_mark_person(c, c->caller.id), why,
-                     with, flag);
+        ctx_dm_roles_as(c, DM_NEWS, t.d.campaign_id, ROLE_BRAND,
+                        c->caller.id, gate_review_buttons(c, t.ref, false),
+                        "%s \"%s\" passed review by %s and needs your final "
+                        "approval.%s%s%s",
+                        t.ref, t.d.title, ctx_mark_person(c, c->caller.id),
+                        why, with, flag);
         ctx_dm(c, t.d.creator_id, NULL,
                "%s passed review by %s and went to the brand for final "
                "approval.%s%s",

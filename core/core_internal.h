@@ -224,6 +224,10 @@ enum ch_status people_of_admin(struct ctx *c, const char *ref,
  * else the roles one of which is needed.  Nobody grants a role above
  * their own; the brand role comes from the brand or an admin. */
 unsigned people_grant_needs(unsigned have, unsigned role);
+/* Whether news (submissions to review, answered questions) waits for the
+ * person's morning digest: as they chose (chosen >= 0), else for those
+ * who review -- coordinators and brand leads. */
+bool people_news_digest(struct ctx *c, int64_t person_id, int chosen);
 
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */

@@ -300,16 +300,6 @@ dm_platform(struct ctx *c, const struct person *to, char **user_ref)
 
 /* --- when and with what a DM goes (issue 15) -------------------------- */
 
-/* Whether the person wants news gathered into a morning digest: as
- * chosen, else only if they coordinate a campaign. */
-static bool
-news_digest(struct ctx *c, const struct person *p, int chosen)
-{
-    if (chosen >= 0)
-        return chosen;
-    return store_participant_roles_anywhere(c->st, p->id) & ROLE_COORDINATOR;
-}
-
 /* When a DM to p may go (0: at once).  Every one lands inside their
  * working time, except an urgent one to a person who takes those at any
  * time; news waits for their morning digest when they have one.  Whoever
@@ -326,7 +316,7 @@ dm_not_before(struct ctx *c, const struct person *p, enum dm_urgency u)
     store_people_notify(c->st, p->id, &anytime, &chosen);
     if (u == DM_URGENT && anytime)
         return 0;
-    int64_t at = u == DM_NEWS && news_digest(c, p, chosen)
+    int64_t at = u == DM_NEWS && people_news_digest(c, p->id, chosen)
                      ? avail_next_day_start(c, p, c->now)
                      : avail_next(c, p, c->now);
     if (u != DM_URGENT && c->set->digest_window_ms > 0) {

@@ -145,7 +145,12 @@ notify_level(struct ctx *c, const struct escalation *e,
     struct person *ps;
     size_t n = role_people(c, cp->id, role, &ps);
     for (size_t i = 0; i < n; i++) {
-        if (ps[i].id == e->opened_by)
+        /* Who opened it knows; on the first round, so does whoever was
+         * told another way (escalation_told): the level still has its
+         * time, without a second message about the same thing. */
+        if (ps[i].id == e->opened_by ||
+            (e->cycle == 0 &&
+             store_escalation_was_reached(c->st, e->id, ps[i].id)))
             continue;
         store_escalation_reached_add(c->st, e->id, ps[i].id, e->level,
                                      c->now);
@@ -291,6 +296,19 @@ escalation_open(struct ctx *c, const struct campaign *cp,
     return CH_OK;
 }
 
+void
+escalation_told(struct ctx *c, const struct escalation *e, int64_t person_id,
+                unsigned role)
+{
+    struct ladder l;
+    esc_ladder(c, e, &l);
+    int level = -1;
+    for (size_t i = 0; i < l.n; i++)
+        if (level < 0 && l.level[i].role == role)
+            level = (int)i;
+    store_escalation_reached_add(c->st, e->id, person_id, level, c->now);
+}
+
 enum ch_status
 escalation_check_handler(struct ctx *c, const struct escalation *e,
                          const struct campaign *cp, const char *verb)
@@ -396,15 +414,17 @@ escalation_resolve(struct ctx *c, const struct escalation *e,
                           ctx_mark_person(c, by), note)
            : arena_printf(c->a, "%s on %s resolved itself: %s.", id, what,
                           note);
-    /* Everyone it reached, and who opened it, hears how it ended. */
+    /* Everyone it reached, and who opened it, hears how it ended, as
+     * news -- except whoever's own command ended it. */
     int64_t *reached;
     size_t n = 0;
     store_escalation_reached(c->st, c->a, e->id, &reached, &n);
-    if (e->opened_by && e->opened_by != by)
-        ctx_dm(c, e->opened_by, NULL, "%s", line);
+    int64_t knows = by ? by : c->has_caller ? c->caller.id : 0;
+    if (e->opened_by && e->opened_by != knows)
+        ctx_dm_news(c, e->opened_by, NULL, "%s", line);
     for (size_t i = 0; i < n; i++)
-        if (reached[i] != by && reached[i] != e->opened_by)
-            ctx_dm(c, reached[i], NULL, "%s", line);
+        if (reached[i] != knows && reached[i] != e->opened_by)
+            ctx_dm_news(c, reached[i], NULL, "%s", line);
     ctx_post(c, cp->id, NULL, "%s", line);
     campaign_refresh_status(c, cp);
     return CH_OK;

@@ -35,6 +35,11 @@ enum ch_status escalation_open(struct ctx *c, const struct campaign *cp,
                                enum escalation_cause cause,
                                const char *reason, int64_t opened_by,
                                struct escalation *e, bool *opened);
+/* Someone holding `role` was told of it another way (the guard's own
+ * alert to the brand): when the ladder reaches that level on its first
+ * round it does not tell them again, and they hear how it ends. */
+void           escalation_told(struct ctx *c, const struct escalation *e,
+                               int64_t person_id, unsigned role);
 /* May the caller acknowledge or resolve it (verb)?  Its current level
  * and every level above it may, and the roles `permit handle_escalation`
  * names; whoever it already reached, acknowledged it or opened it may

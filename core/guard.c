@@ -54,6 +54,19 @@ guard_run(struct ctx *c, const struct job *j)
         act = arena_printf(c->a, "approve it (approve %s) or ask for changes "
                            "(changes %s <reason>)", ref, ref);
     }
+    ctx_audit(c, cp.id, ref, "guard.alert",
+              "no final brand approval %s before publishing (%s)", left, where);
+    struct escalation e;
+    bool opened;
+    enum ch_status st = escalation_open(
+        c, &cp, d.id, ESC_GUARD,
+        arena_printf(c->a, "no final brand approval %s before %s publishes "
+                     "(%s)", left, ref, where),
+        0, &e, &opened);
+    if (st != CH_OK)
+        return st;
+    /* The brand hears it here, with the escalation's number; its level
+     * of the ladder keeps its time without telling it again. */
     struct participant *brand;
     size_t nb;
     store_participant_list(c->st, c->a, cp.id, ROLE_BRAND, &brand, &nb);
@@ -62,19 +75,14 @@ guard_run(struct ctx *c, const struct job *j)
         if (store_people_get(c->st, c->a, brand[i].person_id, &p) != CH_OK)
             continue;
         ctx_dm_urgent(c, p.id, buttons,
-               "Approval guard: %s \"%s\" publishes in %s (%s) without your "
-               "final approval: %s. Silence is not approval: %s. If the date "
-               "must move, the coordinators can move it.",
-               ref, d.title, left, ctx_time_for(c, &p, d.publish_at),
-               at_brand ? "it waits for you" : where, act);
+                      "Approval guard: %s \"%s\" publishes in %s (%s) "
+                      "without your final approval: %s. Silence is not "
+                      "approval: %s. If the date must move, the coordinators "
+                      "can move it. (E%lld is open about it.)",
+                      ref, d.title, left, ctx_time_for(c, &p, d.publish_at),
+                      at_brand ? "it waits for you" : where, act,
+                      (long long)e.id);
+        escalation_told(c, &e, p.id, ROLE_BRAND);
     }
-    ctx_audit(c, cp.id, ref, "guard.alert",
-              "no final brand approval %s before publishing (%s)", left, where);
-    struct escalation e;
-    bool opened;
-    return escalation_open(
-        c, &cp, d.id, ESC_GUARD,
-        arena_printf(c->a, "no final brand approval %s before %s publishes "
-                     "(%s)", left, ref, where),
-        0, &e, &opened);
+    return CH_OK;
 }

@@ -89,3 +89,12 @@ people_grant_needs(unsigned have, unsigned role)
             need |= r;
     return (have & need) ? 0 : need | ROLE_ADMIN;
 }
+
+bool
+people_news_digest(struct ctx *c, int64_t person_id, int chosen)
+{
+    if (chosen >= 0)
+        return chosen;
+    return (store_participant_roles_anywhere(c->st, person_id) &
+            (ROLE_COORDINATOR | ROLE_BRAND)) != 0;
+}

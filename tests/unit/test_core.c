@@ -418,6 +418,7 @@ answer_comes_back_in_band(void **state)
 {
     struct fx *fx = *state;
     fx_world(fx, FX_WORLD_DELIVS);
+    fx_news_at_once(fx);     /* brenda's review request at once */
     fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
     size_t mark = fx_mark(fx);
     fx_ok(fx, "carol", NULL, "approve spring-launch#1");
@@ -494,6 +495,7 @@ button_press_updates_the_message(void **state)
 {
     struct fx *fx = *state;
     fx_world(fx, FX_WORLD_DELIVS);
+    fx_news_at_once(fx);     /* brenda's review request at once */
     fx_ok(fx, "bob", NULL, "submit spring-launch#1 https://x.example/1");
     size_t mark = fx_mark(fx);
     fx_ok(fx, "carol", NULL, "approve spring-launch#1");
