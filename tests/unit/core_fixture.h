@@ -38,6 +38,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,41 @@ fx_teardown(void **state)
     if (problems)
         fprintf(stderr, "  %d problem(s): see the lines above\n", problems);
     return problems ? -1 : 0;
+}
+
+/* ---- on a database file, across restarts ---------------------------- */
+
+/* The file of a test that restarts the core on it (fx_start_on,
+ * fx_restart_on), with its WAL companions removed before and after. */
+static char fx_db_path[64] __attribute__((unused));
+
+FX_STATIC void
+fx_db_file_remove(void)
+{
+    const char *ext[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < 3; i++) {
+        char p[80];
+        snprintf(p, sizeof(p), "%s%s", fx_db_path, ext[i]);
+        unlink(p);
+    }
+}
+
+/* A fresh file for the test called name; starts nothing. */
+FX_STATIC const char *
+fx_db_file(const char *name)
+{
+    snprintf(fx_db_path, sizeof(fx_db_path), "/tmp/chorus-test-%s-%d.db",
+             name, (int)getpid());
+    fx_db_file_remove();
+    return fx_db_path;
+}
+
+FX_STATIC int
+fx_db_file_teardown(void **state)
+{
+    int r = fx_teardown(state);
+    fx_db_file_remove();
+    return r;
 }
 
 /* --- time ---------------------------------------------------------------- */

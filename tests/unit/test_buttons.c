@@ -131,40 +131,16 @@ double_click_records_one_decision(void **state)
 
 /* ---- on a database file, across restarts -------------------------------- */
 
-static char db_path[64];
-
-static void
-remove_db(void)
-{
-    const char *ext[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char p[80];
-        snprintf(p, sizeof(p), "%s%s", db_path, ext[i]);
-        unlink(p);
-    }
-}
-
 static int
 file_setup(void **state)
 {
-    snprintf(db_path, sizeof(db_path), "/tmp/chorus-test-buttons-%d.db",
-             (int)getpid());
-    remove_db();
     struct fx *fx = fx_create();
     fx->set.work_start = 0;          /* as fx_setup_reachable() */
     fx->set.work_end = 24 * 60;
     fx->set.work_days = 0x7f;
-    fx_start_on(fx, db_path);
+    fx_start_on(fx, fx_db_file("buttons"));
     *state = fx;
     return 0;
-}
-
-static int
-file_teardown(void **state)
-{
-    int r = fx_teardown(state);
-    remove_db();
-    return r;
 }
 
 /* After a restart a click on a message already acted on answers the
@@ -176,7 +152,7 @@ click_after_restart_is_already_done(void **state)
     char *ref = review_message(fx);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_OK);
-    fx_restart_on(fx, db_path);
+    fx_restart_on(fx, fx_db_path);
     assert_int_equal(press(fx, "carol", "approve spring-launch#1", ref),
                      CH_CONFLICT);
     fx_reply_has(fx, "Already done by @carol at Tue 1 Dec 08:00 UTC.");
@@ -196,7 +172,7 @@ commit_then_die(struct fx *fx, const char *user, const char *text)
     struct core_result res;
     assert_int_equal(core_handle_event(fx->core, &ev, &res), CH_OK);
     assert_non_null(res.reply);
-    fx_restart_on(fx, db_path);
+    fx_restart_on(fx, fx_db_path);
 }
 
 /* Killed between commit and answer, the same person retries: "already
@@ -307,7 +283,7 @@ main(void)
 #define T(name)                                                      \
     cmocka_unit_test_setup_teardown(name, fx_setup_reachable, fx_teardown)
 #define TF(name) \
-    cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
+    cmocka_unit_test_setup_teardown(name, file_setup, fx_db_file_teardown)
     const struct CMUnitTest tests[] = {
         T(foreign_press_is_refused_and_keeps_the_buttons),
         T(prompt_button_takes_its_text),

@@ -123,37 +123,13 @@ stale_item_is_not_sent(void **state)
 
 /* ---- across a restart ----------------------------------------------- */
 
-static char db_path[64];
-
-static void
-remove_db(void)
-{
-    const char *ext[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char p[80];
-        snprintf(p, sizeof(p), "%s%s", db_path, ext[i]);
-        unlink(p);
-    }
-}
-
 static int
 file_setup(void **state)
 {
-    snprintf(db_path, sizeof(db_path), "/tmp/chorus-test-deliver-%d.db",
-             (int)getpid());
-    remove_db();
     struct fx *fx = fx_create();
-    fx_start_on(fx, db_path);
+    fx_start_on(fx, fx_db_file("deliver"));
     *state = fx;
     return 0;
-}
-
-static int
-file_teardown(void **state)
-{
-    int r = fx_teardown(state);
-    remove_db();
-    return r;
 }
 
 /* A message held for 09:00 survives a restart, wakes the new process at
@@ -165,12 +141,12 @@ held_message_survives_a_restart(void **state)
     fx_ok(fx, "admin", NULL, "new spring-launch brand:Fizz");
     fx_ok(fx, "admin", NULL, "add spring-launch carol role:coordinator");
     assert_int_equal(dms_to_carol(fx, 0), 0);
-    fx_restart_on(fx, db_path);
+    fx_restart_on(fx, fx_db_path);
     assert_int_equal(core_next_due(fx->core), TUE9);
     fx_at(fx, TUE9);
     assert_int_equal(fx_count(fx, 0, OUT_DM, "carol", "added you to "
                               "spring-launch"), 1);
-    fx_restart_on(fx, db_path);
+    fx_restart_on(fx, fx_db_path);
     fx_at(fx, TUE9 + MS_PER_HOUR);
     assert_int_equal(dms_to_carol(fx, 0), 0);
     assert_int_equal(fx_int(fx, "SELECT count(*) FROM outbox WHERE "
@@ -188,7 +164,7 @@ main(void)
         T(button_on_a_digest_acts),
         T(stale_item_is_not_sent),
         cmocka_unit_test_setup_teardown(held_message_survives_a_restart,
-                                        file_setup, file_teardown),
+                                        file_setup, fx_db_file_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
