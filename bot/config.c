@@ -922,6 +922,13 @@ static const struct directive table[] = {
                 "as one digest.",
     },
     {
+        .name = "news_digest", .type = V_BOOL, FIELD(core.news_digest),
+        .args = "yes|no", .def = "yes", .reloadable = true,
+        .help = "News (submissions to review, answered questions) waits for "
+                "a morning digest for coordinators and brand leads who have "
+                "not chosen with notify digest:.",
+    },
+    {
         .name = "escalation_ladder", .type = V_CUSTOM, .min_args = 1,
         .apply = apply_ladder, .args = "<role>:<dur>[,<role>:<dur>...]",
         .def = "coordinator:4h,agency:8h,brand:24h,admin:24h",

@@ -524,6 +524,12 @@ prepare(void *arg, struct loop *loop, struct ws_ctx *ws, struct config *cfg)
     snprintf(who, sizeof(who), "discord:%s", dm->discord_ids[0]);
     config_add_admin(cfg, who);
     cfg->demo_workspace = false;
+    /* Two minutes on the wall clock, any day: everyone is at work, and
+     * news is not kept for tomorrow's digest. */
+    cfg->core.work_start = 0;
+    cfg->core.work_end = 24 * 60;
+    cfg->core.work_days = 0x7f;
+    cfg->core.news_digest = false;
     return 0;
 }
 

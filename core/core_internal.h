@@ -226,7 +226,8 @@ enum ch_status people_of_admin(struct ctx *c, const char *ref,
 unsigned people_grant_needs(unsigned have, unsigned role);
 /* Whether news (submissions to review, answered questions) waits for the
  * person's morning digest: as they chose (chosen >= 0), else for those
- * who review -- coordinators and brand leads. */
+ * who review -- coordinators and brand leads -- unless the workspace
+ * says no (news_digest). */
 bool people_news_digest(struct ctx *c, int64_t person_id, int chosen);
 
 /* --- campaigns (campaign.c) --------------------------------------------- */

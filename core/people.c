@@ -95,6 +95,7 @@ people_news_digest(struct ctx *c, int64_t person_id, int chosen)
 {
     if (chosen >= 0)
         return chosen;
-    return (store_participant_roles_anywhere(c->st, person_id) &
+    return c->set->news_digest &&
+           (store_participant_roles_anywhere(c->st, person_id) &
             (ROLE_COORDINATOR | ROLE_BRAND)) != 0;
 }

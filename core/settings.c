@@ -29,5 +29,6 @@ settings_defaults(struct core_settings *s)
     s->question_target_ms = 24 * MS_PER_HOUR;
     s->grace_ms = 24 * MS_PER_HOUR;
     s->digest_window_ms = 30 * MS_PER_MIN;
+    s->news_digest = true;
     ladder_default(&s->ladder);
 }

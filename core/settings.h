@@ -8,6 +8,7 @@
 #ifndef CHORUS_SETTINGS_H
 #define CHORUS_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,9 @@ struct core_settings {
     int64_t              ack_reminder_ms;
     /* Direct messages to one person due this close together go as one. */
     int64_t              digest_window_ms;
+    /* News waits for a morning digest for reviewers (coordinators, brand
+     * leads) who have not chosen (`notify digest:`). */
+    bool                 news_digest;
     /* Holiday calendars (loaded by the core, see holidays.h). */
     const struct holiday_source *holidays;
     size_t               nholidays;
