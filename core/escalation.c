@@ -31,6 +31,13 @@ esc_name(struct ctx *c, int64_t id)
 static void
 esc_ladder(struct ctx *c, const struct escalation *e, struct ladder *l)
 {
+    /* Status lines read this for every open escalation: the snapshot
+     * alone, without the campaign's settings, when it parses. */
+    if (e->ladder && e->repeats >= 0) {
+        l->repeats = e->repeats;
+        if (ladder_parse(e->ladder, l, NULL) == CH_OK)
+            return;
+    }
     struct schedule s;
     nudge_schedule_for(c, e->campaign_id, &s);
     *l = s.ladder;
