@@ -19,6 +19,7 @@ static const char *const cause_words[] = {
     [ESC_OVERDUE_DRAFT] = "overdue draft",
     [ESC_OVERDUE_PUBLISH] = "overdue publication",
     [ESC_GUARD] = "approval guard",
+    [ESC_RED_STANDUP] = "red standup",
 };
 
 static const char *

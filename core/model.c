@@ -42,6 +42,7 @@ const char *const model_escalation_causes[] = {
     [ESC_OVERDUE_DRAFT] = "overdue_draft",
     [ESC_OVERDUE_PUBLISH] = "overdue_publish",
     [ESC_GUARD] = "guard",
+    [ESC_RED_STANDUP] = "red_standup",
     NULL,
 };
 

@@ -85,6 +85,7 @@ enum escalation_cause {
     ESC_OVERDUE_DRAFT,
     ESC_OVERDUE_PUBLISH,
     ESC_GUARD,             /* no final approval before publishing */
+    ESC_RED_STANDUP,       /* a creator said red close to a due date */
 };
 extern const char *const model_escalation_causes[];
 

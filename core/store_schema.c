@@ -469,6 +469,66 @@ static const char *const migrations[] = {
     "ALTER TABLE people ADD COLUMN urgent_anytime INTEGER NOT NULL"
     "  DEFAULT 0;"
     "ALTER TABLE people ADD COLUMN news_digest INTEGER;",
+    /* 6: standups (issue 16).  A campaign's schedule: weekdays (bit 0 =
+     * Monday) at a local time in each creator's own zone, every `weeks`
+     * weeks counted from the Monday `anchor` (days since 1970-01-01).  A
+     * round is one scheduled day (or one `standup now`); each creator of
+     * it has a prompt, due at her local time, that goes out (in one
+     * message with her other prompts due then: message_id), is answered,
+     * or finds her away (time off, a holiday, a day off: `away` says
+     * which).  Answers are kept, never overwritten: the latest per
+     * prompt and deliverable counts, the earlier ones are history. */
+    "CREATE TABLE standups ("
+    "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
+    "  days INTEGER NOT NULL CHECK (days > 0 AND days < 128),"
+    "  at_min INTEGER NOT NULL CHECK (at_min >= 0 AND at_min < 1440),"
+    "  window_ms INTEGER NOT NULL CHECK (window_ms > 0),"
+    "  weeks INTEGER NOT NULL DEFAULT 1 CHECK (weeks >= 1),"
+    "  anchor INTEGER NOT NULL,"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  set_by INTEGER REFERENCES people(id),"
+    "  set_at INTEGER NOT NULL);"
+    "CREATE TABLE standup_rounds ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  day INTEGER NOT NULL,"
+    "  adhoc INTEGER NOT NULL DEFAULT 0,"
+    "  opens_at INTEGER NOT NULL,"
+    "  closes_at INTEGER NOT NULL,"
+    "  closed_at INTEGER,"
+    "  started_by INTEGER REFERENCES people(id));"
+    "CREATE UNIQUE INDEX standup_rounds_day ON standup_rounds(campaign_id,"
+    "  day) WHERE adhoc = 0;"
+    "CREATE INDEX standup_rounds_open ON standup_rounds(campaign_id,"
+    "  closed_at);"
+    "CREATE TABLE standup_prompts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  round_id INTEGER NOT NULL REFERENCES standup_rounds(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  due_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'due' CHECK (state = 'due'"
+    "    OR state = 'sent' OR state = 'answered' OR state = 'away'),"
+    "  away TEXT,"
+    "  sent_at INTEGER,"
+    "  message_id INTEGER REFERENCES outbox(id),"
+    "  reminded_at INTEGER,"
+    "  answered_at INTEGER,"
+    "  UNIQUE (round_id, person_id));"
+    "CREATE INDEX standup_prompts_person ON standup_prompts(person_id,"
+    "  state, due_at);"
+    "CREATE INDEX standup_prompts_message ON standup_prompts(message_id);"
+    "CREATE TABLE standup_answers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  prompt_id INTEGER NOT NULL REFERENCES standup_prompts(id),"
+    "  deliverable_id INTEGER NOT NULL REFERENCES deliverables(id),"
+    "  colour TEXT NOT NULL CHECK (colour = 'green' OR colour = 'yellow'"
+    "    OR colour = 'red'),"
+    "  note TEXT,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX standup_answers_prompt ON standup_answers(prompt_id,"
+    "  deliverable_id, id);"
+    "CREATE INDEX standup_answers_deliverable ON standup_answers("
+    "  deliverable_id, id);",
 };
 
 const int store_schema_version =
