@@ -80,6 +80,11 @@ struct out_button {
     const char *style;    /* "primary", "danger" or NULL */
     const char *prompt;   /* e.g. "What needs to change?" or NULL */
     bool        rubric;   /* with prompt: ask for the failed points too */
+    bool        optional; /* with prompt: the text may be left empty (the
+                             command then runs as it is) */
+    unsigned    row;      /* buttons are laid out in rows: a button whose
+                             row differs from the one before starts a new
+                             one (at most OUT_MAX_ROWS rows) */
 };
 
 /* The rubric points a form offers: the word the command takes, and the
@@ -92,7 +97,8 @@ struct adapter_rubric_point {
 extern const struct adapter_rubric_point
     adapter_rubric[ADAPTER_RUBRIC_POINTS];
 
-#define OUT_MAX_BUTTONS 5
+#define OUT_MAX_BUTTONS 15
+#define OUT_MAX_ROWS 5          /* and at most 5 buttons in a row */
 
 struct out_msg {
     int64_t                  id;            /* outbox id for core_delivered */
@@ -120,7 +126,7 @@ enum {
     ADAPTER_CAP_PROFILES = 1u << 4,    /* OUT_LOOKUP finds name and zone */
 };
 
-#define ADAPTER_OPS_VERSION 3
+#define ADAPTER_OPS_VERSION 4
 
 struct adapter_ops {
     unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */

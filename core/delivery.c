@@ -149,7 +149,18 @@ delivery_buttons_decode(struct arena *ar, const char *enc,
         b[n].command = f[1];
         b[n].style = f[2] && *f[2] ? f[2] : NULL;
         b[n].prompt = f[3] && *f[3] ? f[3] : NULL;
-        b[n].rubric = b[n].prompt && f[4] && strcmp(f[4], "rubric") == 0;
+        b[n].rubric = b[n].optional = false;
+        b[n].row = 0;
+        for (char *w = f[4]; w && *w;) {
+            size_t wl = strcspn(w, " ");
+            if (wl == 6 && strncmp(w, "rubric", 6) == 0)
+                b[n].rubric = b[n].prompt != NULL;
+            else if (wl == 8 && strncmp(w, "optional", 8) == 0)
+                b[n].optional = b[n].prompt != NULL;
+            else if (strncmp(w, "row=", 4) == 0)
+                b[n].row = (unsigned)strtoul(w + 4, NULL, 10);
+            w += wl + (w[wl] == ' ');
+        }
         n++;
     }
     return n;
