@@ -78,6 +78,26 @@ avail_why_not(struct ctx *c, const struct person *p, int64_t t)
     return why;
 }
 
+const char *
+avail_away(struct ctx *c, const struct person *p, int64_t t)
+{
+    const char *zone = ctx_person_zone(c, p);
+    struct hours h = hours_of(c, p);
+    struct local_time lt;
+    if (tz_to_local(zone, t, &lt) != CH_OK)
+        return NULL;
+    if (!(h.days & (1u << lt.wday)))
+        return "day off";
+    int64_t off_end = store_timeoff_covering(c->st, p->id, t);
+    if (off_end)
+        return "time off";
+    int64_t until;
+    const char *name;
+    if (holidays_off(c->core->hol, p->name, zone, t, &until, &name))
+        return arena_printf(c->a, "holiday (%s)", name);
+    return NULL;
+}
+
 int64_t
 avail_next(struct ctx *c, const struct person *p, int64_t t)
 {

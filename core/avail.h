@@ -41,6 +41,10 @@ const char *avail_badly(struct ctx *c, const struct person *p, int64_t t);
  * t is outside their working time (today's has not started). */
 int64_t     avail_next_day_start(struct ctx *c, const struct person *p,
                                  int64_t t);
+/* Why the person is away on t's local day, or NULL: "day off", "time
+ * off", "holiday (Diwali)".  A working day outside
+ * working hours is not away. */
+const char *avail_away(struct ctx *c, const struct person *p, int64_t t);
 /* The person's local calendar day of t, "YYYY-MM-DD" (arena string). */
 const char *avail_local_day(struct ctx *c, const struct person *p, int64_t t);
 

@@ -3,6 +3,7 @@
 
 #include "core_internal.h"
 #include "escalation.h"
+#include "standup.h"
 #include "tz.h"
 #include "when.h"
 
@@ -12,12 +13,6 @@ campaign_deliv_ref(struct ctx *c, const struct deliverable *d)
     return arena_printf(c->a, "%s#%d", d->slug, d->number);
 }
 
-/* A time for a reader, or a marker each platform renders (channels). */
-static const char *
-when_for(struct ctx *c, const struct person *reader, int64_t t)
-{
-    return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
-}
 
 const char *
 campaign_window_text(struct ctx *c, const struct campaign *cp)
@@ -133,8 +128,11 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
             if (d->rounds)
                 buf_printf(out, " (revisions: %d)", d->rounds);
             buf_printf(out, " · draft %s · publish %s",
-                       when_for(c, reader, d->draft_due),
-                       when_for(c, reader, d->publish_at));
+                       ctx_time_reader(c, reader, d->draft_due),
+                       ctx_time_reader(c, reader, d->publish_at));
+            const char *standup = standup_last_words(c, d->id, reader);
+            if (standup)
+                buf_printf(out, "\n    standup %s", standup);
         }
         if (!any)
             buf_printf(out, "\n  no deliverables yet");

@@ -183,6 +183,35 @@ const struct cmd_spec cmd_table[] = {
       .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "
                  "ladder:coordinator:2h,brand:8h,admin:24h",
       .actions = ACTS(ACT_VIEW) | ACTS(ACT_MANAGE), .run = cmd_settings },
+    { .name = "standup", .pattern = "<slug>",
+      .summary = "show a campaign's standup schedule, the last round and "
+                 "who answers",
+      .example = "standup spring-launch",
+      .actions = ACTS(ACT_VIEW), .run = cmd_standup_show,
+      .read_only = true },
+    { .name = "standup",
+      .pattern = "<slug> every <days> <HH:MM> [window:<duration>] "
+                 "[weeks:<n>]",
+      .summary = "ask every creator green / yellow / red on these days at "
+                 "this time in her own zone (weeks:2 every other week)",
+      .example = "standup spring-launch every mon,thu 10:00 window:8h",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_standup_every },
+    { .name = "standup", .pattern = "<slug> now",
+      .summary = "ask every creator for a standup now",
+      .example = "standup spring-launch now",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_standup_now },
+    { .name = "standup", .pattern = "<slug> off",
+      .summary = "stop a campaign's standups (a round under way still "
+                 "closes)",
+      .example = "standup spring-launch off",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_standup_off },
+    { .name = "standup", .pattern = "reply <answer...>",
+      .summary = "answer your standup (in a direct message just type it: "
+                 "green, \"yellow - waiting for the product\", \"#2 red, #3 "
+                 "green\")",
+      .example = "standup reply yellow waiting for the product",
+      .actions = ACTS(ACT_SELF), .run = cmd_standup_reply,
+      .keeps_buttons = true },
     { .name = "status", .pattern = "[<slug>]",
       .summary = "deliverables, dates and escalations of a campaign, or "
                  "your campaigns",

@@ -435,6 +435,27 @@ find_command(struct ctx *c, const char *word, const char **name)
                    "unknown command \"%.40s\". Type help for the list.", word);
 }
 
+bool
+command_is_known(const char *line)
+{
+    const char *p = line ? line : "";
+    while (*p == ' ' || *p == '/')
+        p++;
+    size_t len = strcspn(p, " \t\r\n");
+    if (len == 0 || len >= 32)
+        return false;
+    char word[32];
+    memcpy(word, p, len);
+    word[len] = '\0';
+    size_t n = command_names(), prefixed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(unique_names[i], word) == 0)
+            return true;
+        prefixed += str_starts_with_ci(unique_names[i], word);
+    }
+    return prefixed > 0;
+}
+
 static bool
 form_has_option(const struct cmd_form *f, const char *key)
 {

@@ -92,6 +92,9 @@ struct cmd_spec {
     unsigned    actions;    /* ACTS(...): the caller needs any of these */
     cmd_fn     *run;
     bool        read_only;  /* changes nothing: a retry just runs again */
+    /* A press of one of its buttons leaves the message's buttons in
+     * place: they may be pressed again (a standup answer changed). */
+    bool        keeps_buttons;
 };
 
 extern const struct cmd_spec cmd_table[];
@@ -140,6 +143,9 @@ const struct cmd_form *command_forms(size_t *n);
 /* Parse, check and run one command line as ctx's caller.  The reply (or
  * the error, in c->err) is left in the ctx. */
 enum ch_status command_run(struct ctx *c, const char *line);
+
+/* Whether a line starts with a command's name (or a prefix of one). */
+bool command_is_known(const char *line);
 
 /* The argument bound to element `name`, or NULL when absent. */
 const struct arg *command_arg(const struct ctx *c, const char *name);

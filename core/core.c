@@ -12,6 +12,7 @@
 #include "holidays.h"
 #include "log.h"
 #include "schedule.h"
+#include "standup.h"
 #include "str.h"
 #include "tz.h"
 #include "utf8.h"
@@ -537,6 +538,23 @@ check_retry(struct ctx *c, const struct core_event *ev, const char *key,
     return CH_OK;
 }
 
+/* A direct message that answers a standup ("green", "#2 red, #3
+ * green"), or that is no command from someone with a standup open,
+ * is her answer: the standup's own command reads it (and explains the
+ * forms when it cannot). */
+static const char *
+standup_route(struct ctx *c, const char *text)
+{
+    if (c->ev->kind != CORE_EV_DM || c->ev->via_message || !c->has_caller)
+        return text;
+    struct su_answer a;
+    if (standup_parse(c->a, text, &a) ||
+        (!command_is_known(text) &&
+         standup_has_open_prompt(c, c->caller.id)))
+        return arena_printf(c->a, "standup reply %s", text);
+    return text;
+}
+
 /* A pressed button's message shows who acted and loses its buttons. */
 static enum ch_status
 mark_button_message(struct ctx *c, const struct core_event *ev,
@@ -617,8 +635,9 @@ core_handle_event(struct core *core, const struct core_event *ev,
     if (s == CH_OK && !done)
         s = check_retry(&c, ev, key, &done);
     if (s == CH_OK && !done)
-        s = command_run(&c, text);
-    if (s == CH_OK && !done && ev->via_message)
+        s = command_run(&c, standup_route(&c, text));
+    if (s == CH_OK && !done && ev->via_message &&
+        !c.cmd->form->spec->keeps_buttons)
         s = mark_button_message(&c, ev, &pressed);
     if (s == CH_OK)
         s = ctx_write_outbox(&c, &res->reply_id);

@@ -172,6 +172,10 @@ const char *ctx_bits_text(struct ctx *c, unsigned mask,
 /* A time in a person's own zone, for DMs and replies. */
 const char *ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
 const char *ctx_time_for_caller(struct ctx *c, int64_t utc_ms);
+/* For a reader, or (reader NULL: a channel) a marker each platform
+ * renders. */
+const char *ctx_time_reader(struct ctx *c, const struct person *reader,
+                            int64_t utc_ms);
 /* Serialize buttons for the outbox. */
 const char *ctx_buttons_encode(struct ctx *c, const struct out_button *b,
                                size_t n);

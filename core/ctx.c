@@ -77,6 +77,12 @@ ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
 }
 
 const char *
+ctx_time_reader(struct ctx *c, const struct person *reader, int64_t utc_ms)
+{
+    return reader ? ctx_time_for(c, reader, utc_ms) : ctx_mark_time(c, utc_ms);
+}
+
+const char *
 ctx_time_for_caller(struct ctx *c, int64_t utc_ms)
 {
     char text[64];

@@ -1,5 +1,6 @@
 /* Escalations: opening, the ladder's steps, following their facts. */
 #include "escalation.h"
+#include "standup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -475,6 +476,8 @@ fact_cleared(struct ctx *c, const struct escalation *e,
                    "window";
         return NULL;
     }
+    case ESC_RED_STANDUP:
+        return standup_red_cleared(c, e, d);
     default:
         return NULL;
     }

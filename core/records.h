@@ -13,6 +13,8 @@
 #ifndef CHORUS_RECORDS_H
 #define CHORUS_RECORDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -473,5 +475,114 @@ enum ch_status store_channel_unresolved(struct store *, struct arena *,
 enum ch_status store_channel_missing(struct store *, struct arena *,
                                      const char *platform, int64_t **ids,
                                      size_t *n);
+
+
+/* --- standups: store_standup.c (issue 16) --------------------------------- */
+enum standup_colour { SU_GREEN, SU_YELLOW, SU_RED };
+extern const char *const standup_colours[];   /* "green", ... NULL */
+/* A campaign's schedule: weekdays (bit 0 = Monday) at a local time,
+ * every `weeks` weeks counted from the Monday `anchor` (a day number). */
+struct standup_sched {
+    int64_t  campaign_id;
+    unsigned days;
+    int      at_min;
+    int64_t  window_ms;
+    int      weeks;
+    int64_t  anchor;
+    bool     enabled;
+};
+struct standup_round {
+    int64_t id, campaign_id;
+    int64_t day;          /* the scheduled day (days since 1970-01-01) */
+    bool    adhoc;        /* standup now */
+    int64_t opens_at, closes_at;
+    int64_t closed_at;    /* 0: open */
+};
+enum prompt_state { PROMPT_DUE, PROMPT_SENT, PROMPT_ANSWERED, PROMPT_AWAY };
+struct standup_prompt {
+    int64_t           id, round_id, person_id, due_at;
+    enum prompt_state state;
+    char             *away;      /* PROMPT_AWAY: why */
+    int64_t           sent_at, reminded_at, answered_at;   /* 0: not */
+    /* from the round */
+    int64_t           campaign_id, closes_at;
+    bool              closed, adhoc;
+};
+struct standup_answer {
+    int64_t             id, prompt_id, deliverable_id;
+    enum standup_colour colour;
+    char               *note;
+    int64_t             at;
+};
+enum ch_status store_standup_get(struct store *, struct arena *,
+                                 int64_t campaign_id, struct standup_sched *);
+enum ch_status store_standup_set(struct store *, const struct standup_sched *,
+                                 int64_t by, int64_t now);
+enum ch_status store_standup_round_insert(struct store *,
+                                          struct standup_round *, int64_t by);
+enum ch_status store_standup_round_get(struct store *, struct arena *,
+                                       int64_t id, struct standup_round *);
+/* The campaign's latest round before round id before_id (0: any). */
+enum ch_status store_standup_round_last(struct store *, struct arena *,
+                                        int64_t campaign_id, int64_t before_id,
+                                        struct standup_round *);
+enum ch_status store_standup_round_open(struct store *, struct arena *,
+                                        int64_t campaign_id,
+                                        struct standup_round *);
+/* The day of the campaign's latest scheduled round (0: none). */
+int64_t        store_standup_last_day(struct store *, int64_t campaign_id);
+/* CH_CONFLICT when it was closed already. */
+enum ch_status store_standup_round_close(struct store *, int64_t id,
+                                         int64_t now);
+enum ch_status store_standup_prompt_insert(struct store *, int64_t round_id,
+                                           int64_t person_id, int64_t due_at,
+                                           enum prompt_state state,
+                                           const char *away, int64_t *id);
+enum ch_status store_standup_prompt_get(struct store *, struct arena *,
+                                        int64_t id, struct standup_prompt *);
+/* A round's prompts, by the person's name. */
+enum ch_status store_standup_prompts_round(struct store *, struct arena *,
+                                           int64_t round_id,
+                                           struct standup_prompt **out,
+                                           size_t *n);
+/* A person's prompts not yet sent, due by `until`, of open rounds. */
+enum ch_status store_standup_prompts_due(struct store *, struct arena *,
+                                         int64_t person_id, int64_t until,
+                                         struct standup_prompt **out,
+                                         size_t *n);
+/* A person's prompts she may answer: sent or answered, round open. */
+enum ch_status store_standup_prompts_open(struct store *, struct arena *,
+                                          int64_t person_id,
+                                          struct standup_prompt **out,
+                                          size_t *n);
+enum ch_status store_standup_prompt_state(struct store *, int64_t id,
+                                          enum prompt_state state,
+                                          const char *away, int64_t now);
+/* CH_CONFLICT when it was reminded already. */
+enum ch_status store_standup_prompt_reminded(struct store *, int64_t id,
+                                             int64_t now);
+enum ch_status store_standup_answer_insert(struct store *, int64_t prompt_id,
+                                           int64_t deliverable_id,
+                                           enum standup_colour colour,
+                                           const char *note, int64_t now);
+/* A prompt's answers that count: the latest per deliverable. */
+enum ch_status store_standup_answers_prompt(struct store *, struct arena *,
+                                            int64_t prompt_id,
+                                            struct standup_answer **out,
+                                            size_t *n);
+/* A deliverable's latest answer in a round before before_round (0: any). */
+enum ch_status store_standup_answer_latest(struct store *, struct arena *,
+                                           int64_t deliverable_id,
+                                           int64_t before_round,
+                                           struct standup_answer *);
+/* How many answers of this colour a prompt has for a deliverable. */
+int64_t        store_standup_answer_count(struct store *, int64_t prompt_id,
+                                          int64_t deliverable_id,
+                                          enum standup_colour colour);
+/* Prompts answered, of prompts answered or closed unanswered (away ones
+ * don't count), for a person in one campaign (0: all). */
+void           store_standup_rate(struct store *, int64_t person_id,
+                                  int64_t campaign_id, int *answered,
+                                  int *asked);
 
 #endif

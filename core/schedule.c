@@ -10,6 +10,7 @@
 #include "log.h"
 #include "nudge.h"
 #include "schedule.h"
+#include "standup.h"
 
 typedef enum ch_status job_fn(struct ctx *c, const struct job *j);
 
@@ -25,6 +26,10 @@ static const struct {
     { "nudge", nudge_job_nudge },
     { "overdue", nudge_job_overdue },
     { "question", nudge_job_question },
+    { "standup.close", standup_job_close },
+    { "standup.prompt", standup_job_prompt },
+    { "standup.remind", standup_job_remind },
+    { "standup.round", standup_job_round },
 };
 
 enum ch_status

@@ -54,6 +54,9 @@ enum ch_status store_jobs_delete_deliverable(struct store *, const char *kind,
 enum ch_status store_jobs_delete_escalation(struct store *,
                                             int64_t escalation_id);
 enum ch_status store_jobs_delete_question(struct store *, int64_t question_id);
+/* Delete a campaign's jobs of one kind (a scan: for commands, not ticks). */
+enum ch_status store_jobs_delete_campaign(struct store *, const char *kind,
+                                          int64_t campaign_id);
 /* Jobs of a kind for a person, due by `until`, that outrank (rank, id). */
 int64_t        store_jobs_more_urgent(struct store *, const char *kind,
                                       int64_t person_id, int64_t until,

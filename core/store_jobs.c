@@ -115,6 +115,17 @@ store_jobs_delete_escalation(struct store *st, int64_t escalation_id)
 }
 
 enum ch_status
+store_jobs_delete_campaign(struct store *st, const char *kind,
+                           int64_t campaign_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "DELETE FROM jobs WHERE campaign_id = ? AND kind = ?");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    store_bind_text(s, 2, kind);
+    return store_exec(st, s);
+}
+
+enum ch_status
 store_jobs_delete_question(struct store *st, int64_t question_id)
 {
     sqlite3_stmt *s = store_stmt(st, "DELETE FROM jobs WHERE question_id = ?");

@@ -474,7 +474,7 @@ static const char *const migrations[] = {
      * weeks counted from the Monday `anchor` (days since 1970-01-01).  A
      * round is one scheduled day (or one `standup now`); each creator of
      * it has a prompt, due at her local time, that goes out (in one
-     * message with her other prompts due then: message_id), is answered,
+     * message with her other prompts due then), is answered,
      * or finds her away (time off, a holiday, a day off: `away` says
      * which).  Answers are kept, never overwritten: the latest per
      * prompt and deliverable counts, the earlier ones are history. */
@@ -510,13 +510,11 @@ static const char *const migrations[] = {
     "    OR state = 'sent' OR state = 'answered' OR state = 'away'),"
     "  away TEXT,"
     "  sent_at INTEGER,"
-    "  message_id INTEGER REFERENCES outbox(id),"
     "  reminded_at INTEGER,"
     "  answered_at INTEGER,"
     "  UNIQUE (round_id, person_id));"
     "CREATE INDEX standup_prompts_person ON standup_prompts(person_id,"
     "  state, due_at);"
-    "CREATE INDEX standup_prompts_message ON standup_prompts(message_id);"
     "CREATE TABLE standup_answers ("
     "  id INTEGER PRIMARY KEY,"
     "  prompt_id INTEGER NOT NULL REFERENCES standup_prompts(id),"
