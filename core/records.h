@@ -550,11 +550,16 @@ enum ch_status store_standup_prompts_due(struct store *, struct arena *,
                                          int64_t person_id, int64_t until,
                                          struct standup_prompt **out,
                                          size_t *n);
-/* A person's prompts she may answer: sent or answered, round open. */
+/* A person's prompts she may answer: those of open rounds (one not yet
+ * sent may be answered early: it is then not sent). */
 enum ch_status store_standup_prompts_open(struct store *, struct arena *,
                                           int64_t person_id,
                                           struct standup_prompt **out,
                                           size_t *n);
+/* The person's latest prompt (away ones aside). */
+enum ch_status store_standup_prompt_last(struct store *, struct arena *,
+                                         int64_t person_id,
+                                         struct standup_prompt *);
 enum ch_status store_standup_prompt_state(struct store *, int64_t id,
                                           enum prompt_state state,
                                           const char *away, int64_t now);

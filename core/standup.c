@@ -270,7 +270,7 @@ prompt_part(struct ctx *c, const struct person *p,
     }
     /* One row per deliverable while rows last (a single one needs only
      * the row for all). */
-    for (size_t i = 0; n > 1 && i < n && *row < OUT_MAX_ROWS &&
+    for (size_t i = 0; (several || n > 1) && i < n && *row < OUT_MAX_ROWS &&
                        *nb + 3 <= OUT_MAX_BUTTONS;
          i++, (*row)++) {
         const char *ref = campaign_deliv_ref(c, &ds[i]);
@@ -448,6 +448,23 @@ struct pick {
     const char               *note;
 };
 
+/* "winter#1, winter#2": what the caller's open prompts ask about. */
+static const char *
+her_refs(struct ctx *c, const struct standup_prompt *prs, size_t n)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        struct deliverable *ds;
+        size_t k = her_work(c, prs[i].campaign_id, c->caller.id, &ds);
+        for (size_t j = 0; j < k; j++)
+            buf_printf(&b, "%s%s", b.len ? ", " : "",
+                       campaign_deliv_ref(c, &ds[j]));
+    }
+    const char *s = arena_strdup(c->a, b.len ? buf_cstr(&b) : "none");
+    buf_free(&b);
+    return s;
+}
+
 /* The deliverable a reference names among the open prompts' campaigns. */
 static enum ch_status
 resolve_ref(struct ctx *c, const char *ref, const struct standup_prompt *prs,
@@ -470,7 +487,7 @@ resolve_ref(struct ctx *c, const char *ref, const struct standup_prompt *prs,
             return ch_fail(&c->err, CH_INVALID,
                            "%s is not yours, so nothing was recorded; "
                            "yours: %s", campaign_deliv_ref(c, &d),
-                           "see the standup message");
+                           her_refs(c, prs, n));
         if (!asked_about(&d))
             return ch_fail(&c->err, CH_INVALID,
                            "%s is %s, so there is nothing to report on it; "
@@ -495,7 +512,8 @@ resolve_ref(struct ctx *c, const char *ref, const struct standup_prompt *prs,
                            (int)(hash - ref), ref, hash);
         return ch_fail(&c->err, CH_NOT_FOUND,
                        "%s is none of the deliverables your standup asks "
-                       "about; nothing was recorded", ref);
+                       "about (%s); nothing was recorded", ref,
+                       her_refs(c, prs, n));
     }
     return CH_OK;
 }
@@ -547,8 +565,18 @@ open_prompts(struct ctx *c, const struct su_answer *a,
         }
         np = k;
     }
+    struct standup_prompt last;
+    struct campaign cp;
+    if (np == 0 &&
+        store_standup_prompt_last(c->st, c->a, c->caller.id, &last) ==
+            CH_OK &&
+        last.closed &&
+        store_campaign_get(c->st, c->a, last.campaign_id, &cp) == CH_OK)
+        return ch_fail(&c->err, CH_NOT_FOUND,
+                       "you have no open standup: the %s one closed %s, so "
+                       "nothing was recorded; the next one asks again",
+                       cp.slug, ctx_time_for_caller(c, last.closes_at));
     if (np == 0) {
-        /* Say when the last one closed, if there was one. */
         return ch_fail(&c->err, CH_NOT_FOUND,
                        "you have no open standup to answer, so nothing was "
                        "recorded. chorus asks by direct message when a "

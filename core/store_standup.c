@@ -254,11 +254,23 @@ store_standup_prompts_open(struct store *st, struct arena *a,
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " PROMPT_COLS PROMPT_FROM
-            " WHERE p.person_id = ? AND p.state IN ('sent', 'answered')"
+            " WHERE p.person_id = ? AND p.state IN ('due', 'sent', 'answered')"
             " AND r.closed_at IS NULL ORDER BY r.campaign_id, p.id");
     sqlite3_bind_int64(s, 1, person_id);
     return store_rows(st, a, s, read_prompt, sizeof(**out), (void **)out, n,
                       "standup prompts");
+}
+
+enum ch_status
+store_standup_prompt_last(struct store *st, struct arena *a, int64_t person_id,
+                          struct standup_prompt *out)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT " PROMPT_COLS PROMPT_FROM
+            " WHERE p.person_id = ? AND p.state != 'away'"
+            " ORDER BY p.due_at DESC, p.id DESC LIMIT 1");
+    sqlite3_bind_int64(s, 1, person_id);
+    return store_row(st, a, s, read_prompt, out, "standup prompt");
 }
 
 enum ch_status
