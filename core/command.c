@@ -1224,6 +1224,17 @@ bind(struct ctx *c, const struct cmd_form *f, struct token *toks, size_t ntok,
             return usage_error(c, f, "a %s is required", e->name);
         if (e->kind == E_OPT)
             return usage_error(c, f, "missing %s", e->display);
+        /* A word that went to an earlier place may be the one missing
+         * ("every 10:00": no days): say what is wrong with it first. */
+        for (size_t k = 0; k < i; k++) {
+            struct arg probe = out->args[k];
+            if (!probe.present || f->elems[k].kind != E_POS ||
+                f->elems[k].type == T_PERSON)
+                continue;
+            enum ch_status s = convert(c, &f->elems[k], &probe);
+            if (s != CH_OK)
+                return s;
+        }
         return usage_error(c, f, "missing %s", e->display);
     }
     /* Dates are read in the zone of whoever for: names, so that person
