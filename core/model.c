@@ -46,6 +46,13 @@ const char *const model_escalation_causes[] = {
     NULL,
 };
 
+const char *const model_standup_colours[] = {
+    [SU_GREEN] = "green",
+    [SU_YELLOW] = "yellow",
+    [SU_RED] = "red",
+    NULL,
+};
+
 const char *const model_escalation_states[] = {
     [ESC_OPEN] = "open",
     [ESC_ACKNOWLEDGED] = "acknowledged",

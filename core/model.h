@@ -89,6 +89,10 @@ enum escalation_cause {
 };
 extern const char *const model_escalation_causes[];
 
+/* A standup answer. */
+enum standup_colour { SU_GREEN, SU_YELLOW, SU_RED };
+extern const char *const model_standup_colours[];   /* "green", ... */
+
 /* Index of name in a NULL-terminated table, or -1. */
 int model_name_index(const char *const *table, const char *name);
 

@@ -478,8 +478,6 @@ enum ch_status store_channel_missing(struct store *, struct arena *,
 
 
 /* --- standups: store_standup.c (issue 16) --------------------------------- */
-enum standup_colour { SU_GREEN, SU_YELLOW, SU_RED };
-extern const char *const standup_colours[];   /* "green", ... NULL */
 /* A campaign's schedule: weekdays (bit 0 = Monday) at a local time,
  * every `weeks` weeks counted from the Monday `anchor` (a day number). */
 struct standup_sched {

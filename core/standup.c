@@ -23,7 +23,13 @@
  * answers for all). */
 #define PROMPT_ROWS (OUT_MAX_ROWS - 1)
 
-static const char *const colour_names[] = { "green", "yellow", "red" };
+
+const char *const standup_dots[] = { "🟢", "🟡", "🔴" };
+
+const char standup_forms[] =
+    "green, yellow or red, then a note if you like: \"green\", \"g\", "
+    "\"🟡 waiting for the product\", \"red, sick until monday\"; for one "
+    "deliverable put its number first: \"#2 red, #3 green\"";
 
 /* --- the calendar --------------------------------------------------------- */
 
@@ -279,7 +285,7 @@ prompt_part(struct ctx *c, const struct person *p,
                 .label = arena_printf(c->a, "%s %s", standup_dots[k], ref),
                 .command = arena_printf(c->a, "standup reply R%lld %s %s",
                                         (long long)pr->round_id,
-                                        colour_names[k], ref),
+                                        model_standup_colours[k], ref),
                 .prompt = k ? "Anything to add? (optional)" : NULL,
                 .optional = k != 0,
                 .row = *row,
@@ -330,7 +336,7 @@ prompt_message(struct ctx *c, const struct person *p,
             .label = arena_printf(c->a, "%s %s", standup_dots[k],
                                   row > 1 ? all[k] : all[k] + 4),
             .command = arena_printf(c->a, "standup reply %s%s",
-                                    buf_cstr(&rounds), colour_names[k]),
+                                    buf_cstr(&rounds), model_standup_colours[k]),
             .style = k == 0 ? "primary" : k == 2 ? "danger" : NULL,
             .prompt = k ? "Anything to add? (optional)" : NULL,
             .optional = k != 0,
@@ -339,8 +345,8 @@ prompt_message(struct ctx *c, const struct person *p,
     if (row == 1)
         for (int k = 0; k < 3; k++)
             b[k].label = arena_printf(c->a, "%s %c%s", standup_dots[k],
-                                      colour_names[k][0] - 32,
-                                      colour_names[k] + 1);
+                                      model_standup_colours[k][0] - 32,
+                                      model_standup_colours[k] + 1);
     buf_free(&rounds);
     *buttons = ctx_buttons_encode(c, b, nb);
 }
@@ -471,7 +477,7 @@ resolve_ref(struct ctx *c, const char *ref, const struct standup_prompt *prs,
             size_t n, struct deliverable *out, size_t *which)
 {
     const char *hash = strchr(ref, '#');
-    int number = atoi(hash + 1);
+    int number = (int)strtol(hash + 1, NULL, 10);
     size_t found = 0;
     for (size_t i = 0; i < n; i++) {
         struct campaign cp;
@@ -697,11 +703,11 @@ standup_reply(struct ctx *c, const char *text)
             break;
         buf_printf(&said, "%s%s %s %s%s%s", i ? "; " : "",
                    campaign_deliv_ref(c, &pk->d), standup_dots[pk->colour],
-                   colour_names[pk->colour], pk->note ? ": " : "",
+                   model_standup_colours[pk->colour], pk->note ? ": " : "",
                    pk->note ? pk->note : "");
         ctx_audit(c, pk->d.campaign_id, campaign_deliv_ref(c, &pk->d),
                   "standup.answer", "R%lld %s%s%s",
-                  (long long)pk->pr->round_id, colour_names[pk->colour],
+                  (long long)pk->pr->round_id, model_standup_colours[pk->colour],
                   pk->note ? ": " : "", pk->note ? pk->note : "");
         apply_rules(c, pk, first, &told);
     }
@@ -725,7 +731,7 @@ standup_red_cleared(struct ctx *c, const struct escalation *e,
     if (store_standup_answer_latest(c->st, c->a, d->id, 0, &a) == CH_OK &&
         a.colour != SU_RED)
         return arena_printf(c->a, "the creator's standup on it is %s now",
-                            colour_names[a.colour]);
+                            model_standup_colours[a.colour]);
     /* A draft that came in after the red answered it. */
     int64_t sub_id, at;
     int round;
@@ -752,7 +758,7 @@ standup_last_words(struct ctx *c, int64_t deliverable_id,
         CH_OK)
         return NULL;
     return arena_printf(c->a, "%s %s %s%s%s", standup_dots[a.colour],
-                        colour_names[a.colour],
+                        model_standup_colours[a.colour],
                         ctx_time_reader(c, reader, a.at), a.note ? ": " : "",
                         a.note ? a.note : "");
 }
@@ -820,7 +826,7 @@ standup_summary(struct ctx *c, const struct campaign *cp,
                                         &d) != CH_OK)
                 continue;
             buf_printf(out, "\n  #%d \"%s\" %s %s%s%s", d.number, d.title,
-                       standup_dots[as[k].colour], colour_names[as[k].colour],
+                       standup_dots[as[k].colour], model_standup_colours[as[k].colour],
                        as[k].note ? " — " : "", as[k].note ? as[k].note : "");
         }
     }

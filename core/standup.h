@@ -54,11 +54,11 @@ struct su_answer {
 };
 /* Whether text reads as an answer; strings in out come from a. */
 bool standup_parse(struct arena *a, const char *text, struct su_answer *out);
+
+/* --- rounds (standup.c) --------------------------------------------------- */
 /* The forms an answer takes, for a reply to one that could not be read. */
 extern const char standup_forms[];
 extern const char *const standup_dots[];   /* "🟢", "🟡", "🔴" */
-
-/* --- rounds (standup.c) --------------------------------------------------- */
 /* The first scheduled day >= from (days since 1970-01-01), or -1. */
 int64_t        standup_next_day(const struct standup_sched *s, int64_t from);
 /* Plan the campaign's next round after a change to its schedule or its

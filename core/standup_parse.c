@@ -6,13 +6,6 @@
 #include "arena.h"
 #include "standup.h"
 
-const char *const standup_dots[] = { "🟢", "🟡", "🔴" };
-
-const char standup_forms[] =
-    "green, yellow or red, then a note if you like: \"green\", \"g\", "
-    "\"🟡 waiting for the product\", \"red, sick until monday\"; for one "
-    "deliverable put its number first: \"#2 red, #3 green\"";
-
 /* Words and signs for a colour; emoji may carry a variation selector. */
 static const struct {
     const char         *word;

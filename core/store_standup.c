@@ -6,8 +6,6 @@
 #include "records.h"
 #include "store.h"
 
-const char *const standup_colours[] = { "green", "yellow", "red", NULL };
-
 static void
 read_sched(struct arena *a, sqlite3_stmt *s, void *row)
 {
@@ -312,7 +310,7 @@ read_answer(struct arena *a, sqlite3_stmt *s, void *row)
     x->id = sqlite3_column_int64(s, 0);
     x->prompt_id = sqlite3_column_int64(s, 1);
     x->deliverable_id = sqlite3_column_int64(s, 2);
-    int colour = model_name_index(standup_colours,
+    int colour = model_name_index(model_standup_colours,
                                   (const char *)sqlite3_column_text(s, 3));
     x->colour = colour < 0 ? SU_GREEN : (enum standup_colour)colour;
     x->note = store_col_text(a, s, 4);
@@ -329,7 +327,7 @@ store_standup_answer_insert(struct store *st, int64_t prompt_id,
             " note, at) VALUES (?, ?, ?, ?, ?)");
     sqlite3_bind_int64(s, 1, prompt_id);
     sqlite3_bind_int64(s, 2, deliverable_id);
-    store_bind_text(s, 3, standup_colours[colour]);
+    store_bind_text(s, 3, model_standup_colours[colour]);
     store_bind_text(s, 4, note);
     sqlite3_bind_int64(s, 5, now);
     return store_exec(st, s);
@@ -376,7 +374,7 @@ store_standup_answer_count(struct store *st, int64_t prompt_id,
             " AND deliverable_id = ? AND colour = ?");
     sqlite3_bind_int64(s, 1, prompt_id);
     sqlite3_bind_int64(s, 2, deliverable_id);
-    store_bind_text(s, 3, standup_colours[colour]);
+    store_bind_text(s, 3, model_standup_colours[colour]);
     return store_scalar(st, s);
 }
 

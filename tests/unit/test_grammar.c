@@ -140,6 +140,14 @@ example_world(struct fx *fx, const char *name, const char *example)
     fx_world(fx, FX_WORLD_DELIVS);
     if (strcmp(name, "submit") == 0)
         return "bob";
+    if (strcmp(name, "standup") == 0 && strstr(example, " off")) {
+        fx_ok(fx, "carol", NULL, "standup spring-launch every mon 10:00");
+        return "carol";
+    }
+    if (strcmp(name, "standup") == 0 && strstr(example, " reply ")) {
+        fx_ok(fx, "carol", NULL, "standup spring-launch now");
+        return "bob";
+    }
     if (strcmp(name, "ack") == 0 || strcmp(name, "resolve") == 0) {
         for (int e = 1; e <= 4; e++)
             fx_ok(fx, "carol", NULL, "escalate spring-launch#1 problem %d", e);
