@@ -141,6 +141,9 @@ her_work(struct ctx *c, int64_t campaign_id, int64_t person_id,
     return k;
 }
 
+static enum ch_status close_round(struct ctx *c, const struct campaign *cp,
+                                  struct standup_round *r);
+
 /* --- opening a round ------------------------------------------------------ */
 
 /* A round for day (adhoc: now): a prompt per creator with open work, due
@@ -182,6 +185,15 @@ open_round(struct ctx *c, const struct campaign *cp,
     }
     if (k == 0)
         return CH_NOT_FOUND;
+    /* One round open per campaign: one still open (its last zone's
+     * window outlasting the next round's first prompt) closes now, so an
+     * answer always belongs to one round. */
+    struct standup_round prev;
+    enum ch_status s = CH_OK;
+    if (store_standup_round_open(c->st, c->a, cp->id, &prev) == CH_OK)
+        s = close_round(c, cp, &prev);
+    if (s != CH_OK)
+        return s;
     memset(r, 0, sizeof(*r));
     r->campaign_id = cp->id;
     r->day = adhoc ? when_local_date(cp->zone, c->now) : day;
@@ -189,7 +201,7 @@ open_round(struct ctx *c, const struct campaign *cp,
     r->opens_at = opens;
     r->closes_at = (last_start == INT64_MIN ? opens : last_start) +
                    sc->window_ms;
-    enum ch_status s = store_standup_round_insert(
+    s = store_standup_round_insert(
         c->st, r, adhoc && c->has_caller ? c->caller.id : 0);
     for (size_t i = 0; i < k && s == CH_OK; i++) {
         s = store_standup_prompt_insert(c->st, r->id, who[i].id, due[i],
@@ -839,6 +851,23 @@ standup_summary(struct ctx *c, const struct campaign *cp,
     buf_free(&missing);
 }
 
+/* Close a round and post its summary. */
+static enum ch_status
+close_round(struct ctx *c, const struct campaign *cp, struct standup_round *r)
+{
+    enum ch_status s = store_standup_round_close(c->st, r->id, c->now);
+    if (s != CH_OK)
+        return s == CH_CONFLICT ? CH_OK : s;
+    r->closed_at = c->now;
+    struct buf text = BUF_INIT;
+    standup_summary(c, cp, r, NULL, &text);
+    ctx_post(c, cp->id, NULL, "%s", buf_cstr(&text));
+    buf_free(&text);
+    ctx_audit(c, cp->id, arena_printf(c->a, "R%lld", (long long)r->id),
+              "standup.close", "summary posted");
+    return CH_OK;
+}
+
 enum ch_status
 standup_job_close(struct ctx *c, const struct job *j)
 {
@@ -850,15 +879,5 @@ standup_job_close(struct ctx *c, const struct job *j)
         r.closed_at ||
         store_campaign_get(c->st, c->a, r.campaign_id, &cp) != CH_OK)
         return CH_OK;
-    enum ch_status s = store_standup_round_close(c->st, r.id, c->now);
-    if (s != CH_OK)
-        return s == CH_CONFLICT ? CH_OK : s;
-    r.closed_at = c->now;
-    struct buf text = BUF_INIT;
-    standup_summary(c, &cp, &r, NULL, &text);
-    ctx_post(c, cp.id, NULL, "%s", buf_cstr(&text));
-    buf_free(&text);
-    ctx_audit(c, cp.id, arena_printf(c->a, "R%lld", (long long)r.id),
-              "standup.close", "summary posted");
-    return CH_OK;
+    return close_round(c, &cp, &r);
 }

@@ -199,6 +199,38 @@ restart_loses_no_answer_and_repeats_no_prompt(void **state)
     assert_int_equal(fx_int(fx, "SELECT count(*) FROM standup_answers"), 2);
 }
 
+/* Daily rounds whose window outlasts the next round's first prompt (a
+ * creator in Auckland, one in Los Angeles): the earlier round closes,
+ * with its summary, when the next opens, so one answer never lands in
+ * two rounds. */
+static void
+one_round_open_at_a_time(void **state)
+{
+    struct fx *fx = *state;
+    fx->sim.now_ms = fx_utc(2026, 12, 4, 9, 0);
+    fx_ok(fx, "admin", NULL, "new tides brand:Fizz");
+    fx_ok(fx, "admin", NULL, "add tides kiri role:creator "
+                             "tz:Pacific/Auckland");
+    fx_ok(fx, "admin", NULL, "add tides lara role:creator "
+                             "tz:America/Los_Angeles");
+    fx_ok(fx, "admin", NULL, "deliverable tides kiri \"Surf\" "
+                             "draft:2026-12-30 publish:2027-01-08");
+    fx_ok(fx, "admin", NULL, "deliverable tides lara \"Pier\" "
+                             "draft:2026-12-30 publish:2027-01-08");
+    fx_ok(fx, "admin", NULL, "standup tides every mon-fri 10:00 window:20h");
+    for (int64_t t = fx_utc(2026, 12, 6, 0, 0); t < fx_utc(2026, 12, 13, 0, 0);
+         t += MS_PER_HOUR) {
+        fx_at(fx, t);
+        assert_true(fx_int(fx, "SELECT count(*) FROM standup_rounds WHERE"
+                               " closed_at IS NULL") <= 1);
+    }
+    /* Mon..Fri: five rounds, each with its summary. */
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM standup_rounds"), 5);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM outbox WHERE"
+                                " kind = 'post' AND text LIKE 'Standup of %'"),
+                     5);
+}
+
 int
 main(void)
 {
@@ -207,6 +239,8 @@ main(void)
         cmocka_unit_test(answers_per_deliverable),
         cmocka_unit_test(what_is_no_answer),
         cmocka_unit_test(rounds_fall_on_their_days),
+        cmocka_unit_test_setup_teardown(one_round_open_at_a_time, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(
             restart_loses_no_answer_and_repeats_no_prompt, file_setup,
             fx_db_file_teardown),
