@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "core_internal.h"
 #include "escalation.h"
+#include "standup.h"
 #include "nudge.h"
 #include "utf8.h"
 #include "when.h"
@@ -404,6 +405,9 @@ cmd_campaign_add(struct ctx *c)
             return ch_fail(&c->err, s, "could not set the time zone");
     }
     s = store_participant_put(c->st, cp->id, who->id, role, tier, c->now);
+    /* A creator in an earlier zone opens the next standup round sooner. */
+    if (s == CH_OK && role == ROLE_CREATOR)
+        s = standup_plan(c, cp->id);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add %s", who->name);
     const char *as =

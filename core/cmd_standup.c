@@ -92,6 +92,18 @@ cmd_standup_every(struct ctx *c)
                        "asks; make it shorter than %s",
                        ctx_duration(c, s.window_ms), ctx_duration(c, gap),
                        ctx_duration(c, gap));
+    /* Each creator's window starts at her own 10:00: the rounds must
+     * not meet across the zones either. */
+    int64_t spread = standup_zone_spread(c, &s, standup_next_day(&s, today));
+    if (spread && s.window_ms + spread >= gap)
+        return ch_fail(&c->err, CH_INVALID,
+                       "the creators' %s are %s apart across their zones, "
+                       "so a window of %s would still be open when the next "
+                       "round asks; make it shorter than %s",
+                       arena_printf(c->a, "%02d:%02d", s.at_min / 60,
+                                    s.at_min % 60),
+                       ctx_duration(c, spread), ctx_duration(c, s.window_ms),
+                       ctx_duration(c, gap - spread));
     enum ch_status st = store_standup_set(c->st, &s, c->caller.id, c->now);
     if (st == CH_OK)
         st = standup_plan(c, cp->id);

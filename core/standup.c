@@ -14,8 +14,8 @@
 #include "tz.h"
 #include "when.h"
 
-/* The earliest zone on Earth is 14 hours ahead of UTC: a round's job
- * fires then, before any creator's local time can have come. */
+/* The earliest zone on Earth is 14 hours ahead of UTC: a round with no
+ * creators yet opens then, before any creator's local time can come. */
 #define EARLIEST_ZONE_MS (14 * MS_PER_HOUR)
 /* Red on a deliverable due within this opens an escalation. */
 #define RED_HORIZON_MS (72 * MS_PER_HOUR)
@@ -66,10 +66,47 @@ local_at(const char *zone, int64_t day, int minute)
     return t;
 }
 
+/* When a round opens: its first creator's local time (the earliest zone
+ * on Earth when it has none yet). */
 static int64_t
-round_fires_at(const struct standup_sched *s, int64_t day)
+round_fires_at(struct ctx *c, const struct standup_sched *s, int64_t day)
 {
-    return local_at("UTC", day, s->at_min) - EARLIEST_ZONE_MS;
+    struct participant *ps;
+    size_t n;
+    int64_t first = INT64_MAX;
+    store_participant_list(c->st, c->a, s->campaign_id, ROLE_CREATOR, &ps,
+                           &n);
+    for (size_t i = 0; i < n; i++) {
+        struct person p;
+        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
+            continue;
+        int64_t t = local_at(ctx_person_zone(c, &p), day, s->at_min);
+        if (t < first)
+            first = t;
+    }
+    return first != INT64_MAX
+               ? first
+               : local_at("UTC", day, s->at_min) - EARLIEST_ZONE_MS;
+}
+
+int64_t
+standup_zone_spread(struct ctx *c, const struct standup_sched *s,
+                    int64_t day)
+{
+    struct participant *ps;
+    size_t n;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    store_participant_list(c->st, c->a, s->campaign_id, ROLE_CREATOR, &ps,
+                           &n);
+    for (size_t i = 0; i < n; i++) {
+        struct person p;
+        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
+            continue;
+        int64_t t = local_at(ctx_person_zone(c, &p), day, s->at_min);
+        lo = t < lo ? t : lo;
+        hi = t > hi ? t : hi;
+    }
+    return hi >= lo ? hi - lo : 0;
 }
 
 enum ch_status
@@ -90,7 +127,7 @@ standup_plan(struct ctx *c, int64_t campaign_id)
         int64_t day = standup_next_day(&sc, from);
         if (day < 0)
             return CH_OK;
-        int64_t at = round_fires_at(&sc, day);
+        int64_t at = round_fires_at(c, &sc, day);
         if (at >= c->now) {
             struct job j = { .due_at = at, .kind = "standup.round",
                              .campaign_id = campaign_id,

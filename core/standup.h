@@ -64,6 +64,10 @@ int64_t        standup_next_day(const struct standup_sched *s, int64_t from);
 /* Plan the campaign's next round after a change to its schedule or its
  * creators (a job at the first prompt time). */
 enum ch_status standup_plan(struct ctx *c, int64_t campaign_id);
+/* How far apart the campaign's creators' local times of a round are
+ * (Kolkata's 10:00 to Los Angeles' 10:00: 13h 30m). */
+int64_t        standup_zone_spread(struct ctx *c,
+                                   const struct standup_sched *s, int64_t day);
 /* Open a round now (`standup now`): prompts go at once. */
 enum ch_status standup_start_now(struct ctx *c, const struct campaign *cp,
                                  struct standup_round *out, size_t *prompted,
