@@ -235,10 +235,8 @@ round_due(struct ctx *c, const struct deliverable *d, const char **against)
         *against = "the draft due time";
         return d->draft_due;
     }
-    struct schedule sched;
-    nudge_schedule_for(c, d->campaign_id, &sched);
     *against = "the fix window";
-    return changes_at + sched.fix;
+    return nudge_fix_due(c, d, changes_at, NULL);
 }
 
 enum ch_status

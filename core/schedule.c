@@ -9,6 +9,7 @@
 #include "latency.h"
 #include "log.h"
 #include "nudge.h"
+#include "rhythm.h"
 #include "schedule.h"
 
 typedef enum ch_status job_fn(struct ctx *c, const struct job *j);
@@ -25,6 +26,7 @@ static const struct {
     { "nudge", nudge_job_nudge },
     { "overdue", nudge_job_overdue },
     { "question", nudge_job_question },
+    { "rhythm.feedback", rhythm_job_feedback },
 };
 
 enum ch_status
