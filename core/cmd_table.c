@@ -103,8 +103,9 @@ const struct cmd_spec cmd_table[] = {
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_move },
     { .name = "deliverable",
       .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
-                 "draft:<when> publish:<when> [fee:<amount>]",
-      .summary = "add a deliverable for a creator; answers with its #N",
+                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>]",
+      .summary = "add a deliverable for a creator (its dates, or "
+                 "week:<n> of the campaign's rhythm); answers with its #N",
       .example = "deliverable spring-launch @bob \"Unboxing reel\" "
                  "on:tiktok draft:+7d publish:+14d fee:500",
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_new },
