@@ -7,6 +7,7 @@
 #include "escalation.h"
 #include "standup.h"
 #include "nudge.h"
+#include "rhythm.h"
 #include "utf8.h"
 #include "when.h"
 
@@ -394,6 +395,8 @@ cmd_campaign_add(struct ctx *c)
     const char *kept = own_zone_kept(c, who, &tz);
     if (old) {
         s = change_member(c, cp, who, old, old_tier, role, tier, tz);
+        if (s == CH_OK)
+            rhythm_plan(c, cp->id);   /* a reviewer now, or no more */
         if (s == CH_OK && kept)
             ctx_reply(c, "%s", kept);
         return s;
@@ -420,6 +423,8 @@ cmd_campaign_add(struct ctx *c)
            ctx_mark_person(c, c->caller.id), cp->slug, cp->brand, as);
     ctx_audit(c, cp->id, cp->slug, "participant.add", "%s as %s%s%s",
               who->name, as, tz ? ", tz " : "", tz ? tz : "");
+    /* A new reviewer's feedback-day reminder may come before the others'. */
+    rhythm_plan(c, cp->id);
     campaign_refresh_status(c, cp);
     ctx_reply(c, "%s added as %s of %s%s.", ctx_mark_person(c, who->id), as,
               cp->slug,

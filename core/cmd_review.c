@@ -242,8 +242,8 @@ cmd_review_changes(struct ctx *c)
     if ((s = record(c, &t, "changes", failed, reason, NULL)) != CH_OK)
         return s;
     nudge_plan_fix_window(c, &t.d);
-    struct schedule sched;
-    nudge_schedule_for(c, t.d.campaign_id, &sched);
+    bool revisions;
+    int64_t fix_due = nudge_fix_due(c, &t.d, c->now, &revisions);
     struct person creator;
     store_people_get(c->st, c->a, t.d.creator_id, &creator);
     size_t rl = strlen(reason);
@@ -256,10 +256,10 @@ cmd_review_changes(struct ctx *c)
               failing);
     ctx_dm(c, t.d.creator_id, NULL,
            "%s asks for changes to %s \"%s\" (revision %d): %s%s Resubmit by "
-           "%s with: submit %s <link>",
+           "%s%s with: submit %s <link>",
            ctx_mark_person(c, c->caller.id), t.ref, t.d.title, t.d.rounds,
-           reason, failing, ctx_time_for(c, &creator, c->now + sched.fix),
-           t.ref);
+           reason, failing, ctx_time_for(c, &creator, fix_due),
+           revisions ? " (the rhythm's revisions day)" : "", t.ref);
     ctx_post(c, t.d.campaign_id, NULL,
              "%s: changes requested by %s (revision %d).", t.ref,
              ctx_mark_person(c, c->caller.id), t.d.rounds);

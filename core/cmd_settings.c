@@ -10,6 +10,7 @@
 #include "core_internal.h"
 #include "gate.h"
 #include "nudge.h"
+#include "rhythm.h"
 #include "schedule.h"
 #include "when.h"
 
@@ -163,6 +164,12 @@ cmd_settings(struct ctx *c)
     }
     struct schedule s;
     nudge_schedule_for(c, cp->id, &s);
+    /* The rhythm's revisions day takes the fix window's place. */
+    struct rhythm r;
+    const char *fix = ctx_duration(c, s.fix);
+    if (rhythm_get(c, cp->id, &r) == CH_OK && r.day[RHYTHM_REVISIONS] >= 0)
+        fix = arena_printf(c->a, "to the rhythm's revisions day (%s without "
+                           "it)", fix);
     char ladder[256];
     ladder_format(&s.ladder, ladder, sizeof(ladder));
     const char *part[] = {
@@ -174,7 +181,7 @@ cmd_settings(struct ctx *c)
                      ctx_duration(c, s.grace)),
         arena_printf(c->a, "approval guard %s before publishing; fix window "
                      "%s; questions answered within %s; lead time %s",
-                     ctx_duration(c, s.guard), ctx_duration(c, s.fix),
+                     ctx_duration(c, s.guard), fix,
                      ctx_duration(c, s.response), ctx_duration(c, s.lead)),
         arena_printf(c->a, "%s; approval latency alert after %s",
                      mode_words[mode_now(c, cp)],

@@ -103,8 +103,9 @@ const struct cmd_spec cmd_table[] = {
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_move },
     { .name = "deliverable",
       .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
-                 "draft:<when> publish:<when> [fee:<amount>]",
-      .summary = "add a deliverable for a creator; answers with its #N",
+                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>]",
+      .summary = "add a deliverable for a creator (its dates, or "
+                 "week:<n> of the campaign's rhythm); answers with its #N",
       .example = "deliverable spring-launch @bob \"Unboxing reel\" "
                  "on:tiktok draft:+7d publish:+14d fee:500",
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_new },
@@ -170,6 +171,26 @@ const struct cmd_spec cmd_table[] = {
       .summary = "close an escalation with a note",
       .example = "resolve E4 new draft date agreed with the creator",
       .actions = ACTS(ACT_HANDLE_ESCALATION), .run = cmd_escalate_resolve },
+    { .name = "rhythm", .pattern = "<slug>",
+      .summary = "show a campaign's weekly rhythm: the days briefs go out, "
+                 "questions, drafts, feedback and revisions are due",
+      .example = "rhythm spring-launch",
+      .actions = ACTS(ACT_VIEW), .run = cmd_rhythm_show, .read_only = true },
+    { .name = "rhythm",
+      .pattern = "<slug> [brief:<day>] [questions:<day>] drafts:<day> "
+                 "[feedback:<day>] [revisions:<day>] [at:<HH:MM>]",
+      .summary = "declare the weekly rhythm (drafts: required, a step left "
+                 "out is not part of it; deadlines at at:, else at the end "
+                 "of each person's working day, in their own zone): "
+                 "week:<n> deliverables, reviewers reminded on feedback "
+                 "day, fix windows to the revisions day",
+      .example = "rhythm spring-launch brief:mon questions:tue drafts:fri "
+                 "feedback:sun revisions:wed",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_rhythm_set },
+    { .name = "rhythm", .pattern = "<slug> off",
+      .summary = "end a campaign's rhythm (planned dates stay as they are)",
+      .example = "rhythm spring-launch off",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_rhythm_off },
     { .name = "settings",
       .pattern = "<slug> [nudge_before:<durations>] "
                  "[nudge_after:<durations>] [cap:<n>] [guard:<duration>] "

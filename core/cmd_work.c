@@ -9,6 +9,7 @@
 #include "gate.h"
 #include "latency.h"
 #include "nudge.h"
+#include "rhythm.h"
 #include "when.h"
 
 static const char *
@@ -45,6 +46,69 @@ warn_deadline(struct ctx *c, const struct deliverable *d, bool draft)
         ctx_reply(c, "%s", w);
 }
 
+/* week:<n> of the campaign's rhythm stands for draft: -- the drafts day
+ * of week n at the creator's rhythm deadline -- and publishing defaults
+ * to a week after it; without week: both are typed.  *by_week says, for
+ * the reply, where the draft's date came from. */
+static enum ch_status
+week_dates(struct ctx *c, const struct campaign *cp,
+           const struct person *creator, int64_t *draft_due,
+           int64_t *publish_at, const char **by_week)
+{
+    const struct arg *week = command_arg(c, "week");
+    bool draft = command_arg(c, "draft") != NULL;
+    struct rhythm r;
+    bool rhythm = rhythm_get(c, cp->id, &r) == CH_OK;
+    if (!week) {
+        if (!draft)
+            return command_usage_error(
+                c, "missing draft:<when>%s", rhythm
+                    ? arena_printf(c->a, " (or week:<n>, for the drafts day "
+                                   "of week n in the rhythm of %s)", cp->slug)
+                    : "");
+        if (!command_arg(c, "publish"))
+            return command_usage_error(c, "missing publish:<when>");
+        return CH_OK;
+    }
+    int n = (int)week->num;
+    if (draft)
+        return ch_fail(&c->err, CH_INVALID,
+                       "give week:%d or draft:<when>, not both: week:%d is "
+                       "the drafts day of week %d in the rhythm of %s", n, n,
+                       n, cp->slug);
+    if (!rhythm)
+        return ch_fail(&c->err, CH_INVALID,
+                       "week:%d needs the campaign's rhythm, and %s has none: "
+                       "give draft:<when> and publish:<when>, or declare the "
+                       "rhythm first (rhythm %s drafts:<day> ...)", n,
+                       cp->slug, cp->slug);
+    const char *from;
+    int64_t week1 = rhythm_week1(cp, &from);
+    int64_t day = rhythm_week_day(week1, n, r.day[RHYTHM_DRAFTS]);
+    const char *date = rhythm_date_text(c, cp, day);
+    if (cp->from_day != 0 && day < cp->from_day)
+        return ch_fail(&c->err, CH_INVALID,
+                       "week %d's drafts day, %s, is before %s starts (%s): "
+                       "use a later week or draft:<when>", n, date, cp->slug,
+                       rhythm_date_text(c, cp, cp->from_day));
+    *draft_due = rhythm_deadline(c, &r, creator, day);
+    *publish_at = rhythm_deadline(c, &r, creator, day + 7);
+    if (*draft_due <= c->now)
+        return ch_fail(&c->err, CH_INVALID,
+                       "week %d's drafts day has passed for %s: the draft "
+                       "would have been due %s (it is now %s); this is week "
+                       "%d of %s", n, creator->name,
+                       ctx_time_for_caller(c, *draft_due),
+                       ctx_time_for_caller(c, c->now),
+                       rhythm_week_of(week1, when_local_date(cp->zone,
+                                                             c->now)),
+                       cp->slug);
+    *by_week = arena_printf(c->a, "The draft is due on week %d's drafts day "
+                            "in the rhythm of %s (%s; week 1 is the week %s)",
+                            n, cp->slug, date, from);
+    return CH_OK;
+}
+
 enum ch_status
 cmd_work_new(struct ctx *c)
 {
@@ -63,8 +127,13 @@ cmd_work_new(struct ctx *c)
                        "%s role:creator)", creator->name, cp->slug, cp->slug,
                        creator->name);
     int64_t draft_due, publish_at;
-    if (deadline_of(c, draft, creator, &draft_due) != CH_OK ||
-        deadline_of(c, publish, creator, &publish_at) != CH_OK)
+    const char *by_week = NULL;
+    enum ch_status st = week_dates(c, cp, creator, &draft_due, &publish_at,
+                                   &by_week);
+    if (st != CH_OK)
+        return st;
+    if ((draft && deadline_of(c, draft, creator, &draft_due) != CH_OK) ||
+        (publish && deadline_of(c, publish, creator, &publish_at) != CH_OK))
         return c->err.status;
     if (publish_at <= draft_due)
         return ch_fail(&c->err, CH_INVALID,
@@ -102,6 +171,12 @@ cmd_work_new(struct ctx *c)
               ctx_time_for_caller(c, d.draft_due),
               ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
               fee ? money(c, d.fee_cents, d.currency) : "");
+    if (by_week)
+        ctx_reply(c, "%s%s", by_week,
+                  publish ? "."
+                  : arena_printf(c->a, "; publishing defaults to a week "
+                                 "later (change it with deliverable %s move "
+                                 "publish:<when>).", ref));
     struct schedule sched;
     nudge_schedule_for(c, cp->id, &sched);
     int64_t lead = d.draft_due - c->now;
@@ -235,10 +310,8 @@ round_due(struct ctx *c, const struct deliverable *d, const char **against)
         *against = "the draft due time";
         return d->draft_due;
     }
-    struct schedule sched;
-    nudge_schedule_for(c, d->campaign_id, &sched);
     *against = "the fix window";
-    return changes_at + sched.fix;
+    return nudge_fix_due(c, d, changes_at, NULL);
 }
 
 enum ch_status

@@ -57,6 +57,7 @@ static const struct {
     { "visible,message,engagement", T_RUBRIC },
     { "duration", T_DURATION },  { "HH:MM", T_CLOCK },
     { "days", T_DAYS },          { "id", T_WORD },
+    { "day", T_DAY },
     { "hours", T_HOURS },        { "durations", T_DURATIONS },
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
     { "ladder", T_LADDER },
@@ -518,17 +519,11 @@ command_usage(const char *name, struct buf *out)
 }
 
 static enum ch_status
-usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static enum ch_status
-usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
+usage_errorv(struct ctx *c, const struct cmd_form *f, const char *fmt,
+             va_list ap)
 {
     char what[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
     struct buf b = BUF_INIT;
     buf_printf(&b, "usage: /campaign %s", f->spec->name);
     for (size_t j = 0; j < f->nelems; j++)
@@ -536,6 +531,30 @@ usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
     ch_fail(&c->err, CH_INVALID, "%s\n%s", what, buf_cstr(&b));
     buf_free(&b);
     return CH_INVALID;
+}
+
+static enum ch_status
+usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum ch_status
+usage_error(struct ctx *c, const struct cmd_form *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    enum ch_status s = usage_errorv(c, f, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+enum ch_status
+command_usage_error(struct ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    enum ch_status s = usage_errorv(c, c->cmd->form, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 /* --- converting values ---------------------------------------------------- */
@@ -1092,6 +1111,13 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
         st = value_clock(w, &m, &err);
         if (st == CH_OK)
             a->num = m;
+        return checked_value(c, e, st, &err);
+    }
+    case T_DAY: {
+        int day;
+        st = value_day(w, &day, &err);
+        if (st == CH_OK)
+            a->num = day;
         return checked_value(c, e, st, &err);
     }
     case T_DAYS: {

@@ -63,6 +63,7 @@ enum arg_type {
     T_RUBRIC,       /* visible,message,engagement */
     T_DURATION,
     T_CLOCK,        /* HH:MM */
+    T_DAY,          /* one day of the week: mon or monday */
     T_DAYS,         /* mon,thu or mon-fri */
     T_HOURS,        /* 09:00-18:00 */
     T_DURATIONS,    /* 48h,4h or none */
@@ -151,6 +152,11 @@ bool command_is_known(const char *line);
 const struct arg *command_arg(const struct ctx *c, const char *name);
 const char *command_arg_text(const struct ctx *c, const char *name);
 
+/* Refuse the running command's arguments as the parser refuses them:
+ * what is wrong, then its form's usage line (for rules a pattern cannot
+ * say, such as "draft: unless week: stands for it"). */
+enum ch_status command_usage_error(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* "usage: /campaign approve <ref> [<note...>]" lines for a command name. */
 void command_usage(const char *name, struct buf *out);
 /* Help: the list, or one command in detail. */

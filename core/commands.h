@@ -17,6 +17,7 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_question_answer,
     cmd_settings, cmd_work_published, cmd_brief_propose, cmd_brief_approve,
     cmd_brief_decline, cmd_brief_proposals, cmd_standup_show,
-    cmd_standup_every, cmd_standup_now, cmd_standup_off, cmd_standup_reply;
+    cmd_standup_every, cmd_standup_now, cmd_standup_off, cmd_standup_reply,
+    cmd_rhythm_show, cmd_rhythm_set, cmd_rhythm_off;
 
 #endif

@@ -10,6 +10,7 @@
 #include "core_internal.h"
 #include "escalation.h"
 #include "log.h"
+#include "rhythm.h"
 #include "schedule.h"
 #include "value.h"
 #include "when.h"
@@ -245,14 +246,31 @@ nudge_deadline_warning(struct ctx *c, const struct deliverable *d,
                         ctx_mark_person(c, p.id), why ? why : "", off, then);
 }
 
+int64_t
+nudge_fix_due(struct ctx *c, const struct deliverable *d, int64_t at,
+              bool *revisions)
+{
+    struct rhythm r;
+    struct person p;
+    int64_t due = INT64_MIN;
+    if (rhythm_get(c, d->campaign_id, &r) == CH_OK &&
+        store_people_get(c->st, c->a, d->creator_id, &p) == CH_OK)
+        due = rhythm_revisions_due(c, &r, &p, at);
+    if (revisions)
+        *revisions = due != INT64_MIN;
+    if (due != INT64_MIN)
+        return due;
+    struct schedule s;
+    nudge_schedule_for(c, d->campaign_id, &s);
+    return at + s.fix;
+}
+
 void
 nudge_plan_fix_window(struct ctx *c, const struct deliverable *d)
 {
     schedule_cancel_deliverable(c, "fix_window", d->id);
-    struct schedule s;
-    nudge_schedule_for(c, d->campaign_id, &s);
-    add_job(c, "fix_window", c->now + s.fix, d, d->creator_id, 0,
-            arena_printf(c->a, "%d", d->rounds));
+    add_job(c, "fix_window", nudge_fix_due(c, d, c->now, NULL), d,
+            d->creator_id, 0, arena_printf(c->a, "%d", d->rounds));
 }
 
 void
@@ -455,10 +473,17 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
     if (d.state != DELIV_CHANGES_REQUESTED ||
         (j->arg && strtol(j->arg, NULL, 10) != d.rounds))
         return CH_OK;
+    bool revisions = false;
+    int64_t changes_at = store_submission_changes_at(c->st, d.id);
+    if (changes_at != INT64_MIN)
+        nudge_fix_due(c, &d, changes_at, &revisions);
     struct schedule s;
     nudge_schedule_for(c, d.campaign_id, &s);
     const char *ref = campaign_deliv_ref(c, &d);
-    const char *window = ctx_duration(c, s.fix);
+    const char *window =
+        revisions ? "the fix window (to the rhythm's revisions day)"
+                  : arena_printf(c->a, "the %s fix window",
+                                 ctx_duration(c, s.fix));
     d.state = DELIV_MISSED;
     d.stage = STAGE_NONE;
     enum ch_status st = store_deliverable_update(c->st, &d, c->now);
@@ -466,7 +491,7 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
         return st;
     nudge_plan_deliverable(c, &d);
     ctx_audit(c, cp.id, ref, "deliverable.missed",
-              "no resubmission within the %s fix window", window);
+              "no resubmission within %s", window);
 
     struct participant *ps;
     size_t n;
@@ -483,12 +508,11 @@ nudge_job_fix_window(struct ctx *c, const struct job *j)
         : " There is no flex creator in the campaign to cover it.";
     buf_free(&flex);
     ctx_dm_roles(c, cp.id, ROLE_COORDINATOR, 0, NULL,
-                 "%s \"%s\" by %s is missed: no resubmission within the %s fix "
-                 "window.%s",
+                 "%s \"%s\" by %s is missed: no resubmission within %s.%s",
                  ref, d.title, ctx_mark_person(c, d.creator_id), window, cover);
     ctx_dm(c, d.creator_id, NULL,
-           "%s \"%s\" is marked missed: the %s fix window after the change "
-           "request has passed. Talk to your coordinator.",
+           "%s \"%s\" is marked missed: %s after the change request has "
+           "passed. Talk to your coordinator.",
            ref, d.title, window);
     ctx_post(c, cp.id, NULL, "%s is missed: the fix window lapsed.", ref);
     campaign_refresh_status(c, &cp);

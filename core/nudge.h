@@ -99,6 +99,13 @@ const char *nudge_durations_text(struct ctx *c, const int64_t *v, size_t n);
 
 void nudge_plan_deliverable(struct ctx *c, const struct deliverable *d);
 void nudge_plan_fix_window(struct ctx *c, const struct deliverable *d);
+/* When the fix window of changes requested at `at` ends: with the
+ * campaign's rhythm, its next revisions day at least 24 h away (at its
+ * at: time, or the end of the creator's working day, in her zone; see
+ * rhythm.h), else at plus the campaign's fix window.  *revisions
+ * (unless NULL) says which it was. */
+int64_t nudge_fix_due(struct ctx *c, const struct deliverable *d, int64_t at,
+                      bool *revisions);
 void nudge_plan_question(struct ctx *c, const struct question *q);
 
 /* A deadline the creator cannot meet well (outside their hours, on a

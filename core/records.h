@@ -261,6 +261,39 @@ bool           store_submission_passed_by(struct store *,
 enum ch_status store_review_set_mode(struct store *, int64_t campaign_id,
                                      enum review_mode mode);
 
+/* --- a campaign's weekly rhythm: store_rhythm.c (rhythm.h) -------------- */
+enum rhythm_step {
+    RHYTHM_BRIEF,
+    RHYTHM_QUESTIONS,
+    RHYTHM_DRAFTS,
+    RHYTHM_FEEDBACK,
+    RHYTHM_REVISIONS,
+    RHYTHM_NSTEPS
+};
+struct rhythm {
+    int64_t campaign_id;
+    int     day[RHYTHM_NSTEPS];  /* 0 = Monday .. 6 = Sunday; -1: not set
+                                    (drafts is always set) */
+    int     at_min;              /* -1: the end of each person's working
+                                    day */
+    int64_t job_due, job_id;     /* the feedback-day job; 0: none */
+    int64_t set_by;
+    int64_t set_at;
+};
+enum ch_status store_rhythm_get(struct store *, int64_t campaign_id,
+                                struct rhythm *);
+/* Insert or replace the days, at_min, set_by and set_at (not the job). */
+enum ch_status store_rhythm_put(struct store *, const struct rhythm *);
+enum ch_status store_rhythm_delete(struct store *, int64_t campaign_id);
+enum ch_status store_rhythm_set_job(struct store *, int64_t campaign_id,
+                                    int64_t job_due, int64_t job_id);
+/* Was the reviewer looked at for the feedback day `day` (their date)? */
+bool           store_rhythm_reminded(struct store *, int64_t campaign_id,
+                                     int64_t person_id, int64_t day);
+enum ch_status store_rhythm_remind_add(struct store *, int64_t campaign_id,
+                                       int64_t person_id, int64_t day,
+                                       int waiting, int64_t now);
+
 /* --- escalations: store_escalation.c ------------------------------------- */
 enum ch_status store_escalation_insert(struct store *, struct escalation *);
 enum ch_status store_escalation_get(struct store *, struct arena *, int64_t id,

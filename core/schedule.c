@@ -9,6 +9,7 @@
 #include "latency.h"
 #include "log.h"
 #include "nudge.h"
+#include "rhythm.h"
 #include "schedule.h"
 #include "standup.h"
 
@@ -26,6 +27,7 @@ static const struct {
     { "nudge", nudge_job_nudge },
     { "overdue", nudge_job_overdue },
     { "question", nudge_job_question },
+    { "rhythm.feedback", rhythm_job_feedback },
     { "standup.close", standup_job_close },
     { "standup.prompt", standup_job_prompt },
     { "standup.remind", standup_job_remind },

@@ -526,7 +526,35 @@ static const char *const migrations[] = {
     "CREATE INDEX standup_answers_prompt ON standup_answers(prompt_id,"
     "  deliverable_id, id);"
     "CREATE INDEX standup_answers_deliverable ON standup_answers("
-    "  deliverable_id, id);",
+    "  deliverable_id, id);"
+    /* 6, rhythm: a campaign's weekly rhythm (issue 16).  Days are
+     * weekdays, 0 = Monday .. 6 = Sunday (NULL: that step is not part of
+     * the rhythm; drafts always is); at_min is the time of day of its
+     * deadlines in each person's own zone (NULL: the end of their
+     * working day).  job_due and job_id are the key of the campaign's
+     * one feedback-day job, so a change moves it without a scan.  A
+     * reviewer is looked at once per feedback day: `day` is that date
+     * in their own zone (days since 1970-01-01), `waiting` how many
+     * submissions the reminder listed (0: none waited, none was sent). */
+    "CREATE TABLE rhythms ("
+    "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
+    "  brief INTEGER CHECK (brief BETWEEN 0 AND 6),"
+    "  questions INTEGER CHECK (questions BETWEEN 0 AND 6),"
+    "  drafts INTEGER NOT NULL CHECK (drafts BETWEEN 0 AND 6),"
+    "  feedback INTEGER CHECK (feedback BETWEEN 0 AND 6),"
+    "  revisions INTEGER CHECK (revisions BETWEEN 0 AND 6),"
+    "  at_min INTEGER CHECK (at_min BETWEEN 0 AND 1439),"
+    "  job_due INTEGER,"
+    "  job_id INTEGER,"
+    "  set_by INTEGER REFERENCES people(id),"
+    "  set_at INTEGER NOT NULL);"
+    "CREATE TABLE rhythm_reminders ("
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  day INTEGER NOT NULL,"
+    "  waiting INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (campaign_id, person_id, day)) WITHOUT ROWID;",
 };
 
 const int store_schema_version =

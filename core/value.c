@@ -16,6 +16,7 @@
 #define WANT_DURATION "is not a duration (e.g. 90m, 24h, 2d or 1d12h)"
 #define WANT_DAYS     "is not a day or a range of days (mon..sun, e.g. " \
                       "mon-fri, mon,wed,fri, sun-thu)"
+#define WANT_DAY      "is not a day of the week (mon..sun or monday..sunday)"
 #define WANT_CLOCK    "is not a time of day (use HH:MM, e.g. 10:00)"
 #define WANT_HOURS    "is not a span of hours HH:MM-HH:MM (e.g. 09:00-18:00)"
 #define WANT_ZONE     "is not a time zone (use an IANA name such as " \
@@ -184,6 +185,17 @@ value_days(const char *text, unsigned *mask, struct ch_error *err)
         }
     }
     *mask = days;
+    return CH_OK;
+}
+
+enum ch_status
+value_day(const char *text, int *day, struct ch_error *err)
+{
+    size_t len = strlen(text);
+    int d = len ? day_index(text, len) : -1;
+    if (d < 0)
+        return refuse(err, text, len, WANT_DAY);
+    *day = d;
     return CH_OK;
 }
 

@@ -11,6 +11,7 @@
  *               number is refused (units are required)
  *   durations   duration[,duration...]; blanks around an item are
  *               ignored, an empty item is refused
+ *   day         one day: mon..sun or monday..sunday
  *   days        day[-day][,...] with mon..sun or monday..sunday; a range
  *               may wrap past Sunday (sun-thu); blanks as for durations
  *   clock       H:MM or HH:MM, 24-hour (00:00 to 23:59)
@@ -51,6 +52,8 @@ enum ch_status value_durations(const char *text, int64_t min_ms, size_t max,
  * on success). */
 enum ch_status value_days(const char *text, unsigned *mask,
                           struct ch_error *err);
+/* One day of the week, 0 = Monday .. 6 = Sunday. */
+enum ch_status value_day(const char *text, int *day, struct ch_error *err);
 /* A time of day, in minutes after midnight. */
 enum ch_status value_clock(const char *text, int *minute,
                            struct ch_error *err);

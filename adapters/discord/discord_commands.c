@@ -101,6 +101,7 @@ static const struct {
     { T_RUBRIC, OPT_STRING, "failed points: visible, message, engagement" },
     { T_DURATION, OPT_STRING, "a duration, e.g. 48h or 90m" },
     { T_CLOCK, OPT_STRING, "time of day, HH:MM" },
+    { T_DAY, OPT_STRING, "a day of the week, e.g. fri" },
     { T_DAYS, OPT_STRING, "days, e.g. mon,thu or mon-fri" },
     { T_HOURS, OPT_STRING, "working hours, e.g. 09:00-18:00" },
     { T_DURATIONS, OPT_STRING, "durations, e.g. 48h,4h (or none)" },

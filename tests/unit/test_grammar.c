@@ -66,7 +66,8 @@ table_compiles(void **state)
     static const char *const names[] = {
         "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
         "changes", "deliverable", "escalate", "help", "hours", "kickoff",
-        "new", "ooo", "published", "reject", "remove", "resolve", "settings",
+        "new", "ooo", "published", "reject", "remove", "resolve", "rhythm",
+        "settings",
         "status", "submit", "tz",
     };
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
@@ -151,6 +152,10 @@ example_world(struct fx *fx, const char *name, const char *example)
     if (strcmp(name, "ack") == 0 || strcmp(name, "resolve") == 0) {
         for (int e = 1; e <= 4; e++)
             fx_ok(fx, "carol", NULL, "escalate spring-launch#1 problem %d", e);
+        return "carol";
+    }
+    if (strcmp(name, "rhythm") == 0 && strstr(example, " off")) {
+        fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
         return "carol";
     }
     if (strcmp(name, "answer") == 0) {

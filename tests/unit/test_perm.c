@@ -42,13 +42,14 @@ static const char *const names[NWHO] = {
 #define MEMBERS (W(BOB) | W(DAVE) | W(CAROL) | W(ALICE) | W(BRENDA))
 #define EVERYONE ((1u << NWHO) - 1)
 
-enum world { ACTIVE, DRAFT };
+enum world { ACTIVE, DRAFT, RHYTHM };
 
 /*
  * ACTIVE: spring-launch kicked off with alice as agency; bob's #1 waits
  * for review, #2 is planned, #3 is approved by the brand; E1 (on #2) is
  * with the coordinators; bob asked Q1.
  * DRAFT: the same people, brief complete, not kicked off.
+ * RHYTHM: ACTIVE with a weekly rhythm.
  */
 static void
 build(struct fx *fx, enum world w)
@@ -64,6 +65,8 @@ build(struct fx *fx, enum world w)
     fx_ok(fx, "brenda", NULL, "approve spring-launch#3");
     fx_ok(fx, "carol", NULL, "escalate spring-launch#2 stuck on product");
     fx_ok(fx, "bob", NULL, "ask spring-launch which can colour?");
+    if (w == RHYTHM)
+        fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
 }
 
 struct row {
@@ -169,6 +172,12 @@ static const struct row matrix[] = {
       .allowed = EVERYONE, .need = "" },
     { .line = "notify digest:off for:erin", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_OTHERS },
+    { .line = "rhythm spring-launch", .world = ACTIVE,
+      .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("rhythm") },
+    { .line = "rhythm spring-launch drafts:fri feedback:mon", .world = ACTIVE,
+      .allowed = MANAGERS, .need = DENY_MANAGE("rhythm") },
+    { .line = "rhythm spring-launch off", .world = RHYTHM,
+      .allowed = MANAGERS, .need = DENY_MANAGE("rhythm"), .alone = true },
     { .line = "settings spring-launch", .world = ACTIVE,
       .allowed = MEMBERS | W(ADMIN), .need = DENY_MEMBER("settings") },
     { .line = "settings spring-launch cap:2", .world = ACTIVE,
