@@ -291,9 +291,9 @@ struct discord_sim_opt {
 struct discord_sim_command {
     const char                   *user_id;
     const char                   *channel_id;   /* guild channel or DM */
-    const char                   *name;         /* "campaign" */
+    const char                   *name;         /* "approve", "standup" */
     const char                   *group;        /* subcommand group */
-    const char                   *subcommand;   /* "approve" */
+    const char                   *subcommand;   /* "now", or NULL */
     const struct discord_sim_opt *opts;
     size_t                        nopts;
 };
