@@ -215,12 +215,12 @@ bench_stop(struct bench *b)
 
 /* Run a command and wait for its callback; the reply text or "". */
 static const char *
-command(struct bench *b, const char *user, const char *sub,
+command(struct bench *b, const char *user, const char *cmd,
         const struct discord_sim_opt *opts, size_t n)
 {
     struct discord_sim_command c = {
-        .user_id = user, .channel_id = b->general, .name = "campaign",
-        .subcommand = sub, .opts = opts, .nopts = n,
+        .user_id = user, .channel_id = b->general, .name = cmd,
+        .opts = opts, .nopts = n,
     };
     const char *id = discord_sim_command(b->sim, &c);
     char copy[32];
@@ -305,30 +305,31 @@ send_one(struct bench *b, struct sample *s, int i)
     const char *user = b->users[i % USERS];
     char q[64];
     struct discord_sim_opt o[2];
-    const char *sub;
+    const char *cmd, *sub = NULL;
     size_t n = 0;
     switch (b->reply_only ? 7 : i % 10) {
     case 0:
     case 1:
     case 2:
     case 3:
-        sub = "status";
+        cmd = "status";
         o[n++] = (struct discord_sim_opt){ .name = "slug", .type = 3,
                                            .value = SLUG };
         break;
     case 4:
     case 5:
     case 6:
-        sub = NULL;     /* tz set: a group */
+        cmd = "tz";     /* /tz set: a subcommand */
+        sub = "set";
         o[n++] = (struct discord_sim_opt){ .name = "zone", .type = 3,
                                            .value = zones[i % 4] };
         break;
     case 7:
     case 8:
-        sub = "help";
+        cmd = "help";
         break;
     default:
-        sub = "ask";
+        cmd = "ask";
         snprintf(q, sizeof(q), "question number %d", i);
         o[n++] = (struct discord_sim_opt){ .name = "slug", .type = 3,
                                            .value = SLUG };
@@ -337,9 +338,8 @@ send_one(struct bench *b, struct sample *s, int i)
         break;
     }
     struct discord_sim_command c = {
-        .user_id = user, .channel_id = b->general, .name = "campaign",
-        .group = sub ? NULL : "tz", .subcommand = sub ? sub : "set",
-        .opts = o, .nopts = n,
+        .user_id = user, .channel_id = b->general, .name = cmd,
+        .subcommand = sub, .opts = o, .nopts = n,
     };
     const char *id = discord_sim_command(b->sim, &c);
     s->sent_us = now_us();

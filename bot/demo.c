@@ -39,7 +39,7 @@
 
 enum step_kind {
     SLACK_COMMAND,   /* text after "/campaign", in channel (or a DM) */
-    DISCORD_COMMAND, /* subcommand and options */
+    DISCORD_COMMAND, /* a chat command (/add), its options */
     NOTE,            /* a line of narration */
 };
 
@@ -53,8 +53,8 @@ struct step {
     const char *who;
     const char *where; /* Slack channel name, or NULL for a DM */
     const char *text;
-    const char *group; /* Discord subcommand group */
-    const char *sub;
+    const char *cmd;   /* Discord: the chat command ("add") */
+    const char *sub;   /* its subcommand, for a command of several forms */
     struct demo_opt opts[6];
 };
 
@@ -78,7 +78,7 @@ static const struct step script[] = {
      .text = "On Discord, ops (an admin) adds dana as a flex creator."},
     {.kind = DISCORD_COMMAND,
      .who = "ops",
-     .sub = "add",
+     .cmd = "add",
      .opts = {{"slug", "spring-launch"},
               {"person", "@dana"},
               {"role", "creator"},
@@ -143,12 +143,12 @@ static const struct step script[] = {
              "acknowledges on Slack."},
     {.kind = DISCORD_COMMAND,
      .who = "dana",
-     .sub = "submit",
+     .cmd = "submit",
      .opts = {{"ref", "spring-launch#2"},
               {"link", "https://drive.example.com/story-v1"}}},
     {.kind = DISCORD_COMMAND,
      .who = "dana",
-     .sub = "escalate",
+     .cmd = "escalate",
      .opts = {{"subject", "spring-launch#2"},
               {"reason", "the product samples have not arrived"}}},
     {.kind = SLACK_COMMAND,
@@ -398,8 +398,7 @@ run_step(struct demo *dm, const struct step *s)
     struct discord_sim_command cmd = {
         .user_id = discord_sim_user_by_name(dm->discord, s->who),
         .channel_id = discord_sim_channel_by_name(dm->discord, "general"),
-        .name = "campaign",
-        .group = s->group,
+        .name = s->cmd,
         .subcommand = s->sub,
         .opts = opts,
         .nopts = n,

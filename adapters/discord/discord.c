@@ -268,23 +268,32 @@ on_commands(void *arg, const struct rest_result *r)
     struct discord *d = arg;
     if (r->ch == CH_OK) {
         d->commands_done = true;
-        log_info("discord", "registered /campaign (%s)",
-                 d->guild_configured ? "server command" : "global command");
+        log_info("discord", "registered the chat commands (%s)",
+                 d->guild_configured ? "server commands" : "global commands");
         return;
     }
     d->commands_done = false;
     if (r->ch != CH_BUSY)
-        log_error("discord", "could not register /campaign: %s",
+        log_error("discord", "could not register the chat commands: %s",
                   r->error ? r->error : "?");
 }
 
+/*
+ * One bulk overwrite (PUT on the list): the list sent becomes the whole
+ * list, so a command of an earlier version that is not in it (the single
+ * /campaign, before each command became its own) is removed by it.
+ */
 static void
 register_commands(struct discord *d)
 {
     if (d->commands_done || !d->app_id[0] || d->rest == NULL)
         return;
     d->commands_done = true;    /* in flight; cleared on failure */
-    char *json = discord_commands_json();
+    struct discord_commands_stats st;
+    char *json = discord_commands_json(&st);
+    log_debug("discord", "%zu chat commands; the largest, /%s, is %zu of "
+              "Discord's %d characters", st.commands, st.largest,
+              st.largest_chars, DC_COMMAND_CHARS_MAX);
     char path[128];
     if (d->guild_configured)
         snprintf(path, sizeof(path), "/applications/%s/guilds/%s/commands",

@@ -18,8 +18,9 @@
  *                       and their lanes, rate-limit buckets learned from
  *                       the headers, the global limit and 429s as the
  *                       queue's gate, the table of what each status means
- *   discord_commands.c  the `campaign` command generated from the core's
- *                       command table; interaction options -> command line
+ *   discord_commands.c  a chat command per chorus command, generated from
+ *                       the core's command table within Discord's limits;
+ *                       interaction options -> command line
  * Shared transport: adapters/runtime (ws, http, outq, backoff, ratewin).
  *
  * The bot token comes from the daemon (bot/platforms.c), which loads it;

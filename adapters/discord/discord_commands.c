@@ -1,21 +1,38 @@
 /*
- * discord_commands: the `campaign` chat command, generated from the core's
+ * discord_commands: chorus's chat commands, generated from the core's
  * command table (core/command.h command_forms()), and the way back: an
  * interaction's options -> the command line the core parses.
  *
- * Shape: one CHAT_INPUT command "campaign".  A
- * command with one form is a subcommand ("/campaign approve ref:... ");
- * a command with several forms is a subcommand group whose subcommands
- * are its forms ("/campaign brief set slug:... field:... text:...").  A
- * form's subcommand is named after its first literal word ("set",
- * "cancel"), else after the first word of its summary ("show", "add");
- * when two forms would share a name, the one with fewer elements keeps it
- * and the other gets "-<first option>" ("tz set", "tz set-person").  Every
- * element of the pattern becomes an option: <person> and <creator> are
- * USER options, <n> is an INTEGER, <a|b|c> and brief fields are choices,
- * everything else is a STRING; required options come first, as Discord
- * wants, while the command line keeps the pattern's order.  Only the
- * descriptions of argument types are written here.
+ * Shape: one CHAT_INPUT command per chorus command name.  A command with
+ * one form takes that form's options directly ("/approve ref:... "); a
+ * command with several forms has one subcommand per form ("/brief set
+ * slug:... field:... text:...").  One "/campaign" holding every command
+ * as a subcommand (spec product.md §4) no longer fits Discord: a command
+ * takes at most 25 options and 8000 characters.  A form's subcommand is
+ * named after its first literal word ("set", "cancel"), else after the
+ * first word of its summary ("show", "add"); when two forms would share
+ * a name, the one with fewer elements keeps it and the other gets
+ * "-<first option>" ("/tz set", "/tz set-person").  Every element of the
+ * pattern becomes an option: <person> and <creator> are USER options,
+ * <n> is an INTEGER, <a|b|c> and brief fields are choices, everything
+ * else is a STRING; required options come first, as Discord wants, while
+ * the command line keeps the pattern's order.  Only the descriptions of
+ * argument types are written here.
+ *
+ * Discord's limits (discord-protocol.md §3.4) are kept as the JSON is
+ * built, so that one command too big never costs the whole list: a
+ * command over 8000 characters (names, descriptions, choice names and
+ * values, counted recursively) gets shorter descriptions, step by step,
+ * and when even that is not enough, its last subcommands are left out;
+ * subcommands past the 25th, choices past the 25th and commands past the
+ * 100th are left out.  Each is logged as an error naming it.  The unit
+ * test (test_discord_commands.c) fails when the real table needs any of
+ * this, so it is a safety net, not a way of working.
+ *
+ * Registration is a bulk overwrite (discord.c: PUT on the guild's, or the
+ * application's, command list): the list sent replaces the whole list, so
+ * commands of an earlier version (the single "/campaign") disappear on
+ * the first start of this one.
  *
  * The line is built as the console would type it: positionals and
  * literals in pattern order, then key:value options, then the free text;
@@ -34,30 +51,48 @@
 #include "log.h"
 #include "model.h"
 #include "utf8.h"
+#include "xmalloc.h"
 
 #define NAME_MAX_LEN 32
 #define DESC_MAX_LEN 100
-#define MAX_SUBS     96
+#define MAX_FORMS    256
+#define MAX_COMMANDS 128    /* past Discord's 100, so the rest are named */
+
+_Static_assert(CMD_MAX_ELEMS <= DC_OPTIONS_MAX,
+               "a form's options fit in one command or subcommand");
+_Static_assert(sizeof(((struct discord_commands_stats *)0)->largest) >
+                   NAME_MAX_LEN, "a command name fits in the stats");
 
 /* Option types. */
 enum {
     OPT_SUB = 1,
-    OPT_GROUP = 2,
     OPT_STRING = 3,
     OPT_INTEGER = 4,
     OPT_USER = 6,
 };
 
+/* One form: a subcommand, or the command itself when it has one form. */
 struct sub {
-    const char            *group;     /* the command name, or NULL */
     char                   name[NAME_MAX_LEN + 1];
     const struct cmd_form *form;
     char                   opt[CMD_MAX_ELEMS][NAME_MAX_LEN + 1];
 };
 
-static struct sub subs[MAX_SUBS];
-static size_t nsubs;
-static bool built;
+/* One chat command: a chorus command name and its forms, fewest elements
+ * first. */
+struct command {
+    char        name[NAME_MAX_LEN + 1];
+    struct sub *subs;
+    size_t      nsubs;
+};
+
+struct table {
+    struct sub     subs[MAX_FORMS];
+    size_t         nsubs;
+    struct command cmds[MAX_COMMANDS];
+    size_t         ncmds;
+    size_t         choices_left_out;   /* options that lost choices */
+};
 
 /*
  * Commands answered with a deferred response before the core runs: their
@@ -143,151 +178,204 @@ option_name(const struct cmd_elem *e, char out[NAME_MAX_LEN + 1])
         sanitize(e->name, out, "value");
 }
 
+/* How many choices an element offers (0: free input). */
+static size_t
+choice_count(const struct cmd_elem *e)
+{
+    if (e->type == T_FIELD)
+        return BRIEF_NFIELDS;
+    if (e->type != T_CHOICE || !e->choices)
+        return 0;
+    size_t n = 1;
+    for (const char *p = e->choices; *p; p++)
+        n += *p == '|';
+    return n;
+}
+
+/* s's option names: unique within the form. */
+static void
+sub_options(struct sub *s)
+{
+    const struct cmd_form *f = s->form;
+    for (size_t e = 0; e < f->nelems; e++) {
+        if (f->elems[e].kind == E_LIT)
+            continue;
+        char base[NAME_MAX_LEN + 1];
+        option_name(&f->elems[e], base);
+        snprintf(s->opt[e], sizeof(s->opt[e]), "%s", base);
+        for (int dup = 2; dup < 10; dup++) {
+            bool clash = false;
+            for (size_t o = 0; o < e; o++)
+                clash |= strcmp(s->opt[o], s->opt[e]) == 0;
+            if (!clash)
+                break;
+            snprintf(s->opt[e], sizeof(s->opt[e]), "%.29s%d", base, dup);
+        }
+    }
+}
+
 static bool
-name_taken(const struct sub *from, const struct sub *to, const char *group,
-           const char *name)
+name_taken(const struct sub *from, const struct sub *to, const char *name)
 {
     for (const struct sub *s = from; s < to; s++)
-        if (s->group && group && strcmp(s->group, group) == 0 &&
-            strcmp(s->name, name) == 0)
+        if (strcmp(s->name, name) == 0)
             return true;
     return false;
 }
 
-static size_t
-elem_count(const struct cmd_form *f)
+/* The subcommand name of c's form s, unique among the forms before it. */
+static void
+sub_name(const struct command *c, struct sub *s)
 {
-    return f->nelems;
+    const struct cmd_form *f = s->form;
+    char base[NAME_MAX_LEN + 1] = "";
+    for (size_t e = 0; e < f->nelems && !base[0]; e++)
+        if (f->elems[e].kind == E_LIT)
+            sanitize(f->elems[e].name, base, "form");
+    if (!base[0])
+        sanitize(f->spec->summary, base, "form");
+    snprintf(s->name, sizeof(s->name), "%s", base);
+    if (name_taken(c->subs, s, s->name)) {
+        const char *o1 = "";
+        for (size_t e = 0; e < f->nelems && !*o1; e++)
+            if (f->elems[e].kind != E_LIT)
+                o1 = s->opt[e];
+        snprintf(s->name, sizeof(s->name), "%.15s-%.15s", base, o1);
+    }
+    for (int dup = 2; dup < 10 && name_taken(c->subs, s, s->name); dup++)
+        snprintf(s->name, sizeof(s->name), "%.29s%d", base, dup);
 }
 
+/* Choices past Discord's 25 are left out (add_choices()); say so once. */
 static void
-build(void)
+check_choices(struct table *t, const struct command *c, const struct sub *s)
 {
-    if (built)
-        return;
-    size_t n;
-    const struct cmd_form *forms = command_forms(&n);
-    for (size_t i = 0; i < n && nsubs < MAX_SUBS;) {
+    for (size_t e = 0; e < s->form->nelems; e++) {
+        size_t n = choice_count(&s->form->elems[e]);
+        if (n <= DC_CHOICES_MAX)
+            continue;
+        log_error("discord", "/%s%s%s: option %s has %zu choices, over "
+                  "Discord's %d: the rest are left out", c->name,
+                  c->nsubs > 1 ? " " : "", c->nsubs > 1 ? s->name : "",
+                  s->opt[e], n, DC_CHOICES_MAX);
+        t->choices_left_out++;
+    }
+}
+
+/* Forms (sorted by command name, as command_forms() gives them) -> one
+ * command per name. */
+static void
+build_table(struct table *t, const struct cmd_form *forms, size_t n)
+{
+    for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && strcmp(forms[j].spec->name, forms[i].spec->name) == 0)
             j++;
-        const char *cmd = forms[i].spec->name;
-        /* Forms of one command, fewest elements first: the simplest form
+        if (t->ncmds == MAX_COMMANDS || t->nsubs + (j - i) > MAX_FORMS) {
+            log_error("discord", "more commands than chorus can offer on "
+                      "Discord: /%s and the ones after it are left out",
+                      forms[i].spec->name);
+            break;
+        }
+        struct command *c = &t->cmds[t->ncmds++];
+        sanitize(forms[i].spec->name, c->name, "command");
+        c->subs = &t->subs[t->nsubs];
+        c->nsubs = j - i;
+        t->nsubs += c->nsubs;
+        /* Fewest elements first, else in table order: the simplest form
          * keeps the plain name when two would share it. */
-        size_t order[MAX_SUBS], k = 0;
-        for (size_t f = i; f < j && k < MAX_SUBS; f++)
-            order[k++] = f;
-        for (size_t a = 1; a < k; a++)
-            for (size_t b = a; b > 0 && elem_count(&forms[order[b]]) <
-                                            elem_count(&forms[order[b - 1]]);
-                 b--) {
-                size_t t = order[b];
-                order[b] = order[b - 1];
-                order[b - 1] = t;
-            }
-        size_t first = nsubs;
-        for (size_t a = 0; a < k && nsubs < MAX_SUBS; a++) {
-            const struct cmd_form *f = &forms[order[a]];
-            struct sub *s = &subs[nsubs];
-            memset(s, 0, sizeof(*s));
-            s->form = f;
-            for (size_t e = 0; e < f->nelems; e++) {
-                if (f->elems[e].kind == E_LIT)
-                    continue;
-                char base[NAME_MAX_LEN + 1];
-                option_name(&f->elems[e], base);
-                /* Unique within the subcommand. */
-                snprintf(s->opt[e], sizeof(s->opt[e]), "%s", base);
-                for (int dup = 2; dup < 10; dup++) {
-                    bool clash = false;
-                    for (size_t o = 0; o < e; o++)
-                        clash |= strcmp(s->opt[o], s->opt[e]) == 0;
-                    if (!clash)
-                        break;
-                    snprintf(s->opt[e], sizeof(s->opt[e]), "%.29s%d", base,
-                             dup);
-                }
-            }
-            if (j - i == 1) {
-                sanitize(cmd, s->name, "command");
-                nsubs++;
-                continue;
-            }
-            s->group = cmd;
-            char base[NAME_MAX_LEN + 1] = "";
-            for (size_t e = 0; e < f->nelems && !base[0]; e++)
-                if (f->elems[e].kind == E_LIT)
-                    sanitize(f->elems[e].name, base, "form");
-            if (!base[0])
-                sanitize(f->spec->summary, base, "form");
-            snprintf(s->name, sizeof(s->name), "%s", base);
-            if (name_taken(&subs[first], s, cmd, s->name)) {
-                const char *o1 = "";
-                for (size_t e = 0; e < f->nelems && !*o1; e++)
-                    if (f->elems[e].kind != E_LIT)
-                        o1 = s->opt[e];
-                snprintf(s->name, sizeof(s->name), "%.15s-%.15s", base, o1);
-            }
-            for (int dup = 2; dup < 10 &&
-                              name_taken(&subs[first], s, cmd, s->name);
-                 dup++)
-                snprintf(s->name, sizeof(s->name), "%.29s%d", base, dup);
-            nsubs++;
+        for (size_t a = 0; a < c->nsubs; a++) {
+            const struct cmd_form *f = &forms[i + a];
+            size_t b = a;
+            for (; b > 0 && f->nelems < c->subs[b - 1].form->nelems; b--)
+                c->subs[b] = c->subs[b - 1];
+            memset(&c->subs[b], 0, sizeof(c->subs[b]));
+            c->subs[b].form = f;
+            sub_options(&c->subs[b]);
+        }
+        for (size_t a = 0; a < c->nsubs; a++) {
+            if (c->nsubs > 1)
+                sub_name(c, &c->subs[a]);
+            check_choices(t, c, &c->subs[a]);
         }
         i = j;
     }
-    built = true;
+}
+
+/* The daemon's table, built once: registration and interactions read the
+ * same names. */
+static const struct table *
+real_table(void)
+{
+    static struct table real;
+    static bool built;
+    if (!built) {
+        size_t n;
+        const struct cmd_form *forms = command_forms(&n);
+        build_table(&real, forms, n);
+        built = true;
+    }
+    return &real;
 }
 
 /* ---- registration -------------------------------------------------------- */
 
-/* Cut at a word boundary to fit Discord's 100 characters. */
+/* text in at most cap characters: cut at a word boundary, with "...". */
 static void
-add_description(cJSON *o, const char *text)
+add_description(cJSON *o, const char *text, size_t cap)
 {
-    char d[DESC_MAX_LEN + 1];
-    size_t len = strlen(text);
-    if (len <= DESC_MAX_LEN) {
-        cJSON_AddStringToObject(o, "description", *text ? text : "-");
+    if (!*text)
+        text = "-";
+    if (utf8_length(text) <= cap) {
+        cJSON_AddStringToObject(o, "description", text);
         return;
     }
-    size_t cut = DESC_MAX_LEN - 3;
-    while (cut > 20 && text[cut] != ' ')
+    bool dots = cap > 6;
+    size_t keep = utf8_cut_chars(text, strlen(text), dots ? cap - 3 : cap);
+    size_t cut = keep;
+    while (cut > keep / 2 && text[cut] != ' ')
         cut--;
-    cut = utf8_cut(text, len, cut);
-    snprintf(d, sizeof(d), "%.*s...", (int)cut, text);
+    if (text[cut] != ' ')
+        cut = keep;
+    while (cut > 1 && strchr(" ,;:(", text[cut - 1]))
+        cut--;
+    char d[4 * DESC_MAX_LEN + 4];
+    snprintf(d, sizeof(d), "%.*s%s", (int)cut, text, dots ? "..." : "");
     cJSON_AddStringToObject(o, "description", d);
+}
+
+static void
+add_choice(cJSON *choices, const char *name)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "name", name);
+    cJSON_AddStringToObject(c, "value", name);
+    cJSON_AddItemToArray(choices, c);
 }
 
 static void
 add_choices(cJSON *opt, const struct cmd_elem *e)
 {
-    cJSON *choices = NULL;
-    if (e->type == T_CHOICE && e->choices) {
-        choices = cJSON_AddArrayToObject(opt, "choices");
-        for (const char *p = e->choices; *p;) {
-            size_t n = strcspn(p, "|");
-            char v[NAME_MAX_LEN * 2];
-            snprintf(v, sizeof(v), "%.*s", (int)n, p);
-            cJSON *c = cJSON_CreateObject();
-            cJSON_AddStringToObject(c, "name", v);
-            cJSON_AddStringToObject(c, "value", v);
-            cJSON_AddItemToArray(choices, c);
-            p += n + (p[n] == '|');
-        }
-    } else if (e->type == T_FIELD) {
-        choices = cJSON_AddArrayToObject(opt, "choices");
-        for (int i = 0; i < BRIEF_NFIELDS; i++) {
-            cJSON *c = cJSON_CreateObject();
-            cJSON_AddStringToObject(c, "name", model_brief_fields[i].name);
-            cJSON_AddStringToObject(c, "value", model_brief_fields[i].name);
-            cJSON_AddItemToArray(choices, c);
-        }
+    if (choice_count(e) == 0)
+        return;
+    cJSON *choices = cJSON_AddArrayToObject(opt, "choices");
+    if (e->type == T_FIELD) {
+        for (int i = 0; i < BRIEF_NFIELDS && i < DC_CHOICES_MAX; i++)
+            add_choice(choices, model_brief_fields[i].name);
+        return;
+    }
+    for (const char *p = e->choices;
+         *p && cJSON_GetArraySize(choices) < DC_CHOICES_MAX;) {
+        size_t n = strcspn(p, "|");
+        char v[NAME_MAX_LEN * 2];
+        snprintf(v, sizeof(v), "%.*s", (int)n, p);
+        add_choice(choices, v);
+        p += n + (p[n] == '|');
     }
 }
 
 static cJSON *
-option_json(const struct sub *s, size_t e)
+option_json(const struct sub *s, size_t e, size_t cap)
 {
     const struct cmd_elem *el = &s->form->elems[e];
     int ti = info_index(el->type);
@@ -299,7 +387,7 @@ option_json(const struct sub *s, size_t e)
         snprintf(desc, sizeof(desc), "%s (free text, last)", el->name);
     else
         snprintf(desc, sizeof(desc), "%s", type_info[ti].desc);
-    add_description(o, desc);
+    add_description(o, desc, cap);
     if (el->required)
         cJSON_AddTrueToObject(o, "required");
     if (el->type == T_INT) {
@@ -312,13 +400,10 @@ option_json(const struct sub *s, size_t e)
     return o;
 }
 
-static cJSON *
-sub_json(const struct sub *s)
+/* The options of form s, into o (a command or a subcommand). */
+static void
+add_form_options(cJSON *o, const struct sub *s, size_t cap)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "type", OPT_SUB);
-    cJSON_AddStringToObject(o, "name", s->name);
-    add_description(o, s->form->spec->summary);
     cJSON *opts = cJSON_AddArrayToObject(o, "options");
     /* Required options first (Discord refuses the other order). */
     for (int pass = 0; pass < 2; pass++)
@@ -326,53 +411,176 @@ sub_json(const struct sub *s)
             const struct cmd_elem *el = &s->form->elems[e];
             if (el->kind == E_LIT || el->required != (pass == 0))
                 continue;
-            cJSON_AddItemToArray(opts, option_json(s, e));
+            cJSON_AddItemToArray(opts, option_json(s, e, cap));
         }
     if (cJSON_GetArraySize(opts) == 0)
         cJSON_DeleteItemFromObject(o, "options");
+}
+
+/* Command c with its first nsubs forms, descriptions in cap characters. */
+static cJSON *
+command_json(const struct command *c, size_t nsubs, size_t cap)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", c->name);
+    cJSON_AddNumberToObject(o, "type", 1);
+    add_description(o, c->subs[0].form->spec->summary, cap);
+    /* Guild channels and DMs with the bot (standups happen in DMs). */
+    cJSON *ctx = cJSON_AddArrayToObject(o, "contexts");
+    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(0));
+    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(1));
+    if (c->nsubs == 1) {
+        add_form_options(o, &c->subs[0], cap);
+        return o;
+    }
+    cJSON *opts = cJSON_AddArrayToObject(o, "options");
+    for (size_t k = 0; k < nsubs; k++) {
+        const struct sub *s = &c->subs[k];
+        cJSON *so = cJSON_CreateObject();
+        cJSON_AddNumberToObject(so, "type", OPT_SUB);
+        cJSON_AddStringToObject(so, "name", s->name);
+        add_description(so, s->form->spec->summary, cap);
+        add_form_options(so, s, cap);
+        cJSON_AddItemToArray(opts, so);
+    }
     return o;
 }
 
-char *
-discord_commands_json(void)
+/* What Discord counts against a command's 8000 characters: every name,
+ * description and value in it, at any depth (choices have both). */
+static size_t
+command_chars(const cJSON *o)
 {
-    build();
-    cJSON *list = cJSON_CreateArray();
-    cJSON *cmd = cJSON_CreateObject();
-    cJSON_AddItemToArray(list, cmd);
-    cJSON_AddStringToObject(cmd, "name", "campaign");
-    cJSON_AddNumberToObject(cmd, "type", 1);
-    cJSON_AddStringToObject(cmd, "description",
-                            "Coordinate influencer campaigns with chorus");
-    /* Guild channels and DMs with the bot (standups happen in DMs). */
-    cJSON *ctx = cJSON_AddArrayToObject(cmd, "contexts");
-    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(0));
-    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(1));
-    cJSON *opts = cJSON_AddArrayToObject(cmd, "options");
-    for (size_t i = 0; i < nsubs; i++) {
-        const struct sub *s = &subs[i];
-        if (s->group == NULL) {
-            cJSON_AddItemToArray(opts, sub_json(s));
-            continue;
+    size_t n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) {
+        if (cJSON_IsString(it) && it->string &&
+            (strcmp(it->string, "name") == 0 ||
+             strcmp(it->string, "description") == 0 ||
+             strcmp(it->string, "value") == 0))
+            n += utf8_length(it->valuestring);
+        else if (cJSON_IsArray(it) || cJSON_IsObject(it))
+            n += command_chars(it);
+    }
+    return n;
+}
+
+/* Description caps to try, longest first, when a command is too big. */
+static const size_t desc_caps[] = { DESC_MAX_LEN, 80, 64, 48, 32, 24, 16, 8 };
+
+static void
+log_fitted(const struct command *c, size_t nsubs, size_t full, size_t cap,
+           struct discord_commands_stats *st)
+{
+    if (nsubs < c->nsubs) {
+        struct buf names = BUF_INIT;
+        for (size_t k = nsubs; k < c->nsubs; k++)
+            buf_printf(&names, "%s%s", k > nsubs ? ", " : "",
+                       c->subs[k].name);
+        log_error("discord", "/%s has %zu forms, more than Discord takes in "
+                  "one command (%d options, %d characters): left out: %s",
+                  c->name, c->nsubs, DC_OPTIONS_MAX, DC_COMMAND_CHARS_MAX,
+                  buf_cstr(&names));
+        buf_free(&names);
+        st->left_out += c->nsubs - nsubs;
+    }
+    if (cap < DESC_MAX_LEN) {
+        log_error("discord", "/%s would be %zu characters, over Discord's "
+                  "%d: its descriptions are cut to %zu characters", c->name,
+                  full, DC_COMMAND_CHARS_MAX, cap);
+        st->shortened++;
+    }
+}
+
+/* c as JSON within Discord's limits: its descriptions shortened, then its
+ * last subcommands left out, until it fits; NULL when not even its first
+ * form fits. */
+static cJSON *
+command_fitted(const struct command *c, struct discord_commands_stats *st)
+{
+    size_t most = c->nsubs > DC_OPTIONS_MAX ? DC_OPTIONS_MAX : c->nsubs;
+    size_t full = 0;
+    for (size_t nsubs = most; nsubs > 0; nsubs--)
+        for (size_t k = 0; k < sizeof(desc_caps) / sizeof(desc_caps[0]);
+             k++) {
+            cJSON *o = command_json(c, nsubs, desc_caps[k]);
+            size_t chars = command_chars(o);
+            if (full == 0)
+                full = chars;
+            if (chars <= DC_COMMAND_CHARS_MAX) {
+                log_fitted(c, nsubs, full, desc_caps[k], st);
+                return o;
+            }
+            cJSON_Delete(o);
         }
-        if (i > 0 && subs[i - 1].group &&
-            strcmp(subs[i - 1].group, s->group) == 0)
-            continue;   /* the group was written with its first form */
-        cJSON *g = cJSON_CreateObject();
-        cJSON_AddNumberToObject(g, "type", OPT_GROUP);
-        char gname[NAME_MAX_LEN + 1];
-        sanitize(s->group, gname, "group");
-        cJSON_AddStringToObject(g, "name", gname);
-        add_description(g, s->form->spec->summary);
-        cJSON *kids = cJSON_AddArrayToObject(g, "options");
-        for (size_t k = i; k < nsubs && subs[k].group &&
-                           strcmp(subs[k].group, s->group) == 0;
-             k++)
-            cJSON_AddItemToArray(kids, sub_json(&subs[k]));
-        cJSON_AddItemToArray(opts, g);
+    log_error("discord", "/%s is over Discord's %d characters even with "
+              "short descriptions: left out", c->name, DC_COMMAND_CHARS_MAX);
+    st->left_out++;
+    return NULL;
+}
+
+static void
+note_size(const cJSON *o, const char *name, struct discord_commands_stats *st)
+{
+    size_t chars = command_chars(o);
+    size_t opts = (size_t)cJSON_GetArraySize(json_get(o, "options"));
+    if (chars > st->largest_chars) {
+        st->largest_chars = chars;
+        snprintf(st->largest, sizeof(st->largest), "%s", name);
+    }
+    if (opts > st->most_options) {
+        st->most_options = opts;
+        snprintf(st->most_options_name, sizeof(st->most_options_name), "%s",
+                 name);
+    }
+}
+
+static char *
+table_json(const struct table *t, struct discord_commands_stats *out)
+{
+    struct discord_commands_stats st = { .left_out = t->choices_left_out };
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < t->ncmds; i++) {
+        const struct command *c = &t->cmds[i];
+        if (st.commands == DC_COMMANDS_MAX) {
+            struct buf names = BUF_INIT;
+            for (size_t k = i; k < t->ncmds; k++)
+                buf_printf(&names, "%s/%s", k > i ? ", " : "",
+                           t->cmds[k].name);
+            log_error("discord", "Discord takes %d chat commands: left out: "
+                      "%s", DC_COMMANDS_MAX, buf_cstr(&names));
+            buf_free(&names);
+            st.left_out += t->ncmds - i;
+            break;
+        }
+        cJSON *o = command_fitted(c, &st);
+        if (o == NULL)
+            continue;
+        note_size(o, c->name, &st);
+        cJSON_AddItemToArray(list, o);
+        st.commands++;
     }
     char *text = cJSON_PrintUnformatted(list);
     cJSON_Delete(list);
+    if (out)
+        *out = st;
+    return text;
+}
+
+char *
+discord_commands_json(struct discord_commands_stats *st)
+{
+    return table_json(real_table(), st);
+}
+
+char *
+discord_commands_json_of(const struct cmd_form *forms, size_t n,
+                         struct discord_commands_stats *st)
+{
+    struct table *t = xcalloc(1, sizeof(*t));
+    build_table(t, forms, n);
+    char *text = table_json(t, st);
+    free(t);
     return text;
 }
 
@@ -427,22 +635,21 @@ discord_commands_append_word(struct buf *out, const char *value)
     buf_addc(out, '"');
 }
 
-static const struct sub *
-sub_find(const char *group, const char *name)
+static const struct command *
+command_find(const struct table *t, const char *name)
 {
-    build();
-    for (size_t i = 0; i < nsubs; i++) {
-        const struct sub *s = &subs[i];
-        char gname[NAME_MAX_LEN + 1] = "";
-        if (s->group)
-            sanitize(s->group, gname, "group");
-        if ((group == NULL) != (s->group == NULL))
-            continue;
-        if (group && strcmp(gname, group) != 0)
-            continue;
-        if (strcmp(s->name, name) == 0)
-            return s;
-    }
+    for (size_t i = 0; i < t->ncmds; i++)
+        if (strcmp(t->cmds[i].name, name) == 0)
+            return &t->cmds[i];
+    return NULL;
+}
+
+static const struct sub *
+sub_find(const struct command *c, const char *name)
+{
+    for (size_t i = 0; i < c->nsubs; i++)
+        if (strcmp(c->subs[i].name, name) == 0)
+            return &c->subs[i];
     return NULL;
 }
 
@@ -556,32 +763,33 @@ enum ch_status
 discord_commands_line(const cJSON *data, struct buf *out, bool *defer)
 {
     *defer = false;
-    const char *cmd = json_string(data, "name");
-    if (!cmd || strcmp(cmd, "campaign") != 0) {
-        cmd = cmd ? cmd : "?";
-        buf_printf(out, "Unknown command /%.*s: chorus answers /campaign.",
-                   fit(cmd, 40), cmd);
+    const char *name = json_string(data, "name");
+    const struct command *c = name ? command_find(real_table(), name) : NULL;
+    if (c == NULL) {
+        name = name ? name : "?";
+        buf_printf(out, "Unknown command /%.*s (the command list may still "
+                   "be updating; /help lists chorus's commands).",
+                   fit(name, 40), name);
         return CH_INVALID;
     }
-    const cJSON *top = cJSON_GetArrayItem(json_get(data, "options"), 0);
-    const char *group = NULL, *name = json_string(top, "name");
-    const cJSON *opts = json_get(top, "options");
-    if (json_int(top, "type", 0, JSON_INT_MAX, 0) == OPT_GROUP) {
-        group = name;
-        const cJSON *sub = cJSON_GetArrayItem(opts, 0);
-        name = json_string(sub, "name");
-        opts = json_get(sub, "options");
-    } else if (json_int(top, "type", 0, JSON_INT_MAX, 0) != OPT_SUB) {
-        name = NULL;
-    }
-    const struct sub *s = name ? sub_find(group, name) : NULL;
-    if (s == NULL) {
-        const char *g = group ? group : "", *n = name ? name : "";
-        buf_printf(out, "Unknown subcommand /campaign%s%.*s %.*s (the "
-                   "command list may still be updating; try /campaign "
-                   "help).", group ? " " : "", fit(g, 32), g, fit(n, 32),
-                   n);
-        return CH_INVALID;
+    /* One form: its options are the command's.  Several: the first
+     * option is the subcommand naming the form, holding its options. */
+    const cJSON *opts = json_get(data, "options");
+    const struct sub *s = &c->subs[0];
+    if (c->nsubs > 1) {
+        const cJSON *top = cJSON_GetArrayItem(opts, 0);
+        const char *sub = json_string(top, "name");
+        if (json_int(top, "type", 0, JSON_INT_MAX, 0) != OPT_SUB)
+            sub = NULL;
+        s = sub ? sub_find(c, sub) : NULL;
+        if (s == NULL) {
+            sub = sub ? sub : "";
+            buf_printf(out, "Unknown subcommand /%s %.*s (the command list "
+                       "may still be updating; try /help %s).", c->name,
+                       fit(sub, 32), sub, c->name);
+            return CH_INVALID;
+        }
+        opts = json_get(top, "options");
     }
     const struct cmd_form *f = s->form;
     for (const char *const *d = defer_first; *d; d++)

@@ -144,9 +144,36 @@ enum ch_status discord_events_users_find(struct discord *d, const char *name,
 
 /* ---- commands (discord_commands.c) ---- */
 
-/* The bulk-overwrite body: [{"name":"campaign",...}], generated from the
- * core's command table.  Ownership: the caller frees the string. */
-char *discord_commands_json(void);
+/* Discord's limits on chat commands (discord-protocol.md §3.4). */
+#define DC_COMMANDS_MAX      100   /* chat commands in one list */
+#define DC_OPTIONS_MAX       25    /* options of a command or subcommand */
+#define DC_CHOICES_MAX       25    /* choices of an option */
+#define DC_COMMAND_CHARS_MAX 8000  /* names, descriptions and values of a
+                                      command and all its options */
+
+/* What a command list came to (for the log and the tests). */
+struct discord_commands_stats {
+    size_t commands;              /* chat commands in the list */
+    size_t largest_chars;         /* the largest one, as Discord counts */
+    char   largest[40];
+    size_t most_options;          /* the most options (or subcommands) */
+    char   most_options_name[40];
+    size_t shortened;             /* commands whose descriptions were cut
+                                     to fit */
+    size_t left_out;              /* commands, subcommands and options'
+                                     choices left out to fit */
+};
+
+struct cmd_form;
+
+/* The bulk-overwrite body: [{"name":"approve",...},{"name":"brief",...}],
+ * one chat command per chorus command, generated from the core's command
+ * table and kept within Discord's limits (see discord_commands.c).  st, if
+ * not NULL, gets the figures.  Ownership: the caller frees the string. */
+char *discord_commands_json(struct discord_commands_stats *st);
+/* The same for other forms than the core's (the tests' oversized ones). */
+char *discord_commands_json_of(const struct cmd_form *forms, size_t n,
+                               struct discord_commands_stats *st);
 /*
  * The command line of a chat-input interaction's data ("approve
  * spring-launch#3 looks good").  CH_OK: the line is in out; otherwise out

@@ -263,6 +263,9 @@ const char *discord_sim_message_version(const struct discord_sim *sim,
  * (empty when nothing was registered). */
 const cJSON *discord_sim_commands(const struct discord_sim *sim,
                                   const char *guild_id);
+/* A command's size as Discord counts it against the 8000 characters a
+ * command may have: its names, descriptions and values, at any depth. */
+size_t discord_sim_rest_command_chars(const cJSON *command);
 /* A JSON snapshot of everything (users, channels, messages, commands,
  * sessions, stats).  Ownership: the caller frees it with cJSON_Delete. */
 cJSON *discord_sim_state_json(const struct discord_sim *sim);
@@ -288,9 +291,9 @@ struct discord_sim_opt {
 struct discord_sim_command {
     const char                   *user_id;
     const char                   *channel_id;   /* guild channel or DM */
-    const char                   *name;         /* "campaign" */
+    const char                   *name;         /* "approve", "standup" */
     const char                   *group;        /* subcommand group */
-    const char                   *subcommand;   /* "approve" */
+    const char                   *subcommand;   /* "now", or NULL */
     const struct discord_sim_opt *opts;
     size_t                        nopts;
 };

@@ -305,14 +305,16 @@ e2e_db_int(struct e2e *e, const char *sql, ...)
 
 /* ---- users' actions ---- */
 
+/* /cmd [sub] with options: sub names the form of a command with several
+ * (/standup now), NULL for a command with one (/approve). */
 static inline const char *
 e2e_command(struct e2e *e, const char *user, const char *channel,
-            const char *group, const char *sub,
+            const char *cmd, const char *sub,
             const struct discord_sim_opt *opts, size_t nopts)
 {
     struct discord_sim_command c = {
-        .user_id = user, .channel_id = channel, .name = "campaign",
-        .group = group, .subcommand = sub, .opts = opts, .nopts = nopts,
+        .user_id = user, .channel_id = channel, .name = cmd,
+        .subcommand = sub, .opts = opts, .nopts = nopts,
     };
     const char *id = discord_sim_command(e->sim, &c);
     e2e_check(e, id != NULL);
@@ -367,10 +369,10 @@ e2e_answer_text(struct e2e *e, const char *id)
 /* Run a command as user in channel and return the reply text. */
 static inline const char *
 e2e_run(struct e2e *e, const char *user, const char *channel,
-        const char *group, const char *sub,
+        const char *cmd, const char *sub,
         const struct discord_sim_opt *opts, size_t nopts)
 {
-    const char *id = e2e_command(e, user, channel, group, sub, opts, nopts);
+    const char *id = e2e_command(e, user, channel, cmd, sub, opts, nopts);
     struct e2e_ix_wait w = { .id = id, .followup = true };
     e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &w,
                                   E2E_WAIT_MS));
@@ -388,7 +390,7 @@ e2e_channel_pred(struct discord_sim *sim, void *arg)
                                                 ->name) != NULL;
 }
 
-/* /campaign new <slug> brand:Fizz as alice; waits for its channel. */
+/* /new <slug> brand:Fizz as alice; waits for its channel. */
 static inline const char *
 e2e_campaign(struct e2e *e, const char *slug)
 {
@@ -396,7 +398,7 @@ e2e_campaign(struct e2e *e, const char *slug)
         { .name = "slug", .type = 3, .value = slug },
         { .name = "brand", .type = 3, .value = "Fizz" },
     };
-    const char *r = e2e_run(e, e->alice, e->general, NULL, "new", o, 2);
+    const char *r = e2e_run(e, e->alice, e->general, "new", NULL, o, 2);
     e2e_check(e, strstr(r, "Created") != NULL);
     struct e2e_chan_wait w = { .name = slug };
     e2e_check(e, discord_sim_wait(e->sim, e2e_channel_pred, &w,
@@ -440,7 +442,7 @@ e2e_stream_send(struct e2e *e, struct e2e_stream *s, const char *slug)
         { .name = "slug", .type = 3, .value = slug },
         { .name = "question", .type = 3, .value = s->texts[s->n] },
     };
-    const char *id = e2e_command(e, e->alice, e->general, NULL, "ask", o, 2);
+    const char *id = e2e_command(e, e->alice, e->general, "ask", NULL, o, 2);
     snprintf(s->ids[s->n], sizeof(s->ids[s->n]), "%s", id);
     s->n++;
 }

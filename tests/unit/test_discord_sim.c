@@ -1260,6 +1260,119 @@ test_commands(void **state)
     tresp_clear(&r);
 }
 
+/* [{"name":"x",...}] of exactly 7901 + desc_len characters (see below). */
+static void
+exact_body(struct buf *b, const char *desc, int desc_len)
+{
+    buf_reset(b);
+    buf_printf(b, "[{\"name\":\"x\",\"description\":\"%.*s\","
+               "\"options\":[", desc_len, desc);
+    for (int i = 0; i < 8; i++) {
+        buf_printf(b, "%s{\"type\":1,\"name\":\"s%02d\",\"description\":"
+                   "\"%.97s\",\"options\":[", i ? "," : "", i, desc);
+        for (int k = 0; k < (i < 7 ? 9 : 8); k++)
+            buf_printf(b, "%s{\"type\":3,\"name\":\"o%d\","
+                       "\"description\":\"%.98s\"}", k ? "," : "", k, desc);
+        buf_adds(b, "]}");
+    }
+    buf_adds(b, "]}]");
+}
+
+/* A command over 8000 characters (names, descriptions, choice names and
+ * values at any depth) fails the whole overwrite with 50035, the error
+ * under its index; 8000 exactly passes.  More than 100 chat commands fail
+ * it with 30032, and nothing of it is kept. */
+static void
+test_command_limits(void **state)
+{
+    struct env *e = env_new(state, NULL);
+    struct tresp r = { 0 };
+    struct buf body = BUF_INIT;
+    char desc[101];
+    cJSON *list;
+    size_t chars;
+
+    assert_true(discord_sim_set_budget(e->sim, "PUT",
+        "/applications/{id}/guilds/{id}/commands", 100, 1000));
+    memset(desc, 'd', 100);
+    desc[100] = '\0';
+    /* "ok" (2 + 1), then "big" (3 + 100): 25 subcommands "sNN" (3 + 100)
+     * of 3 options "oN" (2 + 100) with 2 choices "cN"/"vN" (2 + 2 each):
+     * 103 + 25 * (103 + 3 * 110). */
+    buf_printf(&body, "[{\"name\":\"ok\",\"description\":\"d\"},"
+               "{\"name\":\"big\",\"description\":\"%s\",\"options\":[",
+               desc);
+    for (int i = 0; i < 25; i++) {
+        buf_printf(&body, "%s{\"type\":1,\"name\":\"s%02d\","
+                   "\"description\":\"%s\",\"options\":[", i ? "," : "", i,
+                   desc);
+        for (int k = 0; k < 3; k++)
+            buf_printf(&body, "%s{\"type\":3,\"name\":\"o%d\","
+                       "\"description\":\"%s\",\"choices\":[{\"name\":"
+                       "\"c1\",\"value\":\"v1\"},{\"name\":\"c2\","
+                       "\"value\":\"v2\"}]}", k ? "," : "", k, desc);
+        buf_adds(&body, "]}");
+    }
+    buf_adds(&body, "]}]");
+    list = cJSON_Parse(buf_cstr(&body));
+    assert_non_null(list);
+    chars = discord_sim_rest_command_chars(cJSON_GetArrayItem(list, 1));
+    assert_int_equal(chars, 103 + 25 * (103 + 3 * 110));
+    assert_int_equal(discord_sim_rest_command_chars(cJSON_GetArrayItem(list,
+                                                                       0)),
+                     3);
+    cJSON_Delete(list);
+    treqf(e, &r, HTTP_PUT, buf_cstr(&body), "/applications/%s/guilds/%s/"
+          "commands", e->app, e->guild);
+    assert_int_equal(r.status, 400);
+    assert_int_equal(jnum(r.json, "code"), 50035);
+    assert_string_equal(jstr(r.json, "message"), "Invalid Form Body");
+    assert_string_equal(jstr(r.json, "errors.1._errors.0.code"),
+                        "APPLICATION_COMMAND_TOO_LARGE");
+    assert_string_equal(jstr(r.json, "errors.1._errors.0.message"),
+                        "Command exceeds maximum size (8000)");
+    assert_null(jget(r.json, "errors.0"));
+    assert_int_equal(cJSON_GetArraySize(discord_sim_commands(e->sim,
+                                                             e->guild)), 0);
+
+    /* 8000 exactly passes, 8001 does not: "x" with a description of 99
+     * (100), 7 subcommands "sNN" with 97 (100) of 9 options "oN" with 98
+     * (900 each), and one of 8 options (800). */
+    for (int len = 99; len <= 100; len++) {
+        bool fits = len == 99;
+
+        exact_body(&body, desc, len);
+        list = cJSON_Parse(buf_cstr(&body));
+        assert_int_equal(discord_sim_rest_command_chars(cJSON_GetArrayItem(
+                             list, 0)), fits ? 8000 : 8001);
+        cJSON_Delete(list);
+        treqf(e, &r, HTTP_PUT, buf_cstr(&body), "/applications/%s/guilds/"
+              "%s/commands", e->app, e->guild);
+        assert_int_equal(r.status, fits ? 200 : 400);
+        assert_int_equal(cJSON_GetArraySize(discord_sim_commands(
+                             e->sim, e->guild)), 1);
+    }
+    assert_string_equal(jstr(r.json, "errors.0._errors.0.code"),
+                        "APPLICATION_COMMAND_TOO_LARGE");
+
+    /* 101 chat commands: refused as a whole, the list stays. */
+    buf_reset(&body);
+    buf_addc(&body, '[');
+    for (int i = 0; i < 101; i++)
+        buf_printf(&body, "%s{\"name\":\"c%03d\",\"description\":\"d\"}",
+                   i ? "," : "", i);
+    buf_addc(&body, ']');
+    treqf(e, &r, HTTP_PUT, buf_cstr(&body), "/applications/%s/guilds/%s/"
+          "commands", e->app, e->guild);
+    assert_int_equal(r.status, 400);
+    assert_int_equal(jnum(r.json, "code"), 30032);
+    assert_non_null(strstr(jstr(r.json, "message"), "(100)"));
+    assert_int_equal(cJSON_GetArraySize(discord_sim_commands(e->sim,
+                                                             e->guild)), 1);
+    buf_free(&body);
+    tresp_clear(&r);
+}
+
 static void
 test_interaction_callbacks(void **state)
 {
@@ -2054,6 +2167,7 @@ main(void)
         cmocka_unit_test_teardown(test_send_flood, env_teardown),
         cmocka_unit_test_teardown(test_identify_throttle, env_teardown),
         cmocka_unit_test_teardown(test_commands, env_teardown),
+        cmocka_unit_test_teardown(test_command_limits, env_teardown),
         cmocka_unit_test_teardown(test_interaction_callbacks, env_teardown),
         cmocka_unit_test_teardown(test_components_modal, env_teardown),
         cmocka_unit_test_teardown(test_rate_limits, env_teardown),
