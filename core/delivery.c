@@ -126,6 +126,29 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
     }
 }
 
+void
+delivery_buttons_encode(struct buf *out, const struct out_button *b,
+                        size_t n)
+{
+    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++) {
+        buf_printf(out, "%s\t%s\t%s\t%s", b[i].label, b[i].command,
+                   b[i].style ? b[i].style : "",
+                   b[i].prompt ? b[i].prompt : "");
+        const char *sep = "\t";
+        if (b[i].prompt && b[i].rubric) {
+            buf_printf(out, "%srubric", sep);
+            sep = " ";
+        }
+        if (b[i].prompt && b[i].optional) {
+            buf_printf(out, "%soptional", sep);
+            sep = " ";
+        }
+        if (b[i].row)
+            buf_printf(out, "%srow=%u", sep, b[i].row);
+        buf_addc(out, '\n');
+    }
+}
+
 size_t
 delivery_buttons_decode(struct arena *ar, const char *enc,
                         struct out_button *b)

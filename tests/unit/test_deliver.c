@@ -8,6 +8,9 @@
 
 #include <unistd.h>
 
+#include "arena.h"
+#include "delivery.h"
+
 #define TUE9 fx_utc(2026, 12, 1, 9, 0)
 
 /* carol's DMs since mark. */
@@ -121,6 +124,74 @@ stale_item_is_not_sent(void **state)
                             "needs your final approval"));
 }
 
+/* ---- the outbox's form of buttons ------------------------------------ */
+
+/* What delivery_buttons_encode() writes, delivery_buttons_decode() reads
+ * back: rows, the optional and rubric flags (both only with a prompt). */
+static void
+buttons_encode_decode_round_trip(void **state)
+{
+    (void)state;
+    const struct out_button in[] = {
+        { .label = "Approve", .command = "approve x#1", .style = "primary" },
+        { .label = "Request changes", .command = "changes x#1",
+          .prompt = "What needs to change?", .rubric = true },
+        { .label = "🟡 x#1", .command = "standup reply R1 yellow x#1",
+          .prompt = "Anything to add? (optional)", .optional = true,
+          .row = 1 },
+        { .label = "Both", .command = "both", .prompt = "Why?",
+          .rubric = true, .optional = true, .row = 4 },
+        { .label = "Plain", .command = "plain", .rubric = true,
+          .optional = true, .row = 2 },
+    };
+    size_t n = sizeof(in) / sizeof(*in);
+    struct buf enc = BUF_INIT;
+    delivery_buttons_encode(&enc, in, n);
+    assert_string_equal(buf_cstr(&enc),
+                        "Approve\tapprove x#1\tprimary\t\n"
+                        "Request changes\tchanges x#1\t\tWhat needs to "
+                        "change?\trubric\n"
+                        "🟡 x#1\tstandup reply R1 yellow x#1\t\tAnything to "
+                        "add? (optional)\toptional row=1\n"
+                        "Both\tboth\t\tWhy?\trubric optional row=4\n"
+                        "Plain\tplain\t\t\trow=2\n");
+    struct arena *ar = arena_new();
+    struct out_button out[OUT_MAX_BUTTONS];
+    assert_int_equal(delivery_buttons_decode(ar, buf_cstr(&enc), out), n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(out[i].label, in[i].label);
+        assert_string_equal(out[i].command, in[i].command);
+        if (in[i].style)
+            assert_string_equal(out[i].style, in[i].style);
+        else
+            assert_null(out[i].style);
+        if (in[i].prompt)
+            assert_string_equal(out[i].prompt, in[i].prompt);
+        else
+            assert_null(out[i].prompt);
+        assert_int_equal(out[i].rubric, in[i].prompt && in[i].rubric);
+        assert_int_equal(out[i].optional, in[i].prompt && in[i].optional);
+        assert_int_equal(out[i].row, in[i].row);
+    }
+    /* What the encoder wrote before: a flag with a space after it. */
+    assert_int_equal(delivery_buttons_decode(ar, "L\tc\t\tP?\trubric "
+                                                 "optional \n", out), 1);
+    assert_true(out[0].rubric && out[0].optional);
+    assert_int_equal(out[0].row, 0);
+    /* At most OUT_MAX_BUTTONS, either way. */
+    struct out_button many[OUT_MAX_BUTTONS + 2];
+    for (size_t i = 0; i < OUT_MAX_BUTTONS + 2; i++)
+        many[i] = (struct out_button){ .label = "L", .command = "c",
+                                       .row = (unsigned)i / 5 };
+    buf_reset(&enc);
+    delivery_buttons_encode(&enc, many, OUT_MAX_BUTTONS + 2);
+    assert_int_equal(delivery_buttons_decode(ar, buf_cstr(&enc), out),
+                     OUT_MAX_BUTTONS);
+    assert_int_equal(out[OUT_MAX_BUTTONS - 1].row, 2);
+    buf_free(&enc);
+    arena_free(ar);
+}
+
 /* ---- across a restart ----------------------------------------------- */
 
 static int
@@ -162,6 +233,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(held_rows_go_as_one_digest),
         T(button_on_a_digest_acts),
+        cmocka_unit_test(buttons_encode_decode_round_trip),
         T(stale_item_is_not_sent),
         cmocka_unit_test_setup_teardown(held_message_survives_a_restart,
                                         file_setup, fx_db_file_teardown),
