@@ -973,6 +973,38 @@ test_conversations(void **state)
     env_free(e);
 }
 
+/* Buttons in rows: an actions block each, their block_ids unique. */
+static void
+test_blocks_in_rows(void **state)
+{
+    struct env *e = env_new(NULL);
+    cJSON *j;
+
+    (void)state;
+    workspace(e);
+    j = api_json(e, "chat.postMessage",
+                 "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":"
+                 "[{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
+                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
+                 "{\"type\":\"plain_text\",\"text\":\"A\"}}]},"
+                 "{\"type\":\"actions\",\"block_id\":\"r.1\",\"elements\":"
+                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
+                 "{\"type\":\"plain_text\",\"text\":\"B\"}}]}]}");
+    assert_true(jtrue(j, "ok"));
+    j = api_json(e, "chat.postMessage",
+                 "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":"
+                 "[{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
+                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
+                 "{\"type\":\"plain_text\",\"text\":\"A\"}}]},"
+                 "{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
+                 "[{\"type\":\"button\",\"action_id\":\"b\",\"text\":"
+                 "{\"type\":\"plain_text\",\"text\":\"B\"}}]}]}");
+    assert_string_equal(js(j, "error"), "invalid_blocks");
+    assert_non_null(strstr(js(j, "response_metadata.messages.0"),
+                           "/blocks/1/block_id"));
+    env_free(e);
+}
+
 static void
 test_messages(void **state)
 {
@@ -1147,7 +1179,10 @@ static const char modal[] =
     "\"plain_text_input\",\"action_id\":\"goal_text\"}},"
     "{\"type\":\"input\",\"block_id\":\"tier\",\"label\":{\"type\":"
     "\"plain_text\",\"text\":\"Tier\"},\"element\":{\"type\":"
-    "\"static_select\",\"action_id\":\"tier_pick\",\"options\":[]}}]}";
+    "\"static_select\",\"action_id\":\"tier_pick\",\"options\":[]}},"
+    "{\"type\":\"input\",\"block_id\":\"note\",\"optional\":true,"
+    "\"label\":{\"type\":\"plain_text\",\"text\":\"Note\"},\"element\":"
+    "{\"type\":\"plain_text_input\",\"action_id\":\"note_text\"}}]}";
 
 static cJSON *
 views_open(struct env *e, const char *trigger)
@@ -1253,9 +1288,33 @@ test_interactions(void **state)
                               "value"), "10k signups");
     assert_string_equal(js(m, "payload.view.state.values.tier.tier_pick."
                               "selected_option.value"), "gold");
+    /* The optional input left alone is there, its value null. */
+    assert_true(cJSON_IsNull(jget(m, "payload.view.state.values.note."
+                                         "note_text.value")));
+    assert_string_equal(js(m, "payload.view.state.values.note.note_text."
+                              "type"), "plain_text_input");
     assert_string_equal(js(m, "payload.trigger_id"), s.trigger_id);
     assert_int_equal(slack_sim_push_submission(e->sim, "alice", "V0NOPE",
                                                fields, 2, NULL), -1);
+    /* An input that is not optional, empty: Slack's client sends no form. */
+    assert_int_equal(slack_sim_push_submission(e->sim, "alice", view_id,
+                                               fields + 1, 1, NULL), -1);
+    assert_non_null(strstr(slack_sim_error(e->sim), "goal"));
+    /* "optional" is a boolean. */
+    assert_int_equal(slack_sim_push_command(e->sim, "alice", "general",
+                                            "/campaign", "brief", &p), 0);
+    struct buf bad = BUF_INIT;
+    buf_printf(&bad, "{\"trigger_id\":\"%s\",\"view\":{\"type\":"
+               "\"modal\",\"title\":{\"type\":\"plain_text\",\"text\":"
+               "\"T\"},\"blocks\":[{\"type\":\"input\",\"optional\":"
+               "\"yes\",\"label\":{\"type\":\"plain_text\",\"text\":"
+               "\"L\"},\"element\":{\"type\":\"plain_text_input\","
+               "\"action_id\":\"t\"}}]}}", p.trigger_id);
+    j = api_json(e, "views.open", buf_cstr(&bad));
+    buf_free(&bad);
+    assert_string_equal(js(j, "error"), "invalid_arguments");
+    assert_non_null(strstr(js(j, "response_metadata.messages.0"),
+                           "/blocks/0/optional"));
     env_free(e);
 }
 
@@ -1762,6 +1821,7 @@ main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_conversations),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_blocks_in_rows),
         cmocka_unit_test(test_users_info_zones),
         cmocka_unit_test(test_interactions),
         cmocka_unit_test(test_refresh_sequence),
