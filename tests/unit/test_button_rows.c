@@ -2,12 +2,15 @@
  * test_button_rows: buttons in rows on every platform.  The layout they
  * share (adapters/runtime/button_rows.c): a new row where a button's row
  * changes or a row is full, at most OUT_MAX_ROWS rows, the rest left out
- * with a warning.  The console: a "buttons:" line per row.
+ * with a warning.  The console: a "buttons:" line per row.  Slack: an
+ * actions block per row; Discord: an action row per row.  And the prompt
+ * whose text may be left empty, as each platform's form says it.
  */
 #include "core_fixture.h"
 
 #include "button_rows.h"
 #include "console.h"
+#include "slack_int.h"
 
 static int warnings;
 
@@ -143,6 +146,152 @@ console_prints_a_line_per_row(void **state)
     assert_int_equal(fx_close(fx), 0);
 }
 
+/* ---- Slack ---- */
+
+/* The standup prompt as it will be: "All" in a row, a row per
+ * deliverable. */
+static const struct out_button standup[] = {
+    { .label = "🟢 Green", .command = "standup reply R3 green",
+      .style = "primary" },
+    { .label = "🟡 Yellow", .command = "standup reply R3 yellow",
+      .prompt = "Anything to add? (optional)", .optional = true },
+    { .label = "🔴 Red", .command = "standup reply R3 red", .style = "danger",
+      .prompt = "Anything to add? (optional)", .optional = true },
+    { .label = "🟢 spring#2", .command = "standup reply R3 green spring#2",
+      .row = 1 },
+    { .label = "🟡 spring#2", .command = "standup reply R3 yellow spring#2",
+      .prompt = "Anything to add? (optional)", .optional = true, .row = 1 },
+    { .label = "🔴 spring#2", .command = "standup reply R3 red spring#2",
+      .prompt = "What went wrong?", .rubric = true, .row = 1 },
+    { .label = "🟢 spring#3", .command = "standup reply R3 green spring#3",
+      .row = 2 },
+};
+#define NSTANDUP (sizeof(standup) / sizeof(*standup))
+
+static const char *
+jstr(const cJSON *o, const char *path)
+{
+    const char *s = json_string(o, path);
+    assert_non_null(s);
+    return s;
+}
+
+static void
+slack_an_actions_block_per_row(void **state)
+{
+    (void)state;
+    cJSON *blocks = slack_blocks("Standup: how is it going?", standup,
+                                 NSTANDUP);
+    assert_int_equal(cJSON_GetArraySize(blocks), 4);   /* a section first */
+    assert_string_equal(jstr(blocks, "0.type"), "section");
+    static const char *const id[] = { "chorus.actions", "chorus.actions.1",
+                                      "chorus.actions.2" };
+    static const int width[] = { 3, 3, 1 };
+    for (int r = 0; r < 3; r++) {
+        const cJSON *a = cJSON_GetArrayItem(blocks, r + 1);
+        assert_string_equal(jstr(a, "type"), "actions");
+        assert_string_equal(jstr(a, "block_id"), id[r]);
+        assert_int_equal(cJSON_GetArraySize(json_get(a, "elements")),
+                         width[r]);
+    }
+    assert_string_equal(jstr(blocks, "2.elements.0.text.text"),
+                        "🟢 spring#2");
+    assert_string_equal(jstr(blocks, "2.elements.0.value"),
+                        "standup reply R3 green spring#2");
+    /* The value carries the question and its flags; a press reads them
+     * back. */
+    struct slack_press p;
+    assert_true(slack_blocks_button_parse(jstr(blocks, "2.elements.1"
+                                                       ".action_id"),
+                                          jstr(blocks, "2.elements.1.value"),
+                                          &p));
+    assert_string_equal(p.command, "standup reply R3 yellow spring#2");
+    assert_string_equal(p.prompt, "Anything to add? (optional)");
+    assert_true(p.optional);
+    assert_false(p.rubric);
+    slack_blocks_press_free(&p);
+    assert_true(slack_blocks_button_parse(jstr(blocks, "2.elements.2"
+                                                       ".action_id"),
+                                          jstr(blocks, "2.elements.2.value"),
+                                          &p));
+    assert_true(p.rubric);
+    assert_false(p.optional);
+    slack_blocks_press_free(&p);
+    assert_true(slack_blocks_button_parse(jstr(blocks, "1.elements.0"
+                                                       ".action_id"),
+                                          jstr(blocks, "1.elements.0.value"),
+                                          &p));
+    assert_string_equal(p.command, "standup reply R3 green");
+    assert_null(p.prompt);
+    slack_blocks_press_free(&p);
+    cJSON_Delete(blocks);
+}
+
+static void
+slack_rows_past_the_fifth_are_left_out(void **state)
+{
+    (void)state;
+    struct out_button b[7];
+    for (size_t i = 0; i < 7; i++)
+        b[i] = (struct out_button){ .label = "L", .command = "c",
+                                    .row = (unsigned)i };
+    cJSON *blocks = slack_blocks("", b, 7);
+    assert_int_equal(cJSON_GetArraySize(blocks), OUT_MAX_ROWS);
+    assert_string_equal(jstr(blocks, "4.block_id"), "chorus.actions.4");
+    assert_int_equal(warnings, 1);
+    cJSON_Delete(blocks);
+}
+
+/* The modal of an optional question: its text input optional, and the
+ * private_metadata says so for the submission. */
+static void
+slack_optional_modal(void **state)
+{
+    (void)state;
+    struct slack_press p = { .command = "standup reply R3 yellow",
+                             .prompt = "Anything to add? (optional)",
+                             .optional = true };
+    cJSON *view = slack_blocks_modal("🟡 Yellow", &p, "D1:1.2", "D1");
+    const cJSON *in = json_get(view, "blocks.0");
+    assert_string_equal(jstr(in, "block_id"), SLACK_MODAL_BLOCK);
+    assert_true(cJSON_IsTrue(json_get(in, "optional")));
+    cJSON *md = cJSON_Parse(jstr(view, "private_metadata"));
+    assert_string_equal(jstr(md, "c"), "standup reply R3 yellow");
+    assert_true(cJSON_IsTrue(json_get(md, "o")));
+    cJSON_Delete(md);
+    cJSON_Delete(view);
+    /* A question that must be answered: no "optional" anywhere. */
+    p.optional = false;
+    view = slack_blocks_modal("Reject", &p, NULL, NULL);
+    assert_null(json_get(view, "blocks.0.optional"));
+    md = cJSON_Parse(jstr(view, "private_metadata"));
+    assert_null(json_get(md, "o"));
+    cJSON_Delete(md);
+    cJSON_Delete(view);
+}
+
+/* What a submitted form runs: the command, the ticked points, the text;
+ * nothing appended for an empty text (Slack's null). */
+static void
+slack_modal_line_without_text(void **state)
+{
+    (void)state;
+    cJSON *values = cJSON_Parse("{\"chorus.rubric\":{\"points\":{"
+                                "\"type\":\"checkboxes\","
+                                "\"selected_options\":[{\"value\":"
+                                "\"visible\"}]}}}");
+    char *line = slack_blocks_modal_line("changes x#1", values, NULL);
+    assert_string_equal(line, "changes x#1 fail:visible");
+    free(line);
+    line = slack_blocks_modal_line("changes x#1", NULL, "");
+    assert_string_equal(line, "changes x#1");
+    free(line);
+    line = slack_blocks_modal_line("changes x#1", values, "more light");
+    assert_string_equal(line, "changes x#1 fail:visible more light");
+    free(line);
+    cJSON_Delete(values);
+}
+
 int
 main(void)
 {
@@ -152,6 +301,10 @@ main(void)
         T(a_full_row_wraps),
         T(rows_past_the_fifth_are_left_out),
         cmocka_unit_test(console_prints_a_line_per_row),
+        T(slack_an_actions_block_per_row),
+        T(slack_rows_past_the_fifth_are_left_out),
+        T(slack_optional_modal),
+        T(slack_modal_line_without_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

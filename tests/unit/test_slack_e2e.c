@@ -628,6 +628,101 @@ test_busy_lane_holds_up_nobody(void **state)
                               "'pending' AND user_ref = %Q", e->alice) > 2400);
 }
 
+/* ---- rows and optional prompts ---- */
+
+/* The actions blocks of a message, in order. */
+static size_t
+actions_blocks(const struct slack_sim_message *m, const cJSON **out,
+               size_t max)
+{
+    const cJSON *b;
+    size_t n = 0;
+
+    cJSON_ArrayForEach(b, m->blocks) {
+        const cJSON *t = cJSON_GetObjectItem(b, "type");
+
+        if (cJSON_IsString(t) && !strcmp(t->valuestring, "actions") &&
+            n < max)
+            out[n++] = b;
+    }
+    return n;
+}
+
+/* A message whose buttons are in rows (as the standup prompt's will be)
+ * shows an actions block per row; a button whose question is optional
+ * opens a modal whose text may be left empty, and the form sent empty
+ * runs the command as it is. */
+static void
+test_rows_and_optional_prompt(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    const struct slack_sim_message *m;
+    const struct slack_sim_view *v;
+    const cJSON *rows[8];
+    struct slack_sim_push p;
+    char dm[32], ts[32];
+    char *sql;
+
+    e2e_start(e, NULL);
+    campaign(e, true);
+    cmdf(e, "bob", "Submitted spring-launch#1",
+         "submit spring-launch#1 https://drive.example.com/reel-1");
+    e2e_wait_message(e, "alice", "submitted spring-launch#1");
+    assert_int_equal(e2e_term(e), 0);
+    sql = sqlite3_mprintf(
+        "INSERT INTO outbox (platform, kind, user_ref, text, buttons, "
+        "created_at) VALUES ('slack', 'dm', %Q, 'How is spring-launch#1 "
+        "going?', %Q, 0)", e->alice,
+        "Approve\tapprove spring-launch#1\tprimary\tAnything to add? "
+        "(optional)\toptional\n"
+        "Request changes\tchanges spring-launch#1\t\tWhat needs to "
+        "change?\trubric\n"
+        "Help\thelp\t\t\trow=1\n"
+        "Status\tstatus spring-launch\t\t\trow=2\n");
+    db_exec(e, sql);
+    sqlite3_free(sql);
+    e2e_start(e, NULL);
+    m = e2e_wait_message(e, "alice", "How is spring-launch#1 going?");
+    snprintf(dm, sizeof(dm), "%s", e2e_dm(e, "alice"));
+    snprintf(ts, sizeof(ts), "%s", m->ts);
+    /* Three rows, three actions blocks, each block_id its own. */
+    assert_int_equal(actions_blocks(m, rows, 8), 3);
+    assert_string_equal(cJSON_GetObjectItem(rows[0], "block_id")->valuestring,
+                        "chorus.actions");
+    assert_string_equal(cJSON_GetObjectItem(rows[1], "block_id")->valuestring,
+                        "chorus.actions.1");
+    assert_string_equal(cJSON_GetObjectItem(rows[2], "block_id")->valuestring,
+                        "chorus.actions.2");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rows[0],
+                                                            "elements")), 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rows[1],
+                                                            "elements")), 1);
+
+    /* Approve asks "Anything to add?", which may be left empty. */
+    assert_int_equal(slack_sim_push_action(e->sim, "alice", dm, ts,
+                                           button_id(m, "Approve"), NULL,
+                                           &p), 0);
+    assert_true(e2e_wait_ok_calls(e, "views.open", 1, NULL, NULL));
+    v = slack_sim_view_at(e->sim, slack_sim_view_count(e->sim) - 1);
+    const cJSON *in = cJSON_GetArrayItem(cJSON_GetObjectItem(v->view,
+                                                             "blocks"), 0);
+    assert_string_equal(cJSON_GetObjectItem(in, "block_id")->valuestring,
+                        "chorus.text");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(in, "optional")));
+    /* Sent empty: Slack's null value; the command runs as it is. */
+    assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id, NULL,
+                                               0, &p), 0);
+    e2e_wait_ack(e, p.envelope_id);
+    assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", ts));
+    m = slack_sim_message(e->sim, dm, ts);
+    assert_non_null(strstr(m->text, "approve by"));
+    assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM reviews WHERE "
+                                   "decision = 'approve' AND "
+                                   "ifnull(reason, '') = ''"), 1);
+    assert_int_equal(e2e_term(e), 0);
+    assert_int_equal(e2e_log_count(e, " error "), 0);
+}
+
 /* ---- redelivery ---- */
 
 static void
@@ -750,6 +845,7 @@ main(void)
                                   teardown),
         cmocka_unit_test_teardown(test_campaign_channel, teardown),
         cmocka_unit_test_teardown(test_button_and_modal, teardown),
+        cmocka_unit_test_teardown(test_rows_and_optional_prompt, teardown),
         cmocka_unit_test_teardown(test_dm_and_mention, teardown),
         cmocka_unit_test_teardown(test_refresh_during_stream, teardown),
         cmocka_unit_test_teardown(test_socket_dropped_mid_stream, teardown),
