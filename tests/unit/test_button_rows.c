@@ -4,13 +4,17 @@
  * changes or a row is full, at most OUT_MAX_ROWS rows, the rest left out
  * with a warning.  The console: a "buttons:" line per row.  Slack: an
  * actions block per row; Discord: an action row per row.  And the prompt
- * whose text may be left empty, as each platform's form says it.
+ * whose text may be left empty, as each platform's form says it (the
+ * forms themselves, submitted empty, are in test_slack_e2e.c and
+ * test_discord_e2e.c: test_rows_and_optional_prompt).
  */
 #include "core_fixture.h"
 
 #include "button_rows.h"
 #include "console.h"
+#include "discord_int.h"
 #include "slack_int.h"
+#include "xmalloc.h"
 
 static int warnings;
 
@@ -292,6 +296,100 @@ slack_modal_line_without_text(void **state)
     cJSON_Delete(values);
 }
 
+/* ---- Discord ---- */
+
+/* The components a message with these buttons is sent with; d keeps the
+ * buttons whose ids are keys. */
+static cJSON *
+discord_components(struct discord *d, const struct out_button *b, size_t n)
+{
+    struct out_msg m = { .kind = OUT_DM, .text = "Standup", .buttons = b,
+                         .nbuttons = n };
+    struct body body;
+    discord_jobs_body_from(d, &m, NULL, &body);
+    cJSON *c = cJSON_Parse(body.components);
+    assert_non_null(c);
+    discord_jobs_body_free(&body);
+    return c;
+}
+
+static void
+discord_free(struct discord *d)
+{
+    for (size_t i = 0; i < DC_BUTTONS; i++)
+        discord_jobs_button_forget(&d->buttons[i]);
+    free(d);
+}
+
+static void
+discord_an_action_row_per_row(void **state)
+{
+    (void)state;
+    struct discord *d = xcalloc(1, sizeof(*d));
+    cJSON *rows = discord_components(d, standup, NSTANDUP);
+    static const int width[] = { 3, 3, 1 };
+    assert_int_equal(cJSON_GetArraySize(rows), 3);
+    for (int r = 0; r < 3; r++) {
+        const cJSON *row = cJSON_GetArrayItem(rows, r);
+        assert_int_equal(json_int(row, "type", 0, 9, 0), 1);
+        assert_int_equal(cJSON_GetArraySize(json_get(row, "components")),
+                         width[r]);
+    }
+    assert_string_equal(jstr(rows, "1.components.0.label"), "🟢 spring#2");
+    /* The custom_id says what the form asks: "o" when the text may be
+     * left empty, "r" with the rubric. */
+    assert_string_equal(jstr(rows, "0.components.0.custom_id"),
+                        "c|standup reply R3 green");
+    assert_string_equal(jstr(rows, "0.components.1.custom_id"),
+                        "po|standup reply R3 yellow|Anything to add? "
+                        "(optional)");
+    assert_string_equal(jstr(rows, "1.components.2.custom_id"),
+                        "r|standup reply R3 red spring#2|What went wrong?");
+    assert_int_equal(json_int(rows, "0.components.2.style", 0, 9, 0), 4);
+    cJSON_Delete(rows);
+    /* Too long for a custom_id: a key, the flags kept beside it. */
+    struct out_button long_one = {
+        .label = "🟡 spring-launch-for-the-whole-summer#12",
+        .command = "standup reply R3 yellow "
+                   "spring-launch-for-the-whole-summer#12",
+        .prompt = "Anything to add about how it is going? (optional)",
+        .optional = true,
+    };
+    rows = discord_components(d, &long_one, 1);
+    assert_string_equal(jstr(rows, "0.components.0.custom_id"), "k|1");
+    assert_true(d->buttons[0].optional);
+    assert_false(d->buttons[0].rubric);
+    assert_string_equal(d->buttons[0].command, long_one.command);
+    cJSON_Delete(rows);
+    discord_free(d);
+    assert_int_equal(warnings, 0);
+}
+
+/* Five action rows at most; five buttons in a row at most. */
+static void
+discord_five_rows_of_five(void **state)
+{
+    (void)state;
+    struct discord *d = xcalloc(1, sizeof(*d));
+    struct out_button b[OUT_MAX_BUTTONS];
+    char cmd[OUT_MAX_BUTTONS][16];
+    for (size_t i = 0; i < OUT_MAX_BUTTONS; i++) {
+        snprintf(cmd[i], sizeof(cmd[i]), "pick %zu", i);
+        b[i] = (struct out_button){ .label = cmd[i], .command = cmd[i],
+                                    .row = i < 7 ? 0 : (unsigned)i - 6 };
+    }
+    /* Row 0 has 7: 5 and 2; then rows 1..8 of one: all past the fifth
+     * row are left out. */
+    cJSON *rows = discord_components(d, b, OUT_MAX_BUTTONS);
+    assert_int_equal(cJSON_GetArraySize(rows), OUT_MAX_ROWS);
+    assert_int_equal(cJSON_GetArraySize(json_get(rows, "0.components")), 5);
+    assert_int_equal(cJSON_GetArraySize(json_get(rows, "1.components")), 2);
+    assert_string_equal(jstr(rows, "4.components.0.label"), "pick 9");
+    assert_int_equal(warnings, 1);
+    cJSON_Delete(rows);
+    discord_free(d);
+}
+
 int
 main(void)
 {
@@ -305,6 +403,8 @@ main(void)
         T(slack_rows_past_the_fifth_are_left_out),
         T(slack_optional_modal),
         T(slack_modal_line_without_text),
+        T(discord_an_action_row_per_row),
+        T(discord_five_rows_of_five),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

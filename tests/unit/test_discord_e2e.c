@@ -490,6 +490,138 @@ test_buttons_and_modal(void **state)
     e2e_finish(e, 0);
 }
 
+/* The database, written while the daemon is stopped. */
+static void
+db_exec(struct e2e *e, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+    e2e_check(e, sqlite3_open(e->d.db, &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("SQL error: %s in %s", err, sql);
+    sqlite3_close(db);
+}
+
+/* A click that opens a modal: the interaction's id (in id) and its
+ * modal. */
+static const cJSON *
+click_for_modal(struct e2e *e, const char *msg, const char *custom_id,
+                char id[32])
+{
+    const char *click = discord_sim_click(e->sim, e->alice, msg, custom_id,
+                                          NULL, 0);
+    e2e_check(e, click != NULL);
+    snprintf(id, 32, "%s", click);
+    struct discord_sim_interaction_info in = e2e_answer(e, id);
+    e2e_check(e, in.callback_type == 9);
+    e2e_check(e, in.modal != NULL);
+    return in.modal;
+}
+
+/* The text input "text" of a modal. */
+static const cJSON *
+modal_input(const cJSON *modal)
+{
+    const cJSON *row, *c;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(modal, "components"))
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(row, "components")) {
+            const cJSON *id = cJSON_GetObjectItem(c, "custom_id");
+            if (cJSON_IsString(id) && strcmp(id->valuestring, "text") == 0)
+                return c;
+        }
+    return NULL;
+}
+
+/* A message whose buttons are in rows (as the standup prompt's will be)
+ * gets an action row per row; a button whose question is optional opens
+ * a modal whose text input is not required, and the form sent empty runs
+ * the command as it is. */
+static void
+test_rows_and_optional_prompt(void **state)
+{
+    struct e2e *e = e2e_new(state, NULL);
+    e2e_start(e);
+    e2e_campaign(e, "summer");
+    add_person(e, "summer", e->bob, "creator");
+    deliverable(e, "summer", e->bob, "Reel one");
+    kickoff(e, "summer");
+    struct discord_sim_opt news[] = {
+        { .name = "digest", .type = 3, .value = "off" },
+    };
+    e2e_run(e, e->alice, e->general, NULL, "notify", news, 1);
+    size_t before = discord_sim_message_count(e->sim);
+    struct discord_sim_opt sub[] = {
+        { .name = "ref", .type = 3, .value = "summer#1" },
+        { .name = "link", .type = 3, .value = "https://example.com/v1" },
+    };
+    e2e_run(e, e->bob, e->general, NULL, "submit", sub, 2);
+    struct msg_wait mw = { .after = before, .contains = "summer#1",
+                           .dm_of = e->alice };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    e2e_finish(e, 0);
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO outbox (platform, kind, user_ref, text, buttons, "
+        "created_at) VALUES ('discord', 'dm', %Q, 'How is summer#1 "
+        "going?', %Q, 0)", e->alice,
+        "Approve\tapprove summer#1\tprimary\tAnything to add? "
+        "(optional)\toptional\n"
+        "Request changes\tchanges summer#1\t\tWhat needs to change?\t"
+        "rubric\n"
+        "Help\thelp\t\t\trow=1\n"
+        "Status\tstatus summer\t\t\trow=2\n");
+    db_exec(e, sql);
+    sqlite3_free(sql);
+    before = discord_sim_message_count(e->sim);
+    e2e_start(e);
+    mw = (struct msg_wait){ .after = before, .contains = "How is summer#1",
+                            .dm_of = e->alice };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    char msg[32];
+    snprintf(msg, sizeof(msg), "%s", mw.found);
+    delivered_ref(e, mw.channel, msg);
+    struct discord_sim_message_info m;
+    discord_sim_message(e->sim, msg, &m);
+    /* Three rows, three action rows. */
+    e2e_check(e, cJSON_GetArraySize(m.components) == 3);
+    static const int width[] = { 2, 1, 1 };
+    for (int r = 0; r < 3; r++)
+        e2e_check(e, cJSON_GetArraySize(cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(m.components, r),
+                         "components")) == width[r]);
+    char id[32];
+
+    /* The reason for changes is required: the client sends no empty
+     * form. */
+    const cJSON *modal = click_for_modal(e, msg, button_id(m.components,
+                                                           "Request "
+                                                           "changes"), id);
+    e2e_check(e, cJSON_IsTrue(cJSON_GetObjectItem(modal_input(modal),
+                                                  "required")));
+    e2e_check(e, discord_sim_modal_submit(e->sim, e->alice, id, NULL, NULL,
+                                          0) == NULL);
+
+    /* Approve's "Anything to add?" is not. */
+    const char *approve = button_id(m.components, "Approve");
+    e2e_check(e, strncmp(approve, "po|", 3) == 0);
+    modal = click_for_modal(e, msg, approve, id);
+    e2e_check(e, cJSON_IsFalse(cJSON_GetObjectItem(modal_input(modal),
+                                                   "required")));
+    const char *submit = discord_sim_modal_submit(e->sim, e->alice, id, NULL,
+                                                  NULL, 0);
+    e2e_check(e, submit != NULL);
+    char submit_id[32];
+    snprintf(submit_id, sizeof(submit_id), "%s", submit);
+    struct e2e_ix_wait iw = { .id = submit_id, .followup = true };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    e2e_db_wait(e, 1, "SELECT count(*) FROM reviews WHERE decision = "
+                      "'approve' AND ifnull(reason, '') = ''");
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, strstr(m.content, "approve by") != NULL);
+    e2e_finish(e, 0);
+}
+
 /* A direct message reaches the core and is answered there; a mention in
  * a channel too; the bot's own messages and other bots' are ignored. */
 static void
@@ -766,6 +898,8 @@ main(void)
         cmocka_unit_test_teardown(test_commands_and_reply, e2e_teardown),
         cmocka_unit_test_teardown(test_channel_and_kickoff, e2e_teardown),
         cmocka_unit_test_teardown(test_buttons_and_modal, e2e_teardown),
+        cmocka_unit_test_teardown(test_rows_and_optional_prompt,
+                                  e2e_teardown),
         cmocka_unit_test_teardown(test_direct_messages, e2e_teardown),
         cmocka_unit_test_teardown(test_429_message_create, e2e_teardown),
         cmocka_unit_test_teardown(test_bad_input, e2e_teardown),
