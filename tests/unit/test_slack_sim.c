@@ -30,6 +30,7 @@
 #include "tz.h"
 #include "xmalloc.h"
 #include "slack_sim.h"
+#include "slack_sim_int.h"
 
 #define WAIT_MS  10000      /* upper bound; passing steps take far less */
 #define MAX_MSGS 64
@@ -1003,6 +1004,24 @@ test_blocks_in_rows(void **state)
     assert_non_null(strstr(js(j, "response_metadata.messages.0"),
                            "/blocks/1/block_id"));
     env_free(e);
+    /* As Slack shows them: a line per row; "(optional)" by an input's
+     * label when it may be left empty. */
+    cJSON *blocks = cJSON_Parse(
+        "[{\"type\":\"actions\",\"elements\":[{\"type\":\"button\","
+        "\"text\":{\"type\":\"plain_text\",\"text\":\"A\"}},{\"type\":"
+        "\"button\",\"text\":{\"type\":\"plain_text\",\"text\":\"B\"}}]},"
+        "{\"type\":\"actions\",\"elements\":[{\"type\":\"button\","
+        "\"text\":{\"type\":\"plain_text\",\"text\":\"C\"}}]},"
+        "{\"type\":\"input\",\"optional\":true,\"label\":{\"type\":"
+        "\"plain_text\",\"text\":\"Note\"},\"element\":{}},"
+        "{\"type\":\"input\",\"label\":{\"type\":\"plain_text\","
+        "\"text\":\"Why\"},\"element\":{}}]");
+    struct buf shown = BUF_INIT;
+    slack_sim_render(NULL, blocks, &shown);
+    assert_string_equal(buf_cstr(&shown),
+                        "[A] [B]\n[C]\nNote (optional): ____\nWhy: ____");
+    buf_free(&shown);
+    cJSON_Delete(blocks);
 }
 
 static void
