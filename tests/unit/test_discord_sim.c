@@ -1452,16 +1452,38 @@ test_components_modal(void **state)
     assert_int_equal(jnum(f, "d.data.component_type"), 2);
     assert_string_equal(jstr(f, "d.message.id"), mid);
     assert_string_equal(jstr(f, "d.message.content"), "Task 42 is open");
-    /* Answer with a modal, then the user submits it. */
+    /* Answer with a modal, then the user submits it.  A modal's row
+     * holds one text input, whose "required" is a boolean. */
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback", iid,
              jstr(f, "d.token"));
+    static const char *const bad_rows[] = {
+        "{\"type\":2,\"style\":1,\"custom_id\":\"b\",\"label\":\"B\"}",
+        "{\"type\":4,\"custom_id\":\"text\",\"style\":1,\"label\":"
+        "\"Text\",\"required\":\"no\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad_rows) / sizeof(*bad_rows); i++) {
+        char body[512];
+        snprintf(body, sizeof(body), "{\"type\":9,\"data\":{\"custom_id\":"
+                 "\"note:42\",\"title\":\"Note\",\"components\":[{\"type\":"
+                 "1,\"components\":[%s]}]}}", bad_rows[i]);
+        treq(e, &r, HTTP_POST, AUTH_NONE, path, body);
+        assert_int_equal(r.status, 400);
+    }
     treq(e, &r, HTTP_POST, AUTH_NONE, path,
          "{\"type\":9,\"data\":{\"custom_id\":\"note:42\",\"title\":"
          "\"Note\",\"components\":[{\"type\":1,\"components\":[{\"type\":4,"
-         "\"custom_id\":\"text\",\"style\":1,\"label\":\"Text\"}]}]}}");
+         "\"custom_id\":\"text\",\"style\":1,\"label\":\"Text\"}]},"
+         "{\"type\":1,\"components\":[{\"type\":4,\"custom_id\":\"more\","
+         "\"style\":2,\"label\":\"Anything to add?\",\"required\":false}]}"
+         "]}}");
     assert_int_equal(r.status, 204);
     assert_true(discord_sim_interaction(e->sim, iid, &ii));
     assert_non_null(ii.modal);
+    /* "text" is required (the default): the client sends no form
+     * without it. */
+    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL, NULL, 0));
+    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL,
+        (struct discord_sim_field[]){ { "more", "later" } }, 1));
     sid = discord_sim_modal_submit(e->sim, alice, iid, NULL,
         (struct discord_sim_field[]){ { "text", "looks good" } }, 1);
     assert_non_null(sid);
@@ -1470,6 +1492,11 @@ test_components_modal(void **state)
     assert_string_equal(jstr(f, "d.data.custom_id"), "note:42");
     assert_string_equal(jstr(f, "d.data.components.0.components.0.value"),
                         "looks good");
+    /* Every input is there: the optional one left empty, as "". */
+    assert_string_equal(jstr(f, "d.data.components.1.components.0.custom_id"),
+                        "more");
+    assert_string_equal(jstr(f, "d.data.components.1.components.0.value"),
+                        "");
     /* Type 7 on that submit edits the message that had the button. */
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback", sid,
              jstr(f, "d.token"));
@@ -1494,76 +1521,6 @@ test_components_modal(void **state)
           "\"style\":1,\"custom_id\":\"a\"}]}]}", "/channels/%s/messages",
           e->general);
     assert_int_equal(r.status, 400);
-    tresp_clear(&r);
-}
-
-/* A modal's text inputs: each row one, required unless it says not; the
- * submit carries every input (an empty one as ""), and the client sends
- * no form with a required input empty. */
-static void
-test_modal_required(void **state)
-{
-    struct env *e = env_new(state, NULL);
-    const char *alice = add_user(e, "alice");
-    struct tc *t = tc_session(e, 37377, NULL);
-    struct tresp r = { 0 };
-    struct discord_sim_interaction_info ii;
-    const cJSON *f;
-    const char *iid, *sid;
-    char mid[32], path[256];
-    int at = 0;
-
-    treqf(e, &r, HTTP_POST, "{\"content\":\"Standup\",\"components\":["
-          "{\"type\":1,\"components\":[{\"type\":2,\"style\":3,\"label\":"
-          "\"Green\",\"custom_id\":\"g\"}]},{\"type\":1,\"components\":["
-          "{\"type\":2,\"style\":2,\"label\":\"Yellow\",\"custom_id\":"
-          "\"y\"}]}]}", "/channels/%s/messages", e->general);
-    assert_int_equal(r.status, 200);
-    snprintf(mid, sizeof(mid), "%s", jstr(r.json, "id"));
-    iid = discord_sim_click(e->sim, alice, mid, "y", NULL, 0);
-    assert_non_null(iid);
-    f = tc_wait(t, 0, "INTERACTION_CREATE", &at);
-    snprintf(path, sizeof(path), "/interactions/%s/%s/callback", iid,
-             jstr(f, "d.token"));
-    /* A button in a modal, a "required" that is no boolean: refused. */
-    treq(e, &r, HTTP_POST, AUTH_NONE, path,
-         "{\"type\":9,\"data\":{\"custom_id\":\"m\",\"title\":\"Note\","
-         "\"components\":[{\"type\":1,\"components\":[{\"type\":2,"
-         "\"style\":1,\"custom_id\":\"b\",\"label\":\"B\"}]}]}}");
-    assert_int_equal(r.status, 400);
-    treq(e, &r, HTTP_POST, AUTH_NONE, path,
-         "{\"type\":9,\"data\":{\"custom_id\":\"m\",\"title\":\"Note\","
-         "\"components\":[{\"type\":1,\"components\":[{\"type\":4,"
-         "\"custom_id\":\"text\",\"style\":2,\"label\":\"Text\","
-         "\"required\":\"no\"}]}]}}");
-    assert_int_equal(r.status, 400);
-    treq(e, &r, HTTP_POST, AUTH_NONE, path,
-         "{\"type\":9,\"data\":{\"custom_id\":\"m\",\"title\":\"Note\","
-         "\"components\":[{\"type\":1,\"components\":[{\"type\":4,"
-         "\"custom_id\":\"why\",\"style\":1,\"label\":\"Why\"}]},"
-         "{\"type\":1,\"components\":[{\"type\":4,\"custom_id\":\"text\","
-         "\"style\":2,\"label\":\"Anything to add?\",\"required\":false}]}]}}");
-    assert_int_equal(r.status, 204);
-    assert_true(discord_sim_interaction(e->sim, iid, &ii));
-    assert_non_null(ii.modal);
-    /* "why" is required: no form without it. */
-    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL, NULL, 0));
-    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL,
-        (struct discord_sim_field[]){ { "text", "more" } }, 1));
-    sid = discord_sim_modal_submit(e->sim, alice, iid, NULL,
-        (struct discord_sim_field[]){ { "why", "late" } }, 1);
-    assert_non_null(sid);
-    f = tc_wait(t, 0, "INTERACTION_CREATE", &at);
-    assert_int_equal(jnum(f, "d.type"), 5);
-    assert_string_equal(jstr(f, "d.data.components.0.components.0.custom_id"),
-                        "why");
-    assert_string_equal(jstr(f, "d.data.components.0.components.0.value"),
-                        "late");
-    /* The optional input left empty is there, empty. */
-    assert_string_equal(jstr(f, "d.data.components.1.components.0.custom_id"),
-                        "text");
-    assert_string_equal(jstr(f, "d.data.components.1.components.0.value"),
-                        "");
     tresp_clear(&r);
 }
 
@@ -2126,7 +2083,6 @@ main(void)
         cmocka_unit_test_teardown(test_commands, env_teardown),
         cmocka_unit_test_teardown(test_interaction_callbacks, env_teardown),
         cmocka_unit_test_teardown(test_components_modal, env_teardown),
-        cmocka_unit_test_teardown(test_modal_required, env_teardown),
         cmocka_unit_test_teardown(test_rate_limits, env_teardown),
         cmocka_unit_test_teardown(test_channels, env_teardown),
         cmocka_unit_test_teardown(test_dm_and_messages, env_teardown),

@@ -974,7 +974,29 @@ test_conversations(void **state)
     env_free(e);
 }
 
-/* Buttons in rows: an actions block each, their block_ids unique. */
+/* chat.postMessage to #general: a button in each of two actions blocks,
+ * "r" and block_id, the second's action_id given. */
+static cJSON *
+post_two_rows(struct env *e, const char *block_id, const char *action_id)
+{
+    struct buf b = BUF_INIT;
+    cJSON *j;
+
+    buf_adds(&b, "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":[");
+    for (int i = 0; i < 2; i++)
+        buf_printf(&b, "%s{\"type\":\"actions\",\"block_id\":\"%s\","
+                   "\"elements\":[{\"type\":\"button\",\"action_id\":"
+                   "\"%s\",\"text\":{\"type\":\"plain_text\",\"text\":"
+                   "\"%c\"}}]}", i ? "," : "", i ? block_id : "r",
+                   i ? action_id : "a", 'A' + i);
+    buf_adds(&b, "]}");
+    j = api_json(e, "chat.postMessage", buf_cstr(&b));
+    buf_free(&b);
+    return j;
+}
+
+/* Buttons in rows: an actions block each, their block_ids unique (an
+ * action_id need only be unique within its block). */
 static void
 test_blocks_in_rows(void **state)
 {
@@ -983,23 +1005,8 @@ test_blocks_in_rows(void **state)
 
     (void)state;
     workspace(e);
-    j = api_json(e, "chat.postMessage",
-                 "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":"
-                 "[{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
-                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
-                 "{\"type\":\"plain_text\",\"text\":\"A\"}}]},"
-                 "{\"type\":\"actions\",\"block_id\":\"r.1\",\"elements\":"
-                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
-                 "{\"type\":\"plain_text\",\"text\":\"B\"}}]}]}");
-    assert_true(jtrue(j, "ok"));
-    j = api_json(e, "chat.postMessage",
-                 "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":"
-                 "[{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
-                 "[{\"type\":\"button\",\"action_id\":\"a\",\"text\":"
-                 "{\"type\":\"plain_text\",\"text\":\"A\"}}]},"
-                 "{\"type\":\"actions\",\"block_id\":\"r\",\"elements\":"
-                 "[{\"type\":\"button\",\"action_id\":\"b\",\"text\":"
-                 "{\"type\":\"plain_text\",\"text\":\"B\"}}]}]}");
+    assert_true(jtrue(post_two_rows(e, "r.1", "a"), "ok"));
+    j = post_two_rows(e, "r", "b");
     assert_string_equal(js(j, "error"), "invalid_blocks");
     assert_non_null(strstr(js(j, "response_metadata.messages.0"),
                            "/blocks/1/block_id"));
