@@ -84,7 +84,9 @@ struct out_button {
                              command then runs as it is) */
     unsigned    row;      /* buttons are laid out in rows: a button whose
                              row differs from the one before starts a new
-                             one (at most OUT_MAX_ROWS rows) */
+                             one, and so does a sixth in a row (at most
+                             OUT_MAX_ROWS rows; adapters leave out the
+                             buttons past the last) */
 };
 
 /* The rubric points a form offers: the word the command takes, and the

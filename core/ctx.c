@@ -94,22 +94,8 @@ ctx_time_for_caller(struct ctx *c, int64_t utc_ms)
 const char *
 ctx_buttons_encode(struct ctx *c, const struct out_button *b, size_t n)
 {
-    /* One button per line: label \t command \t style \t prompt, then
-     * \t and its flags, space separated: "rubric" when the form asks for
-     * the failed points too, "optional" when its text may be empty,
-     * "row=N" past the first row. */
     struct buf out = BUF_INIT;
-    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++) {
-        buf_printf(&out, "%s\t%s\t%s\t%s", b[i].label, b[i].command,
-                   b[i].style ? b[i].style : "",
-                   b[i].prompt ? b[i].prompt : "");
-        if (b[i].rubric || b[i].optional || b[i].row)
-            buf_printf(&out, "\t%s%s", b[i].rubric ? "rubric " : "",
-                       b[i].optional ? "optional " : "");
-        if (b[i].row)
-            buf_printf(&out, "row=%u", b[i].row);
-        buf_addc(&out, '\n');
-    }
+    delivery_buttons_encode(&out, b, n);
     const char *s = arena_strdup(c->a, buf_cstr(&out));
     buf_free(&out);
     return s;

@@ -21,6 +21,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_internal.h"
 #include "log.h"
@@ -123,6 +124,29 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
         } else if (kind == 't') {
             adapter_render_time(a, id, out);
         }
+    }
+}
+
+void
+delivery_buttons_encode(struct buf *out, const struct out_button *b,
+                        size_t n)
+{
+    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++) {
+        buf_printf(out, "%s\t%s\t%s\t%s", b[i].label, b[i].command,
+                   b[i].style ? b[i].style : "",
+                   b[i].prompt ? b[i].prompt : "");
+        const char *sep = "\t";
+        if (b[i].prompt && b[i].rubric) {
+            buf_printf(out, "%srubric", sep);
+            sep = " ";
+        }
+        if (b[i].prompt && b[i].optional) {
+            buf_printf(out, "%soptional", sep);
+            sep = " ";
+        }
+        if (b[i].row)
+            buf_printf(out, "%srow=%u", sep, b[i].row);
+        buf_addc(out, '\n');
     }
 }
 
@@ -250,8 +274,9 @@ struct handout {
  * The DMs due to one person when the first of them goes out go as one
  * message: the first row carries it, the others ride along (members).
  * Items are grouped by the campaign they are about, each keeps its
- * buttons while they fit (OUT_MAX_BUTTONS, labelled with what they act
- * on), and an item whose buttons do not fit names their commands.  A row
+ * buttons, in rows of its own, while they fit (OUT_MAX_BUTTONS and
+ * OUT_MAX_ROWS; labelled with what they act on), and an item whose
+ * buttons do not fit names their commands.  A row
  * whose subject moved on since it was written (store_outbox_subject_now:
  * the review was done, the escalation acknowledged) is stale and goes
  * nowhere.  Once the carrier's delivery is committed it takes the
@@ -307,56 +332,106 @@ is_stale(struct core *core, struct arena *ar, const struct outbox_row *row)
     return now == NULL || strcmp(now, row->subject) != 0;
 }
 
-/* Whether the digest's buttons have this command already. */
+/* At most this many buttons in a row (adapter.h, struct out_button). */
+#define ROW_MAX_BUTTONS 5
+
+/* Whether one of b[0..n) runs cmd already (two reminders of one
+ * escalation). */
 static bool
-digest_has(const struct buf *out, const char *cmd, size_t len)
+digest_has(const struct out_button *b, size_t n, const char *cmd)
 {
-    for (const char *p = buf_cstr(out); (p = strchr(p, '\t')) != NULL; p++)
-        if (strncmp(p + 1, cmd, len) == 0 && p[1 + len] == '\t')
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(b[i].command, cmd) == 0)
             return true;
     return false;
 }
 
-/* An item's buttons not already on the digest (two reminders of one
- * escalation), each labelled with what it acts on, the last word of its
- * command ("Approve spring#2"):
- * one encoded line per button, the label first.  With out NULL, only
- * how many there are. */
-static size_t
-digest_buttons(const char *enc, const struct buf *have, struct buf *out)
+/* Whether text has word as a whole word, in any case ("🟢 Green" has
+ * "green"). */
+static bool
+has_word(const char *text, const char *word, size_t len)
 {
-    size_t n = 0;
-    for (const char *p = enc; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        const char *tab = memchr(p, '\t', len);
-        size_t cmdlen = tab ? strcspn(tab + 1, "\t\n") : 0;
-        bool fresh = tab && !digest_has(have, tab + 1, cmdlen);
-        n += fresh;
-        if (fresh && out) {
-            /* Its last word: "spring#2", "E3", "P1". */
-            const char *arg = tab + 1 + cmdlen;
-            while (arg > tab + 1 && arg[-1] != ' ')
-                arg--;
-            buf_add(out, p, (size_t)(tab - p));
-            if (arg > tab + 1)
-                buf_printf(out, " %.*s", (int)(tab + 1 + cmdlen - arg), arg);
-            buf_add(out, tab, len - (size_t)(tab - p));
-            buf_addc(out, '\n');
+    for (const char *p = text; *p; p++)
+        if ((p == text || p[-1] == ' ') && strncasecmp(p, word, len) == 0 &&
+            (p[len] == '\0' || p[len] == ' '))
+            return true;
+    return false;
+}
+
+/* A button's label on a digest: what it acts on, the last word of its
+ * command ("Approve spring#2", "Acknowledge E3"), unless the label names
+ * it already ("🟢 spring#2"). */
+static const char *
+digest_label(struct arena *ar, const struct out_button *b)
+{
+    const char *word = strrchr(b->command, ' ');
+    if (word == NULL || *++word == '\0' || has_word(b->label, word,
+                                                     strlen(word)))
+        return b->label;
+    return arena_printf(ar, "%s %s", b->label, word);
+}
+
+/* Lay b[0..n) out in rows as the adapters do (adapter.h): a new row where
+ * a button's row differs from the one before it, or where a row is full.
+ * Each button's row, counted from 0, into row; how many rows. */
+static unsigned
+digest_rows(const struct out_button *b, size_t n, unsigned *row)
+{
+    unsigned rows = 0, in_row = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || b[i].row != b[i - 1].row ||
+            in_row == ROW_MAX_BUTTONS) {
+            rows++;
+            in_row = 0;
         }
-        p += len + (p[len] == '\n');
+        in_row++;
+        row[i] = rows - 1;
     }
-    return n;
+    return rows;
+}
+
+/* The buttons a digest has so far. */
+struct digest_buttons {
+    struct out_button b[OUT_MAX_BUTTONS];
+    size_t            n;
+    unsigned          rows;
+};
+
+/* An item's buttons onto the digest, those it does not have yet, in rows
+ * of their own below the digest's; false, and nothing added, when they
+ * do not fit (OUT_MAX_BUTTONS, OUT_MAX_ROWS). */
+static bool
+digest_buttons(struct arena *ar, const struct out_button *b, size_t n,
+               struct digest_buttons *d)
+{
+    struct out_button fresh[OUT_MAX_BUTTONS];
+    unsigned row[OUT_MAX_BUTTONS];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!digest_has(d->b, d->n, b[i].command) &&
+            !digest_has(fresh, k, b[i].command))
+            fresh[k++] = b[i];
+    unsigned rows = digest_rows(fresh, k, row);
+    if (d->n + k > OUT_MAX_BUTTONS || d->rows + rows > OUT_MAX_ROWS)
+        return false;
+    for (size_t i = 0; i < k; i++) {
+        fresh[i].label = digest_label(ar, &fresh[i]);
+        fresh[i].row = d->rows + row[i];
+        d->b[d->n++] = fresh[i];
+    }
+    d->rows += rows;
+    return true;
 }
 
 /* The commands of buttons that did not fit, written into the item. */
 static void
-digest_commands(struct arena *ar, const char *enc, struct buf *out)
+digest_commands(const struct out_button *b, size_t n, struct buf *out)
 {
-    struct out_button b[OUT_MAX_BUTTONS];
-    size_t n = delivery_buttons_decode(ar, enc, b);
     for (size_t i = 0; i < n; i++)
         buf_printf(out, "%s%s%s", i ? " · " : "\n  To act: ", b[i].command,
-                   b[i].prompt ? " <reason>" : "");
+                   !b[i].prompt     ? ""
+                   : b[i].optional ? " [reason]"
+                                   : " <reason>");
 }
 
 /* One item: a bullet, its later lines indented under it. */
@@ -378,7 +453,7 @@ digest_compose(struct core *core, struct arena *ar, struct outbox_row *rows,
 {
     bool *done = arena_alloc(ar, n * sizeof(*done));
     memset(done, 0, n * sizeof(*done));
-    size_t nbuttons = 0;
+    struct digest_buttons *kept = arena_alloc(ar, sizeof(*kept));
     buf_printf(text, "%zu messages for you:", n);
     for (size_t i = 0; i < n; i++) {
         if (done[i])
@@ -394,14 +469,13 @@ digest_compose(struct core *core, struct arena *ar, struct outbox_row *rows,
                 continue;
             done[j] = true;
             digest_item(rows[j].text, text);
-            size_t k = digest_buttons(rows[j].buttons, buttons, NULL);
-            if (nbuttons + k <= OUT_MAX_BUTTONS) {
-                nbuttons += digest_buttons(rows[j].buttons, buttons, buttons);
-            } else {
-                digest_commands(ar, rows[j].buttons, text);
-            }
+            struct out_button b[OUT_MAX_BUTTONS];
+            size_t nb = delivery_buttons_decode(ar, rows[j].buttons, b);
+            if (!digest_buttons(ar, b, nb, kept))
+                digest_commands(b, nb, text);
         }
     }
+    delivery_buttons_encode(buttons, kept->b, kept->n);
 }
 
 static void queue_report(struct core *core, int64_t id, enum ch_status status,

@@ -15,6 +15,7 @@
 #include "core.h"
 
 struct arena;
+struct buf;
 struct out_button;
 
 /* Every write transaction of the core: delivery_begin() records the
@@ -38,7 +39,15 @@ void delivery_inband_want(struct core *core, const char *platform,
                           int64_t reply_id, int64_t update_id);
 void delivery_inband_take(struct core *core, struct core_result *res);
 void delivery_inband_drop(struct core *core, struct core_result *res);
-/* The buttons of an outbox row (ctx_buttons_encode()), at most
+/* Buttons as an outbox row keeps them, appended to out (at most
+ * OUT_MAX_BUTTONS): one line per button, label \t command \t style \t
+ * prompt, then \t and its flags, space separated, when it has any:
+ * "rubric" (the form asks for the failed points too), "optional" (its
+ * text may be left empty), "row=N" (past the first row).  The one
+ * encoder: ctx_buttons_encode() and the digests use it. */
+void   delivery_buttons_encode(struct buf *out, const struct out_button *b,
+                               size_t n);
+/* The buttons of an outbox row (delivery_buttons_encode()), at most
  * OUT_MAX_BUTTONS into b, their strings in ar; how many. */
 size_t delivery_buttons_decode(struct arena *ar, const char *enc,
                                struct out_button *b);

@@ -11,6 +11,7 @@
 #include "loop.h"
 #include "adapter.h"
 #include "buf.h"
+#include "button_rows.h"
 #include "core.h"
 #include "log.h"
 #include "when.h"
@@ -109,16 +110,24 @@ recall(struct console *con, const char *ref)
     return "an earlier message";
 }
 
+/* One "buttons:" line per row; a button that asks for text first shows
+ * it as "<text>", or "[text]" when the text may be left empty. */
 static void
 print_buttons(struct console *con, const struct out_msg *m)
 {
-    if (m->nbuttons == 0)
-        return;
-    fputs("  buttons:", con->out);
-    for (size_t i = 0; i < m->nbuttons; i++)
-        fprintf(con->out, " [%s: /campaign %s%s]", m->buttons[i].label,
-                m->buttons[i].command, m->buttons[i].prompt ? " <text>" : "");
-    fputc('\n', con->out);
+    struct button_rows rows;
+    button_rows(m->buttons, m->nbuttons, "console", &rows);
+    for (size_t r = 0; r < rows.n; r++) {
+        fputs("  buttons:", con->out);
+        for (size_t i = rows.start[r]; i < rows.start[r + 1]; i++) {
+            const struct out_button *b = &m->buttons[i];
+            fprintf(con->out, " [%s: /campaign %s%s]", b->label, b->command,
+                    !b->prompt    ? ""
+                    : b->optional ? " [text]"
+                                  : " <text>");
+        }
+        fputc('\n', con->out);
+    }
 }
 
 /* Report success with a fresh message reference ("m12"). */

@@ -31,10 +31,12 @@
  * Redelivered interactions (a Resume replays them) are recognised by id in
  * memory and by the core's inbound table (event_id), so none runs twice.
  *
- * Buttons are pre-filled commands: the custom_id carries the command
- * ("c|approve spring-launch#3") or the command and its prompt
- * ("p|changes spring-launch#3|What needs to change?"); one that does not
- * fit in 100 characters is kept in a small table ("k|<key>"), which a
+ * Buttons are pre-filled commands, in action rows (button_rows.h): the
+ * custom_id carries the command ("c|approve spring-launch#3") or the
+ * command and its prompt ("p|changes spring-launch#3|What needs to
+ * change?"; "r|" when the form asks for the rubric points too, and an "o"
+ * after either, "po|", when the text may be left empty); one that does
+ * not fit in 100 characters is kept in a small table ("k|<key>"), which a
  * restart forgets (the click then says so).
  *
  * Campaign channels live under a "campaigns" category (found in

@@ -215,13 +215,15 @@ struct dc_dm {
     char channel[DC_ID_LEN];
 };
 
-/* A button whose command and prompt do not fit in a custom_id. */
+/* A button whose command and prompt do not fit in a custom_id (and a
+ * pressed button, decoded). */
 #define DC_BUTTONS 128
 struct dc_button {
     unsigned key;
     char    *command;
     char    *prompt;
     bool     rubric;    /* the form asks for the failed rubric points */
+    bool     optional;  /* the text may be left empty */
 };
 
 struct job;

@@ -548,47 +548,51 @@ display_name(const cJSON *user, const char *nick)
     return g && *g ? g : json_string(user, "username");
 }
 
-/* The command (and prompt, and whether its form asks for the rubric)
- * behind a button's or a modal's custom_id: "p|cmd|prompt", or
- * "r|cmd|prompt" for a form with the rubric. */
+/* The button behind a button's or a modal's custom_id into *out (free it
+ * with discord_jobs_button_forget()): "c|cmd"; "p|cmd|prompt", or
+ * "r|cmd|prompt" for a form with the rubric, either with an "o" after
+ * the letter when the text may be left empty; "k|key" from the table;
+ * "m|cmd" or "mk|key" for a modal. */
 static bool
 decode_button(struct discord *d, const char *cid, bool modal,
-              char **command, char **prompt, bool *rubric)
+              struct dc_button *out)
 {
-    *command = *prompt = NULL;
-    *rubric = false;
+    memset(out, 0, sizeof(*out));
     if (modal) {
         if (cid[0] != 'm')
             return false;
         cid++;      /* "m|cmd" reads as "|cmd", "mk|n" as "k|n" */
         if (cid[0] == '|' && cid[1]) {
-            *command = xstrdup(cid + 1);
+            out->command = xstrdup(cid + 1);
             return true;
         }
     }
     if (!modal && strncmp(cid, "c|", 2) == 0 && cid[2]) {
-        *command = xstrdup(cid + 2);
+        out->command = xstrdup(cid + 2);
         return true;
     }
-    if (!modal && (strncmp(cid, "p|", 2) == 0 ||
-                   strncmp(cid, "r|", 2) == 0)) {
-        *rubric = cid[0] == 'r';
-        const char *bar = strchr(cid + 2, '|');
-        if (bar == NULL || bar == cid + 2)
+    if (!modal && (cid[0] == 'p' || cid[0] == 'r')) {
+        const char *f = cid + 1;
+        out->rubric = cid[0] == 'r';
+        out->optional = *f == 'o';
+        f += out->optional;
+        const char *bar = *f == '|' ? strchr(f + 1, '|') : NULL;
+        if (bar == NULL || bar == f + 1)
             return false;
-        *command = xstrndup(cid + 2, (size_t)(bar - cid - 2));
-        *prompt = xstrdup(bar + 1);
+        out->command = xstrndup(f + 1, (size_t)(bar - f - 1));
+        out->prompt = xstrdup(bar + 1);
         return true;
     }
     if (strncmp(cid, "k|", 2) == 0) {
         char *end;
         unsigned long key = strtoul(cid + 2, &end, 10);
         for (size_t i = 0; *end == '\0' && i < DC_BUTTONS; i++) {
-            if (d->buttons[i].command && d->buttons[i].key == key) {
-                *command = xstrdup(d->buttons[i].command);
-                if (d->buttons[i].prompt)
-                    *prompt = xstrdup(d->buttons[i].prompt);
-                *rubric = d->buttons[i].rubric;
+            const struct dc_button *k = &d->buttons[i];
+            if (k->command && k->key == key) {
+                out->command = xstrdup(k->command);
+                out->prompt = k->prompt ? xstrdup(k->prompt) : NULL;
+                out->rubric = k->rubric;
+                out->optional = k->optional;
                 return true;
             }
         }
@@ -651,15 +655,19 @@ modal_fail(const cJSON *data, struct buf *out)
     }
 }
 
+/* The form a button with a prompt opens: the text input required unless
+ * the button says it may be left empty (the submission then runs the
+ * command as it is). */
 static void
-open_modal(struct ix *ix, const char *command, const char *prompt,
-           bool rubric)
+open_modal(struct ix *ix, const struct dc_button *pressed)
 {
     struct discord *d = ix->d;
+    const char *prompt = pressed->prompt;
     char cid[128], label[46];
-    int n = snprintf(cid, sizeof(cid), "m|%s", command);
+    int n = snprintf(cid, sizeof(cid), "m|%s", pressed->command);
     if (n < 0 || n > DC_CUSTOM_ID_MAX) {
-        struct out_button b = { .command = command, .prompt = prompt };
+        struct out_button b = { .command = pressed->command,
+                                .prompt = prompt };
         char id[120];
         discord_jobs_button_id(d, &b, id);
         snprintf(cid, sizeof(cid), "m%.100s", id);   /* "mk|<key>" */
@@ -671,7 +679,7 @@ open_modal(struct ix *ix, const char *command, const char *prompt,
     cJSON_AddStringToObject(data, "custom_id", cid);
     cJSON_AddStringToObject(data, "title", label[0] ? label : "chorus");
     cJSON *rows = cJSON_AddArrayToObject(data, "components");
-    if (rubric)
+    if (pressed->rubric)
         add_rubric_row(rows);
     cJSON *row = cJSON_CreateObject();
     cJSON_AddNumberToObject(row, "type", 1);
@@ -681,7 +689,7 @@ open_modal(struct ix *ix, const char *command, const char *prompt,
     cJSON_AddStringToObject(input, "custom_id", "text");
     cJSON_AddStringToObject(input, "label", label[0] ? label : "Text");
     cJSON_AddNumberToObject(input, "style", 2);
-    cJSON_AddTrueToObject(input, "required");
+    cJSON_AddBoolToObject(input, "required", !pressed->optional);
     cJSON_AddNumberToObject(input, "max_length", MODAL_TEXT_MAX);
     cJSON_AddItemToArray(kids, input);
     cJSON_AddItemToArray(rows, row);
@@ -762,10 +770,8 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
         }
     } else {
         const char *cid = json_string(data, "custom_id");
-        char *command = NULL, *prompt = NULL;
-        bool rubric;
-        if (!cid || !decode_button(d, cid, type == 5, &command, &prompt,
-                                   &rubric)) {
+        struct dc_button pressed;
+        if (!cid || !decode_button(d, cid, type == 5, &pressed)) {
             discord_log_once(d, DC_LOG_COMPONENT,
                              "component %.40s not known "
                              "(from before a restart?)",
@@ -775,27 +781,26 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
             buf_free(&line);
             return;
         }
-        if (type == 3 && prompt) {
-            open_modal(ix, command, prompt, rubric);
-            free(command);
-            free(prompt);
+        if (type == 3 && pressed.prompt) {
+            open_modal(ix, &pressed);
+            discord_jobs_button_forget(&pressed);
             buf_free(&line);
             return;
         }
-        buf_adds(&line, command);
+        buf_adds(&line, pressed.command);
         if (type == 5) {
             struct buf fail = BUF_INIT;
             modal_fail(data, &fail);
             buf_adds(&line, buf_cstr(&fail));
             buf_free(&fail);
         }
+        /* An empty text (an optional one left so) adds nothing. */
         const char *text = type == 5 ? modal_text(data) : NULL;
         if (text && *text) {
             buf_addc(&line, ' ');
             buf_adds(&line, text);
         }
-        free(command);
-        free(prompt);
+        discord_jobs_button_forget(&pressed);
     }
     struct core_event ev = {
         .kind = CORE_EV_COMMAND,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loop.h"
+#include "button_rows.h"
 #include "core.h"
 #include "log.h"
 #include "utf8.h"
@@ -77,8 +78,8 @@ discord_jobs_button_id(struct discord *d, const struct out_button *b,
 {
     bool bar = strchr(b->command, '|') || (b->prompt && strchr(b->prompt, '|'));
     int n = b->prompt
-                ? snprintf(out, 120, "%c|%s|%s", b->rubric ? 'r' : 'p',
-                           b->command, b->prompt)
+                ? snprintf(out, 120, "%c%s|%s|%s", b->rubric ? 'r' : 'p',
+                           b->optional ? "o" : "", b->command, b->prompt)
                 : snprintf(out, 120, "c|%s", b->command);
     if (!bar && n > 0 && n <= DC_CUSTOM_ID_MAX)
         return;
@@ -89,35 +90,46 @@ discord_jobs_button_id(struct discord *d, const struct out_button *b,
     e->command = xstrdup(b->command);
     e->prompt = b->prompt ? xstrdup(b->prompt) : NULL;
     e->rubric = b->prompt && b->rubric;
+    e->optional = b->prompt && b->optional;
     snprintf(out, 120, "k|%u", e->key);
 }
 
+static cJSON *
+button_json(struct discord *d, const struct out_button *ob)
+{
+    cJSON *b = cJSON_CreateObject();
+    char id[120], label[81];
+    discord_jobs_button_id(d, ob, id);
+    snprintf(label, sizeof(label), "%s", ob->label ? ob->label : "OK");
+    cJSON_AddNumberToObject(b, "type", 2);
+    int style = 2;
+    if (ob->style && strcmp(ob->style, "primary") == 0)
+        style = 1;
+    else if (ob->style && strcmp(ob->style, "danger") == 0)
+        style = 4;
+    cJSON_AddNumberToObject(b, "style", style);
+    cJSON_AddStringToObject(b, "label", label);
+    cJSON_AddStringToObject(b, "custom_id", id);
+    return b;
+}
+
+/* An action row (type 1) per row of buttons (button_rows.h). */
 static char *
 components_json(struct discord *d, const struct out_button *bs, size_t n)
 {
     if (n == 0)
         return NULL;
+    struct button_rows layout;
+    button_rows(bs, n, "discord", &layout);
     cJSON *rows = cJSON_CreateArray();
-    cJSON *row = cJSON_CreateObject();
-    cJSON_AddNumberToObject(row, "type", 1);
-    cJSON *kids = cJSON_AddArrayToObject(row, "components");
-    for (size_t i = 0; i < n && i < 5; i++) {
-        cJSON *b = cJSON_CreateObject();
-        char id[120], label[81];
-        discord_jobs_button_id(d, &bs[i], id);
-        snprintf(label, sizeof(label), "%s", bs[i].label ? bs[i].label : "OK");
-        cJSON_AddNumberToObject(b, "type", 2);
-        int style = 2;
-        if (bs[i].style && strcmp(bs[i].style, "primary") == 0)
-            style = 1;
-        else if (bs[i].style && strcmp(bs[i].style, "danger") == 0)
-            style = 4;
-        cJSON_AddNumberToObject(b, "style", style);
-        cJSON_AddStringToObject(b, "label", label);
-        cJSON_AddStringToObject(b, "custom_id", id);
-        cJSON_AddItemToArray(kids, b);
+    for (size_t r = 0; r < layout.n; r++) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "type", 1);
+        cJSON *kids = cJSON_AddArrayToObject(row, "components");
+        for (size_t i = layout.start[r]; i < layout.start[r + 1]; i++)
+            cJSON_AddItemToArray(kids, button_json(d, &bs[i]));
+        cJSON_AddItemToArray(rows, row);
     }
-    cJSON_AddItemToArray(rows, row);
     char *text = cJSON_PrintUnformatted(rows);
     cJSON_Delete(rows);
     return text;

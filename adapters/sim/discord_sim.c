@@ -1794,6 +1794,70 @@ discord_sim_click(struct discord_sim *sim, const char *user_id,
     return interaction_new(sim, 3, u, ch, data, m, what)->id;
 }
 
+/* A submitted text input, as a row of its own. */
+static void
+add_text_input(cJSON *rows, const char *custom_id, const char *value)
+{
+    cJSON *row = cJSON_CreateObject(), *inputs, *ti;
+
+    cJSON_AddNumberToObject(row, "type", 1);
+    inputs = cJSON_AddArrayToObject(row, "components");
+    ti = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ti, "type", 4);
+    cJSON_AddStringToObject(ti, "custom_id", custom_id);
+    cJSON_AddStringToObject(ti, "value", value ? value : "");
+    cJSON_AddItemToArray(inputs, ti);
+    cJSON_AddItemToArray(rows, row);
+}
+
+static const struct discord_sim_field *
+field_for(const struct discord_sim_field *fields, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fields[i].custom_id && strcmp(fields[i].custom_id, id) == 0)
+            return &fields[i];
+    return NULL;
+}
+
+/* The text inputs of the modal the bot showed, each with what fields
+ * give it, else empty, in the modal's order, then fields it does not
+ * have; false when a required input (the default) would be empty: the
+ * client does not send that form. */
+static bool
+modal_values(const cJSON *modal, const struct discord_sim_field *fields,
+             size_t nfields, cJSON *rows)
+{
+    const cJSON *row, *c;
+
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(modal,
+                                                             "components")) {
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(row,
+                                                               "components")) {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(c,
+                                                               "custom_id");
+            const cJSON *req = cJSON_GetObjectItemCaseSensitive(c,
+                                                                "required");
+            const struct discord_sim_field *f;
+            const char *v;
+
+            if (!cJSON_IsString(id))
+                continue;
+            f = field_for(fields, nfields, id->valuestring);
+            v = f && f->value ? f->value : "";
+            if (!*v && !cJSON_IsFalse(req))
+                return false;
+            add_text_input(rows, id->valuestring, v);
+        }
+    }
+    for (size_t i = 0; i < nfields; i++)
+        if (fields[i].custom_id &&
+            !find_component(cJSON_GetObjectItemCaseSensitive(modal,
+                                                             "components"),
+                            fields[i].custom_id))
+            add_text_input(rows, fields[i].custom_id, fields[i].value);
+    return true;
+}
+
 const char *
 discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
                          const char *from_interaction, const char *custom_id,
@@ -1827,17 +1891,14 @@ discord_sim_modal_submit(struct discord_sim *sim, const char *user_id,
     data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "custom_id", custom_id);
     rows = cJSON_AddArrayToObject(data, "components");
-    for (size_t i = 0; i < nfields; i++) {
-        cJSON *row = cJSON_CreateObject(), *inputs, *ti;
-
-        cJSON_AddNumberToObject(row, "type", 1);
-        inputs = cJSON_AddArrayToObject(row, "components");
-        ti = cJSON_CreateObject();
-        cJSON_AddNumberToObject(ti, "type", 4);
-        cJSON_AddStringToObject(ti, "custom_id", fields[i].custom_id);
-        cJSON_AddStringToObject(ti, "value", fields[i].value);
-        cJSON_AddItemToArray(inputs, ti);
-        cJSON_AddItemToArray(rows, row);
+    if (from && from->modal) {
+        if (!modal_values(from->modal, fields, nfields, rows)) {
+            cJSON_Delete(data);
+            return NULL;
+        }
+    } else {
+        for (size_t i = 0; i < nfields; i++)
+            add_text_input(rows, fields[i].custom_id, fields[i].value);
     }
     snprintf(what, sizeof(what), "submitted the form %s", custom_id);
     return interaction_new(sim, 5, u, ch, data, m, what)->id;

@@ -319,7 +319,10 @@ struct discord_sim_field {
     const char *value;
 };
 /* A modal submit (type 5).  from_interaction: the interaction the bot
- * answered with a modal (type 9); custom_id NULL then takes the modal's. */
+ * answered with a modal (type 9); custom_id NULL then takes the modal's.
+ * With that modal, every text input of it is submitted, with its field's
+ * value or empty, and NULL is returned when one that is required (the
+ * default) would be empty, as Discord's client does not send it. */
 const char *discord_sim_modal_submit(struct discord_sim *sim,
                                      const char *user_id,
                                      const char *from_interaction,

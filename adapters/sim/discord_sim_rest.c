@@ -812,6 +812,38 @@ validate_modal(const cJSON *d, cJSON *errors)
         cJSON_GetArraySize(rows) > 5)
         form_error(errors, "data.components", "BASE_TYPE_BAD_LENGTH",
                    "Must be between 1 and 5 in length.");
+    /* Each row one text input (legacy modals). */
+    const cJSON *row;
+    int r = 0;
+    cJSON_ArrayForEach(row, rows) {
+        const cJSON *kids = json_get(row, "components");
+        const cJSON *ti = cJSON_GetArrayItem(kids, 0);
+        const cJSON *req = json_get(ti, "required");
+        const char *tid = json_string(ti, "custom_id");
+        const char *label = json_string(ti, "label");
+        long style = json_int(ti, "style", 0, 10, 0);
+        char path[64];
+
+        snprintf(path, sizeof(path), "data.components.%d", r++);
+        if (json_int(row, "type", 0, 100, 0) != 1 ||
+            cJSON_GetArraySize(kids) != 1 ||
+            json_int(ti, "type", 0, 100, 0) != 4)
+            form_error(errors, path, "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                       "A modal row holds one text input.");
+        else if (!tid || utf8_length(tid) < 1 || utf8_length(tid) > 100)
+            form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
+                       "custom_id: Must be between 1 and 100 in length.");
+        else if (!label || utf8_length(label) < 1 ||
+                 utf8_length(label) > 45)
+            form_error(errors, path, "BASE_TYPE_BAD_LENGTH",
+                       "label: Must be between 1 and 45 in length.");
+        else if (style != 1 && style != 2)
+            form_error(errors, path, "BASE_TYPE_CHOICES",
+                       "style: Value must be one of (1, 2).");
+        else if (req && !cJSON_IsBool(req))
+            form_error(errors, path, "BASE_TYPE_BOOLEAN",
+                       "required: Must be either true or false.");
+    }
 }
 
 static void

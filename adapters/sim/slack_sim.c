@@ -702,7 +702,9 @@ slack_sim_render(const char *text, const cJSON *blocks, struct buf *out)
             buf_adds(out, "----");
         } else if (strcmp(type, "input") == 0) {
             render_text_obj(cJSON_GetObjectItem(b, "label"), out);
-            buf_adds(out, ": ____");
+            buf_adds(out, cJSON_IsTrue(cJSON_GetObjectItem(b, "optional"))
+                              ? " (optional): ____"
+                              : ": ____");
         }
         if (out->len == before && before != mark) {
             out->len = mark;        /* nothing shown: drop the newline */

@@ -392,7 +392,10 @@ int slack_sim_push_action(struct slack_sim *sim, const char *user,
                           const char *action_id, const char *value,
                           struct slack_sim_push *out);
 /* view_submission of a modal the bot opened (view_id from
- * slack_sim_view_at()). */
+ * slack_sim_view_at()).  Every input block of the view is in
+ * state.values, with what fields give it, else empty (a null value);
+ * -1 when an input that is not "optional" would be empty, as Slack's
+ * client does not send such a form. */
 int slack_sim_push_submission(struct slack_sim *sim, const char *user,
                               const char *view_id,
                               const struct slack_sim_field *fields,

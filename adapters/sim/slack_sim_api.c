@@ -346,6 +346,12 @@ block_ok(const cJSON *b, int i, struct buf *why)
                        "[json-pointer:%s]", w);
             return false;
         }
+        if (cJSON_HasObjectItem(b, "optional") &&
+            !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(b, "optional"))) {
+            buf_printf(why, "must be a boolean "
+                       "[json-pointer:%s/optional]", w);
+            return false;
+        }
         return true;
     }
     if (strcmp(t, "divider") == 0 || strcmp(t, "image") == 0 ||
@@ -372,9 +378,29 @@ blocks_ok(const cJSON *blocks, struct buf *why)
                       "[json-pointer:/blocks]");
         return false;
     }
-    cJSON_ArrayForEach(b, blocks)
-        if (!block_ok(b, i++, why))
+    cJSON_ArrayForEach(b, blocks) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "block_id");
+        const cJSON *o;
+        int k = 0;
+
+        if (!block_ok(b, i, why))
             return false;
+        /* block_id: unique within the message or view. */
+        cJSON_ArrayForEach(o, blocks) {
+            const cJSON *oid = cJSON_GetObjectItemCaseSensitive(o,
+                                                                "block_id");
+
+            if (k++ >= i)
+                break;
+            if (cJSON_IsString(id) && cJSON_IsString(oid) &&
+                strcmp(id->valuestring, oid->valuestring) == 0) {
+                buf_printf(why, "block_id must be unique "
+                           "[json-pointer:/blocks/%d/block_id]", i);
+                return false;
+            }
+        }
+        i++;
+    }
     return true;
 }
 

@@ -422,25 +422,44 @@ slack_sim_push_action(struct slack_sim *sim, const char *user,
     return 0;
 }
 
-/* The state value of one input, shaped by its element type. */
-static cJSON *
-input_value(const cJSON *view, const struct slack_sim_field *f)
+/* The input block block_id of a view, or NULL. */
+static const cJSON *
+input_block(const cJSON *view, const char *block_id)
 {
-    const cJSON *b, *type = NULL;
-    cJSON *v = cJSON_CreateObject(), *o;
-    const char *t;
+    const cJSON *b;
 
     cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(view, "blocks")) {
         const cJSON *bid = cJSON_GetObjectItemCaseSensitive(b, "block_id");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(b, "type");
 
-        if (cJSON_IsString(bid) && strcmp(bid->valuestring,
-                                          f->block_id) == 0)
-            type = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(b, "element"), "type");
+        if (cJSON_IsString(bid) && strcmp(bid->valuestring, block_id) == 0 &&
+            cJSON_IsString(type) && strcmp(type->valuestring, "input") == 0)
+            return b;
     }
-    t = cJSON_IsString(type) ? type->valuestring : "plain_text_input";
+    return NULL;
+}
+
+/* The state value of one input, shaped by its element type.  An input
+ * left empty is a null value (an empty list of ticked boxes), as Slack
+ * sends it. */
+static cJSON *
+input_value(const cJSON *view, const struct slack_sim_field *f)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(input_block(view, f->block_id),
+                                         "element"),
+        "type");
+    cJSON *v = cJSON_CreateObject(), *o;
+    const char *t = cJSON_IsString(type) ? type->valuestring
+                                         : "plain_text_input";
+    bool empty = !f->value || !*f->value;
+
     cJSON_AddStringToObject(v, "type", t);
     if (strcmp(t, "static_select") == 0) {
+        if (empty) {
+            cJSON_AddNullToObject(v, "selected_option");
+            return v;
+        }
         o = cJSON_AddObjectToObject(v, "selected_option");
         cJSON_AddItemToObject(o, "text", cJSON_CreateObject());
         cJSON_AddStringToObject(cJSON_GetObjectItem(o, "text"), "type",
@@ -468,13 +487,80 @@ input_value(const cJSON *view, const struct slack_sim_field *f)
             }
             p += n + (p[n] == ',');
         }
-    } else if (strcmp(t, "datepicker") == 0)
-        cJSON_AddStringToObject(v, "selected_date", f->value);
-    else if (strcmp(t, "users_select") == 0)
-        cJSON_AddStringToObject(v, "selected_user", f->value);
-    else
-        cJSON_AddStringToObject(v, "value", f->value);
+    } else {
+        const char *key = strcmp(t, "datepicker") == 0     ? "selected_date"
+                          : strcmp(t, "users_select") == 0 ? "selected_user"
+                                                           : "value";
+
+        if (empty)
+            cJSON_AddNullToObject(v, key);
+        else
+            cJSON_AddStringToObject(v, key, f->value);
+    }
     return v;
+}
+
+/* The field given for an input block, or NULL. */
+static const struct slack_sim_field *
+field_for(const struct slack_sim_field *fields, size_t n, const char *bid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fields[i].block_id, bid) == 0)
+            return &fields[i];
+    return NULL;
+}
+
+/* Every input block of the view with what was entered in it (nothing for
+ * an input not among fields), and the fields for blocks the view does not
+ * have, as given.  NULL, with the error set, when an input that is not
+ * "optional" is left empty: Slack's client does not send that form. */
+static cJSON *
+state_values(struct slack_sim *sim, const cJSON *view,
+             const struct slack_sim_field *fields, size_t nfields)
+{
+    cJSON *values = cJSON_CreateObject();
+    const cJSON *b;
+
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(view, "blocks")) {
+        const cJSON *bid = cJSON_GetObjectItemCaseSensitive(b, "block_id");
+        const cJSON *aid = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(b, "element"), "action_id");
+        const struct slack_sim_field *f;
+        struct slack_sim_field none;
+
+        if (!cJSON_IsString(bid) || !cJSON_IsString(aid) ||
+            input_block(view, bid->valuestring) != b)
+            continue;
+        f = field_for(fields, nfields, bid->valuestring);
+        if (!f) {
+            none = (struct slack_sim_field){ .block_id = bid->valuestring,
+                                             .action_id = aid->valuestring };
+            f = &none;
+        }
+        if ((!f->value || !*f->value) &&
+            !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "optional"))) {
+            slack_sim_err(sim, "input %s is required: Slack does not send "
+                          "the form with it empty", bid->valuestring);
+            cJSON_Delete(values);
+            return NULL;
+        }
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(values,
+                                                      bid->valuestring),
+                              aid->valuestring, input_value(view, f));
+    }
+    for (size_t i = 0; i < nfields; i++) {
+        cJSON *blk;
+
+        if (input_block(view, fields[i].block_id))
+            continue;
+        blk = cJSON_GetObjectItemCaseSensitive(values, fields[i].block_id);
+        if (!blk)
+            blk = cJSON_AddObjectToObject(values, fields[i].block_id);
+        cJSON_DeleteItemFromObjectCaseSensitive(blk, fields[i].action_id);
+        cJSON_AddItemToObject(blk, fields[i].action_id,
+                              input_value(view, &fields[i]));
+    }
+    return values;
 }
 
 int
@@ -504,6 +590,9 @@ slack_sim_push_submission(struct slack_sim *sim, const char *user,
         slack_sim_err(sim, "no view %s", view_id ? view_id : "(null)");
         return -1;
     }
+    values = state_values(sim, v->view, fields, nfields);
+    if (!values)
+        return -1;
     t = slack_sim_api_trigger_new(sim, u->id);
     view = cJSON_Duplicate(v->view, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(view, "id");
@@ -512,18 +601,8 @@ slack_sim_push_submission(struct slack_sim *sim, const char *user,
     cJSON_AddStringToObject(view, "app_id", sim->id.app_id);
     cJSON_AddStringToObject(view, "bot_id", sim->id.bot_id);
     cJSON_DeleteItemFromObjectCaseSensitive(view, "state");
-    values = cJSON_AddObjectToObject(cJSON_AddObjectToObject(view, "state"),
-                                     "values");
-    for (size_t i = 0; i < nfields; i++) {
-        cJSON *blk = cJSON_GetObjectItemCaseSensitive(values,
-                                                      fields[i].block_id);
-
-        if (!blk)
-            blk = cJSON_AddObjectToObject(values, fields[i].block_id);
-        cJSON_DeleteItemFromObjectCaseSensitive(blk, fields[i].action_id);
-        cJSON_AddItemToObject(blk, fields[i].action_id,
-                              input_value(v->view, &fields[i]));
-    }
+    cJSON_AddItemToObject(cJSON_AddObjectToObject(view, "state"), "values",
+                          values);
     p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "type", "view_submission");
     cJSON_AddItemToObject(p, "team", team_obj(sim));

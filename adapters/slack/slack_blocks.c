@@ -3,11 +3,12 @@
  *
  * Text: the core writes plain text; Slack reads "&", "<" and ">" as markup,
  * so they are escaped, except inside the raw spans the render_* ops wrote
- * (<@U…>, <#C…>, <!date^…>).  Buttons: a Block Kit actions block whose
- * buttons carry the command they run (the Block Kit limits used here are
- * the constants below).  A button that asks for text first opens a
- * modal; its private_metadata carries the command, the message the button
- * was on and where it was pressed, so the submission needs no state here.
+ * (<@U…>, <#C…>, <!date^…>).  Buttons: a Block Kit actions block per row
+ * (button_rows.h) whose buttons carry the command they run (the Block Kit
+ * limits used here are the constants below).  A button that asks for
+ * text first opens a modal; its private_metadata carries the command,
+ * whether the text may be left empty, the message the button was on and
+ * where it was pressed, so the submission needs no state here.
  */
 #include "slack_int.h"
 
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "button_rows.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -28,6 +30,7 @@
 
 #define ACTION_RUN "chorus.run."
 #define ACTION_ASK "chorus.ask."
+#define ACTIONS_BLOCK "chorus.actions"   /* the first row's; then ".1"... */
 
 /* A byte that starts a character (slack_blocks_text counts characters as it
  * escapes: its limit is on what Slack shows, so it cannot cut the input
@@ -161,10 +164,51 @@ section_end(const char *s)
     return lim;
 }
 
+/* Button i of a message, or NULL when its value would be too long. */
+static cJSON *
+button(const struct out_button *b, size_t i)
+{
+    cJSON *e;
+    char id[32];
+    char *value;
+
+    if (b->prompt) {
+        cJSON *v = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(v, "c", b->command);
+        cJSON_AddStringToObject(v, "p", b->prompt);
+        if (b->rubric)
+            cJSON_AddBoolToObject(v, "r", 1);
+        if (b->optional)
+            cJSON_AddBoolToObject(v, "o", 1);
+        value = cJSON_PrintUnformatted(v);
+        cJSON_Delete(v);
+    } else {
+        value = xstrdup(b->command ? b->command : "");
+    }
+    if (strlen(value) > BUTTON_VALUE_MAX) {
+        /* A command this long is not a button the core makes. */
+        free(value);
+        return NULL;
+    }
+    e = cJSON_CreateObject();
+    snprintf(id, sizeof(id), "%s%zu", b->prompt ? ACTION_ASK : ACTION_RUN, i);
+    cJSON_AddStringToObject(e, "type", "button");
+    cJSON_AddStringToObject(e, "action_id", id);
+    cJSON_AddItemToObject(e, "text", plain(b->label, BUTTON_TEXT_MAX));
+    cJSON_AddStringToObject(e, "value", value);
+    if (b->style && (strcmp(b->style, "primary") == 0 ||
+                     strcmp(b->style, "danger") == 0))
+        cJSON_AddStringToObject(e, "style", b->style);
+    free(value);
+    return e;
+}
+
 cJSON *
 slack_blocks(const char *text, const struct out_button *b, size_t n)
 {
-    cJSON *blocks, *actions, *els;
+    cJSON *blocks;
+    struct button_rows rows;
     int sections = 0;
 
     if (n == 0)
@@ -184,64 +228,42 @@ slack_blocks(const char *text, const struct out_button *b, size_t n)
         free(part);
         p += len;
     }
-    actions = cJSON_CreateObject();
-    cJSON_AddStringToObject(actions, "type", "actions");
-    cJSON_AddStringToObject(actions, "block_id", "chorus.actions");
-    els = cJSON_AddArrayToObject(actions, "elements");
-    for (size_t i = 0; i < n && i < OUT_MAX_BUTTONS; i++) {
-        cJSON *e = cJSON_CreateObject();
-        char id[32];
-        char *value;
+    /* An actions block per row, each with a block_id of its own. */
+    button_rows(b, n, SLACK_MOD, &rows);
+    for (size_t r = 0; r < rows.n; r++) {
+        cJSON *actions = cJSON_CreateObject(), *els;
+        char block_id[32];
 
-        if (b[i].prompt) {
-            cJSON *v = cJSON_CreateObject();
+        snprintf(block_id, sizeof(block_id), r ? "%s.%zu" : "%s",
+                 ACTIONS_BLOCK, r);
+        cJSON_AddStringToObject(actions, "type", "actions");
+        cJSON_AddStringToObject(actions, "block_id", block_id);
+        els = cJSON_AddArrayToObject(actions, "elements");
+        for (size_t i = rows.start[r]; i < rows.start[r + 1]; i++) {
+            cJSON *e = button(&b[i], i);
 
-            cJSON_AddStringToObject(v, "c", b[i].command);
-            cJSON_AddStringToObject(v, "p", b[i].prompt);
-            if (b[i].rubric)
-                cJSON_AddBoolToObject(v, "r", 1);
-            value = cJSON_PrintUnformatted(v);
-            cJSON_Delete(v);
-        } else {
-            value = xstrdup(b[i].command ? b[i].command : "");
+            if (e)
+                cJSON_AddItemToArray(els, e);
         }
-        if (strlen(value) > BUTTON_VALUE_MAX) {
-            /* A command this long is not a button the core makes. */
-            free(value);
-            cJSON_Delete(e);
-            continue;
-        }
-        snprintf(id, sizeof(id), "%s%zu", b[i].prompt ? ACTION_ASK
-                                                      : ACTION_RUN, i);
-        cJSON_AddStringToObject(e, "type", "button");
-        cJSON_AddStringToObject(e, "action_id", id);
-        cJSON_AddItemToObject(e, "text", plain(b[i].label, BUTTON_TEXT_MAX));
-        cJSON_AddStringToObject(e, "value", value);
-        if (b[i].style && (strcmp(b[i].style, "primary") == 0 ||
-                           strcmp(b[i].style, "danger") == 0))
-            cJSON_AddStringToObject(e, "style", b[i].style);
-        cJSON_AddItemToArray(els, e);
-        free(value);
+        if (cJSON_GetArraySize(els) > 0)
+            cJSON_AddItemToArray(blocks, actions);
+        else
+            cJSON_Delete(actions);
     }
-    if (cJSON_GetArraySize(els) > 0)
-        cJSON_AddItemToArray(blocks, actions);
-    else
-        cJSON_Delete(actions);
     return blocks;
 }
 
 bool
 slack_blocks_button_parse(const char *action_id, const char *value,
-                          char **command, char **prompt, bool *rubric)
+                          struct slack_press *out)
 {
-    *command = *prompt = NULL;
-    *rubric = false;
+    memset(out, 0, sizeof(*out));
     if (!action_id || !value)
         return false;
     if (strncmp(action_id, ACTION_RUN, strlen(ACTION_RUN)) == 0) {
         if (!*value)
             return false;
-        *command = xstrdup(value);
+        out->command = xstrdup(value);
         return true;
     }
     if (strncmp(action_id, ACTION_ASK, strlen(ACTION_ASK)) == 0) {
@@ -250,9 +272,12 @@ slack_blocks_button_parse(const char *action_id, const char *value,
         bool ok = c && *c && p;
 
         if (ok) {
-            *command = xstrdup(c);
-            *prompt = xstrdup(p);
-            *rubric = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "r"));
+            out->command = xstrdup(c);
+            out->prompt = xstrdup(p);
+            out->rubric = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+                                                                        "r"));
+            out->optional = cJSON_IsTrue(
+                cJSON_GetObjectItemCaseSensitive(v, "o"));
         }
         cJSON_Delete(v);
         return ok;
@@ -260,15 +285,25 @@ slack_blocks_button_parse(const char *action_id, const char *value,
     return false;
 }
 
+void
+slack_blocks_press_free(struct slack_press *p)
+{
+    free(p->command);
+    free(p->prompt);
+    memset(p, 0, sizeof(*p));
+}
+
 cJSON *
-slack_blocks_modal(const char *label, const char *prompt, bool rubric,
-                   const char *command, const char *via, const char *channel)
+slack_blocks_modal(const char *label, const struct slack_press *press,
+                   const char *via, const char *channel)
 {
     cJSON *view = cJSON_CreateObject(), *meta = cJSON_CreateObject();
     cJSON *blocks, *input, *el;
     char *md;
 
-    cJSON_AddStringToObject(meta, "c", command);
+    cJSON_AddStringToObject(meta, "c", press->command);
+    if (press->optional)
+        cJSON_AddBoolToObject(meta, "o", 1);
     if (via)
         cJSON_AddStringToObject(meta, "v", via);
     if (channel)
@@ -283,7 +318,7 @@ slack_blocks_modal(const char *label, const char *prompt, bool rubric,
     cJSON_AddStringToObject(view, "private_metadata", md ? md : "{}");
     free(md);
     blocks = cJSON_AddArrayToObject(view, "blocks");
-    if (rubric) {
+    if (press->rubric) {
         cJSON *points = cJSON_CreateObject(), *cb, *opts;
 
         cJSON_AddStringToObject(points, "type", "input");
@@ -309,7 +344,10 @@ slack_blocks_modal(const char *label, const char *prompt, bool rubric,
     input = cJSON_CreateObject();
     cJSON_AddStringToObject(input, "type", "input");
     cJSON_AddStringToObject(input, "block_id", SLACK_MODAL_BLOCK);
-    cJSON_AddItemToObject(input, "label", plain(prompt, MODAL_LABEL_MAX));
+    if (press->optional)
+        cJSON_AddBoolToObject(input, "optional", 1);
+    cJSON_AddItemToObject(input, "label", plain(press->prompt,
+                                                MODAL_LABEL_MAX));
     el = cJSON_AddObjectToObject(input, "element");
     cJSON_AddStringToObject(el, "type", "plain_text_input");
     cJSON_AddStringToObject(el, "action_id", SLACK_MODAL_ACTION);
@@ -341,7 +379,8 @@ slack_blocks_modal_line(const char *command, const cJSON *values,
             if (strcmp(w, adapter_rubric[i].word) == 0)
                 buf_printf(&b, "%s%s", b.len ? "," : " fail:", w);
     }
-    line = xasprintf("%s%s %s", command, buf_cstr(&b), answer);
+    line = xasprintf("%s%s%s%s", command, buf_cstr(&b),
+                     answer && *answer ? " " : "", answer ? answer : "");
     buf_free(&b);
     return line;
 }

@@ -426,8 +426,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     const char *msg_ts = nonempty(json_string(p, "container.message_ts"));
     const char *action_id = json_string(act, "action_id");
     char via[SLACK_REF_MAX] = "";
-    char *command, *prompt;
-    bool rubric;
+    struct slack_press press;
 
     ack(s, envelope_id);
     if (!channel)
@@ -441,7 +440,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         return;
     }
     if (!slack_blocks_button_parse(action_id, json_string(act, "value"),
-                                   &command, &prompt, &rubric)) {
+                                   &press)) {
         log_info(SLACK_MOD, "button %s pressed by %s is not one of "
                  "chorus's commands: ignored", action_id ? action_id : "?",
                  user);
@@ -449,7 +448,7 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
     }
     if (channel && msg_ts)
         snprintf(via, sizeof(via), "%s:%s", channel, msg_ts);
-    if (prompt) {
+    if (press.prompt) {
         /* Ask first: the submission carries the command on. */
         struct api_req *r = slack_api_req_new(sk, SM_VIEWS_OPEN, modal_done);
 
@@ -458,19 +457,20 @@ on_actions(struct slack_sock *s, const cJSON *p, const char *envelope_id)
                                                                : "");
         cJSON_AddItemToObject(r->args, "view",
                               slack_blocks_modal(json_string(act, "text.text"),
-                                                 prompt, rubric, command,
-                                                 via[0] ? via : NULL, channel));
+                                                 &press, via[0] ? via : NULL,
+                                                 channel));
         slack_api_submit(sk, r, NULL);
     } else {
         command_event(sk, "button", trigger ? trigger : envelope_id, user,
                       nonempty(json_string(p, "user.username")), channel,
-                      command, via[0] ? via : NULL);
+                      press.command, via[0] ? via : NULL);
     }
-    free(command);
-    free(prompt);
+    slack_blocks_press_free(&press);
 }
 
-/* view_submission: the answer to a button's question. */
+/* view_submission: the answer to a button's question.  An optional
+ * question left empty (Slack sends its value as null) runs the command
+ * as it is. */
 static void
 on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
 {
@@ -505,7 +505,8 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
         cJSON_Delete(md);
         return;
     }
-    if (!answer || !*answer) {
+    if ((!answer || !*answer) &&
+        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(md, "o"))) {
         /* The modal stays open and says what is missing. */
         cJSON *ra = cJSON_CreateObject();
         cJSON *errs = cJSON_AddObjectToObject(ra, "errors");

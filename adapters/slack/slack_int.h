@@ -195,23 +195,33 @@ void slack_blocks_text(const char *in, size_t max_chars, struct buf *out);
 /* Inbound text: Slack's &lt; &gt; &amp; back to characters, except a
  * typed "<@", "<#" or "<!" (kept escaped: only Slack makes mentions). */
 void slack_blocks_text_in(const char *in, struct buf *out);
-/* Blocks for a message: its text in sections and a button row.  NULL
- * when there are no buttons (text alone is enough). */
+/* Blocks for a message: its text in sections and an actions block per
+ * row of buttons.  NULL when there are no buttons (text alone is
+ * enough). */
 cJSON *slack_blocks(const char *text, const struct out_button *b,
                     size_t n);
-/* A button press: action_id and value -> the command, and the prompt for
- * a button that asks first (NULL otherwise).  Both allocated; false for
- * a button that is not ours.  *rubric: the form asks for the failed
- * rubric points too. */
+/* A pressed button of chorus's: the command it runs and, for one that
+ * asks first, its question and what the form offers. */
+struct slack_press {
+    char *command;
+    char *prompt;      /* NULL: the command runs at once */
+    bool  rubric;      /* the form asks for the failed rubric points too */
+    bool  optional;    /* the text may be left empty */
+};
+/* A button press: action_id and value -> *out (strings allocated; free
+ * them with slack_blocks_press_free()); false for a button that is not
+ * ours. */
 bool slack_blocks_button_parse(const char *action_id, const char *value,
-                               char **command, char **prompt, bool *rubric);
+                               struct slack_press *out);
+void slack_blocks_press_free(struct slack_press *p);
 /* The modal for a button with a prompt: with rubric, a checkboxes input
- * for the three rubric points above the text.  Owned by the caller. */
-cJSON *slack_blocks_modal(const char *label, const char *prompt,
-                          bool rubric, const char *command, const char *via,
-                          const char *channel);
+ * for the three rubric points above the text; the text input optional
+ * when the press says so.  Owned by the caller. */
+cJSON *slack_blocks_modal(const char *label, const struct slack_press *press,
+                          const char *via, const char *channel);
 /* The command a submitted modal runs: "<command> [fail:<ticked points>]
- * <answer>", from the view's state values.  Allocated. */
+ * [<answer>]", from the view's state values (answer NULL or empty: none).
+ * Allocated. */
 char  *slack_blocks_modal_line(const char *command, const cJSON *values,
                                const char *answer);
 #define SLACK_MODAL_CALLBACK "chorus.ask"

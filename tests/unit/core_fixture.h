@@ -80,6 +80,8 @@ struct fake_msg {
     char          *button_label[OUT_MAX_BUTTONS];
     char          *button_command[OUT_MAX_BUTTONS];
     char          *button_prompt[OUT_MAX_BUTTONS];
+    unsigned       button_row[OUT_MAX_BUTTONS];
+    bool           button_optional[OUT_MAX_BUTTONS];
     int            private_channel;
     char          *answer;     /* the reference reported, or NULL */
 };
@@ -197,6 +199,8 @@ fake_record(struct fake_adapter *f, const struct out_msg *m)
         r->button_label[i] = fx_strdup(m->buttons[i].label);
         r->button_command[i] = fx_strdup(m->buttons[i].command);
         r->button_prompt[i] = fx_strdup(m->buttons[i].prompt);
+        r->button_row[i] = m->buttons[i].row;
+        r->button_optional[i] = m->buttons[i].optional;
     }
     return r;
 }

@@ -11,7 +11,8 @@
  * while anything here waits, so the simulators (on that loop) answer the
  * daemon meanwhile; the child's exit is no loop event, so waits poll.
  * The log is read for lines and for sanitizer reports (ASan, LSan,
- * UBSan); the database is opened read-only beside the running daemon.
+ * UBSan); the database is opened read-only beside the running daemon,
+ * and written only while it is stopped.
  *
  * Header-only, static functions only, like core_fixture.h.
  * Ownership: e2e_daemon_init()/e2e_daemon_cleanup(); strings returned by
@@ -346,6 +347,22 @@ e2e_daemon_db(const struct e2e_daemon *d, char *text, size_t n,
     v = e2e_daemon_db_v(d, text, n, sql, ap);
     va_end(ap);
     return v;
+}
+
+/* Run sql (statements, no results) on the database, written while the
+ * daemon is stopped: rows it will find at its next start. */
+static inline void
+e2e_daemon_db_exec(const struct e2e_daemon *d, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+
+    if (sqlite3_open(d->db, &db) != SQLITE_OK)
+        fail_msg("cannot open %s", d->db);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("SQL error: %s in %s", err, sql);
+    sqlite3_close(db);
 }
 
 /* ---- the end ---- */

@@ -433,6 +433,89 @@ test_channel_and_kickoff(void **state)
     e2e_finish(e, 0);
 }
 
+/* summer, kicked off, with bob's deliverables (n of them); review
+ * requests go at once, not in the next morning's digest. */
+static void
+summer_for_review(struct e2e *e, int n)
+{
+    static const char *const title[] = { "Reel one", "Reel two" };
+    e2e_campaign(e, "summer");
+    add_person(e, "summer", e->bob, "creator");
+    for (int i = 0; i < n && i < 2; i++)
+        deliverable(e, "summer", e->bob, title[i]);
+    kickoff(e, "summer");
+    struct discord_sim_opt news[] = {
+        { .name = "digest", .type = 3, .value = "off" },
+    };
+    e2e_check(e, strstr(e2e_run(e, e->alice, e->general, "notify", NULL,
+                                news, 1), "news") != NULL);
+}
+
+/* bob submits ref; alice (coordinator) gets the review buttons by DM:
+ * that message's id into msg, once the daemon has it delivered. */
+static void
+submit_for_review(struct e2e *e, const char *ref, const char *link,
+                  char msg[32])
+{
+    size_t before = discord_sim_message_count(e->sim);
+    struct discord_sim_opt sub[] = {
+        { .name = "ref", .type = 3, .value = ref },
+        { .name = "link", .type = 3, .value = link },
+    };
+    e2e_check(e, strstr(e2e_run(e, e->bob, e->general, "submit", NULL, sub,
+                                2), ref) != NULL);
+    struct msg_wait mw = { .after = before, .contains = ref,
+                           .dm_of = e->alice };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    snprintf(msg, 32, "%s", mw.found);
+    delivered_ref(e, mw.channel, msg);
+}
+
+/* A click that opens a modal: the interaction's id (in id) and its
+ * modal. */
+static const cJSON *
+click_for_modal(struct e2e *e, const char *msg, const char *custom_id,
+                char id[32])
+{
+    const char *click = discord_sim_click(e->sim, e->alice, msg, custom_id,
+                                          NULL, 0);
+    e2e_check(e, click != NULL);
+    snprintf(id, 32, "%s", click);
+    struct discord_sim_interaction_info in = e2e_answer(e, id);
+    e2e_check(e, in.callback_type == 9);
+    e2e_check(e, in.modal != NULL);
+    return in.modal;
+}
+
+/* alice sends the modal of interaction id with these fields: the
+ * submit's id into out, once the bot has answered it. */
+static void
+send_modal(struct e2e *e, const char *id, const struct discord_sim_field *f,
+           size_t n, char out[32])
+{
+    const char *submit = discord_sim_modal_submit(e->sim, e->alice, id, NULL,
+                                                  f, n);
+    e2e_check(e, submit != NULL);
+    snprintf(out, 32, "%s", submit);
+    struct e2e_ix_wait iw = { .id = out, .followup = true };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+}
+
+/* The text input "text" of a modal. */
+static const cJSON *
+modal_input(const cJSON *modal)
+{
+    const cJSON *row, *c;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItem(modal, "components"))
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(row, "components")) {
+            const cJSON *id = cJSON_GetObjectItem(c, "custom_id");
+            if (cJSON_IsString(id) && strcmp(id->valuestring, "text") == 0)
+                return c;
+        }
+    return NULL;
+}
+
 /* Buttons: a click runs the button's command as the clicker and edits the
  * clicked message (type 7); a button with a prompt opens a modal whose
  * submit carries the text. */
@@ -441,32 +524,11 @@ test_buttons_and_modal(void **state)
 {
     struct e2e *e = e2e_new(state, NULL);
     e2e_start(e);
-    e2e_campaign(e, "summer");
-    add_person(e, "summer", e->bob, "creator");
-    deliverable(e, "summer", e->bob, "Reel one");
-    deliverable(e, "summer", e->bob, "Reel two");
-    kickoff(e, "summer");
-    /* Review requests at once, not in the next morning's digest. */
-    struct discord_sim_opt news[] = {
-        { .name = "digest", .type = 3, .value = "off" },
-    };
-    e2e_check(e, strstr(e2e_run(e, e->alice, e->general, "notify", NULL,
-                                news, 1), "news") != NULL);
+    summer_for_review(e, 2);
 
     /* bob submits; alice (coordinator) gets the review buttons by DM. */
-    size_t before = discord_sim_message_count(e->sim);
-    struct discord_sim_opt sub1[] = {
-        { .name = "ref", .type = 3, .value = "summer#1" },
-        { .name = "link", .type = 3, .value = "https://example.com/v1" },
-    };
-    e2e_check(e, strstr(e2e_run(e, e->bob, e->general, "submit", NULL, sub1,
-                                2), "summer#1") != NULL);
-    struct msg_wait mw = { .after = before, .contains = "summer#1",
-                           .dm_of = e->alice };
-    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
     char msg1[32];
-    snprintf(msg1, sizeof(msg1), "%s", mw.found);
-    delivered_ref(e, mw.channel, msg1);
+    submit_for_review(e, "summer#1", "https://example.com/v1", msg1);
     struct discord_sim_message_info m;
     discord_sim_message(e->sim, msg1, &m);
     const char *approve = button_id(m.components, "Approve");
@@ -497,51 +559,30 @@ test_buttons_and_modal(void **state)
                                   E2E_WAIT_MS));
 
     /* The second: Request changes asks for the reason in a modal. */
-    before = discord_sim_message_count(e->sim);
-    struct discord_sim_opt sub2[] = {
-        { .name = "ref", .type = 3, .value = "summer#2" },
-        { .name = "link", .type = 3, .value = "https://example.com/v2" },
-    };
-    e2e_run(e, e->bob, e->general, "submit", NULL, sub2, 2);
-    mw.after = before;
-    mw.contains = "summer#2";
-    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
     char msg2[32];
-    snprintf(msg2, sizeof(msg2), "%s", mw.found);
-    delivered_ref(e, mw.channel, msg2);
+    submit_for_review(e, "summer#2", "https://example.com/v2", msg2);
     discord_sim_message(e->sim, msg2, &m);
     const char *changes = button_id(m.components, "Request changes");
     e2e_check(e, changes != NULL);
-    click = discord_sim_click(e->sim, e->alice, msg2, changes, NULL, 0);
-    e2e_check(e, click != NULL);
-    snprintf(click_id, sizeof(click_id), "%s", click);
-    in = e2e_answer(e, click_id);
-    e2e_check(e, in.callback_type == 9);
-    e2e_check(e, in.modal != NULL);
+    const cJSON *modal = click_for_modal(e, msg2, changes, click_id);
     e2e_check(e, e2e_db_int(e, "SELECT count(*) FROM reviews WHERE "
                                "decision = 'changes'") == 0);
     /* The form asks for the failed rubric points beside the reason: a
      * short text input first ("fail"), the reason after it. */
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(
-        cJSON_GetArrayItem(cJSON_GetObjectItem(in.modal, "components"), 0),
+        cJSON_GetArrayItem(cJSON_GetObjectItem(modal, "components"), 0),
         "components"), 0);
     e2e_check(e, first != NULL);
     e2e_check(e, strcmp(cJSON_GetObjectItem(first, "custom_id")->valuestring,
                         "fail") == 0);
-    e2e_check(e, cJSON_GetArraySize(cJSON_GetObjectItem(in.modal,
+    e2e_check(e, cJSON_GetArraySize(cJSON_GetObjectItem(modal,
                                                         "components")) == 2);
     struct discord_sim_field f[] = {
         { .custom_id = "fail", .value = "Visible, engagement" },
         { .custom_id = "text", .value = "more light, please" },
     };
-    const char *submit = discord_sim_modal_submit(e->sim, e->alice, click_id,
-                                                  NULL, f, 2);
-    e2e_check(e, submit != NULL);
     char submit_id[32];
-    snprintf(submit_id, sizeof(submit_id), "%s", submit);
-    iw.id = submit_id;
-    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
-                                  E2E_WAIT_MS));
+    send_modal(e, click_id, f, 2, submit_id);
     discord_sim_interaction(e->sim, submit_id, &in);
     e2e_check(e, in.callback_type == 7);
     e2e_check(e, in.followups == 1);
@@ -550,6 +591,74 @@ test_buttons_and_modal(void **state)
     e2e_db_wait(e, 1, "SELECT count(*) FROM reviews WHERE decision = "
                       "'changes' AND reason = 'more light, please' AND "
                       "visible = 0 AND message = 1 AND engagement = 0");
+    e2e_finish(e, 0);
+}
+
+/* A message whose buttons are in rows (as the standup prompt's will be)
+ * gets an action row per row; a button whose question is optional opens
+ * a modal whose text input is not required, and the form sent empty runs
+ * the command as it is. */
+static void
+test_rows_and_optional_prompt(void **state)
+{
+    struct e2e *e = e2e_new(state, NULL);
+    e2e_start(e);
+    summer_for_review(e, 1);
+    char msg[32];
+    submit_for_review(e, "summer#1", "https://example.com/v1", msg);
+    e2e_finish(e, 0);
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO outbox (platform, kind, user_ref, text, buttons, "
+        "created_at) VALUES ('discord', 'dm', %Q, 'How is summer#1 "
+        "going?', %Q, 0)", e->alice,
+        "Approve\tapprove summer#1\tprimary\tAnything to add? "
+        "(optional)\toptional\n"
+        "Request changes\tchanges summer#1\t\tWhat needs to change?\t"
+        "rubric\n"
+        "Help\thelp\t\t\trow=1\n"
+        "Status\tstatus summer\t\t\trow=2\n");
+    e2e_daemon_db_exec(&e->d, sql);
+    sqlite3_free(sql);
+    size_t before = discord_sim_message_count(e->sim);
+    e2e_start(e);
+    struct msg_wait mw = { .after = before, .contains = "How is summer#1",
+                           .dm_of = e->alice };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    snprintf(msg, sizeof(msg), "%s", mw.found);
+    delivered_ref(e, mw.channel, msg);
+    struct discord_sim_message_info m;
+    discord_sim_message(e->sim, msg, &m);
+    /* Three rows, three action rows. */
+    e2e_check(e, cJSON_GetArraySize(m.components) == 3);
+    static const int width[] = { 2, 1, 1 };
+    for (int r = 0; r < 3; r++)
+        e2e_check(e, cJSON_GetArraySize(cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(m.components, r),
+                         "components")) == width[r]);
+    char id[32];
+
+    /* The reason for changes is required: the client sends no empty
+     * form. */
+    const cJSON *modal = click_for_modal(e, msg, button_id(m.components,
+                                                           "Request "
+                                                           "changes"), id);
+    e2e_check(e, cJSON_IsTrue(cJSON_GetObjectItem(modal_input(modal),
+                                                  "required")));
+    e2e_check(e, discord_sim_modal_submit(e->sim, e->alice, id, NULL, NULL,
+                                          0) == NULL);
+
+    /* Approve's "Anything to add?" is not. */
+    const char *approve = button_id(m.components, "Approve");
+    e2e_check(e, strncmp(approve, "po|", 3) == 0);
+    modal = click_for_modal(e, msg, approve, id);
+    e2e_check(e, cJSON_IsFalse(cJSON_GetObjectItem(modal_input(modal),
+                                                   "required")));
+    char submit_id[32];
+    send_modal(e, id, NULL, 0, submit_id);
+    e2e_db_wait(e, 1, "SELECT count(*) FROM reviews WHERE decision = "
+                      "'approve' AND ifnull(reason, '') = ''");
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, strstr(m.content, "approve by") != NULL);
     e2e_finish(e, 0);
 }
 
@@ -828,6 +937,8 @@ main(void)
         cmocka_unit_test_teardown(test_own_commands, e2e_teardown),
         cmocka_unit_test_teardown(test_channel_and_kickoff, e2e_teardown),
         cmocka_unit_test_teardown(test_buttons_and_modal, e2e_teardown),
+        cmocka_unit_test_teardown(test_rows_and_optional_prompt,
+                                  e2e_teardown),
         cmocka_unit_test_teardown(test_direct_messages, e2e_teardown),
         cmocka_unit_test_teardown(test_429_message_create, e2e_teardown),
         cmocka_unit_test_teardown(test_bad_input, e2e_teardown),

@@ -1565,16 +1565,38 @@ test_components_modal(void **state)
     assert_int_equal(jnum(f, "d.data.component_type"), 2);
     assert_string_equal(jstr(f, "d.message.id"), mid);
     assert_string_equal(jstr(f, "d.message.content"), "Task 42 is open");
-    /* Answer with a modal, then the user submits it. */
+    /* Answer with a modal, then the user submits it.  A modal's row
+     * holds one text input, whose "required" is a boolean. */
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback", iid,
              jstr(f, "d.token"));
+    static const char *const bad_rows[] = {
+        "{\"type\":2,\"style\":1,\"custom_id\":\"b\",\"label\":\"B\"}",
+        "{\"type\":4,\"custom_id\":\"text\",\"style\":1,\"label\":"
+        "\"Text\",\"required\":\"no\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad_rows) / sizeof(*bad_rows); i++) {
+        char body[512];
+        snprintf(body, sizeof(body), "{\"type\":9,\"data\":{\"custom_id\":"
+                 "\"note:42\",\"title\":\"Note\",\"components\":[{\"type\":"
+                 "1,\"components\":[%s]}]}}", bad_rows[i]);
+        treq(e, &r, HTTP_POST, AUTH_NONE, path, body);
+        assert_int_equal(r.status, 400);
+    }
     treq(e, &r, HTTP_POST, AUTH_NONE, path,
          "{\"type\":9,\"data\":{\"custom_id\":\"note:42\",\"title\":"
          "\"Note\",\"components\":[{\"type\":1,\"components\":[{\"type\":4,"
-         "\"custom_id\":\"text\",\"style\":1,\"label\":\"Text\"}]}]}}");
+         "\"custom_id\":\"text\",\"style\":1,\"label\":\"Text\"}]},"
+         "{\"type\":1,\"components\":[{\"type\":4,\"custom_id\":\"more\","
+         "\"style\":2,\"label\":\"Anything to add?\",\"required\":false}]}"
+         "]}}");
     assert_int_equal(r.status, 204);
     assert_true(discord_sim_interaction(e->sim, iid, &ii));
     assert_non_null(ii.modal);
+    /* "text" is required (the default): the client sends no form
+     * without it. */
+    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL, NULL, 0));
+    assert_null(discord_sim_modal_submit(e->sim, alice, iid, NULL,
+        (struct discord_sim_field[]){ { "more", "later" } }, 1));
     sid = discord_sim_modal_submit(e->sim, alice, iid, NULL,
         (struct discord_sim_field[]){ { "text", "looks good" } }, 1);
     assert_non_null(sid);
@@ -1583,6 +1605,11 @@ test_components_modal(void **state)
     assert_string_equal(jstr(f, "d.data.custom_id"), "note:42");
     assert_string_equal(jstr(f, "d.data.components.0.components.0.value"),
                         "looks good");
+    /* Every input is there: the optional one left empty, as "". */
+    assert_string_equal(jstr(f, "d.data.components.1.components.0.custom_id"),
+                        "more");
+    assert_string_equal(jstr(f, "d.data.components.1.components.0.value"),
+                        "");
     /* Type 7 on that submit edits the message that had the button. */
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback", sid,
              jstr(f, "d.token"));

@@ -215,6 +215,38 @@ button_id(const struct slack_sim_message *m, const char *label)
     return NULL;
 }
 
+/* bob submits ref; alice (coordinator) is asked by DM to review it: that
+ * message. */
+static const struct slack_sim_message *
+submit_for_review(struct e2e *e, const char *ref, const char *link)
+{
+    char want[64];
+
+    snprintf(want, sizeof(want), "Submitted %s", ref);
+    cmdf(e, "bob", want, "submit %s %s", ref, link);
+    snprintf(want, sizeof(want), "submitted %s", ref);
+    return e2e_wait_message(e, "alice", want);
+}
+
+/* alice sends the modal v with these fields: the message its button was
+ * on, once it is edited to say who did what (want, "changes by"). */
+static const struct slack_sim_message *
+send_modal(struct e2e *e, const struct slack_sim_view *v,
+           const struct slack_sim_field *f, size_t n, const char *dm,
+           const char *ts, const char *want)
+{
+    const struct slack_sim_message *m;
+    struct slack_sim_push p;
+
+    assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id, f, n,
+                                               &p), 0);
+    e2e_wait_ack(e, p.envelope_id);
+    assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", ts));
+    m = slack_sim_message(e->sim, dm, ts);
+    assert_non_null(strstr(m->text, want));
+    return m;
+}
+
 static void
 test_button_and_modal(void **state)
 {
@@ -227,10 +259,9 @@ test_button_and_modal(void **state)
 
     e2e_start(e, NULL);
     campaign(e, true);
-    cmdf(e, "bob", "Submitted spring-launch#1",
-         "submit spring-launch#1 https://drive.example.com/reel-1");
     /* The coordinator's DM carries Approve / Request changes / Reject. */
-    m = e2e_wait_message(e, "alice", "submitted spring-launch#1");
+    m = submit_for_review(e, "spring-launch#1",
+                          "https://drive.example.com/reel-1");
     snprintf(dm, sizeof(dm), "%s", e2e_dm(e, "alice"));
     snprintf(ts, sizeof(ts), "%s", m->ts);
     assert_non_null(button_id(m, "Approve"));
@@ -261,9 +292,8 @@ test_button_and_modal(void **state)
 
     /* Request changes asks first: a modal, then its submission runs
      * "changes spring-launch#2 <text>". */
-    cmdf(e, "bob", "Submitted spring-launch#2",
-         "submit spring-launch#2 https://drive.example.com/post-1");
-    m = e2e_wait_message(e, "alice", "submitted spring-launch#2");
+    m = submit_for_review(e, "spring-launch#2",
+                          "https://drive.example.com/post-1");
     snprintf(ts, sizeof(ts), "%s", m->ts);
     assert_int_equal(slack_sim_push_action(e->sim, "alice", dm, ts,
                                            button_id(m, "Request changes"),
@@ -271,16 +301,13 @@ test_button_and_modal(void **state)
     assert_true(e2e_wait_ok_calls(e, "views.open", 1, NULL, NULL));
     assert_int_equal(slack_sim_view_count(e->sim), 1);
     v = slack_sim_view_at(e->sim, 0);
-    /* An empty answer keeps the modal open with a message. */
+    /* The reason is not optional: Slack's client does not send the form
+     * with it empty. */
     struct slack_sim_field empty = { .block_id = "chorus.text",
                                      .action_id = "text", .value = "" };
     assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id,
-                                               &empty, 1, &p), 0);
-    a = e2e_wait_ack(e, p.envelope_id);
-    assert_non_null(a->payload);
-    assert_string_equal(cJSON_GetObjectItem(a->payload,
-                                            "response_action")->valuestring,
-                        "errors");
+                                               &empty, 1, &p), -1);
+    assert_non_null(strstr(slack_sim_error(e->sim), "chorus.text"));
     /* The form offers the three rubric points as checkboxes beside the
      * reason; the ticked ones become fail:. */
     const cJSON *rb = cJSON_GetArrayItem(cJSON_GetObjectItem(v->view,
@@ -298,12 +325,7 @@ test_button_and_modal(void **state)
         { .block_id = "chorus.text", .action_id = "text",
           .value = "show the can in the first second" },
     };
-    assert_int_equal(slack_sim_push_submission(e->sim, "alice", v->id, f,
-                                               2, &p), 0);
-    e2e_wait_ack(e, p.envelope_id);
-    assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", ts));
-    m = slack_sim_message(e->sim, dm, ts);
-    assert_non_null(strstr(m->text, "changes by"));
+    send_modal(e, v, f, 2, dm, ts, "changes by");
     assert_string_equal(e2e_db_text(e, "SELECT state FROM deliverables "
                                        "WHERE number = 2"),
                         "changes_requested");
@@ -575,21 +597,6 @@ test_rate_limited_post(void **state)
  * out at once while alice's trickle at Slack's pace.
  */
 static void
-db_exec(struct e2e *e, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-
-    assert_int_equal(sqlite3_open(e->d.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        print_message("SQL error: %s in %s\n", err, sql);
-        fail();
-    }
-    sqlite3_close(db);
-}
-
-static void
 test_busy_lane_holds_up_nobody(void **state)
 {
     struct e2e *e = E(state, NULL);
@@ -612,7 +619,7 @@ test_busy_lane_holds_up_nobody(void **state)
         "INSERT INTO outbox (platform, kind, user_ref, text, created_at)"
         " VALUES ('slack', 'dm', %Q, 'for bob alone', 0);"
         "COMMIT;", e->alice, general->id, e->bob);
-    db_exec(e, sql);
+    e2e_daemon_db_exec(&e->d, sql);
     sqlite3_free(sql);
     started = e2e_now_ms();
     e2e_start(e, NULL);
@@ -629,6 +636,95 @@ test_busy_lane_holds_up_nobody(void **state)
                                    "('for everyone', 'for bob alone')"), 2);
     assert_true(e2e_db_int(e, "SELECT count(*) FROM outbox WHERE state = "
                               "'pending' AND user_ref = %Q", e->alice) > 2400);
+}
+
+/* ---- rows and optional prompts ---- */
+
+/* The actions blocks of a message, in order. */
+static size_t
+actions_blocks(const struct slack_sim_message *m, const cJSON **out,
+               size_t max)
+{
+    const cJSON *b;
+    size_t n = 0;
+
+    cJSON_ArrayForEach(b, m->blocks) {
+        const cJSON *t = cJSON_GetObjectItem(b, "type");
+
+        if (cJSON_IsString(t) && !strcmp(t->valuestring, "actions") &&
+            n < max)
+            out[n++] = b;
+    }
+    return n;
+}
+
+/* A message whose buttons are in rows (as the standup prompt's will be)
+ * shows an actions block per row; a button whose question is optional
+ * opens a modal whose text may be left empty, and the form sent empty
+ * runs the command as it is. */
+static void
+test_rows_and_optional_prompt(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    const struct slack_sim_message *m;
+    const struct slack_sim_view *v;
+    const cJSON *rows[8];
+    struct slack_sim_push p;
+    char dm[32], ts[32];
+    char *sql;
+
+    e2e_start(e, NULL);
+    campaign(e, true);
+    submit_for_review(e, "spring-launch#1",
+                      "https://drive.example.com/reel-1");
+    assert_int_equal(e2e_term(e), 0);
+    sql = sqlite3_mprintf(
+        "INSERT INTO outbox (platform, kind, user_ref, text, buttons, "
+        "created_at) VALUES ('slack', 'dm', %Q, 'How is spring-launch#1 "
+        "going?', %Q, 0)", e->alice,
+        "Approve\tapprove spring-launch#1\tprimary\tAnything to add? "
+        "(optional)\toptional\n"
+        "Request changes\tchanges spring-launch#1\t\tWhat needs to "
+        "change?\trubric\n"
+        "Help\thelp\t\t\trow=1\n"
+        "Status\tstatus spring-launch\t\t\trow=2\n");
+    e2e_daemon_db_exec(&e->d, sql);
+    sqlite3_free(sql);
+    e2e_start(e, NULL);
+    m = e2e_wait_message(e, "alice", "How is spring-launch#1 going?");
+    snprintf(dm, sizeof(dm), "%s", e2e_dm(e, "alice"));
+    snprintf(ts, sizeof(ts), "%s", m->ts);
+    /* Three rows, three actions blocks, each block_id its own. */
+    assert_int_equal(actions_blocks(m, rows, 8), 3);
+    assert_string_equal(cJSON_GetObjectItem(rows[0], "block_id")->valuestring,
+                        "chorus.actions");
+    assert_string_equal(cJSON_GetObjectItem(rows[1], "block_id")->valuestring,
+                        "chorus.actions.1");
+    assert_string_equal(cJSON_GetObjectItem(rows[2], "block_id")->valuestring,
+                        "chorus.actions.2");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rows[0],
+                                                            "elements")), 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(rows[1],
+                                                            "elements")), 1);
+
+    /* Approve asks "Anything to add?", which may be left empty. */
+    assert_int_equal(slack_sim_push_action(e->sim, "alice", dm, ts,
+                                           button_id(m, "Approve"), NULL,
+                                           &p), 0);
+    assert_true(e2e_wait_ok_calls(e, "views.open", 1, NULL, NULL));
+    v = slack_sim_view_at(e->sim, slack_sim_view_count(e->sim) - 1);
+    const cJSON *in = cJSON_GetArrayItem(cJSON_GetObjectItem(v->view,
+                                                             "blocks"), 0);
+    assert_string_equal(cJSON_GetObjectItem(in, "block_id")->valuestring,
+                        "chorus.text");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(in, "optional")));
+    /* Sent empty: Slack's null value; the command runs as it is. */
+    send_modal(e, v, NULL, 0, dm, ts, "approve by");
+    assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM reviews WHERE "
+                                   "decision = 'approve' AND "
+                                   "ifnull(reason, '') = ''"), 1);
+    assert_int_equal(e2e_term(e), 0);
+    assert_int_equal(e2e_log_count(e, " error "), 0);
 }
 
 /* ---- redelivery ---- */
@@ -753,6 +849,7 @@ main(void)
                                   teardown),
         cmocka_unit_test_teardown(test_campaign_channel, teardown),
         cmocka_unit_test_teardown(test_button_and_modal, teardown),
+        cmocka_unit_test_teardown(test_rows_and_optional_prompt, teardown),
         cmocka_unit_test_teardown(test_dm_and_mention, teardown),
         cmocka_unit_test_teardown(test_refresh_during_stream, teardown),
         cmocka_unit_test_teardown(test_socket_dropped_mid_stream, teardown),

@@ -30,6 +30,7 @@
 #include "tz.h"
 #include "xmalloc.h"
 #include "slack_sim.h"
+#include "slack_sim_int.h"
 
 #define WAIT_MS  10000      /* upper bound; passing steps take far less */
 #define MAX_MSGS 64
@@ -973,6 +974,63 @@ test_conversations(void **state)
     env_free(e);
 }
 
+/* chat.postMessage to #general: a button in each of two actions blocks,
+ * "r" and block_id, the second's action_id given. */
+static cJSON *
+post_two_rows(struct env *e, const char *block_id, const char *action_id)
+{
+    struct buf b = BUF_INIT;
+    cJSON *j;
+
+    buf_adds(&b, "{\"channel\":\"general\",\"text\":\"x\",\"blocks\":[");
+    for (int i = 0; i < 2; i++)
+        buf_printf(&b, "%s{\"type\":\"actions\",\"block_id\":\"%s\","
+                   "\"elements\":[{\"type\":\"button\",\"action_id\":"
+                   "\"%s\",\"text\":{\"type\":\"plain_text\",\"text\":"
+                   "\"%c\"}}]}", i ? "," : "", i ? block_id : "r",
+                   i ? action_id : "a", 'A' + i);
+    buf_adds(&b, "]}");
+    j = api_json(e, "chat.postMessage", buf_cstr(&b));
+    buf_free(&b);
+    return j;
+}
+
+/* Buttons in rows: an actions block each, their block_ids unique (an
+ * action_id need only be unique within its block). */
+static void
+test_blocks_in_rows(void **state)
+{
+    struct env *e = env_new(NULL);
+    cJSON *j;
+
+    (void)state;
+    workspace(e);
+    assert_true(jtrue(post_two_rows(e, "r.1", "a"), "ok"));
+    j = post_two_rows(e, "r", "b");
+    assert_string_equal(js(j, "error"), "invalid_blocks");
+    assert_non_null(strstr(js(j, "response_metadata.messages.0"),
+                           "/blocks/1/block_id"));
+    env_free(e);
+    /* As Slack shows them: a line per row; "(optional)" by an input's
+     * label when it may be left empty. */
+    cJSON *blocks = cJSON_Parse(
+        "[{\"type\":\"actions\",\"elements\":[{\"type\":\"button\","
+        "\"text\":{\"type\":\"plain_text\",\"text\":\"A\"}},{\"type\":"
+        "\"button\",\"text\":{\"type\":\"plain_text\",\"text\":\"B\"}}]},"
+        "{\"type\":\"actions\",\"elements\":[{\"type\":\"button\","
+        "\"text\":{\"type\":\"plain_text\",\"text\":\"C\"}}]},"
+        "{\"type\":\"input\",\"optional\":true,\"label\":{\"type\":"
+        "\"plain_text\",\"text\":\"Note\"},\"element\":{}},"
+        "{\"type\":\"input\",\"label\":{\"type\":\"plain_text\","
+        "\"text\":\"Why\"},\"element\":{}}]");
+    struct buf shown = BUF_INIT;
+    slack_sim_render(NULL, blocks, &shown);
+    assert_string_equal(buf_cstr(&shown),
+                        "[A] [B]\n[C]\nNote (optional): ____\nWhy: ____");
+    buf_free(&shown);
+    cJSON_Delete(blocks);
+}
+
 static void
 test_messages(void **state)
 {
@@ -1147,7 +1205,10 @@ static const char modal[] =
     "\"plain_text_input\",\"action_id\":\"goal_text\"}},"
     "{\"type\":\"input\",\"block_id\":\"tier\",\"label\":{\"type\":"
     "\"plain_text\",\"text\":\"Tier\"},\"element\":{\"type\":"
-    "\"static_select\",\"action_id\":\"tier_pick\",\"options\":[]}}]}";
+    "\"static_select\",\"action_id\":\"tier_pick\",\"options\":[]}},"
+    "{\"type\":\"input\",\"block_id\":\"note\",\"optional\":true,"
+    "\"label\":{\"type\":\"plain_text\",\"text\":\"Note\"},\"element\":"
+    "{\"type\":\"plain_text_input\",\"action_id\":\"note_text\"}}]}";
 
 static cJSON *
 views_open(struct env *e, const char *trigger)
@@ -1253,9 +1314,33 @@ test_interactions(void **state)
                               "value"), "10k signups");
     assert_string_equal(js(m, "payload.view.state.values.tier.tier_pick."
                               "selected_option.value"), "gold");
+    /* The optional input left alone is there, its value null. */
+    assert_true(cJSON_IsNull(jget(m, "payload.view.state.values.note."
+                                         "note_text.value")));
+    assert_string_equal(js(m, "payload.view.state.values.note.note_text."
+                              "type"), "plain_text_input");
     assert_string_equal(js(m, "payload.trigger_id"), s.trigger_id);
     assert_int_equal(slack_sim_push_submission(e->sim, "alice", "V0NOPE",
                                                fields, 2, NULL), -1);
+    /* An input that is not optional, empty: Slack's client sends no form. */
+    assert_int_equal(slack_sim_push_submission(e->sim, "alice", view_id,
+                                               fields + 1, 1, NULL), -1);
+    assert_non_null(strstr(slack_sim_error(e->sim), "goal"));
+    /* "optional" is a boolean. */
+    assert_int_equal(slack_sim_push_command(e->sim, "alice", "general",
+                                            "/campaign", "brief", &p), 0);
+    struct buf bad = BUF_INIT;
+    buf_printf(&bad, "{\"trigger_id\":\"%s\",\"view\":{\"type\":"
+               "\"modal\",\"title\":{\"type\":\"plain_text\",\"text\":"
+               "\"T\"},\"blocks\":[{\"type\":\"input\",\"optional\":"
+               "\"yes\",\"label\":{\"type\":\"plain_text\",\"text\":"
+               "\"L\"},\"element\":{\"type\":\"plain_text_input\","
+               "\"action_id\":\"t\"}}]}}", p.trigger_id);
+    j = api_json(e, "views.open", buf_cstr(&bad));
+    buf_free(&bad);
+    assert_string_equal(js(j, "error"), "invalid_arguments");
+    assert_non_null(strstr(js(j, "response_metadata.messages.0"),
+                           "/blocks/0/optional"));
     env_free(e);
 }
 
@@ -1762,6 +1847,7 @@ main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_conversations),
         cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_blocks_in_rows),
         cmocka_unit_test(test_users_info_zones),
         cmocka_unit_test(test_interactions),
         cmocka_unit_test(test_refresh_sequence),
