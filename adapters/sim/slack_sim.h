@@ -376,6 +376,10 @@ int slack_sim_push_command(struct slack_sim *sim, const char *user,
 /* message.im: creates the DM channel if needed. */
 int slack_sim_push_dm(struct slack_sim *sim, const char *user,
                       const char *text, struct slack_sim_push *out);
+/* The same as a reply in the thread of the DM message at thread_ts. */
+int slack_sim_push_dm_reply(struct slack_sim *sim, const char *user,
+                            const char *text, const char *thread_ts,
+                            struct slack_sim_push *out);
 /* app_mention: "<@BOT> " is prefixed unless text mentions the bot. */
 int slack_sim_push_mention(struct slack_sim *sim, const char *user,
                            const char *channel, const char *text,

@@ -210,6 +210,14 @@ int
 slack_sim_push_dm(struct slack_sim *sim, const char *user, const char *text,
                   struct slack_sim_push *out)
 {
+    return slack_sim_push_dm_reply(sim, user, text, NULL, out);
+}
+
+int
+slack_sim_push_dm_reply(struct slack_sim *sim, const char *user,
+                        const char *text, const char *thread_ts,
+                        struct slack_sim_push *out)
+{
     struct slack_sim_user *u;
     struct slack_sim_channel *ch;
 
@@ -218,7 +226,7 @@ slack_sim_push_dm(struct slack_sim *sim, const char *user, const char *text,
     if (!(u = human(sim, user)))
         return -1;
     ch = slack_sim_dm_rec(sim, u, true, NULL);
-    return human_message(sim, u, ch, "message", text ? text : "", NULL,
+    return human_message(sim, u, ch, "message", text ? text : "", thread_ts,
                          out);
 }
 

@@ -727,6 +727,76 @@ test_rows_and_optional_prompt(void **state)
     assert_int_equal(e2e_log_count(e, " error "), 0);
 }
 
+/* A standup on Slack: bob's prompt has a row for all and a row per
+ * deliverable; a yellow button asks for an optional note in a form, a
+ * green one records at once and leaves the buttons for a change of
+ * mind, and a reply typed in the prompt's thread is read as an answer. */
+static void
+test_standup_buttons_and_thread(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    const struct slack_sim_message *m;
+    const struct slack_sim_view *v;
+    const cJSON *rows[8];
+    struct slack_sim_push p;
+    char dm[32], ts[32], yellow1[32], green_all[32];
+
+    e2e_start(e, NULL);
+    campaign(e, true);
+    cmdf(e, "alice", "Asked 1 creator", "standup spring-launch now");
+    m = e2e_wait_message(e, "bob", "Standup for spring-launch");
+    snprintf(dm, sizeof(dm), "%s", e2e_dm(e, "bob"));
+    snprintf(ts, sizeof(ts), "%s", m->ts);
+    assert_int_equal(actions_blocks(m, rows, 8), 3);
+    snprintf(yellow1, sizeof(yellow1), "%s",
+             button_id(m, "🟡 spring-launch#1"));
+    snprintf(green_all, sizeof(green_all), "%s",
+             button_id(m, "🟢 All green"));
+
+    /* Yellow on #1: a form whose note may be left empty. */
+    assert_int_equal(slack_sim_push_action(e->sim, "bob", dm, ts, yellow1,
+                                           NULL, &p), 0);
+    assert_true(e2e_wait_ok_calls(e, "views.open", 1, NULL, NULL));
+    v = slack_sim_view_at(e->sim, slack_sim_view_count(e->sim) - 1);
+    const cJSON *in = cJSON_GetArrayItem(cJSON_GetObjectItem(v->view,
+                                                             "blocks"), 0);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(in, "optional")));
+    struct slack_sim_field note = { "chorus.text", "text",
+                                    "waiting for the product" };
+    assert_int_equal(slack_sim_push_submission(e->sim, "bob", v->id, &note,
+                                               1, &p), 0);
+    e2e_wait_ack(e, p.envelope_id);
+    assert_true(e2e_wait_message(e, "bob", "Recorded spring-launch#1 🟡 "
+                                           "yellow: waiting for the product")
+                != NULL);
+
+    /* Green for all, from the same message: its buttons stayed. */
+    m = slack_sim_message(e->sim, dm, ts);
+    assert_int_equal(actions_blocks(m, rows, 8), 3);
+    assert_int_equal(slack_sim_push_action(e->sim, "bob", dm, ts, green_all,
+                                           NULL, &p), 0);
+    assert_true(e2e_wait_message(e, "bob", "Recorded spring-launch#1 🟢 "
+                                           "green; spring-launch#2 🟢 green")
+                != NULL);
+
+    /* Typed in the prompt's thread: #2 goes red. */
+    assert_int_equal(slack_sim_push_dm_reply(e->sim, "bob",
+                                             "#2 red, sick until monday", ts,
+                                             &p), 0);
+    assert_true(e2e_wait_message(e, "bob", "Recorded spring-launch#2 🔴 red: "
+                                           "sick until monday") != NULL);
+    assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM standup_answers"),
+                     4);
+    const char *latest = e2e_db_text(
+        e, "SELECT group_concat(colour, ',') FROM (SELECT a.colour FROM "
+           "standup_answers a WHERE a.id IN (SELECT MAX(id) FROM "
+           "standup_answers GROUP BY deliverable_id) ORDER BY "
+           "a.deliverable_id)");
+    assert_string_equal(latest, "green,red");
+    assert_int_equal(e2e_term(e), 0);
+    assert_int_equal(e2e_log_count(e, " error "), 0);
+}
+
 /* ---- redelivery ---- */
 
 static void
@@ -849,6 +919,8 @@ main(void)
                                   teardown),
         cmocka_unit_test_teardown(test_campaign_channel, teardown),
         cmocka_unit_test_teardown(test_button_and_modal, teardown),
+        cmocka_unit_test_teardown(test_standup_buttons_and_thread,
+                                  teardown),
         cmocka_unit_test_teardown(test_rows_and_optional_prompt, teardown),
         cmocka_unit_test_teardown(test_dm_and_mention, teardown),
         cmocka_unit_test_teardown(test_refresh_during_stream, teardown),
