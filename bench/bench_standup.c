@@ -536,6 +536,10 @@ main(int argc, char **argv)
         fprintf(stderr, "bench_standup: %lld rows still held at the "
                 "round\n", (long long)core_outbox_backlog(the_core));
     double setup_s = (double)(ns_of(CLOCK_MONOTONIC) - t0) / 1e9;
+    /* For `perf record -k CLOCK_MONOTONIC` ... `perf report --time`. */
+    if (profiling)
+        fprintf(stderr, "bench_standup: the round starts at monotonic "
+                "%.6f s\n", (double)ns_of(CLOCK_MONOTONIC) / 1e9);
     memset(costs, 0, sizeof(costs));
     memset(sql_costs, 0, sizeof(sql_costs));
 
@@ -572,6 +576,9 @@ main(int argc, char **argv)
     /* The coordinator looks at it. */
     event(PH_VIEW, CORE_EV_COMMAND, "carol", "standup " SLUG);
     sqlite3_trace_v2(db, 0, NULL, NULL);
+    if (profiling)
+        fprintf(stderr, "bench_standup: the view ends at monotonic %.6f s\n",
+                (double)ns_of(CLOCK_MONOTONIC) / 1e9);
 
     int64_t prompts = count_sql("SELECT count(*) FROM standup_prompts"
                                 " WHERE ?1 = ?1", 0, NULL);
