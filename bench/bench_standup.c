@@ -427,7 +427,9 @@ plan_answers(int64_t now, bool reminded)
     int64_t closes = count_sql("SELECT max(closes_at) FROM standup_rounds"
                                " WHERE ?1 = ?1", 0, NULL);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        int i = atoi((const char *)sqlite3_column_text(s, 0) + 1) - 1;
+        char *end;
+        long i = strtol((const char *)sqlite3_column_text(s, 0) + 1, &end,
+                        10) - 1;
         if (i < 0 || i >= CREATORS || cr[i].answered)
             continue;
         if (!reminded && i % LATE_EVERY == LATE_EVERY - 1)
