@@ -96,7 +96,7 @@ static const char *const phase_names[] = {
 
 /* Where time goes in a phase: the core's own call, and the delivery. */
 struct cost {
-    int64_t wall_ns, cpu_ns, stmts;
+    int64_t wall_ns, cpu_ns, stmts, commits, pages;
 };
 struct phase_cost {
     long        n;           /* jobs or events */
@@ -107,6 +107,7 @@ struct phase_cost {
 static struct phase_cost costs[PH_COUNT];
 
 static int64_t stmt_count;    /* top-level statements started */
+static int64_t commit_count;  /* of which COMMIT */
 static bool    profiling;
 
 /* --profile: SQLite's own time per statement, per phase. */
@@ -127,6 +128,8 @@ on_trace(unsigned type, void *arg, void *p, void *x)
         const char *text = x;
         if (!(text[0] == '-' && text[1] == '-'))   /* not a trigger */
             stmt_count++;
+        if (strncmp(text, "COMMIT", 6) == 0)
+            commit_count++;
     } else if (type == SQLITE_TRACE_PROFILE) {
         const char *sql = sqlite3_sql(p);
         struct sql_cost *t = sql_costs[current];
@@ -143,14 +146,27 @@ on_trace(unsigned type, void *arg, void *p, void *x)
 }
 
 struct mark {
-    int64_t wall, cpu, stmts;
+    int64_t wall, cpu, stmts, commits, pages;
 };
+
+static sqlite3 *db;          /* the core's own connection */
+
+/* Pages the connection has written (to the WAL): what its commits cost
+ * in I/O. */
+static int64_t
+pages_written(void)
+{
+    int cur = 0, hi = 0;
+    sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &cur, &hi, 0);
+    return cur;
+}
 
 static struct mark
 mark_now(void)
 {
     return (struct mark){ ns_of(CLOCK_MONOTONIC),
-                          ns_of(CLOCK_PROCESS_CPUTIME_ID), stmt_count };
+                          ns_of(CLOCK_PROCESS_CPUTIME_ID), stmt_count,
+                          commit_count, pages_written() };
 }
 
 static void
@@ -160,6 +176,8 @@ charge(struct cost *c, struct mark from)
     c->wall_ns += to.wall - from.wall;
     c->cpu_ns += to.cpu - from.cpu;
     c->stmts += to.stmts - from.stmts;
+    c->commits += to.commits - from.commits;
+    c->pages += to.pages - from.pages;
 }
 
 /* --- the sink adapter: takes every row at once ---------------------------- */
@@ -208,7 +226,6 @@ static struct adapter sink = { &sink_ops };
 /* --- driving the core ------------------------------------------------------ */
 
 static struct sim_clock sim = { .now_ms = START_MS };
-static sqlite3 *db;          /* the core's own connection, for peeking */
 
 /* An event as the daemon handles it: the core's call, then the in-band
  * answer and a flush (delivery). */
@@ -445,16 +462,28 @@ plan_answers(int64_t now, bool reminded)
 /* --- the report ----------------------------------------------------------- */
 
 static void
+header(void)
+{
+    printf("%-11s %5s %8s %8s %8s %7s %6s %6s | %8s %7s %5s\n", "", "",
+           "", "", "per creator:", "", "", "", "delivery:", "", "");
+    printf("%-11s %5s %8s %8s %8s %7s %6s %6s | %8s %7s %5s\n", "phase",
+           "n", "wall ms", "CPU ms", "CPU us", "stmts", "txns", "pages",
+           "CPU ms", "stmts/cr", "msgs");
+}
+
+static void
 row(const char *name, const struct phase_cost *p)
 {
     double n = CREATORS;
     double cpu = (double)(p->core.cpu_ns + p->deliver.cpu_ns) / 1e6;
     double wall = (double)(p->core.wall_ns + p->deliver.wall_ns) / 1e6;
-    printf("%-12s %6ld %9.1f %9.1f %9.1f %8.1f %9.1f %9.1f %7ld\n", name,
-           p->n, wall, cpu, (double)p->deliver.cpu_ns / 1e6,
-           cpu * 1000.0 / n,
+    printf("%-11s %5ld %8.1f %8.1f %8.1f %7.1f %6.2f %6.1f | %8.1f %7.1f "
+           "%5ld\n", name, p->n, wall, cpu, cpu * 1000.0 / n,
            (double)(p->core.stmts + p->deliver.stmts) / n,
-           (double)p->deliver.stmts / n, p->msgs);
+           (double)(p->core.commits + p->deliver.commits) / n,
+           (double)(p->core.pages + p->deliver.pages) / n,
+           (double)p->deliver.cpu_ns / 1e6, (double)p->deliver.stmts / n,
+           p->msgs);
 }
 
 static int
@@ -604,11 +633,8 @@ main(int argc, char **argv)
            "%lld answer rows), reminded %lld\n", (long long)prompts,
            (long long)sent, (long long)answered, answers, (long long)rows,
            (long long)reminded);
-    printf("\n%-12s %6s %9s %9s %9s %8s %9s %9s %7s\n", "phase", "n",
-           "wall ms", "CPU ms", "deliv CPU", "CPU us/", "stmts/", "deliv",
-           "msgs");
-    printf("%-12s %6s %9s %9s %9s %8s %9s %9s %7s\n", "", "", "", "",
-           "ms", "creator", "creator", "stmts/cr", "");
+    printf("\n");
+    header();
     struct phase_cost round = { 0 };
     for (int ph = PH_ROUND; ph < PH_COUNT; ph++) {
         const struct phase_cost *p = &costs[ph];
@@ -621,14 +647,22 @@ main(int argc, char **argv)
         round.core.wall_ns += p->core.wall_ns;
         round.core.cpu_ns += p->core.cpu_ns;
         round.core.stmts += p->core.stmts;
+        round.core.commits += p->core.commits;
+        round.core.pages += p->core.pages;
         round.deliver.wall_ns += p->deliver.wall_ns;
         round.deliver.cpu_ns += p->deliver.cpu_ns;
         round.deliver.stmts += p->deliver.stmts;
+        round.deliver.commits += p->deliver.commits;
+        round.deliver.pages += p->deliver.pages;
         round.msgs += p->msgs;
     }
     row("round total", &round);
-    printf("(round total: round + prompts + answers + reminds + close; "
-           "per creator: divided by %d)\n\n", CREATORS);
+    printf("(per creator: divided by %d whatever the phase's n; round "
+           "total: round + prompts + answers + reminds + close; stmts: SQL\n"
+           "statements run, txns: commits, pages: database pages written "
+           "to the WAL; delivery: core_flush and\n"
+           "in-band replies to the sink adapter, included in the columns "
+           "before)\n\n", CREATORS);
 
     double per = (double)(round.core.cpu_ns + round.deliver.cpu_ns) / 1e6 /
                  CREATORS;
