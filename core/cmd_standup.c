@@ -10,6 +10,7 @@
 #include "when.h"
 
 #define DEFAULT_WINDOW_MS (8 * MS_PER_HOUR)
+#define RATES_SHOWN 40
 
 /* The shortest time between two rounds of a schedule. */
 static int64_t
@@ -203,14 +204,31 @@ cmd_standup_show(struct ctx *c)
     struct participant *ps;
     size_t n;
     store_participant_list(c->st, c->a, cp->id, ROLE_CREATOR, &ps, &n);
-    struct buf rates = BUF_INIT;
+    /* Answer rates, the lowest first: who needs a word.  A campaign of
+     * many creators shows the first RATES_SHOWN. */
+    struct rate { int64_t id; int answered, asked; } *rs =
+        arena_alloc(c->a, (n ? n : 1) * sizeof(*rs));
+    size_t nr = 0;
     for (size_t i = 0; i < n; i++) {
-        int answered, asked;
-        store_standup_rate(c->st, ps[i].person_id, cp->id, &answered, &asked);
-        if (asked)
-            buf_printf(&rates, "%s%s %d of %d", rates.len ? ", " : "",
-                       ctx_mark_person(c, ps[i].person_id), answered, asked);
+        rs[nr].id = ps[i].person_id;
+        store_standup_rate(c->st, ps[i].person_id, cp->id, &rs[nr].answered,
+                           &rs[nr].asked);
+        nr += rs[nr].asked > 0;
     }
+    for (size_t i = 1; i < nr; i++)    /* insertion sort: stable */
+        for (size_t k = i; k > 0 && (int64_t)rs[k].answered * rs[k - 1].asked <
+                                        (int64_t)rs[k - 1].answered * rs[k].asked;
+             k--) {
+            struct rate t = rs[k];
+            rs[k] = rs[k - 1];
+            rs[k - 1] = t;
+        }
+    struct buf rates = BUF_INIT;
+    for (size_t i = 0; i < nr && i < RATES_SHOWN; i++)
+        buf_printf(&rates, "%s%s %d of %d", rates.len ? ", " : "",
+                   ctx_mark_person(c, rs[i].id), rs[i].answered, rs[i].asked);
+    if (nr > RATES_SHOWN)
+        buf_printf(&rates, " and %zu more", nr - RATES_SHOWN);
     if (rates.len)
         buf_printf(&out, "\nAnswered: %s", buf_cstr(&rates));
     ctx_reply(c, "%s", buf_cstr(&out));

@@ -2,6 +2,7 @@
  * (standup.h). */
 #include "standup.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,11 @@
 /* Deliverable rows with their own buttons in one prompt (one more row
  * answers for all). */
 #define PROMPT_ROWS (OUT_MAX_ROWS - 1)
+/* A summary lists each creator's answers up to this many creators (and
+ * as many with yellow or red beyond), and names up to SUMMARY_NAMES in a
+ * list: a round of thousands stays one readable message. */
+#define SUMMARY_FULL 25
+#define SUMMARY_NAMES 40
 
 
 const char *const standup_dots[] = { "🟢", "🟡", "🔴" };
@@ -828,6 +834,56 @@ standup_sched_words(struct ctx *c, const struct standup_sched *s,
         buf_printf(out, ", every %d weeks", s->weeks);
 }
 
+/* A list of names that stops at SUMMARY_NAMES ("and 12 more"). */
+struct names {
+    struct buf b;
+    size_t     n;
+};
+
+static void
+names_add(struct names *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+names_add(struct names *l, const char *fmt, ...)
+{
+    if (l->n++ >= SUMMARY_NAMES)
+        return;
+    if (l->b.len)
+        buf_adds(&l->b, ", ");
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&l->b, fmt, ap);
+    va_end(ap);
+}
+
+static void
+names_put(struct buf *out, const char *label, struct names *l)
+{
+    if (l->n)
+        buf_printf(out, "\n%s: %s", label, buf_cstr(&l->b));
+    if (l->n > SUMMARY_NAMES)
+        buf_printf(out, " and %zu more", l->n - SUMMARY_NAMES);
+    buf_free(&l->b);
+}
+
+/* One creator's answers, a line per deliverable. */
+static void
+answers_lines(struct ctx *c, const struct standup_answer *as, size_t na,
+              struct buf *out)
+{
+    for (size_t k = 0; k < na; k++) {
+        struct deliverable d;
+        if (store_deliverable_by_id(c->st, c->a, as[k].deliverable_id, &d) !=
+            CH_OK)
+            continue;
+        buf_printf(out, "\n  #%d \"%s\" %s %s%s%s", d.number, d.title,
+                   standup_dots[as[k].colour],
+                   model_standup_colours[as[k].colour],
+                   as[k].note ? " — " : "", as[k].note ? as[k].note : "");
+    }
+}
+
 void
 standup_summary(struct ctx *c, const struct campaign *cp,
                 const struct standup_round *r, const struct person *reader,
@@ -852,40 +908,45 @@ standup_summary(struct ctx *c, const struct campaign *cp,
         buf_printf(out, "Standup of %s", day);
     buf_printf(out, " for %s (R%lld): %zu of %zu answered", cp->slug,
                (long long)r->id, answered, asked);
-    struct buf away = BUF_INIT, missing = BUF_INIT;
+    /* A campaign of many creators reads its greens as a count: every
+     * yellow and red is listed (up to SUMMARY_FULL creators), and what
+     * would not fit is counted, so the post stays one message. */
+    bool full = answered <= SUMMARY_FULL;
+    struct names away = { BUF_INIT, 0 }, missing = { BUF_INIT, 0 };
+    struct names green = { BUF_INIT, 0 };
+    size_t listed = 0, unlisted = 0;
     for (size_t i = 0; i < n; i++) {
         const struct standup_prompt *pr = &prs[i];
         const char *who = ctx_mark_person(c, pr->person_id);
         if (pr->state == PROMPT_AWAY) {
-            buf_printf(&away, "%s%s (%s)", away.len ? ", " : "", who,
-                       pr->away ? pr->away : "away");
+            names_add(&away, "%s (%s)", who, pr->away ? pr->away : "away");
             continue;
         }
         if (pr->state != PROMPT_ANSWERED) {
-            buf_printf(&missing, "%s%s", missing.len ? ", " : "", who);
+            names_add(&missing, "%s", who);
             continue;
         }
         struct standup_answer *as;
         size_t na;
         store_standup_answers_prompt(c->st, c->a, pr->id, &as, &na);
-        buf_printf(out, "\n%s:", who);
-        for (size_t k = 0; k < na; k++) {
-            struct deliverable d;
-            if (store_deliverable_by_id(c->st, c->a, as[k].deliverable_id,
-                                        &d) != CH_OK)
-                continue;
-            buf_printf(out, "\n  #%d \"%s\" %s %s%s%s", d.number, d.title,
-                       standup_dots[as[k].colour], model_standup_colours[as[k].colour],
-                       as[k].note ? " — " : "", as[k].note ? as[k].note : "");
+        bool all_green = true;
+        for (size_t k = 0; k < na; k++)
+            all_green = all_green && as[k].colour == SU_GREEN;
+        if (!full && all_green) {
+            names_add(&green, "%s", who);
+        } else if (full || listed < SUMMARY_FULL) {
+            buf_printf(out, "\n%s:", who);
+            answers_lines(c, as, na, out);
+            listed++;
+        } else {
+            unlisted++;
         }
     }
-    if (away.len)
-        buf_printf(out, "\nAway: %s", buf_cstr(&away));
-    if (missing.len)
-        buf_printf(out, "\nNo answer%s: %s", r->closed_at ? "" : " yet",
-                   buf_cstr(&missing));
-    buf_free(&away);
-    buf_free(&missing);
+    if (unlisted)
+        buf_printf(out, "\n… and %zu more with yellow or red", unlisted);
+    names_put(out, "🟢 All green", &green);
+    names_put(out, "Away", &away);
+    names_put(out, r->closed_at ? "No answer" : "No answer yet", &missing);
 }
 
 /* Close a round and post its summary. */

@@ -235,6 +235,40 @@ one_round_open_at_a_time(void **state)
                      5);
 }
 
+/* Thirty creators: the greens read as one line, every yellow and red is
+ * listed, the missing are named. */
+static void
+a_large_round_reads_as_one_message(void **state)
+{
+    struct fx *fx = *state;
+    fx_ok(fx, "admin", NULL, "new crowd brand:Fizz");
+    for (int i = 0; i < 30; i++) {
+        fx_ok(fx, "admin", NULL, "add crowd c%02d role:creator", i);
+        fx_ok(fx, "admin", NULL, "deliverable crowd c%02d \"Piece %d\" "
+                                 "draft:+10d publish:+20d", i, i);
+    }
+    fx_ok(fx, "admin", NULL, "standup crowd now");
+    fx_advance(fx, MS_PER_MIN);
+    for (int i = 0; i < 28; i++) {
+        char who[8];
+        snprintf(who, sizeof(who), "c%02d", i);
+        assert_int_equal(fx_event(fx, CORE_EV_DM, who, NULL,
+                                  i == 3 ? "red, no product" : "green", NULL,
+                                  NULL), CH_OK);
+    }
+    fx_advance(fx, 9 * MS_PER_HOUR);
+    const char *post = fx_str(fx, "SELECT text FROM outbox WHERE kind ="
+                                  " 'post' AND text LIKE 'Standup asked %'");
+    assert_non_null(strstr(post, "28 of 30 answered"));
+    assert_non_null(strstr(post, "no product"));
+    assert_non_null(strstr(post, "🟢 All green: "));
+    assert_non_null(strstr(post, "No answer: "));
+    /* Only c03 is listed one line per piece. */
+    assert_null(strstr(post, "Piece 4"));
+    assert_non_null(strstr(post, "Piece 3"));
+    assert_true(strlen(post) < 2000);
+}
+
 int
 main(void)
 {
@@ -243,6 +277,8 @@ main(void)
         cmocka_unit_test(answers_per_deliverable),
         cmocka_unit_test(what_is_no_answer),
         cmocka_unit_test(rounds_fall_on_their_days),
+        cmocka_unit_test_setup_teardown(a_large_round_reads_as_one_message,
+                                        fx_setup_reachable, fx_teardown),
         cmocka_unit_test_setup_teardown(one_round_open_at_a_time, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(
