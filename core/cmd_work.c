@@ -126,7 +126,7 @@ cmd_work_new(struct ctx *c)
                        "%s is not a creator in %s: add them first (add %s "
                        "%s role:creator)", creator->name, cp->slug, cp->slug,
                        creator->name);
-    int64_t draft_due, publish_at;
+    int64_t draft_due = 0, publish_at = 0;
     const char *by_week = NULL;
     enum ch_status st = week_dates(c, cp, creator, &draft_due, &publish_at,
                                    &by_week);

@@ -706,8 +706,8 @@ standup_reply(struct ctx *c, const char *text)
                        "chorus could not read \"%.60s\" as a standup "
                        "answer, so nothing was recorded. Answer %s.", text,
                        standup_forms);
-    struct standup_prompt *prs;
-    size_t np;
+    struct standup_prompt *prs = NULL;
+    size_t np = 0;
     enum ch_status s = open_prompts(c, &a, &prs, &np);
     if (s != CH_OK)
         return s;
@@ -731,7 +731,7 @@ standup_reply(struct ctx *c, const char *text)
                     pick_put(picks, &npick, &work[i][k], &prs[i], part);
         for (size_t r = 0; r < part->nrefs; r++) {
             struct deliverable d;
-            size_t which;
+            size_t which = 0;
             s = resolve_ref(c, part->refs[r], prs, np, &d, &which);
             if (s != CH_OK)
                 return s;
