@@ -662,6 +662,69 @@ test_rows_and_optional_prompt(void **state)
     e2e_finish(e, 0);
 }
 
+/* A standup on Discord: bob's prompt has an action row for all and one
+ * per deliverable; a yellow button opens a form whose note may be left
+ * empty, the all-green button records at once and leaves the buttons,
+ * and a typed direct message is read as an answer. */
+static void
+test_standup_buttons(void **state)
+{
+    struct e2e *e = e2e_new(state, NULL);
+    e2e_start(e);
+    summer_for_review(e, 2);
+    size_t before = discord_sim_message_count(e->sim);
+    struct discord_sim_opt slug[] = {
+        { .name = "slug", .type = 3, .value = "summer" },
+    };
+    e2e_check(e, strstr(e2e_run(e, e->alice, e->general, "standup", "now",
+                                slug, 1), "Asked 1 creator") != NULL);
+    struct msg_wait mw = { .after = before, .contains = "Standup for summer",
+                           .dm_of = e->bob };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    char msg[32];
+    snprintf(msg, sizeof(msg), "%s", mw.found);
+    delivered_ref(e, mw.channel, msg);
+    struct discord_sim_message_info m;
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, cJSON_GetArraySize(m.components) == 3);
+
+    /* Yellow on #1, with a note in the form. */
+    const char *yellow = button_id(m.components, "🟡 summer#1");
+    e2e_check(e, yellow != NULL && strncmp(yellow, "po|", 3) == 0);
+    const char *click = discord_sim_click(e->sim, e->bob, msg, yellow, NULL,
+                                          0);
+    e2e_check(e, click != NULL);
+    char id[32];
+    snprintf(id, sizeof(id), "%s", click);
+    struct discord_sim_interaction_info in = e2e_answer(e, id);
+    e2e_check(e, in.callback_type == 9);
+    e2e_check(e, cJSON_IsFalse(cJSON_GetObjectItem(modal_input(in.modal),
+                                                   "required")));
+    struct discord_sim_field note = { "text", "waiting for the product" };
+    e2e_check(e, discord_sim_modal_submit(e->sim, e->bob, id, NULL, &note,
+                                          1) != NULL);
+    e2e_db_wait(e, 1, "SELECT count(*) FROM standup_answers WHERE colour = "
+                      "'yellow' AND note = 'waiting for the product'");
+
+    /* All green from the same message: its buttons are still there. */
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, cJSON_GetArraySize(m.components) == 3);
+    const char *green = button_id(m.components, "🟢 All green");
+    e2e_check(e, green != NULL);
+    e2e_check(e, discord_sim_click(e->sim, e->bob, msg, green, NULL, 0) !=
+                     NULL);
+    e2e_db_wait(e, 3, "SELECT count(*) FROM standup_answers");
+
+    /* Typed: #2 red. */
+    e2e_check(e, discord_sim_post_dm(e->sim, e->bob,
+                                     "#2 red, sick until monday") != NULL);
+    e2e_db_wait(e, 1, "SELECT count(*) FROM standup_answers WHERE colour = "
+                      "'red' AND note = 'sick until monday'");
+    e2e_db_wait(e, 1, "SELECT count(*) FROM standup_prompts WHERE state = "
+                      "'answered'");
+    e2e_finish(e, 0);
+}
+
 /* A direct message reaches the core and is answered there; a mention in
  * a channel too; the bot's own messages and other bots' are ignored. */
 static void
@@ -939,6 +1002,7 @@ main(void)
         cmocka_unit_test_teardown(test_buttons_and_modal, e2e_teardown),
         cmocka_unit_test_teardown(test_rows_and_optional_prompt,
                                   e2e_teardown),
+        cmocka_unit_test_teardown(test_standup_buttons, e2e_teardown),
         cmocka_unit_test_teardown(test_direct_messages, e2e_teardown),
         cmocka_unit_test_teardown(test_429_message_create, e2e_teardown),
         cmocka_unit_test_teardown(test_bad_input, e2e_teardown),
