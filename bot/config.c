@@ -929,6 +929,21 @@ static const struct directive table[] = {
                 "not chosen with notify digest:.",
     },
     {
+        .name = "collision_interval", .type = V_DURATION,
+        FIELD(core.collision_interval_ms), .min = MS_PER_MIN,
+        .args = "<duration>", .def = "24h", .reloadable = true,
+        .help = "Two deliverables of one brand publishing on the same "
+                "platform less than this apart are a conflict.",
+    },
+    {
+        .name = "duplicate_similarity", .type = V_INT,
+        FIELD(core.duplicate_similarity), .min = 10, .max = 100,
+        .args = "<10..100>", .def = "50", .reloadable = true,
+        .help = "Two captions of one brand sharing this percentage of their "
+                "three-word runs (brand tags and disclosure left out) are "
+                "near duplicates.",
+    },
+    {
         .name = "escalation_ladder", .type = V_CUSTOM, .min_args = 1,
         .apply = apply_ladder, .args = "<role>:<dur>[,<role>:<dur>...]",
         .def = "coordinator:4h,agency:8h,brand:24h,admin:24h",

@@ -34,12 +34,14 @@ ctx_init(struct ctx *c, struct core *core, const struct core_event *ev)
     c->actor_ref = "chorus";
     c->caller_zone = core->settings->default_tz;
     buf_init(&c->reply, 64 * 1024);
+    buf_init(&c->reply_after, 64 * 1024);
 }
 
 void
 ctx_release(struct ctx *c)
 {
     buf_free(&c->reply);
+    buf_free(&c->reply_after);
     arena_reset(c->a);
 }
 
@@ -534,6 +536,12 @@ ctx_write_outbox(struct ctx *c, int64_t *reply_id)
 {
     if (reply_id)
         *reply_id = 0;
+    if (c->reply_after.len) {
+        if (c->reply.len)
+            buf_addc(&c->reply, '\n');
+        buf_adds(&c->reply, buf_cstr(&c->reply_after));
+        buf_reset(&c->reply_after);
+    }
     if (c->reply.len && c->ev) {
         struct pending r = {
             .kind = OUT_REPLY,

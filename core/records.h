@@ -88,7 +88,15 @@ enum ch_status store_timeoff_list(struct store *, struct arena *,
 /* --- brands and agencies: store_brand.c, store_agency.c ------------------ */
 enum ch_status store_brand_by_name(struct store *, struct arena *,
                                    const char *name, struct brand *);
-/* Insert, or update category and exclusivity of an existing brand. */
+enum ch_status store_brand_get(struct store *, struct arena *, int64_t id,
+                               struct brand *);
+/* Category and exclusivity set in chat (NULL: none); the configuration
+ * no longer changes them. */
+enum ch_status store_brand_set(struct store *, int64_t id,
+                               const char *category, const char *exclusive,
+                               int64_t by, int64_t now);
+/* Insert, or update category and exclusivity of an existing brand (from
+ * the configuration: not one whose were set in chat). */
 enum ch_status store_brand_put(struct store *, const char *name,
                                const char *category, const char *exclusive,
                                int64_t now, int64_t *id);
@@ -165,6 +173,10 @@ unsigned       store_participant_role_in(struct store *, int64_t campaign_id,
                                          struct arena *);
 /* Union of the person's roles across all campaigns. */
 unsigned       store_participant_roles_anywhere(struct store *,
+                                                int64_t person_id);
+/* Union of the person's roles across the campaigns of a brand. */
+unsigned       store_participant_roles_in_brand(struct store *,
+                                                int64_t brand_id,
                                                 int64_t person_id);
 enum ch_status store_participant_put(struct store *, int64_t campaign_id,
                                      int64_t person_id, unsigned role,

@@ -48,6 +48,27 @@ store_participant_roles_anywhere(struct store *st, int64_t person_id)
     return mask;
 }
 
+unsigned
+store_participant_roles_in_brand(struct store *st, int64_t brand_id,
+                                 int64_t person_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT role FROM participants p"
+            " JOIN campaigns c ON c.id = p.campaign_id"
+            " WHERE p.person_id = ? AND c.brand_id = ?"
+            " AND p.removed_at IS NULL AND c.state != 'closed'");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, brand_id);
+    unsigned mask = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        unsigned r = 0;
+        if (model_role_parse((const char *)sqlite3_column_text(s, 0), &r))
+            mask |= r;
+    }
+    sqlite3_reset(s);
+    return mask;
+}
+
 enum ch_status
 store_participant_put(struct store *st, int64_t campaign_id, int64_t person_id,
                       unsigned role, const char *tier, int64_t now)
