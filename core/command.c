@@ -59,7 +59,8 @@ static const struct {
     { "days", T_DAYS },          { "id", T_WORD },
     { "hours", T_HOURS },        { "durations", T_DURATIONS },
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
-    { "ladder", T_LADDER },
+    { "ladder", T_LADDER },      { "brand", T_TEXT },
+    { "category", T_TEXT },      { "categories", T_TEXT },
 };
 
 static bool

@@ -16,6 +16,7 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_avail_back, cmd_avail_hours, cmd_avail_notify, cmd_question_ask,
     cmd_question_answer,
     cmd_settings, cmd_work_published, cmd_brief_propose, cmd_brief_approve,
-    cmd_brief_decline, cmd_brief_proposals;
+    cmd_brief_decline, cmd_brief_proposals, cmd_conflict_list,
+    cmd_conflict_dismiss, cmd_conflict_brand, cmd_conflict_brand_set;
 
 #endif

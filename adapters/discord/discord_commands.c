@@ -3,7 +3,10 @@
  * command table (core/command.h command_forms()), and the way back: an
  * interaction's options -> the command line the core parses.
  *
- * Shape: one CHAT_INPUT command "campaign".  A
+ * Shape: one CHAT_INPUT command "campaign" -- and, when the table has
+ * more commands than Discord lets one command hold (25), a second one,
+ * "campaign-more", for the commands of more_first that do not fit (then
+ * the last ones of the table).  Both are read the same way back.  A
  * command with one form is a subcommand ("/campaign approve ref:... ");
  * a command with several forms is a subcommand group whose subcommands
  * are its forms ("/campaign brief set slug:... field:... text:...").  A
@@ -66,6 +69,17 @@ static bool built;
  * ones that may outgrow the 3-second window on a loaded database.
  */
 static const char *const defer_first[] = { "kickoff", "report", NULL };
+
+/*
+ * Discord takes at most 25 sub-commands and groups in one command.  When
+ * the table has more, these move to "campaign-more" first, in this order
+ * (what people type seldom), then the table's last ones.
+ */
+#define TOP_MAX 25
+#define MORE_NAME "campaign-more"
+static const char *const more_first[] = { "brand", "conflicts", "notify",
+                                          "hours", "settings", "audit",
+                                          NULL };
 
 /* How each argument type is offered, and described, on Discord. */
 static const struct {
@@ -332,31 +346,77 @@ sub_json(const struct sub *s)
     return o;
 }
 
+static cJSON *
+top_command(cJSON *list, const char *name, const char *description)
+{
+    cJSON *cmd = cJSON_CreateObject();
+    cJSON_AddItemToArray(list, cmd);
+    cJSON_AddStringToObject(cmd, "name", name);
+    cJSON_AddNumberToObject(cmd, "type", 1);
+    cJSON_AddStringToObject(cmd, "description", description);
+    /* Guild channels and DMs with the bot (standups happen in DMs). */
+    cJSON *ctx = cJSON_AddArrayToObject(cmd, "contexts");
+    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(0));
+    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(1));
+    return cJSON_AddArrayToObject(cmd, "options");
+}
+
+/* Whether sub i starts a top-level entry: a sub-command, or the first
+ * form of a group. */
+static bool
+top_entry(size_t i)
+{
+    const struct sub *s = &subs[i];
+    return s->group == NULL || i == 0 || subs[i - 1].group == NULL ||
+           strcmp(subs[i - 1].group, s->group) != 0;
+}
+
+/* Which top-level entries go to MORE_NAME (more[i] for entry i). */
+static void
+place_entries(bool *more)
+{
+    size_t ntop = 0;
+    for (size_t i = 0; i < nsubs; i++)
+        ntop += top_entry(i);
+    size_t over = ntop > TOP_MAX ? ntop - TOP_MAX : 0;
+    for (size_t m = 0; more_first[m] && over; m++)
+        for (size_t i = 0; i < nsubs; i++)
+            if (top_entry(i) && !more[i] &&
+                strcmp(subs[i].form->spec->name, more_first[m]) == 0) {
+                more[i] = true;
+                over--;
+                break;
+            }
+    for (size_t i = nsubs; i-- > 0 && over;)
+        if (top_entry(i) && !more[i]) {
+            more[i] = true;
+            over--;
+        }
+}
+
 char *
 discord_commands_json(void)
 {
     build();
     cJSON *list = cJSON_CreateArray();
-    cJSON *cmd = cJSON_CreateObject();
-    cJSON_AddItemToArray(list, cmd);
-    cJSON_AddStringToObject(cmd, "name", "campaign");
-    cJSON_AddNumberToObject(cmd, "type", 1);
-    cJSON_AddStringToObject(cmd, "description",
-                            "Coordinate influencer campaigns with chorus");
-    /* Guild channels and DMs with the bot (standups happen in DMs). */
-    cJSON *ctx = cJSON_AddArrayToObject(cmd, "contexts");
-    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(0));
-    cJSON_AddItemToArray(ctx, cJSON_CreateNumber(1));
-    cJSON *opts = cJSON_AddArrayToObject(cmd, "options");
+    cJSON *main_opts = top_command(
+        list, "campaign", "Coordinate influencer campaigns with chorus");
+    cJSON *more_opts = NULL;
+    bool more[MAX_SUBS] = { false };
+    place_entries(more);
     for (size_t i = 0; i < nsubs; i++) {
         const struct sub *s = &subs[i];
+        if (!top_entry(i))
+            continue;   /* the group was written with its first form */
+        if (more[i] && more_opts == NULL)
+            more_opts = top_command(list, MORE_NAME,
+                                    "More chorus commands: those /campaign "
+                                    "has no room for");
+        cJSON *opts = more[i] ? more_opts : main_opts;
         if (s->group == NULL) {
             cJSON_AddItemToArray(opts, sub_json(s));
             continue;
         }
-        if (i > 0 && subs[i - 1].group &&
-            strcmp(subs[i - 1].group, s->group) == 0)
-            continue;   /* the group was written with its first form */
         cJSON *g = cJSON_CreateObject();
         cJSON_AddNumberToObject(g, "type", OPT_GROUP);
         char gname[NAME_MAX_LEN + 1];
@@ -556,7 +616,8 @@ discord_commands_line(const cJSON *data, struct buf *out, bool *defer)
 {
     *defer = false;
     const char *cmd = json_string(data, "name");
-    if (!cmd || strcmp(cmd, "campaign") != 0) {
+    if (!cmd || (strcmp(cmd, "campaign") != 0 &&
+                 strcmp(cmd, MORE_NAME) != 0)) {
         cmd = cmd ? cmd : "?";
         buf_printf(out, "Unknown command /%.*s: chorus answers /campaign.",
                    fit(cmd, 40), cmd);
