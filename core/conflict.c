@@ -448,9 +448,13 @@ check_booking(struct run *r, int64_t person_id)
                 .side_b = (char *)sb,
                 .note = (char *)why,
             };
-            k.sig = arena_printf(c->a, "%s|%s|%s|%s|%s", sa, sb, why,
-                                 campaign_window_text(c, &x->cp),
-                                 campaign_window_text(c, &y->cp));
+            /* The windows as dates: what they are, not how they read
+             * today. */
+            k.sig = arena_printf(c->a, "%s|%s|%s|%lld-%lld|%lld-%lld", sa, sb,
+                                 why, (long long)x->cp.from_day,
+                                 (long long)x->cp.to_day,
+                                 (long long)y->cp.from_day,
+                                 (long long)y->cp.to_day);
             found_add(r, &k);
         }
     reconcile(r, have, nhave);
@@ -903,7 +907,8 @@ change_text(struct ctx *c, const struct change *ch, const struct person *p)
     case EV_CLOSED:
         break;
     }
-    return arena_printf(c->a, "%s closed itself: %s.", head, ch->why);
+    return arena_printf(c->a, "%s closed itself: %s (it was \"%s\" against "
+                        "\"%s\").", head, ch->why, k->side_a, k->side_b);
 }
 
 /* A creator whose new caption is much like another one hears it too,

@@ -343,7 +343,7 @@ dm_not_before(struct ctx *c, const struct person *p, enum dm_urgency u)
  * ("E3"), a brief proposal ("P2", *prop), and the campaign of one of
  * those, of a question ("Q4"), or the first word that is a slug. */
 struct refs {
-    int64_t campaign, deliv, esc, prop;
+    int64_t campaign, deliv, esc, prop, conflict;
 };
 
 static void
@@ -385,6 +385,11 @@ refs_in(struct ctx *c, const char *s, struct refs *r)
                 r->prop = id;
             continue;
         }
+        if (id && word[0] == 'C') {
+            if (r->conflict == 0)
+                r->conflict = id;
+            continue;
+        }
         if (id && word[0] == 'Q') {
             if (*campaign == 0 &&
                 store_question_get(c->st, c->a, id, &q) == CH_OK)
@@ -419,11 +424,18 @@ dm_about(struct ctx *c, struct outbox_row *r)
     size_t n = delivery_buttons_decode(c->a, r->buttons, b);
     for (size_t i = 0; i < n; i++)
         refs_in(c, b[i].command, &in);
-    char kind = in.esc ? 'e' : in.prop ? 'p' : in.deliv ? 'd' : 0;
+    char kind = in.esc        ? 'e'
+                : in.prop     ? 'p'
+                : in.conflict ? 'c'
+                : in.deliv    ? 'd'
+                              : 0;
     if (kind)
         r->subject = store_outbox_subject_of(
             c->st, c->a, kind,
-            kind == 'e' ? in.esc : kind == 'p' ? in.prop : in.deliv);
+            kind == 'e'   ? in.esc
+            : kind == 'p' ? in.prop
+            : kind == 'c' ? in.conflict
+                          : in.deliv);
     if (in.campaign == 0)
         refs_in(c, r->text, &in);
     r->about = in.campaign;

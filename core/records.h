@@ -430,9 +430,9 @@ int64_t        store_outbox_dm_held(struct store *, int64_t person_id,
  * NULL when it is gone. */
 const char    *store_outbox_subject_now(struct store *, struct arena *,
                                         const char *subject);
-/* A subject with its state now: "d<id>:...", "e<id>:..." or
- * "p<id>:..." (a deliverable, an escalation, a brief proposal), or
- * NULL. */
+/* A subject with its state now: "d<id>:...", "e<id>:...", "p<id>:..."
+ * or "c<id>:..." (a deliverable, an escalation, a brief proposal, a
+ * conflict), or NULL. */
 const char    *store_outbox_subject_of(struct store *, struct arena *,
                                        char kind, int64_t id);
 /* A row that goes nowhere (its subject moved on): done, with why. */
