@@ -10,6 +10,7 @@
 #include "log.h"
 #include "match.h"
 #include "utf8.h"
+#include "xmalloc.h"
 
 const char *const conflict_kinds[] = {
     [CONFLICT_CREATIVE] = "creative", [CONFLICT_AUDIENCE] = "audience",
@@ -21,7 +22,11 @@ const char *const conflict_states[] = { "open", "dismissed", "closed", NULL };
 #define KIND(k) (1u << (k))
 #define QUOTE_BYTES 160      /* of a side, as stored and shown */
 #define POSTINGS 64          /* a shingle in more texts is boilerplate */
-#define MAX_SHINGLES 1024    /* of one caption or script */
+/* A text is indexed by its SKETCH smallest shingle hashes (a bottom-k
+ * MinHash sketch): two texts alike enough share several of them, so the
+ * index finds the candidates with a few lookups whatever the length of
+ * a script; the similarity itself is computed on every shingle. */
+#define SKETCH 16
 #define MAX_BUTTONS 5        /* Dismiss buttons on one message */
 
 /* Who hears about conflicts of a campaign. */
@@ -551,25 +556,20 @@ cmp_id(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* Deliverables of the brand sharing a shingle with h, each with how
- * many it shares; *common counts shingles too common to look up. */
+/* Deliverables of the brand sharing a sketch hash with h (sorted: the
+ * first ones are the sketch), each with how many it shares. */
 static size_t
 candidates(struct ctx *c, int64_t brand_id, int64_t self, const uint64_t *h,
-           size_t nh, int64_t **cand, size_t **shared, size_t *common)
+           size_t nh, int64_t **cand, size_t **shared)
 {
     int64_t *all = NULL;
     size_t nall = 0, cap = 0;
-    *common = 0;
-    for (size_t i = 0; i < nh; i++) {
+    for (size_t i = 0; i < nh && i < SKETCH; i++) {
         int64_t *ids;
         size_t n;
         if (store_conflict_postings(c->st, c->a, brand_id, h[i], POSTINGS,
-                                    &ids, &n) != CH_OK)
-            continue;
-        if (n > POSTINGS) {
-            (*common)++;
-            continue;
-        }
+                                    &ids, &n) != CH_OK || n > POSTINGS)
+            continue;   /* too common to tell anything */
         if (nall + n > cap) {
             size_t ncap = (cap + n) * 2;
             all = arena_grow(c->a, all, cap * sizeof(*all),
@@ -617,24 +617,20 @@ check_duplicate(struct run *r, const struct deliverable *d, int64_t sid,
     caption_words(c, d->campaign_id, body, &t);
     size_t nh;
     uint64_t *h = match_shingles(c->a, &t, &nh);
-    if (nh > MAX_SHINGLES)
-        nh = MAX_SHINGLES;
-    store_conflict_text_put(c->st, d->id, sid, cp.brand_id, h, nh);
+    store_conflict_text_put(c->st, d->id, sid, cp.brand_id, h,
+                            nh < SKETCH ? nh : SKETCH);
     int64_t *cand;
-    size_t *shared, common, ncand = 0;
+    size_t *shared, ncand = 0;
     if (nh > 0)
-        ncand = candidates(c, cp.brand_id, d->id, h, nh, &cand, &shared,
-                           &common);
+        ncand = candidates(c, cp.brand_id, d->id, h, nh, &cand, &shared);
     int want = c->set->duplicate_similarity;
+    /* Texts this alike share about that share of their sketches; a third
+     * of it is enough to be worth reading the other text. */
+    size_t k = nh < SKETCH ? nh : SKETCH;
+    size_t need = (size_t)want * k / 300;
     for (size_t i = 0; i < ncand; i++) {
-        /* An upper bound from the counts first: only a candidate that
-         * could reach the threshold has its text read. */
-        int64_t nb = 0, osid = store_conflict_text_of(c->st, cand[i], &nb);
-        size_t most = shared[i] + common;
-        if (most > (size_t)nb)
-            most = (size_t)nb;
-        if (osid == 0 || (most * 100) < (size_t)want * (nh + (size_t)nb -
-                                                        most))
+        int64_t osid = store_conflict_text_of(c->st, cand[i], NULL);
+        if (osid == 0 || shared[i] < (need ? need : 1))
             continue;
         struct deliverable o;
         struct submission s;
@@ -650,7 +646,7 @@ check_duplicate(struct run *r, const struct deliverable *d, int64_t sid,
             continue;
         const char *pa = match_passage(c->a, &t, oh, noh, QUOTE_BYTES);
         const char *pb = match_passage(c->a, &ot, h, nh, QUOTE_BYTES);
-        struct conflict k = {
+        struct conflict kf = {
             .kind = CONFLICT_DUPLICATE,
             .key = arena_printf(c->a, "duplicate:%lld:%lld",
                                 (long long)(d->id < o.id ? d->id : o.id),
@@ -665,9 +661,9 @@ check_duplicate(struct run *r, const struct deliverable *d, int64_t sid,
             .side_b = quote(c, pb),
             .note = arena_printf(c->a, "%d", sim),
         };
-        k.sig = arena_printf(c->a, "%lld|%lld|%d", (long long)sid,
-                             (long long)osid, sim);
-        found_add(r, &k);
+        kf.sig = arena_printf(c->a, "%lld|%lld|%d", (long long)sid,
+                              (long long)osid, sim);
+        found_add(r, &kf);
     }
     reconcile(r, have, nhave);
 }
@@ -1093,59 +1089,123 @@ conflict_dismiss(struct ctx *c, const struct conflict *k, const char *reason)
 
 /* --- start-up ---------------------------------------------------------------- */
 
-static void
-startup_checks(struct ctx *c)
+/* The start-up check goes in chunks of this many scopes, each its own
+ * transaction: a large workspace neither holds the write lock nor grows
+ * the WAL for the whole of it. */
+#define STARTUP_CHUNK 256
+
+enum phase { PH_STALE, PH_BRIEF, PH_BOOKING, PH_COLLISION, PH_TEXT, PH_N };
+
+/* The scopes of a phase, in a malloc'd array (the arena is reset between
+ * chunks). */
+static int64_t *
+phase_ids(struct ctx *c, enum phase ph, size_t *n)
 {
-    struct run r;
-    run_init(&r, c);
-    /* What concerns a campaign that stopped running is over. */
-    struct conflict *stale;
-    size_t ns;
-    if (store_conflict_stale(c->st, c->a, &stale, &ns) == CH_OK)
-        reconcile(&r, stale, ns);
-    int64_t *ids;
-    size_t n;
-    if (store_conflict_all_campaigns(c->st, c->a, &ids, &n) == CH_OK)
-        for (size_t i = 0; i < n; i++)
-            check_brief(&r, ids[i]);
-    if (store_conflict_all_creators(c->st, c->a, &ids, &n) == CH_OK)
-        for (size_t i = 0; i < n; i++)
-            check_booking(&r, ids[i]);
-    if (store_conflict_upcoming(c->st, c->a,
-                                c->now - c->set->collision_interval_ms, &ids,
-                                &n) == CH_OK)
-        for (size_t i = 0; i < n; i++) {
-            struct deliverable d;
-            if (store_deliverable_by_id(c->st, c->a, ids[i], &d) == CH_OK)
-                check_collision(&r, &d);
-        }
-    if (store_conflict_unshingled(c->st, c->a, &ids, &n) == CH_OK)
-        for (size_t i = 0; i < n; i++) {
-            struct deliverable d;
-            int64_t sid = 0;
-            struct submission s;
-            if (store_deliverable_by_id(c->st, c->a, ids[i], &d) == CH_OK &&
-                store_submission_latest(c->st, c->a, d.id, &sid, NULL, NULL,
-                                        NULL) == CH_OK &&
-                store_submission_get(c->st, c->a, sid, &s) == CH_OK)
-                check_duplicate(&r, &d, sid, s.body);
-        }
-    run_finish(&r);
+    int64_t *ids = NULL;
+    enum ch_status s = CH_OK;
+    *n = 0;
+    switch (ph) {
+    case PH_STALE:
+        *n = 1;   /* one scope: every stale conflict */
+        return xcalloc(1, sizeof(int64_t));
+    case PH_BRIEF:
+        s = store_conflict_all_campaigns(c->st, c->a, &ids, n);
+        break;
+    case PH_BOOKING:
+        s = store_conflict_all_creators(c->st, c->a, &ids, n);
+        break;
+    case PH_COLLISION:
+        s = store_conflict_upcoming(c->st, c->a,
+                                    c->now - c->set->collision_interval_ms,
+                                    &ids, n);
+        break;
+    case PH_TEXT:
+        s = store_conflict_unshingled(c->st, c->a, &ids, n);
+        break;
+    case PH_N:
+        break;
+    }
+    if (s != CH_OK || *n == 0) {
+        *n = 0;
+        return NULL;
+    }
+    int64_t *copy = xcalloc(*n, sizeof(*copy));
+    memcpy(copy, ids, *n * sizeof(*copy));
+    return copy;
+}
+
+static void
+startup_scope(struct run *r, enum phase ph, int64_t id)
+{
+    struct ctx *c = r->c;
+    struct deliverable d;
+    switch (ph) {
+    case PH_STALE: {
+        /* What concerns a campaign that stopped running is over. */
+        struct conflict *stale;
+        size_t ns;
+        if (store_conflict_stale(c->st, c->a, &stale, &ns) == CH_OK)
+            reconcile(r, stale, ns);
+        return;
+    }
+    case PH_BRIEF:
+        check_brief(r, id);
+        return;
+    case PH_BOOKING:
+        check_booking(r, id);
+        return;
+    case PH_COLLISION:
+        if (store_deliverable_by_id(c->st, c->a, id, &d) == CH_OK)
+            check_collision(r, &d);
+        return;
+    case PH_TEXT: {
+        int64_t sid = 0;
+        struct submission s;
+        if (store_deliverable_by_id(c->st, c->a, id, &d) == CH_OK &&
+            store_submission_latest(c->st, c->a, d.id, &sid, NULL, NULL,
+                                    NULL) == CH_OK &&
+            store_submission_get(c->st, c->a, sid, &s) == CH_OK)
+            check_duplicate(r, &d, sid, s.body);
+        return;
+    }
+    case PH_N:
+        return;
+    }
 }
 
 void
 conflict_startup(struct core *core)
 {
-    struct ctx c;
-    ctx_init(&c, core, NULL);
-    if (delivery_begin(core) != CH_OK) {
+    size_t changed = 0;
+    for (enum phase ph = PH_STALE; ph < PH_N; ph++) {
+        struct ctx c;
+        ctx_init(&c, core, NULL);
+        size_t n = 0;
+        int64_t *ids = NULL;
+        if (store_begin_read(c.st) == CH_OK) {
+            ids = phase_ids(&c, ph, &n);
+            store_commit(c.st);
+        }
         ctx_release(&c);
-        return;
+        for (size_t i = 0; i < n; i += STARTUP_CHUNK) {
+            ctx_init(&c, core, NULL);
+            if (delivery_begin(core) != CH_OK) {
+                ctx_release(&c);
+                break;
+            }
+            struct run r;
+            run_init(&r, &c);
+            for (size_t j = i; j < n && j < i + STARTUP_CHUNK; j++)
+                startup_scope(&r, ph, ids[j]);
+            changed += r.nchanges;
+            run_finish(&r);
+            if (ctx_write_outbox(&c, NULL) != CH_OK ||
+                delivery_commit(core) != CH_OK)
+                store_rollback(c.st);
+            ctx_release(&c);
+        }
+        free(ids);
     }
-    startup_checks(&c);
-    if (ctx_write_outbox(&c, NULL) == CH_OK && delivery_commit(core) == CH_OK)
-        log_info("conflict", "start-up check done");
-    else
-        store_rollback(c.st);
-    ctx_release(&c);
+    log_info("conflict", "start-up check done: %zu change%s", changed,
+             changed == 1 ? "" : "s");
 }

@@ -16,7 +16,9 @@
  *    collision interval apart;
  *  - duplicate: two latest submissions of a brand whose captions or
  *    scripts are more alike than the duplicate threshold (match.h),
- *    the brand's tags, links, disclosure and must_include left out.
+ *    the brand's tags, links, disclosure and must_include left out;
+ *    each text is indexed by a MinHash sketch, its smallest shingle
+ *    hashes, so candidates take a few lookups.
  *
  * The model is escalation.c's: a check recomputes the facts of one scope
  * (a campaign's briefs, a creator's bookings, a deliverable's dates, a
@@ -190,14 +192,15 @@ enum ch_status store_conflict_upcoming(struct store *, struct arena *,
                                        size_t *n);
 enum ch_status store_conflict_unshingled(struct store *, struct arena *,
                                          int64_t **ids, size_t *n);
-/* The shingles of a deliverable's latest submission, replacing any. */
+/* The sketch (its smallest shingle hashes) of a deliverable's latest
+ * submission, replacing any. */
 enum ch_status store_conflict_text_put(struct store *, int64_t deliverable_id,
                                        int64_t submission_id,
                                        int64_t brand_id,
                                        const uint64_t *hashes, size_t n);
 enum ch_status store_conflict_text_drop(struct store *,
                                         int64_t deliverable_id);
-/* The submission a deliverable's shingles came from (0: none). */
+/* The submission a deliverable's sketch came from (0: none). */
 int64_t        store_conflict_text_of(struct store *, int64_t deliverable_id,
                                       int64_t *shingles);
 /* Deliverables of a brand whose text has this shingle, at most limit

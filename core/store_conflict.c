@@ -329,11 +329,11 @@ store_conflict_near_publish(struct store *st, struct arena *a,
                             int64_t **out, size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
-        st, "SELECT d.id FROM deliverables d JOIN campaigns c"
-            " ON c.id = d.campaign_id WHERE d.platform = ?"
-            " AND d.publish_at > ? AND d.publish_at < ? AND d.campaign_id != ?"
-            " AND c.brand_id = ? AND " LIVE " AND " RUNNING
-            " ORDER BY d.publish_at, d.id");
+        st, "SELECT d.id FROM campaigns c JOIN deliverables d"
+            " ON d.campaign_id = c.id AND d.platform = ?1"
+            " AND d.publish_at > ?2 AND d.publish_at < ?3"
+            " WHERE c.brand_id = ?5 AND c.id != ?4 AND " RUNNING
+            " AND " LIVE " ORDER BY d.publish_at, d.id");
     store_bind_text(s, 1, platform);
     sqlite3_bind_int64(s, 2, from);
     sqlite3_bind_int64(s, 3, to);

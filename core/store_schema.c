@@ -538,8 +538,9 @@ static const char *const migrations[] = {
      * like, so a change updates it.  Open and dismissed ones are unique
      * per key; a closed one stays as history.  Whom it was told to hear
      * how it ends (conflict_told).  The texts compared for near
-     * duplicates are kept as word-shingle hashes per deliverable (its
-     * latest submission), indexed by brand and hash.  A brand's category
+     * duplicates are indexed by a sketch, the smallest of their
+     * word-shingle hashes, per deliverable (its latest submission), by
+     * brand and hash.  A brand's category
      * and exclusivity set in chat (set_at) win over the configuration,
      * whose values stay the defaults. */
     "ALTER TABLE brands ADD COLUMN set_by INTEGER REFERENCES people(id);"
@@ -597,8 +598,8 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (brand_id, hash, deliverable_id)) WITHOUT ROWID;"
     "CREATE INDEX conflict_shingles_deliverable ON conflict_shingles("
     "  deliverable_id);"
-    "CREATE INDEX deliverables_publish ON deliverables(platform,"
-    "  publish_at);",
+    "CREATE INDEX deliverables_publish ON deliverables(campaign_id,"
+    "  platform, publish_at);",
 };
 
 const int store_schema_version =
