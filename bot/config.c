@@ -537,37 +537,6 @@ config_add_admin(struct config *c, const char *who)
     c->core.admins = (const char *const *)c->own_admins;
 }
 
-/* "a; b;c" -> "a;b;c"; NULL (after an error) for an empty category. */
-static char *
-normalise_categories(struct parse *p, const char *s)
-{
-    struct buf b = BUF_INIT;
-    const char *item = s;
-
-    for (;;) {
-        const char *semi = strchr(item, ';');
-        size_t n = semi ? (size_t)(semi - item) : strlen(item);
-        while (n > 0 && (*item == ' ' || *item == '\t')) {
-            item++;
-            n--;
-        }
-        while (n > 0 && (item[n - 1] == ' ' || item[n - 1] == '\t'))
-            n--;
-        if (n == 0) {
-            buf_free(&b);
-            perr(p, "exclusive \"%s\" has an empty category", s);
-            return NULL;
-        }
-        if (b.len > 0)
-            buf_addc(&b, ';');
-        buf_add(&b, item, n);
-        if (semi == NULL)
-            break;
-        item = semi + 1;
-    }
-    return buf_detach(&b);
-}
-
 static bool
 apply_brand(struct parse *p, struct config *c, const struct value *v)
 {
@@ -600,9 +569,15 @@ apply_brand(struct parse *p, struct config *c, const struct value *v)
             return perr(p, "brand \"%s\" is already defined on line %d",
                         name, p->brand_line[i]);
     char *excl = NULL;
-    if (exclusive != NULL && (excl = normalise_categories(p, exclusive)) ==
-                                 NULL)
-        return false;
+    if (exclusive != NULL) {
+        struct buf b = BUF_INIT;
+        struct ch_error e;
+        if (value_categories(exclusive, &b, &e) != CH_OK) {
+            buf_free(&b);
+            return perr(p, "exclusive %s", e.user);
+        }
+        excl = buf_detach(&b);
+    }
 
     size_t n = c->core.nbrands;
     c->own_brands = xrealloc(c->own_brands, n + 1, sizeof(*c->own_brands));

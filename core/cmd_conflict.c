@@ -8,6 +8,7 @@
 #include "core_internal.h"
 #include "str.h"
 #include "utf8.h"
+#include "value.h"
 
 #define LIST_MAX 50
 
@@ -142,38 +143,6 @@ cmd_conflict_brand(struct ctx *c)
     return CH_OK;
 }
 
-/* "a; b;c" -> "a;b;c"; NULL (with c->err) for an empty category. */
-static const char *
-categories(struct ctx *c, const char *s)
-{
-    struct buf b = BUF_INIT;
-    for (const char *item = s;;) {
-        const char *semi = strchr(item, ';');
-        size_t n = semi ? (size_t)(semi - item) : strlen(item);
-        while (n > 0 && (*item == ' ' || *item == '\t')) {
-            item++;
-            n--;
-        }
-        while (n > 0 && (item[n - 1] == ' ' || item[n - 1] == '\t'))
-            n--;
-        if (n == 0) {
-            buf_free(&b);
-            ch_fail(&c->err, CH_INVALID, "exclusive: \"%.60s\" has an empty "
-                    "category (separate them with ;)", s);
-            return NULL;
-        }
-        if (b.len > 0)
-            buf_addc(&b, ';');
-        buf_add(&b, item, n);
-        if (semi == NULL)
-            break;
-        item = semi + 1;
-    }
-    const char *out = arena_strdup(c->a, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 enum ch_status
 cmd_conflict_brand_set(struct ctx *c)
 {
@@ -192,10 +161,18 @@ cmd_conflict_brand_set(struct ctx *c)
     const char *excl = command_arg_text(c, "exclusive");
     if (strcmp(cat, "none") == 0)
         cat = NULL;
-    if (excl && strcmp(excl, "none") == 0)
+    if (excl && strcmp(excl, "none") == 0) {
         excl = "";
-    else if (excl && (excl = categories(c, excl)) == NULL)
-        return c->err.status;
+    } else if (excl) {
+        struct buf list = BUF_INIT;
+        struct ch_error e;
+        enum ch_status s = value_categories(excl, &list, &e);
+        excl = arena_strdup(c->a, buf_cstr(&list));
+        buf_free(&list);
+        if (s != CH_OK)
+            return ch_fail(&c->err, s, "exclusive: %s (separate categories "
+                           "with ;)", e.user);
+    }
     const char *keep = excl ? (*excl ? excl : NULL) : b.exclusive;
     bool same = (cat ? b.category && strcmp(cat, b.category) == 0
                      : b.category == NULL) &&
