@@ -907,8 +907,9 @@ static const struct directive table[] = {
         .name = "collision_interval", .type = V_DURATION,
         FIELD(core.collision_interval_ms), .min = MS_PER_MIN,
         .args = "<duration>", .def = "24h", .reloadable = true,
-        .help = "Two deliverables of one brand publishing on the same "
-                "platform less than this apart are a conflict.",
+        .help = "Two deliverables of one brand, in different campaigns, "
+                "publishing on the same platform less than this apart are "
+                "a conflict.",
     },
     {
         .name = "duplicate_similarity", .type = V_INT,
