@@ -537,37 +537,6 @@ config_add_admin(struct config *c, const char *who)
     c->core.admins = (const char *const *)c->own_admins;
 }
 
-/* "a; b;c" -> "a;b;c"; NULL (after an error) for an empty category. */
-static char *
-normalise_categories(struct parse *p, const char *s)
-{
-    struct buf b = BUF_INIT;
-    const char *item = s;
-
-    for (;;) {
-        const char *semi = strchr(item, ';');
-        size_t n = semi ? (size_t)(semi - item) : strlen(item);
-        while (n > 0 && (*item == ' ' || *item == '\t')) {
-            item++;
-            n--;
-        }
-        while (n > 0 && (item[n - 1] == ' ' || item[n - 1] == '\t'))
-            n--;
-        if (n == 0) {
-            buf_free(&b);
-            perr(p, "exclusive \"%s\" has an empty category", s);
-            return NULL;
-        }
-        if (b.len > 0)
-            buf_addc(&b, ';');
-        buf_add(&b, item, n);
-        if (semi == NULL)
-            break;
-        item = semi + 1;
-    }
-    return buf_detach(&b);
-}
-
 static bool
 apply_brand(struct parse *p, struct config *c, const struct value *v)
 {
@@ -600,9 +569,15 @@ apply_brand(struct parse *p, struct config *c, const struct value *v)
             return perr(p, "brand \"%s\" is already defined on line %d",
                         name, p->brand_line[i]);
     char *excl = NULL;
-    if (exclusive != NULL && (excl = normalise_categories(p, exclusive)) ==
-                                 NULL)
-        return false;
+    if (exclusive != NULL) {
+        struct buf b = BUF_INIT;
+        struct ch_error e;
+        if (value_categories(exclusive, &b, &e) != CH_OK) {
+            buf_free(&b);
+            return perr(p, "exclusive %s", e.user);
+        }
+        excl = buf_detach(&b);
+    }
 
     size_t n = c->core.nbrands;
     c->own_brands = xrealloc(c->own_brands, n + 1, sizeof(*c->own_brands));
@@ -927,6 +902,22 @@ static const struct directive table[] = {
         .help = "News (submissions to review, answered questions) waits for "
                 "a morning digest for coordinators and brand leads who have "
                 "not chosen with notify digest:.",
+    },
+    {
+        .name = "collision_interval", .type = V_DURATION,
+        FIELD(core.collision_interval_ms), .min = MS_PER_MIN,
+        .args = "<duration>", .def = "24h", .reloadable = true,
+        .help = "Two deliverables of one brand, in different campaigns, "
+                "publishing on the same platform less than this apart are "
+                "a conflict.",
+    },
+    {
+        .name = "duplicate_similarity", .type = V_INT,
+        FIELD(core.duplicate_similarity), .min = 10, .max = 100,
+        .args = "<10..100>", .def = "50", .reloadable = true,
+        .help = "Two captions of one brand sharing this percentage of their "
+                "three-word runs (brand tags and disclosure left out) are "
+                "near duplicates.",
     },
     {
         .name = "escalation_ladder", .type = V_CUSTOM, .min_args = 1,

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "conflict.h"
 #include "core_internal.h"
 #include "utf8.h"
 #include "when.h"
@@ -216,6 +217,7 @@ apply(struct ctx *c, const struct campaign *cp, struct brief *b, int field,
     ctx_audit(c, cp->id, cp->slug, action, "v%d %s%s: %s", b->version,
               proposal ? arena_printf(c->a, "P%lld ", (long long)proposal)
                        : "", fi->name, now_value);
+    conflict_follow_brief(c, cp->id);
     if (!locked)
         return CH_OK;
     ctx_post(c, cp->id, NULL, "Brief of %s changed (version %d, %s). %s",

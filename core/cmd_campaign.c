@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "conflict.h"
 #include "core_internal.h"
 #include "escalation.h"
 #include "standup.h"
@@ -80,8 +81,8 @@ cmd_campaign_new(struct ctx *c)
               agency_name ? agency_name : "");
     if (new_brand)
         ctx_reply(c,
-                  "%s is a new brand: give it a category in the configuration "
-                  "(brand \"%s\" category ...) so conflicts can be checked.",
+                  "%s is a new brand: give it a category (brand \"%s\" "
+                  "category:<category>) so double bookings can be checked.",
                   brand_name, brand_name);
     ctx_reply(c,
               "Next: brief %s set story <text>, add %s <person> role:creator, "
@@ -325,6 +326,7 @@ change_member(struct ctx *c, const struct campaign *cp,
     s = store_participant_put(c->st, cp->id, who->id, role, tier, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not change %s's role", who->name);
+    conflict_follow_person(c, who->id);
     const char *what, *said;
     if (tier_change) {
         what = arena_printf(c->a, "tier in %s from %s to %s", cp->slug,
@@ -413,6 +415,7 @@ cmd_campaign_add(struct ctx *c)
         s = standup_plan(c, cp->id);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add %s", who->name);
+    conflict_follow_person(c, who->id);
     const char *as =
         tier ? arena_printf(c->a, "%s (%s)", model_role_name(role), tier)
              : model_role_name(role);
@@ -545,6 +548,7 @@ cmd_campaign_remove(struct ctx *c)
     s = store_participant_remove(c->st, cp->id, who->id, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not remove %s", who->name);
+    conflict_follow_person(c, who->id);
     const char *fate =
         !n   ? ""
         : to ? arena_printf(c->a, " %s went to %s.", refs_of(c, ds, n),

@@ -48,6 +48,18 @@ const struct cmd_spec cmd_table[] = {
       .summary = "end your time off now (or a creator's, as coordinator)",
       .example = "back",
       .actions = ACTS(ACT_SELF), .run = cmd_avail_back },
+    { .name = "brand", .pattern = "<brand>",
+      .summary = "show a brand's category and exclusivity",
+      .example = "brand Fizz",
+      .actions = ACTS(ACT_VIEW), .run = cmd_conflict_brand,
+      .read_only = true },
+    { .name = "brand",
+      .pattern = "<brand> category:<category> [exclusive:<categories>]",
+      .summary = "set a brand's category and the categories its creators "
+                 "may not work for meanwhile (none clears them)",
+      .example = "brand Fizz category:\"soft drinks\" "
+                 "exclusive:\"energy drinks;soft drinks\"",
+      .actions = ACTS(ACT_BRAND), .run = cmd_conflict_brand_set },
     { .name = "brief", .pattern = "<slug>",
       .summary = "show a campaign's brief",
       .example = "brief spring-launch",
@@ -92,6 +104,18 @@ const struct cmd_spec cmd_table[] = {
                  "visible in the first 3 seconds",
       .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
       .run = cmd_review_changes },
+    { .name = "conflicts", .pattern = "[<brand>]",
+      .summary = "list the open conflict alerts (of a brand): clashing "
+                 "briefs, double bookings, publishing collisions, "
+                 "near-duplicate captions",
+      .example = "conflicts Fizz",
+      .actions = ACTS(ACT_CONFLICTS), .run = cmd_conflict_list,
+      .read_only = true },
+    { .name = "conflicts", .pattern = "dismiss <id> <reason...>",
+      .summary = "dismiss a conflict alert, with a reason: it stays quiet "
+                 "while it holds",
+      .example = "conflicts dismiss C3 the winter campaign ends first",
+      .actions = ACTS(ACT_CONFLICTS), .run = cmd_conflict_dismiss },
     { .name = "deliverable", .pattern = "<ref> cancel <reason...>",
       .summary = "cancel a deliverable",
       .example = "deliverable spring-launch#2 cancel budget moved to TV",

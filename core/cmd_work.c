@@ -4,6 +4,7 @@
 
 #include "avail.h"
 #include "commands.h"
+#include "conflict.h"
 #include "core_internal.h"
 #include "disclosure.h"
 #include "gate.h"
@@ -389,6 +390,7 @@ cmd_work_submit(struct ctx *c)
              "%s", ctx_mark_person(c, c->caller.id), ref, d.title, round, by,
              late, link);
     nudge_plan_deliverable(c, &d);
+    conflict_follow_submission(c, &d, sid, caption);
     latency_plan(c, &d, sid, c->now);
     campaign_refresh_status(c, cp);
     ctx_reply(c, "Submitted %s (round %d)%s, %s. It waits for %s.%s", ref,

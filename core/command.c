@@ -60,7 +60,8 @@ static const struct {
     { "day", T_DAY },
     { "hours", T_HOURS },        { "durations", T_DURATIONS },
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
-    { "ladder", T_LADDER },
+    { "ladder", T_LADDER },      { "brand", T_TEXT },
+    { "category", T_TEXT },      { "categories", T_TEXT },
 };
 
 static bool

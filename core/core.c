@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "conflict.h"
 #include "core_internal.h"
 #include "delivery.h"
 #include "holidays.h"
@@ -114,6 +115,7 @@ core_set_settings(struct core *core, const struct core_settings *s)
     holidays_free(core->hol);
     core->hol = holidays_load(s);
     sync_brands(core);
+    core->conflicts_checked = false;
 }
 
 void
@@ -365,6 +367,7 @@ refuse(struct ctx *c, const struct core_event *ev, enum ch_status why,
     c->out_head = c->out_tail = NULL;
     c->button_update = NULL;
     buf_reset(&c->reply);
+    buf_reset(&c->reply_after);
     c->has_caller = store_people_by_identity(c->st, c->a, ev->platform,
                                              ev->user_id, &c->caller) == CH_OK;
     /* A campaign created in the rolled-back transaction is gone too. */
@@ -684,6 +687,13 @@ int
 core_tick(struct core *core)
 {
     int ran = 0;
+    /* Conflicts are checked when something changes, and once when chorus
+     * starts (or its configuration changed), with the platforms
+     * attached: the first tick. */
+    if (!core->conflicts_checked) {
+        core->conflicts_checked = true;
+        conflict_startup(core);
+    }
     delivery_rescan_if_due(core);
     /* Most ticks are for a retry or an outcome to record, not a job:
      * those take no transaction here. */

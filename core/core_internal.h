@@ -89,6 +89,8 @@ struct core {
     int64_t                     due_at;
     int64_t                     due_changes;
     struct holidays            *hol;          /* from the settings */
+    /* The start-up conflict check ran (conflict.h). */
+    bool                        conflicts_checked;
     char                        fault[32];    /* see core_set_fault */
     int                         fault_after;
 };
@@ -142,6 +144,9 @@ struct ctx {
     /* Output. */
     struct pending           *out_head, *out_tail;
     struct buf                reply;
+    /* Said after the reply: what the change caused elsewhere (a
+     * conflict it opened or closed, conflict.c). */
+    struct buf                reply_after;
     struct ch_error           err;
     /* The parsed command (command.c). */
     struct cmd_parsed        *cmd;

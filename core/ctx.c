@@ -34,12 +34,14 @@ ctx_init(struct ctx *c, struct core *core, const struct core_event *ev)
     c->actor_ref = "chorus";
     c->caller_zone = core->settings->default_tz;
     buf_init(&c->reply, 64 * 1024);
+    buf_init(&c->reply_after, 64 * 1024);
 }
 
 void
 ctx_release(struct ctx *c)
 {
     buf_free(&c->reply);
+    buf_free(&c->reply_after);
     arena_reset(c->a);
 }
 
@@ -333,7 +335,7 @@ dm_not_before(struct ctx *c, const struct person *p, enum dm_urgency u)
  * ("E3"), a brief proposal ("P2", *prop), and the campaign of one of
  * those, of a question ("Q4"), or the first word that is a slug. */
 struct refs {
-    int64_t campaign, deliv, esc, prop;
+    int64_t campaign, deliv, esc, prop, conflict;
 };
 
 static void
@@ -375,6 +377,11 @@ refs_in(struct ctx *c, const char *s, struct refs *r)
                 r->prop = id;
             continue;
         }
+        if (id && word[0] == 'C') {
+            if (r->conflict == 0)
+                r->conflict = id;
+            continue;
+        }
         if (id && word[0] == 'Q') {
             if (*campaign == 0 &&
                 store_question_get(c->st, c->a, id, &q) == CH_OK)
@@ -409,11 +416,18 @@ dm_about(struct ctx *c, struct outbox_row *r)
     size_t n = delivery_buttons_decode(c->a, r->buttons, b);
     for (size_t i = 0; i < n; i++)
         refs_in(c, b[i].command, &in);
-    char kind = in.esc ? 'e' : in.prop ? 'p' : in.deliv ? 'd' : 0;
+    char kind = in.esc        ? 'e'
+                : in.prop     ? 'p'
+                : in.conflict ? 'c'
+                : in.deliv    ? 'd'
+                              : 0;
     if (kind)
         r->subject = store_outbox_subject_of(
             c->st, c->a, kind,
-            kind == 'e' ? in.esc : kind == 'p' ? in.prop : in.deliv);
+            kind == 'e'   ? in.esc
+            : kind == 'p' ? in.prop
+            : kind == 'c' ? in.conflict
+                          : in.deliv);
     if (in.campaign == 0)
         refs_in(c, r->text, &in);
     r->about = in.campaign;
@@ -526,6 +540,12 @@ ctx_write_outbox(struct ctx *c, int64_t *reply_id)
 {
     if (reply_id)
         *reply_id = 0;
+    if (c->reply_after.len) {
+        if (c->reply.len)
+            buf_addc(&c->reply, '\n');
+        buf_adds(&c->reply, buf_cstr(&c->reply_after));
+        buf_reset(&c->reply_after);
+    }
     if (c->reply.len && c->ev) {
         struct pending r = {
             .kind = OUT_REPLY,

@@ -113,6 +113,8 @@ struct brand {
     char   *name;
     char   *category;
     char   *exclusive;
+    int64_t set_by;    /* who set them in chat (0: the configuration) */
+    int64_t set_at;    /* INT64_MIN: never set in chat */
 };
 
 struct campaign {

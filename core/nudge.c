@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "avail.h"
+#include "conflict.h"
 #include "core_internal.h"
 #include "escalation.h"
 #include "log.h"
@@ -190,6 +191,7 @@ nudge_plan_deliverable(struct ctx *c, const struct deliverable *d)
     /* Every change of a deliverable comes through here: what it made
      * true again closes the escalations chorus opened about it. */
     escalation_follow(c, d);
+    conflict_follow_deliverable(c, d);
     schedule_cancel_deliverable(c, "nudge", d->id);
     schedule_cancel_deliverable(c, "overdue", d->id);
     schedule_cancel_deliverable(c, "guard", d->id);

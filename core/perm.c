@@ -23,6 +23,9 @@ const struct perm_table perm_defaults = {
         [ACT_ANSWER] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND |
                        ROLE_ADMIN,
         [ACT_GRANT_BRAND] = ROLE_BRAND | ROLE_ADMIN,
+        [ACT_CONFLICTS] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND |
+                          ROLE_ADMIN,
+        [ACT_BRAND] = ROLE_COORDINATOR | ROLE_ADMIN,
     },
 };
 
@@ -43,6 +46,8 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_ASK] = "ask",
     [ACT_ANSWER] = "answer",
     [ACT_GRANT_BRAND] = "grant_brand",
+    [ACT_CONFLICTS] = "conflicts",
+    [ACT_BRAND] = "brand",
 };
 
 const char *

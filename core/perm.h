@@ -33,6 +33,9 @@ enum action {
     ACT_ANSWER,           /* answer one */
     ACT_GRANT_BRAND,      /* add a brand lead (besides any brand lead of
                              the campaign's brand, see command.c) */
+    ACT_CONFLICTS,        /* list and dismiss conflict alerts (of the
+                             campaigns one takes part in) */
+    ACT_BRAND,            /* set a brand's category and exclusivity */
     ACT_COUNT
 };
 

@@ -90,7 +90,15 @@ enum ch_status store_timeoff_list(struct store *, struct arena *,
 /* --- brands and agencies: store_brand.c, store_agency.c ------------------ */
 enum ch_status store_brand_by_name(struct store *, struct arena *,
                                    const char *name, struct brand *);
-/* Insert, or update category and exclusivity of an existing brand. */
+enum ch_status store_brand_get(struct store *, struct arena *, int64_t id,
+                               struct brand *);
+/* Category and exclusivity set in chat (NULL: none); the configuration
+ * no longer changes them. */
+enum ch_status store_brand_set(struct store *, int64_t id,
+                               const char *category, const char *exclusive,
+                               int64_t by, int64_t now);
+/* Insert, or update category and exclusivity of an existing brand (from
+ * the configuration: not one whose were set in chat). */
 enum ch_status store_brand_put(struct store *, const char *name,
                                const char *category, const char *exclusive,
                                int64_t now, int64_t *id);
@@ -167,6 +175,10 @@ unsigned       store_participant_role_in(struct store *, int64_t campaign_id,
                                          struct arena *);
 /* Union of the person's roles across all campaigns. */
 unsigned       store_participant_roles_anywhere(struct store *,
+                                                int64_t person_id);
+/* Union of the person's roles across the campaigns of a brand. */
+unsigned       store_participant_roles_in_brand(struct store *,
+                                                int64_t brand_id,
                                                 int64_t person_id);
 enum ch_status store_participant_put(struct store *, int64_t campaign_id,
                                      int64_t person_id, unsigned role,
@@ -453,9 +465,9 @@ int64_t        store_outbox_dm_held(struct store *, int64_t person_id,
  * NULL when it is gone. */
 const char    *store_outbox_subject_now(struct store *, struct arena *,
                                         const char *subject);
-/* A subject with its state now: "d<id>:...", "e<id>:..." or
- * "p<id>:..." (a deliverable, an escalation, a brief proposal), or
- * NULL. */
+/* A subject with its state now: "d<id>:...", "e<id>:...", "p<id>:..."
+ * or "c<id>:..." (a deliverable, an escalation, a brief proposal, a
+ * conflict), or NULL. */
 const char    *store_outbox_subject_of(struct store *, struct arena *,
                                        char kind, int64_t id);
 /* A row that goes nowhere (its subject moved on): done, with why. */

@@ -30,5 +30,7 @@ settings_defaults(struct core_settings *s)
     s->grace_ms = 24 * MS_PER_HOUR;
     s->digest_window_ms = 30 * MS_PER_MIN;
     s->news_digest = true;
+    s->collision_interval_ms = 24 * MS_PER_HOUR;
+    s->duplicate_similarity = 50;
     ladder_default(&s->ladder);
 }

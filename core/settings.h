@@ -75,6 +75,12 @@ struct core_settings {
     /* News waits for a morning digest for reviewers (coordinators, brand
      * leads) who have not chosen (`notify digest:`). */
     bool                 news_digest;
+    /* Conflict alerts (conflict.h): two deliverables of a brand on one
+     * platform publishing less than this apart collide; two captions
+     * this alike (Jaccard similarity of their shingles, percent) are
+     * near duplicates. */
+    int64_t              collision_interval_ms;
+    int                  duplicate_similarity;
     /* Holiday calendars (loaded by the core, see holidays.h). */
     const struct holiday_source *holidays;
     size_t               nholidays;

@@ -279,8 +279,12 @@ store_outbox_subject_of(struct store *st, struct arena *a, char kind,
         " || '/' || rounds FROM deliverables WHERE id = ?",
         "SELECT 'e' || id || ':' || state FROM escalations WHERE id = ?",
         "SELECT 'p' || id || ':' || state FROM brief_proposals WHERE id = ?",
+        /* A conflict alert is stale once it is dismissed, closed or
+         * changed again. */
+        "SELECT 'c' || id || ':' || state || '/' || updated_at"
+        " FROM conflicts WHERE id = ?",
     };
-    const char *kinds = "dep", *k = strchr(kinds, kind);
+    const char *kinds = "depc", *k = strchr(kinds, kind);
     if (kind == 0 || k == NULL)
         return NULL;
     sqlite3_stmt *s = store_stmt(st, sql[k - kinds]);

@@ -27,6 +27,21 @@ store_participant_role_in(struct store *st, int64_t campaign_id,
     return role;
 }
 
+/* The roles of every row of a bound statement of role names, as one
+ * mask. */
+static unsigned
+role_mask(sqlite3_stmt *s)
+{
+    unsigned mask = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        unsigned r = 0;
+        if (model_role_parse((const char *)sqlite3_column_text(s, 0), &r))
+            mask |= r;
+    }
+    sqlite3_reset(s);
+    return mask;
+}
+
 unsigned
 store_participant_roles_anywhere(struct store *st, int64_t person_id)
 {
@@ -38,14 +53,21 @@ store_participant_roles_anywhere(struct store *st, int64_t person_id)
             " WHERE p.person_id = ? AND p.removed_at IS NULL"
             " AND c.state != 'closed'");
     sqlite3_bind_int64(s, 1, person_id);
-    unsigned mask = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        unsigned r = 0;
-        if (model_role_parse((const char *)sqlite3_column_text(s, 0), &r))
-            mask |= r;
-    }
-    sqlite3_reset(s);
-    return mask;
+    return role_mask(s);
+}
+
+unsigned
+store_participant_roles_in_brand(struct store *st, int64_t brand_id,
+                                 int64_t person_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT role FROM participants p"
+            " JOIN campaigns c ON c.id = p.campaign_id"
+            " WHERE p.person_id = ? AND c.brand_id = ?"
+            " AND p.removed_at IS NULL AND c.state != 'closed'");
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, brand_id);
+    return role_mask(s);
 }
 
 enum ch_status

@@ -554,7 +554,78 @@ static const char *const migrations[] = {
     "  day INTEGER NOT NULL,"
     "  waiting INTEGER NOT NULL,"
     "  at INTEGER NOT NULL,"
-    "  PRIMARY KEY (campaign_id, person_id, day)) WITHOUT ROWID;",
+    "  PRIMARY KEY (campaign_id, person_id, day)) WITHOUT ROWID;"
+    /* 6, conflicts: alerts for a brand (issue 17).  A conflict is one
+     * fact found between two campaigns (a creative clash, the same
+     * audience told different things, a creator booked by brands that
+     * exclude each other), two deliverables (published too close
+     * together) or two submissions (near duplicates); its key names the
+     * fact, so finding it again changes nothing, and sig what it looked
+     * like, so a change updates it.  Open and dismissed ones are unique
+     * per key; a closed one stays as history.  Whom it was told to hear
+     * how it ends (conflict_told).  The texts compared for near
+     * duplicates are indexed by a sketch, the smallest of their
+     * word-shingle hashes, per deliverable (its latest submission), by
+     * brand and hash.  A brand's category
+     * and exclusivity set in chat (set_at) win over the configuration,
+     * whose values stay the defaults. */
+    "ALTER TABLE brands ADD COLUMN set_by INTEGER REFERENCES people(id);"
+    "ALTER TABLE brands ADD COLUMN set_at INTEGER;"
+    "CREATE TABLE conflicts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('creative','audience','booking',"
+    "    'collision','duplicate')),"
+    "  key TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open',"
+    "    'dismissed','closed')),"
+    "  brand_id INTEGER NOT NULL REFERENCES brands(id),"
+    "  campaign_a INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  campaign_b INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  deliverable_a INTEGER REFERENCES deliverables(id),"
+    "  deliverable_b INTEGER REFERENCES deliverables(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  side_a TEXT NOT NULL,"
+    "  side_b TEXT NOT NULL,"
+    "  note TEXT,"
+    "  sig TEXT NOT NULL,"
+    "  opened_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  closed_at INTEGER,"
+    "  closed_why TEXT,"
+    "  dismissed_by INTEGER REFERENCES people(id),"
+    "  dismissed_at INTEGER,"
+    "  dismiss_reason TEXT);"
+    "CREATE UNIQUE INDEX conflicts_key ON conflicts(key)"
+    "  WHERE state != 'closed';"
+    "CREATE INDEX conflicts_campaign_a ON conflicts(campaign_a)"
+    "  WHERE state != 'closed';"
+    "CREATE INDEX conflicts_campaign_b ON conflicts(campaign_b)"
+    "  WHERE state != 'closed';"
+    "CREATE INDEX conflicts_deliverable_a ON conflicts(deliverable_a)"
+    "  WHERE state != 'closed';"
+    "CREATE INDEX conflicts_deliverable_b ON conflicts(deliverable_b)"
+    "  WHERE state != 'closed';"
+    "CREATE INDEX conflicts_person ON conflicts(person_id)"
+    "  WHERE state != 'closed';"
+    "CREATE TABLE conflict_told ("
+    "  conflict_id INTEGER NOT NULL REFERENCES conflicts(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (conflict_id, person_id)) WITHOUT ROWID;"
+    "CREATE TABLE conflict_texts ("
+    "  deliverable_id INTEGER PRIMARY KEY REFERENCES deliverables(id),"
+    "  submission_id INTEGER NOT NULL REFERENCES submissions(id),"
+    "  brand_id INTEGER NOT NULL REFERENCES brands(id),"
+    "  shingles INTEGER NOT NULL);"
+    "CREATE TABLE conflict_shingles ("
+    "  brand_id INTEGER NOT NULL,"
+    "  hash INTEGER NOT NULL,"
+    "  deliverable_id INTEGER NOT NULL REFERENCES deliverables(id),"
+    "  PRIMARY KEY (brand_id, hash, deliverable_id)) WITHOUT ROWID;"
+    "CREATE INDEX conflict_shingles_deliverable ON conflict_shingles("
+    "  deliverable_id);"
+    "CREATE INDEX deliverables_publish ON deliverables(campaign_id,"
+    "  platform, publish_at);",
 };
 
 const int store_schema_version =

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "tz.h"
 #include "utf8.h"
 #include "when.h"
@@ -39,16 +40,17 @@ blank(char c)
     return c == ' ' || c == '\t';
 }
 
-/* The next item of a comma-separated list at *at, blanks around it
+/* The next item of a list separated by sep at *at, blanks around it
  * trimmed; false once the list is done. */
 static bool
-next_item(const char **at, const char **item, size_t *len)
+next_item_by(const char **at, char sep, const char **item, size_t *len)
 {
     const char *s = *at;
     if (s == NULL)
         return false;
-    size_t n = strcspn(s, ",");
-    *at = s[n] == ',' ? s + n + 1 : NULL;
+    const char *end = strchr(s, sep);
+    size_t n = end ? (size_t)(end - s) : strlen(s);
+    *at = end ? end + 1 : NULL;
     while (n > 0 && blank(*s)) {
         s++;
         n--;
@@ -58,6 +60,28 @@ next_item(const char **at, const char **item, size_t *len)
     *item = s;
     *len = n;
     return true;
+}
+
+static bool
+next_item(const char **at, const char **item, size_t *len)
+{
+    return next_item_by(at, ',', item, len);
+}
+
+enum ch_status
+value_categories(const char *text, struct buf *out, struct ch_error *err)
+{
+    const char *at = text, *item;
+    size_t len;
+    buf_reset(out);
+    while (next_item_by(&at, ';', &item, &len)) {
+        if (len == 0)
+            return refuse(err, text, strlen(text), "has an empty category");
+        if (out->len)
+            buf_addc(out, ';');
+        buf_add(out, item, len);
+    }
+    return CH_OK;
 }
 
 /* An empty item of text: refused as such in a list, while a lone empty

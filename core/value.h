@@ -65,5 +65,11 @@ enum ch_status value_zone(const char *text, struct ch_error *err);
 /* The list rule every comma-separated value follows: no item empty (or
  * blank).  The empty text is one empty item. */
 enum ch_status value_list(const char *text, struct ch_error *err);
+/* Categories separated by ';' (a brand's exclusivity), blanks around
+ * each dropped: "a; b;c" is written to out as "a;b;c".  An empty
+ * category is refused. */
+struct buf;
+enum ch_status value_categories(const char *text, struct buf *out,
+                                struct ch_error *err);
 
 #endif

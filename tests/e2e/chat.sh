@@ -4,7 +4,9 @@
 # transcript next to it, then check the database with the .checks file
 # (lines "expected value | SQL").  The first line of a .chat file may be
 # "#! <console options>"; a .conf file next to it is the configuration
-# (--config).  CHORUS_WRAP runs the binary under a wrapper
+# (--config).  A later line "#! restart <console options>" ends that run
+# of chorus and starts another on the same database, as a restart would.
+# CHORUS_WRAP runs the binary under a wrapper
 # (valgrind); CHORUS_UPDATE_GOLDEN=1 rewrites the transcripts instead.
 set -u
 chorus=${1:?usage: chat.sh path/to/chorus}
@@ -20,13 +22,23 @@ for chat in "$src"/tests/chat/*.chat; do
     name=$(basename "$chat" .chat)
     expected="$src/tests/chat/$name.expected"
     db="$tmp/$name.db"
-    opts=$(sed -n '1s/^#! //p' "$chat")
     conf="$src/tests/chat/$name.conf"
-    [ -f "$conf" ] && opts="$opts --config $conf"
-    # shellcheck disable=SC2086
-    (cd "$tmp" && $wrap "$chorus" console --db "$db" $opts) \
-        <"$chat" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
+    parts="$tmp/$name.parts"
+    mkdir -p "$parts"
+    awk -v dir="$parts" 'NR == 1 || /^#! restart/ { n++ }
+        { print > (dir "/" n) }' "$chat"
+    : >"$tmp/$name.out"
+    : >"$tmp/$name.err"
+    rc=0
+    for part in $(ls "$parts" | sort -n); do
+        opts=$(sed -n '1s/^#! \(restart \)\{0,1\}//p' "$parts/$part")
+        [ -f "$conf" ] && opts="$opts --config $conf"
+        # shellcheck disable=SC2086
+        (cd "$tmp" && $wrap "$chorus" console --db "$db" $opts) \
+            <"$parts/$part" >>"$tmp/$name.out" 2>>"$tmp/$name.err"
+        rc=$?
+        [ $rc -ne 0 ] && break
+    done
     if [ $rc -ne 0 ]; then
         echo "FAIL $name: chorus exited $rc"
         cat "$tmp/$name.err"

@@ -615,7 +615,8 @@ test_invalid_values(void **state)
         { "permit everything admin", "key \"permit\": value \"everything\" "
           "is not an action (create, manage, brief_after_kickoff, submit, "
           "review, final_approval, escalate, handle_escalation, self, "
-          "for_others, view, audit, help, ask, answer, grant_brand)" },
+          "for_others, view, audit, help, ask, answer, grant_brand, "
+          "conflicts, brand)" },
         { "permit review boss", "key \"permit\": role \"boss\" is not one of "
           "creator, coordinator, agency, brand, admin, anyone" },
         { "permit review", "key \"permit\": missing value (usage: permit "

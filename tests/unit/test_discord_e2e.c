@@ -725,6 +725,59 @@ test_standup_buttons(void **state)
     e2e_finish(e, 0);
 }
 
+/* A conflict alert reaches the other coordinator by DM with a Dismiss
+ * button; the button asks for the reason in a form, and the conflict
+ * is dismissed with it. */
+static void
+test_conflict_dismiss_button(void **state)
+{
+    struct e2e *e = e2e_new(state, NULL);
+    e2e_start(e);
+    e2e_campaign(e, "summer");
+    e2e_campaign(e, "winter");
+    add_person(e, "summer", e->bob, "coordinator");
+    brief_set(e, "summer", "must_avoid", "coffee");
+    size_t before = discord_sim_message_count(e->sim);
+    brief_set(e, "winter", "must_include", "a coffee mug on the desk");
+    struct msg_wait mw = { .after = before, .contains = "Conflict C1",
+                           .dm_of = e->bob };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &mw, E2E_WAIT_MS));
+    char msg[32];
+    snprintf(msg, sizeof(msg), "%s", mw.found);
+    delivered_ref(e, mw.channel, msg);
+    struct discord_sim_message_info m;
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, strstr(m.content, "\"coffee\"") != NULL);
+    const char *dismiss = button_id(m.components, "Dismiss");
+    e2e_check(e, dismiss != NULL);
+    const char *click = discord_sim_click(e->sim, e->bob, msg, dismiss, NULL,
+                                          0);
+    e2e_check(e, click != NULL);
+    char click_id[32];
+    snprintf(click_id, sizeof(click_id), "%s", click);
+    struct discord_sim_interaction_info in = e2e_answer(e, click_id);
+    e2e_check(e, in.callback_type == 9);
+    e2e_check(e, in.modal != NULL);
+    struct discord_sim_field f[] = {
+        { .custom_id = "text", .value = "the mug is decaf" },
+    };
+    const char *submit = discord_sim_modal_submit(e->sim, e->bob, click_id,
+                                                  NULL, f, 1);
+    e2e_check(e, submit != NULL);
+    char submit_id[32];
+    snprintf(submit_id, sizeof(submit_id), "%s", submit);
+    struct e2e_ix_wait iw = { .id = submit_id, .followup = true };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    e2e_db_wait(e, 1, "SELECT count(*) FROM conflicts WHERE id = 1 AND "
+                      "state = 'dismissed' AND dismiss_reason = "
+                      "'the mug is decaf'");
+    discord_sim_message(e->sim, msg, &m);
+    e2e_check(e, strstr(m.content, "conflicts by") != NULL);
+    e2e_check(e, cJSON_GetArraySize(m.components) == 0);
+    e2e_finish(e, 0);
+}
+
 /* A direct message reaches the core and is answered there; a mention in
  * a channel too; the bot's own messages and other bots' are ignored. */
 static void
@@ -1003,6 +1056,8 @@ main(void)
         cmocka_unit_test_teardown(test_rows_and_optional_prompt,
                                   e2e_teardown),
         cmocka_unit_test_teardown(test_standup_buttons, e2e_teardown),
+        cmocka_unit_test_teardown(test_conflict_dismiss_button,
+                                  e2e_teardown),
         cmocka_unit_test_teardown(test_direct_messages, e2e_teardown),
         cmocka_unit_test_teardown(test_429_message_create, e2e_teardown),
         cmocka_unit_test_teardown(test_bad_input, e2e_teardown),

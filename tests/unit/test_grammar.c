@@ -134,6 +134,17 @@ example_world(struct fx *fx, const char *name, const char *example)
         fx_ok(fx, "carol", NULL, "brief spring-launch propose audience c");
         return "brenda";
     }
+    if (strcmp(name, "conflicts") == 0 && strstr(example, " dismiss ")) {
+        /* C1..C3: another Fizz campaign avoids what spring-launch must
+         * include. */
+        fx_world(fx, FX_WORLD_BRIEF);
+        fx_ok(fx, "carol", NULL, "new other-one brand:Fizz");
+        fx_ok(fx, "carol", NULL, "brief other-one set must_avoid one;two;"
+                                 "three");
+        fx_ok(fx, "carol", NULL, "brief spring-launch set must_include one;"
+                                 "two;three");
+        return "carol";
+    }
     if (strcmp(name, "brief") == 0 || strcmp(name, "kickoff") == 0) {
         fx_world(fx, FX_WORLD_BRIEF);
         return "carol";

@@ -188,6 +188,16 @@ static const struct row matrix[] = {
       .allowed = MANAGERS, .need = DENY_MANAGE("standup") },
     { .line = "standup spring-launch now", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_MANAGE("standup"), .alone = true },
+    /* Conflict alerts: whoever manages or leads a campaign sees them;
+     * a brand's category is set by its coordinators or an admin. */
+    { .line = "conflicts", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "conflicts needs the role coordinator, agency, brand or "
+              "admin" },
+    { .line = "brand Fizz", .world = ACTIVE, .allowed = MEMBERS | W(ADMIN),
+      .need = DENY_MEMBER("brand") },
+    { .line = "brand Fizz category:sodas", .world = ACTIVE,
+      .allowed = W(CAROL) | W(ADMIN),
+      .need = "brand needs the role coordinator or admin" },
     { .line = "published spring-launch#3 https://tiktok.example/v/1",
       .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
       .alone = true },
