@@ -55,7 +55,7 @@ cmd_conflict_list(struct ctx *c)
         shown++;
         buf_printf(&lines, "\n  C%lld %s (%s, since %s): %s",
                    (long long)ks[i].id, conflict_kinds[ks[i].kind],
-                   conflict_brands(c, &ks[i]),
+                   conflict_brands(c, &ks[i], &c->caller),
                    ctx_time_for_caller(c, ks[i].opened_at),
                    conflict_describe(c, &ks[i], &c->caller));
     }
@@ -120,7 +120,8 @@ cmd_conflict_dismiss(struct ctx *c)
         return ch_fail(&c->err, s, "could not dismiss C%lld", n);
     ctx_reply(c, "Dismissed C%lld (%s, %s): %s. It stays quiet while it "
               "holds; if its cause goes away and comes back, it is a new "
-              "conflict.", n, conflict_kinds[k.kind], conflict_brands(c, &k),
+              "conflict.", n, conflict_kinds[k.kind],
+              conflict_brands(c, &k, &c->caller),
               reason);
     return CH_OK;
 }

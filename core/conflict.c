@@ -753,15 +753,72 @@ campaign_slug(struct ctx *c, int64_t id, struct campaign *out)
     return out->slug;
 }
 
+/* A double booking across brands is told to each brand's side: what a
+ * reader who works on one side only may see of it is that side ('a' or
+ * 'b'); the other brand's name, campaign and work stay its own.  0: the
+ * reader sees both (someone on both sides, an admin on neither, one
+ * brand's own conflict). */
+static int
+visible_side(struct ctx *c, const struct conflict *k,
+             const struct person *reader)
+{
+    if (k->kind != CONFLICT_BOOKING || reader == NULL ||
+        k->campaign_a == k->campaign_b)
+        return 0;
+    struct campaign a, b;
+    campaign_slug(c, k->campaign_a, &a);
+    campaign_slug(c, k->campaign_b, &b);
+    if (a.brand_id == b.brand_id)
+        return 0;
+    bool in_a = (store_participant_role_in(c->st, k->campaign_a, reader->id,
+                                           NULL, c->a) & ~ROLE_CREATOR) != 0;
+    bool in_b = (store_participant_role_in(c->st, k->campaign_b, reader->id,
+                                           NULL, c->a) & ~ROLE_CREATOR) != 0;
+    return in_a == in_b ? 0 : in_a ? 'a' : 'b';
+}
+
 const char *
-conflict_brands(struct ctx *c, const struct conflict *k)
+conflict_brands(struct ctx *c, const struct conflict *k,
+                const struct person *reader)
 {
     struct campaign a, b;
     campaign_slug(c, k->campaign_a, &a);
     campaign_slug(c, k->campaign_b, &b);
+    int side = visible_side(c, k, reader);
+    if (side)
+        return side == 'a' ? a.brand : b.brand;
     if (k->kind == CONFLICT_BOOKING && a.brand_id != b.brand_id)
         return arena_printf(c->a, "%s and %s", a.brand, b.brand);
     return a.brand ? a.brand : "?";
+}
+
+/* A booking for a reader of one side: her work there, and that another
+ * brand's overlaps, with the rule in words that name no other brand. */
+static const char *
+booking_one_side(struct ctx *c, const struct conflict *k, int side)
+{
+    struct campaign mine, other;
+    struct deliverable d;
+    campaign_slug(c, side == 'a' ? k->campaign_a : k->campaign_b, &mine);
+    campaign_slug(c, side == 'a' ? k->campaign_b : k->campaign_a, &other);
+    if (store_deliverable_by_id(c->st, c->a,
+                                side == 'a' ? k->deliverable_a
+                                            : k->deliverable_b,
+                                &d) != CH_OK)
+        return "?";
+    const char *other_side = side == 'a' ? k->side_b : k->side_a;
+    const char *cat = strrchr(other_side, '(');
+    return arena_printf(
+        c->a, "%s is booked for %s in %s (%s) and, while it runs, by another "
+        "brand (%.*s) whose campaign runs %s: %s.",
+        ctx_mark_person(c, k->person_id),
+        side == 'a' ? k->side_a : k->side_b, mine.slug,
+        campaign_deliv_ref(c, &d),
+        cat ? (int)(strlen(cat) - 2) : 11, cat ? cat + 1 : "no category",
+        campaign_window_text(c, &other),
+        strstr(k->note, other.brand) == k->note
+            ? "its exclusivity rules out this brand's category"
+            : k->note);
 }
 
 /* "winter#2 (@bob)" */
@@ -802,6 +859,8 @@ conflict_describe(struct ctx *c, const struct conflict *k,
                             "(%s).", sa, sb, k->note, k->side_a, k->side_b,
                             windows);
     case CONFLICT_BOOKING:
+        if (visible_side(c, k, reader))
+            return booking_one_side(c, k, visible_side(c, k, reader));
         if (store_deliverable_by_id(c->st, c->a, k->deliverable_a, &da) !=
                 CH_OK ||
             store_deliverable_by_id(c->st, c->a, k->deliverable_b, &db) !=
@@ -893,7 +952,7 @@ change_text(struct ctx *c, const struct change *ch, const struct person *p)
     const struct conflict *k = &ch->k;
     const char *head = arena_printf(c->a, "Conflict C%lld (%s, %s)",
                                     (long long)k->id, conflict_kinds[k->kind],
-                                    conflict_brands(c, k));
+                                    conflict_brands(c, k, p));
     switch (ch->ev) {
     case EV_OPENED:
         return arena_printf(c->a, "%s: %s", head, conflict_describe(c, k, p));
@@ -903,6 +962,8 @@ change_text(struct ctx *c, const struct change *ch, const struct person *p)
     case EV_CLOSED:
         break;
     }
+    if (visible_side(c, k, p))
+        return arena_printf(c->a, "%s closed itself: %s.", head, ch->why);
     return arena_printf(c->a, "%s closed itself: %s (it was \"%s\" against "
                         "\"%s\").", head, ch->why, k->side_a, k->side_b);
 }
@@ -919,7 +980,7 @@ creator_text(struct ctx *c, const struct conflict *k)
                         "another submission for %s (\"%s\"). Reviewers may "
                         "turn down submissions that are too alike, so make "
                         "it your own.", campaign_deliv_ref(c, &d), k->note,
-                        conflict_brands(c, k), k->side_a);
+                        conflict_brands(c, k, NULL), k->side_a);
 }
 
 /* Tell one reader: the caller in their reply, after what the command
@@ -1079,11 +1140,24 @@ conflict_dismiss(struct ctx *c, const struct conflict *k, const char *reason)
     int64_t *told;
     size_t nt;
     store_conflict_told(c->st, c->a, k->id, &told, &nt);
-    for (size_t i = 0; i < nt; i++)
-        if (told[i] != c->caller.id)
-            ctx_dm(c, told[i], NULL, "%s dismissed conflict C%lld (%s, %s): "
-                   "%s", ctx_mark_person(c, c->caller.id), (long long)k->id,
-                   conflict_kinds[k->kind], conflict_brands(c, k), reason);
+    for (size_t i = 0; i < nt; i++) {
+        struct person p;
+        if (told[i] == c->caller.id ||
+            store_people_get(c->st, c->a, told[i], &p) != CH_OK)
+            continue;
+        /* The other brand's side hears that it was dismissed, not who
+         * dismissed it or why: those are the dismissing brand's. */
+        if (visible_side(c, k, &p) &&
+            visible_side(c, k, &p) != visible_side(c, k, &c->caller))
+            ctx_dm(c, p.id, NULL, "Conflict C%lld (%s, %s) was dismissed by "
+                   "the other brand's side.", (long long)k->id,
+                   conflict_kinds[k->kind], conflict_brands(c, k, &p));
+        else
+            ctx_dm(c, p.id, NULL, "%s dismissed conflict C%lld (%s, %s): %s",
+                   ctx_mark_person(c, c->caller.id), (long long)k->id,
+                   conflict_kinds[k->kind], conflict_brands(c, k, &p),
+                   reason);
+    }
     return CH_OK;
 }
 

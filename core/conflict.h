@@ -104,8 +104,11 @@ void conflict_startup(struct core *core);
 /* The conflict in a line for a reader (NULL: a channel). */
 const char *conflict_describe(struct ctx *c, const struct conflict *k,
                               const struct person *reader);
-/* "Fizz": the brand (or brands) it is about. */
-const char *conflict_brands(struct ctx *c, const struct conflict *k);
+/* "Fizz": the brand (or brands) it is about, for a reader (NULL: both
+ * brands of a double booking; a reader on one brand's side only sees
+ * hers). */
+const char *conflict_brands(struct ctx *c, const struct conflict *k,
+                            const struct person *reader);
 /* Whether the caller takes part in it: a coordinator, agency or brand
  * lead of one of its campaigns. */
 bool        conflict_involves(struct ctx *c, const struct conflict *k,
