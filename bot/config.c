@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -537,11 +538,46 @@ config_add_admin(struct config *c, const char *who)
     c->core.admins = (const char *const *)c->own_admins;
 }
 
+/* "slack:C0123,discord:4567": each a platform chorus speaks and a
+ * channel id as that platform writes them. */
+static bool
+alert_channels_ok(struct parse *p, const char *list)
+{
+    for (const char *q = list; *q;) {
+        size_t n = strcspn(q, ",");
+        const char *colon = memchr(q, ':', n);
+        size_t pl = colon ? (size_t)(colon - q) : 0;
+        const char *ch = colon ? colon + 1 : NULL;
+        size_t cl = colon ? n - pl - 1 : 0;
+        bool slack = pl == 5 && strncmp(q, "slack", 5) == 0;
+        bool discord = pl == 7 && strncmp(q, "discord", 7) == 0;
+        bool console = pl == 7 && strncmp(q, "console", 7) == 0;
+        if (!colon || !(slack || discord || console) || cl == 0)
+            return perr(p, "alerts \"%.*s\" is not <platform>:<channel> "
+                        "(slack:C0123ABC, discord:123456789012345678)",
+                        (int)n, q);
+        bool ok = true;
+        for (size_t i = 0; i < cl; i++) {
+            unsigned char x = (unsigned char)ch[i];
+            ok = ok && (discord ? isdigit(x)
+                        : slack ? isupper(x) || isdigit(x)
+                                : x > ' ' && x != ',');
+        }
+        if (!ok || (slack && ch[0] != 'C' && ch[0] != 'G'))
+            return perr(p, "alerts \"%.*s\": %s", (int)n, q,
+                        slack     ? "a Slack channel id looks like C0123ABC"
+                        : discord ? "a Discord channel id is digits"
+                                  : "a console channel is one word");
+        q += n + (q[n] == ',');
+    }
+    return true;
+}
+
 static bool
 apply_brand(struct parse *p, struct config *c, const struct value *v)
 {
     const char *name = v->argv[0];
-    const char *category = NULL, *exclusive = NULL;
+    const char *category = NULL, *exclusive = NULL, *alerts = NULL;
 
     if (name[0] == '\0' || !printable(name))
         return perr(p, "value \"%s\" is not a brand name", name);
@@ -549,10 +585,12 @@ apply_brand(struct parse *p, struct config *c, const struct value *v)
         const char *word = v->argv[i];
         const char **slot = strcmp(word, "category") == 0    ? &category
                             : strcmp(word, "exclusive") == 0 ? &exclusive
+                            : strcmp(word, "alerts") == 0    ? &alerts
                                                              : NULL;
         if (slot == NULL)
             return perr(p, "unexpected \"%s\" after brand \"%s\" (expected "
-                        "category <text> or exclusive <cat>[;<cat>...])",
+                        "category <text>, exclusive <cat>[;<cat>...] or "
+                        "alerts <platform>:<channel>[,...])",
                         word, name);
         if (*slot != NULL)
             return perr(p, "\"%s\" given twice for brand \"%s\"", word,
@@ -560,8 +598,10 @@ apply_brand(struct parse *p, struct config *c, const struct value *v)
         if (i + 1 == v->argc || v->argv[i + 1][0] == '\0')
             return perr(p, "\"%s\" needs a value for brand \"%s\"", word,
                         name);
-        if (!printable(v->argv[i + 1]))
+        if (slot != &alerts && !printable(v->argv[i + 1]))
             return perr(p, "value \"%s\" is not a category", v->argv[i + 1]);
+        if (slot == &alerts && !alert_channels_ok(p, v->argv[i + 1]))
+            return false;
         *slot = v->argv[i + 1];
     }
     for (size_t i = 0; i < c->core.nbrands; i++)
@@ -585,6 +625,7 @@ apply_brand(struct parse *p, struct config *c, const struct value *v)
         .name = xstrdup(name),
         .category = category ? xstrdup(category) : NULL,
         .exclusive = excl,
+        .alerts = alerts ? xstrdup(alerts) : NULL,
     };
     p->brand_line = xrealloc(p->brand_line, n + 1, sizeof(*p->brand_line));
     p->brand_line[n] = p->line;
@@ -794,12 +835,15 @@ static const struct directive table[] = {
         .help = "A workspace admin: last step of every escalation ladder.",
     },
     {
-        .name = "brand", .type = V_CUSTOM, .min_args = 1, .max_args = 5,
+        .name = "brand", .type = V_CUSTOM, .min_args = 1, .max_args = 7,
         .apply = apply_brand, .repeatable = true, .reloadable = true,
-        .args = "<name> [category <text>] [exclusive <cat>[;<cat>...]]",
+        .args = "<name> [category <text>] [exclusive <cat>[;<cat>...]] "
+                "[alerts <platform>:<channel>[,...]]",
         .def_note = "none",
-        .help = "A brand, its category, and categories its creators must "
-                "avoid meanwhile.",
+        .help = "A brand, its category, categories its creators must avoid "
+                "meanwhile, and the channels its conflict alerts go to "
+                "instead of its brand leads' direct messages (a Slack "
+                "channel id, a Discord channel id; chorus must be in it).",
     },
     {
         .name = "permit", .type = V_CUSTOM, .min_args = 2,
@@ -1534,6 +1578,7 @@ config_free(struct config *c)
         free((char *)c->own_brands[i].name);
         free((char *)c->own_brands[i].category);
         free((char *)c->own_brands[i].exclusive);
+        free((char *)c->own_brands[i].alerts);
     }
     free(c->own_brands);
     free(c);

@@ -777,19 +777,24 @@ visible_side(struct ctx *c, const struct conflict *k,
     return in_a == in_b ? 0 : in_a ? 'a' : 'b';
 }
 
-const char *
-conflict_brands(struct ctx *c, const struct conflict *k,
-                const struct person *reader)
+static const char *
+brands_as(struct ctx *c, const struct conflict *k, int side)
 {
     struct campaign a, b;
     campaign_slug(c, k->campaign_a, &a);
     campaign_slug(c, k->campaign_b, &b);
-    int side = visible_side(c, k, reader);
     if (side)
         return side == 'a' ? a.brand : b.brand;
     if (k->kind == CONFLICT_BOOKING && a.brand_id != b.brand_id)
         return arena_printf(c->a, "%s and %s", a.brand, b.brand);
     return a.brand ? a.brand : "?";
+}
+
+const char *
+conflict_brands(struct ctx *c, const struct conflict *k,
+                const struct person *reader)
+{
+    return brands_as(c, k, visible_side(c, k, reader));
 }
 
 /* A booking for a reader of one side: her work there, and that another
@@ -837,9 +842,9 @@ when_for(struct ctx *c, const struct person *reader, int64_t t)
     return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
 }
 
-const char *
-conflict_describe(struct ctx *c, const struct conflict *k,
-                  const struct person *reader)
+static const char *
+describe_as(struct ctx *c, const struct conflict *k,
+            const struct person *reader, int side)
 {
     struct campaign a, b;
     const char *sa = campaign_slug(c, k->campaign_a, &a);
@@ -859,8 +864,8 @@ conflict_describe(struct ctx *c, const struct conflict *k,
                             "(%s).", sa, sb, k->note, k->side_a, k->side_b,
                             windows);
     case CONFLICT_BOOKING:
-        if (visible_side(c, k, reader))
-            return booking_one_side(c, k, visible_side(c, k, reader));
+        if (side)
+            return booking_one_side(c, k, side);
         if (store_deliverable_by_id(c->st, c->a, k->deliverable_a, &da) !=
                 CH_OK ||
             store_deliverable_by_id(c->st, c->a, k->deliverable_b, &db) !=
@@ -894,6 +899,13 @@ conflict_describe(struct ctx *c, const struct conflict *k,
     }
     }
     return "?";
+}
+
+const char *
+conflict_describe(struct ctx *c, const struct conflict *k,
+                  const struct person *reader)
+{
+    return describe_as(c, k, reader, visible_side(c, k, reader));
 }
 
 /* --- telling people --------------------------------------------------------- */
@@ -945,27 +957,105 @@ dismiss_button(struct ctx *c, int64_t id)
     return ctx_buttons_encode(c, &b, 1);
 }
 
-/* What one change is, in a line for a reader (NULL: the caller). */
+/* What one change is, in a line for a reader (NULL: a channel) who sees
+ * one side of it ('a', 'b') or both (0). */
 static const char *
-change_text(struct ctx *c, const struct change *ch, const struct person *p)
+change_text_as(struct ctx *c, const struct change *ch,
+               const struct person *p, int side)
 {
     const struct conflict *k = &ch->k;
     const char *head = arena_printf(c->a, "Conflict C%lld (%s, %s)",
                                     (long long)k->id, conflict_kinds[k->kind],
-                                    conflict_brands(c, k, p));
+                                    brands_as(c, k, side));
     switch (ch->ev) {
     case EV_OPENED:
-        return arena_printf(c->a, "%s: %s", head, conflict_describe(c, k, p));
+        return arena_printf(c->a, "%s: %s", head, describe_as(c, k, p, side));
     case EV_UPDATED:
         return arena_printf(c->a, "%s changed: %s", head,
-                            conflict_describe(c, k, p));
+                            describe_as(c, k, p, side));
     case EV_CLOSED:
         break;
     }
-    if (visible_side(c, k, p))
+    if (side)
         return arena_printf(c->a, "%s closed itself: %s.", head, ch->why);
     return arena_printf(c->a, "%s closed itself: %s (it was \"%s\" against "
                         "\"%s\").", head, ch->why, k->side_a, k->side_b);
+}
+
+static const char *
+change_text(struct ctx *c, const struct change *ch, const struct person *p)
+{
+    return change_text_as(c, ch, p, visible_side(c, &ch->k, p));
+}
+
+/* A brand's alert channels ("slack:C01,discord:2"), or NULL. */
+static const char *
+brand_alerts(struct ctx *c, int64_t campaign_id)
+{
+    struct campaign cp;
+    if (store_campaign_get(c->st, c->a, campaign_id, &cp) != CH_OK)
+        return NULL;
+    for (size_t i = 0; i < c->set->nbrands; i++)
+        if (strcasecmp(c->set->brands[i].name, cp.brand) == 0)
+            return c->set->brands[i].alerts;
+    return NULL;
+}
+
+/* Post to each "platform:channel" of a list. */
+static void
+post_to(struct ctx *c, const char *list, const char *buttons,
+        const char *text)
+{
+    for (const char *q = list; *q;) {
+        size_t n = strcspn(q, ",");
+        const char *colon = memchr(q, ':', n);
+        if (colon)
+            ctx_post_channel(c, arena_strndup(c->a, q, (size_t)(colon - q)),
+                             arena_strndup(c->a, colon + 1,
+                                           n - (size_t)(colon - q) - 1),
+                             buttons, text);
+        q += n + (q[n] == ',');
+    }
+}
+
+/* Post a change to the alert channels of the brand of one side of it
+ * (side 'a' or 'b'; what a channel of a cross-brand booking reads is
+ * its own brand's side only). */
+static void
+post_alerts(struct ctx *c, const struct change *ch, int side)
+{
+    const struct conflict *k = &ch->k;
+    const char *list =
+        brand_alerts(c, side == 'b' ? k->campaign_b : k->campaign_a);
+    if (list == NULL)
+        return;
+    struct campaign a, b;
+    campaign_slug(c, k->campaign_a, &a);
+    campaign_slug(c, k->campaign_b, &b);
+    int shown = k->kind == CONFLICT_BOOKING && a.brand_id != b.brand_id
+                    ? side : 0;
+    const char *text = change_text_as(c, ch, NULL, shown);
+    const char *buttons = ch->ev == EV_CLOSED ? NULL : dismiss_button(c, k->id);
+    if (buttons)
+        text = arena_printf(c->a, "%s Dismiss it with conflicts dismiss "
+                            "C%lld <reason>.", text, (long long)k->id);
+    post_to(c, list, buttons, text);
+}
+
+/* Whether a brand lead hears it in her brand's alert channel rather
+ * than by direct message: she leads (and only leads) a side whose
+ * brand has one. */
+static bool
+told_in_channel(struct ctx *c, const struct conflict *k, int64_t person_id)
+{
+    unsigned ra = store_participant_role_in(c->st, k->campaign_a, person_id,
+                                            NULL, c->a);
+    unsigned rb = store_participant_role_in(c->st, k->campaign_b, person_id,
+                                            NULL, c->a);
+    if ((ra | rb) & ~(unsigned)ROLE_BRAND)
+        return false;
+    return (ra == ROLE_BRAND && brand_alerts(c, k->campaign_a)) ||
+           (rb == ROLE_BRAND && brand_alerts(c, k->campaign_b));
 }
 
 /* A creator whose new caption is much like another one hears it too,
@@ -1009,6 +1099,10 @@ run_finish(struct run *r)
     for (size_t i = 0; i < r->nchanges; i++) {
         const struct change *ch = &r->changes[i];
         const struct conflict *k = &ch->k;
+        post_alerts(c, ch, 'a');
+        if (brand_alerts(c, k->campaign_b) &&
+            (brand_alerts(c, k->campaign_a) != brand_alerts(c, k->campaign_b)))
+            post_alerts(c, ch, 'b');
         if (ch->ev == EV_CLOSED) {
             int64_t *told;
             size_t nt;
@@ -1027,6 +1121,8 @@ run_finish(struct run *r)
         for (size_t j = 0; j < np; j++) {
             struct person p;
             if (store_people_get(c->st, c->a, ps[j].person_id, &p) != CH_OK)
+                continue;
+            if (told_in_channel(c, k, p.id))
                 continue;
             bool may = perm_allows(&c->set->perms, ACT_CONFLICTS, ps[j].role);
             tell(c, p.id, change_text(c, ch, &p), may ? k->id : 0);
@@ -1140,6 +1236,26 @@ conflict_dismiss(struct ctx *c, const struct conflict *k, const char *reason)
     int64_t *told;
     size_t nt;
     store_conflict_told(c->st, c->a, k->id, &told, &nt);
+    /* The brands' alert channels hear it as their leads would. */
+    for (int side = 'a'; side <= 'b'; side++) {
+        const char *list = brand_alerts(c, side == 'a' ? k->campaign_a
+                                                       : k->campaign_b);
+        if (list == NULL || (side == 'b' && list == brand_alerts(
+                                                c, k->campaign_a)))
+            continue;
+        int mine = visible_side(c, k, &c->caller);
+        const char *text =
+            mine && mine != side
+                ? arena_printf(c->a, "Conflict C%lld (%s, %s) was dismissed "
+                               "by the other brand's side.", (long long)k->id,
+                               conflict_kinds[k->kind],
+                               brands_as(c, k, side))
+                : arena_printf(c->a, "%s dismissed conflict C%lld (%s, %s): "
+                               "%s", ctx_mark_person(c, c->caller.id),
+                               (long long)k->id, conflict_kinds[k->kind],
+                               brands_as(c, k, mine ? side : 0), reason);
+        post_to(c, list, NULL, text);
+    }
     for (size_t i = 0; i < nt; i++) {
         struct person p;
         if (told[i] == c->caller.id ||

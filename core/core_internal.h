@@ -116,6 +116,8 @@ struct pending {
     const char     *platform;      /* UPDATE: the row's platform; campaign
                                       kinds: only this platform (NULL: all) */
     int64_t         ref_id;        /* UPDATE: the row to replace */
+    const char     *channel_ref;   /* POST with no campaign: the platform
+                                      channel (a brand's alerts) */
     const char     *text;
     const char     *buttons;       /* serialized */
     bool            pin;           /* POST: pin it as well */
@@ -190,6 +192,11 @@ void ctx_reply(struct ctx *c, const char *fmt, ...)
 struct pending *ctx_post(struct ctx *c, int64_t campaign_id,
                          const char *buttons, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A post to a platform channel that is no campaign's (a brand's alert
+ * channel); nothing when that platform is not running. */
+void ctx_post_channel(struct ctx *c, const char *platform,
+                      const char *channel, const char *buttons,
+                      const char *text);
 /* A direct message (DM_NORMAL), an urgent one, a piece of news. */
 void ctx_dm(struct ctx *c, int64_t person_id, const char *buttons,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));

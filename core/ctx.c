@@ -143,6 +143,15 @@ ctx_post(struct ctx *c, int64_t campaign_id, const char *buttons,
     return queue(c, OUT_POST, campaign_id, 0, buttons, text);
 }
 
+void
+ctx_post_channel(struct ctx *c, const char *platform, const char *channel,
+                 const char *buttons, const char *text)
+{
+    struct pending *p = queue(c, OUT_POST, 0, 0, buttons, text);
+    p->platform = platform;
+    p->channel_ref = channel;
+}
+
 static void
 dm(struct ctx *c, int64_t person_id, enum dm_urgency urgency,
    const char *buttons, const char *text)
@@ -479,6 +488,16 @@ write_one(struct ctx *c, struct pending *p)
         r.ref_id = p->ref_id;
         return insert_row(c, &r, &p->id);
     }
+    case OUT_POST:
+        if (p->campaign_id)
+            break;
+        /* A channel of a platform's own (a brand's alerts), when that
+         * platform runs. */
+        if (core_adapter(core, p->platform) == NULL)
+            return CH_OK;
+        r.platform = p->platform;
+        r.channel_ref = p->channel_ref;
+        return insert_row(c, &r, &p->id);
     case OUT_LOOKUP:
         r.platform = c->ev ? c->ev->platform : NULL;
         r.user_ref = p->text;   /* the platform user id to look up */

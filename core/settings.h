@@ -20,6 +20,9 @@ struct brand_setting {
     const char *name;
     const char *category;     /* NULL: none */
     const char *exclusive;    /* excluded categories, ';'-separated */
+    /* Where its conflict alerts go instead of its brand leads' direct
+     * messages: "slack:C0123,discord:4567" (NULL: by direct message). */
+    const char *alerts;
 };
 
 /* holidays <who> <file.ics>: who is a region, a person's name, or "*". */

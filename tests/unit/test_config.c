@@ -376,7 +376,8 @@ test_all_directives_valid(void **state)
         "brand \"Fizz Co\" category \"energy drinks\" exclusive "
         "\"soft drinks; energy drinks\"\n"
         "brand Glow\n"
-        "brand Bolt exclusive snacks category sports\n"
+        "brand Bolt exclusive snacks category sports alerts "
+        "slack:C0ALERTS,discord:1100123456789012345\n"
         "permit review coordinator, agency,admin\n"
         "permit final_approval anyone\n"
         "review_mode brand_only\n"
@@ -436,6 +437,9 @@ test_all_directives_valid(void **state)
     assert_null(s->brands[1].exclusive);
     assert_string_equal(s->brands[2].category, "sports");
     assert_string_equal(s->brands[2].exclusive, "snacks");
+    assert_string_equal(s->brands[2].alerts,
+                        "slack:C0ALERTS,discord:1100123456789012345");
+    assert_null(s->brands[0].alerts);
     assert_int_equal(s->perms.roles[ACT_REVIEW],
                      ROLE_COORDINATOR | ROLE_AGENCY | ROLE_ADMIN);
     assert_int_equal(s->perms.roles[ACT_FINAL_APPROVAL], ROLE_ANYONE);
@@ -602,12 +606,19 @@ test_invalid_values(void **state)
           "platform:id" },
         { "brand \"\"", "key \"brand\": value \"\" is not a brand name" },
         { "brand Acme categry drinks", "key \"brand\": unexpected "
-          "\"categry\" after brand \"Acme\" (expected category <text> or "
-          "exclusive <cat>[;<cat>...])" },
+          "\"categry\" after brand \"Acme\" (expected category <text>, "
+          "exclusive <cat>[;<cat>...] or alerts <platform>:<channel>[,...])" },
         { "brand Acme category", "key \"brand\": \"category\" needs a value "
           "for brand \"Acme\"" },
         { "brand Acme category a category b", "key \"brand\": \"category\" "
           "given twice for brand \"Acme\"" },
+        { "brand Acme alerts general", "key \"brand\": alerts \"general\" "
+          "is not <platform>:<channel> (slack:C0123ABC, "
+          "discord:123456789012345678)" },
+        { "brand Acme alerts slack:general", "key \"brand\": alerts "
+          "\"slack:general\": a Slack channel id looks like C0123ABC" },
+        { "brand Acme alerts slack:C01,discord:abc", "key \"brand\": "
+          "alerts \"discord:abc\": a Discord channel id is digits" },
         { "brand Acme exclusive \"a;;b\"", "key \"brand\": exclusive "
           "\"a;;b\" has an empty category" },
         { "permit reveiw coordinator", "key \"permit\": value \"reveiw\" is "
