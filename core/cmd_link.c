@@ -130,11 +130,21 @@ hours_text(struct ctx *c, const struct person *p)
                         ctx_bits_text(c, p->work_days, names, 7, ","));
 }
 
-/* What the joined person keeps of the two profiles, and why, in words. */
+static const char *
+zone_source(const struct person *p)
+{
+    static const char *const words[] = { "none set", "from the platform",
+                                         "set by hand" };
+    return words[zone_weight(p)];
+}
+
+/* What the joined person keeps of the two profiles, and why, in words:
+ * keep asked for the code on keep_on, gone typed it here. */
 static enum ch_status
-join_profile(struct ctx *c, const struct person *keep,
+join_profile(struct ctx *c, const struct person *keep, const char *keep_on,
              const struct person *gone, struct buf *why)
 {
+    const char *here = c->ev->platform;
     bool gone_zone = zone_weight(gone) > zone_weight(keep);
     const struct person *z = gone_zone ? gone : keep;
     bool gone_hours = gone->hours_set && !keep->hours_set;
@@ -150,37 +160,32 @@ join_profile(struct ctx *c, const struct person *keep,
     s = store_link_profile(c->st, keep->id, z->tz, z->tz_source,
                            h->work_start, h->work_end, h->work_days,
                            h->hours_set, urgent_k || urgent_g,
-                           digest_k >= 0 ? digest_k : digest_g,
-                           c->ev->platform);
+                           digest_k >= 0 ? digest_k : digest_g, here);
     if (s != CH_OK)
         return s;
     const char *zone = z->tz ? z->tz : c->set->default_tz;
-    if (zone_weight(keep) == zone_weight(gone) &&
-        (keep->tz == NULL) == (gone->tz == NULL) &&
-        (keep->tz == NULL || strcmp(keep->tz, gone->tz) == 0))
+    const struct person *other = gone_zone ? keep : gone;
+    if ((keep->tz == NULL && gone->tz == NULL) ||
+        (keep->tz && gone->tz && strcmp(keep->tz, gone->tz) == 0))
         buf_printf(why, "Zone: %s (the same on both).", zone);
-    else if (gone_zone)
-        buf_printf(why, "Zone: %s, the one set on %s (%s %s).", zone,
-                   c->ev->platform,
-                   zone_weight(keep) ? "the other came from" : "none was set",
-                   zone_weight(keep) ? "the platform" : "on the other");
+    else if (zone_weight(keep) == zone_weight(gone))
+        buf_printf(why, "Zone: %s, the one on %s: both were %s, and the "
+                        "identity that asked for the code wins.",
+                   zone, keep_on, zone_source(keep));
     else
-        buf_printf(why, "Zone: %s, the one %s.", zone,
-                   zone_weight(keep) > zone_weight(gone)
-                       ? (zone_weight(keep) == 2 ? "set by hand"
-                                                 : "the platform gave")
-                       : "of the identity that asked for the code (both "
-                         "were set)");
+        buf_printf(why, "Zone: %s, %s on %s (on %s: %s).", zone,
+                   zone_source(z), gone_zone ? here : keep_on,
+                   gone_zone ? keep_on : here, zone_source(other));
     if (!keep->hours_set && !gone->hours_set)
         buf_printf(why, " Working hours: the workspace's.");
-    else if (gone_hours)
-        buf_printf(why, " Working hours: %s, the ones set on %s.",
-                   hours_text(c, h), c->ev->platform);
+    else if (keep->hours_set && gone->hours_set)
+        buf_printf(why, " Working hours: %s, the ones on %s: both were set, "
+                        "and the identity that asked for the code wins.",
+                   hours_text(c, h), keep_on);
     else
-        buf_printf(why, " Working hours: %s, the ones %s.", hours_text(c, h),
-                   gone->hours_set ? "of the identity that asked for the "
-                                     "code (both were set)"
-                                   : "set there");
+        buf_printf(why, " Working hours: %s, set on %s (none on %s).",
+                   hours_text(c, h), gone_hours ? here : keep_on,
+                   gone_hours ? keep_on : here);
     return CH_OK;
 }
 
@@ -266,7 +271,7 @@ cmd_link_join(struct ctx *c)
                            "type unlink there first (one identity per "
                            "platform).", gp[i]);
     struct buf why = BUF_INIT;
-    s = join_profile(c, &keep, &gone, &why);
+    s = join_profile(c, &keep, k.platform, &gone, &why);
     if (s == CH_OK)
         s = store_link_merge(c->st, keep.id, gone.id, c->now);
     if (s == CH_OK)
@@ -344,8 +349,8 @@ cmd_link_unlink(struct ctx *c)
     ctx_reply(c,
               "Unlinked: your %s identity is a person of its own again "
               "(%s), with a copy of the zone and working hours. The history "
-              "-- campaigns, roles, deliverables, time off, standups, audit "
-              "-- stays with %s on %s.",
+              "(campaigns, roles, deliverables, time off, standups, audit) "
+              "stays with %s on %s.",
               here, name, from.name, other ? other : "the other platform");
     return CH_OK;
 }
