@@ -19,7 +19,7 @@
 #include "core_internal.h"
 #include "str.h"
 
-#define LINK_CODE_LEN 8
+#define LINK_CODE_LEN     8
 #define LINK_CODE_LIFE_MS (10 * 60 * 1000)
 
 /* Crockford's base 32: no I, L, O or U, so nothing reads as another. */
@@ -90,13 +90,13 @@ cmd_link_code(struct ctx *c)
         return ch_fail(&c->err, CH_INTERNAL,
                        "could not make a link code: try again");
     int64_t until = c->now + LINK_CODE_LIFE_MS;
-    enum ch_status s = store_link_code_add(c->st, code, c->caller.id,
-                                           c->ev->platform, c->ev->user_id,
-                                           c->now, until);
+    enum ch_status s =
+        store_link_code_add(c->st, code, c->caller.id, c->ev->platform,
+                            c->ev->user_id, c->now, until);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not save the link code");
-    ctx_audit(c, 0, NULL, "person.link_code", "%s asked on %s",
-              c->caller.name, c->ev->platform);
+    ctx_audit(c, 0, NULL, "person.link_code", "%s asked on %s", c->caller.name,
+              c->ev->platform);
     ctx_reply(c,
               "Your link code is %s. Type link %s on your other platform "
               "before %s: your identity there and this one (%s) become one "
@@ -122,19 +122,18 @@ hours_text(struct ctx *c, const struct person *p)
 {
     if (!p->hours_set)
         return "the workspace's working hours";
-    static const char *const names[] = { "mon", "tue", "wed", "thu", "fri",
-                                         "sat", "sun" };
+    static const char *const names[] = {"mon", "tue", "wed", "thu",
+                                        "fri", "sat", "sun"};
     return arena_printf(c->a, "%02d:%02d-%02d:%02d %s", p->work_start / 60,
-                        p->work_start % 60, p->work_end / 60,
-                        p->work_end % 60,
+                        p->work_start % 60, p->work_end / 60, p->work_end % 60,
                         ctx_bits_text(c, p->work_days, names, 7, ","));
 }
 
 static const char *
 zone_source(const struct person *p)
 {
-    static const char *const words[] = { "none set", "from the platform",
-                                         "set by hand" };
+    static const char *const words[] = {"none set", "from the platform",
+                                        "set by hand"};
     return words[zone_weight(p)];
 }
 
@@ -151,15 +150,15 @@ join_profile(struct ctx *c, const struct person *keep, const char *keep_on,
     const struct person *h = gone_hours ? gone : keep;
     bool urgent_k, urgent_g;
     int digest_k, digest_g;
-    enum ch_status s = store_people_notify(c->st, keep->id, &urgent_k,
-                                           &digest_k);
+    enum ch_status s =
+        store_people_notify(c->st, keep->id, &urgent_k, &digest_k);
     if (s == CH_OK)
         s = store_people_notify(c->st, gone->id, &urgent_g, &digest_g);
     if (s != CH_OK)
         return s;
-    s = store_link_profile(c->st, keep->id, z->tz, z->tz_source,
-                           h->work_start, h->work_end, h->work_days,
-                           h->hours_set, urgent_k || urgent_g,
+    s = store_link_profile(c->st, keep->id, z->tz, z->tz_source, h->work_start,
+                           h->work_end, h->work_days, h->hours_set,
+                           urgent_k || urgent_g,
                            digest_k >= 0 ? digest_k : digest_g, here);
     if (s != CH_OK)
         return s;
@@ -169,18 +168,20 @@ join_profile(struct ctx *c, const struct person *keep, const char *keep_on,
         (keep->tz && gone->tz && strcmp(keep->tz, gone->tz) == 0))
         buf_printf(why, "Zone: %s (the same on both).", zone);
     else if (zone_weight(keep) == zone_weight(gone))
-        buf_printf(why, "Zone: %s, the one on %s: both were %s, and the "
-                        "identity that asked for the code wins.",
+        buf_printf(why,
+                   "Zone: %s, the one on %s: both were %s, and the "
+                   "identity that asked for the code wins.",
                    zone, keep_on, zone_source(keep));
     else
-        buf_printf(why, "Zone: %s, %s on %s (on %s: %s).", zone,
-                   zone_source(z), gone_zone ? here : keep_on,
-                   gone_zone ? keep_on : here, zone_source(other));
+        buf_printf(why, "Zone: %s, %s on %s (on %s: %s).", zone, zone_source(z),
+                   gone_zone ? here : keep_on, gone_zone ? keep_on : here,
+                   zone_source(other));
     if (!keep->hours_set && !gone->hours_set)
         buf_printf(why, " Working hours: the workspace's.");
     else if (keep->hours_set && gone->hours_set)
-        buf_printf(why, " Working hours: %s, the ones on %s: both were set, "
-                        "and the identity that asked for the code wins.",
+        buf_printf(why,
+                   " Working hours: %s, the ones on %s: both were set, "
+                   "and the identity that asked for the code wins.",
                    hours_text(c, h), keep_on);
     else
         buf_printf(why, " Working hours: %s, set on %s (none on %s).",
@@ -189,11 +190,13 @@ join_profile(struct ctx *c, const struct person *keep, const char *keep_on,
     return CH_OK;
 }
 
-/* Say it in the audit of each campaign the person takes part in. */
+/* An audit line of the person's own, and one in the audit of each
+ * campaign she takes part in (what `audit <slug>` shows). */
 static void
-audit_campaigns(struct ctx *c, int64_t person_id, const char *action,
-                const char *detail)
+audit_everywhere(struct ctx *c, int64_t person_id, const char *action,
+                 const char *detail)
 {
+    ctx_audit(c, 0, NULL, action, "%s", detail);
     struct campaign *cps;
     size_t n = 0;
     if (store_campaign_list_for(c->st, c->a, person_id, &cps, &n) != CH_OK)
@@ -211,47 +214,53 @@ cmd_link_join(struct ctx *c)
         return ch_fail(&c->err, CH_INVALID,
                        "\"%.40s\" is not a link code: a code is 8 letters and "
                        "digits, like K7QM2XWP. Type link on your other "
-                       "platform to get one.", typed);
+                       "platform to get one.",
+                       typed);
     struct link_code k;
     enum ch_status s = store_link_code_get(c->st, c->a, code, &k);
     if (s == CH_NOT_FOUND)
         return ch_fail(&c->err, CH_NOT_FOUND,
                        "no link code %s: check it, or type link on your "
-                       "other platform for a new one", code);
+                       "other platform for a new one",
+                       code);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not read the link code");
     const char *here = c->ev->platform;
     if (k.used_at != INT64_MIN)
         return ch_fail(&c->err, CH_CONFLICT,
                        "link code %s was already used (%s): each code works "
-                       "once. Type link on %s for a new one.", code,
-                       ctx_time_for_caller(c, k.used_at), k.platform);
+                       "once. Type link on %s for a new one.",
+                       code, ctx_time_for_caller(c, k.used_at), k.platform);
     if (c->now >= k.expires_at)
         return ch_fail(&c->err, CH_CONFLICT,
                        "link code %s expired at %s (a code lives 10 "
-                       "minutes): type link on %s for a new one.", code,
-                       ctx_time_for_caller(c, k.expires_at), k.platform);
-    if (strcmp(k.platform, here) == 0 && strcmp(k.user_id,
-                                                c->ev->user_id) == 0)
+                       "minutes): type link on %s for a new one.",
+                       code, ctx_time_for_caller(c, k.expires_at), k.platform);
+    if (strcmp(k.platform, here) == 0 && strcmp(k.user_id, c->ev->user_id) == 0)
         return ch_fail(&c->err, CH_INVALID,
                        "link code %s was made here on %s: type it on your "
                        "other platform, as the identity you want joined to "
-                       "this one.", code, here);
+                       "this one.",
+                       code, here);
     if (strcmp(k.platform, here) == 0)
         return ch_fail(&c->err, CH_INVALID,
                        "link code %s belongs to another %s identity: two "
                        "identities of the same platform cannot be one "
-                       "person (one identity per platform).", code, here);
+                       "person (one identity per platform).",
+                       code, here);
     struct person keep;
     s = store_people_by_identity(c->st, c->a, k.platform, k.user_id, &keep);
     if (s != CH_OK)
-        return ch_fail(&c->err, s, "the identity that asked for link code "
-                                   "%s is gone", code);
+        return ch_fail(&c->err, s,
+                       "the identity that asked for link code "
+                       "%s is gone",
+                       code);
     struct person gone = c->caller;
     if (keep.id == gone.id)
         return ch_fail(&c->err, CH_CONFLICT,
                        "your %s and %s identities are already one person: "
-                       "nothing to link.", k.platform, here);
+                       "nothing to link.",
+                       k.platform, here);
     char **kp, **ku, **gp, **gu;
     size_t nk, ng;
     s = store_link_platforms(c->st, c->a, keep.id, &kp, &ku, &nk);
@@ -263,13 +272,15 @@ cmd_link_join(struct ctx *c)
         return ch_fail(&c->err, CH_CONFLICT,
                        "the identity that asked for link code %s is already "
                        "linked to another %s identity: unlink that one first "
-                       "(type unlink there).", code, here);
+                       "(type unlink there).",
+                       code, here);
     for (size_t i = 0; i < ng; i++)
         if (has_platform(kp, nk, gp[i]))
             return ch_fail(&c->err, CH_CONFLICT,
                            "you are already linked to another %s identity: "
                            "type unlink there first (one identity per "
-                           "platform).", gp[i]);
+                           "platform).",
+                           gp[i]);
     struct buf why = BUF_INIT;
     s = join_profile(c, &keep, k.platform, &gone, &why);
     if (s == CH_OK)
@@ -280,17 +291,19 @@ cmd_link_join(struct ctx *c)
         s = store_people_get(c->st, c->a, keep.id, &c->caller);
     if (s != CH_OK) {
         buf_free(&why);
-        return ch_fail(&c->err, s, "could not join the two identities: "
-                                   "nothing changed");
+        return ch_fail(&c->err, s,
+                       "could not join the two identities: "
+                       "nothing changed");
     }
     c->caller_zone = ctx_person_zone(c, &c->caller);
-    const char *what = arena_printf(
-        c->a, "%s (%s) joined into %s (%s, person #%lld); person #%lld "
-              "merged. %s", gone.name, identity_ref(c, here, c->ev->user_id),
-        keep.name, identity_ref(c, k.platform, k.user_id),
-        (long long)keep.id, (long long)gone.id, buf_cstr(&why));
-    ctx_audit(c, 0, NULL, "person.link", "%s", what);
-    audit_campaigns(c, keep.id, "person.link", what);
+    const char *what =
+        arena_printf(c->a,
+                     "%s (%s) joined into %s (%s, person #%lld); person #%lld "
+                     "merged. %s",
+                     gone.name, identity_ref(c, here, c->ev->user_id),
+                     keep.name, identity_ref(c, k.platform, k.user_id),
+                     (long long)keep.id, (long long)gone.id, buf_cstr(&why));
+    audit_everywhere(c, keep.id, "person.link", what);
     ctx_reply(c,
               "Linked: your %s identity and your %s identity are now one "
               "person, %s. Campaigns, roles, deliverables, time off, "
@@ -308,13 +321,15 @@ cmd_link_unlink(struct ctx *c)
     const char *here = c->ev->platform;
     char **ps, **us;
     size_t n;
-    enum ch_status s = store_link_platforms(c->st, c->a, c->caller.id, &ps,
-                                            &us, &n);
+    enum ch_status s =
+        store_link_platforms(c->st, c->a, c->caller.id, &ps, &us, &n);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not read the identities");
     if (n < 2) {
-        ctx_reply(c, "You are known only by your %s identity: there is "
-                     "nothing to unlink; nothing changed.", here);
+        ctx_reply(c,
+                  "You are known only by your %s identity: there is "
+                  "nothing to unlink; nothing changed.",
+                  here);
         return CH_OK;
     }
     struct person from = c->caller;
@@ -339,13 +354,13 @@ cmd_link_unlink(struct ctx *c)
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not unlink: nothing changed");
     c->caller_zone = ctx_person_zone(c, &c->caller);
-    const char *what = arena_printf(
-        c->a, "%s split from %s (person #%lld) as person #%lld; the "
-              "history stays with #%lld",
-        identity_ref(c, here, c->ev->user_id), from.name, (long long)from.id,
-        (long long)id, (long long)from.id);
-    ctx_audit(c, 0, NULL, "person.unlink", "%s", what);
-    audit_campaigns(c, from.id, "person.unlink", what);
+    const char *what =
+        arena_printf(c->a,
+                     "%s split from %s (person #%lld) as person #%lld; the "
+                     "history stays with #%lld",
+                     identity_ref(c, here, c->ev->user_id), from.name,
+                     (long long)from.id, (long long)id, (long long)from.id);
+    audit_everywhere(c, from.id, "person.unlink", what);
     ctx_reply(c,
               "Unlinked: your %s identity is a person of its own again "
               "(%s), with a copy of the zone and working hours. The history "

@@ -129,6 +129,15 @@ exec2(struct store *st, const char *sql, int64_t keep, int64_t gone,
     "(CASE " t ".state WHEN 'answered' THEN 4 WHEN 'sent' THEN 3"          \
     " WHEN 'away' THEN 2 ELSE 1 END)"
 
+/* The prompts of a round both were asked in that give way: the weaker
+ * of the two, or on a tie the one of ?2. */
+#define PROMPT_LOSERS                                                      \
+    "SELECT l.id FROM standup_prompts l JOIN standup_prompts w"            \
+    " ON w.round_id = l.round_id AND w.person_id IN (?1, ?2)"              \
+    " AND w.id != l.id WHERE l.person_id IN (?1, ?2) AND ("                \
+    PROMPT_RANK("w") " > " PROMPT_RANK("l") " OR (" PROMPT_RANK("w")       \
+    " = " PROMPT_RANK("l") " AND w.person_id = ?1))"
+
 /* Rows that would name the same person twice where a key allows one:
  * the weaker of each pair goes before the re-pointing. */
 static const char *const clash_sql[] = {
@@ -146,18 +155,8 @@ static const char *const clash_sql[] = {
     " standup_prompts l JOIN standup_prompts w ON w.round_id = l.round_id"
     "  AND w.person_id IN (?1, ?2) AND w.id != l.id"
     "  WHERE l.id = standup_answers.prompt_id)"
-    " WHERE prompt_id IN (SELECT l.id FROM standup_prompts l"
-    "  JOIN standup_prompts w ON w.round_id = l.round_id"
-    "  AND w.person_id IN (?1, ?2) AND w.id != l.id"
-    "  WHERE l.person_id IN (?1, ?2) AND (" PROMPT_RANK("w") " > "
-    PROMPT_RANK("l") " OR (" PROMPT_RANK("w") " = " PROMPT_RANK("l")
-    "   AND w.person_id = ?1)))",
-    "DELETE FROM standup_prompts WHERE id IN (SELECT l.id FROM"
-    " standup_prompts l JOIN standup_prompts w ON w.round_id = l.round_id"
-    "  AND w.person_id IN (?1, ?2) AND w.id != l.id"
-    "  WHERE l.person_id IN (?1, ?2) AND (" PROMPT_RANK("w") " > "
-    PROMPT_RANK("l") " OR (" PROMPT_RANK("w") " = " PROMPT_RANK("l")
-    "   AND w.person_id = ?1)))",
+    " WHERE prompt_id IN (" PROMPT_LOSERS ")",
+    "DELETE FROM standup_prompts WHERE id IN (" PROMPT_LOSERS ")",
     /* Reached by one escalation, reminded on one day, told of one
      * conflict: once is enough (the survivor's). */
     "DELETE FROM escalation_reached WHERE person_id = ?2 AND escalation_id"
@@ -171,8 +170,9 @@ static const char *const clash_sql[] = {
     /* A double booking names its person in its key: one the survivor
      * has open as well closes, the others are keyed to her. */
     "UPDATE conflicts SET state = 'closed', closed_why = 'people joined',"
-    " closed_at = ?3, updated_at = ?3 WHERE person_id = ?2 AND state != 'closed'"
-    " AND kind = 'booking' AND EXISTS (SELECT 1 FROM conflicts k"
+    " closed_at = ?3, updated_at = ?3 WHERE person_id = ?2"
+    " AND state != 'closed' AND kind = 'booking' AND EXISTS (SELECT 1"
+    "  FROM conflicts k"
     "  WHERE k.state != 'closed' AND k.key = 'booking:' || ?1 ||"
     "  substr(conflicts.key, length('booking:' || ?2) + 1))",
     "UPDATE conflicts SET key = 'booking:' || ?1 ||"
