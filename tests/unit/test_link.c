@@ -104,6 +104,34 @@ ask_code(struct fx *fx, const char *platform, const char *user, char code[9],
     return code;
 }
 
+/* Rows outside the audit that name a person, in every column of the
+ * schema that refers to people. */
+static int64_t
+rows_naming(struct fx *fx, int64_t person)
+{
+    sqlite3 *db = fx_db(fx);
+    sqlite3_stmt *s = fx_prepare_(
+        db,
+        "SELECT m.name, f.\"from\" FROM sqlite_master m, "
+        "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND "
+        "f.\"table\" = 'people' AND m.name != 'audit'",
+        NULL);
+    int64_t total = 0;
+    int columns = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM \"%s\" WHERE \"%s\" = %lld",
+                 (const char *)sqlite3_column_text(s, 0),
+                 (const char *)sqlite3_column_text(s, 1), (long long)person);
+        total += fx_db_int(db, sql, NULL, 0);
+        columns++;
+    }
+    sqlite3_finalize(s);
+    assert_true(columns >= 30);
+    return total;
+}
+
 /* One audit line of the person's own for action, and one in
  * spring-launch's audit with words in it. */
 static void
@@ -148,6 +176,7 @@ merge_keeps_everything(void **state)
     int64_t bob = person_of(fx, "fake", "bob");
     int64_t b2 = person_of(fx, "fake2", "B2");
     assert_true(bob != b2);
+    assert_true(rows_naming(fx, bob) > 10);
     int64_t answers = fx_int(fx, "SELECT count(*) FROM standup_answers");
     assert_true(answers >= 3);
     /* B2 asks on fake2; bob types it on fake: bob joins B2's person. */
@@ -211,16 +240,7 @@ merge_keeps_everything(void **state)
     /* Nothing names bob's old person any more but the audit (never
      * rewritten) and his row, which points at B2's. */
     snprintf(id, sizeof(id), "%lld", (long long)bob);
-    assert_int_equal(fx_int1(fx,
-                             "SELECT count(*) FROM participants WHERE "
-                             "person_id = ?1",
-                             id),
-                     0);
-    assert_int_equal(fx_int1(fx,
-                             "SELECT count(*) FROM jobs WHERE "
-                             "person_id = ?1",
-                             id),
-                     0);
+    assert_int_equal(rows_naming(fx, bob), 0);
     assert_int_equal(fx_int1(fx,
                              "SELECT merged_into FROM people WHERE id "
                              "= ?1",
@@ -428,6 +448,59 @@ unlink_splits(void **state)
     assert_int_equal(person_of(fx, "fake", "bob"), fresh);
 }
 
+/* A double booking names its person in its key: after a merge the one
+ * the survivor has too closes, the other is hers. */
+static void
+merge_rekeys_bookings(void **state)
+{
+    struct fx *fx = *state;
+    fx_world(fx, 0);
+    fx_ok(fx, "carol", NULL, "new summer brand:Pop");
+    fx_ok(fx, "carol", NULL, "new autumn brand:Pop");
+    struct store *st = core_store(fx->core);
+    int64_t keep, gone;
+    assert_int_equal(store_people_create(st, "kay", 0, &keep), CH_OK);
+    assert_int_equal(store_people_create(st, "gil", 0, &gone), CH_OK);
+    int64_t a = fx_int(fx, "SELECT id FROM campaigns WHERE slug = "
+                           "'spring-launch'");
+    int64_t b = fx_int(fx, "SELECT id FROM campaigns WHERE slug = 'summer'");
+    int64_t c = fx_int(fx, "SELECT id FROM campaigns WHERE slug = 'autumn'");
+    const int64_t rows[3][3] = { { keep, a, b }, { gone, a, b },
+                                 { gone, a, c } };
+    for (int i = 0; i < 3; i++) {
+        char sql[512];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO conflicts (kind, key, brand_id, campaign_a, "
+                 "campaign_b, person_id, side_a, side_b, sig, opened_at, "
+                 "updated_at) SELECT 'booking', 'booking:%lld:%lld:%lld', "
+                 "brand_id, %lld, %lld, %lld, 'a', 'b', 's', 0, 0 FROM "
+                 "campaigns WHERE id = %lld",
+                 (long long)rows[i][0], (long long)rows[i][1],
+                 (long long)rows[i][2], (long long)rows[i][1],
+                 (long long)rows[i][2], (long long)rows[i][0],
+                 (long long)rows[i][1]);
+        assert_int_equal(sqlite3_exec(fx_db(fx), sql, NULL, NULL, NULL),
+                         SQLITE_OK);
+    }
+    assert_int_equal(store_link_merge(st, keep, gone, 5), CH_OK);
+    /* The closed one is history of hers now, keyed to her as well. */
+    char want[160];
+    snprintf(want, sizeof(want),
+             "booking:%lld:%lld:%lld:open booking:%lld:%lld:%lld:closed "
+             "booking:%lld:%lld:%lld:open",
+             (long long)keep, (long long)a, (long long)b, (long long)keep,
+             (long long)a, (long long)b, (long long)keep, (long long)a,
+             (long long)c);
+    assert_string_equal(fx_str(fx, "SELECT group_concat(key || ':' || "
+                                   "state, ' ') FROM (SELECT * FROM "
+                                   "conflicts ORDER BY id)"),
+                        want);
+    assert_string_equal(fx_str(fx, "SELECT closed_why FROM conflicts "
+                                   "WHERE state = 'closed'"),
+                        "people joined");
+    assert_int_equal(rows_naming(fx, gone), 0);
+}
+
 int
 main(void)
 {
@@ -437,6 +510,8 @@ main(void)
         cmocka_unit_test_setup_teardown(merge_resolves_clashes, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(bad_codes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(merge_rekeys_bookings, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(unlink_splits, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
