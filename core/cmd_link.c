@@ -191,18 +191,22 @@ join_profile(struct ctx *c, const struct person *keep, const char *keep_on,
 }
 
 /* An audit line of the person's own, and one in the audit of each
- * campaign she takes part in (what `audit <slug>` shows). */
+ * campaign she takes part in (what `audit <slug>` shows); with renamed,
+ * the pinned status of each, which names her, is brought up to date. */
 static void
 audit_everywhere(struct ctx *c, int64_t person_id, const char *action,
-                 const char *detail)
+                 const char *detail, bool renamed)
 {
     ctx_audit(c, 0, NULL, action, "%s", detail);
     struct campaign *cps;
     size_t n = 0;
     if (store_campaign_list_for(c->st, c->a, person_id, &cps, &n) != CH_OK)
         return;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         ctx_audit(c, cps[i].id, NULL, action, "%s", detail);
+        if (renamed)
+            campaign_refresh_status(c, &cps[i]);
+    }
 }
 
 enum ch_status
@@ -303,7 +307,8 @@ cmd_link_join(struct ctx *c)
                      gone.name, identity_ref(c, here, c->ev->user_id),
                      keep.name, identity_ref(c, k.platform, k.user_id),
                      (long long)keep.id, (long long)gone.id, buf_cstr(&why));
-    audit_everywhere(c, keep.id, "person.link", what);
+    audit_everywhere(c, keep.id, "person.link", what,
+                     strcmp(keep.name, gone.name) != 0);
     ctx_reply(c,
               "Linked: your %s identity and your %s identity are now one "
               "person, %s. Campaigns, roles, deliverables, time off, "
@@ -360,7 +365,7 @@ cmd_link_unlink(struct ctx *c)
                      "history stays with #%lld",
                      identity_ref(c, here, c->ev->user_id), from.name,
                      (long long)from.id, (long long)id, (long long)from.id);
-    audit_everywhere(c, from.id, "person.unlink", what);
+    audit_everywhere(c, from.id, "person.unlink", what, false);
     ctx_reply(c,
               "Unlinked: your %s identity is a person of its own again "
               "(%s), with a copy of the zone and working hours. The history "

@@ -183,6 +183,7 @@ merge_keeps_everything(void **state)
     char code[9], line[32];
     ask_code(fx, "fake2", "B2", code, line);
     fx_reply_has(fx, "before Tue 1 Dec 03:10 EST");
+    size_t pinned = fx_mark(fx);
     ok_on(fx, "fake", "bob", line);
     fx_reply_has(fx, "Linked: your fake identity and your fake2 identity "
                      "are now one person");
@@ -251,6 +252,12 @@ merge_keeps_everything(void **state)
                         "?1",
                         id) > 0);
     audited(fx, "person.link", "joined into");
+    /* bob's work goes by the survivor's name now, on the pinned status
+     * too. */
+    struct fake_msg *status =
+        fx_find(fx, pinned, OUT_UPDATE, NULL, "Status: spring-launch");
+    assert_non_null(status);
+    assert_non_null(strstr(status->text, "B2"));
     /* bob is known by name still: as the one person. */
     fx_ok(fx, "carol", NULL, "tz bob Asia/Tokyo");
     /* DMs go where he last wrote: fake (he typed the code there).  It
