@@ -151,6 +151,17 @@ const struct cmd_spec cmd_table[] = {
       .summary = "lock the brief, post and pin it, tell every participant",
       .example = "kickoff spring-launch",
       .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_kickoff },
+    { .name = "link", .pattern = "",
+      .summary = "get a one-time code to join your identity on another "
+                 "platform to this one (one person on both)",
+      .example = "link",
+      .actions = ACTS(ACT_SELF), .run = cmd_link_code },
+    { .name = "link", .pattern = "<code>",
+      .summary = "join this identity to the one that asked for the code "
+                 "on another platform: zone, hours, time off and history "
+                 "are kept",
+      .example = "link K7QM2XWP",
+      .actions = ACTS(ACT_SELF), .run = cmd_link_join },
     { .name = "new",
       .pattern = "<slug:new> brand:<name> [agency:<name>] "
                  "[title:\"<title>\"] [from:<when:start>] [to:<when:end>] "
@@ -276,6 +287,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "set your time zone (IANA name)",
       .example = "tz Europe/Berlin",
       .actions = ACTS(ACT_SELF), .run = cmd_people_tz_self },
+    { .name = "unlink", .pattern = "",
+      .summary = "make this platform's identity a person of its own again "
+                 "(the history stays with the other)",
+      .example = "unlink",
+      .actions = ACTS(ACT_SELF), .run = cmd_link_unlink },
 };
 
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);

@@ -62,6 +62,7 @@ static const struct {
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
     { "ladder", T_LADDER },      { "brand", T_TEXT },
     { "category", T_TEXT },      { "categories", T_TEXT },
+    { "code", T_WORD },
 };
 
 static bool

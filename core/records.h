@@ -69,6 +69,51 @@ enum ch_status store_people_notify(struct store *, int64_t id,
 enum ch_status store_people_set_notify(struct store *, int64_t id,
                                        bool urgent_anytime, int news_digest);
 
+/* --- one person across platforms: store_link.c --------------------------- */
+struct link_code {
+    char   *code;
+    int64_t person_id;        /* who asked for it */
+    char   *platform;         /* where, as whom */
+    char   *user_id;
+    int64_t created_at;
+    int64_t expires_at;
+    int64_t used_at;          /* INT64_MIN: not yet */
+    char   *used_platform;
+    char   *used_user;
+};
+/* A new code for an identity; its earlier live code ends now. */
+enum ch_status store_link_code_add(struct store *, const char *code,
+                                   int64_t person_id, const char *platform,
+                                   const char *user_id, int64_t now,
+                                   int64_t expires_at);
+enum ch_status store_link_code_get(struct store *, struct arena *,
+                                   const char *code, struct link_code *);
+/* Mark a code used (CH_CONFLICT when it already was). */
+enum ch_status store_link_code_use(struct store *, const char *code,
+                                   int64_t now, const char *platform,
+                                   const char *user_id);
+/* A person's identities, by platform (at most 8). */
+enum ch_status store_link_platforms(struct store *, struct arena *,
+                                    int64_t person_id, char ***platforms,
+                                    char ***user_ids, size_t *n);
+/* Merge person gone into keep: clashing rows resolved (the stronger
+ * participation, the answered standup prompt), every other row naming
+ * gone re-pointed to keep, except the audit log; gone's row stays,
+ * merged_into keep. */
+enum ch_status store_link_merge(struct store *, int64_t keep, int64_t gone,
+                                int64_t now);
+/* A new person for one identity of person from (a copy of its zone,
+ * hours and notification choices); sets *id. */
+enum ch_status store_link_split(struct store *, const char *platform,
+                                const char *user_id, int64_t from,
+                                const char *name, int64_t now, int64_t *id);
+/* Set the profile a merge decided. */
+enum ch_status store_link_profile(struct store *, int64_t id, const char *tz,
+                                  const char *tz_source, int work_start,
+                                  int work_end, unsigned work_days,
+                                  bool hours_set, bool urgent_anytime,
+                                  int news_digest, const char *preferred);
+
 /* --- time off: store_timeoff.c ------------------------------------------- */
 enum ch_status store_timeoff_add(struct store *, int64_t person_id,
                                  int64_t from, int64_t to, const char *note,

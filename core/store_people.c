@@ -56,6 +56,7 @@ store_people_by_name(struct store *st, struct arena *a, const char *name,
     sqlite3_stmt *s = store_stmt(
         st, "SELECT " PERSON_COLS " FROM people p WHERE p.id IN ("
             " SELECT id FROM people WHERE name = ?1 COLLATE NOCASE"
+            "   AND merged_into IS NULL"
             " UNION SELECT person_id FROM identities"
             "   WHERE handle = ?1 COLLATE NOCASE) ORDER BY p.id LIMIT 16");
     store_bind_text(s, 1, name);

@@ -625,7 +625,31 @@ static const char *const migrations[] = {
     "CREATE INDEX conflict_shingles_deliverable ON conflict_shingles("
     "  deliverable_id);"
     "CREATE INDEX deliverables_publish ON deliverables(campaign_id,"
-    "  platform, publish_at);",
+    "  platform, publish_at);"
+    /* 6, link: one person across platforms (issue 18).  `link` hands an
+     * identity a one-time code (8 letters of a 32-letter alphabet, 40
+     * random bits) that lives 10 minutes and works once; typed by an
+     * identity of another platform it joins the two people.  A used code
+     * stays, with who used it, so a second try is told it was used.  The
+     * code is kept as typed, not hashed: 40 bits are found from any hash
+     * in hours, so what protects it is its life and its single use.  The
+     * person who typed it is merged into the one who asked for it: every
+     * row that names her is re-pointed, except the audit log, which is
+     * never rewritten; her row stays, merged_into the survivor, so the
+     * old lines still name someone (and she is no longer found by
+     * name). */
+    "CREATE TABLE link_codes ("
+    "  code TEXT PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  platform TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER,"
+    "  used_platform TEXT,"
+    "  used_user TEXT) WITHOUT ROWID;"
+    "CREATE INDEX link_codes_identity ON link_codes(platform, user_id);"
+    "ALTER TABLE people ADD COLUMN merged_into INTEGER REFERENCES people(id);",
 };
 
 const int store_schema_version =

@@ -145,6 +145,23 @@ example_world(struct fx *fx, const char *name, const char *example)
                                  "two;three");
         return "carol";
     }
+    if (strcmp(name, "link") == 0 && strchr(example, ' ')) {
+        /* The code of the example, asked for by carol's identity on
+         * another platform ("fake2", not attached: nothing is sent). */
+        fx_world(fx, 0);
+        struct store *st = core_store(fx->core);
+        int64_t id;
+        assert_int_equal(store_people_create(st, "carol", fx->sim.now_ms,
+                                             &id), CH_OK);
+        assert_int_equal(store_people_identity_add(st, "fake2", "C2", id,
+                                                   "carol"), CH_OK);
+        const char *code = strchr(example, ' ') + 1;
+        assert_int_equal(store_link_code_add(st, code, id, "fake2", "C2",
+                                             fx->sim.now_ms,
+                                             fx->sim.now_ms + 600000),
+                         CH_OK);
+        return "carol";
+    }
     if (strcmp(name, "brief") == 0 || strcmp(name, "kickoff") == 0) {
         fx_world(fx, FX_WORLD_BRIEF);
         return "carol";

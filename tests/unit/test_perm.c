@@ -198,6 +198,10 @@ static const struct row matrix[] = {
     { .line = "brand Fizz category:sodas", .world = ACTIVE,
       .allowed = W(CAROL) | W(ADMIN),
       .need = "brand needs the role coordinator or admin" },
+    /* One person across platforms: everyone, for themselves (the code
+     * of another platform is test_link's). */
+    { .line = "link", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "unlink", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
     { .line = "published spring-launch#3 https://tiktok.example/v/1",
       .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
       .alone = true },
