@@ -62,9 +62,226 @@ on_track(const struct deliverable *d, int64_t now)
     return !(d->state == DELIV_PLANNED && d->draft_due < now);
 }
 
+/* How long text may be once an adapter has rendered it: a marker (a
+ * person, a channel, a time) may grow into a mention or a date token,
+ * so each counts as MARK_WIDTH characters; other bytes count one each,
+ * which over-counts multi-byte characters, never under-counts. */
+#define MARK_WIDTH 64
+static size_t
+rendered_width(const char *s, size_t from)
+{
+    size_t n = 0;
+    bool mark = false;
+
+    for (const char *p = s + from; *p; p++) {
+        if (*p == '\001') {
+            mark = true;
+            n += MARK_WIDTH;
+        } else if (*p == '\002') {
+            mark = false;
+        } else if (!mark) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void status_full(struct ctx *c, const struct campaign *cp,
+                        const struct person *reader, struct buf *out);
+static void status_summary(struct ctx *c, const struct campaign *cp,
+                           const struct person *reader, size_t budget,
+                           struct buf *out);
+
 void
 campaign_status_text(struct ctx *c, const struct campaign *cp,
                      const struct person *reader, struct buf *out)
+{
+    /* The pinned message is edited in place and cannot be split: past
+     * what every platform takes in one message, it becomes a summary.
+     * A reply may be split by the adapter, so it keeps every line. */
+    size_t start = out->len;
+    size_t budget = reader ? STATUS_REPLY_MAX : STATUS_PIN_MAX;
+    status_full(c, cp, reader, out);
+    if (rendered_width(buf_cstr(out), start) <= budget)
+        return;
+    out->len = start;
+    out->data[start] = '\0';
+    status_summary(c, cp, reader, budget, out);
+}
+
+static bool
+deliv_late(const struct deliverable *d, int64_t now)
+{
+    bool drafting = d->state == DELIV_PLANNED ||
+                    d->state == DELIV_CHANGES_REQUESTED;
+    return (drafting && d->draft_due < now) ||
+           (model_deliverable_open(d->state) && d->publish_at < now) ||
+           d->state == DELIV_MISSED;
+}
+
+static bool
+deliv_at_risk(const struct deliverable *d, int64_t now)
+{
+    return d->state == DELIV_PLANNED && d->draft_due >= now &&
+           d->draft_due - now < 48 * 3600 * 1000LL;
+}
+
+/* Appends line (with its leading "\n") while the summary stays within
+ * STATUS_PIN_MAX; false once it would not. */
+static bool
+fit_line(struct buf *out, size_t start, size_t budget, const char *line)
+{
+    if (rendered_width(buf_cstr(out), start) + rendered_width(line, 0) +
+            STATUS_MORE_ROOM > budget)
+        return false;
+    buf_adds(out, line);
+    return true;
+}
+
+static void
+status_summary(struct ctx *c, const struct campaign *cp,
+               const struct person *reader, size_t budget, struct buf *out)
+{
+    size_t start = out->len;
+    struct deliverable *ds;
+    size_t nd;
+    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+    struct participant *ps;
+    size_t np;
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    size_t per_state[DELIV_CANCELLED + 1] = { 0 };
+    size_t late = 0, risk = 0, tracking = 0;
+    for (size_t j = 0; j < nd; j++) {
+        per_state[ds[j].state]++;
+        late += deliv_late(&ds[j], c->now);
+        risk += deliv_at_risk(&ds[j], c->now);
+        tracking += on_track(&ds[j], c->now);
+    }
+
+    buf_printf(out, "%s", cp->slug);
+    if (cp->title)
+        buf_printf(out, " — %.80s", cp->title);
+    buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
+               cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
+               model_campaign_states[cp->state]);
+    if (cp->need)
+        buf_printf(out, " · %zu of %d needed pieces on track", tracking,
+                   cp->need);
+    else
+        buf_printf(out, " · %zu of %zu pieces on track", tracking, nd);
+    if (cp->from_day != 0 || cp->to_day != 0)
+        buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
+    if (reader)
+        buf_printf(out, "\nSummary of %zu deliverables (too many to list "
+                   "each with its dates):", nd);
+    else
+        buf_printf(out, "\nSummary of %zu deliverables (status %s for "
+                   "more):", nd, cp->slug);
+    const char *sep = "\n  ";
+    for (int st = 0; st <= DELIV_CANCELLED; st++)
+        if (per_state[st]) {
+            buf_printf(out, "%s%zu %s", sep, per_state[st],
+                       model_deliverable_states[st]);
+            sep = " · ";
+        }
+
+    /* The ones that need someone: late first, then at risk. */
+    if (late + risk) {
+        buf_printf(out, "\nLate (%zu) or at risk (%zu):", late, risk);
+        size_t shown = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t j = 0; j < nd; j++) {
+                const struct deliverable *d = &ds[j];
+                if (pass == 0 ? !deliv_late(d, c->now)
+                              : !deliv_at_risk(d, c->now))
+                    continue;
+                const char *line = arena_printf(
+                    c->a, "\n  #%d %.40s · %s · %s · %s %s", d->number,
+                    d->title, d->creator, campaign_deliv_words(d),
+                    pass == 0 ? "late" : "draft due",
+                    ctx_time_reader(c, reader,
+                                    d->state == DELIV_PLANNED ||
+                                    d->state == DELIV_CHANGES_REQUESTED
+                                        ? d->draft_due : d->publish_at));
+                if (!fit_line(out, start, budget, line))
+                    goto listed;
+                shown++;
+            }
+    listed:
+        if (shown < late + risk)
+            buf_printf(out, "\n  … and %zu more", late + risk - shown);
+    }
+
+    /* A line per creator: how many, how many done. */
+    size_t creators = 0, shown = 0;
+    for (size_t i = 0; i < np; i++)
+        creators += ps[i].role == ROLE_CREATOR;
+    if (creators)
+        buf_printf(out, "\nCreators (%zu):", creators);
+    for (size_t i = 0; i < np; i++) {
+        if (ps[i].role != ROLE_CREATOR)
+            continue;
+        size_t mine = 0, done = 0, behind = 0;
+        for (size_t j = 0; j < nd; j++) {
+            if (ds[j].creator_id != ps[i].person_id)
+                continue;
+            mine++;
+            done += ds[j].state == DELIV_APPROVED ||
+                    ds[j].state == DELIV_PUBLISHED;
+            behind += deliv_late(&ds[j], c->now);
+        }
+        const char *line = arena_printf(
+            c->a, "\n  %s · %zu deliverable%s · %zu approved or published%s",
+            ctx_mark_person(c, ps[i].person_id), mine, mine == 1 ? "" : "s",
+            done,
+            behind ? arena_printf(c->a, " · %zu late", behind) : "");
+        if (!fit_line(out, start, budget, line))
+            break;
+        shown++;
+    }
+    if (shown < creators)
+        buf_printf(out, "\n  … and %zu more", creators - shown);
+
+    /* A reply has room for the deliverables themselves, a line each. */
+    size_t listed = 0;
+    if (reader && nd)
+        buf_adds(out, "\nDeliverables:");
+    for (size_t j = 0; reader && j < nd; j++) {
+        const struct deliverable *d = &ds[j];
+        const char *line = arena_printf(
+            c->a, "\n  #%d %.60s · %s · %s · publish %s", d->number, d->title,
+            d->creator, campaign_deliv_words(d),
+            ctx_time_reader(c, reader, d->publish_at));
+        if (!fit_line(out, start, budget, line))
+            break;
+        listed++;
+    }
+    if (reader && listed < nd)
+        buf_printf(out, "\n  … and %zu more", nd - listed);
+
+    struct escalation *es;
+    size_t ne;
+    store_escalation_list_open(c->st, c->a, cp->id, &es, &ne);
+    if (ne == 0) {
+        buf_adds(out, "\nOpen escalations: none");
+        return;
+    }
+    buf_printf(out, "\nOpen escalations: %zu", ne);
+    const char *lead = ":";
+    for (size_t i = 0; i < ne; i++) {
+        const char *item = arena_printf(c->a, "%s E%lld", lead,
+                                        (long long)es[i].id);
+        if (!fit_line(out, start, budget, item)) {
+            buf_printf(out, " …");
+            break;
+        }
+        lead = ",";
+    }
+}
+
+static void
+status_full(struct ctx *c, const struct campaign *cp,
+            const struct person *reader, struct buf *out)
 {
     struct deliverable *ds;
     size_t nd;
