@@ -198,6 +198,10 @@ static const struct row matrix[] = {
     { .line = "brand Fizz category:sodas", .world = ACTIVE,
       .allowed = W(CAROL) | W(ADMIN),
       .need = "brand needs the role coordinator or admin" },
+    /* timeline answers anyone, with the campaigns they may see. */
+    { .line = "timeline", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "timeline Fizz", .world = ACTIVE, .allowed = EVERYONE,
+      .need = "" },
     { .line = "published spring-launch#3 https://tiktok.example/v/1",
       .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
       .alone = true },
