@@ -215,6 +215,13 @@ const struct cmd_spec cmd_table[] = {
       .summary = "end a campaign's rhythm (planned dates stay as they are)",
       .example = "rhythm spring-launch off",
       .actions = ACTS(ACT_MANAGE), .run = cmd_rhythm_off },
+    { .name = "scorecard", .pattern = "<person>",
+      .summary = "a creator's record across campaigns: drafts, fixes and "
+                 "publishes on time, revision rounds, approvals, standups, "
+                 "escalations",
+      .example = "scorecard @bob",
+      .actions = ACTS(ACT_HELP), .run = cmd_view_scorecard,
+      .read_only = true },
     { .name = "settings",
       .pattern = "<slug> [nudge_before:<durations>] "
                  "[nudge_after:<durations>] [cap:<n>] [guard:<duration>] "

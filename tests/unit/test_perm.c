@@ -202,6 +202,12 @@ static const struct row matrix[] = {
     { .line = "timeline", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
     { .line = "timeline Fizz", .world = ACTIVE, .allowed = EVERYONE,
       .need = "" },
+    /* A scorecard: the creator's own, her coordinators', agency's and
+     * brand leads', an admin's; not another creator's. */
+    { .line = "scorecard bob", .world = ACTIVE,
+      .allowed = W(BOB) | HANDLERS,
+      .need = "scorecard: bob's scorecard is for bob and for the "
+              "coordinators, agency and brand leads of a campaign bob is in" },
     { .line = "published spring-launch#3 https://tiktok.example/v/1",
       .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
       .alone = true },
