@@ -62,6 +62,44 @@ on_track(const struct deliverable *d, int64_t now)
     return !(d->state == DELIV_PLANNED && d->draft_due < now);
 }
 
+/* Which deliverables are owned (their creator is still a creator here)
+ * and how many of those are on track. */
+static int
+owned_on_track(struct ctx *c, const struct deliverable *ds, size_t nd,
+               const struct participant *ps, size_t np, bool *owned)
+{
+    int tracking = 0;
+    for (size_t j = 0; j < nd; j++) {
+        owned[j] = false;
+        for (size_t i = 0; i < np && !owned[j]; i++)
+            owned[j] = ps[i].role == ROLE_CREATOR &&
+                       ps[i].person_id == ds[j].creator_id;
+        tracking += owned[j] && on_track(&ds[j], c->now);
+    }
+    return tracking;
+}
+
+/* The first lines of a status: the campaign, how much is on track, its
+ * window. */
+static void
+status_header(struct ctx *c, const struct campaign *cp, int tracking,
+              size_t nd, struct buf *out)
+{
+    buf_printf(out, "%s", cp->slug);
+    if (cp->title)
+        buf_printf(out, " — %s", cp->title);
+    buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
+               cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
+               model_campaign_states[cp->state]);
+    if (cp->need)
+        buf_printf(out, " · %d of %d needed pieces on track", tracking,
+                   cp->need);
+    else
+        buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
+    if (cp->from_day != 0 || cp->to_day != 0)
+        buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
+}
+
 /* How long text may be once an adapter has rendered it: a marker (a
  * person, a channel, a time) may grow into a mention or a date token,
  * so each counts as MARK_WIDTH characters; other bytes count one each,
@@ -150,27 +188,14 @@ status_summary(struct ctx *c, const struct campaign *cp,
     size_t np;
     store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     size_t per_state[DELIV_CANCELLED + 1] = { 0 };
-    size_t late = 0, risk = 0, tracking = 0;
+    size_t late = 0, risk = 0;
     for (size_t j = 0; j < nd; j++) {
         per_state[ds[j].state]++;
         late += deliv_late(&ds[j], c->now);
         risk += deliv_at_risk(&ds[j], c->now);
-        tracking += on_track(&ds[j], c->now);
     }
-
-    buf_printf(out, "%s", cp->slug);
-    if (cp->title)
-        buf_printf(out, " — %.80s", cp->title);
-    buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
-               cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
-               model_campaign_states[cp->state]);
-    if (cp->need)
-        buf_printf(out, " · %zu of %d needed pieces on track", tracking,
-                   cp->need);
-    else
-        buf_printf(out, " · %zu of %zu pieces on track", tracking, nd);
-    if (cp->from_day != 0 || cp->to_day != 0)
-        buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
+    bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
+    status_header(c, cp, owned_on_track(c, ds, nd, ps, np, owned), nd, out);
     if (reader)
         buf_printf(out, "\nSummary of %zu deliverables (too many to list "
                    "each with its dates):", nd);
@@ -292,30 +317,11 @@ status_full(struct ctx *c, const struct campaign *cp,
     /* A deliverable whose creator is no longer a creator here is nobody's
      * work: it is not on track, and is listed apart, under its own name. */
     bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
-    int tracking = 0;
+    int tracking = owned_on_track(c, ds, nd, ps, np, owned);
     size_t orphans = 0;
-    for (size_t j = 0; j < nd; j++) {
-        owned[j] = false;
-        for (size_t i = 0; i < np && !owned[j]; i++)
-            owned[j] = ps[i].role == ROLE_CREATOR &&
-                       ps[i].person_id == ds[j].creator_id;
-        tracking += owned[j] && on_track(&ds[j], c->now);
+    for (size_t j = 0; j < nd; j++)
         orphans += !owned[j];
-    }
-
-    buf_printf(out, "%s", cp->slug);
-    if (cp->title)
-        buf_printf(out, " — %s", cp->title);
-    buf_printf(out, " (brand %s%s%s) · %s", cp->brand,
-               cp->agency ? ", agency " : "", cp->agency ? cp->agency : "",
-               model_campaign_states[cp->state]);
-    if (cp->need)
-        buf_printf(out, " · %d of %d needed pieces on track", tracking,
-                   cp->need);
-    else
-        buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
-    if (cp->from_day != 0 || cp->to_day != 0)
-        buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
+    status_header(c, cp, tracking, nd, out);
 
     struct buf team = BUF_INIT;
     for (size_t i = 0; i < np; i++)

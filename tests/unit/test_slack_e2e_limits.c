@@ -21,19 +21,6 @@ teardown(void **state)
     return 0;
 }
 
-static void
-cmdf(struct e2e *e, const char *user, const char *want, const char *fmt,
-     ...)
-{
-    char text[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    e2e_cmd_ok(e, user, text, want);
-}
-
 /* Calls of chat.* the simulator refused. */
 static size_t
 refused_chat_calls(struct e2e *e)
@@ -58,20 +45,22 @@ test_two_hundred_deliverables(void **state)
     *state = e;
     e2e_start(e, NULL);
     snprintf(bob, sizeof(bob), "<@%s|bob>", e->bob);
-    cmdf(e, "alice", "Created spring-launch",
-         "new spring-launch brand:Fizz title:\"Spring Launch\"");
-    cmdf(e, "alice", "added as creator", "add spring-launch %s role:creator",
-         bob);
-    cmdf(e, "alice", "story set", "brief spring-launch set story Spring");
-    cmdf(e, "alice", "audience set",
-         "brief spring-launch set audience urban runners");
-    cmdf(e, "alice", "core_message set",
-         "brief spring-launch set core_message Fizz makes mornings "
-         "brighter");
+    e2e_cmdf(e, "alice", "Created spring-launch",
+             "new spring-launch brand:Fizz title:\"Spring Launch\"");
+    e2e_cmdf(e, "alice", "added as creator",
+             "add spring-launch %s role:creator", bob);
+    e2e_cmdf(e, "alice", "story set", "brief spring-launch set story Spring");
+    e2e_cmdf(e, "alice", "audience set",
+             "brief spring-launch set audience urban runners");
+    e2e_cmdf(e, "alice", "core_message set",
+             "brief spring-launch set core_message Fizz makes mornings "
+             "brighter");
     for (int i = 1; i <= 2; i++)
-        cmdf(e, "alice", "#", "deliverable spring-launch %s \"Piece %d of "
-             "the spring series, a reel with a long title\" draft:+%dd "
-             "publish:+%dd", bob, i, 3 + i, 25 + i);
+        e2e_cmdf(e, "alice", "#",
+                 "deliverable spring-launch %s \"Piece %d of "
+                 "the spring series, a reel with a long title\" draft:+%dd "
+                 "publish:+%dd",
+                 bob, i, 3 + i, 25 + i);
     /* The other 198 straight into the database: by command, each would
      * announce itself in the channel, and Slack's pace of a message a
      * second per channel would make that a three-minute test (the
@@ -87,7 +76,7 @@ test_two_hundred_deliverables(void **state)
         "FROM n, deliverables d WHERE d.number = 1");
     assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM deliverables"),
                      DELIVERABLES);
-    cmdf(e, "alice", "is active", "kickoff spring-launch");
+    e2e_cmdf(e, "alice", "is active", "kickoff spring-launch");
 
     /* The pinned status: one message, summarised, within the limit. */
     assert_true(e2e_wait_ok_calls(e, "pins.add", 2, NULL, NULL));
@@ -105,8 +94,8 @@ test_two_hundred_deliverables(void **state)
     /* It keeps being updated. */
     char ts[64];
     snprintf(ts, sizeof(ts), "%s", status->ts);
-    cmdf(e, "bob", "Submitted spring-launch#7",
-         "submit spring-launch#7 https://drive.example.com/reel-7");
+    e2e_cmdf(e, "bob", "Submitted spring-launch#7",
+             "submit spring-launch#7 https://drive.example.com/reel-7");
     assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", ts));
     status = e2e_find_message(e, chan, "Status:");
     assert_non_null(strstr(status->text, "199 planned"));
