@@ -133,7 +133,8 @@ cmd_view_timeline(struct ctx *c)
                        ? campaign_window_text(c, shown[i])
                        : "no window set");
 
-    /* A line per day from today, for TIMELINE_DAYS days at most. */
+    /* A line per day from today, for TIMELINE_DAYS days with publish
+     * dates and TIMELINE_MAX characters at most; the rest in one line. */
     int64_t today = when_local_date(c->caller_zone, c->now);
     size_t past = 0, i = 0, days = 0, collisions = 0;
     while (i < nslots &&
@@ -150,8 +151,10 @@ cmd_view_timeline(struct ctx *c)
     for (; i < nslots; i++) {
         const struct slot *s = &slots[i];
         int64_t d = when_local_date(c->caller_zone, s->d->publish_at);
+        if (out.len > TIMELINE_MAX)
+            break;
         if (d != day) {
-            if (days == TIMELINE_DAYS || out.len > TIMELINE_MAX)
+            if (days == TIMELINE_DAYS)
                 break;
             char label[32];
             when_format(s->d->publish_at, c->caller_zone, c->now, WHEN_DATE,

@@ -106,6 +106,20 @@ all_parts(struct discord_sim *sim, void *arg)
     return false;
 }
 
+/* The timeline's last line (its last day) has come. */
+static bool
+timeline_done(struct discord_sim *sim, void *arg)
+{
+    struct parts_wait *w = arg;
+    size_t n = discord_sim_message_count(sim);
+    for (size_t i = w->from; i < n; i++) {
+        struct discord_sim_message_info m;
+        if (reply_part(sim, w, i, &m) && strstr(m.content, "spring#199 "))
+            return true;
+    }
+    return false;
+}
+
 static void
 test_two_hundred_deliverables(void **state)
 {
@@ -181,6 +195,24 @@ test_two_hundred_deliverables(void **state)
     }
     e2e_check(e, parts >= 2);
     e2e_check(e, first && last);
+
+    /* timeline: 200 publish dates over 20 days, in a few messages. */
+    pw.from = discord_sim_message_count(e->sim);
+    e2e_command(e, e->alice, e->general, "timeline", NULL, NULL, 0);
+    e2e_check(e, discord_sim_wait(e->sim, timeline_done, &pw,
+                                  E2E_WAIT_MS));
+    parts = 0;
+    size_t refs = 0;
+    for (size_t i = pw.from; i < discord_sim_message_count(e->sim); i++) {
+        if (!reply_part(e->sim, &pw, i, &m))
+            continue;
+        e2e_check(e, utf8_length(m.content) <= 2000);
+        parts++;
+        for (const char *p = m.content; (p = strstr(p, "spring#")); p++)
+            refs++;
+    }
+    e2e_check(e, parts >= 2);
+    e2e_check(e, refs == DELIVERABLES);
     e2e_check(e, refused(e) == 0);
     e2e_finish(e, 0);
 }
