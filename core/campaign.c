@@ -210,39 +210,14 @@ status_summary(struct ctx *c, const struct campaign *cp,
             sep = " · ";
         }
 
-    /* The ones that need someone: late first, then at risk. */
-    if (late + risk) {
-        buf_printf(out, "\nLate (%zu) or at risk (%zu):", late, risk);
-        size_t shown = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t j = 0; j < nd; j++) {
-                const struct deliverable *d = &ds[j];
-                if (pass == 0 ? !deliv_late(d, c->now)
-                              : !deliv_at_risk(d, c->now))
-                    continue;
-                const char *line = arena_printf(
-                    c->a, "\n  #%d %.40s · %s · %s · %s %s", d->number,
-                    d->title, d->creator, campaign_deliv_words(d),
-                    pass == 0 ? "late" : "draft due",
-                    ctx_time_reader(c, reader,
-                                    d->state == DELIV_PLANNED ||
-                                    d->state == DELIV_CHANGES_REQUESTED
-                                        ? d->draft_due : d->publish_at));
-                if (!fit_line(out, start, budget, line))
-                    goto listed;
-                shown++;
-            }
-    listed:
-        if (shown < late + risk)
-            buf_printf(out, "\n  … and %zu more", late + risk - shown);
-    }
-
-    /* A line per creator: how many, how many done. */
+    /* A line per creator (how many, how many done), up to half the room,
+     * written first so the late ones cannot crowd them out. */
     size_t creators = 0, shown = 0;
     for (size_t i = 0; i < np; i++)
         creators += ps[i].role == ROLE_CREATOR;
+    struct buf cre = BUF_INIT;
     if (creators)
-        buf_printf(out, "\nCreators (%zu):", creators);
+        buf_printf(&cre, "\nCreators (%zu):", creators);
     for (size_t i = 0; i < np; i++) {
         if (ps[i].role != ROLE_CREATOR)
             continue;
@@ -260,12 +235,43 @@ status_summary(struct ctx *c, const struct campaign *cp,
             ctx_mark_person(c, ps[i].person_id), mine, mine == 1 ? "" : "s",
             done,
             behind ? arena_printf(c->a, " · %zu late", behind) : "");
-        if (!fit_line(out, start, budget, line))
+        if (!fit_line(&cre, 0, budget / 2, line))
             break;
         shown++;
     }
     if (shown < creators)
-        buf_printf(out, "\n  … and %zu more", creators - shown);
+        buf_printf(&cre, "\n  … and %zu more", creators - shown);
+
+    size_t used = rendered_width(buf_cstr(&cre), 0) + STATUS_MORE_ROOM;
+    size_t late_budget = budget > used ? budget - used : 0;
+    /* The ones that need someone: late first, then at risk. */
+    size_t listed_late = 0;
+    if (late + risk) {
+        buf_printf(out, "\nLate (%zu) or at risk (%zu):", late, risk);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t j = 0; j < nd; j++) {
+                const struct deliverable *d = &ds[j];
+                if (pass == 0 ? !deliv_late(d, c->now)
+                              : !deliv_at_risk(d, c->now))
+                    continue;
+                const char *line = arena_printf(
+                    c->a, "\n  #%d %.40s · %s · %s · %s %s", d->number,
+                    d->title, d->creator, campaign_deliv_words(d),
+                    pass == 0 ? "late, was due" : "draft due",
+                    ctx_time_reader(c, reader,
+                                    d->state == DELIV_PLANNED ||
+                                    d->state == DELIV_CHANGES_REQUESTED
+                                        ? d->draft_due : d->publish_at));
+                if (!fit_line(out, start, late_budget, line))
+                    goto listed;
+                listed_late++;
+            }
+    listed:
+        if (listed_late < late + risk)
+            buf_printf(out, "\n  … and %zu more", late + risk - listed_late);
+    }
+    buf_add(out, cre.data ? cre.data : "", cre.len);
+    buf_free(&cre);
 
     /* A reply has room for the deliverables themselves, a line each. */
     size_t listed = 0;
