@@ -125,10 +125,15 @@ rendered_width(const char *s, size_t from)
 }
 
 static void status_full(struct ctx *c, const struct campaign *cp,
-                        const struct person *reader, struct buf *out);
+                        const struct person *reader,
+                        const struct deliverable *ds, size_t nd,
+                        const struct participant *ps, size_t np,
+                        struct buf *out);
 static void status_summary(struct ctx *c, const struct campaign *cp,
-                           const struct person *reader, size_t budget,
-                           struct buf *out);
+                           const struct person *reader,
+                           const struct deliverable *ds, size_t nd,
+                           const struct participant *ps, size_t np,
+                           size_t budget, struct buf *out);
 
 void
 campaign_status_text(struct ctx *c, const struct campaign *cp,
@@ -139,12 +144,18 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
      * A reply may be split by the adapter, so it keeps every line. */
     size_t start = out->len;
     size_t budget = reader ? STATUS_REPLY_MAX : STATUS_PIN_MAX;
-    status_full(c, cp, reader, out);
+    struct deliverable *ds;
+    size_t nd;
+    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+    struct participant *ps;
+    size_t np;
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    status_full(c, cp, reader, ds, nd, ps, np, out);
     if (rendered_width(buf_cstr(out), start) <= budget)
         return;
     out->len = start;
     out->data[start] = '\0';
-    status_summary(c, cp, reader, budget, out);
+    status_summary(c, cp, reader, ds, nd, ps, np, budget, out);
 }
 
 static bool
@@ -178,15 +189,11 @@ fit_line(struct buf *out, size_t start, size_t budget, const char *line)
 
 static void
 status_summary(struct ctx *c, const struct campaign *cp,
-               const struct person *reader, size_t budget, struct buf *out)
+               const struct person *reader, const struct deliverable *ds,
+               size_t nd, const struct participant *ps, size_t np,
+               size_t budget, struct buf *out)
 {
     size_t start = out->len;
-    struct deliverable *ds;
-    size_t nd;
-    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
-    struct participant *ps;
-    size_t np;
-    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     size_t per_state[DELIV_CANCELLED + 1] = { 0 };
     size_t late = 0, risk = 0;
     for (size_t j = 0; j < nd; j++) {
@@ -312,14 +319,10 @@ status_summary(struct ctx *c, const struct campaign *cp,
 
 static void
 status_full(struct ctx *c, const struct campaign *cp,
-            const struct person *reader, struct buf *out)
+            const struct person *reader, const struct deliverable *ds,
+            size_t nd, const struct participant *ps, size_t np,
+            struct buf *out)
 {
-    struct deliverable *ds;
-    size_t nd;
-    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
-    struct participant *ps;
-    size_t np;
-    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
     /* A deliverable whose creator is no longer a creator here is nobody's
      * work: it is not on track, and is listed apart, under its own name. */
     bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
