@@ -100,6 +100,18 @@ status_header(struct ctx *c, const struct campaign *cp, int tracking,
         buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
 }
 
+/* The campaign's open escalations; false (having said "none") when
+ * there are none. */
+static bool
+open_escalations(struct ctx *c, const struct campaign *cp,
+                 struct escalation **es, size_t *ne, struct buf *out)
+{
+    store_escalation_list_open(c->st, c->a, cp->id, es, ne);
+    if (*ne == 0)
+        buf_adds(out, "\nOpen escalations: none");
+    return *ne != 0;
+}
+
 /* How long text may be once an adapter has rendered it: a marker (a
  * person, a channel, a time) may grow into a mention or a date token,
  * so each counts as MARK_WIDTH characters; other bytes count one each,
@@ -299,11 +311,8 @@ status_summary(struct ctx *c, const struct campaign *cp,
 
     struct escalation *es;
     size_t ne;
-    store_escalation_list_open(c->st, c->a, cp->id, &es, &ne);
-    if (ne == 0) {
-        buf_adds(out, "\nOpen escalations: none");
+    if (!open_escalations(c, cp, &es, &ne, out))
         return;
-    }
     buf_printf(out, "\nOpen escalations: %zu", ne);
     const char *lead = ":";
     for (size_t i = 0; i < ne; i++) {
@@ -381,11 +390,8 @@ status_full(struct ctx *c, const struct campaign *cp,
 
     struct escalation *es;
     size_t ne;
-    store_escalation_list_open(c->st, c->a, cp->id, &es, &ne);
-    if (ne == 0) {
-        buf_adds(out, "\nOpen escalations: none");
+    if (!open_escalations(c, cp, &es, &ne, out))
         return;
-    }
     buf_adds(out, "\nOpen escalations:");
     for (size_t i = 0; i < ne; i++) {
         const char *subject = cp->slug;
