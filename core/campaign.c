@@ -62,30 +62,29 @@ on_track(const struct deliverable *d, int64_t now)
     return !(d->state == DELIV_PLANNED && d->draft_due < now);
 }
 
-void
-campaign_status_text(struct ctx *c, const struct campaign *cp,
-                     const struct person *reader, struct buf *out)
+/* Which deliverables are owned (their creator is still a creator here)
+ * and how many of those are on track. */
+static int
+owned_on_track(struct ctx *c, const struct deliverable *ds, size_t nd,
+               const struct participant *ps, size_t np, bool *owned)
 {
-    struct deliverable *ds;
-    size_t nd;
-    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
-    struct participant *ps;
-    size_t np;
-    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
-    /* A deliverable whose creator is no longer a creator here is nobody's
-     * work: it is not on track, and is listed apart, under its own name. */
-    bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
     int tracking = 0;
-    size_t orphans = 0;
     for (size_t j = 0; j < nd; j++) {
         owned[j] = false;
         for (size_t i = 0; i < np && !owned[j]; i++)
             owned[j] = ps[i].role == ROLE_CREATOR &&
                        ps[i].person_id == ds[j].creator_id;
         tracking += owned[j] && on_track(&ds[j], c->now);
-        orphans += !owned[j];
     }
+    return tracking;
+}
 
+/* The first lines of a status: the campaign, how much is on track, its
+ * window. */
+static void
+status_header(struct ctx *c, const struct campaign *cp, int tracking,
+              size_t nd, struct buf *out)
+{
     buf_printf(out, "%s", cp->slug);
     if (cp->title)
         buf_printf(out, " — %s", cp->title);
@@ -99,6 +98,248 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
         buf_printf(out, " · %d of %zu pieces on track", tracking, nd);
     if (cp->from_day != 0 || cp->to_day != 0)
         buf_printf(out, "\nWindow: %s", campaign_window_text(c, cp));
+}
+
+/* The campaign's open escalations; false (having said "none") when
+ * there are none. */
+static bool
+open_escalations(struct ctx *c, const struct campaign *cp,
+                 struct escalation **es, size_t *ne, struct buf *out)
+{
+    store_escalation_list_open(c->st, c->a, cp->id, es, ne);
+    if (*ne == 0)
+        buf_adds(out, "\nOpen escalations: none");
+    return *ne != 0;
+}
+
+/* How long text may be once an adapter has rendered it: a marker (a
+ * person, a channel, a time) may grow into a mention or a date token,
+ * so each counts as MARK_WIDTH characters; other bytes count one each,
+ * which over-counts multi-byte characters, never under-counts. */
+#define MARK_WIDTH 64
+static size_t
+rendered_width(const char *s, size_t from)
+{
+    size_t n = 0;
+    bool mark = false;
+
+    for (const char *p = s + from; *p; p++) {
+        if (*p == '\001') {
+            mark = true;
+            n += MARK_WIDTH;
+        } else if (*p == '\002') {
+            mark = false;
+        } else if (!mark) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void status_full(struct ctx *c, const struct campaign *cp,
+                        const struct person *reader,
+                        const struct deliverable *ds, size_t nd,
+                        const struct participant *ps, size_t np,
+                        struct buf *out);
+static void status_summary(struct ctx *c, const struct campaign *cp,
+                           const struct person *reader,
+                           const struct deliverable *ds, size_t nd,
+                           const struct participant *ps, size_t np,
+                           size_t budget, struct buf *out);
+
+void
+campaign_status_text(struct ctx *c, const struct campaign *cp,
+                     const struct person *reader, struct buf *out)
+{
+    /* The pinned message is edited in place and cannot be split: past
+     * what every platform takes in one message, it becomes a summary.
+     * A reply may be split by the adapter, so it keeps every line. */
+    size_t start = out->len;
+    size_t budget = reader ? STATUS_REPLY_MAX : STATUS_PIN_MAX;
+    struct deliverable *ds;
+    size_t nd;
+    store_deliverable_list(c->st, c->a, cp->id, 0, &ds, &nd);
+    struct participant *ps;
+    size_t np;
+    store_participant_list(c->st, c->a, cp->id, ROLE_ANY_PARTICIPANT, &ps, &np);
+    status_full(c, cp, reader, ds, nd, ps, np, out);
+    if (rendered_width(buf_cstr(out), start) <= budget)
+        return;
+    out->len = start;
+    out->data[start] = '\0';
+    status_summary(c, cp, reader, ds, nd, ps, np, budget, out);
+}
+
+static bool
+deliv_late(const struct deliverable *d, int64_t now)
+{
+    bool drafting = d->state == DELIV_PLANNED ||
+                    d->state == DELIV_CHANGES_REQUESTED;
+    return (drafting && d->draft_due < now) ||
+           (model_deliverable_open(d->state) && d->publish_at < now) ||
+           d->state == DELIV_MISSED;
+}
+
+static bool
+deliv_at_risk(const struct deliverable *d, int64_t now)
+{
+    return d->state == DELIV_PLANNED && d->draft_due >= now &&
+           d->draft_due - now < 48 * 3600 * 1000LL;
+}
+
+/* Appends line (with its leading "\n") while the summary stays within
+ * STATUS_PIN_MAX; false once it would not. */
+static bool
+fit_line(struct buf *out, size_t start, size_t budget, const char *line)
+{
+    if (rendered_width(buf_cstr(out), start) + rendered_width(line, 0) +
+            STATUS_MORE_ROOM > budget)
+        return false;
+    buf_adds(out, line);
+    return true;
+}
+
+static void
+status_summary(struct ctx *c, const struct campaign *cp,
+               const struct person *reader, const struct deliverable *ds,
+               size_t nd, const struct participant *ps, size_t np,
+               size_t budget, struct buf *out)
+{
+    size_t start = out->len;
+    size_t per_state[DELIV_CANCELLED + 1] = { 0 };
+    size_t late = 0, risk = 0;
+    for (size_t j = 0; j < nd; j++) {
+        per_state[ds[j].state]++;
+        late += deliv_late(&ds[j], c->now);
+        risk += deliv_at_risk(&ds[j], c->now);
+    }
+    bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
+    status_header(c, cp, owned_on_track(c, ds, nd, ps, np, owned), nd, out);
+    if (reader)
+        buf_printf(out, "\nSummary of %zu deliverables (too many to list "
+                   "each with its dates):", nd);
+    else
+        buf_printf(out, "\nSummary of %zu deliverables (status %s for "
+                   "more):", nd, cp->slug);
+    const char *sep = "\n  ";
+    for (int st = 0; st <= DELIV_CANCELLED; st++)
+        if (per_state[st]) {
+            buf_printf(out, "%s%zu %s", sep, per_state[st],
+                       model_deliverable_states[st]);
+            sep = " · ";
+        }
+
+    /* A line per creator (how many, how many done), up to half the room,
+     * written first so the late ones cannot crowd them out. */
+    size_t creators = 0, shown = 0;
+    for (size_t i = 0; i < np; i++)
+        creators += ps[i].role == ROLE_CREATOR;
+    struct buf cre = BUF_INIT;
+    if (creators)
+        buf_printf(&cre, "\nCreators (%zu):", creators);
+    for (size_t i = 0; i < np; i++) {
+        if (ps[i].role != ROLE_CREATOR)
+            continue;
+        size_t mine = 0, done = 0, behind = 0;
+        for (size_t j = 0; j < nd; j++) {
+            if (ds[j].creator_id != ps[i].person_id)
+                continue;
+            mine++;
+            done += ds[j].state == DELIV_APPROVED ||
+                    ds[j].state == DELIV_PUBLISHED;
+            behind += deliv_late(&ds[j], c->now);
+        }
+        const char *line = arena_printf(
+            c->a, "\n  %s · %zu deliverable%s · %zu approved or published%s",
+            ctx_mark_person(c, ps[i].person_id), mine, mine == 1 ? "" : "s",
+            done,
+            behind ? arena_printf(c->a, " · %zu late", behind) : "");
+        if (!fit_line(&cre, 0, budget / 2, line))
+            break;
+        shown++;
+    }
+    if (shown < creators)
+        buf_printf(&cre, "\n  … and %zu more", creators - shown);
+
+    size_t used = rendered_width(buf_cstr(&cre), 0) + STATUS_MORE_ROOM;
+    size_t late_budget = budget > used ? budget - used : 0;
+    /* The ones that need someone: late first, then at risk. */
+    size_t listed_late = 0;
+    if (late + risk) {
+        buf_printf(out, "\nLate (%zu) or at risk (%zu):", late, risk);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t j = 0; j < nd; j++) {
+                const struct deliverable *d = &ds[j];
+                if (pass == 0 ? !deliv_late(d, c->now)
+                              : !deliv_at_risk(d, c->now))
+                    continue;
+                const char *line = arena_printf(
+                    c->a, "\n  #%d %.40s · %s · %s · %s %s", d->number,
+                    d->title, d->creator, campaign_deliv_words(d),
+                    pass == 0 ? "late, was due" : "draft due",
+                    ctx_time_reader(c, reader,
+                                    d->state == DELIV_PLANNED ||
+                                    d->state == DELIV_CHANGES_REQUESTED
+                                        ? d->draft_due : d->publish_at));
+                if (!fit_line(out, start, late_budget, line))
+                    goto listed;
+                listed_late++;
+            }
+    listed:
+        if (listed_late < late + risk)
+            buf_printf(out, "\n  … and %zu more", late + risk - listed_late);
+    }
+    buf_add(out, cre.data ? cre.data : "", cre.len);
+    buf_free(&cre);
+
+    /* A reply has room for the deliverables themselves, a line each. */
+    size_t listed = 0;
+    if (reader && nd)
+        buf_adds(out, "\nDeliverables:");
+    for (size_t j = 0; reader && j < nd; j++) {
+        const struct deliverable *d = &ds[j];
+        const char *line = arena_printf(
+            c->a, "\n  #%d %.60s · %s · %s · publish %s", d->number, d->title,
+            d->creator, campaign_deliv_words(d),
+            ctx_time_reader(c, reader, d->publish_at));
+        if (!fit_line(out, start, budget, line))
+            break;
+        listed++;
+    }
+    if (reader && listed < nd)
+        buf_printf(out, "\n  … and %zu more", nd - listed);
+
+    struct escalation *es;
+    size_t ne;
+    if (!open_escalations(c, cp, &es, &ne, out))
+        return;
+    buf_printf(out, "\nOpen escalations: %zu", ne);
+    const char *lead = ":";
+    for (size_t i = 0; i < ne; i++) {
+        const char *item = arena_printf(c->a, "%s E%lld", lead,
+                                        (long long)es[i].id);
+        if (!fit_line(out, start, budget, item)) {
+            buf_printf(out, " …");
+            break;
+        }
+        lead = ",";
+    }
+}
+
+static void
+status_full(struct ctx *c, const struct campaign *cp,
+            const struct person *reader, const struct deliverable *ds,
+            size_t nd, const struct participant *ps, size_t np,
+            struct buf *out)
+{
+    /* A deliverable whose creator is no longer a creator here is nobody's
+     * work: it is not on track, and is listed apart, under its own name. */
+    bool *owned = arena_alloc(c->a, (nd ? nd : 1) * sizeof(*owned));
+    int tracking = owned_on_track(c, ds, nd, ps, np, owned);
+    size_t orphans = 0;
+    for (size_t j = 0; j < nd; j++)
+        orphans += !owned[j];
+    status_header(c, cp, tracking, nd, out);
 
     struct buf team = BUF_INIT;
     for (size_t i = 0; i < np; i++)
@@ -149,11 +390,8 @@ campaign_status_text(struct ctx *c, const struct campaign *cp,
 
     struct escalation *es;
     size_t ne;
-    store_escalation_list_open(c->st, c->a, cp->id, &es, &ne);
-    if (ne == 0) {
-        buf_adds(out, "\nOpen escalations: none");
+    if (!open_escalations(c, cp, &es, &ne, out))
         return;
-    }
     buf_adds(out, "\nOpen escalations:");
     for (size_t i = 0; i < ne; i++) {
         const char *subject = cp->slug;

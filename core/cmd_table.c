@@ -226,6 +226,13 @@ const struct cmd_spec cmd_table[] = {
       .summary = "end a campaign's rhythm (planned dates stay as they are)",
       .example = "rhythm spring-launch off",
       .actions = ACTS(ACT_MANAGE), .run = cmd_rhythm_off },
+    { .name = "scorecard", .pattern = "<person>",
+      .summary = "a creator's record across campaigns: drafts, fixes and "
+                 "publishes on time, revision rounds, approvals, standups, "
+                 "escalations",
+      .example = "scorecard @bob",
+      .actions = ACTS(ACT_HELP), .run = cmd_view_scorecard,
+      .read_only = true },
     { .name = "settings",
       .pattern = "<slug> [nudge_before:<durations>] "
                  "[nudge_after:<durations>] [cap:<n>] [guard:<duration>] "
@@ -279,6 +286,12 @@ const struct cmd_spec cmd_table[] = {
       .example = "submit spring-launch#3 https://drive.example.com/reel-v2 "
                  "Morning run, cold can, big smile #ad",
       .actions = ACTS(ACT_SUBMIT), .run = cmd_work_submit },
+    { .name = "timeline", .pattern = "[<brand>]",
+      .summary = "the publish dates of every active campaign you may see "
+                 "(of a brand), a line per day, collisions marked",
+      .example = "timeline Fizz",
+      .actions = ACTS(ACT_HELP), .run = cmd_view_timeline,
+      .read_only = true },
     { .name = "tz", .pattern = "<person> <zone>",
       .summary = "set someone else's time zone",
       .example = "tz @bob America/New_York",

@@ -257,7 +257,16 @@ const char *campaign_deliv_words(const struct deliverable *d);
 const char *campaign_window_text(struct ctx *c, const struct campaign *cp);
 /* Rebuild the pinned status message and queue its update. */
 void        campaign_refresh_status(struct ctx *c, const struct campaign *cp);
-/* The status text of a campaign for a reader (NULL: channel, markers). */
+/* The pinned status's longest text once rendered (with "Status: "): it
+ * is edited in place, so it must fit the smallest platform's message
+ * (Discord, 2 000 characters; Slack 4 000). */
+#define STATUS_PIN_MAX 1900
+#define STATUS_MORE_ROOM 120   /* kept for "… and N more" and what follows */
+/* A `status` reply may be split by the adapter, but not without end
+ * (Discord sends at most 10 parts): past this, it is summarised too. */
+#define STATUS_REPLY_MAX 15000
+/* The status text of a campaign for a reader (NULL: channel, markers;
+ * summarised when the full text would pass STATUS_PIN_MAX). */
 void        campaign_status_text(struct ctx *c, const struct campaign *cp,
                                  const struct person *reader, struct buf *out);
 void        brief_render(struct ctx *c, const struct campaign *cp,

@@ -678,4 +678,20 @@ void           store_standup_rate(struct store *, int64_t person_id,
                                   int64_t campaign_id, int *answered,
                                   int *asked);
 
+/* --- scorecards: store_scorecard.c ---------------------------------------- */
+/* A creator's record across campaigns: each figure with its count. */
+struct scorecard {
+    int deliverables, campaigns;           /* cancelled ones left out */
+    int drafts, drafts_on_time;            /* first rounds due by now */
+    int fixes, fixes_on_time;              /* later rounds, fix windows */
+    int publishes, publishes_on_time;      /* publish times passed or met */
+    int submitted, rounds;                 /* deliverables with a round;
+                                              changes requested on them */
+    int approvals;                         /* final (brand) approvals */
+    int escalations, escalations_open;     /* on her deliverables */
+    int standups_answered, standups_asked;
+};
+void           store_scorecard(struct store *, int64_t person_id,
+                               int64_t now, struct scorecard *out);
+
 #endif

@@ -307,6 +307,31 @@ validate_message(const cJSON *b, bool edit, cJSON *errors)
         (!cJSON_IsArray(embeds) || cJSON_GetArraySize(embeds) > 10))
         form_error(errors, "embeds", "BASE_TYPE_MAX_LENGTH",
                    "Must be 10 or fewer in length.");
+    else if (cJSON_IsArray(embeds)) {
+        /* An embed's description: 4 096 characters; all embeds of a
+         * message together: 6 000. */
+        const cJSON *e;
+        size_t total = 0;
+        int i = 0;
+
+        cJSON_ArrayForEach(e, embeds) {
+            const char *d = json_string(e, "description");
+            const char *t = json_string(e, "title");
+            size_t n = d ? utf8_length(d) : 0;
+            char path[48];
+
+            if (n > 4096) {
+                snprintf(path, sizeof(path), "embeds.%d.description", i);
+                form_error(errors, path, "BASE_TYPE_MAX_LENGTH",
+                           "Must be 4096 or fewer in length.");
+            }
+            total += n + (t ? utf8_length(t) : 0);
+            i++;
+        }
+        if (total > 6000)
+            form_error(errors, "embeds", "MAX_EMBED_SIZE_EXCEEDED",
+                       "Embed size exceeds maximum size of 6000");
+    }
     if (comps && !cJSON_IsNull(comps))
         validate_components(comps, errors);
     if (cJSON_IsNumber(flags) &&

@@ -985,7 +985,7 @@ slack_sim_new(struct loop *loop, struct ws_ctx *ws,
     sim->ticket_ms = pick(o->ticket_ttl_ms, 60000);
     sim->lifetime_ms = o->lifetime_ms > 0 ? o->lifetime_ms : 0;
     sim->debug_lifetime_ms = pick(o->debug_lifetime_ms, 360000);
-    sim->max_text = pick(o->max_text, 40000);
+    sim->max_text = pick(o->max_text, 4000);
     sim->echo_own = o->echo_own_messages;
     sim->control = !o->no_control;
     sim->observer = o->observer;

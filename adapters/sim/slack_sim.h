@@ -105,7 +105,7 @@ struct slack_sim_options {
     int  lifetime_ms;             /* refresh every socket after this;
                                      0: never */
     int  debug_lifetime_ms;       /* debug_reconnects=true; 360000 */
-    int  max_text;                /* msg_too_long above; 40000 chars */
+    int  max_text;                /* msg_too_long above; 4000 chars */
     bool echo_own_messages;       /* bot posts come back as message
                                      events, as on real Slack */
     bool no_control;              /* do not serve /_sim/ */

@@ -30,6 +30,7 @@
 
 #include "loop.h"
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static void tick(void *arg);
@@ -417,6 +418,14 @@ ack_reply(struct slack_sim *sim, struct ssim_delivery *d,
     }
     if (!cJSON_IsString(text) && !cJSON_IsArray(blocks))
         return;
+    /* A response's text has chat.postMessage's limit: over it, Slack
+     * shows nothing. */
+    if (cJSON_IsString(text) &&
+        utf8_length(text->valuestring) > (size_t)sim->max_text) {
+        slack_sim_observe(sim, SLACK_SIM_OBS_API_ERROR, NULL, NULL, NULL,
+                          NULL, "ack: msg_too_long");
+        return;
+    }
     /* The HTTP slash-command default: only the invoker sees it. */
     slack_sim_respond(sim, d->channel, d->user, payload, "ack");
 }

@@ -43,7 +43,7 @@
 
 #define MAX_INFLIGHT    16
 #define MAX_FREE_INFLIGHT 8
-#define TEXT_MAX        39000  /* chat.* text: Slack's limit is 40 000 */
+#define TEXT_MAX        4000   /* chat.* text: msg_too_long above */
 #define TOPIC_MAX       250
 #define PACE_BURST      3      /* chat.postMessage per lane ... */
 #define PACE_WINDOW_MS  3300   /* ... in any window this long */
@@ -182,6 +182,7 @@ slack_api_req_free(struct api_req *r)
     if (!r)
         return;
     cJSON_Delete(r->args);
+    cJSON_Delete(r->more);
     free(r);
 }
 
@@ -682,6 +683,8 @@ reply_by_dm(struct slack *sk, struct api_req *r)
         cJSON_AddItemToObject(d->args, "text", text);
     if (blocks)
         cJSON_AddItemToObject(d->args, "blocks", blocks);
+    d->more = r->more;
+    r->more = NULL;
     d->outbox_id = r->outbox_id;
     d->kind = r->kind;
     snprintf(d->user, sizeof(d->user), "%s", r->user);
@@ -691,6 +694,27 @@ reply_by_dm(struct slack *sk, struct api_req *r)
                                              : "?",
              r->user);
     dm_submit(sk, d);
+}
+
+/* The next part of a long text, in place of the one just sent; false
+ * when there is none. */
+static bool
+next_part(struct api_req *r)
+{
+    cJSON *o = r->more ? cJSON_DetachItemFromArray(r->more, 0) : NULL;
+    cJSON *blocks;
+
+    if (!o)
+        return false;
+    cJSON_DeleteItemFromObjectCaseSensitive(r->args, "blocks");
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        r->args, "text",
+        cJSON_DetachItemFromObjectCaseSensitive(o, "text"));
+    blocks = cJSON_DetachItemFromObjectCaseSensitive(o, "blocks");
+    if (blocks)
+        cJSON_AddItemToObject(r->args, "blocks", blocks);
+    cJSON_Delete(o);
+    return true;
 }
 
 /* The handler of every outbox row but lookups. */
@@ -704,6 +728,9 @@ row_done(struct slack *sk, struct api_req *r, const struct api_result *res)
     case API_CANCELLED:
         return false;       /* still pending in the outbox */
     case API_OK:
+        if ((r->m == SM_CHAT_POST_MESSAGE || r->m == SM_CHAT_POST_EPHEMERAL)
+            && next_part(r))
+            return true;    /* the row is done with its last part */
         ref[0] = '\0';
         switch (r->m) {
         case SM_CHAT_POST_MESSAGE:
@@ -825,25 +852,63 @@ is_dm_channel(const char *id)
     return id && id[0] == 'D';
 }
 
-/* text (escaped, cut) and, with buttons, blocks; update: always blocks
- * (an empty list takes old buttons away). */
+/* One message's text and blocks into o: buttons only with the last. */
+static void
+part_args(cJSON *o, const char *text, size_t len, const struct out_msg *m,
+          bool last, bool update)
+{
+    char *part = xstrndup(text, len);
+    cJSON *blocks = last ? slack_blocks(part, m->buttons, m->nbuttons)
+                         : NULL;
+
+    cJSON_AddStringToObject(o, "text", part);
+    if (!blocks && update)
+        blocks = cJSON_CreateArray();
+    if (blocks)
+        cJSON_AddItemToObject(o, "blocks", blocks);
+    free(part);
+}
+
+/* text (escaped) and, with buttons, blocks; update: always blocks (an
+ * empty list takes old buttons away).  A text over Slack's 4 000
+ * characters: an update (one message, edited in place) is cut with a
+ * mark; a new message goes as several, the rest kept in r->more and
+ * sent one after the other (row_done), the buttons under the last. */
 static void
 add_text(struct api_req *r, const struct out_msg *m, bool update)
 {
     struct buf b = BUF_INIT;
-    cJSON *blocks;
+    const char *p;
+    size_t end;
 
-    slack_blocks_text(m->text, TEXT_MAX, &b);
+    slack_blocks_text(m->text, SIZE_MAX, &b);
     if (b.len == 0)
         buf_adds(&b, "(nothing)");
-    cJSON_AddStringToObject(r->args, "text", buf_cstr(&b));
-    blocks = slack_blocks(buf_cstr(&b), m->buttons, m->nbuttons);
-    if (!blocks && update)
-        blocks = cJSON_CreateArray();
-    if (blocks)
-        cJSON_AddItemToObject(r->args, "blocks", blocks);
+    p = buf_cstr(&b);
+    end = slack_blocks_part_end(p, TEXT_MAX);
+    if (p[end] == '\0') {
+        part_args(r->args, p, end, m, true, update);
+    } else if (update) {
+        struct buf cut = BUF_INIT;
+
+        buf_add(&cut, p, slack_blocks_part_end(p, TEXT_MAX - 2));
+        buf_adds(&cut, " …");
+        part_args(r->args, buf_cstr(&cut), cut.len, m, true, true);
+        buf_free(&cut);
+    } else {
+        part_args(r->args, p, end, m, false, false);
+        r->more = cJSON_CreateArray();
+        for (p += end; *p; p += end) {
+            cJSON *o = cJSON_CreateObject();
+
+            end = slack_blocks_part_end(p, TEXT_MAX);
+            part_args(o, p, end, m, p[end] == '\0', false);
+            cJSON_AddItemToArray(r->more, o);
+        }
+    }
     buf_free(&b);
 }
+
 
 static struct api_req *
 row_req(struct slack *sk, const struct out_msg *m, enum slack_method meth)

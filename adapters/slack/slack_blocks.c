@@ -164,6 +164,42 @@ section_end(const char *s)
     return lim;
 }
 
+size_t
+slack_blocks_part_end(const char *s, size_t max_chars)
+{
+    size_t chars = 0, i = 0, nl = 0, sp = 0, open = 0;
+    bool in_token = false;
+
+    for (; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (starts_char(c)) {
+            if (chars == max_chars)
+                break;
+            chars++;
+        }
+        /* Escaped text: '&' opens an entity, '<' a mention; neither is
+         * cut. */
+        if (c == '&' || c == '<') {
+            in_token = true;
+            open = i;
+        } else if (in_token && (c == ';' || c == '>')) {
+            in_token = false;
+        } else if (!in_token && c == '\n') {
+            nl = i + 1;
+        } else if (!in_token && c == ' ') {
+            sp = i + 1;
+        }
+    }
+    if (s[i] == '\0')
+        return i;
+    if (nl > i / 2)
+        return nl;
+    if (sp > i / 2)
+        return sp;
+    return in_token && open > 0 ? open : i;
+}
+
 /* Button i of a message, or NULL when its value would be too long. */
 static cJSON *
 button(const struct out_button *b, size_t i)

@@ -351,17 +351,27 @@ on_slash(struct slack_sock *s, const cJSON *j, const char *envelope_id)
     /* The reply rides on the ack. */
     struct buf reply = BUF_INIT;
     cJSON *blocks = NULL;
+    bool too_long = false;
     if (res.reply) {
         buf_init(&reply, 256 * 1024);
-        slack_blocks_text(res.reply->text, SLACK_ACK_TEXT_MAX, &reply);
-        blocks = slack_blocks(buf_cstr(&reply), res.reply->buttons,
-                              res.reply->nbuttons);
-        answer = buf_cstr(&reply);
+        slack_blocks_text(res.reply->text, SIZE_MAX, &reply);
+        /* Over one message's text: it goes later, in parts, as
+         * ephemeral messages (deliver_reply). */
+        too_long = reply.len > 0 &&
+                   buf_cstr(&reply)[slack_blocks_part_end(
+                       buf_cstr(&reply), SLACK_ACK_TEXT_MAX)] != '\0';
+        if (!too_long) {
+            blocks = slack_blocks(buf_cstr(&reply), res.reply->buttons,
+                                  res.reply->nbuttons);
+            answer = buf_cstr(&reply);
+        }
     } else if (st == CH_BUSY || st == CH_IO || st == CH_INTERNAL) {
         answer = "chorus could not take that command just now. Please try "
                  "again in a moment.";
     }
-    bool sent = ack_full(s, envelope_id, answer, blocks, NULL);
+    bool sent = !too_long && ack_full(s, envelope_id, answer, blocks, NULL);
+    if (too_long)
+        ack(s, envelope_id);
     /* Too big for one frame?  Ack without it; the reply goes later as
      * an ephemeral message. */
     if (!sent && answer)

@@ -136,6 +136,8 @@ struct api_req {
     char               want[96];   /* conversations.create: the name */
     char               user[SLACK_ID_MAX];   /* target user, if any */
     void              *ctx;        /* the handler's (a socket) */
+    cJSON             *more;       /* owned: chat.post*: the next parts
+                                      of a long text, [{text, blocks}] */
 };
 
 /* A user's direct-message channel, learned from conversations.open or
@@ -195,6 +197,11 @@ void slack_blocks_text(const char *in, size_t max_chars, struct buf *out);
 /* Inbound text: Slack's &lt; &gt; &amp; back to characters, except a
  * typed "<@", "<#" or "<!" (kept escaped: only Slack makes mentions). */
 void slack_blocks_text_in(const char *in, struct buf *out);
+/* Where the first message of an escaped text s ends, so that it holds
+ * at most max_chars characters: at a line break in the second half if
+ * there is one (else a space), never inside an entity or a mention.
+ * strlen(s) when all of it fits. */
+size_t slack_blocks_part_end(const char *s, size_t max_chars);
 /* Blocks for a message: its text in sections and an actions block per
  * row of buttons.  NULL when there are no buttons (text alone is
  * enough). */
@@ -239,8 +246,8 @@ bool slack_blocks_ref_split(const char *ref, char *channel, size_t clen,
 
 /* ---- the adapter (slack.c) ---- */
 
-/* The longest reply an ack carries (a longer one is cut, with a mark). */
-#define SLACK_ACK_TEXT_MAX 39000
+/* The longest reply an ack carries (a longer one goes later, in parts). */
+#define SLACK_ACK_TEXT_MAX 4000
 
 /* Where the reply to an app_mention goes: a thread under the mention. */
 #define SLACK_THREADS 64

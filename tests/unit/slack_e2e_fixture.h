@@ -360,6 +360,23 @@ e2e_cmd_ok(struct e2e *e, const char *user, const char *text,
     }
 }
 
+/* e2e_cmd_ok with the command written printf-style. */
+E2E_STATIC void
+e2e_cmdf(struct e2e *e, const char *user, const char *want, const char *fmt,
+         ...) __attribute__((format(printf, 4, 5)));
+E2E_STATIC void
+e2e_cmdf(struct e2e *e, const char *user, const char *want, const char *fmt,
+         ...)
+{
+    char text[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    e2e_cmd_ok(e, user, text, want);
+}
+
 struct e2e_calls_wait {
     struct e2e *e;
     const char *method;

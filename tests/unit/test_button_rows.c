@@ -390,6 +390,24 @@ discord_five_rows_of_five(void **state)
     discord_free(d);
 }
 
+/* Where a long Slack text is split into messages: at a line break in
+ * the second half, never inside an entity or a mention, counting
+ * characters (not bytes); all of it when it fits. */
+static void
+slack_parts_end_at_a_line_and_keep_tokens_whole(void **state)
+{
+    (void)state;
+    assert_int_equal(slack_blocks_part_end("short", 10), 5);
+    assert_int_equal(slack_blocks_part_end("aaaaaa\nbbbbbbbb", 10), 7);
+    assert_int_equal(slack_blocks_part_end("aa\nbbbbbbbbbbbb", 10), 10);
+    /* No break: at the limit, or before an entity it would cut. */
+    assert_int_equal(slack_blocks_part_end("abcdefghijkl", 10), 10);
+    assert_int_equal(slack_blocks_part_end("abcdefgh&amp;xyz", 10), 8);
+    assert_int_equal(slack_blocks_part_end("abcdef<@U123>xyz", 10), 6);
+    /* "é" is one character of two bytes. */
+    assert_int_equal(slack_blocks_part_end("ééééééééééé", 10), 20);
+}
+
 int
 main(void)
 {
@@ -405,6 +423,7 @@ main(void)
         T(slack_modal_line_without_text),
         T(discord_an_action_row_per_row),
         T(discord_five_rows_of_five),
+        cmocka_unit_test(slack_parts_end_at_a_line_and_keep_tokens_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

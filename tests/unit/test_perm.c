@@ -202,6 +202,16 @@ static const struct row matrix[] = {
      * of another platform is test_link's). */
     { .line = "link", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
     { .line = "unlink", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    /* timeline answers anyone, with the campaigns they may see. */
+    { .line = "timeline", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "timeline Fizz", .world = ACTIVE, .allowed = EVERYONE,
+      .need = "" },
+    /* A scorecard: the creator's own, her coordinators', agency's and
+     * brand leads', an admin's; not another creator's. */
+    { .line = "scorecard bob", .world = ACTIVE,
+      .allowed = W(BOB) | HANDLERS,
+      .need = "scorecard: bob's scorecard is for bob and for the "
+              "coordinators, agency and brand leads of a campaign bob is in" },
     { .line = "published spring-launch#3 https://tiktok.example/v/1",
       .world = ACTIVE, .allowed = W(BOB) | MANAGERS, .need = DENY_SUBMIT,
       .alone = true },

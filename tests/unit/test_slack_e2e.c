@@ -30,45 +30,36 @@ mention(struct e2e *e, const char *name)
     return b;
 }
 
-static void
-cmdf(struct e2e *e, const char *user, const char *want, const char *fmt,
-     ...)
-{
-    char text[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    e2e_cmd_ok(e, user, text, want);
-}
-
 /* A campaign with a creator (bob), a brand lead (carol), a brief and two
  * deliverables; kicked off when asked. */
 static void
 campaign(struct e2e *e, bool kickoff)
 {
-    cmdf(e, "alice", "Created spring-launch",
-         "new spring-launch brand:Fizz title:\"Spring Launch\"");
-    cmdf(e, "alice", "added as creator", "add spring-launch %s role:creator",
-         mention(e, "bob"));
-    cmdf(e, "alice", "added as brand", "add spring-launch %s role:brand",
-         mention(e, "carol"));
-    cmdf(e, "alice", "story set",
-         "brief spring-launch set story Spring is here");
-    cmdf(e, "alice", "audience set",
-         "brief spring-launch set audience urban runners");
-    cmdf(e, "alice", "core_message set",
-         "brief spring-launch set core_message Fizz makes mornings "
-         "brighter");
-    cmdf(e, "alice", "#1", "deliverable spring-launch %s \"Unboxing reel\" "
-         "draft:+3d publish:+8d", mention(e, "bob"));
-    cmdf(e, "alice", "#2", "deliverable spring-launch %s \"Story post\" "
-         "draft:+4d publish:+9d", mention(e, "bob"));
+    e2e_cmdf(e, "alice", "Created spring-launch",
+             "new spring-launch brand:Fizz title:\"Spring Launch\"");
+    e2e_cmdf(e, "alice", "added as creator",
+             "add spring-launch %s role:creator", mention(e, "bob"));
+    e2e_cmdf(e, "alice", "added as brand", "add spring-launch %s role:brand",
+             mention(e, "carol"));
+    e2e_cmdf(e, "alice", "story set",
+             "brief spring-launch set story Spring is here");
+    e2e_cmdf(e, "alice", "audience set",
+             "brief spring-launch set audience urban runners");
+    e2e_cmdf(e, "alice", "core_message set",
+             "brief spring-launch set core_message Fizz makes mornings "
+             "brighter");
+    e2e_cmdf(e, "alice", "#1",
+             "deliverable spring-launch %s \"Unboxing reel\" "
+             "draft:+3d publish:+8d",
+             mention(e, "bob"));
+    e2e_cmdf(e, "alice", "#2",
+             "deliverable spring-launch %s \"Story post\" "
+             "draft:+4d publish:+9d",
+             mention(e, "bob"));
     if (kickoff)
-        cmdf(e, "alice", "is active", "kickoff spring-launch");
+        e2e_cmdf(e, "alice", "is active", "kickoff spring-launch");
     /* Review requests at once, not in the next morning's digest. */
-    cmdf(e, "alice", "news", "notify digest:off");
+    e2e_cmdf(e, "alice", "news", "notify digest:off");
 }
 
 static int
@@ -114,18 +105,19 @@ test_slash_command_acked_and_answered(void **state)
     assert_non_null(strstr(e2e_ack_text(a), "new"));
     assert_int_equal(e2e_count_ephemeral(e, e->alice, "new"), 1);
 
-    cmdf(e, "alice", "Created spring-launch", "new spring-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "Created spring-launch",
+             "new spring-launch brand:Fizz");
     /* Bad input gets a specific reply and changes nothing. */
-    cmdf(e, "alice", "nosuch", "approve nosuch#9");
-    cmdf(e, "bob", "", "new other-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "nosuch", "approve nosuch#9");
+    e2e_cmdf(e, "bob", "", "new other-launch brand:Fizz");
     assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM campaigns"), 1);
     /* Three commands and a refusal: each recorded once by trigger id. */
     assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM inbound WHERE "
                                    "platform = 'slack'"), 4);
     /* Mentions in a command become Slack identities with their profile
      * (users.info): bob's name and zone. */
-    cmdf(e, "alice", "added as creator", "add spring-launch %s role:creator",
-         mention(e, "bob"));
+    e2e_cmdf(e, "alice", "added as creator",
+             "add spring-launch %s role:creator", mention(e, "bob"));
     assert_true(e2e_wait_ok_calls(e, "users.info", 1, "user", e->bob));
     slack_sim_run_for(e->sim, 200);
     assert_string_equal(e2e_db_text(e, "SELECT p.tz FROM people p JOIN "
@@ -186,8 +178,8 @@ test_campaign_channel(void **state)
     assert_string_equal(ch->topic, "Fizz makes mornings brighter");
     /* The status message is kept current: a submission edits it. */
     size_t edits = status->nedits;
-    cmdf(e, "bob", "Submitted spring-launch#1",
-         "submit spring-launch#1 https://drive.example.com/reel-1");
+    e2e_cmdf(e, "bob", "Submitted spring-launch#1",
+             "submit spring-launch#1 https://drive.example.com/reel-1");
     assert_true(e2e_wait_ok_calls(e, "chat.update", 1, "ts", status->ts));
     status = e2e_find_message(e, ch->id, "Status:");
     assert_true(status->nedits > edits);
@@ -223,7 +215,7 @@ submit_for_review(struct e2e *e, const char *ref, const char *link)
     char want[64];
 
     snprintf(want, sizeof(want), "Submitted %s", ref);
-    cmdf(e, "bob", want, "submit %s %s", ref, link);
+    e2e_cmdf(e, "bob", want, "submit %s %s", ref, link);
     snprintf(want, sizeof(want), "submitted %s", ref);
     return e2e_wait_message(e, "alice", want);
 }
@@ -465,7 +457,7 @@ test_refresh_during_stream(void **state)
     size_t conns;
 
     e2e_start(e, NULL);
-    cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
     for (int i = 0; i < 90; i++) {
         if (i == 20)   /* warning, then refresh_requested 400 ms later */
             assert_int_equal(slack_sim_socket_inject(
@@ -507,9 +499,9 @@ test_socket_dropped_mid_stream(void **state)
     struct stream s = { .e = e };
 
     e2e_start(e, NULL);
-    cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
-    cmdf(e, "alice", "added", "add spring-launch %s role:creator",
-         mention(e, "bob"));
+    e2e_cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:creator",
+             mention(e, "bob"));
     for (int i = 0; i < 30; i++) {
         push_ask(&s, i % 3 ? "alice" : "bob", i % 3 == 0);
         slack_sim_run_for(e->sim, 10);
@@ -543,7 +535,7 @@ test_rate_limited_post(void **state)
     char channel[32];
 
     e2e_start(e, NULL);
-    cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
     e2e_wait_message(e, "spring-launch", "created by");
     snprintf(channel, sizeof(channel), "%s",
              slack_sim_channel(e->sim, "spring-launch")->id);
@@ -554,12 +546,12 @@ test_rate_limited_post(void **state)
                                         .status = 429, .retry_after = 2,
                                         .channel = channel };
     slack_sim_api_fail_method(e->sim, &f);
-    cmdf(e, "alice", "added", "add spring-launch %s role:creator",
-         mention(e, "bob"));
-    cmdf(e, "alice", "added", "add spring-launch %s role:brand",
-         mention(e, "carol"));
-    cmdf(e, "alice", "added", "add spring-launch %s role:agency",
-         mention(e, "dave"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:creator",
+             mention(e, "bob"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:brand",
+             mention(e, "carol"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:agency",
+             mention(e, "dave"));
     e2e_wait_message(e, "spring-launch", "as agency");
     /* Delivered after Retry-After, in order. */
     for (size_t i = 0; i < slack_sim_call_count(e->sim); i++) {
@@ -743,7 +735,7 @@ test_standup_buttons_and_thread(void **state)
 
     e2e_start(e, NULL);
     campaign(e, true);
-    cmdf(e, "alice", "Asked 1 creator", "standup spring-launch now");
+    e2e_cmdf(e, "alice", "Asked 1 creator", "standup spring-launch now");
     m = e2e_wait_message(e, "bob", "Standup for spring-launch");
     snprintf(dm, sizeof(dm), "%s", e2e_dm(e, "bob"));
     snprintf(ts, sizeof(ts), "%s", m->ts);
@@ -845,18 +837,18 @@ test_outbox_survives_kill(void **state)
     const char *order[] = { "as creator", "as brand", "as agency" };
 
     e2e_start(e, NULL);
-    cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
+    e2e_cmdf(e, "alice", "Created", "new spring-launch brand:Fizz");
     e2e_wait_message(e, "spring-launch", "created by");
     /* Posting stops for 60 s: what the next commands say stays queued. */
     struct slack_sim_method_fault f = { .method = "chat.postMessage",
                                         .status = 429, .retry_after = 60 };
     slack_sim_api_fail_method(e->sim, &f);
-    cmdf(e, "alice", "added", "add spring-launch %s role:creator",
-         mention(e, "bob"));
-    cmdf(e, "alice", "added", "add spring-launch %s role:brand",
-         mention(e, "carol"));
-    cmdf(e, "alice", "added", "add spring-launch %s role:agency",
-         mention(e, "dave"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:creator",
+             mention(e, "bob"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:brand",
+             mention(e, "carol"));
+    e2e_cmdf(e, "alice", "added", "add spring-launch %s role:agency",
+             mention(e, "dave"));
     assert_true(slack_sim_wait_calls(e->sim, "chat.postMessage", 2,
                                      E2E_WAIT_MS));
     slack_sim_run_for(e->sim, 300);

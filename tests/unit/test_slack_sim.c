@@ -1096,14 +1096,32 @@ test_messages(void **state)
     snprintf(form, sizeof(form), "channel=%s", gen);
     assert_string_equal(js(api(e, "chat.postMessage", form), "error"),
                         "no_text");
+    /* Slack's 4 000 characters of text (counted as characters: "é" is
+     * one), for a new message and for an edit. */
     buf_printf(&big, "channel=%s&text=", gen);
-    for (int i = 0; i < 40001; i++)
-        buf_addc(&big, 'y');
+    for (int i = 0; i < 4001; i++)
+        buf_adds(&big, i ? "y" : "%C3%A9");
     assert_string_equal(js(api(e, "chat.postMessage", buf_cstr(&big)),
                            "error"), "msg_too_long");
-    big.len--;      /* 40000 is fine */
+    big.len--;      /* 4000 is fine */
     big.data[big.len] = '\0';
     assert_true(jtrue(api(e, "chat.postMessage", buf_cstr(&big)), "ok"));
+    buf_reset(&big);
+    buf_printf(&big, "channel=%s&ts=%s&text=", gen, ts);
+    for (int i = 0; i < 4001; i++)
+        buf_addc(&big, 'z');
+    assert_string_equal(js(api(e, "chat.update", buf_cstr(&big)), "error"),
+                        "msg_too_long");
+    /* A section holds 3 000 characters. */
+    buf_reset(&big);
+    buf_printf(&big, "{\"channel\":\"%s\",\"text\":\"x\",\"blocks\":"
+               "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\","
+               "\"text\":\"", gen);
+    for (int i = 0; i < 3001; i++)
+        buf_addc(&big, 's');
+    buf_adds(&big, "\"}}]}");
+    assert_string_equal(js(api_json(e, "chat.postMessage", buf_cstr(&big)),
+                           "error"), "invalid_blocks");
     buf_free(&big);
     snprintf(form, sizeof(form), "channel=%s&text=x&blocks=%%5B%%7B", gen);
     j = api(e, "chat.postMessage", form);
