@@ -104,6 +104,11 @@ const struct cmd_spec cmd_table[] = {
                  "visible in the first 3 seconds",
       .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
       .run = cmd_review_changes },
+    { .name = "close", .pattern = "<slug>",
+      .summary = "close a wrapped campaign: nothing more is nudged or "
+                 "escalated, its channel is archived",
+      .example = "close spring-launch",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_close },
     { .name = "conflicts", .pattern = "[<brand>]",
       .summary = "list the open conflict alerts (of a brand): clashing "
                  "briefs, double bookings, publishing collisions, "
@@ -276,6 +281,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "set your time zone (IANA name)",
       .example = "tz Europe/Berlin",
       .actions = ACTS(ACT_SELF), .run = cmd_people_tz_self },
+    { .name = "wrap", .pattern = "<slug>",
+      .summary = "wrap a campaign before its window ends: no new "
+                 "deliverables, open ones still tracked",
+      .example = "wrap spring-launch",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_wrap },
 };
 
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);

@@ -126,6 +126,13 @@ enum ch_status store_campaign_list_for(struct store *, struct arena *,
 enum ch_status store_campaign_insert(struct store *, const struct campaign *,
                                      int64_t created_by, int64_t *id);
 enum ch_status store_campaign_kickoff(struct store *, int64_t id, int64_t now);
+/* Move a campaign from one state to another (wrap, close), noting when;
+ * CH_CONFLICT when it is not in `from`. */
+enum ch_status store_campaign_set_state(struct store *, int64_t id,
+                                        enum campaign_state from,
+                                        enum campaign_state to, int64_t now);
+/* When the campaign wrapped (INT64_MIN: it has not). */
+int64_t        store_campaign_wrapped_at(struct store *, int64_t id);
 
 /* --- briefs: store_brief.c ----------------------------------------------- */
 enum ch_status store_brief_get(struct store *, struct arena *,

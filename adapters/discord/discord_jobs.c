@@ -562,6 +562,71 @@ on_simple(struct job *j, const struct rest_result *r)
     job_done(j, CH_OK, ref, NULL);
 }
 
+/* The channel's overwrites as read: each but the bot's own loses
+ * SEND_MESSAGES (moved from allow to deny), @everyone's too (added when
+ * missing), so members keep reading and nobody posts.  One PATCH writes
+ * them all back. */
+static void
+on_archive_read(struct job *j, const struct rest_result *r)
+{
+    if (r->ch != CH_OK) {
+        job_failed(j, r);
+        return;
+    }
+    struct discord *d = j->d;
+    const cJSON *have =
+        r->json ? cJSON_GetObjectItemCaseSensitive(r->json,
+                                                   "permission_overwrites")
+                : NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *ows = cJSON_AddArrayToObject(o, "permission_overwrites");
+    bool everyone = false;
+    const cJSON *ow;
+    cJSON_ArrayForEach(ow, have) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(ow, "id");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(ow, "type");
+        const cJSON *allow = cJSON_GetObjectItemCaseSensitive(ow, "allow");
+        const cJSON *deny = cJSON_GetObjectItemCaseSensitive(ow, "deny");
+        if (!cJSON_IsString(id) || !cJSON_IsNumber(type))
+            continue;
+        uint64_t a = cJSON_IsString(allow)
+                         ? strtoull(allow->valuestring, NULL, 10) : 0;
+        uint64_t n = cJSON_IsString(deny)
+                         ? strtoull(deny->valuestring, NULL, 10) : 0;
+        if (strcmp(id->valuestring, d->bot_id) != 0) {
+            a &= ~DC_PERM_SEND_MESSAGES;
+            n |= DC_PERM_SEND_MESSAGES;
+        }
+        everyone |= strcmp(id->valuestring, d->guild_id) == 0;
+        char as[24], ns[24];
+        snprintf(as, sizeof(as), "%llu", (unsigned long long)a);
+        snprintf(ns, sizeof(ns), "%llu", (unsigned long long)n);
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "id", id->valuestring);
+        cJSON_AddNumberToObject(one, "type", type->valuedouble);
+        cJSON_AddStringToObject(one, "allow", as);
+        cJSON_AddStringToObject(one, "deny", ns);
+        cJSON_AddItemToArray(ows, one);
+    }
+    if (!everyone) {
+        char ns[24];
+        snprintf(ns, sizeof(ns), "%llu",
+                 (unsigned long long)DC_PERM_SEND_MESSAGES);
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "id", d->guild_id);
+        cJSON_AddNumberToObject(one, "type", 0);
+        cJSON_AddStringToObject(one, "allow", "0");
+        cJSON_AddStringToObject(one, "deny", ns);
+        cJSON_AddItemToArray(ows, one);
+    }
+    char *body = discord_jobs_print_free(o);
+    char path[64];
+    snprintf(path, sizeof(path), "/channels/%s", j->channel);
+    job_send(j, HTTP_PATCH, path, body, 0, "chorus: the campaign closed",
+             on_simple);
+    free(body);
+}
+
 void
 discord_jobs_step(struct job *j)
 {
@@ -648,6 +713,10 @@ discord_jobs_step(struct job *j)
         free(body);
         return;
     }
+    case J_ARCHIVE:
+        snprintf(path, sizeof(path), "/channels/%s", j->channel);
+        job_send(j, HTTP_GET, path, NULL, 0, NULL, on_archive_read);
+        return;
     }
 }
 

@@ -42,7 +42,7 @@ static const char *const names[NWHO] = {
 #define MEMBERS (W(BOB) | W(DAVE) | W(CAROL) | W(ALICE) | W(BRENDA))
 #define EVERYONE ((1u << NWHO) - 1)
 
-enum world { ACTIVE, DRAFT, RHYTHM };
+enum world { ACTIVE, DRAFT, RHYTHM, WRAPPED };
 
 /*
  * ACTIVE: spring-launch kicked off with alice as agency; bob's #1 waits
@@ -50,6 +50,7 @@ enum world { ACTIVE, DRAFT, RHYTHM };
  * with the coordinators; bob asked Q1.
  * DRAFT: the same people, brief complete, not kicked off.
  * RHYTHM: ACTIVE with a weekly rhythm.
+ * WRAPPED: ACTIVE, wrapped by carol.
  */
 static void
 build(struct fx *fx, enum world w)
@@ -67,6 +68,8 @@ build(struct fx *fx, enum world w)
     fx_ok(fx, "bob", NULL, "ask spring-launch which can colour?");
     if (w == RHYTHM)
         fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
+    if (w == WRAPPED)
+        fx_ok(fx, "carol", NULL, "wrap spring-launch");
 }
 
 struct row {
@@ -107,6 +110,11 @@ static const struct row matrix[] = {
       .need = DENY_MANAGE("deliverable"), .alone = true },
     { .line = "kickoff spring-launch", .world = DRAFT, .allowed = MANAGERS,
       .need = DENY_MANAGE("kickoff"), .alone = true },
+    /* The campaign's end: the managers wrap it, then close it. */
+    { .line = "wrap spring-launch", .world = ACTIVE, .allowed = MANAGERS,
+      .need = DENY_MANAGE("wrap"), .alone = true },
+    { .line = "close spring-launch", .world = WRAPPED, .allowed = MANAGERS,
+      .need = DENY_MANAGE("close"), .alone = true },
     /* Before kickoff the managers edit the brief; the brand may not. */
     { .line = "brief spring-launch set story A new story", .world = DRAFT,
       .allowed = MANAGERS, .need = "needs the role coordinator, agency" },
