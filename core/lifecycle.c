@@ -4,6 +4,7 @@
 
 #include "conflict.h"
 #include "core_internal.h"
+#include "escalation.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "schedule.h"
@@ -97,22 +98,35 @@ lifecycle_close(struct ctx *c, const struct campaign *cp)
     struct campaign live;
     if (store_campaign_get(c->st, c->a, cp->id, &live) != CH_OK)
         return CH_INTERNAL;
+    /* Its open escalations end with it; whoever they reached is told. */
+    struct escalation *es;
+    size_t nes = 0;
+    if (store_escalation_list_open(c->st, c->a, cp->id, &es, &nes) != CH_OK)
+        nes = 0;
+    for (size_t i = 0; i < nes && s == CH_OK; i++)
+        s = escalation_resolve(c, &es[i], &live, 0, "the campaign closed");
+    if (s != CH_OK)
+        return s;
     size_t open = open_count(c, &live);
     ctx_post(c, cp->id, NULL,
              "%s was closed by %s: nothing more is nudged or escalated for "
              "it%s, and this channel is archived.",
              cp->slug, ctx_mark_person(c, c->caller.id),
              standups ? ", its standups stopped" : "");
-    ctx_audit(c, cp->id, cp->slug, "campaign.close", "%zu open%s", open,
-              standups ? "; standups off" : "");
+    ctx_audit(c, cp->id, cp->slug, "campaign.close",
+              "%zu open; %zu escalation%s resolved%s", open, nes,
+              nes == 1 ? "" : "s", standups ? "; standups off" : "");
     conflict_follow_campaign(c, cp->id);
     campaign_refresh_status(c, &live);
     /* Last: after the archive nothing more can be posted there. */
     ctx_queue(c, OUT_ARCHIVE, cp->id, 0, NULL);
     ctx_reply(c,
-              "%s is closed: its reminders, escalation steps%s are stopped "
+              "%s is closed: its reminders, escalation steps%s are stopped%s "
               "and its channel is archived.%s",
               cp->slug, standups ? ", standups" : "",
+              nes ? arena_printf(c->a, ", %zu open escalation%s resolved",
+                                 nes, nes == 1 ? " was" : "s were")
+                  : "",
               open ? arena_printf(c->a, " %zu deliverable%s left open.", open,
                                   open == 1 ? " was" : "s were")
                    : "");
