@@ -132,9 +132,11 @@ const struct cmd_spec cmd_table[] = {
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_move },
     { .name = "deliverable",
       .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
-                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>]",
+                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>] "
+                 "[late:<percent>]",
       .summary = "add a deliverable for a creator (its dates, or "
-                 "week:<n> of the campaign's rhythm); answers with its #N",
+                 "week:<n> of the campaign's rhythm; late: the share of the "
+                 "fee paid if a window is missed); answers with its #N",
       .example = "deliverable spring-launch @bob \"Unboxing reel\" "
                  "on:tiktok draft:+7d publish:+14d fee:500",
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_new },
@@ -196,6 +198,13 @@ const struct cmd_spec cmd_table[] = {
                  "deliverables",
       .example = "remove spring-launch @bob cancel",
       .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_remove },
+    { .name = "report", .pattern = "<slug>",
+      .summary = "the retrospective: delivered against need, lateness, "
+                 "rounds, approval latency, escalations, conflicts, "
+                 "payouts with the late rule, standup answers",
+      .example = "report spring-launch",
+      .actions = ACTS(ACT_AUDIT), .run = cmd_retro_report,
+      .read_only = true },
     { .name = "resolve", .pattern = "E<N> <note...>",
       .summary = "close an escalation with a note",
       .example = "resolve E4 new draft date agreed with the creator",
@@ -227,9 +236,9 @@ const struct cmd_spec cmd_table[] = {
                  "[lead_time:<duration>] [latency:<duration>] "
                  "[review:<two_stage|brand_only>] [ladder:<ladder>] "
                  "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>] "
-                 "[grace:<duration>]",
+                 "[grace:<duration>] [late:<percent>]",
       .summary = "show or change a campaign's reminders, guard, windows, "
-                 "review and escalation ladder",
+                 "review, escalation ladder and late rule",
       .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "
                  "ladder:coordinator:2h,brand:8h,admin:24h",
       .actions = ACTS(ACT_VIEW) | ACTS(ACT_MANAGE), .run = cmd_settings },

@@ -62,6 +62,7 @@ static const struct {
     { "from", T_WHEN_START },    { "to", T_WHEN_END },
     { "ladder", T_LADDER },      { "brand", T_TEXT },
     { "category", T_TEXT },      { "categories", T_TEXT },
+    { "percent", T_PERCENT },
 };
 
 static bool
@@ -1038,6 +1039,19 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
     }
     case T_AMOUNT:
         return convert_amount(c, w, a);
+    case T_PERCENT: {
+        char *end;
+        long long n = strtoll(w, &end, 10);
+        if (end != w && *end == '%')
+            end++;
+        if (*end || end == w || !isdigit((unsigned char)*w) || n > 100)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s: must be a percentage from 0 to 100 (what is "
+                           "paid of the fee when the publish or fix window "
+                           "is missed), not \"%.40s\"", e->name, w);
+        a->num = n;
+        return CH_OK;
+    }
     case T_CHOICE:
         return convert_choice(c, e, w, a);
     case T_PLATFORM: {

@@ -7,6 +7,7 @@
 #include "escalation.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "retro.h"
 #include "schedule.h"
 
 #define WRAP_JOB "campaign.wrap"
@@ -67,6 +68,11 @@ lifecycle_wrap(struct ctx *c, const struct campaign *cp, bool by_hand)
              how, rest, cp->slug);
     ctx_audit(c, cp->id, cp->slug, "campaign.wrap", "%s; %zu open",
               by_hand ? "by hand" : "window ended", open);
+    /* The retrospective goes to the channel (none without deliverables). */
+    struct buf retro = BUF_INIT;
+    if (retro_render(c, &live, &retro) == CH_OK)
+        ctx_post(c, cp->id, NULL, "%s", buf_cstr(&retro));
+    buf_free(&retro);
     conflict_follow_campaign(c, cp->id);
     campaign_refresh_status(c, &live);
     if (by_hand)

@@ -2,7 +2,8 @@
  * lifecycle: a campaign's end.  It wraps at the end of its window (a
  * 'campaign.wrap' job at the last instant of its last day in the
  * campaign's zone, planned at kickoff) or by `wrap`: no new deliverables,
- * open ones still tracked and nudged.  `close` ends it after that:
+ * open ones still tracked and nudged, the retrospective (retro.h) posted
+ * to its channel.  `close` ends it after that:
  * nothing of it fires any more (its jobs are deleted, and a job about a
  * closed campaign does nothing), its conflicts and standups end, and its
  * channel is archived (Slack) or made read-only (Discord).

@@ -218,6 +218,13 @@ enum ch_status store_deliverable_published(struct store *, int64_t id,
 /* Hand the deliverable to another creator. */
 enum ch_status store_deliverable_set_creator(struct store *, int64_t id,
                                              int64_t creator_id, int64_t now);
+/* The late rule (payout.h): a deliverable's own percentage; a campaign's
+ * default (-1 from store_campaign_late: none). */
+enum ch_status store_deliverable_set_late(struct store *, int64_t id,
+                                          int pct);
+enum ch_status store_campaign_set_late(struct store *, int64_t campaign_id,
+                                       int pct);
+int            store_campaign_late(struct store *, int64_t campaign_id);
 enum ch_status store_deliverable_list(struct store *, struct arena *,
                                       int64_t campaign_id, int64_t creator_id,
                                       struct deliverable **out, size_t *n);

@@ -679,7 +679,14 @@ static const char *const migrations[] = {
     "  SELECT 0, (SELECT value FROM counters WHERE name = 'job') + id,"
     "  'campaign.plan', id, 0 FROM campaigns WHERE state = 'active';"
     "UPDATE counters SET value = value +"
-    "  (SELECT IFNULL(MAX(id), 0) FROM campaigns) WHERE name = 'job';",
+    "  (SELECT IFNULL(MAX(id), 0) FROM campaigns) WHERE name = 'job';"
+    /* 6, lifecycle: the late rule (payout.h): the percentage of the fee
+     * paid when the publish or fix window is missed, per deliverable
+     * (NULL: the campaign's) and per campaign (NULL: none). */
+    "ALTER TABLE deliverables ADD COLUMN late_pct INTEGER"
+    "  CHECK (late_pct BETWEEN 0 AND 100);"
+    "ALTER TABLE campaign_settings ADD COLUMN late_pct INTEGER"
+    "  CHECK (late_pct BETWEEN 0 AND 100);",
 };
 
 const int store_schema_version =

@@ -66,7 +66,8 @@ table_compiles(void **state)
     static const char *const names[] = {
         "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
         "changes", "close", "deliverable", "escalate", "help", "hours", "kickoff",
-        "new", "ooo", "published", "reject", "remove", "resolve", "rhythm",
+        "new", "ooo", "published", "reject", "remove", "report", "resolve",
+        "rhythm",
         "settings",
         "status", "submit", "tz", "wrap",
     };

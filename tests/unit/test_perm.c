@@ -152,6 +152,8 @@ static const struct row matrix[] = {
       .allowed = MEMBERS | W(ADMIN),
       .need = "you are not part of spring-launch: seeing it needs the role "
               "coordinator, agency, brand, creator or admin" },
+    { .line = "report spring-launch", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "report needs the role coordinator, agency, brand or admin" },
     { .line = "audit spring-launch", .world = ACTIVE, .allowed = HANDLERS,
       .need = "audit needs the role coordinator, agency, brand or admin" },
     { .line = "help", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
