@@ -144,6 +144,12 @@ const struct cmd_spec cmd_table[] = {
       .summary = "escalate a problem; answers with its E<N>",
       .example = "escalate spring-launch#3 creator silent for 3 days",
       .actions = ACTS(ACT_ESCALATE), .run = cmd_escalate },
+    { .name = "feedback",
+      .pattern = "<slug> [anonymous:<yes|no>] <text...>",
+      .summary = "tell the brand what worked and what did not, in the "
+                 "campaign's report (anonymous:yes keeps no name)",
+      .example = "feedback spring-launch anonymous:yes the brief came late",
+      .actions = ACTS(ACT_FEEDBACK), .run = cmd_retro_feedback },
     { .name = "help", .pattern = "[<command>]",
       .summary = "list what you can do, or show one command",
       .example = "help deliverable",
@@ -158,6 +164,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "lock the brief, post and pin it, tell every participant",
       .example = "kickoff spring-launch",
       .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_kickoff },
+    { .name = "kudos", .pattern = "<person> <reason...>",
+      .summary = "thank someone you work with; they are told, and it "
+                 "shows in the report",
+      .example = "kudos @bob lent me his ring light",
+      .actions = ACTS(ACT_SELF), .run = cmd_retro_kudos },
     { .name = "new",
       .pattern = "<slug:new> brand:<name> [agency:<name>] "
                  "[title:\"<title>\"] [from:<when:start>] [to:<when:end>] "

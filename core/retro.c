@@ -5,6 +5,7 @@
 #include "core_internal.h"
 #include "payout.h"
 #include "retro.h"
+#include "utf8.h"
 
 #define MAX_CURRENCIES 8
 
@@ -52,6 +53,19 @@ money_text(struct ctx *c, const struct money *m)
     const char *s = arena_strdup(c->a, buf_cstr(&b));
     buf_free(&b);
     return s;
+}
+
+/* Free text in one line of at most 160 bytes. */
+static const char *
+quote(struct ctx *c, const char *s)
+{
+    size_t len = strlen(s), cut = utf8_cut(s, len, 160);
+    char *q = arena_printf(c->a, "%.*s%s", (int)cut, s,
+                           cut < len ? "\xe2\x80\xa6" : "");
+    for (char *p = q; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    return q;
 }
 
 /* A mention is a 5-byte marker that a platform renders in up to 22
@@ -277,6 +291,55 @@ retro_render(struct ctx *c, const struct campaign *cp, struct buf *out)
     if (left_out)
         buf_printf(out, "\n  … and %d more creator%s", left_out,
                    left_out == 1 ? "" : "s");
+
+    /* The feedback layer, as much as fits with room for the last line. */
+    struct retro_feedback *fb;
+    size_t nfb = 0;
+    if (store_feedback_list(c->st, c->a, cp->id, &fb, &nfb) != CH_OK)
+        nfb = 0;
+    int64_t wrapped = store_campaign_wrapped_at(c->st, cp->id);
+    struct retro_kudos *ku;
+    size_t nku = 0;
+    if (store_kudos_of_campaign(c->st, c->a, cp->id, cp->created_at,
+                                wrapped == INT64_MIN ? c->now : wrapped, &ku,
+                                &nku) != CH_OK)
+        nku = 0;
+    size_t room = RETRO_MAX_BYTES - 160, told = 0;
+    if (nfb)
+        buf_printf(out, "\nFeedback (%zu):", nfb);
+    for (size_t i = 0; i < nfb; i++) {
+        const char *who = fb[i].person_id
+                              ? arena_printf(c->a, "%s (%s)",
+                                             ctx_mark_person(c,
+                                                             fb[i].person_id),
+                                             fb[i].role)
+                              : "anonymous";
+        const char *line = arena_printf(c->a, "\n  \"%s\" — %s",
+                                        quote(c, fb[i].text), who);
+        size_t m = fb[i].person_id ? 1 : 0;
+        if (rendered(out->len + strlen(line), marks + m) > room)
+            break;
+        buf_adds(out, line);
+        marks += m;
+        told++;
+    }
+    if (told < nfb)
+        buf_printf(out, "\n  … and %zu more", nfb - told);
+    told = 0;
+    if (nku)
+        buf_printf(out, "\nKudos (%zu):", nku);
+    for (size_t i = 0; i < nku; i++) {
+        const char *line = arena_printf(
+            c->a, "\n  %s to %s: %s", ctx_mark_person(c, ku[i].from_id),
+            ctx_mark_person(c, ku[i].to_id), quote(c, ku[i].reason));
+        if (rendered(out->len + strlen(line), marks + 2) > room)
+            break;
+        buf_adds(out, line);
+        marks += 2;
+        told++;
+    }
+    if (told < nku)
+        buf_printf(out, "\n  … and %zu more", nku - told);
 
     /* Per deliverable, when it all fits one message. */
     struct buf lines = BUF_INIT;

@@ -1,5 +1,6 @@
 /* SQL for the retrospective (retro.h). */
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "arena.h"
 #include "retro.h"
@@ -76,4 +77,97 @@ store_retro_counts(struct store *st, int64_t campaign_id, int *escalations,
         *conflicts = sqlite3_column_int(s, 1);
     }
     sqlite3_reset(s);
+}
+
+enum ch_status
+store_feedback_add(struct store *st, int64_t campaign_id, int64_t person_id,
+                   const char *role, const char *text, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO feedback (campaign_id, person_id, role, text, at)"
+            " VALUES (?, ?, ?, ?, ?)");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    store_bind_int(s, 2, person_id ? person_id : INT64_MIN);
+    store_bind_text(s, 3, role);
+    store_bind_text(s, 4, text);
+    sqlite3_bind_int64(s, 5, now);
+    return store_exec(st, s);
+}
+
+static void
+read_feedback(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct retro_feedback *f = row;
+    f->person_id = store_col_int(s, 0, 0);
+    f->role = store_col_text(a, s, 1);
+    f->text = store_col_text(a, s, 2);
+}
+
+enum ch_status
+store_feedback_list(struct store *st, struct arena *a, int64_t campaign_id,
+                    struct retro_feedback **out, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT person_id, role, text FROM feedback"
+            " WHERE campaign_id = ? ORDER BY id");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    return store_rows(st, a, s, read_feedback, sizeof(**out), (void **)out,
+                      n, "feedback");
+}
+
+enum ch_status
+store_kudos_add(struct store *st, int64_t from, int64_t to,
+                const char *reason, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO kudos (from_id, to_id, reason, at)"
+            " VALUES (?, ?, ?, ?)");
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    store_bind_text(s, 3, reason);
+    sqlite3_bind_int64(s, 4, now);
+    return store_exec(st, s);
+}
+
+bool
+store_kudos_share_campaign(struct store *st, int64_t a, int64_t b)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT 1 FROM participants x JOIN participants y"
+            " ON y.campaign_id = x.campaign_id WHERE x.person_id = ?"
+            " AND y.person_id = ? AND x.removed_at IS NULL"
+            " AND y.removed_at IS NULL LIMIT 1");
+    sqlite3_bind_int64(s, 1, a);
+    sqlite3_bind_int64(s, 2, b);
+    bool yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return yes;
+}
+
+static void
+read_kudos(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct retro_kudos *k = row;
+    k->from_id = sqlite3_column_int64(s, 0);
+    k->to_id = sqlite3_column_int64(s, 1);
+    k->reason = store_col_text(a, s, 2);
+}
+
+enum ch_status
+store_kudos_of_campaign(struct store *st, struct arena *a,
+                        int64_t campaign_id, int64_t from, int64_t until,
+                        struct retro_kudos **out, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT k.from_id, k.to_id, k.reason FROM kudos k"
+            " WHERE k.at >= ?2 AND k.at <= ?3 AND k.to_id IN"
+            " (SELECT person_id FROM participants WHERE campaign_id = ?1)"
+            " AND k.from_id IN"
+            " (SELECT person_id FROM participants WHERE campaign_id = ?1)"
+            " ORDER BY k.id");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, until);
+    return store_rows(st, a, s, read_kudos, sizeof(**out), (void **)out, n,
+                      "kudos");
 }

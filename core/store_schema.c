@@ -686,7 +686,25 @@ static const char *const migrations[] = {
     "ALTER TABLE deliverables ADD COLUMN late_pct INTEGER"
     "  CHECK (late_pct BETWEEN 0 AND 100);"
     "ALTER TABLE campaign_settings ADD COLUMN late_pct INTEGER"
-    "  CHECK (late_pct BETWEEN 0 AND 100);",
+    "  CHECK (late_pct BETWEEN 0 AND 100);"
+    /* 6, lifecycle: the feedback layer.  What creators and agencies said
+     * about a campaign (person_id NULL: left anonymously, and not even
+     * kept), and kudos from one person to another, across campaigns. */
+    "CREATE TABLE feedback ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  role TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX feedback_campaign ON feedback(campaign_id, id);"
+    "CREATE TABLE kudos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  from_id INTEGER NOT NULL REFERENCES people(id),"
+    "  to_id INTEGER NOT NULL REFERENCES people(id),"
+    "  reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX kudos_to ON kudos(to_id, at);",
 };
 
 const int store_schema_version =

@@ -65,7 +65,7 @@ table_compiles(void **state)
     /* Every command built so far is in the table. */
     static const char *const names[] = {
         "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
-        "changes", "close", "deliverable", "escalate", "help", "hours", "kickoff",
+        "changes", "close", "feedback", "kudos", "deliverable", "escalate", "help", "hours", "kickoff",
         "new", "ooo", "published", "reject", "remove", "report", "resolve",
         "rhythm",
         "settings",
@@ -170,6 +170,8 @@ example_world(struct fx *fx, const char *name, const char *example)
         fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
         return "carol";
     }
+    if (strcmp(name, "feedback") == 0)
+        return "bob";
     if (strcmp(name, "close") == 0) {
         fx_ok(fx, "carol", NULL, "wrap spring-launch");
         return "carol";

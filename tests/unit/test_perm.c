@@ -152,6 +152,13 @@ static const struct row matrix[] = {
       .allowed = MEMBERS | W(ADMIN),
       .need = "you are not part of spring-launch: seeing it needs the role "
               "coordinator, agency, brand, creator or admin" },
+    { .line = "feedback spring-launch the brief came late", .world = ACTIVE,
+      .allowed = W(BOB) | W(DAVE) | W(ALICE),
+      .need = "feedback needs the role agency or creator" },
+    /* Kudos: anyone, to someone they share a campaign with, not oneself. */
+    { .line = "kudos dave helped with the lights", .world = ACTIVE,
+      .allowed = W(BOB) | W(CAROL) | W(ALICE) | W(BRENDA),
+      .need = "kudos go to someone" },
     { .line = "report spring-launch", .world = ACTIVE, .allowed = HANDLERS,
       .need = "report needs the role coordinator, agency, brand or admin" },
     { .line = "audit spring-launch", .world = ACTIVE, .allowed = HANDLERS,
@@ -303,6 +310,7 @@ action_names_round_trip(void **state)
         { "create", ACT_CREATE },
         { "manage", ACT_MANAGE },
         { "brief_after_kickoff", ACT_BRIEF_LOCKED },
+        { "feedback", ACT_FEEDBACK },
         { "submit", ACT_SUBMIT },
         { "review", ACT_REVIEW },
         { "final_approval", ACT_FINAL_APPROVAL },
