@@ -41,14 +41,14 @@ cmd_retro_feedback(struct ctx *c)
     const char *role_name = anonymous ? "anonymous"
                                       : model_role_name(role ? role
                                                              : ROLE_ADMIN);
-    enum ch_status s =
-        store_feedback_add(c->st, cp->id, anonymous ? 0 : c->caller.id,
-                           role_name, text, c->now);
+    enum ch_status s = store_retro_feedback_add(
+        c->st, cp->id, anonymous ? 0 : c->caller.id, role_name, text, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the feedback");
     if (!anonymous)
         ctx_audit(c, cp->id, cp->slug, "feedback.add", "%s", text);
-    ctx_reply(c, "Thank you: your feedback on %s is recorded for its report%s.",
+    ctx_reply(c,
+              "Thank you: your feedback on %s is recorded for its report%s.",
               cp->slug,
               anonymous ? ", without your name (nothing keeps who left it)"
                         : ", with your name");
@@ -65,12 +65,12 @@ cmd_retro_kudos(struct ctx *c)
     if (to->id == c->caller.id)
         return ch_fail(&c->err, CH_DENIED,
                        "kudos go to someone else, not to yourself");
-    if (!store_kudos_share_campaign(c->st, c->caller.id, to->id))
+    if (!store_retro_share_campaign(c->st, c->caller.id, to->id))
         return ch_fail(&c->err, CH_DENIED,
                        "kudos go to someone you share a campaign with: you "
                        "and %s share none", to->name);
-    enum ch_status s =
-        store_kudos_add(c->st, c->caller.id, to->id, reason, c->now);
+    enum ch_status s = store_retro_kudos_add(c->st, c->caller.id, to->id,
+                                             reason, c->now);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not record the kudos");
     ctx_audit(c, 0, to->name, "kudos.add", "%s", reason);

@@ -295,14 +295,14 @@ retro_render(struct ctx *c, const struct campaign *cp, struct buf *out)
     /* The feedback layer, as much as fits with room for the last line. */
     struct retro_feedback *fb;
     size_t nfb = 0;
-    if (store_feedback_list(c->st, c->a, cp->id, &fb, &nfb) != CH_OK)
+    if (store_retro_feedback_list(c->st, c->a, cp->id, &fb, &nfb) != CH_OK)
         nfb = 0;
     int64_t wrapped = store_campaign_wrapped_at(c->st, cp->id);
     struct retro_kudos *ku;
     size_t nku = 0;
-    if (store_kudos_of_campaign(c->st, c->a, cp->id, cp->created_at,
-                                wrapped == INT64_MIN ? c->now : wrapped, &ku,
-                                &nku) != CH_OK)
+    if (store_retro_kudos_of_campaign(c->st, c->a, cp->id, cp->created_at,
+                                      wrapped == INT64_MIN ? c->now : wrapped,
+                                      &ku, &nku) != CH_OK)
         nku = 0;
     size_t room = RETRO_MAX_BYTES - 160, told = 0;
     if (nfb)

@@ -66,22 +66,25 @@ struct retro_kudos {
     int64_t from_id, to_id;
     char   *reason;
 };
-enum ch_status store_feedback_add(struct store *, int64_t campaign_id,
-                                  int64_t person_id, const char *role,
-                                  const char *text, int64_t now);
-enum ch_status store_feedback_list(struct store *, struct arena *,
-                                   int64_t campaign_id,
-                                   struct retro_feedback **out, size_t *n);
-enum ch_status store_kudos_add(struct store *, int64_t from, int64_t to,
-                               const char *reason, int64_t now);
+enum ch_status store_retro_feedback_add(struct store *, int64_t campaign_id,
+                                        int64_t person_id, const char *role,
+                                        const char *text, int64_t now);
+enum ch_status store_retro_feedback_list(struct store *, struct arena *,
+                                         int64_t campaign_id,
+                                         struct retro_feedback **out,
+                                         size_t *n);
+enum ch_status store_retro_kudos_add(struct store *, int64_t from,
+                                     int64_t to, const char *reason,
+                                     int64_t now);
 /* Do the two take part in a campaign together now? */
-bool           store_kudos_share_campaign(struct store *, int64_t a,
+bool           store_retro_share_campaign(struct store *, int64_t a,
                                           int64_t b);
 /* Kudos between the campaign's people given in [from, until]. */
-enum ch_status store_kudos_of_campaign(struct store *, struct arena *,
-                                       int64_t campaign_id, int64_t from,
-                                       int64_t until,
-                                       struct retro_kudos **out, size_t *n);
+enum ch_status store_retro_kudos_of_campaign(struct store *, struct arena *,
+                                             int64_t campaign_id,
+                                             int64_t from, int64_t until,
+                                             struct retro_kudos **out,
+                                             size_t *n);
 
 /* The retrospective; CH_NOT_FOUND (and nothing written) when the
  * campaign has no deliverables. */

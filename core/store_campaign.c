@@ -266,3 +266,29 @@ store_campaign_wrapped_at(struct store *st, int64_t id)
     sqlite3_reset(s);
     return at;
 }
+
+enum ch_status
+store_campaign_set_late(struct store *st, int64_t campaign_id, int pct)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO campaign_settings (campaign_id, late_pct)"
+            " VALUES (?1, ?2) ON CONFLICT (campaign_id) DO UPDATE SET"
+            " late_pct = ?2");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int(s, 2, pct);
+    return store_exec(st, s);
+}
+
+int
+store_campaign_late(struct store *st, int64_t campaign_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT late_pct FROM campaign_settings WHERE campaign_id = ?");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    int pct = -1;
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL)
+        pct = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return pct;
+}

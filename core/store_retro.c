@@ -80,8 +80,9 @@ store_retro_counts(struct store *st, int64_t campaign_id, int *escalations,
 }
 
 enum ch_status
-store_feedback_add(struct store *st, int64_t campaign_id, int64_t person_id,
-                   const char *role, const char *text, int64_t now)
+store_retro_feedback_add(struct store *st, int64_t campaign_id,
+                         int64_t person_id, const char *role,
+                         const char *text, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
         st, "INSERT INTO feedback (campaign_id, person_id, role, text, at)"
@@ -104,8 +105,9 @@ read_feedback(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-store_feedback_list(struct store *st, struct arena *a, int64_t campaign_id,
-                    struct retro_feedback **out, size_t *n)
+store_retro_feedback_list(struct store *st, struct arena *a,
+                          int64_t campaign_id, struct retro_feedback **out,
+                          size_t *n)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT person_id, role, text FROM feedback"
@@ -116,7 +118,7 @@ store_feedback_list(struct store *st, struct arena *a, int64_t campaign_id,
 }
 
 enum ch_status
-store_kudos_add(struct store *st, int64_t from, int64_t to,
+store_retro_kudos_add(struct store *st, int64_t from, int64_t to,
                 const char *reason, int64_t now)
 {
     sqlite3_stmt *s = store_stmt(
@@ -130,7 +132,7 @@ store_kudos_add(struct store *st, int64_t from, int64_t to,
 }
 
 bool
-store_kudos_share_campaign(struct store *st, int64_t a, int64_t b)
+store_retro_share_campaign(struct store *st, int64_t a, int64_t b)
 {
     sqlite3_stmt *s = store_stmt(
         st, "SELECT 1 FROM participants x JOIN participants y"
@@ -154,7 +156,7 @@ read_kudos(struct arena *a, sqlite3_stmt *s, void *row)
 }
 
 enum ch_status
-store_kudos_of_campaign(struct store *st, struct arena *a,
+store_retro_kudos_of_campaign(struct store *st, struct arena *a,
                         int64_t campaign_id, int64_t from, int64_t until,
                         struct retro_kudos **out, size_t *n)
 {
