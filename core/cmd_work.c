@@ -13,13 +13,6 @@
 #include "rhythm.h"
 #include "when.h"
 
-static const char *
-money(struct ctx *c, int64_t cents, const char *currency)
-{
-    return arena_printf(c->a, "%lld.%02lld %s", (long long)(cents / 100),
-                        (long long)(cents % 100), currency);
-}
-
 /* A deadline typed as a bare date is the end of the creator's working
  * day on that date, in their zone, wherever the one typing it is. */
 static enum ch_status
@@ -166,16 +159,17 @@ cmd_work_new(struct ctx *c)
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add the deliverable");
     const char *ref = campaign_deliv_ref(c, &d);
-    ctx_audit(c, cp->id, ref, "deliverable.add",
-              "\"%s\" for %s%s%s, draft %s, publish %s%s%s", d.title,
-              creator->name, d.platform ? " on " : "",
-              d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
-              ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
-              fee ? money(c, d.fee_cents, d.currency) : "");
     const char *late_words =
         late ? arena_printf(c->a, " (%lld%% if a window is missed)",
                             (long long)late->num)
              : "";
+    ctx_audit(c, cp->id, ref, "deliverable.add",
+              "\"%s\" for %s%s%s, draft %s, publish %s%s%s%s", d.title,
+              creator->name, d.platform ? " on " : "",
+              d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
+              ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
+              fee ? campaign_money(c, d.fee_cents, d.currency) : "",
+              late_words);
 
     ctx_reply(c,
               "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s%s.",
@@ -183,7 +177,8 @@ cmd_work_new(struct ctx *c)
               d.platform ? " on " : "", d.platform ? d.platform : "",
               ctx_time_for_caller(c, d.draft_due),
               ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
-              fee ? money(c, d.fee_cents, d.currency) : "", late_words);
+              fee ? campaign_money(c, d.fee_cents, d.currency) : "",
+              late_words);
     if (by_week)
         ctx_reply(c, "%s%s", by_week,
                   publish ? "."

@@ -31,14 +31,6 @@ money_add(struct money *m, const char *cur, int64_t owed, int64_t fee)
     m->fees[i] += fee;
 }
 
-/* 400.00 EUR, as `deliverable` writes a fee. */
-static const char *
-amount(struct ctx *c, int64_t cents, const char *cur)
-{
-    return arena_printf(c->a, "%lld.%02lld %s", (long long)(cents / 100),
-                        (long long)(cents % 100), cur);
-}
-
 /* "400.00 EUR of 500.00 EUR; 90.00 USD of 90.00 USD", or NULL. */
 static const char *
 money_text(struct ctx *c, const struct money *m)
@@ -48,8 +40,8 @@ money_text(struct ctx *c, const struct money *m)
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < m->n; i++)
         buf_printf(&b, "%s%s of %s", i ? "; " : "",
-                   amount(c, m->owed[i], m->currency[i]),
-                   amount(c, m->fees[i], m->currency[i]));
+                   campaign_money(c, m->owed[i], m->currency[i]),
+                   campaign_money(c, m->fees[i], m->currency[i]));
     const char *s = arena_strdup(c->a, buf_cstr(&b));
     buf_free(&b);
     return s;
@@ -147,14 +139,15 @@ deliverable_line(struct ctx *c, const struct retro_row *r, int default_pct)
                                                  : NULL;
         if (!delivered(r))
             buf_printf(&b, " · fee %s: nothing owed (not delivered)",
-                       amount(c, r->fee_cents, r->currency));
+                       campaign_money(c, r->fee_cents, r->currency));
         else if (why)
             buf_printf(&b, " · fee %s at %d%% (%s): %s owed",
-                       amount(c, r->fee_cents, r->currency), p.pct_applied,
-                       why, amount(c, p.owed_cents, r->currency));
+                       campaign_money(c, r->fee_cents, r->currency),
+                       p.pct_applied, why,
+                       campaign_money(c, p.owed_cents, r->currency));
         else
             buf_printf(&b, " · fee %s owed",
-                       amount(c, p.owed_cents, r->currency));
+                       campaign_money(c, p.owed_cents, r->currency));
     }
     const char *s = arena_strdup(c->a, buf_cstr(&b));
     buf_free(&b);
