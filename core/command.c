@@ -1466,6 +1466,19 @@ command_run(struct ctx *c, const char *line)
     s = check_permission(c, best, p);
     if (s != CH_OK)
         return s;
+    /* A closed campaign changes no more (its channel is archived): what
+     * reads it, `close` itself (it says so), feedback for its report and
+     * its settings still work. */
+    static const char *const after_close[] = { "close", "feedback",
+                                               "settings" };
+    bool open_after = best->spec->read_only;
+    for (size_t i = 0; i < sizeof(after_close) / sizeof(*after_close); i++)
+        open_after |= strcmp(best->spec->name, after_close[i]) == 0;
+    if (p->campaign && p->campaign->state == CAMPAIGN_CLOSED && !open_after)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is closed: nothing in it changes any more "
+                       "(report %s still shows it)",
+                       p->campaign->slug, p->campaign->slug);
     return best->spec->run(c);
 }
 
