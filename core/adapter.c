@@ -15,6 +15,7 @@ const char *const adapter_kind_names[] = {
     [OUT_PIN] = "pin",
     [OUT_TOPIC] = "topic",
     [OUT_LOOKUP] = "lookup",
+    [OUT_ARCHIVE] = "archive",
     NULL,
 };
 

@@ -63,6 +63,8 @@ enum out_kind {
     OUT_PIN,             /* pin an earlier message */
     OUT_TOPIC,           /* set the channel topic */
     OUT_LOOKUP,          /* look up a user's profile (name, time zone) */
+    OUT_ARCHIVE,         /* archive the campaign's channel (Slack), or make
+                            it read-only (Discord): the campaign closed */
     OUT_KIND_COUNT
 };
 extern const char *const adapter_kind_names[];
@@ -128,7 +130,7 @@ enum {
     ADAPTER_CAP_PROFILES = 1u << 4,    /* OUT_LOOKUP finds name and zone */
 };
 
-#define ADAPTER_OPS_VERSION 4
+#define ADAPTER_OPS_VERSION 5
 
 struct adapter_ops {
     unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */

@@ -427,3 +427,10 @@ campaign_refresh_status(struct ctx *c, const struct campaign *cp)
         buf_free(&text);
     }
 }
+
+const char *
+campaign_money(struct ctx *c, int64_t cents, const char *currency)
+{
+    return arena_printf(c->a, "%lld.%02lld %s", (long long)(cents / 100),
+                        (long long)(cents % 100), currency);
+}

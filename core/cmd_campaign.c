@@ -6,6 +6,7 @@
 #include "conflict.h"
 #include "core_internal.h"
 #include "escalation.h"
+#include "lifecycle.h"
 #include "standup.h"
 #include "nudge.h"
 #include "rhythm.h"
@@ -140,6 +141,9 @@ cmd_campaign_kickoff(struct ctx *c)
     p->pin = true;
     p->mark = MARK_STATUS;
     buf_free(&text);
+    s = lifecycle_plan(c, &live);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "could not plan the wrap of %s", cp->slug);
     const char *summary = b.field[BRIEF_CORE_MESSAGE];
     ctx_queue(c, OUT_TOPIC, cp->id, 0, arena_printf(c->a, "%.240s", summary));
 
@@ -568,4 +572,36 @@ cmd_campaign_remove(struct ctx *c)
     ctx_reply(c, "Removed %s from %s.%s%s", ctx_mark_person(c, who->id),
               cp->slug, fate, self ? "" : " They were told.");
     return CH_OK;
+}
+
+enum ch_status
+cmd_campaign_wrap(struct ctx *c)
+{
+    const struct campaign *cp = command_arg(c, "slug")->campaign;
+    if (cp->state == CAMPAIGN_DRAFT)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is a draft: kick it off before it can wrap "
+                       "(kickoff %s)", cp->slug, cp->slug);
+    if (cp->state != CAMPAIGN_ACTIVE)
+        return ch_fail(&c->err, CH_CONFLICT, "%s is already %s", cp->slug,
+                       model_campaign_states[cp->state]);
+    enum ch_status s = lifecycle_wrap(c, cp, true);
+    return s == CH_OK ? s : ch_fail(&c->err, s, "could not wrap %s", cp->slug);
+}
+
+enum ch_status
+cmd_campaign_close(struct ctx *c)
+{
+    const struct campaign *cp = command_arg(c, "slug")->campaign;
+    if (cp->state == CAMPAIGN_CLOSED)
+        return ch_fail(&c->err, CH_CONFLICT, "%s is already closed",
+                       cp->slug);
+    if (cp->state != CAMPAIGN_WRAPPED)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is %s: a campaign closes after it wraps (at the "
+                       "end of its window, or wrap %s)",
+                       cp->slug, model_campaign_states[cp->state], cp->slug);
+    enum ch_status s = lifecycle_close(c, cp);
+    return s == CH_OK ? s
+                      : ch_fail(&c->err, s, "could not close %s", cp->slug);
 }

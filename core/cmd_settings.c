@@ -110,7 +110,7 @@ cmd_settings(struct ctx *c)
                                         "guard", "fix_window", "response",
                                         "lead_time", "ladder", "repeats",
                                         "ack_reminder", "latency", "review",
-                                        "grace" };
+                                        "grace", "late" };
     bool changing = false;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         changing |= command_arg(c, keys[i]) != NULL;
@@ -150,6 +150,8 @@ cmd_settings(struct ctx *c)
         if ((a = command_arg(c, "grace")))
             r.grace = a->num;
         enum ch_status s = store_schedule_put(c->st, cp->id, &r);
+        if (s == CH_OK && (a = command_arg(c, "late")))
+            s = store_campaign_set_late(c->st, cp->id, (int)a->num);
         if (s != CH_OK)
             return ch_fail(&c->err, s, "could not save the settings");
         if ((a = command_arg(c, "review")) &&
@@ -193,12 +195,21 @@ cmd_settings(struct ctx *c)
                      s.ack_reminder > 0 ? ctx_duration(c, s.ack_reminder)
                                         : "a working day"),
     };
+    /* The late rule, once one is set (payout.h). */
+    int late = store_campaign_late(c->st, cp->id);
+    const char *late_words =
+        late < 0 ? ""
+                 : arena_printf(c->a, "\n  late rule: %d%% of the fee when "
+                                "the publish or fix window is missed "
+                                "(unless the deliverable has its own)",
+                                late);
     /* One line each in the reply; the audit line keeps them on one. */
     if (changing)
-        ctx_audit(c, cp->id, cp->slug, "campaign.settings", "%s; %s; %s; %s",
-                  part[0], part[1], part[2], part[3]);
-    ctx_reply(c, "%s of %s:\n  %s\n  %s\n  %s\n  %s",
+        ctx_audit(c, cp->id, cp->slug, "campaign.settings",
+                  "%s; %s; %s; %s%s", part[0], part[1], part[2], part[3],
+                  late < 0 ? "" : arena_printf(c->a, "; late %d%%", late));
+    ctx_reply(c, "%s of %s:\n  %s\n  %s\n  %s\n  %s%s",
               changing ? "New settings" : "Settings", cp->slug, part[0],
-              part[1], part[2], part[3]);
+              part[1], part[2], part[3], late_words);
     return CH_OK;
 }

@@ -104,6 +104,11 @@ const struct cmd_spec cmd_table[] = {
                  "visible in the first 3 seconds",
       .actions = ACTS(ACT_REVIEW) | ACTS(ACT_FINAL_APPROVAL),
       .run = cmd_review_changes },
+    { .name = "close", .pattern = "<slug>",
+      .summary = "close a wrapped campaign: nothing more is nudged or "
+                 "escalated, its channel is archived",
+      .example = "close spring-launch",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_close },
     { .name = "conflicts", .pattern = "[<brand>]",
       .summary = "list the open conflict alerts (of a brand): clashing "
                  "briefs, double bookings, publishing collisions, "
@@ -127,9 +132,11 @@ const struct cmd_spec cmd_table[] = {
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_move },
     { .name = "deliverable",
       .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
-                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>]",
+                 "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>] "
+                 "[late:<percent>]",
       .summary = "add a deliverable for a creator (its dates, or "
-                 "week:<n> of the campaign's rhythm); answers with its #N",
+                 "week:<n> of the campaign's rhythm; late: the share of the "
+                 "fee paid if a window is missed); answers with its #N",
       .example = "deliverable spring-launch @bob \"Unboxing reel\" "
                  "on:tiktok draft:+7d publish:+14d fee:500",
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_new },
@@ -137,6 +144,12 @@ const struct cmd_spec cmd_table[] = {
       .summary = "escalate a problem; answers with its E<N>",
       .example = "escalate spring-launch#3 creator silent for 3 days",
       .actions = ACTS(ACT_ESCALATE), .run = cmd_escalate },
+    { .name = "feedback",
+      .pattern = "<slug> [anonymous:<yes|no>] <text...>",
+      .summary = "tell the brand what worked and what did not, in the "
+                 "campaign's report (anonymous:yes keeps no name)",
+      .example = "feedback spring-launch anonymous:yes the brief came late",
+      .actions = ACTS(ACT_FEEDBACK), .run = cmd_retro_feedback },
     { .name = "help", .pattern = "[<command>]",
       .summary = "list what you can do, or show one command",
       .example = "help deliverable",
@@ -151,6 +164,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "lock the brief, post and pin it, tell every participant",
       .example = "kickoff spring-launch",
       .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_kickoff },
+    { .name = "kudos", .pattern = "<person> <reason...>",
+      .summary = "thank someone you work with; they are told, and it "
+                 "shows in the report",
+      .example = "kudos @bob lent me his ring light",
+      .actions = ACTS(ACT_SELF), .run = cmd_retro_kudos },
     { .name = "link", .pattern = "",
       .summary = "get a one-time code to join your identity on another "
                  "platform to this one (one person on both)",
@@ -202,6 +220,13 @@ const struct cmd_spec cmd_table[] = {
                  "deliverables",
       .example = "remove spring-launch @bob cancel",
       .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_remove },
+    { .name = "report", .pattern = "<slug>",
+      .summary = "the retrospective: delivered against need, lateness, "
+                 "rounds, approval latency, escalations, conflicts, "
+                 "payouts with the late rule, standup answers",
+      .example = "report spring-launch",
+      .actions = ACTS(ACT_AUDIT), .run = cmd_retro_report,
+      .read_only = true },
     { .name = "resolve", .pattern = "E<N> <note...>",
       .summary = "close an escalation with a note",
       .example = "resolve E4 new draft date agreed with the creator",
@@ -240,9 +265,9 @@ const struct cmd_spec cmd_table[] = {
                  "[lead_time:<duration>] [latency:<duration>] "
                  "[review:<two_stage|brand_only>] [ladder:<ladder>] "
                  "[repeats:<0|1|2|3|4|5>] [ack_reminder:<duration>] "
-                 "[grace:<duration>]",
+                 "[grace:<duration>] [late:<percent>]",
       .summary = "show or change a campaign's reminders, guard, windows, "
-                 "review and escalation ladder",
+                 "review, escalation ladder and late rule",
       .example = "settings spring-launch nudge_before:72h,24h,2h cap:2 "
                  "ladder:coordinator:2h,brand:8h,admin:24h",
       .actions = ACTS(ACT_VIEW) | ACTS(ACT_MANAGE), .run = cmd_settings },
@@ -305,6 +330,11 @@ const struct cmd_spec cmd_table[] = {
                  "(the history stays with the other)",
       .example = "unlink",
       .actions = ACTS(ACT_SELF), .run = cmd_link_unlink },
+    { .name = "wrap", .pattern = "<slug>",
+      .summary = "wrap a campaign before its window ends: no new "
+                 "deliverables, open ones still tracked",
+      .example = "wrap spring-launch",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_campaign_wrap },
 };
 
 const size_t cmd_table_len = sizeof(cmd_table) / sizeof(cmd_table[0]);

@@ -13,13 +13,6 @@
 #include "rhythm.h"
 #include "when.h"
 
-static const char *
-money(struct ctx *c, int64_t cents, const char *currency)
-{
-    return arena_printf(c->a, "%lld.%02lld %s", (long long)(cents / 100),
-                        (long long)(cents % 100), currency);
-}
-
 /* A deadline typed as a bare date is the end of the creator's working
  * day on that date, in their zone, wherever the one typing it is. */
 static enum ch_status
@@ -118,6 +111,7 @@ cmd_work_new(struct ctx *c)
     const struct arg *draft = command_arg(c, "draft");
     const struct arg *publish = command_arg(c, "publish");
     const struct arg *fee = command_arg(c, "fee");
+    const struct arg *late = command_arg(c, "late");
     if (cp->state == CAMPAIGN_WRAPPED || cp->state == CAMPAIGN_CLOSED)
         return ch_fail(&c->err, CH_CONFLICT, "%s is %s: no new deliverables",
                        cp->slug, model_campaign_states[cp->state]);
@@ -155,23 +149,36 @@ cmd_work_new(struct ctx *c)
         .currency =
             fee ? (char *)(fee->text ? fee->text : c->set->currency) : NULL,
     };
+    if (late && !fee)
+        return ch_fail(&c->err, CH_INVALID,
+                       "late: is the share of the fee paid when a window is "
+                       "missed: give the fee too (fee:<amount>)");
     enum ch_status s = store_deliverable_insert(c->st, &d, c->now);
+    if (s == CH_OK && late)
+        s = store_deliverable_set_late(c->st, d.id, (int)late->num);
     if (s != CH_OK)
         return ch_fail(&c->err, s, "could not add the deliverable");
     const char *ref = campaign_deliv_ref(c, &d);
+    const char *late_words =
+        late ? arena_printf(c->a, " (%lld%% if a window is missed)",
+                            (long long)late->num)
+             : "";
     ctx_audit(c, cp->id, ref, "deliverable.add",
-              "\"%s\" for %s%s%s, draft %s, publish %s%s%s", d.title,
+              "\"%s\" for %s%s%s, draft %s, publish %s%s%s%s", d.title,
               creator->name, d.platform ? " on " : "",
               d.platform ? d.platform : "", ctx_time_for(c, NULL, d.draft_due),
               ctx_time_for(c, NULL, d.publish_at), fee ? ", fee " : "",
-              fee ? money(c, d.fee_cents, d.currency) : "");
+              fee ? campaign_money(c, d.fee_cents, d.currency) : "",
+              late_words);
 
-    ctx_reply(c, "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s.",
+    ctx_reply(c,
+              "Added %s \"%s\" for %s%s%s: draft due %s, publish %s%s%s%s.",
               ref, d.title, ctx_mark_person(c, creator->id),
               d.platform ? " on " : "", d.platform ? d.platform : "",
               ctx_time_for_caller(c, d.draft_due),
               ctx_time_for_caller(c, d.publish_at), fee ? ", fee " : "",
-              fee ? money(c, d.fee_cents, d.currency) : "");
+              fee ? campaign_money(c, d.fee_cents, d.currency) : "",
+              late_words);
     if (by_week)
         ctx_reply(c, "%s%s", by_week,
                   publish ? "."

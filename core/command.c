@@ -63,6 +63,7 @@ static const struct {
     { "ladder", T_LADDER },      { "brand", T_TEXT },
     { "category", T_TEXT },      { "categories", T_TEXT },
     { "code", T_WORD },
+    { "percent", T_PERCENT },
 };
 
 static bool
@@ -1039,6 +1040,19 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
     }
     case T_AMOUNT:
         return convert_amount(c, w, a);
+    case T_PERCENT: {
+        char *end;
+        long long n = strtoll(w, &end, 10);
+        if (end != w && *end == '%')
+            end++;
+        if (*end || end == w || !isdigit((unsigned char)*w) || n > 100)
+            return ch_fail(&c->err, CH_INVALID,
+                           "%s: must be a percentage from 0 to 100 (what is "
+                           "paid of the fee when the publish or fix window "
+                           "is missed), not \"%.40s\"", e->name, w);
+        a->num = n;
+        return CH_OK;
+    }
     case T_CHOICE:
         return convert_choice(c, e, w, a);
     case T_PLATFORM: {
@@ -1453,6 +1467,19 @@ command_run(struct ctx *c, const char *line)
     s = check_permission(c, best, p);
     if (s != CH_OK)
         return s;
+    /* A closed campaign changes no more (its channel is archived): what
+     * reads it, `close` itself (it says so), feedback for its report and
+     * its settings still work. */
+    static const char *const after_close[] = { "close", "feedback",
+                                               "settings" };
+    bool open_after = best->spec->read_only;
+    for (size_t i = 0; i < sizeof(after_close) / sizeof(*after_close); i++)
+        open_after |= strcmp(best->spec->name, after_close[i]) == 0;
+    if (p->campaign && p->campaign->state == CAMPAIGN_CLOSED && !open_after)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is closed: nothing in it changes any more "
+                       "(report %s still shows it)",
+                       p->campaign->slug, p->campaign->slug);
     return best->spec->run(c);
 }
 

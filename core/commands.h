@@ -21,6 +21,8 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_rhythm_show, cmd_rhythm_set, cmd_rhythm_off, cmd_conflict_list,
     cmd_conflict_dismiss, cmd_conflict_brand, cmd_conflict_brand_set,
     cmd_link_code, cmd_link_join, cmd_link_unlink,
-    cmd_view_timeline, cmd_view_scorecard;
+    cmd_view_timeline, cmd_view_scorecard,
+    cmd_campaign_wrap, cmd_campaign_close, cmd_retro_report,
+    cmd_retro_feedback, cmd_retro_kudos;
 
 #endif

@@ -1224,6 +1224,21 @@ conflict_follow_brand(struct ctx *c, int64_t brand_id)
     run_finish(&r);
 }
 
+void
+conflict_follow_campaign(struct ctx *c, int64_t campaign_id)
+{
+    struct run r;
+    run_init(&r, c);
+    struct conflict *ks;
+    size_t nk = 0;
+    /* Nothing found again: each closes, reason_closed() naming the
+     * campaign's state. */
+    if (store_conflict_of_campaign(c->st, c->a, campaign_id, ~0u, &ks, &nk) ==
+        CH_OK)
+        reconcile(&r, ks, nk);
+    run_finish(&r);
+}
+
 enum ch_status
 conflict_dismiss(struct ctx *c, const struct conflict *k, const char *reason)
 {

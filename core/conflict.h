@@ -96,6 +96,9 @@ void conflict_follow_submission(struct ctx *c, const struct deliverable *d,
 void conflict_follow_person(struct ctx *c, int64_t person_id);
 /* A brand's category or exclusivity changed. */
 void conflict_follow_brand(struct ctx *c, int64_t brand_id);
+/* The campaign stopped running (wrapped or closed): what concerns it is
+ * over, and is closed ("spring-launch is closed"). */
+void conflict_follow_campaign(struct ctx *c, int64_t campaign_id);
 /* Everything, once at start-up (and after the configuration changed), in
  * its own transaction. */
 void conflict_startup(struct core *core);

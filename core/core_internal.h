@@ -249,6 +249,10 @@ bool people_news_digest(struct ctx *c, int64_t person_id, int chosen);
 /* --- campaigns (campaign.c) --------------------------------------------- */
 /* "spring-launch#3" */
 const char *campaign_deliv_ref(struct ctx *c, const struct deliverable *d);
+/* An amount in cents with its currency, as fees are written: "500.00
+ * EUR". */
+const char *campaign_money(struct ctx *c, int64_t cents,
+                           const char *currency);
 /* A deliverable's state in words for any reader ("waiting for changes",
  * "awaiting brand approval"): never a raw state name. */
 const char *campaign_deliv_words(const struct deliverable *d);

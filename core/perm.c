@@ -26,6 +26,7 @@ const struct perm_table perm_defaults = {
         [ACT_CONFLICTS] = ROLE_COORDINATOR | ROLE_AGENCY | ROLE_BRAND |
                           ROLE_ADMIN,
         [ACT_BRAND] = ROLE_COORDINATOR | ROLE_ADMIN,
+        [ACT_FEEDBACK] = ROLE_CREATOR | ROLE_AGENCY,
     },
 };
 
@@ -48,6 +49,7 @@ static const char *const action_names[ACT_COUNT] = {
     [ACT_GRANT_BRAND] = "grant_brand",
     [ACT_CONFLICTS] = "conflicts",
     [ACT_BRAND] = "brand",
+    [ACT_FEEDBACK] = "feedback",
 };
 
 const char *

@@ -36,6 +36,7 @@ enum action {
     ACT_CONFLICTS,        /* list and dismiss conflict alerts (of the
                              campaigns one takes part in) */
     ACT_BRAND,            /* set a brand's category and exclusivity */
+    ACT_FEEDBACK,         /* leave feedback on a campaign for its report */
     ACT_COUNT
 };
 

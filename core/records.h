@@ -171,6 +171,13 @@ enum ch_status store_campaign_list_for(struct store *, struct arena *,
 enum ch_status store_campaign_insert(struct store *, const struct campaign *,
                                      int64_t created_by, int64_t *id);
 enum ch_status store_campaign_kickoff(struct store *, int64_t id, int64_t now);
+/* Move a campaign from one state to another (wrap, close), noting when;
+ * CH_CONFLICT when it is not in `from`. */
+enum ch_status store_campaign_set_state(struct store *, int64_t id,
+                                        enum campaign_state from,
+                                        enum campaign_state to, int64_t now);
+/* When the campaign wrapped (INT64_MIN: it has not). */
+int64_t        store_campaign_wrapped_at(struct store *, int64_t id);
 
 /* --- briefs: store_brief.c ----------------------------------------------- */
 enum ch_status store_brief_get(struct store *, struct arena *,
@@ -256,6 +263,13 @@ enum ch_status store_deliverable_published(struct store *, int64_t id,
 /* Hand the deliverable to another creator. */
 enum ch_status store_deliverable_set_creator(struct store *, int64_t id,
                                              int64_t creator_id, int64_t now);
+/* The late rule (payout.h): a deliverable's own percentage; a campaign's
+ * default (-1 from store_campaign_late: none). */
+enum ch_status store_deliverable_set_late(struct store *, int64_t id,
+                                          int pct);
+enum ch_status store_campaign_set_late(struct store *, int64_t campaign_id,
+                                       int pct);
+int            store_campaign_late(struct store *, int64_t campaign_id);
 enum ch_status store_deliverable_list(struct store *, struct arena *,
                                       int64_t campaign_id, int64_t creator_id,
                                       struct deliverable **out, size_t *n);

@@ -7,6 +7,7 @@
 #include "escalation.h"
 #include "guard.h"
 #include "latency.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "nudge.h"
 #include "rhythm.h"
@@ -19,6 +20,8 @@ static const struct {
     const char *kind;
     job_fn     *run;
 } job_kinds[] = {
+    { "campaign.plan", lifecycle_job_plan },
+    { "campaign.wrap", lifecycle_job_wrap },
     { "escalation.step", escalation_step },
     { "escalation.remind", escalation_remind },
     { "fix_window", nudge_job_fix_window },
@@ -37,6 +40,10 @@ static const struct {
 enum ch_status
 schedule_run(struct ctx *c, const struct job *j)
 {
+    /* Nothing fires for a closed campaign (its jobs were deleted when it
+     * closed; this catches any planned in the same breath). */
+    if (store_jobs_campaign_closed(c->st, j))
+        return CH_OK;
     for (size_t i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
         if (strcmp(job_kinds[i].kind, j->kind) == 0)
             return job_kinds[i].run(c, j);

@@ -11,6 +11,7 @@
 #ifndef CHORUS_SCHEDULE_H
 #define CHORUS_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -57,6 +58,13 @@ enum ch_status store_jobs_delete_question(struct store *, int64_t question_id);
 /* Delete a campaign's jobs of one kind (a scan: for commands, not ticks). */
 enum ch_status store_jobs_delete_campaign(struct store *, const char *kind,
                                           int64_t campaign_id);
+/* Delete every job of a campaign: its own, its deliverables', its
+ * escalations' (a scan: for `close`). */
+enum ch_status store_jobs_delete_campaign_all(struct store *,
+                                              int64_t campaign_id);
+/* Whether the job is about a closed campaign (its own, or through its
+ * deliverable or escalation): such a job does nothing. */
+bool           store_jobs_campaign_closed(struct store *, const struct job *);
 /* Jobs of a kind for a person, due by `until`, that outrank (rank, id). */
 int64_t        store_jobs_more_urgent(struct store *, const char *kind,
                                       int64_t person_id, int64_t until,

@@ -233,3 +233,62 @@ store_campaign_kickoff(struct store *st, int64_t id, int64_t now)
     enum ch_status r = store_exec(st, s);
     return r == CH_OK && store_changes(st) == 0 ? CH_CONFLICT : r;
 }
+
+enum ch_status
+store_campaign_set_state(struct store *st, int64_t id,
+                         enum campaign_state from, enum campaign_state to,
+                         int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "UPDATE campaigns SET state = ?3,"
+            " wrapped_at = CASE WHEN ?3 = 'wrapped' THEN ?4 ELSE wrapped_at"
+            " END,"
+            " closed_at = CASE WHEN ?3 = 'closed' THEN ?4 ELSE closed_at END"
+            " WHERE id = ?1 AND state = ?2");
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, model_campaign_states[from]);
+    store_bind_text(s, 3, model_campaign_states[to]);
+    sqlite3_bind_int64(s, 4, now);
+    enum ch_status r = store_exec(st, s);
+    return r == CH_OK && store_changes(st) == 0 ? CH_CONFLICT : r;
+}
+
+int64_t
+store_campaign_wrapped_at(struct store *st, int64_t id)
+{
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT wrapped_at FROM campaigns WHERE id = ?");
+    sqlite3_bind_int64(s, 1, id);
+    int64_t at = INT64_MIN;
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL)
+        at = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return at;
+}
+
+enum ch_status
+store_campaign_set_late(struct store *st, int64_t campaign_id, int pct)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO campaign_settings (campaign_id, late_pct)"
+            " VALUES (?1, ?2) ON CONFLICT (campaign_id) DO UPDATE SET"
+            " late_pct = ?2");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    sqlite3_bind_int(s, 2, pct);
+    return store_exec(st, s);
+}
+
+int
+store_campaign_late(struct store *st, int64_t campaign_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT late_pct FROM campaign_settings WHERE campaign_id = ?");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    int pct = -1;
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_type(s, 0) != SQLITE_NULL)
+        pct = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return pct;
+}

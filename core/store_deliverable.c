@@ -160,3 +160,13 @@ store_deliverable_set_creator(struct store *st, int64_t id, int64_t creator_id,
     sqlite3_bind_int64(s, 3, id);
     return store_exec(st, s);
 }
+
+enum ch_status
+store_deliverable_set_late(struct store *st, int64_t id, int pct)
+{
+    sqlite3_stmt *s =
+        store_stmt(st, "UPDATE deliverables SET late_pct = ? WHERE id = ?");
+    sqlite3_bind_int(s, 1, pct);
+    sqlite3_bind_int64(s, 2, id);
+    return store_exec(st, s);
+}

@@ -181,3 +181,35 @@ store_jobs_count(struct store *st)
     sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM jobs");
     return store_scalar(st, s);
 }
+
+enum ch_status
+store_jobs_delete_campaign_all(struct store *st, int64_t campaign_id)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "DELETE FROM jobs WHERE campaign_id = ?1"
+            " OR deliverable_id IN (SELECT id FROM deliverables"
+            "   WHERE campaign_id = ?1)"
+            " OR escalation_id IN (SELECT id FROM escalations"
+            "   WHERE campaign_id = ?1)");
+    sqlite3_bind_int64(s, 1, campaign_id);
+    return store_exec(st, s);
+}
+
+bool
+store_jobs_campaign_closed(struct store *st, const struct job *j)
+{
+    if (!j->campaign_id && !j->deliverable_id && !j->escalation_id)
+        return false;
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT 1 FROM campaigns WHERE state = 'closed' AND id ="
+            " CASE WHEN ?1 != 0 THEN ?1"
+            " WHEN ?2 != 0 THEN (SELECT campaign_id FROM deliverables"
+            "   WHERE id = ?2)"
+            " ELSE (SELECT campaign_id FROM escalations WHERE id = ?3) END");
+    sqlite3_bind_int64(s, 1, j->campaign_id);
+    sqlite3_bind_int64(s, 2, j->deliverable_id);
+    sqlite3_bind_int64(s, 3, j->escalation_id);
+    bool closed = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return closed;
+}

@@ -649,7 +649,86 @@ static const char *const migrations[] = {
     "  used_platform TEXT,"
     "  used_user TEXT) WITHOUT ROWID;"
     "CREATE INDEX link_codes_identity ON link_codes(platform, user_id);"
-    "ALTER TABLE people ADD COLUMN merged_into INTEGER REFERENCES people(id);",
+    "ALTER TABLE people ADD COLUMN merged_into INTEGER REFERENCES people(id);"
+    /* 6, lifecycle: a campaign wraps at the end of its window (a
+     * 'campaign.wrap' job) or by `wrap`, and is closed by `close`; when
+     * each happened.  The outbox learns the kind 'archive' (the channel
+     * archived or made read-only), so it is rebuilt with the new CHECK.
+     * Active campaigns made before this version get a 'campaign.plan'
+     * job, due at once, that schedules their wrap (the CHECK is written
+     * without IN, which would build a scratch table on every write). */
+    "ALTER TABLE campaigns ADD COLUMN wrapped_at INTEGER;"
+    "ALTER TABLE campaigns ADD COLUMN closed_at INTEGER;"
+    "CREATE TABLE outbox_v6 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  platform TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind = 'reply' OR kind = 'post'"
+    "    OR kind = 'dm' OR kind = 'update' OR kind = 'create_channel'"
+    "    OR kind = 'invite' OR kind = 'pin' OR kind = 'topic'"
+    "    OR kind = 'lookup' OR kind = 'archive'),"
+    "  campaign_id INTEGER REFERENCES campaigns(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  channel_ref TEXT,"
+    "  user_ref TEXT,"
+    "  ref_id INTEGER REFERENCES outbox(id),"
+    "  text TEXT,"
+    "  buttons TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state = 'pending' OR state = 'sent' OR state = 'failed'),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  not_before INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  platform_ref TEXT,"
+    "  last_error TEXT,"
+    "  acted_by INTEGER REFERENCES people(id),"
+    "  acted_at INTEGER,"
+    "  about INTEGER REFERENCES campaigns(id),"
+    "  subject TEXT,"
+    "  digest_of INTEGER REFERENCES outbox(id));"
+    "INSERT INTO outbox_v6 SELECT * FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_v6 RENAME TO outbox;"
+    "CREATE INDEX outbox_pending ON outbox(platform, id) WHERE state = "
+    "'pending';"
+    "CREATE INDEX outbox_platform_ref ON outbox(platform, platform_ref)"
+    "  WHERE platform_ref IS NOT NULL;"
+    "CREATE INDEX outbox_retry ON outbox(not_before)"
+    "  WHERE state = 'pending' AND not_before > 0;"
+    "CREATE INDEX outbox_dm_person ON outbox(person_id, platform)"
+    "  WHERE state = 'pending' AND kind = 'dm';"
+    "CREATE INDEX jobs_campaign ON jobs(campaign_id)"
+    "  WHERE campaign_id IS NOT NULL;"
+    "INSERT INTO jobs (due_at, id, kind, campaign_id, created_at)"
+    "  SELECT 0, (SELECT value FROM counters WHERE name = 'job') + id,"
+    "  'campaign.plan', id, 0 FROM campaigns WHERE state = 'active';"
+    "UPDATE counters SET value = value +"
+    "  (SELECT IFNULL(MAX(id), 0) FROM campaigns) WHERE name = 'job';"
+    /* 6, lifecycle: the late rule (payout.h): the percentage of the fee
+     * paid when the publish or fix window is missed, per deliverable
+     * (NULL: the campaign's) and per campaign (NULL: none). */
+    "ALTER TABLE deliverables ADD COLUMN late_pct INTEGER"
+    "  CHECK (late_pct BETWEEN 0 AND 100);"
+    "ALTER TABLE campaign_settings ADD COLUMN late_pct INTEGER"
+    "  CHECK (late_pct BETWEEN 0 AND 100);"
+    /* 6, lifecycle: the feedback layer.  What creators and agencies said
+     * about a campaign (person_id NULL: left anonymously, and not even
+     * kept), and kudos from one person to another, across campaigns. */
+    "CREATE TABLE feedback ("
+    "  id INTEGER PRIMARY KEY,"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+    "  person_id INTEGER REFERENCES people(id),"
+    "  role TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX feedback_campaign ON feedback(campaign_id, id);"
+    "CREATE TABLE kudos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  from_id INTEGER NOT NULL REFERENCES people(id),"
+    "  to_id INTEGER NOT NULL REFERENCES people(id),"
+    "  reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX kudos_to ON kudos(to_id, at);",
 };
 
 const int store_schema_version =

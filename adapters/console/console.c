@@ -234,6 +234,14 @@ con_topic(struct adapter *a, const struct out_msg *m)
     return done(con, m, m->channel);
 }
 
+static enum ch_status
+con_archive(struct adapter *a, const struct out_msg *m)
+{
+    struct console *con = from_adapter(a);
+    event_line(con, m->channel, "channel archived");
+    return done(con, m, m->channel);
+}
+
 /* Bytes of a speaker name's character at s: a letter or digit of any
  * script, '_', '.' or '-'; 0 for anything else. */
 static size_t
@@ -318,6 +326,8 @@ con_deliver(struct adapter *a, const struct out_msg *m)
         return con_pin(a, m);
     case OUT_TOPIC:
         return con_topic(a, m);
+    case OUT_ARCHIVE:
+        return con_archive(a, m);
     case OUT_LOOKUP:        /* a terminal has no profiles */
     case OUT_KIND_COUNT:
         break;

@@ -464,6 +464,21 @@ op_topic(struct adapter *a, const struct out_msg *m)
     return CH_OK;
 }
 
+/* The campaign closed: its channel becomes read-only (discord_jobs.c). */
+static enum ch_status
+op_archive(struct adapter *a, const struct out_msg *m)
+{
+    struct discord *d = from_adapter(a);
+    if (!can_take(d))
+        return CH_BUSY;
+    if (!m->channel || !discord_events_is_snowflake(m->channel))
+        return CH_INVALID;
+    struct job *j = discord_jobs_new(d, J_ARCHIVE, m->id);
+    snprintf(j->channel, sizeof(j->channel), "%s", m->channel);
+    discord_jobs_step(j);
+    return CH_OK;
+}
+
 static enum ch_status
 op_find_user(struct adapter *a, const char *name, struct buf *out)
 {
@@ -515,6 +530,8 @@ op_deliver(struct adapter *a, const struct out_msg *m)
         return op_pin(a, m);
     case OUT_TOPIC:
         return op_topic(a, m);
+    case OUT_ARCHIVE:
+        return op_archive(a, m);
     case OUT_LOOKUP:        /* Discord has no time zone to look up */
     case OUT_KIND_COUNT:
         break;

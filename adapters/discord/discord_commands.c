@@ -140,6 +140,7 @@ static const struct {
     { T_DAYS, OPT_STRING, "days, e.g. mon,thu or mon-fri" },
     { T_HOURS, OPT_STRING, "working hours, e.g. 09:00-18:00" },
     { T_DURATIONS, OPT_STRING, "durations, e.g. 48h,4h (or none)" },
+    { T_PERCENT, OPT_STRING, "a percentage, 0 to 100, e.g. 80%" },
 };
 
 static int

@@ -380,6 +380,7 @@ enum job_kind {
     J_INVITE,
     J_PIN,
     J_TOPIC,
+    J_ARCHIVE,          /* the campaign closed: the channel read-only */
 };
 
 struct job;

@@ -463,6 +463,23 @@ discord_jobs_channel_name(const char *in, char out[101])
         snprintf(out, 101, "campaign");
 }
 
+/* One permission overwrite (type 0: a role, 1: a member) appended to ows,
+ * its bits written as Discord wants them, decimal strings. */
+static void
+add_overwrite(cJSON *ows, const char *id, int type, uint64_t allow,
+              uint64_t deny)
+{
+    char as[24], ds[24];
+    snprintf(as, sizeof(as), "%llu", (unsigned long long)allow);
+    snprintf(ds, sizeof(ds), "%llu", (unsigned long long)deny);
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddStringToObject(one, "id", id);
+    cJSON_AddNumberToObject(one, "type", type);
+    cJSON_AddStringToObject(one, "allow", as);
+    cJSON_AddStringToObject(one, "deny", ds);
+    cJSON_AddItemToArray(ows, one);
+}
+
 static void
 create_channel_step(struct job *j)
 {
@@ -490,29 +507,14 @@ create_channel_step(struct job *j)
     discord_jobs_channel_name(j->name, name);
     free(j->name);
     j->name = xstrdup(name);
-    char allow_bot[24], allow_none[4] = "0", deny[24];
-    snprintf(allow_bot, sizeof(allow_bot), "%llu",
-             (unsigned long long)BOT_ALLOW);
-    snprintf(deny, sizeof(deny), "%llu",
-             (unsigned long long)DC_PERM_VIEW_CHANNEL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", name);
     cJSON_AddNumberToObject(o, "type", 0);
     if (strcmp(d->category_id, "-") != 0)
         cJSON_AddStringToObject(o, "parent_id", d->category_id);
     cJSON *ows = cJSON_AddArrayToObject(o, "permission_overwrites");
-    cJSON *everyone = cJSON_CreateObject();
-    cJSON_AddStringToObject(everyone, "id", d->guild_id);
-    cJSON_AddNumberToObject(everyone, "type", 0);
-    cJSON_AddStringToObject(everyone, "allow", allow_none);
-    cJSON_AddStringToObject(everyone, "deny", deny);
-    cJSON_AddItemToArray(ows, everyone);
-    cJSON *bot = cJSON_CreateObject();
-    cJSON_AddStringToObject(bot, "id", d->bot_id);
-    cJSON_AddNumberToObject(bot, "type", 1);
-    cJSON_AddStringToObject(bot, "allow", allow_bot);
-    cJSON_AddStringToObject(bot, "deny", allow_none);
-    cJSON_AddItemToArray(ows, bot);
+    add_overwrite(ows, d->guild_id, 0, 0, DC_PERM_VIEW_CHANNEL);
+    add_overwrite(ows, d->bot_id, 1, BOT_ALLOW, 0);
     char *body = discord_jobs_print_free(o);
     char path[64];
     snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
@@ -560,6 +562,54 @@ on_simple(struct job *j, const struct rest_result *r)
         ref = j->user;
     }
     job_done(j, CH_OK, ref, NULL);
+}
+
+/* The channel's overwrites as read: each but the bot's own loses
+ * SEND_MESSAGES (moved from allow to deny), @everyone's too (added when
+ * missing), so members keep reading and nobody posts.  One PATCH writes
+ * them all back. */
+static void
+on_archive_read(struct job *j, const struct rest_result *r)
+{
+    if (r->ch != CH_OK) {
+        job_failed(j, r);
+        return;
+    }
+    struct discord *d = j->d;
+    const cJSON *have =
+        r->json ? cJSON_GetObjectItemCaseSensitive(r->json,
+                                                   "permission_overwrites")
+                : NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *ows = cJSON_AddArrayToObject(o, "permission_overwrites");
+    bool everyone = false;
+    const cJSON *ow;
+    cJSON_ArrayForEach(ow, have) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(ow, "id");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(ow, "type");
+        const cJSON *allow = cJSON_GetObjectItemCaseSensitive(ow, "allow");
+        const cJSON *deny = cJSON_GetObjectItemCaseSensitive(ow, "deny");
+        if (!cJSON_IsString(id) || !cJSON_IsNumber(type))
+            continue;
+        uint64_t a = cJSON_IsString(allow)
+                         ? strtoull(allow->valuestring, NULL, 10) : 0;
+        uint64_t n = cJSON_IsString(deny)
+                         ? strtoull(deny->valuestring, NULL, 10) : 0;
+        if (strcmp(id->valuestring, d->bot_id) != 0) {
+            a &= ~DC_PERM_SEND_MESSAGES;
+            n |= DC_PERM_SEND_MESSAGES;
+        }
+        everyone |= strcmp(id->valuestring, d->guild_id) == 0;
+        add_overwrite(ows, id->valuestring, type->valueint, a, n);
+    }
+    if (!everyone)
+        add_overwrite(ows, d->guild_id, 0, 0, DC_PERM_SEND_MESSAGES);
+    char *body = discord_jobs_print_free(o);
+    char path[64];
+    snprintf(path, sizeof(path), "/channels/%s", j->channel);
+    job_send(j, HTTP_PATCH, path, body, 0, "chorus: the campaign closed",
+             on_simple);
+    free(body);
 }
 
 void
@@ -648,6 +698,10 @@ discord_jobs_step(struct job *j)
         free(body);
         return;
     }
+    case J_ARCHIVE:
+        snprintf(path, sizeof(path), "/channels/%s", j->channel);
+        job_send(j, HTTP_GET, path, NULL, 0, NULL, on_archive_read);
+        return;
     }
 }
 

@@ -607,7 +607,7 @@ slack_sim_chan_json(const struct slack_sim *sim,
     cJSON_AddBoolToObject(j, "is_im", 0);
     cJSON_AddBoolToObject(j, "is_mpim", ch->is_mpim);
     cJSON_AddBoolToObject(j, "is_private", ch->is_private);
-    cJSON_AddBoolToObject(j, "is_archived", 0);
+    cJSON_AddBoolToObject(j, "is_archived", ch->is_archived);
     cJSON_AddBoolToObject(j, "is_general", 0);
     cJSON_AddStringToObject(j, "name_normalized", ch->name ? ch->name : "");
     cJSON_AddBoolToObject(j, "is_member",

@@ -200,6 +200,7 @@ struct slack_sim_channel {
     char   *topic;          /* "" until set */
     char   *topic_creator;
     int64_t topic_last_set;
+    bool    is_archived;    /* conversations.archive: no more posts */
     char  **members;
     size_t  nmembers;
     struct slack_sim_message **messages;   /* in ts order */

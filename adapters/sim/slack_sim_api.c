@@ -584,6 +584,10 @@ m_post_message(struct api_ctx *c)
 
     if (!ch || !post_allowed(c, ch->id) || !content(c, &text, &blocks, true))
         return;
+    if (ch->is_archived) {
+        fail(c, "is_archived");
+        return;
+    }
     post_taken(c, ch->id);
     thread = arg(c, "thread_ts");
     m = slack_sim_msg_add(sim, ch, sim->id.bot_user_id, sim->id.bot_id, text,
@@ -928,6 +932,30 @@ out:
     list_free(users, n);
 }
 
+/* Slack: the caller must be a member; a channel archived twice answers
+ * already_archived; a DM cannot be archived. */
+static void
+m_archive(struct api_ctx *c)
+{
+    struct slack_sim_channel *ch = chan_arg(c, "channel", false);
+
+    if (!ch)
+        return;
+    if (ch->is_im || ch->is_mpim) {
+        fail(c, "method_not_supported_for_channel_type");
+        return;
+    }
+    if (!bot_in(c, ch)) {
+        fail(c, "not_in_channel");
+        return;
+    }
+    if (ch->is_archived) {
+        fail(c, "already_archived");
+        return;
+    }
+    ch->is_archived = true;
+}
+
 static void
 m_set_topic(struct api_ctx *c)
 {
@@ -1092,6 +1120,7 @@ static const struct api_method {
       .fn = m_post_ephemeral },
     { .name = "chat.postMessage", .auth = AUTH_BOT, .fn = m_post_message },
     { .name = "chat.update", .auth = AUTH_BOT, .fn = m_update },
+    { .name = "conversations.archive", .auth = AUTH_BOT, .fn = m_archive },
     { .name = "conversations.create", .auth = AUTH_BOT, .fn = m_create },
     { .name = "conversations.invite", .auth = AUTH_BOT, .fn = m_invite },
     { .name = "conversations.open", .auth = AUTH_BOT, .fn = m_open },

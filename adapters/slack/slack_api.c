@@ -74,6 +74,7 @@ static const struct method_info {
     [SM_CHAT_POST_MESSAGE] = { .name = "chat.postMessage", .json = true,
                                .paced = true },
     [SM_CHAT_UPDATE] = { .name = "chat.update", .json = true },
+    [SM_CONVERSATIONS_ARCHIVE] = { .name = "conversations.archive" },
     [SM_CONVERSATIONS_CREATE] = { .name = "conversations.create" },
     [SM_CONVERSATIONS_INVITE] = { .name = "conversations.invite" },
     [SM_CONVERSATIONS_OPEN] = { .name = "conversations.open" },
@@ -1067,6 +1068,19 @@ deliver_topic(struct slack *sk, const struct out_msg *m)
     return CH_OK;
 }
 
+/* The campaign closed: its channel is archived (nothing more can be
+ * posted there; its history stays readable). */
+static enum ch_status
+deliver_archive(struct slack *sk, const struct out_msg *m)
+{
+    if (!slack_is_id(m->channel))
+        return refuse(m, "no channel");
+    struct api_req *r = row_req(sk, m, SM_CONVERSATIONS_ARCHIVE);
+    cJSON_AddStringToObject(r->args, "channel", m->channel);
+    slack_api_submit(sk, r, m->channel);
+    return CH_OK;
+}
+
 static enum ch_status
 deliver_lookup(struct slack *sk, const struct out_msg *m)
 {
@@ -1093,6 +1107,7 @@ static deliver_fn *const deliver_table[OUT_KIND_COUNT] = {
     [OUT_PIN] = deliver_pin,
     [OUT_TOPIC] = deliver_topic,
     [OUT_LOOKUP] = deliver_lookup,
+    [OUT_ARCHIVE] = deliver_archive,
 };
 
 enum ch_status

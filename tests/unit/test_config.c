@@ -627,7 +627,7 @@ test_invalid_values(void **state)
           "is not an action (create, manage, brief_after_kickoff, submit, "
           "review, final_approval, escalate, handle_escalation, self, "
           "for_others, view, audit, help, ask, answer, grant_brand, "
-          "conflicts, brand)" },
+          "conflicts, brand, feedback)" },
         { "permit review boss", "key \"permit\": role \"boss\" is not one of "
           "creator, coordinator, agency, brand, admin, anyone" },
         { "permit review", "key \"permit\": missing value (usage: permit "

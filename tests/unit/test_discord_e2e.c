@@ -90,6 +90,20 @@ has_topic(struct discord_sim *sim, void *arg)
            strstr(ch.topic, w->contains) != NULL;
 }
 
+/* The channel is read-only: @everyone and bob may not send. */
+static bool
+read_only(struct discord_sim *sim, void *arg)
+{
+    struct ow_wait *w = arg;
+    struct discord_sim_channel_info ch;
+    if (!discord_sim_channel(sim, w->channel, &ch))
+        return false;
+    const cJSON *everyone = overwrite(&ch, discord_sim_guild_id(sim));
+    const cJSON *who = overwrite(&ch, w->user);
+    return everyone && who && (bits(everyone, "deny") & 2048) &&
+           (bits(who, "deny") & 2048) && !(bits(who, "allow") & 2048);
+}
+
 /* The pinned "Status:" message of a channel was edited. */
 static bool
 status_edited(struct discord_sim *sim, void *arg)
@@ -430,6 +444,25 @@ test_channel_and_kickoff(void **state)
             brief_pinned = true;
     }
     e2e_check(e, brief_pinned);
+
+    /* Wrapped, then closed: the channel turns read-only for everyone
+     * but chorus; members still see it and its history. */
+    id = e2e_command(e, e->alice, e->general, "wrap", NULL, slug, 1);
+    iw = (struct e2e_ix_wait){ .id = id };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    e2e_check(e, strstr(e2e_answer_text(e, id), "is wrapped") != NULL);
+    id = e2e_command(e, e->alice, e->general, "close", NULL, slug, 1);
+    iw = (struct e2e_ix_wait){ .id = id };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    e2e_check(e, strstr(e2e_answer_text(e, id), "is closed") != NULL);
+    e2e_check(e, discord_sim_wait(e->sim, read_only, &w, E2E_WAIT_MS));
+    e2e_check(e, discord_sim_channel(e->sim, ch, &info));
+    everyone = overwrite(&info, e->guild);
+    e2e_check(e, bits(everyone, "deny") & 1024);     /* still private */
+    e2e_check(e, bits(overwrite(&info, e->bob), "allow") & 1024);
+    e2e_check(e, discord_sim_bot_permissions(e->sim, ch) & 2048);
     e2e_finish(e, 0);
 }
 

@@ -65,10 +65,11 @@ table_compiles(void **state)
     /* Every command built so far is in the table. */
     static const char *const names[] = {
         "ack", "add", "answer", "approve", "ask", "audit", "back", "brief",
-        "changes", "deliverable", "escalate", "help", "hours", "kickoff",
-        "new", "ooo", "published", "reject", "remove", "resolve", "rhythm",
+        "changes", "close", "feedback", "kudos", "deliverable", "escalate", "help", "hours", "kickoff",
+        "new", "ooo", "published", "reject", "remove", "report", "resolve",
+        "rhythm",
         "settings",
-        "status", "submit", "tz",
+        "status", "submit", "tz", "wrap",
     };
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
         bool found = false;
@@ -184,6 +185,12 @@ example_world(struct fx *fx, const char *name, const char *example)
     }
     if (strcmp(name, "rhythm") == 0 && strstr(example, " off")) {
         fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
+        return "carol";
+    }
+    if (strcmp(name, "feedback") == 0)
+        return "bob";
+    if (strcmp(name, "close") == 0) {
+        fx_ok(fx, "carol", NULL, "wrap spring-launch");
         return "carol";
     }
     if (strcmp(name, "answer") == 0) {

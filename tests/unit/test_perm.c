@@ -42,7 +42,7 @@ static const char *const names[NWHO] = {
 #define MEMBERS (W(BOB) | W(DAVE) | W(CAROL) | W(ALICE) | W(BRENDA))
 #define EVERYONE ((1u << NWHO) - 1)
 
-enum world { ACTIVE, DRAFT, RHYTHM };
+enum world { ACTIVE, DRAFT, RHYTHM, WRAPPED };
 
 /*
  * ACTIVE: spring-launch kicked off with alice as agency; bob's #1 waits
@@ -50,6 +50,7 @@ enum world { ACTIVE, DRAFT, RHYTHM };
  * with the coordinators; bob asked Q1.
  * DRAFT: the same people, brief complete, not kicked off.
  * RHYTHM: ACTIVE with a weekly rhythm.
+ * WRAPPED: ACTIVE, wrapped by carol.
  */
 static void
 build(struct fx *fx, enum world w)
@@ -67,6 +68,8 @@ build(struct fx *fx, enum world w)
     fx_ok(fx, "bob", NULL, "ask spring-launch which can colour?");
     if (w == RHYTHM)
         fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
+    if (w == WRAPPED)
+        fx_ok(fx, "carol", NULL, "wrap spring-launch");
 }
 
 struct row {
@@ -107,6 +110,11 @@ static const struct row matrix[] = {
       .need = DENY_MANAGE("deliverable"), .alone = true },
     { .line = "kickoff spring-launch", .world = DRAFT, .allowed = MANAGERS,
       .need = DENY_MANAGE("kickoff"), .alone = true },
+    /* The campaign's end: the managers wrap it, then close it. */
+    { .line = "wrap spring-launch", .world = ACTIVE, .allowed = MANAGERS,
+      .need = DENY_MANAGE("wrap"), .alone = true },
+    { .line = "close spring-launch", .world = WRAPPED, .allowed = MANAGERS,
+      .need = DENY_MANAGE("close"), .alone = true },
     /* Before kickoff the managers edit the brief; the brand may not. */
     { .line = "brief spring-launch set story A new story", .world = DRAFT,
       .allowed = MANAGERS, .need = "needs the role coordinator, agency" },
@@ -144,6 +152,15 @@ static const struct row matrix[] = {
       .allowed = MEMBERS | W(ADMIN),
       .need = "you are not part of spring-launch: seeing it needs the role "
               "coordinator, agency, brand, creator or admin" },
+    { .line = "feedback spring-launch the brief came late", .world = ACTIVE,
+      .allowed = W(BOB) | W(DAVE) | W(ALICE),
+      .need = "feedback needs the role agency or creator" },
+    /* Kudos: anyone, to someone they share a campaign with, not oneself. */
+    { .line = "kudos dave helped with the lights", .world = ACTIVE,
+      .allowed = W(BOB) | W(CAROL) | W(ALICE) | W(BRENDA),
+      .need = "kudos go to someone" },
+    { .line = "report spring-launch", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "report needs the role coordinator, agency, brand or admin" },
     { .line = "audit spring-launch", .world = ACTIVE, .allowed = HANDLERS,
       .need = "audit needs the role coordinator, agency, brand or admin" },
     { .line = "help", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
@@ -307,6 +324,7 @@ action_names_round_trip(void **state)
         { "create", ACT_CREATE },
         { "manage", ACT_MANAGE },
         { "brief_after_kickoff", ACT_BRIEF_LOCKED },
+        { "feedback", ACT_FEEDBACK },
         { "submit", ACT_SUBMIT },
         { "review", ACT_REVIEW },
         { "final_approval", ACT_FINAL_APPROVAL },

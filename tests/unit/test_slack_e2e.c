@@ -184,6 +184,15 @@ test_campaign_channel(void **state)
     status = e2e_find_message(e, ch->id, "Status:");
     assert_true(status->nedits > edits);
     assert_int_equal(e2e_count_messages(e, ch->id, "Kickoff!"), 1);
+    /* The campaign's end: wrapped, then closed, its channel archived
+     * after the last words there. */
+    e2e_cmdf(e, "alice", "is wrapped", "wrap spring-launch");
+    e2e_cmdf(e, "alice", "is closed", "close spring-launch");
+    assert_true(e2e_wait_ok_calls(e, "conversations.archive", 1, "channel",
+                                  ch->id));
+    ch = slack_sim_channel(e->sim, "spring-launch-2");
+    assert_true(ch->is_archived);
+    assert_non_null(e2e_find_message(e, ch->id, "was closed by"));
     assert_int_equal(e2e_term(e), 0);
     assert_int_equal(e2e_log_count(e, " error "), 0);
 }

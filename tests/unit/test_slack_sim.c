@@ -971,6 +971,19 @@ test_conversations(void **state)
     assert_string_equal(js(api(e, "conversations.setTopic",
                                "channel=C0NOPE&topic=x"), "error"),
                         "channel_not_found");
+
+    /* Archived: nothing more is posted there; twice is already_archived. */
+    snprintf(form, sizeof(form), "channel=%s", id);
+    assert_true(jtrue(api(e, "conversations.archive", form), "ok"));
+    assert_true(ch->is_archived);
+    assert_string_equal(js(api(e, "conversations.archive", form), "error"),
+                        "already_archived");
+    snprintf(form, sizeof(form), "channel=%s&text=still+there%%3F", id);
+    assert_string_equal(js(api(e, "chat.postMessage", form), "error"),
+                        "is_archived");
+    assert_string_equal(js(api(e, "conversations.archive",
+                               "channel=C0NOPE"), "error"),
+                        "channel_not_found");
     env_free(e);
 }
 

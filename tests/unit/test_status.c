@@ -92,7 +92,7 @@ adapter_kind_names_complete(void **state)
         [OUT_REPLY] = "reply", [OUT_POST] = "post", [OUT_DM] = "dm",
         [OUT_UPDATE] = "update", [OUT_CREATE_CHANNEL] = "create_channel",
         [OUT_INVITE] = "invite", [OUT_PIN] = "pin", [OUT_TOPIC] = "topic",
-        [OUT_LOOKUP] = "lookup",
+        [OUT_LOOKUP] = "lookup", [OUT_ARCHIVE] = "archive",
     };
     for (int i = 0; i < OUT_KIND_COUNT; i++) {
         assert_non_null(adapter_kind_names[i]);

@@ -718,12 +718,27 @@ migrate_v1_keeps_data(void **state)
     assert_int_equal(store_channel_get(st, a, 1, "slack", &ch), CH_OK);
     assert_string_equal(ch.channel_id, "C1");
     assert_int_equal(ch.brief_msg, 1);
-    assert_int_equal(store_jobs_next_due(st), INT64_C(1796227200000));
-    /* Job ids go on from where version 1 left them. */
+    /* Version 6 gave the active campaign a job, due at once, that plans
+     * its wrap (id 1 + campaign 1); version 1's job is still there. */
+    assert_int_equal(store_jobs_next_due(st), 0);
+    {
+        sqlite3_stmt *q = NULL;
+        assert_int_equal(sqlite3_prepare_v2(store_db(st),
+                                            "SELECT group_concat(id || ':' ||"
+                                            " kind || ':' || due_at) FROM"
+                                            " (SELECT * FROM jobs ORDER BY"
+                                            " id)", -1, &q, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(q, 0),
+                            "1:escalation.step:1796227200000,2:campaign.plan:0");
+        sqlite3_finalize(q);
+    }
+    /* Job ids go on from where the migrations left them. */
     struct job j = { .due_at = INT64_C(1796300000000), .kind = "nudge" };
     int64_t job_id = 0;
     assert_int_equal(store_jobs_insert(st, &j, T0, &job_id), CH_OK);
-    assert_int_equal(job_id, 2);
+    assert_int_equal(job_id, 3);
 
     /* Still append-only and still enforcing foreign keys. */
     sqlite3 *sdb = store_db(st);
