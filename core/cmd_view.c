@@ -264,6 +264,10 @@ cmd_view_scorecard(struct ctx *c)
     buf_printf(&out, "\n  Escalations about this work: %d", s.escalations);
     if (s.escalations)
         buf_printf(&out, " (%d still open)", s.escalations_open);
+    buf_printf(&out, "\n  Kudos received: %d", s.kudos);
+    if (s.kudos)
+        buf_printf(&out, " (from %d %s)", s.kudos_from,
+                   s.kudos_from == 1 ? "person" : "people");
     ctx_reply(c, "%s", buf_cstr(&out));
     buf_free(&out);
     return CH_OK;

@@ -704,6 +704,7 @@ struct scorecard {
     int approvals;                         /* final (brand) approvals */
     int escalations, escalations_open;     /* on her deliverables */
     int standups_answered, standups_asked;
+    int kudos, kudos_from;                 /* received; from how many */
 };
 void           store_scorecard(struct store *, int64_t person_id,
                                int64_t now, struct scorecard *out);

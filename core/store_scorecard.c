@@ -49,7 +49,9 @@ store_scorecard(struct store *st, int64_t person_id, int64_t now,
         "  (SELECT COUNT(*) FROM escalations e JOIN mine d"
         "   ON d.id = e.deliverable_id),"
         "  (SELECT COUNT(*) FROM escalations e JOIN mine d"
-        "   ON d.id = e.deliverable_id WHERE e.state != 'resolved')");
+        "   ON d.id = e.deliverable_id WHERE e.state != 'resolved'),"
+        "  (SELECT COUNT(*) FROM kudos WHERE to_id = ?1),"
+        "  (SELECT COUNT(DISTINCT from_id) FROM kudos WHERE to_id = ?1)");
     sqlite3_bind_int64(s, 1, person_id);
     sqlite3_bind_int64(s, 2, now);
     *out = (struct scorecard){ 0 };
@@ -68,6 +70,8 @@ store_scorecard(struct store *st, int64_t person_id, int64_t now,
         out->approvals = sqlite3_column_int(s, i++);
         out->escalations = sqlite3_column_int(s, i++);
         out->escalations_open = sqlite3_column_int(s, i++);
+        out->kudos = sqlite3_column_int(s, i++);
+        out->kudos_from = sqlite3_column_int(s, i++);
     }
     sqlite3_reset(s);
     store_standup_rate(st, person_id, 0, &out->standups_answered,
