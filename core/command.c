@@ -14,6 +14,7 @@
 #include "core_internal.h"
 #include "ladder.h"
 #include "log.h"
+#include "metrics.h"
 #include "nudge.h"
 #include "str.h"
 #include "tz.h"
@@ -1452,6 +1453,7 @@ command_run(struct ctx *c, const char *line)
     s = check_permission(c, best, p);
     if (s != CH_OK)
         return s;
+    metrics_count("chorus_commands_total", "command", best->spec->name, 1);
     return best->spec->run(c);
 }
 
