@@ -403,6 +403,30 @@ check_url(struct parse *p, char *value)
     return true;
 }
 
+/* "<IPv4 address>:<port>" or "<port>" (then 127.0.0.1). */
+static bool
+check_listen(struct parse *p, char *value)
+{
+    char *colon = strrchr(value, ':');
+    const char *port = colon ? colon + 1 : value;
+    bool ok = all_digits(port, 1, 5) && strtol(port, NULL, 10) >= 1 &&
+              strtol(port, NULL, 10) <= 65535;
+    if (ok && colon) {
+        int dots = 0;
+        for (const char *s = value; s < colon && ok; s++) {
+            if (*s == '.')
+                dots++;
+            else if (*s < '0' || *s > '9')
+                ok = false;
+        }
+        ok = ok && dots == 3 && colon > value;
+    }
+    if (!ok)
+        return perr(p, "value \"%s\" is not <IPv4 address>:<port> or "
+                    "<port>", value);
+    return true;
+}
+
 /* Discord ids are snowflakes: 17 to 19 decimal digits today. */
 static bool
 check_snowflake(struct parse *p, char *value)
@@ -1059,6 +1083,20 @@ static const struct directive table[] = {
         FIELD(discord.message_content), .args = "yes|no", .def = "no",
         .help = "Ask for the privileged MESSAGE_CONTENT intent (plain-text "
                 "commands).",
+    },
+    {
+        .name = "http_listen", .type = V_STRING, FIELD(http.listen),
+        .check = check_listen, .args = "[<IPv4 address>:]<port>",
+        .def_note = "off",
+        .help = "Serve /healthz and /metrics over HTTP here (a port alone: "
+                "127.0.0.1).",
+    },
+    {
+        .name = "http_admin_token", .type = V_SECRET,
+        FIELD(http.admin_token), .args = "env:<NAME>|file:<path>",
+        .def = "env:CHORUS_ADMIN_TOKEN",
+        .help = "Where the token for /metrics comes from; never the token "
+                "itself.",
     },
 };
 

@@ -1,0 +1,493 @@
+/*
+ * test_web: the daemon's HTTP server (adapters/web) on a real socket on
+ * 127.0.0.1: /healthz ready and not, /metrics with and without the admin
+ * token (read back as Prometheus text by the small parser below), 404,
+ * 405, 414, 431, and a slow client dropped by the timeout while others
+ * are served.  The server runs on a loop in a second thread; the
+ * requests come from the test's thread with plain blocking sockets, so
+ * nothing here shares lws or curl with the code under test.
+ */
+#define _GNU_SOURCE 1
+#include "core_fixture.h"
+
+#include <errno.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "loop.h"
+#include "metrics.h"
+#include "web.h"
+#include "ws.h"
+
+#define TOKEN "s3cret-admin-token"
+
+struct served {
+    struct fx          *fx;
+    struct loop        *loop;
+    struct ws_ctx      *ws;
+    struct web         *web;
+    struct loop_timer  *poll;
+    int                 port;
+    volatile int        done;
+    volatile int        ready;      /* what the health hook answers */
+    void              (*client)(struct served *s);
+    pthread_t           thread;
+};
+
+static bool
+health_hook(void *arg, struct buf *why)
+{
+    struct served *s = arg;
+    if (!s->ready)
+        buf_adds(why, "slack: not connected\n");
+    return s->ready;
+}
+
+static void
+on_poll(void *arg)
+{
+    struct served *s = arg;
+    if (!s->done) {
+        loop_timer_arm(s->poll, 5);
+        return;
+    }
+    loop_timer_free(s->poll);
+    web_free(s->web);
+    ws_ctx_shutdown(s->ws);
+    loop_stop(s->loop);
+}
+
+static void *
+loop_main(void *arg)
+{
+    struct served *s = arg;
+    loop_run(s->loop);
+    return NULL;
+}
+
+/* Serve on a loop of its own thread while client runs on this one (a
+ * failed assertion in the client must be on cmocka's thread). */
+static void
+serve(struct fx *fx, void (*client)(struct served *s))
+{
+    struct served s = { .fx = fx, .ready = 1, .client = client };
+    struct ws_ctx_options wo = { .max_http_header_data = WEB_HEADER_BUFFER };
+    struct web_options o = {
+        .port = 0, .admin_token = TOKEN, .timeout_s = 1,
+        .core = fx->core, .health = health_hook, .arg = &s,
+    };
+
+    s.loop = loop_new();
+    assert_non_null(s.loop);
+    s.ws = ws_ctx_new(s.loop, &wo);
+    assert_non_null(s.ws);
+    s.web = web_listen(s.loop, s.ws, &o, &s.port);
+    assert_non_null(s.web);
+    assert_true(s.port > 0);
+    s.poll = loop_timer_new(s.loop, on_poll, &s);
+    loop_timer_arm(s.poll, 5);
+    assert_int_equal(pthread_create(&s.thread, NULL, loop_main, &s), 0);
+    client(&s);
+    s.done = 1;
+    pthread_join(s.thread, NULL);
+    ws_ctx_free(s.ws);
+    loop_free(s.loop);
+}
+
+/* ---- a blocking client ---- */
+
+static int
+dial(int port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port) };
+    struct timeval tv = { .tv_sec = 5 };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct reply {
+    int  status;
+    char head[4096];
+    char *body;                 /* malloc'ed */
+};
+
+/* Send req whole, read until the peer closes or Content-Length is in. */
+static void
+exchange(int port, const char *req, size_t len, struct reply *r)
+{
+    struct buf in;
+    int fd = dial(port);
+    size_t sent = 0;
+
+    memset(r, 0, sizeof(*r));
+    assert_true(fd >= 0);
+    while (sent < len) {
+        ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        sent += (size_t)n;
+    }
+    buf_init(&in, 0);
+    for (;;) {
+        char chunk[8192];
+        ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+        if (n <= 0)
+            break;
+        buf_add(&in, chunk, (size_t)n);
+        const char *text = buf_cstr(&in);
+        const char *end = strstr(text, "\r\n\r\n");
+        const char *cl = strcasestr(text, "content-length:");
+        if (end && cl && cl < end &&
+            (size_t)(end + 4 - text) + (size_t)strtol(cl + 15, NULL, 10) <=
+                in.len)
+            break;
+    }
+    close(fd);
+    const char *text = buf_cstr(&in);
+    if (getenv("TEST_WEB_DEBUG"))
+        fprintf(stderr, "<<%s>>\n", text);
+    const char *end = strstr(text, "\r\n\r\n");
+    if (strncmp(text, "HTTP/1.1 ", 9) == 0)
+        r->status = (int)strtol(text + 9, NULL, 10);
+    if (end) {
+        snprintf(r->head, sizeof(r->head), "%.*s", (int)(end - text), text);
+        r->body = strdup(end + 4);
+    } else {
+        r->body = strdup("");
+    }
+    buf_free(&in);
+}
+
+static void
+get(int port, const char *target, const char *extra, struct reply *r)
+{
+    char req[1024];
+    int n = snprintf(req, sizeof(req),
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
+                     "Connection: close\r\n\r\n", target, extra ? extra : "");
+    exchange(port, req, (size_t)n, r);
+}
+
+/* ---- a Prometheus text-format reader (version 0.0.4) ---- */
+
+struct sample {
+    char   name[96];
+    char   labels[160];         /* what is between the braces */
+    double value;
+};
+
+/* Parse text; every line must be a HELP, a TYPE or a sample of a family
+ * whose TYPE came before it.  Returns the number of samples, -1 (with
+ * the line in *bad) on a malformed line. */
+static int
+prom_parse(const char *text, struct sample *out, int max, char *bad,
+           size_t badn)
+{
+    char types[64][96];
+    int ntypes = 0, n = 0;
+    const char *line = text;
+
+    while (*line) {
+        const char *eol = strchr(line, '\n');
+        char l[512];
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+
+        if (len >= sizeof(l))
+            goto fail;
+        memcpy(l, line, len);
+        l[len] = '\0';
+        line = eol ? eol + 1 : line + len;
+        if (len == 0)
+            continue;
+        if (strncmp(l, "# HELP ", 7) == 0)
+            continue;
+        if (strncmp(l, "# TYPE ", 7) == 0) {
+            char name[96], type[32];
+            if (sscanf(l + 7, "%95s %31s", name, type) != 2 ||
+                (strcmp(type, "counter") && strcmp(type, "gauge") &&
+                 strcmp(type, "summary") && strcmp(type, "histogram") &&
+                 strcmp(type, "untyped")) || ntypes == 64)
+                goto fail;
+            snprintf(types[ntypes++], sizeof(types[0]), "%s", name);
+            continue;
+        }
+        if (l[0] == '#')
+            continue;
+        struct sample sm = { .name = "" };
+        size_t i = 0;
+        while (isalnum((unsigned char)l[i]) || l[i] == '_' || l[i] == ':')
+            i++;
+        if (i == 0 || i >= sizeof(sm.name) || isdigit((unsigned char)l[0]))
+            goto fail;
+        memcpy(sm.name, l, i);
+        sm.name[i] = '\0';
+        if (l[i] == '{') {
+            const char *close = strchr(l + i, '}');
+            if (!close || (size_t)(close - (l + i + 1)) >= sizeof(sm.labels))
+                goto fail;
+            snprintf(sm.labels, sizeof(sm.labels), "%.*s",
+                     (int)(close - (l + i + 1)), l + i + 1);
+            if (sm.labels[0] && !strstr(sm.labels, "=\""))
+                goto fail;
+            i = (size_t)(close - l) + 1;
+        }
+        if (l[i] != ' ')
+            goto fail;
+        char *endp;
+        sm.value = strtod(l + i + 1, &endp);
+        if (endp == l + i + 1 || (*endp && *endp != ' '))
+            goto fail;
+        bool typed = false;
+        for (int t = 0; t < ntypes && !typed; t++) {
+            size_t tl = strlen(types[t]);
+            typed = strncmp(sm.name, types[t], tl) == 0 &&
+                    (sm.name[tl] == '\0' || strcmp(sm.name + tl, "_sum") == 0
+                     || strcmp(sm.name + tl, "_count") == 0);
+        }
+        if (!typed)
+            goto fail;
+        if (n < max)
+            out[n] = sm;
+        n++;
+        continue;
+fail:
+        snprintf(bad, badn, "%s", l);
+        return -1;
+    }
+    return n;
+}
+
+static double
+prom_value(const struct sample *s, int n, const char *name,
+           const char *labels)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s[i].name, name) == 0 &&
+            strcmp(s[i].labels, labels ? labels : "") == 0)
+            return s[i].value;
+    return -1;
+}
+
+/* ---- the tests ---- */
+
+static void
+free_reply(struct reply *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+static void
+client_health(struct served *s)
+{
+    struct reply r;
+
+    get(s->port, "/healthz", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "ready\n");
+    free_reply(&r);
+    s->ready = 0;
+    get(s->port, "/healthz", NULL, &r);
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.body, "not ready\nslack: not connected\n");
+    free_reply(&r);
+}
+
+static void
+test_healthz(void **state)
+{
+    serve(*state, client_health);
+}
+
+static void
+client_tokens(struct served *s)
+{
+    struct reply r, other;
+
+    get(s->port, "/metrics", NULL, &r);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.body, "unauthorized\n");
+    assert_null(strstr(r.body, "chorus_"));
+    get(s->port, "/metrics", "Authorization: Bearer s3cret-admin-tokeX\r\n",
+        &other);
+    assert_int_equal(other.status, 401);
+    assert_string_equal(other.body, r.body);
+    free_reply(&other);
+    get(s->port, "/metrics?token=s3cret", NULL, &other);
+    assert_int_equal(other.status, 401);
+    assert_string_equal(other.body, r.body);
+    free_reply(&other);
+    free_reply(&r);
+    get(s->port, "/metrics?token=" TOKEN, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strcasestr(r.head, "content-type: text/plain; "
+                                       "version=0.0.4"));
+    free_reply(&r);
+    get(s->port, "/nope", NULL, &r);
+    assert_int_equal(r.status, 404);
+    free_reply(&r);
+    get(s->port, "/metrics/x", "Authorization: Bearer " TOKEN "\r\n", &r);
+    assert_int_equal(r.status, 404);
+    free_reply(&r);
+}
+
+static void
+test_tokens_and_paths(void **state)
+{
+    serve(*state, client_tokens);
+}
+
+static void
+client_metrics(struct served *s)
+{
+    struct reply r;
+    struct sample sm[256];
+    char bad[512] = "";
+
+    get(s->port, "/metrics", "Authorization: Bearer " TOKEN "\r\n", &r);
+    assert_int_equal(r.status, 200);
+    int n = prom_parse(r.body, sm, 256, bad, sizeof(bad));
+    if (n < 0)
+        fail_msg("not Prometheus text: %s", bad);
+    /* Set up by the test below, counted where they happen. */
+    assert_true(prom_value(sm, n, "chorus_commands_total",
+                           "command=\"new\"") >= 1);
+    assert_true(prom_value(sm, n, "chorus_events_total",
+                           "kind=\"command\"") >= 2);
+    assert_true(prom_value(sm, n, "chorus_platform_429_total",
+                           "platform=\"testplat\"") == 2);
+    assert_true(prom_value(sm, n, "chorus_platform_connected",
+                           "platform=\"testplat\"") == 1);
+    assert_true(prom_value(sm, n, "chorus_outbox_backlog", NULL) >= 0);
+    assert_true(prom_value(sm, n, "chorus_jobs_pending", NULL) >= 0);
+    assert_true(prom_value(sm, n, "chorus_escalations_open", NULL) == 1);
+    assert_true(prom_value(sm, n, "chorus_delivery_latency_seconds_count",
+                           NULL) >= 1);
+    assert_true(prom_value(sm, n, "chorus_delivery_latency_seconds_sum",
+                           NULL) >= 0);
+    free_reply(&r);
+}
+
+static void
+test_metrics(void **state)
+{
+    struct fx *fx = *state;
+
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "new spring brand:Acme from:2026-12-01 "
+                            "to:2026-12-31"), CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL, "escalate spring the brief "
+                            "is late"), CH_OK);
+    metrics_count("chorus_platform_429_total", "platform", "testplat", 2);
+    metrics_set("chorus_platform_connected", "platform", "testplat", 1);
+    serve(fx, client_metrics);
+}
+
+static void
+client_limits(struct served *s)
+{
+    struct reply r;
+    size_t big = WEB_DEFAULT_MAX_URI + 100;
+    char *req = malloc(big + 200), *p = req;
+
+    /* 414: a request line over the limit. */
+    p += snprintf(p, 200, "GET /healthz?pad=");
+    memset(p, 'a', big);
+    p += big;
+    p += snprintf(p, 200, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    exchange(s->port, req, (size_t)(p - req), &r);
+    assert_int_equal(r.status, 414);
+    free_reply(&r);
+    /* 431: headers over the limit, under lws's buffer. */
+    big = WEB_DEFAULT_MAX_URI + WEB_DEFAULT_MAX_HEADERS + 100;
+    req = realloc(req, big + 200);
+    p = req;
+    p += snprintf(p, 200, "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: ");
+    memset(p, 'c', big);
+    p += big;
+    p += snprintf(p, 200, "\r\n\r\n");
+    exchange(s->port, req, (size_t)(p - req), &r);
+    assert_int_equal(r.status, 431);
+    free_reply(&r);
+    /* 405: only GET. */
+    const char post[] = "POST /metrics HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Length: 2\r\n\r\n{}";
+    exchange(s->port, post, sizeof(post) - 1, &r);
+    assert_int_equal(r.status, 405);
+    free_reply(&r);
+    free(req);
+}
+
+static void
+test_limits(void **state)
+{
+    serve(*state, client_limits);
+}
+
+static int64_t
+mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+client_slow(struct served *s)
+{
+    struct reply r;
+    int slow = dial(s->port);
+    const char part[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    char c;
+
+    assert_true(slow >= 0);
+    assert_int_equal(send(slow, part, sizeof(part) - 1, MSG_NOSIGNAL),
+                     (ssize_t)(sizeof(part) - 1));
+    /* Others are served meanwhile: the slow one holds no loop. */
+    int64_t t0 = mono_ms();
+    get(s->port, "/healthz", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(mono_ms() - t0 < 500);
+    free_reply(&r);
+    /* timeout_s is 1: lws checks timeouts once a second. */
+    t0 = mono_ms();
+    ssize_t n = recv(slow, &c, 1, 0);
+    int64_t waited = mono_ms() - t0;
+    assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
+    assert_true(waited < 4000);
+    close(slow);
+}
+
+static void
+test_slow_client(void **state)
+{
+    serve(*state, client_slow);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_healthz, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_tokens_and_paths, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_metrics, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_limits, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_slow_client, fx_setup,
+                                        fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
