@@ -149,33 +149,36 @@ put_head(struct buf *out, const char *name, const char *type,
 }
 
 static void
+put_gauge(struct buf *out, const char *name, const char *help, double v)
+{
+    put_head(out, name, "gauge", help);
+    buf_adds(out, name);
+    put_value(out, v);
+}
+
+static void
 put_store(struct buf *out, struct store *st, int64_t now_ms)
 {
     struct store_metrics m;
 
     store_metrics_read(st, now_ms, &m);
-    put_head(out, "chorus_outbox_backlog", "gauge",
-             "Outbox rows not yet delivered (pending or retrying).");
-    buf_adds(out, "chorus_outbox_backlog");
-    put_value(out, (double)m.outbox_backlog);
-    put_head(out, "chorus_outbox_oldest_pending_seconds", "gauge",
-             "Age of the oldest undelivered outbox row.");
-    buf_adds(out, "chorus_outbox_oldest_pending_seconds");
-    put_value(out, (double)m.oldest_pending_ms / 1000.0);
+    put_gauge(out, "chorus_outbox_backlog",
+              "Outbox rows not yet delivered (pending or retrying).",
+              (double)m.outbox_backlog);
+    put_gauge(out, "chorus_outbox_oldest_pending_seconds",
+              "Age of the oldest undelivered outbox row.",
+              (double)m.oldest_pending_ms / 1000.0);
     put_head(out, "chorus_delivery_latency_seconds", "summary",
              "From outbox write to platform acceptance, delivered rows.");
     buf_adds(out, "chorus_delivery_latency_seconds_sum");
     put_value(out, (double)m.latency_sum_ms / 1000.0);
     buf_adds(out, "chorus_delivery_latency_seconds_count");
     put_value(out, (double)m.delivered);
-    put_head(out, "chorus_jobs_pending", "gauge",
-             "Scheduled jobs not yet run.");
-    buf_adds(out, "chorus_jobs_pending");
-    put_value(out, (double)m.jobs_pending);
-    put_head(out, "chorus_escalations_open", "gauge",
-             "Escalations open or acknowledged, not resolved.");
-    buf_adds(out, "chorus_escalations_open");
-    put_value(out, (double)m.escalations_open);
+    put_gauge(out, "chorus_jobs_pending", "Scheduled jobs not yet run.",
+              (double)m.jobs_pending);
+    put_gauge(out, "chorus_escalations_open",
+              "Escalations open or acknowledged, not resolved.",
+              (double)m.escalations_open);
 }
 
 void

@@ -4,9 +4,9 @@
  * One lws protocol on its own listening vhost.  A request is answered
  * from LWS_CALLBACK_HTTP, once lws has its whole head: the limits are
  * checked, the route runs synchronously (it reads SQLite, as a command
- * does), and headers and body go out from WRITEABLE, the body in pieces
- * of at most 16 KiB.  A callback finds its struct web through lws's
- * per-vhost protocol storage, which web_free() clears.
+ * does), and headers and body go out from WRITEABLE (http_out.h), the
+ * body in pieces of at most 16 KiB.  A callback finds its struct web as
+ * the vhost's owner, which web_free() clears.
  */
 #include <uv.h>             /* before libwebsockets.h: its uv helpers */
 #include <libwebsockets.h>
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_out.h"
 #include "ws.h"
 #include "buf.h"
 #include "core.h"
@@ -27,12 +28,10 @@
 #include "xmalloc.h"
 
 #define HTTP_CHUNK  16384
-#define HDR_ROOM    1024
 #define TOKEN_MAX   256
 
 struct web {
     struct lws_vhost  *vh;
-    struct web       **slot;
     char              *admin_token;
     size_t             max_uri, max_headers;
     int                timeout_s;
@@ -43,25 +42,9 @@ struct web {
 
 /* Per-session data: the answer being written. */
 struct pss {
-    unsigned char *hdr;         /* LWS_PRE + headers, until sent */
-    size_t         hdr_len;
-    unsigned char *out;         /* LWS_PRE + body */
-    size_t         out_len, out_off;
-    bool           close_after; /* a refused request: no keep-alive */
+    struct http_out out;
+    bool            close_after;    /* a refused request: no keep-alive */
 };
-
-static struct web *
-web_of(struct lws *wsi)
-{
-    struct lws_vhost *vh = lws_get_vhost(wsi);
-    const struct lws_protocols *pr = lws_get_protocol(wsi);
-    struct web **slot;
-
-    if (!vh || !pr)
-        return NULL;
-    slot = lws_protocol_vh_priv_get(vh, pr);
-    return slot ? *slot : NULL;
-}
 
 /* ---- tokens ---- */
 
@@ -154,17 +137,6 @@ web_route(struct web *w, const char *path, const char *token,
 
 /* ---- the lws side ---- */
 
-static void
-pss_clear(struct pss *p)
-{
-    free(p->hdr);
-    p->hdr = NULL;
-    p->hdr_len = 0;
-    free(p->out);
-    p->out = NULL;
-    p->out_len = p->out_off = 0;
-}
-
 /* The known request headers' total length (lws keeps each token). */
 static size_t
 headers_length(struct lws *wsi)
@@ -206,46 +178,22 @@ static int
 http_answer(struct lws *wsi, struct pss *p, const struct web_answer *a,
             const struct buf *body)
 {
-    unsigned char *start, *h, *end;
+    struct http_out *o = &p->out;
 
-    pss_clear(p);
-    p->hdr = xmalloc(LWS_PRE + HDR_ROOM);
-    start = h = p->hdr + LWS_PRE;
-    end = p->hdr + LWS_PRE + HDR_ROOM - 1;
-    if (lws_add_http_header_status(wsi, (unsigned)a->status, &h, end) ||
-        lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-                                     (const unsigned char *)a->ctype,
-                                     (int)strlen(a->ctype), &h, end) ||
-        lws_add_http_header_content_length(wsi, body->len, &h, end) ||
-        lws_add_http_header_by_name(wsi,
-                                    (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)"no-store", 8,
-                                    &h, end))
+    if (http_out_start(wsi, o, a->status, a->ctype, body->len) ||
+        http_out_header(wsi, o, "Cache-Control", "no-store") ||
+        (a->status == 401 &&
+         http_out_header(wsi, o, "WWW-Authenticate", "Bearer")) ||
+        (p->close_after && http_out_header(wsi, o, "Connection", "close")))
         return -1;
-    if (a->status == 401 &&
-        lws_add_http_header_by_name(
-            wsi, (const unsigned char *)"www-authenticate:",
-            (const unsigned char *)"Bearer", 6, &h, end))
-        return -1;
-    if (p->close_after &&
-        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
-                                     (const unsigned char *)"close", 5,
-                                     &h, end))
-        return -1;
-    p->hdr_len = (size_t)(h - start);
-    p->out_len = body->len;
-    p->out_off = 0;
-    p->out = xmalloc(LWS_PRE + body->len + 1);
-    if (body->len)
-        memcpy(p->out + LWS_PRE, body->data, body->len);
-    lws_callback_on_writable(wsi);
+    http_out_finish(wsi, o, body->data, body->len);
     return 0;
 }
 
 static int
 http_request(struct lws *wsi, struct pss *p, const char *uri)
 {
-    struct web *w = web_of(wsi);
+    struct web *w = http_out_owner(wsi);
     struct buf body;
     struct web_answer a = { .status = 200, .body = &body };
     char tok[TOKEN_MAX];
@@ -280,47 +228,14 @@ http_request(struct lws *wsi, struct pss *p, const char *uri)
     return rc;
 }
 
-/* One write per WRITEABLE: the headers, then the body piece by piece. */
 static int
 http_writeable(struct lws *wsi, struct pss *p)
 {
-    size_t n;
+    int rc = http_out_writeable(wsi, &p->out, HTTP_CHUNK);
 
-    if (!p->out)
-        return 0;
-    if (p->hdr) {
-        unsigned char *start = p->hdr + LWS_PRE, *h = start + p->hdr_len;
-        unsigned char *end = p->hdr + LWS_PRE + HDR_ROOM - 1;
-
-        if (lws_finalize_write_http_header(wsi, start, &h, end))
-            return -1;
-        free(p->hdr);
-        p->hdr = NULL;
-        if (p->out_len > 0) {
-            lws_callback_on_writable(wsi);
-            return 0;
-        }
-    }
-    n = p->out_len - p->out_off;
-    if (n > HTTP_CHUNK)
-        n = HTTP_CHUNK;
-    if (n > 0) {
-        int flags = p->out_off + n == p->out_len ? LWS_WRITE_HTTP_FINAL
-                                                 : LWS_WRITE_HTTP;
-
-        if (lws_write(wsi, p->out + LWS_PRE + p->out_off, n,
-                      (enum lws_write_protocol)flags) < (int)n)
-            return -1;
-        p->out_off += n;
-    }
-    if (p->out_off < p->out_len) {
-        lws_callback_on_writable(wsi);
-        return 0;
-    }
-    pss_clear(p);
-    if (p->close_after)
-        return -1;
-    if (lws_http_transaction_completed(wsi))
+    if (rc <= 0)
+        return rc;
+    if (p->close_after || lws_http_transaction_completed(wsi))
         return -1;
     return 0;
 }
@@ -342,7 +257,7 @@ web_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
         if (p)
-            pss_clear(p);
+            http_out_clear(&p->out);
         return 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return -1;              /* no websockets here */
@@ -388,21 +303,11 @@ web_listen(struct loop *loop, struct ws_ctx *ws, const struct web_options *o,
     w->health = o->health;
     w->arg = o->arg;
     if (ws) {
-        w->vh = ws_ctx_listen(ws, &lo, port_out);
+        w->vh = http_out_listen(ws, &lo, w, port_out);
         if (!w->vh) {
             web_free(w);
             return NULL;
         }
-        w->slot = lws_protocol_vh_priv_zalloc(w->vh, &protocols[0],
-                                              sizeof(*w->slot));
-        if (!w->slot) {
-            log_error("web", "no per-vhost storage");
-            lws_vhost_destroy(w->vh);
-            w->vh = NULL;
-            web_free(w);
-            return NULL;
-        }
-        *w->slot = w;
         log_info("web", "listening on http://%s:%d/", lo.iface,
                  port_out ? *port_out : o->port);
     }
@@ -414,10 +319,7 @@ web_free(struct web *w)
 {
     if (!w)
         return;
-    if (w->slot)
-        *w->slot = NULL;
-    if (w->vh)
-        lws_vhost_destroy(w->vh);
+    http_out_unlisten(w->vh, protocols);
     if (w->admin_token) {
         memset(w->admin_token, 0, strlen(w->admin_token));
         free(w->admin_token);

@@ -208,30 +208,35 @@ test_metrics(void **state)
     serve(fx, client_metrics);
 }
 
+/* Send head + n copies of c + tail and read the answer. */
+static void
+padded(int port, const char *head, size_t n, char c, const char *tail,
+       struct reply *r)
+{
+    size_t hl = strlen(head), tl = strlen(tail);
+    char *req = malloc(hl + n + tl);
+
+    memcpy(req, head, hl);
+    memset(req + hl, c, n);
+    memcpy(req + hl + n, tail, tl);
+    exchange(port, req, hl + n + tl, r);
+    free(req);
+}
+
 static void
 client_limits(struct served *s)
 {
     struct reply r;
-    size_t big = WEB_DEFAULT_MAX_URI + 100;
-    char *req = malloc(big + 200), *p = req;
 
     /* 414: a request line over the limit. */
-    p += snprintf(p, 200, "GET /healthz?pad=");
-    memset(p, 'a', big);
-    p += big;
-    p += snprintf(p, 200, " HTTP/1.1\r\nHost: x\r\n\r\n");
-    exchange(s->port, req, (size_t)(p - req), &r);
+    padded(s->port, "GET /healthz?pad=", WEB_DEFAULT_MAX_URI + 100, 'a',
+           " HTTP/1.1\r\nHost: x\r\n\r\n", &r);
     assert_int_equal(r.status, 414);
     free_reply(&r);
     /* 431: headers over the limit, under lws's buffer. */
-    big = WEB_DEFAULT_MAX_URI + WEB_DEFAULT_MAX_HEADERS + 100;
-    req = realloc(req, big + 200);
-    p = req;
-    p += snprintf(p, 200, "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: ");
-    memset(p, 'c', big);
-    p += big;
-    p += snprintf(p, 200, "\r\n\r\n");
-    exchange(s->port, req, (size_t)(p - req), &r);
+    padded(s->port, "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: ",
+           WEB_DEFAULT_MAX_URI + WEB_DEFAULT_MAX_HEADERS + 100, 'c',
+           "\r\n\r\n", &r);
     assert_int_equal(r.status, 431);
     free_reply(&r);
     /* 405: only GET. */
@@ -240,7 +245,6 @@ client_limits(struct served *s)
     exchange(s->port, post, sizeof(post) - 1, &r);
     assert_int_equal(r.status, 405);
     free_reply(&r);
-    free(req);
 }
 
 static void
