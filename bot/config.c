@@ -1426,6 +1426,12 @@ link_core(struct config *c)
 {
     c->core.default_tz = c->own_default_tz;
     c->core.currency = c->own_currency;
+    free(c->own_web_url);
+    c->own_web_url = NULL;
+    if (c->http.listen)
+        c->own_web_url = xasprintf("http://%s%s", strchr(c->http.listen, ':')
+                                   ? "" : "127.0.0.1:", c->http.listen);
+    c->core.web_url = c->own_web_url;
     c->core.admins = (const char *const *)c->own_admins;
     c->core.brands = c->own_brands;
     free(c->own_holidays);
@@ -1594,6 +1600,8 @@ config_free(struct config *c)
     free(c->discord.api_url);
     free(c->discord.guild);
     free(c->discord.application_id);
+    free(c->http.listen);
+    free(c->http.admin_token);
     for (size_t i = 0; i < c->nholidays; i++) {
         free(c->holidays[i].who);
         free(c->holidays[i].path);
@@ -1608,6 +1616,7 @@ config_free(struct config *c)
     free(c->regions);
     free(c->own_default_tz);
     free(c->own_currency);
+    free(c->own_web_url);
     for (size_t i = 0; i < c->core.nadmins; i++)
         free(c->own_admins[i]);
     free(c->own_admins);

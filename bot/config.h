@@ -130,6 +130,7 @@ struct config {
      * `core` instead. */
     char                  *own_default_tz;
     char                  *own_currency;
+    char                  *own_web_url;
     char                 **own_admins;
     struct brand_setting  *own_brands;
     struct holiday_source *own_holidays;

@@ -19,6 +19,7 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_brief_decline, cmd_brief_proposals, cmd_standup_show,
     cmd_standup_every, cmd_standup_now, cmd_standup_off, cmd_standup_reply,
     cmd_rhythm_show, cmd_rhythm_set, cmd_rhythm_off, cmd_conflict_list,
-    cmd_conflict_dismiss, cmd_conflict_brand, cmd_conflict_brand_set;
+    cmd_conflict_dismiss, cmd_conflict_brand, cmd_conflict_brand_set,
+    cmd_feed_calendar;
 
 #endif

@@ -625,7 +625,17 @@ static const char *const migrations[] = {
     "CREATE INDEX conflict_shingles_deliverable ON conflict_shingles("
     "  deliverable_id);"
     "CREATE INDEX deliverables_publish ON deliverables(campaign_id,"
-    "  platform, publish_at);",
+    "  platform, publish_at);"
+    /* 6, web: a person's secret tokens for the web server (issue 18),
+     * one per kind ('calendar': her iCalendar feed).  Only the SHA-256
+     * of the token is kept; asking again replaces it, which revokes the
+     * old link. */
+    "CREATE TABLE web_tokens ("
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('calendar')),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;",
 };
 
 const int store_schema_version =

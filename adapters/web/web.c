@@ -13,6 +13,7 @@
 
 #include "web.h"
 
+#include <libical/ical.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "http_out.h"
 #include "ws.h"
+#include "arena.h"
 #include "buf.h"
 #include "core.h"
 #include "log.h"
@@ -107,6 +109,83 @@ route_metrics(struct web *w, struct web_answer *a)
                   w->core ? core_now(w->core) : 0);
 }
 
+/* One VEVENT per deadline, at its instant in UTC. */
+static void
+add_deadline(icalcomponent *cal, const struct core_deadline *d,
+             int64_t stamp_ms)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    struct icaltimetype at = icaltime_from_timet_with_zone(
+        (time_t)(d->at_ms / 1000), 0, utc);
+    char text[512];
+
+    snprintf(text, sizeof(text), "%s-%lld-%s@chorus", d->campaign,
+             (long long)d->number, d->publish ? "publish" : "draft");
+    icalcomponent_add_property(ev, icalproperty_new_uid(text));
+    icalcomponent_add_property(ev, icalproperty_new_dtstamp(
+        icaltime_from_timet_with_zone((time_t)(stamp_ms / 1000), 0, utc)));
+    icalcomponent_add_property(ev, icalproperty_new_dtstart(at));
+    icalcomponent_add_property(ev, icalproperty_new_dtend(at));
+    snprintf(text, sizeof(text), "%s due: %s (%s#%lld, %s)",
+             d->publish ? "Publish" : "Draft", d->title, d->campaign,
+             (long long)d->number, d->creator);
+    icalcomponent_add_property(ev, icalproperty_new_summary(text));
+    snprintf(text, sizeof(text), "state: %s", d->state);
+    icalcomponent_add_property(ev, icalproperty_new_description(text));
+    icalcomponent_add_component(cal, ev);
+}
+
+/* /calendar/<token>.ics, /calendar/<token>/<slug>.ics.  The token is in
+ * the path so that every calendar app can subscribe to the link. */
+static bool
+route_calendar(struct web *w, const char *path, struct web_answer *a)
+{
+    char token[80], slug[80] = "";
+    const char *rest = path + strlen("/calendar/");
+    const char *slash = strchr(rest, '/');
+    size_t n = strlen(rest);
+    struct core_deadline *d;
+    size_t nd;
+
+    if (n < 5 || strcmp(rest + n - 4, ".ics") != 0)
+        return false;
+    if (slash) {
+        if ((size_t)(slash - rest) >= sizeof(token) ||
+            strlen(slash + 1) - 4 >= sizeof(slug) || strlen(slash + 1) < 5)
+            return false;
+        snprintf(token, sizeof(token), "%.*s", (int)(slash - rest), rest);
+        snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(slash + 1) - 4),
+                 slash + 1);
+    } else {
+        if (n - 4 >= sizeof(token))
+            return false;
+        snprintf(token, sizeof(token), "%.*s", (int)(n - 4), rest);
+    }
+    struct arena *ar = arena_new();
+    if (!w->core ||
+        core_feed_deadlines(w->core, "calendar", token, slug[0] ? slug : NULL,
+                            ar, &d, &nd) != CH_OK) {
+        arena_free(ar);
+        answer_text(a, 401, "unauthorized\n");
+        return true;
+    }
+    icalcomponent *cal = icalcomponent_vanew(
+        ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
+        icalproperty_new_prodid("-//chorus//deadlines//EN"), (void *)0);
+    int64_t now = core_now(w->core);
+    for (size_t i = 0; i < nd; i++)
+        add_deadline(cal, &d[i], now);
+    char *text = icalcomponent_as_ical_string_r(cal);
+    a->status = 200;
+    a->ctype = "text/calendar; charset=utf-8";
+    buf_adds(a->body, text ? text : "");
+    free(text);
+    icalcomponent_free(cal);
+    arena_free(ar);
+    return true;
+}
+
 struct route {
     const char *path;
     bool        admin;          /* behind the admin token */
@@ -122,6 +201,8 @@ void
 web_route(struct web *w, const char *path, const char *token,
           struct web_answer *a)
 {
+    if (strncmp(path, "/calendar/", 10) == 0 && route_calendar(w, path, a))
+        return;
     for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
         if (strcmp(routes[i].path, path) != 0)
             continue;

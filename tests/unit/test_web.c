@@ -11,6 +11,7 @@
 #include "core_fixture.h"
 
 #include <errno.h>
+#include <libical/ical.h>
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -293,6 +294,130 @@ test_slow_client(void **state)
     serve(*state, client_slow);
 }
 
+/* The token of the last calendar link in fx's reply. */
+static void
+link_token(struct fx *fx, char out[65])
+{
+    const char *p = strstr(fx->reply, "/calendar/");
+
+    assert_non_null(p);
+    assert_true(strlen(p) > 10 + 64);
+    memcpy(out, p + 10, 64);
+    out[64] = '\0';
+}
+
+static char cal_old[65], cal_new[65], cal_carol[65];
+
+/* Parse an iCalendar answer back with libical: its VEVENT summaries. */
+static int
+ical_events(const char *text, char sums[][160], int max, int64_t *first_at)
+{
+    icalcomponent *cal = icalparser_parse_string(text);
+    int n = 0;
+
+    assert_non_null(cal);
+    assert_int_equal(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
+    for (icalcomponent *ev = icalcomponent_get_first_component(
+             cal, ICAL_VEVENT_COMPONENT);
+         ev; ev = icalcomponent_get_next_component(cal,
+                                                   ICAL_VEVENT_COMPONENT)) {
+        if (n == 0 && first_at)
+            *first_at = (int64_t)icaltime_as_timet_with_zone(
+                            icalcomponent_get_dtstart(ev),
+                            icaltimezone_get_utc_timezone()) * 1000;
+        if (n < max)
+            snprintf(sums[n], 160, "%s", icalcomponent_get_summary(ev));
+        n++;
+    }
+    icalcomponent_free(cal);
+    return n;
+}
+
+static void
+client_calendar(struct served *s)
+{
+    struct reply r;
+    char path[256], sums[8][160];
+    int64_t first = 0;
+
+    /* Bob's own: two deadlines of his one deliverable, draft first. */
+    snprintf(path, sizeof(path), "/calendar/%s.ics", cal_new);
+    get(s->port, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strcasestr(r.head, "content-type: text/calendar"));
+    assert_int_equal(ical_events(r.body, sums, 8, &first), 2);
+    assert_string_equal(sums[0], "Draft due: Unboxing reel (spring#1, bob)");
+    assert_string_equal(sums[1],
+                        "Publish due: Unboxing reel (spring#1, bob)");
+    assert_true(first == fx_utc(2026, 12, 5, 18, 0));
+    free_reply(&r);
+    /* The campaign's: erin's deliverable too. */
+    snprintf(path, sizeof(path), "/calendar/%s/spring.ics", cal_new);
+    get(s->port, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(ical_events(r.body, sums, 8, NULL), 4);
+    free_reply(&r);
+    /* The replaced link, a made-up one, a campaign that does not exist
+     * and one he has no part in: the same 401. */
+    const char *refused[] = { "/calendar/%s.ics", "/calendar/%s/nope.ics",
+                              "/calendar/%s/autumn.ics" };
+    const char *tokens[] = { cal_old, cal_new, cal_new };
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), refused[i], tokens[i]);
+        get(s->port, path, NULL, &r);
+        assert_int_equal(r.status, 401);
+        assert_string_equal(r.body, "unauthorized\n");
+        free_reply(&r);
+    }
+    get(s->port, "/calendar/0123456789abcdef0123456789abcdef0123456789abcdef"
+                 "0123456789abcdef.ics", NULL, &r);
+    assert_int_equal(r.status, 401);
+    free_reply(&r);
+    /* Carol, who runs autumn, sees its calendar. */
+    snprintf(path, sizeof(path), "/calendar/%s/autumn.ics", cal_carol);
+    get(s->port, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(ical_events(r.body, sums, 8, NULL), 0);
+    free_reply(&r);
+}
+
+static void
+test_calendar(void **state)
+{
+    struct fx *fx = *state;
+
+    assert_int_equal(fx_run(fx, "admin", NULL, "new spring brand:Acme"),
+                     CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL, "new autumn brand:Acme"),
+                     CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "add autumn carol role:coordinator"), CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "add spring bob role:creator"), CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "add spring erin role:creator"), CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "deliverable spring bob \"Unboxing reel\" "
+                            "draft:2026-12-05 publish:2026-12-10"), CH_OK);
+    assert_int_equal(fx_run(fx, "admin", NULL,
+                            "deliverable spring erin \"Story\" "
+                            "draft:2026-12-06 publish:2026-12-11"), CH_OK);
+    assert_int_equal(fx_run(fx, "bob", NULL, "calendar"), CH_OK);
+    link_token(fx, cal_old);
+    assert_int_equal(fx_run(fx, "bob", NULL, "calendar"), CH_OK);
+    link_token(fx, cal_new);
+    assert_string_not_equal(cal_old, cal_new);
+    assert_int_equal(fx_run(fx, "carol", NULL, "calendar"), CH_OK);
+    link_token(fx, cal_carol);
+    /* Only hashes are stored. */
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM web_tokens"), 2);
+    char sql[200];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM web_tokens WHERE hash = '%s'", cal_new);
+    assert_int_equal(fx_int(fx, sql), 0);
+    serve(fx, client_calendar);
+}
+
 int
 main(void)
 {
@@ -303,6 +428,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_metrics, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_limits, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_slow_client, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_calendar, fx_setup,
                                         fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
