@@ -10,9 +10,14 @@
  *   GET /metrics   the Prometheus text format (metrics.h), behind the
  *                  admin token: "Authorization: Bearer <token>" or
  *                  "?token=<token>".
+ *   GET /calendar/<token>.ics, /calendar/<token>/<slug>.ics
+ *                  iCalendar feeds of deadlines (core_feed_deadlines),
+ *                  the person's own or a campaign's she takes part in;
+ *                  the secret is the path, as calendar apps need.
  * Anything else is 404; a known route with a wrong or missing token is
  * 401 with the same short body whatever the route, so nothing behind it
- * (a campaign, a person) can be told apart by the answer.  With no admin
+ * (a campaign, a person) can be told apart by the answer: a calendar
+ * link for a campaign that does not exist is refused as a bad token is.  With no admin
  * token configured, /metrics is 401 to everyone.
  *
  * Limits (struct web_options): a request line longer than max_uri gets
