@@ -1843,5 +1843,23 @@ config_check_secrets(const struct config *cfg, struct config_errors *errs)
                   line ? line : CONFIG_LINE_DEFAULT, d->name, true, msg);
         n++;
     }
+    /* The web server's admin token: an unset default variable only
+     * leaves /metrics refused (the daemon warns); anything else named
+     * that cannot be read stops the start, so it is an error here. */
+    if (cfg->http.listen) {
+        const struct directive *d = lookup("http_admin_token");
+        struct ch_error e = { .status = CH_OK };
+        char *secret;
+        enum ch_status st = config_secret_load(cfg, cfg->http.admin_token,
+                                               &secret, &e);
+        config_secret_free(secret);
+        int line = cfg->line_of[d - table];
+        if (st != CH_OK && !(st == CH_NOT_FOUND && line == 0)) {
+            add_error(errs, cfg->file ? cfg->file : NO_FILE,
+                      line ? line : CONFIG_LINE_DEFAULT, d->name, true,
+                      xstrdup(e.user));
+            n++;
+        }
+    }
     return n;
 }
