@@ -29,7 +29,7 @@ core_feed_deadlines(struct core *core, const char *kind, const char *token,
     if (slug == NULL)
         return store_web_deadlines(st, a, person, 0, (void **)out, n);
     if (store_campaign_by_slug(st, a, slug, &camp) != CH_OK ||
-        !store_web_participates(st, camp.id, person))
+        store_participant_role_in(st, camp.id, person, NULL, NULL) == 0)
         return CH_NOT_FOUND;
     return store_web_deadlines(st, a, 0, camp.id, (void **)out, n);
 }

@@ -636,9 +636,6 @@ enum ch_status store_web_token_set(struct store *, int64_t person_id,
 /* The person holding that hash, or 0. */
 int64_t        store_web_token_person(struct store *, const char *kind,
                                       const char *hash);
-/* Whether the person takes part in the campaign (not removed). */
-bool           store_web_participates(struct store *, int64_t campaign_id,
-                                      int64_t person_id);
 /* Deadlines of a person's deliverables (campaign_id 0) or of a campaign
  * (person_id 0), by date; elements are struct core_deadline (core.h). */
 enum ch_status store_web_deadlines(struct store *, struct arena *,

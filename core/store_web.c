@@ -36,20 +36,6 @@ store_web_token_person(struct store *st, const char *kind, const char *hash)
     return store_scalar(st, s);
 }
 
-bool
-store_web_participates(struct store *st, int64_t campaign_id,
-                       int64_t person_id)
-{
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT count(*) FROM participants WHERE campaign_id = ?1"
-            " AND person_id = ?2 AND removed_at IS NULL");
-    if (s == NULL)
-        return false;
-    store_bind_int(s, 1, campaign_id);
-    store_bind_int(s, 2, person_id);
-    return store_scalar(st, s) > 0;
-}
-
 static void
 read_deadline(struct arena *a, sqlite3_stmt *s, void *row)
 {
