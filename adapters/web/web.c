@@ -13,6 +13,7 @@
 
 #include "web.h"
 
+#include <dlfcn.h>
 #include <libical/ical.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,31 +110,86 @@ route_metrics(struct web *w, struct web_answer *a)
                   w->core ? core_now(w->core) : 0);
 }
 
+/*
+ * libical is loaded the first time a feed is asked for, as the core does
+ * for holiday files (holidays.c): a daemon that serves no calendar never
+ * maps it (nor ICU beneath it).  Every libical function this file calls
+ * is in this list.
+ */
+#define ICAL_SONAME "libical.so.3"
+#define ICAL_FUNCTIONS(X) \
+    X(icalcomponent_add_component) \
+    X(icalcomponent_add_property) \
+    X(icalcomponent_as_ical_string_r) \
+    X(icalcomponent_free) \
+    X(icalcomponent_new) \
+    X(icalproperty_new_description) \
+    X(icalproperty_new_dtend) \
+    X(icalproperty_new_dtstamp) \
+    X(icalproperty_new_dtstart) \
+    X(icalproperty_new_prodid) \
+    X(icalproperty_new_summary) \
+    X(icalproperty_new_uid) \
+    X(icalproperty_new_version) \
+    X(icaltime_from_timet_with_zone) \
+    X(icaltimezone_get_utc_timezone)
+
+static struct {
+    void *handle;
+#define X(f) __typeof__(&f) f;
+    ICAL_FUNCTIONS(X)
+#undef X
+} ical;
+
+static bool
+ical_open(void)
+{
+    if (ical.handle)
+        return true;
+    void *h = dlopen(ICAL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        log_error("web", "calendar feeds need libical (Debian package "
+                  "libical3): %s", dlerror());
+        return false;
+    }
+#define X(f)                                                              \
+    if ((*(void **)&ical.f = dlsym(h, #f)) == NULL) {                     \
+        log_error("web", "%s has no %s: a libical too old", ICAL_SONAME, \
+                  #f);                                                    \
+        dlclose(h);                                                       \
+        return false;                                                     \
+    }
+    ICAL_FUNCTIONS(X)
+#undef X
+    ical.handle = h;
+    return true;
+}
+
 /* One VEVENT per deadline, at its instant in UTC. */
 static void
 add_deadline(icalcomponent *cal, const struct core_deadline *d,
              int64_t stamp_ms)
 {
-    icaltimezone *utc = icaltimezone_get_utc_timezone();
-    icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-    struct icaltimetype at = icaltime_from_timet_with_zone(
+    icaltimezone *utc = ical.icaltimezone_get_utc_timezone();
+    icalcomponent *ev = ical.icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    struct icaltimetype at = ical.icaltime_from_timet_with_zone(
         (time_t)(d->at_ms / 1000), 0, utc);
     char text[512];
 
     snprintf(text, sizeof(text), "%s-%lld-%s@chorus", d->campaign,
              (long long)d->number, d->publish ? "publish" : "draft");
-    icalcomponent_add_property(ev, icalproperty_new_uid(text));
-    icalcomponent_add_property(ev, icalproperty_new_dtstamp(
-        icaltime_from_timet_with_zone((time_t)(stamp_ms / 1000), 0, utc)));
-    icalcomponent_add_property(ev, icalproperty_new_dtstart(at));
-    icalcomponent_add_property(ev, icalproperty_new_dtend(at));
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_uid(text));
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_dtstamp(
+        ical.icaltime_from_timet_with_zone((time_t)(stamp_ms / 1000), 0, utc)));
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_dtstart(at));
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_dtend(at));
     snprintf(text, sizeof(text), "%s due: %s (%s#%lld, %s)",
              d->publish ? "Publish" : "Draft", d->title, d->campaign,
              (long long)d->number, d->creator);
-    icalcomponent_add_property(ev, icalproperty_new_summary(text));
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_summary(text));
     snprintf(text, sizeof(text), "state: %s", d->state);
-    icalcomponent_add_property(ev, icalproperty_new_description(text));
-    icalcomponent_add_component(cal, ev);
+    ical.icalcomponent_add_property(ev, ical.icalproperty_new_description(text));
+    ical.icalcomponent_add_component(cal, ev);
 }
 
 /* /calendar/<token>.ics, /calendar/<token>/<slug>.ics.  The token is in
@@ -170,18 +226,24 @@ route_calendar(struct web *w, const char *path, struct web_answer *a)
         answer_text(a, 401, "unauthorized\n");
         return true;
     }
-    icalcomponent *cal = icalcomponent_vanew(
-        ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
-        icalproperty_new_prodid("-//chorus//deadlines//EN"), (void *)0);
+    if (!ical_open()) {
+        arena_free(ar);
+        answer_text(a, 503, "calendar feeds are not available\n");
+        return true;
+    }
+    icalcomponent *cal = ical.icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+    ical.icalcomponent_add_property(cal, ical.icalproperty_new_version("2.0"));
+    ical.icalcomponent_add_property(
+        cal, ical.icalproperty_new_prodid("-//chorus//deadlines//EN"));
     int64_t now = core_now(w->core);
     for (size_t i = 0; i < nd; i++)
         add_deadline(cal, &d[i], now);
-    char *text = icalcomponent_as_ical_string_r(cal);
+    char *text = ical.icalcomponent_as_ical_string_r(cal);
     a->status = 200;
     a->ctype = "text/calendar; charset=utf-8";
     buf_adds(a->body, text ? text : "");
     free(text);
-    icalcomponent_free(cal);
+    ical.icalcomponent_free(cal);
     arena_free(ar);
     return true;
 }
