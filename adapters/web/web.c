@@ -307,14 +307,18 @@ request_token(struct lws *wsi, char *tok, size_t n)
         lws_hdr_copy(wsi, auth, sizeof(auth),
                      WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
         strncasecmp(auth, "Bearer ", 7) == 0) {
-        snprintf(tok, n, "%s", auth + 7);
+        size_t len = strlen(auth + 7);
+
+        /* One that does not fit is no token: never a truncated match. */
+        if (len < n)
+            memcpy(tok, auth + 7, len + 1);
         return;
     }
     char arg[TOKEN_MAX + 8];
     const char *v = lws_get_urlarg_by_name(wsi, "token=", arg,
                                            (int)sizeof(arg));
-    if (v)      /* lws copies "token=<value>" and points at the value */
-        snprintf(tok, n, "%s", v);
+    if (v && strlen(v) < n) /* lws copied "token=<value>"; v: the value */
+        memcpy(tok, v, strlen(v) + 1);
 }
 
 static int
