@@ -403,6 +403,30 @@ check_url(struct parse *p, char *value)
     return true;
 }
 
+/* "<IPv4 address>:<port>" or "<port>" (then 127.0.0.1). */
+static bool
+check_listen(struct parse *p, char *value)
+{
+    char *colon = strrchr(value, ':');
+    const char *port = colon ? colon + 1 : value;
+    bool ok = all_digits(port, 1, 5) && strtol(port, NULL, 10) >= 1 &&
+              strtol(port, NULL, 10) <= 65535;
+    if (ok && colon) {
+        int dots = 0;
+        for (const char *s = value; s < colon && ok; s++) {
+            if (*s == '.')
+                dots++;
+            else if (*s < '0' || *s > '9')
+                ok = false;
+        }
+        ok = ok && dots == 3 && colon > value;
+    }
+    if (!ok)
+        return perr(p, "value \"%s\" is not <IPv4 address>:<port> or "
+                    "<port>", value);
+    return true;
+}
+
 /* Discord ids are snowflakes: 17 to 19 decimal digits today. */
 static bool
 check_snowflake(struct parse *p, char *value)
@@ -1060,6 +1084,20 @@ static const struct directive table[] = {
         .help = "Ask for the privileged MESSAGE_CONTENT intent (plain-text "
                 "commands).",
     },
+    {
+        .name = "http_listen", .type = V_STRING, FIELD(http.listen),
+        .check = check_listen, .args = "[<IPv4 address>:]<port>",
+        .def_note = "off",
+        .help = "Serve /healthz and /metrics over HTTP here (a port alone: "
+                "127.0.0.1).",
+    },
+    {
+        .name = "http_admin_token", .type = V_SECRET,
+        FIELD(http.admin_token), .args = "env:<NAME>|file:<path>",
+        .def = "env:CHORUS_ADMIN_TOKEN",
+        .help = "Where the token for /metrics comes from; never the token "
+                "itself.",
+    },
 };
 
 #define NDIRECTIVES (sizeof(table) / sizeof(table[0]))
@@ -1388,6 +1426,12 @@ link_core(struct config *c)
 {
     c->core.default_tz = c->own_default_tz;
     c->core.currency = c->own_currency;
+    free(c->own_web_url);
+    c->own_web_url = NULL;
+    if (c->http.listen)
+        c->own_web_url = xasprintf("http://%s%s", strchr(c->http.listen, ':')
+                                   ? "" : "127.0.0.1:", c->http.listen);
+    c->core.web_url = c->own_web_url;
     c->core.admins = (const char *const *)c->own_admins;
     c->core.brands = c->own_brands;
     free(c->own_holidays);
@@ -1556,6 +1600,8 @@ config_free(struct config *c)
     free(c->discord.api_url);
     free(c->discord.guild);
     free(c->discord.application_id);
+    free(c->http.listen);
+    free(c->http.admin_token);
     for (size_t i = 0; i < c->nholidays; i++) {
         free(c->holidays[i].who);
         free(c->holidays[i].path);
@@ -1570,6 +1616,7 @@ config_free(struct config *c)
     free(c->regions);
     free(c->own_default_tz);
     free(c->own_currency);
+    free(c->own_web_url);
     for (size_t i = 0; i < c->core.nadmins; i++)
         free(c->own_admins[i]);
     free(c->own_admins);
@@ -1795,6 +1842,24 @@ config_check_secrets(const struct config *cfg, struct config_errors *errs)
         add_error(errs, cfg->file ? cfg->file : NO_FILE,
                   line ? line : CONFIG_LINE_DEFAULT, d->name, true, msg);
         n++;
+    }
+    /* The web server's admin token: an unset default variable only
+     * leaves /metrics refused (the daemon warns); anything else named
+     * that cannot be read stops the start, so it is an error here. */
+    if (cfg->http.listen) {
+        const struct directive *d = lookup("http_admin_token");
+        struct ch_error e = { .status = CH_OK };
+        char *secret;
+        enum ch_status st = config_secret_load(cfg, cfg->http.admin_token,
+                                               &secret, &e);
+        config_secret_free(secret);
+        int line = cfg->line_of[d - table];
+        if (st != CH_OK && !(st == CH_NOT_FOUND && line == 0)) {
+            add_error(errs, cfg->file ? cfg->file : NO_FILE,
+                      line ? line : CONFIG_LINE_DEFAULT, d->name, true,
+                      xstrdup(e.user));
+            n++;
+        }
     }
     return n;
 }

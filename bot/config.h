@@ -101,6 +101,12 @@ struct config_discord {
     bool  message_content; /* the privileged MESSAGE_CONTENT intent */
 };
 
+/* The HTTP server (adapters/web): off while listen is NULL. */
+struct config_http {
+    char *listen;          /* "127.0.0.1:8080"; NULL: no server */
+    char *admin_token;     /* reference; default env:CHORUS_ADMIN_TOKEN */
+};
+
 struct config {
     char                  *file;      /* as given; NULL: embedded default */
     char                  *dir;       /* absolute; relative paths start here */
@@ -110,6 +116,7 @@ struct config {
     bool                   demo_workspace;
     struct config_slack    slack;
     struct config_discord  discord;
+    struct config_http     http;
     struct config_holiday *holidays;
     size_t                 nholidays;
     struct config_region  *regions;
@@ -123,6 +130,7 @@ struct config {
      * `core` instead. */
     char                  *own_default_tz;
     char                  *own_currency;
+    char                  *own_web_url;
     char                 **own_admins;
     struct brand_setting  *own_brands;
     struct holiday_source *own_holidays;

@@ -17,9 +17,12 @@
 #include "loop.h"
 #include "platforms.h"
 #include "seed.h"
+#include "web.h"
 #include "arena.h"
+#include "buf.h"
 #include "core.h"
 #include "log.h"
+#include "metrics.h"
 #include "records.h"
 #include "store.h"
 #include "when.h"
@@ -49,6 +52,7 @@ struct daemon {
     struct adapter     *console;
     struct ws_ctx      *ws;
     struct http        *http;
+    struct web         *web;
     struct adapter_env  env;
     struct adapter     *padapters[MAX_PLATFORMS];
     size_t              nplatforms;
@@ -108,6 +112,8 @@ finish_shutdown(struct daemon *d)
         http_free(d->http);     /* frees loop handles: before loop_stop */
         d->http = NULL;
     }
+    web_free(d->web);           /* before the context's stage 1 */
+    d->web = NULL;
     if (d->ws)
         ws_ctx_shutdown(d->ws); /* stage 1; stage 2 after loop_run */
     loop_stop(d->loop);
@@ -334,6 +340,7 @@ teardown(struct daemon *d)
     }
     if (d->http)
         http_free(d->http);
+    web_free(d->web);
     if (d->ws)
         ws_ctx_free(d->ws);
     if (d->console) {
@@ -470,6 +477,78 @@ daemon_console(const struct daemon_options *opt)
 /* --- chorus run ------------------------------------------------------------
  */
 
+/* The context every network user shares; a served request's head gets
+ * room when the web server is on. */
+static struct ws_ctx *
+new_ws_ctx(struct daemon *d)
+{
+    struct ws_ctx_options o = { 0 };
+    if (d->cfg->http.listen)
+        o.max_http_header_data = WEB_HEADER_BUFFER;
+    return ws_ctx_new(d->loop, &o);
+}
+
+/* /healthz: every configured platform is connected. */
+static bool
+web_health(void *arg, struct buf *why)
+{
+    struct daemon *d = arg;
+    bool ok = !d->stopping;
+    if (d->stopping)
+        buf_adds(why, "daemon: stopping\n");
+    for (size_t i = 0; i < d->nplatforms; i++) {
+        const char *name = d->padapters[i]->ops->name;
+        if (metrics_get("chorus_platform_connected", "platform", name) <
+            1) {
+            buf_printf(why, "%s: not connected\n", name);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* http_listen: the web server, or an error for start-up. */
+static int
+start_web(struct daemon *d)
+{
+    const char *listen = d->cfg->http.listen;
+    if (listen == NULL)
+        return 0;
+    char iface[64] = "127.0.0.1";
+    const char *colon = strrchr(listen, ':');
+    if (colon && (size_t)(colon - listen) < sizeof(iface))
+        snprintf(iface, sizeof(iface), "%.*s", (int)(colon - listen),
+                 listen);
+    int port = (int)strtol(colon ? colon + 1 : listen, NULL, 10);
+    char *token = NULL;
+    struct ch_error err = { 0 };
+    if (config_secret_load(d->cfg, d->cfg->http.admin_token, &token,
+                           &err) != CH_OK) {
+        /* Only the default variable may be unset (check-config agrees). */
+        if (err.status != CH_NOT_FOUND ||
+            strcmp(d->cfg->http.admin_token, "env:CHORUS_ADMIN_TOKEN") != 0) {
+            fprintf(stderr, "chorus: http_admin_token: %s\n", err.user);
+            return -1;
+        }
+        log_warn("web", "no admin token (%s is not set): /metrics refuses "
+                 "every request", d->cfg->http.admin_token + 4);
+        token = NULL;
+    }
+    struct web_options o = {
+        .iface = iface, .port = port, .admin_token = token,
+        .core = d->core, .health = web_health, .arg = d,
+    };
+    int bound = 0;
+    d->web = web_listen(d->loop, d->ws, &o, &bound);
+    config_secret_free(token);
+    if (d->web == NULL) {
+        fprintf(stderr, "chorus: http_listen: cannot listen on %s\n",
+                listen);
+        return -1;
+    }
+    return 0;
+}
+
 static void
 on_kick(void *arg)
 {
@@ -528,7 +607,7 @@ daemon_run_with(const struct daemon_options *opt,
             teardown(&d);
             return 1;
         }
-        d.ws = ws_ctx_new(d.loop, NULL);
+        d.ws = new_ws_ctx(&d);
         if (d.ws == NULL ||
             hooks->prepare(hooks->arg, d.loop, d.ws, d.cfg) != 0) {
             fprintf(stderr, "chorus: cannot prepare the run\n");
@@ -564,10 +643,13 @@ daemon_run_with(const struct daemon_options *opt,
         return 1;
     }
     if (d.ws == NULL)
-        d.ws = ws_ctx_new(d.loop, NULL);
+        d.ws = new_ws_ctx(&d);
     d.http = http_new(d.loop, NULL);
     if (d.ws == NULL || d.http == NULL) {
         fprintf(stderr, "chorus: cannot set up the network transport\n");
+        d.exit_code = 1;
+        begin_shutdown(&d, "start-up failed");
+    } else if (start_web(&d) != 0) {
         d.exit_code = 1;
         begin_shutdown(&d, "start-up failed");
     }

@@ -97,6 +97,11 @@ const struct cmd_spec cmd_table[] = {
       .example = "brief spring-launch set audience urban runners, 18-30",
       .actions = ACTS(ACT_MANAGE) | ACTS(ACT_BRIEF_LOCKED),
       .run = cmd_brief_set },
+    { .name = "calendar", .pattern = "",
+      .summary = "your secret link to a calendar of your deadlines (asking "
+                 "again replaces it)",
+      .example = "calendar",
+      .actions = ACTS(ACT_SELF), .run = cmd_feed_calendar },
     { .name = "changes",
       .pattern = "<ref> [fail:<visible,message,engagement>] <reason...>",
       .summary = "request changes to a submission, with a reason",

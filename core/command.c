@@ -14,6 +14,7 @@
 #include "core_internal.h"
 #include "ladder.h"
 #include "log.h"
+#include "metrics.h"
 #include "nudge.h"
 #include "str.h"
 #include "tz.h"
@@ -1467,6 +1468,7 @@ command_run(struct ctx *c, const char *line)
     s = check_permission(c, best, p);
     if (s != CH_OK)
         return s;
+    metrics_count("chorus_commands_total", "command", best->spec->name, 1);
     /* A closed campaign changes no more (its channel is archived): what
      * reads it, `close` itself (it says so), feedback for its report and
      * its settings still work. */

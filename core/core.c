@@ -12,6 +12,7 @@
 #include "delivery.h"
 #include "holidays.h"
 #include "log.h"
+#include "metrics.h"
 #include "schedule.h"
 #include "standup.h"
 #include "str.h"
@@ -578,6 +579,18 @@ mark_button_message(struct ctx *c, const struct core_event *ev,
     return CH_OK;
 }
 
+static const char *
+event_kind_name(enum core_event_kind k)
+{
+    switch (k) {
+    case CORE_EV_COMMAND:   return "command";
+    case CORE_EV_DM:        return "dm";
+    case CORE_EV_MESSAGE:   return "message";
+    case CORE_EV_USER_INFO: return "user_info";
+    }
+    return "other";
+}
+
 enum ch_status
 core_handle_event(struct core *core, const struct core_event *ev,
                   struct core_result *res)
@@ -611,6 +624,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         }
     }
     set_caller(&c, ev);
+    metrics_count("chorus_events_total", "kind", event_kind_name(ev->kind), 1);
     if (ev->kind == CORE_EV_USER_INFO) {
         apply_user_info(&c, ev);
         s = delivery_commit(c.core);

@@ -19,6 +19,7 @@
 #ifndef CHORUS_CORE_H
 #define CHORUS_CORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "adapter.h"
@@ -27,6 +28,7 @@
 #include "settings.h"
 #include "status.h"
 
+struct arena;
 struct core;
 struct store;
 
@@ -79,6 +81,26 @@ int64_t        core_now(const struct core *core);
  */
 void           core_set_fault(struct core *core, const char *point,
                               int after);
+/* Feeds for the web server: the deadlines a secret token may see (the
+ * token as it is in the link; only its SHA-256 is stored). */
+struct core_deadline {
+    const char *campaign;       /* slug */
+    int64_t     number;
+    const char *title;
+    const char *creator;        /* display name */
+    bool        publish;        /* the publish date, else the draft's */
+    int64_t     at_ms;          /* UTC */
+    const char *state;
+};
+/* slug NULL: the token's person's own deadlines across campaigns; else
+ * every deadline of that campaign, when she takes part in it.
+ * CH_NOT_FOUND, with nothing said why, for a token nobody holds, a
+ * campaign that does not exist and one she has no part in alike.
+ * Cancelled and rejected deliverables are left out. */
+enum ch_status core_feed_deadlines(struct core *core, const char *kind,
+                                   const char *token, const char *slug,
+                                   struct arena *a,
+                                   struct core_deadline **out, size_t *n);
 /* For tests and the demo seeding. */
 struct store  *core_store(struct core *core);
 

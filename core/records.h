@@ -688,6 +688,19 @@ int64_t        store_standup_answer_count(struct store *, int64_t prompt_id,
                                           enum standup_colour colour);
 /* Prompts answered, of prompts answered or closed unanswered (away ones
  * don't count), for a person in one campaign (0: all). */
+/* Secret tokens for the web server (store_web.c): kept as hashes. */
+enum ch_status store_web_token_set(struct store *, int64_t person_id,
+                                   const char *kind, const char *hash,
+                                   int64_t now);
+/* The person holding that hash, or 0. */
+int64_t        store_web_token_person(struct store *, const char *kind,
+                                      const char *hash);
+/* Deadlines of a person's deliverables (campaign_id 0) or of a campaign
+ * (person_id 0), by date; elements are struct core_deadline (core.h). */
+enum ch_status store_web_deadlines(struct store *, struct arena *,
+                                   int64_t person_id, int64_t campaign_id,
+                                   void **out, size_t *n);
+
 void           store_standup_rate(struct store *, int64_t person_id,
                                   int64_t campaign_id, int *answered,
                                   int *asked);

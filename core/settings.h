@@ -53,6 +53,9 @@ struct core_settings {
     struct perm_table    perms;
     enum review_mode     review_mode;     /* for new campaigns */
     const char          *currency;        /* for fees without one */
+    /* Where the daemon's web server answers ("http://127.0.0.1:8080",
+     * no trailing '/'), for the links chorus hands out; NULL: off. */
+    const char          *web_url;
     int64_t              lead_time_ms;    /* warn when a draft is due sooner */
     int                  revision_limit;  /* alert above this many rounds */
     int64_t              approval_latency_ms;

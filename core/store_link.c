@@ -167,6 +167,10 @@ static const char *const clash_sql[] = {
     "  AND k.day = rhythm_reminders.day)",
     "DELETE FROM conflict_told WHERE person_id = ?2 AND conflict_id IN ("
     " SELECT conflict_id FROM conflict_told WHERE person_id = ?1)",
+    /* A secret feed link each had: the survivor's stays, the other's
+     * stops working (she asks `calendar` again for a new one). */
+    "DELETE FROM web_tokens WHERE person_id = ?2 AND kind IN ("
+    " SELECT kind FROM web_tokens WHERE person_id = ?1)",
     /* A double booking names its person in its key: one the survivor
      * has open as well closes, the others are keyed to her. */
     "UPDATE conflicts SET state = 'closed', closed_why = 'people joined',"

@@ -728,7 +728,17 @@ static const char *const migrations[] = {
     "  to_id INTEGER NOT NULL REFERENCES people(id),"
     "  reason TEXT NOT NULL,"
     "  at INTEGER NOT NULL);"
-    "CREATE INDEX kudos_to ON kudos(to_id, at);",
+    "CREATE INDEX kudos_to ON kudos(to_id, at);"
+    /* 6, web: a person's secret tokens for the web server (issue 18),
+     * one per kind ('calendar': her iCalendar feed).  Only the SHA-256
+     * of the token is kept; asking again replaces it, which revokes the
+     * old link. */
+    "CREATE TABLE web_tokens ("
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('calendar')),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;",
 };
 
 const int store_schema_version =

@@ -36,7 +36,7 @@ layers=$(
     function layer(d) {
         if (d == "core") return 0
         if (d == "adapters/runtime") return 1
-        if (d ~ /^adapters\/(console|slack|discord|sim)$/) return 2
+        if (d ~ /^adapters\/(console|slack|discord|sim|web)$/) return 2
         if (d == "bot") return 3
         return 9                      # tests, bench: may include anything
     }

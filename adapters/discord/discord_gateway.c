@@ -48,6 +48,7 @@
 #include "ws.h"
 #include "loop.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define HELLO_TIMEOUT_MS      20000
@@ -107,6 +108,7 @@ struct gateway {
     int                heartbeat_ms;
     bool               ack_pending;
     int64_t            last_beat_ms, last_ack_ms, ready_at;
+    bool               ever_ready;    /* for the reconnect count */
     struct loop_timer *beat;
     struct loop_timer *timer;
     enum timer_role    timer_role;
@@ -389,6 +391,17 @@ on_open(void *arg)
     arm(gw, TR_HELLO, gw->t.hello_timeout_ms);
 }
 
+/* READY or RESUMED: the connection is up (metrics.h). */
+static void
+gateway_connected(struct gateway *gw)
+{
+    if (gw->ever_ready)
+        metrics_count("chorus_platform_reconnects_total", "platform",
+                      "discord", 1);
+    gw->ever_ready = true;
+    metrics_set("chorus_platform_connected", "platform", "discord", 1);
+}
+
 static void
 on_close(void *arg, int code, const char *reason)
 {
@@ -409,6 +422,7 @@ on_close(void *arg, int code, const char *reason)
         return;
     gw->link = NULL;
     link_free(l);
+    metrics_set("chorus_platform_connected", "platform", "discord", 0);
     loop_timer_stop(gw->beat);
     gw->ack_pending = false;
     if (gw->state == GW_STOPPING) {
@@ -494,12 +508,14 @@ op_dispatch(struct gateway *gw, const cJSON *root, const cJSON *data)
         gw->state = GW_READY;
         gw->ready_at = now_ms(gw);
         disarm(gw);
+        gateway_connected(gw);
         log_info("discord", "gateway: ready (session %.8s)",
                  gw->session_id ? gw->session_id : "?");
     } else if (strcmp(t, "RESUMED") == 0) {
         gw->state = GW_READY;
         gw->ready_at = now_ms(gw);
         disarm(gw);
+        gateway_connected(gw);
         log_info("discord", "gateway: resumed at seq %ld", gw->seq);
     }
     discord_events_dispatch(gw->d, t, data);

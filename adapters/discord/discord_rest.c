@@ -51,6 +51,7 @@
 #include "loop.h"
 #include "version.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define OFFSET_MS         50      /* added to every reset, as discord.js */
@@ -492,6 +493,7 @@ limited(struct rest *r, struct rest_req *q, const struct http_response *hr,
     struct bucket *b = lane ? bucket_get(r, lane) : NULL;
     if (!shared)
         count_invalid(r, now);
+    metrics_count("chorus_platform_429_total", "platform", "discord", 1);
     log_info("discord", "429 on %s: waiting %lld ms%s", q->route,
              (long long)wait, global ? " (global limit)" : "");
     if (global && lane) {

@@ -547,6 +547,10 @@ ws_ctx_new(struct loop *loop, const struct ws_ctx_options *o)
     info.foreign_loops = ctx->foreign;
     info.pcontext = &ctx->alive;
     info.port = CONTEXT_PORT_NO_LISTEN;
+    if (o->max_http_header_data)
+        info.max_http_header_data = (unsigned short)
+            (o->max_http_header_data < 65535 ? o->max_http_header_data
+                                             : 65535);
     info.gid = -1;
     info.uid = -1;
     ctx->lws = lws_create_context(&info);
@@ -639,6 +643,10 @@ ws_ctx_listen(struct ws_ctx *ctx, const struct ws_listen_options *o,
     info.iface = o->iface ? o->iface : "127.0.0.1";
     info.port = o->port;
     info.protocols = o->protocols;
+    if (o->head_timeout_s > 0) {
+        info.timeout_secs_ah_idle = (unsigned)o->head_timeout_s;
+        info.keepalive_timeout = o->head_timeout_s;
+    }
     if (o->cert_pem && o->key_pem) {
         info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.server_ssl_cert_mem = o->cert_pem;

@@ -73,6 +73,8 @@ struct ws_ctx_options {
     const char *ca_file;     /* NULL: system CA bundle */
     bool        lws_debug;   /* forward lws notice/info/debug lines to
                                 log_debug (very verbose) */
+    unsigned    max_http_header_data;  /* a served request's whole head;
+                                          0: lws's default (4096) */
 };
 
 struct ws_ctx *ws_ctx_new(struct loop *loop, const struct ws_ctx_options *o);
@@ -102,6 +104,9 @@ struct ws_listen_options {
     const struct lws_protocols *protocols;
     const char                 *cert_pem;
     const char                 *key_pem;
+    /* Seconds a client may take to send a whole request head, and may
+     * idle between keep-alive requests; 0: lws's defaults (10 and 5). */
+    int                         head_timeout_s;
 };
 struct lws_vhost *ws_ctx_listen(struct ws_ctx *ctx,
                                 const struct ws_listen_options *o,

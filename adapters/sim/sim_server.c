@@ -3,9 +3,9 @@
  *
  * One protocol, protocols[0] of the vhost, gets both plain HTTP and the
  * websocket upgrades (ws.h).  A callback finds its struct sim_server
- * through lws's per-vhost protocol storage, which sim_server_free()
- * clears: callbacks that lws still makes for this vhost afterwards find
- * no server and only release what the per-session data owns.
+ * as the vhost's owner (http_out.h), which sim_server_free() clears:
+ * callbacks that lws still makes for this vhost afterwards find no
+ * server and only release what the per-session data owns.
  */
 #include <uv.h>             /* before libwebsockets.h: its uv helpers */
 #include <libwebsockets.h>
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_out.h"
 #include "ws.h"
 #include "loop.h"
 #include "log.h"
@@ -25,12 +26,10 @@
 
 #define HTTP_CHUNK    4096
 #define WS_FRAGMENT   4000
-#define HDR_ROOM      4096
 
 struct sim_server {
     struct loop                      *loop;
     struct lws_vhost                 *vh;
-    struct sim_server               **slot;    /* per-vhost storage */
     const struct sim_server_handlers *h;
     void                             *sim;
     size_t                            max_body;
@@ -78,26 +77,10 @@ struct pss {
     char              audit[256];
     struct buf        body;
     bool              answered;
-    unsigned char    *hdr;              /* LWS_PRE + headers, until sent */
-    size_t            hdr_len;
-    unsigned char    *out;              /* LWS_PRE + body */
-    size_t            out_len, out_off;
+    struct http_out   out;              /* the answer being written */
     bool              accepted;         /* the upgrade was */
     struct sim_conn  *conn;
 };
-
-static struct sim_server *
-server_of(struct lws *wsi)
-{
-    struct lws_vhost *vh = lws_get_vhost(wsi);
-    const struct lws_protocols *pr = lws_get_protocol(wsi);
-    struct sim_server **slot;
-
-    if (!vh || !pr)
-        return NULL;
-    slot = lws_protocol_vh_priv_get(vh, pr);
-    return slot ? *slot : NULL;
-}
 
 /* ---- reading a request ---- */
 
@@ -253,33 +236,8 @@ static void
 http_clear(struct pss *p)
 {
     buf_free(&p->body);
-    free(p->hdr);
-    p->hdr = NULL;
-    p->hdr_len = 0;
-    free(p->out);
-    p->out = NULL;
-    p->out_len = p->out_off = 0;
+    http_out_clear(&p->out);
     p->answered = false;
-}
-
-/* lws wants "name:" in lower case. */
-static int
-add_header(struct lws *wsi, const char *name, const char *value,
-           unsigned char **h, unsigned char *end)
-{
-    char lname[48];
-    size_t n = strlen(name);
-
-    if (n + 2 > sizeof(lname))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        lname[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32
-                                                            : name[i]);
-    lname[n] = ':';
-    lname[n + 1] = '\0';
-    return lws_add_http_header_by_name(wsi, (const unsigned char *)lname,
-                                       (const unsigned char *)value,
-                                       (int)strlen(value), h, end);
 }
 
 /* Build the headers and keep the body; both go out from WRITEABLE (see
@@ -287,10 +245,9 @@ add_header(struct lws *wsi, const char *name, const char *value,
 static int
 http_answer(struct lws *wsi, struct pss *p)
 {
-    struct sim_server *srv = server_of(wsi);
+    struct sim_server *srv = http_out_owner(wsi);
     struct sim_response rs = { .status = 200 };
     struct sim_request rq = request_of(p);
-    unsigned char *start, *h, *end;
     int rc = -1;
 
     /* An empty body is answered from LWS_CALLBACK_HTTP, and lws still
@@ -304,76 +261,32 @@ http_answer(struct lws *wsi, struct pss *p)
     srv->h->route(srv->sim, &rq, &rs);
     if (rs.status == 204)
         buf_reset(&rs.body);
-    p->hdr = xmalloc(LWS_PRE + HDR_ROOM);
-    start = h = p->hdr + LWS_PRE;
-    end = p->hdr + LWS_PRE + HDR_ROOM - 1;
-    if (lws_add_http_header_status(wsi, (unsigned)rs.status, &h, end))
+    if (http_out_start(wsi, &p->out, rs.status,
+                       rs.status == 204 ? NULL
+                       : rs.ctype       ? rs.ctype
+                                        : "application/json",
+                       rs.body.len))
         goto out;
-    if (rs.status != 204) {
-        const char *ct = rs.ctype ? rs.ctype : "application/json";
-
-        if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-                                         (const unsigned char *)ct,
-                                         (int)strlen(ct), &h, end) ||
-            lws_add_http_header_content_length(wsi, rs.body.len, &h, end))
-            goto out;
-    }
     for (int i = 0; i < rs.nhdrs; i++)
-        if (add_header(wsi, rs.hdrs[i].name, rs.hdrs[i].value, &h, end))
+        if (http_out_header(wsi, &p->out, rs.hdrs[i].name,
+                            rs.hdrs[i].value))
             goto out;
-    p->hdr_len = (size_t)(h - start);
-    p->out_len = rs.body.len;
-    p->out_off = 0;
-    p->out = xmalloc(LWS_PRE + rs.body.len + 1);
-    if (rs.body.len)
-        memcpy(p->out + LWS_PRE, rs.body.data, rs.body.len);
+    http_out_finish(wsi, &p->out, rs.body.data, rs.body.len);
     buf_free(&p->body);
-    lws_callback_on_writable(wsi);
     rc = 0;
 out:
     buf_free(&rs.body);
     return rc;
 }
 
-/* One write per WRITEABLE: the headers, then the body piece by piece. */
+/* One write per WRITEABLE (http_out.h); then the transaction is over. */
 static int
 http_writeable(struct lws *wsi, struct pss *p)
 {
-    size_t n;
-    int flags;
+    int rc = http_out_writeable(wsi, &p->out, HTTP_CHUNK);
 
-    if (!p->out)
-        return 0;
-    if (p->hdr) {
-        unsigned char *start = p->hdr + LWS_PRE, *h = start + p->hdr_len;
-        unsigned char *end = p->hdr + LWS_PRE + HDR_ROOM - 1;
-
-        if (lws_finalize_write_http_header(wsi, start, &h, end))
-            return -1;
-        free(p->hdr);
-        p->hdr = NULL;
-        if (p->out_len > 0) {
-            lws_callback_on_writable(wsi);
-            return 0;
-        }
-    }
-    n = p->out_len - p->out_off;
-    if (n > HTTP_CHUNK)
-        n = HTTP_CHUNK;
-    if (n > 0) {
-        flags = p->out_off + n == p->out_len ? LWS_WRITE_HTTP_FINAL
-                                             : LWS_WRITE_HTTP;
-        /* Bytes before this piece are already sent, so lws may use them
-         * as the LWS_PRE headroom it needs. */
-        if (lws_write(wsi, p->out + LWS_PRE + p->out_off, n,
-                      (enum lws_write_protocol)flags) < (int)n)
-            return -1;
-        p->out_off += n;
-    }
-    if (p->out_off < p->out_len) {
-        lws_callback_on_writable(wsi);
-        return 0;
-    }
+    if (rc <= 0)
+        return rc;
     http_clear(p);
     if (lws_http_transaction_completed(wsi))
         return -1;
@@ -383,7 +296,7 @@ http_writeable(struct lws *wsi, struct pss *p)
 static int
 http_start(struct lws *wsi, struct pss *p, const char *uri)
 {
-    struct sim_server *srv = server_of(wsi);
+    struct sim_server *srv = http_out_owner(wsi);
     char clen[24];
 
     http_clear(p);
@@ -402,7 +315,7 @@ http_start(struct lws *wsi, struct pss *p, const char *uri)
 static int
 ws_upgrade(struct lws *wsi, struct pss *p)
 {
-    struct sim_server *srv = server_of(wsi);
+    struct sim_server *srv = http_out_owner(wsi);
     struct sim_request rq;
     const char *why = "";
     char uri[1024];
@@ -480,7 +393,7 @@ close_timed_out(void *arg)
 static int
 ws_open(struct lws *wsi, struct pss *p)
 {
-    struct sim_server *srv = server_of(wsi);
+    struct sim_server *srv = http_out_owner(wsi);
     struct sim_request rq;
     struct sim_conn *c;
 
@@ -752,20 +665,11 @@ sim_server_listen(struct loop *loop, struct ws_ctx *ws,
     srv->max_body = o->max_body;
     srv->max_message_in = o->max_message_in;
     srv->close_timeout_ms = o->close_timeout_ms;
-    srv->vh = ws_ctx_listen(ws, &lo, port_out);
+    srv->vh = http_out_listen(ws, &lo, srv, port_out);
     if (!srv->vh) {
         free(srv);
         return NULL;
     }
-    srv->slot = lws_protocol_vh_priv_zalloc(srv->vh, &protocols[0],
-                                            sizeof(*srv->slot));
-    if (!srv->slot) {
-        log_error(o->name ? o->name : "sim", "no per-vhost storage");
-        lws_vhost_destroy(srv->vh);
-        free(srv);
-        return NULL;
-    }
-    *srv->slot = srv;
     return srv;
 }
 
@@ -783,10 +687,9 @@ sim_server_free(struct sim_server *srv)
         conn_kill(c);
         conn_free(c);
     }
-    *srv->slot = NULL;
     /* Closes the listener and whatever HTTP connections are left; their
      * callbacks find no server and only free their own buffers. */
-    lws_vhost_destroy(srv->vh);
+    http_out_unlisten(srv->vh, protocols);
     free(srv);
 }
 

@@ -39,6 +39,7 @@
 #include "loop.h"
 #include "core.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define MAX_INFLIGHT    16
@@ -530,6 +531,7 @@ on_http(void *arg, const struct http_response *res)
         transient(sk, r, why);
         break;
     case ANS_LIMIT:
+        metrics_count("chorus_platform_429_total", "platform", "slack", 1);
         rate_limited(sk, r, http_response_header(res, "Retry-After"));
         break;
     case ANS_DEAD:

@@ -280,6 +280,7 @@ struct slack {
     struct backoff       reconnect;
     struct loop_timer   *reconnect_timer;
     bool                 reconnect_armed;
+    bool                 ever_open;     /* a socket said hello once */
     int64_t              link_disabled_wait;   /* 0: not disabled */
 
     /* Web API (slack_api.c). */

@@ -32,6 +32,7 @@
 #include "ws.h"
 #include "loop.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define MAX_FRAME_IN     ((size_t)1 << 20)  /* Slack frames are far less */
@@ -270,6 +271,8 @@ on_close(void *arg, int code, const char *reason)
         log_warn(SLACK_MOD, "socket %u could not connect: %s", s->id,
                  reason);
     sock_free(s);      /* ws_free inside its own callback is allowed */
+    metrics_set("chorus_platform_connected", "platform", "slack",
+                count_state(sk, SOCK_OPEN) > 0);
     after_loss(sk, close_first, disabled);
 }
 
@@ -381,6 +384,11 @@ slack_socket_hello(struct slack_sock *s, const cJSON *j)
     }
     s->state = SOCK_OPEN;
     s->last_pong_ms = now;
+    if (sk->ever_open)
+        metrics_count("chorus_platform_reconnects_total", "platform",
+                      "slack", 1);
+    sk->ever_open = true;
+    metrics_set("chorus_platform_connected", "platform", "slack", 1);
     backoff_reset(&sk->reconnect);
     sk->link_disabled_wait = 0;
     log_info(SLACK_MOD, "socket %u connected (%d open; Slack refreshes it "

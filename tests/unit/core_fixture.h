@@ -389,6 +389,7 @@ fx_create(void)
     fx->admins[0] = "fake:admin";
     fx->set.admins = fx->admins;
     fx->set.nadmins = 1;
+    fx->set.web_url = "http://127.0.0.1:8080";   /* links: `calendar` */
     fx->reply = "";
     log_set_level(getenv("FX_DEBUG") ? LOG_DEBUG : LOG_WARN);
     log_set_sink(fx_log_sink, fx);

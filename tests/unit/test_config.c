@@ -1331,6 +1331,26 @@ test_check_secrets(void **state)
     config_errors_free(&errs);
     config_free(cfg);
 
+    /* The web server's admin token: unset by default is no error (the
+     * daemon refuses /metrics); one named that cannot be read is. */
+    unsetenv("CHORUS_ADMIN_TOKEN");
+    cfg = load_ok("http_listen 8080\n");
+    assert_int_equal(config_check_secrets(cfg, &errs), 0);
+    config_free(cfg);
+    cfg = load_ok("http_listen 127.0.0.1:8080\n"
+                  "http_admin_token env:CHORUS_NO_SUCH_VAR\n");
+    assert_int_equal(config_check_secrets(cfg, &errs), 1);
+    w0 = xasprintf("%s:2: key \"http_admin_token\": environment variable "
+                   "CHORUS_NO_SUCH_VAR is not set", path);
+    assert_string_equal(errs.v[0].text, w0);
+    assert_string_equal(cfg->core.web_url, "http://127.0.0.1:8080");
+    free(w0);
+    config_errors_free(&errs);
+    config_free(cfg);
+    cfg = load_ok("http_listen 8080\n");
+    assert_string_equal(cfg->core.web_url, "http://127.0.0.1:8080");
+    config_free(cfg);
+
     unsetenv("SLACK_APP_TOKEN");
     unsetenv("SLACK_BOT_TOKEN");
     unsetenv("DISCORD_TOKEN");

@@ -308,6 +308,9 @@ merge_resolves_clashes(void **state)
     /* Both zones set by hand. */
     fx_ok(fx, "bob", NULL, "tz Asia/Tokyo");
     ok_on(fx, "fake2", "B2", "tz Europe/Paris");
+    /* Each has a secret calendar link: bob's stays. */
+    fx_ok(fx, "bob", NULL, "calendar");
+    ok_on(fx, "fake2", "B2", "calendar");
     /* This time bob asks and B2 types it: bob survives. */
     int64_t bob = person_of(fx, "fake", "bob");
     char code[9], line[32];
@@ -345,6 +348,9 @@ merge_resolves_clashes(void **state)
     assert_int_equal(fx_int(fx, "SELECT count(*) FROM standup_answers "
                                 "WHERE colour = 'red'"),
                      3);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM web_tokens"), 1);
+    assert_string_equal(fx_str1(fx, "SELECT count(*) FROM web_tokens WHERE "
+                                    "person_id = ?1", id), "1");
 }
 
 static void

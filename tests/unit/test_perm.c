@@ -185,6 +185,7 @@ static const struct row matrix[] = {
       .allowed = EVERYONE, .need = "" },
     { .line = "hours 10:00-19:00 for:erin", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_OTHERS },
+    { .line = "calendar", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
     { .line = "notify urgent:anytime", .world = ACTIVE,
       .allowed = EVERYONE, .need = "" },
     { .line = "notify digest:off for:erin", .world = ACTIVE,

@@ -1,0 +1,77 @@
+/* store_web: a person's secret tokens for the web server (core.h feeds). */
+#include <sqlite3.h>
+
+#include "core.h"
+#include "records.h"
+#include "store.h"
+
+enum ch_status
+store_web_token_set(struct store *st, int64_t person_id, const char *kind,
+                    const char *hash, int64_t now)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "INSERT INTO web_tokens (person_id, kind, hash, created_at)"
+            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (person_id, kind)"
+            " DO UPDATE SET hash = excluded.hash,"
+            " created_at = excluded.created_at");
+    if (s == NULL)
+        return CH_INTERNAL;
+    store_bind_int(s, 1, person_id);
+    store_bind_text(s, 2, kind);
+    store_bind_text(s, 3, hash);
+    store_bind_int(s, 4, now);
+    return store_exec(st, s);
+}
+
+int64_t
+store_web_token_person(struct store *st, const char *kind, const char *hash)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT person_id FROM web_tokens WHERE hash = ?1"
+            " AND kind = ?2");
+    if (s == NULL)
+        return 0;
+    store_bind_text(s, 1, hash);
+    store_bind_text(s, 2, kind);
+    return store_scalar(st, s);
+}
+
+static void
+read_deadline(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct core_deadline *d = row;
+
+    d->campaign = store_col_text(a, s, 0);
+    d->number = store_col_int(s, 1, 0);
+    d->title = store_col_text(a, s, 2);
+    d->creator = store_col_text(a, s, 3);
+    d->publish = store_col_int(s, 4, 0) != 0;
+    d->at_ms = store_col_int(s, 5, 0);
+    d->state = store_col_text(a, s, 6);
+}
+
+enum ch_status
+store_web_deadlines(struct store *st, struct arena *a, int64_t person_id,
+                    int64_t campaign_id, void **out, size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT c.slug, d.number, d.title, p.name, w.publish,"
+            " CASE w.publish WHEN 1 THEN d.publish_at ELSE d.draft_due END"
+            " AS at, d.state"
+            " FROM deliverables d"
+            " JOIN campaigns c ON c.id = d.campaign_id"
+            " JOIN people p ON p.id = d.creator_id"
+            " JOIN (SELECT 0 AS publish UNION ALL SELECT 1) w"
+            " WHERE (?1 = 0 OR d.creator_id = ?1)"
+            " AND (?2 = 0 OR d.campaign_id = ?2)"
+            " AND d.state NOT IN ('cancelled', 'rejected')"
+            " ORDER BY at, c.slug, d.number");
+    *out = NULL;
+    *n = 0;
+    if (s == NULL)
+        return CH_INTERNAL;
+    store_bind_int(s, 1, person_id);
+    store_bind_int(s, 2, campaign_id);
+    return store_rows(st, a, s, read_deadline, sizeof(struct core_deadline),
+                      out, n, "deadlines");
+}
