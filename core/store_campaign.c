@@ -45,39 +45,6 @@ bind_day(sqlite3_stmt *s, int col, int64_t day)
 }
 
 /*
- * The start of a day in a zone, remembered: every campaign read needs two,
- * and working one out switches the process's zone (tz.h: glibc reads the
- * zone's file again), which then switches back for the next reader's
- * times.  A standup round reads the campaign once or twice per creator.
- * The instants depend on nothing but the zone's rules.
- */
-#define DAY_STARTS 8
-static struct {
-    char    zone[64];
-    int64_t day, start;
-} day_starts[DAY_STARTS];
-static unsigned day_starts_next;
-
-static int64_t
-day_start(const char *zone, int64_t day)
-{
-    if (zone == NULL)
-        return when_day_start(zone, day);
-    for (unsigned i = 0; i < DAY_STARTS; i++)
-        if (day_starts[i].day == day && day_starts[i].zone[0] &&
-            strcmp(day_starts[i].zone, zone) == 0)
-            return day_starts[i].start;
-    int64_t start = when_day_start(zone, day);
-    if (strlen(zone) < sizeof(day_starts[0].zone)) {
-        unsigned i = day_starts_next++ % DAY_STARTS;
-        snprintf(day_starts[i].zone, sizeof(day_starts[i].zone), "%s", zone);
-        day_starts[i].day = day;
-        day_starts[i].start = start;
-    }
-    return start;
-}
-
-/*
  * The window: its dates and zone are what was set; the instants follow
  * from them.  A campaign made before windows were dates (window_from and
  * window_to NULL) kept the instants, the start and the end of its days in
@@ -98,9 +65,9 @@ window(struct arena *a, sqlite3_stmt *s, int col, struct campaign *c)
         return;
     }
     c->starts_at = c->from_day == 0
-                       ? INT64_MIN : day_start(c->zone, c->from_day);
+                       ? INT64_MIN : when_day_start(c->zone, c->from_day);
     c->ends_at = c->to_day == 0
-                     ? INT64_MIN : day_start(c->zone, c->to_day + 1) - 1;
+                     ? INT64_MIN : when_day_start(c->zone, c->to_day + 1) - 1;
 }
 
 static void

@@ -717,8 +717,21 @@ when_local_midnight(const char *zone, int64_t utc_ms)
     return hi * 1000;
 }
 
-int64_t
-when_day_start(const char *zone, int64_t day)
+/*
+ * The start of a day in a zone, remembered: working one out switches the
+ * process's zone (tz.h: glibc reads the zone's file again), and every
+ * campaign read needs two; a standup round reads a campaign once or twice
+ * per creator.  The instants depend on nothing but the zone's rules.
+ */
+#define DAY_STARTS 8
+static struct {
+    char    zone[64];
+    int64_t day, start;
+} day_starts[DAY_STARTS];
+static unsigned day_starts_next;
+
+static int64_t
+day_start_uncached(const char *zone, int64_t day)
 {
     int y, m, d;
     int64_t ms;
@@ -728,6 +741,34 @@ when_day_start(const char *zone, int64_t day)
         CH_OK)
         return day * MS_PER_DAY;
     return when_local_midnight(zone, ms);
+}
+
+int64_t
+when_day_start(const char *zone, int64_t day)
+{
+    if (zone == NULL)
+        return day_start_uncached(zone, day);
+    for (unsigned i = 0; i < DAY_STARTS; i++)
+        if (day_starts[i].day == day && day_starts[i].zone[0] &&
+            strcmp(day_starts[i].zone, zone) == 0)
+            return day_starts[i].start;
+    int64_t start = day_start_uncached(zone, day);
+    if (strlen(zone) < sizeof(day_starts[0].zone)) {
+        unsigned i = day_starts_next++ % DAY_STARTS;
+        snprintf(day_starts[i].zone, sizeof(day_starts[i].zone), "%s", zone);
+        day_starts[i].day = day;
+        day_starts[i].start = start;
+    }
+    return start;
+}
+
+int64_t
+when_day_at(const char *zone, int64_t day, int minute)
+{
+    int64_t t = 0;
+    enum tz_fit fit;
+    wall_to_utc(zone, day, minute, &t, &fit);
+    return t;
 }
 
 int64_t

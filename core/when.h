@@ -74,6 +74,9 @@ bool when_day_needs_year(int64_t day, int64_t today);
 int64_t when_local_date(const char *zone, int64_t utc_ms);
 /* The first instant of the date day in zone (see when_local_midnight). */
 int64_t when_day_start(const char *zone, int64_t day);
+/* The instant of minute_of_day on a day (days since 1970-01-01) in zone
+ * (NULL: UTC); a wall time in a gap moves forward (tz_from_local). */
+int64_t when_day_at(const char *zone, int64_t day, int minute);
 
 /* The instant the local day containing utc_ms starts in zone (the first
  * instant of that date, even when midnight is skipped); an invalid zone
