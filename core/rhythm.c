@@ -125,14 +125,11 @@ int64_t
 rhythm_deadline(struct ctx *c, const struct rhythm *r, const struct person *p,
                 int64_t day)
 {
+    if (r->at_min >= 0)
+        return when_day_at(ctx_person_zone(c, p), day, r->at_min);
     int y, m, d;
     tz_civil_from_days(day, &y, &m, &d);
-    if (r->at_min < 0)
-        return avail_end_of(c, p, y, m, d);
-    int64_t t = 0;
-    tz_from_local(ctx_person_zone(c, p), y, m, d, r->at_min / 60,
-                  r->at_min % 60, 0, &t, NULL);
-    return t;
+    return avail_end_of(c, p, y, m, d);
 }
 
 int64_t

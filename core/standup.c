@@ -61,15 +61,27 @@ standup_next_day(const struct standup_sched *s, int64_t from)
     return -1;
 }
 
-/* The instant of a local time on a day in a zone. */
-static int64_t
-local_at(const char *zone, int64_t day, int minute)
+/* The first and last of the campaign's creators' local times of a
+ * round's day; false when it has no creators. */
+static bool
+creator_times(struct ctx *c, const struct standup_sched *s, int64_t day,
+              int64_t *lo, int64_t *hi)
 {
-    int y, m, d;
-    tz_civil_from_days(day, &y, &m, &d);
-    int64_t t = 0;
-    tz_from_local(zone, y, m, d, minute / 60, minute % 60, 0, &t, NULL);
-    return t;
+    struct participant *ps;
+    size_t n;
+    *lo = INT64_MAX;
+    *hi = INT64_MIN;
+    store_participant_list(c->st, c->a, s->campaign_id, ROLE_CREATOR, &ps,
+                           &n);
+    for (size_t i = 0; i < n; i++) {
+        struct person p;
+        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
+            continue;
+        int64_t t = when_day_at(ctx_person_zone(c, &p), day, s->at_min);
+        *lo = t < *lo ? t : *lo;
+        *hi = t > *hi ? t : *hi;
+    }
+    return *hi >= *lo;
 }
 
 /* When a round opens: its first creator's local time (the earliest zone
@@ -77,42 +89,18 @@ local_at(const char *zone, int64_t day, int minute)
 static int64_t
 round_fires_at(struct ctx *c, const struct standup_sched *s, int64_t day)
 {
-    struct participant *ps;
-    size_t n;
-    int64_t first = INT64_MAX;
-    store_participant_list(c->st, c->a, s->campaign_id, ROLE_CREATOR, &ps,
-                           &n);
-    for (size_t i = 0; i < n; i++) {
-        struct person p;
-        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
-            continue;
-        int64_t t = local_at(ctx_person_zone(c, &p), day, s->at_min);
-        if (t < first)
-            first = t;
-    }
-    return first != INT64_MAX
-               ? first
-               : local_at("UTC", day, s->at_min) - EARLIEST_ZONE_MS;
+    int64_t lo, hi;
+    return creator_times(c, s, day, &lo, &hi)
+               ? lo
+               : when_day_at("UTC", day, s->at_min) - EARLIEST_ZONE_MS;
 }
 
 int64_t
 standup_zone_spread(struct ctx *c, const struct standup_sched *s,
                     int64_t day)
 {
-    struct participant *ps;
-    size_t n;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    store_participant_list(c->st, c->a, s->campaign_id, ROLE_CREATOR, &ps,
-                           &n);
-    for (size_t i = 0; i < n; i++) {
-        struct person p;
-        if (store_people_get(c->st, c->a, ps[i].person_id, &p) != CH_OK)
-            continue;
-        int64_t t = local_at(ctx_person_zone(c, &p), day, s->at_min);
-        lo = t < lo ? t : lo;
-        hi = t > hi ? t : hi;
-    }
-    return hi >= lo ? hi - lo : 0;
+    int64_t lo, hi;
+    return creator_times(c, s, day, &lo, &hi) ? hi - lo : 0;
 }
 
 enum ch_status
@@ -212,7 +200,7 @@ open_round(struct ctx *c, const struct campaign *cp,
             her_work(c, cp->id, ps[i].person_id, &ds) == 0)
             continue;
         due[k] = adhoc ? c->now
-                       : local_at(ctx_person_zone(c, &who[k]), day,
+                       : when_day_at(ctx_person_zone(c, &who[k]), day,
                                   sc->at_min);
         why[k] = avail_away(c, &who[k], due[k]);
         if (due[k] < opens)
