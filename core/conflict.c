@@ -836,11 +836,6 @@ deliv_named(struct ctx *c, int64_t id, struct deliverable *d)
                         ctx_mark_person(c, d->creator_id));
 }
 
-static const char *
-when_for(struct ctx *c, const struct person *reader, int64_t t)
-{
-    return reader ? ctx_time_for(c, reader, t) : ctx_mark_time(c, t);
-}
 
 static const char *
 describe_as(struct ctx *c, const struct conflict *k,
@@ -886,8 +881,8 @@ describe_as(struct ctx *c, const struct conflict *k,
                             gap == 0 ? "at the same time"
                                      : arena_printf(c->a, "%s apart",
                                                     ctx_duration(c, gap)),
-                            when_for(c, reader, da.publish_at),
-                            when_for(c, reader, db.publish_at),
+                            ctx_time_reader(c, reader, da.publish_at),
+                            ctx_time_reader(c, reader, db.publish_at),
                             ctx_duration(c, c->set->collision_interval_ms));
     }
     case CONFLICT_DUPLICATE: {
