@@ -46,6 +46,12 @@ adapter_name(const struct adapter *a)
     return a->ops->name;
 }
 
+const char *
+adapter_command_lead(const struct adapter *a)
+{
+    return a && a->ops->command_lead ? a->ops->command_lead : "/campaign ";
+}
+
 unsigned
 adapter_caps(const struct adapter *a)
 {

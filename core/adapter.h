@@ -130,7 +130,7 @@ enum {
     ADAPTER_CAP_PROFILES = 1u << 4,    /* OUT_LOOKUP finds name and zone */
 };
 
-#define ADAPTER_OPS_VERSION 5
+#define ADAPTER_OPS_VERSION 6
 
 struct adapter_ops {
     unsigned    version;     /* ADAPTER_OPS_VERSION; core_attach checks it */
@@ -160,6 +160,10 @@ struct adapter_ops {
     void (*stop)(struct adapter *, int64_t deadline_ms,
                  void (*done)(void *arg), void *arg);
     void (*free)(struct adapter *);
+    /* v6: how a command is typed here, before its name, as usage lines
+     * and help show it: "/" where each command is its own slash command;
+     * NULL: "/campaign ". */
+    const char *command_lead;
 };
 
 /* Every adapter struct embeds this header first (container_of style). */
@@ -181,6 +185,7 @@ void adapter_render_channel(struct adapter *a, const char *channel_id,
                             const char *slug, struct buf *out);
 void adapter_render_time(struct adapter *a, int64_t utc_ms, struct buf *out);
 const char *adapter_name(const struct adapter *a);
+const char *adapter_command_lead(const struct adapter *a);
 unsigned    adapter_caps(const struct adapter *a);
 int  adapter_start(struct adapter *a);
 /* done(arg) is called at once for a platform without a stop slot. */

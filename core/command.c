@@ -509,14 +509,14 @@ form_score(const struct cmd_form *f, const struct token *toks, size_t ntok)
 }
 
 void
-command_usage(const char *name, struct buf *out)
+command_usage(const char *lead, const char *name, struct buf *out)
 {
     size_t n;
     const struct cmd_form *fs = command_forms(&n);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(fs[i].spec->name, name) != 0)
             continue;
-        buf_printf(out, "%susage: /campaign %s", out->len ? "\n" : "", name);
+        buf_printf(out, "%susage: %s%s", out->len ? "\n" : "", lead, name);
         for (size_t j = 0; j < fs[i].nelems; j++)
             buf_printf(out, " %s", fs[i].elems[j].display);
     }
@@ -529,7 +529,7 @@ usage_errorv(struct ctx *c, const struct cmd_form *f, const char *fmt,
     char what[512];
     vsnprintf(what, sizeof(what), fmt, ap);
     struct buf b = BUF_INIT;
-    buf_printf(&b, "usage: /campaign %s", f->spec->name);
+    buf_printf(&b, "usage: %s%s", ctx_command_lead(c), f->spec->name);
     for (size_t j = 0; j < f->nelems; j++)
         buf_printf(&b, " %s", f->elems[j].display);
     ch_fail(&c->err, CH_INVALID, "%s\n%s", what, buf_cstr(&b));
@@ -1453,7 +1453,7 @@ command_run(struct ctx *c, const char *line)
     }
     if (best == NULL) {
         struct buf b = BUF_INIT;
-        command_usage(name, &b);
+        command_usage(ctx_command_lead(c), name, &b);
         ch_fail(&c->err, CH_INVALID, "%s: that form is not known\n%s", name,
                 buf_cstr(&b));
         buf_free(&b);
@@ -1559,8 +1559,8 @@ help_form(struct ctx *c, const char *name, const struct cmd_form *f)
         buf_printf(&u, " %s", f->elems[j].display);
     char need[128];
     command_roles_needed(c, f->spec->actions, need, sizeof(need));
-    ctx_reply(c, "  usage:   /campaign %s%s", name, buf_cstr(&u));
-    ctx_reply(c, "  example: /campaign %s", f->spec->example);
+    ctx_reply(c, "  usage:   %s%s%s", ctx_command_lead(c), name, buf_cstr(&u));
+    ctx_reply(c, "  example: %s%s", ctx_command_lead(c), f->spec->example);
     ctx_reply(c, "  who:     %s%s", need,
           (f->spec->actions & ACTS(ACT_SUBMIT))
               ? " (and the deliverable's creator)"

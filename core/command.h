@@ -158,8 +158,9 @@ const char *command_arg_text(const struct ctx *c, const char *name);
  * say, such as "draft: unless week: stands for it"). */
 enum ch_status command_usage_error(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* "usage: /campaign approve <ref> [<note...>]" lines for a command name. */
-void command_usage(const char *name, struct buf *out);
+/* "usage: <lead>approve <ref> [<note...>]" lines for a command name;
+ * lead as ctx_command_lead() gives it. */
+void command_usage(const char *lead, const char *name, struct buf *out);
 /* Help: the list, or one command in detail. */
 void command_help(struct ctx *c, const char *topic);
 /* The roles allowed for a spec's actions, for messages. */

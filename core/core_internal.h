@@ -179,6 +179,9 @@ const char *ctx_bits_text(struct ctx *c, unsigned mask,
 /* A time in a person's own zone, for DMs and replies. */
 const char *ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms);
 const char *ctx_time_for_caller(struct ctx *c, int64_t utc_ms);
+/* How a command is typed where the event came from ("/campaign ",
+ * or "/" where each command is its own slash command). */
+const char *ctx_command_lead(const struct ctx *c);
 /* For a reader, or (reader NULL: a channel) a marker each platform
  * renders. */
 const char *ctx_time_reader(struct ctx *c, const struct person *reader,

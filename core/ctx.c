@@ -79,6 +79,13 @@ ctx_time_for(struct ctx *c, const struct person *p, int64_t utc_ms)
 }
 
 const char *
+ctx_command_lead(const struct ctx *c)
+{
+    return adapter_command_lead(
+        c->ev ? core_adapter(c->core, c->ev->platform) : NULL);
+}
+
+const char *
 ctx_time_reader(struct ctx *c, const struct person *reader, int64_t utc_ms)
 {
     return reader ? ctx_time_for(c, reader, utc_ms) : ctx_mark_time(c, utc_ms);

@@ -750,4 +750,5 @@ static const struct adapter_ops discord_ops = {
     .start = dc_start,
     .stop = dc_stop,
     .free = dc_free,
+    .command_lead = "/",  /* one slash command per chorus command */
 };

@@ -728,7 +728,7 @@ missing(const struct sub *s, const char *opt, struct buf *out)
 {
     buf_reset(out);
     buf_printf(out, "Missing option %s.", opt);
-    command_usage(s->form->spec->name, out);
+    command_usage("/", s->form->spec->name, out);
 }
 
 /* One element's value, written the way the command grammar reads it. */

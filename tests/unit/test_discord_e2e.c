@@ -830,6 +830,17 @@ test_direct_messages(void **state)
                                "platform = 'discord' AND event_id = ?",
                             dm_id) == 1);
 
+    /* Help shows commands as Discord has them: /approve, not /campaign. */
+    before = discord_sim_message_count(e->sim);
+    e2e_check(e, discord_sim_post_dm(e->sim, e->bob, "help approve") != NULL);
+    struct msg_wait hw = { .channel = mw.channel, .after = before,
+                           .contains = "usage:" };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &hw, E2E_WAIT_MS));
+    struct discord_sim_message_info hm;
+    discord_sim_message(e->sim, hw.found, &hm);
+    e2e_check(e, strstr(hm.content, "usage:   /approve ") != NULL);
+    e2e_check(e, strstr(hm.content, "/campaign") == NULL);
+
     /* A mention in a guild channel: answered there, to the author. */
     char text[96];
     snprintf(text, sizeof(text), "<@%s> tz Asia/Tokyo", e->app);
