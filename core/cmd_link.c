@@ -309,6 +309,13 @@ cmd_link_join(struct ctx *c)
                      (long long)keep.id, (long long)gone.id, buf_cstr(&why));
     audit_everywhere(c, keep.id, "person.link", what,
                      strcmp(keep.name, gone.name) != 0);
+    /* The identity that asked for the code hears of it there: a link
+     * nobody there asked for is undone at once with unlink. */
+    ctx_dm_identity(c, keep.id, k.platform, k.user_id,
+                    "Your %s identity is now joined to a %s identity (%s) "
+                    "with link code %s: one person, %s. If you did not type "
+                    "that code there, type unlink here to split them again.",
+                    k.platform, here, gone.name, code, keep.name);
     ctx_reply(c,
               "Linked: your %s identity and your %s identity are now one "
               "person, %s. Campaigns, roles, deliverables, time off, "

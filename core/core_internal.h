@@ -118,6 +118,8 @@ struct pending {
     int64_t         ref_id;        /* UPDATE: the row to replace */
     const char     *channel_ref;   /* POST with no campaign: the platform
                                       channel (a brand's alerts) */
+    const char     *user_ref;      /* DM to one identity: its platform user
+                                      id (platform says which) */
     const char     *text;
     const char     *buttons;       /* serialized */
     bool            pin;           /* POST: pin it as well */
@@ -205,6 +207,12 @@ void ctx_dm(struct ctx *c, int64_t person_id, const char *buttons,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ctx_dm_urgent(struct ctx *c, int64_t person_id, const char *buttons,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A direct message to one identity of a person (platform, user id),
+ * whichever platform she prefers: what was done in that identity's name
+ * elsewhere (a link).  Sent at once. */
+void ctx_dm_identity(struct ctx *c, int64_t person_id, const char *platform,
+                     const char *user_id, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void ctx_dm_news(struct ctx *c, int64_t person_id, const char *buttons,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* DM every current participant whose role is in role_mask, except skip. */

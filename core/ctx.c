@@ -196,6 +196,17 @@ ctx_dm_news(struct ctx *c, int64_t person_id, const char *buttons,
     dm(c, person_id, DM_NEWS, buttons, text);
 }
 
+void
+ctx_dm_identity(struct ctx *c, int64_t person_id, const char *platform,
+                const char *user_id, const char *fmt, ...)
+{
+    DM_FORMAT(text, fmt);
+    struct pending *p = queue(c, OUT_DM, 0, person_id, NULL, text);
+    p->urgency = DM_URGENT;
+    p->platform = arena_strdup(c->a, platform);
+    p->user_ref = arena_strdup(c->a, user_id);
+}
+
 static void
 dm_roles(struct ctx *c, enum dm_urgency urgency, int64_t campaign_id,
          unsigned role_mask, int64_t skip, const char *buttons,
@@ -471,9 +482,13 @@ write_one(struct ctx *c, struct pending *p)
     case OUT_DM: {
         char *uid = NULL;
         struct person to;
-        r.platform = store_people_get(c->st, c->a, p->person_id, &to) == CH_OK
-                         ? dm_platform(c, &to, &uid)
-                         : NULL;
+        if (store_people_get(c->st, c->a, p->person_id, &to) != CH_OK)
+            r.platform = NULL;
+        else if (p->user_ref) { /* one identity, if its platform runs */
+            r.platform = core_adapter(core, p->platform) ? p->platform : NULL;
+            uid = arena_strdup(c->a, p->user_ref);
+        } else
+            r.platform = dm_platform(c, &to, &uid);
         if (r.platform == NULL) {
             log_info("core", "person %lld has no identity on a running "
                      "platform; direct message not sent",

@@ -187,6 +187,13 @@ merge_keeps_everything(void **state)
     ok_on(fx, "fake", "bob", line);
     fx_reply_has(fx, "Linked: your fake identity and your fake2 identity "
                      "are now one person");
+    /* B2, who asked for the code, hears of it on fake2, at once. */
+    assert_string_equal(
+        fx_str(fx, "SELECT platform || ':' || user_ref || ':' || "
+                   "(not_before = 0 OR not_before IS NULL) FROM outbox WHERE "
+                   "kind = 'dm' AND text LIKE '%now joined to a fake "
+                   "identity%' AND text LIKE '%type unlink here%'"),
+        "fake2:B2:1");
     /* bob's zone was set by hand, B2's came from the platform; B2's
      * hours were set, bob's were not. */
     fx_reply_has(fx, "Zone: Europe/Berlin, set by hand on fake (on fake2: "
