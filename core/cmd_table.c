@@ -135,6 +135,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "move a deliverable's draft or publish time",
       .example = "deliverable spring-launch#2 move draft:\"fri 17:00\"",
       .actions = ACTS(ACT_MANAGE), .run = cmd_work_move },
+    { .name = "deliverable", .pattern = "<ref> reopen <reason...>",
+      .summary = "take a late fix of a piece marked missed: a new fix "
+                 "window from now; the late rule applies to its fee",
+      .example = "deliverable spring-launch#2 reopen fix agreed by phone",
+      .actions = ACTS(ACT_MANAGE), .run = cmd_work_reopen },
     { .name = "deliverable",
       .pattern = "<slug> <creator> \"<title>\" [on:<platform>] "
                  "[week:<n>] [draft:<when>] [publish:<when>] [fee:<amount>] "

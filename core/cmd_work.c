@@ -308,6 +308,51 @@ cmd_work_cancel(struct ctx *c)
     return CH_OK;
 }
 
+/* A coordinator takes a late fix after all: the piece is open again
+ * with a new fix window from now, and the fix it gets is still measured
+ * against the window it missed (round_due), so the late rule applies. */
+enum ch_status
+cmd_work_reopen(struct ctx *c)
+{
+    const struct arg *ra = command_arg(c, "ref");
+    struct deliverable d = *ra->deliv;
+    const char *reason = command_arg_text(c, "reason");
+    const char *ref = campaign_deliv_ref(c, &d);
+    if (d.state != DELIV_MISSED)
+        return ch_fail(&c->err, CH_CONFLICT,
+                       "%s is %s: only a piece marked missed (its fix window "
+                       "lapsed) can be reopened",
+                       ref, campaign_deliv_words(&d));
+    d.state = DELIV_CHANGES_REQUESTED;
+    d.stage = STAGE_NONE;
+    enum ch_status s = store_deliverable_update(c->st, &d, c->now);
+    if (s != CH_OK)
+        return ch_fail(&c->err, s, "could not reopen %s", ref);
+    nudge_plan_deliverable(c, &d);
+    nudge_plan_fix_window(c, &d);
+    int64_t due = nudge_fix_due(c, &d, c->now, NULL);
+    const char *fee = d.fee_cents != INT64_MIN
+        ? " Its fee is paid at the late rule's share: the fix window was "
+          "missed."
+        : "";
+    ctx_audit(c, d.campaign_id, ref, "deliverable.reopen",
+              "a late fix accepted: %s", reason);
+    struct person creator;
+    if (store_people_get(c->st, c->a, d.creator_id, &creator) == CH_OK)
+        ctx_dm(c, d.creator_id, NULL,
+               "%s reopened %s \"%s\" for a late fix (%s). Resubmit before "
+               "%s with: submit %s <link>.%s",
+               ctx_mark_person(c, c->caller.id), ref, d.title, reason,
+               ctx_time_for(c, &creator, due), ref, fee);
+    ctx_post(c, d.campaign_id, NULL, "%s \"%s\" is open again for a late "
+             "fix: %s", ref, d.title, reason);
+    campaign_refresh_status(c, ra->campaign);
+    ctx_reply(c, "Reopened %s: %s has until %s to resubmit.%s", ref,
+              ctx_mark_person(c, d.creator_id), ctx_time_for_caller(c, due),
+              fee);
+    return CH_OK;
+}
+
 /* A round is measured against the draft due time, or after a change
  * request against the fix window it was given. */
 static int64_t
