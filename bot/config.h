@@ -13,7 +13,7 @@
  * line is at most CONFIG_LINE_MAX bytes and must be valid UTF-8.  Each
  * directive is one row of a table in config.c (type, bounds or choices,
  * repeatable, reloadable, help), from which the parser, the reload check
- * and `chorus help config` all come.
+ * and `chorus help-config` all come.
  *
  * config_load() reads the whole file and collects every error before it
  * decides; it returns a config only when there were none, so an invalid
@@ -212,8 +212,11 @@ size_t config_restart_needed(const struct config *old,
                              struct config_errors *out);
 
 /* Every directive with its arguments, default and help text, from the
- * table (`chorus help config`). */
+ * table (`chorus help-config`). */
 void config_directive_help(FILE *fp);
+/* The same as chorus.conf(5), in roff, for `chorus help-config --man`;
+ * version goes in the page's footer. */
+void config_directive_man(FILE *fp, const char *version);
 /* The table's directive names, in table order (for docs and tests). */
 size_t      config_directive_count(void);
 const char *config_directive_name(size_t i);

@@ -258,6 +258,15 @@ default_db_path(void)
     return xstrdup("chorus.db");
 }
 
+/* --db, else the configuration's, else the XDG default. */
+static char *
+db_path_for(const struct config *cfg, const char *db_override)
+{
+    return db_override     ? xstrdup(db_override)
+           : cfg->database ? xstrdup(cfg->database)
+                           : default_db_path();
+}
+
 static int
 load_config(struct daemon *d, const char *path)
 {
@@ -289,9 +298,7 @@ database_is_new(struct core *core)
 static int
 open_core(struct daemon *d, const char *db_override)
 {
-    d->db_path = db_override ? xstrdup(db_override)
-                 : d->cfg->database ? xstrdup(d->cfg->database)
-                                    : default_db_path();
+    d->db_path = db_path_for(d->cfg, db_override);
     if (strcmp(d->db_path, ":memory:") != 0 && mkdir_parents(d->db_path)) {
         fprintf(stderr, "chorus: cannot create the folder for %s: %s\n",
                 d->db_path, strerror(errno));
@@ -713,4 +720,31 @@ daemon_check_config(const char *path)
     }
     puts("configuration OK");
     return 0;
+}
+
+/* --- chorus backup ----------------------------------------------------------
+ * Read-only on the database the same options would run, so it needs no
+ * secret and no platform, and can run beside the daemon. */
+
+int
+daemon_backup(const struct daemon_options *opt, const char *target)
+{
+    struct daemon d = { 0 };
+    if (load_config(&d, opt->config_path) != 0)
+        return 1;
+    char *src = db_path_for(d.cfg, opt->db_path);
+    config_free(d.cfg);
+    struct store_backup_report rep;
+    struct ch_error err = { 0 };
+    enum ch_status st = strcmp(src, ":memory:") == 0
+        ? ch_fail(&err, CH_INVALID, "the database is in memory")
+        : store_backup(src, target, &rep, &err);
+    if (st == CH_OK)
+        printf("chorus: backup of %s written to %s (%lld bytes, %d pages, "
+               "restarted by writes %d times, integrity ok)\n", src, target,
+               rep.bytes, rep.pages, rep.restarts);
+    else
+        fprintf(stderr, "chorus: backup of %s: %s\n", src, err.user);
+    free(src);
+    return st == CH_OK ? 0 : 1;
 }

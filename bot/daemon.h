@@ -49,5 +49,7 @@ int  daemon_run_with(const struct daemon_options *opt,
                      const struct daemon_hooks *hooks);
 void daemon_stop(struct daemon *d, const char *why);
 int  daemon_check_config(const char *path);
+/* `chorus backup`: a live copy of the database opt names to target. */
+int  daemon_backup(const struct daemon_options *opt, const char *target);
 
 #endif

@@ -26,8 +26,10 @@ usage(FILE *fp)
             "      with a short scripted campaign (no token needed)\n"
             "  check-config FILE\n"
             "      validate a configuration file and its secrets\n"
-            "  help-config\n"
-            "      list every configuration directive\n"
+            "  help-config [--man]\n"
+            "      list every configuration directive (--man: chorus.conf(5))\n"
+            "  backup [--config FILE] [--db PATH] FILE\n"
+            "      copy the database, live, to FILE (0600, checked)\n"
             "  version\n"
             "\n"
             "Options: -v / --verbose logs at debug level.\n");
@@ -55,7 +57,14 @@ main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "help-config")) {
-        config_directive_help(stdout);
+        if (argc == 3 && !strcmp(argv[2], "--man"))
+            config_directive_man(stdout, version_string);
+        else if (argc == 2)
+            config_directive_help(stdout);
+        else {
+            fprintf(stderr, "usage: chorus help-config [--man]\n");
+            return 2;
+        }
         return 0;
     }
     if (!strcmp(cmd, "check-config")) {
@@ -66,6 +75,7 @@ main(int argc, char **argv)
         return daemon_check_config(argv[2]);
     }
     struct daemon_options opt = { 0 };
+    const char *backup_to = NULL;   /* backup's one operand */
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char **value = !strcmp(a, "--config") ? &opt.config_path
@@ -82,6 +92,8 @@ main(int argc, char **argv)
             opt.verbose = true;
         } else if (!strcmp(a, "--empty")) {
             opt.empty = true;
+        } else if (!strcmp(cmd, "backup") && a[0] != '-' && !backup_to) {
+            backup_to = a;
         } else {
             fprintf(stderr, "chorus: unknown option %s\n", a);
             usage(stderr);
@@ -92,6 +104,14 @@ main(int argc, char **argv)
         return daemon_console(&opt);
     if (!strcmp(cmd, "demo"))
         return demo_run(&opt);
+    if (!strcmp(cmd, "backup")) {
+        if (backup_to == NULL || opt.now || opt.empty) {
+            fprintf(stderr, "usage: chorus backup [--config FILE] "
+                    "[--db PATH] FILE\n");
+            return 2;
+        }
+        return daemon_backup(&opt, backup_to);
+    }
     if (!strcmp(cmd, "run")) {
         if (opt.now || opt.empty) {
             fprintf(stderr, "chorus: --now and --empty are for console\n");

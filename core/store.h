@@ -53,6 +53,24 @@ int64_t        store_total_changes(struct store *st);
 /* WAL checkpoints run on the store's checkpoint thread so far (tests). */
 unsigned long  store_checkpoints(struct store *st);
 
+/*
+ * A consistent copy of the database at src, while other processes keep
+ * writing it, through SQLite's backup API (store_backup.c).  The copy is
+ * written to a temporary file beside dst (0600, the caller's own), set
+ * to journal mode DELETE so it is one file, passed through PRAGMA
+ * integrity_check, synced, then renamed to dst.  src is never created;
+ * dst may not be src.  On error nothing is left behind and an existing
+ * dst is untouched.
+ */
+struct store_backup_report {
+    int       pages;     /* pages in the copy */
+    int       restarts;  /* times a writer's commit restarted it */
+    long long bytes;     /* the copy's size */
+};
+enum ch_status store_backup(const char *src, const char *dst,
+                            struct store_backup_report *rep,
+                            struct ch_error *err);
+
 /* --- for core/store_*.c only ------------------------------------------ */
 
 /* A cached, reset statement for sql (a string literal). */
