@@ -13,7 +13,6 @@
 
 #include "web.h"
 
-#include <ctype.h>
 #include <dlfcn.h>
 #include <libical/ical.h>
 #include <stdint.h>
@@ -283,8 +282,9 @@ route_export(struct web *w, const char *path, struct web_answer *a)
     size_t o = (size_t)snprintf(a->attachment, sizeof(a->attachment),
                                 "chorus-");
     for (const char *p = subject; *p && o + 20 < sizeof(a->attachment); p++)
-        a->attachment[o++] = (isalnum((unsigned char)*p) || *p == '-' ||
-                              *p == '_') && !((unsigned char)*p & 0x80)
+        a->attachment[o++] = (*p >= 'a' && *p <= 'z') ||
+                                     (*p >= 'A' && *p <= 'Z') ||
+                                     (*p >= '0' && *p <= '9') || *p == '-'
                                  ? *p : '_';
     snprintf(a->attachment + o, sizeof(a->attachment) - o, "-%s",
              csv_file_name(f));
