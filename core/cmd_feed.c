@@ -1,4 +1,5 @@
-/* calendar: a person's secret link to her deadlines (the web server). */
+/* calendar: a person's secret link to her deadlines (the web server);
+ * cmd_feed_link_new: the secret behind every such link. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -28,22 +29,33 @@ new_token(struct ctx *c, char out[65])
 }
 
 enum ch_status
-cmd_feed_calendar(struct ctx *c)
+cmd_feed_link_new(struct ctx *c, const char *kind, char token[65])
 {
-    char token[65], hash[65];
+    char hash[65];
     enum ch_status s;
 
     if (c->set->web_url == NULL)
         return ch_fail(&c->err, CH_INVALID,
-                       "calendar links need the web server, which is off "
-                       "(an admin sets http_listen)");
+                       "%s links need the web server, which is off "
+                       "(an admin sets http_listen)", kind);
     s = new_token(c, token);
     if (s != CH_OK)
         return s;
     sha256_hex(token, strlen(token), hash);
-    s = store_web_token_set(c->st, c->caller.id, "calendar", hash, c->now);
+    s = store_web_token_set(c->st, c->caller.id, kind, hash, c->now);
     if (s != CH_OK)
-        return ch_fail(&c->err, s, "could not make a calendar link");
+        return ch_fail(&c->err, s, "could not make a %s link", kind);
+    return CH_OK;
+}
+
+enum ch_status
+cmd_feed_calendar(struct ctx *c)
+{
+    char token[65];
+    enum ch_status s = cmd_feed_link_new(c, "calendar", token);
+
+    if (s != CH_OK)
+        return s;
     ctx_reply(c, "Your calendar of deadlines; subscribe to it in any "
               "calendar app and keep the link to yourself (asking again "
               "makes a new one and the old one stops working):\n"

@@ -154,6 +154,11 @@ const struct cmd_spec cmd_table[] = {
       .summary = "escalate a problem; answers with its E<N>",
       .example = "escalate spring-launch#3 creator silent for 3 days",
       .actions = ACTS(ACT_ESCALATE), .run = cmd_escalate },
+    { .name = "export", .pattern = "<slug|brand>",
+      .summary = "links to CSV files of a campaign's (or a brand's "
+                 "campaigns') deliverables, reviews and payouts",
+      .example = "export spring-launch",
+      .actions = ACTS(ACT_AUDIT), .run = cmd_export },
     { .name = "feedback",
       .pattern = "<slug> [anonymous:<yes|no>] <text...>",
       .summary = "tell the brand what worked and what did not, in the "

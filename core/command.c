@@ -65,6 +65,7 @@ static const struct {
     { "category", T_TEXT },      { "categories", T_TEXT },
     { "code", T_WORD },
     { "percent", T_PERCENT },
+    { "slug|brand", T_CAMPAIGN_OR_BRAND },
 };
 
 static bool
@@ -604,6 +605,26 @@ campaign_from_slug(struct ctx *c, const char *word, struct campaign **out)
                                   "with new)");
 }
 
+/* A campaign's slug (or channel), else a brand's name: a->campaign, or
+ * a->text and a->num the brand's name and id. */
+static enum ch_status
+convert_campaign_or_brand(struct ctx *c, const char *word, struct arg *a)
+{
+    struct brand b;
+    if (campaign_from_slug(c, word, &a->campaign) == CH_OK)
+        return CH_OK;
+    a->campaign = NULL;
+    if (store_brand_by_name(c->st, c->a, word, &b) == CH_OK) {
+        a->text = b.name;
+        a->num = b.id;
+        return CH_OK;
+    }
+    return ch_fail(&c->err, CH_NOT_FOUND,
+                   "there is no campaign or brand called \"%.60s\": give a "
+                   "campaign's slug (status lists yours) or a brand's name",
+                   word);
+}
+
 static enum ch_status
 convert_new_slug(struct ctx *c, const char *word, struct arg *a)
 {
@@ -959,6 +980,8 @@ convert(struct ctx *c, const struct cmd_elem *e, struct arg *a)
             isdigit((unsigned char)w[1]))
             return convert_escalation(c, w, a);
         return campaign_from_slug(c, w, &a->campaign);
+    case T_CAMPAIGN_OR_BRAND:
+        return convert_campaign_or_brand(c, w, a);
     case T_ESCALATION:
         return convert_escalation(c, w, a);
     case T_QUESTION: {
@@ -1471,9 +1494,9 @@ command_run(struct ctx *c, const char *line)
     metrics_count("chorus_commands_total", "command", best->spec->name, 1);
     /* A closed campaign changes no more (its channel is archived): what
      * reads it, `close` itself (it says so), feedback for its report and
-     * its settings still work. */
-    static const char *const after_close[] = { "close", "feedback",
-                                               "settings" };
+     * its settings and its exports still work. */
+    static const char *const after_close[] = { "close", "export",
+                                               "feedback", "settings" };
     bool open_after = best->spec->read_only;
     for (size_t i = 0; i < sizeof(after_close) / sizeof(*after_close); i++)
         open_after |= strcmp(best->spec->name, after_close[i]) == 0;

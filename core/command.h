@@ -69,6 +69,7 @@ enum arg_type {
     T_DURATIONS,    /* 48h,4h or none */
     T_LADDER,       /* coordinator:4h,brand:24h (ladder.h) */
     T_PERCENT,      /* 0..100, with or without a trailing % */
+    T_CAMPAIGN_OR_BRAND, /* a campaign slug, else a brand's name */
 };
 
 enum elem_kind { E_LIT, E_POS, E_OPT, E_REST };

@@ -20,6 +20,7 @@
 #define CHORUS_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "adapter.h"
@@ -101,6 +102,66 @@ enum ch_status core_feed_deadlines(struct core *core, const char *kind,
                                    const char *token, const char *slug,
                                    struct arena *a,
                                    struct core_deadline **out, size_t *n);
+/* CSV exports for the web server (core_export.c): a campaign's, or a
+ * brand's campaigns', deliverables, reviews and payouts.  Times are UTC
+ * ms, INT64_MIN when there is none. */
+struct core_export_deliv {
+    const char *campaign;       /* slug */
+    const char *brand;
+    int64_t     number;
+    const char *title;
+    const char *creator;        /* display name */
+    const char *platform;       /* NULL: not set */
+    const char *state;
+    int64_t     draft_due, publish_due;
+    int64_t     submitted_at;   /* the first draft */
+    int64_t     approved_at;    /* the brand's final approval */
+    int64_t     published_at;
+    int         rounds;
+    int         draft_late;     /* 1 late, 0 on time, -1 no draft in */
+    bool        publish_late;   /* the publish window was missed */
+    int         fixes, fixes_late;
+    /* The payout, as `report` counts it (payout.h, retro.h). */
+    int64_t     fee_cents;      /* INT64_MIN: no fee */
+    const char *currency;
+    bool        delivered;
+    const char *late_why;       /* the late rule applied: why; else NULL */
+    int         late_pct;       /* what it paid when it applied */
+    int64_t     owed_cents;     /* 0 without a fee */
+};
+struct core_export_review {
+    const char *campaign;
+    const char *brand;
+    int64_t     number;
+    const char *title;
+    const char *creator;
+    int         round;
+    int64_t     submitted_at;
+    const char *link;           /* what was submitted */
+    const char *caption;        /* NULL: none */
+    const char *stage;          /* review, brand */
+    const char *decision;       /* approve, changes, reject */
+    const char *reviewer;
+    int64_t     at;
+    bool        visible, message, engagement;   /* the rubric: passed */
+    const char *reason;         /* NULL: none */
+    const char *override;       /* NULL: none */
+};
+struct core_export {
+    struct core_export_deliv  *delivs;      /* by campaign, then number */
+    size_t                     ndelivs;
+    struct core_export_review *reviews;     /* by campaign, then time */
+    size_t                     nreviews;
+};
+/* What an export link shows: subject is a campaign's slug, else a
+ * brand's name (all its campaigns the token's person may export).  Her
+ * permission is checked now, as `export` checked it: the roles that may
+ * read `report` in each campaign (an admin: every one).  CH_NOT_FOUND,
+ * nothing said why, for a token nobody holds, a subject that does not
+ * exist and one she may not export alike. */
+enum ch_status core_export_read(struct core *core, const char *token,
+                                const char *subject, struct arena *a,
+                                struct core_export *out);
 /* For tests and the demo seeding. */
 struct store  *core_store(struct core *core);
 

@@ -290,6 +290,14 @@ void        brief_render(struct ctx *c, const struct campaign *cp,
 enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
                              struct brief *b);
 
+/* --- secret web links (cmd_feed.c) ------------------------------------- */
+/* A new secret for the caller's link of a kind ("calendar", "export"):
+ * 32 random bytes as 64 hex digits in token; only its SHA-256 is stored,
+ * replacing her earlier one of that kind (whose links stop working).
+ * Refused, naming the kind, when the web server is off. */
+enum ch_status cmd_feed_link_new(struct ctx *c, const char *kind,
+                                 char token[65]);
+
 /* The attached adapter of a platform, or NULL (core.c). */
 struct adapter *core_adapter(struct core *core, const char *platform);
 

@@ -168,6 +168,10 @@ enum ch_status store_campaign_slugs(struct store *, struct arena *,
 enum ch_status store_campaign_list_for(struct store *, struct arena *,
                                        int64_t person_id, struct campaign **out,
                                        size_t *n);
+/* Every campaign of a brand, closed ones too, by slug. */
+enum ch_status store_campaign_list_of_brand(struct store *, struct arena *,
+                                            int64_t brand_id,
+                                            struct campaign **out, size_t *n);
 enum ch_status store_campaign_insert(struct store *, const struct campaign *,
                                      int64_t created_by, int64_t *id);
 enum ch_status store_campaign_kickoff(struct store *, int64_t id, int64_t now);

@@ -99,6 +99,23 @@ row_payout(struct ctx *c, const struct retro_row *r, int default_pct)
     return payout_compute(&in);
 }
 
+struct payout
+retro_row_payout(struct ctx *c, const struct retro_row *r, int default_pct,
+                 bool *publish_late)
+{
+    *publish_late = publish_missed(c, r);
+    return row_payout(c, r, default_pct);
+}
+
+const char *
+retro_late_why(bool publish_late, bool fix_late)
+{
+    return publish_late && fix_late ? "publish and fix windows missed"
+           : publish_late           ? "publish window missed"
+           : fix_late               ? "fix window missed"
+                                    : NULL;
+}
+
 /* "#2 Leaf story · published 1d late · 1 round · approved 2h after
  * submission · 1 escalation · 500.00 EUR at 80% (publish window
  * missed): 400.00 EUR" */
@@ -132,11 +149,8 @@ deliverable_line(struct ctx *c, const struct retro_row *r, int default_pct)
                    r->conflicts == 1 ? "" : "s");
     if (r->fee_cents != INT64_MIN) {
         struct payout p = row_payout(c, r, default_pct);
-        const char *why = publish_missed(c, r) && r->fixes_late
-                              ? "publish and fix windows missed"
-                          : publish_missed(c, r) ? "publish window missed"
-                          : r->fixes_late        ? "fix window missed"
-                                                 : NULL;
+        const char *why = retro_late_why(publish_missed(c, r),
+                                         r->fixes_late > 0);
         if (!delivered(r))
             buf_printf(&b, " · fee %s: nothing owed (not delivered)",
                        campaign_money(c, r->fee_cents, r->currency));

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "payout.h"
 #include "status.h"
 
 struct ctx;
@@ -85,6 +86,13 @@ enum ch_status store_retro_kudos_of_campaign(struct store *, struct arena *,
                                              int64_t from, int64_t until,
                                              struct retro_kudos **out,
                                              size_t *n);
+
+/* One deliverable's payout as the retrospective counts it, at c->now
+ * (payout.h), and whether its publish window was missed. */
+struct payout  retro_row_payout(struct ctx *c, const struct retro_row *r,
+                                int default_pct, bool *publish_late);
+/* The windows missed, in words ("publish window missed"), or NULL. */
+const char    *retro_late_why(bool publish_late, bool fix_late);
 
 /* The retrospective; CH_NOT_FOUND (and nothing written) when the
  * campaign has no deliverables. */

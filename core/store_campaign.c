@@ -164,6 +164,18 @@ store_campaign_list_for(struct store *st, struct arena *a, int64_t person_id,
 }
 
 enum ch_status
+store_campaign_list_of_brand(struct store *st, struct arena *a,
+                             int64_t brand_id, struct campaign **out,
+                             size_t *n)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM
+                                     " WHERE c.brand_id = ? ORDER BY c.slug");
+    sqlite3_bind_int64(s, 1, brand_id);
+    return store_rows(st, a, s, read_campaign, sizeof(**out), (void **)out, n,
+                      "campaigns");
+}
+
+enum ch_status
 store_campaign_insert(struct store *st, const struct campaign *c,
                       int64_t created_by, int64_t *id)
 {

@@ -739,6 +739,23 @@ static const char *const migrations[] = {
     "  hash TEXT NOT NULL UNIQUE,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;",
+
+    /* 7 ------------------------------------------------------------------ */
+    /* 7, exports (issue 18): web_tokens learns the kinds 'export' (a
+     * person's CSV export links, cmd_export.c) and 'dashboard' (her
+     * dashboard link): rebuilt with the new CHECK, as migration 4 does,
+     * its rows kept. */
+    "CREATE TABLE web_tokens_v7 ("
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind = 'calendar' OR kind = 'dashboard'"
+    "    OR kind = 'export'),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;"
+    "INSERT INTO web_tokens_v7 SELECT * FROM web_tokens;"
+    "DROP TABLE web_tokens;"
+    "ALTER TABLE web_tokens_v7 RENAME TO web_tokens;"
+    /* end of 7, exports */,
 };
 
 const int store_schema_version =

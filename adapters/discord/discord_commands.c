@@ -141,6 +141,8 @@ static const struct {
     { T_HOURS, OPT_STRING, "working hours, e.g. 09:00-18:00" },
     { T_DURATIONS, OPT_STRING, "durations, e.g. 48h,4h (or none)" },
     { T_PERCENT, OPT_STRING, "a percentage, 0 to 100, e.g. 80%" },
+    { T_CAMPAIGN_OR_BRAND, OPT_STRING,
+      "campaign slug (spring-launch) or brand name" },
 };
 
 static int
@@ -173,7 +175,9 @@ sanitize(const char *in, char out[NAME_MAX_LEN + 1], const char *fallback)
 static void
 option_name(const struct cmd_elem *e, char out[NAME_MAX_LEN + 1])
 {
-    if (e->kind != E_OPT && strchr(e->name, '|'))
+    if (e->type == T_CAMPAIGN_OR_BRAND)
+        snprintf(out, NAME_MAX_LEN + 1, "campaign_or_brand");
+    else if (e->kind != E_OPT && strchr(e->name, '|'))
         snprintf(out, NAME_MAX_LEN + 1, "subject");
     else
         sanitize(e->name, out, "value");

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "http_out.h"
 #include "ws.h"
 #include "arena.h"
@@ -248,6 +249,49 @@ route_calendar(struct web *w, const char *path, struct web_answer *a)
     return true;
 }
 
+/* /export/<token>/<subject>/<file>.csv: the subject (a campaign's slug
+ * or a brand's name, lws has decoded it) is all between the token and
+ * the file name, so a brand's name may hold a slash. */
+static bool
+route_export(struct web *w, const char *path, struct web_answer *a)
+{
+    const char *rest = path + strlen("/export/");
+    const char *slash = strchr(rest, '/'), *last = strrchr(rest, '/');
+    char token[80], subject[256];
+    enum csv_file f;
+
+    if (!slash || last == slash || !csv_file_parse(last + 1, &f) ||
+        (size_t)(slash - rest) >= sizeof(token) ||
+        (size_t)(last - slash - 1) >= sizeof(subject))
+        return false;
+    snprintf(token, sizeof(token), "%.*s", (int)(slash - rest), rest);
+    snprintf(subject, sizeof(subject), "%.*s", (int)(last - slash - 1),
+             slash + 1);
+    struct arena *ar = arena_new();
+    struct core_export e;
+    if (!w->core ||
+        core_export_read(w->core, token, subject, ar, &e) != CH_OK) {
+        arena_free(ar);
+        answer_text(a, 401, "unauthorized\n");
+        return true;
+    }
+    a->status = 200;
+    a->ctype = "text/csv; charset=utf-8";
+    csv_write(a->body, f, &e);
+    /* "chorus-<subject>-payouts.csv", the subject in safe characters. */
+    size_t o = (size_t)snprintf(a->attachment, sizeof(a->attachment),
+                                "chorus-");
+    for (const char *p = subject; *p && o + 20 < sizeof(a->attachment); p++)
+        a->attachment[o++] = (*p >= 'a' && *p <= 'z') ||
+                                     (*p >= 'A' && *p <= 'Z') ||
+                                     (*p >= '0' && *p <= '9') || *p == '-'
+                                 ? *p : '_';
+    snprintf(a->attachment + o, sizeof(a->attachment) - o, "-%s",
+             csv_file_name(f));
+    arena_free(ar);
+    return true;
+}
+
 struct route {
     const char *path;
     bool        admin;          /* behind the admin token */
@@ -263,7 +307,10 @@ void
 web_route(struct web *w, const char *path, const char *token,
           struct web_answer *a)
 {
+    a->attachment[0] = '\0';
     if (strncmp(path, "/calendar/", 10) == 0 && route_calendar(w, path, a))
+        return;
+    if (strncmp(path, "/export/", 8) == 0 && route_export(w, path, a))
         return;
     for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
         if (strcmp(routes[i].path, path) != 0)
@@ -326,11 +373,16 @@ http_answer(struct lws *wsi, struct pss *p, const struct web_answer *a,
             const struct buf *body)
 {
     struct http_out *o = &p->out;
+    char disposition[128];
 
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+             a->attachment);
     if (http_out_start(wsi, o, a->status, a->ctype, body->len) ||
         http_out_header(wsi, o, "Cache-Control", "no-store") ||
         (a->status == 401 &&
          http_out_header(wsi, o, "WWW-Authenticate", "Bearer")) ||
+        (a->attachment[0] &&
+         http_out_header(wsi, o, "Content-Disposition", disposition)) ||
         (p->close_after && http_out_header(wsi, o, "Connection", "close")))
         return -1;
     http_out_finish(wsi, o, body->data, body->len);

@@ -14,6 +14,11 @@
  *                  iCalendar feeds of deadlines (core_feed_deadlines),
  *                  the person's own or a campaign's she takes part in;
  *                  the secret is the path, as calendar apps need.
+ *   GET /export/<token>/<slug or brand>/<file>.csv
+ *                  CSV exports (csv.h; core_export_read): deliverables,
+ *                  reviews or payouts of a campaign, or of a brand's
+ *                  campaigns its holder may see; the token is hers from
+ *                  `export`, her permission checked again on each one.
  * Anything else is 404; a known route with a wrong or missing token is
  * 401 with the same short body whatever the route, so nothing behind it
  * (a campaign, a person) can be told apart by the answer: a calendar
@@ -76,6 +81,8 @@ struct web_answer {
     int         status;
     const char *ctype;
     struct buf *body;           /* the caller's, appended to */
+    char        attachment[96]; /* "": none; else the file name it is
+                                   downloaded as (Content-Disposition) */
 };
 /* Route a GET: path without the query; token from the request (the
  * Bearer value or the token argument), NULL when none. */

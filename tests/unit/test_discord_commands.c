@@ -199,6 +199,10 @@ test_real_table_fits(void **state)
     const cJSON *brief = named(list, "brief");
     assert_true(named(opts(brief), "show") && named(opts(brief), "set") &&
                 named(opts(brief), "add"));
+    /* A campaign or a brand: one option, named for both. */
+    const cJSON *export = named(list, "export");
+    assert_int_equal(cJSON_GetArraySize(opts(export)), 1);
+    assert_non_null(named(opts(export), "campaign_or_brand"));
     /* No /campaign on Discord any more. */
     assert_null(named(list, "campaign"));
     cJSON_Delete(list);
@@ -234,6 +238,12 @@ test_lines(void **state)
                      CH_OK);
     assert_string_equal(buf_cstr(&out), "standup spring-launch now");
     assert_false(defer);
+    /* A brand's name with a space stays one value. */
+    assert_int_equal(line_of("{\"name\":\"export\",\"type\":1,\"options\":"
+                             "[{\"name\":\"campaign_or_brand\",\"type\":3,"
+                             "\"value\":\"Nova Drinks\"}]}", &out, &defer),
+                     CH_OK);
+    assert_string_equal(buf_cstr(&out), "export \"Nova Drinks\"");
     /* One form: the options at the top; in the grammar's order. */
     assert_int_equal(line_of("{\"name\":\"approve\",\"type\":1,\"options\":"
                              "[{\"name\":\"ref\",\"type\":3,\"value\":"

@@ -187,6 +187,14 @@ example_world(struct fx *fx, const char *name, const char *example)
         fx_ok(fx, "carol", NULL, "rhythm spring-launch drafts:fri");
         return "carol";
     }
+    if (strcmp(name, "deliverable") == 0 && strstr(example, " reopen ")) {
+        /* #2 missed: changes asked, and its fix window lapsed. */
+        fx_ok(fx, "bob", NULL, "submit spring-launch#2 https://x.example/r2 "
+                               "cut");
+        fx_ok(fx, "carol", NULL, "changes spring-launch#2 fail:visible more");
+        fx_advance(fx, 5LL * 24 * 3600 * 1000);
+        return "carol";
+    }
     if (strcmp(name, "feedback") == 0)
         return "bob";
     if (strcmp(name, "close") == 0) {

@@ -186,6 +186,11 @@ static const struct row matrix[] = {
     { .line = "hours 10:00-19:00 for:erin", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_OTHERS },
     { .line = "calendar", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    /* Who may read the report's payouts may export them. */
+    { .line = "export spring-launch", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "export needs the role coordinator, agency, brand or admin" },
+    { .line = "export Fizz", .world = ACTIVE, .allowed = HANDLERS,
+      .need = "export needs the role coordinator, agency, brand or admin" },
     { .line = "notify urgent:anytime", .world = ACTIVE,
       .allowed = EVERYONE, .need = "" },
     { .line = "notify digest:off for:erin", .world = ACTIVE,

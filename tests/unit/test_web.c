@@ -306,7 +306,7 @@ link_token(struct fx *fx, char out[65])
     out[64] = '\0';
 }
 
-static char cal_old[65], cal_new[65], cal_carol[65];
+static char cal_old[65], cal_new[65], cal_carol[65], export_carol[65];
 
 /* Parse an iCalendar answer back with libical: its VEVENT summaries. */
 static int
@@ -373,6 +373,27 @@ client_calendar(struct served *s)
                  "0123456789abcdef.ics", NULL, &r);
     assert_int_equal(r.status, 401);
     free_reply(&r);
+    /* Carol's export of her brand's campaigns, as a browser downloads
+     * it: the brand's name percent-encoded in the path, which lws
+     * decodes before the route sees it. */
+    snprintf(path, sizeof(path), "/export/%s/%%41cme/payouts.csv",
+             export_carol);
+    get(s->port, path, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strcasestr(r.head, "content-type: text/csv; "
+                                       "charset=utf-8"));
+    assert_non_null(strcasestr(r.head, "content-disposition: attachment; "
+                                       "filename=\"chorus-Acme-payouts.csv\""));
+    assert_string_equal(r.body, "campaign,brand,ref,title,creator,state,"
+                                "delivered,fee,currency,late rule,"
+                                "late because,owed\r\n");
+    free_reply(&r);
+    snprintf(path, sizeof(path), "/export/%s/spring/payouts.csv",
+             export_carol);
+    get(s->port, path, NULL, &r);
+    assert_int_equal(r.status, 401);
+    assert_null(strcasestr(r.head, "content-disposition"));
+    free_reply(&r);
     /* Carol, who runs autumn, sees its calendar. */
     snprintf(path, sizeof(path), "/calendar/%s/autumn.ics", cal_carol);
     get(s->port, path, NULL, &r);
@@ -409,8 +430,12 @@ test_calendar(void **state)
     assert_string_not_equal(cal_old, cal_new);
     assert_int_equal(fx_run(fx, "carol", NULL, "calendar"), CH_OK);
     link_token(fx, cal_carol);
+    assert_int_equal(fx_run(fx, "carol", NULL, "export Acme"), CH_OK);
+    const char *e = strstr(fx->reply, "/export/");
+    assert_non_null(e);
+    memcpy(export_carol, e + 8, 64);
     /* Only hashes are stored. */
-    assert_int_equal(fx_int(fx, "SELECT count(*) FROM web_tokens"), 2);
+    assert_int_equal(fx_int(fx, "SELECT count(*) FROM web_tokens"), 3);
     char sql[200];
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM web_tokens WHERE hash = '%s'", cal_new);
