@@ -38,6 +38,10 @@ core_new(const char *db_path, const struct core_settings *s,
     enum ch_status r = store_open(db_path, &st, err);
     if (r != CH_OK)
         return r;
+    if (s->db_sync_normal && store_set_synchronous(st, false) != CH_OK) {
+        store_close(st);
+        return ch_fail(err, CH_IO, "cannot set PRAGMA synchronous=NORMAL");
+    }
     struct core *core = xcalloc(1, sizeof(*core));
     core->store = st;
     core->settings = s;
@@ -112,6 +116,8 @@ sync_brands(struct core *core)
 void
 core_set_settings(struct core *core, const struct core_settings *s)
 {
+    if (s->db_sync_normal != core->settings->db_sync_normal)
+        store_set_synchronous(core->store, !s->db_sync_normal);
     core->settings = s;
     holidays_free(core->hol);
     core->hol = holidays_load(s);
