@@ -13,6 +13,7 @@
 #include "holidays.h"
 #include "log.h"
 #include "metrics.h"
+#include "prune.h"
 #include "schedule.h"
 #include "standup.h"
 #include "str.h"
@@ -53,6 +54,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->hol = holidays_load(s);
     core->due_changes = -1;
     core->rescan_at = INT64_MAX;
+    core->prune_at = core_now(core) + PRUNE_FIRST_MS;
     sync_brands(core);
     *out = core;
     return CH_OK;
@@ -756,6 +758,8 @@ core_tick(struct core *core)
         ran++;
         ctx_release(&c);
     }
+    if (core_now(core) >= core->prune_at && !store_in_txn(core->store))
+        core->prune_at = prune_run(core, core_now(core));
     return ran;
 }
 
