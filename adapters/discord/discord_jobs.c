@@ -579,13 +579,12 @@ on_simple(struct job *j, const struct rest_result *r)
 }
 
 /* A pin Discord refused for want of PIN_MESSAGES (403, 50013 Missing
- * Permissions; 50001 Missing Access) says what to do about it, and the
- * row fails rather than retries: the permission will not appear by
- * itself. */
+ * Permissions) says what to do about it, and the row fails rather than
+ * retries: the permission will not appear by itself. */
 static void
 on_pinned(struct job *j, const struct rest_result *r)
 {
-    if (r->status == 403 && (r->code == 50013 || r->code == 50001)) {
+    if (r->status == 403 && r->code == 50013) {
         char url[200];
         discord_invite_url(j->d, url, sizeof(url));
         log_warn("discord", "Discord refused to pin in %s%s: the bot lacks "
