@@ -468,6 +468,14 @@ apply_log_level(struct parse *p, struct config *c, const struct value *v)
 }
 
 static bool
+apply_db_synchronous(struct parse *p, struct config *c, const struct value *v)
+{
+    (void)p;
+    c->core.db_sync_normal = v->choice == 1;
+    return true;
+}
+
+static bool
 apply_review_mode(struct parse *p, struct config *c, const struct value *v)
 {
     (void)p;
@@ -815,12 +823,25 @@ static const char *const log_levels[] = {
     "debug", "info", "warn", "error", NULL,
 };
 
+static const char *const db_synchronous_modes[] = {
+    "full", "normal", NULL,
+};
+
 static const struct directive table[] = {
     {
         .name = "database", .type = V_PATH, FIELD(database),
         .args = "<path>",
         .def_note = "$XDG_STATE_HOME/chorus/chorus.db",
         .help = "The SQLite database; relative to this file's directory.",
+    },
+    {
+        .name = "db_synchronous", .type = V_CHOICE,
+        .choices = db_synchronous_modes, .args = "full|normal",
+        .def = "full", .reloadable = true, .apply = apply_db_synchronous,
+        .help = "full: every commit reaches the disk before chorus answers, "
+                "so nothing acknowledged is lost, even to a power cut. "
+                "normal: fewer disk syncs; a process crash loses nothing, "
+                "a power cut or kernel crash may lose the last commits.",
     },
     {
         .name = "log_level", .type = V_CHOICE, .choices = log_levels,

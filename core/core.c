@@ -13,6 +13,7 @@
 #include "holidays.h"
 #include "log.h"
 #include "metrics.h"
+#include "prune.h"
 #include "schedule.h"
 #include "standup.h"
 #include "str.h"
@@ -38,6 +39,10 @@ core_new(const char *db_path, const struct core_settings *s,
     enum ch_status r = store_open(db_path, &st, err);
     if (r != CH_OK)
         return r;
+    if (s->db_sync_normal && store_set_synchronous(st, false) != CH_OK) {
+        store_close(st);
+        return ch_fail(err, CH_IO, "cannot set PRAGMA synchronous=NORMAL");
+    }
     struct core *core = xcalloc(1, sizeof(*core));
     core->store = st;
     core->settings = s;
@@ -49,6 +54,7 @@ core_new(const char *db_path, const struct core_settings *s,
     core->hol = holidays_load(s);
     core->due_changes = -1;
     core->rescan_at = INT64_MAX;
+    core->prune_at = core_now(core) + PRUNE_FIRST_MS;
     sync_brands(core);
     *out = core;
     return CH_OK;
@@ -112,6 +118,8 @@ sync_brands(struct core *core)
 void
 core_set_settings(struct core *core, const struct core_settings *s)
 {
+    if (s->db_sync_normal != core->settings->db_sync_normal)
+        store_set_synchronous(core->store, !s->db_sync_normal);
     core->settings = s;
     holidays_free(core->hol);
     core->hol = holidays_load(s);
@@ -750,6 +758,8 @@ core_tick(struct core *core)
         ran++;
         ctx_release(&c);
     }
+    if (core_now(core) >= core->prune_at && !store_in_txn(core->store))
+        core->prune_at = prune_run(core, core_now(core));
     return ran;
 }
 

@@ -42,6 +42,7 @@ struct pass;
 
 struct core {
     struct store               *store;
+    int64_t                     prune_at;   /* next prune batch (prune.h) */
     const struct core_settings *settings;
     struct clock                clock;
     struct adapter             *adapters[CORE_MAX_ADAPTERS];

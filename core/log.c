@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "log_redact.h"
 #include "xmalloc.h"
 
 #define LOG_LINE_MAX 4096
@@ -91,27 +92,6 @@ log_clear_secrets(void)
     nsecrets = secrets_alloc = 0;
 }
 
-/* Length of a Slack-token-shaped run at s (xoxb-…, xapp-…), else 0. */
-static size_t
-token_shape_len(const char *s)
-{
-    static const char *const prefixes[] = {
-        "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxe-", "xapp-",
-    };
-    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-        size_t plen = strlen(prefixes[i]);
-        if (strncmp(s, prefixes[i], plen) == 0) {
-            size_t n = plen;
-            while (s[n] && (s[n] == '-' || (s[n] >= '0' && s[n] <= '9') ||
-                            (s[n] >= 'a' && s[n] <= 'z') ||
-                            (s[n] >= 'A' && s[n] <= 'Z')))
-                n++;
-            return n > plen ? n : 0;
-        }
-    }
-    return 0;
-}
-
 void
 log_scrub(const char *s, char *out, size_t outlen)
 {
@@ -126,8 +106,12 @@ log_scrub(const char *s, char *out, size_t outlen)
             if (strncmp(s, secrets[i], n) == 0)
                 skip = n;
         }
-        if (!skip)
-            skip = token_shape_len(s);
+        if (!skip) {                /* a secret by its shape */
+            size_t keep = 0;
+            skip = log_redact_shape(s, &keep);
+            for (; skip && keep > 0 && o + 1 < outlen; keep--)
+                out[o++] = *s++;
+        }
         if (skip) {
             for (const char *r = redacted; *r && o + 1 < outlen; r++)
                 out[o++] = *r;

@@ -6,7 +6,9 @@
  *
  * Every line passes through redaction before it is written: registered
  * secrets (tokens loaded from the environment or files) and anything shaped
- * like a Slack token are replaced by "[redacted]", and control characters
+ * like a secret (log_redact.c: Slack tokens, Discord interaction and
+ * webhook tokens in URLs, Authorization values, tickets, token
+ * parameters, calendar paths) are replaced by "[redacted]", and control characters
  * (a newline inside user text, say) are escaped so one event stays one line.
  * The logger is process-global, like OpenSMTPD's, because every module logs
  * and there is exactly one output.

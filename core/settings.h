@@ -92,6 +92,9 @@ struct core_settings {
     size_t               nholidays;
     const struct region_setting *regions;
     size_t               nregions;
+    /* PRAGMA synchronous NORMAL instead of FULL (db_synchronous; read
+     * when the database opens). */
+    bool                 db_sync_normal;
 };
 
 /* The embedded defaults (spec values), with no admins and no brands. */

@@ -1,9 +1,13 @@
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "checkpointer.h"
@@ -328,9 +332,80 @@ store_version(struct store *st)
     return v;
 }
 
+/* The database file, made 0600 if it does not exist yet: it holds
+ * people's names and work, whatever the umask and wherever it lives.
+ * SQLite gives its -wal and -shm files the database's mode. */
+static enum ch_status
+create_private(const char *path, struct ch_error *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ELOOP)   /* a symlink: keep it, as SQLite does */
+        return CH_OK;
+    if (fd < 0)
+        return ch_fail(err, CH_IO, "cannot open database %s: %s", path,
+                       strerror(errno));
+    close(fd);
+    return CH_OK;
+}
+
+/* WAL, as asked, or an error: anything else (a file system without the
+ * shared memory WAL needs) would run in rollback mode unnoticed, where a
+ * backup blocks writers and durability rests on other rules. */
+static enum ch_status
+check_wal(struct store *st, const char *path, struct ch_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    char mode[16] = "";
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s,
+                                NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *m = sqlite3_column_text(s, 0);
+        snprintf(mode, sizeof(mode), "%s", m ? (const char *)m : "");
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return ch_fail(err, rc == SQLITE_NOTADB ? CH_INVALID : CH_IO,
+                       "cannot use database %s: %s", path,
+                       sqlite3_errmsg(st->db));
+    if (strcmp(mode, "wal") != 0)
+        return ch_fail(err, CH_IO,
+                       "database %s: SQLite cannot use write-ahead logging "
+                       "there (journal mode \"%s\"); put the database on a "
+                       "local file system that supports it", path, mode);
+    return CH_OK;
+}
+
+enum ch_status
+store_set_synchronous(struct store *st, bool full)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, full ? "PRAGMA synchronous=FULL"
+                                       : "PRAGMA synchronous=NORMAL",
+                          NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        log_error("store", "PRAGMA synchronous: %s",
+                  msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? CH_OK : CH_INTERNAL;
+}
+
+int
+store_synchronous(struct store *st)
+{
+    sqlite3_stmt *s = store_stmt(st, "PRAGMA synchronous");
+    int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_reset(s);
+    return v;
+}
+
 enum ch_status
 store_open(const char *path, struct store **out, struct ch_error *err)
 {
+    bool memory = strcmp(path, ":memory:") == 0;
+    enum ch_status made = memory ? CH_OK : create_private(path, err);
+    if (made != CH_OK)
+        return made;
     struct store *st = xcalloc(1, sizeof(*st));
     int rc = sqlite3_open_v2(path, &st->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -344,14 +419,19 @@ store_open(const char *path, struct store **out, struct ch_error *err)
     }
     sqlite3_extended_result_codes(st->db, 0);
     sqlite3_busy_timeout(st->db, 5000);
-    /* WAL lets a backup (sqlite3 .backup, litestream) read while we write;
-     * NORMAL sync in WAL mode is durable across a process crash, and only
-     * a power loss may drop the last commits. */
-    const char *setup = "PRAGMA journal_mode=WAL;"
-                        "PRAGMA synchronous=NORMAL;"
+    /* WAL lets a backup (chorus backup, litestream) read while we write.
+     * FULL syncs the WAL at every commit, so what chorus acknowledged
+     * survives a power loss too, not only a process crash (NORMAL's
+     * promise); db_synchronous normal trades that for fewer fsyncs. */
+    if (!memory) {
+        enum ch_status s = check_wal(st, path, err);
+        if (s != CH_OK) {
+            store_close(st);
+            return s;
+        }
+    }
+    const char *setup = "PRAGMA synchronous=FULL;"
                         "PRAGMA foreign_keys=ON;";
-    if (strcmp(path, ":memory:") == 0)
-        setup = "PRAGMA foreign_keys=ON;";
     char *msg = NULL;
     rc = sqlite3_exec(st->db, setup, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -367,7 +447,7 @@ store_open(const char *path, struct store **out, struct ch_error *err)
         store_close(st);
         return s;
     }
-    if (strcmp(path, ":memory:") != 0) {
+    if (!memory) {
         st->ckpt = checkpointer_start(path);
         if (st->ckpt)   /* replaces the automatic checkpoint */
             sqlite3_wal_hook(st->db, wal_grew, st);

@@ -1,7 +1,10 @@
 /*
  * store: the SQLite database every fact lives in.
  *
- * Opening configures WAL, foreign keys and a busy timeout, then migrates
+ * Opening creates a new database file 0600 (its -wal and -shm follow its
+ * mode), requires WAL (a file system where SQLite cannot use it is an
+ * error), sets synchronous FULL, foreign keys and a busy timeout, then
+ * migrates
  * the schema forward by PRAGMA user_version (store_schema.c).  All SQL in
  * chorus lives in core/store*.c; the rest of the core calls domain-level
  * functions, declared in records.h and named after their file
@@ -39,6 +42,12 @@ enum ch_status store_open(const char *path, struct store **out,
                           struct ch_error *err);
 void           store_close(struct store *st);
 int            store_version(struct store *st);
+/* store_open() leaves PRAGMA synchronous at FULL (an acknowledged commit
+ * survives a power loss); false: NORMAL (fewer fsyncs; a power loss may
+ * drop the last commits).  store_synchronous(): the PRAGMA's value, 2 for
+ * FULL, 1 for NORMAL. */
+enum ch_status store_set_synchronous(struct store *st, bool full);
+int            store_synchronous(struct store *st);
 
 enum ch_status store_begin(struct store *st);
 /* A transaction that only reads: one snapshot and one set of locks for

@@ -755,7 +755,16 @@ static const char *const migrations[] = {
     "INSERT INTO web_tokens_v7 SELECT * FROM web_tokens;"
     "DROP TABLE web_tokens;"
     "ALTER TABLE web_tokens_v7 RENAME TO web_tokens;"
-    /* end of 7, exports */,
+    /* end of 7, exports */
+    /* 7, platform: pruning (issue 19, prune.h).  Delivered outbox rows
+     * oldest first, the rows that point at another (an update, a pin, a
+     * digest's parts: such a row is kept), and inbound records by age. */
+    "CREATE INDEX outbox_done ON outbox(created_at)"
+    "  WHERE state != 'pending';"
+    "CREATE INDEX outbox_ref ON outbox(ref_id) WHERE ref_id IS NOT NULL;"
+    "CREATE INDEX outbox_digest ON outbox(digest_of)"
+    "  WHERE digest_of IS NOT NULL;"
+    "CREATE INDEX inbound_received ON inbound(received_at);",
 };
 
 const int store_schema_version =

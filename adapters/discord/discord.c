@@ -97,6 +97,15 @@ discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
 }
 
 void
+discord_invite_url(const struct discord *d, char *out, size_t n)
+{
+    snprintf(out, n, "https://discord.com/oauth2/authorize?client_id=%s"
+             "&scope=bot+applications.commands&permissions=%llu",
+             d->app_id[0] ? d->app_id : "APP_ID",
+             (unsigned long long)DC_INVITE_PERMS);
+}
+
+void
 discord_kick(struct discord *d)
 {
     d->env.kick(d->env.arg);
@@ -442,6 +451,11 @@ op_pin(struct adapter *a, const struct out_msg *m)
     if (!discord_split_ref(m->ref, j->channel, j->target)) {
         discord_jobs_free(j);
         return CH_INVALID;
+    }
+    if (m->campaign) {      /* its channel's name, for the log */
+        char name[101];
+        discord_jobs_channel_name(m->campaign, name);
+        j->name = xstrdup(name);
     }
     discord_jobs_step(j);
     return CH_OK;

@@ -45,6 +45,18 @@
 #define DC_PERM_MANAGE_MESSAGES   (UINT64_C(1) << 13)
 #define DC_PERM_READ_HISTORY      (UINT64_C(1) << 16)
 #define DC_PERM_MANAGE_ROLES      (UINT64_C(1) << 28)
+/* Split from MANAGE_MESSAGES in 2026: pinning needs this one now. */
+#define DC_PERM_PIN_MESSAGES      (UINT64_C(1) << 51)
+
+/* What the invite URL asks for (README, "Discord"): Manage Channels,
+ * View Channels, Send Messages, Read Message History, Manage Roles (the
+ * overwrites that keep a campaign channel private) and Pin Messages.
+ * 2251800082189328: above 2^32, so always a uint64_t and, in JSON, a
+ * decimal string. */
+#define DC_INVITE_PERMS                                                   \
+    (DC_PERM_MANAGE_CHANNELS | DC_PERM_VIEW_CHANNEL |                     \
+     DC_PERM_SEND_MESSAGES | DC_PERM_READ_HISTORY | DC_PERM_MANAGE_ROLES | \
+     DC_PERM_PIN_MESSAGES)
 
 struct discord;
 struct rest;
@@ -198,6 +210,7 @@ enum dc_logged {          /* "logged once" flags for bad input */
     DC_LOG_COMPONENT = 1u << 5,
     DC_LOG_INVALID_REQ = 1u << 6,
     DC_LOG_UNKNOWN_OPTION = 1u << 7,
+    DC_LOG_NO_PIN = 1u << 8,
 };
 
 struct dc_user {
@@ -297,6 +310,8 @@ struct discord {
 int64_t discord_now(const struct discord *d);
 /* The platform cannot go on: log why once and tell the daemon. */
 void discord_fatal(struct discord *d, const char *why);
+/* The invite URL (README) with this application's id and DC_INVITE_PERMS. */
+void discord_invite_url(const struct discord *d, char *out, size_t n);
 /* Log at warn the first time a kind of bad input shows up, at debug
  * after that. */
 void discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)
@@ -330,7 +345,7 @@ void discord_dm_note(struct discord *d, const char *user, const char *channel);
 
 #define BOT_ALLOW                                                        \
     (DC_PERM_VIEW_CHANNEL | DC_PERM_SEND_MESSAGES | DC_PERM_READ_HISTORY | \
-     DC_PERM_MANAGE_MESSAGES)
+     DC_PERM_PIN_MESSAGES)
 #define MEMBER_ALLOW                                                     \
     (DC_PERM_VIEW_CHANNEL | DC_PERM_SEND_MESSAGES | DC_PERM_READ_HISTORY)
 
@@ -407,6 +422,8 @@ struct job {
     struct job    *wnext;           /* in ix->waiting */
     bool           parked;          /* waits for the guild or category */
     bool           fallback;        /* a follow-up turned into a DM */
+    bool           no_pin;          /* create the channel without asking
+                                       for PIN_MESSAGES (the bot lacks it) */
 };
 
 struct inbound {

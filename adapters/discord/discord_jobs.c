@@ -427,6 +427,19 @@ static void
 on_channel_created(struct job *j, const struct rest_result *r)
 {
     char id[DC_ID_LEN];
+    if (r->status == 403 && r->code == 50013 && !j->no_pin) {
+        /* A bot invited before Pin Messages existed may not grant it in
+         * an overwrite: the channel matters more than its pins. */
+        char url[200];
+        discord_invite_url(j->d, url, sizeof(url));
+        log_warn("discord", "Discord refused to create #%s with Pin Messages "
+                 "for chorus: the bot lacks Pin Messages (PIN_MESSAGES); "
+                 "creating it without, so its pins will fail; re-invite "
+                 "with %s or grant it", j->name, url);
+        j->no_pin = true;
+        discord_jobs_step(j);
+        return;
+    }
     if (r->ch != CH_OK) {
         job_failed(j, r);
         return;
@@ -514,7 +527,8 @@ create_channel_step(struct job *j)
         cJSON_AddStringToObject(o, "parent_id", d->category_id);
     cJSON *ows = cJSON_AddArrayToObject(o, "permission_overwrites");
     add_overwrite(ows, d->guild_id, 0, 0, DC_PERM_VIEW_CHANNEL);
-    add_overwrite(ows, d->bot_id, 1, BOT_ALLOW, 0);
+    add_overwrite(ows, d->bot_id, 1,
+                  j->no_pin ? BOT_ALLOW & ~DC_PERM_PIN_MESSAGES : BOT_ALLOW, 0);
     char *body = discord_jobs_print_free(o);
     char path[64];
     snprintf(path, sizeof(path), "/guilds/%s/channels", d->guild_id);
@@ -562,6 +576,26 @@ on_simple(struct job *j, const struct rest_result *r)
         ref = j->user;
     }
     job_done(j, CH_OK, ref, NULL);
+}
+
+/* A pin Discord refused for want of PIN_MESSAGES (403, 50013 Missing
+ * Permissions) says what to do about it, and the row fails rather than
+ * retries: the permission will not appear by itself. */
+static void
+on_pinned(struct job *j, const struct rest_result *r)
+{
+    if (r->status == 403 && r->code == 50013) {
+        char url[200];
+        discord_invite_url(j->d, url, sizeof(url));
+        log_warn("discord", "Discord refused to pin in %s%s: the bot lacks "
+                 "Pin Messages (PIN_MESSAGES); re-invite with %s or grant it",
+                 j->name ? "#" : "channel ", j->name ? j->name : j->channel,
+                 url);
+        job_done(j, CH_REMOTE_4XX, NULL,
+                 r->error ? r->error : "403: Missing Permissions");
+        return;
+    }
+    on_simple(j, r);
 }
 
 /* The channel's overwrites as read: each but the bot's own loses
@@ -682,12 +716,13 @@ discord_jobs_step(struct job *j)
         return;
     }
     case J_PIN:
-        /* Pinning takes no body; "{}" keeps the request from being a
-         * bodiless PUT, which some HTTP servers (the simulator's lws)
-         * can answer twice on a reused connection. */
-        snprintf(path, sizeof(path), "/channels/%s/pins/%s", j->channel,
-                 j->target);
-        job_send(j, HTTP_PUT, path, "{}", 0, NULL, on_simple);
+        /* The route since 2026 (the old /channels/{id}/pins/{id} is
+         * gone).  Pinning takes no body; "{}" keeps the request from
+         * being a bodiless PUT, which some HTTP servers (the simulator's
+         * lws) can answer twice on a reused connection. */
+        snprintf(path, sizeof(path), "/channels/%s/messages/pins/%s",
+                 j->channel, j->target);
+        job_send(j, HTTP_PUT, path, "{}", 0, NULL, on_pinned);
         return;
     case J_TOPIC: {
         cJSON *o = cJSON_CreateObject();

@@ -26,8 +26,9 @@
 #define DISCORD_EPOCH_MS INT64_C(1420070400000)
 
 /* Typical permissions: @everyone may read and write; the bot's role is what
- * an invite with "manage channels/roles/messages" grants.  No
- * ADMINISTRATOR, so channel overwrites bind the bot as they do on Discord. */
+ * chorus's invite URL grants (manage channels and roles, pin messages).
+ * No ADMINISTRATOR, so channel overwrites bind the bot as they do on
+ * Discord. */
 #define DEFAULT_EVERYONE_PERMS                                             \
     (UINT64_C(1) << 0 | UINT64_C(1) << 6 | DISCORD_SIM_PERM_VIEW_CHANNEL | \
      DISCORD_SIM_PERM_SEND_MESSAGES | UINT64_C(1) << 14 |                 \
@@ -35,7 +36,7 @@
      UINT64_C(1) << 31)
 #define DEFAULT_BOT_PERMS                                                  \
     (DISCORD_SIM_PERM_MANAGE_CHANNELS | DISCORD_SIM_PERM_VIEW_CHANNEL |    \
-     DISCORD_SIM_PERM_SEND_MESSAGES | DISCORD_SIM_PERM_MANAGE_MESSAGES |   \
+     DISCORD_SIM_PERM_SEND_MESSAGES | DISCORD_SIM_PERM_PIN_MESSAGES |     \
      UINT64_C(1) << 14 | UINT64_C(1) << 15 |                               \
      DISCORD_SIM_PERM_READ_HISTORY | DISCORD_SIM_PERM_MANAGE_ROLES)
 

@@ -88,6 +88,8 @@ struct discord_sim;
 #define DISCORD_SIM_PERM_MANAGE_MESSAGES   (UINT64_C(1) << 13)
 #define DISCORD_SIM_PERM_READ_HISTORY      (UINT64_C(1) << 16)
 #define DISCORD_SIM_PERM_MANAGE_ROLES      (UINT64_C(1) << 28)
+/* Since 2026 pinning needs this, no longer MANAGE_MESSAGES. */
+#define DISCORD_SIM_PERM_PIN_MESSAGES      (UINT64_C(1) << 51)
 
 /* Channel types used here. */
 #define DISCORD_SIM_CHANNEL_TEXT     0

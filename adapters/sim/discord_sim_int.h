@@ -77,6 +77,7 @@ struct discord_sim_message_rec {
     cJSON   *mentions;          /* array of user ids (strings) */
     unsigned flags;
     bool     pinned;
+    char     pinned_at[40];     /* ISO 8601, when pinned */
     char     timestamp[40];
     char     edited[40];        /* "" until edited */
     char     interaction_id[DSIM_ID_LEN];

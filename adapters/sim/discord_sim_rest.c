@@ -1324,7 +1324,9 @@ r_pin(struct rest_ctx *x)
     struct discord_sim_message_rec *m;
     size_t pins = 0;
 
-    ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_MESSAGES |
+    /* Since 2026 Discord asks PIN_MESSAGES, split from MANAGE_MESSAGES,
+     * which no longer pins. */
+    ch = channel_for(x, DISCORD_SIM_PERM_PIN_MESSAGES |
                             DISCORD_SIM_PERM_READ_HISTORY);
     if (!ch || !(m = message_in(x, ch, x->p[1])))
         return;
@@ -1342,6 +1344,7 @@ r_pin(struct rest_ctx *x)
         return;
     }
     m->pinned = true;
+    discord_sim_iso_time(m->pinned_at);
     pins_update(sim, ch);
     {
         char label[128];
@@ -1370,7 +1373,7 @@ r_unpin(struct rest_ctx *x)
     struct discord_sim_channel_rec *ch;
     struct discord_sim_message_rec *m;
 
-    ch = channel_for(x, DISCORD_SIM_PERM_MANAGE_MESSAGES);
+    ch = channel_for(x, DISCORD_SIM_PERM_PIN_MESSAGES);
     if (!ch || !(m = message_in(x, ch, x->p[1])))
         return;
     if (m->pinned) {
@@ -1380,23 +1383,34 @@ r_unpin(struct rest_ctx *x)
     reply_json(x, 204, NULL);
 }
 
+/* The 2026 list: {"items":[{"pinned_at","message"}],"has_more"}, newest
+ * first (paging by ?before= and ?limit= is not modelled: at most 50 pins
+ * a channel fit in one answer). */
 static void
 r_pins_get(struct rest_ctx *x)
 {
     struct discord_sim_channel_rec *ch =
         channel_for(x, DISCORD_SIM_PERM_READ_HISTORY);
-    cJSON *a;
+    cJSON *o, *a;
 
     if (!ch)
         return;
-    a = cJSON_CreateArray();
+    o = cJSON_CreateObject();
+    a = cJSON_AddArrayToObject(o, "items");
     for (size_t i = x->sim->messages.n; i-- > 0;) {
         const struct discord_sim_message_rec *m = x->sim->messages.v[i];
+        cJSON *item;
 
-        if (m->pinned && strcmp(m->channel_id, ch->id) == 0)
-            cJSON_AddItemToArray(a, discord_sim_message_json(x->sim, m));
+        if (!m->pinned || strcmp(m->channel_id, ch->id) != 0)
+            continue;
+        item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "pinned_at", m->pinned_at);
+        cJSON_AddItemToObject(item, "message",
+                              discord_sim_message_json(x->sim, m));
+        cJSON_AddItemToArray(a, item);
     }
-    reply_json(x, 200, a);
+    cJSON_AddBoolToObject(o, "has_more", false);
+    reply_json(x, 200, o);
 }
 
 /* Overwrites from a request: normalised (allow/deny as strings) into *out,
@@ -1940,17 +1954,30 @@ static const struct route routes[] = {
       .fn = r_permission_put, .bucket = "channel-permissions" },
     { .method = "POST", .pattern = "/channels/{id}/messages",
       .fn = r_message_create, .bucket = "message-create" },
+    /* The pins routes since 2026, before /messages/{id} would take
+     * "pins" for a message id.  The old /channels/{id}/pins[/{id}] are
+     * not served: 404, so a bot still on them finds out here. */
+    { .method = "GET", .pattern = "/channels/{id}/messages/pins",
+      .fn = r_pins_get, .bucket = "pins-get" },
+    { .method = "PUT", .pattern = "/channels/{id}/messages/pins/{id}",
+      .fn = r_pin, .bucket = "pins" },
+    { .method = "DELETE", .pattern = "/channels/{id}/messages/pins/{id}",
+      .fn = r_unpin, .bucket = "pins" },
     { .method = "GET", .pattern = "/channels/{id}/messages/{id}",
       .fn = r_message_get, .bucket = "message-get" },
     { .method = "PATCH", .pattern = "/channels/{id}/messages/{id}",
       .fn = r_message_edit, .bucket = "message-edit" },
-    { .method = "GET", .pattern = "/channels/{id}/pins", .fn = r_pins_get,
-      .bucket = "pins-get" },
-    { .method = "PUT", .pattern = "/channels/{id}/pins/{id}", .fn = r_pin,
-      .bucket = "pins" },
-    { .method = "DELETE", .pattern = "/channels/{id}/pins/{id}",
+    /* The pins routes since 2026, before /messages/{id} would take
+     * "pins" for a message id.  The old /channels/{id}/pins[/{id}] are
+     * not served: 404, so a bot still on them finds out here. */
+    { .method = "GET", .pattern = "/channels/{id}/messages/pins",
+      .fn = r_pins_get, .bucket = "pins-get" },
+    { .method = "PUT", .pattern = "/channels/{id}/messages/pins/{id}",
+      .fn = r_pin, .bucket = "pins" },
+    { .method = "DELETE", .pattern = "/channels/{id}/messages/pins/{id}",
       .fn = r_unpin, .bucket = "pins" },
-    { .method = "GET", .pattern = "/guilds/{id}", .fn = r_guild_get,
+    { .method = "GET", .pattern = "/channels/{id}/messages/{id}",
+      .fn = r_message_get, .bucket = "message-get" },    { .method = "GET", .pattern = "/guilds/{id}", .fn = r_guild_get,
       .bucket = "guild-get" },
     { .method = "GET", .pattern = "/guilds/{id}/channels",
       .fn = r_guild_channels, .bucket = "guild-channels-get" },

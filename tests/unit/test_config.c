@@ -171,6 +171,7 @@ assert_core_defaults(const struct core_settings *got)
     assert_int_equal(got->nbrands, 0);
     assert_memory_equal(&got->perms, &want.perms, sizeof(want.perms));
     assert_int_equal(got->review_mode, want.review_mode);
+    assert_false(got->db_sync_normal);      /* synchronous FULL */
     assert_string_equal(got->currency, want.currency);
     assert_int_equal(got->lead_time_ms, want.lead_time_ms);
     assert_int_equal(got->revision_limit, want.revision_limit);
@@ -381,6 +382,7 @@ test_all_directives_valid(void **state)
         "permit review coordinator, agency,admin\n"
         "permit final_approval anyone\n"
         "review_mode brand_only\n"
+        "db_synchronous normal\n"
         "currency EUR\n"
         "lead_time 0m\n"
         "revision_limit 20\n"
@@ -446,6 +448,7 @@ test_all_directives_valid(void **state)
     assert_int_equal(s->perms.roles[ACT_CREATE],
                      perm_defaults.roles[ACT_CREATE]);
     assert_int_equal(s->review_mode, REVIEW_BRAND_ONLY);
+    assert_true(s->db_sync_normal);
     assert_string_equal(s->currency, "EUR");
     assert_int_equal(s->lead_time_ms, 0);
     assert_int_equal(s->revision_limit, 20);
@@ -634,6 +637,8 @@ test_invalid_values(void **state)
           "<action> <role>[,<role>...])" },
         { "review_mode brand", "key \"review_mode\": value \"brand\" is not "
           "one of two_stage, brand_only" },
+        { "db_synchronous off", "key \"db_synchronous\": value \"off\" is "
+          "not one of full, normal" },
         { "currency usd", "key \"currency\": value \"usd\" is not an ISO "
           "4217 currency code (3 capital letters, e.g. USD, EUR)" },
         { "currency EURO", "key \"currency\": value \"EURO\" is not an ISO "

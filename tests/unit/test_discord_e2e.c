@@ -397,6 +397,8 @@ test_channel_and_kickoff(void **state)
     const cJSON *everyone = overwrite(&info, e->guild);
     e2e_check(e, everyone && (bits(everyone, "deny") & 1024));
     e2e_check(e, (bits(overwrite(&info, e->app), "allow") & 1024));
+    /* Pin Messages (1 << 51, past 32 bits) for chorus itself. */
+    e2e_check(e, (bits(overwrite(&info, e->app), "allow") >> 51) & 1);
     e2e_check(e, bits(overwrite(&info, e->alice), "allow") == 68608);
     e2e_check(e, bits(overwrite(&info, e->bob), "allow") == 68608);
     e2e_check(e, overwrite(&info, e->carol) == NULL);
@@ -463,6 +465,61 @@ test_channel_and_kickoff(void **state)
     e2e_check(e, bits(everyone, "deny") & 1024);     /* still private */
     e2e_check(e, bits(overwrite(&info, e->bob), "allow") & 1024);
     e2e_check(e, discord_sim_bot_permissions(e->sim, ch) & 2048);
+    e2e_finish(e, 0);
+}
+
+/* A bot invited before Pin Messages existed (the old integer, with Manage
+ * Messages): its campaign channel is still made, without asking the
+ * permission for itself; each pin is refused once, says what to do, and
+ * is not retried. */
+static void
+test_pin_refused(void **state)
+{
+    struct discord_sim_options o = e2e_sim_defaults();
+    o.bot_permissions = 268512272;
+    struct e2e *e = e2e_new(state, &o);
+    e2e_start(e);
+    const char *chan = e2e_campaign(e, "spring");
+    char ch[32];
+    snprintf(ch, sizeof(ch), "%s", chan);
+    struct discord_sim_channel_info info;
+    e2e_check(e, discord_sim_channel(e->sim, ch, &info));
+    e2e_check(e, bits(overwrite(&info, e->app), "allow") & 1024);
+    e2e_check(e, !(discord_sim_bot_permissions(e->sim, ch) >> 51 & 1));
+    e2e_check(e, e2e_log_count(e, "Discord refused to create #spring with "
+                                  "Pin Messages") == 1);
+
+    brief_set(e, "spring", "story", "Spring is here");
+    brief_set(e, "spring", "audience", "urban runners");
+    brief_set(e, "spring", "core_message", "Fizz keeps you running");
+    struct discord_sim_opt slug[] = {
+        { .name = "slug", .type = 3, .value = "spring" },
+    };
+    const char *id = e2e_command(e, e->alice, e->general, "kickoff", NULL,
+                                 slug, 1);
+    struct e2e_ix_wait iw = { .id = id, .followup = true };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    /* Both pins (brief, status) refused and failed, not pending. */
+    e2e_db_wait(e, 2, "SELECT count(*) FROM outbox WHERE platform ="
+                      " 'discord' AND kind = 'pin' AND state = 'failed'");
+    char want[256];
+    snprintf(want, sizeof(want), "Discord refused to pin in #spring: the bot "
+             "lacks Pin Messages (PIN_MESSAGES); re-invite with "
+             "https://discord.com/oauth2/authorize?client_id=%s&scope=bot+"
+             "applications.commands&permissions=2251800082189328 or grant "
+             "it", e->app);
+    e2e_check(e, e2e_log_count(e, want) == 2);
+    discord_sim_run_for(e->sim, 1500);
+    size_t puts = 0;
+    for (size_t i = 0; i < discord_sim_rest_count(e->sim); i++) {
+        const struct discord_sim_rest_call *c = discord_sim_rest_get(e->sim,
+                                                                     i);
+        puts += c && c->route &&
+                strcmp(c->route, "/channels/{id}/messages/pins/{id}") == 0;
+    }
+    e2e_check(e, puts == 2);
+    e2e_check(e, discord_sim_channel(e->sim, ch, &info) && info.pins == 0);
     e2e_finish(e, 0);
 }
 
@@ -1089,6 +1146,74 @@ test_unauthorized(void **state)
     e2e_check(e, st.identifies == 0);
 }
 
+/* The token segment of an interaction or webhook path ("" if none). */
+static void
+path_token(const char *path, char *out, size_t n)
+{
+    const char *p = strstr(path, "/interactions/");
+    if (!p)
+        p = strstr(path, "/webhooks/");
+    out[0] = '\0';
+    if (!p || !(p = strchr(p + 1, '/')) || !(p = strchr(p + 1, '/')))
+        return;
+    p++;
+    size_t len = strcspn(p, "/?");
+    snprintf(out, n, "%.*s", (int)len, p);
+}
+
+/* At debug level the HTTP client logs every URL it calls, and Discord's
+ * interaction callbacks and follow-ups carry their token in the URL: each
+ * would answer as chorus for 15 minutes.  None reaches the log. */
+static void
+test_debug_log_keeps_tokens(void **state)
+{
+    struct e2e *e = e2e_new(state, NULL);
+    char *conf = e2e_daemon_read_file(e->d.conf);
+    char *at = strstr(conf, "log_level info");
+    e2e_check(e, at != NULL);
+    *at = '\0';
+    FILE *f = fopen(e->d.conf, "w");
+    e2e_check(e, f != NULL);
+    fprintf(f, "%slog_level debug%s", conf, at + strlen("log_level info"));
+    fclose(f);
+    free(conf);
+    e2e_start(e);
+    summer_for_review(e, 1);
+    char msg1[32];
+    submit_for_review(e, "summer#1", "https://example.com/v1", msg1);
+    struct discord_sim_message_info m;
+    discord_sim_message(e->sim, msg1, &m);
+    const char *approve = button_id(m.components, "Approve");
+    e2e_check(e, approve != NULL);
+    const char *click = discord_sim_click(e->sim, e->alice, msg1, approve,
+                                          NULL, 0);
+    e2e_check(e, click != NULL);
+    struct e2e_ix_wait iw = { .id = click, .followup = true };
+    e2e_check(e, discord_sim_wait(e->sim, e2e_answered_pred, &iw,
+                                  E2E_WAIT_MS));
+    e2e_finish(e, 0);
+
+    size_t tokens = 0;
+    for (size_t i = 0; i < discord_sim_rest_count(e->sim); i++) {
+        const struct discord_sim_rest_call *c = discord_sim_rest_get(e->sim,
+                                                                     i);
+        char tok[256];
+        if (!c)
+            continue;
+        path_token(c->path, tok, sizeof(tok));
+        if (strlen(tok) < 8)
+            continue;
+        tokens++;
+        if (e2e_log_count(e, tok) != 0)
+            fail_msg("interaction token %s is in the log", tok);
+    }
+    e2e_check(e, tokens >= 4);
+    /* The URLs were logged, with the token cut out. */
+    e2e_check(e, e2e_log_count(e, "http: POST") > 0);
+    e2e_check(e, e2e_log_count(e, "[redacted]/callback") >= 2);
+    e2e_check(e, e2e_log_count(e, discord_sim_token(e->sim)) == 0);
+}
+
 int
 main(void)
 {
@@ -1096,6 +1221,8 @@ main(void)
         cmocka_unit_test_teardown(test_commands_and_reply, e2e_teardown),
         cmocka_unit_test_teardown(test_own_commands, e2e_teardown),
         cmocka_unit_test_teardown(test_channel_and_kickoff, e2e_teardown),
+        cmocka_unit_test_teardown(test_pin_refused, e2e_teardown),
+        cmocka_unit_test_teardown(test_debug_log_keeps_tokens, e2e_teardown),
         cmocka_unit_test_teardown(test_buttons_and_modal, e2e_teardown),
         cmocka_unit_test_teardown(test_rows_and_optional_prompt,
                                   e2e_teardown),

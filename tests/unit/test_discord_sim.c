@@ -1981,7 +1981,11 @@ test_dm_and_messages(void **state)
     assert_string_equal(jstr(f, "d.content"), "v2");
     assert_string_equal(discord_sim_message_version(e->sim, mid, 0), "v1");
     assert_string_equal(discord_sim_message_version(e->sim, mid, 1), "v2");
+    /* The pre-2026 route is gone. */
     treqf(e, &r, HTTP_PUT, NULL, "/channels/%s/pins/%s", e->general, mid);
+    assert_int_equal(r.status, 404);
+    treqf(e, &r, HTTP_PUT, NULL, "/channels/%s/messages/pins/%s", e->general,
+          mid);
     assert_int_equal(r.status, 204);
     f = tc_wait(t, 0, "CHANNEL_PINS_UPDATE", &at);
     assert_string_equal(jstr(f, "d.channel_id"), e->general);
@@ -1993,8 +1997,12 @@ test_dm_and_messages(void **state)
     assert_int_equal(mi.edits, 1);
     assert_true(discord_sim_channel(e->sim, e->general, &ci));
     assert_int_equal(ci.pins, 1);
-    treqf(e, &r, HTTP_GET, NULL, "/channels/%s/pins", e->general);
-    assert_int_equal(cJSON_GetArraySize(r.json), 1);
+    treqf(e, &r, HTTP_GET, NULL, "/channels/%s/messages/pins", e->general);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(jget(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.message.id"), mid);
+    assert_true(cJSON_IsString(jget(r.json, "items.0.pinned_at")));
+    assert_true(cJSON_IsFalse(jget(r.json, "has_more")));
     /* Someone else's message: 403 50005; unknown message: 10008. */
     umid = discord_sim_post(e->sim, alice, e->general, "mine");
     treqf(e, &r, HTTP_PATCH, "{\"content\":\"hacked\"}",
@@ -2011,6 +2019,55 @@ test_dm_and_messages(void **state)
     assert_int_equal(jnum(r.json, "code"), 10003);
     assert_non_null(strstr(buf_cstr(&e->observed), "pinned a message"));
     assert_non_null(strstr(buf_cstr(&e->observed), "(edited): v2"));
+    tresp_clear(&r);
+}
+
+/* Since 2026 a pin needs PIN_MESSAGES: a bot whose role has only what the
+ * old invite granted (Manage Messages, 268512272) is refused, 403 50013,
+ * unless a channel overwrite grants it; unpinning needs it too. */
+static void
+test_pin_permission(void **state)
+{
+    struct env *e = env_new(state, &(struct discord_sim_options){
+                                       .bot_permissions = 268512272 });
+    struct tresp r = { 0 };
+    char mid[32], ow[160];
+    uint64_t have = discord_sim_bot_permissions(e->sim, e->general);
+
+    assert_true(have & DISCORD_SIM_PERM_MANAGE_MESSAGES);
+    assert_false(have & DISCORD_SIM_PERM_PIN_MESSAGES);
+    treqf(e, &r, HTTP_POST, "{\"content\":\"brief\"}",
+          "/channels/%s/messages", e->general);
+    assert_int_equal(r.status, 200);
+    snprintf(mid, sizeof(mid), "%s", jstr(r.json, "id"));
+    treqf(e, &r, HTTP_PUT, NULL, "/channels/%s/messages/pins/%s", e->general,
+          mid);
+    assert_int_equal(r.status, 403);
+    assert_int_equal(jnum(r.json, "code"), 50013);
+    treqf(e, &r, HTTP_DELETE, NULL, "/channels/%s/messages/pins/%s",
+          e->general, mid);
+    assert_int_equal(r.status, 403);
+    /* The bot cannot grant itself what it lacks... */
+    snprintf(ow, sizeof(ow), "{\"type\":1,\"allow\":\"%llu\","
+             "\"deny\":\"0\"}",
+             (unsigned long long)DISCORD_SIM_PERM_PIN_MESSAGES);
+    treqf(e, &r, HTTP_PUT, ow, "/channels/%s/permissions/%s", e->general,
+          e->app);
+    assert_int_equal(r.status, 403);
+    /* ...but an owner's overwrite in a channel does it there. */
+    snprintf(ow, sizeof(ow), "[{\"id\":\"%s\",\"type\":1,\"allow\":"
+             "\"%llu\",\"deny\":\"0\"}]", e->app,
+             (unsigned long long)DISCORD_SIM_PERM_PIN_MESSAGES);
+    const char *ch = discord_sim_add_channel(e->sim,
+        &(struct discord_sim_channel_spec){ .name = "pins-ok",
+                                            .overwrites_json = ow });
+    assert_non_null(ch);
+    treqf(e, &r, HTTP_POST, "{\"content\":\"status\"}",
+          "/channels/%s/messages", ch);
+    assert_int_equal(r.status, 200);
+    snprintf(mid, sizeof(mid), "%s", jstr(r.json, "id"));
+    treqf(e, &r, HTTP_PUT, NULL, "/channels/%s/messages/pins/%s", ch, mid);
+    assert_int_equal(r.status, 204);
     tresp_clear(&r);
 }
 
@@ -2200,6 +2257,7 @@ main(void)
         cmocka_unit_test_teardown(test_rate_limits, env_teardown),
         cmocka_unit_test_teardown(test_channels, env_teardown),
         cmocka_unit_test_teardown(test_dm_and_messages, env_teardown),
+        cmocka_unit_test_teardown(test_pin_permission, env_teardown),
         cmocka_unit_test_teardown(test_message_content_rule, env_teardown),
         cmocka_unit_test_teardown(test_control_api, env_teardown),
         cmocka_unit_test_teardown(test_control_api_off, env_teardown),

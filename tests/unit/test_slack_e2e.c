@@ -887,6 +887,36 @@ test_outbox_survives_kill(void **state)
     assert_int_equal(e2e_term(e), 0);
 }
 
+/* ---- a debug log keeps secrets ---- */
+
+/* At debug level the HTTP client logs every URL and lws its own lines:
+ * neither token nor a Socket Mode ticket (a one-off credential for the
+ * websocket) reaches the log. */
+static void
+test_debug_log_private(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    char *conf = e2e_daemon_read_file(e->d.conf);
+    char *at = strstr(conf, "log_level info");
+    assert_non_null(at);
+    *at = '\0';
+    FILE *f = fopen(e->d.conf, "w");
+    assert_non_null(f);
+    fprintf(f, "%slog_level debug%s", conf, at + strlen("log_level info"));
+    fclose(f);
+    free(conf);
+
+    e2e_start(e, NULL);
+    e2e_cmdf(e, "alice", "Created spring-launch",
+             "new spring-launch brand:Fizz");
+    assert_int_equal(e2e_term(e), 0);
+    assert_true(e2e_log_count(e, "http: POST") > 0);
+    assert_false(e2e_log_has(e, "xoxb-sim-bot-token"));
+    assert_false(e2e_log_has(e, "xapp-1-A0CHORUS1-sim"));
+    assert_int_equal(e2e_log_count(e, "ticket="),
+                     e2e_log_count(e, "ticket=[redacted]"));
+}
+
 /* ---- bad tokens ---- */
 
 static void
@@ -930,6 +960,7 @@ main(void)
         cmocka_unit_test_teardown(test_busy_lane_holds_up_nobody, teardown),
         cmocka_unit_test_teardown(test_redelivered_event, teardown),
         cmocka_unit_test_teardown(test_outbox_survives_kill, teardown),
+        cmocka_unit_test_teardown(test_debug_log_private, teardown),
         cmocka_unit_test_teardown(test_bad_tokens, teardown),
     };
 

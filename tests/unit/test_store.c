@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -2106,12 +2108,111 @@ transactions(void **state)
     t->log_errors = 0;   /* the nested begin is logged, as it should be */
 }
 
+/* ---- durability and privacy of the file (issue 19) ---- */
+
+/* FULL unless asked otherwise: an acknowledged commit survives a power
+ * loss. */
+static void
+synchronous_full_by_default(void **state)
+{
+    struct t *t = *state;
+    t->st = open_store(t->path);
+    assert_int_equal(store_synchronous(t->st), 2);
+    assert_int_equal(store_set_synchronous(t->st, false), CH_OK);
+    assert_int_equal(store_synchronous(t->st), 1);
+    store_close(t->st);
+    t->st = open_store(t->path);        /* per connection: FULL again */
+    assert_int_equal(store_synchronous(t->st), 2);
+}
+
+static mode_t
+mode_of(const char *path, const char *suffix)
+{
+    char p[192];
+    struct stat sb;
+    snprintf(p, sizeof(p), "%s%s", path, suffix);
+    if (stat(p, &sb) != 0)
+        fail_msg("%s: %s", p, strerror(errno));
+    return sb.st_mode & 0777;
+}
+
+/* A database made under a permissive umask, outside any state directory:
+ * it and its WAL and shared-memory files are its owner's alone. */
+static void
+new_database_is_private(void **state)
+{
+    struct t *t = *state;
+    mode_t old = umask(022);
+    t->st = open_store(t->path);
+    umask(old);
+    sqlite3_stmt *s = store_stmt(t->st, "INSERT INTO counters (name, value)"
+                                        " VALUES ('mode-test', 1)");
+    assert_int_equal(store_exec(t->st, s), CH_OK);
+    assert_int_equal(mode_of(t->path, ""), 0600);
+    assert_int_equal(mode_of(t->path, "-wal"), 0600);
+    assert_int_equal(mode_of(t->path, "-shm"), 0600);
+}
+
+/* A default VFS whose files lack shared memory (io_methods version 1),
+ * as on a file system where SQLite cannot map the -shm file: WAL is
+ * impossible there, and PRAGMA journal_mode=WAL answers "delete". */
+static sqlite3_vfs *unix_vfs;
+static sqlite3_io_methods noshm_methods;
+
+static int
+noshm_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+           int *out)
+{
+    (void)vfs;
+    int rc = unix_vfs->xOpen(unix_vfs, name, f, flags, out);
+    if (rc == SQLITE_OK && f->pMethods) {
+        noshm_methods = *f->pMethods;
+        noshm_methods.iVersion = 1;
+        noshm_methods.xShmMap = NULL;
+        f->pMethods = &noshm_methods;
+    }
+    return rc;
+}
+
+static void
+journal_mode_other_than_wal_refused(void **state)
+{
+    struct t *t = *state;
+    unix_vfs = sqlite3_vfs_find(NULL);
+    assert_non_null(unix_vfs);
+    sqlite3_vfs noshm = *unix_vfs;
+    noshm.zName = "chorus-test-noshm";
+    noshm.xOpen = noshm_open;
+    assert_int_equal(sqlite3_vfs_register(&noshm, 1), SQLITE_OK);
+    struct ch_error err = { .status = CH_OK };
+    struct store *st = NULL;
+    enum ch_status s = store_open(t->path, &st, &err);
+    sqlite3_vfs_unregister(&noshm);
+    sqlite3_vfs_register(unix_vfs, 1);
+    assert_int_equal(s, CH_IO);
+    assert_null(st);
+    const char *want = "SQLite cannot use write-ahead logging there "
+                       "(journal mode \"delete\")";
+    if (strstr(err.user, want) == NULL)
+        fail_msg("error \"%s\" lacks \"%s\"", err.user, want);
+    /* Nothing was migrated in rollback mode. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+    assert_int_equal(q_int(db, "PRAGMA user_version", NULL), 0);
+    sqlite3_close(db);
+    /* Where WAL works, the same file opens. */
+    t->st = open_store(t->path);
+}
+
 int
 main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(schema_from_empty_file),
+        T(synchronous_full_by_default),
+        T(new_database_is_private),
+        T(journal_mode_other_than_wal_refused),
         T(schema_in_memory),
         T(reopen_is_idempotent),
         T(refuses_newer_schema),
