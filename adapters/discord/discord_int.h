@@ -296,7 +296,8 @@ struct discord {
 /* Loop time. */
 int64_t discord_now(const struct discord *d);
 /* The platform cannot go on: log why once and tell the daemon. */
-void discord_fatal(struct discord *d, const char *why);
+void discord_fatal(struct discord *d, enum adapter_fatal kind,
+                   const char *why);
 /* Log at warn the first time a kind of bad input shows up, at debug
  * after that. */
 void discord_log_once(struct discord *d, unsigned flag, const char *fmt, ...)

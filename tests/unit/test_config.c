@@ -697,9 +697,10 @@ test_invalid_values(void **state)
           "not yes or no" },
         { "slack 1", "key \"slack\": value \"1\" is not yes or no" },
         { "slack_app_token env:", "key \"slack_app_token\": value is not "
-          "env:NAME or file:PATH (NAME must be letters, digits and _)" },
+          "env:NAME, file:PATH or credential:NAME (NAME must be letters, digits "
+          "and _)" },
         { "slack_bot_token file:", "key \"slack_bot_token\": value is not "
-          "env:NAME or file:PATH (the path is empty)" },
+          "env:NAME, file:PATH or credential:NAME (the path is empty)" },
         { "slack_api_url slack.com/api", "key \"slack_api_url\": value "
           "\"slack.com/api\" is not an http:// or https:// URL" },
         { "slack_api_url https://", "key \"slack_api_url\": value "
@@ -707,7 +708,7 @@ test_invalid_values(void **state)
         { "discord yes please", "key \"discord\": too many values (usage: "
           "discord yes|no)" },
         { "discord_token", "key \"discord_token\": missing value (usage: "
-          "discord_token env:<NAME>|file:<path>)" },
+          "discord_token env:<NAME>|file:<path>|credential:<name>)" },
         { "discord_api_url ftp://discord.com", "key \"discord_api_url\": "
           "value \"ftp://discord.com\" is not an http:// or https:// URL" },
         { "discord_guild 123", "key \"discord_guild\": value \"123\" is not "
@@ -1088,7 +1089,8 @@ test_secret_env(void **state)
                                         &err), CH_INVALID);
     assert_null(strstr(err.user, "9999"));
     assert_string_equal(err.user,
-                        "secret reference is not env:NAME or file:PATH");
+                        "secret reference is not env:NAME, file:PATH or "
+                        "credential:NAME");
 }
 
 static void
