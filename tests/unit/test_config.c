@@ -697,10 +697,13 @@ test_invalid_values(void **state)
           "not yes or no" },
         { "slack 1", "key \"slack\": value \"1\" is not yes or no" },
         { "slack_app_token env:", "key \"slack_app_token\": value is not "
-          "env:NAME, file:PATH or credential:NAME (NAME must be letters, digits "
-          "and _)" },
+          "env:NAME, file:PATH or credential:NAME (NAME must be letters, "
+          "digits and _)" },
         { "slack_bot_token file:", "key \"slack_bot_token\": value is not "
           "env:NAME, file:PATH or credential:NAME (the path is empty)" },
+        { "discord_token credential:../x", "key \"discord_token\": value is "
+          "not env:NAME, file:PATH or credential:NAME (a credential's NAME "
+          "is a file name: not empty, no '/')" },
         { "slack_api_url slack.com/api", "key \"slack_api_url\": value "
           "\"slack.com/api\" is not an http:// or https:// URL" },
         { "slack_api_url https://", "key \"slack_api_url\": value "
@@ -814,9 +817,9 @@ test_many_errors_in_order(void **state)
                   "5: key \"revision_limit\": value \"99\" is not a whole "
                   "number from 1 to 20",
                   "7: key \"log_level\": given twice (first on line 1)",
-                  "8: key \"slack_bot_token\": value is not env:NAME or "
-                  "file:PATH (tokens may not be written in the "
-                  "configuration)",
+                  "8: key \"slack_bot_token\": value is not env:NAME, "
+                  "file:PATH or credential:NAME (tokens may not be written "
+                  "in the configuration)",
                   "9: unterminated quote");
 
     /* One bad line at the very end still refuses the whole file. */
@@ -1206,15 +1209,16 @@ test_literal_token_refused(void **state)
         assert_int_equal(config_load(path, &cfg, &errs), CH_INVALID);
         assert_int_equal(errs.n, 1);
         assert_null(strstr(errs.v[0].text, "SuperSecretValue"));
-        assert_non_null(strstr(errs.v[0].text, "value is not env:NAME or "
-                                               "file:PATH"));
+        assert_non_null(strstr(errs.v[0].text,
+                               "value is not env:NAME, file:PATH or "
+                               "credential:NAME"));
         config_errors_free(&errs);
         free(path);
     }
     expect_error1("slack_bot_token xoxb-1111-2222-SuperSecretValue",
-                  "key \"slack_bot_token\": value is not env:NAME or "
-                  "file:PATH (tokens may not be written in the "
-                  "configuration)");
+                  "key \"slack_bot_token\": value is not env:NAME, "
+                  "file:PATH or credential:NAME (tokens may not be written "
+                  "in the configuration)");
     /* Extra words after a reference are not echoed either. */
     struct config *cfg = NULL;
     struct config_errors errs = CONFIG_ERRORS_INIT;
