@@ -146,10 +146,10 @@ campaign_count(struct daemon *d)
 }
 
 /* Bring STATUS= up to date (sent only when it changed); READY=1 the first
- * time every platform is connected:
- *   ready: slack connected, discord connected, 3 campaigns
- *   degraded: slack connected, discord reconnecting (down since 19:02:11
- *   UTC), 3 campaigns */
+ * time every platform is connected (platforms in start order):
+ *   ready: discord connected, slack connected, 3 campaigns
+ *   degraded: discord reconnecting (down since 19:02:11 UTC), slack
+ *   connected, 3 campaigns */
 static void
 service_status(struct daemon *d)
 {
