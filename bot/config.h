@@ -200,7 +200,9 @@ void config_secret_free(char *secret);
  * directive's line, or "(default)" when the default reference is used.
  * Returns the number of errors appended (owned by errs).  Separate from
  * config_load() so tests and tools can read a file without the
- * environment it runs in; `chorus check-config` and start-up call both.
+ * environment it runs in; `chorus check-config` calls both.  A
+ * credential: reference is skipped when $CREDENTIALS_DIRECTORY is unset:
+ * only the service sees its credentials.
  */
 size_t config_check_secrets(const struct config *cfg,
                             struct config_errors *errs);

@@ -1277,6 +1277,49 @@ test_loaded_secret_redacted(void **state)
     config_free(cfg);
 }
 
+/* credential:NAME: read where systemd puts it; check-config outside the
+ * service (no $CREDENTIALS_DIRECTORY) cannot see it, so it does not
+ * complain; inside, a file others can read is an error. */
+static void
+test_check_secrets_credentials(void **state)
+{
+    (void)state;
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+    struct ch_error err = { .status = CH_OK };
+    char *secret = NULL;
+    struct config *cfg = load_ok("slack yes\n"
+                                 "slack_app_token credential:app\n"
+                                 "slack_bot_token credential:bot\n");
+
+    unsetenv("CREDENTIALS_DIRECTORY");
+    assert_int_equal(config_check_secrets(cfg, &errs), 0);
+    assert_int_equal(config_secret_load(cfg, "credential:app", &secret,
+                                        &err), CH_NOT_FOUND);
+    assert_string_equal(err.user, "credential \"app\": "
+                        "$CREDENTIALS_DIRECTORY is not set (systemd sets it "
+                        "for a unit with LoadCredential=)");
+
+    setenv("CREDENTIALS_DIRECTORY", tmpdir, 1);
+    write_file("app", "xapp-credential-value-1\n", 0400);
+    write_file("bot", "xoxb-credential-value-2\n", 0444);
+    assert_int_equal(config_secret_load(cfg, "credential:app", &secret,
+                                        &err), CH_OK);
+    assert_string_equal(secret, "xapp-credential-value-1");
+    config_secret_free(secret);
+    assert_int_equal(config_check_secrets(cfg, &errs), 1);
+    char *path = path_in("bot");
+    char *want = xasprintf("credential \"bot\" (%s) has mode 0444, which "
+                           "lets others read or write it; LoadCredential= "
+                           "hands over a file only the service can read",
+                           path);
+    assert_non_null(strstr(errs.v[0].text, want));
+    free(want);
+    free(path);
+    config_errors_free(&errs);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    config_free(cfg);
+}
+
 static void
 test_check_secrets(void **state)
 {
@@ -1446,6 +1489,7 @@ main(void)
         cmocka_unit_test(test_holidays),
         cmocka_unit_test(test_secret_env),
         cmocka_unit_test(test_secret_files),
+        cmocka_unit_test(test_check_secrets_credentials),
         cmocka_unit_test(test_literal_token_refused),
         cmocka_unit_test(test_loaded_secret_redacted),
         cmocka_unit_test(test_check_secrets),
