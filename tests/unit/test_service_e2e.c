@@ -19,9 +19,14 @@
  *   lines are as on a terminal.
  *
  * The test runs as root (it spawns the daemon as nobody for credentials).
+ * It sets the kernel's PR_SET_MDWE first (Linux 6.3 and later), which the
+ * daemons it forks keep across exec: the rule the unit's
+ * MemoryDenyWriteExecute= sets with seccomp, so a library that maps
+ * memory writable and executable fails here rather than in production.
  */
 #include "e2e_daemon.h"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,6 +42,10 @@
 #define WAIT_MS 20000           /* for what must happen */
 #define NOBODY 65534
 #define MAX_MSGS 4096
+#ifndef PR_SET_MDWE                 /* linux/prctl.h, Linux 6.3 */
+#define PR_SET_MDWE 65
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
 
 struct svc {
     struct loop        *loop;
@@ -688,6 +697,9 @@ main(void)
                                         svc_teardown),
     };
 
+    if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0)
+        print_message("no PR_SET_MDWE (%s): MemoryDenyWriteExecute= is "
+                      "not checked\n", strerror(errno));
     if (getenv("E2E_ONLY"))
         cmocka_set_test_filter(getenv("E2E_ONLY"));
     return cmocka_run_group_tests(tests, NULL, NULL);
