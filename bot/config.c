@@ -1773,7 +1773,7 @@ credential_not_private(int fd, const struct stat *st, char *why, size_t n)
     }
     unsigned char acl[1024];
     ssize_t len = fgetxattr(fd, "system.posix_acl_access", acl, sizeof(acl));
-    if (len < 0) {
+    if (len < 0 && (errno == ENODATA || errno == ENOTSUP)) {
         /* No ACL: the group bits are the owning group's. */
         if ((st->st_mode & S_IRWXG) && !own_group(st->st_gid)) {
             snprintf(why, n, "has mode %04o, which lets group %u read or "
