@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -41,7 +42,8 @@
 enum value_type {
     V_STRING,    /* char *, one word, optionally checked */
     V_PATH,      /* char *, resolved against the config's directory */
-    V_SECRET,    /* char *, an env:NAME or file:PATH reference */
+    V_SECRET,    /* char *, an env:NAME, file:PATH or credential:NAME
+                    reference */
     V_BOOL,      /* bool: yes/no, true/false, on/off */
     V_INT,       /* int within [min, max] */
     V_DURATION,  /* int64_t milliseconds, at least min */
@@ -437,6 +439,17 @@ check_snowflake(struct parse *p, char *value)
                 value);
 }
 
+/* A systemd credential's name is a file name in $CREDENTIALS_DIRECTORY. */
+static bool
+credential_name_ok(const char *s)
+{
+    return *s && strlen(s) <= NAME_MAX && strchr(s, '/') == NULL &&
+           strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+#define SECRET_REFS "env:NAME, file:PATH or credential:NAME"
+#define SECRET_ARGS "env:<NAME>|file:<path>|credential:<name>"
+
 /* Never echo the value: whatever is not a reference may be a token. */
 static bool
 check_secret_ref(struct parse *p, const char *value)
@@ -444,16 +457,21 @@ check_secret_ref(struct parse *p, const char *value)
     if (str_starts_with(value, "env:")) {
         if (env_name_ok(value + 4))
             return true;
-        return perr(p, "value is not env:NAME or file:PATH (NAME must be "
+        return perr(p, "value is not " SECRET_REFS " (NAME must be "
                     "letters, digits and _)");
     }
     if (str_starts_with(value, "file:")) {
         if (value[5] != '\0')
             return true;
-        return perr(p, "value is not env:NAME or file:PATH (the path is "
-                    "empty)");
+        return perr(p, "value is not " SECRET_REFS " (the path is empty)");
     }
-    return perr(p, "value is not env:NAME or file:PATH (tokens may not be "
+    if (str_starts_with(value, "credential:")) {
+        if (credential_name_ok(value + 11))
+            return true;
+        return perr(p, "value is not " SECRET_REFS " (a credential's NAME "
+                    "is a file name: not empty, no '/')");
+    }
+    return perr(p, "value is not " SECRET_REFS " (tokens may not be "
                 "written in the configuration)");
 }
 
@@ -1058,12 +1076,12 @@ static const struct directive table[] = {
     },
     {
         .name = "slack_app_token", .type = V_SECRET, FIELD(slack.app_token),
-        .args = "env:<NAME>|file:<path>", .def = "env:SLACK_APP_TOKEN",
+        .args = SECRET_ARGS, .def = "env:SLACK_APP_TOKEN",
         .help = "Where the xapp- token comes from; never the token itself.",
     },
     {
         .name = "slack_bot_token", .type = V_SECRET, FIELD(slack.bot_token),
-        .args = "env:<NAME>|file:<path>", .def = "env:SLACK_BOT_TOKEN",
+        .args = SECRET_ARGS, .def = "env:SLACK_BOT_TOKEN",
         .help = "Where the xoxb- token comes from; never the token itself.",
     },
     {
@@ -1078,7 +1096,7 @@ static const struct directive table[] = {
     },
     {
         .name = "discord_token", .type = V_SECRET, FIELD(discord.token),
-        .args = "env:<NAME>|file:<path>", .def = "env:DISCORD_TOKEN",
+        .args = SECRET_ARGS, .def = "env:DISCORD_TOKEN",
         .help = "Where the bot token comes from; never the token itself.",
     },
     {
@@ -1114,7 +1132,7 @@ static const struct directive table[] = {
     },
     {
         .name = "http_admin_token", .type = V_SECRET,
-        FIELD(http.admin_token), .args = "env:<NAME>|file:<path>",
+        FIELD(http.admin_token), .args = SECRET_ARGS,
         .def = "env:CHORUS_ADMIN_TOKEN",
         .help = "Where the token for /metrics comes from; never the token "
                 "itself.",
@@ -1834,35 +1852,122 @@ secret_finish(char *value, size_t len, const char *what, char **out,
     return CH_OK;
 }
 
+/* The POSIX ACL's entries (linux/posix_acl_xattr.h, a stable format:
+ * a little-endian version 2 header, then tag, permission, id). */
+#define ACL_XATTR_VERSION 2
+enum { ACL_TAG_USER = 0x02, ACL_TAG_GROUP_OBJ = 0x04, ACL_TAG_GROUP = 0x08,
+       ACL_TAG_MASK = 0x10 };
+#define ACL_RW 06
+
+static uint32_t
+le_bytes(const unsigned char *p, int n)
+{
+    uint32_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* A group the service may share its secrets with: its own, or root's. */
+static bool
+own_group(uint32_t gid)
+{
+    return gid == 0 || gid == (uint32_t)getegid();
+}
+
+/*
+ * A credential systemd handed over (LoadCredential=): owned by us or by
+ * root, nothing for others, and any group or ACL entry that may read or
+ * write it names us, our group or root.  systemd 250 and later leave the
+ * file root's, mode 0400, with an ACL entry for the service's user
+ * (mode bits 0440 show the ACL's mask); older ones chown it to the user.
+ * NULL: private; else why not.
+ */
+static const char *
+credential_not_private(int fd, const struct stat *st, char *why, size_t n)
+{
+    if (st->st_uid != geteuid() && st->st_uid != 0) {
+        snprintf(why, n, "is owned by uid %u, neither root nor the user "
+                 "chorus runs as (uid %u)", (unsigned)st->st_uid,
+                 (unsigned)geteuid());
+        return why;
+    }
+    if (st->st_mode & S_IRWXO) {
+        snprintf(why, n, "has mode %04o, which lets others read or write "
+                 "it", (unsigned)(st->st_mode & 07777));
+        return why;
+    }
+    unsigned char acl[1024];
+    ssize_t len = fgetxattr(fd, "system.posix_acl_access", acl, sizeof(acl));
+    if (len < 0 && (errno == ENODATA || errno == ENOTSUP)) {
+        /* No ACL: the group bits are the owning group's. */
+        if ((st->st_mode & S_IRWXG) && !own_group(st->st_gid)) {
+            snprintf(why, n, "has mode %04o, which lets group %u read or "
+                     "write it", (unsigned)(st->st_mode & 07777),
+                     (unsigned)st->st_gid);
+            return why;
+        }
+        return NULL;
+    }
+    if (len < 4 || (len - 4) % 8 != 0 ||
+        le_bytes(acl, 4) != ACL_XATTR_VERSION) {
+        snprintf(why, n, "has an ACL chorus cannot read");
+        return why;
+    }
+    unsigned mask = ACL_RW;
+    for (ssize_t o = 4; o < len; o += 8)
+        if (le_bytes(acl + o, 2) == ACL_TAG_MASK)
+            mask = le_bytes(acl + o + 2, 2);
+    for (ssize_t o = 4; o < len; o += 8) {
+        uint32_t tag = le_bytes(acl + o, 2), id = le_bytes(acl + o + 4, 4);
+        if (!(le_bytes(acl + o + 2, 2) & mask & ACL_RW))
+            continue;
+        if ((tag == ACL_TAG_USER && id != (uint32_t)geteuid()) ||
+            (tag == ACL_TAG_GROUP_OBJ && !own_group(st->st_gid)) ||
+            (tag == ACL_TAG_GROUP && !own_group(id))) {
+            snprintf(why, n, "has an ACL that lets %s %u read or write it",
+                     tag == ACL_TAG_USER ? "user" : "group",
+                     (unsigned)(tag == ACL_TAG_GROUP_OBJ ? st->st_gid : id));
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* what: "secrets file \"PATH\"" or "credential \"NAME\" (PATH)". */
 static enum ch_status
-secret_from_file(const char *path, char **out, struct ch_error *err)
+secret_from_file(const char *path, const char *what, bool credential,
+                 char **out, struct ch_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     struct stat st;
 
     if (fd < 0)
         return ch_fail(err, errno == ENOENT ? CH_NOT_FOUND : CH_IO,
-                       "secrets file \"%s\" cannot be read (%s)", path,
-                       strerror(errno));
+                       "%s cannot be read (%s)", what, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return ch_fail(err, CH_INVALID,
-                       "secrets file \"%s\" is not a regular file", path);
+        return ch_fail(err, CH_INVALID, "%s is not a regular file", what);
     }
     /* As OpenSMTPD's check_file_secrecy: a token others could read, or
      * replace, is not a secret any more. */
-    if (st.st_uid != geteuid()) {
+    char why[160];
+    if (credential && credential_not_private(fd, &st, why, sizeof(why))) {
         close(fd);
-        return ch_fail(err, CH_DENIED, "secrets file \"%s\" is owned by uid "
-                       "%u, not by the user chorus runs as (uid %u)", path,
+        return ch_fail(err, CH_DENIED, "%s %s; LoadCredential= hands over "
+                       "a file only the service can read", what, why);
+    }
+    if (!credential && st.st_uid != geteuid()) {
+        close(fd);
+        return ch_fail(err, CH_DENIED, "%s is owned by uid %u, not by the "
+                       "user chorus runs as (uid %u)", what,
                        (unsigned)st.st_uid, (unsigned)geteuid());
     }
-    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    if (!credential && (st.st_mode & (S_IRWXG | S_IRWXO))) {
         close(fd);
-        return ch_fail(err, CH_DENIED, "secrets file \"%s\" has mode %04o, "
-                       "which lets group or others read or write it; fix "
-                       "with: chmod 600 %s", path,
-                       (unsigned)(st.st_mode & 07777), path);
+        return ch_fail(err, CH_DENIED, "%s has mode %04o, which lets group "
+                       "or others read or write it; fix with: chmod 600 %s",
+                       what, (unsigned)(st.st_mode & 07777), path);
     }
 
     char *data = xmalloc(SECRET_MAX + 1);
@@ -1876,8 +1981,8 @@ secret_from_file(const char *path, char **out, struct ch_error *err)
             int saved = errno;
             close(fd);
             config_secret_free(data);
-            return ch_fail(err, CH_IO, "secrets file \"%s\" cannot be read "
-                           "(%s)", path, strerror(saved));
+            return ch_fail(err, CH_IO, "%s cannot be read (%s)", what,
+                           strerror(saved));
         }
         len += (size_t)n;
     }
@@ -1885,14 +1990,11 @@ secret_from_file(const char *path, char **out, struct ch_error *err)
     if (len > SECRET_MAX) {
         explicit_bzero(data, len);
         free(data);
-        return ch_fail(err, CH_INVALID, "secrets file \"%s\" is larger than "
-                       "%d bytes", path, SECRET_MAX);
+        return ch_fail(err, CH_INVALID, "%s is larger than %d bytes", what,
+                       SECRET_MAX);
     }
     data[len] = '\0';
-    char *what = xasprintf("secrets file \"%s\"", path);
-    enum ch_status status = secret_finish(data, len, what, out, err);
-    free(what);
-    return status;
+    return secret_finish(data, len, what, out, err);
 }
 
 enum ch_status
@@ -1915,13 +2017,30 @@ config_secret_load(const struct config *cfg, const char *ref, char **out,
     }
     if (ref != NULL && str_starts_with(ref, "file:") && ref[5] != '\0') {
         char *path = resolve_path(cfg ? cfg->dir : NULL, ref + 5);
-        enum ch_status st = secret_from_file(path, out, err);
+        char *what = xasprintf("secrets file \"%s\"", path);
+        enum ch_status st = secret_from_file(path, what, false, out, err);
+        free(what);
+        free(path);
+        return st;
+    }
+    if (ref != NULL && str_starts_with(ref, "credential:") &&
+        credential_name_ok(ref + 11)) {
+        /* systemd.exec(5): LoadCredential= and SetCredential= put each
+         * in $CREDENTIALS_DIRECTORY, a file named by the credential. */
+        const char *name = ref + 11, *dir = getenv("CREDENTIALS_DIRECTORY");
+        if (dir == NULL || dir[0] != '/')
+            return ch_fail(err, CH_NOT_FOUND, "credential \"%s\": "
+                           "$CREDENTIALS_DIRECTORY is not set (systemd sets "
+                           "it for a unit with LoadCredential=)", name);
+        char *path = xasprintf("%s/%s", dir, name);
+        char *what = xasprintf("credential \"%s\" (%s)", name, path);
+        enum ch_status st = secret_from_file(path, what, true, out, err);
+        free(what);
         free(path);
         return st;
     }
     /* Never echo ref: a malformed reference may be a pasted token. */
-    return ch_fail(err, CH_INVALID, "secret reference is not env:NAME or "
-                   "file:PATH");
+    return ch_fail(err, CH_INVALID, "secret reference is not " SECRET_REFS);
 }
 
 void
@@ -1952,6 +2071,11 @@ config_check_secrets(const struct config *cfg, struct config_errors *errs)
         if (!*(const bool *)cfield(cfg, on))
             continue;
         const char *ref = *(char *const *)cfield(cfg, d);
+        /* Only the service sees its credentials: outside it (check-config
+         * in a shell) there is nothing to check. */
+        if (str_starts_with(ref, "credential:") &&
+            getenv("CREDENTIALS_DIRECTORY") == NULL)
+            continue;
         struct ch_error e = { .status = CH_OK };
         char *secret;
         enum ch_status st = config_secret_load(cfg, ref, &secret, &e);
@@ -1972,7 +2096,9 @@ config_check_secrets(const struct config *cfg, struct config_errors *errs)
     /* The web server's admin token: an unset default variable only
      * leaves /metrics refused (the daemon warns); anything else named
      * that cannot be read stops the start, so it is an error here. */
-    if (cfg->http.listen) {
+    if (cfg->http.listen &&
+        !(str_starts_with(cfg->http.admin_token, "credential:") &&
+          getenv("CREDENTIALS_DIRECTORY") == NULL)) {
         const struct directive *d = lookup("http_admin_token");
         struct ch_error e = { .status = CH_OK };
         char *secret;

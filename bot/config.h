@@ -22,7 +22,8 @@
  * keys whose change the running daemon cannot take.
  *
  * Secrets (adapter tokens) never appear in the file: a secret directive
- * holds a reference, "env:NAME" or "file:PATH", resolved by
+ * holds a reference, "env:NAME", "file:PATH" or "credential:NAME" (a
+ * systemd credential, LoadCredential=), resolved by
  * config_secret_load() only when needed.  No error message, from here or
  * from the secret loader, ever contains a secret's value.
  *
@@ -83,8 +84,9 @@ struct config_region {
     char *region;
 };
 
-/* Secret fields hold a reference ("env:NAME" or "file:PATH"), never the
- * secret itself; config_secret_load() turns one into the value. */
+/* Secret fields hold a reference ("env:NAME", "file:PATH",
+ * "credential:NAME"), never the secret itself; config_secret_load()
+ * turns one into the value. */
 struct config_slack {
     bool  enabled;
     char *app_token;       /* reference; default env:SLACK_APP_TOKEN */
@@ -171,12 +173,16 @@ void config_errors_print(const struct config_errors *errs, FILE *fp);
 void config_errors_free(struct config_errors *errs);
 
 /*
- * Read a secret reference, "env:NAME" or "file:PATH" (PATH relative to
+ * Read a secret reference, "env:NAME", "file:PATH" (PATH relative to
  * the config's directory; cfg may be NULL to read it from the working
- * directory).  One trailing newline is dropped; an empty value, one with
- * a line break or NUL inside, a file that is not a regular file, not
- * owned by the current user, or whose mode lets group or others in
- * (the message names the file, its mode and `chmod 600`) are refused.
+ * directory) or "credential:NAME" ($CREDENTIALS_DIRECTORY/NAME).  One
+ * trailing newline is dropped; an empty value, one with a line break or
+ * NUL inside, a file that is not a regular file, not owned by the
+ * current user, or whose mode lets group or others in (the message
+ * names the file, its mode and `chmod 600`) are refused.  A credential
+ * is what systemd hands over: it may also be root's, and readable by a
+ * group or an ACL entry that names the service's user or group, or root
+ * (never others).
  * The value is registered with log_add_secret() so no log line can show
  * it, and it never appears in err.  CH_NOT_FOUND: the variable is unset
  * or the file missing; CH_DENIED: ownership or mode; CH_INVALID: the
@@ -194,7 +200,9 @@ void config_secret_free(char *secret);
  * directive's line, or "(default)" when the default reference is used.
  * Returns the number of errors appended (owned by errs).  Separate from
  * config_load() so tests and tools can read a file without the
- * environment it runs in; `chorus check-config` and start-up call both.
+ * environment it runs in; `chorus check-config` calls both.  A
+ * credential: reference is skipped when $CREDENTIALS_DIRECTORY is unset:
+ * only the service sees its credentials.
  */
 size_t config_check_secrets(const struct config *cfg,
                             struct config_errors *errs);

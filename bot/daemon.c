@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -15,6 +18,7 @@
 #include "console.h"
 #include "config.h"
 #include "loop.h"
+#include "notify.h"
 #include "platforms.h"
 #include "seed.h"
 #include "web.h"
@@ -35,6 +39,10 @@
 #define DRAIN_MS (10 * 1000)
 
 #define MAX_PLATFORMS 4
+/* How often the service manager's STATUS= is brought up to date: often
+ * while starting, so READY=1 follows the last connection closely. */
+#define STATUS_STARTING_MS 100
+#define STATUS_RUNNING_MS  1000
 
 struct daemon {
     struct loop        *loop;
@@ -65,7 +73,30 @@ struct daemon {
     bool                verbose;
     bool                console_mode;
     int                 exit_code;
+    /* The service manager (notify.h): NULL when not run by one. */
+    struct notify      *notify;
+    struct loop_timer  *status_timer;
+    struct loop_timer  *watchdog;
+    int64_t             watchdog_ms;
+    bool                ready;           /* READY=1 sent */
+    char                status[512];     /* the last STATUS= sent */
+    int64_t             down_since[MAX_PLATFORMS];  /* wall ms; 0: up */
 };
+
+/* A start-up error, on standard error before the log is of use; with
+ * its priority when that is the journal (log.h). */
+static void say_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void
+say_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%schorus: ", log_stderr_prefix(LOG_ERROR));
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
 
 /* --- the one timer -------------------------------------------------------- */
 
@@ -94,6 +125,124 @@ on_tick(void *arg)
     arm(d);
 }
 
+/* --- the service manager ----------------------------------------------------
+ *
+ * Type=notify: READY=1 once the database is open and every platform is
+ * connected; STATUS= says, in words, what each platform is doing; the
+ * watchdog is pinged from a loop timer, so a stuck loop stops pinging
+ * and systemd restarts it.  Connection state is the platforms'
+ * chorus_platform_connected gauge, the one /healthz reads.
+ */
+
+static size_t
+campaign_count(struct daemon *d)
+{
+    size_t n = 0;
+    char **slugs;
+    struct arena *a = arena_new();
+    store_campaign_slugs(core_store(d->core), a, &slugs, &n);
+    arena_free(a);
+    return n;
+}
+
+/* Bring STATUS= up to date (sent only when it changed); READY=1 the first
+ * time every platform is connected (platforms in start order):
+ *   ready: discord connected, slack connected, 3 campaigns
+ *   degraded: discord reconnecting (down since 19:02:11 UTC), slack
+ *   connected, 3 campaigns */
+static void
+service_status(struct daemon *d)
+{
+    if (d->notify == NULL || d->stopping)
+        return;
+    struct buf b;
+    size_t up = 0;
+    int64_t now = clock_realtime_ms();
+    buf_init(&b, sizeof(d->status) - 1);
+    for (size_t i = 0; i < d->nplatforms; i++) {
+        const char *name = d->padapters[i]->ops->name;
+        bool connected = metrics_get("chorus_platform_connected", "platform",
+                                     name) >= 1;
+        up += connected;
+        if (connected)
+            d->down_since[i] = 0;
+        else if (d->ready && d->down_since[i] == 0)
+            d->down_since[i] = now;
+        buf_printf(&b, "%s%s %s", i ? ", " : "", name,
+                   connected ? "connected"
+                   : d->ready ? "reconnecting" : "connecting");
+        if (d->down_since[i]) {
+            time_t t = (time_t)(d->down_since[i] / 1000);
+            struct tm tm;
+            char since[32];
+            gmtime_r(&t, &tm);
+            strftime(since, sizeof(since), "%H:%M:%S", &tm);
+            buf_printf(&b, " (down since %s UTC)", since);
+        }
+    }
+    size_t n = campaign_count(d);
+    buf_printf(&b, ", %zu campaign%s", n, n == 1 ? "" : "s");
+    bool all = up == d->nplatforms;
+    char line[sizeof(d->status)];
+    snprintf(line, sizeof(line), "%s: %s",
+             all ? "ready" : d->ready ? "degraded" : "starting",
+             buf_cstr(&b));
+    buf_free(&b);
+    if (all && !d->ready) {
+        d->ready = true;
+        log_info("daemon", "ready: every platform is connected");
+        notify_send(d->notify, "READY=1\nSTATUS=%s", line);
+    } else if (strcmp(line, d->status) != 0) {
+        notify_send(d->notify, "STATUS=%s", line);
+    }
+    snprintf(d->status, sizeof(d->status), "%s", line);
+}
+
+static void
+on_status_timer(void *arg)
+{
+    struct daemon *d = arg;
+    service_status(d);
+    if (!d->stopping)
+        loop_timer_arm(d->status_timer, d->ready ? STATUS_RUNNING_MS
+                                                 : STATUS_STARTING_MS);
+}
+
+static void
+on_watchdog(void *arg)
+{
+    struct daemon *d = arg;
+    notify_send(d->notify, "WATCHDOG=1");
+    loop_timer_arm(d->watchdog, d->watchdog_ms);
+}
+
+/* Before the platforms start: the socket, the watchdog, a first STATUS. */
+static void
+service_begin(struct daemon *d)
+{
+    d->notify = notify_new();
+    if (d->notify == NULL)
+        return;
+    d->watchdog_ms = notify_watchdog_interval_ms();
+    if (d->watchdog_ms > 0) {
+        d->watchdog = loop_timer_new(d->loop, on_watchdog, d);
+        on_watchdog(d);
+    }
+    d->status_timer = loop_timer_new(d->loop, on_status_timer, d);
+    loop_timer_arm(d->status_timer, STATUS_STARTING_MS);
+    notify_send(d->notify, "STATUS=starting: database %s open, connecting "
+                "to the platforms", d->db_path);
+}
+
+/* For RELOADING=1 (systemd.service(5)): CLOCK_MONOTONIC in microseconds. */
+static long long
+monotonic_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* --- shutdown and reload ----------------------------------------------------
  */
 
@@ -108,6 +257,8 @@ finish_shutdown(struct daemon *d)
         d->hooks->closing(d->hooks->arg);
     loop_timer_free(d->drain_timer);
     d->drain_timer = NULL;
+    loop_timer_free(d->watchdog);     /* pinged through the drain */
+    d->watchdog = NULL;
     if (d->http) {
         http_free(d->http);     /* frees loop handles: before loop_stop */
         d->http = NULL;
@@ -150,6 +301,9 @@ begin_shutdown(struct daemon *d, const char *why)
         return;
     d->stopping = true;
     log_info("daemon", "stopping: %s", why);
+    notify_send(d->notify, "STOPPING=1\nSTATUS=stopping: %s", why);
+    loop_timer_free(d->status_timer);
+    d->status_timer = NULL;
     if (d->console)
         adapter_stop(d->console, 0, console_stopped, d);
     /* Hand out what is still pending; the console delivers at once.
@@ -201,6 +355,12 @@ on_reload(void *arg, int signum)
         log_info("daemon", "SIGHUP: no configuration file to reload");
         return;
     }
+    /* Type=notify: RELOADING=1 ... READY=1 brackets the reload (only
+     * once started: before that READY=1 means "started"). */
+    bool bracket = d->ready;
+    if (bracket)
+        notify_send(d->notify, "RELOADING=1\nMONOTONIC_USEC=%lld\n"
+                    "STATUS=reloading %s", monotonic_usec(), d->config_path);
     struct config *fresh = NULL;
     struct config_errors errs = CONFIG_ERRORS_INIT;
     if (config_load(d->config_path, &fresh, &errs) != CH_OK) {
@@ -209,6 +369,10 @@ on_reload(void *arg, int signum)
         log_error("daemon", "reload refused: %s has %zu error%s; keeping "
                   "the running configuration", d->config_path, errs.n,
                   errs.n == 1 ? "" : "s");
+        if (bracket)
+            notify_send(d->notify, "READY=1\nSTATUS=%s (reload refused: "
+                        "%zu error%s in %s)", d->status, errs.n,
+                        errs.n == 1 ? "" : "s", d->config_path);
         config_errors_free(&errs);
         return;
     }
@@ -223,6 +387,8 @@ on_reload(void *arg, int signum)
     apply_log_level(d);
     config_free(old);
     log_info("daemon", "configuration reloaded from %s", d->config_path);
+    if (bracket)
+        notify_send(d->notify, "READY=1\nSTATUS=%s", d->status);
     arm(d);
 }
 
@@ -277,7 +443,11 @@ load_config(struct daemon *d, const char *path)
     }
     struct config_errors errs = CONFIG_ERRORS_INIT;
     if (config_load(path, &d->cfg, &errs) != CH_OK) {
-        config_errors_print(&errs, stderr);
+        if (log_to_journal())   /* each with its priority */
+            for (size_t i = 0; i < errs.n; i++)
+                log_error("config", "%s", errs.v[i].text);
+        else
+            config_errors_print(&errs, stderr);
         config_errors_free(&errs);
         return -1;
     }
@@ -300,14 +470,14 @@ open_core(struct daemon *d, const char *db_override)
 {
     d->db_path = db_path_for(d->cfg, db_override);
     if (strcmp(d->db_path, ":memory:") != 0 && mkdir_parents(d->db_path)) {
-        fprintf(stderr, "chorus: cannot create the folder for %s: %s\n",
-                d->db_path, strerror(errno));
+        say_error("cannot create the folder for %s: %s", d->db_path,
+                  strerror(errno));
         return -1;
     }
     struct ch_error err = { 0 };
     if (core_new(d->db_path, &d->cfg->core, &d->clock, &d->core, &err) !=
         CH_OK) {
-        fprintf(stderr, "chorus: %s\n", err.user);
+        say_error("%s", err.user);
         return -1;
     }
     log_info("daemon", "database %s", d->db_path);
@@ -355,6 +525,9 @@ teardown(struct daemon *d)
         adapter_free(d->console);
     }
     core_free(d->core);
+    loop_timer_free(d->status_timer);
+    loop_timer_free(d->watchdog);
+    notify_free(d->notify);
     if (d->loop)
         loop_free(d->loop);
     config_free(d->cfg);
@@ -425,7 +598,7 @@ daemon_console(const struct daemon_options *opt)
         struct when_result r;
         struct ch_error err;
         if (when_parse(opt->now, &wo, &r, &err) != CH_OK) {
-            fprintf(stderr, "chorus: --now: %s\n", err.user);
+            say_error("--now: %s", err.user);
             config_free(d.cfg);
             return 2;
         }
@@ -453,7 +626,7 @@ daemon_console(const struct daemon_options *opt)
     bool fresh = database_is_new(d.core);
     struct ch_error err = { 0 };
     if (core_attach(d.core, d.console, &err) != CH_OK) {
-        fprintf(stderr, "chorus: console: %s\n", err.user);
+        say_error("console: %s", err.user);
         teardown(&d);
         return 1;
     }
@@ -469,7 +642,7 @@ daemon_console(const struct daemon_options *opt)
     }
     core_flush(d.core);
     if (adapter_start(d.console) != 0) {
-        fprintf(stderr, "chorus: cannot read standard input\n");
+        say_error("cannot read standard input");
         begin_shutdown(&d, "no input");
         d.exit_code = 1;
     }
@@ -514,6 +687,49 @@ web_health(void *arg, struct buf *why)
     return ok;
 }
 
+/* The web server's admin token into *token (NULL: none, when only the
+ * default variable is unset, as check-config agrees); -1 when the one
+ * named cannot be used.  quiet: a check, before anything is created. */
+static int
+load_admin_token(struct daemon *d, char **token, bool quiet)
+{
+    struct ch_error err = { 0 };
+    *token = NULL;
+    if (config_secret_load(d->cfg, d->cfg->http.admin_token, token,
+                           &err) == CH_OK)
+        return 0;
+    if (err.status != CH_NOT_FOUND ||
+        strcmp(d->cfg->http.admin_token, "env:CHORUS_ADMIN_TOKEN") != 0) {
+        say_error("http_admin_token: %s", err.user);
+        return -1;
+    }
+    if (!quiet)
+        log_warn("web", "no admin token (%s is not set): /metrics refuses "
+                 "every request", d->cfg->http.admin_token + 4);
+    return 0;
+}
+
+/* Every secret the run needs, read and checked before the database is
+ * created: a refused token leaves nothing behind.  0, or -1 (said). */
+static int
+check_secrets(struct daemon *d, const size_t *wanted, size_t nwanted)
+{
+    for (size_t i = 0; i < nwanted; i++) {
+        struct ch_error err = { 0 };
+        if (!platforms_secrets_ok(wanted[i], d->cfg, &err)) {
+            say_error("%s: %s", platforms_name(wanted[i]), err.user);
+            return -1;
+        }
+    }
+    if (d->cfg->http.listen) {
+        char *token;
+        if (load_admin_token(d, &token, true) != 0)
+            return -1;
+        config_secret_free(token);
+    }
+    return 0;
+}
+
 /* http_listen: the web server, or an error for start-up. */
 static int
 start_web(struct daemon *d)
@@ -528,19 +744,8 @@ start_web(struct daemon *d)
                  listen);
     int port = (int)strtol(colon ? colon + 1 : listen, NULL, 10);
     char *token = NULL;
-    struct ch_error err = { 0 };
-    if (config_secret_load(d->cfg, d->cfg->http.admin_token, &token,
-                           &err) != CH_OK) {
-        /* Only the default variable may be unset (check-config agrees). */
-        if (err.status != CH_NOT_FOUND ||
-            strcmp(d->cfg->http.admin_token, "env:CHORUS_ADMIN_TOKEN") != 0) {
-            fprintf(stderr, "chorus: http_admin_token: %s\n", err.user);
-            return -1;
-        }
-        log_warn("web", "no admin token (%s is not set): /metrics refuses "
-                 "every request", d->cfg->http.admin_token + 4);
-        token = NULL;
-    }
+    if (load_admin_token(d, &token, false) != 0)
+        return -1;
     struct web_options o = {
         .iface = iface, .port = port, .admin_token = token,
         .core = d->core, .health = web_health, .arg = d,
@@ -549,8 +754,7 @@ start_web(struct daemon *d)
     d->web = web_listen(d->loop, d->ws, &o, &bound);
     config_secret_free(token);
     if (d->web == NULL) {
-        fprintf(stderr, "chorus: http_listen: cannot listen on %s\n",
-                listen);
+        say_error("http_listen: cannot listen on %s", listen);
         return -1;
     }
     return 0;
@@ -580,12 +784,16 @@ kick(void *arg)
 }
 
 static void
-platform_fatal(void *arg, const char *platform, const char *why)
+platform_fatal(void *arg, const char *platform, enum adapter_fatal kind,
+               const char *why)
 {
     struct daemon *d = arg;
     log_error("daemon", "%s: %s", platform, why);
-    d->exit_code = 1;
+    if (d->exit_code == 0)
+        d->exit_code = kind == ADAPTER_FATAL_REFUSED ? EX_NOPERM : 1;
     begin_shutdown(d, "a platform cannot continue");
+    /* The reason, where `systemctl status` shows it. */
+    notify_send(d->notify, "STATUS=stopped: %s: %s", platform, why);
 }
 
 void
@@ -606,7 +814,7 @@ daemon_run_with(const struct daemon_options *opt,
 {
     struct daemon d = { .verbose = opt->verbose, .hooks = hooks };
     if (load_config(&d, opt->config_path) != 0)
-        return 1;
+        return EX_CONFIG;
     apply_log_level(&d);
     d.clock = clock_system();
     if (hooks && hooks->prepare) {
@@ -617,7 +825,7 @@ daemon_run_with(const struct daemon_options *opt,
         d.ws = new_ws_ctx(&d);
         if (d.ws == NULL ||
             hooks->prepare(hooks->arg, d.loop, d.ws, d.cfg) != 0) {
-            fprintf(stderr, "chorus: cannot prepare the run\n");
+            say_error("cannot prepare the run");
             d.exit_code = 1;
             d.hooks = NULL;
             begin_shutdown(&d, "start-up failed");
@@ -632,17 +840,22 @@ daemon_run_with(const struct daemon_options *opt,
         if (platforms_wanted(i, d.cfg))
             wanted[nwanted++] = i;
     if (nwanted == 0) {
-        fprintf(stderr,
-                "chorus: no platform to run: enable slack or discord in the "
-                "configuration, or set SLACK_APP_TOKEN and SLACK_BOT_TOKEN, "
-                "or DISCORD_TOKEN.\nTo try chorus on a terminal, run: chorus "
-                "console\n");
+        say_error("no platform to run: enable slack or discord in the "
+                  "configuration, or set SLACK_APP_TOKEN and SLACK_BOT_TOKEN, "
+                  "or DISCORD_TOKEN.");
+        fprintf(stderr, "To try chorus on a terminal, run: chorus console\n");
+        d.exit_code = EX_CONFIG;
+    } else if (check_secrets(&d, wanted, nwanted) != 0) {
+        d.exit_code = EX_CONFIG;
+    }
+    if (d.exit_code) {
         if (d.loop) {           /* a hook prepared things: take them down */
-            begin_shutdown(&d, "nothing to run");
+            begin_shutdown(&d, "start-up failed");
             loop_run(d.loop);
         }
+        int rc = d.exit_code;
         teardown(&d);
-        return 2;
+        return rc;
     }
     if (open_core(&d, opt->db_path) != 0 ||
         (d.loop == NULL && setup_loop(&d) != 0)) {
@@ -653,7 +866,7 @@ daemon_run_with(const struct daemon_options *opt,
         d.ws = new_ws_ctx(&d);
     d.http = http_new(d.loop, NULL);
     if (d.ws == NULL || d.http == NULL) {
-        fprintf(stderr, "chorus: cannot set up the network transport\n");
+        say_error("cannot set up the network transport");
         d.exit_code = 1;
         begin_shutdown(&d, "start-up failed");
     } else if (start_web(&d) != 0) {
@@ -669,24 +882,26 @@ daemon_run_with(const struct daemon_options *opt,
         struct ch_error err = { 0 };
         struct adapter *a = platforms_new(wanted[i], d.cfg, &d.env, &err);
         if (a == NULL) {
-            fprintf(stderr, "chorus: %s: %s\n", name, err.user);
+            say_error("%s: %s", name, err.user);
             d.exit_code = 1;
             begin_shutdown(&d, "start-up failed");
             break;
         }
         d.padapters[d.nplatforms++] = a;
         if (core_attach(d.core, a, &err) != CH_OK) {
-            fprintf(stderr, "chorus: %s: %s\n", name, err.user);
+            say_error("%s: %s", name, err.user);
             d.exit_code = 1;
             begin_shutdown(&d, "start-up failed");
             break;
         }
         if (adapter_start(a) != 0) {
-            fprintf(stderr, "chorus: %s: cannot start\n", name);
+            say_error("%s: cannot start", name);
             d.exit_code = 1;
             begin_shutdown(&d, "start-up failed");
         }
     }
+    if (!d.stopping)
+        service_begin(&d);
     if (!d.stopping && hooks && hooks->started)
         hooks->started(hooks->arg, &d, d.core);
     arm(&d);

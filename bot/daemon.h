@@ -6,6 +6,8 @@
  * core_next_due().  Signals are loop events: SIGTERM and SIGINT stop
  * taking input, drain the outbox and exit; SIGHUP reloads the
  * configuration, keeping the old one when the new one has errors.
+ * Under systemd (notify.h) `run` says READY=1 once every platform is
+ * connected, keeps STATUS= current and pings the watchdog from the loop.
  */
 #ifndef CHORUS_DAEMON_H
 #define CHORUS_DAEMON_H
@@ -42,7 +44,9 @@ struct daemon_hooks {
     void  *arg;
 };
 
-/* Each returns the process exit status. */
+/* Each returns the process exit status: for run, EX_CONFIG (78) when the
+ * configuration or a secret is wrong, EX_NOPERM (77) when a platform
+ * refused the token (sysexits.h; the unit's RestartPreventExitStatus=). */
 int  daemon_console(const struct daemon_options *opt);
 int  daemon_run(const struct daemon_options *opt);
 int  daemon_run_with(const struct daemon_options *opt,

@@ -32,7 +32,12 @@ usage(FILE *fp)
             "      copy the database, live, to FILE (0600, checked)\n"
             "  version\n"
             "\n"
-            "Options: -v / --verbose logs at debug level.\n");
+            "Options: -v / --verbose logs at debug level.\n"
+            "\n"
+            "Exit status: 0 stopped cleanly; 1 an error; 2 a usage error;\n"
+            "77 a platform refused the token or a permission (EX_NOPERM);\n"
+            "78 the configuration or a secret is wrong (EX_CONFIG).  The\n"
+            "systemd unit does not restart on 77 or 78.\n");
 }
 
 int

@@ -92,6 +92,18 @@ slack_create(const struct config *cfg, const struct adapter_env *env,
     return a;
 }
 
+static bool
+slack_secrets(const struct config *cfg, struct ch_error *err)
+{
+    char *app = NULL, *bot = NULL;
+    bool ok = load_secret(cfg, cfg->slack.app_token, "app-level token", &app,
+                          err) &&
+              load_secret(cfg, cfg->slack.bot_token, "bot token", &bot, err);
+    config_secret_free(app);
+    config_secret_free(bot);
+    return ok;
+}
+
 /* --- Discord -------------------------------------------------------------- */
 
 static bool
@@ -132,17 +144,29 @@ discord_create(const struct config *cfg, const struct adapter_env *env,
     return a;
 }
 
+static bool
+discord_secrets(const struct config *cfg, struct ch_error *err)
+{
+    char *token = NULL;
+    bool ok = load_secret(cfg, cfg->discord.token, "bot token", &token, err);
+    config_secret_free(token);
+    return ok;
+}
+
 /* --- the table ------------------------------------------------------------ */
 
 static const struct {
     const char *name;
     bool      (*wanted)(const struct config *cfg);
+    bool      (*secrets)(const struct config *cfg, struct ch_error *err);
     struct adapter *(*create)(const struct config *cfg,
                               const struct adapter_env *env,
                               struct ch_error *err);
 } platforms[] = {
-    { .name = "discord", .wanted = discord_wanted, .create = discord_create },
-    { .name = "slack", .wanted = slack_wanted, .create = slack_create },
+    { .name = "discord", .wanted = discord_wanted,
+      .secrets = discord_secrets, .create = discord_create },
+    { .name = "slack", .wanted = slack_wanted, .secrets = slack_secrets,
+      .create = slack_create },
 };
 
 #define NPLATFORMS (sizeof(platforms) / sizeof(platforms[0]))
@@ -157,6 +181,17 @@ bool
 platforms_wanted(size_t i, const struct config *cfg)
 {
     return i < NPLATFORMS && platforms[i].wanted(cfg);
+}
+
+bool
+platforms_secrets_ok(size_t i, const struct config *cfg,
+                     struct ch_error *err)
+{
+    if (i >= NPLATFORMS) {
+        ch_fail(err, CH_INVALID, "no such platform");
+        return false;
+    }
+    return platforms[i].secrets(cfg, err);
 }
 
 struct adapter *

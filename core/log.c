@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log_redact.h"
 #include "xmalloc.h"
@@ -137,6 +139,41 @@ log_scrub(const char *s, char *out, size_t outlen)
     out[o] = '\0';
 }
 
+/* systemd's journal reads "<N>" at a line's start as its priority
+ * (sd-daemon.h: err 3, warning 4, info 6, debug 7). */
+static const char *const journal_prefix[] = {
+    [LOG_DEBUG] = "<7>",
+    [LOG_INFO] = "<6>",
+    [LOG_WARN] = "<4>",
+    [LOG_ERROR] = "<3>",
+};
+
+bool
+log_to_journal(void)
+{
+    /* Decided once: standard error does not change under a running
+     * daemon.  $JOURNAL_STREAM alone is not enough (a child inherits it
+     * with stderr redirected), so its device:inode must be stderr's. */
+    static int journal = -1;
+    if (journal < 0) {
+        const char *env = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        char end;
+        struct stat st;
+        journal = env && sscanf(env, "%llu:%llu%c", &dev, &ino, &end) == 2 &&
+                  fstat(STDERR_FILENO, &st) == 0 &&
+                  (unsigned long long)st.st_dev == dev &&
+                  (unsigned long long)st.st_ino == ino;
+    }
+    return journal;
+}
+
+const char *
+log_stderr_prefix(enum log_level level)
+{
+    return log_to_journal() && level < LOG_OFF ? journal_prefix[level] : "";
+}
+
 void
 log_vmsg(enum log_level level, const char *module, const char *fmt, va_list ap)
 {
@@ -151,6 +188,9 @@ log_vmsg(enum log_level level, const char *module, const char *fmt, va_list ap)
         char line[LOG_LINE_MAX + 64];
         snprintf(line, sizeof(line), "%s: %s", module, clean);
         sink_fn(sink_arg, level, line);
+    } else if (log_to_journal()) {
+        /* The journal stamps each line itself. */
+        fprintf(stderr, "%s%s: %s\n", journal_prefix[level], module, clean);
     } else {
         struct timespec ts;
         struct tm tm;

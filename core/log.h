@@ -12,6 +12,10 @@
  * (a newline inside user text, say) are escaped so one event stays one line.
  * The logger is process-global, like OpenSMTPD's, because every module logs
  * and there is exactly one output.
+ *
+ * When standard error is systemd's journal ($JOURNAL_STREAM names its
+ * device:inode), a line is "<N>module: text": N the syslog priority the
+ * journal files it under, and no timestamp, the journal keeps its own.
  */
 #ifndef CHORUS_LOG_H
 #define CHORUS_LOG_H
@@ -37,6 +41,11 @@ bool        log_level_parse(const char *name, enum log_level *out);
 const char *log_level_name(enum log_level level);
 /* NULL sink restores the default (stderr). */
 void        log_set_sink(log_sink_fn *fn, void *arg);
+/* Standard error is the journal (decided at the first call). */
+bool        log_to_journal(void);
+/* "<3>" and the like for a line written to stderr by hand (start-up
+ * errors), "" when stderr is not the journal. */
+const char *log_stderr_prefix(enum log_level level);
 /* Secrets are copied; they are redacted from every later line. */
 void        log_add_secret(const char *secret);
 void        log_clear_secrets(void);

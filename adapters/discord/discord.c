@@ -78,12 +78,12 @@ discord_now(const struct discord *d)
 }
 
 void
-discord_fatal(struct discord *d, const char *why)
+discord_fatal(struct discord *d, enum adapter_fatal kind, const char *why)
 {
     if (d->fatal)
         return;
     d->fatal = true;
-    d->env.fatal(d->env.arg, "discord", why);
+    d->env.fatal(d->env.arg, "discord", kind, why);
 }
 
 void
@@ -346,7 +346,7 @@ on_unauthorized(void *arg, const char *why)
     snprintf(text, sizeof(text), "Discord refused the bot token (401 "
              "Unauthorized on %s): check DISCORD_TOKEN (or the discord_token "
              "directive)", why);
-    discord_fatal(d, text);
+    discord_fatal(d, ADAPTER_FATAL_REFUSED, text);
 }
 
 /* ---- adapter ops --------------------------------------------------------- */

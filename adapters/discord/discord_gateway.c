@@ -327,6 +327,7 @@ static const struct close_rule {
     const char     *name;
     enum gw_action  action;
     const char     *fix;     /* for a fatal code: what the operator does */
+    bool            refused; /* the token or an intent: EX_NOPERM */
 } close_rules[] = {
     { .code = 1000, .name = "normal closure", .action = ACT_NEW_SESSION },
     { .code = 1001, .name = "going away", .action = ACT_NEW_SESSION },
@@ -335,6 +336,7 @@ static const struct close_rule {
     { .code = 4002, .name = "decode error", .action = ACT_RESUME },
     { .code = 4003, .name = "not authenticated", .action = ACT_RESUME },
     { .code = 4004, .name = "authentication failed", .action = ACT_FATAL,
+      .refused = true,
       .fix = "Discord refused the bot token: check DISCORD_TOKEN (or the "
              "discord_token directive), and reset the token in the "
              "Developer Portal if it leaked" },
@@ -352,6 +354,7 @@ static const struct close_rule {
     { .code = 4013, .name = "invalid intents", .action = ACT_FATAL,
       .fix = "the gateway refused the intents chorus asked for" },
     { .code = 4014, .name = "disallowed intents", .action = ACT_FATAL,
+      .refused = true,
       .fix = "a privileged intent is not enabled: switch on Message Content "
              "Intent in the Developer Portal (Bot page), or set "
              "discord_message_content no" },
@@ -459,7 +462,8 @@ on_close(void *arg, int code, const char *reason)
         gw->state = GW_STOPPED;
         disarm(gw);
         clear_session(gw);
-        discord_fatal(gw->d, why);
+        discord_fatal(gw->d, rule->refused ? ADAPTER_FATAL_REFUSED
+                                           : ADAPTER_FATAL_ERROR, why);
         return;
     }
     if (action == ACT_RESUME && !has_session(gw))

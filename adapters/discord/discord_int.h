@@ -309,7 +309,8 @@ struct discord {
 /* Loop time. */
 int64_t discord_now(const struct discord *d);
 /* The platform cannot go on: log why once and tell the daemon. */
-void discord_fatal(struct discord *d, const char *why);
+void discord_fatal(struct discord *d, enum adapter_fatal kind,
+                   const char *why);
 /* The invite URL (README) with this application's id and DC_INVITE_PERMS. */
 void discord_invite_url(const struct discord *d, char *out, size_t n);
 /* Log at warn the first time a kind of bad input shows up, at debug

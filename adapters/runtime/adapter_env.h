@@ -16,6 +16,15 @@ struct http;
 struct loop;
 struct ws_ctx;
 
+/* Why a platform cannot go on: the daemon's exit status tells the
+ * service manager whether a restart could help. */
+enum adapter_fatal {
+    ADAPTER_FATAL_ERROR,    /* a fatal close code and the like */
+    ADAPTER_FATAL_REFUSED,  /* the platform refused the token, or a
+                               permission it needs: fixed only by the
+                               operator */
+};
+
 struct adapter_env {
     struct loop   *loop;
     struct ws_ctx *ws;      /* the process's one lws context (may be NULL
@@ -26,8 +35,10 @@ struct adapter_env {
      * re-arms its timer (on the next loop iteration). */
     void         (*kick)(void *arg);
     /* The platform cannot go on (revoked token, fatal close code): the
-     * daemon logs why, stops, and exits non-zero. */
-    void         (*fatal)(void *arg, const char *platform, const char *why);
+     * daemon logs why, stops, and exits non-zero (EX_NOPERM when
+     * refused). */
+    void         (*fatal)(void *arg, const char *platform,
+                          enum adapter_fatal kind, const char *why);
     void          *arg;
 };
 

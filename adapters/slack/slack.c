@@ -51,7 +51,8 @@ slack_kick(struct slack *sk)
 }
 
 void
-slack_fatal(struct slack *sk, const char *fmt, ...)
+slack_fatal(struct slack *sk, enum adapter_fatal kind, const char *fmt,
+            ...)
 {
     char why[512];
     va_list ap;
@@ -63,7 +64,7 @@ slack_fatal(struct slack *sk, const char *fmt, ...)
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
     log_error(SLACK_MOD, "cannot go on: %s", why);
-    sk->env.fatal(sk->env.arg, "slack", why);
+    sk->env.fatal(sk->env.arg, "slack", kind, why);
 }
 
 void

@@ -432,7 +432,7 @@ dead_token(struct slack *sk, struct api_req *r, const char *error,
 {
     bool app = methods[r->m].app_token;
 
-    slack_fatal(sk, "Slack refused the %s token (%s from %s: %s); check "
+    slack_fatal(sk, ADAPTER_FATAL_REFUSED, "Slack refused the %s token (%s from %s: %s); check "
                 "%s and restart",
                 app ? "app-level" : "bot", error, methods[r->m].name,
                 error_table[row].meaning,
@@ -1133,7 +1133,7 @@ auth_done(struct slack *sk, struct api_req *r, const struct api_result *res)
     if (res->outcome == API_CANCELLED)
         return false;
     if (res->outcome != API_OK) {
-        slack_fatal(sk, "auth.test failed (%s) at %s: check SLACK_API_URL "
+        slack_fatal(sk, ADAPTER_FATAL_ERROR, "auth.test failed (%s) at %s: check SLACK_API_URL "
                     "and the bot token", res->error ? res->error : "?",
                     sk->api_url);
         return false;
@@ -1142,7 +1142,7 @@ auth_done(struct slack *sk, struct api_req *r, const struct api_result *res)
     const char *bot = json_string(res->body, "bot_id");
     const char *team = json_string(res->body, "team");
     if (!user || !*user) {
-        slack_fatal(sk, "auth.test answered without a user_id");
+        slack_fatal(sk, ADAPTER_FATAL_ERROR, "auth.test answered without a user_id");
         return false;
     }
     snprintf(sk->self_user, sizeof(sk->self_user), "%s", user);

@@ -312,8 +312,8 @@ slack_of(struct adapter *a)
 /* Ask the daemon to flush the outbox and re-arm its timer. */
 void slack_kick(struct slack *sk);
 /* The adapter cannot go on (a dead token): log why, tell the daemon. */
-void slack_fatal(struct slack *sk, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void slack_fatal(struct slack *sk, enum adapter_fatal kind, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
 /* stop(): called whenever a socket closed or the queue drained. */
 void slack_stop_progress(struct slack *sk);
 /* Remember that the reply reply_id answers a mention at (channel, ts). */

@@ -334,7 +334,7 @@ url_done(struct slack *sk, struct api_req *r, const struct api_result *res)
         return false;
     }
     if (res->error && strcmp(res->error, "missing_scope") == 0) {
-        slack_fatal(sk, "the app-level token lacks the connections:write "
+        slack_fatal(sk, ADAPTER_FATAL_REFUSED, "the app-level token lacks the connections:write "
                     "scope (apps.connections.open: missing_scope); create "
                     "one with it under Basic Information");
         return false;

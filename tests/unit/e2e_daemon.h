@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +56,8 @@ struct e2e_daemon {
     char         log[192];
     char         bin[PATH_MAX];
     pid_t        pid;           /* -1: not started */
+    uid_t        run_uid;       /* non-zero: spawn as this user (and */
+    gid_t        run_gid;       /* group), the test being root */
     bool         exited;
     int          status;        /* from waitpid, once exited */
 };
@@ -206,6 +209,13 @@ e2e_daemon_spawn(struct e2e_daemon *d, const char *const *env)
                 setenv(name, eq + 1, 1);
             else
                 unsetenv(name);
+        }
+        if (d->run_uid &&
+            (setgroups(0, NULL) != 0 || setgid(d->run_gid) != 0 ||
+             setuid(d->run_uid) != 0)) {
+            fprintf(stderr, "cannot become uid %u: %s\n",
+                    (unsigned)d->run_uid, strerror(errno));
+            _exit(125);
         }
         execl(d->bin, "chorus", "run", "--config", d->conf, "--db", d->db,
               (char *)NULL);

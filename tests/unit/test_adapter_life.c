@@ -162,11 +162,13 @@ on_kick(void *arg)
 }
 
 static void
-on_fatal(void *arg, const char *platform, const char *why)
+on_fatal(void *arg, const char *platform, enum adapter_fatal kind,
+         const char *why)
 {
     struct life *l = arg;
 
     (void)platform;
+    (void)kind;
     (void)why;
     l->fatals++;
 }

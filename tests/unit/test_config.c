@@ -702,9 +702,13 @@ test_invalid_values(void **state)
           "not yes or no" },
         { "slack 1", "key \"slack\": value \"1\" is not yes or no" },
         { "slack_app_token env:", "key \"slack_app_token\": value is not "
-          "env:NAME or file:PATH (NAME must be letters, digits and _)" },
+          "env:NAME, file:PATH or credential:NAME (NAME must be letters, "
+          "digits and _)" },
         { "slack_bot_token file:", "key \"slack_bot_token\": value is not "
-          "env:NAME or file:PATH (the path is empty)" },
+          "env:NAME, file:PATH or credential:NAME (the path is empty)" },
+        { "discord_token credential:../x", "key \"discord_token\": value is "
+          "not env:NAME, file:PATH or credential:NAME (a credential's NAME "
+          "is a file name: not empty, no '/')" },
         { "slack_api_url slack.com/api", "key \"slack_api_url\": value "
           "\"slack.com/api\" is not an http:// or https:// URL" },
         { "slack_api_url https://", "key \"slack_api_url\": value "
@@ -712,7 +716,7 @@ test_invalid_values(void **state)
         { "discord yes please", "key \"discord\": too many values (usage: "
           "discord yes|no)" },
         { "discord_token", "key \"discord_token\": missing value (usage: "
-          "discord_token env:<NAME>|file:<path>)" },
+          "discord_token env:<NAME>|file:<path>|credential:<name>)" },
         { "discord_api_url ftp://discord.com", "key \"discord_api_url\": "
           "value \"ftp://discord.com\" is not an http:// or https:// URL" },
         { "discord_guild 123", "key \"discord_guild\": value \"123\" is not "
@@ -818,9 +822,9 @@ test_many_errors_in_order(void **state)
                   "5: key \"revision_limit\": value \"99\" is not a whole "
                   "number from 1 to 20",
                   "7: key \"log_level\": given twice (first on line 1)",
-                  "8: key \"slack_bot_token\": value is not env:NAME or "
-                  "file:PATH (tokens may not be written in the "
-                  "configuration)",
+                  "8: key \"slack_bot_token\": value is not env:NAME, "
+                  "file:PATH or credential:NAME (tokens may not be written "
+                  "in the configuration)",
                   "9: unterminated quote");
 
     /* One bad line at the very end still refuses the whole file. */
@@ -1093,7 +1097,8 @@ test_secret_env(void **state)
                                         &err), CH_INVALID);
     assert_null(strstr(err.user, "9999"));
     assert_string_equal(err.user,
-                        "secret reference is not env:NAME or file:PATH");
+                        "secret reference is not env:NAME, file:PATH or "
+                        "credential:NAME");
 }
 
 static void
@@ -1209,15 +1214,16 @@ test_literal_token_refused(void **state)
         assert_int_equal(config_load(path, &cfg, &errs), CH_INVALID);
         assert_int_equal(errs.n, 1);
         assert_null(strstr(errs.v[0].text, "SuperSecretValue"));
-        assert_non_null(strstr(errs.v[0].text, "value is not env:NAME or "
-                                               "file:PATH"));
+        assert_non_null(strstr(errs.v[0].text,
+                               "value is not env:NAME, file:PATH or "
+                               "credential:NAME"));
         config_errors_free(&errs);
         free(path);
     }
     expect_error1("slack_bot_token xoxb-1111-2222-SuperSecretValue",
-                  "key \"slack_bot_token\": value is not env:NAME or "
-                  "file:PATH (tokens may not be written in the "
-                  "configuration)");
+                  "key \"slack_bot_token\": value is not env:NAME, "
+                  "file:PATH or credential:NAME (tokens may not be written "
+                  "in the configuration)");
     /* Extra words after a reference are not echoed either. */
     struct config *cfg = NULL;
     struct config_errors errs = CONFIG_ERRORS_INIT;
@@ -1273,6 +1279,49 @@ test_loaded_secret_redacted(void **state)
                         "test: connecting with token=[redacted] now");
     assert_null(strstr(cap.lines[0], "Mz9Q"));
     config_secret_free(secret);
+    config_free(cfg);
+}
+
+/* credential:NAME: read where systemd puts it; check-config outside the
+ * service (no $CREDENTIALS_DIRECTORY) cannot see it, so it does not
+ * complain; inside, a file others can read is an error. */
+static void
+test_check_secrets_credentials(void **state)
+{
+    (void)state;
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+    struct ch_error err = { .status = CH_OK };
+    char *secret = NULL;
+    struct config *cfg = load_ok("slack yes\n"
+                                 "slack_app_token credential:app\n"
+                                 "slack_bot_token credential:bot\n");
+
+    unsetenv("CREDENTIALS_DIRECTORY");
+    assert_int_equal(config_check_secrets(cfg, &errs), 0);
+    assert_int_equal(config_secret_load(cfg, "credential:app", &secret,
+                                        &err), CH_NOT_FOUND);
+    assert_string_equal(err.user, "credential \"app\": "
+                        "$CREDENTIALS_DIRECTORY is not set (systemd sets it "
+                        "for a unit with LoadCredential=)");
+
+    setenv("CREDENTIALS_DIRECTORY", tmpdir, 1);
+    write_file("app", "xapp-credential-value-1\n", 0400);
+    write_file("bot", "xoxb-credential-value-2\n", 0444);
+    assert_int_equal(config_secret_load(cfg, "credential:app", &secret,
+                                        &err), CH_OK);
+    assert_string_equal(secret, "xapp-credential-value-1");
+    config_secret_free(secret);
+    assert_int_equal(config_check_secrets(cfg, &errs), 1);
+    char *path = path_in("bot");
+    char *want = xasprintf("credential \"bot\" (%s) has mode 0444, which "
+                           "lets others read or write it; LoadCredential= "
+                           "hands over a file only the service can read",
+                           path);
+    assert_non_null(strstr(errs.v[0].text, want));
+    free(want);
+    free(path);
+    config_errors_free(&errs);
+    unsetenv("CREDENTIALS_DIRECTORY");
     config_free(cfg);
 }
 
@@ -1445,6 +1494,7 @@ main(void)
         cmocka_unit_test(test_holidays),
         cmocka_unit_test(test_secret_env),
         cmocka_unit_test(test_secret_files),
+        cmocka_unit_test(test_check_secrets_credentials),
         cmocka_unit_test(test_literal_token_refused),
         cmocka_unit_test(test_loaded_secret_redacted),
         cmocka_unit_test(test_check_secrets),

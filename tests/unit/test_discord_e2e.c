@@ -1130,14 +1130,15 @@ test_learned_ids(void **state)
     unlink(tok);
 }
 
-/* A refused token (401): one clear line, exit non-zero. */
+/* A refused token (401): one clear line, exit 77 (EX_NOPERM: the unit
+ * does not restart on it). */
 static void
 test_unauthorized(void **state)
 {
     struct e2e *e = e2e_new(state, NULL);
     e2e_spawn(e, "not-the-token-at-all-0000");
     e2e_check(e, e2e_wait_exit(e, E2E_WAIT_MS));
-    e2e_finish(e, 1);
+    e2e_finish(e, 77);
     e2e_check(e, e2e_log_count(e, "refused the bot token (401") == 1);
     e2e_check(e, e2e_log_count(e, "not-the-token-at-all") == 0);
     struct discord_sim_stats st;

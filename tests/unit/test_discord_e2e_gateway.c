@@ -170,9 +170,10 @@ test_zombie(void **state)
 }
 
 /* A close code that cannot be fixed by reconnecting: one clear line,
- * exit non-zero, no reconnect. */
+ * exit with rc (77, EX_NOPERM, when Discord refused the token or an
+ * intent: the unit does not restart on it), no reconnect. */
 static void
-fatal_close(void **state, int code, const char *line)
+fatal_close(void **state, int code, int rc, const char *line)
 {
     struct e2e *e = e2e_new(state, NULL);
     e2e_start(e);
@@ -181,7 +182,7 @@ fatal_close(void **state, int code, const char *line)
     int c = code;
     e2e_stream_run(e, s, "stream", 600, 50, 300, f_close, &c);
     e2e_check(e, e2e_wait_exit(e, E2E_WAIT_MS));
-    e2e_finish(e, 1);
+    e2e_finish(e, rc);
     e2e_check(e, e2e_log_count(e, line) == 1);
     struct discord_sim_stats st;
     discord_sim_stats(e->sim, &st);
@@ -192,14 +193,15 @@ fatal_close(void **state, int code, const char *line)
 static void
 test_close_4004(void **state)
 {
-    fatal_close(state, 4004, "gateway closed with 4004 (authentication "
+    fatal_close(state, 4004, 77, "gateway closed with 4004 (authentication "
                              "failed): Discord refused the bot token");
 }
 
 static void
 test_close_4014(void **state)
 {
-    fatal_close(state, 4014, "gateway closed with 4014 (disallowed intents)");
+    fatal_close(state, 4014, 77,
+                "gateway closed with 4014 (disallowed intents)");
 }
 
 static void
@@ -207,7 +209,8 @@ test_close_4011(void **state)
 {
     /* 4010-4013 share the table's "stop" row with 4004 and 4014; one more
      * of the class is enough here. */
-    fatal_close(state, 4011, "gateway closed with 4011 (sharding required)");
+    fatal_close(state, 4011, 1,
+                "gateway closed with 4011 (sharding required)");
 }
 
 int

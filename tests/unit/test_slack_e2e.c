@@ -929,14 +929,14 @@ test_bad_tokens(void **state)
 
     e2e_spawn(e, &bad_bot);
     rc = e2e_wait_exit(e, E2E_WAIT_MS);
-    assert_int_not_equal(rc, 0);
+    assert_int_equal(rc, 77);       /* EX_NOPERM: not restarted */
     assert_true(e2e_log_has(e, "invalid_auth"));
     assert_true(e2e_log_has(e, "SLACK_BOT_TOKEN"));
     assert_false(e2e_log_has(e, "xoxb-not-the-right-one"));
 
     e2e_spawn(e, &bad_app);
     rc = e2e_wait_exit(e, E2E_WAIT_MS);
-    assert_int_not_equal(rc, 0);
+    assert_int_equal(rc, 77);
     assert_true(e2e_log_has(e, "SLACK_APP_TOKEN"));
     assert_false(e2e_log_has(e, "xapp-1-not-the-right-one"));
     assert_int_equal(slack_sim_open_count(e->sim), 0);
