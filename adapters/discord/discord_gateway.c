@@ -628,7 +628,7 @@ on_text(void *arg, const char *msg, size_t len)
     if (l->retired || gw->link != l || gw->state == GW_STOPPING ||
         gw->state == GW_STOPPED)
         return;
-    cJSON *root = cJSON_ParseWithLength(msg, len);
+    cJSON *root = json_parse(msg, len);
     const cJSON *op = json_get(root, "op");
     if (!cJSON_IsNumber(op)) {
         discord_log_once(gw->d, DC_LOG_MALFORMED,
