@@ -505,8 +505,8 @@ on_submission(struct slack_sock *s, const cJSON *p, const char *envelope_id)
                  "chorus's (%s): ignored", cb ? cb : "no callback_id");
         return;
     }
-    md = cJSON_Parse(json_string(p, "view.private_metadata")
-                         ? json_string(p, "view.private_metadata") : "");
+    const char *meta = json_string(p, "view.private_metadata");
+    md = json_parse(meta, meta ? strlen(meta) : 0);
     command = nonempty(json_string(md, "c"));
     if (!user || !command) {
         ack(s, envelope_id);
