@@ -47,6 +47,9 @@ struct fz {
     struct adapter_ops   ops;
     unsigned             next_ref;
     unsigned             event_seq;
+    /* Event ids are <ids><N>: the world's and an input's must differ, or
+     * the core drops an input's events as redeliveries. */
+    const char          *ids;
 };
 
 static char fz_dir[64];
@@ -82,6 +85,9 @@ fz_deliver(struct adapter *a, const struct out_msg *m)
                     "rule\n", i, (long long)m->id);
             abort();
         }
+    if (getenv("FUZZ_DEBUG"))
+        fprintf(stderr, "  [%s] %s\n", adapter_kind_names[m->kind],
+                m->text ? m->text : "");
     char ref[96];
     switch (m->kind) {
     case OUT_CREATE_CHANNEL:
@@ -125,6 +131,8 @@ FZ_STATIC void
 fz_log_sink(void *arg, enum log_level level, const char *line)
 {
     (void)arg;
+    if (getenv("FUZZ_DEBUG"))
+        fprintf(stderr, "  [log] %s\n", line);
     if (level >= LOG_ERROR) {
         fprintf(stderr, "fuzz: the core logged an error: %s\n", line);
         abort();
@@ -137,7 +145,7 @@ fz_say(struct fz *fz, enum core_event_kind kind, const char *user,
        const char *channel, const char *text)
 {
     char id[32];
-    snprintf(id, sizeof(id), "ev%u", ++fz->event_seq);
+    snprintf(id, sizeof(id), "%s%u", fz->ids, ++fz->event_seq);
     struct core_event ev = {
         .kind = kind,
         .platform = "fake",
@@ -164,6 +172,7 @@ fz_open(const char *path)
     if (fz == NULL)
         abort();
     fz->sim.now_ms = FZ_START_MS;
+    fz->ids = "ev";
     fz->clock = clock_simulated(&fz->sim);
     settings_defaults(&fz->set);
     /* The admin of each platform the targets speak as (the users of
@@ -174,7 +183,9 @@ fz_open(const char *path)
     fz->set.admins = fz->admins;
     fz->set.nadmins = 3;
     fz->set.web_url = "http://127.0.0.1:8080";
-    log_set_level(LOG_ERROR);
+    /* FUZZ_DEBUG=1: every log line and reply on stderr, to see what an
+     * input does. */
+    log_set_level(getenv("FUZZ_DEBUG") ? LOG_DEBUG : LOG_ERROR);
     log_set_sink(fz_log_sink, NULL);
     struct ch_error err = { .status = CH_OK };
     if (core_new(path, &fz->set, &fz->clock, &fz->core, &err) != CH_OK) {
@@ -248,6 +259,7 @@ fz_template_build(void)
     atexit(fz_cleanup);
 
     struct fz *fz = fz_open(fz_template);
+    fz->ids = "world";
     static const char *const world[][2] = {
         { "admin", "new spring-launch brand:Fizz title:\"Spring Launch\"" },
         { "admin", "add spring-launch carol role:coordinator" },
