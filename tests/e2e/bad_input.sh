@@ -74,7 +74,8 @@ printf 'log_level info\n\033]0;owned\007\033[2Jx 1\n' >"$tmp/esc.conf"
 # shellcheck disable=SC2086
 $wrap "$chorus" check-config "$tmp/esc.conf" >"$tmp/cc.out" 2>&1
 grep -q 'esc.conf:2: unknown key "\\x1b\]0;owned\\x07\\x1b\[2Jx"' \
-    "$tmp/cc.out" || fail "escape bytes not written out: $(cat -v "$tmp/cc.out")"
+    "$tmp/cc.out" ||
+    fail "escape bytes not written out: $(cat -v "$tmp/cc.out")"
 if LC_ALL=C grep -q "$(printf '\033')" "$tmp/cc.out"; then
     fail "check-config echoed a raw escape byte"
 fi
