@@ -100,18 +100,51 @@ struct directive {
 
 /* ---- errors ---- */
 
+/*
+ * s with its control characters written out (\x1b, \t, \u009b): an
+ * error quotes what the file holds and goes to a terminal, where a raw
+ * escape sequence would recolour, retitle or rewrite the screen.  C1
+ * controls (U+0080..U+009F) count too: some terminals act on them.
+ */
+static void
+add_escaped(struct buf *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\t')
+            buf_adds(out, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            buf_printf(out, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            buf_printf(out, "\\u%04x", *++p);
+        else
+            buf_addc(out, (char)*p);
+    }
+}
+
+static char *
+escaped(const char *s)
+{
+    struct buf b = BUF_INIT;
+    add_escaped(&b, s);
+    return buf_detach(&b);
+}
+
 static void
 add_error(struct config_errors *errs, const char *file, int line,
           const char *key, bool key_prefix, char *message)
 {
     struct buf text = BUF_INIT;
+    char *safe = escaped(message);
 
+    free(message);
+    message = safe;
+    add_escaped(&text, file);
     if (line > 0)
-        buf_printf(&text, "%s:%d: ", file, line);
+        buf_printf(&text, ":%d: ", line);
     else if (line == CONFIG_LINE_DEFAULT)
-        buf_printf(&text, "%s:(default): ", file);
+        buf_adds(&text, ":(default): ");
     else
-        buf_printf(&text, "%s: ", file);
+        buf_adds(&text, ": ");
     if (key != NULL && key_prefix)
         buf_printf(&text, "key \"%s\": ", key);
     buf_adds(&text, message);
@@ -1658,33 +1691,80 @@ config_dir(const char *path)
     return real;
 }
 
-/* Read the whole file into b; false (and errno) on failure. */
-static bool
-read_file(const char *path, struct buf *b, bool *too_big)
+/*
+ * Read the whole file into b.  NULL on success, else why not.  Only a
+ * regular file is read: a FIFO would block the open and then the read
+ * until some writer came (`chorus check-config` hanging for ever), and a
+ * device or directory is no configuration.  So the open does not wait
+ * (O_NONBLOCK), fstat decides, and the reads then block as usual.
+ */
+static char *
+read_file(const char *path, struct buf *b)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     char chunk[8192];
     ssize_t n;
+    struct stat st;
 
-    *too_big = false;
     if (fd < 0)
-        return false;
+        return xasprintf("cannot read: %s", strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        return xasprintf("cannot read: %s", strerror(saved));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return xasprintf("is not a regular file (a %s); give the path of "
+                         "the configuration file itself",
+                         S_ISFIFO(st.st_mode)  ? "FIFO"
+                         : S_ISDIR(st.st_mode) ? "directory"
+                         : S_ISSOCK(st.st_mode) ? "socket"
+                         : S_ISCHR(st.st_mode) ? "character device"
+                         : S_ISBLK(st.st_mode) ? "block device"
+                                               : "special file");
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fd);
+        return xasprintf("cannot read: %s", strerror(saved));
+    }
     while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             int saved = errno;
             close(fd);
-            errno = saved;
-            return false;
+            return xasprintf("cannot read: %s", strerror(saved));
         }
         if (!buf_add(b, chunk, (size_t)n)) {
-            *too_big = true;
-            break;
+            close(fd);
+            return xasprintf("larger than %d bytes", CONFIG_FILE_MAX);
         }
     }
     close(fd);
-    return true;
+    return NULL;
+}
+
+/* Parse text (len bytes, ours to change) as the file name says. */
+static enum ch_status
+config_parse(const char *name, char *dir, char *text, size_t len,
+             struct config **out, struct config_errors *errs)
+{
+    struct config *c = config_base();
+    c->file = xstrdup(name);
+    c->dir = dir;
+    struct parse p = { .file = name, .errs = errs };
+    if (len > 0)
+        parse_text(&p, c, text, len);
+    parse_free(&p);
+    link_core(c);
+    if (p.nerrs > 0) {
+        config_free(c);
+        return CH_INVALID;
+    }
+    *out = c;
+    return CH_OK;
 }
 
 enum ch_status
@@ -1693,40 +1773,50 @@ config_load(const char *path, struct config **out,
 {
     struct config_errors local = CONFIG_ERRORS_INIT;
     struct buf text;
-    bool too_big;
 
     *out = NULL;
     if (errs == NULL)
         errs = &local;
     buf_init(&text, CONFIG_FILE_MAX);
-    if (!read_file(path, &text, &too_big) || too_big) {
-        char *msg = too_big
-                        ? xasprintf("larger than %d bytes", CONFIG_FILE_MAX)
-                        : xasprintf("cannot read: %s", strerror(errno));
-        add_error(errs, path, CONFIG_LINE_NONE, NULL, false, msg);
+    char *why = read_file(path, &text);
+    if (why != NULL) {
+        add_error(errs, path, CONFIG_LINE_NONE, NULL, false, why);
         buf_free(&text);
         config_errors_free(&local);
         return CH_IO;
     }
-
-    struct config *c = config_base();
-    c->file = xstrdup(path);
-    c->dir = config_dir(path);
-    struct parse p = { .file = path, .errs = errs };
     /* buf keeps data NUL-terminated, so the last line ends there even
      * without a newline. */
-    if (text.len > 0)
-        parse_text(&p, c, text.data, text.len);
+    enum ch_status st = config_parse(path, config_dir(path), text.data,
+                                     text.len, out, errs);
     buf_free(&text);
-    parse_free(&p);
-    link_core(c);
     config_errors_free(&local);
-    if (p.nerrs > 0) {
-        config_free(c);
-        return CH_INVALID;
+    return st;
+}
+
+enum ch_status
+config_load_text(const char *name, const char *text, size_t len,
+                 struct config **out, struct config_errors *errs)
+{
+    struct config_errors local = CONFIG_ERRORS_INIT;
+
+    *out = NULL;
+    if (errs == NULL)
+        errs = &local;
+    if (len > CONFIG_FILE_MAX) {
+        add_error(errs, name, CONFIG_LINE_NONE, NULL, false,
+                  xasprintf("larger than %d bytes", CONFIG_FILE_MAX));
+        config_errors_free(&local);
+        return CH_IO;
     }
-    *out = c;
-    return CH_OK;
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    enum ch_status st = config_parse(name, config_dir("."), copy, len, out,
+                                     errs);
+    free(copy);
+    config_errors_free(&local);
+    return st;
 }
 
 void

@@ -160,6 +160,13 @@ struct config *config_new_default(void);
 enum ch_status config_load(const char *path, struct config **out,
                            struct config_errors *errs);
 
+/* The same from text in memory (len bytes, NUL bytes and all), read as
+ * if from a file called name in the working directory: for tools and
+ * the fuzz target (tests/fuzz). */
+enum ch_status config_load_text(const char *name, const char *text,
+                                size_t len, struct config **out,
+                                struct config_errors *errs);
+
 /* Add a workspace admin ("name" or "platform:id") to a loaded config;
  * for programs that build their configuration (chorus demo). */
 void config_add_admin(struct config *cfg, const char *who);

@@ -273,14 +273,34 @@ check_text(const char *text, struct ch_error *err)
     if (bad >= 0)
         return ch_fail(err, CH_INVALID,
                        "that message is not valid UTF-8 (at byte %ld)", bad);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-            *p == 0x7f)
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        long at = (long)(p - (const unsigned char *)text);
+        if (*p == '\r')
+            return ch_fail(err, CH_INVALID,
+                           "that message contains a carriage return that "
+                           "does not end a line (byte %ld)", at);
+        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
             return ch_fail(err, CH_INVALID,
                            "that message contains a control character "
-                           "(byte %ld)",
-                           (long)(p - (const unsigned char *)text));
+                           "(byte %ld)", at);
+    }
     return CH_OK;
+}
+
+/* Line breaks as "\r\n" (some clients, pasted text) read as "\n": a
+ * carriage return kept in a title or a brief would travel into every
+ * message that quotes it.  A lone one is refused by check_text. */
+static const char *
+crlf_to_lf(struct ctx *c, const char *text)
+{
+    if (strstr(text, "\r\n") == NULL)
+        return text;
+    char *out = arena_strdup(c->a, text), *o = out;
+    for (const char *p = text; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *o++ = *p;
+    *o = '\0';
+    return out;
 }
 
 static void
@@ -640,6 +660,7 @@ core_handle_event(struct core *core, const struct core_event *ev,
         return res->status = s;
     }
 
+    text = crlf_to_lf(&c, text);
     s = check_text(text, &c.err);
     if (s == CH_OK)
         s = people_for_identity(&c, ev->platform, ev->user_id, ev->user_name,

@@ -83,6 +83,36 @@ mentions_load(struct core *core, struct arena *ar, const char *platform,
     buf_free(&ids);
 }
 
+/*
+ * The last guard of the rule that what a platform is handed carries no
+ * control character but newline and tab (platforms refuse or mangle the
+ * rest): the core's own text, whatever a stored title, brief or echoed
+ * error holds, is copied with a carriage return before a newline
+ * dropped, any other one read as a space, and other control bytes left
+ * out.  The adapters' renderings are theirs (Slack wraps mentions in
+ * \001..\002 on purpose) and are not touched.
+ */
+static void
+add_plain(struct buf *out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t run = 0;
+        while (i + run < n) {
+            unsigned char ch = (unsigned char)p[i + run];
+            if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+                break;
+            run++;
+        }
+        buf_add(out, p + i, run);
+        i += run;
+        if (i == n)
+            break;
+        if (p[i] == '\r' && !(i + 1 < n && p[i + 1] == '\n'))
+            buf_addc(out, ' ');
+        i++;
+    }
+}
+
 /* Resolve the markers of notify.c for one platform. */
 static void
 render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
@@ -95,7 +125,7 @@ render(struct core *core, struct adapter *a, struct arena *ar, const char *in,
     for (const char *p = in; p && *p;) {
         if (*p != '\001') {
             size_t n = strcspn(p, "\001");
-            buf_add(out, p, n);
+            add_plain(out, p, n);
             p += n;
             continue;
         }

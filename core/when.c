@@ -8,6 +8,7 @@
 
 /* Longer than any form we accept by far; longer text is refused whole. */
 #define WHEN_TEXT_MAX 128
+#define WHEN_SPAN_YEARS 10   /* see within_span() */
 #define MINUTES_PER_DAY 1440
 
 #define HINT_WHEN "(use 2026-12-01, \"2026-12-01 18:00\", \"fri 17:00\", +2d)"
@@ -524,6 +525,28 @@ parse_relative(struct parse *p)
     return CH_OK;
 }
 
+/*
+ * Nothing a person plans here lies decades away: a date more than
+ * WHEN_SPAN_YEARS from now is a typo (+99999999d, 9026-12-01), refused
+ * before it becomes a deadline in the year 275817 that every reader and
+ * formatter would then have to cope with.
+ */
+static enum ch_status
+within_span(struct parse *p)
+{
+    int64_t at = p->out->utc_ms, now = p->opt->now_ms;
+    bool ahead = at > now;
+    /* In unsigned: the distance between any two int64 fits. */
+    uint64_t dist = ahead ? (uint64_t)at - (uint64_t)now
+                          : (uint64_t)now - (uint64_t)at;
+    if (dist <= (uint64_t)WHEN_SPAN_YEARS * 366 * MS_PER_DAY)
+        return CH_OK;
+    return ch_fail(p->err, CH_INVALID,
+                   "\"%s\" is more than %d years %s; dates must lie "
+                   "within %d years of today", p->typed, WHEN_SPAN_YEARS,
+                   ahead ? "ahead" : "ago", WHEN_SPAN_YEARS);
+}
+
 enum ch_status
 when_parse(const char *text, const struct when_options *opt,
            struct when_result *out, struct ch_error *err)
@@ -563,16 +586,19 @@ when_parse(const char *text, const struct when_options *opt,
     p.err = err;
 
     const char *s = p.s;
+    enum ch_status st;
     if (s[0] == '+')
-        return parse_relative(&p);
-    if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
-        is_digit(s[3]) && s[4] == '-')
-        return parse_iso(&p);
-    if (is_digit(s[0]))
-        return parse_clock(&p);
-    if (is_alpha(s[0]))
-        return parse_day_word(&p);
-    return fail_token(&p, 0, "a date or time", HINT_WHEN);
+        st = parse_relative(&p);
+    else if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+             is_digit(s[3]) && s[4] == '-')
+        st = parse_iso(&p);
+    else if (is_digit(s[0]))
+        st = parse_clock(&p);
+    else if (is_alpha(s[0]))
+        st = parse_day_word(&p);
+    else
+        st = fail_token(&p, 0, "a date or time", HINT_WHEN);
+    return st == CH_OK ? within_span(&p) : st;
 }
 
 /* UTC breakdown without the tz machinery, for the invalid-zone fallback. */

@@ -12,7 +12,8 @@
  * Times are HH:MM (24 h), H:MM, or with am/pm ("5pm", "5:30pm").
  * A trailing "Z" or "UTC" on an ISO form reads it in UTC instead.
  * A wall time that does not exist in the zone (a spring-forward gap) is
- * refused with a message that names the gap.
+ * refused with a message that names the gap, and so is an instant more
+ * than 10 years from now (ahead or ago): a typo, never a plan.
  */
 #ifndef CHORUS_WHEN_H
 #define CHORUS_WHEN_H

@@ -629,10 +629,17 @@ on_text(void *arg, const char *msg, size_t len)
 {
     struct link *l = arg;
     struct gateway *gw = l->gw;
-    if (l->retired || gw->link != l || gw->state == GW_STOPPING ||
-        gw->state == GW_STOPPED)
+    if (l->retired || gw->link != l)
         return;
-    cJSON *root = cJSON_ParseWithLength(msg, len);
+    discord_gateway_frame(gw, msg, len);
+}
+
+void
+discord_gateway_frame(struct gateway *gw, const char *msg, size_t len)
+{
+    if (gw->state == GW_STOPPING || gw->state == GW_STOPPED)
+        return;
+    cJSON *root = json_parse(msg, len);
     const cJSON *op = json_get(root, "op");
     if (!cJSON_IsNumber(op)) {
         discord_log_once(gw->d, DC_LOG_MALFORMED,

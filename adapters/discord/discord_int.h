@@ -142,6 +142,10 @@ void discord_gateway_start(struct gateway *gw);
 void discord_gateway_stop(struct gateway *gw, void (*done)(void *arg),
                           void *arg);
 bool discord_gateway_is_ready(const struct gateway *gw);
+/* One text frame received on the current connection: what the
+ * websocket hands on, and what the fuzz target (tests/fuzz) feeds in
+ * without one. */
+void discord_gateway_frame(struct gateway *gw, const char *msg, size_t len);
 
 /* ---- dispatch (discord_events.c) ---- */
 

@@ -759,8 +759,9 @@ discord_interactions_handle(struct discord *d, const cJSON *x)
         snprintf(ix->via, sizeof(ix->via), "%s:%s", mch, mid);
     }
     const cJSON *data = json_get(x, "data");
+    /* No cap of its own: the core measures and refuses a long text, and
+     * a cut one would read as shorter.  The gateway bounds a frame. */
     struct buf line = BUF_INIT;
-    buf_init(&line, 16 * 1024);
     bool defer_first = false;
     if (type == 2) {
         if (discord_commands_line(data, &line, &defer_first) != CH_OK) {
@@ -879,8 +880,9 @@ discord_interactions_message(struct discord *d, const cJSON *x)
     bool dm = json_get(x, "guild_id") == NULL;
     const char *nick = json_string(json_get(x, "member"), "nick");
     discord_events_users_note(d, author, nick);
+    /* Uncapped, as an interaction's line: a capped buffer refused the
+     * whole of a long DM, which then read as empty and was dropped. */
     struct buf text = BUF_INIT;
-    buf_init(&text, 16 * 1024);
     if (dm) {
         discord_dm_note(d, uid, channel);
         buf_adds(&text, content ? content : "");

@@ -28,6 +28,16 @@
 #define JSON_INT_MAX 9007199254740991LL
 #define JSON_INT_MIN (-JSON_INT_MAX)
 
+/*
+ * Parse len bytes of JSON, as cJSON_ParseWithLength, except that a
+ * \u0000 escape in a string reads as U+001A (SUBSTITUTE): a C string
+ * would end at the NUL and a command would silently lose its tail
+ * ("approve x#1\u0000 ..." read as "approve x#1").  The control
+ * character is kept instead, so the core refuses the text and says
+ * where.  NULL for what is not JSON.  Ownership: cJSON_Delete().
+ */
+cJSON       *json_parse(const char *text, size_t len);
+
 /* The value at path, or NULL. */
 const cJSON *json_get(const cJSON *o, const char *path);
 /* The string at path, or NULL. */

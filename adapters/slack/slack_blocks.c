@@ -303,7 +303,7 @@ slack_blocks_button_parse(const char *action_id, const char *value,
         return true;
     }
     if (strncmp(action_id, ACTION_ASK, strlen(ACTION_ASK)) == 0) {
-        cJSON *v = cJSON_Parse(value);
+        cJSON *v = json_parse(value, strlen(value));
         const char *c = json_string(v, "c"), *p = json_string(v, "p");
         bool ok = c && *c && p;
 

@@ -178,6 +178,11 @@ void slack_socket_open(struct slack *sk, const char *why);
 void slack_socket_close_all(struct slack *sk);
 void slack_socket_free_all(struct slack *sk);
 size_t slack_socket_count(const struct slack *sk);
+/* A socket on no connection, as if waiting for its hello, to hand
+ * frames to slack_events_frame() without a network (the fuzz target,
+ * tests/fuzz): what it would send, acks included, goes nowhere.  Freed
+ * with the others. */
+struct slack_sock *slack_socket_detached(struct slack *sk);
 /* From slack_events.c. */
 void slack_socket_hello(struct slack_sock *s, const cJSON *j);
 void slack_socket_disconnect(struct slack_sock *s, const cJSON *j);

@@ -369,6 +369,15 @@ slack_socket_open(struct slack *sk, const char *why)
 
 /* ---- Slack's control messages ---- */
 
+struct slack_sock *
+slack_socket_detached(struct slack *sk)
+{
+    struct slack_sock *s = sock_new(sk);
+
+    s->state = SOCK_CONNECTING;
+    return s;
+}
+
 void
 slack_socket_hello(struct slack_sock *s, const cJSON *j)
 {

@@ -60,5 +60,25 @@ grep -q 'unknown command "thanks"' "$tmp/out" ||
     fail "no reply to the DM that ended in a mention"
 [ "$(q "SELECT count(*) FROM audit WHERE action = 'refused'")" = 4 ] ||
     fail "expected 4 refusals in the audit log, got $(q "SELECT count(*) FROM audit WHERE action = 'refused'")"
+# check-config on a FIFO is refused at once (it once waited for a writer
+# for ever), and a file's escape bytes are written out, not sent to the
+# terminal.
+mkfifo "$tmp/fifo.conf"
+# shellcheck disable=SC2086
+timeout 20 $wrap "$chorus" check-config "$tmp/fifo.conf" >"$tmp/cc.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "check-config on a FIFO exited $rc (124: it hung)"
+grep -q 'fifo.conf: is not a regular file (a FIFO)' "$tmp/cc.out" ||
+    fail "check-config on a FIFO: $(cat "$tmp/cc.out")"
+printf 'log_level info\n\033]0;owned\007\033[2Jx 1\n' >"$tmp/esc.conf"
+# shellcheck disable=SC2086
+$wrap "$chorus" check-config "$tmp/esc.conf" >"$tmp/cc.out" 2>&1
+grep -q 'esc.conf:2: unknown key "\\x1b\]0;owned\\x07\\x1b\[2Jx"' \
+    "$tmp/cc.out" ||
+    fail "escape bytes not written out: $(cat -v "$tmp/cc.out")"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/cc.out"; then
+    fail "check-config echoed a raw escape byte"
+fi
+
 [ $failed -eq 0 ] && echo "ok   bad input"
 exit $failed

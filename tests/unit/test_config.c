@@ -1021,9 +1021,69 @@ test_unreadable_file(void **state)
     /* A directory is not a configuration file. */
     assert_int_equal(config_load(tmpdir, &cfg, &errs), CH_IO);
     assert_int_equal(errs.n, 1);
-    assert_non_null(strstr(errs.v[0].text, "cannot read: Is a directory"));
+    want = xasprintf("%s: is not a regular file (a directory); give the "
+                     "path of the configuration file itself", tmpdir);
+    assert_string_equal(errs.v[0].text, want);
+    free(want);
     config_errors_free(&errs);
     free(path);
+
+    /* Nor is a FIFO: refused at once, where reading it would wait for a
+     * writer for ever (the test would time out). */
+    path = path_in("fifo.conf");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(config_load(path, &cfg, &errs), CH_IO);
+    assert_null(cfg);
+    assert_int_equal(errs.n, 1);
+    want = xasprintf("%s: is not a regular file (a FIFO); give the path of "
+                     "the configuration file itself", path);
+    assert_string_equal(errs.v[0].text, want);
+    free(want);
+    config_errors_free(&errs);
+    unlink(path);
+    free(path);
+}
+
+/* What the file holds is quoted in errors, which go to a terminal: its
+ * control bytes are written out, never sent raw. */
+static void
+test_errors_escape_controls(void **state)
+{
+    (void)state;
+    static const char text[] = "\x1b]0;owned\x07\x1b[31mred 1\n"
+                               "log_level \"\xc2\x9b" "2J\"\n";
+    struct config *cfg = (struct config *)&cfg;
+    struct config_errors errs = CONFIG_ERRORS_INIT;
+
+    assert_int_equal(config_load_text("mem.conf", text, sizeof(text) - 1,
+                                      &cfg, &errs), CH_INVALID);
+    assert_null(cfg);
+    assert_int_equal(errs.n, 2);
+    assert_string_equal(errs.v[0].text,
+                        "mem.conf:1: unknown key \"\\x1b]0;owned\\x07"
+                        "\\x1b[31mred\"");
+    assert_non_null(strstr(errs.v[1].text, "\\u009b2J"));
+    for (size_t i = 0; i < errs.n; i++)
+        for (const char *p = errs.v[i].text; *p; p++) {
+            unsigned char ch = (unsigned char)*p;
+            assert_false(ch < 0x20 || ch == 0x7f);
+            assert_false(ch == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+                         (unsigned char)p[1] <= 0x9f);
+        }
+    config_errors_free(&errs);
+
+    /* From memory, NUL bytes are the file's: refused like a file's. */
+    static const char nul[] = "log_level debug\nlog_level\0info\n";
+    assert_int_equal(config_load_text("mem.conf", nul, sizeof(nul) - 1, &cfg,
+                                      &errs), CH_INVALID);
+    assert_int_equal(errs.n, 1);
+    assert_string_equal(errs.v[0].text,
+                        "mem.conf:2: line contains a NUL byte");
+    config_errors_free(&errs);
+    assert_int_equal(config_load_text("mem.conf", "log_level debug\n", 16,
+                                      &cfg, &errs), CH_OK);
+    assert_int_equal(cfg->log_level, LOG_DEBUG);
+    config_free(cfg);
 }
 
 static void
@@ -1491,6 +1551,7 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_and_nul),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_unreadable_file),
+        cmocka_unit_test(test_errors_escape_controls),
         cmocka_unit_test(test_holidays),
         cmocka_unit_test(test_secret_env),
         cmocka_unit_test(test_secret_files),

@@ -913,6 +913,23 @@ test_direct_messages(void **state)
     snprintf(mention, sizeof(mention), "<@%s>", e->carol);
     e2e_check(e, strstr(m.content, mention) == m.content);
 
+    /* A DM longer than the core takes is refused, naming its size (a
+     * capped buffer once took none of it, and it was dropped unsaid). */
+    size_t big_len = 20000;
+    char *big = malloc(big_len + 1);
+    e2e_check(e, big != NULL);
+    memcpy(big, "status ", 7);
+    memset(big + 7, 'a', big_len - 7);
+    big[big_len] = '\0';
+    before = discord_sim_message_count(e->sim);
+    e2e_check(e, discord_sim_post_dm(e->sim, e->bob, big) != NULL);
+    free(big);
+    struct msg_wait lw = { .channel = discord_sim_dm_channel(e->sim, e->bob),
+                           .after = before,
+                           .contains = "that message is 20000 bytes long; "
+                                       "the limit is 16384" };
+    e2e_check(e, discord_sim_wait(e->sim, bot_message, &lw, E2E_WAIT_MS));
+
     /* Other bots and plain chatter: nothing reaches the core. */
     const char *robot = discord_sim_post_dm(e->sim, e->robot, "help");
     const char *chatter = discord_sim_post(e->sim, e->carol, e->general,

@@ -515,6 +515,38 @@ replies_stay_valid_text(void **state)
             fail_msg("audit shows control character 0x%02x", *p);
 }
 
+/* A carriage return never reaches a platform: "\r\n" typed is a line
+ * break, a lone one is refused, and one already stored (a title from
+ * before, a brief) goes out as a space; the fake adapter fails the test
+ * at teardown on any control character it is handed. */
+static void
+carriage_returns(void **state)
+{
+    struct fx *fx = *state;
+    fx_world(fx, 0);
+    fx_ok(fx, "carol", NULL, "brief spring-launch set story first line\r\n"
+                             "second line\r\n");
+    assert_string_equal(fx_str(fx, "SELECT story FROM brief_versions "
+                                   "ORDER BY version DESC LIMIT 1"),
+                        "first line\nsecond line");
+    refused(fx, CH_INVALID, "that message contains a carriage return that "
+            "does not end a line (byte 32)", "admin", NULL,
+            "new summer brand:Fizz title:\"Sum\rmer\"");
+    refused(fx, CH_INVALID, "carriage return", "carol", NULL,
+            "brief spring-launch set story one\rtwo");
+    refused(fx, CH_INVALID, "carriage return", "carol", NULL, "frob\rnicate");
+
+    /* Stored before this rule: the output guard (delivery.c). */
+    assert_int_equal(sqlite3_exec(fx_db(fx), "UPDATE campaigns SET title = "
+                                  "'Spring' || char(13) || 'Launch' || "
+                                  "char(13, 10) || 'Two' || char(27)",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    fx_ok(fx, "carol", NULL, "status spring-launch");
+    fx_reply_has(fx, "Spring Launch\nTwo");
+    assert_null(strchr(fx->reply, '\r'));
+    assert_int_equal(fx->fake.bad_text, 0);
+}
+
 int
 main(void)
 {
@@ -529,6 +561,7 @@ main(void)
         T(free_text),
         T(window_same_dates_everywhere),
         T(replies_stay_valid_text),
+        T(carriage_returns),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

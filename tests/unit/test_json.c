@@ -152,6 +152,36 @@ ids(void **state)
     cJSON_Delete(j);
 }
 
+/* A \u0000 escape would end the C string: the text keeps its length,
+ * with U+001A where the NUL was, so the core refuses it. */
+static void
+nul_escapes(void **state)
+{
+    (void)state;
+    static const char j1[] = "{\"text\":\"approve x#1\\u0000 and more\","
+                             "\"k\\u0000\":1}";
+    cJSON *o = json_parse(j1, sizeof(j1) - 1);
+    assert_non_null(o);
+    assert_string_equal(json_string(o, "text"), "approve x#1\x1a and more");
+    assert_int_equal(json_int(o, "k\x1a", 0, 9, -1), 1);
+    cJSON_Delete(o);
+
+    /* An escaped backslash before "u0000" is text, not an escape; and
+     * outside strings nothing is touched. */
+    static const char j2[] = "{\"a\":\"\\\\u0000\",\"b\":\"\\\"\\u0000\"}";
+    o = json_parse(j2, sizeof(j2) - 1);
+    assert_non_null(o);
+    assert_string_equal(json_string(o, "a"), "\\u0000");
+    assert_string_equal(json_string(o, "b"), "\"\x1a");
+    cJSON_Delete(o);
+    assert_null(json_parse("{\"a\":\"x\"", 9));
+    assert_null(json_parse("\\u0000", 6));
+    /* Only len bytes are read. */
+    o = json_parse("[1]garbage", 3);
+    assert_true(cJSON_IsArray(o));
+    cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -160,6 +190,7 @@ main(void)
         cmocka_unit_test(ints),
         cmocka_unit_test(bools),
         cmocka_unit_test(ids),
+        cmocka_unit_test(nul_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,58 @@ test_unknown_disconnect_reason(void **state)
     assert_int_equal(e2e_term(e), 0);
 }
 
+/* ---- text the core must see whole ---- */
+
+/* A NUL (\u0000) in a command is refused, not read as the command cut
+ * there; a text longer than the core takes is refused naming its real
+ * size, not the size of a cut copy. */
+static void
+test_nul_and_long_text(void **state)
+{
+    struct e2e *e = E(state, NULL);
+    const struct slack_sim_channel *general;
+    char json[1024];
+
+    e2e_start(e, NULL);
+    e2e_cmd_ok(e, "alice", "new spring-launch brand:Fizz", "Created");
+    general = slack_sim_channel(e->sim, "general");
+    assert_non_null(general);
+    snprintf(json, sizeof(json),
+             "{\"envelope_id\":\"e-nul\",\"type\":\"slash_commands\","
+             "\"accepts_response_payload\":true,\"payload\":{\"command\":"
+             "\"/campaign\",\"text\":\"close spring-launch\\u0000 not really"
+             "\",\"user_id\":\"%s\",\"channel_id\":\"%s\"}}", e->alice,
+             general->id);
+    raw(e, json);
+    const struct slack_sim_ack *a = e2e_wait_ack(e, "e-nul");
+    const char *said = e2e_ack_text(a);
+    if (!strstr(said, "that message contains a control character "
+                      "(byte 19)")) {
+        print_message("ack: %s\n", said);
+        fail();
+    }
+    assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM campaigns WHERE "
+                                   "state = 'closed'"), 0);
+
+    /* 100 000 bytes: more than the 64 KiB the adapter once kept. */
+    size_t n = 100000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memcpy(big, "status ", 7);
+    memset(big + 7, 'a', n - 7);
+    big[n] = '\0';
+    said = e2e_cmd(e, "alice", "general", big);
+    free(big);
+    if (!strstr(said, "that message is 100000 bytes long; the limit is "
+                      "16384")) {
+        print_message("reply: %.200s\n", said);
+        fail();
+    }
+    still_alive(e);
+    assert_int_equal(e2e_term(e), 0);
+    assert_int_equal(e2e_log_count(e, " error "), 0);
+}
+
 /* ---- stopping ---- */
 
 static void
@@ -306,6 +358,7 @@ main(void)
         cmocka_unit_test_teardown(test_too_many_websockets, teardown),
         cmocka_unit_test_teardown(test_link_disabled, teardown),
         cmocka_unit_test_teardown(test_unknown_disconnect_reason, teardown),
+        cmocka_unit_test_teardown(test_nul_and_long_text, teardown),
         cmocka_unit_test_teardown(test_polite_stop, teardown),
     };
 

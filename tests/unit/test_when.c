@@ -393,6 +393,21 @@ test_bad_input(void **state)
                   "\"+99999999999999w\" is too far ahead");
     check_refused(BERLIN, INT64_MAX - 1000, "+1h",
                   "\"+1h\" is too far ahead");
+    /* Within ten years of now, either way: no deadline in year 275817. */
+    check_refused(BERLIN, now, "+99999999d",
+                  "\"+99999999d\" is more than 10 years ahead; dates must "
+                  "lie within 10 years of today");
+    check_refused(BERLIN, now, "+600w", NULL);
+    check_refused(BERLIN, now, "9999-12-31",
+                  "\"9999-12-31\" is more than 10 years ahead; dates must "
+                  "lie within 10 years of today");
+    check_refused(BERLIN, now, "0001-01-01 00:00Z",
+                  "\"0001-01-01 00:00Z\" is more than 10 years ago; dates "
+                  "must lie within 10 years of today");
+    check_refused(BERLIN, now, "1970-01-01", NULL);
+    check_when(BERLIN, now, "+520w", now + 520 * 7 * MS_PER_DAY, false);
+    check_when(BERLIN, now, "2036-12-01", utc(2036, 12, 1, 17, 0), true);
+    check_when(BERLIN, now, "2016-12-05", utc(2016, 12, 5, 17, 0), true);
 
     check_refused(BERLIN, now, "fri 17:00 extra",
                   "unexpected \"extra\" after \"fri 17:00\" " HINT);
