@@ -1,4 +1,4 @@
-/* calendar: a person's secret link to her deadlines (the web server). */
+/* calendar, dashboard: a person's secret links to the web server. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -27,28 +27,57 @@ new_token(struct ctx *c, char out[65])
     return CH_OK;
 }
 
-enum ch_status
-cmd_feed_calendar(struct ctx *c)
+/* The caller's new secret link of a kind (web_tokens.kind): a fresh
+ * token, of which only the SHA-256 is kept; it replaces her old one of
+ * that kind, which stops working.  what: "calendar links" in errors. */
+static enum ch_status
+mint_link(struct ctx *c, const char *kind, const char *what, char token[65])
 {
-    char token[65], hash[65];
+    char hash[65];
     enum ch_status s;
 
     if (c->set->web_url == NULL)
         return ch_fail(&c->err, CH_INVALID,
-                       "calendar links need the web server, which is off "
-                       "(an admin sets http_listen)");
+                       "%s need the web server, which is off (an admin "
+                       "sets http_listen)", what);
     s = new_token(c, token);
     if (s != CH_OK)
         return s;
     sha256_hex(token, strlen(token), hash);
-    s = store_web_token_set(c->st, c->caller.id, "calendar", hash, c->now);
+    s = store_web_token_set(c->st, c->caller.id, kind, hash, c->now);
     if (s != CH_OK)
-        return ch_fail(&c->err, s, "could not make a calendar link");
+        return ch_fail(&c->err, s, "could not make a %s link", kind);
+    return CH_OK;
+}
+
+enum ch_status
+cmd_feed_calendar(struct ctx *c)
+{
+    char token[65];
+    enum ch_status s = mint_link(c, "calendar", "calendar links", token);
+
+    if (s != CH_OK)
+        return s;
     ctx_reply(c, "Your calendar of deadlines; subscribe to it in any "
               "calendar app and keep the link to yourself (asking again "
               "makes a new one and the old one stops working):\n"
               "%s/calendar/%s.ics\n"
               "A campaign's whole calendar: %s/calendar/%s/<slug>.ics",
               c->set->web_url, token, c->set->web_url, token);
+    return CH_OK;
+}
+
+enum ch_status
+cmd_feed_dashboard(struct ctx *c)
+{
+    char token[65];
+    enum ch_status s = mint_link(c, "dashboard", "dashboard links", token);
+
+    if (s != CH_OK)
+        return s;
+    ctx_reply(c, "Your dashboard of the campaigns you take part in, "
+              "read-only; keep the link to yourself (asking again makes a "
+              "new one and the old one stops working):\n"
+              "%s/dashboard?token=%s", c->set->web_url, token);
     return CH_OK;
 }

@@ -700,6 +700,13 @@ int64_t        store_web_token_person(struct store *, const char *kind,
 enum ch_status store_web_deadlines(struct store *, struct arena *,
                                    int64_t person_id, int64_t campaign_id,
                                    void **out, size_t *n);
+/* A page of the campaigns a person's dashboard shows (person_id 0: the
+ * admin's, every one not closed), by brand, then window: their ids, and
+ * how many there are in all (0 when the page is past the end). */
+enum ch_status store_web_campaign_page(struct store *, struct arena *,
+                                       int64_t person_id, size_t limit,
+                                       size_t offset, int64_t **ids,
+                                       size_t *n, size_t *total);
 
 void           store_standup_rate(struct store *, int64_t person_id,
                                   int64_t campaign_id, int *answered,

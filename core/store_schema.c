@@ -739,6 +739,19 @@ static const char *const migrations[] = {
     "  hash TEXT NOT NULL UNIQUE,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;",
+    /* 7, dashboard: a person's secret dashboard link is a web token of
+     * its own kind ('dashboard'), beside her calendar's: the CHECK of
+     * migration 6 allowed 'calendar' only, so the table is rebuilt. */
+    "CREATE TABLE web_tokens_v7 ("
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('calendar', 'dashboard')),"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;"
+    "INSERT INTO web_tokens_v7 SELECT person_id, kind, hash, created_at"
+    "  FROM web_tokens;"
+    "DROP TABLE web_tokens;"
+    "ALTER TABLE web_tokens_v7 RENAME TO web_tokens;",
 };
 
 const int store_schema_version =

@@ -14,6 +14,9 @@
  *                  iCalendar feeds of deadlines (core_feed_deadlines),
  *                  the person's own or a campaign's she takes part in;
  *                  the secret is the path, as calendar apps need.
+ *   GET /dashboard, /dashboard/...
+ *                  the read-only dashboard (dash.h), for the admin token
+ *                  or a person's `dashboard` token.
  * Anything else is 404; a known route with a wrong or missing token is
  * 401 with the same short body whatever the route, so nothing behind it
  * (a campaign, a person) can be told apart by the answer: a calendar

@@ -186,6 +186,8 @@ static const struct row matrix[] = {
     { .line = "hours 10:00-19:00 for:erin", .world = ACTIVE,
       .allowed = MANAGERS, .need = DENY_OTHERS },
     { .line = "calendar", .world = ACTIVE, .allowed = EVERYONE, .need = "" },
+    { .line = "dashboard", .world = ACTIVE, .allowed = EVERYONE,
+      .need = "" },
     { .line = "notify urgent:anytime", .world = ACTIVE,
       .allowed = EVERYONE, .need = "" },
     { .line = "notify digest:off for:erin", .world = ACTIVE,
