@@ -120,9 +120,8 @@ static void
 head_fill(struct dash *d, struct arena *a, const struct campaign *cp,
           struct core_dash_campaign *h)
 {
-    struct deliverable *ds;
-    struct escalation *es;
-    size_t nd, ne;
+    struct store_web_dates *ds;
+    size_t nd;
 
     memset(h, 0, sizeof(*h));
     h->slug = cp->slug;
@@ -135,7 +134,8 @@ head_fill(struct dash *d, struct arena *a, const struct campaign *cp,
                     : NULL;
     h->from_ms = cp->starts_at;
     h->to_ms = cp->ends_at;
-    store_deliverable_list(d->c.st, d->c.a, cp->id, 0, &ds, &nd);
+    store_web_campaign_dates(d->c.st, d->c.a, cp->id, &ds, &nd,
+                             &h->escalations);
     h->publish_ms = arena_alloc(a, (nd ? nd : 1) * sizeof(*h->publish_ms));
     for (size_t j = 0; j < nd; j++) {
         enum deliverable_state s = ds[j].state;
@@ -147,8 +147,6 @@ head_fill(struct dash *d, struct arena *a, const struct campaign *cp,
         if (s != DELIV_MISSED)      /* timeline's rule: no date to keep */
             h->publish_ms[h->npublish++] = ds[j].publish_at;
     }
-    store_escalation_list_open(d->c.st, d->c.a, cp->id, &es, &ne);
-    h->escalations = (int)ne;
 }
 
 /* The reader's roles in a campaign, as timeline and status read them:

@@ -3,6 +3,7 @@
 
 #include "arena.h"
 #include "core.h"
+#include "model.h"
 #include "records.h"
 #include "store.h"
 
@@ -114,4 +115,41 @@ store_web_campaign_page(struct store *st, struct arena *a, int64_t person_id,
     sqlite3_reset(s);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? CH_OK : store_check(st, rc, "dashboard campaigns");
+}
+
+static void
+read_dates(struct arena *a, sqlite3_stmt *s, void *row)
+{
+    struct store_web_dates *d = row;
+
+    (void)a;
+    d->publish_at = store_col_int(s, 0, 0);
+    int st = model_name_index(model_deliverable_states,
+                              (const char *)sqlite3_column_text(s, 1));
+    d->state = st < 0 ? DELIV_PLANNED : (enum deliverable_state)st;
+}
+
+enum ch_status
+store_web_campaign_dates(struct store *st, struct arena *a,
+                         int64_t campaign_id, struct store_web_dates **out,
+                         size_t *n, int *escalations)
+{
+    /* Two columns of one campaign's rows, by its index: a page of the
+     * dashboard's index reads 50 campaigns' worth. */
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT publish_at, state FROM deliverables"
+            " WHERE campaign_id = ?1");
+    sqlite3_stmt *e = store_stmt(
+        st, "SELECT count(*) FROM escalations WHERE campaign_id = ?1"
+            " AND state != 'resolved'");
+    *out = NULL;
+    *n = 0;
+    *escalations = 0;
+    if (s == NULL || e == NULL)
+        return CH_INTERNAL;
+    store_bind_int(e, 1, campaign_id);
+    *escalations = (int)store_scalar(st, e);
+    store_bind_int(s, 1, campaign_id);
+    return store_rows(st, a, s, read_dates, sizeof(**out), (void **)out, n,
+                      "deliverable dates");
 }

@@ -127,11 +127,13 @@ struct scale {
     double  x0, x1;
 };
 
-static double
+/* Whole pixels: enough for a day at any span that fits, and integers
+ * print several times faster than fractions on a page of 2 500 marks. */
+static int
 x_of(const struct scale *s, int64_t t)
 {
-    return s->x0 + (s->x1 - s->x0) * (double)(t - s->t0) /
-                       (double)(s->t1 - s->t0);
+    return (int)(s->x0 + (s->x1 - s->x0) * (double)(t - s->t0) /
+                             (double)(s->t1 - s->t0) + 0.5);
 }
 
 /* The span the page's campaigns cover: windows, publish dates, today. */
@@ -180,13 +182,13 @@ svg_ticks(struct page *p, const struct scale *s, int height)
         } else if (step == 7 && (d + 3) % 7 != 0) {  /* 1970-01-05: Mon */
             continue;
         }
-        double x = x_of(s, when_day_start(zone, d));
+        int x = x_of(s, when_day_start(zone, d));
         char label[32];
         when_format_day(d, false, label, sizeof(label));
         const char *sp = strchr(label, ' ');  /* "Mon 7 Dec": "7 Dec" */
         buf_printf(p->out,
-                   "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-                   "stroke=\"#e3e6ee\"/><text x=\"%.1f\" y=\"%d\" "
+                   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                   "stroke=\"#e3e6ee\"/><text x=\"%d\" y=\"%d\" "
                    "font-size=\"11\" fill=\"#667\" text-anchor=\"middle\">",
                    x, SVG_TOP - 6, x, height, x, SVG_TOP - 12);
         text(p, sp ? sp + 1 : label);
@@ -230,8 +232,8 @@ svg_timeline(struct page *p, const struct core_dash_index *ix)
         text(p, c->slug);
         buf_adds(p->out, "</tspan></text></a>");
         if (c->from_ms != INT64_MIN && c->to_ms != INT64_MIN) {
-            double a = x_of(&s, c->from_ms), b = x_of(&s, c->to_ms);
-            buf_printf(p->out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+            int a = x_of(&s, c->from_ms), b = x_of(&s, c->to_ms);
+            buf_printf(p->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                        "height=\"12\" rx=\"3\" fill=\"%s\"><title>",
                        a, y + 5, b - a > 1 ? b - a : 1,
                        strcmp(c->state, "active") == 0 ? "#bcd7f5"
@@ -242,16 +244,16 @@ svg_timeline(struct page *p, const struct core_dash_index *ix)
             buf_adds(p->out, "</title></rect>");
         }
         for (size_t j = 0; j < c->npublish; j++) {
-            double x = x_of(&s, c->publish_ms[j]);
-            buf_printf(p->out, "<path d=\"M%.1f %dl4 5-4 5-4-5z\" "
+            int x = x_of(&s, c->publish_ms[j]);
+            buf_printf(p->out, "<path d=\"M%d %dl4 5-4 5-4-5z\" "
                        "fill=\"#c2410c\"><title>publish ", x, y + 6);
             text(p, when_text(p, c->publish_ms[j], ix->now, WHEN_SHORT));
             buf_adds(p->out, "</title></path>");
         }
     }
-    double today = x_of(&s, ix->now);
-    buf_printf(p->out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-               "stroke=\"#d00\" stroke-width=\"1.5\"/><text x=\"%.1f\" "
+    int today = x_of(&s, ix->now);
+    buf_printf(p->out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+               "stroke=\"#d00\" stroke-width=\"1.5\"/><text x=\"%d\" "
                "y=\"%d\" font-size=\"11\" fill=\"#d00\" "
                "text-anchor=\"middle\">today</text></svg>\n", today,
                SVG_TOP - 4, today, height, today, SVG_TOP - 24);
