@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_PACKAGES="gcc make cmake pkg-config libsqlite3-dev libuv1-dev
   libwebsockets-dev libwebsockets-evlib-uv libcurl4-openssl-dev
   libcjson-dev libical-dev tzdata ca-certificates"
-TEST_PACKAGES="libcmocka-dev valgrind sqlite3"
+TEST_PACKAGES="libcmocka-dev valgrind sqlite3 chromium"
 
 missing_packages() {
     for pkg in "$@"; do
