@@ -241,13 +241,8 @@ core_dash_campaign(struct core *core, const struct core_dash_reader *r,
         for (size_t i = 0; i < nk; i++) {
             if (ks[i].state != CONFLICT_OPEN)
                 continue;
-            const char *line = arena_printf(
-                d.c.a, "C%lld %s (%s, since %s): %s", (long long)ks[i].id,
-                conflict_kinds[ks[i].kind],
-                conflict_brands(&d.c, &ks[i], &d.reader),
-                ctx_time_for_caller(&d.c, ks[i].opened_at),
-                conflict_describe(&d.c, &ks[i], &d.reader));
-            out->conflicts[out->nconflicts++] = plain(&d, a, line);
+            out->conflicts[out->nconflicts++] =
+                plain(&d, a, conflict_line(&d.c, &ks[i], &d.reader));
         }
     }
     if (perm_allows(perms, ACT_AUDIT, roles)) {

@@ -262,8 +262,7 @@ svg_timeline(struct page *p, const struct core_dash_index *ix)
 /* ---- pages ---- */
 
 static void
-index_nav(struct page *p, const struct core_dash_index *ix, size_t page,
-          size_t pages)
+index_nav(struct page *p, size_t page, size_t pages)
 {
     char path[48];
     if (pages <= 1)
@@ -272,13 +271,13 @@ index_nav(struct page *p, const struct core_dash_index *ix, size_t page,
     if (page > 1) {
         snprintf(path, sizeof(path), "/page/%zu", page - 1);
         link_to(p, path, "previous");
-        buf_adds(p->out, " · ");
+        if (page < pages)
+            buf_adds(p->out, " · ");
     }
     if (page < pages) {
         snprintf(path, sizeof(path), "/page/%zu", page + 1);
         link_to(p, path, "next");
     }
-    (void)ix;
     buf_adds(p->out, "</p>\n");
 }
 
@@ -300,7 +299,7 @@ page_index(struct page *p, size_t page)
     buf_printf(p->out, "<p class=\"muted\">%zu–%zu of %zu, by brand; bars "
                "are windows, diamonds publish dates, the red line "
                "today.</p>\n", ix.first + 1, ix.first + ix.n, ix.total);
-    index_nav(p, &ix, page ? page : 1, pages);
+    index_nav(p, page ? page : 1, pages);
     svg_timeline(p, &ix);
     buf_adds(p->out, "<table><tr><th>Campaign</th><th>Brand</th>"
              "<th>Agency</th><th>State</th><th>Window</th>"
@@ -335,7 +334,7 @@ page_index(struct page *p, size_t page)
         buf_adds(p->out, "</td></tr>\n");
     }
     buf_adds(p->out, "</table>\n");
-    index_nav(p, &ix, page ? page : 1, pages);
+    index_nav(p, page ? page : 1, pages);
     page_end(p);
     return 200;
 }
