@@ -53,11 +53,7 @@ cmd_conflict_list(struct ctx *c)
         if (++mine > LIST_MAX)
             continue;
         shown++;
-        buf_printf(&lines, "\n  C%lld %s (%s, since %s): %s",
-                   (long long)ks[i].id, conflict_kinds[ks[i].kind],
-                   conflict_brands(c, &ks[i], &c->caller),
-                   ctx_time_for_caller(c, ks[i].opened_at),
-                   conflict_describe(c, &ks[i], &c->caller));
+        buf_printf(&lines, "\n  %s", conflict_line(c, &ks[i], &c->caller));
     }
     const char *where = name ? arena_printf(c->a, " for %s", b.name)
                              : c->caller_admin ? "" : " in your campaigns";

@@ -1,4 +1,4 @@
-/* calendar: a person's secret link to her deadlines (the web server);
+/* calendar, dashboard: a person's secret links to the web server;
  * cmd_feed_link_new: the secret behind every such link. */
 #include <stdio.h>
 #include <string.h>
@@ -62,5 +62,20 @@ cmd_feed_calendar(struct ctx *c)
               "%s/calendar/%s.ics\n"
               "A campaign's whole calendar: %s/calendar/%s/<slug>.ics",
               c->set->web_url, token, c->set->web_url, token);
+    return CH_OK;
+}
+
+enum ch_status
+cmd_feed_dashboard(struct ctx *c)
+{
+    char token[65];
+    enum ch_status s = cmd_feed_link_new(c, "dashboard", token);
+
+    if (s != CH_OK)
+        return s;
+    ctx_reply(c, "Your dashboard of the campaigns you take part in, "
+              "read-only; keep the link to yourself (asking again makes a "
+              "new one and the old one stops working):\n"
+              "%s/dashboard?token=%s", c->set->web_url, token);
     return CH_OK;
 }

@@ -126,6 +126,11 @@ const struct cmd_spec cmd_table[] = {
                  "while it holds",
       .example = "conflicts dismiss C3 the winter campaign ends first",
       .actions = ACTS(ACT_CONFLICTS), .run = cmd_conflict_dismiss },
+    { .name = "dashboard", .pattern = "",
+      .summary = "your secret link to a read-only web dashboard of your "
+                 "campaigns (asking again replaces it)",
+      .example = "dashboard",
+      .actions = ACTS(ACT_SELF), .run = cmd_feed_dashboard },
     { .name = "deliverable", .pattern = "<ref> cancel <reason...>",
       .summary = "cancel a deliverable",
       .example = "deliverable spring-launch#2 cancel budget moved to TV",

@@ -196,10 +196,8 @@ cmd_view_timeline(struct ctx *c)
 
 /* --- scorecard ---------------------------------------------------------- */
 
-/* Whether the caller may see who's scorecard: her own; a coordinator's,
- * agency's or brand lead's of a campaign who is in; an admin's. */
-static bool
-may_score(struct ctx *c, const struct person *who)
+bool
+cmd_view_may_score(struct ctx *c, const struct person *who)
 {
     if (c->caller_admin || c->caller.id == who->id)
         return true;
@@ -225,49 +223,55 @@ of(struct ctx *c, int won, int total)
                         (200 * won + total) / (2 * total));
 }
 
+void
+cmd_view_scorecard_text(struct ctx *c, const struct person *who, struct buf *out)
+{
+    struct scorecard s;
+    store_scorecard(c->st, who->id, c->now, &s);
+    buf_printf(out, "Scorecard of %s: %d deliverable%s in %d campaign%s "
+               "(cancelled ones left out)", ctx_mark_person(c, who->id),
+               s.deliverables, s.deliverables == 1 ? "" : "s", s.campaigns,
+               s.campaigns == 1 ? "" : "s");
+    buf_printf(out, "\n  Drafts on time: %s", of(c, s.drafts_on_time,
+                                                   s.drafts));
+    buf_printf(out, "\n  Fixes within the fix window: %s",
+               of(c, s.fixes_on_time, s.fixes));
+    buf_printf(out, "\n  Published on time: %s",
+               of(c, s.publishes_on_time, s.publishes));
+    int tenths = s.submitted ? (20 * s.rounds + s.submitted) /
+                                   (2 * s.submitted) : 0;
+    if (s.submitted)
+        buf_printf(out, "\n  Revision rounds: %d.%d on average (%d over "
+                   "%d submitted deliverable%s)", tenths / 10, tenths % 10,
+                   s.rounds, s.submitted, s.submitted == 1 ? "" : "s");
+    else
+        buf_adds(out, "\n  Revision rounds: nothing submitted yet");
+    buf_printf(out, "\n  Final approvals won: %d of %d submitted",
+               s.approvals, s.submitted);
+    buf_printf(out, "\n  Standups answered: %s",
+               s.standups_asked ? of(c, s.standups_answered, s.standups_asked)
+                                : "none asked yet");
+    buf_printf(out, "\n  Escalations about this work: %d", s.escalations);
+    if (s.escalations)
+        buf_printf(out, " (%d still open)", s.escalations_open);
+    buf_printf(out, "\n  Kudos received: %d", s.kudos);
+    if (s.kudos)
+        buf_printf(out, " (from %d %s)", s.kudos_from,
+                   s.kudos_from == 1 ? "person" : "people");
+}
+
 enum ch_status
 cmd_view_scorecard(struct ctx *c)
 {
     const struct person *who = command_arg(c, "person")->person;
-    if (!may_score(c, who))
+    if (!cmd_view_may_score(c, who))
         return ch_fail(&c->err, CH_DENIED,
                        "scorecard: %s's scorecard is for %s and for the "
                        "coordinators, agency and brand leads of a campaign "
                        "%s is in (or an admin); you may see your own",
                        who->name, who->name, who->name);
-    struct scorecard s;
-    store_scorecard(c->st, who->id, c->now, &s);
     struct buf out = BUF_INIT;
-    buf_printf(&out, "Scorecard of %s: %d deliverable%s in %d campaign%s "
-               "(cancelled ones left out)", ctx_mark_person(c, who->id),
-               s.deliverables, s.deliverables == 1 ? "" : "s", s.campaigns,
-               s.campaigns == 1 ? "" : "s");
-    buf_printf(&out, "\n  Drafts on time: %s", of(c, s.drafts_on_time,
-                                                   s.drafts));
-    buf_printf(&out, "\n  Fixes within the fix window: %s",
-               of(c, s.fixes_on_time, s.fixes));
-    buf_printf(&out, "\n  Published on time: %s",
-               of(c, s.publishes_on_time, s.publishes));
-    int tenths = s.submitted ? (20 * s.rounds + s.submitted) /
-                                   (2 * s.submitted) : 0;
-    if (s.submitted)
-        buf_printf(&out, "\n  Revision rounds: %d.%d on average (%d over "
-                   "%d submitted deliverable%s)", tenths / 10, tenths % 10,
-                   s.rounds, s.submitted, s.submitted == 1 ? "" : "s");
-    else
-        buf_adds(&out, "\n  Revision rounds: nothing submitted yet");
-    buf_printf(&out, "\n  Final approvals won: %d of %d submitted",
-               s.approvals, s.submitted);
-    buf_printf(&out, "\n  Standups answered: %s",
-               s.standups_asked ? of(c, s.standups_answered, s.standups_asked)
-                                : "none asked yet");
-    buf_printf(&out, "\n  Escalations about this work: %d", s.escalations);
-    if (s.escalations)
-        buf_printf(&out, " (%d still open)", s.escalations_open);
-    buf_printf(&out, "\n  Kudos received: %d", s.kudos);
-    if (s.kudos)
-        buf_printf(&out, " (from %d %s)", s.kudos_from,
-                   s.kudos_from == 1 ? "person" : "people");
+    cmd_view_scorecard_text(c, who, &out);
     ctx_reply(c, "%s", buf_cstr(&out));
     buf_free(&out);
     return CH_OK;

@@ -24,6 +24,6 @@ cmd_fn cmd_escalate_ack, cmd_campaign_add, cmd_review_approve, cmd_report_audit,
     cmd_view_timeline, cmd_view_scorecard,
     cmd_campaign_wrap, cmd_campaign_close, cmd_retro_report,
     cmd_retro_feedback, cmd_retro_kudos,
-    cmd_feed_calendar, cmd_work_reopen, cmd_export;
+    cmd_feed_calendar, cmd_work_reopen, cmd_export, cmd_feed_dashboard;
 
 #endif

@@ -903,6 +903,17 @@ conflict_describe(struct ctx *c, const struct conflict *k,
     return describe_as(c, k, reader, visible_side(c, k, reader));
 }
 
+const char *
+conflict_line(struct ctx *c, const struct conflict *k,
+              const struct person *reader)
+{
+    return arena_printf(c->a, "C%lld %s (%s, since %s): %s",
+                        (long long)k->id, conflict_kinds[k->kind],
+                        conflict_brands(c, k, reader),
+                        ctx_time_for(c, reader, k->opened_at),
+                        conflict_describe(c, k, reader));
+}
+
 /* --- telling people --------------------------------------------------------- */
 
 /* The brand leads and coordinators of a conflict's campaigns, each once

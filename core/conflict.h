@@ -107,6 +107,10 @@ void conflict_startup(struct core *core);
 /* The conflict in a line for a reader (NULL: a channel). */
 const char *conflict_describe(struct ctx *c, const struct conflict *k,
                               const struct person *reader);
+/* "C3 booking (Fizz, since Tue 1 Dec 09:00 UTC): ...": the line that
+ * lists it for a reader (not NULL), in `conflicts` and on the dashboard. */
+const char *conflict_line(struct ctx *c, const struct conflict *k,
+                          const struct person *reader);
 /* "Fizz": the brand (or brands) it is about, for a reader (NULL: both
  * brands of a double booking; a reader on one brand's side only sees
  * hers). */

@@ -162,6 +162,82 @@ struct core_export {
 enum ch_status core_export_read(struct core *core, const char *token,
                                 const char *subject, struct arena *a,
                                 struct core_export *out);
+
+/*
+ * The web dashboard (core_dash.c): what a reader may see, gathered here
+ * and rendered by the web server.  A reader is the person behind a
+ * `dashboard` token, or the admin (the admin token, checked by the web
+ * server).  She sees the campaigns she takes part in and those of a
+ * brand she leads (timeline's rule); an admin sees all.  Texts are plain
+ * (no markers): names, and times in the reader's zone.  Everything comes
+ * from the arena given.
+ */
+struct core_dash_reader {
+    int64_t     person_id;      /* 0: the admin */
+    const char *name;
+    const char *zone;           /* hers, else the workspace default */
+};
+/* The person holding a dashboard token; CH_NOT_FOUND for any other. */
+enum ch_status core_dash_reader(struct core *core, const char *token,
+                                struct arena *a,
+                                struct core_dash_reader *out);
+void           core_dash_admin(struct core *core,
+                               struct core_dash_reader *out);
+
+struct core_dash_campaign {
+    const char *slug, *title, *brand, *agency;   /* title, agency: NULL */
+    const char *state;
+    const char *window;         /* "Tue 1 Dec – Thu 31 Dec"; NULL: none */
+    int64_t     from_ms, to_ms; /* the window's instants; INT64_MIN: none */
+    int         deliverables;   /* cancelled and rejected left out */
+    int         open, done;     /* in the works; approved or published */
+    int         escalations;    /* open */
+    int64_t    *publish_ms;     /* each live deliverable's publish time */
+    size_t      npublish;
+};
+#define CORE_DASH_PAGE 50       /* campaigns on a page of the index */
+struct core_dash_index {
+    struct core_dash_campaign *c;
+    size_t      n;
+    size_t      total;          /* campaigns the reader sees */
+    size_t      first;          /* of c[0] among them, from 0 */
+    int64_t     now;
+};
+/* One page (from 1) of the reader's campaigns, by brand, then window.
+ * CH_NOT_FOUND for a page past the last (page 1 always exists). */
+enum ch_status core_dash_index(struct core *core,
+                               const struct core_dash_reader *r,
+                               size_t page, struct arena *a,
+                               struct core_dash_index *out);
+
+struct core_dash_person {
+    int64_t     id;
+    const char *name;
+    const char *role;
+};
+struct core_dash_view {
+    struct core_dash_campaign head;
+    struct core_dash_person  *people;      /* current participants */
+    size_t                    npeople;
+    const char               *status;      /* `status <slug>` */
+    const char              **conflicts;   /* open ones, a line each */
+    size_t                    nconflicts;
+    bool                      sees_conflicts;
+    const char               *report;      /* `report`; NULL: not hers */
+    int64_t                   now;
+};
+/* A campaign the reader may see; CH_NOT_FOUND, said the same way, when
+ * it does not exist or she may not. */
+enum ch_status core_dash_campaign(struct core *core,
+                                  const struct core_dash_reader *r,
+                                  const char *slug, struct arena *a,
+                                  struct core_dash_view *out);
+/* A person's scorecard, under `scorecard`'s rule; CH_NOT_FOUND as
+ * above. */
+enum ch_status core_dash_scorecard(struct core *core,
+                                   const struct core_dash_reader *r,
+                                   int64_t person_id, struct arena *a,
+                                   const char **name, const char **text);
 /* For tests and the demo seeding. */
 struct store  *core_store(struct core *core);
 

@@ -298,6 +298,12 @@ enum ch_status brief_current(struct ctx *c, const struct campaign *cp,
  * Refused, naming the kind, when the web server is off. */
 enum ch_status cmd_feed_link_new(struct ctx *c, const char *kind,
                                  char token[65]);
+/* Scorecards (cmd_view.c): whether the caller may see who's -- her own;
+ * a coordinator's, agency's or brand lead's of a campaign who is in; an
+ * admin's -- and its text, each figure with its count. */
+bool        cmd_view_may_score(struct ctx *c, const struct person *who);
+void        cmd_view_scorecard_text(struct ctx *c, const struct person *who,
+                                    struct buf *out);
 
 /* The attached adapter of a platform, or NULL (core.c). */
 struct adapter *core_adapter(struct core *core, const char *platform);

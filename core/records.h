@@ -704,6 +704,23 @@ int64_t        store_web_token_person(struct store *, const char *kind,
 enum ch_status store_web_deadlines(struct store *, struct arena *,
                                    int64_t person_id, int64_t campaign_id,
                                    void **out, size_t *n);
+/* A page of the campaigns a person's dashboard shows (person_id 0: the
+ * admin's, every one not closed), by brand, then window: their ids, and
+ * how many there are in all (0 when the page is past the end). */
+enum ch_status store_web_campaign_page(struct store *, struct arena *,
+                                       int64_t person_id, size_t limit,
+                                       size_t offset, int64_t **ids,
+                                       size_t *n, size_t *total);
+/* A campaign's deliverables' publish times and states, in no order,
+ * and how many of its escalations are open: its row on that page. */
+struct store_web_dates {
+    int64_t                publish_at;
+    enum deliverable_state state;
+};
+enum ch_status store_web_campaign_dates(struct store *, struct arena *,
+                                        int64_t campaign_id,
+                                        struct store_web_dates **out,
+                                        size_t *n, int *escalations);
 
 void           store_standup_rate(struct store *, int64_t person_id,
                                   int64_t campaign_id, int *answered,

@@ -130,18 +130,25 @@ store_deliverable_list(struct store *st, struct arena *a, int64_t campaign_id,
     /* "?2 = 0 OR d.creator_id = ?2" keeps SQLite off the creator index
      * (a standup asks about each creator's work: that was a scan of the
      * campaign's deliverables per creator), so one creator's list is its
-     * own statement: the same rows in the same order. */
+     * own statement: the same rows in the same order.  So is one
+     * campaign's: "?1 = 0 OR" kept it off the campaign's index, a scan of
+     * every deliverable of the workspace for each campaign's status. */
     sqlite3_stmt *s = creator_id
         ? store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
                          " WHERE d.creator_id = ?2"
                          " AND (?1 = 0 OR d.campaign_id = ?1)"
                          " ORDER BY d.campaign_id, p.name COLLATE NOCASE,"
                          " d.number")
+        : campaign_id
+        ? store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
+                         " WHERE d.campaign_id = ?1"
+                         " ORDER BY d.campaign_id, p.name COLLATE NOCASE,"
+                         " d.number")
         : store_stmt(st, "SELECT " DELIV_COLS DELIV_FROM
-                         " WHERE (?1 = 0 OR d.campaign_id = ?1)"
                          " ORDER BY d.campaign_id, p.name COLLATE NOCASE,"
                          " d.number");
-    sqlite3_bind_int64(s, 1, campaign_id);
+    if (creator_id || campaign_id)
+        sqlite3_bind_int64(s, 1, campaign_id);
     if (creator_id)
         sqlite3_bind_int64(s, 2, creator_id);
     return store_rows(st, a, s, read_deliverable, sizeof(**out), (void **)out,

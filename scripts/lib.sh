@@ -8,7 +8,7 @@ BUILD_PACKAGES="gcc make cmake pkg-config libsqlite3-dev libuv1-dev
   libwebsockets-dev libwebsockets-evlib-uv libcurl4-openssl-dev
   libcjson-dev libical-dev tzdata ca-certificates"
 TEST_PACKAGES="libcmocka-dev valgrind sqlite3 groff-base man-db systemd clang
-  libclang-rt-14-dev"
+  libclang-rt-14-dev chromium"
 
 missing_packages() {
     for pkg in "$@"; do

@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "core.h"
+#include "dash.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -292,13 +293,26 @@ route_export(struct web *w, const char *path, struct web_answer *a)
     return true;
 }
 
+/* The dashboard's pages check their own readers (dash.h). */
+static int
+route_dashboard(struct web *w, const char *path, const char *token,
+                struct web_answer *a)
+{
+    return dash_serve(w->core, path, token, admin_ok(w, token), a);
+}
+
 struct route {
     const char *path;
     bool        admin;          /* behind the admin token */
     void      (*run)(struct web *w, struct web_answer *a);
+    /* Or the path and every path under it: 200 with the answer written,
+     * else 401 or 404, answered here as every route's are. */
+    int       (*tree)(struct web *w, const char *path, const char *token,
+                      struct web_answer *a);
 };
 
 static const struct route routes[] = {
+    { .path = "/dashboard", .tree = route_dashboard },
     { .path = "/healthz", .admin = false, .run = route_healthz },
     { .path = "/metrics", .admin = true, .run = route_metrics },
 };
@@ -313,7 +327,17 @@ web_route(struct web *w, const char *path, const char *token,
     if (strncmp(path, "/export/", 8) == 0 && route_export(w, path, a))
         return;
     for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
-        if (strcmp(routes[i].path, path) != 0)
+        size_t n = strlen(routes[i].path);
+        if (routes[i].tree && strncmp(routes[i].path, path, n) == 0 &&
+            (path[n] == '\0' || path[n] == '/')) {
+            int status = routes[i].tree(w, path, token, a);
+            if (status == 401)
+                answer_text(a, 401, "unauthorized\n");
+            else if (status != 200)
+                answer_text(a, 404, "not found\n");
+            return;
+        }
+        if (routes[i].tree || strcmp(routes[i].path, path) != 0)
             continue;
         if (routes[i].admin && !admin_ok(w, token)) {
             answer_text(a, 401, "unauthorized\n");

@@ -19,6 +19,9 @@
  *                  reviews or payouts of a campaign, or of a brand's
  *                  campaigns its holder may see; the token is hers from
  *                  `export`, her permission checked again on each one.
+ *   GET /dashboard, /dashboard/...
+ *                  the read-only dashboard (dash.h), for the admin token
+ *                  or a person's `dashboard` token.
  * Anything else is 404; a known route with a wrong or missing token is
  * 401 with the same short body whatever the route, so nothing behind it
  * (a campaign, a person) can be told apart by the answer: a calendar

@@ -191,6 +191,8 @@ static const struct row matrix[] = {
       .need = "export needs the role coordinator, agency, brand or admin" },
     { .line = "export Fizz", .world = ACTIVE, .allowed = HANDLERS,
       .need = "export needs the role coordinator, agency, brand or admin" },
+    { .line = "dashboard", .world = ACTIVE, .allowed = EVERYONE,
+      .need = "" },
     { .line = "notify urgent:anytime", .world = ACTIVE,
       .allowed = EVERYONE, .need = "" },
     { .line = "notify digest:off for:erin", .world = ACTIVE,
