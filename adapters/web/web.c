@@ -196,10 +196,14 @@ add_deadline(icalcomponent *cal, const struct core_deadline *d,
 
 /* /calendar/<token>.ics, /calendar/<token>/<slug>.ics.  The token is in
  * the path so that every calendar app can subscribe to the link. */
-static bool
-route_calendar(struct web *w, const char *path, struct web_answer *a)
+static int
+route_calendar(struct web *w, const char *path, const char *bearer,
+               struct web_answer *a)
 {
     char token[80], slug[80] = "";
+    (void)bearer;   /* the secret is the path */
+    if (path[strlen("/calendar")] != '/')
+        return 404;
     const char *rest = path + strlen("/calendar/");
     const char *slash = strchr(rest, '/');
     size_t n = strlen(rest);
@@ -207,17 +211,17 @@ route_calendar(struct web *w, const char *path, struct web_answer *a)
     size_t nd;
 
     if (n < 5 || strcmp(rest + n - 4, ".ics") != 0)
-        return false;
+        return 404;
     if (slash) {
         if ((size_t)(slash - rest) >= sizeof(token) ||
             strlen(slash + 1) - 4 >= sizeof(slug) || strlen(slash + 1) < 5)
-            return false;
+            return 404;
         snprintf(token, sizeof(token), "%.*s", (int)(slash - rest), rest);
         snprintf(slug, sizeof(slug), "%.*s", (int)(strlen(slash + 1) - 4),
                  slash + 1);
     } else {
         if (n - 4 >= sizeof(token))
-            return false;
+            return 404;
         snprintf(token, sizeof(token), "%.*s", (int)(n - 4), rest);
     }
     struct arena *ar = arena_new();
@@ -225,13 +229,12 @@ route_calendar(struct web *w, const char *path, struct web_answer *a)
         core_feed_deadlines(w->core, "calendar", token, slug[0] ? slug : NULL,
                             ar, &d, &nd) != CH_OK) {
         arena_free(ar);
-        answer_text(a, 401, "unauthorized\n");
-        return true;
+        return 401;
     }
     if (!ical_open()) {
         arena_free(ar);
         answer_text(a, 503, "calendar feeds are not available\n");
-        return true;
+        return 503;
     }
     icalcomponent *cal = ical.icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
     ical.icalcomponent_add_property(cal, ical.icalproperty_new_version("2.0"));
@@ -247,15 +250,19 @@ route_calendar(struct web *w, const char *path, struct web_answer *a)
     free(text);
     ical.icalcomponent_free(cal);
     arena_free(ar);
-    return true;
+    return 200;
 }
 
 /* /export/<token>/<subject>/<file>.csv: the subject (a campaign's slug
  * or a brand's name, lws has decoded it) is all between the token and
  * the file name, so a brand's name may hold a slash. */
-static bool
-route_export(struct web *w, const char *path, struct web_answer *a)
+static int
+route_export(struct web *w, const char *path, const char *bearer,
+             struct web_answer *a)
 {
+    (void)bearer;   /* the secret is the path */
+    if (path[strlen("/export")] != '/')
+        return 404;
     const char *rest = path + strlen("/export/");
     const char *slash = strchr(rest, '/'), *last = strrchr(rest, '/');
     char token[80], subject[256];
@@ -264,7 +271,7 @@ route_export(struct web *w, const char *path, struct web_answer *a)
     if (!slash || last == slash || !csv_file_parse(last + 1, &f) ||
         (size_t)(slash - rest) >= sizeof(token) ||
         (size_t)(last - slash - 1) >= sizeof(subject))
-        return false;
+        return 404;
     snprintf(token, sizeof(token), "%.*s", (int)(slash - rest), rest);
     snprintf(subject, sizeof(subject), "%.*s", (int)(last - slash - 1),
              slash + 1);
@@ -273,8 +280,7 @@ route_export(struct web *w, const char *path, struct web_answer *a)
     if (!w->core ||
         core_export_read(w->core, token, subject, ar, &e) != CH_OK) {
         arena_free(ar);
-        answer_text(a, 401, "unauthorized\n");
-        return true;
+        return 401;
     }
     a->status = 200;
     a->ctype = "text/csv; charset=utf-8";
@@ -290,7 +296,7 @@ route_export(struct web *w, const char *path, struct web_answer *a)
     snprintf(a->attachment + o, sizeof(a->attachment) - o, "-%s",
              csv_file_name(f));
     arena_free(ar);
-    return true;
+    return 200;
 }
 
 /* The dashboard's pages check their own readers (dash.h). */
@@ -305,14 +311,16 @@ struct route {
     const char *path;
     bool        admin;          /* behind the admin token */
     void      (*run)(struct web *w, struct web_answer *a);
-    /* Or the path and every path under it: 200 with the answer written,
-     * else 401 or 404, answered here as every route's are. */
+    /* Or the path and every path under it: 401 or 404, answered here
+     * alike for every route; else the status of the answer it wrote. */
     int       (*tree)(struct web *w, const char *path, const char *token,
                       struct web_answer *a);
 };
 
 static const struct route routes[] = {
+    { .path = "/calendar", .tree = route_calendar },
     { .path = "/dashboard", .tree = route_dashboard },
+    { .path = "/export", .tree = route_export },
     { .path = "/healthz", .admin = false, .run = route_healthz },
     { .path = "/metrics", .admin = true, .run = route_metrics },
 };
@@ -322,10 +330,6 @@ web_route(struct web *w, const char *path, const char *token,
           struct web_answer *a)
 {
     a->attachment[0] = '\0';
-    if (strncmp(path, "/calendar/", 10) == 0 && route_calendar(w, path, a))
-        return;
-    if (strncmp(path, "/export/", 8) == 0 && route_export(w, path, a))
-        return;
     for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
         size_t n = strlen(routes[i].path);
         if (routes[i].tree && strncmp(routes[i].path, path, n) == 0 &&
@@ -333,7 +337,7 @@ web_route(struct web *w, const char *path, const char *token,
             int status = routes[i].tree(w, path, token, a);
             if (status == 401)
                 answer_text(a, 401, "unauthorized\n");
-            else if (status != 200)
+            else if (status == 404)
                 answer_text(a, 404, "not found\n");
             return;
         }

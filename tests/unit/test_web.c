@@ -155,6 +155,15 @@ client_tokens(struct served *s)
     get(s->port, "/metrics/x", "Authorization: Bearer " TOKEN "\r\n", &r);
     assert_int_equal(r.status, 404);
     free_reply(&r);
+    /* A route's bare name, or a name it only starts with, is no route. */
+    static const char *const near[] = { "/calendar", "/calendars/x.ics",
+                                        "/export", "/exports/t/s/a.csv",
+                                        "/dashboards" };
+    for (size_t i = 0; i < sizeof(near) / sizeof(*near); i++) {
+        get(s->port, near[i], NULL, &r);
+        assert_int_equal(r.status, 404);
+        free_reply(&r);
+    }
 }
 
 static void
