@@ -81,23 +81,8 @@ int
 main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/tmp";
-    log_set_level(LOG_ERROR);
-    char path[512], side[530];
-    snprintf(path, sizeof(path), "%s/bench-conflicts.db", dir);
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-
-    struct core_settings settings;
-    settings_defaults(&settings);
-    struct sim_clock sim = {.now_ms = INT64_C(1796083200000)}; /* 2026-12-01 */
-    struct clock clock = clock_simulated(&sim);
-    struct core *core;
-    struct ch_error err = { 0 };
-    if (core_new(path, &settings, &clock, &core, &err) != CH_OK) {
-        fprintf(stderr, "bench: %s\n", err.user);
-        return 1;
-    }
+    struct sim_clock sim;
+    struct core *core = workspace_open(dir, "bench-conflicts.db", &sim);
     double t0 = workspace_now_s();
     workspace_populate(core, sim.now_ms);
     printf("workspace: %d brands, %d active campaigns, %d creators, %d "
@@ -174,10 +159,6 @@ main(int argc, char **argv)
            CHECKS / 4, rss3 / 1024.0, CHECKS * 7 / 4 + 200,
            (rss3 - rss0) / 1024.0,
            rss3 - rss0 < 4096 ? "met" : "MISSED");
-    core_free(core);
-    unlink(path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
+    workspace_close(core);
     return 0;
 }

@@ -106,23 +106,8 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: bench_web [dir [runs]]\n");
         return 2;
     }
-    log_set_level(LOG_ERROR);
-    char path[512], side[530];
-    snprintf(path, sizeof(path), "%s/bench-web.db", dir);
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-
-    struct core_settings settings;
-    settings_defaults(&settings);
-    struct sim_clock sim = {.now_ms = INT64_C(1796083200000)}; /* 2026-12-01 */
-    struct clock clock = clock_simulated(&sim);
-    struct core *core;
-    struct ch_error err = { 0 };
-    if (core_new(path, &settings, &clock, &core, &err) != CH_OK) {
-        fprintf(stderr, "bench_web: %s\n", err.user);
-        return 1;
-    }
+    struct sim_clock sim;
+    struct core *core = workspace_open(dir, "bench-web.db", &sim);
     double t0 = workspace_now_s();
     workspace_populate(core, sim.now_ms);
     /* Brand1's lead, and the first creator (in Brand1's campaigns). */
@@ -160,10 +145,6 @@ main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++)
         time_page(w, &pages[i]);
     web_free(w);
-    core_free(core);
-    unlink(path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
+    workspace_close(core);
     return 0;
 }

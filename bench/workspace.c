@@ -13,9 +13,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "core.h"
+#include "log.h"
+#include "settings.h"
 #include "store.h"
+
+/* The database's path, for workspace_close(). */
+static char db_path[512];
+
+static void
+remove_db(void)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    char side[530];
+    for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
+        snprintf(side, sizeof(side), "%s%s", db_path, suffix[i]);
+        unlink(side);
+    }
+}
+
+struct core *
+workspace_open(const char *dir, const char *file, struct sim_clock *sim)
+{
+    log_set_level(LOG_ERROR);
+    snprintf(db_path, sizeof(db_path), "%s/%s", dir, file);
+    remove_db();
+    struct core_settings settings;
+    settings_defaults(&settings);
+    sim->now_ms = INT64_C(1796083200000);   /* 2026-12-01 */
+    struct clock clock = clock_simulated(sim);
+    struct core *core;
+    struct ch_error err = { 0 };
+    if (core_new(db_path, &settings, &clock, &core, &err) != CH_OK) {
+        fprintf(stderr, "bench: %s\n", err.user);
+        exit(1);
+    }
+    return core;
+}
+
+void
+workspace_close(struct core *core)
+{
+    core_free(core);
+    remove_db();
+}
 
 double
 workspace_now_s(void)

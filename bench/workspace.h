@@ -10,12 +10,20 @@
 #include <stdint.h>
 
 struct core;
+struct sim_clock;
 
 #define WORKSPACE_BRANDS     200
 #define WORKSPACE_CAMPAIGNS  1000    /* 5 per brand */
 #define WORKSPACE_CREATORS   10000
 #define WORKSPACE_DELIVS     50000   /* 50 per campaign, 5 per creator */
 #define WORKSPACE_DAY        86400000LL
+
+/* A core on a new database dir/file (any old one removed) with the
+ * simulated clock sim, set to 2026-12-01; exits when it cannot.
+ * workspace_close() frees it and removes the files. */
+struct core  *workspace_open(const char *dir, const char *file,
+                             struct sim_clock *sim);
+void          workspace_close(struct core *core);
 
 /* Write the workspace into core's empty store, as of now (campaigns
  * start 30 days later), then ANALYZE. */
