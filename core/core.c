@@ -279,7 +279,7 @@ check_text(const char *text, struct ch_error *err)
             return ch_fail(err, CH_INVALID,
                            "that message contains a carriage return that "
                            "does not end a line (byte %ld)", at);
-        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+        if (utf8_unsendable(*p))
             return ch_fail(err, CH_INVALID,
                            "that message contains a control character "
                            "(byte %ld)", at);

@@ -26,6 +26,7 @@
 #include "core_internal.h"
 #include "log.h"
 #include "schedule.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define FLUSH_BATCH      64    /* rows per query */
@@ -99,7 +100,7 @@ add_plain(struct buf *out, const char *p, size_t n)
         size_t run = 0;
         while (i + run < n) {
             unsigned char ch = (unsigned char)p[i + run];
-            if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+            if (utf8_unsendable(ch))
                 break;
             run++;
         }

@@ -14,7 +14,16 @@
 #ifndef CHORUS_UTF8_H
 #define CHORUS_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* A byte no message may carry to a platform: a control character other
+ * than newline and tab (platforms refuse them, a terminal obeys them). */
+static inline bool
+utf8_unsendable(unsigned char c)
+{
+    return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+}
 
 /* Offset of the first invalid UTF-8 byte, or -1 if s[0..len) is valid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */

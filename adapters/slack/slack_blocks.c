@@ -76,7 +76,7 @@ slack_blocks_text(const char *in, size_t max_chars, struct buf *out)
             raw = c == SLACK_RAW_OPEN;
             continue;
         }
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+        if (utf8_unsendable((unsigned char)c))
             continue;
         if (!raw && chars >= max_chars) {
             buf_adds(out, " …");

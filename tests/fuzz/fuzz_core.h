@@ -64,7 +64,7 @@ fz_text_ok(const char *t)
     if (utf8_invalid_at(t, strlen(t)) >= 0)
         return false;
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+        if (utf8_unsendable(*p))
             return false;
     return true;
 }
