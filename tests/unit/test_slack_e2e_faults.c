@@ -83,14 +83,14 @@ test_bad_frames(void **state)
            "\"accepts_response_payload\":false,\"payload\":{\"type\":"
            "\"event_callback\",\"event_id\":\"EvNOEVENT\"}}");
     wait_log(e, "e-no-event has no event");
-    assert_non_null(slack_sim_ack_find(e->sim, "e-no-event"));
+    assert_non_null(e2e_wait_ack(e, "e-no-event"));
 
     raw(e, "{\"envelope_id\":\"e-no-id\",\"type\":\"events_api\","
            "\"payload\":{\"type\":\"event_callback\",\"event\":{\"type\":"
            "\"message\",\"channel_type\":\"im\",\"user\":\"U0SIM00002\","
            "\"text\":\"tz Asia/Tokyo\",\"channel\":\"D0NONE\"}}}");
     wait_log(e, "has no event_id");
-    assert_non_null(slack_sim_ack_find(e->sim, "e-no-id"));
+    assert_non_null(e2e_wait_ack(e, "e-no-id"));
 
     /* A slash command Slack sent incomplete: the person is told. */
     raw(e, "{\"envelope_id\":\"e-no-user\",\"type\":\"slash_commands\","
@@ -109,7 +109,7 @@ test_bad_frames(void **state)
            "\"U0SIM00002\"},\"trigger_id\":\"1.2.3\",\"actions\":[{"
            "\"action_id\":\"someone.else\",\"value\":\"approve x#1\"}]}}");
     wait_log(e, "is not one of chorus's commands");
-    assert_non_null(slack_sim_ack_find(e->sim, "e-foreign"));
+    assert_non_null(e2e_wait_ack(e, "e-foreign"));
 
     /* Nothing of it reached the core. */
     assert_int_equal(e2e_db_int(e, "SELECT count(*) FROM inbound"), 0);
