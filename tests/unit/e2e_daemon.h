@@ -180,12 +180,37 @@ e2e_daemon_check_sanitizers(const struct e2e_daemon *d)
  * environment, "NAME=value" to set, "NAME" to unset.  Does not wait for
  * it to connect.
  */
+/* A copy of the binary in the daemon's directory, for a run as another
+ * user: the build tree may sit where that user cannot reach (a checkout
+ * under a 0700 directory). */
+static inline void
+e2e_daemon_own_copy(struct e2e_daemon *d)
+{
+    char to[sizeof(d->dir) + 16], chunk[65536];
+    ssize_t n;
+
+    snprintf(to, sizeof(to), "%s/chorus-bin", d->dir);
+    if (strcmp(d->bin, to) == 0)
+        return;
+    int in = open(d->bin, O_RDONLY), out = open(to, O_WRONLY | O_CREAT |
+                                                O_TRUNC, 0755);
+    assert_true(in >= 0 && out >= 0);
+    while ((n = read(in, chunk, sizeof(chunk))) > 0)
+        assert_int_equal(write(out, chunk, (size_t)n), n);
+    assert_int_equal(n, 0);
+    close(in);
+    assert_int_equal(close(out), 0);
+    snprintf(d->bin, sizeof(d->bin), "%s", to);
+}
+
 static inline void
 e2e_daemon_spawn(struct e2e_daemon *d, const char *const *env)
 {
     pid_t pid;
 
     d->exited = false;
+    if (d->run_uid)
+        e2e_daemon_own_copy(d);
     fflush(NULL);
     pid = fork();
     assert_true(pid >= 0);
