@@ -35,10 +35,12 @@ fzp_kick(void *arg)
 }
 
 static void
-fzp_fatal(void *arg, const char *platform, const char *why)
+fzp_fatal(void *arg, const char *platform, enum adapter_fatal kind,
+          const char *why)
 {
     (void)arg;
     (void)platform;
+    (void)kind;
     (void)why;
 }
 
