@@ -41,7 +41,8 @@ workspace_open(const char *dir, const char *file, struct sim_clock *sim)
     log_set_level(LOG_ERROR);
     snprintf(db_path, sizeof(db_path), "%s/%s", dir, file);
     remove_db();
-    struct core_settings settings;
+    /* The core keeps a pointer to its settings: they outlive it here. */
+    static struct core_settings settings;
     settings_defaults(&settings);
     sim->now_ms = INT64_C(1796083200000);   /* 2026-12-01 */
     struct clock clock = clock_simulated(sim);
