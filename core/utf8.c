@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <string.h>
 
 static bool
 continues(unsigned char c)
@@ -132,4 +133,18 @@ utf8_cut_at_break(const char *s, size_t len, size_t max)
     if (s[at] == ' ')
         return at;
     return utf8_cut(s, len, max);
+}
+
+bool
+utf8_sendable(const char *s)
+{
+    if (s == NULL)
+        return true;
+    size_t n = strlen(s);
+    if (utf8_invalid_at(s, n) >= 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (utf8_unsendable((unsigned char)s[i]))
+            return false;
+    return true;
 }

@@ -25,6 +25,10 @@ utf8_unsendable(unsigned char c)
     return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
 }
 
+/* Whether text may go to a platform as it is: valid UTF-8 without an
+ * unsendable byte (NULL: nothing to send, so yes).  What every adapter is
+ * handed; the tests' fake adapters check each message with it. */
+bool   utf8_sendable(const char *s);
 /* Offset of the first invalid UTF-8 byte, or -1 if s[0..len) is valid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
 long   utf8_invalid_at(const char *s, size_t len);

@@ -56,31 +56,18 @@ static char fz_dir[64];
 static char fz_template[96];
 static char fz_work[96];
 
-FZ_STATIC bool
-fz_text_ok(const char *t)
-{
-    if (t == NULL)
-        return true;
-    if (utf8_invalid_at(t, strlen(t)) >= 0)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-        if (utf8_unsendable(*p))
-            return false;
-    return true;
-}
-
 FZ_STATIC enum ch_status
 fz_deliver(struct adapter *a, const struct out_msg *m)
 {
     struct fz *fz = (struct fz *)((char *)a - offsetof(struct fz, base));
-    if (!fz_text_ok(m->text)) {
+    if (!utf8_sendable(m->text)) {
         fprintf(stderr, "fuzz: %s %lld breaks the text rule: \"%s\"\n",
                 adapter_kind_names[m->kind], (long long)m->id, m->text);
         abort();
     }
     for (size_t i = 0; i < m->nbuttons && i < OUT_MAX_BUTTONS; i++)
-        if (!fz_text_ok(m->buttons[i].label) ||
-            !fz_text_ok(m->buttons[i].prompt)) {
+        if (!utf8_sendable(m->buttons[i].label) ||
+            !utf8_sendable(m->buttons[i].prompt)) {
             fprintf(stderr, "fuzz: button %zu of %lld breaks the text "
                     "rule\n", i, (long long)m->id);
             abort();

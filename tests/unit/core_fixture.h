@@ -206,29 +206,16 @@ fake_record(struct fake_adapter *f, const struct out_msg *m)
 }
 
 /*
- * What an adapter is handed is valid UTF-8 with no control characters
- * but newline and tab: platforms reject the rest, and the core's own
- * markers (\x01...\x02) must all have been rendered.  Checked for every
- * message of every test; fx_teardown fails on a breach.
+ * What an adapter is handed is sendable (utf8_sendable): platforms reject
+ * the rest, and the core's own markers (\x01...\x02) must all have been
+ * rendered.  Checked for every message of every test; fx_teardown fails
+ * on a breach.
  */
-FX_STATIC bool
-fake_text_ok(const char *t)
-{
-    if (t == NULL)
-        return true;
-    if (utf8_invalid_at(t, strlen(t)) >= 0)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
-        if (utf8_unsendable(*p))
-            return false;
-    return true;
-}
-
 FX_STATIC enum ch_status
 fake_deliver(struct adapter *a, const struct out_msg *m)
 {
     struct fake_adapter *f = fake_of(a);
-    if (!fake_text_ok(m->text)) {
+    if (!utf8_sendable(m->text)) {
         f->bad_text++;
         fprintf(stderr, "  [fake] bad text in %s %lld: %s\n",
                 adapter_kind_names[m->kind], (long long)m->id, m->text);
