@@ -152,16 +152,18 @@ struct core_export {
     size_t                     ndelivs;
     struct core_export_review *reviews;     /* by campaign, then time */
     size_t                     nreviews;
-};
+};                              /* one of the two read, the other empty */
 /* What an export link shows: subject is a campaign's slug, else a
  * brand's name (all its campaigns the token's person may export).  Her
  * permission is checked now, as `export` checked it: the roles that may
  * read `report` in each campaign (an admin: every one).  CH_NOT_FOUND,
  * nothing said why, for a token nobody holds, a subject that does not
- * exist and one she may not export alike. */
+ * exist and one she may not export alike.  reviews: read the reviews
+ * (reviews.csv); otherwise the deliverables with their payouts
+ * (deliverables.csv, payouts.csv). */
 enum ch_status core_export_read(struct core *core, const char *token,
-                                const char *subject, struct arena *a,
-                                struct core_export *out);
+                                const char *subject, bool reviews,
+                                struct arena *a, struct core_export *out);
 
 /*
  * The web dashboard (core_dash.c): what a reader may see, gathered here

@@ -80,18 +80,35 @@ grow(struct arena *a, void *old, size_t n, size_t *cap, size_t add,
     return p;
 }
 
+/* A campaign's reviews, tagged with it. */
 static enum ch_status
-add_campaign(struct ctx *c, const struct campaign *cp, struct rows *out)
+add_reviews(struct ctx *c, const struct campaign *cp, struct rows *out)
+{
+    struct core_export_review *rv;
+    size_t nr = 0;
+
+    if (store_export_reviews(c->st, c->a, cp->id, &rv, &nr) != CH_OK)
+        return CH_INTERNAL;
+    out->r = grow(c->a, out->r, out->nr, &out->capr, nr, sizeof(*out->r));
+    for (size_t i = 0; i < nr; i++) {
+        rv[i].campaign = cp->slug;
+        rv[i].brand = cp->brand;
+        out->r[out->nr++] = rv[i];
+    }
+    return CH_OK;
+}
+
+/* A campaign's deliverables with their payouts, by number. */
+static enum ch_status
+add_delivs(struct ctx *c, const struct campaign *cp, struct rows *out)
 {
     struct retro_row *rr;
     struct store_export_row *er;
-    struct core_export_review *rv;
-    size_t n = 0, ne = 0, nr = 0;
+    size_t n = 0, ne = 0;
     int default_pct = store_campaign_late(c->st, cp->id);
 
     if (store_retro_rows(c->st, c->a, cp->id, &rr, &n) != CH_OK ||
-        store_export_rows(c->st, c->a, cp->id, &er, &ne) != CH_OK ||
-        store_export_reviews(c->st, c->a, cp->id, &rv, &nr) != CH_OK)
+        store_export_rows(c->st, c->a, cp->id, &er, &ne) != CH_OK)
         return CH_INTERNAL;
     if (ne != n)
         return CH_INTERNAL;
@@ -135,12 +152,6 @@ add_campaign(struct ctx *c, const struct campaign *cp, struct rows *out)
     }
     if (n > 1)
         qsort(out->d + first, n, sizeof(*out->d), by_number);
-    out->r = grow(c->a, out->r, out->nr, &out->capr, nr, sizeof(*out->r));
-    for (size_t i = 0; i < nr; i++) {
-        rv[i].campaign = cp->slug;
-        rv[i].brand = cp->brand;
-        out->r[out->nr++] = rv[i];
-    }
     return CH_OK;
 }
 
@@ -170,7 +181,7 @@ subject_campaigns(struct ctx *c, const char *subject, int64_t person_id,
 
 enum ch_status
 core_export_read(struct core *core, const char *token, const char *subject,
-                 struct arena *a, struct core_export *out)
+                 bool reviews, struct arena *a, struct core_export *out)
 {
     struct ctx c;
     struct campaign *cps;
@@ -191,7 +202,8 @@ core_export_read(struct core *core, const char *token, const char *subject,
         subject_campaigns(&c, subject, person, &cps, &n) == CH_OK) {
         s = CH_OK;
         for (size_t i = 0; s == CH_OK && i < n; i++)
-            s = add_campaign(&c, &cps[i], &rows);
+            s = reviews ? add_reviews(&c, &cps[i], &rows)
+                        : add_delivs(&c, &cps[i], &rows);
     }
     if (s == CH_OK) {
         out->delivs = rows.d;

@@ -278,7 +278,8 @@ route_export(struct web *w, const char *path, const char *bearer,
     struct arena *ar = arena_new();
     struct core_export e;
     if (!w->core ||
-        core_export_read(w->core, token, subject, ar, &e) != CH_OK) {
+        core_export_read(w->core, token, subject, f == CSV_REVIEWS, ar,
+                         &e) != CH_OK) {
         arena_free(ar);
         return 401;
     }
